@@ -1,0 +1,48 @@
+"""Turn a bearer token into a Principal: verify the JWT, then check the account is still active
+(a disabled user's tokens stop working at once; a changed role applies on the next request)."""
+from __future__ import annotations
+
+import threading
+import time
+
+from shared.auth.tokens import Principal, decode_access_token
+from shared.errors import Unauthenticated
+
+_CACHE_SECONDS = 2.0
+_cache: dict[str, tuple[float, dict | None]] = {}
+_lock = threading.Lock()
+
+
+def _user(user_id: str) -> dict | None:
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(user_id)
+        if hit and now - hit[0] < _CACHE_SECONDS:
+            return hit[1]
+    from shared.bootstrap import platform
+
+    user = platform().documents.get("users", user_id)
+    with _lock:
+        _cache[user_id] = (now, user)
+    return user
+
+
+def forget(user_id: str) -> None:
+    """Drop the cached account state (called when an admin changes a user)."""
+    with _lock:
+        _cache.pop(user_id, None)
+
+
+def authenticate(token: str) -> Principal:
+    claims = decode_access_token(token)
+    user = _user(claims.user_id)
+    if user is None or user.get("status", "active") != "active":
+        raise Unauthenticated("This account is disabled or no longer exists")
+    return Principal(
+        user_id=claims.user_id,
+        role=user.get("role", claims.role),
+        org_id=user.get("org_id"),
+        email=user.get("email", claims.email),
+        jti=claims.jti,
+        exp=claims.exp,
+    )

