@@ -1,0 +1,106 @@
+"""The media engines of each backend behind four small ports.
+
+| port        | local / emulators                     | gcp                               |
+|-------------|---------------------------------------|-----------------------------------|
+| transcriber | faster-whisper (shared.media.whisper) | Speech-to-Text v2 (gcp_speech)    |
+| describer   | ffmpeg scenes + tesseract (describe)  | Gemini on Vertex AI (gemini)      |
+| translator  | Apertium (apertium)                   | Translation v3 + glossaries       |
+| speech      | espeak-ng (tts)                       | Cloud Text-to-Speech (gcp_tts)    |
+
+Rendering is ffmpeg everywhere (shared.media.render). Engines are created on first use and
+kept for warm invocations; no heavy import happens before that.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+from shared.media.types import GlossaryTerm, Transcript, VisualEvent
+
+
+class Transcriber(Protocol):
+    def transcribe(self, wav16k: Path, language: str) -> Transcript:
+        """Words with timings from 16 kHz mono PCM audio (already cleaned of loops/noise text
+        or not: the caller runs shared.media.transcript.clean on the result)."""
+
+
+class Describer(Protocol):
+    def describe(self, video: Path, transcript: Transcript, workdir: Path, language: str) -> list[VisualEvent]:
+        """What is seen, as timed events with a plain-sentence text each (kind 'scene',
+        'text' or 'description'). Placement in dialogue gaps is done by the caller."""
+
+
+class Translator(Protocol):
+    def translate(self, texts: list[str], source: str, target: str,
+                  glossary: list[GlossaryTerm] | None = None) -> list[str]:
+        """One output per input, in order. Glossary placeholders (shared.media.glossary)
+        may appear in texts and must come back unchanged."""
+
+
+class Speech(Protocol):
+    def synthesize(self, text: str, language: str, out_wav: Path, rate: float = 1.0) -> float:
+        """Speak text into out_wav (mono PCM) at `rate` x the voice's natural speed; return
+        the audio duration in seconds."""
+
+
+class Engines:
+    """The engine set of one backend; each engine is built lazily."""
+
+    def __init__(self, cfg):
+        self.settings = cfg
+        self.backend = cfg.backend
+
+    @property
+    def cloud(self) -> bool:
+        return self.backend == "gcp"
+
+    @cached_property
+    def transcriber(self) -> Transcriber:
+        if self.cloud:
+            from shared.media.gcp_speech import SpeechV2Transcriber
+
+            return SpeechV2Transcriber.from_settings(self.settings)
+        from shared.media.whisper import FasterWhisperTranscriber
+
+        return FasterWhisperTranscriber.from_settings(self.settings)
+
+    @cached_property
+    def describer(self) -> Describer:
+        if self.cloud:
+            from shared.media.gemini import GeminiDescriber
+
+            return GeminiDescriber.from_settings(self.settings)
+        from shared.media.describe import LocalDescriber
+
+        return LocalDescriber.from_settings(self.settings)
+
+    @cached_property
+    def translator(self) -> Translator:
+        if self.cloud:
+            from shared.media.gcp_translate import CloudTranslator
+
+            return CloudTranslator.from_settings(self.settings)
+        from shared.media.apertium import ApertiumTranslator
+
+        return ApertiumTranslator()
+
+    @cached_property
+    def speech(self) -> Speech:
+        if self.cloud:
+            from shared.media.gcp_tts import CloudSpeech
+
+            return CloudSpeech.from_settings(self.settings)
+        from shared.media.tts import EspeakSpeech
+
+        return EspeakSpeech()
+
+    def supported_targets(self, source_language: str) -> list[str]:
+        from shared.media.languages import supported_targets
+
+        return supported_targets(source_language)
+
+
+def engines_for(cfg) -> Engines:
+    """The engines for `cfg.backend` (local and emulators share the offline engines)."""
+    return Engines(cfg)

@@ -1,0 +1,85 @@
+"""Which output languages a job may ask for, per backend.
+
+Locally the translation pairs are the installed Apertium modes (/usr/share/apertium/modes/
+<src>-<tgt>.mode, named with ISO 639-3 or 639-1 codes such as `eng-spa` or `en-gl`); the API
+speaks BCP-47 (`en`, `es`). In the gcp backend the list comes from Cloud Translation, asked
+once and cached.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+
+MODES_DIR = Path(os.environ.get("AVP_APERTIUM_MODES", "/usr/share/apertium/modes"))
+
+# ISO 639-3 (as Apertium names its pairs) -> BCP-47 primary subtag.
+_ISO3_TO_BCP47 = {
+    "eng": "en", "spa": "es", "cat": "ca", "glg": "gl", "epo": "eo", "eus": "eu", "isl": "is",
+    "fra": "fr", "por": "pt", "ita": "it", "deu": "de", "nld": "nl", "oci": "oc", "arg": "an",
+    "ast": "ast", "nob": "nb", "nno": "nn", "swe": "sv", "dan": "da", "ron": "ro", "rus": "ru",
+    "ukr": "uk", "pol": "pl", "ces": "cs", "slk": "sk", "bul": "bg", "mkd": "mk", "hbs": "sh",
+    "srd": "sc", "cym": "cy", "bre": "br", "gle": "ga", "kaz": "kk", "tat": "tt", "tur": "tr",
+    "urd": "ur", "hin": "hi", "mlt": "mt", "afr": "af", "ind": "id", "msa": "ms",
+}
+_MODE_NAME = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
+
+
+def normalize(code: str) -> str:
+    """The primary language subtag, lower-case: 'en-US' -> 'en', 'ES' -> 'es'."""
+    code = (code or "").strip().replace("_", "-").lower()
+    primary = code.split("-", 1)[0]
+    return _ISO3_TO_BCP47.get(primary, primary)
+
+
+@functools.lru_cache(maxsize=4)
+def _apertium_pairs(modes_dir: str) -> dict[tuple[str, str], str]:
+    """(src, tgt) in BCP-47 -> mode name. Variant modes (`eng-cat_valencia`, `en-eo-bytecode`)
+    are left out: the plain pair is the one a client means."""
+    pairs: dict[tuple[str, str], str] = {}
+    folder = Path(modes_dir)
+    if not folder.is_dir():
+        return pairs
+    for mode in sorted(folder.glob("*.mode")):
+        m = _MODE_NAME.match(mode.stem)
+        if not m:
+            continue
+        src, tgt = normalize(m.group(1)), normalize(m.group(2))
+        if src != tgt:
+            pairs.setdefault((src, tgt), mode.stem)
+    return pairs
+
+
+def apertium_mode(src: str, tgt: str) -> str | None:
+    """The installed Apertium mode translating src into tgt (BCP-47 codes), or None."""
+    return _apertium_pairs(str(MODES_DIR)).get((normalize(src), normalize(tgt)))
+
+
+def apertium_targets(source_language: str) -> list[str]:
+    src = normalize(source_language)
+    return sorted({tgt for (s, tgt) in _apertium_pairs(str(MODES_DIR)) if s == src})
+
+
+@functools.lru_cache(maxsize=8)
+def _cloud_translation_languages(project: str) -> tuple[str, ...]:
+    from google.cloud import translate_v3
+
+    client = translate_v3.TranslationServiceClient()
+    resp = client.get_supported_languages(parent=f"projects/{project}/locations/global")
+    return tuple(sorted({normalize(lang.language_code) for lang in resp.languages if lang.support_target}))
+
+
+def supported_targets(source_language: str) -> list[str]:
+    """BCP-47 codes a job with this source language may request as outputs, sorted. The
+    source language itself is always included."""
+    from shared.config import settings
+
+    src = normalize(source_language)
+    cfg = settings()
+    if cfg.backend == "gcp":
+        targets = set(_cloud_translation_languages(cfg.gcp_project))
+    else:
+        targets = set(apertium_targets(src))
+    targets.add(src)
+    return sorted(targets)

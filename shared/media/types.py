@@ -1,0 +1,85 @@
+"""Plain data passed between the media engines and the pipeline steps (no I/O here)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    text: str
+    probability: float = 1.0
+
+
+@dataclass
+class Transcript:
+    language: str
+    duration: float
+    words: list[Word] = field(default_factory=list)
+    dropped: list[dict] = field(default_factory=list)  # what cleaning removed, and why
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Transcript":
+        return cls(language=data["language"], duration=float(data["duration"]),
+                   words=[Word(**w) for w in data.get("words", [])], dropped=list(data.get("dropped", [])))
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text.strip() for w in self.words).strip()
+
+
+@dataclass
+class Cue:
+    start: float
+    end: float
+    text: str  # lines joined with "\n"
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class VisualEvent:
+    """Something seen: a scene change or on-screen text, at a time in the source."""
+    time: float
+    kind: str  # "scene" | "text" | "description"
+    text: str = ""
+
+
+@dataclass
+class Gap:
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class Description:
+    """One audio-description cue. `extended` marks one that fits no dialogue gap: the
+    extended-AD render holds the picture at `start` for `needed` seconds."""
+    start: float
+    end: float
+    text: str
+    extended: bool = False
+    needed: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class GlossaryTerm:
+    source: str
+    target: str
+    target_language: str
+    case_sensitive: bool = False
+    id: str = ""
+    note: str = ""
