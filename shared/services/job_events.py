@@ -1,0 +1,60 @@
+"""The events a job emits on the event port: `job_status_update` on every status change and
+`notification` (feedback, rejection, assignment, progress) for people following the job."""
+from __future__ import annotations
+
+from shared import logs
+from shared.ids import now_iso
+
+log = logs.get("avp.events")
+NOTIFICATION_KINDS = frozenset({"feedback", "rejection", "assignment", "progress"})
+
+
+def _bus():
+    from shared.bootstrap import platform
+
+    return platform().events
+
+
+def status_event(job: dict) -> dict:
+    return {
+        "type": "job_status_update",
+        "job_id": job["id"],
+        "org_id": job.get("org_id"),
+        "status": job["status"],
+        "updated_at": job.get("updated_at") or now_iso(),
+    }
+
+
+def publish_status(job: dict) -> None:
+    """Publish the job's current status. The status is already stored, so a failed publish is
+    logged rather than raised: the caller must not redo a committed transition."""
+    try:
+        _bus().publish(status_event(job))
+    except Exception:
+        log.exception("status event not published", extra={"fields": {"job_id": job.get("id")}})
+
+
+def notification(job: dict, kind: str, message: str, **extra) -> dict:
+    if kind not in NOTIFICATION_KINDS:
+        raise ValueError(f"unknown notification kind {kind}")
+    event = {
+        "type": "notification",
+        "kind": kind,
+        "job_id": job["id"],
+        "org_id": job.get("org_id"),
+        "status": job.get("status"),
+        "updated_at": now_iso(),
+        "message": message,
+    }
+    event.update({k: v for k, v in extra.items() if v is not None})
+    return event
+
+
+def publish_notification(job: dict, kind: str, message: str, **extra) -> dict:
+    """Publish a `notification` event about `job` (extra keys: lang, assignee, percent...)."""
+    event = notification(job, kind, message, **extra)
+    try:
+        _bus().publish(event)
+    except Exception:
+        log.exception("notification not published", extra={"fields": {"job_id": job.get("id")}})
+    return event

@@ -1,0 +1,263 @@
+"""Jobs: visibility, the compare-and-set status transition every component uses, and the API
+operations of functions/jobs (create, list, get, delete, downloads, QC actions).
+
+A job document lives in the "jobs" collection (24-hex id). Besides the API fields it carries
+`assignees` (user ids of the linguists assigned to any language, for list queries),
+`step_attempts` ({step: current attempt number}) and `step_tries` (tries of the current step
+run), which the pipeline runner uses to tell a current task from a stale one."""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from shared import logs
+from shared.domain.status import (
+    QC_STAGES,
+    RETRYABLE,
+    STEP_OF_FAILURE,
+    STEPS,
+    TERMINAL,
+    JobStatus,
+    status_after_approve,
+    step_for,
+)
+from shared.errors import Conflict, NotFound, VersionConflict
+from shared.ids import now_iso
+from shared.persistence.documents import strip_meta
+from shared.services.job_events import publish_notification as _publish_notification
+from shared.services.job_events import publish_status
+
+log = logs.get("avp.jobs")
+COLLECTION = "jobs"
+FAILURE_STATUSES = frozenset(failed.value for _, failed in STEPS.values())
+# Fields the API shows (plus `_id`); everything else on the document is internal.
+API_FIELDS = (
+    "org_id", "created_by", "title", "status", "source_language", "requested_outputs", "options",
+    "glossary_id", "outputs", "language_qc", "feedback", "rejection", "vtt_changed_since_render",
+    "progress", "error", "media", "qc_report", "created_at", "updated_at",
+)
+
+
+def _platform():
+    from shared.bootstrap import platform
+
+    return platform()
+
+
+# -- visibility ---------------------------------------------------------------------------------
+def assignees_of(job: dict) -> list[str]:
+    """The user ids assigned to any language of the job (keep `job["assignees"]` equal to this
+    whenever language_qc assignees change, so GET /jobs can find a linguist's jobs)."""
+    out: list[str] = []
+    for state in (job.get("language_qc") or {}).values():
+        uid = (state or {}).get("assignee")
+        if uid and uid not in out:
+            out.append(uid)
+    return out
+
+
+def assigned_languages(job: dict, user_id: str) -> list[str]:
+    return [lang for lang, st in (job.get("language_qc") or {}).items() if (st or {}).get("assignee") == user_id]
+
+
+def can_see(principal, job: dict) -> bool:
+    role = principal.role
+    if role in ("ADMIN", "REVIEWER"):
+        return True
+    if role in ("CLIENT", "PM"):
+        return bool(principal.org_id) and job.get("org_id") == principal.org_id
+    if role == "LINGUIST":
+        return bool(assigned_languages(job, principal.user_id))
+    return False
+
+
+def get_job(job_id: str) -> dict:
+    job = _platform().documents.get(COLLECTION, job_id) if job_id else None
+    if job is None:
+        raise NotFound("Job not found")
+    return job
+
+
+def get_job_for(principal, job_id: str) -> dict:
+    """The job document if `principal` may see it; NotFound (404) otherwise, so the existence of
+    another organisation's job is not revealed."""
+    job = _platform().documents.get(COLLECTION, job_id) if job_id else None
+    if job is None or not can_see(principal, job):
+        raise NotFound("Job not found")
+    return job
+
+
+def view(job: dict) -> dict:
+    """The API representation: `_id` plus the spec's fields and progress."""
+    out = {"_id": job["id"]}
+    for key in API_FIELDS:
+        if key in job:
+            out[key] = job[key]
+    out.setdefault("error", None)
+    out.setdefault("outputs", {})
+    out.setdefault("language_qc", {})
+    out.setdefault("progress", None)
+    return out
+
+
+# -- status changes -------------------------------------------------------------------------
+def _expected_set(expected) -> frozenset[str]:
+    if isinstance(expected, (str, JobStatus)):
+        return frozenset({JobStatus(expected).value})
+    return frozenset(JobStatus(s).value for s in expected)
+
+
+def _enter(new: dict, new_status: str) -> str | None:
+    """Bookkeeping on entering `new_status`; returns the automated step to enqueue, if any."""
+    new["status"] = new_status
+    new["updated_at"] = now_iso()
+    step = step_for(new_status)
+    if step is not None:
+        attempts = dict(new.get("step_attempts") or {})
+        attempts[step] = int(attempts.get(step, 0)) + 1
+        new["step_attempts"] = attempts
+        new["step_tries"] = 1
+        new["progress"] = {"step": step, "percent": 0}
+        new["error"] = None
+    elif new_status not in FAILURE_STATUSES:
+        new["progress"] = {"step": None, "percent": 100}
+    return step
+
+
+def cas_transition(job_id: str, expected, new_status, mutate: Callable[[dict], None] | None = None,
+                   *, enqueue: bool = True) -> dict:
+    """Move the job from one of the `expected` statuses to `new_status` atomically; `mutate`
+    edits the fresh document first. Raises Conflict naming the current status if the job is
+    not in an expected status (so of two racing callers exactly one wins), NotFound if gone.
+    After the write: publishes job_status_update and enqueues the new status's step."""
+    allowed = _expected_set(expected)
+    new_status = JobStatus(new_status).value
+    docs = _platform().documents
+    for _ in range(50):
+        job = docs.get(COLLECTION, job_id)
+        if job is None:
+            raise NotFound("Job not found")
+        if job["status"] not in allowed:
+            want = " or ".join(sorted(allowed))
+            raise Conflict(f"Job is {job['status']}; this needs it to be {want}")
+        new = strip_meta(job)
+        if mutate is not None:
+            mutate(new)
+        step = _enter(new, new_status)
+        try:
+            stored = docs.update(COLLECTION, job_id, new, expected_version=job["_version"])
+        except VersionConflict:
+            continue
+        break
+    else:
+        raise Conflict("Job is changing too often; retry")
+    publish_status(stored)
+    if step is not None and enqueue:
+        _platform().tasks.enqueue(job_id, step, stored["step_attempts"][step])
+    return stored
+
+
+def transition(job_id: str, expected_status, new_status, **fields) -> dict:
+    """Compare-and-set the job's status from `expected_status` (a status or a set of them) to
+    `new_status`, merging `fields` into the document and setting updated_at. Raises
+    shared.errors.Conflict (409) naming the current status if the job is elsewhere. Publishes
+    `job_status_update` and enqueues the automated step of the new status, if it has one."""
+
+    def merge(doc: dict) -> None:
+        doc.update(fields)
+
+    return cas_transition(job_id, expected_status, new_status, merge)
+
+
+def publish_notification(job: dict, kind: str, message: str, **extra) -> dict:
+    """Publish a `notification` event (kind: feedback | rejection | assignment | progress)."""
+    return _publish_notification(job, kind, message, **extra)
+
+
+def ensure_current_task(job: dict) -> bool:
+    """Make sure the task of the job's current automated step exists (idempotent: the task name
+    dedupes). Repairs a crash between a committed transition and its enqueue."""
+    step = step_for(job["status"])
+    if step is None:
+        return False
+    attempt = int((job.get("step_attempts") or {}).get(step, 0))
+    if attempt <= 0:
+        return False
+    return _platform().tasks.enqueue(job["id"], step, attempt)
+
+
+# -- QC actions -----------------------------------------------------------------------------
+def _actor(principal) -> dict:
+    return {"user_id": principal.user_id, "email": principal.email, "role": principal.role}
+
+
+def approve(principal, job_id: str) -> dict:
+    job = get_job_for(principal, job_id)
+    status = job["status"]
+    if status not in (JobStatus.SOURCE_QC.value, JobStatus.FINAL_QC.value):
+        hint = "; languages are approved one by one under language-qc" if status == JobStatus.LANGUAGE_QC.value else ""
+        raise Conflict(f"Job is {status}; approve applies at SOURCE_QC or FINAL_QC{hint}")
+    target = status_after_approve(job)
+
+    def record(doc: dict) -> None:
+        doc.setdefault("qc_history", []).append(
+            {"stage": status, "action": "approve", "by": _actor(principal), "at": now_iso(), "next": target.value})
+
+    return cas_transition(job_id, status, target, record)
+
+
+def reject(principal, job_id: str, reason: str) -> dict:
+    job = get_job_for(principal, job_id)
+    status = job["status"]
+    if status not in (JobStatus.SOURCE_QC.value, JobStatus.FINAL_QC.value):
+        raise Conflict(f"Job is {status}; reject applies at SOURCE_QC or FINAL_QC")
+    reason = reason.strip()
+    entry = {"stage": status, "reason": reason, "by": _actor(principal), "at": now_iso()}
+
+    def record(doc: dict) -> None:
+        doc["rejection"] = entry
+        doc.setdefault("qc_history", []).append({**entry, "action": "reject"})
+
+    stored = cas_transition(job_id, status, JobStatus.REJECTED, record)
+    publish_notification(stored, "rejection", f"Rejected at {status}: {reason}", stage=status)
+    return stored
+
+
+def feedback(principal, job_id: str, message: str) -> dict:
+    from shared.persistence.documents import update_with_retry
+
+    job = get_job_for(principal, job_id)
+    if job["status"] not in {s.value for s in QC_STAGES}:
+        raise Conflict(f"Job is {job['status']}; feedback applies at SOURCE_QC, LANGUAGE_QC or FINAL_QC")
+    entry = {"message": message.strip(), "stage": job["status"], "by": _actor(principal), "at": now_iso()}
+
+    def add(doc: dict) -> dict:
+        doc["feedback"] = list(doc.get("feedback") or []) + [entry]
+        doc["updated_at"] = entry["at"]
+        return doc
+
+    stored = update_with_retry(_platform().documents, COLLECTION, job_id, add)
+    if stored is None:
+        raise NotFound("Job not found")
+    publish_notification(stored, "feedback", entry["message"], stage=entry["stage"], author=principal.email)
+    return stored
+
+
+def retry(principal, job_id: str) -> dict:
+    job = get_job_for(principal, job_id)
+    status = JobStatus(job["status"])
+    if status not in RETRYABLE:
+        raise Conflict(f"Job is {status.value}; only a failed step can be retried")
+    step = STEP_OF_FAILURE[status]
+    running, _ = STEPS[step]
+    return cas_transition(job_id, status, running)
+
+
+def is_terminal(job: dict) -> bool:
+    return JobStatus(job["status"]) in TERMINAL
+
+
+def jobs_in(statuses: Iterable[str], limit: int = 500) -> list[dict]:
+    from shared.persistence.documents import Query
+
+    return _platform().documents.query(
+        Query(COLLECTION, where=[("status", "in", list(statuses))], limit=limit)).items

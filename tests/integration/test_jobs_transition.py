@@ -1,0 +1,79 @@
+"""The compare-and-set job transition and the SQLite event log it publishes to."""
+import threading
+
+import pytest
+
+from shared.errors import Conflict
+from shared.ids import new_id, now_iso
+
+
+def _job(platform, status="SOURCE_QC", outputs=("en", "es")):
+    job_id = new_id()
+    now = now_iso()
+    platform.documents.create("jobs", job_id, {
+        "org_id": "org1", "created_by": "u1", "title": "t", "status": status, "source_language": "en",
+        "requested_outputs": list(outputs), "options": {}, "outputs": {}, "language_qc": {},
+        "feedback": [], "created_at": now, "updated_at": now, "step_attempts": {}})
+    return job_id
+
+
+def test_transition_sets_status_publishes_and_enqueues(platform):
+    from shared.services.jobs import transition
+
+    job_id = _job(platform)
+    before = platform.events.last_seq()
+    job = transition(job_id, "SOURCE_QC", "TRANSLATING", note="x")
+    assert job["status"] == "TRANSLATING" and job["note"] == "x"
+    assert job["step_attempts"] == {"translate": 1} and job["progress"] == {"step": "translate", "percent": 0}
+    events = platform.events.read_after(before)
+    assert [e["type"] for _, e in events] == ["job_status_update"]
+    ev = events[0][1]
+    assert ev == {"type": "job_status_update", "job_id": job_id, "org_id": "org1", "status": "TRANSLATING",
+                  "updated_at": job["updated_at"]}
+    assert platform.tasks.tasks_for(job_id) == [
+        {"name": f"{job_id}-translate-1", "step": "translate", "attempt": 1, "state": "pending", "deliveries": 0}]
+
+
+def test_transition_conflict_names_current_status(platform):
+    from shared.services.jobs import transition
+
+    job_id = _job(platform, status="TRANSCRIBING")
+    with pytest.raises(Conflict) as exc:
+        transition(job_id, "LANGUAGE_QC", "TTS_GENERATING")
+    assert "TRANSCRIBING" in exc.value.detail
+
+
+def test_racing_transitions_happen_exactly_once(platform):
+    from shared.services.jobs import transition
+
+    job_id = _job(platform, status="LANGUAGE_QC")
+    before = platform.events.last_seq()
+    wins, losses = [], []
+
+    def go():
+        try:
+            transition(job_id, "LANGUAGE_QC", "TTS_GENERATING")
+            wins.append(1)
+        except Conflict:
+            losses.append(1)
+
+    threads = [threading.Thread(target=go) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(wins) == 1 and len(losses) == 7
+    assert len(platform.events.read_after(before)) == 1
+    assert [t["name"] for t in platform.tasks.tasks_for(job_id)] == [f"{job_id}-tts-1"]
+
+
+def test_events_log_is_shared_between_instances(platform, isolated_settings):
+    from shared.events.sqlite_events import SqliteEvents
+
+    other = SqliteEvents.from_settings(isolated_settings)
+    assert other.last_seq() == 0
+    seq = platform.events.publish({"type": "notification", "job_id": "j", "org_id": "o", "kind": "feedback"})
+    assert other.last_seq() == seq
+    assert other.read_after(0) == [(seq, {"type": "notification", "job_id": "j", "org_id": "o", "kind": "feedback"})]
+    seqs = [platform.events.publish({"type": "job_status_update", "job_id": str(i)}) for i in range(5)]
+    assert [s for s, _ in other.read_after(seq, limit=3)] == seqs[:3]
