@@ -1,0 +1,37 @@
+"""Language QC models."""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Assign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    linguist_id: str = Field(min_length=1, max_length=64, description="User id of an active LINGUIST")
+
+
+class QcReason(BaseModel):
+    """Body of a language reject (the route table names the shared `Reason` shape)."""
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class QcFeedback(BaseModel):
+    """Body of language feedback (the route table names the shared `Feedback` shape)."""
+    message: str = Field(min_length=1, max_length=5000)
+
+
+class LanguageQc(BaseModel):
+    job_id: str
+    lang: str
+    status: str
+    assignee: str | None = None
+    assignee_email: str | None = None
+    rejection_reason: str | None = None
+    history: list[dict] = []
+    feedback: list[dict] = []
+
+
+class LanguageQcList(BaseModel):
+    job_id: str
+    job_status: str
+    source_language: str
+    languages: list[LanguageQc]
