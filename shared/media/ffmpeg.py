@@ -1,0 +1,136 @@
+"""Thin helpers over the ffmpeg / ffprobe command-line tools.
+
+Only filters and options that both ffmpeg 4.4 (Cloud Functions google-22-full stack) and 5.1
+(Debian here) accept are used; `version()` is probed once so callers can log it.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+FFMPEG = "ffmpeg"
+FFPROBE = "ffprobe"
+
+
+class MediaError(Exception):
+    """The media itself is unusable (message is safe to show to a person)."""
+
+
+class ToolError(RuntimeError):
+    """An external tool failed for a reason that may be transient."""
+
+
+def run(args: list[str], *, timeout: float | None = None, text: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(args, capture_output=True, text=text, timeout=timeout)
+    if proc.returncode != 0:
+        tail = (proc.stderr or "")[-1500:] if text else proc.stderr[-1500:].decode("utf-8", "replace")
+        raise ToolError(f"{Path(args[0]).name} failed ({proc.returncode}): {tail}")
+    return proc
+
+
+def ffmpeg(*args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
+    return run([FFMPEG, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *args], timeout=timeout)
+
+
+@functools.lru_cache(maxsize=1)
+def version() -> str:
+    out = run([FFMPEG, "-hide_banner", "-version"]).stdout
+    m = re.search(r"ffmpeg version (\S+)", out)
+    return m.group(1) if m else "unknown"
+
+
+@dataclass
+class StreamInfo:
+    index: int
+    kind: str  # video | audio | subtitle | data
+    codec: str
+    duration: float | None
+    language: str | None
+
+
+@dataclass
+class MediaInfo:
+    duration: float
+    fps: float
+    width: int
+    height: int
+    has_audio: bool
+    has_video: bool
+    streams: list[StreamInfo]
+    sample_rate: int = 0
+
+    def of(self, kind: str) -> list[StreamInfo]:
+        return [s for s in self.streams if s.kind == kind]
+
+
+def _rate(value: str | None) -> float:
+    if not value or value in ("0/0", "N/A"):
+        return 0.0
+    if "/" in value:
+        num, den = value.split("/", 1)
+        return float(num) / float(den) if float(den) else 0.0
+    return float(value)
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def probe(path: Path) -> MediaInfo:
+    """Streams and durations via ffprobe; MediaError if the file is not usable media."""
+    try:
+        out = run([FFPROBE, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)]).stdout
+    except ToolError as exc:
+        raise MediaError("The file is not a readable video (ffprobe could not parse it).") from exc
+    data = json.loads(out or "{}")
+    streams = []
+    fps = 0.0
+    width = height = sample_rate = 0
+    for s in data.get("streams", []):
+        kind = s.get("codec_type", "data")
+        tags = s.get("tags") or {}
+        streams.append(StreamInfo(index=int(s.get("index", 0)), kind=kind, codec=s.get("codec_name", ""),
+                                  duration=_float(s.get("duration")), language=tags.get("language")))
+        if kind == "video" and not fps:
+            fps = _rate(s.get("avg_frame_rate")) or _rate(s.get("r_frame_rate"))
+            width, height = int(s.get("width") or 0), int(s.get("height") or 0)
+        if kind == "audio" and not sample_rate:
+            sample_rate = int(s.get("sample_rate") or 0)
+    duration = _float((data.get("format") or {}).get("duration"))
+    if duration is None:
+        durations = [s.duration for s in streams if s.duration]
+        duration = max(durations) if durations else 0.0
+    has_video = any(s.kind == "video" for s in streams)
+    has_audio = any(s.kind == "audio" for s in streams)
+    if not streams or duration <= 0:
+        raise MediaError("The file has no playable streams.")
+    return MediaInfo(duration=duration, fps=fps or 25.0, width=width, height=height, has_audio=has_audio,
+                     has_video=has_video, streams=streams, sample_rate=sample_rate)
+
+
+def extract_wav16k(video: Path, out: Path) -> Path:
+    """The first audio stream as 16 kHz mono 16-bit PCM (what the recognisers expect)."""
+    ffmpeg("-i", str(video), "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(out))
+    return out
+
+
+def loudness(path: Path) -> dict:
+    """Integrated loudness (LUFS), loudness range and true peak (dBTP) via the ebur128 filter."""
+    proc = subprocess.run([FFMPEG, "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a:0",
+                           "-af", "ebur128=peak=true", "-f", "null", "-"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise ToolError(f"ebur128 failed: {proc.stderr[-500:]}")
+    summary = proc.stderr[proc.stderr.rfind("Summary:"):]
+    i = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
+    lra = re.search(r"LRA:\s+(-?[\d.]+) LU", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    return {"integrated_lufs": float(i.group(1)) if i else None,
+            "lra": float(lra.group(1)) if lra else None,
+            "true_peak_dbtp": float(peak.group(1)) if peak else None}

@@ -1,0 +1,104 @@
+"""Cleaning a recogniser's words: repetition loops and text over silence are dropped.
+
+Recognisers (Whisper especially) hallucinate in two known ways: a phrase repeated over and
+over ("thank you. thank you. thank you.") and fluent text where there is no speech at all
+(silence, music beds). Loops are found on the word sequence; text over silence is found by
+measuring the audio energy under each word.
+"""
+from __future__ import annotations
+
+import re
+import wave
+from pathlib import Path
+
+from shared.media.types import Transcript, Word
+
+LOOP_MIN_REPEATS = 3  # a phrase said 3+ times back to back is a loop; keep the first one
+LOOP_MAX_NGRAM = 8
+SILENCE_DBFS = -50.0  # a word whose audio stays under this is over silence
+
+_norm_re = re.compile(r"[^\w']+", re.UNICODE)
+
+
+def _norm(text: str) -> str:
+    return _norm_re.sub("", text.lower())
+
+
+def drop_loops(words: list[Word], min_repeats: int = LOOP_MIN_REPEATS) -> tuple[list[Word], list[dict]]:
+    """Remove back-to-back repeats of any 1..8-word phrase beyond the first occurrence when
+    it occurs `min_repeats` times or more in a row."""
+    keys = [_norm(w.text) for w in words]
+    keep = [True] * len(words)
+    dropped: list[dict] = []
+    i = 0
+    while i < len(words):
+        best = None
+        for n in range(1, LOOP_MAX_NGRAM + 1):
+            if i + n * min_repeats > len(words):
+                break
+            phrase = keys[i:i + n]
+            if not any(phrase):
+                continue
+            reps = 1
+            while keys[i + reps * n:i + (reps + 1) * n] == phrase:
+                reps += 1
+            if reps >= min_repeats and (best is None or reps * n > best[0] * best[1]):
+                best = (reps, n)
+        if best:
+            reps, n = best
+            start, end = i + n, i + reps * n
+            for k in range(start, end):
+                keep[k] = False
+            dropped.append({"reason": "repetition loop", "start": words[start].start, "end": words[end - 1].end,
+                            "text": " ".join(w.text.strip() for w in words[start:end])})
+            i = end
+        else:
+            i += 1
+    return [w for w, k in zip(words, keep) if k], dropped
+
+
+def _read_pcm16(wav: Path):
+    import numpy as np
+
+    with wave.open(str(wav), "rb") as f:
+        rate = f.getframerate()
+        channels = f.getnchannels()
+        data = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2").astype("float32") / 32768.0
+    if channels > 1:
+        data = data.reshape(-1, channels).mean(axis=1)
+    return data, rate
+
+
+def drop_over_silence(words: list[Word], wav: Path, floor_dbfs: float = SILENCE_DBFS) -> tuple[list[Word], list[dict]]:
+    """Remove words whose audio (their span, 50 ms margin each side) is all below floor_dbfs
+    in every 30 ms window: nothing audible was said there."""
+    import numpy as np
+
+    samples, rate = _read_pcm16(wav)
+    win = max(1, int(0.03 * rate))
+    kept, dropped = [], []
+    for w in words:
+        a = max(0, int((w.start - 0.05) * rate))
+        b = min(len(samples), int((w.end + 0.05) * rate))
+        seg = samples[a:b]
+        if len(seg) < win:
+            kept.append(w)
+            continue
+        frames = seg[: len(seg) // win * win].reshape(-1, win)
+        rms = np.sqrt((frames ** 2).mean(axis=1) + 1e-12)
+        loudest = 20 * np.log10(rms.max())
+        if loudest < floor_dbfs:
+            dropped.append({"reason": "text over silence", "start": w.start, "end": w.end, "text": w.text.strip()})
+        else:
+            kept.append(w)
+    return kept, dropped
+
+
+def clean(transcript: Transcript, wav: Path | None = None) -> Transcript:
+    """Loops and (when the audio is given) text over silence removed; `dropped` says what and why."""
+    words, dropped = drop_loops(transcript.words)
+    if wav is not None and words:
+        words, more = drop_over_silence(words, wav)
+        dropped += more
+    return Transcript(language=transcript.language, duration=transcript.duration, words=words,
+                      dropped=list(transcript.dropped) + dropped)

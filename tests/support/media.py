@@ -1,0 +1,159 @@
+"""Test media generated on the spot: espeak-ng speech with a known script, ffmpeg pictures
+with on-screen text drawn by drawtext, and pauses long enough for an audio description.
+
+Generating is the slow part of media tests, so `cached_talking_video` keeps one copy per
+(spec, folder) for the whole session; tests must not modify the files it returns.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import wave
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+RATE = 22050
+
+
+@dataclass
+class Part:
+    """Either speech (text) or a pause (seconds) with optional on-screen text."""
+    text: str = ""
+    pause: float = 0.0
+    on_screen: str = ""
+    colour: str = "navy"
+
+
+@dataclass
+class TalkingVideo:
+    path: Path
+    duration: float
+    fps: int
+    script: str
+    on_screen: list[str]
+    pauses: list[tuple[float, float]] = field(default_factory=list)
+    speech: list[tuple[float, float, str]] = field(default_factory=list)
+
+
+SHORT = [
+    Part(text="Welcome to the widget factory. Today we will build a new widget together.", colour="navy"),
+    Part(pause=4.0, on_screen="ACME WIDGETS", colour="darkgreen"),
+    Part(text="The team checks every widget before it leaves the factory.", colour="darkgreen"),
+]
+
+LONG_PARAGRAPHS = [
+    "Welcome to the widget factory. Today we will build a new widget together.",
+    "First we cut the metal sheet and polish every edge by hand.",
+    "The team checks every widget before it leaves the factory.",
+    "Our engineers test the springs and the gears for many hours.",
+    "Then the widgets are packed in boxes and loaded onto the trucks.",
+    "Every customer receives a manual and a small bag of spare parts.",
+    "The factory runs on solar power during the long summer days.",
+    "Thank you for visiting, and see you again next week at the factory.",
+]
+
+
+def long_script(target_seconds: float = 60.0) -> list[Part]:
+    """About target_seconds of speech with a 3.5 s captioned pause after every two paragraphs."""
+    parts, colours = [], ["navy", "darkgreen", "maroon", "indigo"]
+    texts = ["ACME WIDGETS", "QUALITY CHECK", "SHIPPING", "SOLAR POWER"]
+    for i, text in enumerate(LONG_PARAGRAPHS):
+        parts.append(Part(text=text, colour=colours[(i // 2) % 4]))
+        if i % 2 == 1 and i < len(LONG_PARAGRAPHS) - 1:
+            parts.append(Part(pause=3.5, on_screen=texts[(i // 2) % 4], colour=colours[((i // 2) + 1) % 4]))
+    return parts
+
+
+def _run(args: list[str]) -> None:
+    subprocess.run(args, check=True, capture_output=True)
+
+
+def _wav_duration(path: Path) -> float:
+    with wave.open(str(path), "rb") as f:
+        return f.getnframes() / f.getframerate()
+
+
+def make_talking_video(parts: list[Part], out: Path, *, fps: int = 25, size: str = "320x240",
+                       voice: str = "en-us", speed: int = 160, lead: float = 0.5) -> TalkingVideo:
+    """Render `parts` into an MP4 (H.264 + AAC 48 kHz stereo). Speech comes from espeak-ng;
+    each part sets the background colour (a colour change is a scene change), and a pause's
+    on-screen text is drawn while the pause lasts."""
+    work = out.parent / (out.stem + "-parts")
+    work.mkdir(parents=True, exist_ok=True)
+    audio_parts: list[Path] = []
+    timeline: list[tuple[float, float, Part]] = []
+    t = 0.0
+    silence = work / "lead.wav"
+    _run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"anullsrc=r={RATE}:cl=mono",
+          "-t", f"{lead}", "-c:a", "pcm_s16le", str(silence)])
+    audio_parts.append(silence)
+    t += lead
+    for n, part in enumerate(parts):
+        wav = work / f"part{n}.wav"
+        if part.text:
+            _run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), part.text])
+        else:
+            _run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"anullsrc=r={RATE}:cl=mono",
+                  "-t", f"{part.pause}", "-c:a", "pcm_s16le", str(wav)])
+        d = _wav_duration(wav)
+        timeline.append((t, t + d, part))
+        audio_parts.append(wav)
+        t += d
+    tail = work / "tail.wav"
+    _run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"anullsrc=r={RATE}:cl=mono",
+          "-t", "0.6", "-c:a", "pcm_s16le", str(tail)])
+    audio_parts.append(tail)
+    duration = round(t + 0.6, 2)
+    listing = work / "audio.txt"
+    listing.write_text("".join(f"file '{p.name}'\n" for p in audio_parts))
+    speech_wav = work / "speech.wav"
+    _run(["ffmpeg", "-y", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
+          "-c:a", "pcm_s16le", str(speech_wav)])
+    # Picture: a colour per part, and the on-screen text of each pause.
+    filters = []
+    first_colour = parts[0].colour if parts else "navy"
+    chain = f"color=c={first_colour}:s={size}:r={fps}:d={duration}[bg0]"
+    filters.append(chain)
+    label = "bg0"
+    k = 0
+    for i, (start, end, part) in enumerate(timeline):
+        if i > 0:
+            k += 1
+            filters.append(f"[{label}]drawbox=x=0:y=0:w=iw:h=ih:color={part.colour}:t=fill:"
+                           f"enable='gte(t,{start:.3f})'[bg{k}]")
+            label = f"bg{k}"
+        if part.on_screen:
+            k += 1
+            filters.append(f"[{label}]drawtext=fontfile={FONT}:text='{part.on_screen}':fontcolor=white:"
+                           f"fontsize=30:x=(w-text_w)/2:y=(h-text_h)/2:"
+                           f"enable='between(t,{start:.3f},{end:.3f})'[bg{k}]")
+            label = f"bg{k}"
+    graph = ";".join(filters)
+    _run(["ffmpeg", "-y", "-loglevel", "error", "-i", str(speech_wav), "-filter_complex", graph + f";[{label}]format=yuv420p[v]",
+          "-map", "[v]", "-map", "0:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", str(fps * 2),
+          "-c:a", "aac", "-b:a", "96k", "-ar", "48000", "-ac", "2", "-t", f"{duration}", str(out)])
+    script = " ".join(p.text for p in parts if p.text)
+    pauses = [(s, e) for s, e, p in timeline if not p.text]
+    speech = [(s, e, p.text) for s, e, p in timeline if p.text]
+    return TalkingVideo(path=out, duration=duration, fps=fps, script=script,
+                        on_screen=[p.on_screen for p in parts if p.on_screen], pauses=pauses, speech=speech)
+
+
+def cached_talking_video(folder: Path, name: str = "short", parts: list[Part] | None = None) -> TalkingVideo:
+    """make_talking_video once per folder and name; later calls reuse the files."""
+    parts = parts if parts is not None else SHORT
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{name}.mp4"
+    meta = folder / f"{name}.json"
+    if out.exists() and meta.exists():
+        data = json.loads(meta.read_text())
+        data["path"] = Path(data["path"])
+        data["pauses"] = [tuple(p) for p in data["pauses"]]
+        data["speech"] = [tuple(s) for s in data["speech"]]
+        return TalkingVideo(**data)
+    video = make_talking_video(parts, out)
+    data = asdict(video)
+    data["path"] = str(video.path)
+    meta.write_text(json.dumps(data))
+    return video
