@@ -38,6 +38,9 @@ def authenticate(token: str) -> Principal:
     user = _user(claims.user_id)
     if user is None or user.get("status", "active") != "active":
         raise Unauthenticated("This account is disabled or no longer exists")
+    # A password change (or an admin revoking sessions) invalidates older access tokens too.
+    if claims.iat < int(user.get("tokens_valid_after") or 0):
+        raise Unauthenticated("This session was signed out; sign in again")
     return Principal(
         user_id=claims.user_id,
         role=user.get("role", claims.role),
@@ -45,4 +48,5 @@ def authenticate(token: str) -> Principal:
         email=user.get("email", claims.email),
         jti=claims.jti,
         exp=claims.exp,
+        iat=claims.iat,
     )

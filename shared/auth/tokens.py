@@ -21,6 +21,7 @@ class Principal:
     email: str = ""
     jti: str = ""
     exp: int = 0
+    iat: int = 0
 
 
 def issue_access_token(user: dict) -> str:
@@ -41,7 +42,9 @@ def issue_access_token(user: dict) -> str:
 
 
 def decode_access_token(token: str) -> Principal:
-    """Verify signature, algorithm, issuer, audience and expiry; raise Unauthenticated otherwise."""
+    """Verify signature, algorithm, issuer, audience and expiry; raise Unauthenticated otherwise.
+    Only HS256 is accepted: `alg: none`, other HMAC sizes and asymmetric algorithms (the classic
+    public-key-as-HMAC-secret confusion) are all rejected by the `algorithms` allow-list."""
     s = settings()
     try:
         claims = jwt.decode(
@@ -63,4 +66,5 @@ def decode_access_token(token: str) -> Principal:
         email=claims.get("email", ""),
         jti=claims["jti"],
         exp=int(claims["exp"]),
+        iat=int(claims["iat"]),
     )

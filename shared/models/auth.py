@@ -1,0 +1,52 @@
+"""Request/response models of the authentication endpoints."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class UserRef(BaseModel):
+    id: str
+    email: str
+    role: str
+    org_id: str | None
+
+
+class LoginResponse(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    user: UserRef
+
+
+class MicrosoftCallback(BaseModel):
+    """The authorization response the browser received on the redirect URI, relayed as JSON."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    code: str | None = Field(default=None, max_length=8192)
+    state: str = Field(min_length=8, max_length=512)
+    error: str | None = Field(default=None, max_length=256)
+    error_description: str | None = Field(default=None, max_length=2048)
+
+
+class ChangePassword(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
+class AcceptInvite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=10, max_length=512)
+    password: str = Field(min_length=1, max_length=1024)
+    name: str | None = Field(default=None, max_length=200)

@@ -1,0 +1,89 @@
+"""Models of users, organisations, invites and the admin endpoints (audit log included)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["CLIENT", "REVIEWER", "LINGUIST", "PM", "ADMIN"]
+Status = Literal["active", "disabled"]
+
+
+class User(BaseModel):
+    id: str
+    email: str
+    role: Role
+    org_id: str | None
+    status: Status = "active"
+    name: str = ""
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+class UserList(BaseModel):
+    items: list[User]
+    next_cursor: str | None = None
+
+
+class Organization(BaseModel):
+    id: str
+    name: str
+    created_at: str | None = None
+
+
+class OrganizationList(BaseModel):
+    items: list[Organization]
+    next_cursor: str | None = None
+
+
+class OrganizationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class InviteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=3, max_length=254)
+    role: Role
+
+
+class Invite(BaseModel):
+    id: str
+    org_id: str
+    email: str
+    role: Role
+    token: str = Field(description="Single-use secret; shown only in this response. Send it to "
+                                    "POST /api/v1/auth/accept-invite with a password.")
+    expires_at: str
+    created_at: str
+    created_by: str | None = None
+
+
+class AdminUserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    status: Status | None = None
+    org_id: str | None = Field(default=None, description="Organisation; needed when giving a user without "
+                                                         "one a non-ADMIN role")
+
+
+class AuditEntry(BaseModel):
+    id: str
+    actor: str | None = None
+    action: str
+    target: str | None = None
+    org_id: str | None = None
+    time: str
+    outcome: Literal["success", "failure"]
+    status: int
+    method: str | None = None
+    client_address: str | None = None
+    request_id: str | None = None
+
+
+class AuditList(BaseModel):
+    items: list[AuditEntry]
+    next_cursor: str | None = None

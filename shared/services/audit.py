@@ -1,0 +1,94 @@
+"""The audit log: one entry per state-changing request, written by the dispatcher
+(shared/http.py) through `record(ctx, status)`, read through `query(...)`.
+
+Entries hold who (actor), what (action = function.handler, method), on what (target), in
+which organisation, when, the outcome, status code, client address and request id. They are
+built only from the route, the principal, path parameters and what handlers put in
+`ctx.audit`: request bodies, headers and cookies are never copied, so passwords and tokens
+cannot end up here.
+"""
+from __future__ import annotations
+
+from datetime import timezone
+
+from shared.errors import Unprocessable
+from shared.ids import new_id, now_iso, parse_iso
+from shared.persistence.documents import Query
+
+COLLECTION = "audit_log"
+_MAX_FIELD = 200
+
+
+def _docs():
+    from shared.bootstrap import platform
+
+    return platform().documents
+
+
+def _short(value) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)[:_MAX_FIELD]
+
+
+def entry_for(ctx, status: int) -> dict:
+    principal = getattr(ctx, "principal", None)
+    extra = getattr(ctx, "audit", None) or {}
+    params = getattr(ctx, "params", None) or {}
+    target = extra.get("target")
+    if target is None and params:
+        target = next(iter(params.values()))
+    org_id = extra.get("org_id") if "org_id" in extra else (principal.org_id if principal else None)
+    return {
+        "actor": _short(principal.user_id if principal else extra.get("actor")),
+        "action": f"{ctx.route.function}.{ctx.route.handler}",
+        "method": ctx.route.method,
+        "target": _short(target),
+        "org_id": _short(org_id),
+        "time": now_iso(),
+        "outcome": "success" if status < 400 else "failure",
+        "status": int(status),
+        "client_address": _short(ctx.client_address),
+        "request_id": _short(ctx.request_id),
+    }
+
+
+def record(ctx, status: int) -> dict:
+    """Write the audit entry of one finished request; returns it."""
+    entry = entry_for(ctx, status)
+    return _docs().create(COLLECTION, new_id(), entry)
+
+
+def _bound(name: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        parsed = parse_iso(value)
+    except ValueError:
+        raise Unprocessable(f"Query parameter {name} must be an ISO 8601 date-time") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def query(principal, *, actor=None, action=None, target=None, since=None, until=None, limit=50,
+          cursor=None) -> dict:
+    """Newest first. A PM sees only their organisation's entries; ADMIN sees all."""
+    from shared.routes import ADMIN
+
+    where = []
+    if principal.role != ADMIN:
+        if not principal.org_id:
+            return {"items": [], "next_cursor": None}
+        where.append(("org_id", "==", principal.org_id))
+    for field, value in (("actor", actor), ("action", action), ("target", target)):
+        if value:
+            where.append((field, "==", value))
+    lo, hi = _bound("since", since), _bound("until", until)
+    if lo:
+        where.append(("time", ">=", lo))
+    if hi:
+        where.append(("time", "<=", hi))
+    page = _docs().query(Query(COLLECTION, where=where, order_by=[("time", "desc")], limit=limit, cursor=cursor))
+    items = [{k: v for k, v in e.items() if k != "_version"} for e in page.items]
+    return {"items": items, "next_cursor": page.next_cursor}

@@ -1,0 +1,272 @@
+"""Microsoft sign-in (OpenID Connect authorization code flow with PKCE) through msal.
+
+`begin()` asks msal for an auth-code flow (it makes state, nonce and the PKCE verifier), keeps
+the flow server-side in `sso_states/<state>` for ten minutes, and returns the authorize URL.
+`complete()` takes that flow back exactly once, lets msal redeem the code (sending the PKCE
+verifier and the client secret), then validates the ID token itself with pyjwt: RS256
+signature against the tenant's JWKS, issuer, audience (our client id), expiry, nonce and
+tenant. msal does not validate ID tokens (it says so), hence the second step.
+
+Only a user who already exists (matched by email, and by Microsoft object id once bound) or
+holds a pending invite for that email is signed in.
+
+The authority is configurable (Settings.ms_authority, default
+https://login.microsoftonline.com/<tenant>); for hosts msal does not know (a test issuer,
+a sovereign cloud proxy) instance discovery and authority validation are turned off. A CA
+bundle for the authority's TLS can be given as AVP_MS_CA_BUNDLE / settings.extra["ms_ca_bundle"].
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import threading
+import time
+from urllib.parse import urlsplit
+
+from shared import logs
+from shared.config import settings
+from shared.errors import Forbidden, Invalid, NotFound, Unauthenticated
+from shared.ids import now_iso
+
+STATES = "sso_states"
+STATE_TTL_SECONDS = 600
+LEEWAY_SECONDS = 30
+_STATE_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+_MULTI_TENANT = frozenset({"", "common", "organizations", "consumers"})
+_HTTP_CACHE: dict = {}  # msal's cache of discovery GETs, shared across requests
+_meta_lock = threading.Lock()
+_meta: dict[str, tuple[float, dict]] = {}  # url -> (fetched_at, json)
+_META_TTL = 3600.0
+log = logs.get("avp.sso")
+
+
+class SsoConfig:
+    def __init__(self):
+        s = settings()
+        if not (s.ms_client_id and s.ms_client_secret and (s.ms_tenant_id or s.ms_authority)):
+            raise NotFound("Microsoft sign-in is not configured on this server")
+        self.client_id = s.ms_client_id
+        self.client_secret = s.ms_client_secret
+        self.tenant_id = s.ms_tenant_id
+        self.authority = (s.ms_authority or f"https://login.microsoftonline.com/{s.ms_tenant_id}").rstrip("/")
+        self.redirect_uri = s.ms_redirect_uri or f"{s.public_base_url}/api/v1/auth/microsoft/callback"
+        self.ca_bundle = s.extra.get("ms_ca_bundle") or os.environ.get("AVP_MS_CA_BUNDLE") or None
+
+    @property
+    def known_host(self) -> bool:
+        from msal.authority import WELL_KNOWN_AUTHORITY_HOSTS
+
+        return (urlsplit(self.authority).hostname or "") in WELL_KNOWN_AUTHORITY_HOSTS
+
+    @property
+    def discovery_url(self) -> str:
+        # The Entra v2 layout msal itself uses for a "<host>/<tenant>" authority.
+        return f"{self.authority}/v2.0/.well-known/openid-configuration"
+
+
+def _session(cfg: SsoConfig):
+    import requests
+
+    session = requests.Session()
+    session.verify = cfg.ca_bundle or True
+    return session
+
+
+def _client(cfg: SsoConfig):
+    import msal
+
+    kwargs = {}
+    if not cfg.known_host:
+        kwargs.update(validate_authority=False, instance_discovery=False)
+    return msal.ConfidentialClientApplication(
+        cfg.client_id, client_credential=cfg.client_secret, authority=cfg.authority,
+        http_client=_session(cfg), http_cache=_HTTP_CACHE, token_cache=msal.TokenCache(), **kwargs)
+
+
+def _get_json(cfg: SsoConfig, url: str, force: bool = False) -> dict:
+    now = time.monotonic()
+    with _meta_lock:
+        hit = _meta.get(url)
+    if hit and not force and now - hit[0] < _META_TTL:
+        return hit[1]
+    resp = _session(cfg).get(url, timeout=10)
+    resp.raise_for_status()
+    data = resp.json()
+    with _meta_lock:
+        _meta[url] = (now, data)
+    return data
+
+
+def _docs():
+    from shared.bootstrap import platform
+
+    return platform().documents
+
+
+# --- step 1: redirect ---------------------------------------------------------------------
+
+def begin() -> tuple[str, str]:
+    """Start a sign-in: returns (authorize URL to redirect the browser to, browser binding).
+    The binding goes into a short-lived cookie; the callback must present it with the state,
+    so a code+state pair captured or planted by someone else is useless (login CSRF)."""
+    cfg = SsoConfig()
+    try:
+        flow = _client(cfg).initiate_auth_code_flow(scopes=[], redirect_uri=cfg.redirect_uri,
+                                                     prompt="select_account")
+    except Exception:
+        log.exception("microsoft authority unavailable")
+        raise Invalid("Microsoft sign-in is unavailable right now; try again later") from None
+    binding = secrets.token_urlsafe(24)
+    _docs().create(STATES, flow["state"], {"flow": flow, "binding_sha256": _sha(binding),
+                                           "expires_epoch": int(time.time()) + STATE_TTL_SECONDS,
+                                           "created_at": now_iso()})
+    return flow["auth_uri"], binding
+
+
+def _sha(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _take_state(state: str, binding: str | None) -> dict:
+    """The stored flow for `state`, deleted in the same transaction: each state works once."""
+    import hmac
+
+    unknown = Invalid("Unknown or expired sign-in state; start again")
+    if not _STATE_RE.match(state or ""):
+        raise unknown
+
+    def run(tx):
+        doc = tx.get(STATES, state)
+        if doc is not None:
+            tx.delete(STATES, state)
+        return doc
+
+    doc = _docs().transaction(run)
+    if doc is None or int(doc.get("expires_epoch", 0)) <= time.time():
+        raise unknown
+    if not binding or not hmac.compare_digest(doc.get("binding_sha256", ""), _sha(binding)):
+        raise Invalid("This sign-in was started in another browser; start again")
+    return doc["flow"]
+
+
+# --- step 2: callback ---------------------------------------------------------------------
+
+def nonce_hash(nonce: str) -> str:
+    """What msal puts in the authorize request (and so what the ID token must echo)."""
+    return hashlib.sha256(nonce.encode("ascii")).hexdigest()
+
+
+def validate_id_token(id_token: str, *, jwks: dict, issuer: str, audience: str, nonce: str,
+                      tenant_id: str = "") -> dict:
+    """Verify an ID token; returns its claims or raises Unauthenticated.
+
+    RS256 only; the key is chosen by `kid` from `jwks`; `issuer` may hold Microsoft's
+    `{tenantid}` placeholder (multi-tenant metadata), filled from the token's `tid`."""
+    import jwt
+
+    bad = Unauthenticated("Microsoft sign-in failed: the identity token is not valid")
+    try:
+        header = jwt.get_unverified_header(id_token)
+        unverified = jwt.decode(id_token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        raise bad from None
+    if header.get("alg") != "RS256":
+        raise bad
+    key = None
+    for jwk in jwks.get("keys", []):
+        if jwk.get("kid") == header.get("kid") and jwk.get("kty") == "RSA" and jwk.get("use", "sig") == "sig":
+            try:
+                key = jwt.PyJWK(jwk, algorithm="RS256").key
+            except jwt.PyJWTError:
+                key = None
+            break
+    if key is None:
+        raise bad
+    tid = str(unverified.get("tid") or "")
+    expected_issuer = issuer.replace("{tenantid}", tid) if "{tenantid}" in issuer else issuer
+    try:
+        claims = jwt.decode(
+            id_token, key, algorithms=["RS256"], audience=audience, issuer=expected_issuer, leeway=LEEWAY_SECONDS,
+            options={"require": ["iss", "aud", "exp", "iat", "sub", "nonce", "tid"]},
+        )
+    except jwt.PyJWTError:
+        raise bad from None
+    import hmac
+
+    if not hmac.compare_digest(str(claims.get("nonce")), nonce_hash(nonce)):
+        raise bad
+    if tenant_id.lower() not in _MULTI_TENANT and claims.get("tid") != tenant_id:
+        raise bad
+    return claims
+
+
+def _jwks(cfg: SsoConfig, meta: dict, kid: str | None) -> dict:
+    jwks = _get_json(cfg, meta["jwks_uri"])
+    if kid and not any(k.get("kid") == kid for k in jwks.get("keys", [])):
+        jwks = _get_json(cfg, meta["jwks_uri"], force=True)  # keys rotate: refetch once
+    return jwks
+
+
+def redeem(code: str, state: str, binding: str | None) -> dict:
+    """Exchange the authorization code; returns the validated ID token claims."""
+    import jwt
+
+    cfg = SsoConfig()
+    flow = _take_state(state, binding)
+    failed = Unauthenticated("Microsoft sign-in failed; start again")
+    try:
+        result = _client(cfg).acquire_token_by_auth_code_flow(flow, {"code": code, "state": state})
+    except (ValueError, RuntimeError) as exc:  # state or nonce mismatch inside msal
+        log.warning("msal rejected the auth response: %s", type(exc).__name__)
+        raise failed from None
+    except Exception:
+        log.exception("microsoft token endpoint unavailable")
+        raise Invalid("Microsoft sign-in is unavailable right now; try again later") from None
+    if "error" in result or not result.get("id_token"):
+        log.warning("token endpoint refused the code: %s", result.get("error"))
+        raise failed
+    try:
+        meta = _get_json(cfg, cfg.discovery_url)
+        kid = jwt.get_unverified_header(result["id_token"]).get("kid")
+        jwks = _jwks(cfg, meta, kid)
+    except jwt.PyJWTError:
+        raise failed from None
+    except Exception:
+        log.exception("microsoft signing keys unavailable")
+        raise Invalid("Microsoft sign-in is unavailable right now; try again later") from None
+    return validate_id_token(result["id_token"], jwks=jwks, issuer=meta["issuer"], audience=cfg.client_id,
+                             nonce=flow["nonce"], tenant_id=cfg.tenant_id)
+
+
+def user_for_claims(claims: dict) -> dict:
+    """The account these verified claims sign in to: an existing user (bound to the Microsoft
+    object id on first use) or the holder of a pending invite. Otherwise 403."""
+    from shared.services import orgs, users
+
+    oid = str(claims.get("oid") or claims["sub"])
+    tid = str(claims.get("tid") or "")
+    raw = claims.get("email") or claims.get("preferred_username") or claims.get("upn") or ""
+    try:
+        email = users.normalize_email(str(raw))
+    except Exception:
+        raise Forbidden("Your Microsoft account has no email address this service can use") from None
+    user = users.find_by_email(email)
+    if user is not None:
+        if user.get("status", "active") != "active":
+            raise Unauthenticated("This account is disabled")
+        if user.get("ms_oid") and (user.get("ms_oid") != oid or user.get("ms_tid") != tid):
+            raise Forbidden("This account is linked to a different Microsoft identity")
+        if not user.get("ms_oid"):
+            def bind(data):
+                data.update(ms_oid=oid, ms_tid=tid)
+                return data
+
+            user = users.update_user(user["id"], bind) or user
+        return user
+    invite = orgs.pending_invite_for(email)
+    if invite is None:
+        raise Forbidden("No account exists for this Microsoft identity; ask your organisation for an invite")
+    name = str(claims.get("name") or "")[:200]
+    return orgs.accept_for_sso(invite, name, {"ms_oid": oid, "ms_tid": tid})
