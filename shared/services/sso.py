@@ -17,6 +17,7 @@ bundle for the authority's TLS can be given as AVP_MS_CA_BUNDLE / settings.extra
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -70,7 +71,8 @@ def _session(cfg: SsoConfig):
     import requests
 
     session = requests.Session()
-    session.verify = cfg.ca_bundle or True
+    # Per request, not `session.verify`: requests lets REQUESTS_CA_BUNDLE override the latter.
+    session.request = functools.partial(session.request, verify=cfg.ca_bundle or True, timeout=15)
     return session
 
 
@@ -112,9 +114,15 @@ def begin() -> tuple[str, str]:
     The binding goes into a short-lived cookie; the callback must present it with the state,
     so a code+state pair captured or planted by someone else is useless (login CSRF)."""
     cfg = SsoConfig()
+    import warnings
+
     try:
-        flow = _client(cfg).initiate_auth_code_flow(scopes=[], redirect_uri=cfg.redirect_uri,
-                                                     prompt="select_account")
+        with warnings.catch_warnings():
+            # The browser lands on the front end's page, which relays code+state by fetch
+            # (docs/decisions/0102); form_post would need a cross-site POST to the API instead.
+            warnings.filterwarnings("ignore", message="response_mode='form_post' is recommended")
+            flow = _client(cfg).initiate_auth_code_flow(scopes=[], redirect_uri=cfg.redirect_uri,
+                                                         prompt="select_account")
     except Exception:
         log.exception("microsoft authority unavailable")
         raise Invalid("Microsoft sign-in is unavailable right now; try again later") from None
