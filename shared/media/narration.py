@@ -1,0 +1,131 @@
+"""Fitting spoken descriptions into their slots, and the narration stem.
+
+Each description cue gets a slot: from its start to the next dialogue word (or the next
+description, or the end). A clip longer than its slot is re-synthesised faster, up to
+MAX_RATE x; what still does not fit is an extended description: the standard mix leaves it
+out (it would talk over dialogue) and the extended-AD render holds the picture for it.
+"""
+from __future__ import annotations
+
+import wave
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from shared.media.types import Word
+
+MAX_RATE = 1.5
+SAMPLE_RATE = 48000
+MARGIN = 0.1
+
+
+@dataclass
+class Clip:
+    name: str
+    start: float
+    duration: float
+    slot: float
+    rate: float
+    text: str
+    extended: bool = False
+    path: str = ""  # storage path
+    local: str = ""  # local file while a step runs
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("local")
+        return d
+
+
+@dataclass
+class Plan:
+    language: str
+    clips: list[Clip] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"language": self.language, "clips": [c.to_dict() for c in self.clips]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Plan":
+        return cls(language=data["language"], clips=[Clip(**c) for c in data.get("clips", [])])
+
+    @property
+    def standard(self) -> list[Clip]:
+        return [c for c in self.clips if not c.extended]
+
+
+def slot_for(start: float, next_cue_start: float | None, words: list[Word], duration: float) -> float:
+    ends = [duration]
+    if next_cue_start is not None:
+        ends.append(next_cue_start)
+    ends += [w.start for w in words if w.start >= start + 0.05]
+    return max(0.0, min(ends) - start - MARGIN)
+
+
+def synthesize_plan(speech, cues, language: str, words: list[Word], duration: float, folder: Path,
+                    max_rate: float = MAX_RATE) -> Plan:
+    """Synthesize every description cue (vtt.VttCue) and fit it into its slot."""
+    plan = Plan(language=language)
+    ordered = sorted(cues, key=lambda c: c.start)
+    for i, cue in enumerate(ordered):
+        name = f"ad-{i + 1:03d}.wav"
+        out = folder / name
+        nxt = ordered[i + 1].start if i + 1 < len(ordered) else None
+        slot = slot_for(cue.start, nxt, words, duration)
+        text = " ".join(cue.text.split())
+        rate = 1.0
+        length = speech.synthesize(text, language, out, rate)
+        if length > slot and not cue.extended:
+            rate = min(max_rate, length / max(slot, 0.01) * 1.03)
+            length = speech.synthesize(text, language, out, rate)
+        extended = bool(cue.extended) or length > slot
+        if extended and rate != 1.0:
+            rate = 1.0  # extended: the picture waits, so speak at the natural rate
+            length = speech.synthesize(text, language, out, rate)
+        plan.clips.append(Clip(name=name, start=round(cue.start, 3), duration=round(length, 3), slot=round(slot, 3),
+                               rate=round(rate, 3), text=text, extended=extended))
+    return plan
+
+
+def _read(path: Path):
+    import numpy as np
+
+    with wave.open(str(path), "rb") as f:
+        rate, ch = f.getframerate(), f.getnchannels()
+        data = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2").astype("float32")
+    if ch > 1:
+        data = data.reshape(-1, ch).mean(axis=1)
+    if rate != SAMPLE_RATE:
+        n = int(round(len(data) * SAMPLE_RATE / rate))
+        data = np.interp(np.linspace(0, len(data) - 1, n), np.arange(len(data)), data).astype("float32")
+    return data
+
+
+def write_stem_wav(clips: list[Clip], duration: float, out: Path, folder: Path | None = None) -> Path:
+    """Mono 48 kHz WAV of `duration` seconds with each clip at its start time."""
+    import numpy as np
+
+    total = int(round(duration * SAMPLE_RATE))
+    buf = np.zeros(total, dtype="float32")
+    for c in clips:
+        src = Path(c.local) if c.local else (folder / c.name)
+        data = _read(src)
+        a = int(round(c.start * SAMPLE_RATE))
+        b = min(total, a + len(data))
+        if b > a:
+            buf[a:b] += data[: b - a]
+    pcm = np.clip(buf, -32768, 32767).astype("<i2")
+    with wave.open(str(out), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(SAMPLE_RATE)
+        f.writeframes(pcm.tobytes())
+    return out
+
+
+def write_stem(plan: Plan, folder: Path, duration: float, out_m4a: Path) -> Path:
+    """The narration stem alone (standard timeline, AAC in M4A)."""
+    from shared.media import ffmpeg as ff
+
+    wav = write_stem_wav(plan.standard, duration, folder / "narration-stem.wav", folder)
+    ff.ffmpeg("-i", str(wav), "-c:a", "aac", "-b:a", "96k", "-ar", str(SAMPLE_RATE), str(out_m4a))
+    return out_m4a

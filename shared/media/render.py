@@ -1,0 +1,241 @@
+"""Rendering the accessible MP4s with ffmpeg (every backend).
+
+Audio: both the programme audio and the narration are first brought to the same loudness
+(static gains from an ebur128 measurement), the programme is ducked by DUCK_DB under each
+narration clip with short ramps (a `volume` envelope: valid in ffmpeg 4.4 and 5.1), the two are
+mixed, and the mix is normalised with two-pass loudnorm to -23 LUFS integrated, true peak
+under -1 dBTP (aimed at -2 so AAC encoding overshoot stays below -1).
+
+Picture: copied (`-c:v copy`) in the accessible MP4; re-encoded only for burned-in captions
+and for the extended-AD version, which holds frames (tpad clone) where a description needs
+more time than the dialogue leaves.
+
+Every output is probed afterwards: stream kinds and counts, each stream's duration within
+0.1 s of what was expected, integrated loudness and true peak.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from shared.media import ffmpeg as ff
+from shared.media.narration import SAMPLE_RATE, Clip, Plan, write_stem_wav
+
+TARGET_LUFS = -23.0
+TARGET_TP = -2.0  # aim; the acceptance limit is -1 dBTP
+MAX_TP = -1.0
+LOUDNESS_TOLERANCE = 1.0
+DURATION_TOLERANCE = 0.1
+DUCK_DB = -12.0  # programme under narration: narration ends up ~12 LU above it
+RAMP = 0.3
+HOLD_PAD = 0.4  # extra held time around an extended description
+
+ISO639_2 = {"en": "eng", "es": "spa", "ca": "cat", "gl": "glg", "eo": "epo", "eu": "eus", "is": "isl",
+            "fr": "fra", "pt": "por", "it": "ita", "de": "deu", "nl": "nld"}
+
+
+class RenderError(RuntimeError):
+    """An output failed verification (retrying may help if it was a resource problem)."""
+
+
+def lang3(code: str) -> str:
+    return ISO639_2.get(code.split("-")[0].lower(), "und")
+
+
+def duck_expression(clips: list[Clip], duck_db: float = DUCK_DB, ramp: float = RAMP) -> str:
+    """A volume expression: 1 outside narration, 10^(duck_db/20) under it, linear ramps."""
+    if not clips:
+        return "1"
+    depth = 1 - 10 ** (duck_db / 20)
+    terms = []
+    for c in clips:
+        a, b = c.start - ramp, c.start + c.duration + ramp
+        terms.append(f"clip((t-{a:.3f})/{ramp},0,1)*clip(({b:.3f}-t)/{ramp},0,1)")
+    return f"1-{depth:.4f}*min(1,{'+'.join(terms)})"
+
+
+def _measure_lufs(path: Path, stream: str = "0:a:0") -> float | None:
+    proc = ff.run([ff.FFMPEG, "-hide_banner", "-nostdin", "-i", str(path), "-map", stream, "-af", "ebur128",
+                   "-f", "null", "-"])
+    summary = proc.stderr[proc.stderr.rfind("Summary:"):]
+    m = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    return float(m.group(1)) if m else None
+
+
+def _gain_to(lufs: float | None, target: float = TARGET_LUFS) -> float:
+    if lufs is None or lufs < -70:
+        return 0.0
+    return max(-30.0, min(30.0, target - lufs))
+
+
+def _loudnorm_json(stderr: str) -> dict:
+    start = stderr.rfind("{")
+    end = stderr.rfind("}")
+    if start < 0 or end < start:
+        raise ff.ToolError("loudnorm printed no measurement")
+    return json.loads(stderr[start:end + 1])
+
+
+def mix_programme(video: Path, info: ff.MediaInfo, plan: Plan, out: Path, clips: list[Clip] | None = None) -> Path:
+    """Programme audio ducked under the narration clips and mixed, then two-pass loudnorm;
+    AAC 48 kHz stereo, exactly the source's duration."""
+    clips = plan.standard if clips is None else clips
+    work = out.parent
+    duration = info.duration
+    gp = _gain_to(_measure_lufs(video))
+    inputs = ["-i", str(video)]
+    if clips:
+        stem = write_stem_wav(clips, duration, work / f"{out.stem}-narration.wav")
+        gn = _gain_to(_measure_lufs(stem))
+        inputs += ["-i", str(stem)]
+        graph = (f"[0:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB,"
+                 f"volume='{duck_expression(clips)}':eval=frame[p];"
+                 f"[1:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gn:.2f}dB[n];"
+                 f"[p][n]amix=inputs=2:duration=first:dropout_transition=0,volume=2")
+    else:
+        graph = f"[0:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB"
+    base = f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=11"
+    first = ff.run([ff.FFMPEG, "-hide_banner", "-nostdin", *inputs, "-filter_complex",
+                    f"{graph},{base}:print_format=json[m]", "-map", "[m]", "-f", "null", "-"])
+    m = _loudnorm_json(first.stderr)
+    second = (f"{base}:measured_I={m['input_i']}:measured_TP={m['input_tp']}:measured_LRA={m['input_lra']}:"
+              f"measured_thresh={m['input_thresh']}:offset={m['target_offset']}:linear=true,"
+              f"aresample={SAMPLE_RATE},apad,atrim=0:{duration:.3f}")
+    ff.ffmpeg(*inputs, "-filter_complex", f"{graph},{second}[m]", "-map", "[m]", "-c:a", "aac", "-b:a", "160k",
+              "-ar", str(SAMPLE_RATE), "-ac", "2", str(out))
+    return out
+
+
+def mux_accessible(video: Path, info: ff.MediaInfo, audio: Path, tracks: list[tuple[Path, str]], out: Path,
+                   copy_video: bool = True) -> Path:
+    """Picture (copied) + the mixed audio + caption tracks as mov_text with language tags.
+    Each input is mapped explicitly; no -shortest, so a short subtitle track cannot cut the
+    audio (verify() checks anyway)."""
+    lang = tracks[0][1] if tracks else "und"
+    args = ["-i", str(video), "-i", str(audio)]
+    for path, _ in tracks:
+        args += ["-i", str(path)]
+    args += ["-map", "0:v:0", "-map", "1:a:0"]
+    for n in range(len(tracks)):
+        args += ["-map", f"{n + 2}:0"]
+    args += ["-c:v", "copy"] if copy_video else ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20"]
+    args += ["-c:a", "copy", "-c:s", "mov_text", "-metadata:s:a:0", f"language={lang3(lang)}"]
+    for n, (_, code) in enumerate(tracks):
+        args += [f"-metadata:s:s:{n}", f"language={lang3(code)}",
+                 f"-disposition:s:{n}", "default" if n == 0 else "0"]
+    args += ["-movflags", "+faststart", str(out)]
+    ff.ffmpeg(*args)
+    return out
+
+
+def burn_in(video: Path, info: ff.MediaInfo, audio: Path, captions_vtt: Path, out: Path) -> Path:
+    """Captions rendered into the picture (libass `subtitles` filter); picture re-encoded."""
+    escaped = str(captions_vtt).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
+    ff.ffmpeg("-i", str(video), "-i", str(audio), "-map", "0:v:0", "-map", "1:a:0",
+              "-vf", f"subtitles='{escaped}'", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+              "-pix_fmt", "yuv420p", "-c:a", "copy", "-movflags", "+faststart", str(out))
+    return out
+
+
+# ---------------------------------------------------------------- extended AD
+
+@dataclass
+class Extended:
+    path: Path
+    duration: float
+    holds: list[tuple[float, float]]
+
+
+def shift_time(t: float, holds: list[tuple[float, float]], inclusive: bool = True) -> float:
+    """Where source time t lands on the extended timeline."""
+    return t + sum(h for at, h in holds if (at <= t if inclusive else at < t))
+
+
+def extended_version(video: Path, info: ff.MediaInfo, plan: Plan, tracks: list[tuple[Path, str]],
+                     out: Path) -> Extended:
+    """The picture held (last frame repeated) and the programme paused where an extended
+    description plays; all narration (standard and extended) mixed on the new timeline."""
+    from shared.media import vtt
+
+    work = out.parent
+    holds = sorted((c.start, round(c.duration + HOLD_PAD, 3)) for c in plan.clips if c.extended)
+    cuts = [0.0] + [at for at, _ in holds] + [info.duration]
+    n = len(cuts) - 1
+    parts, labels = [], []
+    parts.append(f"[0:v:0]split={n}" + "".join(f"[vs{i}]" for i in range(n)))
+    parts.append(f"[0:a:0]asplit={n}" + "".join(f"[as{i}]" for i in range(n)))
+    for i in range(n):
+        a, b = cuts[i], cuts[i + 1]
+        hold = holds[i][1] if i < len(holds) else 0.0
+        v = f"[vs{i}]trim=start={a:.3f}:end={b:.3f},setpts=PTS-STARTPTS"
+        au = f"[as{i}]atrim=start={a:.3f}:end={b:.3f},asetpts=PTS-STARTPTS"
+        if hold:
+            v += f",tpad=stop_mode=clone:stop_duration={hold:.3f}"
+            au += f",apad=pad_dur={hold:.3f}"
+        parts.append(f"{v}[v{i}]")
+        parts.append(f"{au}[a{i}]")
+        labels.append(f"[v{i}][a{i}]")
+    parts.append("".join(labels) + f"concat=n={n}:v=1:a=1[v][a]")
+    held = work / f"{out.stem}-held.mp4"
+    ff.ffmpeg("-i", str(video), "-filter_complex", ";".join(parts), "-map", "[v]", "-map", "[a]",
+              "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+              "-c:a", "aac", "-b:a", "192k", str(held))
+    held_info = ff.probe(held)
+    total = info.duration + sum(h for _, h in holds)
+    held_info = replace(held_info, duration=total)
+    clips = []
+    for c in plan.clips:
+        start = shift_time(c.start, holds, inclusive=not c.extended)
+        clips.append(replace(c, start=round(start, 3), extended=False))
+    mixed = mix_programme(held, held_info, Plan(plan.language, clips), work / f"{out.stem}-mix.m4a", clips=clips)
+    shifted_tracks = []
+    for k, (path, code) in enumerate(tracks):
+        cues = vtt.read(path.read_text(encoding="utf-8"))
+        moved = [vtt.VttCue(shift_time(c.start, holds), shift_time(c.end, holds), c.text, c.identifier)
+                 for c in cues]
+        p = work / f"{out.stem}-captions-{k}.vtt"
+        p.write_text(vtt.write(moved), encoding="utf-8")
+        shifted_tracks.append((p, code))
+    mux_accessible(held, held_info, mixed, shifted_tracks, out)
+    return Extended(path=out, duration=total, holds=holds)
+
+
+# ---------------------------------------------------------------- verification
+
+def verify(path: Path, source: ff.MediaInfo, subtitles: int, expected_duration: float | None = None,
+           reencoded: bool = False, check_loudness: bool = True) -> dict:
+    """ffprobe the output: 1 video, 1 audio, `subtitles` mov_text streams, every audio/video
+    stream within DURATION_TOLERANCE of the expected duration, loudness on target. Raises
+    RenderError with what is wrong."""
+    info = ff.probe(path)
+    expected = source.duration if expected_duration is None else expected_duration
+    problems = []
+    video, audio, subs = info.of("video"), info.of("audio"), info.of("subtitle")
+    if len(video) != 1:
+        problems.append(f"{len(video)} video streams (expected 1)")
+    if len(audio) != 1:
+        problems.append(f"{len(audio)} audio streams (expected 1)")
+    if len(subs) != subtitles or any(s.codec != "mov_text" for s in subs):
+        problems.append(f"subtitle streams {[s.codec for s in subs]} (expected {subtitles} mov_text)")
+    src_video = source.of("video")
+    for s in video + audio:
+        ref = expected
+        if s.kind == "video" and expected_duration is None and src_video and src_video[0].duration:
+            ref = src_video[0].duration  # a copied picture keeps its own length
+        if s.duration is None or abs(s.duration - ref) > DURATION_TOLERANCE:
+            problems.append(f"{s.kind} stream lasts {s.duration} s, expected {ref:.3f} s")
+    report = {"duration": info.duration, "streams": [{"kind": s.kind, "codec": s.codec, "duration": s.duration,
+                                                      "language": s.language} for s in info.streams]}
+    if check_loudness and audio:
+        loud = ff.loudness(path)
+        report.update(loud)
+        i, tp = loud["integrated_lufs"], loud["true_peak_dbtp"]
+        if i is None or abs(i - TARGET_LUFS) > LOUDNESS_TOLERANCE:
+            problems.append(f"integrated loudness {i} LUFS (target {TARGET_LUFS}±{LOUDNESS_TOLERANCE})")
+        if tp is not None and tp > MAX_TP:
+            problems.append(f"true peak {tp} dBTP (max {MAX_TP})")
+    if problems:
+        raise RenderError(f"{path.name}: " + "; ".join(problems))
+    return report
