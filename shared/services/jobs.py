@@ -261,3 +261,302 @@ def jobs_in(statuses: Iterable[str], limit: int = 500) -> list[dict]:
 
     return _platform().documents.query(
         Query(COLLECTION, where=[("status", "in", list(statuses))], limit=limit)).items
+
+
+# -- creation -------------------------------------------------------------------------------
+IDEMPOTENCY = "idempotency"
+CREATABLE_ROLES = ("CLIENT", "ADMIN")
+
+
+def _resolve_org(principal, requested: str | None) -> str:
+    from shared.errors import Forbidden, Invalid
+
+    if principal.role == "ADMIN":
+        if not requested:
+            raise Invalid("An ADMIN creating a job must name the organisation (org_id)")
+        if _platform().documents.get("organizations", requested) is None:
+            raise Invalid("Unknown organisation (org_id)")
+        return requested
+    if not principal.org_id:
+        raise Forbidden("Your account does not belong to an organisation")
+    if requested and requested != principal.org_id:
+        raise Forbidden("You may only create jobs for your own organisation")
+    return principal.org_id
+
+
+def _check_languages(source: str, outputs: list[str]) -> list[str]:
+    """Outputs with the source spelled as the job's source; 400 for unsupported pairs."""
+    from shared.errors import Invalid
+    from shared.media.languages import normalize, supported_targets
+
+    src = normalize(source)
+    supported = supported_targets(source)
+    if not supported or src not in supported:
+        raise Invalid(f"Source language {source} is not supported")
+    out: list[str] = []
+    bad: list[str] = []
+    for lang in outputs:
+        code = source if normalize(lang) == src else lang
+        if normalize(code) not in supported:
+            bad.append(lang)
+        elif code not in out:
+            out.append(code)
+    if bad:
+        others = ", ".join(t for t in supported if t != src) or "none"
+        raise Invalid(f"Translation from {source} to {', '.join(bad)} is not supported; "
+                      f"supported targets for {source}: {others}")
+    return out
+
+
+def _resolve_glossary(org_id: str, glossary_id: str | None) -> str | None:
+    from shared.errors import Invalid
+    from shared.persistence.documents import Query
+
+    docs = _platform().documents
+    if glossary_id:
+        glossary = docs.get("glossaries", glossary_id)
+        if glossary is None or glossary.get("org_id") != org_id:
+            raise Invalid("Unknown glossary_id for this organisation")
+        return glossary_id
+    page = docs.query(Query("glossaries", where=[("org_id", "==", org_id), ("is_default", "==", True)], limit=1))
+    return page.items[0]["id"] if page.items else None
+
+
+def _idempotency_id(principal, key: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{principal.user_id}\n{key}".encode()).hexdigest()[:40]
+
+
+def _fingerprint(data, file_name: str | None, file_size: int | None) -> str:
+    import hashlib
+    import json
+
+    body = data.model_dump(mode="json")
+    return hashlib.sha256(json.dumps([body, file_name, file_size], sort_keys=True).encode()).hexdigest()
+
+
+def _replay(idem: dict, fingerprint: str) -> dict:
+    from shared.errors import Unprocessable
+    from shared.services.files import wait_for
+
+    if idem.get("fingerprint") != fingerprint:
+        raise Unprocessable("This Idempotency-Key was used for a different request; use a new key")
+    job = wait_for(lambda: _platform().documents.get(COLLECTION, idem["job_id"]), timeout=10)
+    if job is None:
+        raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly")
+    return job
+
+
+def new_job_document(principal, data, org_id: str, outputs: list[str], glossary_id: str | None,
+                     upload_id: str) -> dict:
+    from shared.domain.status import translated_languages
+
+    now = now_iso()
+    doc = {
+        "org_id": org_id,
+        "created_by": principal.user_id,
+        "title": data.title or "",
+        "status": JobStatus.CREATED.value,
+        "source_language": data.source_language,
+        "requested_outputs": outputs,
+        "options": data.options.model_dump(),
+        "glossary_id": glossary_id,
+        "upload_id": upload_id,
+        "source_path": None,
+        "outputs": {},
+        "language_qc": {},
+        "assignees": [],
+        "feedback": [],
+        "rejection": None,
+        "vtt_changed_since_render": False,
+        "progress": {"step": None, "percent": 0},
+        "error": None,
+        "created_at": now,
+        "updated_at": now,
+        "step_attempts": {},
+        "step_tries": 0,
+    }
+    doc["language_qc"] = {lang: {"status": "PENDING", "assignee": None, "history": [], "feedback": []}
+                          for lang in translated_languages(doc)}
+    return doc
+
+
+def create_job(principal, data, upload_file=None, idempotency_key: str | None = None) -> tuple[dict, bool]:
+    """Create a job from a multipart upload (`upload_file`: a werkzeug FileStorage) or from
+    `data.upload_id`. Returns (job, created): created is False for an idempotent replay."""
+    import tempfile
+    from pathlib import Path
+
+    from shared.errors import AlreadyExists, Invalid
+    from shared.services import files as file_service
+
+    if upload_file is None and not data.upload_id:
+        raise Invalid("Attach the video as the multipart `file` part, or name an upload_id from POST /api/v1/files/upload-url")
+    if upload_file is not None and data.upload_id:
+        raise Invalid("Send either a file or an upload_id, not both")
+    org_id = _resolve_org(principal, data.org_id)
+    outputs = _check_languages(data.source_language, data.requested_outputs)
+    glossary_id = _resolve_glossary(org_id, data.glossary_id)
+    upload = file_service.usable_upload(principal, data.upload_id, org_id) if data.upload_id else None
+
+    docs = _platform().documents
+    tmp_dir = tempfile.TemporaryDirectory(prefix="avp-job-") if upload_file is not None else None
+    try:
+        local = None
+        if upload_file is not None:
+            local = Path(tmp_dir.name) / "source.mp4"
+            upload_file.save(str(local))
+            if local.stat().st_size == 0:
+                raise Invalid("The uploaded file is empty")
+        job_id = new_id_for_job()
+        idem_id = None
+        if idempotency_key:
+            if len(idempotency_key) > 255:
+                raise Invalid("Idempotency-Key is too long (at most 255 characters)")
+            idem_id = _idempotency_id(principal, idempotency_key)
+            fingerprint = _fingerprint(data, getattr(upload_file, "filename", None),
+                                       local.stat().st_size if local else None)
+            try:
+                docs.create(IDEMPOTENCY, idem_id, {"job_id": job_id, "user_id": principal.user_id,
+                                                   "fingerprint": fingerprint, "created_at": now_iso()})
+            except AlreadyExists:
+                return _replay(docs.get(IDEMPOTENCY, idem_id), fingerprint), False
+        try:
+            if upload is None:
+                upload = file_service.new_upload(principal, org_id, "video/mp4",
+                                                 getattr(upload_file, "filename", None), job_id=job_id)
+            job = docs.create(COLLECTION, job_id, new_job_document(principal, data, org_id, outputs, glossary_id,
+                                                                   upload["id"]))
+            publish_status(job)
+            if local is not None:
+                # finalizing the object emits the storage event that attaches it to the job
+                _platform().files.put_file(upload["path"], local, "video/mp4")
+            else:
+                file_service.attach_if_ready(file_service.claim_upload(upload["id"], job_id))
+        except BaseException:
+            _undo_create(job_id, upload if local is not None else None, idem_id)
+            raise
+    finally:
+        if tmp_dir is not None:
+            tmp_dir.cleanup()
+    return docs.get(COLLECTION, job_id) or job, True
+
+
+def new_id_for_job() -> str:
+    from shared.ids import new_id
+
+    return new_id()
+
+
+def _undo_create(job_id: str, own_upload: dict | None, idem_id: str | None) -> None:
+    docs = _platform().documents
+    try:
+        docs.delete(COLLECTION, job_id)
+        if own_upload is not None:
+            _platform().files.delete(own_upload["path"])
+            docs.delete("uploads", own_upload["id"])
+        if idem_id:
+            docs.delete(IDEMPOTENCY, idem_id)
+    except Exception:
+        log.exception("could not undo a failed job creation", extra={"fields": {"job_id": job_id}})
+
+
+# -- reading ----------------------------------------------------------------------------------
+def list_jobs(principal, status: str | None = None, org_id: str | None = None, limit: int = 20,
+              cursor: str | None = None) -> dict:
+    from shared.errors import Invalid
+    from shared.persistence.documents import Page, Query
+
+    where: list = []
+    if status:
+        try:
+            where.append(("status", "==", JobStatus(status).value))
+        except ValueError:
+            raise Invalid(f"Unknown status {status}") from None
+    role = principal.role
+    if role in ("ADMIN", "REVIEWER"):
+        if org_id:
+            where.append(("org_id", "==", org_id))
+    elif role in ("CLIENT", "PM"):
+        if not principal.org_id or (org_id and org_id != principal.org_id):
+            return {"items": [], "next_cursor": None}
+        where.append(("org_id", "==", principal.org_id))
+    elif role == "LINGUIST":
+        where.append(("assignees", "array_contains", principal.user_id))
+        if org_id:
+            where.append(("org_id", "==", org_id))
+    else:
+        return {"items": [], "next_cursor": None}
+    page: Page = _platform().documents.query(
+        Query(COLLECTION, where=where, order_by=[("created_at", "desc")], limit=limit, cursor=cursor))
+    items = [view(j) for j in page.items if can_see(principal, j)]
+    return {"items": items, "next_cursor": page.next_cursor}
+
+
+DELIVERABLE_EXTS = (".vtt", ".srt", ".ttml", ".dfxp", ".scc", ".m4a", ".mp3", ".wav", ".mp4", ".json")
+
+
+def downloads(principal, job_id: str) -> dict:
+    """Signed URLs (24 h) for every deliverable of the job present in storage. A linguist gets
+    the files of the languages assigned to them."""
+    from shared.pipeline.contract import job_path
+    from shared.services.files import signed_download
+
+    job = get_job_for(principal, job_id)
+    files = _platform().files
+    langs = None
+    if principal.role == "LINGUIST":
+        langs = set(assigned_languages(job, principal.user_id))
+    items = []
+    expires_at = None
+    for lang, entries in sorted((job.get("outputs") or {}).items()):
+        if not isinstance(entries, dict) or (langs is not None and lang not in langs):
+            continue
+        for kind, path in sorted(entries.items()):
+            if not isinstance(path, str) or not path.startswith(job_path(job["id"], "")):
+                continue
+            if not path.endswith(DELIVERABLE_EXTS) or "/work/" in path:
+                continue
+            size = files.size(path)
+            if size is None:
+                continue
+            url, expires_at = signed_download(path, filename=f"{job['id']}-{lang}-{path.rsplit('/', 1)[-1]}")
+            items.append({"language": lang, "kind": kind, "path": path[len(job_path(job["id"], "")):],
+                          "url": url, "size": size})
+    if expires_at is None:
+        _, expires_at = signed_download(job_path(job["id"], "none"))
+    return {"job_id": job["id"], "expires_at": expires_at, "files": items}
+
+
+# -- deletion ---------------------------------------------------------------------------------
+RELATED_COLLECTIONS = ("vtt_versions", "vtt_heads")
+
+
+def delete_job(principal, job_id: str) -> None:
+    """Remove the job, its VTT versions, its pending tasks and every stored file. The document
+    goes first, so a step still running sees the job gone and stops (the runner then removes
+    anything it wrote after this sweep)."""
+    from shared.persistence.documents import Query
+    from shared.pipeline.contract import job_path
+
+    job = get_job_for(principal, job_id)
+    p = _platform()
+    docs = p.documents
+    docs.delete(COLLECTION, job_id)
+    for collection in RELATED_COLLECTIONS:
+        while True:
+            page = docs.query(Query(collection, where=[("job_id", "==", job_id)], limit=200))
+            for item in page.items:
+                docs.delete(collection, item["id"])
+            if not page.next_cursor:
+                break
+    p.tasks.delete_for_job(job_id)
+    p.files.delete_prefix(job_path(job_id, ""))
+    upload_id = job.get("upload_id")
+    if upload_id:
+        upload = docs.get("uploads", upload_id)
+        if upload is not None:
+            p.files.delete(upload["path"])
+            docs.delete("uploads", upload_id)
+    log.info("job deleted", extra={"fields": {"job_id": job_id, "by": principal.user_id}})

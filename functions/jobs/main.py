@@ -1,0 +1,107 @@
+"""Jobs: create (multipart upload or signed-upload id), list, detail, delete, downloads, QC actions."""
+import json
+
+import functions_framework
+
+from shared.errors import UnsupportedMedia
+from shared.http import function_dispatcher
+from shared.models.jobs import Feedback, JobCreate, Reason
+from shared.services import jobs
+
+
+def _form_data(form) -> dict:
+    """Multipart fields as JobCreate input: lists as repeated fields, commas or a JSON array."""
+    data: dict = {}
+    for key in ("source_language", "title", "glossary_id", "org_id", "upload_id"):
+        if form.get(key) not in (None, ""):
+            data[key] = form.get(key)
+    outputs: list = []
+    for raw in form.getlist("requested_outputs"):
+        raw = raw.strip()
+        if raw.startswith("["):
+            try:
+                outputs.extend(json.loads(raw))
+                continue
+            except ValueError:
+                pass
+        outputs.extend(p.strip() for p in raw.split(",") if p.strip())
+    data["requested_outputs"] = outputs
+    options: dict = {}
+    if form.get("options"):
+        try:
+            options = json.loads(form["options"])
+        except ValueError:
+            options = {"_": form["options"]}  # reported by validation as an unknown field
+    for key in ("delivery_profile", "extended_ad", "burn_in"):
+        if form.get(key) not in (None, ""):
+            options[key] = form[key]
+    if options:
+        data["options"] = options
+    return data
+
+
+def create_job(ctx):
+    req = ctx.request
+    upload = None
+    if req.mimetype == "multipart/form-data":
+        data = ctx.validate(JobCreate, _form_data(req.form))
+        upload = req.files.get("file")
+    elif req.is_json:
+        data = ctx.json(JobCreate)
+    else:
+        raise UnsupportedMedia("Send multipart/form-data with the video as `file`, or JSON naming an upload_id")
+    job, created = jobs.create_job(ctx.principal, data, upload, req.headers.get("Idempotency-Key"))
+    ctx.audit.update(target=job["id"], org_id=job.get("org_id"))
+    headers = {} if created else {"Idempotent-Replayed": "true"}
+    from shared.http import json_response
+
+    return json_response(jobs.view(job), 201, headers)
+
+
+def list_jobs(ctx):
+    return jobs.list_jobs(ctx.principal, status=ctx.arg("status"), org_id=ctx.arg("org_id"),
+                          limit=ctx.int_arg("limit", 20), cursor=ctx.arg("cursor"))
+
+
+def get_job(ctx, id):
+    return jobs.view(jobs.get_job_for(ctx.principal, id))
+
+
+def delete_job(ctx, id):
+    ctx.audit["target"] = id
+    jobs.delete_job(ctx.principal, id)
+    return None, 204
+
+
+def downloads(ctx, id):
+    return jobs.downloads(ctx.principal, id)
+
+
+def approve(ctx, id):
+    ctx.audit["target"] = id
+    return jobs.view(jobs.approve(ctx.principal, id))
+
+
+def reject(ctx, id):
+    body = ctx.json(Reason)
+    ctx.audit["target"] = id
+    return jobs.view(jobs.reject(ctx.principal, id, body.reason))
+
+
+def feedback(ctx, id):
+    body = ctx.json(Feedback)
+    ctx.audit["target"] = id
+    return jobs.view(jobs.feedback(ctx.principal, id, body.message))
+
+
+def retry(ctx, id):
+    ctx.audit["target"] = id
+    return jobs.view(jobs.retry(ctx.principal, id))
+
+
+dispatch = function_dispatcher("jobs", globals())
+
+
+@functions_framework.http
+def entry(request):
+    return dispatch(request)

@@ -1,0 +1,30 @@
+"""The Cloud Tasks HTTP target: runs one pipeline task {job_id, step, attempt}. A 2xx tells
+Cloud Tasks the task is handled (including stale and duplicate deliveries, which change
+nothing); a 5xx makes it redeliver (infrastructure failures only: step failures are retried by
+the runner itself with a new task)."""
+import functions_framework
+from flask import Response
+
+from shared import logs
+from shared.http import json_response
+
+log = logs.get("avp.pipeline_worker")
+
+
+@functions_framework.http
+def entry(request):
+    body = request.get_json(silent=True) or {}
+    job_id, step, attempt = body.get("job_id"), body.get("step"), body.get("attempt")
+    if not isinstance(job_id, str) or not isinstance(step, str) or not isinstance(attempt, int):
+        return json_response({"detail": "Expected JSON {job_id, step, attempt}"}, 400)
+    from shared.pipeline.runner import run_task
+
+    try:
+        outcome = run_task(job_id, step, attempt)
+    except Exception:
+        log.exception("task failed; Cloud Tasks will redeliver",
+                      extra={"fields": {"job_id": job_id, "step": step, "attempt": attempt}})
+        return Response(status=503)
+    logs.event(log, "task handled", job_id=job_id, step=step, attempt=attempt, outcome=outcome,
+               task=request.headers.get("X-CloudTasks-TaskName"))
+    return json_response({"outcome": outcome})

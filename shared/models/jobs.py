@@ -1,0 +1,133 @@
+"""Job models: creation (multipart form or JSON with an upload_id), the job as the API shows it,
+lists, downloads and the bodies of the QC actions."""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def canonical_language(code: str) -> str:
+    """BCP-47 with the usual casing: language lower, script title, region upper ('en-gb' -> 'en-GB')."""
+    code = (code or "").strip().replace("_", "-")
+    if not _BCP47.match(code):
+        raise ValueError(f"'{code}' is not a BCP-47 language code (for example en, es, en-GB)")
+    parts = code.split("-")
+    out = [parts[0].lower()]
+    for p in parts[1:]:
+        if len(p) == 4 and p.isalpha():
+            out.append(p.title())
+        elif len(p) == 2 and p.isalpha() or len(p) == 3 and p.isdigit():
+            out.append(p.upper())
+        else:
+            out.append(p.lower())
+    return "-".join(out)
+
+
+class JobOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    delivery_profile: Literal["default", "bbc", "dcmp"] = "default"
+    extended_ad: bool = False
+    burn_in: bool = False
+
+
+class JobCreate(BaseModel):
+    """Multipart: the `file` part plus these fields as form fields (`requested_outputs` as a
+    comma-separated list or repeated fields, `options` as JSON or as separate fields).
+    JSON: these fields with `upload_id` from POST /files/upload-url."""
+    model_config = ConfigDict(extra="forbid")
+    source_language: str = Field(description="BCP-47 code of the spoken language")
+    requested_outputs: list[str] = Field(min_length=1, max_length=20, description="BCP-47 output languages")
+    title: str | None = Field(default=None, max_length=200)
+    glossary_id: str | None = Field(default=None, max_length=64)
+    options: JobOptions = Field(default_factory=JobOptions)
+    org_id: str | None = Field(default=None, max_length=64, description="Organisation (ADMIN only; required)")
+    upload_id: str | None = Field(default=None, max_length=64, description="JSON flow: the signed upload's id")
+
+    @field_validator("source_language")
+    @classmethod
+    def _source(cls, v: str) -> str:
+        return canonical_language(v)
+
+    @field_validator("requested_outputs")
+    @classmethod
+    def _outputs(cls, v: list[str]) -> list[str]:
+        out: list[str] = []
+        for code in v:
+            c = canonical_language(code)
+            if c not in out:
+                out.append(c)
+        return out
+
+
+class Progress(BaseModel):
+    step: str | None = None
+    percent: float = 0
+
+
+class Job(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+    id: str = Field(alias="_id", description="24-hex job id")
+    status: str
+    org_id: str | None = None
+    created_by: str | None = None
+    title: str | None = None
+    source_language: str
+    requested_outputs: list[str]
+    options: dict = {}
+    glossary_id: str | None = None
+    outputs: dict = {}
+    language_qc: dict = {}
+    feedback: list[dict] = []
+    rejection: dict | None = None
+    vtt_changed_since_render: bool = False
+    progress: Progress | None = None
+    error: str | None = None
+    created_at: str
+    updated_at: str
+
+
+class JobList(BaseModel):
+    items: list[Job]
+    next_cursor: str | None = None
+
+
+class DownloadItem(BaseModel):
+    language: str
+    kind: str
+    path: str
+    url: str
+    size: int | None = None
+
+
+class Downloads(BaseModel):
+    job_id: str
+    expires_at: str
+    files: list[DownloadItem]
+
+
+class Reason(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("reason")
+    @classmethod
+    def _non_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("a reason is required")
+        return v.strip()
+
+
+class Feedback(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    message: str = Field(min_length=1, max_length=5000)
+
+    @field_validator("message")
+    @classmethod
+    def _non_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("feedback must not be empty")
+        return v.strip()

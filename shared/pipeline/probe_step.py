@@ -1,0 +1,31 @@
+"""The "probe" step: ffprobe validation of the job's source before any other work. A source
+that is not a usable MP4/MOV ends the job as UPLOAD_INVALID with the reason as its error."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.errors import PermanentStepError
+from shared.pipeline.contract import SOURCE, StepIO, job_path
+
+
+def run(io: StepIO) -> dict:
+    from shared.bootstrap import platform
+    from shared.media.probe import InvalidMedia, probe
+
+    job = io.job
+    path = job.get("source_path") or job_path(job["id"], SOURCE)
+    if not io.exists(path):
+        raise PermanentStepError("The source video is missing; upload it again")
+    files = platform().files
+    local_path = getattr(files, "local_path", None)
+    local = Path(local_path(path)) if local_path else io.get_file(path, io.workdir / SOURCE)
+    io.progress(10)
+    limit = platform().settings.max_signed_upload_bytes
+    if local.stat().st_size > limit:
+        raise PermanentStepError(f"The video is larger than the limit of {limit} bytes")
+    try:
+        info = probe(local)
+    except InvalidMedia as exc:
+        raise PermanentStepError(str(exc)) from None
+    io.progress(100)
+    return {"media": info.as_dict()}

@@ -1,0 +1,305 @@
+"""Runs one pipeline task (job_id, step, attempt): the same code behind the local worker threads
+and the Cloud Tasks HTTP target (functions/pipeline_worker).
+
+Safe under at-least-once, out-of-order delivery:
+- a task runs only if the job is in the step's status and `attempt` is the job's current attempt
+  of that step (`job.step_attempts[step]`); anything else is stale and changes nothing (it only
+  re-creates the current task if a crash lost it, which the task name dedupes);
+- the step writes to deterministic paths, so a re-run after a crash overwrites;
+- success is a compare-and-set to the next status that also checks the attempt, so of two
+  concurrent deliveries at most one moves the job;
+- a transient failure becomes attempt+1 after exponential backoff, up to
+  Settings.task_max_attempts tries; then, or at once for a permanent failure, `<STEP>_FAILED`
+  with a readable `error`;
+- a job deleted mid-step: writes stop (JobGone), and whatever was written is removed again.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from shared import logs
+from shared.domain.status import HEAVY_STEPS, STEPS, status_after_step
+from shared.errors import Conflict, NotFound, PermanentStepError, TransientError
+from shared.pipeline.contract import Step, job_path
+
+log = logs.get("avp.pipeline")
+
+DONE, RETRY, FAILED, STALE, GONE, CANCELLED = "done", "retry", "failed", "stale", "gone", "cancelled"
+MAX_BACKOFF_SECONDS = 600.0
+PROGRESS_MIN_INTERVAL = 1.0
+
+
+class JobGone(Exception):
+    """The job was deleted while its step ran."""
+
+
+class _Stale(Exception):
+    """The job moved on (another attempt or status) while the step ran."""
+
+
+def _platform():
+    from shared.bootstrap import platform
+
+    return platform()
+
+
+_heavy_lock = threading.Lock()
+_heavy: tuple[int, threading.BoundedSemaphore] | None = None
+
+
+def _heavy_slots() -> threading.BoundedSemaphore:
+    """In-process limit of concurrent heavy steps (the local queue also limits across processes;
+    Cloud Tasks limits with the heavy queue's max concurrent dispatches)."""
+    global _heavy
+    limit = max(1, _platform().settings.heavy_step_concurrency)
+    with _heavy_lock:
+        if _heavy is None or _heavy[0] != limit:
+            _heavy = (limit, threading.BoundedSemaphore(limit))
+        return _heavy[1]
+
+
+class RunnerIO:
+    """The StepIO a step gets: file access bound to its job, progress, cancellation."""
+
+    def __init__(self, job: dict, step: str, attempt: int, workdir: Path):
+        self.job = job
+        self.step = step
+        self.attempt = attempt
+        self.workdir = workdir
+        self._files = _platform().files
+        self._docs = _platform().documents
+        self._last_progress = (0.0, -100.0)
+
+    def cancelled(self) -> bool:
+        return self._docs.get("jobs", self.job["id"]) is None
+
+    def _guard(self) -> None:
+        if self.cancelled():
+            raise JobGone(self.job["id"])
+
+    def get_file(self, path: str, local: Path) -> Path:
+        local = Path(local)
+        self._files.get_file(path, local)
+        return local
+
+    def put_file(self, path: str, local: Path, content_type: str = "application/octet-stream") -> None:
+        self._guard()
+        self._files.put_file(path, Path(local), content_type)
+
+    def get_text(self, path: str) -> str:
+        return self._files.get_bytes(path).decode("utf-8")
+
+    def put_text(self, path: str, text: str, content_type: str = "text/plain") -> None:
+        self._guard()
+        self._files.put_bytes(path, text.encode("utf-8"), content_type)
+
+    def exists(self, path: str) -> bool:
+        return self._files.exists(path)
+
+    def progress(self, percent: float) -> None:
+        pct = max(0.0, min(100.0, float(percent)))
+        now = time.monotonic()
+        last_t, last_pct = self._last_progress
+        if pct < 100 and now - last_t < PROGRESS_MIN_INTERVAL and pct - last_pct < 25:
+            return
+        self._last_progress = (now, pct)
+        job_id, step, attempt = self.job["id"], self.step, self.attempt
+        running = STEPS[step][0].value
+
+        def mutate(doc: dict) -> dict | None:
+            if doc.get("status") != running or (doc.get("step_attempts") or {}).get(step) != attempt:
+                return None
+            doc["progress"] = {"step": step, "percent": round(pct, 1)}
+            return doc
+
+        from shared.persistence.documents import update_with_retry
+
+        try:
+            stored = update_with_retry(self._docs, "jobs", job_id, mutate)
+        except Exception:
+            log.warning("progress not recorded", extra={"fields": {"job_id": job_id, "step": step}})
+            return
+        if stored is not None and stored.get("progress", {}).get("percent") == round(pct, 1):
+            from shared.services.job_events import publish_notification
+
+            publish_notification(stored, "progress", f"{step} {pct:.0f}%", step=step, percent=round(pct, 1))
+
+
+def _merge(doc: dict, result: dict) -> None:
+    """Merge a step's result into the job: dicts one level deep per key (outputs[lang] entries
+    are merged, so steps may return only what they add), other values replaced."""
+    for key, value in (result or {}).items():
+        if key in ("id", "_version", "status", "step_attempts", "step_tries"):
+            continue
+        if isinstance(value, dict) and isinstance(doc.get(key), dict):
+            merged = dict(doc[key])
+            for sub, sub_value in value.items():
+                if isinstance(sub_value, dict) and isinstance(merged.get(sub), dict):
+                    merged[sub] = {**merged[sub], **sub_value}
+                else:
+                    merged[sub] = sub_value
+            doc[key] = merged
+        else:
+            doc[key] = value
+
+
+def _readable(step: str, exc: BaseException) -> str:
+    if isinstance(exc, (PermanentStepError, TransientError)) and str(exc):
+        return str(exc)
+    return f"The {step} step failed unexpectedly ({type(exc).__name__})"
+
+
+def _cleanup_deleted(job_id: str) -> None:
+    """A deleted job's step may have written after the deletion swept its files: sweep again."""
+    try:
+        _platform().files.delete_prefix(job_path(job_id, ""))
+    except Exception:
+        log.exception("cleanup of a deleted job failed", extra={"fields": {"job_id": job_id}})
+
+
+def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | None = None) -> str:
+    """Run one delivery of a task. Returns the outcome (done, retry, failed, stale, gone,
+    cancelled). Raises only for infrastructure failures (the queue then redelivers)."""
+    from shared.services import jobs
+
+    docs = _platform().documents
+    job = docs.get("jobs", job_id)
+    if job is None:
+        return GONE
+    if step not in STEPS:
+        log.warning("task for an unknown step", extra={"fields": {"job_id": job_id, "step": step}})
+        return STALE
+    running, _failed = STEPS[step]
+    if job["status"] != running.value or (job.get("step_attempts") or {}).get(step) != attempt:
+        jobs.ensure_current_task(job)
+        return STALE
+    if steps is None:
+        from shared.pipeline.registry import steps as registry
+
+        steps = registry()
+    fn = steps.get(step)
+    workdir = Path(tempfile.mkdtemp(prefix=f"avp-{step}-"))
+    io = RunnerIO(job, step, attempt, workdir)
+    slots = _heavy_slots() if step in HEAVY_STEPS else None
+    started = time.monotonic()
+    if slots is not None:
+        slots.acquire()
+    try:
+        if fn is None:
+            raise PermanentStepError(f"The {step} step is not available on this platform")
+        result = fn(io) or {}
+    except JobGone:
+        _cleanup_deleted(job_id)
+        return CANCELLED
+    except PermanentStepError as exc:
+        return _fail(job_id, step, attempt, _readable(step, exc), permanent=True)
+    except Exception as exc:  # transient by the step contract
+        log.warning("step failed", exc_info=True, extra={"fields": {"job_id": job_id, "step": step, "attempt": attempt}})
+        return _fail(job_id, step, attempt, _readable(step, exc), permanent=False)
+    finally:
+        if slots is not None:
+            slots.release()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return _succeed(job, step, attempt, result, time.monotonic() - started)
+
+
+def _succeed(job: dict, step: str, attempt: int, result: dict, seconds: float) -> str:
+    from shared import metrics
+    from shared.services import jobs
+
+    job_id = job["id"]
+    running, _ = STEPS[step]
+
+    def complete(doc: dict) -> None:
+        if (doc.get("step_attempts") or {}).get(step) != attempt:
+            raise _Stale()
+        _merge(doc, result)
+        doc.setdefault("step_history", []).append(
+            {"step": step, "attempt": attempt, "seconds": round(seconds, 3), "at": _now()})
+
+    try:
+        target = status_after_step(step, {**job, **result})
+        jobs.cas_transition(job_id, running, target, complete)
+    except NotFound:
+        _cleanup_deleted(job_id)
+        return CANCELLED
+    except (_Stale, Conflict):
+        return STALE
+    metrics.STEPS.labels(step, "done").inc()
+    return DONE
+
+
+def _now() -> str:
+    from shared.ids import now_iso
+
+    return now_iso()
+
+
+def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool) -> str:
+    from shared import metrics
+    from shared.persistence.documents import update_with_retry
+    from shared.services import jobs
+
+    p = _platform()
+    cfg = p.settings
+    running, failed = STEPS[step]
+    job = p.documents.get("jobs", job_id)
+    if job is None:
+        _cleanup_deleted(job_id)
+        return CANCELLED
+    tries = int(job.get("step_tries") or 1)
+    if not permanent and tries < cfg.task_max_attempts:
+        delay = min(MAX_BACKOFF_SECONDS, cfg.task_backoff_seconds * (2 ** (tries - 1)))
+
+        def next_attempt(doc: dict) -> dict | None:
+            if doc.get("status") != running.value or (doc.get("step_attempts") or {}).get(step) != attempt:
+                return None
+            doc["step_attempts"] = {**doc["step_attempts"], step: attempt + 1}
+            doc["step_tries"] = tries + 1
+            doc["last_error"] = message
+            return doc
+
+        stored = update_with_retry(p.documents, "jobs", job_id, next_attempt)
+        if stored is None:
+            return CANCELLED
+        if (stored.get("step_attempts") or {}).get(step) != attempt + 1 or stored.get("status") != running.value:
+            return STALE
+        p.tasks.enqueue(job_id, step, attempt + 1, delay_seconds=delay)
+        metrics.STEPS.labels(step, "retry").inc()
+        log.info("step will retry", extra={"fields": {"job_id": job_id, "step": step, "attempt": attempt + 1,
+                                                      "delay": delay}})
+        return RETRY
+
+    def record(doc: dict) -> None:
+        if (doc.get("step_attempts") or {}).get(step) != attempt:
+            raise _Stale()
+        doc["error"] = message if permanent else f"{message} (gave up after {tries} attempts)"
+        doc["failed_step"] = step
+
+    try:
+        jobs.cas_transition(job_id, running, failed, record)
+    except NotFound:
+        _cleanup_deleted(job_id)
+        return CANCELLED
+    except (_Stale, Conflict):
+        return STALE
+    metrics.STEPS.labels(step, "failed").inc()
+    return FAILED
+
+
+def reconcile(limit: int = 500) -> int:
+    """Re-create the current task of every job in an automated step (a crash between a committed
+    transition and its enqueue would otherwise strand the job). Names dedupe, so this is cheap
+    and harmless; returns how many tasks were created."""
+    from shared.services import jobs
+
+    created = 0
+    running = [s.value for s, _ in STEPS.values()]
+    for job in jobs.jobs_in(running, limit=limit):
+        if jobs.ensure_current_task(job):
+            created += 1
+    return created

@@ -1,0 +1,384 @@
+"""LocalFiles: the file-store port on a local folder (cfg.files_dir), with HMAC-signed expiring
+URLs that the local server serves at /_files/<path> (see `register`).
+
+Writes are atomic (temporary file in the same folder, then rename), so a reader never sees half
+a file and a crash leaves no partial object. Objects under `uploads/` play the uploads bucket:
+when one is finalized the store delivers the payload a GCS notification would deliver through
+Pub/Sub (a `google.cloud.pubsub.topic.v1.messagePublished` CloudEvent wrapping the object
+resource) to functions/upload_trigger, so the same function code drives the pipeline."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import mimetypes
+import os
+import shutil
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote, urlencode
+
+from shared import logs
+
+log = logs.get("avp.files")
+TMP_PREFIX = ".avp-tmp-"
+UPLOADS_PREFIX = "uploads/"
+URL_PREFIX = "/_files/"
+CHUNK = 1024 * 1024
+
+
+class InvalidPath(ValueError):
+    """A logical path that could escape the store or is not canonical."""
+
+
+def check_path(path: str) -> str:
+    """A canonical logical path: '/'-separated, relative, no '.', '..' or empty segments, no
+    backslashes, control characters or percent signs."""
+    if not isinstance(path, str) or not path or len(path) > 1024:
+        raise InvalidPath("empty or overlong path")
+    if path.startswith("/") or "\\" in path or "%" in path or any(ord(c) < 32 or ord(c) == 127 for c in path):
+        raise InvalidPath("path must be relative and plain")
+    parts = path.split("/")
+    if any(p in ("", ".", "..") for p in parts) or parts[-1].startswith(TMP_PREFIX):
+        raise InvalidPath("path has an empty, '.' or '..' segment")
+    return path
+
+
+def _utc(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class LocalFiles:
+    """File store on a folder; signed URLs are verified by the routes `register` adds."""
+
+    def __init__(self, root: Path, secret: bytes, base_url: str, uploads_bucket: str = "avp-uploads",
+                 max_upload_bytes: int = 5 * 1024**3):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._root_resolved = self.root.resolve()
+        self.secret = secret
+        self.base_url = base_url.rstrip("/")
+        self.uploads_bucket = uploads_bucket
+        self.max_upload_bytes = max_upload_bytes
+        self.listeners: list[Callable[[dict], None]] = []
+
+    @classmethod
+    def from_settings(cls, cfg) -> "LocalFiles":
+        # A key of its own, derived from the local secret, so URL signatures and JWTs never share one.
+        secret = hmac.new(cfg.jwt_secret.encode(), b"avp local signed file urls", hashlib.sha256).digest()
+        store = cls(cfg.files_dir, secret, cfg.public_base_url, cfg.uploads_bucket, cfg.max_signed_upload_bytes)
+        store.listeners.append(deliver_to_upload_trigger)
+        return store
+
+    # -- paths ------------------------------------------------------------------------------
+    def _local(self, path: str) -> Path:
+        check_path(path)
+        full = (self.root / path)
+        resolved = full.resolve()
+        if self._root_resolved not in resolved.parents:
+            raise InvalidPath("path escapes the store")
+        return full
+
+    def local_path(self, path: str) -> Path:
+        """Where the object lives on disk (local backend only; media tools read it in place)."""
+        return self._local(path)
+
+    def _tmp(self, dest: Path) -> Path:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        return dest.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}"
+
+    def _commit(self, tmp: Path, dest: Path, path: str, content_type: str) -> None:
+        os.replace(tmp, dest)
+        self._finalized(path, dest, content_type)
+
+    # -- the port ---------------------------------------------------------------------------
+    def put_bytes(self, path: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        dest = self._local(path)
+        tmp = self._tmp(dest)
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        self._commit(tmp, dest, path, content_type)
+
+    def put_file(self, path: str, local: Path, content_type: str = "application/octet-stream") -> None:
+        dest = self._local(path)
+        tmp = self._tmp(dest)
+        try:
+            shutil.copyfile(local, tmp)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        self._commit(tmp, dest, path, content_type)
+
+    def put_stream(self, path: str, stream, content_type: str = "application/octet-stream",
+                   max_bytes: int | None = None) -> int:
+        """Write from a readable binary stream without holding it in memory; raises
+        TooLargeUpload (leaving nothing behind) past `max_bytes`. Returns the size."""
+        dest = self._local(path)
+        tmp = self._tmp(dest)
+        total = 0
+        try:
+            with open(tmp, "wb") as fh:
+                while True:
+                    chunk = stream.read(CHUNK)
+                    if not chunk:
+                        break
+                    total += len(chunk)
+                    if max_bytes is not None and total > max_bytes:
+                        raise TooLargeUpload(total)
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        self._commit(tmp, dest, path, content_type)
+        return total
+
+    def get_bytes(self, path: str) -> bytes:
+        try:
+            return self._local(path).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            raise FileNotFoundError(path) from None
+
+    def get_file(self, path: str, local: Path) -> None:
+        src = self._local(path)
+        if not src.is_file():
+            raise FileNotFoundError(path)
+        Path(local).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, local)
+
+    def exists(self, path: str) -> bool:
+        try:
+            return self._local(path).is_file()
+        except InvalidPath:
+            return False
+
+    def size(self, path: str) -> int | None:
+        try:
+            return self._local(path).stat().st_size
+        except (FileNotFoundError, InvalidPath):
+            return None
+
+    def list(self, prefix: str) -> list[str]:
+        out = []
+        for dirpath, _dirs, files in os.walk(self.root):
+            for name in files:
+                if name.startswith(TMP_PREFIX):
+                    continue
+                rel = Path(dirpath, name).relative_to(self.root).as_posix()
+                if rel.startswith(prefix):
+                    out.append(rel)
+        return sorted(out)
+
+    def delete(self, path: str) -> None:
+        try:
+            self._local(path).unlink(missing_ok=True)
+        except IsADirectoryError:
+            pass
+
+    def delete_prefix(self, prefix: str) -> int:
+        names = self.list(prefix)
+        for name in names:
+            self.delete(name)
+        if prefix.endswith("/"):
+            folder = self.root / prefix.rstrip("/")
+            if folder.is_dir() and self._root_resolved in folder.resolve().parents:
+                shutil.rmtree(folder, ignore_errors=True)
+        return len(names)
+
+    def copy(self, src: str, dst: str) -> None:
+        source = self._local(src)
+        if not source.is_file():
+            raise FileNotFoundError(src)
+        dest = self._local(dst)
+        tmp = self._tmp(dest)
+        try:
+            os.link(source, tmp)  # objects are immutable (writes replace), so a hard link is a copy
+        except OSError:
+            shutil.copyfile(source, tmp)
+        ctype = mimetypes.guess_type(dst)[0] or "application/octet-stream"
+        self._commit(tmp, dest, dst, ctype)
+
+    def signed_download_url(self, path: str, ttl_seconds: int, filename: str | None = None) -> str:
+        check_path(path)
+        params = {"method": "GET", "expires": str(int(time.time() + ttl_seconds))}
+        if filename:
+            params["filename"] = filename
+        return self._url(path, params)
+
+    def signed_upload_url(self, path: str, ttl_seconds: int, content_type: str, max_bytes: int) -> str:
+        check_path(path)
+        params = {"method": "PUT", "expires": str(int(time.time() + ttl_seconds)),
+                  "content_type": content_type, "max_bytes": str(int(max_bytes))}
+        return self._url(path, params)
+
+    # -- signatures -------------------------------------------------------------------------
+    _SIGNED = ("method", "expires", "content_type", "max_bytes", "filename")
+
+    def _signature(self, path: str, params: dict) -> str:
+        message = "\n".join([path] + [f"{k}={params.get(k, '')}" for k in self._SIGNED])
+        return hmac.new(self.secret, message.encode(), hashlib.sha256).hexdigest()
+
+    def _url(self, path: str, params: dict) -> str:
+        params = dict(params)
+        params["signature"] = self._signature(path, params)
+        return f"{self.base_url}{URL_PREFIX}{quote(path)}?{urlencode(params)}"
+
+    def verify(self, path: str, method: str, args: dict) -> tuple[bool, str]:
+        """Check a request against its signed URL: (ok, reason)."""
+        try:
+            check_path(path)
+        except InvalidPath:
+            return False, "Invalid file path"
+        params = {k: args.get(k, "") for k in self._SIGNED}
+        given = args.get("signature", "")
+        if not given or not hmac.compare_digest(given, self._signature(path, params)):
+            return False, "Invalid signature for this URL"
+        if params["method"] != method:
+            return False, f"This URL is signed for {params['method'] or 'another method'}, not {method}"
+        try:
+            expires = int(params["expires"])
+        except ValueError:
+            return False, "Invalid signature for this URL"
+        if expires < time.time():
+            return False, "This signed URL has expired; request a new one"
+        return True, ""
+
+    # -- finalize events --------------------------------------------------------------------
+    def _finalized(self, path: str, dest: Path, content_type: str) -> None:
+        if not path.startswith(UPLOADS_PREFIX) or not self.listeners:
+            return
+        stat = dest.stat()
+        resource = object_resource(self.uploads_bucket, path, stat.st_size, content_type, stat.st_mtime_ns)
+        for listener in list(self.listeners):
+            listener(resource)
+
+
+class TooLargeUpload(Exception):
+    def __init__(self, size: int):
+        super().__init__(f"upload exceeds the limit ({size} bytes so far)")
+        self.size = size
+
+
+def object_resource(bucket: str, name: str, size: int, content_type: str, generation: int) -> dict:
+    """The JSON_API_V1 object resource a GCS notification carries."""
+    now = _utc(time.time())
+    return {
+        "kind": "storage#object",
+        "id": f"{bucket}/{name}/{generation}",
+        "selfLink": f"https://www.googleapis.com/storage/v1/b/{bucket}/o/{quote(name, safe='')}",
+        "name": name,
+        "bucket": bucket,
+        "generation": str(generation),
+        "metageneration": "1",
+        "contentType": content_type,
+        "timeCreated": now,
+        "updated": now,
+        "storageClass": "STANDARD",
+        "size": str(size),
+    }
+
+
+def pubsub_cloud_event(resource: dict, topic: str = "projects/local/topics/avp-uploads"):
+    """The CloudEvent Eventarc delivers for a Pub/Sub message of a GCS notification."""
+    from cloudevents.http import CloudEvent
+
+    message_id = uuid.uuid4().hex
+    data = {
+        "message": {
+            "attributes": {
+                "bucketId": resource["bucket"],
+                "objectId": resource["name"],
+                "objectGeneration": resource["generation"],
+                "eventType": "OBJECT_FINALIZE",
+                "eventTime": resource["updated"],
+                "notificationConfig": f"projects/_/buckets/{resource['bucket']}/notificationConfigs/1",
+                "payloadFormat": "JSON_API_V1",
+            },
+            "data": base64.b64encode(json.dumps(resource).encode()).decode(),
+            "messageId": message_id,
+            "publishTime": resource["updated"],
+        },
+        "subscription": "projects/local/subscriptions/avp-upload-trigger",
+    }
+    attributes = {
+        "type": "google.cloud.pubsub.topic.v1.messagePublished",
+        "source": f"//pubsub.googleapis.com/{topic}",
+        "id": message_id,
+        "specversion": "1.0",
+    }
+    return CloudEvent(attributes, data)
+
+
+def deliver_to_upload_trigger(resource: dict) -> None:
+    """Hand an object-finalized notification to functions/upload_trigger, retried a few times the
+    way Pub/Sub redelivers (the handler is idempotent)."""
+    from shared.local import functions
+
+    event = pubsub_cloud_event(resource)
+    module = functions.load("upload_trigger")
+    for attempt in range(3):
+        try:
+            module.entry(event)
+            return
+        except Exception:
+            log.exception("upload trigger failed", extra={"fields": {"object": resource["name"], "attempt": attempt}})
+            time.sleep(0.2 * (attempt + 1))
+
+
+# -- the local routes ------------------------------------------------------------------------
+def register(app) -> None:
+    """Add GET/PUT /_files/<path> (signed URLs) to the local Flask app."""
+    from flask import Response, request, send_file
+
+    from shared.bootstrap import platform
+    from shared.http import error_response
+
+    def store() -> LocalFiles:
+        return platform().files
+
+    @app.route(URL_PREFIX + "<path:path>", methods=["GET", "HEAD"], endpoint="avp_local_files_get")
+    def _get(path):
+        files = store()
+        ok, reason = files.verify(path, "GET", request.args)
+        if not ok:
+            return error_response(403, reason)
+        local = files._local(path)  # noqa: SLF001
+        if not local.is_file():
+            return error_response(404, "File not found")
+        filename = request.args.get("filename") or None
+        return send_file(local, mimetype=mimetypes.guess_type(path)[0] or "application/octet-stream",
+                         as_attachment=bool(filename), download_name=filename, conditional=True)
+
+    @app.route(URL_PREFIX + "<path:path>", methods=["PUT"], endpoint="avp_local_files_put")
+    def _put(path):
+        files = store()
+        # HEAD-style check first: a refused upload must not read the body
+        ok, reason = files.verify(path, "PUT", request.args)
+        if not ok:
+            return error_response(403, reason)
+        signed_type = request.args.get("content_type", "")
+        sent_type = (request.headers.get("Content-Type") or "").split(";")[0].strip()
+        if signed_type and sent_type != signed_type:
+            return error_response(403, f"Content-Type must be {signed_type}, as signed")
+        try:
+            cap = min(int(request.args.get("max_bytes") or files.max_upload_bytes), files.max_upload_bytes)
+        except ValueError:
+            return error_response(403, "Invalid signature for this URL")
+        if request.content_length is not None and request.content_length > cap:
+            return error_response(413, f"Upload is larger than the limit of {cap} bytes")
+        try:
+            size = files.put_stream(path, request.stream, signed_type or "application/octet-stream", max_bytes=cap)
+        except TooLargeUpload:
+            return error_response(413, f"Upload is larger than the limit of {cap} bytes")
+        return Response(json.dumps({"path": path, "size": size}), status=200, mimetype="application/json")
