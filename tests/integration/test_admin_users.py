@@ -1,0 +1,63 @@
+"""Admin endpoints: all users with cursor pagination, role/status changes, last-admin guard."""
+V1 = "/api/v1"
+
+
+def test_list_users_paginates_over_all_orgs(client, users):
+    admin = users.user("ADMIN")
+    created = [users.user("CLIENT", users.org()) for _ in range(4)]
+    seen, cursor = [], None
+    while True:
+        url = f"{V1}/admin/users?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        page = client.get(url, headers=admin["headers"]).get_json()
+        assert len(page["items"]) <= 2
+        seen += [u["id"] for u in page["items"]]
+        assert all("password_hash" not in u for u in page["items"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 5
+    assert set(seen) == {admin["id"], *(u["id"] for u in created)}
+    bad = client.get(f"{V1}/admin/users?cursor=%%%", headers=admin["headers"])
+    assert bad.status_code == 400
+    assert client.get(f"{V1}/admin/users?limit=0", headers=admin["headers"]).status_code == 422
+
+
+def test_patch_role_and_status(client, users):
+    org = users.org()
+    admin = users.user("ADMIN")
+    user = users.user("CLIENT", org)
+    resp = client.patch(f"{V1}/admin/users/{user['id']}", json={"role": "REVIEWER"}, headers=admin["headers"])
+    assert resp.status_code == 200 and resp.get_json()["role"] == "REVIEWER"
+    resp = client.patch(f"{V1}/admin/users/{user['id']}", json={"status": "disabled"}, headers=admin["headers"])
+    assert resp.status_code == 200 and resp.get_json()["status"] == "disabled"
+    assert client.get(f"{V1}/users/me", headers=user["headers"]).status_code == 401
+    resp = client.patch(f"{V1}/admin/users/{user['id']}", json={"status": "active"}, headers=admin["headers"])
+    assert client.get(f"{V1}/users/me", headers=user["headers"]).get_json()["role"] == "REVIEWER"
+    assert client.patch(f"{V1}/admin/users/{user['id']}", json={"status": "gone"}, headers=admin["headers"]).status_code == 422
+    assert client.patch(f"{V1}/admin/users/{user['id']}", json={}, headers=admin["headers"]).status_code == 422
+    assert client.patch(f"{V1}/admin/users/{'0' * 24}", json={"role": "PM"}, headers=admin["headers"]).status_code == 404
+
+
+def test_admin_without_org_needs_org_to_become_non_admin(client, users):
+    org = users.org()
+    admin, second = users.user("ADMIN"), users.user("ADMIN")
+    url = f"{V1}/admin/users/{second['id']}"
+    assert client.patch(url, json={"role": "PM"}, headers=admin["headers"]).status_code == 422
+    resp = client.patch(url, json={"role": "PM", "org_id": org}, headers=admin["headers"])
+    assert resp.status_code == 200 and resp.get_json()["org_id"] == org
+
+
+def test_last_active_admin_cannot_be_disabled_or_demoted(client, users):
+    org = users.org()
+    admin = users.user("ADMIN")
+    for change in ({"status": "disabled"}, {"role": "PM", "org_id": org}):
+        resp = client.patch(f"{V1}/admin/users/{admin['id']}", json=change, headers=admin["headers"])
+        assert resp.status_code == 409 and "last active ADMIN" in resp.get_json()["detail"]
+    other = users.user("ADMIN")
+    disabled_admin = users.user("ADMIN", status="disabled")
+    assert client.patch(f"{V1}/admin/users/{admin['id']}", json={"status": "disabled"},
+                        headers=other["headers"]).status_code == 200
+    # now `other` is the last active one (a disabled admin does not count)
+    assert disabled_admin["id"]
+    resp = client.patch(f"{V1}/admin/users/{other['id']}", json={"status": "disabled"}, headers=other["headers"])
+    assert resp.status_code == 409
