@@ -2,7 +2,8 @@
 import functions_framework
 
 from shared.http import function_dispatcher
-from shared.models.language_qc import Assign, QcFeedback, QcReason
+from shared.models.jobs import Feedback, Reason
+from shared.models.language_qc import Assign
 from shared.services import language_qc as service
 
 
@@ -27,13 +28,13 @@ def approve(ctx, id, lang):
 
 
 def reject(ctx, id, lang):
-    body = ctx.json(QcReason)
+    body = ctx.json(Reason)
     _audit(ctx, id, lang)
     return service.reject(ctx.principal, id, lang, body.reason)
 
 
 def feedback(ctx, id, lang):
-    body = ctx.json(QcFeedback)
+    body = ctx.json(Feedback)
     _audit(ctx, id, lang)
     return service.feedback(ctx.principal, id, lang, body.message)
 

@@ -9,16 +9,6 @@ class Assign(BaseModel):
     linguist_id: str = Field(min_length=1, max_length=64, description="User id of an active LINGUIST")
 
 
-class QcReason(BaseModel):
-    """Body of a language reject (the route table names the shared `Reason` shape)."""
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class QcFeedback(BaseModel):
-    """Body of language feedback (the route table names the shared `Feedback` shape)."""
-    message: str = Field(min_length=1, max_length=5000)
-
-
 class LanguageQc(BaseModel):
     job_id: str
     lang: str
