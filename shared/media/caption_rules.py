@@ -43,6 +43,8 @@ _CLAUSE_END = re.compile(r"[,;:]['\")\]]*$")
 def profile(name: str | None) -> Profile:
     """The named profile (default netflix); ValueError for an unknown name."""
     key = (name or "netflix").lower()
+    if key == "default":
+        key = "netflix"
     if key not in PROFILES:
         raise ValueError(f"unknown caption profile {name!r}; known: {', '.join(sorted(PROFILES))}")
     return PROFILES[key]
@@ -124,10 +126,20 @@ def group_words(words: list[Word], prof: Profile) -> list[list[Word]]:
     for w in words:
         if cur:
             candidate = " ".join(x.text for x in cur + [w])
-            if (w.start - cur[-1].end > prof.pause_break or not fits(candidate, prof)
-                    or w.end - cur[0].start > prof.max_duration):
+            if w.start - cur[-1].end > prof.pause_break:
                 groups.append(cur)
                 cur = []
+            elif not fits(candidate, prof) or w.end - cur[0].start > prof.max_duration:
+                # Forced break: cut after the last clause in the cue, if any, so the tail
+                # starts the next cue rather than dangling at its end.
+                cut = max((k for k, x in enumerate(cur[:-1]) if _CLAUSE_END.search(x.text)
+                           or _SENTENCE_END.search(x.text)), default=None)
+                if cut is not None and cut + 1 >= len(cur) // 2:
+                    groups.append(cur[:cut + 1])
+                    cur = cur[cut + 1:]
+                else:
+                    groups.append(cur)
+                    cur = []
         cur.append(w)
         text = " ".join(x.text for x in cur)
         if _SENTENCE_END.search(w.text) and len(text) >= prof.max_chars * 0.5:
@@ -152,6 +164,8 @@ def build_cues(words: list[Word], prof: Profile, fps: float, duration: float | N
         end = max(cue.end, min(want, limit))
         if i + 1 < len(cues) and 0 < limit - end < prof.chain_gap:
             end = limit  # close small gaps: the eye prefers a steady 2-frame gap to a flicker
+        if end > limit and limit > cue.start + 0.2:
+            end = limit  # the last word ran into the next cue's gap: trim it back
         cue.end = round(end, 3)
         cue.start = round(cue.start, 3)
     return cues

@@ -27,11 +27,12 @@ SEARCH_AHEAD = 8.0  # a description may come this late after what it describes
 SPEECH_CPS = {"en": 14.5, "es": 15.5, "ca": 15.0, "gl": 15.0, "eo": 14.0}
 
 PHRASES = {
-    "en": {"scene": "The scene changes.", "text": "On screen: {text}.", "opening": "The video opens."},
-    "es": {"scene": "Cambia la escena.", "text": "En pantalla: {text}.", "opening": "Empieza el vídeo."},
-    "ca": {"scene": "Canvia l'escena.", "text": "A la pantalla: {text}.", "opening": "Comença el vídeo."},
-    "gl": {"scene": "Cambia a escena.", "text": "Na pantalla: {text}.", "opening": "Comeza o vídeo."},
-    "eo": {"scene": "La sceno ŝanĝiĝas.", "text": "Sur la ekrano: {text}.", "opening": "La video komenciĝas."},
+    # Worded so Apertium translates them well; on-screen text stays quoted and verbatim.
+    "en": {"scene": "A new scene begins.", "text": 'The text "{text}" appears on the screen.'},
+    "es": {"scene": "Empieza una escena nueva.", "text": 'Aparece en pantalla el texto "{text}".'},
+    "ca": {"scene": "Comença una escena nova.", "text": 'Apareix a la pantalla el text "{text}".'},
+    "gl": {"scene": "Comeza unha escena nova.", "text": 'Aparece na pantalla o texto "{text}".'},
+    "eo": {"scene": "Nova sceno komenciĝas.", "text": 'La teksto "{text}" aperas sur la ekrano.'},
 }
 
 

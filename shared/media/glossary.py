@@ -85,9 +85,36 @@ def restore(text: str, mapping: dict[str, GlossaryTerm]) -> str:
     return text
 
 
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
+
+
+def protect_quoted(text: str) -> tuple[str, dict[str, str]]:
+    """Quoted passages (on-screen text in descriptions) replaced by placeholders, to be kept
+    verbatim through translation."""
+    mapping: dict[str, str] = {}
+
+    def sub(m: re.Match) -> str:
+        token = f"[Q{len(mapping)}]"
+        mapping[token] = m.group(0)
+        return token
+
+    return _QUOTED.sub(sub, text), mapping
+
+
 def translate_enforced(translator, texts: list[str], source: str, target: str,
                        terms: list[GlossaryTerm]) -> Enforced:
-    """Translate texts one output per input, enforcing the glossary terms."""
+    """Translate texts one output per input, enforcing the glossary terms; quoted passages
+    come through verbatim."""
+    quoted = [protect_quoted(t) for t in texts]
+    result = _translate_terms(translator, [q[0] for q in quoted], source, target, terms)
+    for i, (_, mapping) in enumerate(quoted):
+        for token, original in mapping.items():
+            result.texts[i] = result.texts[i].replace(token, original)
+    return result
+
+
+def _translate_terms(translator, texts: list[str], source: str, target: str,
+                     terms: list[GlossaryTerm]) -> Enforced:
     out = translator.translate(texts, source, target, terms or None)
     result = Enforced(texts=list(out))
     if not terms:

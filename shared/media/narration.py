@@ -74,10 +74,10 @@ def synthesize_plan(speech, cues, language: str, words: list[Word], duration: fl
         text = " ".join(cue.text.split())
         rate = 1.0
         length = speech.synthesize(text, language, out, rate)
-        if length > slot and not cue.extended:
+        if length > slot:
             rate = min(max_rate, length / max(slot, 0.01) * 1.03)
             length = speech.synthesize(text, language, out, rate)
-        extended = bool(cue.extended) or length > slot
+        extended = length > slot  # measured, whatever the script's estimate said
         if extended and rate != 1.0:
             rate = 1.0  # extended: the picture waits, so speak at the natural rate
             length = speech.synthesize(text, language, out, rate)

@@ -67,6 +67,12 @@ def _brand(path: Path) -> str | None:
     return head[8:12].decode("latin-1")
 
 
+def _looks_isobmff(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    return len(head) == 8 and head[4:8] in (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot")
+
+
 def probe(path: Path) -> MediaInfo:
     """Validate `path` as a source video; raise InvalidMedia with a readable reason."""
     path = Path(path)
@@ -81,7 +87,7 @@ def probe(path: Path) -> MediaInfo:
     fmt = info.get("format") or {}
     if meta.returncode != 0 or not fmt:
         err = meta.stderr.decode(errors="replace")
-        if "moov atom not found" in err:
+        if "moov atom not found" in err and _looks_isobmff(path):
             raise InvalidMedia("The video file is incomplete (its index is missing); the upload was probably cut "
                                "short, upload it again")
         raise InvalidMedia("The file is not a readable video; upload an MP4 or MOV file")

@@ -8,7 +8,7 @@ Storage written per job (all paths deterministic, so a re-run overwrites):
   jobs/<id>/<lang>/captions.vtt|.srt|.ttml|.scc, descriptions.vtt, narration.m4a,
   jobs/<id>/<lang>/accessible.mp4 (+ -burned-in / -extended on request), qc-report.json
 
-Job options read (top level or under job["options"]): caption_profile (netflix|bbc|dcmp),
+Job options read (under job["options"] or top level): delivery_profile (default|bbc|dcmp),
 min_gap_seconds (AD gap, default 2), max_speech_rate (default 1.5), burn_in (bool),
 extended_ad (bool), glossary_id.
 """
@@ -110,6 +110,10 @@ def _qc_summary(job: dict, lang: str, section: str, summary: dict) -> dict:
     return qc
 
 
+def _profile_name(job: dict) -> str:
+    return _opt(job, "delivery_profile") or _opt(job, "caption_profile") or "netflix"
+
+
 def _fps(job: dict, info=None) -> float:
     media = job.get("media") or {}
     if info is not None:
@@ -136,7 +140,7 @@ def transcribe(io: StepIO) -> dict:
     raw = _engines().transcriber.transcribe(wav, src)
     io.progress(80)
     clean = tr.clean(raw, wav)
-    profile = caption_rules.profile(_opt(job, "caption_profile", "netflix"))
+    profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
     issues = caption_rules.check(cues, profile, info.fps)
     jid = job["id"]
@@ -220,7 +224,7 @@ def translate(io: StepIO) -> dict:
     engines = _engines()
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
-    profile = caption_rules.profile(_opt(job, "caption_profile", "netflix"))
+    profile = caption_rules.profile(_profile_name(job))
     fps = _fps(job)
     cap_src = vtt.read(io.get_text(job_path(jid, src, CAPTIONS_VTT)))
     desc_path = job_path(jid, src, DESCRIPTIONS_VTT)
@@ -320,7 +324,7 @@ def render(io: StepIO) -> dict:
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
     burn = bool(_opt(job, "burn_in", False))
-    want_extended = _opt(job, "extended_ad", None)
+    want_extended = bool(_opt(job, "extended_ad", False))
     total = len(langs)
     for n, lang in enumerate(langs):
         if io.cancelled():
@@ -365,8 +369,7 @@ def render(io: StepIO) -> dict:
             path = job_path(jid, lang, BURNED_MP4)
             io.put_file(path, burned, "video/mp4")
             _set_output(outputs, lang, "video_burned_in", path)
-        extended = [c for c in plan.clips if c.extended]
-        if want_extended or (want_extended is None and extended):
+        if want_extended:
             ext = rd.extended_version(video, info, plan, tracks, work / EXTENDED_MP4)
             report["extended"] = rd.verify(ext.path, info, subtitles=len(tracks), expected_duration=ext.duration,
                                            reencoded=True)

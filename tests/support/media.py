@@ -38,7 +38,7 @@ class TalkingVideo:
 
 SHORT = [
     Part(text="Welcome to the widget factory. Today we will build a new widget together.", colour="navy"),
-    Part(pause=4.0, on_screen="ACME WIDGETS", colour="darkgreen"),
+    Part(pause=5.0, on_screen="ACME WIDGETS", colour="darkgreen"),
     Part(text="The team checks every widget before it leaves the factory.", colour="darkgreen"),
 ]
 

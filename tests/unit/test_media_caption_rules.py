@@ -1,0 +1,66 @@
+from shared.media import caption_rules as cr
+from shared.media.types import Cue, Word
+
+NETFLIX = cr.profile("netflix")
+
+
+def words(text: str, start: float = 0.0, step: float = 0.3) -> list[Word]:
+    out, t = [], start
+    for w in text.split():
+        out.append(Word(t, t + step - 0.05, w))
+        t += step
+    return out
+
+
+def test_profiles_and_default_alias():
+    assert cr.profile("default") is NETFLIX
+    assert cr.profile("bbc").max_chars == 37 and cr.profile("bbc").max_wpm == 180
+    assert cr.profile("dcmp").max_chars == 32
+    assert abs(NETFLIX.min_duration - 5 / 6) < 1e-9 and NETFLIX.max_duration == 7.0 and NETFLIX.max_cps == 17
+
+
+def test_wrap_keeps_short_text_on_one_line_and_balances_long_text():
+    assert cr.wrap("Short and sweet.", NETFLIX) == "Short and sweet."
+    text = "The team checks every widget before it leaves the factory floor today."
+    lines = cr.wrap(text, NETFLIX).split("\n")
+    assert len(lines) == 2 and all(len(line) <= 42 for line in lines)
+    assert abs(len(lines[0]) - len(lines[1])) <= 12
+    assert not lines[0].endswith(" the")
+
+
+def test_wrap_prefers_breaking_after_punctuation():
+    lines = cr.wrap("We built the widget, and the team checked it twice.", NETFLIX).split("\n")
+    assert lines[0] == "We built the widget,"
+
+
+def test_build_cues_respect_profile_and_pass_qc():
+    script = ("Welcome to the widget factory. Today we will build a new widget together. "
+              "The team checks every widget before it leaves the factory, and then we pack it.")
+    ws = words(script, 0.5, 0.5)
+    cues = cr.build_cues(ws, NETFLIX, fps=25, duration=ws[-1].end + 3)
+    assert " ".join(c.text.replace("\n", " ") for c in cues) == script
+    assert cr.check(cues, NETFLIX, 25) == []
+    for a, b in zip(cues, cues[1:]):
+        assert b.start - a.end >= 2 / 25 - 1e-6
+
+
+def test_build_cues_break_at_long_pause_and_extend_short_cues():
+    ws = [Word(0.0, 0.2, "Hi."), Word(3.0, 3.3, "Hello"), Word(3.3, 3.6, "again.")]
+    cues = cr.build_cues(ws, NETFLIX, fps=25, duration=10)
+    assert [c.text for c in cues] == ["Hi.", "Hello again."]
+    assert cues[0].end - cues[0].start >= 5 / 6 - 1e-3
+
+
+def test_check_reports_every_broken_rule_with_reason():
+    cues = [Cue(0.0, 0.5, "x" * 50), Cue(0.52, 9.0, "one\ntwo\nthree"),
+            Cue(9.0, 10.0, "This line is far too quick to be read comfortably.")]
+    rules = {(i["cue"], i["rule"]) for i in cr.check(cues, NETFLIX, 25)}
+    assert {(1, "line_length"), (1, "min_duration"), (1, "reading_speed"), (1, "gap"),
+            (2, "line_count"), (2, "max_duration"), (3, "reading_speed")} <= rules
+    detail = [i for i in cr.check(cues, NETFLIX, 25) if i["rule"] == "line_length"][0]["detail"]
+    assert "50 characters" in detail
+
+
+def test_bbc_reading_speed_is_words_per_minute():
+    cue = Cue(0.0, 2.0, "one two three four\nfive six seven eight")  # 240 wpm
+    assert [i["rule"] for i in cr.check([cue], cr.profile("bbc"), 25)] == ["reading_speed"]
