@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import ipaddress
 import json
@@ -38,10 +39,16 @@ def _b64(n: int) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
+@functools.lru_cache(maxsize=None)
+def _rsa_key(purpose: str):
+    """RSA keys are slow to make; one per purpose per test process is enough."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 def _tls_material(folder: Path) -> tuple[Path, Path, Path]:
     """A CA certificate and a server certificate for 127.0.0.1 signed by it."""
     now = dt.datetime.now(dt.timezone.utc)
-    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_key = _rsa_key("ca")
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "avp test CA")])
     ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
     ca_cert = (
@@ -55,7 +62,7 @@ def _tls_material(folder: Path) -> tuple[Path, Path, Path]:
         .add_extension(ca_ski, critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = _rsa_key("tls")
     cert = (
         x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
         .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
@@ -78,7 +85,7 @@ def _tls_material(folder: Path) -> tuple[Path, Path, Path]:
 
 class OidcIssuer:
     def __init__(self, tenant: str = "11111111-2222-3333-4444-555555555555", client_id: str = "avp-test-client",
-                 client_secret: str = "avp-test-secret", folder: Path | None = None):
+                 client_secret: str = "avp-test-secret-0123456789abcdef0123", folder: Path | None = None):
         self.tenant = tenant
         self.client_id = client_id
         self.client_secret = client_secret
@@ -87,9 +94,9 @@ class OidcIssuer:
             self._tmp = tempfile.TemporaryDirectory()
             folder = Path(self._tmp.name)
         self.ca_path, cert_path, key_path = _tls_material(Path(folder))
-        self.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.signing_key = _rsa_key("signing")
         self.kid = secrets.token_hex(8)
-        self.other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # never published
+        self.other_key = _rsa_key("other")  # never published
         self.next_user: dict = {}
         self.tamper: dict = {}
         self.codes: dict[str, dict] = {}
@@ -101,7 +108,8 @@ class OidcIssuer:
         ctx.load_cert_chain(str(cert_path), str(key_path))
         self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, name="oidc-issuer", daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       name="oidc-issuer", daemon=True)
 
     # --- lifecycle -----------------------------------------------------------------------
     def __enter__(self):
