@@ -55,6 +55,7 @@ class Settings:
     firestore_database: str = "(default)"
     tasks_queue: str = "pipeline-steps"
     tasks_target_url: str = ""
+    tasks_service_account: str = ""  # OIDC identity of Cloud Tasks requests (gcp backend)
     events_topic: str = "job-events"
     signing_key_file: str = ""
     signing_service_account: str = ""
@@ -121,6 +122,7 @@ def from_env() -> Settings:
         firestore_database=_env("AVP_FIRESTORE_DATABASE", "(default)"),
         tasks_queue=_env("AVP_TASKS_QUEUE", "pipeline-steps"),
         tasks_target_url=_env("AVP_TASKS_TARGET_URL"),
+        tasks_service_account=_env("AVP_TASKS_SERVICE_ACCOUNT"),
         events_topic=_env("AVP_EVENTS_TOPIC", "job-events"),
         signing_key_file=_env("AVP_SIGNING_KEY_FILE"),
         signing_service_account=_env("AVP_SIGNING_SERVICE_ACCOUNT"),
