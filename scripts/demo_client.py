@@ -38,10 +38,12 @@ class DemoError(RuntimeError):
 
 
 _t0 = time.monotonic()
+_print_lock = threading.Lock()
 
 
 def say(message: str) -> None:
-    print(f"[demo {time.monotonic() - _t0:6.1f}s] {message}", flush=True)
+    with _print_lock:
+        print(f"[demo {time.monotonic() - _t0:6.1f}s] {message}", flush=True)
 
 
 class Api:
@@ -121,6 +123,7 @@ class Follower:
         self.api = api
         self.job_id = job_id
         self.status: str | None = None
+        self.ws_status: str | None = None
         self.lock = threading.Condition()
         self.ws = None
         self.ws_ok = False
@@ -149,7 +152,8 @@ class Follower:
         while True:
             try:
                 raw = self.ws.recv()
-            except Exception:  # noqa: BLE001 - closed (token expiry, server restart): poll from now on
+            except Exception as exc:  # noqa: BLE001 - closed (token expiry, server restart): poll from now on
+                say(f"  [ws] connection ended ({type(exc).__name__}: {exc}); polling from now on")
                 with self.lock:
                     self.ws_ok = False
                     self.lock.notify_all()
@@ -162,9 +166,9 @@ class Follower:
                 continue
             if msg.get("type") == "job_status_update" and msg.get("status"):
                 with self.lock:
-                    if msg["status"] != self.status:
+                    if msg["status"] != self.ws_status:
                         say(f"  [ws] status {msg['status']}")
-                    self.status = msg["status"]
+                    self.ws_status = msg["status"]
                     self.lock.notify_all()
             elif msg.get("type") == "notification":
                 if msg.get("kind") == "progress":
@@ -178,7 +182,9 @@ class Follower:
     def _poll(self) -> str:
         job = self.api.json("GET", f"/api/v1/jobs/{self.job_id}")
         progress = job.get("progress") or {}
-        if job["status"] != self.status:
+        if self.ws_ok:
+            pass  # the WebSocket reader prints the changes
+        elif job["status"] != self.status:
             say(f"  [poll] status {job['status']}")
         elif progress.get("step"):
             say(f"  [poll] {progress['step']} {progress.get('percent', 0):.0f}%")
