@@ -1,0 +1,50 @@
+from shared.media import describe as ad, render as rd, transcript as tr
+from shared.media.narration import Clip
+from shared.media.types import VisualEvent, Word
+
+
+def test_dialogue_gaps_need_min_length():
+    words = [Word(0.5, 1.0, "a"), Word(1.5, 2.0, "b"), Word(6.0, 6.4, "c")]
+    gaps = ad.dialogue_gaps(words, 10.0, 2.0)
+    assert [(g.start, g.end) for g in gaps] == [(2.15, 5.85), (6.55, 10.0)]
+    assert [g.start for g in ad.dialogue_gaps(words, 10.0, 3.6)] == [2.15]
+
+
+def test_place_in_gap_or_mark_extended():
+    words = [Word(0.0, 2.0, "talk"), Word(2.3, 5.0, "talk."), Word(8.0, 20.0, "long")]
+    gaps = ad.dialogue_gaps(words, 21.0)
+    events = [VisualEvent(5.2, "scene", "A new scene begins."),
+              VisualEvent(12.0, "text", 'The text "A VERY LONG SIGN THAT NEEDS TIME TO READ" appears on the screen.')]
+    out = ad.place(events, gaps, 21.0, "en", words)
+    assert out[0].extended is False and 5.15 <= out[0].start and out[0].end <= 7.85
+    assert out[1].extended is True and out[1].needed > 0
+
+
+def test_events_close_together_become_one_sentence():
+    events = [VisualEvent(5.0, "scene", "A new scene begins."), VisualEvent(5.5, "text", 'The text "X" appears.')]
+    out = ad.place(events, ad.dialogue_gaps([], 20.0), 20.0, "en", [])
+    assert len(out) == 1 and out[0].text == 'A new scene begins. The text "X" appears.'
+
+
+def test_clean_ocr_drops_noise():
+    assert ad.clean_ocr(" ACME  WIDGETS \n") == "ACME WIDGETS"
+    assert ad.clean_ocr("| - ~ ,") == ""
+
+
+def test_repetition_loops_are_dropped():
+    words = [Word(i * 0.3, i * 0.3 + 0.25, w) for i, w in enumerate(
+        "hello there thank you thank you thank you thank you bye".split())]
+    kept, dropped = tr.drop_loops(words)
+    assert [w.text for w in kept] == ["hello", "there", "thank", "you", "bye"]
+    assert dropped[0]["reason"] == "repetition loop" and dropped[0]["text"] == "thank you thank you thank you"
+
+
+def test_duck_expression_and_timeline_shift():
+    clips = [Clip("a.wav", 2.0, 1.5, 2.0, 1.0, "x"), Clip("b.wav", 8.0, 1.0, 2.0, 1.0, "y")]
+    expr = rd.duck_expression(clips)
+    assert expr.startswith("1-0.7488*min(1,") and "(t-1.700)" in expr and "(9.300-t)" in expr
+    assert rd.duck_expression([]) == "1"
+    holds = [(4.0, 2.0), (9.0, 1.0)]
+    assert rd.shift_time(3.0, holds) == 3.0 and rd.shift_time(4.0, holds) == 6.0
+    assert rd.shift_time(4.0, holds, inclusive=False) == 4.0 and rd.shift_time(10.0, holds) == 13.0
+    assert rd.lang3("es-ES") == "spa" and rd.lang3("xx") == "und"
