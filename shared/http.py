@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from flask import Request, Response
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, PathConverter, Rule
 from werkzeug.exceptions import MethodNotAllowed as _WzMethodNotAllowed, NotFound as _WzNotFound
 
 from shared import logs
@@ -40,6 +40,17 @@ def readable_validation_error(exc) -> str:
         msg = err.get("msg", "is invalid")
         parts.append(f"{loc}: {msg}")
     return "Invalid request: " + "; ".join(parts)
+
+
+class AnyPathConverter(PathConverter):
+    """`{path:path}` that also matches a leading slash, so the handler can refuse an absolute
+    path with 400 instead of the router answering 404."""
+
+    regex = ".*?"
+    part_isolating = False
+
+
+CONVERTERS = {"path": AnyPathConverter}
 
 
 class RequestContext:
@@ -128,6 +139,7 @@ class Dispatcher:
             [Rule(werkzeug_rule(r.path), methods=[r.method], endpoint=r) for r in routes],
             strict_slashes=False,
             merge_slashes=False,
+            converters=CONVERTERS,
         )
 
     def __call__(self, request: Request) -> Response:

@@ -9,7 +9,7 @@ from flask import Flask, request
 from werkzeug.routing import Map, Rule
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from shared.http import error_response
+from shared.http import CONVERTERS, error_response
 from shared.local import functions as fn
 from shared.routes import ROUTES, werkzeug_rule
 
@@ -22,6 +22,7 @@ def create_app() -> Flask:
         [Rule(werkzeug_rule(r.path), methods=[r.method], endpoint=r.function) for r in ROUTES if r.function in present],
         strict_slashes=False,
         merge_slashes=False,
+        converters=CONVERTERS,
     )
 
     _mount_extras(app)

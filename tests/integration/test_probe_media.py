@@ -1,0 +1,83 @@
+"""ffprobe validation against real files made by ffmpeg: every refusal has a readable reason."""
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from shared.media.probe import InvalidMedia, probe
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True, capture_output=True)
+
+
+def make_video(path: Path, seconds: float = 1.0, audio: bool = True, video: bool = True, faststart: bool = False) -> Path:
+    args = []
+    if video:
+        args += ["-f", "lavfi", "-i", f"testsrc=size=160x120:rate=10:duration={seconds}"]
+    if audio:
+        args += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]
+    if video:
+        args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    if audio:
+        args += ["-c:a", "aac"]
+    if faststart:
+        args += ["-movflags", "+faststart"]
+    ffmpeg(*args, str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    d = tmp_path_factory.mktemp("media")
+    good = make_video(d / "good.mp4")
+    fast = make_video(d / "fast.mp4", seconds=2.0, faststart=True)
+    out = {
+        "good": good,
+        "mov": make_video(d / "good.mov"),
+        "silent": make_video(d / "silent.mp4", audio=False),
+        "audio_only": make_video(d / "audio.m4a", video=False),
+        "text": d / "notes.mp4",
+        "empty": d / "empty.mp4",
+        "cut_index": d / "cut-index.mp4",
+        "cut_tail": d / "cut-tail.mp4",
+        "webm": d / "clip.webm",
+    }
+    out["text"].write_text("this is not a video at all\n" * 20)
+    out["empty"].write_bytes(b"")
+    data = good.read_bytes()
+    out["cut_index"].write_bytes(data[: len(data) // 2])  # moov at the end: the index is lost
+    fdata = fast.read_bytes()
+    out["cut_tail"].write_bytes(fdata[: int(len(fdata) * 0.7)])  # index intact, frames missing
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=1", "-f", "lavfi", "-i",
+           "sine=duration=1", "-c:v", "libvpx", "-c:a", "libopus", str(out["webm"]))
+    return out
+
+
+def test_good_mp4_and_mov_pass(media):
+    info = probe(media["good"])
+    assert info.container == "mp4" and 0.9 <= info.duration <= 1.2
+    assert (info.width, info.height) == (160, 120) and info.audio_codec == "aac" and info.video_codec == "h264"
+    assert info.fps == 10.0 and info.channels >= 1
+    assert probe(media["mov"]).container == "mov"
+
+
+@pytest.mark.parametrize("name, words", [
+    ("silent", "no audio"),
+    ("audio_only", "no video"),
+    ("text", "not a readable video"),
+    ("empty", "empty"),
+    ("cut_index", "incomplete"),
+    ("cut_tail", "truncated"),
+    ("webm", "not an MP4 or MOV"),
+])
+def test_refusals_are_readable(media, name, words):
+    with pytest.raises(InvalidMedia) as exc:
+        probe(media[name])
+    assert words in str(exc.value), str(exc.value)
+    assert "ffprobe" not in str(exc.value) and "Traceback" not in str(exc.value)
+
+
+def test_ffprobe_present():
+    assert shutil.which("ffprobe"), "ffprobe is required by the probe step"
