@@ -234,3 +234,15 @@ def test_admin_changes_apply_to_outstanding_tokens(app, client, users, field, va
         assert _login(client, pm).status_code == 401
     else:
         assert after.status_code == 403  # the new role applies on the next request
+
+
+def test_rate_limit_window_expires(client, users):
+    import time
+
+    config.configure(login_max_per_account=1, login_window_seconds=1)
+    user = users.user("CLIENT", users.org())
+    assert _login(client, user, password="Wrong-Password-1").status_code == 401
+    locked = _login(client, user)
+    assert locked.status_code == 429 and locked.headers["Retry-After"] in ("1", "2")
+    time.sleep(1.1)
+    assert _login(client, user).status_code == 200

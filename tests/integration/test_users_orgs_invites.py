@@ -146,3 +146,30 @@ def test_accept_invite_documented_in_openapi(client):
     schema = doc["components"]["schemas"]["AcceptInvite"]
     assert {"token", "password"} <= set(schema["required"])
     assert "Invite" in doc["components"]["schemas"] and "token" in doc["components"]["schemas"]["Invite"]["properties"]
+
+
+def test_concurrent_accepts_of_one_invite_create_one_user(app, client, users):
+    import threading
+
+    org = users.org()
+    admin = users.user("ADMIN")
+    token = client.post(f"{V1}/organizations/{org}/invite", json={"email": "race@example.com", "role": "CLIENT"},
+                        headers=admin["headers"]).get_json()["token"]
+    results, barrier = [], threading.Barrier(3)
+
+    def accept(i):
+        c = app.test_client()
+        barrier.wait()
+        results.append(c.post(f"{V1}/auth/accept-invite", json={"token": token, "password": f"Racing-Pass-{i}x"},
+                              headers={"X-Forwarded-For": f"192.0.2.{i}"}).status_code)
+
+    threads = [threading.Thread(target=accept, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results)[0] == 200 and results.count(200) == 1
+    assert all(code in (200, 400, 409) for code in results)
+    from shared.persistence.documents import Query
+
+    assert len(platform().documents.query(Query("users", where=[("email", "==", "race@example.com")])).items) == 1
