@@ -157,3 +157,26 @@ def cached_talking_video(folder: Path, name: str = "short", parts: list[Part] | 
     data["path"] = str(video.path)
     meta.write_text(json.dumps(data))
     return video
+
+
+_SESSION: dict[str, TalkingVideo] = {}
+
+
+def session_video(tmp_path_factory, name: str = "short", parts: list[Part] | None = None) -> TalkingVideo:
+    """One generated video per name for the whole pytest session, whichever test module asks
+    first (the session's base temp folder holds it)."""
+    if name not in _SESSION:
+        _SESSION[name] = cached_talking_video(tmp_path_factory.getbasetemp() / "avp-media", name, parts)
+    return _SESSION[name]
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    """Word error rate, case and punctuation ignored (jiwer)."""
+    import re
+
+    import jiwer
+
+    def norm(s: str) -> str:
+        return " ".join(re.sub(r"[^\w\s']", " ", s.lower()).split())
+
+    return jiwer.wer(norm(reference), norm(hypothesis))

@@ -1,0 +1,177 @@
+"""The local media engines on a tiny generated video (espeak-ng speech with a known script, a
+5 s pause with on-screen text drawn by ffmpeg): faster-whisper, scene/OCR description,
+Apertium, espeak-ng, pycaption exports and the ffmpeg render with its verification."""
+import json
+import subprocess
+import wave
+
+import pytest
+
+from shared.media import (caption_rules, describe as ad, ffmpeg as ff, glossary, languages, narration,
+                          render as rd, transcript as tr, vtt)
+from shared.media.apertium import ApertiumTranslator
+from shared.media.tts import EspeakSpeech
+from shared.media.types import Transcript, Word
+from shared.media.whisper import FasterWhisperTranscriber
+from tests.support.media import session_video, wer
+
+
+@pytest.fixture(scope="module")
+def video(tmp_path_factory):
+    return session_video(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    return tmp_path_factory.mktemp("engines")
+
+
+@pytest.fixture(scope="module")
+def wav(video, work):
+    return ff.extract_wav16k(video.path, work / "a16k.wav")
+
+
+@pytest.fixture(scope="module")
+def transcript(wav):
+    return tr.clean(FasterWhisperTranscriber().transcribe(wav, "en"), wav)
+
+
+def test_probe_and_16k_extraction(video, wav):
+    info = ff.probe(video.path)
+    assert info.has_audio and info.has_video and info.fps == 25
+    assert abs(info.duration - video.duration) < 0.1
+    with wave.open(str(wav), "rb") as f:
+        assert (f.getframerate(), f.getnchannels(), f.getsampwidth()) == (16000, 1, 2)
+    assert ff.version()
+
+
+def test_whisper_transcribes_the_script_with_word_timings(video, transcript):
+    assert wer(video.script, transcript.text) <= 0.15, transcript.text
+    pause_start, pause_end = video.pauses[0]
+    inside = [w for w in transcript.words if pause_start + 0.3 < (w.start + w.end) / 2 < pause_end - 0.3]
+    assert inside == [], "no words during the pause"
+    assert all(b.start >= a.start for a, b in zip(transcript.words, transcript.words[1:]))
+
+
+def test_text_over_silence_is_dropped(transcript, wav):
+    ghost = Word(7.0, 7.6, "Subscribe")  # inside the silent pause
+    kept, dropped = tr.drop_over_silence(transcript.words + [ghost], wav)
+    assert ghost not in kept and len(kept) == len(transcript.words)
+    assert dropped == [{"reason": "text over silence", "start": 7.0, "end": 7.6, "text": "Subscribe"}]
+
+
+def test_captions_from_real_timings_pass_qc_and_export(transcript, video):
+    prof = caption_rules.profile("netflix")
+    cues = caption_rules.build_cues(transcript.words, prof, video.fps, video.duration)
+    assert cues and caption_rules.check(cues, prof, video.fps) == []
+    text = vtt.write_captions(cues)
+    back = vtt.read(text)
+    assert [(c.start, c.end, c.text) for c in back] == [(c.start, c.end, c.text) for c in cues]
+    exports = vtt.export_all(text, "en")
+    from pycaption import DFXPReader, SCCReader, SRTReader
+
+    assert len(SRTReader().read(exports["srt"], lang="en").get_captions("en")) == len(cues)
+    assert len(DFXPReader().read(exports["ttml"]).get_captions("en")) == len(cues)
+    assert exports["scc"] and SCCReader().read(exports["scc"]).get_captions("en-US")
+    with pytest.raises(vtt.VttError):
+        vtt.read("not a vtt")
+
+
+def test_local_describer_finds_scene_change_and_on_screen_text(video, transcript, work):
+    events = ad.LocalDescriber().describe(video.path, transcript, work, "en")
+    start, end = video.pauses[0]
+    scenes = [e for e in events if e.kind == "scene"]
+    texts = [e for e in events if e.kind == "text"]
+    assert any(abs(e.time - start) < 0.2 for e in scenes)
+    assert texts and "ACME WIDGETS" in texts[0].text and start - 0.1 <= texts[0].time < end
+    gaps = ad.dialogue_gaps(transcript.words, video.duration)
+    placed = ad.place(events, gaps, video.duration, "en", transcript.words)
+    assert len(placed) == 1 and not placed[0].extended
+    assert start <= placed[0].start and placed[0].end <= end + 0.3
+    assert "ACME WIDGETS" in placed[0].text
+
+
+def test_apertium_pairs_are_discovered_and_translate_with_glossary():
+    assert {"en", "es", "ca", "gl", "eo"} <= set(languages.supported_targets("en"))
+    assert languages.apertium_mode("en", "es") == "eng-spa" and languages.apertium_mode("en", "ja") is None
+    assert languages.supported_targets("eu") == ["en", "eu"]
+    terms = glossary.terms_for({"terms": [{"id": "t", "source": "factory", "target_language": "es",
+                                           "target": "planta"}]}, "es")
+    r = glossary.translate_enforced(ApertiumTranslator(), ["Welcome to the factory.", "Good morning."],
+                                    "en", "es", terms)
+    assert "planta" in r.texts[0].lower() and "fábrica" not in r.texts[0].lower()
+    assert "buenos" in r.texts[1].lower()
+    assert r.enforced[0]["term_id"] == "t" and r.unenforced == []
+
+
+def test_espeak_rate_and_narration_fitting(work):
+    speech = EspeakSpeech()
+    slow = speech.synthesize("The text ACME WIDGETS appears on the screen.", "en", work / "s1.wav", 1.0)
+    fast = speech.synthesize("The text ACME WIDGETS appears on the screen.", "en", work / "s2.wav", 1.5)
+    assert 0.55 < fast / slow < 0.8
+    assert speech.synthesize("Hola a todos.", "es", work / "s3.wav") > 0.3
+    cues = [vtt.VttCue(1.0, 3.0, "The text ACME WIDGETS appears on the screen."),
+            vtt.VttCue(6.0, 7.0, "A new scene begins and a long description follows that cannot possibly fit.")]
+    words = [Word(0.0, 0.9, "hi"), Word(1.0 + slow * 0.8, 5.0, "talk"), Word(6.8, 9.0, "more")]
+    folder = work / "plan"
+    folder.mkdir()
+    plan = narration.synthesize_plan(speech, cues, "en", words, 10.0, folder, 1.5)
+    first, second = plan.clips
+    assert not first.extended and first.rate > 1.0 and first.duration <= first.slot
+    assert second.extended and second.rate == 1.0
+    stem = narration.write_stem(plan, folder, 10.0, work / "narration.m4a")
+    assert abs(ff.probe(stem).duration - 10.0) < 0.1
+
+
+def test_render_mixes_normalises_and_verifies(video, work):
+    info = ff.probe(video.path)
+    folder = work / "render"
+    folder.mkdir()
+    speech = EspeakSpeech()
+    cues = [vtt.VttCue(video.pauses[0][0] + 0.2, video.pauses[0][1], "The text ACME WIDGETS appears on the screen.")]
+    plan = narration.synthesize_plan(speech, cues, "en", [], info.duration, folder)
+    for c in plan.clips:
+        c.local = str(folder / c.name)
+    captions = folder / "captions.vtt"
+    captions.write_text(vtt.write([vtt.VttCue(0.5, 2.0, "Welcome."), vtt.VttCue(9.4, 12.5, "The team.")]))
+    mixed = rd.mix_programme(video.path, info, plan, folder / "mix.m4a")
+    mp4 = rd.mux_accessible(video.path, info, mixed, [(captions, "en"), (captions, "es")], folder / "out.mp4")
+    report = rd.verify(mp4, info, subtitles=2)
+    assert abs(report["integrated_lufs"] + 23) <= 1 and report["true_peak_dbtp"] <= -1
+    langs = [s["language"] for s in report["streams"] if s["kind"] == "subtitle"]
+    assert langs == ["eng", "spa"]
+    codec = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name",
+                            "-of", "csv=p=0", str(mp4)], capture_output=True, text=True).stdout.strip()
+    assert codec == "h264"
+    # Verification catches a wrong stream layout and a cut-short output.
+    with pytest.raises(rd.RenderError):
+        rd.verify(mp4, info, subtitles=3)
+    clip = plan.clips[0]
+    short = folder / "short.mp4"
+    ff.ffmpeg("-i", str(mp4), "-map", "0", "-c", "copy", "-t", "5", str(short))
+    with pytest.raises(rd.RenderError, match="lasts"):
+        rd.verify(short, info, subtitles=2, check_loudness=False)
+    assert clip.duration > 0
+
+
+def test_extended_version_holds_the_picture(video, work):
+    info = ff.probe(video.path)
+    folder = work / "extended"
+    folder.mkdir()
+    speech = EspeakSpeech()
+    cues = [vtt.VttCue(2.3, 2.5, "A long description that will never fit between these two sentences.")]
+    words = [Word(0.5, 2.29, "first"), Word(2.87, 5.2, "second"), Word(9.5, 12.5, "third")]
+    plan = narration.synthesize_plan(speech, cues, "en", words, info.duration, folder)
+    assert plan.clips[0].extended
+    for c in plan.clips:
+        c.local = str(folder / c.name)
+    captions = folder / "captions.vtt"
+    captions.write_text(vtt.write([vtt.VttCue(0.5, 2.0, "Welcome."), vtt.VttCue(9.4, 12.5, "The team.")]))
+    ext = rd.extended_version(video.path, info, plan, [(captions, "en")], folder / "ext.mp4")
+    hold = plan.clips[0].duration + rd.HOLD_PAD
+    assert abs(ext.duration - (info.duration + hold)) < 0.01
+    report = rd.verify(ext.path, info, subtitles=1, expected_duration=ext.duration, reencoded=True)
+    assert abs(report["integrated_lufs"] + 23) <= 1
+    moved = subprocess.run(["ffmpeg", "-v", "error", "-i", str(ext.path), "-map", "0:s:0", "-f", "webvtt", "-"],
+                           capture_output=True, text=True).stdout
+    assert vtt.read(moved)[1].start == pytest.approx(9.4 + hold, abs=0.01)
