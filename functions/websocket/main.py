@@ -1,0 +1,26 @@
+"""The WebSocket service (Cloud Run): `WS /api/v1/ws/jobs/{id}` and `WS /api/v1/ws/org/{org_id}`,
+plus `GET /health`. The channels are the same code the local platform mounts on
+localhost:8003 (shared.realtime.flask_ws); see docs/decisions/0500-websocket-protocol.md and
+0501-websocket-serving.md. Run it with `python serve.py` (the container's command)."""
+from flask import Flask
+
+from shared.config import VERSION
+from shared.realtime.flask_ws import register
+
+
+def create_app() -> Flask:
+    app = Flask("avp-websocket")
+    register(app)
+
+    @app.get("/health")
+    def health():
+        from shared.realtime.hub import hub
+
+        h = hub()
+        return {"status": "healthy", "version": VERSION, "connections": h.subscriber_count(),
+                "events": h.events_dispatched, "messages": h.messages_delivered, "direct": h.messages_direct}
+
+    return app
+
+
+app = create_app()

@@ -1,0 +1,112 @@
+"""Who may open which channel. The rules are the REST ones: a CLIENT or PM sees their own
+organisation, a LINGUIST the jobs with a language assigned to them, REVIEWER and ADMIN all.
+Every refusal is a `Refused` carrying the close code the connection ends with."""
+from __future__ import annotations
+
+import time
+
+from shared.auth.tokens import Principal
+from shared.errors import Unauthenticated
+from shared.ids import is_id, parse_iso
+from shared.realtime import protocol as P
+from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
+
+SEE_ALL = frozenset({REVIEWER, ADMIN})
+OWN_ORG = frozenset({CLIENT, PM})
+
+
+class Refused(Exception):
+    """The connection must be closed with `code` (see protocol) and a short `reason`."""
+
+    def __init__(self, code: int, reason: str):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def authenticate(token: str | None) -> Principal:
+    """The principal of an access token; Refused(4401) if missing/invalid, Refused(4408) if expired."""
+    from shared.auth.session import authenticate as verify
+
+    if not token:
+        raise Refused(P.UNAUTHENTICATED, "Missing token: connect with ?token=<access token>")
+    try:
+        return verify(token)
+    except Unauthenticated as exc:
+        if token_expired(token):
+            raise Refused(P.TOKEN_EXPIRED, "Access token expired; refresh it and reconnect") from None
+        raise Refused(P.UNAUTHENTICATED, exc.detail[:120]) from None
+
+
+def token_expired(token: str) -> bool:
+    """True if the token is genuine (signature, issuer, audience) but past its expiry."""
+    import jwt
+
+    from shared.auth.tokens import ALGORITHM
+    from shared.config import settings
+
+    s = settings()
+    try:
+        claims = jwt.decode(token, s.jwt_secret, algorithms=[ALGORITHM], audience=s.jwt_audience,
+                            issuer=s.jwt_issuer, options={"verify_exp": False, "require": ["exp"]})
+    except jwt.PyJWTError:
+        return False
+    return int(claims["exp"]) <= time.time()
+
+
+def assignees(job: dict) -> set[str]:
+    """User ids of the linguists assigned to any language of the job."""
+    from shared.services.jobs import assignees_of
+
+    found = set(assignees_of(job))
+    found.update(a for a in (job.get("assignees") or []) if isinstance(a, str))
+    return found
+
+
+def can_see_job(principal: Principal, job: dict) -> bool:
+    """Exactly the REST rule (shared.services.jobs.can_see)."""
+    from shared.services.jobs import can_see
+
+    return can_see(principal, job)
+
+
+def open_job(principal: Principal, job_id: str) -> dict:
+    """The job a principal may watch; Refused(4404) if it does not exist or is not theirs."""
+    from shared.bootstrap import platform
+
+    job = platform().documents.get("jobs", job_id) if is_id(job_id) else None
+    if job is None or not can_see_job(principal, job):
+        raise Refused(P.NOT_FOUND, "No such job")
+    return job
+
+
+def open_org(principal: Principal, org_id: str) -> None:
+    """Check a principal may watch an organisation's stream. A CLIENT or PM asking for another
+    organisation gets 4403 without a lookup (nothing to learn about other ids); REVIEWER, ADMIN and
+    LINGUIST (who then only get their assigned jobs' events) get 4404 for an unknown organisation."""
+    from shared.bootstrap import platform
+
+    role = principal.role
+    if role in OWN_ORG:
+        if principal.org_id is None or org_id != principal.org_id:
+            raise Refused(P.FORBIDDEN, "You may only watch your own organisation")
+        return
+    if role not in SEE_ALL and role != LINGUIST:
+        raise Refused(P.FORBIDDEN, "Your role may not watch organisation streams")
+    if not is_id(org_id) or platform().documents.get("organizations", org_id) is None:
+        raise Refused(P.NOT_FOUND, "No such organisation")
+
+
+def parse_since(raw: str | None) -> str | None:
+    """`?since=` as the canonical timestamp string jobs carry; Refused(4400) if malformed."""
+    if raw in (None, ""):
+        return None
+    try:
+        value = parse_iso(raw)
+    except ValueError:
+        raise Refused(P.BAD_REQUEST, "since must be an ISO 8601 timestamp, e.g. a job's updated_at") from None
+    if value.tzinfo is None:
+        raise Refused(P.BAD_REQUEST, "since must carry a timezone (e.g. end in Z)")
+    from datetime import timezone
+
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

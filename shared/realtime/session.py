@@ -1,0 +1,150 @@
+"""One WebSocket connection's life, whatever library carries it:
+
+1. check the token and `since` (close 4401 / 4408 / 4400 before any data);
+2. subscribe to the channel, *then* read and check the job or organisation (close 4404 /
+   4403): a change made after that read is already queued, so nothing falls in between;
+3. send the current state (the job's status; on an org channel with `?since=`, every job of
+   the organisation changed since then);
+4. write what the hub could not write directly, a `ping` every interval, and close with 4408
+   when the token expires (or 4401 if the account is disabled meanwhile).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Protocol
+
+from shared.auth.tokens import Principal
+from shared.realtime import access, protocol as P
+from shared.realtime.access import Refused
+from shared.realtime.hub import Hub, JobLookup, Subscriber, hub as process_hub, job_channel, org_channel
+
+log = logging.getLogger("avp.realtime")
+
+
+class Transport(Protocol):
+    """A server-side WebSocket connection as the session and the hub use it."""
+
+    connected: bool
+
+    def try_write(self, frame: bytes) -> int: ...  # hub.WRITTEN / PARTIAL / NOT_WRITTEN, never blocks
+    def write(self, frame: bytes) -> None: ...  # blocking, after any partly written frame
+    def flush(self) -> None: ...  # finish a partly written frame (blocking)
+    def close(self, code: int, reason: str) -> None: ...
+    def drain(self) -> None: ...  # discard whatever the client sent (the protocol is one-way)
+    def on_activity(self, callback) -> None: ...  # callback() when input arrives or the socket closes
+
+
+def _linguist_filter(user_id: str):
+    def accept(event: dict, lookup: JobLookup) -> bool:
+        if event.get("assignee") == user_id or user_id in (event.get("assignees") or ()):
+            return True
+        job = lookup.job(event["job_id"])
+        return job is not None and user_id in access.assignees(job)
+
+    return accept
+
+
+class Session:
+    def __init__(self, transport: Transport, kind: str, target: str, args: dict, hub: Hub | None = None):
+        self.transport = transport
+        self.kind = kind  # "job" | "org"
+        self.target = target
+        self.args = args
+        self.hub = hub or process_hub()
+        self.principal: Principal | None = None
+        self.sub: Subscriber | None = None
+        self.close_code: int | None = None
+
+    # -- entry point -------------------------------------------------------------------------
+    def run(self) -> int | None:
+        """Serve the connection until it ends; returns the close code sent (None if the client left)."""
+        try:
+            self._open()
+            self._loop()
+        except Refused as r:
+            self._close(r.code, r.reason)
+        except OSError:  # the peer went away mid-write
+            pass
+        except Exception:
+            log.exception("websocket session failed", extra={"fields": {"kind": self.kind}})
+            self._close(P.INTERNAL_ERROR, "Internal error; reconnect")
+        finally:
+            if self.sub is not None:
+                self.hub.unsubscribe(self.sub)
+        return self.close_code
+
+    # -- steps -------------------------------------------------------------------------------
+    def _open(self) -> None:
+        self.principal = access.authenticate(self.args.get("token"))
+        since = access.parse_since(self.args.get("since"))
+        p = self.principal
+        accept = None
+        if self.kind == "job":
+            channel = job_channel(self.target)
+        else:
+            channel = org_channel(self.target)
+            if p.role == access.LINGUIST:
+                accept = _linguist_filter(p.user_id)
+        self.sub = Subscriber(channel, accept, P.queue_limit())
+        self.hub.subscribe(self.sub)  # events queue from here on; nothing is written before attach
+        self.transport.on_activity(self.sub.wake)
+        initial = []
+        if self.kind == "job":
+            initial.append(P.job_status_message(access.open_job(p, self.target)))
+        else:
+            access.open_org(p, self.target)
+            if since is not None:
+                initial.extend(P.job_status_message(job) for job in self._changed_since(since))
+        # The current state goes out first: write it, then let the hub write directly.
+        for msg in self.sub.prime(initial):
+            self.transport.write(P.text_frame(P.dumps(msg)))
+        self.sub.attach(self.transport)
+
+    def _changed_since(self, since: str) -> list[dict]:
+        from shared.bootstrap import platform
+        from shared.persistence.documents import Query
+
+        q = Query("jobs", where=[("org_id", "==", self.target), ("updated_at", ">", since)],
+                  order_by=[("updated_at", "asc")], limit=P.since_limit())
+        jobs = platform().documents.query(q).items
+        return [j for j in jobs if access.can_see_job(self.principal, j)]
+
+    def _loop(self) -> None:
+        interval = P.ping_seconds()
+        next_ping = time.monotonic() + interval
+        t = self.transport
+        while True:
+            until_expiry = self.principal.exp - time.time() if self.principal.exp else interval
+            flush, frames = self.sub.take(min(next_ping - time.monotonic(), until_expiry))
+            if not t.connected:
+                return
+            if self.hub.closing:
+                raise Refused(P.GOING_AWAY, "Server instance shutting down; reconnect")
+            if flush:
+                t.flush()
+            for frame in frames:
+                t.write(frame)
+            if self.sub.overflowed:
+                raise Refused(P.TOO_SLOW, "Too many unread messages; reconnect with ?since=")
+            t.drain()
+            if self.principal.exp and time.time() >= self.principal.exp:
+                raise Refused(P.TOKEN_EXPIRED, "Access token expired; refresh it and reconnect")
+            if time.monotonic() >= next_ping:
+                self._recheck()
+                t.write(P.text_frame(P.dumps(P.ping_message())))
+                next_ping = time.monotonic() + interval
+
+    def _recheck(self) -> None:
+        """At each ping: is the account still active, and (a linguist) still assigned?"""
+        self.principal = access.authenticate(self.args.get("token"))
+        if self.kind == "job" and self.principal.role == access.LINGUIST:
+            access.open_job(self.principal, self.target)
+
+    def _close(self, code: int, reason: str) -> None:
+        self.close_code = code
+        try:
+            if self.transport.connected:
+                self.transport.close(code, reason)
+        except Exception:  # the peer is already gone
+            pass
