@@ -127,6 +127,7 @@ class Follower:
         self.lock = threading.Condition()
         self.ws = None
         self.ws_ok = False
+        self.closing = False
         self._start_ws()
 
     def _start_ws(self) -> None:
@@ -153,7 +154,8 @@ class Follower:
             try:
                 raw = self.ws.recv()
             except Exception as exc:  # noqa: BLE001 - closed (token expiry, server restart): poll from now on
-                say(f"  [ws] connection ended ({type(exc).__name__}: {exc}); polling from now on")
+                if not self.closing:
+                    say(f"  [ws] connection ended ({type(exc).__name__}: {exc}); polling from now on")
                 with self.lock:
                     self.ws_ok = False
                     self.lock.notify_all()
@@ -208,6 +210,7 @@ class Follower:
         raise DemoError(f"timed out after {timeout:.0f} s waiting for {wanted}; job is {self.status}")
 
     def close(self) -> None:
+        self.closing = True
         if self.ws is not None:
             try:
                 self.ws.close()
@@ -286,6 +289,7 @@ def run(base: str, out: Path, languages: list[str], timeout: float) -> dict:
                 text = linguist.call("GET", link["url"]).text
                 first = next((ln for ln in text.splitlines()[2:] if ln and "-->" not in ln and not ln.isdigit()), "")
                 say(f"LINGUIST read the {lang} captions ({len(text)} bytes), first line: {first[:60]!r}")
+                linguist_edit(linguist, job_id, lang, text)
                 linguist.json("POST", f"/api/v1/jobs/{job_id}/language-qc/{lang}/approve")
                 say(f"LINGUIST approved {lang}")
             state = pm.json("GET", f"/api/v1/jobs/{job_id}/language-qc")
@@ -332,6 +336,24 @@ def edit_caption(reviewer: Api, job_id: str) -> None:
         diff = reviewer.json("GET", f"/api/v1/jobs/{job_id}/vtt-versions/en/diff?from={versions[1]['id']}"
                                     f"&to={versions[0]['id']}")
         say(f"version diff: {diff['summary']}")
+
+
+def linguist_edit(linguist: Api, job_id: str, lang: str, text: str) -> None:
+    """A linguist reads their language through GET /files (the spec gives them no GET on /vtt);
+    the ETag is derived from the content (docs/decisions/0400), so the If-Match is the hash
+    of what they read."""
+    import hashlib
+
+    etag = '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
+    lines = text.split("\n")
+    i = next((n for n, line in enumerate(lines) if "-->" in line and n + 1 < len(lines) and lines[n + 1].strip()), None)
+    if i is None:
+        raise DemoError(f"the {lang} captions have no cue to edit")
+    lines[i + 1] = lines[i + 1].replace("Widget", "widget") if "Widget" in lines[i + 1] else lines[i + 1] + " (OK)"
+    saved = linguist.json("PATCH", f"/api/v1/jobs/{job_id}/vtt/{lang}?kind=captions",
+                          json={"content": "\n".join(lines), "message": f"Demo: linguist polishes {lang}"},
+                          headers={"If-Match": etag})
+    say(f"LINGUIST edited a {lang} caption -> {lines[i + 1]!r} (version {saved['version_id']})")
 
 
 def download_all(client: Api, job_id: str, folder: Path) -> list[str]:

@@ -76,7 +76,7 @@ def test_demo_drives_one_job_to_completion(platform_server, tmp_path):
     folder = Path(result["folder"])
     for step in ("created organisation", "invited and signed up CLIENT", "invited and signed up LINGUIST",
                  "CLIENT uploaded the video", "REVIEWER edited a caption", "REVIEWER approved SOURCE_QC",
-                 "PM assigned es", "LINGUIST approved es", "REVIEWER approved FINAL_QC -> COMPLETED", "downloaded"):
+                 "PM assigned es", "LINGUIST edited a es caption", "LINGUIST approved es", "REVIEWER approved FINAL_QC -> COMPLETED", "downloaded"):
         assert step in run.stdout, step
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert set(result["files"]) == files
