@@ -56,13 +56,16 @@ def microsoft_login(ctx):
     from flask import redirect
 
     from shared.config import settings
-    from shared.services import sso
+    from shared.services import rate_limit, sso
 
+    s = settings()
+    rate_limit.consume("sso-start", ctx.client_address, s.login_max_per_address, s.login_window_seconds,
+                       "sign-in attempts from this address")
     url, binding = sso.begin()
     resp = redirect(url, code=302)
     resp.headers["Cache-Control"] = "no-store"
     resp.set_cookie(SSO_COOKIE, binding, max_age=sso.STATE_TTL_SECONDS, path=SSO_COOKIE_PATH,
-                    secure=settings().cookie_secure, httponly=True, samesite="Lax")
+                    secure=s.cookie_secure, httponly=True, samesite="Lax")
     return resp
 
 

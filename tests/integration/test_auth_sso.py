@@ -144,3 +144,8 @@ def test_error_response_and_unconfigured(client, idp):
     assert resp.status_code == 401
     config.configure(ms_client_id="")
     assert client.get(f"{V1}/auth/microsoft/login").status_code == 404
+
+
+def test_starting_sign_ins_is_rate_limited(client, idp):
+    config.configure(login_max_per_address=2, login_window_seconds=600)
+    assert [client.get(f"{V1}/auth/microsoft/login").status_code for _ in range(3)] == [302, 302, 429]
