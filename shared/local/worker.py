@@ -49,6 +49,12 @@ class Worker:
         self.handled = 0
 
     def start(self) -> "Worker":
+        sweep = getattr(self.platform.files, "sweep_orphans", None)
+        if sweep is not None:
+            try:
+                sweep()  # leftovers of a worker that died mid-write
+            except Exception:
+                log.exception("sweep of orphaned temporary files failed")
         for i in range(self.threads):
             t = threading.Thread(target=self._loop, name=f"avp-worker-{i}", daemon=True)
             t.start()

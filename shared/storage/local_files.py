@@ -48,6 +48,38 @@ def check_path(path: str) -> str:
     return path
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep_dir(folder: Path) -> int:
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return 0
+    for entry in entries:
+        if not entry.name.startswith(TMP_PREFIX):
+            continue
+        try:
+            pid = int(entry.name[len(TMP_PREFIX):].split("-", 1)[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not _pid_alive(pid):
+            try:
+                os.unlink(entry.path)
+                removed += 1
+            except FileNotFoundError:
+                pass
+    return removed
+
+
 def _utc(ts: float) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -89,7 +121,16 @@ class LocalFiles:
 
     def _tmp(self, dest: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        return dest.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}"
+        _sweep_dir(dest.parent)
+        # the writer's pid in the name tells a crashed writer's leftovers from a live write
+        return dest.parent / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
+
+    def sweep_orphans(self) -> int:
+        """Remove temporary files left by writers that died mid-write (SIGKILL, power loss)."""
+        removed = 0
+        for dirpath, _dirs, _files in os.walk(self.root):
+            removed += _sweep_dir(Path(dirpath))
+        return removed
 
     def _commit(self, tmp: Path, dest: Path, path: str, content_type: str) -> None:
         os.replace(tmp, dest)
