@@ -15,6 +15,7 @@ Every output is probed afterwards: stream kinds and counts, each stream's durati
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, replace
@@ -57,7 +58,14 @@ def duck_expression(clips: list[Clip], duck_db: float = DUCK_DB, ramp: float = R
 
 
 def _measure_lufs(path: Path, stream: str = "0:a:0") -> float | None:
-    proc = ff.run([ff.FFMPEG, "-hide_banner", "-nostdin", "-i", str(path), "-map", stream, "-af", "ebur128",
+    st = path.stat()
+    return _measure_lufs_cached(str(path), st.st_size, st.st_mtime_ns, stream)
+
+
+@functools.lru_cache(maxsize=32)
+def _measure_lufs_cached(path: str, size: int, mtime_ns: int, stream: str) -> float | None:
+    """The programme is measured once per file (every language's mix starts from it)."""
+    proc = ff.run([ff.FFMPEG, "-hide_banner", "-nostdin", "-i", path, "-map", stream, "-af", "ebur128",
                    "-f", "null", "-"])
     summary = proc.stderr[proc.stderr.rfind("Summary:"):]
     m = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)

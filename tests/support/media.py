@@ -54,14 +54,22 @@ LONG_PARAGRAPHS = [
 ]
 
 
-def long_script(target_seconds: float = 60.0) -> list[Part]:
-    """About target_seconds of speech with a 3.5 s captioned pause after every two paragraphs."""
-    parts, colours = [], ["navy", "darkgreen", "maroon", "indigo"]
+def long_script(target_seconds: float = 60.0, wpm: int = 185) -> list[Part]:
+    """About target_seconds of talk: the paragraphs in turn, with a 3.5 s pause showing
+    on-screen text (and a new background colour) after every third paragraph."""
+    parts: list[Part] = []
+    colours = ["navy", "darkgreen", "maroon", "indigo"]
     texts = ["ACME WIDGETS", "QUALITY CHECK", "SHIPPING", "SOLAR POWER"]
-    for i, text in enumerate(LONG_PARAGRAPHS):
-        parts.append(Part(text=text, colour=colours[(i // 2) % 4]))
-        if i % 2 == 1 and i < len(LONG_PARAGRAPHS) - 1:
-            parts.append(Part(pause=3.5, on_screen=texts[(i // 2) % 4], colour=colours[((i // 2) + 1) % 4]))
+    total, i, scene = 0.5, 0, 0
+    while total < target_seconds - 1:
+        text = LONG_PARAGRAPHS[i % len(LONG_PARAGRAPHS)]
+        parts.append(Part(text=text, colour=colours[scene % 4]))
+        total += len(text.split()) * 60.0 / wpm + 0.4
+        i += 1
+        if i % 3 == 0 and total < target_seconds - 6:
+            scene += 1
+            parts.append(Part(pause=3.5, on_screen=texts[(scene - 1) % 4], colour=colours[scene % 4]))
+            total += 3.5
     return parts
 
 

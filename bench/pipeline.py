@@ -1,0 +1,200 @@
+"""Media pipeline benchmark: generates a ~60 s talking video (espeak-ng speech, on-screen text,
+pauses), runs it through the local platform (job upload over the app, the worker running the
+real steps, QC approvals) to FINAL_QC with outputs en and es, and prints:
+
+- wall time per step (as the runner recorded it) and in total;
+- the real-time factor (step time / video duration; aim <= 0.5 on 2 cores);
+- the same engines run directly on the same inputs, without the pipeline (storage, StepIO,
+  job documents), and the ratio pipeline/direct (aim <= 1.15).
+
+Usage: .venv/bin/python bench/pipeline.py [--seconds 60] [--keep]
+Prints figures only; it asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+STEPS = ["transcribe", "describe", "translate", "tts", "render"]
+
+
+def _say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def run_pipeline(video_path: Path, data_dir: Path) -> dict:
+    from shared import bootstrap, config
+    from shared.auth.passwords import hash_password
+    from shared.auth.tokens import issue_access_token
+    from shared.ids import new_id, now_iso
+    from shared.local.app import create_app
+    from shared.local.worker import Worker
+
+    config.configure(config.Settings(data_dir=data_dir, jwt_secret="bench-" + "x" * 40, cookie_secure=False))
+    bootstrap.reset()
+    platform = bootstrap.platform()
+    docs = platform.documents
+    org_id = new_id()
+    docs.create("organizations", org_id, {"name": "Bench", "created_at": now_iso()})
+
+    def user(role: str, org: str | None) -> dict:
+        uid = new_id()
+        email = f"{role.lower()}-{uid[-6:]}@example.com"
+        docs.create("users", uid, {"email": email, "role": role, "org_id": org, "status": "active", "name": role,
+                                   "password_hash": hash_password("Bench-Passw0rd!"), "created_at": now_iso(),
+                                   "updated_at": now_iso()})
+        u = {"id": uid, "email": email, "role": role, "org_id": org}
+        return {**u, "headers": {"Authorization": f"Bearer {issue_access_token(u)}"}}
+
+    customer, reviewer, admin, linguist = (user("CLIENT", org_id), user("REVIEWER", None), user("ADMIN", None),
+                                           user("LINGUIST", None))
+    gid = new_id()
+    docs.create("glossaries", gid, {"org_id": org_id, "name": "Bench", "source_language": "en", "is_default": False,
+                                    "terms": [{"id": "t1", "source": "factory", "target_language": "es",
+                                               "target": "planta", "case_sensitive": False, "note": ""}]})
+    client = create_app().test_client()
+    worker = Worker(poll_seconds=0.05).start()
+    waits = 0.0
+    try:
+        t0 = time.perf_counter()
+        resp = client.post("/api/v1/jobs", headers=customer["headers"], content_type="multipart/form-data", data={
+            "source_language": "en", "requested_outputs": "en,es", "glossary_id": gid,
+            "file": (io.BytesIO(video_path.read_bytes()), "bench.mp4")})
+        job_id = resp.get_json()["_id"]
+
+        def wait(status: str) -> dict:
+            while True:
+                job = client.get(f"/api/v1/jobs/{job_id}", headers=admin["headers"]).get_json()
+                if job["status"] == status:
+                    return job
+                if job["status"].endswith(("FAILED", "INVALID")):
+                    raise SystemExit(f"pipeline failed: {job.get('error')}")
+                time.sleep(0.1)
+
+        for status, action in (("SOURCE_QC", "approve"), ("LANGUAGE_QC", "language"), ("FINAL_QC", None)):
+            job = wait(status)
+            _say(f"  reached {status} after {time.perf_counter() - t0:.1f} s")
+            a = time.perf_counter()
+            if action == "approve":
+                client.post(f"/api/v1/jobs/{job_id}/actions/approve", headers=reviewer["headers"])
+            elif action == "language":
+                client.post(f"/api/v1/jobs/{job_id}/language-qc/es/assign", headers=admin["headers"],
+                            json={"linguist_id": linguist["id"]})
+                client.post(f"/api/v1/jobs/{job_id}/language-qc/es/approve", headers=linguist["headers"])
+            waits += time.perf_counter() - a
+        wall = time.perf_counter() - t0
+    finally:
+        worker.stop()
+    history = docs.get("jobs", job_id).get("step_history", [])
+    per_step = {}
+    for h in history:
+        per_step[h["step"]] = per_step.get(h["step"], 0.0) + h["seconds"]
+    return {"job": job, "per_step": per_step, "wall": wall, "human_actions": waits}
+
+
+def run_direct(video_path: Path, work: Path) -> dict:
+    """The same engines on the same input, called directly (local files, no job, no storage)."""
+    from shared.media import caption_rules, describe as ad, ffmpeg as ff, glossary, narration, render as rd, \
+        transcript as tr, vtt
+    from shared.media.apertium import ApertiumTranslator
+    from shared.media.tts import EspeakSpeech
+    from shared.media.whisper import FasterWhisperTranscriber
+
+    times = {}
+    t = time.perf_counter()
+    info = ff.probe(video_path)
+    wav = ff.extract_wav16k(video_path, work / "a.wav")
+    words = tr.clean(FasterWhisperTranscriber().transcribe(wav, "en"), wav)
+    prof = caption_rules.profile("netflix")
+    cues = caption_rules.build_cues(words.words, prof, info.fps, info.duration)
+    (work / "en.vtt").write_text(vtt.write_captions(cues))
+    times["transcribe"] = time.perf_counter() - t
+    t = time.perf_counter()
+    events = ad.LocalDescriber().describe(video_path, words, work, "en")
+    desc = ad.place(events, ad.dialogue_gaps(words.words, info.duration), info.duration, "en", words.words)
+    times["describe"] = time.perf_counter() - t
+    t = time.perf_counter()
+    terms = glossary.terms_for({"terms": [{"id": "t1", "source": "factory", "target_language": "es",
+                                           "target": "planta"}]}, "es")
+    texts = [c.text.replace("\n", " ") for c in cues] + [d.text for d in desc]
+    es = glossary.translate_enforced(ApertiumTranslator(), texts, "en", "es", terms).texts
+    es_cues = [vtt.VttCue(c.start, c.end, caption_rules.wrap(x, prof)) for c, x in zip(cues, es)]
+    (work / "es.vtt").write_text(vtt.write(es_cues))
+    es_desc = [vtt.VttCue(d.start, d.end, x) for d, x in zip(desc, es[len(cues):])]
+    times["translate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    plans = {}
+    for lang, dcues in (("en", [vtt.VttCue(d.start, d.end, d.text) for d in desc]), ("es", es_desc)):
+        folder = work / f"tts-{lang}"
+        folder.mkdir()
+        plans[lang] = narration.synthesize_plan(EspeakSpeech(), dcues, lang, words.words, info.duration, folder)
+        for c in plans[lang].clips:
+            c.local = str(folder / c.name)
+        narration.write_stem(plans[lang], folder, info.duration, folder / "narration.m4a")
+    times["tts"] = time.perf_counter() - t
+    t = time.perf_counter()
+    for lang in ("en", "es"):
+        folder = work / f"render-{lang}"
+        folder.mkdir()
+        vtt.export_all((work / f"{lang}.vtt").read_text(), lang)
+        tracks = [(work / f"{lang}.vtt", lang)] + ([(work / "en.vtt", "en")] if lang != "en" else [])
+        mixed = rd.mix_programme(video_path, info, plans[lang], folder / "mix.m4a")
+        mp4 = rd.mux_accessible(video_path, info, mixed, tracks, folder / "out.mp4")
+        rd.verify(mp4, info, subtitles=len(tracks))
+    times["render"] = time.perf_counter() - t
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--keep", action="store_true", help="keep the temp folder")
+    args = parser.parse_args()
+    from tests.support.media import long_script, make_talking_video
+
+    base = Path(tempfile.mkdtemp(prefix="avp-bench-pipeline-"))
+    try:
+        _say(f"generating a ~{args.seconds:.0f} s talking video ...")
+        video = make_talking_video(long_script(args.seconds), base / "talk.mp4")
+        _say(f"  {video.duration:.1f} s, {len(video.pauses)} pauses with on-screen text")
+        _say("pipeline (platform, worker, QC approvals) ...")
+        pipe = run_pipeline(video.path, base / "data")
+        _say("engines directly ...")
+        direct_dir = base / "direct"
+        direct_dir.mkdir()
+        direct = run_direct(video.path, direct_dir)
+        d = video.duration
+        print()
+        print(f"{'step':<12}{'pipeline s':>12}{'direct s':>10}{'ratio':>8}{'RTF':>8}")
+        for step in STEPS:
+            p, q = pipe["per_step"].get(step, 0.0), direct.get(step, 0.0)
+            print(f"{step:<12}{p:>12.2f}{q:>10.2f}{(p / q if q else 0):>8.2f}{p / d:>8.3f}")
+        ptot, dtot = sum(pipe["per_step"].get(s, 0.0) for s in STEPS), sum(direct.values())
+        print(f"{'total':<12}{ptot:>12.2f}{dtot:>10.2f}{ptot / dtot:>8.2f}{ptot / d:>8.3f}")
+        probe = pipe["per_step"].get("probe", 0.0)
+        print()
+        print(f"video duration           {d:.1f} s")
+        print(f"real-time factor (steps) {ptot / d:.3f}   (aim <= 0.5)")
+        print(f"pipeline / direct        {ptot / dtot:.3f}   (aim <= 1.15)")
+        print(f"wall upload->FINAL_QC    {pipe['wall']:.1f} s (incl. probe {probe:.2f} s, queue hand-offs and "
+              f"{pipe['human_actions']:.2f} s of API approvals)")
+        print(f"wall RTF                 {pipe['wall'] / d:.3f}")
+        print(json.dumps({"duration": d, "pipeline": pipe["per_step"], "direct": direct}))
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+        else:
+            print(f"kept {base}")
+
+
+if __name__ == "__main__":
+    main()
