@@ -175,3 +175,21 @@ def test_extended_version_holds_the_picture(video, work):
     moved = subprocess.run(["ffmpeg", "-v", "error", "-i", str(ext.path), "-map", "0:s:0", "-f", "webvtt", "-"],
                            capture_output=True, text=True).stdout
     assert vtt.read(moved)[1].start == pytest.approx(9.4 + hold, abs=0.01)
+
+
+def test_no_text_over_music(work):
+    """Speech followed by 8 s of a tonal music bed with noise: nothing is transcribed there."""
+    speech = work / "speech.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(speech), "The music starts now."], check=True)
+    mixed = work / "music.wav"
+    ff.ffmpeg("-i", str(speech), "-f", "lavfi", "-i", "sine=f=220:d=8", "-f", "lavfi", "-i", "sine=f=330:d=8",
+              "-f", "lavfi", "-i", "anoisesrc=d=8:a=0.02", "-filter_complex",
+              "[1][2][3]amix=inputs=3,volume=3,tremolo=f=4,aresample=16000[m];"
+              "[0]aresample=16000[s];[s][m]concat=n=2:v=0:a=1,aformat=channel_layouts=mono",
+              "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", str(mixed))
+    from shared.media.tts import wav_duration
+
+    speech_end = wav_duration(speech)
+    out = tr.clean(FasterWhisperTranscriber().transcribe(mixed, "en"), mixed)
+    assert wer("The music starts now.", out.text) <= 0.25, out.text
+    assert all(w.start < speech_end + 0.3 for w in out.words), [(w.start, w.text) for w in out.words]
