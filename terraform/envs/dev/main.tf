@@ -1,0 +1,18 @@
+# The dev environment: a thin root over modules/platform.
+module "platform" {
+  source = "../../modules/platform"
+
+  project_id             = var.project_id
+  env                    = "dev"
+  region                 = var.region
+  gateway_region         = var.region
+  firestore_location     = var.firestore_location
+  public_base_url        = var.public_base_url
+  cors_origins           = var.cors_origins
+  ms_client_id           = var.ms_client_id
+  ms_tenant_id           = var.ms_tenant_id
+  build_dir              = abspath("${path.root}/../../../build")
+  websocket_image        = var.websocket_image
+  pipeline_max_instances = 3
+  protect_data           = false
+}

@@ -1,0 +1,44 @@
+variable "project_id" {
+  type        = string
+  description = "Google Cloud project id of this environment."
+}
+
+variable "region" {
+  type        = string
+  description = "Region of the platform's regional resources."
+  default     = "europe-west1"
+}
+
+variable "firestore_location" {
+  type        = string
+  description = "Firestore location (fixed once the database exists)."
+  default     = "eur3"
+}
+
+variable "public_base_url" {
+  type        = string
+  description = "Public base URL of the API (gateway hostname or custom domain), https://..."
+}
+
+variable "cors_origins" {
+  type        = list(string)
+  description = "Browser origins allowed to call the API."
+  default     = []
+}
+
+variable "ms_client_id" {
+  type        = string
+  description = "Microsoft Entra application (client) id; empty disables SSO. Not a secret."
+  default     = ""
+}
+
+variable "ms_tenant_id" {
+  type        = string
+  description = "Microsoft Entra tenant id. Not a secret."
+  default     = ""
+}
+
+variable "websocket_image" {
+  type        = string
+  description = "WebSocket service image, set by scripts/deploy (-var websocket_image=...)."
+}

@@ -1,0 +1,99 @@
+# The whole platform for one environment: data, storage, messaging, identities, secrets, the
+# functions, the WebSocket service and the API Gateway in front of them.
+locals {
+  name_prefix = "avp-${var.env}"
+  members     = module.iam.members
+}
+
+module "iam" {
+  source      = "../iam"
+  project_id  = var.project_id
+  name_suffix = var.env
+
+  depends_on = [google_project_service.api]
+}
+
+module "firestore" {
+  source                 = "../firestore"
+  project_id             = var.project_id
+  location               = var.firestore_location
+  database_name          = var.firestore_database
+  point_in_time_recovery = var.protect_data
+  deletion_protection    = var.protect_data
+
+  depends_on = [google_project_service.api]
+}
+
+module "pubsub" {
+  source                     = "../pubsub"
+  project_id                 = var.project_id
+  name_suffix                = var.env
+  events_topic               = "${local.name_prefix}-job-events"
+  uploads_topic              = "${local.name_prefix}-uploads"
+  upload_trigger_url         = module.functions.urls["upload_trigger"]
+  push_service_account_email = module.iam.emails["push"]
+  event_publishers           = [local.members["api"], local.members["pipeline"]]
+  event_subscribers          = [local.members["websocket"]]
+}
+
+module "storage" {
+  source                 = "../storage"
+  project_id             = var.project_id
+  location               = var.region
+  uploads_bucket         = "${var.project_id}-${local.name_prefix}-uploads"
+  deliverables_bucket    = "${var.project_id}-${local.name_prefix}-deliverables"
+  uploads_retention_days = var.uploads_retention_days
+  cors_origins           = var.cors_origins
+  uploads_topic_id       = module.pubsub.uploads_topic_id
+  object_admin_members   = [local.members["api"], local.members["pipeline"]]
+  force_destroy          = !var.protect_data
+}
+
+module "tasks" {
+  source                    = "../tasks"
+  project_id                = var.project_id
+  region                    = var.region
+  queue_name                = "${local.name_prefix}-pipeline-steps"
+  max_concurrent_dispatches = var.pipeline_max_instances
+  enqueuers                 = [local.members["api"], local.members["pipeline"]]
+
+  depends_on = [google_project_service.api]
+}
+
+module "secrets" {
+  source      = "../secrets"
+  project_id  = var.project_id
+  name_suffix = var.env
+  secrets = {
+    "jwt-secret"       = [local.members["api"], local.members["pipeline"], local.members["websocket"]]
+    "ms-client-secret" = [local.members["api"]]
+  }
+
+  depends_on = [google_project_service.api]
+}
+
+module "websocket" {
+  source          = "../websocket"
+  project_id      = var.project_id
+  region          = var.region
+  name_prefix     = local.name_prefix
+  image           = var.websocket_image
+  service_account = module.iam.emails["websocket"]
+  env             = local.common_env
+  jwt_secret_id   = module.secrets.secret_ids["jwt-secret"]
+  max_instances   = var.websocket_max_instances
+}
+
+module "gateway" {
+  source          = "../gateway"
+  project_id      = var.project_id
+  region          = var.gateway_region
+  name_prefix     = local.name_prefix
+  service_account = module.iam.emails["gateway"]
+  backend_urls    = { for fn in local.gateway_functions : fn => module.functions.urls[fn] }
+}
+
+locals {
+  # Functions the route table sends public paths to (every HTTP API function).
+  gateway_functions = ["admin", "auth", "files", "glossaries", "health", "jobs", "language_qc", "users", "vtt"]
+}

@@ -1,0 +1,230 @@
+"""The Terraform configuration, read with python-hcl2 (providers cannot be downloaded here, so
+`terraform validate` cannot run): every function is deployed, every route is reachable through
+the gateway, no secret value is inlined, variables are typed and described, providers pinned,
+`terraform fmt -check` is clean."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import hcl2
+import pytest
+
+from shared import gateway
+from shared.routes import ROUTES
+
+ROOT = Path(__file__).resolve().parents[2]
+TF = ROOT / "terraform"
+MODULES = TF / "modules"
+ENVS = ("dev", "prod")
+
+
+def unquote(value):
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def _keys_unquoted(value):
+    if isinstance(value, dict):
+        return {unquote(k): _keys_unquoted(v) for k, v in value.items() if k != "__is_block__"}
+    if isinstance(value, list):
+        return [_keys_unquoted(v) for v in value]
+    return value
+
+
+def load(path: Path) -> dict:
+    """The HCL file as python-hcl2 reads it, block labels without their quotes."""
+    with open(path) as fh:
+        return _keys_unquoted(hcl2.load(fh))
+
+
+def code(path: Path) -> str:
+    """The file without comment lines."""
+    return "\n".join(line.split("#", 1)[0] for line in path.read_text().splitlines())
+
+
+def tf_files() -> list[Path]:
+    return sorted(TF.rglob("*.tf"))
+
+
+def blocks(kind: str, path: Path | None = None) -> list[tuple[Path, dict]]:
+    out = []
+    for f in [path] if path else tf_files():
+        for block in load(f).get(kind, []):
+            out.append((f, block))
+    return out
+
+
+def resources(rtype: str) -> list[tuple[Path, str, dict]]:
+    out = []
+    for f, block in blocks("resource"):
+        for name, body in block.get(rtype, {}).items() if rtype in block else []:
+            out.append((f, name, body))
+    return out
+
+
+def platform_functions() -> dict:
+    for block in load(MODULES / "platform" / "functions.tf")["locals"]:
+        if "functions" in block:
+            return block["functions"]
+    raise AssertionError("local.functions not found in modules/platform/functions.tf")
+
+
+def deployable_functions() -> set[str]:
+    return {p.parent.name for p in (ROOT / "functions").glob("*/main.py")}
+
+
+def test_every_http_or_event_function_is_deployed_as_a_cloud_function():
+    declared = set(platform_functions())
+    expected = deployable_functions() - {"websocket"}
+    assert expected, "no functions found"
+    assert declared == expected, f"missing: {sorted(expected - declared)}, unknown: {sorted(declared - expected)}"
+    # and the functions module deploys each entry of the map it is given
+    fns = resources("google_cloudfunctions2_function")
+    assert len(fns) == 1 and unquote(fns[0][2]["for_each"]) == "${var.functions}"
+    modules = {name: body for _, block in blocks("module", MODULES / "platform" / "functions.tf") for name, body in block.items()}
+    assert unquote(modules["functions"]["functions"]) == "${local.functions}"
+
+
+def test_the_websocket_service_runs_on_cloud_run():
+    if "websocket" not in deployable_functions():
+        pytest.skip("functions/websocket does not exist yet")
+    services = resources("google_cloud_run_v2_service")
+    assert [name for _, name, _ in services] == ["websocket"]
+    body = services[0][2]
+    assert unquote(body["template"][0]["timeout"]) == "3600s"
+    assert body["template"][0]["session_affinity"] is True
+
+
+def test_media_steps_get_more_memory_and_time():
+    fns = platform_functions()
+    worker = fns["pipeline_worker"]
+    assert unquote(worker["memory"]) == "8Gi" and worker["timeout_seconds"] == 1800 and worker["concurrency"] == 1
+    assert worker["timeout_seconds"] <= 1800  # a Cloud Tasks HTTP task runs at most 30 minutes
+    text = (MODULES / "platform" / "functions.tf").read_text()
+    assert re.search(r"api_function = \{\s+memory\s+= \"512Mi\"", text)
+    assert re.search(r"timeout_seconds = 60\b", text)
+
+
+def test_gateway_routes_every_route_table_path_to_its_function():
+    template = json.loads((MODULES / "gateway" / "openapi.json.tftpl").read_text())
+    assert template["swagger"] == "2.0"
+    for route in ROUTES:
+        path = gateway.gateway_path(route.path)
+        assert path in template["paths"], f"{route.method} {route.path} is not routed by the gateway"
+        op = template["paths"][path][route.method.lower()]
+        backend = op["x-google-backend"]
+        assert backend["address"] == gateway.placeholder(route.function)
+        assert backend["path_translation"] == "APPEND_PATH_TO_ADDRESS"
+    # every placeholder the template uses gets a URL from the platform module
+    used = set(re.findall(r"\$\{backend_(\w+)\}", (MODULES / "gateway" / "openapi.json.tftpl").read_text()))
+    main = load(MODULES / "platform" / "main.tf")
+    gateway_functions = None
+    for block in main["locals"]:
+        if "gateway_functions" in block:
+            gateway_functions = {unquote(f) for f in block["gateway_functions"]}
+    assert gateway_functions == used == set(gateway.backend_functions())
+    assert gateway_functions <= set(platform_functions())
+
+
+def test_spec_paths_are_all_in_the_route_table():
+    spec = ROOT.parent / "shared" / "spec" / "api.md"
+    if not spec.exists():
+        pytest.skip(f"API spec not found at {spec}")
+    spec_rows = re.findall(r"^\|\s*(GET|POST|PUT|PATCH|DELETE)\s*\|\s*`([^`]+)`", spec.read_text(), re.M)
+    assert spec_rows
+    template = json.loads((MODULES / "gateway" / "openapi.json.tftpl").read_text())
+    for method, path in spec_rows:
+        if "/ws/" in path:
+            continue  # WebSockets go to the Cloud Run service directly
+        gw = path.replace("{path}", "{path=**}")
+        assert gw in template["paths"] and method.lower() in template["paths"][gw], f"{method} {path} not routed"
+
+
+SECRET_ENV = ("AVP_JWT_SECRET", "AVP_MS_CLIENT_SECRET")
+
+
+def test_no_secret_value_is_inlined():
+    assert resources("google_secret_manager_secret_version") == [], "secret values belong in Secret Manager, not Terraform"
+    for f in tf_files():
+        text = f.read_text()
+        assert "secret_data" not in text, f
+        assert "-----BEGIN" not in text, f
+        for name in SECRET_ENV:
+            assert not re.search(rf"\b{name}\s*=", text), f"{name} set as a plain value in {f}"
+    for f, block in blocks("variable"):
+        for name, body in block.items():
+            if re.search(r"secret|password|token|private_key", name, re.I) and not re.search(r"_(id|env_var)$", name):
+                assert "default" not in body, f"variable {name} in {f} has a default: secrets are not variables here"
+    for example in TF.rglob("*.tfvars*"):
+        assert not re.search(r"secret|password", example.read_text(), re.I) or "No secret values" in example.read_text()
+    # both secrets exist and reach the functions as secret environment variables
+    funcs = (MODULES / "platform" / "functions.tf").read_text()
+    assert '"jwt-secret"       = { env_var = "AVP_JWT_SECRET"' in funcs
+    assert '"ms-client-secret" = { env_var = "AVP_MS_CLIENT_SECRET"' in funcs
+    fn_module = (MODULES / "functions" / "main.tf").read_text()
+    assert 'dynamic "secret_environment_variables"' in fn_module and 'version    = "latest"' in fn_module
+
+
+def test_no_function_is_open_to_all_users():
+    for f in (MODULES / "functions").glob("*.tf"):
+        assert "allUsers" not in code(f)
+    fns = platform_functions()
+    invokers = {name: [unquote(m) for m in cfg["invokers"]] for name, cfg in fns.items() if isinstance(cfg, dict)}
+    # the API functions merge local.api_function, whose only invoker is the gateway account
+    api = [name for name, cfg in fns.items() if isinstance(cfg, str) and cfg.startswith("${merge(local.api_function")]
+    assert len(api) + len(invokers) == len(fns)
+    block = next(b for b in load(MODULES / "platform" / "functions.tf")["locals"] if "api_function" in b)
+    assert unquote(block["api_function"]["invokers"]) == "${local.gateway}"
+    assert "invokers" not in "".join(fns[name] for name in api)
+    assert invokers["pipeline_worker"] == ['${module.iam.members["tasks"]}']
+    assert invokers["upload_trigger"] == ['${module.iam.members["push"]}']
+
+
+def test_every_variable_is_typed_and_described():
+    for f, block in blocks("variable"):
+        for name, body in block.items():
+            assert "type" in body, f"variable {name} in {f} has no type"
+            assert unquote(body.get("description", "")).strip(), f"variable {name} in {f} has no description"
+    for f, block in blocks("output"):
+        for name, body in block.items():
+            assert unquote(body.get("description", "")).strip(), f"output {name} in {f} has no description"
+
+
+def test_env_roots_are_thin_and_pin_providers():
+    for env in ENVS:
+        root = TF / "envs" / env
+        mods = [name for _, block in blocks("module", root / "main.tf") for name in block]
+        assert mods == ["platform"]
+        assert not [r for f in root.glob("*.tf") for r in load(f).get("resource", [])], f"{env} declares resources"
+        tf = load(root / "versions.tf")["terraform"][0]
+        providers = tf["required_providers"][0]
+        assert set(providers) == {"google", "google-beta", "archive"}
+        for name, spec in providers.items():
+            assert re.fullmatch(r"= \d+\.\d+\.\d+", unquote(spec["version"])), f"{env}: {name} not pinned exactly"
+        assert unquote(tf["backend"][0]["gcs"]["prefix"]) == f"avp/{env}"
+
+
+def test_firestore_indexes_and_topics_with_dead_letter():
+    subs = {name: body for _, name, body in resources("google_pubsub_subscription")}
+    policy = subs["upload_trigger"]["dead_letter_policy"][0]
+    assert "uploads_dead_letter" in unquote(policy["dead_letter_topic"])
+    notes = resources("google_storage_notification")
+    assert len(notes) == 1 and notes[0][2]["event_types"] == ['"OBJECT_FINALIZE"'] or \
+        [unquote(e) for e in notes[0][2]["event_types"]] == ["OBJECT_FINALIZE"]
+    uploads = {name: body for _, name, body in resources("google_storage_bucket")}["uploads"]
+    assert any("Delete" in json.dumps(rule) for rule in uploads["lifecycle_rule"])
+    queue = resources("google_cloud_tasks_queue")[0][2]
+    assert queue["rate_limits"] and queue["retry_config"]
+
+
+def test_terraform_fmt_is_clean():
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        pytest.skip("terraform is not installed; cannot run terraform fmt -check")
+    proc = subprocess.run([terraform, "fmt", "-check", "-recursive", str(TF)], capture_output=True, text=True)
+    assert proc.returncode == 0, f"terraform fmt would change: {proc.stdout}"
