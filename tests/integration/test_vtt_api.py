@@ -66,6 +66,11 @@ def test_get_returns_content_etag_and_no_version_yet(client, platform, world):
     body = r.get_json()
     assert body["content"] == VTT and body["kind"] == "captions" and body["version_id"] is None
     assert r.headers["ETag"] == body["etag"]
+    # documented contract (decision 0400): a linguist who read the file via /files can compute it
+    import hashlib
+
+    stored = platform.files.get_bytes(f"jobs/{job_id}/en/captions.vtt")
+    assert body["etag"] == '"' + hashlib.sha256(stored).hexdigest()[:32] + '"'
     assert get(client, world["reviewer"], job_id, kind="descriptions").get_json()["kind"] == "descriptions"
     assert get(client, world["reviewer"], job_id, kind="subtitles").status_code == 422
     assert get(client, world["reviewer"], job_id, lang="fr").status_code == 404
@@ -233,3 +238,21 @@ def test_versions_pagination_restore_and_diff(client, platform, world):
     assert client.get(base + f"/{new_id()}", headers=h).status_code == 404
     other_job = make_job(platform, world["org"])
     assert client.get(f"/api/v1/jobs/{other_job}/vtt-versions/en/{original}", headers=h).status_code == 404
+
+
+def test_media_duration_falls_back_to_ffprobe_of_the_source(client, platform, world, tmp_path):
+    import subprocess
+
+    job_id = make_job(platform, world["org"])
+    job = platform.documents.get("jobs", job_id)
+    job.pop("media")
+    platform.documents.update("jobs", job_id, job, expected_version=job["_version"])
+    src = tmp_path / "source.mp4"
+    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "color=c=black:s=64x48:r=10:d=3",
+                    "-c:v", "libx264", "-preset", "ultrafast", str(src)], check=True)
+    platform.files.put_file(f"jobs/{job_id}/source.mp4", src, "video/mp4")
+    etag = get(client, world["reviewer"], job_id).headers["ETag"]
+    r = patch(client, world["reviewer"], job_id, VTT.replace("00:00:03.000 --> 00:00:04.000", "00:00:02.800 --> 00:00:03.500"), etag)
+    assert r.status_code == 422 and "after the end of the media (00:00:03.000)" in r.get_json()["detail"]
+    r = patch(client, world["reviewer"], job_id, VTT.replace("00:00:03.000 --> 00:00:04.000", "00:00:02.800 --> 00:00:02.950"), etag)
+    assert r.status_code == 200
