@@ -59,7 +59,7 @@ def microsoft_login(ctx):
     from shared.services import rate_limit, sso
 
     s = settings()
-    rate_limit.consume("sso-start", ctx.client_address, s.login_max_per_address, s.login_window_seconds,
+    rate_limit.acquire("sso-start", ctx.client_address, s.login_max_per_address, s.login_window_seconds,
                        "sign-in attempts from this address")
     url, binding = sso.begin()
     resp = redirect(url, code=302)
@@ -75,7 +75,7 @@ def microsoft_callback(ctx):
 
     body = ctx.json(MicrosoftCallback)
     s = settings()
-    rate_limit.consume("sso-address", ctx.client_address, s.login_max_per_address, s.login_window_seconds,
+    rate_limit.acquire("sso-address", ctx.client_address, s.login_max_per_address, s.login_window_seconds,
                        "sign-in attempts from this address")
     if body.error or not body.code:
         raise Unauthenticated("Microsoft sign-in was not completed")

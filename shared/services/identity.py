@@ -51,23 +51,24 @@ def _limits():
 
 
 def login(email: str, password: str, client_address: str) -> dict:
-    """The user for these credentials; 429 when the account or address has too many recent
-    failures (checked before the password, so a locked account is no password oracle)."""
+    """The user for these credentials; 429 when the address or the account used up its
+    attempts. The attempt is counted before the password is checked (so parallel guesses
+    cannot overrun the limit, and a locked account is no password oracle); a success gives
+    the address its attempt back and clears the account's count."""
     per_account, per_address, window = _limits()
     try:
         email = users.normalize_email(email)
     except Unprocessable:
         email = (email or "").strip().lower()[:254]
-    rate_limit.check("login-address", client_address, per_address, window, "login attempts from this address")
-    rate_limit.check("login-account", email, per_account, window, "failed logins for this account")
+    rate_limit.acquire("login-address", client_address, per_address, window, "login attempts from this address")
+    rate_limit.acquire("login-account", email, per_account, window, "failed logins for this account")
     user = users.find_by_email(email) if email else None
     ok = verify_password(user.get("password_hash") if user else None, password)
     if not ok or user.get("status", "active") != "active":
-        rate_limit.hit("login-address", client_address, per_address, window)
-        rate_limit.hit("login-account", email, per_account, window)
         if ok:  # right password, disabled account: say so (the caller proved who they are)
             raise Unauthenticated("This account is disabled")
         raise Unauthenticated(_BAD_LOGIN)
+    rate_limit.refund("login-address", client_address, window)
     rate_limit.clear("login-account", email)
     return user
 
@@ -122,9 +123,8 @@ def change_password(principal, request, current: str, new: str, client_address: 
     user = users.get_user(principal.user_id)
     if user is None:
         raise Unauthenticated("This account no longer exists")
-    rate_limit.check("password-account", user["id"], per_account, window, "failed password checks")
+    rate_limit.acquire("password-account", user["id"], per_account, window, "failed password checks")
     if not verify_password(user.get("password_hash"), current):
-        rate_limit.hit("password-account", user["id"], per_account, window)
         raise Forbidden("Current password is incorrect")
     rate_limit.clear("password-account", user["id"])
     problem = strength_problem(new, user["email"])
@@ -148,7 +148,7 @@ def change_password(principal, request, current: str, new: str, client_address: 
 
 def accept_invite(token: str, password: str, name: str | None, client_address: str):
     _, per_address, window = _limits()
-    rate_limit.consume("invite-address", client_address, per_address, window, "invite attempts from this address")
+    rate_limit.acquire("invite-address", client_address, per_address, window, "invite attempts from this address")
     from shared.services import orgs
 
     user = orgs.accept_with_token(token, password, name)

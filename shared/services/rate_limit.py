@@ -1,9 +1,13 @@
 """Fixed-window attempt counters kept in the document store, so every function instance sees
 the same counts. Keys are hashed: the store never holds the raw email or address.
 
-    check(scope, key, limit, window)  -> raises RateLimited (429 + Retry-After) when exhausted
-    hit(scope, key, limit, window)    -> counts one attempt
-    clear(scope, key)                 -> forgets the counter (e.g. after a successful login)
+    acquire(scope, key, limit, window)  -> counts one attempt, or raises RateLimited
+                                           (429 + Retry-After) when the window is used up
+    refund(scope, key, window)          -> gives one attempt back (e.g. a successful login)
+    clear(scope, key)                   -> forgets the counter
+
+Counting happens before the guarded work (one transaction: read, compare, increment), so
+parallel requests cannot slip past the limit between a check and a later increment.
 """
 from __future__ import annotations
 
@@ -32,40 +36,45 @@ def _state(doc: dict | None, window: int, now: float) -> tuple[int, float]:
     return int(doc.get("count", 0)), float(doc["window_start"])
 
 
-def _raise(window_start: float, window: int, now: float, what: str) -> None:
-    retry = int(window_start + window - now) + 1
-    raise RateLimited(f"Too many {what}; try again in {retry} seconds", retry_after=retry)
+def _write(tx, doc_id: str, doc: dict | None, data: dict) -> None:
+    if doc is None:
+        tx.create(COLLECTION, doc_id, data)
+    else:
+        tx.update(COLLECTION, doc_id, data, expected_version=doc["_version"])
 
 
-def check(scope: str, key: str, limit: int, window: int, what: str = "attempts") -> None:
-    now = time.time()
-    count, start = _state(_docs().get(COLLECTION, _doc_id(scope, key)), window, now)
-    if count >= limit:
-        _raise(start, window, now, what)
-
-
-def hit(scope: str, key: str, limit: int, window: int) -> int:
-    """Count one attempt; returns the count in the current window."""
+def acquire(scope: str, key: str, limit: int, window: int, what: str = "attempts") -> int:
+    """Count one attempt and return the count in the current window; raise RateLimited
+    (without counting) when `limit` attempts were already made in it."""
     doc_id = _doc_id(scope, key)
 
     def run(tx):
         now = time.time()
         doc = tx.get(COLLECTION, doc_id)
         count, start = _state(doc, window, now)
-        data = {"scope": scope, "count": count + 1, "window_start": start, "expires_at": int(start + window)}
-        if doc is None:
-            tx.create(COLLECTION, doc_id, data)
-        else:
-            tx.update(COLLECTION, doc_id, data, expected_version=doc["_version"])
-        return count + 1
+        if count >= limit:
+            return None, int(start + window - now) + 1
+        _write(tx, doc_id, doc, {"scope": scope, "count": count + 1, "window_start": start,
+                                 "expires_at": int(start + window)})
+        return count + 1, 0
 
-    return _docs().transaction(run)
+    count, retry = _docs().transaction(run)
+    if count is None:
+        raise RateLimited(f"Too many {what}; try again in {retry} seconds", retry_after=retry)
+    return count
 
 
-def consume(scope: str, key: str, limit: int, window: int, what: str = "attempts") -> None:
-    """Check and count in one go (for endpoints where every attempt counts)."""
-    check(scope, key, limit, window, what)
-    hit(scope, key, limit, window)
+def refund(scope: str, key: str, window: int) -> None:
+    doc_id = _doc_id(scope, key)
+
+    def run(tx):
+        doc = tx.get(COLLECTION, doc_id)
+        count, start = _state(doc, window, time.time())
+        if doc is not None and count > 0:
+            _write(tx, doc_id, doc, {**{k: v for k, v in doc.items() if k not in ("id", "_version")},
+                                     "count": count - 1})
+
+    _docs().transaction(run)
 
 
 def clear(scope: str, key: str) -> None:

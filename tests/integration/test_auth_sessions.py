@@ -246,3 +246,23 @@ def test_rate_limit_window_expires(client, users):
     assert locked.status_code == 429 and locked.headers["Retry-After"] in ("1", "2")
     time.sleep(1.1)
     assert _login(client, user).status_code == 200
+
+
+def test_parallel_guesses_cannot_overrun_the_limit(app, users):
+    import threading
+
+    config.configure(login_max_per_account=3, login_max_per_address=100, login_window_seconds=600)
+    user = users.user("CLIENT", users.org())
+    results, barrier = [], threading.Barrier(8)
+
+    def guess(i):
+        c = app.test_client()
+        barrier.wait()
+        results.append(_login(c, user, password=f"Wrong-Guess-{i}").status_code)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [401] * 3 + [429] * 5
