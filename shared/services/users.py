@@ -15,7 +15,7 @@ import re
 
 from shared.errors import AlreadyExists, Conflict, NotFound, Unprocessable
 from shared.ids import new_id, now_iso
-from shared.persistence.documents import Query, strip_meta, update_with_retry
+from shared.persistence.documents import Query, update_with_retry
 from shared.routes import ADMIN, ALL_ROLES, PM
 
 USERS = "users"
