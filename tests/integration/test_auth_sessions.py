@@ -266,3 +266,18 @@ def test_parallel_guesses_cannot_overrun_the_limit(app, users):
     for t in threads:
         t.join()
     assert sorted(results) == [401] * 3 + [429] * 5
+
+
+def test_local_signing_secret_is_generated_once_in_the_data_folder(monkeypatch, tmp_path):
+    import os
+    import stat
+
+    monkeypatch.delenv("AVP_JWT_SECRET")
+    monkeypatch.setenv("AVP_DATA_DIR", str(tmp_path / "fresh"))
+    config.reset()
+    first = config.settings().jwt_secret
+    path = tmp_path / "fresh" / "jwt-secret"
+    assert path.read_text().strip() == first and len(first) >= 48
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    config.reset()
+    assert config.settings().jwt_secret == first  # kept across restarts
