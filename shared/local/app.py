@@ -45,6 +45,6 @@ def create_app() -> Flask:
 
 def _mount_extras(app: Flask) -> None:
     """Local-only endpoints: signed file URLs and WebSockets, when those modules exist."""
-    for name in ("shared.storage.local_files", "shared.local.websocket_mount"):
+    for name in ("shared.storage.local_files", "shared.local.websocket_mount", "shared.local.emulators"):
         if importlib.util.find_spec(name) is not None:
             importlib.import_module(name).register(app)

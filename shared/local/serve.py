@@ -31,6 +31,8 @@ def _post_worker_init(worker) -> None:
 
     if importlib.util.find_spec("shared.local.worker") is None:
         return
+    if config.settings().backend != "local":
+        return  # the emulators deliver step tasks over HTTP (shared.local.emulators)
     worker._avp_pipeline = importlib.import_module("shared.local.worker").start()  # noqa: SLF001
 
 
