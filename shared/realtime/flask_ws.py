@@ -111,6 +111,14 @@ class FlaskSockTransport:
 
     def close(self, code: int, reason: str) -> None:
         self.ws.close(reason=code, message=reason)
+        # Nothing more will be written: half-close now, so the client's TCP close follows its
+        # close reply at once, whatever the WSGI server does after the view returns (werkzeug
+        # reads the socket until EOF).
+        try:
+            self.sock.flush()
+            self.sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
 
     def drain(self) -> None:
         buf = self.ws.input_buffer
