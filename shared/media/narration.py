@@ -127,5 +127,5 @@ def write_stem(plan: Plan, folder: Path, duration: float, out_m4a: Path) -> Path
     from shared.media import ffmpeg as ff
 
     wav = write_stem_wav(plan.standard, duration, folder / "narration-stem.wav", folder)
-    ff.ffmpeg("-i", str(wav), "-c:a", "aac", "-b:a", "96k", "-ar", str(SAMPLE_RATE), str(out_m4a))
+    ff.ffmpeg("-i", str(wav), "-c:a", "aac", "-aac_coder", "fast", "-b:a", "96k", "-ar", str(SAMPLE_RATE), str(out_m4a))
     return out_m4a

@@ -3,7 +3,8 @@
 Audio: both the programme audio and the narration are first brought to the same loudness
 (static gains from an ebur128 measurement), the programme is ducked by DUCK_DB under each
 narration clip with short ramps (a `volume` envelope: valid in ffmpeg 4.4 and 5.1), the two are
-mixed, and the mix is normalised with two-pass loudnorm to -23 LUFS integrated, true peak
+mixed, and the mix is normalised in two passes (ebur128 measurement, then loudnorm with the measured
+values) to -23 LUFS integrated, true peak
 under -1 dBTP (aimed at -2 so AAC encoding overshoot stays below -1).
 
 Picture: copied (`-c:v copy`) in the accessible MP4; re-encoded only for burned-in captions
@@ -16,7 +17,6 @@ Every output is probed afterwards: stream kinds and counts, each stream's durati
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -78,12 +78,22 @@ def _gain_to(lufs: float | None, target: float = TARGET_LUFS) -> float:
     return max(-30.0, min(30.0, target - lufs))
 
 
-def _loudnorm_json(stderr: str) -> dict:
-    start = stderr.rfind("{")
-    end = stderr.rfind("}")
-    if start < 0 or end < start:
-        raise ff.ToolError("loudnorm printed no measurement")
-    return json.loads(stderr[start:end + 1])
+def parse_ebur128(stderr: str) -> dict:
+    """The summary of ebur128 (peak=true): integrated loudness, its relative gate threshold,
+    loudness range and true peak, floored so silence still gives loudnorm valid numbers."""
+    summary = stderr[stderr.rfind("Summary:"):]
+
+    def num(pattern: str, default: float) -> float:
+        m = re.search(pattern, summary, re.S)
+        try:
+            return max(-99.0, float(m.group(1))) if m else default
+        except ValueError:  # "-inf"
+            return -99.0
+
+    return {"i": num(r"I:\s+(-?[\d.]+|-inf) LUFS", -99.0),
+            "thresh": num(r"I:.*?Threshold:\s+(-?[\d.]+|-inf) LUFS", -99.0),
+            "lra": max(0.0, num(r"LRA:\s+(-?[\d.]+) LU", 0.0)),
+            "tp": num(r"Peak:\s+(-?[\d.]+|-inf) dBFS", -99.0)}
 
 
 def mix_programme(video: Path, info: ff.MediaInfo, plan: Plan, out: Path, clips: list[Clip] | None = None) -> Path:
@@ -104,14 +114,17 @@ def mix_programme(video: Path, info: ff.MediaInfo, plan: Plan, out: Path, clips:
                  f"[p][n]amix=inputs=2:duration=first:dropout_transition=0,volume=2")
     else:
         graph = f"[0:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB"
-    base = f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=11"
+    # Pass 1 measures the mix with ebur128 (integrated, gate threshold, LRA, true peak: the
+    # values loudnorm's own first pass reports, at a third of its cost); pass 2 is loudnorm
+    # with those measurements, linear when the true-peak target allows.
     first = ff.run([ff.FFMPEG, "-hide_banner", "-nostdin", *inputs, "-filter_complex",
-                    f"{graph},{base}:print_format=json[m]", "-map", "[m]", "-f", "null", "-"])
-    m = _loudnorm_json(first.stderr)
-    second = (f"{base}:measured_I={m['input_i']}:measured_TP={m['input_tp']}:measured_LRA={m['input_lra']}:"
-              f"measured_thresh={m['input_thresh']}:offset={m['target_offset']}:linear=true,"
+                    f"{graph},ebur128=peak=true[m]", "-map", "[m]", "-f", "null", "-"])
+    m = parse_ebur128(first.stderr)
+    base = f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=11"
+    second = (f"{base}:measured_I={m['i']}:measured_TP={m['tp']}:measured_LRA={m['lra']}:"
+              f"measured_thresh={m['thresh']}:offset=0:linear=true,"
               f"aresample={SAMPLE_RATE},apad,atrim=0:{duration:.3f}")
-    ff.ffmpeg(*inputs, "-filter_complex", f"{graph},{second}[m]", "-map", "[m]", "-c:a", "aac", "-b:a", "160k",
+    ff.ffmpeg(*inputs, "-filter_complex", f"{graph},{second}[m]", "-map", "[m]", "-c:a", "aac", "-aac_coder", "fast", "-b:a", "160k",
               "-ar", str(SAMPLE_RATE), "-ac", "2", str(out))
     return out
 

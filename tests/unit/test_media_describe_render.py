@@ -48,3 +48,13 @@ def test_duck_expression_and_timeline_shift():
     assert rd.shift_time(3.0, holds) == 3.0 and rd.shift_time(4.0, holds) == 6.0
     assert rd.shift_time(4.0, holds, inclusive=False) == 4.0 and rd.shift_time(10.0, holds) == 13.0
     assert rd.lang3("es-ES") == "spa" and rd.lang3("xx") == "und"
+
+
+def test_parse_ebur128_summary_and_silence():
+    text = ("[Parsed_ebur128_0] Summary:\n\n  Integrated loudness:\n    I:         -19.8 LUFS\n"
+            "    Threshold: -30.1 LUFS\n\n  Loudness range:\n    LRA:         6.2 LU\n    Threshold:   -40.3 LUFS\n\n"
+            "  True peak:\n    Peak:       -0.4 dBFS\n")
+    assert rd.parse_ebur128(text) == {"i": -19.8, "thresh": -30.1, "lra": 6.2, "tp": -0.4}
+    silent = "Summary:\n  Integrated loudness:\n    I:         -70.0 LUFS\n    Threshold:   0.0 LUFS\n" \
+             "  Loudness range:\n    LRA:         0.0 LU\n  True peak:\n    Peak:       -inf dBFS\n"
+    assert rd.parse_ebur128(silent)["tp"] == -99.0
