@@ -21,6 +21,14 @@ UPLOADS_PREFIX = "uploads/"
 DEFAULT_ENDPOINT = "https://storage.googleapis.com"
 
 
+def _content_type(content_type: str) -> str:
+    """Text objects are served with an explicit UTF-8 charset: without one, browsers and HTTP
+    clients may decode text/* as ISO-8859-1 (every text the platform writes is UTF-8)."""
+    if content_type.startswith("text/") and "charset=" not in content_type.lower():
+        return f"{content_type}; charset=utf-8"
+    return content_type
+
+
 def _check(path: str) -> str:
     if not isinstance(path, str) or not path or path.startswith("/") or "\\" in path:
         raise ValueError(f"invalid logical path: {path!r}")
@@ -80,10 +88,22 @@ class GcsFiles:
 
     # -- the port ---------------------------------------------------------------------------
     def put_bytes(self, path: str, data: bytes, content_type: str = "application/octet-stream") -> None:
-        self._blob(path).upload_from_string(data, content_type=content_type)
+        blob, wanted = self._blob(path), _content_type(content_type)
+        blob.upload_from_string(data, content_type=wanted)
+        self._keep_charset(blob, wanted)
 
     def put_file(self, path: str, local: Path, content_type: str = "application/octet-stream") -> None:
-        self._blob(path).upload_from_filename(str(local), content_type=content_type)
+        blob, wanted = self._blob(path), _content_type(content_type)
+        blob.upload_from_filename(str(local), content_type=wanted)
+        self._keep_charset(blob, wanted)
+
+    def _keep_charset(self, blob, wanted: str) -> None:
+        """gcp-storage-emulator drops the parameters of an upload's content type (GCS keeps
+        them); set it again with a metadata patch there, so downloads decode the same way."""
+        if self.emulator_host and "charset=" in wanted:
+            if blob.content_type != wanted:
+                blob.content_type = wanted
+                blob.patch()
 
     def get_bytes(self, path: str) -> bytes:
         from google.api_core.exceptions import NotFound

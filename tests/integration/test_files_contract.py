@@ -161,6 +161,14 @@ def test_signed_download_url(files):
     assert disposition.startswith("attachment") and "captions-en.srt" in disposition
 
 
+def test_text_is_served_as_utf8(files):
+    files.store.put_bytes("jobs/j1/es/captions.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\nfábrica\n".encode(), "text/vtt")
+    status, body, headers = files.fetch(files.store.signed_download_url("jobs/j1/es/captions.vtt", 600))
+    assert status == 200 and body.decode("utf-8").endswith("fábrica\n")
+    content_type = headers.get("Content-Type", "")
+    assert content_type.startswith("text/vtt") and "charset=utf-8" in content_type.lower()
+
+
 def test_signed_upload_url(files):
     url = files.store.signed_upload_url("uploads/u9/source.mp4", 600, "video/mp4", 10_000)
     assert files.put(url, b"\x00\x00\x00\x18ftypmp42", "video/mp4") == 200
