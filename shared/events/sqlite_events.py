@@ -24,6 +24,12 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_job ON events (job_id, seq);
 """
+# A status change is identified by (job, status, updated_at): publishing it again (a worker
+# that crashed between the job write and the publish re-announces the job's current status on
+# the next delivery) must not show it twice.
+DEDUPE = """
+CREATE UNIQUE INDEX IF NOT EXISTS events_dedupe ON events (dedupe_key);
+"""
 
 
 class SqliteEvents:
@@ -32,7 +38,15 @@ class SqliteEvents:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
-        self._conn().executescript(SCHEMA)
+        conn = self._conn()
+        conn.executescript(SCHEMA)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+        if "dedupe_key" not in columns:
+            try:
+                conn.execute("ALTER TABLE events ADD COLUMN dedupe_key TEXT")
+            except sqlite3.OperationalError:  # another process added it first
+                pass
+        conn.executescript(DEDUPE)
 
     @classmethod
     def from_settings(cls, cfg) -> "SqliteEvents":
@@ -49,12 +63,19 @@ class SqliteEvents:
         """Append `event` (a JSON-able dict with a `type`); returns its sequence number."""
         if not isinstance(event, dict) or not event.get("type"):
             raise ValueError("an event is a dict with a type")
-        cur = self._conn().execute(
-            "INSERT INTO events (created, job_id, org_id, type, payload) VALUES (?, ?, ?, ?, ?)",
+        key = None
+        if event["type"] == "job_status_update" and event.get("job_id") and event.get("updated_at"):
+            key = f"{event['job_id']}|{event.get('status')}|{event['updated_at']}"
+        conn = self._conn()
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO events (created, job_id, org_id, type, payload, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)",
             (time.time(), event.get("job_id"), event.get("org_id"), event["type"],
-             json.dumps(event, default=str, separators=(",", ":"))),
+             json.dumps(event, default=str, separators=(",", ":")), key),
         )
-        return int(cur.lastrowid)
+        if cur.rowcount == 1:
+            return int(cur.lastrowid)
+        row = conn.execute("SELECT seq FROM events WHERE dedupe_key=?", (key,)).fetchone()
+        return int(row[0])
 
     def read_after(self, seq: int, limit: int = 500) -> list[tuple[int, dict]]:
         """Events with a sequence number above `seq`, oldest first, at most `limit`."""

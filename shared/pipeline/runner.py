@@ -175,7 +175,10 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
         return STALE
     running, _failed = STEPS[step]
     if job["status"] != running.value or (job.get("step_attempts") or {}).get(step) != attempt:
+        # a crash between a committed transition and its follow-ups loses them; re-doing both is
+        # idempotent (the task name and the event's (job, status, updated_at) dedupe)
         jobs.ensure_current_task(job)
+        jobs.flush_outbox(job)
         return STALE
     if steps is None:
         from shared.pipeline.registry import steps as registry
@@ -292,14 +295,20 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
 
 
 def reconcile(limit: int = 500) -> int:
-    """Re-create the current task of every job in an automated step (a crash between a committed
-    transition and its enqueue would otherwise strand the job). Names dedupe, so this is cheap
-    and harmless; returns how many tasks were created."""
+    """Re-create the current task of every job in an automated step and publish status events
+    left in job outboxes (a crash between a committed transition and its follow-ups would
+    otherwise strand the job or lose the event). Both dedupe, so this is cheap and harmless;
+    returns how many tasks were created."""
     from shared.services import jobs
+
+    from shared.persistence.documents import Query
 
     created = 0
     running = [s.value for s, _ in STEPS.values()]
     for job in jobs.jobs_in(running, limit=limit):
         if jobs.ensure_current_task(job):
             created += 1
+    stuck = _platform().documents.query(Query(jobs.COLLECTION, where=[("outbox_pending", "==", True)], limit=limit))
+    for job in stuck.items:
+        jobs.flush_outbox(job)
     return created

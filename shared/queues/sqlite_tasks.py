@@ -152,6 +152,8 @@ class SqliteTasks:
             "UPDATE tasks SET state='done', finished_at=?, lease_owner=? WHERE name=? AND state='leased'",
             (time.time(), owner, name),
         )
+        with self._wake:  # a heavy slot may have freed up for a waiting worker
+            self._wake.notify_all()
 
     def release(self, name: str, owner: str, delay_seconds: float) -> None:
         """Give a task back (the worker failed before handling it); it runs again after the delay."""

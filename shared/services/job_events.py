@@ -34,6 +34,11 @@ def publish_status(job: dict) -> None:
         log.exception("status event not published", extra={"fields": {"job_id": job.get("id")}})
 
 
+def publish_status_strict(event: dict) -> None:
+    """Publish a prepared status event; raises if the bus refuses it (the outbox keeps it)."""
+    _bus().publish(event)
+
+
 def notification(job: dict, kind: str, message: str, **extra) -> dict:
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind}")

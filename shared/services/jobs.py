@@ -24,7 +24,6 @@ from shared.errors import Conflict, NotFound, VersionConflict
 from shared.ids import now_iso
 from shared.persistence.documents import strip_meta
 from shared.services.job_events import publish_notification as _publish_notification
-from shared.services.job_events import publish_status
 
 log = logs.get("avp.jobs")
 COLLECTION = "jobs"
@@ -106,10 +105,16 @@ def _expected_set(expected) -> frozenset[str]:
     return frozenset(JobStatus(s).value for s in expected)
 
 
-def _enter(new: dict, new_status: str) -> str | None:
-    """Bookkeeping on entering `new_status`; returns the automated step to enqueue, if any."""
+def _enter(new: dict, new_status: str, job_id: str) -> str | None:
+    """Bookkeeping on entering `new_status`; returns the automated step to enqueue, if any.
+    The status event goes into the job's outbox in the same write as the status (published
+    right after; a crash in between is repaired by whoever touches the job next)."""
+    from shared.services.job_events import status_event
+
     new["status"] = new_status
     new["updated_at"] = now_iso()
+    new["outbox"] = list(new.get("outbox") or []) + [status_event({**new, "id": job_id})]
+    new["outbox_pending"] = True
     step = step_for(new_status)
     if step is not None:
         attempts = dict(new.get("step_attempts") or {})
@@ -142,7 +147,7 @@ def cas_transition(job_id: str, expected, new_status, mutate: Callable[[dict], N
         new = strip_meta(job)
         if mutate is not None:
             mutate(new)
-        step = _enter(new, new_status)
+        step = _enter(new, new_status, job_id)
         try:
             stored = docs.update(COLLECTION, job_id, new, expected_version=job["_version"])
         except VersionConflict:
@@ -150,7 +155,7 @@ def cas_transition(job_id: str, expected, new_status, mutate: Callable[[dict], N
         break
     else:
         raise Conflict("Job is changing too often; retry")
-    publish_status(stored)
+    flush_outbox(stored)
     if step is not None and enqueue:
         _platform().tasks.enqueue(job_id, step, stored["step_attempts"][step])
     return stored
@@ -171,6 +176,43 @@ def transition(job_id: str, expected_status, new_status, **fields) -> dict:
 def publish_notification(job: dict, kind: str, message: str, **extra) -> dict:
     """Publish a `notification` event (kind: feedback | rejection | assignment | progress)."""
     return _publish_notification(job, kind, message, **extra)
+
+
+def flush_outbox(job: dict) -> int:
+    """Publish the job's unpublished status events in order, then drop them from the outbox.
+    Safe to repeat: the local event log ignores a status change it already holds (Pub/Sub
+    subscribers may see a repeat, as with any at-least-once delivery)."""
+    from shared.persistence.documents import update_with_retry
+    from shared.services.job_events import publish_status_strict
+
+    pending = list(job.get("outbox") or [])
+    published = []
+    for event in pending:
+        try:
+            publish_status_strict(event)
+        except Exception:
+            log.exception("status event not published; it stays in the outbox",
+                          extra={"fields": {"job_id": job.get("id")}})
+            break
+        published.append((event.get("status"), event.get("updated_at")))
+    if not published and not (job.get("outbox_pending") and not pending):
+        return 0
+    done = set(published)
+
+    def clear(doc: dict) -> dict | None:
+        box = list(doc.get("outbox") or [])
+        rest = [e for e in box if (e.get("status"), e.get("updated_at")) not in done]
+        if len(rest) == len(box) and doc.get("outbox_pending") == bool(rest):
+            return None
+        doc["outbox"] = rest
+        doc["outbox_pending"] = bool(rest)
+        return doc
+
+    try:
+        update_with_retry(_platform().documents, COLLECTION, job["id"], clear)
+    except Exception:
+        log.exception("outbox not cleared; its events will be published again (deduplicated)")
+    return len(published)
 
 
 def ensure_current_task(job: dict) -> bool:
@@ -349,7 +391,7 @@ def _replay(idem: dict, fingerprint: str) -> dict:
 
 
 def new_job_document(principal, data, org_id: str, outputs: list[str], glossary_id: str | None,
-                     upload_id: str) -> dict:
+                     upload_id: str, job_id: str) -> dict:
     from shared.domain.status import translated_languages
 
     now = now_iso()
@@ -377,6 +419,10 @@ def new_job_document(principal, data, org_id: str, outputs: list[str], glossary_
         "step_attempts": {},
         "step_tries": 0,
     }
+    from shared.services.job_events import status_event
+
+    doc["outbox"] = [status_event({**doc, "id": job_id})]
+    doc["outbox_pending"] = True
     doc["language_qc"] = {lang: {"status": "PENDING", "assignee": None, "history": [], "feedback": []}
                           for lang in translated_languages(doc)}
     return doc
@@ -427,8 +473,8 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
                 upload = file_service.new_upload(principal, org_id, "video/mp4",
                                                  getattr(upload_file, "filename", None), job_id=job_id)
             job = docs.create(COLLECTION, job_id, new_job_document(principal, data, org_id, outputs, glossary_id,
-                                                                   upload["id"]))
-            publish_status(job)
+                                                                   upload["id"], job_id))
+            flush_outbox(job)
             if local is not None:
                 # finalizing the object emits the storage event that attaches it to the job
                 _platform().files.put_file(upload["path"], local, "video/mp4")

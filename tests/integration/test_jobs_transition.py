@@ -77,3 +77,55 @@ def test_events_log_is_shared_between_instances(platform, isolated_settings):
     assert other.read_after(0) == [(seq, {"type": "notification", "job_id": "j", "org_id": "o", "kind": "feedback"})]
     seqs = [platform.events.publish({"type": "job_status_update", "job_id": str(i)}) for i in range(5)]
     assert [s for s, _ in other.read_after(seq, limit=3)] == seqs[:3]
+
+
+def test_republishing_a_status_change_is_deduplicated(platform):
+    event = {"type": "job_status_update", "job_id": "j1", "org_id": "o", "status": "FINAL_QC", "updated_at": "t1"}
+    first = platform.events.publish(event)
+    assert platform.events.publish(dict(event)) == first
+    later = platform.events.publish({**event, "updated_at": "t2"})  # a new change to the same status
+    note = {"type": "notification", "job_id": "j1", "kind": "feedback", "message": "same"}
+    a, b = platform.events.publish(note), platform.events.publish(note)
+    assert later > first and b > a
+    assert [s for s, _ in platform.events.read_after(0)] == [first, later, a, b]
+
+
+def test_lost_status_events_are_published_later_in_order(platform, monkeypatch):
+    from shared.pipeline.runner import reconcile, run_task
+    from shared.services import job_events
+    from shared.services.jobs import transition
+
+    job_id = _job(platform, status="RENDERING")
+    real = job_events.publish_status_strict
+
+    def down(event):
+        raise ConnectionError("event log unavailable")
+
+    # as if the worker died right after writing FINAL_QC, before publishing it
+    monkeypatch.setattr(job_events, "publish_status_strict", down)
+    transition(job_id, "RENDERING", "FINAL_QC")
+    job = platform.documents.get("jobs", job_id)
+    assert platform.events.last_seq() == 0 and job["outbox_pending"] is True
+    monkeypatch.setattr(job_events, "publish_status_strict", real)
+    assert run_task(job_id, "render", 0, steps={}) == "stale"  # any later touch publishes it
+    events = [e for _, e in platform.events.read_after(0)]
+    assert events == [{"type": "job_status_update", "job_id": job_id, "org_id": "org1", "status": "FINAL_QC",
+                       "updated_at": job["updated_at"]}]
+    assert platform.documents.get("jobs", job_id)["outbox"] == []
+    assert run_task(job_id, "render", 0, steps={}) == "stale"
+    assert len(platform.events.read_after(0)) == 1
+
+    # lost again, then the next transition publishes both, in order
+    monkeypatch.setattr(job_events, "publish_status_strict", down)
+    transition(job_id, "FINAL_QC", "TTS_GENERATING")
+    monkeypatch.setattr(job_events, "publish_status_strict", real)
+    transition(job_id, "TTS_GENERATING", "RENDERING")
+    assert [e["status"] for _, e in platform.events.read_after(0)] == ["FINAL_QC", "TTS_GENERATING", "RENDERING"]
+
+    # and a job nobody touches is repaired by the worker's reconcile pass
+    monkeypatch.setattr(job_events, "publish_status_strict", down)
+    transition(job_id, "RENDERING", "FINAL_QC")
+    monkeypatch.setattr(job_events, "publish_status_strict", real)
+    reconcile()
+    assert [e["status"] for _, e in platform.events.read_after(0)][-1] == "FINAL_QC"
+    assert platform.documents.get("jobs", job_id)["outbox_pending"] is False
