@@ -179,6 +179,21 @@ def process_cpu(pid: int) -> float:
     return total
 
 
+def process_rss(pid: int) -> float:
+    """Resident memory (MiB) of a process and its children, Linux only."""
+    total = 0.0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total = int(line.split()[1]) / 1024
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += process_rss(int(child))
+    except (OSError, IndexError, ValueError):
+        pass
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -234,6 +249,7 @@ def main() -> int:
                 await connected.wait()
                 marks["server_connected"] = process_cpu(proc.pid)
                 marks["client_connected"] = time.process_time()
+                marks["rss_connected"] = process_rss(proc.pid)
                 connected_t.set()
 
             relay_task = asyncio.create_task(relay())
@@ -242,6 +258,7 @@ def main() -> int:
             return result
 
         server_cpu0, client_cpu0 = process_cpu(proc.pid), time.process_time()
+        rss0 = process_rss(proc.pid)
         latencies, received, unexpected, closed_early, connect_seconds = asyncio.run(go())
         server_cpu, client_cpu = process_cpu(proc.pid) - server_cpu0, time.process_time() - client_cpu0
         expected = args.clients * args.changes
@@ -257,6 +274,9 @@ def main() -> int:
         c_conn = marks["client_connected"] - client_cpu0
         print(f"CPU seconds, connecting: server {s_conn:.1f}, clients {c_conn:.1f}; delivering: server "
               f"{server_cpu - s_conn:.1f}, clients+publisher {client_cpu - c_conn:.1f}")
+        per_conn = (marks["rss_connected"] - rss0) * 1024 / args.clients
+        print(f"server memory: {rss0:.0f} MiB idle, {marks['rss_connected']:.0f} MiB with {args.clients} connections "
+              f"(~{per_conn:.0f} KiB each)")
         if args.server == "service":
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as r:
                 h = json.loads(r.read())

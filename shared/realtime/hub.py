@@ -1,8 +1,9 @@
 """The per-process fan-out hub. One event source (a tailer thread locally, a Pub/Sub streaming
-pull in GCP) calls `Hub.dispatch` once per event; the hub serialises the client message once
-and appends it to the mailbox of every subscriber of the event's channels (`job:<id>`,
-`org:<id>`). Each connection then sends from its own mailbox, so a slow socket never delays
-the others and no connection ever reads the event store itself."""
+pull in GCP) calls `Hub.dispatch` once per event; the hub builds the client message and its
+WebSocket frame once and hands the frame to every subscriber of the event's channels
+(`job:<id>`, `org:<id>`). A subscriber writes it to its socket at once when that cannot block,
+or queues it for the connection's own thread (docs/decisions/0501-websocket-serving.md). No
+connection ever reads the event store itself."""
 from __future__ import annotations
 
 import logging

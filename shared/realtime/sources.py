@@ -115,8 +115,15 @@ class PubSubSource:
             "message_retention_duration": {"seconds": 600},
         })
         self._client, self.subscription = client, name
+        from concurrent.futures import ThreadPoolExecutor
+
+        from google.cloud.pubsub_v1.subscriber.scheduler import ThreadScheduler
+
         flow = pubsub_v1.types.FlowControl(max_messages=1000)
-        self._future = client.subscribe(name, callback=self._on_message, flow_control=flow)
+        # One dispatch thread, like the local tailer: the hub's fan-out is the work, and one
+        # thread keeps the arrival order Pub/Sub happened to deliver.
+        scheduler = ThreadScheduler(executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="avp-ws-pubsub"))
+        self._future = client.subscribe(name, callback=self._on_message, flow_control=flow, scheduler=scheduler)
         log.info("subscribed to events", extra={"fields": {"subscription": name}})
 
     def _on_message(self, message) -> None:
