@@ -455,7 +455,9 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
             upload_file.save(str(local))
             if local.stat().st_size == 0:
                 raise Invalid("The uploaded file is empty")
-        job_id = new_id_for_job()
+        from shared.ids import new_id
+
+        job_id = new_id()
         idem_id = None
         if idempotency_key:
             if len(idempotency_key) > 255:
@@ -487,12 +489,6 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
         if tmp_dir is not None:
             tmp_dir.cleanup()
     return docs.get(COLLECTION, job_id) or job, True
-
-
-def new_id_for_job() -> str:
-    from shared.ids import new_id
-
-    return new_id()
 
 
 def _undo_create(job_id: str, own_upload: dict | None, idem_id: str | None) -> None:
