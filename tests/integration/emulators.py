@@ -11,8 +11,11 @@ skipped with the reason printed.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import importlib.machinery
 import importlib.util
+import json
 import os
 import uuid
 from pathlib import Path
@@ -31,14 +34,44 @@ def emulators_module():
     return module
 
 
+@contextlib.contextmanager
+def _locked(emu):
+    """Serialises the start/stop bookkeeping of concurrent pytest sessions on one machine."""
+    emu.state_dir().mkdir(parents=True, exist_ok=True)
+    with open(emu.state_dir() / "tests.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield emu.state_dir() / "tests.json"
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
 @pytest.fixture(scope="session")
 def gcp_emulators():
-    """The emulator environment ({VAR: value}); skips with a reason where they cannot run."""
+    """The emulator environment ({VAR: value}); skips with a reason where they cannot run.
+
+    Several pytest sessions may share the emulators: each registers itself, and the emulators
+    test sessions started are stopped by the last session to finish, never under another's feet
+    (emulators someone started by hand are left running)."""
     emu = emulators_module()
     reason = emu.missing_requirements()
     if reason:
         pytest.skip(f"Google Cloud emulator tests skipped: {reason}")
-    started = emu.start()
+    with _locked(emu) as book:
+        state = json.loads(book.read_text()) if book.exists() else {"sessions": [], "started": []}
+        state["sessions"] = [p for p in state["sessions"] if _alive(p)] + [os.getpid()]
+        state["started"] = sorted(set(state["started"]) | set(emu.start()))
+        book.write_text(json.dumps(state))
     variables = emu.env()
     saved = {k: os.environ.get(k) for k in variables}
     os.environ.update(variables)
@@ -50,7 +83,13 @@ def gcp_emulators():
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        emu.stop(started)
+        with _locked(emu) as book:
+            state = json.loads(book.read_text()) if book.exists() else {"sessions": [], "started": []}
+            state["sessions"] = [p for p in state["sessions"] if p != os.getpid() and _alive(p)]
+            if not state["sessions"]:
+                emu.stop(state["started"])
+                state["started"] = []
+            book.write_text(json.dumps(state))
 
 
 def unique_project() -> str:
