@@ -4,7 +4,7 @@
 2. subscribe to the channel, *then* read and check the job or organisation (close 4404 /
    4403): a change made after that read is already queued, so nothing falls in between;
 3. send the current state (the job's status; on an org channel with `?since=`, every job of
-   the organisation changed since then);
+   the organisation changed since then, then a `ping` marking the subscription live);
 4. write what the hub could not write directly, a `ping` every interval, and close with 4408
    when the token expires (or 4401 if the account is disabled meanwhile).
 """
@@ -99,6 +99,10 @@ class Session:
         # The current state goes out first: write it, then let the hub write directly.
         for msg in self.sub.prime(initial):
             self.transport.write(P.text_frame(P.dumps(msg)))
+        if self.kind == "org":
+            # An org stream has no current state of its own: a first ping tells the client the
+            # subscription is live (events from now on will arrive).
+            self.transport.write(P.text_frame(P.dumps(P.ping_message())))
         self.sub.attach(self.transport)
 
     def _changed_since(self, since: str) -> list[dict]:

@@ -113,7 +113,8 @@ def test_every_instance_delivers_every_event_whoever_caused_it(instances, users,
         for name in ("job@platform", "job@service"):
             first = collect(conns[name], 1)[0]
             assert (first["type"], first["status"], first["updated_at"]) == ("job_status_update", "SOURCE_QC", now)
-        time.sleep(0.3)  # org channels send nothing on connect; let their subscriptions settle
+        for name in ("org@platform", "org@service"):  # an org stream's first message: a ping, once live
+            assert json.loads(conns[name].recv(timeout=10))["type"] == "ping"
 
         # 1. A change through the REST API of one instance (the jobs function on the platform).
         req = urllib.request.Request(
