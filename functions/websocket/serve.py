@@ -37,22 +37,10 @@ class WebSocketService(BaseApplication):
 
 
 def _post_worker_init(worker) -> None:
-    import signal
+    from shared.realtime.hub import close_on_signals, hub
 
-    previous = signal.getsignal(signal.SIGTERM)
-
-    def on_term(signum, frame):
-        from shared.realtime.hub import hub
-
-        hub().shutdown()
-        if callable(previous):
-            previous(signum, frame)
-
-    signal.signal(signal.SIGTERM, on_term)
-    # Start the event source now rather than on the first connection.
-    from shared.realtime.hub import hub
-
-    hub().start()
+    close_on_signals()  # Cloud Run's SIGTERM: every client hears 1001 and reconnects elsewhere
+    hub().start()  # subscribe to events now rather than on the first connection
 
 
 def options() -> dict:

@@ -29,6 +29,10 @@ def _post_worker_init(worker) -> None:
     import importlib
     import importlib.util
 
+    if importlib.util.find_spec("shared.realtime.hub") is not None:
+        from shared.realtime.hub import close_on_signals
+
+        close_on_signals()  # open WebSockets hear 1001 (going away) when the server stops
     if importlib.util.find_spec("shared.local.worker") is None:
         return
     if config.settings().backend != "local":

@@ -281,3 +281,25 @@ def reset() -> None:
         old, _hub, _hub_settings = _hub, None, None
     if old is not None:
         old.stop()
+
+
+def close_on_signals(signals: tuple[str, ...] = ("SIGTERM", "SIGINT", "SIGQUIT")) -> None:
+    """When the server process is told to stop, close every WebSocket with 1001 (going away)
+    before the server's own handler runs, so clients reconnect at once instead of waiting for
+    a dead socket. Call from the process's main thread (gunicorn: post_worker_init)."""
+    import signal
+
+    for name in signals:
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        previous = signal.getsignal(signum)
+
+        def handler(sig, frame, previous=previous):
+            h = _hub
+            if h is not None:
+                h.shutdown()
+            if callable(previous):
+                previous(sig, frame)
+
+        signal.signal(signum, handler)

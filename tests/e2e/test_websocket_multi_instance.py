@@ -162,3 +162,32 @@ def test_refusals_are_the_same_on_both_instances(instances, users, platform):
                 with pytest.raises(ConnectionClosed) as info:
                     ws.recv(timeout=10)
                 assert info.value.rcvd.code == code, (port, path)
+
+
+@pytest.mark.parametrize("entry", ["service", "platform"])
+def test_sigterm_closes_connections_with_going_away(entry, isolated_settings, users, platform):
+    """Cloud Run stops an instance with SIGTERM (and a developer the local platform): clients must
+    hear 1001 at once and reconnect, not wait out the graceful timeout on a dead socket."""
+    org = users.org()
+    client = users.user("CLIENT", org)
+    port = free_port()
+    env = dict(os.environ, AVP_WS_THREADS="16", AVP_HTTP_THREADS="16", AVP_PORT=str(port), AVP_BIND="127.0.0.1",
+               AVP_ADMIN_PASSWORD="E2e-admin-password-1")
+    cmd = ([sys.executable, str(ROOT / "functions" / "websocket" / "serve.py")] if entry == "service"
+           else [sys.executable, "-m", "shared.local.serve"])
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_healthy(proc, port, entry)
+        with connect(f"ws://127.0.0.1:{port}/api/v1/ws/org/{org}?token={client['token']}", open_timeout=10) as ws:
+            assert json.loads(ws.recv(timeout=10))["type"] == "ping"
+            started = time.monotonic()
+            proc.terminate()
+            with pytest.raises(ConnectionClosed) as info:
+                while True:
+                    ws.recv(timeout=10)
+            assert info.value.rcvd is not None and info.value.rcvd.code == 1001
+            assert time.monotonic() - started < 5
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
