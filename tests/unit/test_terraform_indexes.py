@@ -62,9 +62,35 @@ def _resolve_str(node, consts: dict[str, str], loop_values: dict[str, list[str]]
             return [consts[node.id]]
         if node.id in loop_values:
             return loop_values[node.id]
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in consts:
-        return [consts[node.attr]]
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        key = f"{node.value.id}.{node.attr}"  # a constant of an imported module (jobs.COLLECTION)
+        if isinstance(consts.get(key), str):
+            return [consts[key]]
     raise Unresolvable(ast.unparse(node))
+
+
+_MODULE_CONSTS: dict[str, dict] = {}
+
+
+def _imported_constants(tree: ast.Module) -> dict[str, str]:
+    """`alias.NAME` -> value for string constants of shared modules this file imports."""
+    out = {}
+    for node in ast.walk(tree):
+        pairs = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("shared"):
+            pairs = [(f"{node.module}.{a.name}", a.asname or a.name) for a in node.names]
+        elif isinstance(node, ast.Import):
+            pairs = [(a.name, a.asname) for a in node.names if a.asname and a.name.startswith("shared")]
+        for module, alias in pairs:
+            path = ROOT / Path(*module.split(".")).with_suffix(".py")
+            if not path.exists():
+                continue
+            if module not in _MODULE_CONSTS:
+                _MODULE_CONSTS[module] = _module_constants(ast.parse(path.read_text(), str(path)))
+            for name, value in _MODULE_CONSTS[module].items():
+                if isinstance(value, str):
+                    out[f"{alias}.{name}"] = value
+    return out
 
 
 def _loop_values(func: ast.AST, consts: dict) -> dict[str, list[str]]:
@@ -137,7 +163,7 @@ def discovered_queries() -> list[tuple[str, Query]]:
         if "persistence" in path.parts:
             continue
         tree = ast.parse(path.read_text(), str(path))
-        consts = _module_constants(tree)
+        consts = {**_imported_constants(tree), **_module_constants(tree)}
         funcs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
         for func in funcs:
             for node in ast.walk(func):
