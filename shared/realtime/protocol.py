@@ -113,4 +113,4 @@ def queue_limit() -> int:
 
 def since_limit() -> int:
     """Jobs sent as current state when an org channel is opened with ?since=."""
-    return int(_tunable("ws_since_limit", "AVP_WS_SINCE_LIMIT", 200))
+    return int(_tunable("ws_since_limit", "AVP_WS_SINCE_LIMIT", 1000))

@@ -109,10 +109,15 @@ class Session:
         from shared.bootstrap import platform
         from shared.persistence.documents import Query
 
-        q = Query("jobs", where=[("org_id", "==", self.target), ("updated_at", ">", since)],
-                  order_by=[("updated_at", "asc")], limit=P.since_limit())
-        jobs = platform().documents.query(q).items
-        return [j for j in jobs if access.can_see_job(self.principal, j)]
+        docs, cap, out, cursor = platform().documents, P.since_limit(), [], None
+        while len(out) < cap:
+            page = docs.query(Query("jobs", where=[("org_id", "==", self.target), ("updated_at", ">", since)],
+                                    order_by=[("updated_at", "asc")], limit=min(200, cap - len(out)), cursor=cursor))
+            out.extend(j for j in page.items if access.can_see_job(self.principal, j))
+            cursor = page.next_cursor
+            if not cursor or not page.items:
+                break
+        return out[:cap]
 
     def _loop(self) -> None:
         interval = P.ping_seconds()

@@ -335,3 +335,19 @@ def test_connection_ends_cleanly_when_the_client_leaves(server, users, platform)
     while hub().subscriber_count() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert hub().subscriber_count() == 0
+
+
+def test_since_replay_pages_through_many_changes_up_to_the_cap(server, users, platform):
+    config.configure(extra={"ws_ping_seconds": 30, "ws_poll_seconds": 0.01, "ws_since_limit": 250})
+    org = users.org()
+    client = users.user("CLIENT", org)
+    since = now_iso()
+    jobs = [make_job(platform, org, status="FINAL_QC") for _ in range(260)]
+    with connect(org_url(server, org, client["token"], since=since)) as ws:
+        got = []
+        while True:
+            msg = recv(ws)
+            if msg["type"] == "ping":
+                break
+            got.append(msg["job_id"])
+    assert got == [j["id"] for j in jobs[:250]]
