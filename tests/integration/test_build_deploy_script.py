@@ -40,7 +40,8 @@ def test_apply_builds_the_websocket_image_then_applies_the_saved_plan(tfvars):
     proc = deploy("dev", "apply")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "gcloud builds submit build/websocket --project avp-test-proj --region europe-west4 --pack image=" in out
+    assert "gcloud builds submit build/websocket --project avp-test-proj --region europe-west4" in out
+    assert "europe-west4-docker.pkg.dev/avp-test-proj/avp/websocket:t123" in out
     assert out.index("gcloud builds submit") < out.index("terraform -chdir=terraform/envs/dev plan")
     assert "apply -input=false dev.tfplan" in out
 

@@ -33,11 +33,14 @@ resource "google_storage_bucket" "uploads" {
     }
   }
 
-  cors {
-    origin          = var.cors_origins
-    method          = ["PUT", "OPTIONS"]
-    response_header = ["Content-Type", "x-goog-content-length-range"]
-    max_age_seconds = 3600
+  dynamic "cors" {
+    for_each = length(var.cors_origins) > 0 ? [1] : []
+    content {
+      origin          = var.cors_origins
+      method          = ["PUT", "OPTIONS"]
+      response_header = ["Content-Type", "x-goog-content-length-range"]
+      max_age_seconds = 3600
+    }
   }
 }
 
@@ -64,11 +67,14 @@ resource "google_storage_bucket" "deliverables" {
     }
   }
 
-  cors {
-    origin          = var.cors_origins
-    method          = ["GET", "HEAD"]
-    response_header = ["Content-Type", "Content-Disposition"]
-    max_age_seconds = 3600
+  dynamic "cors" {
+    for_each = length(var.cors_origins) > 0 ? [1] : []
+    content {
+      origin          = var.cors_origins
+      method          = ["GET", "HEAD"]
+      response_header = ["Content-Type", "Content-Disposition"]
+      max_age_seconds = 3600
+    }
   }
 }
 
