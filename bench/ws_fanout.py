@@ -232,7 +232,7 @@ def main() -> int:
         url = f"ws://127.0.0.1:{port}/api/v1/ws/org/{org}?token={token}"
         print(f"{args.clients} clients on one org channel, {args.changes} status changes every "
               f"{args.interval * 1000:.0f} ms; server: {args.server}, gthread, {threads} threads; "
-              f"{os.cpu_count()} CPUs", flush=True)
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start", flush=True)
 
         published: dict[str, float] = {}
         marks: dict[str, float] = {}
