@@ -27,11 +27,13 @@ def _seconds(offset) -> float:
 def recognition_config(language: str, sample_rate: int = 16000):
     from google.cloud.speech_v2 import types
 
+    from shared.media.languages import with_region
+
     return types.RecognitionConfig(
         explicit_decoding_config=types.ExplicitDecodingConfig(
             encoding=types.ExplicitDecodingConfig.AudioEncoding.LINEAR16, sample_rate_hertz=sample_rate,
             audio_channel_count=1),
-        language_codes=[language], model=MODEL,
+        language_codes=[with_region(language)], model=MODEL,
         features=types.RecognitionFeatures(enable_word_time_offsets=True, enable_automatic_punctuation=True,
                                            enable_word_confidence=True))
 

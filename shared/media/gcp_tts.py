@@ -11,7 +11,9 @@ SAMPLE_RATE = 24000
 def synthesis_request(text: str, language: str, rate: float, voice_name: str = ""):
     from google.cloud import texttospeech as tts
 
-    voice = tts.VoiceSelectionParams(language_code=language, name=voice_name or None)
+    from shared.media.languages import with_region
+
+    voice = tts.VoiceSelectionParams(language_code=with_region(language), name=voice_name or None)
     return tts.SynthesizeSpeechRequest(
         input=tts.SynthesisInput(text=text), voice=voice,
         audio_config=tts.AudioConfig(audio_encoding=tts.AudioEncoding.LINEAR16, speaking_rate=rate,

@@ -26,6 +26,18 @@ _ISO3_TO_BCP47 = {
 _MODE_NAME = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
 
 
+# Cloud Speech-to-Text and Text-to-Speech want a region; the API speaks plain language codes.
+DEFAULT_REGION = {"en": "en-US", "es": "es-ES", "ca": "ca-ES", "gl": "gl-ES", "eu": "eu-ES", "is": "is-IS",
+                  "fr": "fr-FR", "pt": "pt-PT", "it": "it-IT", "de": "de-DE", "nl": "nl-NL", "eo": "eo"}
+
+
+def with_region(code: str) -> str:
+    """'en' -> 'en-US'; a code that already has a region is kept."""
+    if "-" in (code or ""):
+        return code
+    return DEFAULT_REGION.get(normalize(code), code)
+
+
 def normalize(code: str) -> str:
     """The primary language subtag, lower-case: 'en-US' -> 'en', 'ES' -> 'es'."""
     code = (code or "").strip().replace("_", "-").lower()

@@ -29,7 +29,9 @@ def test_speech_v2_request_asks_for_word_offsets_in_the_language():
     assert list(req.config.language_codes) == ["en-US"]
     assert req.config.features.enable_word_time_offsets is True
     assert req.config.explicit_decoding_config.sample_rate_hertz == 16000
+    assert list(gcp_speech.recognize_request("p", "global", "en", b"").config.language_codes) == ["en-US"]
     batch = gcp_speech.batch_request("proj", "global", "es", "gs://b/x.wav")
+    assert list(batch.config.language_codes) == ["es-ES"]
     assert batch.files[0].uri == "gs://b/x.wav" and "inline_response_config" in batch.recognition_output_config
 
 
@@ -121,6 +123,7 @@ def test_tts_request_and_duration(tmp_path):
     speech = gcp_tts.CloudSpeech()
     speech._client = FakeClient()
     assert speech.synthesize("Hola", "es", tmp_path / "x.wav", rate=9) == 1.5
+    assert speech._client.request.voice.language_code == "es-ES"
     assert speech._client.request.audio_config.speaking_rate == 4.0  # clamped to the API's range
 
 
