@@ -20,9 +20,9 @@ from shared.media.types import GlossaryTerm, Transcript, VisualEvent
 
 
 class Transcriber(Protocol):
-    def transcribe(self, wav16k: Path, language: str) -> Transcript:
-        """Words with timings from 16 kHz mono PCM audio (already cleaned of loops/noise text
-        or not: the caller runs shared.media.transcript.clean on the result)."""
+    def transcribe(self, wav16k: Path, language: str, progress=None) -> Transcript:
+        """Words with timings from 16 kHz mono PCM audio; the caller runs
+        shared.media.transcript.clean on the result. `progress(fraction)` is optional."""
 
 
 class Describer(Protocol):

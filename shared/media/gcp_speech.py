@@ -89,7 +89,7 @@ class SpeechV2Transcriber:
             self._client = speech_v2.SpeechClient()
         return self._client
 
-    def transcribe(self, wav16k: Path, language: str) -> Transcript:
+    def transcribe(self, wav16k: Path, language: str, progress=None) -> Transcript:
         with wave.open(str(wav16k), "rb") as f:
             duration = f.getnframes() / float(f.getframerate())
         data = wav16k.read_bytes()

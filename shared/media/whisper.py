@@ -57,7 +57,8 @@ class FasterWhisperTranscriber:
         return cls(model=cfg.whisper_model, threads=int(cfg.extra.get("whisper_threads", 2)),
                    beam_size=int(cfg.extra.get("whisper_beam_size", 1)))
 
-    def transcribe(self, wav16k: Path, language: str) -> Transcript:
+    def transcribe(self, wav16k: Path, language: str, progress=None) -> Transcript:
+        """`progress(fraction)` is called as segments are decoded (decoding is lazy)."""
         model = _model(self.model_name, self.threads)
         lang = language.split("-")[0].lower()
         if self.model_name.rstrip("/").endswith(".en") or "tiny.en" in self.model_name or \
@@ -68,7 +69,10 @@ class FasterWhisperTranscriber:
             vad_parameters={"min_silence_duration_ms": 500}, condition_on_previous_text=False)
         words: list[Word] = []
         dropped: list[dict] = []
+        total = float(info.duration) or 1.0
         for seg in segments:
+            if progress is not None:
+                progress(min(1.0, seg.end / total))
             noise, reason = segment_is_noise(seg)
             if noise:
                 dropped.append({"reason": reason, "start": float(seg.start), "end": float(seg.end), "text": seg.text.strip()})

@@ -137,7 +137,7 @@ def transcribe(io: StepIO) -> dict:
     io.progress(10)
     if io.cancelled():
         return {}
-    raw = _engines().transcriber.transcribe(wav, src)
+    raw = _engines().transcriber.transcribe(wav, src, progress=lambda f: io.progress(10 + 70 * f))
     io.progress(80)
     clean = tr.clean(raw, wav)
     profile = caption_rules.profile(_profile_name(job))
