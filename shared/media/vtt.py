@@ -44,8 +44,16 @@ def read(text: str) -> list[VttCue]:
         doc = webvtt.WebVTT.from_string(text)
     except (MalformedFileError, ValueError, IndexError) as exc:
         raise VttError(f"Not valid WebVTT: {exc}") from exc
-    return [VttCue(c.start_time.in_milliseconds() / 1000.0, c.end_time.in_milliseconds() / 1000.0, c.text,
+    cues = [VttCue(c.start_time.in_milliseconds() / 1000.0, c.end_time.in_milliseconds() / 1000.0, c.text,
                    c.identifier or None) for c in doc.captions]
+    # webvtt-py skips blocks it cannot parse; a timing line it skipped means a broken cue.
+    timing_lines = sum(1 for line in text.splitlines() if "-->" in line)
+    if timing_lines != len(cues):
+        raise VttError(f"{timing_lines - len(cues)} cue(s) have an unreadable timing line")
+    for n, c in enumerate(cues, 1):
+        if c.end <= c.start:
+            raise VttError(f"cue {n} ends ({_ts(c.end)}) before it starts ({_ts(c.start)})")
+    return cues
 
 
 def write(cues: list[VttCue], kind: str = "captions", language: str | None = None) -> str:

@@ -61,9 +61,12 @@ class FasterWhisperTranscriber:
         """`progress(fraction)` is called as segments are decoded (decoding is lazy)."""
         model = _model(self.model_name, self.threads)
         lang = language.split("-")[0].lower()
-        if self.model_name.rstrip("/").endswith(".en") or "tiny.en" in self.model_name or \
-                not getattr(model, "model", None) or not model.model.is_multilingual:
-            lang = "en"
+        if not model.model.is_multilingual and lang != "en":
+            from shared.errors import PermanentStepError
+
+            raise PermanentStepError(
+                f"The configured speech model only transcribes English, and this job's source language is "
+                f"{language}; set AVP_WHISPER_MODEL to a multilingual model.")
         segments, info = model.transcribe(
             str(wav16k), language=lang, beam_size=self.beam_size, word_timestamps=True, vad_filter=True,
             vad_parameters={"min_silence_duration_ms": 500}, condition_on_previous_text=False)

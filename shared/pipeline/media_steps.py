@@ -89,6 +89,17 @@ def _media_info(io: StepIO, video: Path):
         raise PermanentStepError(str(exc)) from exc
 
 
+def _read_vtt(io: StepIO, path: str):
+    """The cues of a stored VTT; an invalid one (a bad manual edit) is a permanent failure
+    with a reason a reviewer can act on."""
+    from shared.media import vtt
+
+    try:
+        return vtt.read(io.get_text(path))
+    except vtt.VttError as exc:
+        raise PermanentStepError(f"{path.split('/', 2)[-1]} is not valid WebVTT; fix it and retry ({exc}).") from exc
+
+
 def _update_qc(io: StepIO, lang: str, section: str, data: dict) -> str:
     """Merge one section into jobs/<id>/<lang>/qc-report.json and return its path."""
     path = job_path(io.job["id"], lang, QC_REPORT)
@@ -226,9 +237,9 @@ def translate(io: StepIO) -> dict:
     qc = copy.deepcopy(job.get("qc_report") or {})
     profile = caption_rules.profile(_profile_name(job))
     fps = _fps(job)
-    cap_src = vtt.read(io.get_text(job_path(jid, src, CAPTIONS_VTT)))
+    cap_src = _read_vtt(io, job_path(jid, src, CAPTIONS_VTT))
     desc_path = job_path(jid, src, DESCRIPTIONS_VTT)
-    desc_src = vtt.read(io.get_text(desc_path)) if io.exists(desc_path) else []
+    desc_src = _read_vtt(io, desc_path) if io.exists(desc_path) else []
     for n, tgt in enumerate(targets):
         if io.cancelled():
             return {}
@@ -267,7 +278,7 @@ def translate(io: StepIO) -> dict:
 def tts(io: StepIO) -> dict:
     """Each language's descriptions (as edited) -> narration clips fitted to their gaps, the
     narration stem, and the plan render uses."""
-    from shared.media import narration, transcript as tr, vtt
+    from shared.media import narration, transcript as tr
 
     job = io.job
     jid = job["id"]
@@ -283,7 +294,7 @@ def tts(io: StepIO) -> dict:
         if io.cancelled():
             return {}
         d_path = job_path(jid, lang, DESCRIPTIONS_VTT)
-        cues = vtt.read(io.get_text(d_path)) if io.exists(d_path) else []
+        cues = _read_vtt(io, d_path) if io.exists(d_path) else []
         folder = io.workdir / "tts" / lang
         folder.mkdir(parents=True, exist_ok=True)
         plan = narration.synthesize_plan(speech, cues, lang, transcript.words, info.duration, folder, max_rate)
@@ -332,7 +343,9 @@ def render(io: StepIO) -> dict:
         work = io.workdir / "render" / lang
         work.mkdir(parents=True, exist_ok=True)
         # Exports from the current (possibly human-edited) captions.
-        cap_text = io.get_text(job_path(jid, lang, CAPTIONS_VTT))
+        cap_path = job_path(jid, lang, CAPTIONS_VTT)
+        _read_vtt(io, cap_path)
+        cap_text = io.get_text(cap_path)
         cap_vtt = work / CAPTIONS_VTT
         cap_vtt.write_text(cap_text, encoding="utf-8")
         exports = vtt.export_all(cap_text, lang)

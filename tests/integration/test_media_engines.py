@@ -1,7 +1,6 @@
 """The local media engines on a tiny generated video (espeak-ng speech with a known script, a
 5 s pause with on-screen text drawn by ffmpeg): faster-whisper, scene/OCR description,
 Apertium, espeak-ng, pycaption exports and the ffmpeg render with its verification."""
-import json
 import subprocess
 import wave
 
@@ -11,7 +10,7 @@ from shared.media import (caption_rules, describe as ad, ffmpeg as ff, glossary,
                           render as rd, transcript as tr, vtt)
 from shared.media.apertium import ApertiumTranslator
 from shared.media.tts import EspeakSpeech
-from shared.media.types import Transcript, Word
+from shared.media.types import Word
 from shared.media.whisper import FasterWhisperTranscriber
 from tests.support.media import session_video, wer
 
@@ -193,3 +192,55 @@ def test_no_text_over_music(work):
     out = tr.clean(FasterWhisperTranscriber().transcribe(mixed, "en"), mixed)
     assert wer("The music starts now.", out.text) <= 0.25, out.text
     assert all(w.start < speech_end + 0.3 for w in out.words), [(w.start, w.text) for w in out.words]
+
+
+def test_english_only_model_refuses_other_languages(wav):
+    from shared.errors import PermanentStepError
+
+    with pytest.raises(PermanentStepError, match="only transcribes English"):
+        FasterWhisperTranscriber().transcribe(wav, "es")
+
+
+class FolderIO:
+    """A minimal StepIO over a folder (the runner's RunnerIO does the same over the file store)."""
+
+    def __init__(self, job, root, workdir):
+        self.job, self.root, self.workdir = job, root, workdir
+
+    def _p(self, path):
+        p = self.root / path
+        p.parent.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def get_file(self, path, local):
+        local.write_bytes(self._p(path).read_bytes())
+        return local
+
+    def put_file(self, path, local, content_type=""):
+        self._p(path).write_bytes(local.read_bytes())
+
+    def get_text(self, path):
+        return self._p(path).read_text()
+
+    def put_text(self, path, text, content_type=""):
+        self._p(path).write_text(text)
+
+    def exists(self, path):
+        return (self.root / path).exists()
+
+    def progress(self, pct):
+        pass
+
+    def cancelled(self):
+        return False
+
+
+def test_a_broken_manual_vtt_edit_fails_the_step_permanently(tmp_path):
+    from shared.errors import PermanentStepError
+    from shared.pipeline.media_steps import STEPS
+
+    job = {"id": "j1", "source_language": "en", "requested_outputs": ["en", "es"], "outputs": {}}
+    io = FolderIO(job, tmp_path / "store", tmp_path)
+    io.put_text("jobs/j1/en/captions.vtt", "WEBVTT\n\n00:00:01.000 --> nonsense\nHello\n")
+    with pytest.raises(PermanentStepError, match="en/captions.vtt is not valid WebVTT"):
+        STEPS["translate"](io)
