@@ -244,3 +244,34 @@ def test_a_broken_manual_vtt_edit_fails_the_step_permanently(tmp_path):
     io.put_text("jobs/j1/en/captions.vtt", "WEBVTT\n\n00:00:01.000 --> nonsense\nHello\n")
     with pytest.raises(PermanentStepError, match="en/captions.vtt is not valid WebVTT"):
         STEPS["translate"](io)
+
+
+def _window_lufs(path, start, end):
+    proc = subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a:0", "-af",
+                           f"atrim={start}:{end},ebur128", "-f", "null", "-"], capture_output=True, text=True)
+    return rd.parse_ebur128(proc.stderr)["i"]
+
+
+def test_narration_sits_at_least_10_lu_above_the_ducked_programme(work):
+    """A steady ambience bed with one description: in the description's window the narration is
+    >= 10 LU above the programme, which outside the window is left at its level."""
+    import math
+
+    folder = work / "ducking"
+    folder.mkdir()
+    bed = folder / "bed.m4a"
+    ff.ffmpeg("-f", "lavfi", "-i", "anoisesrc=d=12:c=pink:a=0.2", "-ac", "2", "-ar", "48000", "-c:a", "aac",
+              str(bed))
+    info = ff.probe(bed)
+    plan = narration.synthesize_plan(EspeakSpeech(), [vtt.VttCue(4.0, 7.0, "The text ACME WIDGETS appears.")],
+                                     "en", [], info.duration, folder)
+    clip = plan.clips[0]
+    clip.local = str(folder / clip.name)
+    mixed = rd.mix_programme(bed, info, plan, folder / "mix.m4a")
+    outside = _window_lufs(mixed, 0.5, 3.5)
+    inside = _window_lufs(mixed, clip.start + 0.4, clip.start + clip.duration - 0.2)
+    ducked = outside + rd.DUCK_DB
+    narration_only = 10 * math.log10(10 ** (inside / 10) - 10 ** (ducked / 10))
+    assert narration_only - ducked >= 10, (outside, inside, narration_only)
+    print(f"programme {outside:.1f} LUFS, ducked {ducked:.1f}, narration {narration_only:.1f}")
+    assert abs(ff.loudness(mixed)["integrated_lufs"] + 23) <= 1
