@@ -21,6 +21,7 @@ SCENE_THRESHOLD = 0.3
 OCR_INTERVAL = 2.0
 MERGE_WINDOW = 1.5  # events this close together are described in one sentence
 SEARCH_AHEAD = 8.0  # a description may come this late after what it describes
+DARK, BRIGHT = 24.0, 232.0  # mean luma of a scene's first frame: "goes black" / "turns white"
 
 # Seconds of speech per character at rate 1.0, per language (espeak-ng's default 175 wpm);
 # the TTS step measures the real duration, this is only for placement.
@@ -28,11 +29,16 @@ SPEECH_CPS = {"en": 14.5, "es": 15.5, "ca": 15.0, "gl": 15.0, "eo": 14.0}
 
 PHRASES = {
     # Worded so Apertium translates them well; on-screen text stays quoted and verbatim.
-    "en": {"scene": "A new scene begins.", "text": 'The text "{text}" appears on the screen.'},
-    "es": {"scene": "Empieza una escena nueva.", "text": 'Aparece en pantalla el texto "{text}".'},
-    "ca": {"scene": "Comença una escena nova.", "text": 'Apareix a la pantalla el text "{text}".'},
-    "gl": {"scene": "Comeza unha escena nova.", "text": 'Aparece na pantalla o texto "{text}".'},
-    "eo": {"scene": "Nova sceno komenciĝas.", "text": 'La teksto "{text}" aperas sur la ekrano.'},
+    "en": {"scene": "A new scene begins.", "text": 'The text "{text}" appears on the screen.',
+           "black": "The screen goes black.", "white": "The screen turns white."},
+    "es": {"scene": "Empieza una escena nueva.", "text": 'Aparece en pantalla el texto "{text}".',
+           "black": "La pantalla se funde a negro.", "white": "La pantalla se vuelve blanca."},
+    "ca": {"scene": "Comença una escena nova.", "text": 'Apareix a la pantalla el text "{text}".',
+           "black": "La pantalla es fon a negre.", "white": "La pantalla es torna blanca."},
+    "gl": {"scene": "Comeza unha escena nova.", "text": 'Aparece na pantalla o texto "{text}".',
+           "black": "A pantalla fúndese a negro.", "white": "A pantalla vólvese branca."},
+    "eo": {"scene": "Nova sceno komenciĝas.", "text": 'La teksto "{text}" aperas sur la ekrano.',
+           "black": "La ekrano nigriĝas.", "white": "La ekrano blankiĝas."},
 }
 
 
@@ -140,22 +146,26 @@ class LocalDescriber:
         return cls(scene_threshold=float(cfg.extra.get("scene_threshold", SCENE_THRESHOLD)),
                    ocr_interval=float(cfg.extra.get("ocr_interval", OCR_INTERVAL)))
 
-    def analyse(self, video: Path, workdir: Path) -> tuple[list[float], list[tuple[float, str]]]:
-        """Scene-change times and (time, text) read on sampled frames."""
+    def analyse(self, video: Path, workdir: Path) -> tuple[list[tuple[float, float]], list[tuple[float, str]]]:
+        """(time, mean brightness 0-255) of each scene change, and (time, text) read on
+        sampled frames."""
         frames = workdir / "ocr"
         frames.mkdir(parents=True, exist_ok=True)
         for old in frames.glob("f-*.png"):
             old.unlink()
         graph = (f"[0:v]split=2[a][b];"
-                 f"[a]scale=160:-2,select='gt(scene,{self.scene_threshold})',showinfo[s];"
+                 f"[a]scale=160:-2,select='gt(scene,{self.scene_threshold})',showinfo,scale=8:8,format=gray[s];"
                  f"[b]fps=1/{self.ocr_interval},format=gray,scale=iw*2:-2,lut=c0='if(gt(val,150),0,255)'[o]")
         proc = subprocess.run(
-            [ff.FFMPEG, "-hide_banner", "-nostdin", "-y", "-i", str(video), "-filter_complex", graph,
-             "-map", "[s]", "-f", "null", "-", "-map", "[o]", str(frames / "f-%05d.png")],
+            [ff.FFMPEG, "-hide_banner", "-nostdin", "-y", "-i", str(video), "-filter_complex", graph, "-vsync", "0",
+             "-map", "[s]", "-f", "rawvideo", str(frames / "scenes.gray"), "-map", "[o]", str(frames / "f-%05d.png")],
             capture_output=True, text=True)
         if proc.returncode != 0:
             raise ff.ToolError(f"scene/frame extraction failed: {proc.stderr[-800:]}")
-        scenes = [float(t) for t in _PTS.findall(proc.stderr)]
+        times = [float(t) for t in _PTS.findall(proc.stderr)]
+        thumbs = (frames / "scenes.gray").read_bytes() if (frames / "scenes.gray").exists() else b""
+        scenes = [(t, sum(thumbs[i * 64:(i + 1) * 64]) / 64.0 if len(thumbs) >= (i + 1) * 64 else 128.0)
+                  for i, t in enumerate(times)]
         images = sorted(frames.glob("f-*.png"))
         texts: list[tuple[float, str]] = []
         if images:
@@ -171,9 +181,13 @@ class LocalDescriber:
         return scenes, texts
 
     def describe(self, video: Path, transcript: Transcript, workdir: Path, language: str) -> list[VisualEvent]:
-        scenes, texts = self.analyse(video, workdir)
+        scene_info, texts = self.analyse(video, workdir)
         words = phrases(language)
-        events = [VisualEvent(round(t, 3), "scene", words["scene"]) for t in scenes]
+        events = []
+        for t, brightness in scene_info:
+            key = "black" if brightness < DARK else "white" if brightness > BRIGHT else "scene"
+            events.append(VisualEvent(round(t, 3), "scene", words[key]))
+        scenes = [t for t, _ in scene_info]
         previous = ""
         for t, text in texts:
             if text and text != previous:

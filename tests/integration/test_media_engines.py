@@ -10,7 +10,7 @@ from shared.media import (caption_rules, describe as ad, ffmpeg as ff, glossary,
                           render as rd, transcript as tr, vtt)
 from shared.media.apertium import ApertiumTranslator
 from shared.media.tts import EspeakSpeech
-from shared.media.types import Word
+from shared.media.types import Transcript, Word
 from shared.media.whisper import FasterWhisperTranscriber
 from tests.support.media import session_video, wer
 
@@ -275,3 +275,13 @@ def test_narration_sits_at_least_10_lu_above_the_ducked_programme(work):
     assert narration_only - ducked >= 10, (outside, inside, narration_only)
     print(f"programme {outside:.1f} LUFS, ducked {ducked:.1f}, narration {narration_only:.1f}")
     assert abs(ff.loudness(mixed)["integrated_lufs"] + 23) <= 1
+
+
+def test_cuts_to_black_and_white_are_described(work):
+    clip = work / "cuts.mp4"
+    ff.ffmpeg("-f", "lavfi", "-i", "color=c=orange:s=160x120:r=25:d=3[a];color=c=black:s=160x120:r=25:d=2[b];"
+              "color=c=white:s=160x120:r=25:d=3[c];[a][b][c]concat=n=3:v=1:a=0",
+              "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(clip))
+    events = ad.LocalDescriber().describe(clip, Transcript("es", 8.0), work / "cuts", "es")
+    assert [(round(e.time, 1), e.text) for e in events] == [
+        (3.0, "La pantalla se funde a negro."), (5.0, "La pantalla se vuelve blanca.")]
