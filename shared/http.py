@@ -53,6 +53,22 @@ class AnyPathConverter(PathConverter):
 CONVERTERS = {"path": AnyPathConverter}
 
 
+CORS_HEADERS = "Authorization, Content-Type, If-Match, Idempotency-Key"
+
+
+def method_not_allowed(request: Request, valid_methods) -> Response:
+    """405, or for OPTIONS the CORS preflight answer (only for configured origins)."""
+    allowed = ", ".join(sorted(valid_methods))
+    origin = request.headers.get("Origin")
+    if request.method == "OPTIONS" and origin and origin in settings().cors_origins:
+        resp = Response(status=204)
+        resp.headers["Access-Control-Allow-Methods"] = allowed
+        resp.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+        resp.headers["Access-Control-Max-Age"] = "600"
+        return resp
+    return error_response(405, f"Method {request.method} is not allowed here; use {allowed}", {"Allow": allowed})
+
+
 class RequestContext:
     """What a handler sees: the request, the authenticated principal, path params."""
 
@@ -157,8 +173,7 @@ class Dispatcher:
             ctx = RequestContext(request, route, params, request_id)
             resp = self._run(ctx, route, params)
         except _WzMethodNotAllowed as exc:
-            allowed = ", ".join(sorted(exc.valid_methods or []))
-            resp = error_response(405, f"Method {request.method} is not allowed here; use {allowed}", {"Allow": allowed})
+            resp = method_not_allowed(request, exc.valid_methods or [])
         except DomainError as exc:
             resp = error_response(exc.status, exc.detail, exc.headers)
         except Exception:
@@ -166,7 +181,7 @@ class Dispatcher:
             resp = error_response(500, f"Internal server error; reference {request_id}")
         status = resp.status_code
         resp.headers["X-Request-ID"] = request_id
-        self._cors(request, resp)
+        self.cors(request, resp)
         if ctx is not None and request.method in STATE_CHANGING:
             self._audit(ctx, status)
         from shared import metrics
@@ -198,7 +213,7 @@ class Dispatcher:
             return error_response(exc.code or 400, exc.description or "Bad request")
 
     @staticmethod
-    def _cors(request: Request, resp: Response) -> None:
+    def cors(request: Request, resp: Response) -> None:
         origin = request.headers.get("Origin")
         if origin and origin in settings().cors_origins:
             resp.headers["Access-Control-Allow-Origin"] = origin

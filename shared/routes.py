@@ -36,6 +36,7 @@ def _r(method, path, function, handler, roles, summary, **kw) -> Route:
 
 A = ALL_ROLES
 V1 = "/api/v1"
+PAGING = (("limit", "integer", "Page size"), ("cursor", "string", "Cursor from the previous page (next_cursor)"))
 
 ROUTES: tuple[Route, ...] = (
     # Health
@@ -130,18 +131,19 @@ ROUTES: tuple[Route, ...] = (
     # Users and organisations
     _r("GET", f"{V1}/users/me", "users", "me", A, "Current user profile", response_model="User", body="none"),
     _r("GET", f"{V1}/organizations", "users", "list_orgs", (ADMIN,), "List organisations",
-       response_model="OrganizationList", body="none"),
+       response_model="OrganizationList", body="none", query=PAGING),
     _r("POST", f"{V1}/organizations", "users", "create_org", (ADMIN,), "Create organisation",
        request_model="OrganizationCreate", response_model="Organization"),
     _r("GET", f"{V1}/organizations/{{id}}/members", "users", "list_members", (PM, ADMIN), "List org members",
-       response_model="UserList", body="none"),
+       response_model="UserList", body="none", query=PAGING),
     _r("POST", f"{V1}/organizations/{{id}}/invite", "users", "invite", (PM, ADMIN), "Invite member",
        request_model="InviteCreate", response_model="Invite"),
     _r("DELETE", f"{V1}/organizations/{{id}}/members/{{user_id}}", "users", "remove_member", (PM, ADMIN),
        "Remove member", body="none"),
     # Admin
     _r("GET", f"{V1}/admin/users", "admin", "list_users", (ADMIN,), "List all users", response_model="UserList",
-       body="none"),
+       body="none", query=(("org_id", "string", "Filter by organisation"), ("role", "string", "Filter by role"),
+                           ("status", "string", "active or disabled")) + PAGING),
     _r("PATCH", f"{V1}/admin/users/{{id}}", "admin", "update_user", (ADMIN,), "Update user role or status",
        request_model="AdminUserUpdate", response_model="User"),
     _r("GET", f"{V1}/admin/audit-log", "admin", "audit_log", (ADMIN, PM), "Query audit log",

@@ -34,8 +34,9 @@ def create_app() -> Flask:
         try:
             function, _ = adapter.match(request.path, method=request.method)
         except MethodNotAllowed as exc:
-            allowed = ", ".join(sorted(exc.valid_methods or []))
-            return error_response(405, f"Method {request.method} is not allowed here; use {allowed}", {"Allow": allowed})
+            resp = method_not_allowed(request, exc.valid_methods or [])
+            Dispatcher.cors(request, resp)
+            return resp
         except NotFound:
             return error_response(404, f"No such endpoint: {request.method} {request.path}")
         return fn.load(function).entry(request)

@@ -48,3 +48,17 @@ def test_docs_served_without_cdn(client):
     assert "swagger-ui-bundle.js" in html and "http" not in html.split("<body>")[1].split("</script>")[0]
     asset = client.get("/docs/assets/swagger-ui-bundle.js")
     assert asset.status_code == 200 and len(asset.data) > 100_000
+
+
+def test_cors_preflight_only_for_configured_origins(client):
+    from shared import config
+
+    config.configure(cors_origins=("https://app.example.com",))
+    ok = client.options("/api/v1/jobs", headers={"Origin": "https://app.example.com",
+                                                 "Access-Control-Request-Method": "POST"})
+    assert ok.status_code == 204
+    assert ok.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert "POST" in ok.headers["Access-Control-Allow-Methods"]
+    assert "Authorization" in ok.headers["Access-Control-Allow-Headers"]
+    other = client.options("/api/v1/jobs", headers={"Origin": "https://evil.example.com"})
+    assert other.status_code == 405 and "Access-Control-Allow-Origin" not in other.headers
