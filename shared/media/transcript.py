@@ -69,13 +69,29 @@ def _read_pcm16(wav: Path):
     return data, rate
 
 
-def drop_over_silence(words: list[Word], wav: Path, floor_dbfs: float = SILENCE_DBFS) -> tuple[list[Word], list[dict]]:
-    """Remove words whose audio (their span, 50 ms margin each side) is all below floor_dbfs
-    in every 30 ms window: nothing audible was said there."""
+def silence_floor(samples, win: int) -> float:
+    """The level under which audio counts as silence: 35 dB below the file's loud parts (95th
+    percentile of 30 ms windows), at most SILENCE_DBFS and at least -70 dBFS, so a quietly
+    recorded source keeps its words."""
+    import numpy as np
+
+    n = len(samples) // win
+    if n == 0:
+        return SILENCE_DBFS
+    rms = np.sqrt((samples[: n * win].reshape(n, win) ** 2).mean(axis=1) + 1e-12)
+    loud = 20 * np.log10(np.percentile(rms, 95))
+    return float(max(-70.0, min(SILENCE_DBFS, loud - 35.0)))
+
+
+def drop_over_silence(words: list[Word], wav: Path, floor_dbfs: float | None = None) -> tuple[list[Word], list[dict]]:
+    """Remove words whose audio (their span, 50 ms margin each side) stays below the silence
+    floor in every 30 ms window: nothing audible was said there."""
     import numpy as np
 
     samples, rate = _read_pcm16(wav)
     win = max(1, int(0.03 * rate))
+    if floor_dbfs is None:
+        floor_dbfs = silence_floor(samples, win)
     kept, dropped = [], []
     for w in words:
         a = max(0, int((w.start - 0.05) * rate))

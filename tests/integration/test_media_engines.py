@@ -285,3 +285,13 @@ def test_cuts_to_black_and_white_are_described(work):
     events = ad.LocalDescriber().describe(clip, Transcript("es", 8.0), work / "cuts", "es")
     assert [(round(e.time, 1), e.text) for e in events] == [
         (3.0, "La pantalla se funde a negro."), (5.0, "La pantalla se vuelve blanca.")]
+
+
+def test_quiet_source_keeps_its_words(wav, transcript, work):
+    """The same speech 30 dB quieter: the silence floor follows the source, so no word is lost."""
+    quiet = work / "quiet.wav"
+    ff.ffmpeg("-i", str(wav), "-af", "volume=-30dB", "-c:a", "pcm_s16le", str(quiet))
+    kept, dropped = tr.drop_over_silence(transcript.words, quiet)
+    assert len(kept) == len(transcript.words) and dropped == []
+    ghost = Word(7.0, 7.6, "Subscribe")
+    assert tr.drop_over_silence([ghost], quiet)[0] == []
