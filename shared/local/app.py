@@ -9,7 +9,7 @@ from flask import Flask, request
 from werkzeug.routing import Map, Rule
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from shared.http import CONVERTERS, error_response
+from shared.http import CONVERTERS, Dispatcher, error_response, method_not_allowed
 from shared.local import functions as fn
 from shared.routes import ROUTES, werkzeug_rule
 
