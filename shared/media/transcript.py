@@ -15,6 +15,7 @@ from shared.media.types import Transcript, Word
 
 LOOP_MIN_REPEATS = 3  # a phrase said 3+ times back to back is a loop; keep the first one
 LOOP_MAX_NGRAM = 8
+SINGLE_WORD_REPEATS = 5  # "no, no, no" is speech; a word said 5+ times running is a loop
 SILENCE_DBFS = -50.0  # a word whose audio stays under this is over silence
 
 _norm_re = re.compile(r"[^\w']+", re.UNICODE)
@@ -25,8 +26,8 @@ def _norm(text: str) -> str:
 
 
 def drop_loops(words: list[Word], min_repeats: int = LOOP_MIN_REPEATS) -> tuple[list[Word], list[dict]]:
-    """Remove back-to-back repeats of any 1..8-word phrase beyond the first occurrence when
-    it occurs `min_repeats` times or more in a row."""
+    """Remove back-to-back repeats of any 2..8-word phrase beyond the first occurrence when it
+    occurs `min_repeats` times or more in a row (a single word: SINGLE_WORD_REPEATS times)."""
     keys = [_norm(w.text) for w in words]
     keep = [True] * len(words)
     dropped: list[dict] = []
@@ -42,7 +43,8 @@ def drop_loops(words: list[Word], min_repeats: int = LOOP_MIN_REPEATS) -> tuple[
             reps = 1
             while keys[i + reps * n:i + (reps + 1) * n] == phrase:
                 reps += 1
-            if reps >= min_repeats and (best is None or reps * n > best[0] * best[1]):
+            needed = max(min_repeats, SINGLE_WORD_REPEATS) if n == 1 else min_repeats
+            if reps >= needed and (best is None or reps * n > best[0] * best[1]):
                 best = (reps, n)
         if best:
             reps, n = best

@@ -37,6 +37,9 @@ def test_repetition_loops_are_dropped():
     kept, dropped = tr.drop_loops(words)
     assert [w.text for w in kept] == ["hello", "there", "thank", "you", "bye"]
     assert dropped[0]["reason"] == "repetition loop" and dropped[0]["text"] == "thank you thank you thank you"
+    speech = [Word(i * 0.3, i * 0.3 + 0.25, w) for i, w in enumerate("no, no, no. Go go go go go go away".split())]
+    kept, dropped = tr.drop_loops(speech)
+    assert [w.text for w in kept] == ["no,", "no,", "no.", "Go", "away"]
 
 
 def test_duck_expression_and_timeline_shift():
