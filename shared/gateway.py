@@ -69,12 +69,32 @@ def _operation(route: Route, address: str) -> dict:
     return op
 
 
+def _preflight(route: Route, address: str) -> dict:
+    params = [{"name": name, "in": "path", "required": True, "type": "string"} for name in path_params(route.path)]
+    op = {
+        "operationId": f"{route.function}_{route.handler}_preflight",
+        "summary": "CORS preflight",
+        "tags": [route.tag or route.function],
+        "x-google-backend": {"address": address, "path_translation": "APPEND_PATH_TO_ADDRESS",
+                             "jwt_audience": address, "deadline": DEFAULT_DEADLINE},
+        "responses": {"default": {"description": "CORS preflight answer"}},
+    }
+    if params:
+        op["parameters"] = params
+    return op
+
+
 def document(backends: dict[str, str] | None = None, title: str = "Accessible Video Platform API") -> dict:
     """The OpenAPI 2.0 document; `backends` maps function name -> URL (placeholders if None)."""
     paths: dict[str, dict] = {}
     for route in ROUTES:
         address = backends[route.function] if backends is not None else placeholder(route.function)
-        paths.setdefault(gateway_path(route.path), {})[route.method.lower()] = _operation(route, address)
+        item = paths.setdefault(gateway_path(route.path), {})
+        item[route.method.lower()] = _operation(route, address)
+        if "options" not in item:
+            # CORS preflight: the gateway passes OPTIONS to the function, which answers it for the
+            # configured origins (shared.http); without an operation the gateway would refuse it.
+            item["options"] = _preflight(route, address)
     return {
         "swagger": "2.0",
         "info": {"title": title, "version": VERSION,

@@ -19,7 +19,7 @@ def test_every_route_has_one_operation_with_its_backend():
     urls = {fn: f"https://europe-west1-p.cloudfunctions.net/avp-dev-{fn}" for fn in gateway.backend_functions()}
     doc = gateway.document(urls)
     assert doc["swagger"] == "2.0"
-    ops = [(p, m) for p, item in doc["paths"].items() for m in item]
+    ops = [(p, m) for p, item in doc["paths"].items() for m in item if m != "options"]
     assert len(ops) == len(ROUTES) == len(set(ops))
     ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
     assert len(ids) == len(set(ids))
@@ -28,6 +28,15 @@ def test_every_route_has_one_operation_with_its_backend():
         assert op["x-google-backend"]["address"] == urls[route.function]
         assert op["x-google-backend"]["jwt_audience"] == urls[route.function]
         assert op["responses"]
+
+
+def test_every_path_passes_cors_preflight_to_its_function():
+    doc = gateway.document()
+    for route in ROUTES:
+        item = doc["paths"][gateway.gateway_path(route.path)]
+        preflight = item["options"]
+        assert preflight["x-google-backend"]["address"] == gateway.placeholder(route.function)
+        assert [p["name"] for p in preflight.get("parameters", [])] == gateway.path_params(route.path)
 
 
 def test_path_parameters_are_declared():
