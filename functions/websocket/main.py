@@ -1,14 +1,21 @@
 """The WebSocket service (Cloud Run): `WS /api/v1/ws/jobs/{id}` and `WS /api/v1/ws/org/{org_id}`,
 plus `GET /health`. The channels are the same code the local platform mounts on
 localhost:8003 (shared.realtime.flask_ws); see docs/decisions/0500-websocket-protocol.md and
-0501-websocket-serving.md. Run it with `python serve.py` (the container's command)."""
-from flask import Flask
+0501-websocket-serving.md. Run it with `python serve.py` (the container's command).
 
-from shared.config import VERSION
-from shared.realtime.flask_ws import register
+`app` is built on first access (gunicorn loads it once per worker), so importing this module
+stays cheap like every function's main.py."""
+from __future__ import annotations
+
+_app = None
 
 
-def create_app() -> Flask:
+def create_app():
+    from flask import Flask
+
+    from shared.config import VERSION
+    from shared.realtime.flask_ws import register
+
     app = Flask("avp-websocket")
     register(app)
 
@@ -23,4 +30,10 @@ def create_app() -> Flask:
     return app
 
 
-app = create_app()
+def __getattr__(name: str):
+    global _app
+    if name == "app":
+        if _app is None:
+            _app = create_app()
+        return _app
+    raise AttributeError(name)
