@@ -172,11 +172,16 @@ class GcsFiles:
         return len(names)
 
     def copy(self, src: str, dst: str) -> None:
+        """Server-side copy with the rewrite API, which continues in several calls for large
+        objects (a multi-GB source between buckets) where a single copy request could time out."""
         from google.api_core.exceptions import NotFound
 
-        source_bucket = self.client.bucket(self.bucket_name(src))
+        source = self.client.bucket(self.bucket_name(src)).blob(src)
+        target = self.client.bucket(self.bucket_name(dst)).blob(dst)
         try:
-            source_bucket.copy_blob(source_bucket.blob(src), self.client.bucket(self.bucket_name(dst)), dst)
+            token, _, _ = target.rewrite(source)
+            while token is not None:
+                token, _, _ = target.rewrite(source, token=token)
         except NotFound:
             raise FileNotFoundError(src) from None
 
