@@ -283,8 +283,9 @@ def tts(io: StepIO) -> dict:
     job = io.job
     jid = job["id"]
     src, langs = _langs(job)
-    video = _source(io)
-    info = _media_info(io, video)
+    duration = (job.get("media") or {}).get("duration")
+    if not duration:  # a job transcribed before `media` was recorded: probe the source
+        duration = _media_info(io, _source(io)).duration
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
     speech = _engines().speech
     max_rate = float(_opt(job, "max_speech_rate", narration.MAX_RATE))
@@ -297,12 +298,12 @@ def tts(io: StepIO) -> dict:
         cues = _read_vtt(io, d_path) if io.exists(d_path) else []
         folder = io.workdir / "tts" / lang
         folder.mkdir(parents=True, exist_ok=True)
-        plan = narration.synthesize_plan(speech, cues, lang, transcript.words, info.duration, folder, max_rate)
+        plan = narration.synthesize_plan(speech, cues, lang, transcript.words, duration, folder, max_rate)
         for clip in plan.clips:
             store = job_path(jid, "work", lang, clip.name)
             io.put_file(store, folder / clip.name, "audio/wav")
             clip.path = store
-        stem = narration.write_stem(plan, folder, info.duration, folder / NARRATION)
+        stem = narration.write_stem(plan, folder, duration, folder / NARRATION)
         n_path = job_path(jid, lang, NARRATION)
         io.put_file(n_path, stem, "audio/mp4")
         io.put_text(job_path(jid, "work", lang, NARRATION_PLAN), json.dumps(plan.to_dict(), ensure_ascii=False),
