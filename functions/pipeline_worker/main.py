@@ -1,7 +1,8 @@
 """The Cloud Tasks HTTP target: runs one pipeline task {job_id, step, attempt}. A 2xx tells
 Cloud Tasks the task is handled (including stale and duplicate deliveries, which change
 nothing); a 5xx makes it redeliver (infrastructure failures only: step failures are retried by
-the runner itself with a new task)."""
+the runner itself with a new task). `{"reconcile": true}` from Cloud Scheduler runs the repair
+pass that the local worker runs every 15 s."""
 import functions_framework
 from flask import Response
 
@@ -14,6 +15,12 @@ log = logs.get("avp.pipeline_worker")
 @functions_framework.http
 def entry(request):
     body = request.get_json(silent=True) or {}
+    if body.get("reconcile") is True:  # Cloud Scheduler, every 5 minutes (terraform scheduler.tf)
+        from shared.pipeline.runner import reconcile
+
+        created = reconcile()
+        logs.event(log, "reconcile", tasks_created=created)
+        return json_response({"reconciled": created})
     job_id, step, attempt = body.get("job_id"), body.get("step"), body.get("attempt")
     if not isinstance(job_id, str) or not isinstance(step, str) or not isinstance(attempt, int):
         return json_response({"detail": "Expected JSON {job_id, step, attempt}"}, 400)

@@ -75,3 +75,16 @@ def test_upload_trigger_cloud_event_attaches_upload(trigger_app, platform, users
     statuses = [e["status"] for _, e in platform.events.read_after(0) if e.get("job_id") == job_id]
     assert statuses == ["UPLOADED"]
     assert [t["step"] for t in platform.tasks.tasks_for(job_id)] == ["probe"]
+
+
+def test_pipeline_worker_reconcile_recreates_a_stranded_task(worker_app, platform):
+    job_id = _job(platform, status="TRANSCRIBING")  # as if the worker died after the transition
+    job = platform.documents.get("jobs", job_id)
+    platform.documents.update("jobs", job_id, {**job, "step_attempts": {"transcribe": 1}},
+                              expected_version=job["_version"])
+    assert platform.tasks.tasks_for(job_id) == []
+    resp = worker_app.post("/", json={"reconcile": True})
+    assert resp.status_code == 200 and resp.get_json() == {"reconciled": 1}
+    assert [t["step"] for t in platform.tasks.tasks_for(job_id)] == ["transcribe"]
+    again = worker_app.post("/", json={"reconcile": True})  # the task exists: nothing more
+    assert again.get_json() == {"reconciled": 0}

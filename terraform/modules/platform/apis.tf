@@ -6,6 +6,7 @@ locals {
     "artifactregistry.googleapis.com", # function and WebSocket images
     "cloudbuild.googleapis.com",       # builds Cloud Functions sources
     "cloudfunctions.googleapis.com",   # Cloud Functions (2nd gen)
+    "cloudscheduler.googleapis.com",   # pipeline reconcile every 5 minutes
     "cloudtasks.googleapis.com",       # pipeline step tasks
     "firestore.googleapis.com",        # document store
     "iam.googleapis.com",
