@@ -17,12 +17,15 @@ def run(io: StepIO) -> dict:
     if not io.exists(path):
         raise PermanentStepError("The source video is missing; upload it again")
     files = platform().files
+    limit = platform().settings.max_signed_upload_bytes
+    # A signed GCS PUT URL cannot bind the size, so the cap is enforced here, before downloading.
+    size = files.size(path)
+    if size is not None and size > limit:
+        raise PermanentStepError(f"The video is {size / 1024**3:.2f} GB, over the upload limit of "
+                                 f"{limit / 1024**3:.2f} GB; shorten or compress it and upload again")
     local_path = getattr(files, "local_path", None)
     local = Path(local_path(path)) if local_path else io.get_file(path, io.workdir / SOURCE)
     io.progress(10)
-    limit = platform().settings.max_signed_upload_bytes
-    if local.stat().st_size > limit:
-        raise PermanentStepError(f"The video is larger than the limit of {limit} bytes")
     try:
         info = probe(local)
     except InvalidMedia as exc:

@@ -81,3 +81,26 @@ def test_refusals_are_readable(media, name, words):
 
 def test_ffprobe_present():
     assert shutil.which("ffprobe"), "ffprobe is required by the probe step"
+
+
+def test_probe_step_refuses_a_source_over_the_upload_cap(media, platform, tmp_path):
+    """A signed GCS PUT URL cannot bind the size: the probe step enforces the cap before work."""
+    from shared import config
+    from shared.errors import PermanentStepError
+    from shared.pipeline import probe_step
+
+    config.configure(max_signed_upload_bytes=1024)
+    platform.files.put_file("jobs/j1/source.mp4", media["good"], "video/mp4")
+
+    class IO:
+        job = {"id": "j1", "source_path": "jobs/j1/source.mp4"}
+        workdir = tmp_path
+
+        def exists(self, path):
+            return platform.files.exists(path)
+
+        def progress(self, pct):
+            pass
+
+    with pytest.raises(PermanentStepError, match="over the upload limit"):
+        probe_step.run(IO())
