@@ -61,7 +61,7 @@ def main() -> int:
             print(f"  Generated password (shown once, change it after signing in): {generated}")
     print(f"Platform: {base}   API docs: {base}/docs   Health: {base}/health")
     print("Sign in: POST /api/v1/auth/login {email, password}.  Stop with Ctrl-C.", flush=True)
-    threads = int(os.environ.get("AVP_HTTP_THREADS", "64"))
+    threads = int(os.environ.get("AVP_HTTP_THREADS", "256"))
     options = {
         "bind": f"{os.environ.get('AVP_BIND', '127.0.0.1')}:{cfg.port}",
         "workers": 1,  # one process: the embedded queue workers and event tail live in it
