@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
 from pathlib import Path
 
-from shared.persistence.sqlite_documents import connect
+from shared.persistence.sqlite_documents import PerThreadConnection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -37,7 +36,7 @@ class SqliteEvents:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._local = threading.local()
+        self._conn = PerThreadConnection(self.path)
         conn = self._conn()
         conn.executescript(SCHEMA)
         columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
@@ -51,13 +50,6 @@ class SqliteEvents:
     @classmethod
     def from_settings(cls, cfg) -> "SqliteEvents":
         return cls(Path(cfg.data_dir) / "events.sqlite3")
-
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = connect(self.path)
-            self._local.conn = conn
-        return conn
 
     def publish(self, event: dict) -> int:
         """Append `event` (a JSON-able dict with a `type`); returns its sequence number."""

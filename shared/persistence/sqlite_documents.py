@@ -34,6 +34,22 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+class PerThreadConnection:
+    """One connection per thread to one SQLite file (sqlite3 connections are not shared across
+    threads here); call it to get the calling thread's connection."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+
+    def __call__(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+        return conn
+
+
 def _json_path(field: str) -> str:
     if not all(part.replace("_", "").replace("-", "").isalnum() for part in field.split(".")):
         raise Invalid(f"Invalid field name: {field}")
@@ -103,15 +119,8 @@ class SqliteDocuments:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._local = threading.local()
+        self._conn = PerThreadConnection(self.path)
         self._conn().executescript(SCHEMA)
-
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = connect(self.path)
-            self._local.conn = conn
-        return conn
 
     def get(self, collection: str, doc_id: str) -> dict | None:
         return _Tx(self._conn()).get(collection, doc_id)

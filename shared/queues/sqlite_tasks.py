@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.persistence.sqlite_documents import connect
+from shared.persistence.sqlite_documents import PerThreadConnection
 from shared.queues.tasks import task_name
 
 SCHEMA = """
@@ -56,20 +56,13 @@ class SqliteTasks:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._local = threading.local()
+        self._conn = PerThreadConnection(self.path)
         self._wake = threading.Condition()
         self._conn().executescript(SCHEMA)
 
     @classmethod
     def from_settings(cls, cfg) -> "SqliteTasks":
         return cls(Path(cfg.data_dir) / "tasks.sqlite3")
-
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = connect(self.path)
-            self._local.conn = conn
-        return conn
 
     # -- the port ---------------------------------------------------------------------------
     def enqueue(self, job_id: str, step: str, attempt: int = 0, delay_seconds: float = 0.0) -> bool:
