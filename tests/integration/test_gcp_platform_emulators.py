@@ -31,8 +31,6 @@ def _free_port() -> int:
 
 @pytest.fixture
 def emulator_platform(gcp_emulators, tmp_path):
-    if not (ROOT / "scripts" / "demo").exists():
-        pytest.skip("scripts/demo is not in this tree yet")
     port = _free_port()
     project = f"avp-e2e-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AVP_")}

@@ -91,8 +91,6 @@ def test_every_http_or_event_function_is_deployed_as_a_cloud_function():
 
 
 def test_the_websocket_service_runs_on_cloud_run():
-    if "websocket" not in deployable_functions():
-        pytest.skip("functions/websocket does not exist yet")
     services = resources("google_cloud_run_v2_service")
     assert [name for _, name, _ in services] == ["websocket"]
     body = services[0][2]
