@@ -6,7 +6,7 @@ import functions_framework
 from shared.errors import UnsupportedMedia
 from shared.http import function_dispatcher
 from shared.models.jobs import Feedback, JobCreate, Reason
-from shared.services import jobs
+from shared.services import job_creation, jobs
 
 
 def _form_data(form) -> dict:
@@ -50,7 +50,7 @@ def create_job(ctx):
         data = ctx.json(JobCreate)
     else:
         raise UnsupportedMedia("Send multipart/form-data with the video as `file`, or JSON naming an upload_id")
-    job, created = jobs.create_job(ctx.principal, data, upload, req.headers.get("Idempotency-Key"))
+    job, created = job_creation.create_job(ctx.principal, data, upload, req.headers.get("Idempotency-Key"))
     ctx.audit.update(target=job["id"], org_id=job.get("org_id"))
     headers = {} if created else {"Idempotent-Replayed": "true"}
     from shared.http import json_response

@@ -1,11 +1,9 @@
 """The dispatcher's error contract: every error is {"detail": ...}, never exception text."""
-import json
 
 import pytest
 from flask import Flask, request
 from pydantic import BaseModel
 
-from shared.auth.tokens import issue_access_token
 from shared.errors import Conflict
 from shared.http import Dispatcher
 from shared.routes import Route

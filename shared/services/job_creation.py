@@ -1,0 +1,207 @@
+"""Job creation: organisation and language checks, the default glossary, Idempotency-Key
+replays, and the job document a new job starts as (multipart upload or a signed-URL upload_id)."""
+from __future__ import annotations
+
+from shared import logs
+from shared.domain.status import JobStatus
+from shared.errors import Conflict
+from shared.ids import now_iso
+from shared.services.jobs import COLLECTION, _platform, flush_outbox
+
+log = logs.get("avp.jobs")
+IDEMPOTENCY = "idempotency"
+CREATABLE_ROLES = ("CLIENT", "ADMIN")
+
+
+def _resolve_org(principal, requested: str | None) -> str:
+    from shared.errors import Forbidden, Invalid
+
+    if principal.role == "ADMIN":
+        if not requested:
+            raise Invalid("An ADMIN creating a job must name the organisation (org_id)")
+        if _platform().documents.get("organizations", requested) is None:
+            raise Invalid("Unknown organisation (org_id)")
+        return requested
+    if not principal.org_id:
+        raise Forbidden("Your account does not belong to an organisation")
+    if requested and requested != principal.org_id:
+        raise Forbidden("You may only create jobs for your own organisation")
+    return principal.org_id
+
+
+def _check_languages(source: str, outputs: list[str]) -> list[str]:
+    """Outputs with the source spelled as the job's source; 400 for unsupported pairs."""
+    from shared.errors import Invalid
+    from shared.media.languages import normalize, supported_targets
+
+    src = normalize(source)
+    supported = supported_targets(source)
+    if not supported or src not in supported:
+        raise Invalid(f"Source language {source} is not supported")
+    out: list[str] = []
+    bad: list[str] = []
+    for lang in outputs:
+        code = source if normalize(lang) == src else lang
+        if normalize(code) not in supported:
+            bad.append(lang)
+        elif code not in out:
+            out.append(code)
+    if bad:
+        others = ", ".join(t for t in supported if t != src) or "none"
+        raise Invalid(f"Translation from {source} to {', '.join(bad)} is not supported; "
+                      f"supported targets for {source}: {others}")
+    return out
+
+
+def _resolve_glossary(org_id: str, glossary_id: str | None) -> str | None:
+    from shared.errors import Invalid
+    from shared.persistence.documents import Query
+
+    docs = _platform().documents
+    if glossary_id:
+        glossary = docs.get("glossaries", glossary_id)
+        if glossary is None or glossary.get("org_id") != org_id:
+            raise Invalid("Unknown glossary_id for this organisation")
+        return glossary_id
+    page = docs.query(Query("glossaries", where=[("org_id", "==", org_id), ("is_default", "==", True)], limit=1))
+    return page.items[0]["id"] if page.items else None
+
+
+def _idempotency_id(principal, key: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{principal.user_id}\n{key}".encode()).hexdigest()[:40]
+
+
+def _fingerprint(data, file_name: str | None, file_size: int | None) -> str:
+    import hashlib
+    import json
+
+    body = data.model_dump(mode="json")
+    return hashlib.sha256(json.dumps([body, file_name, file_size], sort_keys=True).encode()).hexdigest()
+
+
+def _replay(idem: dict, fingerprint: str) -> dict:
+    from shared.errors import Unprocessable
+    from shared.services.files import wait_for
+
+    if idem.get("fingerprint") != fingerprint:
+        raise Unprocessable("This Idempotency-Key was used for a different request; use a new key")
+    job = wait_for(lambda: _platform().documents.get(COLLECTION, idem["job_id"]), timeout=10)
+    if job is None:
+        raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly")
+    return job
+
+
+def new_job_document(principal, data, org_id: str, outputs: list[str], glossary_id: str | None,
+                     upload_id: str, job_id: str) -> dict:
+    from shared.domain.status import translated_languages
+
+    now = now_iso()
+    doc = {
+        "org_id": org_id,
+        "created_by": principal.user_id,
+        "title": data.title or "",
+        "status": JobStatus.CREATED.value,
+        "source_language": data.source_language,
+        "requested_outputs": outputs,
+        "options": data.options.model_dump(),
+        "glossary_id": glossary_id,
+        "upload_id": upload_id,
+        "source_path": None,
+        "outputs": {},
+        "language_qc": {},
+        "assignees": [],
+        "feedback": [],
+        "rejection": None,
+        "vtt_changed_since_render": False,
+        "progress": {"step": None, "percent": 0},
+        "error": None,
+        "created_at": now,
+        "updated_at": now,
+        "step_attempts": {},
+        "step_tries": 0,
+    }
+    from shared.services.job_events import status_event
+
+    doc["outbox"] = [status_event({**doc, "id": job_id})]
+    doc["outbox_pending"] = True
+    doc["language_qc"] = {lang: {"status": "PENDING", "assignee": None, "history": [], "feedback": []}
+                          for lang in translated_languages(doc)}
+    return doc
+
+
+def create_job(principal, data, upload_file=None, idempotency_key: str | None = None) -> tuple[dict, bool]:
+    """Create a job from a multipart upload (`upload_file`: a werkzeug FileStorage) or from
+    `data.upload_id`. Returns (job, created): created is False for an idempotent replay."""
+    import tempfile
+    from pathlib import Path
+
+    from shared.errors import AlreadyExists, Invalid
+    from shared.services import files as file_service
+
+    if upload_file is None and not data.upload_id:
+        raise Invalid("Attach the video as the multipart `file` part, or name an upload_id from POST /api/v1/files/upload-url")
+    if upload_file is not None and data.upload_id:
+        raise Invalid("Send either a file or an upload_id, not both")
+    org_id = _resolve_org(principal, data.org_id)
+    outputs = _check_languages(data.source_language, data.requested_outputs)
+    glossary_id = _resolve_glossary(org_id, data.glossary_id)
+    upload = file_service.usable_upload(principal, data.upload_id, org_id) if data.upload_id else None
+
+    docs = _platform().documents
+    tmp_dir = tempfile.TemporaryDirectory(prefix="avp-job-") if upload_file is not None else None
+    try:
+        local = None
+        if upload_file is not None:
+            local = Path(tmp_dir.name) / "source.mp4"
+            upload_file.save(str(local))
+            if local.stat().st_size == 0:
+                raise Invalid("The uploaded file is empty")
+        from shared.ids import new_id
+
+        job_id = new_id()
+        idem_id = None
+        if idempotency_key:
+            if len(idempotency_key) > 255:
+                raise Invalid("Idempotency-Key is too long (at most 255 characters)")
+            idem_id = _idempotency_id(principal, idempotency_key)
+            fingerprint = _fingerprint(data, getattr(upload_file, "filename", None),
+                                       local.stat().st_size if local else None)
+            try:
+                docs.create(IDEMPOTENCY, idem_id, {"job_id": job_id, "user_id": principal.user_id,
+                                                   "fingerprint": fingerprint, "created_at": now_iso()})
+            except AlreadyExists:
+                return _replay(docs.get(IDEMPOTENCY, idem_id), fingerprint), False
+        try:
+            if upload is None:
+                upload = file_service.new_upload(principal, org_id, "video/mp4",
+                                                 getattr(upload_file, "filename", None), job_id=job_id)
+            job = docs.create(COLLECTION, job_id, new_job_document(principal, data, org_id, outputs, glossary_id,
+                                                                   upload["id"], job_id))
+            flush_outbox(job)
+            if local is not None:
+                # finalizing the object emits the storage event that attaches it to the job
+                _platform().files.put_file(upload["path"], local, "video/mp4")
+            else:
+                file_service.attach_if_ready(file_service.claim_upload(upload["id"], job_id))
+        except BaseException:
+            _undo_create(job_id, upload if local is not None else None, idem_id)
+            raise
+    finally:
+        if tmp_dir is not None:
+            tmp_dir.cleanup()
+    return docs.get(COLLECTION, job_id) or job, True
+
+
+def _undo_create(job_id: str, own_upload: dict | None, idem_id: str | None) -> None:
+    docs = _platform().documents
+    try:
+        docs.delete(COLLECTION, job_id)
+        if own_upload is not None:
+            _platform().files.delete(own_upload["path"])
+            docs.delete("uploads", own_upload["id"])
+        if idem_id:
+            docs.delete(IDEMPOTENCY, idem_id)
+    except Exception:
+        log.exception("could not undo a failed job creation", extra={"fields": {"job_id": job_id}})
