@@ -221,6 +221,12 @@ def admin_update(principal, user_id: str, role: str | None, status: str | None, 
     updated = update_user(user_id, mutate)
     if updated is None:
         raise NotFound("User not found")
+    if _is_active_admin(user) and not _is_active_admin(updated) and _active_admin_count() == 0:
+        # Two admins demoted at the same instant both passed the guard above: undo this change
+        # (the other undoes its own), so the platform is never left without an active ADMIN.
+        update_user(user_id, lambda data: {**data, "role": user.get("role"), "status": user.get("status", "active"),
+                                           "org_id": user.get("org_id")})
+        raise Conflict("This is the last active ADMIN; make another user ADMIN first")
     if new_status == "disabled" and user.get("status", "active") != "disabled":
         refresh.revoke_user_sessions(user_id, "disabled")
     return public(updated)

@@ -61,3 +61,36 @@ def test_last_active_admin_cannot_be_disabled_or_demoted(client, users):
     assert disabled_admin["id"]
     resp = client.patch(f"{V1}/admin/users/{other['id']}", json={"status": "disabled"}, headers=other["headers"])
     assert resp.status_code == 409
+
+
+def test_two_admins_disabling_each_other_at_once_leave_one_active(app, users, platform):
+    """Both requests pass the guard's count; the re-check after writing undoes one (or both)."""
+    import threading
+
+    from shared.persistence.documents import Query
+
+    a, b = users.user("ADMIN"), users.user("ADMIN")
+    barrier = threading.Barrier(2)
+    codes = []
+
+    def disable(actor, target):
+        client = app.test_client()
+        barrier.wait()
+        codes.append(client.patch(f"{V1}/admin/users/{target['id']}", json={"status": "disabled"},
+                                  headers=actor["headers"]).status_code)
+
+    for _ in range(5):
+        threads = [threading.Thread(target=disable, args=(a, b)), threading.Thread(target=disable, args=(b, a))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        active = platform.documents.query(Query("users", where=[("role", "==", "ADMIN"), ("status", "==", "active")]))
+        assert len(active.items) >= 1
+        for u in (a, b):  # reset for the next round
+            doc = platform.documents.get("users", u["id"])
+            platform.documents.update("users", u["id"], {**doc, "status": "active"}, expected_version=doc["_version"])
+        from shared.auth import session
+
+        session._cache.clear()  # noqa: SLF001
+    assert set(codes) <= {200, 409, 401}
