@@ -11,13 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def tfvars():
-    path = ROOT / "terraform" / "envs" / "dev" / "terraform.tfvars"
-    if path.exists():
-        pytest.skip(f"{path} exists (a real configuration); not overwriting it")
+def tfvars(tmp_path, monkeypatch):
+    path = tmp_path / "dev.tfvars"
     path.write_text('project_id = "avp-test-proj"\nregion = "europe-west4"\npublic_base_url = "https://x"\n')
-    yield path
-    path.unlink()
+    monkeypatch.setenv("AVP_TFVARS", str(path))
+    return path
 
 
 def deploy(*args):
@@ -32,7 +30,8 @@ def test_plan_builds_and_plans_with_the_env_state_prefix(tfvars):
     out = proc.stdout
     assert "scripts/build" in out
     assert "init -input=false -backend-config=bucket=avp-test-proj-avp-tfstate" in out
-    assert "plan -input=false -out=dev.tfplan -var websocket_image=europe-west4-docker.pkg.dev/avp-test-proj/avp/websocket:t123" in out
+    assert (f"plan -input=false -out=dev.tfplan -var-file={tfvars} "
+            "-var websocket_image=europe-west4-docker.pkg.dev/avp-test-proj/avp/websocket:t123") in out
     assert " apply " not in out and "gcloud builds submit" not in out
 
 
@@ -46,10 +45,10 @@ def test_apply_builds_the_websocket_image_then_applies_the_saved_plan(tfvars):
     assert "apply -input=false dev.tfplan" in out
 
 
-def test_bad_arguments_and_missing_configuration():
+def test_bad_arguments_and_missing_configuration(tmp_path, monkeypatch):
     assert deploy("staging", "plan").returncode == 2
     assert deploy("dev", "destroy").returncode == 2
-    if not (ROOT / "terraform" / "envs" / "prod" / "terraform.tfvars").exists():
-        proc = deploy("prod", "plan")
-        assert proc.returncode == 1 and "terraform.tfvars.example" in proc.stderr
+    monkeypatch.setenv("AVP_TFVARS", str(tmp_path / "absent.tfvars"))
+    proc = deploy("prod", "plan")
+    assert proc.returncode == 1 and "terraform.tfvars.example" in proc.stderr
 
