@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from shared.media import ffmpeg as ff
+from shared.media.narration import MAX_RATE
 from shared.media.types import Description, Gap, Transcript, VisualEvent, Word
 
 MIN_GAP_SECONDS = 2.0  # pauses under about 2 s are too short for a description
@@ -96,8 +97,9 @@ def _hold_point(t: float, words: list[Word]) -> float:
 def place(events: list[VisualEvent], gaps: list[Gap], duration: float, lang: str,
           words: list[Word] | None = None) -> list[Description]:
     """One description per merged event, in the first gap (containing the event or starting
-    up to SEARCH_AHEAD s after it) with room left; otherwise marked extended at a phrase
-    boundary after the event."""
+    up to SEARCH_AHEAD s after it) with room left, counting the faster speaking rate the TTS
+    step may use (narration.MAX_RATE); otherwise marked extended at a phrase boundary after
+    the event."""
     words = words or []
     cursor = {i: g.start for i, g in enumerate(gaps)}
     out: list[Description] = []
@@ -110,10 +112,14 @@ def place(events: list[VisualEvent], gaps: list[Gap], duration: float, lang: str
             start = max(cursor[i], e.time if g.start <= e.time else g.start) + 0.1
             if start + need <= g.end:
                 end = round(start + need, 3)
-                out.append(Description(round(start, 3), end, e.text))
-                cursor[i] = end
-                placed = True
-                break
+            elif start + need / MAX_RATE <= g.end:
+                end = round(g.end, 3)  # fits when the TTS step speaks faster, within its limit
+            else:
+                continue
+            out.append(Description(round(start, 3), end, e.text))
+            cursor[i] = end
+            placed = True
+            break
         if not placed:
             hold = round(min(_hold_point(e.time, words), duration), 3)
             out.append(Description(hold, round(min(hold + need, duration), 3), e.text, extended=True,

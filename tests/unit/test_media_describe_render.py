@@ -61,3 +61,17 @@ def test_parse_ebur128_summary_and_silence():
     silent = "Summary:\n  Integrated loudness:\n    I:         -70.0 LUFS\n    Threshold:   0.0 LUFS\n" \
              "  Loudness range:\n    LRA:         0.0 LU\n  True peak:\n    Peak:       -inf dBFS\n"
     assert rd.parse_ebur128(silent)["tp"] == -99.0
+
+
+def test_description_that_fits_at_the_faster_rate_is_not_extended():
+    from shared.media.narration import MAX_RATE
+
+    text = 'A new scene begins. The text "ACME WIDGETS" appears on the screen.'
+    need = ad.estimate_speech(text, "en")
+    words = [Word(0.0, 2.0, "talk."), Word(2.0 + 0.15 + 0.1 + need * 0.85 + 0.15, 30.0, "talk")]
+    gaps = ad.dialogue_gaps(words, 31.0)
+    gap = gaps[0]
+    assert gap.end - (gap.start + 0.1) < need  # too short at the natural rate...
+    assert gap.start + 0.1 + need / MAX_RATE <= gap.end  # ...but not at the fastest allowed
+    out = ad.place([VisualEvent(gap.start, "text", text)], gaps, 31.0, "en", words)
+    assert out[0].extended is False and out[0].end == round(gap.end, 3)
