@@ -44,3 +44,17 @@ def get(name: str) -> logging.Logger:
 
 def event(logger: logging.Logger, message: str, level: int = logging.INFO, **fields) -> None:
     logger.log(level, message, extra={"fields": fields})
+
+
+# gunicorn's own logger through the same JSON formatter (both gunicorn entry points use it).
+GUNICORN_LOGCONFIG = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "shared.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "root": {"level": "INFO", "handlers": ["console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+    },
+}

@@ -20,6 +20,8 @@ for p in (str(ROOT), str(HERE)):
 
 from gunicorn.app.base import BaseApplication  # noqa: E402
 
+from shared.logs import GUNICORN_LOGCONFIG  # noqa: E402
+
 
 class WebSocketService(BaseApplication):
     def __init__(self, options: dict):
@@ -57,6 +59,7 @@ def options() -> dict:
         "keepalive": 5,
         "accesslog": None,  # the token is in the query string: never log request lines
         "loglevel": "warning",
+        "logconfig_dict": GUNICORN_LOGCONFIG,
         "post_worker_init": _post_worker_init,
     }
 

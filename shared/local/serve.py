@@ -8,6 +8,7 @@ import sys
 from gunicorn.app.base import BaseApplication
 
 from shared import config
+from shared.logs import GUNICORN_LOGCONFIG
 
 
 class LocalPlatform(BaseApplication):
@@ -73,6 +74,7 @@ def main() -> int:
         "keepalive": 5,
         "accesslog": None,
         "loglevel": "warning",
+        "logconfig_dict": GUNICORN_LOGCONFIG,
         "post_worker_init": _post_worker_init,
         "worker_exit": _worker_exit,
     }
