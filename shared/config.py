@@ -29,6 +29,7 @@ class Settings:
     jwt_audience: str = "avp-api"
     access_ttl_seconds: int = 900
     refresh_ttl_seconds: int = 14 * 24 * 3600
+    refresh_reuse_grace_seconds: int = 10  # a rotated refresh token re-presented this soon gets the same successor (0104)
     cookie_secure: bool = True
     cors_origins: tuple[str, ...] = ()
     max_request_bytes: int = 32 * 1024 * 1024
@@ -109,6 +110,7 @@ def from_env() -> Settings:
         task_backoff_seconds=float(_env("AVP_TASK_BACKOFF_SECONDS", "2.0")),
         login_max_per_account=_int("AVP_LOGIN_MAX_PER_ACCOUNT", 5),
         login_max_per_address=_int("AVP_LOGIN_MAX_PER_ADDRESS", 20),
+        refresh_reuse_grace_seconds=_int("AVP_REFRESH_REUSE_GRACE_SECONDS", 10),
         whisper_model=_env("AVP_WHISPER_MODEL"),
         ms_client_id=_env("AVP_MS_CLIENT_ID"),
         ms_client_secret=_env("AVP_MS_CLIENT_SECRET"),
