@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from shared.errors import Unauthenticated
 from shared.ids import new_id, now_iso
 from shared.persistence.documents import Query
+from shared.services.housekeeping import iso_at
 
 TOKENS = "refresh_tokens"
 FAMILIES = "refresh_families"
@@ -56,7 +57,8 @@ def _new_token_doc(tx, user_id: str, family_id: str) -> Issued:
     token_id, secret = new_id(), secrets.token_urlsafe(32)
     expires = int(time.time()) + _ttl()
     tx.create(TOKENS, token_id, {"family_id": family_id, "user_id": user_id, "secret_sha256": _digest(secret),
-                                 "status": "active", "created_at": now_iso(), "expires_at": expires})
+                                 "status": "active", "created_at": now_iso(), "expires_at": expires,
+                                 "expire_at": iso_at(expires)})  # housekeeping (0700)
     return Issued(f"{token_id}.{secret}", family_id, expires)
 
 
@@ -65,8 +67,9 @@ def start_family(user_id: str, via: str = "password") -> Issued:
     family_id = new_id()
 
     def run(tx):
+        expires = int(time.time()) + _ttl()
         tx.create(FAMILIES, family_id, {"user_id": user_id, "status": "active", "via": via, "created_at": now_iso(),
-                                        "expires_at": int(time.time()) + _ttl()})
+                                        "expires_at": expires, "expire_at": iso_at(expires)})
         return _new_token_doc(tx, user_id, family_id)
 
     return _docs().transaction(run)
@@ -98,7 +101,12 @@ def rotate(token: str) -> tuple[str, Issued]:
         data = {k: v for k, v in doc.items() if k not in ("id", "_version")}
         data.update(status="rotated", rotated_at=now_iso())
         tx.update(TOKENS, token_id, data, expected_version=doc["_version"])
-        return "ok", (doc["user_id"], _new_token_doc(tx, doc["user_id"], doc["family_id"]))
+        issued = _new_token_doc(tx, doc["user_id"], doc["family_id"])
+        # the family lives as long as its newest token (housekeeping and the TTL policy, 0700)
+        fam = {k: v for k, v in family.items() if k not in ("id", "_version")}
+        fam["expire_at"] = iso_at(issued.expires_at)
+        tx.update(FAMILIES, family["id"], fam, expected_version=family["_version"])
+        return "ok", (doc["user_id"], issued)
 
     outcome, value = _docs().transaction(run)
     if outcome == "ok":
