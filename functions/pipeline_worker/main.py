@@ -2,7 +2,8 @@
 Cloud Tasks the task is handled (including stale and duplicate deliveries, which change
 nothing); a 5xx makes it redeliver (infrastructure failures only: step failures are retried by
 the runner itself with a new task). `{"reconcile": true}` from Cloud Scheduler runs the repair
-pass that the local worker runs every 15 s."""
+pass that the local worker runs every 15 s; `{"housekeeping": true}` (hourly) deletes expired
+short-lived documents and unclaimed upload objects (decision 0700)."""
 import functions_framework
 from flask import Response
 
@@ -21,6 +22,10 @@ def entry(request):
         created = reconcile()
         logs.event(log, "reconcile", tasks_created=created)
         return json_response({"reconciled": created})
+    if body.get("housekeeping") is True:  # Cloud Scheduler, hourly (terraform scheduler.tf)
+        from shared.services import housekeeping
+
+        return json_response({"purged": housekeeping.run()})
     job_id, step, attempt = body.get("job_id"), body.get("step"), body.get("attempt")
     if not isinstance(job_id, str) or not isinstance(step, str) or not isinstance(attempt, int):
         return json_response({"detail": "Expected JSON {job_id, step, attempt}"}, 400)

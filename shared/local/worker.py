@@ -5,7 +5,8 @@ server process); `python -m shared.local.worker` runs them standalone until SIGT
 A claimed task holds a lease that a heartbeat thread extends while it runs; a worker killed
 outright stops extending it and, once it lapses, any worker (this one restarted, or another)
 claims the task again. Every so often the worker also re-creates the current task of jobs in an
-automated step (runner.reconcile), which repairs a crash between a transition and its enqueue."""
+automated step (runner.reconcile), which repairs a crash between a transition and its enqueue,
+and every 10 minutes deletes expired short-lived documents (housekeeping.run)."""
 from __future__ import annotations
 
 import os
@@ -20,6 +21,8 @@ from shared import logs
 
 log = logs.get("avp.worker")
 RECONCILE_EVERY = 15.0
+PURGE_EVERY = 600.0  # expired short-lived documents (shared.services.housekeeping, decision 0700)
+PURGE_FIRST_AFTER = 30.0
 PRUNE_EVERY = 3600.0
 DONE_RETENTION = 7 * 24 * 3600.0
 
@@ -115,6 +118,7 @@ class Worker:
         beat = max(0.2, self.lease_seconds / 3)
         next_reconcile = 0.0
         next_prune = time.monotonic() + 60
+        next_purge = time.monotonic() + PURGE_FIRST_AFTER
         while not self._stop.wait(beat if next_reconcile else 0):
             with self._lock:
                 names = list(self._inflight)
@@ -138,6 +142,19 @@ class Worker:
                 except Exception:
                     log.exception("prune failed")
                 next_prune = now + PRUNE_EVERY
+            if now >= next_purge:
+                self.purge()
+                next_purge = now + PURGE_EVERY
+
+    def purge(self) -> dict[str, int] | None:
+        """One housekeeping pass (expired sessions, counters, invites, uploads...)."""
+        from shared.services import housekeeping
+
+        try:
+            return housekeeping.run()
+        except Exception:
+            log.exception("housekeeping purge failed")
+            return None
 
 
 def start(**kwargs):

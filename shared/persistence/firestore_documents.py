@@ -11,6 +11,11 @@ contention) for writes that span documents.
 Queries order by the requested fields, then by any range-filtered field not already ordered on
 (Firestore orders on it implicitly), then by document id; the opaque cursor carries those
 values and the query resumes with start_after.
+
+One field name is stored differently from the port's view: `expire_at` (housekeeping, decision
+0700) is an ISO 8601 UTC string in the port and a Firestore timestamp in the database, so the
+collections' TTL policies act on it. It is converted on every write, in filters and cursors,
+and back to the same ISO string (shared.ids.now_iso format) on every read.
 """
 from __future__ import annotations
 
@@ -27,6 +32,41 @@ _FS_OPS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "
            "array_contains": "array_contains"}
 META = ("id", "_version")
 TX_ATTEMPTS = 20
+TIMESTAMP_FIELD = "expire_at"
+_ISO = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def _to_timestamp(value):
+    """An ISO 8601 string as an aware UTC datetime (what Firestore stores as a timestamp);
+    anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    from datetime import datetime, timezone
+
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def _from_timestamp(value):
+    from datetime import datetime, timezone
+
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).strftime(_ISO)
+    return value
+
+
+def _stored(body: dict) -> dict:
+    """The data as written to Firestore: `expire_at` as a timestamp."""
+    if TIMESTAMP_FIELD in body:
+        return {**body, TIMESTAMP_FIELD: _to_timestamp(body[TIMESTAMP_FIELD])}
+    return body
 
 
 def _body(data: dict) -> dict:
@@ -35,6 +75,8 @@ def _body(data: dict) -> dict:
 
 def _doc(snapshot) -> dict:
     data = snapshot.to_dict() or {}
+    if TIMESTAMP_FIELD in data:
+        data[TIMESTAMP_FIELD] = _from_timestamp(data[TIMESTAMP_FIELD])
     version = data.pop("_version", 1)
     data["id"] = snapshot.id
     data["_version"] = version
@@ -84,7 +126,7 @@ class _FirestoreTx:
         if self._read(collection, doc_id) is not None:
             raise AlreadyExists(f"{collection}/{doc_id}")
         body = _body(data)
-        self.txn.create(self.store._ref(collection, doc_id), {**body, "_version": 1})
+        self.txn.create(self.store._ref(collection, doc_id), {**_stored(body), "_version": 1})
         self._wrote = True
         self._seen[(collection, doc_id)] = {**body, "id": doc_id, "_version": 1}
         return {**body, "id": doc_id, "_version": 1}
@@ -97,7 +139,7 @@ class _FirestoreTx:
             current = self._read(collection, doc_id)
             if current is None or current["_version"] != expected_version:
                 raise VersionConflict(f"{collection}/{doc_id}")
-            self.txn.set(ref, {**body, "_version": expected_version + 1})
+            self.txn.set(ref, {**_stored(body), "_version": expected_version + 1})
         else:
             raise RuntimeError("Firestore transactions must read a document before updating it after a write")
         self._wrote = True
@@ -158,7 +200,7 @@ class FirestoreDocuments:
 
         body = _body(data)
         try:
-            self._ref(collection, doc_id).create({**body, "_version": 1})
+            self._ref(collection, doc_id).create({**_stored(body), "_version": 1})
         except (gexc.AlreadyExists, gexc.Conflict):
             raise AlreadyExists(f"{collection}/{doc_id}") from None
         return {**body, "id": doc_id, "_version": 1}
@@ -175,7 +217,7 @@ class FirestoreDocuments:
         body = _body(data)
         # A full replacement as a field update: every top-level field is written whole (quoted,
         # so dots in keys are not paths) and fields no longer present are deleted.
-        fields = {FieldPath(k).to_api_repr(): v for k, v in body.items()}
+        fields = {FieldPath(k).to_api_repr(): v for k, v in _stored(body).items()}
         for k in snap.to_dict() or {}:
             if k not in body and k != "_version":
                 fields[FieldPath(k).to_api_repr()] = firestore.DELETE_FIELD
@@ -241,7 +283,11 @@ class FirestoreDocuments:
         for field, op, value in q.where:
             if op not in OPS:
                 raise Invalid(f"Unsupported filter operator: {op}")
-            query = query.where(filter=FieldFilter(field, _FS_OPS[op], list(value) if op == "in" else value))
+            if op == "in":
+                value = list(value)
+            if field == TIMESTAMP_FIELD:
+                value = [_to_timestamp(v) for v in value] if op == "in" else _to_timestamp(value)
+            query = query.where(filter=FieldFilter(field, _FS_OPS[op], value))
         order = effective_order(q)
         for field, direction in order:
             query = query.order_by(field, direction="DESCENDING" if direction == "desc" else "ASCENDING")
@@ -258,7 +304,8 @@ class FirestoreDocuments:
             values = decode_cursor(q.cursor)
             if len(values) != len(order) + 1:
                 raise Invalid("Invalid cursor; use the next_cursor value of the previous page")
-            query = query.start_after(list(values[:-1]) + [self.client.collection(q.collection).document(str(values[-1]))])
+            values = [_to_timestamp(v) if f == TIMESTAMP_FIELD else v for (f, _), v in zip(order, values)] + values[-1:]
+            query = query.start_after(values[:-1] + [self.client.collection(q.collection).document(str(values[-1]))])
         if q.limit is not None:
             query = query.limit(int(q.limit) + 1)
         items = [_doc(s) for s in query.stream()]

@@ -46,6 +46,13 @@ def new_upload(principal, org_id: str | None, content_type: str, filename: str |
     doc = {"org_id": org_id, "created_by": principal.user_id, "path": upload_path(upload_id),
            "content_type": content_type, "filename": filename, "status": "pending", "job_id": job_id,
            "size": None, "created_at": now_iso()}
+    if job_id is None:
+        # never claimed by a job: housekeeping deletes it (and its object) a day after the
+        # signed URL expired; claim_upload removes the field (docs/decisions/0700)
+        from shared.services import housekeeping
+
+        ttl = _platform().settings.upload_url_ttl_seconds
+        doc["expire_at"] = housekeeping.expire_in(ttl + housekeeping.UPLOAD_RETENTION_SECONDS)
     return _platform().documents.create(UPLOADS, upload_id, doc)
 
 
@@ -91,6 +98,7 @@ def claim_upload(upload_id: str, job_id: str) -> dict:
         if doc.get("job_id") and doc["job_id"] != job_id:
             raise Conflict("This upload is already used by a job")
         doc["job_id"] = job_id
+        doc.pop("expire_at", None)  # a claimed upload is never purged (0700)
         return doc
 
     stored = update_with_retry(_platform().documents, UPLOADS, upload_id, claim)

@@ -169,8 +169,11 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
             fingerprint = _fingerprint(data, getattr(upload_file, "filename", None),
                                        local.stat().st_size if local else None)
             try:
+                from shared.services.housekeeping import IDEMPOTENCY_RETENTION_SECONDS, expire_in
+
                 docs.create(IDEMPOTENCY, idem_id, {"job_id": job_id, "user_id": principal.user_id,
-                                                   "fingerprint": fingerprint, "created_at": now_iso()})
+                                                   "fingerprint": fingerprint, "created_at": now_iso(),
+                                                   "expire_at": expire_in(IDEMPOTENCY_RETENTION_SECONDS)})
             except AlreadyExists:
                 return _replay(docs.get(IDEMPOTENCY, idem_id), fingerprint), False
         try:

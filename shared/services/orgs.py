@@ -63,7 +63,7 @@ def _ttl() -> int:
 
 
 def create_invite(principal, org_id: str, email: str, role: str) -> dict:
-    from shared.services import users
+    from shared.services import housekeeping, users
 
     users.check_org_scope(principal, org_id)
     email = users.normalize_email(email)
@@ -77,7 +77,8 @@ def create_invite(principal, org_id: str, email: str, role: str) -> dict:
     expires = time.time() + _ttl()
     doc = {"org_id": org_id, "email": email, "role": role, "secret_sha256": _digest(secret), "status": "pending",
            "expires_epoch": int(expires), "expires_at": _iso(expires), "created_at": now_iso(),
-           "created_by": principal.user_id}
+           "created_by": principal.user_id,
+           "expire_at": _iso(expires + housekeeping.INVITE_RETENTION_SECONDS)}  # purge after (0700)
     _docs().create(INVITES, invite_id, doc)
     return {"id": invite_id, "org_id": org_id, "email": email, "role": role, "token": f"{invite_id}.{secret}",
             "expires_at": doc["expires_at"], "created_at": doc["created_at"], "created_by": principal.user_id}

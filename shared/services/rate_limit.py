@@ -15,6 +15,7 @@ import hashlib
 import time
 
 from shared.errors import RateLimited
+from shared.services.housekeeping import iso_at
 
 COLLECTION = "rate_limits"
 
@@ -55,7 +56,7 @@ def acquire(scope: str, key: str, limit: int, window: int, what: str = "attempts
         if count >= limit:
             return None, int(start + window - now) + 1
         _write(tx, doc_id, doc, {"scope": scope, "count": count + 1, "window_start": start,
-                                 "expires_at": int(start + window)})
+                                 "expires_at": int(start + window), "expire_at": iso_at(start + window)})
         return count + 1, 0
 
     count, retry = _docs().transaction(run)

@@ -127,8 +127,11 @@ def begin() -> tuple[str, str]:
         log.exception("microsoft authority unavailable")
         raise Invalid("Microsoft sign-in is unavailable right now; try again later") from None
     binding = secrets.token_urlsafe(24)
+    from shared.services.housekeeping import iso_at
+
+    expires = int(time.time()) + STATE_TTL_SECONDS
     _docs().create(STATES, flow["state"], {"flow": flow, "binding_sha256": _sha(binding),
-                                           "expires_epoch": int(time.time()) + STATE_TTL_SECONDS,
+                                           "expires_epoch": expires, "expire_at": iso_at(expires),
                                            "created_at": now_iso()})
     return flow["auth_uri"], binding
 

@@ -1,4 +1,5 @@
-# The Firestore (native mode) database the document store uses. Composite indexes: indexes.tf.
+# The Firestore (native mode) database the document store uses. Composite indexes: indexes.tf;
+# TTL policies on `expire_at`: ttl.tf.
 resource "google_firestore_database" "main" {
   project                           = var.project_id
   name                              = var.database_name
