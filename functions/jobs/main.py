@@ -4,7 +4,7 @@ import json
 import functions_framework
 
 from shared.errors import UnsupportedMedia
-from shared.http import function_dispatcher
+from shared.http import function_dispatcher, json_response
 from shared.models.jobs import Feedback, JobCreate, Reason
 from shared.services import job_creation, jobs
 
@@ -53,8 +53,6 @@ def create_job(ctx):
     job, created = job_creation.create_job(ctx.principal, data, upload, req.headers.get("Idempotency-Key"))
     ctx.audit.update(target=job["id"], org_id=job.get("org_id"))
     headers = {} if created else {"Idempotent-Replayed": "true"}
-    from shared.http import json_response
-
     return json_response(jobs.view(job), 201, headers)
 
 
