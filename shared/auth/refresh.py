@@ -111,9 +111,10 @@ def start_family(user_id: str, via: str = "password") -> Issued:
 def _grace_successor(tx, doc: dict, secret: str, now: float) -> dict | None:
     """For a rotated token `doc` presented again with its right `secret`: its successor when the
     reuse grace applies (rotated less than the grace ago, successor unused and derived from this
-    very token), else None. Read-only."""
+    very token), else None. Read-only. `now` may be a little before the rotation time (another
+    instance's clock, or a transaction that waited on the rotating one), hence the abs()."""
     grace, succ_id, rotated = _grace(), doc.get("successor_id"), doc.get("rotated_epoch")
-    if doc.get("status") != "rotated" or not succ_id or rotated is None or not 0 <= now - float(rotated) < grace:
+    if doc.get("status") != "rotated" or not succ_id or rotated is None or not abs(now - float(rotated)) < grace:
         return None
     successor = tx.get(TOKENS, succ_id)
     if successor is None or successor.get("status") != "active" or successor.get("family_id") != doc["family_id"]:
@@ -129,10 +130,10 @@ def rotate(token: str) -> tuple[str, Issued]:
     for an unknown, expired or revoked token; a reused token revokes its family first, unless
     it is a concurrent retry within the reuse grace, which gets the same successor (0104)."""
     token_id, secret = _split(token)
-    now_f = time.time()
-    now = int(now_f)
 
     def run(tx):
+        now_f = time.time()  # read per attempt: a retried transaction runs after the one it waited on
+        now = int(now_f)
         doc = tx.get(TOKENS, token_id)
         if doc is None or not hmac.compare_digest(doc.get("secret_sha256", ""), _digest(secret)):
             return "invalid", None
