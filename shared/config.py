@@ -34,6 +34,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     max_request_bytes: int = 32 * 1024 * 1024
     max_signed_upload_bytes: int = 5 * 1024**3
+    max_source_seconds: int = 3600  # longest accepted source (media steps must fit a 30-min task)
     signed_url_ttl_seconds: int = 24 * 3600
     upload_url_ttl_seconds: int = 3600
     login_max_per_account: int = 5
@@ -104,6 +105,7 @@ def from_env() -> Settings:
         cookie_secure=_env("AVP_COOKIE_SECURE", "1") != "0",
         cors_origins=origins,
         max_signed_upload_bytes=_int("AVP_MAX_UPLOAD_BYTES", 5 * 1024**3),
+        max_source_seconds=_int("AVP_MAX_SOURCE_SECONDS", 3600),
         worker_threads=_int("AVP_WORKER_THREADS", 2),
         heavy_step_concurrency=_int("AVP_HEAVY_CONCURRENCY", 1),
         task_max_attempts=_int("AVP_TASK_MAX_ATTEMPTS", 5),

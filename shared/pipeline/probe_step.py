@@ -30,5 +30,9 @@ def run(io: StepIO) -> dict:
         info = probe(local)
     except InvalidMedia as exc:
         raise PermanentStepError(str(exc)) from None
+    longest = platform().settings.max_source_seconds
+    if info.duration > longest:
+        raise PermanentStepError(f"The video runs {info.duration / 60:.1f} minutes, longer than the "
+                                 f"{longest / 60:.0f} minutes this platform accepts; split it into parts")
     io.progress(100)
     return {"media": info.as_dict()}

@@ -104,3 +104,28 @@ def test_probe_step_refuses_a_source_over_the_upload_cap(media, platform, tmp_pa
 
     with pytest.raises(PermanentStepError, match="over the upload limit"):
         probe_step.run(IO())
+
+
+def test_probe_step_refuses_a_source_longer_than_accepted(media, platform, tmp_path):
+    """Media steps must fit a 30-minute task: the longest accepted source is a setting."""
+    from shared import config
+    from shared.errors import PermanentStepError
+    from shared.pipeline import probe_step
+
+    config.configure(max_source_seconds=0)
+    platform.files.put_file("jobs/j2/source.mp4", media["good"], "video/mp4")  # 1 s long
+
+    class IO:
+        job = {"id": "j2", "source_path": "jobs/j2/source.mp4"}
+        workdir = tmp_path
+
+        def exists(self, path):
+            return platform.files.exists(path)
+
+        def progress(self, pct):
+            pass
+
+    with pytest.raises(PermanentStepError, match="longer than the 0 minutes"):
+        probe_step.run(IO())
+    config.configure(max_source_seconds=3600)
+    assert probe_step.run(IO())["media"]["duration"] > 0.5
