@@ -18,24 +18,14 @@ for p in (str(ROOT), str(HERE)):
     if p not in sys.path:
         sys.path.insert(0, p)
 
-from gunicorn.app.base import BaseApplication  # noqa: E402
-
+from shared.gunicorn_app import GunicornApp  # noqa: E402
 from shared.logs import GUNICORN_LOGCONFIG  # noqa: E402
 
 
-class WebSocketService(BaseApplication):
-    def __init__(self, options: dict):
-        self.options = options
-        super().__init__()
+def _load_app():
+    from main import app
 
-    def load_config(self):
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        from main import app
-
-        return app
+    return app
 
 
 def _post_worker_init(worker) -> None:
@@ -65,7 +55,7 @@ def options() -> dict:
 
 
 def main() -> int:
-    WebSocketService(options()).run()
+    GunicornApp(_load_app, options()).run()
     return 0
 
 

@@ -5,25 +5,15 @@ from __future__ import annotations
 import os
 import sys
 
-from gunicorn.app.base import BaseApplication
-
 from shared import config
+from shared.gunicorn_app import GunicornApp
 from shared.logs import GUNICORN_LOGCONFIG
 
 
-class LocalPlatform(BaseApplication):
-    def __init__(self, options: dict):
-        self.options = options
-        super().__init__()
+def _load_app():
+    from shared.local.app import create_app
 
-    def load_config(self):
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        from shared.local.app import create_app
-
-        return create_app()
+    return create_app()
 
 
 def _post_worker_init(worker) -> None:
@@ -78,7 +68,7 @@ def main() -> int:
         "post_worker_init": _post_worker_init,
         "worker_exit": _worker_exit,
     }
-    LocalPlatform(options).run()
+    GunicornApp(_load_app, options).run()
     return 0
 
 

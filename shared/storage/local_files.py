@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import json
 import mimetypes
 import os
@@ -138,27 +139,11 @@ class LocalFiles:
 
     # -- the port ---------------------------------------------------------------------------
     def put_bytes(self, path: str, data: bytes, content_type: str = "application/octet-stream") -> None:
-        dest = self._local(path)
-        tmp = self._tmp(dest)
-        try:
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        self._commit(tmp, dest, path, content_type)
+        self.put_stream(path, io.BytesIO(data), content_type)
 
     def put_file(self, path: str, local: Path, content_type: str = "application/octet-stream") -> None:
-        dest = self._local(path)
-        tmp = self._tmp(dest)
-        try:
-            shutil.copyfile(local, tmp)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        self._commit(tmp, dest, path, content_type)
+        with open(local, "rb") as fh:
+            self.put_stream(path, fh, content_type)
 
     def put_stream(self, path: str, stream, content_type: str = "application/octet-stream",
                    max_bytes: int | None = None) -> int:

@@ -83,6 +83,24 @@ def test_ffprobe_present():
     assert shutil.which("ffprobe"), "ffprobe is required by the probe step"
 
 
+class _StepIO:
+    """The part of StepIO the probe step uses, over the platform's real file store."""
+
+    def __init__(self, files, job: dict, workdir):
+        self.files, self.job, self.workdir = files, job, workdir
+
+    def exists(self, path):
+        return self.files.exists(path)
+
+    def progress(self, pct):
+        pass
+
+
+def _step_io(platform, source, workdir) -> _StepIO:
+    platform.files.put_file("jobs/j1/source.mp4", source, "video/mp4")
+    return _StepIO(platform.files, {"id": "j1", "source_path": "jobs/j1/source.mp4"}, workdir)
+
+
 def test_probe_step_refuses_a_source_over_the_upload_cap(media, platform, tmp_path):
     """A signed GCS PUT URL cannot bind the size: the probe step enforces the cap before work."""
     from shared import config
@@ -90,20 +108,9 @@ def test_probe_step_refuses_a_source_over_the_upload_cap(media, platform, tmp_pa
     from shared.pipeline import probe_step
 
     config.configure(max_signed_upload_bytes=1024)
-    platform.files.put_file("jobs/j1/source.mp4", media["good"], "video/mp4")
-
-    class IO:
-        job = {"id": "j1", "source_path": "jobs/j1/source.mp4"}
-        workdir = tmp_path
-
-        def exists(self, path):
-            return platform.files.exists(path)
-
-        def progress(self, pct):
-            pass
-
+    io = _step_io(platform, media["good"], tmp_path)
     with pytest.raises(PermanentStepError, match="over the upload limit"):
-        probe_step.run(IO())
+        probe_step.run(io)
 
 
 def test_probe_step_refuses_a_source_longer_than_accepted(media, platform, tmp_path):
@@ -113,19 +120,8 @@ def test_probe_step_refuses_a_source_longer_than_accepted(media, platform, tmp_p
     from shared.pipeline import probe_step
 
     config.configure(max_source_seconds=0)
-    platform.files.put_file("jobs/j2/source.mp4", media["good"], "video/mp4")  # 1 s long
-
-    class IO:
-        job = {"id": "j2", "source_path": "jobs/j2/source.mp4"}
-        workdir = tmp_path
-
-        def exists(self, path):
-            return platform.files.exists(path)
-
-        def progress(self, pct):
-            pass
-
+    io = _step_io(platform, media["good"], tmp_path)  # 1 s long
     with pytest.raises(PermanentStepError, match="longer than the 0 minutes"):
-        probe_step.run(IO())
+        probe_step.run(io)
     config.configure(max_source_seconds=3600)
-    assert probe_step.run(IO())["media"]["duration"] > 0.5
+    assert probe_step.run(io)["media"]["duration"] > 0.5
