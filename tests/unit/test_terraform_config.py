@@ -226,3 +226,17 @@ def test_terraform_fmt_is_clean():
         pytest.skip("terraform is not installed; cannot run terraform fmt -check")
     proc = subprocess.run([terraform, "fmt", "-check", "-recursive", str(TF)], capture_output=True, text=True)
     assert proc.returncode == 0, f"terraform fmt would change: {proc.stdout}"
+
+
+def test_scheduled_passes_call_the_pipeline_worker_with_the_bodies_it_handles():
+    """Cloud Scheduler drives the repair pass and housekeeping through pipeline_worker, whose
+    entry accepts exactly {"reconcile": true} and {"housekeeping": true}."""
+    path = MODULES / "platform" / "scheduler.tf"
+    jobs = next(b["scheduled_jobs"] for b in load(path)["locals"] if "scheduled_jobs" in b)
+    bodies = {name: {k: v for k, v in job["body"].items()} for name, job in jobs.items()}
+    assert bodies == {"pipeline-reconcile": {"reconcile": True}, "housekeeping": {"housekeeping": True}}
+    [(_, _, body)] = resources("google_cloud_scheduler_job")
+    target = body["http_target"][0]
+    assert "pipeline_worker_url" in str(target["uri"]) and "oidc_token" in target
+    worker = (ROOT / "functions" / "pipeline_worker" / "main.py").read_text()
+    assert 'body.get("reconcile") is True' in worker and "housekeeping" in worker
