@@ -2,60 +2,26 @@
 port with a fresh data folder and runs the demo, which drives one job from upload to COMPLETED
 over HTTP (and the WebSocket) and downloads every deliverable."""
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
+
+from tests.support.platform_process import clean_env, free_port, running
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 ADMIN_EMAIL, ADMIN_PASSWORD = "demo-admin@example.com", "Demo-Admin-Passw0rd!"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def platform_server(tmp_path):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AVP_")}
-    env.update(AVP_DATA_DIR=str(tmp_path / "data"), AVP_PORT=str(port), AVP_ADMIN_EMAIL=ADMIN_EMAIL,
-               AVP_ADMIN_PASSWORD=ADMIN_PASSWORD, AVP_COOKIE_SECURE="0", AVP_TASK_BACKOFF_SECONDS="1")
-    log = open(tmp_path / "server.log", "wb")
-    proc = subprocess.Popen([PY, "-m", "shared.local.serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            if proc.poll() is not None:
-                break
-            try:
-                if requests.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
-        else:
-            pass
-        if proc.poll() is not None:
-            pytest.fail("the platform did not start:\n" + (tmp_path / "server.log").read_text()[-3000:])
-        yield {"base": base, "env": env, "log": tmp_path / "server.log"}
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+    env = clean_env(AVP_DATA_DIR=tmp_path / "data", AVP_PORT=free_port(), AVP_ADMIN_EMAIL=ADMIN_EMAIL,
+                    AVP_ADMIN_PASSWORD=ADMIN_PASSWORD, AVP_COOKIE_SECURE="0", AVP_TASK_BACKOFF_SECONDS="1")
+    log = tmp_path / "server.log"
+    with running([PY, "-m", "shared.local.serve"], env, log) as base:
+        yield {"base": base, "env": env, "log": log}
 
 
 def test_demo_drives_one_job_to_completion(platform_server, tmp_path):

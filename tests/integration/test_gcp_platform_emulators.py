@@ -6,62 +6,29 @@ backend."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.integration.emulators import gcp_emulators  # noqa: F401
+from tests.support.platform_process import clean_env, free_port, running
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_EMAIL, ADMIN_PASSWORD = "emu-admin@example.com", "Emu-Admin-Passw0rd!"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def emulator_platform(gcp_emulators, tmp_path):
-    port = _free_port()
     project = f"avp-e2e-{uuid.uuid4().hex[:8]}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AVP_")}
-    env.update(AVP_DATA_DIR=str(tmp_path / "data"), AVP_PORT=str(port), AVP_ADMIN_EMAIL=ADMIN_EMAIL,
-               AVP_ADMIN_PASSWORD=ADMIN_PASSWORD, AVP_COOKIE_SECURE="0", AVP_TASK_BACKOFF_SECONDS="1",
-               GOOGLE_CLOUD_PROJECT=project, AVP_UPLOADS_BUCKET=f"{project}-uploads",
-               AVP_DELIVERABLES_BUCKET=f"{project}-deliverables")
-    log = open(tmp_path / "server.log", "wb")
-    proc = subprocess.Popen([str(ROOT / "scripts" / "run"), "--backend", "emulators"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if requests.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        if proc.poll() is not None or time.monotonic() >= deadline:
-            pytest.fail("the platform did not start on the emulators:\n" + (tmp_path / "server.log").read_text()[-4000:])
-        yield {"base": base, "env": env, "log": tmp_path / "server.log", "project": project}
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+    env = clean_env(AVP_DATA_DIR=tmp_path / "data", AVP_PORT=free_port(), AVP_ADMIN_EMAIL=ADMIN_EMAIL,
+                    AVP_ADMIN_PASSWORD=ADMIN_PASSWORD, AVP_COOKIE_SECURE="0", AVP_TASK_BACKOFF_SECONDS="1",
+                    GOOGLE_CLOUD_PROJECT=project, AVP_UPLOADS_BUCKET=f"{project}-uploads",
+                    AVP_DELIVERABLES_BUCKET=f"{project}-deliverables")
+    log = tmp_path / "server.log"
+    with running([str(ROOT / "scripts" / "run"), "--backend", "emulators"], env, log, timeout=180) as base:
+        yield {"base": base, "env": env, "log": log, "project": project}
 
 
 def test_demo_job_completes_on_the_emulators(emulator_platform, tmp_path):
