@@ -1,4 +1,5 @@
 """Starts the local platform in a subprocess for benchmarks (temp data folder, free port)."""
+
 from __future__ import annotations
 
 import json
@@ -27,12 +28,23 @@ class LocalPlatform:
         self.port = free_port()
         self.data = tempfile.mkdtemp(prefix="avp-bench-")
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "AVP_DATA_DIR": self.data, "AVP_PORT": str(self.port),
-               "AVP_ADMIN_EMAIL": ADMIN_EMAIL, "AVP_ADMIN_PASSWORD": ADMIN_PASSWORD,
-               "AVP_LOGIN_MAX_PER_ADDRESS": "100000", "AVP_LOGIN_MAX_PER_ACCOUNT": "100000"}
+        env = {
+            **os.environ,
+            "AVP_DATA_DIR": self.data,
+            "AVP_PORT": str(self.port),
+            "AVP_ADMIN_EMAIL": ADMIN_EMAIL,
+            "AVP_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "AVP_LOGIN_MAX_PER_ADDRESS": "100000",
+            "AVP_LOGIN_MAX_PER_ACCOUNT": "100000",
+        }
         env.update(extra_env or {})
-        self.proc = subprocess.Popen([sys.executable, "-m", "shared.local.serve"], cwd=ROOT, env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "shared.local.serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
 
     def __enter__(self):
         deadline = time.time() + 60
@@ -54,7 +66,10 @@ class LocalPlatform:
             self.proc.kill()
 
     def login(self) -> str:
-        req = urllib.request.Request(self.base + "/api/v1/auth/login", method="POST",
-                                     data=json.dumps({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).encode(),
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.base + "/api/v1/auth/login",
+            method="POST",
+            data=json.dumps({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         return json.loads(urllib.request.urlopen(req, timeout=10).read())["access_token"]

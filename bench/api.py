@@ -5,6 +5,7 @@ Usage: .venv/bin/python bench/api.py [--clients 16] [--seconds 10]
 The clients run in a separate process so their CPU use is not counted against the server's
 threads, but they share the machine's 2 cores with it (the figures include that contention).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,7 +43,9 @@ def _worker(port, path, headers, clients, seconds, queue):
     stop_at = time.perf_counter() + seconds
     lat: list = []
     errors: list = []
-    threads = [threading.Thread(target=_client, args=(port, path, headers, stop_at, lat, errors)) for _ in range(clients)]
+    threads = [
+        threading.Thread(target=_client, args=(port, path, headers, stop_at, lat, errors)) for _ in range(clients)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -52,8 +55,9 @@ def _worker(port, path, headers, clients, seconds, queue):
 
 def run(port: int, path: str, headers: dict, clients: int, seconds: float, procs: int = 1) -> None:
     queue: mp.Queue = mp.Queue()
-    workers = [mp.Process(target=_worker, args=(port, path, headers, clients // procs, seconds, queue))
-               for _ in range(procs)]
+    workers = [
+        mp.Process(target=_worker, args=(port, path, headers, clients // procs, seconds, queue)) for _ in range(procs)
+    ]
     started = time.perf_counter()
     for w in workers:
         w.start()
@@ -67,8 +71,10 @@ def run(port: int, path: str, headers: dict, clients: int, seconds: float, procs
     elapsed = time.perf_counter() - started
     lat.sort()
     p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
-    print(f"{path:<24} clients={clients:<3} requests={len(lat):<7} req/s={len(lat) / elapsed:8.1f} "
-          f"p50={p(0.50):6.2f} ms  p99={p(0.99):6.2f} ms  mean={statistics.fmean(lat) * 1000:6.2f} ms  errors={len(errors)}")
+    print(
+        f"{path:<24} clients={clients:<3} requests={len(lat):<7} req/s={len(lat) / elapsed:8.1f} "
+        f"p50={p(0.50):6.2f} ms  p99={p(0.99):6.2f} ms  mean={statistics.fmean(lat) * 1000:6.2f} ms  errors={len(errors)}"
+    )
 
 
 def main() -> None:

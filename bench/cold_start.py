@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python bench/cold_start.py [--runs 3]
 """
+
 from __future__ import annotations
 
 import argparse

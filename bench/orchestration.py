@@ -5,6 +5,7 @@ local SQLite queue + worker threads, with synthetic steps that do no media work.
 
 Scenarios: one job at a time, then 4 jobs at once. Human QC stages are approved by a driver
 thread as soon as a job reaches them (that wait is not a task latency). Prints figures only."""
+
 from __future__ import annotations
 
 import argparse
@@ -33,9 +34,21 @@ def _new_job(platform, langs: list[str]) -> str:
 
     job_id = new_id()
     now = now_iso()
-    platform.documents.create("jobs", job_id, {
-        "org_id": "bench", "status": "CREATED", "source_language": "en", "requested_outputs": langs,
-        "outputs": {}, "language_qc": {}, "created_at": now, "updated_at": now, "step_attempts": {}})
+    platform.documents.create(
+        "jobs",
+        job_id,
+        {
+            "org_id": "bench",
+            "status": "CREATED",
+            "source_language": "en",
+            "requested_outputs": langs,
+            "outputs": {},
+            "language_qc": {},
+            "created_at": now,
+            "updated_at": now,
+            "step_attempts": {},
+        },
+    )
     return job_id
 
 
@@ -84,8 +97,16 @@ def run_scenario(platform, worker, jobs: int, concurrent: int, langs: list[str])
     elapsed = time.perf_counter() - started
     steps = worker.handled - handled_before
     lat = [x * 1000 for x in worker.latencies]
-    return {"jobs": jobs, "concurrent": concurrent, "steps": steps, "seconds": elapsed, "steps_per_s": steps / elapsed,
-            "p50_ms": _percentile(lat, 50), "p99_ms": _percentile(lat, 99), "mean_ms": statistics.fmean(lat)}
+    return {
+        "jobs": jobs,
+        "concurrent": concurrent,
+        "steps": steps,
+        "seconds": elapsed,
+        "steps_per_s": steps / elapsed,
+        "p50_ms": _percentile(lat, 50),
+        "p99_ms": _percentile(lat, 99),
+        "mean_ms": statistics.fmean(lat),
+    }
 
 
 def raw_queue(platform, n: int = 2000) -> dict:
@@ -111,9 +132,14 @@ def main() -> int:
     args = parser.parse_args()
 
     data = tempfile.mkdtemp(prefix="avp-bench-")
-    os.environ.update({"AVP_DATA_DIR": data, "AVP_JWT_SECRET": "bench-" + "x" * 40,
-                       "AVP_STEP_REGISTRY": "shared.pipeline.synthetic_steps:STEPS",
-                       "AVP_SYNTHETIC_STEP_SECONDS": "0"})
+    os.environ.update(
+        {
+            "AVP_DATA_DIR": data,
+            "AVP_JWT_SECRET": "bench-" + "x" * 40,
+            "AVP_STEP_REGISTRY": "shared.pipeline.synthetic_steps:STEPS",
+            "AVP_SYNTHETIC_STEP_SECONDS": "0",
+        }
+    )
     from shared import bootstrap, config
 
     config.reset()
@@ -131,9 +157,12 @@ def main() -> int:
         run_scenario(platform, worker, 2, 1, ["en", "es"])  # warm-up
         for concurrent in (1, 4):
             r = run_scenario(platform, worker, args.jobs, concurrent, ["en", "es"])
-            print(f"{concurrent} job(s) at once: {r['jobs']} jobs, {r['steps']} steps in {r['seconds']:.2f} s "
-                  f"= {r['steps_per_s']:.1f} steps/s; enqueue-to-start p50 {r['p50_ms']:.1f} ms, "
-                  f"p99 {r['p99_ms']:.1f} ms (mean {r['mean_ms']:.1f} ms)", flush=True)
+            print(
+                f"{concurrent} job(s) at once: {r['jobs']} jobs, {r['steps']} steps in {r['seconds']:.2f} s "
+                f"= {r['steps_per_s']:.1f} steps/s; enqueue-to-start p50 {r['p50_ms']:.1f} ms, "
+                f"p99 {r['p99_ms']:.1f} ms (mean {r['mean_ms']:.1f} ms)",
+                flush=True,
+            )
     finally:
         worker.stop()
     raw = raw_queue(platform)

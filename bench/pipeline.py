@@ -11,6 +11,7 @@ Both sides run --repeat times, alternating, and the fastest time per step is kep
 Usage: .venv/bin/python bench/pipeline.py [--seconds 60] [--repeat 2] [--keep]
 Prints figures only; it asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,26 +52,66 @@ def run_pipeline(video_path: Path, data_dir: Path) -> dict:
     def user(role: str, org: str | None) -> dict:
         uid = new_id()
         email = f"{role.lower()}-{uid[-6:]}@example.com"
-        docs.create("users", uid, {"email": email, "role": role, "org_id": org, "status": "active", "name": role,
-                                   "password_hash": hash_password("Bench-Passw0rd!"), "created_at": now_iso(),
-                                   "updated_at": now_iso()})
+        docs.create(
+            "users",
+            uid,
+            {
+                "email": email,
+                "role": role,
+                "org_id": org,
+                "status": "active",
+                "name": role,
+                "password_hash": hash_password("Bench-Passw0rd!"),
+                "created_at": now_iso(),
+                "updated_at": now_iso(),
+            },
+        )
         u = {"id": uid, "email": email, "role": role, "org_id": org}
         return {**u, "headers": {"Authorization": f"Bearer {issue_access_token(u)}"}}
 
-    customer, reviewer, admin, linguist = (user("CLIENT", org_id), user("REVIEWER", None), user("ADMIN", None),
-                                           user("LINGUIST", None))
+    customer, reviewer, admin, linguist = (
+        user("CLIENT", org_id),
+        user("REVIEWER", None),
+        user("ADMIN", None),
+        user("LINGUIST", None),
+    )
     gid = new_id()
-    docs.create("glossaries", gid, {"org_id": org_id, "name": "Bench", "source_language": "en", "is_default": False,
-                                    "terms": [{"id": "t1", "source": "factory", "target_language": "es",
-                                               "target": "planta", "case_sensitive": False, "note": ""}]})
+    docs.create(
+        "glossaries",
+        gid,
+        {
+            "org_id": org_id,
+            "name": "Bench",
+            "source_language": "en",
+            "is_default": False,
+            "terms": [
+                {
+                    "id": "t1",
+                    "source": "factory",
+                    "target_language": "es",
+                    "target": "planta",
+                    "case_sensitive": False,
+                    "note": "",
+                }
+            ],
+        },
+    )
     client = create_app().test_client()
     worker = Worker(poll_seconds=0.05).start()
     waits = 0.0
     try:
         t0 = time.perf_counter()
-        resp = client.post("/api/v1/jobs", headers=customer["headers"], content_type="multipart/form-data", data={
-            "source_language": "en", "requested_outputs": "en,es", "glossary_id": gid,
-            "file": (io.BytesIO(video_path.read_bytes()), "bench.mp4")})
+        resp = client.post(
+            "/api/v1/jobs",
+            headers=customer["headers"],
+            content_type="multipart/form-data",
+            data={
+                "source_language": "en",
+                "requested_outputs": "en,es",
+                "glossary_id": gid,
+                "file": (io.BytesIO(video_path.read_bytes()), "bench.mp4"),
+            },
+        )
         job_id = resp.get_json()["_id"]
 
         def wait(status: str) -> dict:
@@ -89,8 +130,11 @@ def run_pipeline(video_path: Path, data_dir: Path) -> dict:
             if action == "approve":
                 client.post(f"/api/v1/jobs/{job_id}/actions/approve", headers=reviewer["headers"])
             elif action == "language":
-                client.post(f"/api/v1/jobs/{job_id}/language-qc/es/assign", headers=admin["headers"],
-                            json={"linguist_id": linguist["id"]})
+                client.post(
+                    f"/api/v1/jobs/{job_id}/language-qc/es/assign",
+                    headers=admin["headers"],
+                    json={"linguist_id": linguist["id"]},
+                )
                 client.post(f"/api/v1/jobs/{job_id}/language-qc/es/approve", headers=linguist["headers"])
             waits += time.perf_counter() - a
         wall = time.perf_counter() - t0
@@ -105,8 +149,11 @@ def run_pipeline(video_path: Path, data_dir: Path) -> dict:
 
 def run_direct(video_path: Path, work: Path) -> dict:
     """The same engines on the same input, called directly (local files, no job, no storage)."""
-    from shared.media import caption_rules, describe as ad, ffmpeg as ff, glossary, narration, render as rd, \
-        transcript as tr, vtt
+    from shared.media import caption_rules, glossary, narration, vtt
+    from shared.media import describe as ad
+    from shared.media import ffmpeg as ff
+    from shared.media import render as rd
+    from shared.media import transcript as tr
     from shared.media.apertium import ApertiumTranslator
     from shared.media.tts import EspeakSpeech
     from shared.media.whisper import FasterWhisperTranscriber
@@ -125,13 +172,14 @@ def run_direct(video_path: Path, work: Path) -> dict:
     desc = ad.place(events, ad.dialogue_gaps(words.words, info.duration), info.duration, "en", words.words)
     times["describe"] = time.perf_counter() - t
     t = time.perf_counter()
-    terms = glossary.terms_for({"terms": [{"id": "t1", "source": "factory", "target_language": "es",
-                                           "target": "planta"}]}, "es")
+    terms = glossary.terms_for(
+        {"terms": [{"id": "t1", "source": "factory", "target_language": "es", "target": "planta"}]}, "es"
+    )
     texts = [c.text.replace("\n", " ") for c in cues] + [d.text for d in desc]
     es = glossary.translate_enforced(ApertiumTranslator(), texts, "en", "es", terms).texts
     es_cues = [vtt.VttCue(c.start, c.end, caption_rules.wrap(x, prof)) for c, x in zip(cues, es)]
     (work / "es.vtt").write_text(vtt.write(es_cues))
-    es_desc = [vtt.VttCue(d.start, d.end, x) for d, x in zip(desc, es[len(cues):])]
+    es_desc = [vtt.VttCue(d.start, d.end, x) for d, x in zip(desc, es[len(cues) :])]
     times["translate"] = time.perf_counter() - t
     t = time.perf_counter()
     plans = {}
@@ -159,9 +207,13 @@ def run_direct(video_path: Path, work: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--repeat", type=int, default=2,
-                        help="runs of each side, alternating; the fastest per step is reported (the "
-                             "machine is shared, so single runs are noisy)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="runs of each side, alternating; the fastest per step is reported (the "
+        "machine is shared, so single runs are noisy)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = parser.parse_args()
     from tests.support.media import long_script, make_talking_video
@@ -182,8 +234,11 @@ def main() -> None:
             direct_dir = base / f"direct-{n}"
             direct_dir.mkdir()
             directs.append(run_direct(video.path, direct_dir))
-        pipe = {"per_step": {s: min(p["per_step"].get(s, 0.0) for p in pipes) for s in STEPS + ["probe"]},
-                "wall": min(p["wall"] for p in pipes), "human_actions": min(p["human_actions"] for p in pipes)}
+        pipe = {
+            "per_step": {s: min(p["per_step"].get(s, 0.0) for p in pipes) for s in STEPS + ["probe"]},
+            "wall": min(p["wall"] for p in pipes),
+            "human_actions": min(p["human_actions"] for p in pipes),
+        }
         direct = {s: min(d[s] for d in directs) for s in STEPS}
         d = video.duration
         print()
@@ -198,13 +253,26 @@ def main() -> None:
         print(f"video duration           {d:.1f} s")
         print(f"real-time factor (steps) {ptot / d:.3f}   (aim <= 0.5)")
         print(f"pipeline / direct        {ptot / dtot:.3f}   (aim <= 1.15)")
-        print(f"wall upload->FINAL_QC    {pipe['wall']:.1f} s (incl. probe {probe:.2f} s, queue hand-offs and "
-              f"{pipe['human_actions']:.2f} s of API approvals)")
+        print(
+            f"wall upload->FINAL_QC    {pipe['wall']:.1f} s (incl. probe {probe:.2f} s, queue hand-offs and "
+            f"{pipe['human_actions']:.2f} s of API approvals)"
+        )
         print(f"wall RTF                 {pipe['wall'] / d:.3f}")
-        print(f"runs                     {len(pipes)} of each (fastest per step shown); load average now "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        print(json.dumps({"duration": d, "pipeline": pipe["per_step"], "direct": direct,
-                          "pipeline_runs": [p["per_step"] for p in pipes], "direct_runs": directs}))
+        print(
+            f"runs                     {len(pipes)} of each (fastest per step shown); load average now "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
+        print(
+            json.dumps(
+                {
+                    "duration": d,
+                    "pipeline": pipe["per_step"],
+                    "direct": direct,
+                    "pipeline_runs": [p["per_step"] for p in pipes],
+                    "direct_runs": directs,
+                }
+            )
+        )
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

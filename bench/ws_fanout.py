@@ -12,6 +12,7 @@ receipt. Prints p50/p90/p99/max latency and messages lost.
 
 Both processes share this machine's cores, so the figures include the clients' own CPU.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -86,8 +87,15 @@ def seed(data_dir: Path) -> tuple[str, str, list[str]]:
     return org, token, jobs
 
 
-async def run_clients(url: str, n: int, expected: int, published: dict, done_publishing: threading.Event,
-                      connected: asyncio.Event, drain_seconds: float):
+async def run_clients(
+    url: str,
+    n: int,
+    expected: int,
+    published: dict,
+    done_publishing: threading.Event,
+    connected: asyncio.Event,
+    drain_seconds: float,
+):
     from websockets.asyncio.client import connect
 
     latencies: list[float] = []
@@ -140,8 +148,16 @@ async def run_clients(url: str, n: int, expected: int, published: dict, done_pub
     return latencies, received, unexpected, closed_early[0], connect_seconds
 
 
-def publisher(events, org: str, jobs: list[str], changes: int, interval: float, published: dict,
-              connected: threading.Event, done: threading.Event) -> None:
+def publisher(
+    events,
+    org: str,
+    jobs: list[str],
+    changes: int,
+    interval: float,
+    published: dict,
+    connected: threading.Event,
+    done: threading.Event,
+) -> None:
     from shared.ids import now_iso
 
     connected.wait()
@@ -152,8 +168,13 @@ def publisher(events, org: str, jobs: list[str], changes: int, interval: float, 
         stamp = now_iso()
         while stamp in published:
             stamp = now_iso()
-        event = {"type": "job_status_update", "job_id": jobs[k % len(jobs)], "org_id": org,
-                 "status": statuses[k % len(statuses)], "updated_at": stamp}
+        event = {
+            "type": "job_status_update",
+            "job_id": jobs[k % len(jobs)],
+            "org_id": org,
+            "status": statuses[k % len(statuses)],
+            "updated_at": stamp,
+        }
         published[stamp] = time.time()
         events.publish(event)
         next_at += interval
@@ -206,8 +227,12 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=1000)
     ap.add_argument("--changes", type=int, default=100)
     ap.add_argument("--interval", type=float, default=0.05, help="seconds between status changes")
-    ap.add_argument("--server", choices=("service", "local"), default="service",
-                    help="service: functions/websocket/serve.py; local: python -m shared.local.serve")
+    ap.add_argument(
+        "--server",
+        choices=("service", "local"),
+        default="service",
+        help="service: functions/websocket/serve.py; local: python -m shared.local.serve",
+    )
     ap.add_argument("--threads", type=int, default=0, help="server threads (default: clients + 100)")
     ap.add_argument("--drain", type=float, default=15.0, help="seconds to wait for late messages")
     args = ap.parse_args()
@@ -230,16 +255,22 @@ def main() -> int:
 
         events = bootstrap.platform().events
         url = f"ws://127.0.0.1:{port}/api/v1/ws/org/{org}?token={token}"
-        print(f"{args.clients} clients on one org channel, {args.changes} status changes every "
-              f"{args.interval * 1000:.0f} ms; server: {args.server}, gthread, {threads} threads; "
-              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start", flush=True)
+        print(
+            f"{args.clients} clients on one org channel, {args.changes} status changes every "
+            f"{args.interval * 1000:.0f} ms; server: {args.server}, gthread, {threads} threads; "
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start",
+            flush=True,
+        )
 
         published: dict[str, float] = {}
         marks: dict[str, float] = {}
         connected_t = threading.Event()
         done = threading.Event()
-        pub = threading.Thread(target=publisher, args=(events, org, jobs, args.changes, args.interval, published,
-                                                      connected_t, done), daemon=True)
+        pub = threading.Thread(
+            target=publisher,
+            args=(events, org, jobs, args.changes, args.interval, published, connected_t, done),
+            daemon=True,
+        )
         pub.start()
 
         async def go():
@@ -265,24 +296,36 @@ def main() -> int:
         got = sum(received)
         ms = [v * 1000 for v in latencies]
         print(f"connected {args.clients} clients in {connect_seconds:.1f} s")
-        print(f"delivered {got}/{expected} messages; lost {expected - got}; "
-              f"clients closed early {closed_early}; unexpected messages {len(unexpected)}")
+        print(
+            f"delivered {got}/{expected} messages; lost {expected - got}; "
+            f"clients closed early {closed_early}; unexpected messages {len(unexpected)}"
+        )
         if ms:
-            print(f"latency ms: p50 {percentile(ms, 50):.1f}  p90 {percentile(ms, 90):.1f}  "
-                  f"p99 {percentile(ms, 99):.1f}  max {max(ms):.1f}  mean {statistics.fmean(ms):.1f}")
+            print(
+                f"latency ms: p50 {percentile(ms, 50):.1f}  p90 {percentile(ms, 90):.1f}  "
+                f"p99 {percentile(ms, 99):.1f}  max {max(ms):.1f}  mean {statistics.fmean(ms):.1f}"
+            )
         s_conn = marks["server_connected"] - server_cpu0
         c_conn = marks["client_connected"] - client_cpu0
-        print(f"CPU seconds, connecting: server {s_conn:.1f}, clients {c_conn:.1f}; delivering: server "
-              f"{server_cpu - s_conn:.1f}, clients+publisher {client_cpu - c_conn:.1f}")
+        print(
+            f"CPU seconds, connecting: server {s_conn:.1f}, clients {c_conn:.1f}; delivering: server "
+            f"{server_cpu - s_conn:.1f}, clients+publisher {client_cpu - c_conn:.1f}"
+        )
         per_conn = (marks["rss_connected"] - rss0) * 1024 / args.clients
-        print(f"server memory: {rss0:.0f} MiB idle, {marks['rss_connected']:.0f} MiB with {args.clients} connections "
-              f"(~{per_conn:.0f} KiB each)")
+        print(
+            f"server memory: {rss0:.0f} MiB idle, {marks['rss_connected']:.0f} MiB with {args.clients} connections "
+            f"(~{per_conn:.0f} KiB each)"
+        )
         if args.server == "service":
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as r:
                 h = json.loads(r.read())
-            print(f"server: {h.get('events')} events, {h.get('messages')} messages queued or written, "
-                  f"{h.get('direct')} written directly by the hub")
-        print(f"aim: p99 < 250 ms, 0 lost -> {'met' if ms and percentile(ms, 99) < 250 and got == expected else 'NOT met'}")
+            print(
+                f"server: {h.get('events')} events, {h.get('messages')} messages queued or written, "
+                f"{h.get('direct')} written directly by the hub"
+            )
+        print(
+            f"aim: p99 < 250 ms, 0 lost -> {'met' if ms and percentile(ms, 99) < 250 and got == expected else 'NOT met'}"
+        )
         return 0
     finally:
         if proc is not None:

@@ -11,6 +11,7 @@ assign every language and approve it as PM and LINGUIST, approve FINAL_QC, and d
 deliverable into a folder. Uses only the standard library, requests and (if installed)
 websocket-client; imports nothing from the platform's code.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,15 @@ from pathlib import Path
 import requests
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
-FAILED = {"UPLOAD_INVALID", "TRANSCRIPTION_FAILED", "DESCRIPTION_FAILED", "TRANSLATION_FAILED", "TTS_FAILED",
-          "RENDER_FAILED", "REJECTED"}
+FAILED = {
+    "UPLOAD_INVALID",
+    "TRANSCRIPTION_FAILED",
+    "DESCRIPTION_FAILED",
+    "TRANSLATION_FAILED",
+    "TTS_FAILED",
+    "RENDER_FAILED",
+    "REJECTED",
+}
 PASSWORD = "Demo-Passw0rd!-{}"
 
 
@@ -53,7 +61,7 @@ class Api:
         self.who = who
         self.http = requests.Session()
 
-    def as_user(self, token: str, who: str) -> "Api":
+    def as_user(self, token: str, who: str) -> Api:
         return Api(self.base, token, who)
 
     def call(self, method: str, path: str, *, expect=(200, 201, 204), **kw):
@@ -77,13 +85,16 @@ class Api:
 
 # ------------------------------------------------------------------------------- media
 
+
 def make_video(folder: Path) -> Path:
     """About 12 s: a spoken sentence, a 4 s pause with on-screen text, another sentence."""
     for tool in ("espeak-ng", "ffmpeg"):
         if shutil.which(tool) is None:
             raise DemoError(f"{tool} is needed to generate the demo video")
-    lines = ["Welcome to the widget factory. Today we build a new widget together.",
-             "The team checks every widget before it leaves the factory."]
+    lines = [
+        "Welcome to the widget factory. Today we build a new widget together.",
+        "The team checks every widget before it leaves the factory.",
+    ]
     wavs = []
     for i, text in enumerate(lines):
         wav = folder / f"speech{i}.wav"
@@ -92,29 +103,86 @@ def make_video(folder: Path) -> Path:
     pause = 4.0
     first = _duration(wavs[0]) + 0.5
     audio = folder / "audio.wav"
-    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-i", str(wavs[0]), "-i", str(wavs[1]), "-filter_complex",
-                    f"[0:a]adelay=500|500,apad=pad_dur={pause}[a0];[1:a]apad=pad_dur=0.6[a1];[a0][a1]concat=n=2:v=0:a=1[a]",
-                    "-map", "[a]", "-ar", "22050", "-ac", "1", str(audio)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-i",
+            str(wavs[0]),
+            "-i",
+            str(wavs[1]),
+            "-filter_complex",
+            f"[0:a]adelay=500|500,apad=pad_dur={pause}[a0];[1:a]apad=pad_dur=0.6[a1];[a0][a1]concat=n=2:v=0:a=1[a]",
+            "-map",
+            "[a]",
+            "-ar",
+            "22050",
+            "-ac",
+            "1",
+            str(audio),
+        ],
+        check=True,
+        capture_output=True,
+    )
     total = _duration(audio)
     video = folder / "demo-source.mp4"
-    draw = (f"drawtext=fontfile={FONT}:text='ACME WIDGETS':fontcolor=white:fontsize=30:x=(w-text_w)/2:"
-            f"y=(h-text_h)/2:enable='between(t,{first:.2f},{first + pause:.2f})'")
+    draw = (
+        f"drawtext=fontfile={FONT}:text='ACME WIDGETS':fontcolor=white:fontsize=30:x=(w-text_w)/2:"
+        f"y=(h-text_h)/2:enable='between(t,{first:.2f},{first + pause:.2f})'"
+    )
     box = f"drawbox=x=0:y=0:w=iw:h=ih:color=darkgreen:t=fill:enable='gte(t,{first:.2f})'"
-    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"color=c=navy:s=320x240:r=25:d={total:.2f}",
-                    "-i", str(audio), "-vf", f"{box},{draw},format=yuv420p", "-map", "0:v", "-map", "1:a",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ar", "48000", "-ac", "2",
-                    "-shortest", str(video)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c=navy:s=320x240:r=25:d={total:.2f}",
+            "-i",
+            str(audio),
+            "-vf",
+            f"{box},{draw},format=yuv420p",
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+            "-ar",
+            "48000",
+            "-ac",
+            "2",
+            "-shortest",
+            str(video),
+        ],
+        check=True,
+        capture_output=True,
+    )
     say(f"generated {video.name}: {total:.1f} s, speech + a {pause:.0f} s pause showing 'ACME WIDGETS'")
     return video
 
 
 def _duration(path: Path) -> float:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return float(json.loads(out)["format"]["duration"])
 
 
 # ------------------------------------------------------------------------------- progress
+
 
 class Follower:
     """Follows a job: WebSocket messages when the platform serves them, polling otherwise."""
@@ -220,6 +288,7 @@ class Follower:
 
 # ------------------------------------------------------------------------------- the story
 
+
 def run(base: str, out: Path, languages: list[str], timeout: float) -> dict:
     email = os.environ.get("AVP_ADMIN_EMAIL", "")
     password = os.environ.get("AVP_ADMIN_PASSWORD", "")
@@ -248,10 +317,15 @@ def run(base: str, out: Path, languages: list[str], timeout: float) -> dict:
     ids: dict[str, str] = {}
     for role in ("CLIENT", "REVIEWER", "PM", "LINGUIST"):
         user_email = f"demo-{role.lower()}-{stamp}-{os.getpid()}@example.com"
-        invite = admin.json("POST", f"/api/v1/organizations/{org['id']}/invite", json={"email": user_email, "role": role})
+        invite = admin.json(
+            "POST", f"/api/v1/organizations/{org['id']}/invite", json={"email": user_email, "role": role}
+        )
         pw = PASSWORD.format(role.lower())
-        accepted = anon.json("POST", "/api/v1/auth/accept-invite",
-                             json={"token": invite["token"], "password": pw, "name": f"Demo {role.title()}"})
+        accepted = anon.json(
+            "POST",
+            "/api/v1/auth/accept-invite",
+            json={"token": invite["token"], "password": pw, "name": f"Demo {role.title()}"},
+        )
         people[role] = anon.as_user(accepted["access_token"], role)
         ids[role] = accepted["user"]["id"]
         say(f"invited and signed up {role:8s} {user_email}")
@@ -262,9 +336,13 @@ def run(base: str, out: Path, languages: list[str], timeout: float) -> dict:
         client = people["CLIENT"]
         outputs = ["en"] + [lang for lang in languages if lang != "en"]
         with open(video, "rb") as fh:
-            job = client.json("POST", "/api/v1/jobs", files={"file": ("demo.mp4", fh, "video/mp4")},
-                              data={"source_language": "en", "requested_outputs": ",".join(outputs),
-                                    "title": f"Demo {stamp}"}, timeout=300)
+            job = client.json(
+                "POST",
+                "/api/v1/jobs",
+                files={"file": ("demo.mp4", fh, "video/mp4")},
+                data={"source_language": "en", "requested_outputs": ",".join(outputs), "title": f"Demo {stamp}"},
+                timeout=300,
+            )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     job_id = job["_id"]
@@ -283,7 +361,9 @@ def run(base: str, out: Path, languages: list[str], timeout: float) -> dict:
             follower.wait_for({"LANGUAGE_QC"}, timeout)
             pm, linguist = people["PM"], people["LINGUIST"]
             for lang in translated:
-                pm.json("POST", f"/api/v1/jobs/{job_id}/language-qc/{lang}/assign", json={"linguist_id": ids["LINGUIST"]})
+                pm.json(
+                    "POST", f"/api/v1/jobs/{job_id}/language-qc/{lang}/assign", json={"linguist_id": ids["LINGUIST"]}
+                )
                 say(f"PM assigned {lang} to the LINGUIST")
                 link = linguist.json("GET", f"/api/v1/files/{job_id}/{lang}/captions.vtt")
                 text = linguist.call("GET", link["url"]).text
@@ -327,14 +407,18 @@ def edit_caption(reviewer: Api, job_id: str) -> None:
             break
     else:
         raise DemoError("the English captions have no cue to edit")
-    saved = reviewer.json("PATCH", f"/api/v1/jobs/{job_id}/vtt/en?kind=captions",
-                          json={"content": "\n".join(lines), "message": "Demo: reviewer fixes a caption"},
-                          headers={"If-Match": doc.headers["ETag"]})
+    saved = reviewer.json(
+        "PATCH",
+        f"/api/v1/jobs/{job_id}/vtt/en?kind=captions",
+        json={"content": "\n".join(lines), "message": "Demo: reviewer fixes a caption"},
+        headers={"If-Match": doc.headers["ETag"]},
+    )
     say(f"REVIEWER edited a caption: {old!r} -> {lines[i + 1]!r} (version {saved['version_id']})")
     versions = reviewer.json("GET", f"/api/v1/jobs/{job_id}/vtt-versions/en?kind=captions")["items"]
     if len(versions) >= 2:
-        diff = reviewer.json("GET", f"/api/v1/jobs/{job_id}/vtt-versions/en/diff?from={versions[1]['id']}"
-                                    f"&to={versions[0]['id']}")
+        diff = reviewer.json(
+            "GET", f"/api/v1/jobs/{job_id}/vtt-versions/en/diff?from={versions[1]['id']}&to={versions[0]['id']}"
+        )
         say(f"version diff: {diff['summary']}")
 
 
@@ -350,9 +434,12 @@ def linguist_edit(linguist: Api, job_id: str, lang: str, text: str) -> None:
     if i is None:
         raise DemoError(f"the {lang} captions have no cue to edit")
     lines[i + 1] = lines[i + 1].replace("Widget", "widget") if "Widget" in lines[i + 1] else lines[i + 1] + " (OK)"
-    saved = linguist.json("PATCH", f"/api/v1/jobs/{job_id}/vtt/{lang}?kind=captions",
-                          json={"content": "\n".join(lines), "message": f"Demo: linguist polishes {lang}"},
-                          headers={"If-Match": etag})
+    saved = linguist.json(
+        "PATCH",
+        f"/api/v1/jobs/{job_id}/vtt/{lang}?kind=captions",
+        json={"content": "\n".join(lines), "message": f"Demo: linguist polishes {lang}"},
+        headers={"If-Match": etag},
+    )
     say(f"LINGUIST edited a {lang} caption -> {lines[i + 1]!r} (version {saved['version_id']})")
 
 
@@ -382,8 +469,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--url", default=os.environ.get("AVP_DEMO_URL", f"http://localhost:{port}"))
     ap.add_argument("--out", default=os.environ.get("AVP_DEMO_OUT", "demo-output"), type=Path)
     ap.add_argument("--languages", default="es", help="comma-separated output languages besides English")
-    ap.add_argument("--timeout", type=float, default=float(os.environ.get("AVP_DEMO_STEP_TIMEOUT", "900")),
-                    help="seconds to wait for each automated stage")
+    ap.add_argument(
+        "--timeout",
+        type=float,
+        default=float(os.environ.get("AVP_DEMO_STEP_TIMEOUT", "900")),
+        help="seconds to wait for each automated stage",
+    )
     args = ap.parse_args(argv)
     try:
         result = run(args.url, args.out, [x.strip() for x in args.languages.split(",") if x.strip()], args.timeout)

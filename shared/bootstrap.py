@@ -1,5 +1,6 @@
 """Wires the adapters of the configured backend (local | emulators | gcp) into one Platform.
 Adapters are created lazily on first use and reused across warm invocations."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """One settings object, read from the environment; tests override it with `configure()`."""
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,9 @@ class Settings:
     jwt_audience: str = "avp-api"
     access_ttl_seconds: int = 900
     refresh_ttl_seconds: int = 14 * 24 * 3600
-    refresh_reuse_grace_seconds: int = 10  # a rotated refresh token re-presented this soon gets the same successor (0104)
+    refresh_reuse_grace_seconds: int = (
+        10  # a rotated refresh token re-presented this soon gets the same successor (0104)
+    )
     cookie_secure: bool = True
     cors_origins: tuple[str, ...] = ()
     max_request_bytes: int = 32 * 1024 * 1024

@@ -1,4 +1,5 @@
 """Domain exceptions. One handler (shared.http) maps them to `{"detail": ...}` responses."""
+
 from __future__ import annotations
 
 

@@ -11,6 +11,7 @@ is stale). Authentication stays in the functions (HS256 bearer tokens); the gate
 WebSocket paths are not here: API Gateway does not carry WebSockets, clients reach the Cloud Run
 service directly.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,15 @@ def backend_functions() -> list[str]:
 def _operation(route: Route, address: str) -> dict:
     params = [{"name": name, "in": "path", "required": True, "type": "string"} for name in path_params(route.path)]
     for name, typ, description in route.query:
-        params.append({"name": name, "in": "query", "required": False,
-                       "type": "integer" if typ == "integer" else "string", "description": description})
+        params.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "type": "integer" if typ == "integer" else "string",
+                "description": description,
+            }
+        )
     if route.body == "json" and route.method in ("POST", "PUT", "PATCH"):
         params.append({"name": "body", "in": "body", "required": False, "schema": {"type": "object"}})
     op = {
@@ -75,8 +83,12 @@ def _preflight(route: Route, address: str) -> dict:
         "operationId": f"{route.function}_{route.handler}_preflight",
         "summary": "CORS preflight",
         "tags": [route.tag or route.function],
-        "x-google-backend": {"address": address, "path_translation": "APPEND_PATH_TO_ADDRESS",
-                             "jwt_audience": address, "deadline": DEFAULT_DEADLINE},
+        "x-google-backend": {
+            "address": address,
+            "path_translation": "APPEND_PATH_TO_ADDRESS",
+            "jwt_audience": address,
+            "deadline": DEFAULT_DEADLINE,
+        },
         "responses": {"default": {"description": "CORS preflight answer"}},
     }
     if params:
@@ -97,8 +109,11 @@ def document(backends: dict[str, str] | None = None, title: str = "Accessible Vi
             item["options"] = _preflight(route, address)
     return {
         "swagger": "2.0",
-        "info": {"title": title, "version": VERSION,
-                 "description": "Routes every public path of the platform to the Cloud Function that serves it."},
+        "info": {
+            "title": title,
+            "version": VERSION,
+            "description": "Routes every public path of the platform to the Cloud Function that serves it.",
+        },
         "schemes": ["https"],
         "produces": ["application/json"],
         "consumes": ["application/json"],

@@ -1,7 +1,8 @@
 """gunicorn embedded in a Python entry point (the local platform and the WebSocket service)."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from gunicorn.app.base import BaseApplication
 

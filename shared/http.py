@@ -1,16 +1,19 @@
 """The request dispatcher every HTTP function uses: route matching from the route table,
 authentication, role checks, body limits, JSON errors, audit entries, metrics and logs."""
+
 from __future__ import annotations
 
 import json
 import time
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Request, Response
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed as _WzMethodNotAllowed
+from werkzeug.exceptions import NotFound as _WzNotFound
 from werkzeug.routing import Map, PathConverter, Rule
-from werkzeug.exceptions import MethodNotAllowed as _WzMethodNotAllowed, NotFound as _WzNotFound
 
 from shared import logs
 from shared.config import settings
@@ -203,13 +206,17 @@ class Dispatcher:
 
             ctx.principal = authenticate(_bearer(request))
             if ctx.principal.role not in route.roles:
-                raise Forbidden(f"Your role ({ctx.principal.role}) may not {route.summary[0].lower()}{route.summary[1:]}")
+                raise Forbidden(
+                    f"Your role ({ctx.principal.role}) may not {route.summary[0].lower()}{route.summary[1:]}"
+                )
         handler = self.resolve(route)
         try:
             return _to_response(handler(ctx, **params))
         except HTTPException as exc:  # werkzeug raised while parsing (e.g. body too large mid-stream)
             if exc.code == 413:
-                raise TooLarge(f"Request body is larger than {limit // (1024 * 1024)} MB; use POST /api/v1/files/upload-url") from None
+                raise TooLarge(
+                    f"Request body is larger than {limit // (1024 * 1024)} MB; use POST /api/v1/files/upload-url"
+                ) from None
             return error_response(exc.code or 400, exc.description or "Bad request")
 
     @staticmethod

@@ -1,10 +1,11 @@
 """24-hex ids (ObjectId-shaped: 4 bytes of seconds, 8 random bytes) and UTC timestamps."""
+
 from __future__ import annotations
 
 import os
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _HEX24 = re.compile(r"^[0-9a-f]{24}$")
 
@@ -19,7 +20,7 @@ def is_id(value: str) -> bool:
 
 def now_iso() -> str:
     """UTC now, ISO 8601 with microseconds and a Z, so strings sort in time order."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_iso(value: str) -> datetime:

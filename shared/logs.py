@@ -1,4 +1,5 @@
 """Structured JSON-line logging that Cloud Logging reads as-is."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Prometheus metrics shared by every function (request counts by route, method and status; latency)."""
+
 from __future__ import annotations
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest

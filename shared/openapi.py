@@ -1,4 +1,5 @@
 """The OpenAPI 3.1 document, generated from the route table and the pydantic models."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,9 @@ def _ref(name: str, components: dict) -> dict:
 
 @lru_cache(maxsize=1)
 def document() -> dict:
-    components: dict = {"ErrorResponse": {"type": "object", "properties": {"detail": {"type": "string"}},
-                                          "required": ["detail"]}}
+    components: dict = {
+        "ErrorResponse": {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+    }
     paths: dict = {}
     for r in ROUTES:
         if r.path.startswith("/docs") or r.path == "/openapi.json":
@@ -49,8 +51,10 @@ def document() -> dict:
                 {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
                 for p in re.findall(r"\{(\w+)\}", path)
             ]
-            + [{"name": n, "in": "query", "required": False, "schema": {"type": t}, "description": d}
-               for n, t, d in r.query],
+            + [
+                {"name": n, "in": "query", "required": False, "schema": {"type": t}, "description": d}
+                for n, t, d in r.query
+            ],
             "responses": {},
         }
         if r.roles is not None:

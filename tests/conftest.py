@@ -1,5 +1,6 @@
 """Fixtures every test layer shares: an isolated environment and data folder per test, the
 local platform's app, and helpers that create organisations and users of each role."""
+
 from __future__ import annotations
 
 import os
@@ -69,8 +70,14 @@ class Users:
         self.platform.documents.create("organizations", org_id, {"name": name, "created_at": now_iso()})
         return org_id
 
-    def user(self, role: str, org_id: str | None = None, email: str | None = None,
-             password: str = "Correct-Horse-9", status: str = "active") -> dict:
+    def user(
+        self,
+        role: str,
+        org_id: str | None = None,
+        email: str | None = None,
+        password: str = "Correct-Horse-9",
+        status: str = "active",
+    ) -> dict:
         from shared.auth.passwords import hash_password
         from shared.auth.tokens import issue_access_token
         from shared.ids import new_id, now_iso
@@ -78,8 +85,16 @@ class Users:
         uid = new_id()
         email = email or f"{role.lower()}-{uid[-6:]}@example.com"
         now = now_iso()
-        doc = {"email": email, "role": role, "org_id": org_id, "status": status, "name": role.title(),
-               "password_hash": hash_password(password), "created_at": now, "updated_at": now}
+        doc = {
+            "email": email,
+            "role": role,
+            "org_id": org_id,
+            "status": status,
+            "name": role.title(),
+            "password_hash": hash_password(password),
+            "created_at": now,
+            "updated_at": now,
+        }
         self.platform.documents.create("users", uid, doc)
         user = {"id": uid, "email": email, "role": role, "org_id": org_id, "password": password}
         user["token"] = issue_access_token(user)

@@ -1,5 +1,6 @@
 """Administration: all users, role/status changes, the audit log.
 Logic lives in shared/services/users.py and audit.py."""
+
 import functions_framework
 
 from shared.http import function_dispatcher
@@ -9,8 +10,13 @@ from shared.models.users import AdminUserUpdate
 def list_users(ctx):
     from shared.services import users
 
-    return users.list_users(ctx.int_arg("limit", 50), ctx.arg("cursor"), org_id=ctx.arg("org_id"),
-                            role=ctx.arg("role"), status=ctx.arg("status"))
+    return users.list_users(
+        ctx.int_arg("limit", 50),
+        ctx.arg("cursor"),
+        org_id=ctx.arg("org_id"),
+        role=ctx.arg("role"),
+        status=ctx.arg("status"),
+    )
 
 
 def update_user(ctx, id):
@@ -28,9 +34,16 @@ def update_user(ctx, id):
 def audit_log(ctx):
     from shared.services import audit
 
-    return audit.query(ctx.principal, actor=ctx.arg("actor"), action=ctx.arg("action"), target=ctx.arg("target"),
-                       since=ctx.arg("since"), until=ctx.arg("until"), limit=ctx.int_arg("limit", 50),
-                       cursor=ctx.arg("cursor"))
+    return audit.query(
+        ctx.principal,
+        actor=ctx.arg("actor"),
+        action=ctx.arg("action"),
+        target=ctx.arg("target"),
+        since=ctx.arg("since"),
+        until=ctx.arg("until"),
+        limit=ctx.int_arg("limit", 50),
+        cursor=ctx.arg("cursor"),
+    )
 
 
 dispatch = function_dispatcher("admin", globals())

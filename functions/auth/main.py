@@ -1,5 +1,6 @@
 """Authentication: password login, refresh rotation, logout, change-password, invite
 acceptance and Microsoft sign-in. Logic lives in shared/services/identity.py and sso.py."""
+
 import functions_framework
 
 from shared.errors import Unauthenticated
@@ -39,8 +40,9 @@ def change_password(ctx):
 
     body = ctx.json(ChangePassword)
     ctx.audit["target"] = ctx.principal.user_id
-    return identity.change_password(ctx.principal, ctx.request, body.current_password, body.new_password,
-                                    ctx.client_address)
+    return identity.change_password(
+        ctx.principal, ctx.request, body.current_password, body.new_password, ctx.client_address
+    )
 
 
 def accept_invite(ctx):
@@ -59,13 +61,25 @@ def microsoft_login(ctx):
     from shared.services import rate_limit, sso
 
     s = settings()
-    rate_limit.acquire("sso-start", ctx.client_address, s.login_max_per_address, s.login_window_seconds,
-                       "sign-in attempts from this address")
+    rate_limit.acquire(
+        "sso-start",
+        ctx.client_address,
+        s.login_max_per_address,
+        s.login_window_seconds,
+        "sign-in attempts from this address",
+    )
     url, binding = sso.begin()
     resp = redirect(url, code=302)
     resp.headers["Cache-Control"] = "no-store"
-    resp.set_cookie(SSO_COOKIE, binding, max_age=sso.STATE_TTL_SECONDS, path=SSO_COOKIE_PATH,
-                    secure=s.cookie_secure, httponly=True, samesite="Lax")
+    resp.set_cookie(
+        SSO_COOKIE,
+        binding,
+        max_age=sso.STATE_TTL_SECONDS,
+        path=SSO_COOKIE_PATH,
+        secure=s.cookie_secure,
+        httponly=True,
+        samesite="Lax",
+    )
     return resp
 
 
@@ -75,8 +89,13 @@ def microsoft_callback(ctx):
 
     body = ctx.json(MicrosoftCallback)
     s = settings()
-    rate_limit.acquire("sso-address", ctx.client_address, s.login_max_per_address, s.login_window_seconds,
-                       "sign-in attempts from this address")
+    rate_limit.acquire(
+        "sso-address",
+        ctx.client_address,
+        s.login_max_per_address,
+        s.login_window_seconds,
+        "sign-in attempts from this address",
+    )
     if body.error or not body.code:
         raise Unauthenticated("Microsoft sign-in was not completed")
     claims = sso.redeem(body.code, body.state, ctx.request.cookies.get(SSO_COOKIE))

@@ -1,4 +1,5 @@
 """Files: signed upload URLs for source videos, signed download URLs of one job file."""
+
 import functions_framework
 
 from shared.http import function_dispatcher

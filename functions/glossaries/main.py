@@ -1,4 +1,5 @@
 """Glossaries: per-organisation term lists the translate step applies."""
+
 import functions_framework
 
 from shared.http import function_dispatcher

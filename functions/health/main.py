@@ -1,4 +1,5 @@
 """Health, metrics, the OpenAPI document and Swagger UI (served from the packaged bundle)."""
+
 import functions_framework
 from flask import Response
 
@@ -39,8 +40,12 @@ def openapi(ctx):
 
 
 def docs(ctx):
-    return Response(_PAGE.replace('href="docs/', 'href="/docs/').replace('src="docs/', 'src="/docs/')
-                    .replace('url: "openapi.json"', 'url: "/openapi.json"'), mimetype="text/html")
+    return Response(
+        _PAGE.replace('href="docs/', 'href="/docs/')
+        .replace('src="docs/', 'src="/docs/')
+        .replace('url: "openapi.json"', 'url: "/openapi.json"'),
+        mimetype="text/html",
+    )
 
 
 def docs_asset(ctx, name):

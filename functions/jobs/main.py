@@ -1,4 +1,5 @@
 """Jobs: create (multipart upload or signed-upload id), list, detail, delete, downloads, QC actions."""
+
 import json
 
 import functions_framework
@@ -57,8 +58,13 @@ def create_job(ctx):
 
 
 def list_jobs(ctx):
-    return jobs.list_jobs(ctx.principal, status=ctx.arg("status"), org_id=ctx.arg("org_id"),
-                          limit=ctx.int_arg("limit", 20), cursor=ctx.arg("cursor"))
+    return jobs.list_jobs(
+        ctx.principal,
+        status=ctx.arg("status"),
+        org_id=ctx.arg("org_id"),
+        limit=ctx.int_arg("limit", 20),
+        cursor=ctx.arg("cursor"),
+    )
 
 
 def get_job(ctx, id):

@@ -1,4 +1,5 @@
 """Language QC: per-language status, linguist assignment, approve, reject, feedback."""
+
 import functions_framework
 
 from shared.http import function_dispatcher

@@ -4,6 +4,7 @@ nothing); a 5xx makes it redeliver (infrastructure failures only: step failures 
 the runner itself with a new task). `{"reconcile": true}` from Cloud Scheduler runs the repair
 pass that the local worker runs every 15 s; `{"housekeeping": true}` (hourly) deletes expired
 short-lived documents and unclaimed upload objects (decision 0700)."""
+
 import functions_framework
 from flask import Response
 
@@ -34,9 +35,18 @@ def entry(request):
     try:
         outcome = run_task(job_id, step, attempt)
     except Exception:
-        log.exception("task failed; Cloud Tasks will redeliver",
-                      extra={"fields": {"job_id": job_id, "step": step, "attempt": attempt}})
+        log.exception(
+            "task failed; Cloud Tasks will redeliver",
+            extra={"fields": {"job_id": job_id, "step": step, "attempt": attempt}},
+        )
         return Response(status=503)
-    logs.event(log, "task handled", job_id=job_id, step=step, attempt=attempt, outcome=outcome,
-               task=request.headers.get("X-CloudTasks-TaskName"))
+    logs.event(
+        log,
+        "task handled",
+        job_id=job_id,
+        step=step,
+        attempt=attempt,
+        outcome=outcome,
+        task=request.headers.get("X-CloudTasks-TaskName"),
+    )
     return json_response({"outcome": outcome})

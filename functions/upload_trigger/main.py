@@ -1,6 +1,7 @@
 """Event function: a storage "object finalized" notification delivered through Pub/Sub (a
 `google.cloud.pubsub.topic.v1.messagePublished` CloudEvent) attaches the uploaded video to
 its job and starts the pipeline. Locally LocalFiles delivers the same CloudEvent here."""
+
 import base64
 import json
 

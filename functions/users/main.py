@@ -1,5 +1,6 @@
 """Users and organisations: profile, organisations, members, invites.
 Logic lives in shared/services/users.py and orgs.py."""
+
 import functions_framework
 
 from shared.http import function_dispatcher

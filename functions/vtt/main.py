@@ -1,5 +1,6 @@
 """VTT management and version history: read, edit (If-Match), shift timings, list, get,
 restore and diff versions."""
+
 import functions_framework
 
 from shared.http import function_dispatcher, json_response
@@ -23,8 +24,9 @@ def get_vtt(ctx, id, lang):
 def patch_vtt(ctx, id, lang):
     body = ctx.json(VttUpdate)
     _audit(ctx, id, lang)
-    doc = service.patch_vtt(ctx.principal, id, lang, ctx.arg("kind"), body.content, body.message,
-                            ctx.request.headers.get("If-Match"))
+    doc = service.patch_vtt(
+        ctx.principal, id, lang, ctx.arg("kind"), body.content, body.message, ctx.request.headers.get("If-Match")
+    )
     return _with_etag(doc)
 
 

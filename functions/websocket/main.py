@@ -5,6 +5,7 @@ localhost:8003 (shared.realtime.flask_ws); see docs/decisions/0500-websocket-pro
 
 `app` is built on first access (gunicorn loads it once per worker), so importing this module
 stays cheap like every function's main.py."""
+
 from __future__ import annotations
 
 _app = None
@@ -24,8 +25,14 @@ def create_app():
         from shared.realtime.hub import hub
 
         h = hub()
-        return {"status": "healthy", "version": VERSION, "connections": h.subscriber_count(),
-                "events": h.events_dispatched, "messages": h.messages_delivered, "direct": h.messages_direct}
+        return {
+            "status": "healthy",
+            "version": VERSION,
+            "connections": h.subscriber_count(),
+            "events": h.events_dispatched,
+            "messages": h.messages_delivered,
+            "direct": h.messages_direct,
+        }
 
     return app
 

@@ -6,6 +6,7 @@ is closed with 1001 so clients reconnect to another instance at once.
     python functions/websocket/serve.py            # from the repository (AVP_PORT, default 8080)
     python serve.py                                # in the container, where shared/ sits beside it
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Password hashing with argon2id."""
+
 from __future__ import annotations
 
 from argon2 import PasswordHasher
@@ -22,11 +23,34 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
-_COMMON = frozenset({
-    "password", "password1", "password123", "passw0rd", "qwerty", "qwertyuiop", "letmein", "welcome",
-    "iloveyou", "admin", "administrator", "changeme", "123456", "12345678", "123456789", "1234567890",
-    "abc123", "monkey", "dragon", "football", "baseball", "sunshine", "trustno1", "secret",
-})
+_COMMON = frozenset(
+    {
+        "password",
+        "password1",
+        "password123",
+        "passw0rd",
+        "qwerty",
+        "qwertyuiop",
+        "letmein",
+        "welcome",
+        "iloveyou",
+        "admin",
+        "administrator",
+        "changeme",
+        "123456",
+        "12345678",
+        "123456789",
+        "1234567890",
+        "abc123",
+        "monkey",
+        "dragon",
+        "football",
+        "baseball",
+        "sunshine",
+        "trustno1",
+        "secret",
+    }
+)
 
 
 def strength_problem(password: str, email: str = "") -> str | None:
@@ -36,12 +60,14 @@ def strength_problem(password: str, email: str = "") -> str | None:
         return f"Password must be at least {MIN_LENGTH} characters long"
     if len(password) > MAX_LENGTH:
         return f"Password must be at most {MAX_LENGTH} characters long"
-    classes = sum((
-        any(c.islower() for c in password),
-        any(c.isupper() for c in password),
-        any(c.isdigit() for c in password),
-        any(not c.isalnum() for c in password),
-    ))
+    classes = sum(
+        (
+            any(c.islower() for c in password),
+            any(c.isupper() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        )
+    )
     if classes < 3:
         return "Password must mix at least three of: lower case, upper case, digits, symbols"
     lowered = password.lower()

@@ -13,6 +13,7 @@ rotated token presented again within `refresh_reuse_grace_seconds` of its rotati
 family is active and the successor has not been used, gets the SAME successor back (re-derived;
 no raw token is ever stored). Outside the window, or once the successor was used, it is reuse.
 """
+
 from __future__ import annotations
 
 import base64
@@ -82,13 +83,25 @@ def _without(doc: dict, *keys: str) -> dict:
     return {k: v for k, v in doc.items() if k not in ("id", "_version", *keys)}
 
 
-def _new_token_doc(tx, user_id: str, family_id: str, token_id: str | None = None, secret: str | None = None,
-                   predecessor_id: str | None = None) -> Issued:
+def _new_token_doc(
+    tx,
+    user_id: str,
+    family_id: str,
+    token_id: str | None = None,
+    secret: str | None = None,
+    predecessor_id: str | None = None,
+) -> Issued:
     token_id, secret = token_id or new_id(), secret or secrets.token_urlsafe(32)
     expires = int(time.time()) + _ttl()
-    data = {"family_id": family_id, "user_id": user_id, "secret_sha256": _digest(secret),
-            "status": "active", "created_at": now_iso(), "expires_at": expires,
-            "expire_at": iso_at(expires)}  # housekeeping (0700)
+    data = {
+        "family_id": family_id,
+        "user_id": user_id,
+        "secret_sha256": _digest(secret),
+        "status": "active",
+        "created_at": now_iso(),
+        "expires_at": expires,
+        "expire_at": iso_at(expires),
+    }  # housekeeping (0700)
     if predecessor_id:
         data["predecessor_id"] = predecessor_id
     tx.create(TOKENS, token_id, data)
@@ -101,8 +114,18 @@ def start_family(user_id: str, via: str = "password") -> Issued:
 
     def run(tx):
         expires = int(time.time()) + _ttl()
-        tx.create(FAMILIES, family_id, {"user_id": user_id, "status": "active", "via": via, "created_at": now_iso(),
-                                        "expires_at": expires, "expire_at": iso_at(expires)})
+        tx.create(
+            FAMILIES,
+            family_id,
+            {
+                "user_id": user_id,
+                "status": "active",
+                "via": via,
+                "created_at": now_iso(),
+                "expires_at": expires,
+                "expire_at": iso_at(expires),
+            },
+        )
         return _new_token_doc(tx, user_id, family_id)
 
     return _docs().transaction(run)
@@ -148,8 +171,10 @@ def rotate(token: str) -> tuple[str, Issued]:
                 user = tx.get("users", doc["user_id"])
                 if user is None or user.get("status", "active") != "active":
                     return "disabled", None
-                return "grace", (doc["user_id"], Issued(successor["_token"], doc["family_id"],
-                                                        int(successor["expires_at"])))
+                return "grace", (
+                    doc["user_id"],
+                    Issued(successor["_token"], doc["family_id"], int(successor["expires_at"])),
+                )
             data = _without(family)
             data.update(status="revoked", revoked_reason="reuse", revoked_at=now_iso())
             tx.update(FAMILIES, family["id"], data, expected_version=family["_version"])
@@ -169,8 +194,14 @@ def rotate(token: str) -> tuple[str, Issued]:
         tx.update(TOKENS, token_id, data, expected_version=doc["_version"])
         if pred is not None and pred.get("successor_id") == token_id:
             tx.update(TOKENS, pred["id"], _without(pred, "successor_id"), expected_version=pred["_version"])
-        issued = _new_token_doc(tx, doc["user_id"], doc["family_id"], token_id=succ_id,
-                                secret=_successor_secret(token_id, secret, succ_id), predecessor_id=token_id)
+        issued = _new_token_doc(
+            tx,
+            doc["user_id"],
+            doc["family_id"],
+            token_id=succ_id,
+            secret=_successor_secret(token_id, secret, succ_id),
+            predecessor_id=token_id,
+        )
         # the family lives as long as its newest token (housekeeping and the TTL policy, 0700)
         fam = {k: v for k, v in family.items() if k not in ("id", "_version")}
         fam["expire_at"] = iso_at(issued.expires_at)
@@ -183,14 +214,17 @@ def rotate(token: str) -> tuple[str, Issued]:
     if outcome == "grace":
         from shared import logs
 
-        logs.event(logs.get("avp.auth"), "refresh token re-presented within the reuse grace: same successor",
-                   user_id=value[0])
+        logs.event(
+            logs.get("avp.auth"), "refresh token re-presented within the reuse grace: same successor", user_id=value[0]
+        )
         return value
     if outcome == "reused":
         from shared import logs
 
         logs.event(logs.get("avp.auth"), "refresh token reuse: family revoked", user_id=value)
-        raise Unauthenticated("Refresh token was already used; all sessions of this sign-in were revoked. Sign in again")
+        raise Unauthenticated(
+            "Refresh token was already used; all sessions of this sign-in were revoked. Sign in again"
+        )
     if outcome == "expired":
         raise Unauthenticated("Refresh token expired; sign in again")
     if outcome == "disabled":
@@ -228,8 +262,9 @@ def revoke_user_sessions(user_id: str, reason: str, keep_family: str | None = No
     docs = _docs()
     count, cursor = 0, None
     while True:
-        page = docs.query(Query(FAMILIES, where=[("user_id", "==", user_id), ("status", "==", "active")],
-                                limit=100, cursor=cursor))
+        page = docs.query(
+            Query(FAMILIES, where=[("user_id", "==", user_id), ("status", "==", "active")], limit=100, cursor=cursor)
+        )
         for fam in page.items:
             if fam["id"] != keep_family and revoke_family(fam["id"], reason):
                 count += 1

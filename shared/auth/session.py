@@ -1,5 +1,6 @@
 """Turn a bearer token into a Principal: verify the JWT, then check the account is still active
 (a disabled user's tokens stop working at once; a changed role applies on the next request)."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """Access tokens: HS256 JWTs with sub, role, org_id, iat, exp, jti."""
+
 from __future__ import annotations
 
 import secrets

@@ -4,6 +4,7 @@ A language goes PENDING -> ASSIGNED -> APPROVED, or to REJECTED (with a reason),
 the PM reassigns it (-> ASSIGNED) for rework. The functions below take and return plain dicts
 (the `language_qc[lang]` entry of a job) and never touch storage.
 """
+
 from __future__ import annotations
 
 from enum import Enum
@@ -51,7 +52,9 @@ def require_qc_language(job: dict, lang: str) -> None:
 
 def require_language_qc_stage(job: dict) -> None:
     if job.get("status") != JobStatus.LANGUAGE_QC.value:
-        raise QcRuleError(f"Language QC actions are only possible while the job is LANGUAGE_QC; it is {job.get('status')}")
+        raise QcRuleError(
+            f"Language QC actions are only possible while the job is LANGUAGE_QC; it is {job.get('status')}"
+        )
 
 
 def may_act(role: str, user_id: str, entry: dict) -> bool:
@@ -71,8 +74,16 @@ def assign(entry: dict, linguist: dict, actor: dict, at: str) -> dict:
         raise QcRuleError("This language is already APPROVED; it cannot be reassigned")
     new = dict(entry)
     new.update(status=L.ASSIGNED.value, assignee=linguist["id"], assignee_email=linguist.get("email", ""))
-    new["history"] = entry["history"] + [_event("assigned", actor, at, assignee=linguist["id"],
-                                                 assignee_email=linguist.get("email", ""), previous_status=status)]
+    new["history"] = entry["history"] + [
+        _event(
+            "assigned",
+            actor,
+            at,
+            assignee=linguist["id"],
+            assignee_email=linguist.get("email", ""),
+            previous_status=status,
+        )
+    ]
     return new
 
 
@@ -108,8 +119,14 @@ def add_feedback(entry: dict, actor: dict, at: str, message: str, feedback_id: s
     if not message:
         raise QcRuleError("Feedback must not be empty", 422)
     new = dict(entry)
-    item = {"id": feedback_id, "author": actor["id"], "author_email": actor.get("email", ""),
-            "author_role": actor.get("role", ""), "at": at, "message": message}
+    item = {
+        "id": feedback_id,
+        "author": actor["id"],
+        "author_email": actor.get("email", ""),
+        "author_role": actor.get("role", ""),
+        "at": at,
+        "message": message,
+    }
     new["feedback"] = entry["feedback"] + [item]
     new["history"] = entry["history"] + [_event("feedback", actor, at, feedback_id=feedback_id)]
     return new

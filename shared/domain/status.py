@@ -1,4 +1,5 @@
 """The job status machine (design.md), as plain data and pure functions."""
+
 from __future__ import annotations
 
 from enum import Enum

@@ -1,5 +1,6 @@
 """Diff two VTT versions: per cue (added, removed, text changed, timing changed) plus a unified
 text diff. Pure functions over parsed cues."""
+
 from __future__ import annotations
 
 import difflib
@@ -23,15 +24,22 @@ def _tolerant_cues(content: str) -> list[Cue]:
             return []
         from shared.domain.vtt_document import parse_ms
 
-        return [Cue(i, c.identifier, parse_ms(c.start), parse_ms(c.end), "\n".join(c.lines), str(c.settings), 0)
-                for i, c in enumerate(captions)]
+        return [
+            Cue(i, c.identifier, parse_ms(c.start), parse_ms(c.end), "\n".join(c.lines), str(c.settings), 0)
+            for i, c in enumerate(captions)
+        ]
 
 
 def _entry(kind: str, old: Cue | None, new: Cue | None) -> dict:
     text_changed = old is not None and new is not None and old.text != new.text
     timing_changed = old is not None and new is not None and (old.start_ms, old.end_ms) != (new.start_ms, new.end_ms)
-    return {"type": kind, "text_changed": text_changed, "timing_changed": timing_changed,
-            "from": old.as_dict() if old else None, "to": new.as_dict() if new else None}
+    return {
+        "type": kind,
+        "text_changed": text_changed,
+        "timing_changed": timing_changed,
+        "from": old.as_dict() if old else None,
+        "to": new.as_dict() if new else None,
+    }
 
 
 def diff_cues(old: list[Cue], new: list[Cue]) -> list[dict]:
@@ -48,8 +56,8 @@ def diff_cues(old: list[Cue], new: list[Cue]) -> list[dict]:
             pairs = min(i2 - i1, j2 - j1)
             for k in range(pairs):
                 out.append(_entry("changed", old[i1 + k], new[j1 + k]))
-            out.extend(_entry("removed", a, None) for a in old[i1 + pairs:i2])
-            out.extend(_entry("added", None, b) for b in new[j1 + pairs:j2])
+            out.extend(_entry("removed", a, None) for a in old[i1 + pairs : i2])
+            out.extend(_entry("added", None, b) for b in new[j1 + pairs : j2])
         elif tag == "delete":
             out.extend(_entry("removed", a, None) for a in old[i1:i2])
         else:
@@ -67,7 +75,12 @@ def diff(old_content: str, new_content: str, *, old_label: str = "from", new_lab
         "timing_changed": sum(1 for c in cues if c["timing_changed"]),
     }
     summary["unchanged"] = len(new) - summary["added"] - sum(1 for c in cues if c["type"] == "changed")
-    unified = "".join(difflib.unified_diff(normalize(old_content).splitlines(keepends=True),
-                                           normalize(new_content).splitlines(keepends=True),
-                                           fromfile=old_label, tofile=new_label))
+    unified = "".join(
+        difflib.unified_diff(
+            normalize(old_content).splitlines(keepends=True),
+            normalize(new_content).splitlines(keepends=True),
+            fromfile=old_label,
+            tofile=new_label,
+        )
+    )
     return {"summary": summary, "cues": cues, "unified_diff": unified}

@@ -3,6 +3,7 @@
 Pure functions, no I/O. webvtt-py does the parsing; a line-aware scan in front of it finds the
 line at fault, because webvtt-py reports malformed input without line numbers.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,9 +38,15 @@ class Cue:
     line: int  # 1-based line of the timing line
 
     def as_dict(self) -> dict:
-        return {"index": self.index, "identifier": self.identifier, "start_ms": self.start_ms,
-                "end_ms": self.end_ms, "start": format_ms(self.start_ms), "end": format_ms(self.end_ms),
-                "text": self.text}
+        return {
+            "index": self.index,
+            "identifier": self.identifier,
+            "start_ms": self.start_ms,
+            "end_ms": self.end_ms,
+            "start": format_ms(self.start_ms),
+            "end": format_ms(self.end_ms),
+            "text": self.text,
+        }
 
 
 def content_hash(content: str) -> str:
@@ -105,7 +112,9 @@ def _scan(lines: list[str]) -> list[tuple[int, int, int]]:
     found: list[tuple[int, int, int]] = []
     for first, block in blocks[1:]:
         head = block[0]
-        if head.startswith(("NOTE", "STYLE", "REGION")) and (len(head) == len(head.split()[0]) or head[len(head.split()[0])] in " \t"):
+        if head.startswith(("NOTE", "STYLE", "REGION")) and (
+            len(head) == len(head.split()[0]) or head[len(head.split()[0])] in " \t"
+        ):
             if head.startswith("NOTE"):
                 for offset, line in enumerate(block):
                     if "-->" in line:
@@ -118,16 +127,22 @@ def _scan(lines: list[str]) -> list[tuple[int, int, int]]:
         elif len(block) > 1 and "-->" in block[1]:
             timing_at = 1
         else:
-            raise VttError("text outside a cue: expected a cue timing line such as "
-                           "\"00:00:01.000 --> 00:00:03.500\" (or a blank line is missing)", first)
+            raise VttError(
+                "text outside a cue: expected a cue timing line such as "
+                '"00:00:01.000 --> 00:00:03.500" (or a blank line is missing)',
+                first,
+            )
         number = first + timing_at
         match = _TIMING_LINE.match(block[timing_at])
         if not match:
-            raise VttError(f"invalid cue timing {block[timing_at].strip()!r}; write it as "
-                           "\"HH:MM:SS.mmm --> HH:MM:SS.mmm\"", number)
-        for offset, line in enumerate(block[timing_at + 1:], start=timing_at + 1):
+            raise VttError(
+                f'invalid cue timing {block[timing_at].strip()!r}; write it as "HH:MM:SS.mmm --> HH:MM:SS.mmm"', number
+            )
+        for offset, line in enumerate(block[timing_at + 1 :], start=timing_at + 1):
             if "-->" in line:
-                raise VttError('cue text must not contain "-->"; is a blank line missing before this cue?', first + offset)
+                raise VttError(
+                    'cue text must not contain "-->"; is a blank line missing before this cue?', first + offset
+                )
         if len(block) == timing_at + 1:
             raise VttError("cue has no text", number)
         start, end = parse_ms(match.group(1)), parse_ms(match.group(2))
@@ -159,8 +174,7 @@ def parse(content: str, *, duration_ms: int | None = None) -> list[Cue]:
         raise VttError("the file is not valid WebVTT: some cue blocks could not be read")
     cues: list[Cue] = []
     for index, (caption, (line, start, end)) in enumerate(zip(parsed.captions, scanned)):
-        cues.append(Cue(index, caption.identifier, start, end, "\n".join(caption.lines),
-                        str(caption.settings), line))
+        cues.append(Cue(index, caption.identifier, start, end, "\n".join(caption.lines), str(caption.settings), line))
     check_timings(cues, duration_ms)
     return cues
 
@@ -169,19 +183,30 @@ def check_timings(cues: list[Cue], duration_ms: int | None) -> None:
     previous: Cue | None = None
     for cue in cues:
         if cue.end_ms <= cue.start_ms:
-            raise VttError(f"cue ends ({format_ms(cue.end_ms)}) before or when it starts ({format_ms(cue.start_ms)})",
-                           cue.line)
+            raise VttError(
+                f"cue ends ({format_ms(cue.end_ms)}) before or when it starts ({format_ms(cue.start_ms)})", cue.line
+            )
         if previous is not None and cue.start_ms < previous.start_ms:
-            raise VttError(f"cue starts at {format_ms(cue.start_ms)}, before the cue above it "
-                           f"(line {previous.line}, {format_ms(previous.start_ms)}): timings are out of order", cue.line)
+            raise VttError(
+                f"cue starts at {format_ms(cue.start_ms)}, before the cue above it "
+                f"(line {previous.line}, {format_ms(previous.start_ms)}): timings are out of order",
+                cue.line,
+            )
         if duration_ms is not None and cue.end_ms > duration_ms:
-            raise VttError(f"cue ends at {format_ms(cue.end_ms)}, after the end of the media "
-                           f"({format_ms(duration_ms)})", cue.line)
+            raise VttError(
+                f"cue ends at {format_ms(cue.end_ms)}, after the end of the media ({format_ms(duration_ms)})", cue.line
+            )
         previous = cue
 
 
-def shift(content: str, offset_ms: int, *, from_ms: int | None = None, to_ms: int | None = None,
-          duration_ms: int | None = None) -> tuple[str, int]:
+def shift(
+    content: str,
+    offset_ms: int,
+    *,
+    from_ms: int | None = None,
+    to_ms: int | None = None,
+    duration_ms: int | None = None,
+) -> tuple[str, int]:
     """Shift the cues that start within [from_ms, to_ms] by offset_ms; returns (new content,
     number of cues shifted). Starts are clamped at zero and, for a ranged shift, at the start of
     the nearest cue before the range, so the order never changes; a clamped cue keeps its
@@ -210,8 +235,11 @@ def shift(content: str, offset_ms: int, *, from_ms: int | None = None, to_ms: in
         if start < floor:
             start, end = floor, floor + (cue.end_ms - cue.start_ms)
         if ceiling is not None and start > ceiling:
-            raise VttError(f"shifting by {offset_ms} ms would move the cue past the next cue at "
-                           f"{format_ms(ceiling)}; narrow the range or use a smaller offset", cue.line)
+            raise VttError(
+                f"shifting by {offset_ms} ms would move the cue past the next cue at "
+                f"{format_ms(ceiling)}; narrow the range or use a smaller offset",
+                cue.line,
+            )
         new_cues.append(Cue(cue.index, cue.identifier, start, end, cue.text, cue.settings, cue.line))
         match = _TIMING_LINE.match(lines[cue.line - 1])
         lines[cue.line - 1] = f"{format_ms(start)} --> {format_ms(end)}{match.group(3)}"

@@ -4,6 +4,7 @@ emulator when PUBSUB_EMULATOR_HOST is set.
 An event is published as its JSON (UTF-8) with `type`, `job_id` and `org_id` copied into message
 attributes, so a subscription can filter without decoding. The WebSocket service reads the topic
 through a subscription of its own per instance (shared.realtime.sources.PubSubSource)."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,7 @@ class PubSubEvents:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, cfg) -> "PubSubEvents":
+    def from_settings(cls, cfg) -> PubSubEvents:
         return cls(cfg.gcp_project or os.environ.get("GOOGLE_CLOUD_PROJECT", ""), cfg.events_topic)
 
     @property

@@ -3,6 +3,7 @@
 Every process of the local platform (API server, standalone pipeline worker, WebSocket
 service) opens the same file: publishers append, tailers poll `read_after(last_seq)`. The
 sequence number is the log's cursor, so a tailer that restarts resumes where it stopped."""
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,7 @@ class SqliteEvents:
         conn.executescript(DEDUPE)
 
     @classmethod
-    def from_settings(cls, cfg) -> "SqliteEvents":
+    def from_settings(cls, cfg) -> SqliteEvents:
         return cls(Path(cfg.data_dir) / "events.sqlite3")
 
     def publish(self, event: dict) -> int:
@@ -61,8 +62,14 @@ class SqliteEvents:
         conn = self._conn()
         cur = conn.execute(
             "INSERT OR IGNORE INTO events (created, job_id, org_id, type, payload, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)",
-            (time.time(), event.get("job_id"), event.get("org_id"), event["type"],
-             json.dumps(event, default=str, separators=(",", ":")), key),
+            (
+                time.time(),
+                event.get("job_id"),
+                event.get("org_id"),
+                event["type"],
+                json.dumps(event, default=str, separators=(",", ":")),
+                key,
+            ),
         )
         if cur.rowcount == 1:
             return int(cur.lastrowid)
@@ -71,9 +78,11 @@ class SqliteEvents:
 
     def read_after(self, seq: int, limit: int = 500) -> list[tuple[int, dict]]:
         """Events with a sequence number above `seq`, oldest first, at most `limit`."""
-        rows = self._conn().execute(
-            "SELECT seq, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (int(seq), int(limit))
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute("SELECT seq, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (int(seq), int(limit)))
+            .fetchall()
+        )
         return [(int(s), json.loads(p)) for s, p in rows]
 
     def last_seq(self) -> int:

@@ -1,13 +1,14 @@
 """The local platform: one Flask app that serves every function at its public paths, the
 local signed-URL file endpoints and the WebSocket paths."""
+
 from __future__ import annotations
 
 import importlib
 import importlib.util
 
 from flask import Flask, request
-from werkzeug.routing import Map, Rule
 from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
 
 from shared.http import CONVERTERS, Dispatcher, error_response, method_not_allowed
 from shared.local import functions as fn

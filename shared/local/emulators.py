@@ -6,6 +6,7 @@ push call in GCP, the emulators call here (scripts/emulators points them at thes
 
 The push body becomes the CloudEvent Eventarc would deliver, so functions/upload_trigger runs
 unchanged. Only loopback callers are served, and only with the emulators backend."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """Loads each functions/<name>/main.py the way Cloud Functions does, for the local server."""
+
 from __future__ import annotations
 
 import importlib.util

@@ -1,5 +1,6 @@
 """`python -m shared.local.serve`: the whole platform on one machine, on a production WSGI
 server (gunicorn, one process, threads), with the pipeline workers in the same process."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Prepares the embedded backend: the data folder and the first ADMIN account."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,18 @@ def ensure_first_admin() -> tuple[str, str | None] | None:
     if not password:
         password = generated = secrets.token_urlsafe(12)
     now = now_iso()
-    docs.create("users", new_id(), {
-        "email": email, "role": "ADMIN", "org_id": None, "status": "active", "name": "Administrator",
-        "password_hash": hash_password(password), "created_at": now, "updated_at": now,
-    })
+    docs.create(
+        "users",
+        new_id(),
+        {
+            "email": email,
+            "role": "ADMIN",
+            "org_id": None,
+            "status": "active",
+            "name": "Administrator",
+            "password_hash": hash_password(password),
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
     return email, generated

@@ -1,4 +1,5 @@
 """Mounts the WebSocket channels on the local platform (shared/local/app.py calls `register`)."""
+
 from __future__ import annotations
 
 from flask import Flask

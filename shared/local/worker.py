@@ -7,6 +7,7 @@ outright stops extending it and, once it lapses, any worker (this one restarted,
 claims the task again. Every so often the worker also re-creates the current task of jobs in an
 automated step (runner.reconcile), which repairs a crash between a transition and its enqueue,
 and every 10 minutes deletes expired short-lived documents (housekeeping.run)."""
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,14 @@ def _lease_seconds() -> float:
 
 
 class Worker:
-    def __init__(self, threads: int | None = None, lease_seconds: float | None = None, steps=None,
-                 poll_seconds: float = 0.05, record_latency: bool = False):
+    def __init__(
+        self,
+        threads: int | None = None,
+        lease_seconds: float | None = None,
+        steps=None,
+        poll_seconds: float = 0.05,
+        record_latency: bool = False,
+    ):
         from shared.bootstrap import platform
 
         self.platform = platform()
@@ -51,7 +58,7 @@ class Worker:
         self.latencies: list[float] | None = [] if record_latency else None
         self.handled = 0
 
-    def start(self) -> "Worker":
+    def start(self) -> Worker:
         sweep = getattr(self.platform.files, "sweep_orphans", None)
         if sweep is not None:
             try:
@@ -98,11 +105,17 @@ class Worker:
                 outcome = run_task(task.job_id, task.step, task.attempt, steps=self.steps)
                 self.tasks.complete(task.name, self.owner)
                 self.handled += 1
-                logs.event(log, "task handled", job_id=task.job_id, step=task.step, attempt=task.attempt,
-                           outcome=outcome, deliveries=task.deliveries)
+                logs.event(
+                    log,
+                    "task handled",
+                    job_id=task.job_id,
+                    step=task.step,
+                    attempt=task.attempt,
+                    outcome=outcome,
+                    deliveries=task.deliveries,
+                )
             except Exception:
-                log.exception("task run failed; it will be delivered again",
-                              extra={"fields": {"task": task.name}})
+                log.exception("task run failed; it will be delivered again", extra={"fields": {"task": task.name}})
                 delay = min(60.0, self.cfg.task_backoff_seconds * (2 ** min(task.deliveries, 6)))
                 try:
                     self.tasks.release(task.name, self.owner, delay)

@@ -4,6 +4,7 @@ All texts of a call go through one apertium process, one per line; if the line c
 not survive (a text with a line break inside, an odd deformatter case), each text is sent on
 its own instead.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -22,14 +23,16 @@ class ApertiumTranslator:
         self.timeout = timeout
 
     def _run(self, mode: str, text: str) -> str:
-        proc = subprocess.run([self.binary, "-u", "-f", "txt", mode], input=text, capture_output=True,
-                              text=True, timeout=self.timeout)
+        proc = subprocess.run(
+            [self.binary, "-u", "-f", "txt", mode], input=text, capture_output=True, text=True, timeout=self.timeout
+        )
         if proc.returncode != 0:
             raise ApertiumError(f"apertium {mode} failed: {proc.stderr[-500:]}")
         return proc.stdout
 
-    def translate(self, texts: list[str], source: str, target: str,
-                  glossary: list[GlossaryTerm] | None = None) -> list[str]:
+    def translate(
+        self, texts: list[str], source: str, target: str, glossary: list[GlossaryTerm] | None = None
+    ) -> list[str]:
         """Glossaries are enforced around this call (shared.media.glossary)."""
         if not texts:
             return []

@@ -3,6 +3,7 @@
 Pure functions over plain data (no I/O). The default profile follows the Netflix English
 template; `bbc` and `dcmp` follow those guides' headline numbers (docs/decisions/0301).
 """
+
 from __future__ import annotations
 
 import re
@@ -26,14 +27,24 @@ class Profile:
 
 
 PROFILES = {
-    "netflix": Profile("netflix", max_chars=42, max_lines=2, min_duration=5 / 6, max_duration=7.0,
-                       min_gap_frames=2, max_cps=17.0),
-    "netflix-children": Profile("netflix-children", max_chars=42, max_lines=2, min_duration=5 / 6,
-                                max_duration=7.0, min_gap_frames=2, max_cps=13.0),
-    "bbc": Profile("bbc", max_chars=37, max_lines=2, min_duration=1.0, max_duration=7.0, min_gap_frames=2,
-                   max_wpm=180.0),
-    "dcmp": Profile("dcmp", max_chars=32, max_lines=2, min_duration=1.5, max_duration=6.0, min_gap_frames=2,
-                    max_wpm=160.0),
+    "netflix": Profile(
+        "netflix", max_chars=42, max_lines=2, min_duration=5 / 6, max_duration=7.0, min_gap_frames=2, max_cps=17.0
+    ),
+    "netflix-children": Profile(
+        "netflix-children",
+        max_chars=42,
+        max_lines=2,
+        min_duration=5 / 6,
+        max_duration=7.0,
+        min_gap_frames=2,
+        max_cps=13.0,
+    ),
+    "bbc": Profile(
+        "bbc", max_chars=37, max_lines=2, min_duration=1.0, max_duration=7.0, min_gap_frames=2, max_wpm=180.0
+    ),
+    "dcmp": Profile(
+        "dcmp", max_chars=32, max_lines=2, min_duration=1.5, max_duration=6.0, min_gap_frames=2, max_wpm=160.0
+    ),
 }
 
 _SENTENCE_END = re.compile(r"[.!?…]['\")\]]*$")
@@ -51,6 +62,7 @@ def profile(name: str | None) -> Profile:
 
 
 # ---------------------------------------------------------------- line breaking
+
 
 def _break_cost(first: list[str], second: list[str]) -> float:
     a, b = " ".join(first), " ".join(second)
@@ -104,6 +116,7 @@ def fits(text: str, prof: Profile) -> bool:
 
 # ---------------------------------------------------------------- reading speed
 
+
 def _chars(text: str) -> int:
     return len(" ".join(text.split()))
 
@@ -120,6 +133,7 @@ def reading_time(text: str, prof: Profile) -> float:
 
 # ---------------------------------------------------------------- building cues
 
+
 def group_words(words: list[Word], prof: Profile) -> list[list[Word]]:
     groups: list[list[Word]] = []
     cur: list[Word] = []
@@ -132,11 +146,13 @@ def group_words(words: list[Word], prof: Profile) -> list[list[Word]]:
             elif not fits(candidate, prof) or w.end - cur[0].start > prof.max_duration:
                 # Forced break: cut after the last clause in the cue, if any, so the tail
                 # starts the next cue rather than dangling at its end.
-                cut = max((k for k, x in enumerate(cur[:-1]) if _CLAUSE_END.search(x.text)
-                           or _SENTENCE_END.search(x.text)), default=None)
+                cut = max(
+                    (k for k, x in enumerate(cur[:-1]) if _CLAUSE_END.search(x.text) or _SENTENCE_END.search(x.text)),
+                    default=None,
+                )
                 if cut is not None and cut + 1 >= len(cur) // 2:
-                    groups.append(cur[:cut + 1])
-                    cur = cur[cut + 1:]
+                    groups.append(cur[: cut + 1])
+                    cur = cur[cut + 1 :]
                 else:
                     groups.append(cur)
                     cur = []
@@ -173,14 +189,23 @@ def build_cues(words: list[Word], prof: Profile, fps: float, duration: float | N
 
 # ---------------------------------------------------------------- QC
 
+
 def check(cues: list[Cue], prof: Profile, fps: float) -> list[dict]:
     """Every rule each cue still breaks, with a readable reason. Index is 1-based."""
     issues: list[dict] = []
     gap = prof.min_gap_frames / (fps or 25.0)
 
     def add(i: int, cue: Cue, rule: str, detail: str) -> None:
-        issues.append({"cue": i + 1, "start": round(cue.start, 3), "end": round(cue.end, 3),
-                       "text": cue.text, "rule": rule, "detail": detail})
+        issues.append(
+            {
+                "cue": i + 1,
+                "start": round(cue.start, 3),
+                "end": round(cue.end, 3),
+                "text": cue.text,
+                "rule": rule,
+                "detail": detail,
+            }
+        )
 
     for i, cue in enumerate(cues):
         lines = cue.text.split("\n")

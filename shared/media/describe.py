@@ -6,6 +6,7 @@ samples frames every `ocr_interval` seconds, preprocessed for OCR (grayscale, sc
 thresholded with bright text turned black on white, which tesseract reads best). All frames
 go to a single tesseract process (one page per frame).
 """
+
 from __future__ import annotations
 
 import re
@@ -30,16 +31,36 @@ SPEECH_CPS = {"en": 14.5, "es": 15.5, "ca": 15.0, "gl": 15.0, "eo": 14.0}
 
 PHRASES = {
     # Worded so Apertium translates them well; on-screen text stays quoted and verbatim.
-    "en": {"scene": "A new scene begins.", "text": 'The text "{text}" appears on the screen.',
-           "black": "The screen goes black.", "white": "The screen turns white."},
-    "es": {"scene": "Empieza una escena nueva.", "text": 'Aparece en pantalla el texto "{text}".',
-           "black": "La pantalla se funde a negro.", "white": "La pantalla se vuelve blanca."},
-    "ca": {"scene": "Comença una escena nova.", "text": 'Apareix a la pantalla el text "{text}".',
-           "black": "La pantalla es fon a negre.", "white": "La pantalla es torna blanca."},
-    "gl": {"scene": "Comeza unha escena nova.", "text": 'Aparece na pantalla o texto "{text}".',
-           "black": "A pantalla fúndese a negro.", "white": "A pantalla vólvese branca."},
-    "eo": {"scene": "Nova sceno komenciĝas.", "text": 'La teksto "{text}" aperas sur la ekrano.',
-           "black": "La ekrano nigriĝas.", "white": "La ekrano blankiĝas."},
+    "en": {
+        "scene": "A new scene begins.",
+        "text": 'The text "{text}" appears on the screen.',
+        "black": "The screen goes black.",
+        "white": "The screen turns white.",
+    },
+    "es": {
+        "scene": "Empieza una escena nueva.",
+        "text": 'Aparece en pantalla el texto "{text}".',
+        "black": "La pantalla se funde a negro.",
+        "white": "La pantalla se vuelve blanca.",
+    },
+    "ca": {
+        "scene": "Comença una escena nova.",
+        "text": 'Apareix a la pantalla el text "{text}".',
+        "black": "La pantalla es fon a negre.",
+        "white": "La pantalla es torna blanca.",
+    },
+    "gl": {
+        "scene": "Comeza unha escena nova.",
+        "text": 'Aparece na pantalla o texto "{text}".',
+        "black": "A pantalla fúndese a negro.",
+        "white": "A pantalla vólvese branca.",
+    },
+    "eo": {
+        "scene": "Nova sceno komenciĝas.",
+        "text": 'La teksto "{text}" aperas sur la ekrano.',
+        "black": "La ekrano nigriĝas.",
+        "white": "La ekrano blankiĝas.",
+    },
 }
 
 
@@ -52,6 +73,7 @@ def estimate_speech(text: str, lang: str) -> float:
 
 
 # ---------------------------------------------------------------- gaps
+
 
 def dialogue_gaps(words: list[Word], duration: float, min_gap: float = MIN_GAP_SECONDS) -> list[Gap]:
     """Stretches without dialogue of at least min_gap seconds (after padding)."""
@@ -66,6 +88,7 @@ def dialogue_gaps(words: list[Word], duration: float, min_gap: float = MIN_GAP_S
 
 
 # ---------------------------------------------------------------- placement
+
 
 def _merge(events: list[VisualEvent], lang: str) -> list[VisualEvent]:
     """Events within MERGE_WINDOW become one description sentence."""
@@ -94,8 +117,9 @@ def _hold_point(t: float, words: list[Word]) -> float:
     return t if not ws or t >= ws[-1].end else ws[-1].end
 
 
-def place(events: list[VisualEvent], gaps: list[Gap], duration: float, lang: str,
-          words: list[Word] | None = None) -> list[Description]:
+def place(
+    events: list[VisualEvent], gaps: list[Gap], duration: float, lang: str, words: list[Word] | None = None
+) -> list[Description]:
     """One description per merged event, in the first gap (containing the event or starting
     up to SEARCH_AHEAD s after it) with room left, counting the faster speaking rate the TTS
     step may use (narration.MAX_RATE); otherwise marked extended at a phrase boundary after
@@ -122,8 +146,9 @@ def place(events: list[VisualEvent], gaps: list[Gap], duration: float, lang: str
             break
         if not placed:
             hold = round(min(_hold_point(e.time, words), duration), 3)
-            out.append(Description(hold, round(min(hold + need, duration), 3), e.text, extended=True,
-                                   needed=round(need, 3)))
+            out.append(
+                Description(hold, round(min(hold + need, duration), 3), e.text, extended=True, needed=round(need, 3))
+            )
     out.sort(key=lambda d: d.start)
     return out
 
@@ -141,16 +166,19 @@ def clean_ocr(text: str) -> str:
 
 
 class LocalDescriber:
-    def __init__(self, scene_threshold: float = SCENE_THRESHOLD, ocr_interval: float = OCR_INTERVAL,
-                 ocr_lang: str = "eng"):
+    def __init__(
+        self, scene_threshold: float = SCENE_THRESHOLD, ocr_interval: float = OCR_INTERVAL, ocr_lang: str = "eng"
+    ):
         self.scene_threshold = scene_threshold
         self.ocr_interval = ocr_interval
         self.ocr_lang = ocr_lang
 
     @classmethod
-    def from_settings(cls, cfg) -> "LocalDescriber":
-        return cls(scene_threshold=float(cfg.extra.get("scene_threshold", SCENE_THRESHOLD)),
-                   ocr_interval=float(cfg.extra.get("ocr_interval", OCR_INTERVAL)))
+    def from_settings(cls, cfg) -> LocalDescriber:
+        return cls(
+            scene_threshold=float(cfg.extra.get("scene_threshold", SCENE_THRESHOLD)),
+            ocr_interval=float(cfg.extra.get("ocr_interval", OCR_INTERVAL)),
+        )
 
     def analyse(self, video: Path, workdir: Path) -> tuple[list[tuple[float, float]], list[tuple[float, str]]]:
         """(time, mean brightness 0-255) of each scene change, and (time, text) read on
@@ -159,26 +187,53 @@ class LocalDescriber:
         frames.mkdir(parents=True, exist_ok=True)
         for old in frames.glob("f-*.png"):
             old.unlink()
-        graph = (f"[0:v]split=2[a][b];"
-                 f"[a]scale=160:-2,select='gt(scene,{self.scene_threshold})',showinfo,scale=8:8,format=gray[s];"
-                 f"[b]fps=1/{self.ocr_interval},format=gray,scale=iw*2:-2,lut=c0='if(gt(val,150),0,255)'[o]")
+        graph = (
+            f"[0:v]split=2[a][b];"
+            f"[a]scale=160:-2,select='gt(scene,{self.scene_threshold})',showinfo,scale=8:8,format=gray[s];"
+            f"[b]fps=1/{self.ocr_interval},format=gray,scale=iw*2:-2,lut=c0='if(gt(val,150),0,255)'[o]"
+        )
         proc = subprocess.run(
-            [ff.FFMPEG, "-hide_banner", "-nostdin", "-y", "-i", str(video), "-filter_complex", graph, "-vsync", "0",
-             "-map", "[s]", "-f", "rawvideo", str(frames / "scenes.gray"), "-map", "[o]", str(frames / "f-%05d.png")],
-            capture_output=True, text=True)
+            [
+                ff.FFMPEG,
+                "-hide_banner",
+                "-nostdin",
+                "-y",
+                "-i",
+                str(video),
+                "-filter_complex",
+                graph,
+                "-vsync",
+                "0",
+                "-map",
+                "[s]",
+                "-f",
+                "rawvideo",
+                str(frames / "scenes.gray"),
+                "-map",
+                "[o]",
+                str(frames / "f-%05d.png"),
+            ],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0:
             raise ff.ToolError(f"scene/frame extraction failed: {proc.stderr[-800:]}")
         times = [float(t) for t in _PTS.findall(proc.stderr)]
         thumbs = (frames / "scenes.gray").read_bytes() if (frames / "scenes.gray").exists() else b""
-        scenes = [(t, sum(thumbs[i * 64:(i + 1) * 64]) / 64.0 if len(thumbs) >= (i + 1) * 64 else 128.0)
-                  for i, t in enumerate(times)]
+        scenes = [
+            (t, sum(thumbs[i * 64 : (i + 1) * 64]) / 64.0 if len(thumbs) >= (i + 1) * 64 else 128.0)
+            for i, t in enumerate(times)
+        ]
         images = sorted(frames.glob("f-*.png"))
         texts: list[tuple[float, str]] = []
         if images:
             listing = frames / "list.txt"
             listing.write_text("".join(f"{p}\n" for p in images))
-            out = subprocess.run(["tesseract", str(listing), "stdout", "--psm", "11", "-l", self.ocr_lang],
-                                 capture_output=True, text=True)
+            out = subprocess.run(
+                ["tesseract", str(listing), "stdout", "--psm", "11", "-l", self.ocr_lang],
+                capture_output=True,
+                text=True,
+            )
             if out.returncode != 0:
                 raise ff.ToolError(f"tesseract failed: {out.stderr[-500:]}")
             pages = out.stdout.split("\f")

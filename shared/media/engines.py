@@ -10,6 +10,7 @@
 Rendering is ffmpeg everywhere (shared.media.render). Engines are created on first use and
 kept for warm invocations; no heavy import happens before that.
 """
+
 from __future__ import annotations
 
 from functools import cached_property
@@ -32,8 +33,9 @@ class Describer(Protocol):
 
 
 class Translator(Protocol):
-    def translate(self, texts: list[str], source: str, target: str,
-                  glossary: list[GlossaryTerm] | None = None) -> list[str]:
+    def translate(
+        self, texts: list[str], source: str, target: str, glossary: list[GlossaryTerm] | None = None
+    ) -> list[str]:
         """One output per input, in order. Glossary placeholders (shared.media.glossary)
         may appear in texts and must come back unchanged."""
 

@@ -3,6 +3,7 @@
 Only filters and options that both ffmpeg 4.4 (Cloud Functions google-22-full stack) and 5.1
 (Debian here) accept are used; `version()` is probed once so callers can log it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -96,8 +97,15 @@ def probe(path: Path) -> MediaInfo:
     for s in data.get("streams", []):
         kind = s.get("codec_type", "data")
         tags = s.get("tags") or {}
-        streams.append(StreamInfo(index=int(s.get("index", 0)), kind=kind, codec=s.get("codec_name", ""),
-                                  duration=_float(s.get("duration")), language=tags.get("language")))
+        streams.append(
+            StreamInfo(
+                index=int(s.get("index", 0)),
+                kind=kind,
+                codec=s.get("codec_name", ""),
+                duration=_float(s.get("duration")),
+                language=tags.get("language"),
+            )
+        )
         if kind == "video" and not fps:
             fps = _rate(s.get("avg_frame_rate")) or _rate(s.get("r_frame_rate"))
             width, height = int(s.get("width") or 0), int(s.get("height") or 0)
@@ -111,8 +119,16 @@ def probe(path: Path) -> MediaInfo:
     has_audio = any(s.kind == "audio" for s in streams)
     if not streams or duration <= 0:
         raise MediaError("The file has no playable streams.")
-    return MediaInfo(duration=duration, fps=fps or 25.0, width=width, height=height, has_audio=has_audio,
-                     has_video=has_video, streams=streams, sample_rate=sample_rate)
+    return MediaInfo(
+        duration=duration,
+        fps=fps or 25.0,
+        width=width,
+        height=height,
+        has_audio=has_audio,
+        has_video=has_video,
+        streams=streams,
+        sample_rate=sample_rate,
+    )
 
 
 def extract_wav16k(video: Path, out: Path) -> Path:
@@ -123,14 +139,32 @@ def extract_wav16k(video: Path, out: Path) -> Path:
 
 def loudness(path: Path) -> dict:
     """Integrated loudness (LUFS), loudness range and true peak (dBTP) via the ebur128 filter."""
-    proc = subprocess.run([FFMPEG, "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a:0",
-                           "-af", "ebur128=peak=true", "-f", "null", "-"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            FFMPEG,
+            "-hide_banner",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise ToolError(f"ebur128 failed: {proc.stderr[-500:]}")
-    summary = proc.stderr[proc.stderr.rfind("Summary:"):]
+    summary = proc.stderr[proc.stderr.rfind("Summary:") :]
     i = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     lra = re.search(r"LRA:\s+(-?[\d.]+) LU", summary)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
-    return {"integrated_lufs": float(i.group(1)) if i else None,
-            "lra": float(lra.group(1)) if lra else None,
-            "true_peak_dbtp": float(peak.group(1)) if peak else None}
+    return {
+        "integrated_lufs": float(i.group(1)) if i else None,
+        "lra": float(lra.group(1)) if lra else None,
+        "true_peak_dbtp": float(peak.group(1)) if peak else None,
+    }

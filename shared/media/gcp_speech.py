@@ -4,6 +4,7 @@ Up to SYNC_LIMIT seconds of audio goes inline to `recognize`; longer audio is up
 uploads bucket and sent to `batch_recognize` with an inline response. The request and the
 response mapping are plain functions so they are unit-tested with the library's own types.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,28 +32,37 @@ def recognition_config(language: str, sample_rate: int = 16000):
 
     return types.RecognitionConfig(
         explicit_decoding_config=types.ExplicitDecodingConfig(
-            encoding=types.ExplicitDecodingConfig.AudioEncoding.LINEAR16, sample_rate_hertz=sample_rate,
-            audio_channel_count=1),
-        language_codes=[with_region(language)], model=MODEL,
-        features=types.RecognitionFeatures(enable_word_time_offsets=True, enable_automatic_punctuation=True,
-                                           enable_word_confidence=True))
+            encoding=types.ExplicitDecodingConfig.AudioEncoding.LINEAR16,
+            sample_rate_hertz=sample_rate,
+            audio_channel_count=1,
+        ),
+        language_codes=[with_region(language)],
+        model=MODEL,
+        features=types.RecognitionFeatures(
+            enable_word_time_offsets=True, enable_automatic_punctuation=True, enable_word_confidence=True
+        ),
+    )
 
 
 def recognize_request(project: str, location: str, language: str, pcm_wav: bytes):
     from google.cloud.speech_v2 import types
 
-    return types.RecognizeRequest(recognizer=f"projects/{project}/locations/{location}/recognizers/_",
-                                  config=recognition_config(language), content=pcm_wav)
+    return types.RecognizeRequest(
+        recognizer=f"projects/{project}/locations/{location}/recognizers/_",
+        config=recognition_config(language),
+        content=pcm_wav,
+    )
 
 
 def batch_request(project: str, location: str, language: str, gcs_uri: str):
     from google.cloud.speech_v2 import types
 
     return types.BatchRecognizeRequest(
-        recognizer=f"projects/{project}/locations/{location}/recognizers/_", config=recognition_config(language),
+        recognizer=f"projects/{project}/locations/{location}/recognizers/_",
+        config=recognition_config(language),
         files=[types.BatchRecognizeFileMetadata(uri=gcs_uri)],
-        recognition_output_config=types.RecognitionOutputConfig(
-            inline_response_config=types.InlineOutputConfig()))
+        recognition_output_config=types.RecognitionOutputConfig(inline_response_config=types.InlineOutputConfig()),
+    )
 
 
 def words_from_results(results) -> list[Word]:
@@ -64,8 +74,14 @@ def words_from_results(results) -> list[Word]:
         best = result.alternatives[0]
         for w in best.words:
             if w.word.strip():
-                words.append(Word(start=round(_seconds(w.start_offset), 3), end=round(_seconds(w.end_offset), 3),
-                                  text=w.word.strip(), probability=round(float(w.confidence or 0.0), 3)))
+                words.append(
+                    Word(
+                        start=round(_seconds(w.start_offset), 3),
+                        end=round(_seconds(w.end_offset), 3),
+                        text=w.word.strip(),
+                        probability=round(float(w.confidence or 0.0), 3),
+                    )
+                )
     return sorted(words, key=lambda w: w.start)
 
 
@@ -77,9 +93,10 @@ class SpeechV2Transcriber:
         self._client = None
 
     @classmethod
-    def from_settings(cls, cfg) -> "SpeechV2Transcriber":
-        return cls(project=cfg.gcp_project, location=cfg.extra.get("speech_location", "global"),
-                   bucket=cfg.uploads_bucket)
+    def from_settings(cls, cfg) -> SpeechV2Transcriber:
+        return cls(
+            project=cfg.gcp_project, location=cfg.extra.get("speech_location", "global"), bucket=cfg.uploads_bucket
+        )
 
     @property
     def client(self):

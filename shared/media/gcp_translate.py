@@ -5,6 +5,7 @@ equivalent-terms-set CSV in the uploads bucket), named by a hash of its content 
 glossary is created once and reused. shared.media.glossary still verifies and enforces every
 term afterwards.
 """
+
 from __future__ import annotations
 
 import csv
@@ -36,7 +37,8 @@ def glossary_resource(parent: str, gid: str, source: str, target: str, gcs_uri: 
     return tr.Glossary(
         name=f"{parent}/glossaries/{gid}",
         language_codes_set=tr.Glossary.LanguageCodesSet(language_codes=[source, target]),
-        input_config=tr.GlossaryInputConfig(gcs_source=tr.GcsSource(input_uri=gcs_uri)))
+        input_config=tr.GlossaryInputConfig(gcs_source=tr.GcsSource(input_uri=gcs_uri)),
+    )
 
 
 def translate_request(parent: str, texts: list[str], source: str, target: str, glossary_name: str | None):
@@ -45,13 +47,20 @@ def translate_request(parent: str, texts: list[str], source: str, target: str, g
     kwargs = {}
     if glossary_name:
         kwargs["glossary_config"] = tr.TranslateTextGlossaryConfig(glossary=glossary_name, ignore_case=False)
-    return tr.TranslateTextRequest(parent=parent, contents=texts, mime_type="text/plain",
-                                   source_language_code=source, target_language_code=target, **kwargs)
+    return tr.TranslateTextRequest(
+        parent=parent,
+        contents=texts,
+        mime_type="text/plain",
+        source_language_code=source,
+        target_language_code=target,
+        **kwargs,
+    )
 
 
 def texts_from_response(response, with_glossary: bool) -> list[str]:
-    items = response.glossary_translations if with_glossary and response.glossary_translations \
-        else response.translations
+    items = (
+        response.glossary_translations if with_glossary and response.glossary_translations else response.translations
+    )
     return [t.translated_text for t in items]
 
 
@@ -64,9 +73,12 @@ class CloudTranslator:
         self._ready: set[str] = set()
 
     @classmethod
-    def from_settings(cls, cfg) -> "CloudTranslator":
-        return cls(project=cfg.gcp_project, location=cfg.extra.get("translate_location", "us-central1"),
-                   bucket=cfg.uploads_bucket)
+    def from_settings(cls, cfg) -> CloudTranslator:
+        return cls(
+            project=cfg.gcp_project,
+            location=cfg.extra.get("translate_location", "us-central1"),
+            bucket=cfg.uploads_bucket,
+        )
 
     @property
     def parent(self) -> str:
@@ -94,19 +106,23 @@ class CloudTranslator:
 
             blob_name = f"glossaries/{gid}.csv"
             storage.Client(project=self.project).bucket(self.bucket).blob(blob_name).upload_from_string(
-                glossary_csv(source, target, terms), content_type="text/csv")
-            op = self.client.create_glossary(parent=self.parent, glossary=glossary_resource(
-                self.parent, gid, source, target, f"gs://{self.bucket}/{blob_name}"))
+                glossary_csv(source, target, terms), content_type="text/csv"
+            )
+            op = self.client.create_glossary(
+                parent=self.parent,
+                glossary=glossary_resource(self.parent, gid, source, target, f"gs://{self.bucket}/{blob_name}"),
+            )
             op.result(timeout=300)
         self._ready.add(name)
         return name
 
-    def translate(self, texts: list[str], source: str, target: str,
-                  glossary: list[GlossaryTerm] | None = None) -> list[str]:
+    def translate(
+        self, texts: list[str], source: str, target: str, glossary: list[GlossaryTerm] | None = None
+    ) -> list[str]:
         name = self.ensure_glossary(source, target, glossary) if glossary else None
         out: list[str] = []
         for i in range(0, len(texts), BATCH):
-            chunk = texts[i:i + BATCH]
+            chunk = texts[i : i + BATCH]
             response = self.client.translate_text(request=translate_request(self.parent, chunk, source, target, name))
             out += texts_from_response(response, bool(name))
         return out

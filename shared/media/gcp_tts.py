@@ -1,4 +1,5 @@
 """Cloud Text-to-Speech narration (gcp backend): LINEAR16 WAV at the requested speaking rate."""
+
 from __future__ import annotations
 
 import io
@@ -15,9 +16,12 @@ def synthesis_request(text: str, language: str, rate: float, voice_name: str = "
 
     voice = tts.VoiceSelectionParams(language_code=with_region(language), name=voice_name or None)
     return tts.SynthesizeSpeechRequest(
-        input=tts.SynthesisInput(text=text), voice=voice,
-        audio_config=tts.AudioConfig(audio_encoding=tts.AudioEncoding.LINEAR16, speaking_rate=rate,
-                                     sample_rate_hertz=SAMPLE_RATE))
+        input=tts.SynthesisInput(text=text),
+        voice=voice,
+        audio_config=tts.AudioConfig(
+            audio_encoding=tts.AudioEncoding.LINEAR16, speaking_rate=rate, sample_rate_hertz=SAMPLE_RATE
+        ),
+    )
 
 
 def wav_seconds(data: bytes) -> float:
@@ -31,7 +35,7 @@ class CloudSpeech:
         self._client = None
 
     @classmethod
-    def from_settings(cls, cfg) -> "CloudSpeech":
+    def from_settings(cls, cfg) -> CloudSpeech:
         return cls(voices=dict(cfg.extra.get("tts_voices", {})))
 
     @property

@@ -4,6 +4,7 @@ local describer, timed VisualEvents with one plain sentence each.
 The video goes inline when small, else by its gs:// URI (Settings.extra["source_gcs_uri"] is
 not needed: the caller passes a local file, which is uploaded next to the job's files when it
 exceeds INLINE_LIMIT)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,11 +28,18 @@ is heard): {speech}.
 def response_schema():
     from google.genai import types
 
-    return types.Schema(type=types.Type.ARRAY, items=types.Schema(
-        type=types.Type.OBJECT, required=["time", "kind", "text"],
-        properties={"time": types.Schema(type=types.Type.NUMBER),
-                    "kind": types.Schema(type=types.Type.STRING, enum=["scene", "text", "description"]),
-                    "text": types.Schema(type=types.Type.STRING)}))
+    return types.Schema(
+        type=types.Type.ARRAY,
+        items=types.Schema(
+            type=types.Type.OBJECT,
+            required=["time", "kind", "text"],
+            properties={
+                "time": types.Schema(type=types.Type.NUMBER),
+                "kind": types.Schema(type=types.Type.STRING, enum=["scene", "text", "description"]),
+                "text": types.Schema(type=types.Type.STRING),
+            },
+        ),
+    )
 
 
 def speech_spans(transcript: Transcript, limit: int = 60) -> str:
@@ -74,9 +82,13 @@ class GeminiDescriber:
         self._client = client
 
     @classmethod
-    def from_settings(cls, cfg) -> "GeminiDescriber":
-        return cls(project=cfg.gcp_project, location=cfg.extra.get("gemini_location", cfg.gcp_region),
-                   model=cfg.extra.get("gemini_model", MODEL), bucket=cfg.uploads_bucket)
+    def from_settings(cls, cfg) -> GeminiDescriber:
+        return cls(
+            project=cfg.gcp_project,
+            location=cfg.extra.get("gemini_location", cfg.gcp_region),
+            model=cfg.extra.get("gemini_model", MODEL),
+            bucket=cfg.uploads_bucket,
+        )
 
     @property
     def client(self):
@@ -93,7 +105,7 @@ class GeminiDescriber:
             return types.Part.from_bytes(data=video.read_bytes(), mime_type="video/mp4")
         from google.cloud import storage
 
-        digest = hashlib.sha256(str(video.stat().st_size).encode() + video.read_bytes()[:1 << 20]).hexdigest()[:32]
+        digest = hashlib.sha256(str(video.stat().st_size).encode() + video.read_bytes()[: 1 << 20]).hexdigest()[:32]
         name = f"gemini/{digest}.mp4"
         storage.Client(project=self.project).bucket(self.bucket).blob(name).upload_from_filename(str(video))
         return types.Part.from_uri(file_uri=f"gs://{self.bucket}/{name}", mime_type="video/mp4")
@@ -103,7 +115,10 @@ class GeminiDescriber:
 
         prompt = PROMPT.format(language=language, speech=speech_spans(transcript))
         response = self.client.models.generate_content(
-            model=self.model, contents=[self._video_part(video), prompt],
-            config=types.GenerateContentConfig(temperature=0.2, response_mime_type="application/json",
-                                               response_schema=response_schema()))
+            model=self.model,
+            contents=[self._video_part(video), prompt],
+            config=types.GenerateContentConfig(
+                temperature=0.2, response_mime_type="application/json", response_schema=response_schema()
+            ),
+        )
         return events_from_response(response.text, transcript.duration)

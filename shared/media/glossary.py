@@ -10,6 +10,7 @@ Strategy per term, cheapest first:
    then put the target term in its place.
 Whatever still lacks its target term is reported as unenforced, with the reason.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,9 +35,16 @@ def terms_for(doc: dict, target_language: str) -> list[GlossaryTerm]:
     for t in doc.get("terms") or []:
         if normalize(t.get("target_language", "")) != tgt or not t.get("source") or not t.get("target"):
             continue
-        out.append(GlossaryTerm(source=t["source"], target=t["target"], target_language=tgt,
-                                case_sensitive=bool(t.get("case_sensitive")), id=str(t.get("id", "")),
-                                note=t.get("note", "") or ""))
+        out.append(
+            GlossaryTerm(
+                source=t["source"],
+                target=t["target"],
+                target_language=tgt,
+                case_sensitive=bool(t.get("case_sensitive")),
+                id=str(t.get("id", "")),
+                note=t.get("note", "") or "",
+            )
+        )
     return sorted(out, key=lambda t: len(t.source), reverse=True)
 
 
@@ -101,8 +109,7 @@ def protect_quoted(text: str) -> tuple[str, dict[str, str]]:
     return _QUOTED.sub(sub, text), mapping
 
 
-def translate_enforced(translator, texts: list[str], source: str, target: str,
-                       terms: list[GlossaryTerm]) -> Enforced:
+def translate_enforced(translator, texts: list[str], source: str, target: str, terms: list[GlossaryTerm]) -> Enforced:
     """Translate texts one output per input, enforcing the glossary terms; quoted passages
     come through verbatim."""
     quoted = [protect_quoted(t) for t in texts]
@@ -113,8 +120,7 @@ def translate_enforced(translator, texts: list[str], source: str, target: str,
     return result
 
 
-def _translate_terms(translator, texts: list[str], source: str, target: str,
-                     terms: list[GlossaryTerm]) -> Enforced:
+def _translate_terms(translator, texts: list[str], source: str, target: str, terms: list[GlossaryTerm]) -> Enforced:
     out = translator.translate(texts, source, target, terms or None)
     result = Enforced(texts=list(out))
     if not terms:
@@ -149,6 +155,7 @@ def _translate_terms(translator, texts: list[str], source: str, target: str,
             if has_target(term, result.texts[i]):
                 result.enforced.append(entry)
             else:
-                result.unenforced.append({**entry, "reason": "the translation engine did not keep the term, "
-                                                             "even when protected"})
+                result.unenforced.append(
+                    {**entry, "reason": "the translation engine did not keep the term, even when protected"}
+                )
     return result

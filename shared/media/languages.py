@@ -5,6 +5,7 @@ Locally the translation pairs are the installed Apertium modes (/usr/share/apert
 speaks BCP-47 (`en`, `es`). In the gcp backend the list comes from Cloud Translation, asked
 once and cached.
 """
+
 from __future__ import annotations
 
 import functools
@@ -16,19 +17,66 @@ MODES_DIR = Path(os.environ.get("AVP_APERTIUM_MODES", "/usr/share/apertium/modes
 
 # ISO 639-3 (as Apertium names its pairs) -> BCP-47 primary subtag.
 _ISO3_TO_BCP47 = {
-    "eng": "en", "spa": "es", "cat": "ca", "glg": "gl", "epo": "eo", "eus": "eu", "isl": "is",
-    "fra": "fr", "por": "pt", "ita": "it", "deu": "de", "nld": "nl", "oci": "oc", "arg": "an",
-    "ast": "ast", "nob": "nb", "nno": "nn", "swe": "sv", "dan": "da", "ron": "ro", "rus": "ru",
-    "ukr": "uk", "pol": "pl", "ces": "cs", "slk": "sk", "bul": "bg", "mkd": "mk", "hbs": "sh",
-    "srd": "sc", "cym": "cy", "bre": "br", "gle": "ga", "kaz": "kk", "tat": "tt", "tur": "tr",
-    "urd": "ur", "hin": "hi", "mlt": "mt", "afr": "af", "ind": "id", "msa": "ms",
+    "eng": "en",
+    "spa": "es",
+    "cat": "ca",
+    "glg": "gl",
+    "epo": "eo",
+    "eus": "eu",
+    "isl": "is",
+    "fra": "fr",
+    "por": "pt",
+    "ita": "it",
+    "deu": "de",
+    "nld": "nl",
+    "oci": "oc",
+    "arg": "an",
+    "ast": "ast",
+    "nob": "nb",
+    "nno": "nn",
+    "swe": "sv",
+    "dan": "da",
+    "ron": "ro",
+    "rus": "ru",
+    "ukr": "uk",
+    "pol": "pl",
+    "ces": "cs",
+    "slk": "sk",
+    "bul": "bg",
+    "mkd": "mk",
+    "hbs": "sh",
+    "srd": "sc",
+    "cym": "cy",
+    "bre": "br",
+    "gle": "ga",
+    "kaz": "kk",
+    "tat": "tt",
+    "tur": "tr",
+    "urd": "ur",
+    "hin": "hi",
+    "mlt": "mt",
+    "afr": "af",
+    "ind": "id",
+    "msa": "ms",
 }
 _MODE_NAME = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
 
 
 # Cloud Speech-to-Text and Text-to-Speech want a region; the API speaks plain language codes.
-DEFAULT_REGION = {"en": "en-US", "es": "es-ES", "ca": "ca-ES", "gl": "gl-ES", "eu": "eu-ES", "is": "is-IS",
-                  "fr": "fr-FR", "pt": "pt-PT", "it": "it-IT", "de": "de-DE", "nl": "nl-NL", "eo": "eo"}
+DEFAULT_REGION = {
+    "en": "en-US",
+    "es": "es-ES",
+    "ca": "ca-ES",
+    "gl": "gl-ES",
+    "eu": "eu-ES",
+    "is": "is-IS",
+    "fr": "fr-FR",
+    "pt": "pt-PT",
+    "it": "it-IT",
+    "de": "de-DE",
+    "nl": "nl-NL",
+    "eo": "eo",
+}
 
 
 def with_region(code: str) -> str:

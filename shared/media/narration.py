@@ -5,6 +5,7 @@ description, or the end). A clip longer than its slot is re-synthesised faster, 
 MAX_RATE x; what still does not fit is an extended description: the standard mix leaves it
 out (it would talk over dialogue) and the extended-AD render holds the picture for it.
 """
+
 from __future__ import annotations
 
 import wave
@@ -45,7 +46,7 @@ class Plan:
         return {"language": self.language, "clips": [c.to_dict() for c in self.clips]}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Plan":
+    def from_dict(cls, data: dict) -> Plan:
         return cls(language=data["language"], clips=[Clip(**c) for c in data.get("clips", [])])
 
     @property
@@ -61,8 +62,9 @@ def slot_for(start: float, next_cue_start: float | None, words: list[Word], dura
     return max(0.0, min(ends) - start - MARGIN)
 
 
-def synthesize_plan(speech, cues, language: str, words: list[Word], duration: float, folder: Path,
-                    max_rate: float = MAX_RATE) -> Plan:
+def synthesize_plan(
+    speech, cues, language: str, words: list[Word], duration: float, folder: Path, max_rate: float = MAX_RATE
+) -> Plan:
     """Synthesize every description cue (vtt.VttCue) and fit it into its slot."""
     plan = Plan(language=language)
     ordered = sorted(cues, key=lambda c: c.start)
@@ -81,8 +83,17 @@ def synthesize_plan(speech, cues, language: str, words: list[Word], duration: fl
         if extended and rate != 1.0:
             rate = 1.0  # extended: the picture waits, so speak at the natural rate
             length = speech.synthesize(text, language, out, rate)
-        plan.clips.append(Clip(name=name, start=round(cue.start, 3), duration=round(length, 3), slot=round(slot, 3),
-                               rate=round(rate, 3), text=text, extended=extended))
+        plan.clips.append(
+            Clip(
+                name=name,
+                start=round(cue.start, 3),
+                duration=round(length, 3),
+                slot=round(slot, 3),
+                rate=round(rate, 3),
+                text=text,
+                extended=extended,
+            )
+        )
     return plan
 
 

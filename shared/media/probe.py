@@ -1,6 +1,7 @@
 """ffprobe validation of a source video before any work: it must be an MP4 or MOV with a video
 and an audio stream, a readable non-zero duration, and every packet inside the file (a
 truncated upload fails here, not an hour into transcription). Works with ffmpeg 4.4 and 5.x."""
+
 from __future__ import annotations
 
 import json
@@ -88,16 +89,22 @@ def probe(path: Path) -> MediaInfo:
     if meta.returncode != 0 or not fmt:
         err = meta.stderr.decode(errors="replace")
         if "moov atom not found" in err and _looks_isobmff(path):
-            raise InvalidMedia("The video file is incomplete (its index is missing); the upload was probably cut "
-                               "short, upload it again")
+            raise InvalidMedia(
+                "The video file is incomplete (its index is missing); the upload was probably cut "
+                "short, upload it again"
+            )
         raise InvalidMedia("The file is not a readable video; upload an MP4 or MOV file")
     if fmt.get("format_name") != _MOV_DEMUXER:
-        raise InvalidMedia(f"The file is {fmt.get('format_long_name') or fmt.get('format_name') or 'not a video'}, "
-                           "not an MP4 or MOV video")
+        raise InvalidMedia(
+            f"The file is {fmt.get('format_long_name') or fmt.get('format_name') or 'not a video'}, "
+            "not an MP4 or MOV video"
+        )
     brand = _brand(path)
     streams = info.get("streams") or []
-    video = next((s for s in streams if s.get("codec_type") == "video"
-                  and not (s.get("disposition") or {}).get("attached_pic")), None)
+    video = next(
+        (s for s in streams if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")),
+        None,
+    )
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     if video is None:
         raise InvalidMedia("The file has no video stream; upload a video, not an audio file")

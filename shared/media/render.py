@@ -14,6 +14,7 @@ more time than the dialogue leaves.
 Every output is probed afterwards: stream kinds and counts, each stream's duration within
 0.1 s of what was expected, integrated loudness and true peak.
 """
+
 from __future__ import annotations
 
 import functools
@@ -33,8 +34,20 @@ DUCK_DB = -12.0  # programme under narration: narration ends up ~12 LU above it
 RAMP = 0.3
 HOLD_PAD = 0.4  # extra held time around an extended description
 
-ISO639_2 = {"en": "eng", "es": "spa", "ca": "cat", "gl": "glg", "eo": "epo", "eu": "eus", "is": "isl",
-            "fr": "fra", "pt": "por", "it": "ita", "de": "deu", "nl": "nld"}
+ISO639_2 = {
+    "en": "eng",
+    "es": "spa",
+    "ca": "cat",
+    "gl": "glg",
+    "eo": "epo",
+    "eu": "eus",
+    "is": "isl",
+    "fr": "fra",
+    "pt": "por",
+    "it": "ita",
+    "de": "deu",
+    "nl": "nld",
+}
 
 
 class RenderError(RuntimeError):
@@ -65,9 +78,10 @@ def _measure_lufs(path: Path, stream: str = "0:a:0") -> float | None:
 @functools.lru_cache(maxsize=32)
 def _measure_lufs_cached(path: str, size: int, mtime_ns: int, stream: str) -> float | None:
     """The programme is measured once per file (every language's mix starts from it)."""
-    proc = ff.run([ff.FFMPEG, "-hide_banner", "-nostdin", "-i", path, "-map", stream, "-af", "ebur128",
-                   "-f", "null", "-"])
-    summary = proc.stderr[proc.stderr.rfind("Summary:"):]
+    proc = ff.run(
+        [ff.FFMPEG, "-hide_banner", "-nostdin", "-i", path, "-map", stream, "-af", "ebur128", "-f", "null", "-"]
+    )
+    summary = proc.stderr[proc.stderr.rfind("Summary:") :]
     m = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
     return float(m.group(1)) if m else None
 
@@ -81,7 +95,7 @@ def _gain_to(lufs: float | None, target: float = TARGET_LUFS) -> float:
 def parse_ebur128(stderr: str) -> dict:
     """The summary of ebur128 (peak=true): integrated loudness, its relative gate threshold,
     loudness range and true peak, floored so silence still gives loudnorm valid numbers."""
-    summary = stderr[stderr.rfind("Summary:"):]
+    summary = stderr[stderr.rfind("Summary:") :]
 
     def num(pattern: str, default: float) -> float:
         m = re.search(pattern, summary, re.S)
@@ -90,10 +104,12 @@ def parse_ebur128(stderr: str) -> dict:
         except ValueError:  # "-inf"
             return -99.0
 
-    return {"i": num(r"I:\s+(-?[\d.]+|-inf) LUFS", -99.0),
-            "thresh": num(r"I:.*?Threshold:\s+(-?[\d.]+|-inf) LUFS", -99.0),
-            "lra": max(0.0, num(r"LRA:\s+(-?[\d.]+) LU", 0.0)),
-            "tp": num(r"Peak:\s+(-?[\d.]+|-inf) dBFS", -99.0)}
+    return {
+        "i": num(r"I:\s+(-?[\d.]+|-inf) LUFS", -99.0),
+        "thresh": num(r"I:.*?Threshold:\s+(-?[\d.]+|-inf) LUFS", -99.0),
+        "lra": max(0.0, num(r"LRA:\s+(-?[\d.]+) LU", 0.0)),
+        "tp": num(r"Peak:\s+(-?[\d.]+|-inf) dBFS", -99.0),
+    }
 
 
 def mix_programme(video: Path, info: ff.MediaInfo, plan: Plan, out: Path, clips: list[Clip] | None = None) -> Path:
@@ -108,29 +124,63 @@ def mix_programme(video: Path, info: ff.MediaInfo, plan: Plan, out: Path, clips:
         stem = write_stem_wav(clips, duration, work / f"{out.stem}-narration.wav")
         gn = _gain_to(_measure_lufs(stem))
         inputs += ["-i", str(stem)]
-        graph = (f"[0:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB,"
-                 f"volume='{duck_expression(clips)}':eval=frame[p];"
-                 f"[1:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gn:.2f}dB[n];"
-                 f"[p][n]amix=inputs=2:duration=first:dropout_transition=0,volume=2")
+        graph = (
+            f"[0:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB,"
+            f"volume='{duck_expression(clips)}':eval=frame[p];"
+            f"[1:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gn:.2f}dB[n];"
+            f"[p][n]amix=inputs=2:duration=first:dropout_transition=0,volume=2"
+        )
     else:
         graph = f"[0:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB"
     # Pass 1 measures the mix with ebur128 (integrated, gate threshold, LRA, true peak: the
     # values loudnorm's own first pass reports, at a third of its cost); pass 2 is loudnorm
     # with those measurements, linear when the true-peak target allows.
-    first = ff.run([ff.FFMPEG, "-hide_banner", "-nostdin", *inputs, "-filter_complex",
-                    f"{graph},ebur128=peak=true[m]", "-map", "[m]", "-f", "null", "-"])
+    first = ff.run(
+        [
+            ff.FFMPEG,
+            "-hide_banner",
+            "-nostdin",
+            *inputs,
+            "-filter_complex",
+            f"{graph},ebur128=peak=true[m]",
+            "-map",
+            "[m]",
+            "-f",
+            "null",
+            "-",
+        ]
+    )
     m = parse_ebur128(first.stderr)
     base = f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=11"
-    second = (f"{base}:measured_I={m['i']}:measured_TP={m['tp']}:measured_LRA={m['lra']}:"
-              f"measured_thresh={m['thresh']}:offset=0:linear=true,"
-              f"aresample={SAMPLE_RATE},apad,atrim=0:{duration:.3f}")
-    ff.ffmpeg(*inputs, "-filter_complex", f"{graph},{second}[m]", "-map", "[m]", "-c:a", "aac", "-aac_coder", "fast", "-b:a", "160k",
-              "-ar", str(SAMPLE_RATE), "-ac", "2", str(out))
+    second = (
+        f"{base}:measured_I={m['i']}:measured_TP={m['tp']}:measured_LRA={m['lra']}:"
+        f"measured_thresh={m['thresh']}:offset=0:linear=true,"
+        f"aresample={SAMPLE_RATE},apad,atrim=0:{duration:.3f}"
+    )
+    ff.ffmpeg(
+        *inputs,
+        "-filter_complex",
+        f"{graph},{second}[m]",
+        "-map",
+        "[m]",
+        "-c:a",
+        "aac",
+        "-aac_coder",
+        "fast",
+        "-b:a",
+        "160k",
+        "-ar",
+        str(SAMPLE_RATE),
+        "-ac",
+        "2",
+        str(out),
+    )
     return out
 
 
-def mux_accessible(video: Path, info: ff.MediaInfo, audio: Path, tracks: list[tuple[Path, str]], out: Path,
-                   copy_video: bool = True) -> Path:
+def mux_accessible(
+    video: Path, info: ff.MediaInfo, audio: Path, tracks: list[tuple[Path, str]], out: Path, copy_video: bool = True
+) -> Path:
     """Picture (copied) + the mixed audio + caption tracks as mov_text with language tags.
     Each input is mapped explicitly; no -shortest, so a short subtitle track cannot cut the
     audio (verify() checks anyway)."""
@@ -144,8 +194,7 @@ def mux_accessible(video: Path, info: ff.MediaInfo, audio: Path, tracks: list[tu
     args += ["-c:v", "copy"] if copy_video else ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20"]
     args += ["-c:a", "copy", "-c:s", "mov_text", "-metadata:s:a:0", f"language={lang3(lang)}"]
     for n, (_, code) in enumerate(tracks):
-        args += [f"-metadata:s:s:{n}", f"language={lang3(code)}",
-                 f"-disposition:s:{n}", "default" if n == 0 else "0"]
+        args += [f"-metadata:s:s:{n}", f"language={lang3(code)}", f"-disposition:s:{n}", "default" if n == 0 else "0"]
     args += ["-movflags", "+faststart", str(out)]
     ff.ffmpeg(*args)
     return out
@@ -154,13 +203,36 @@ def mux_accessible(video: Path, info: ff.MediaInfo, audio: Path, tracks: list[tu
 def burn_in(video: Path, info: ff.MediaInfo, audio: Path, captions_vtt: Path, out: Path) -> Path:
     """Captions rendered into the picture (libass `subtitles` filter); picture re-encoded."""
     escaped = str(captions_vtt).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
-    ff.ffmpeg("-i", str(video), "-i", str(audio), "-map", "0:v:0", "-map", "1:a:0",
-              "-vf", f"subtitles='{escaped}'", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
-              "-pix_fmt", "yuv420p", "-c:a", "copy", "-movflags", "+faststart", str(out))
+    ff.ffmpeg(
+        "-i",
+        str(video),
+        "-i",
+        str(audio),
+        "-map",
+        "0:v:0",
+        "-map",
+        "1:a:0",
+        "-vf",
+        f"subtitles='{escaped}'",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "20",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "copy",
+        "-movflags",
+        "+faststart",
+        str(out),
+    )
     return out
 
 
 # ---------------------------------------------------------------- extended AD
+
 
 @dataclass
 class Extended:
@@ -174,8 +246,9 @@ def shift_time(t: float, holds: list[tuple[float, float]], inclusive: bool = Tru
     return t + sum(h for at, h in holds if (at <= t if inclusive else at < t))
 
 
-def extended_version(video: Path, info: ff.MediaInfo, plan: Plan, tracks: list[tuple[Path, str]],
-                     out: Path) -> Extended:
+def extended_version(
+    video: Path, info: ff.MediaInfo, plan: Plan, tracks: list[tuple[Path, str]], out: Path
+) -> Extended:
     """The picture held (last frame repeated) and the programme paused where an extended
     description plays; all narration (standard and extended) mixed on the new timeline."""
     from shared.media import vtt
@@ -200,9 +273,29 @@ def extended_version(video: Path, info: ff.MediaInfo, plan: Plan, tracks: list[t
         labels.append(f"[v{i}][a{i}]")
     parts.append("".join(labels) + f"concat=n={n}:v=1:a=1[v][a]")
     held = work / f"{out.stem}-held.mp4"
-    ff.ffmpeg("-i", str(video), "-filter_complex", ";".join(parts), "-map", "[v]", "-map", "[a]",
-              "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
-              "-c:a", "aac", "-b:a", "192k", str(held))
+    ff.ffmpeg(
+        "-i",
+        str(video),
+        "-filter_complex",
+        ";".join(parts),
+        "-map",
+        "[v]",
+        "-map",
+        "[a]",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "20",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "192k",
+        str(held),
+    )
     held_info = ff.probe(held)
     total = info.duration + sum(h for _, h in holds)
     held_info = replace(held_info, duration=total)
@@ -214,8 +307,7 @@ def extended_version(video: Path, info: ff.MediaInfo, plan: Plan, tracks: list[t
     shifted_tracks = []
     for k, (path, code) in enumerate(tracks):
         cues = vtt.read(path.read_text(encoding="utf-8"))
-        moved = [vtt.VttCue(shift_time(c.start, holds), shift_time(c.end, holds), c.text, c.identifier)
-                 for c in cues]
+        moved = [vtt.VttCue(shift_time(c.start, holds), shift_time(c.end, holds), c.text, c.identifier) for c in cues]
         p = work / f"{out.stem}-captions-{k}.vtt"
         p.write_text(vtt.write(moved), encoding="utf-8")
         shifted_tracks.append((p, code))
@@ -225,8 +317,15 @@ def extended_version(video: Path, info: ff.MediaInfo, plan: Plan, tracks: list[t
 
 # ---------------------------------------------------------------- verification
 
-def verify(path: Path, source: ff.MediaInfo, subtitles: int, expected_duration: float | None = None,
-           reencoded: bool = False, check_loudness: bool = True) -> dict:
+
+def verify(
+    path: Path,
+    source: ff.MediaInfo,
+    subtitles: int,
+    expected_duration: float | None = None,
+    reencoded: bool = False,
+    check_loudness: bool = True,
+) -> dict:
     """ffprobe the output: 1 video, 1 audio, `subtitles` mov_text streams, every audio/video
     stream within DURATION_TOLERANCE of the expected duration, loudness on target. Raises
     RenderError with what is wrong."""
@@ -247,8 +346,12 @@ def verify(path: Path, source: ff.MediaInfo, subtitles: int, expected_duration: 
             ref = src_video[0].duration  # a copied picture keeps its own length
         if s.duration is None or abs(s.duration - ref) > DURATION_TOLERANCE:
             problems.append(f"{s.kind} stream lasts {s.duration} s, expected {ref:.3f} s")
-    report = {"duration": info.duration, "streams": [{"kind": s.kind, "codec": s.codec, "duration": s.duration,
-                                                      "language": s.language} for s in info.streams]}
+    report = {
+        "duration": info.duration,
+        "streams": [
+            {"kind": s.kind, "codec": s.codec, "duration": s.duration, "language": s.language} for s in info.streams
+        ],
+    }
     if check_loudness and audio:
         loud = ff.loudness(path)
         report.update(loud)

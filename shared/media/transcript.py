@@ -5,6 +5,7 @@ over ("thank you. thank you. thank you.") and fluent text where there is no spee
 (silence, music beds). Loops are found on the word sequence; text over silence is found by
 measuring the audio energy under each word.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,11 +38,11 @@ def drop_loops(words: list[Word], min_repeats: int = LOOP_MIN_REPEATS) -> tuple[
         for n in range(1, LOOP_MAX_NGRAM + 1):
             if i + n * min_repeats > len(words):
                 break
-            phrase = keys[i:i + n]
+            phrase = keys[i : i + n]
             if not any(phrase):
                 continue
             reps = 1
-            while keys[i + reps * n:i + (reps + 1) * n] == phrase:
+            while keys[i + reps * n : i + (reps + 1) * n] == phrase:
                 reps += 1
             needed = max(min_repeats, SINGLE_WORD_REPEATS) if n == 1 else min_repeats
             if reps >= needed and (best is None or reps * n > best[0] * best[1]):
@@ -51,8 +52,14 @@ def drop_loops(words: list[Word], min_repeats: int = LOOP_MIN_REPEATS) -> tuple[
             start, end = i + n, i + reps * n
             for k in range(start, end):
                 keep[k] = False
-            dropped.append({"reason": "repetition loop", "start": words[start].start, "end": words[end - 1].end,
-                            "text": " ".join(w.text.strip() for w in words[start:end])})
+            dropped.append(
+                {
+                    "reason": "repetition loop",
+                    "start": words[start].start,
+                    "end": words[end - 1].end,
+                    "text": " ".join(w.text.strip() for w in words[start:end]),
+                }
+            )
             i = end
         else:
             i += 1
@@ -103,7 +110,7 @@ def drop_over_silence(words: list[Word], wav: Path, floor_dbfs: float | None = N
             kept.append(w)
             continue
         frames = seg[: len(seg) // win * win].reshape(-1, win)
-        rms = np.sqrt((frames ** 2).mean(axis=1) + 1e-12)
+        rms = np.sqrt((frames**2).mean(axis=1) + 1e-12)
         loudest = 20 * np.log10(rms.max())
         if loudest < floor_dbfs:
             dropped.append({"reason": "text over silence", "start": w.start, "end": w.end, "text": w.text.strip()})
@@ -118,5 +125,9 @@ def clean(transcript: Transcript, wav: Path | None = None) -> Transcript:
     if wav is not None and words:
         words, more = drop_over_silence(words, wav)
         dropped += more
-    return Transcript(language=transcript.language, duration=transcript.duration, words=words,
-                      dropped=list(transcript.dropped) + dropped)
+    return Transcript(
+        language=transcript.language,
+        duration=transcript.duration,
+        words=words,
+        dropped=list(transcript.dropped) + dropped,
+    )

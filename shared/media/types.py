@@ -1,4 +1,5 @@
 """Plain data passed between the media engines and the pipeline steps (no I/O here)."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -23,9 +24,13 @@ class Transcript:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Transcript":
-        return cls(language=data["language"], duration=float(data["duration"]),
-                   words=[Word(**w) for w in data.get("words", [])], dropped=list(data.get("dropped", [])))
+    def from_dict(cls, data: dict) -> Transcript:
+        return cls(
+            language=data["language"],
+            duration=float(data["duration"]),
+            words=[Word(**w) for w in data.get("words", [])],
+            dropped=list(data.get("dropped", [])),
+        )
 
     @property
     def text(self) -> str:
@@ -46,6 +51,7 @@ class Cue:
 @dataclass
 class VisualEvent:
     """Something seen: a scene change or on-screen text, at a time in the source."""
+
     time: float
     kind: str  # "scene" | "text" | "description"
     text: str = ""
@@ -65,6 +71,7 @@ class Gap:
 class Description:
     """One audio-description cue. `extended` marks one that fits no dialogue gap: the
     extended-AD render holds the picture at `start` for `needed` seconds."""
+
     start: float
     end: float
     text: str

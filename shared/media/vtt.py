@@ -2,6 +2,7 @@
 
 No hand-written VTT parsing: webvtt-py reads and writes the tracks, pycaption converts.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,8 +45,12 @@ def read(text: str) -> list[VttCue]:
         doc = webvtt.WebVTT.from_string(text)
     except (MalformedFileError, ValueError, IndexError) as exc:
         raise VttError(f"Not valid WebVTT: {exc}") from exc
-    cues = [VttCue(c.start_time.in_milliseconds() / 1000.0, c.end_time.in_milliseconds() / 1000.0, c.text,
-                   c.identifier or None) for c in doc.captions]
+    cues = [
+        VttCue(
+            c.start_time.in_milliseconds() / 1000.0, c.end_time.in_milliseconds() / 1000.0, c.text, c.identifier or None
+        )
+        for c in doc.captions
+    ]
     # webvtt-py skips blocks it cannot parse; a timing line it skipped means a broken cue.
     timing_lines = sum(1 for line in text.splitlines() if "-->" in line)
     if timing_lines != len(cues):
@@ -59,8 +64,7 @@ def read(text: str) -> list[VttCue]:
 def write(cues: list[VttCue], kind: str = "captions", language: str | None = None) -> str:
     import webvtt
 
-    captions = [webvtt.Caption(start=_ts(c.start), end=_ts(c.end), text=c.text, identifier=c.identifier)
-                for c in cues]
+    captions = [webvtt.Caption(start=_ts(c.start), end=_ts(c.end), text=c.text, identifier=c.identifier) for c in cues]
     meta = [f"Kind: {kind}"] + ([f"Language: {language}"] if language else [])
     doc = webvtt.WebVTT(captions=captions, metadata=meta)
     return doc.content
@@ -72,8 +76,13 @@ def write_captions(cues: list[Cue]) -> str:
 
 def write_descriptions(descriptions: list[Description]) -> str:
     """Identifier `ad-N`, or `ad-N-extended` for a description that fits no gap."""
-    return write([VttCue(d.start, d.end, d.text, f"ad-{i + 1}" + (f"-{EXTENDED_ID}" if d.extended else ""))
-                  for i, d in enumerate(descriptions)], kind="descriptions")
+    return write(
+        [
+            VttCue(d.start, d.end, d.text, f"ad-{i + 1}" + (f"-{EXTENDED_ID}" if d.extended else ""))
+            for i, d in enumerate(descriptions)
+        ],
+        kind="descriptions",
+    )
 
 
 def to_cue(c: VttCue) -> Cue:

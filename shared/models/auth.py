@@ -1,4 +1,5 @@
 """Request/response models of the authentication endpoints."""
+
 from __future__ import annotations
 
 from typing import Literal

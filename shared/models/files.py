@@ -1,4 +1,5 @@
 """File models: signed upload URLs and signed download URLs."""
+
 from __future__ import annotations
 
 from typing import Literal

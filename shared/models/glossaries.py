@@ -1,6 +1,7 @@
 """Glossary models. Stored shape (collection "glossaries"): {org_id, name, description,
 source_language, is_default, terms: [{id, source, target_language, target, case_sensitive,
 note}], created_at, updated_at}; the translate step reads it."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field

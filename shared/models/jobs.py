@@ -1,5 +1,6 @@
 """Job models: creation (multipart form or JSON with an upload_id), the job as the API shows it,
 lists, downloads and the bodies of the QC actions."""
+
 from __future__ import annotations
 
 import re
@@ -38,6 +39,7 @@ class JobCreate(BaseModel):
     """Multipart: the `file` part plus these fields as form fields (`requested_outputs` as a
     comma-separated list or repeated fields, `options` as JSON or as separate fields).
     JSON: these fields with `upload_id` from POST /files/upload-url."""
+
     model_config = ConfigDict(extra="forbid")
     source_language: str = Field(description="BCP-47 code of the spoken language")
     requested_outputs: list[str] = Field(min_length=1, max_length=20, description="BCP-47 output languages")

@@ -1,4 +1,5 @@
 """Language QC models."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field

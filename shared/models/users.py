@@ -1,4 +1,5 @@
 """Models of users, organisations, invites and the admin endpoints (audit log included)."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -54,8 +55,10 @@ class Invite(BaseModel):
     org_id: str
     email: str
     role: Role
-    token: str = Field(description="Single-use secret; shown only in this response. Send it to "
-                                    "POST /api/v1/auth/accept-invite with a password.")
+    token: str = Field(
+        description="Single-use secret; shown only in this response. Send it to "
+        "POST /api/v1/auth/accept-invite with a password."
+    )
     expires_at: str
     created_at: str
     created_by: str | None = None
@@ -66,8 +69,9 @@ class AdminUserUpdate(BaseModel):
 
     role: Role | None = None
     status: Status | None = None
-    org_id: str | None = Field(default=None, description="Organisation; needed when giving a user without "
-                                                         "one a non-ADMIN role")
+    org_id: str | None = Field(
+        default=None, description="Organisation; needed when giving a user without one a non-ADMIN role"
+    )
 
 
 class AuditEntry(BaseModel):

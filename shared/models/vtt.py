@@ -1,4 +1,5 @@
 """VTT editing and version-history models."""
+
 from __future__ import annotations
 
 from typing import Literal

@@ -5,12 +5,14 @@ Documents are plain JSON-able dicts. Every stored document carries two read-only
 store manages: `id` and `_version` (an int, 1 on create, +1 on every update) used for
 compare-and-set.
 """
+
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -97,8 +99,9 @@ def cursor_for(doc: dict, order_by: list) -> str:
     return encode_cursor([field_value(doc, f) for f, _ in order_by] + [doc["id"]])
 
 
-def update_with_retry(store: "Documents", collection: str, doc_id: str, mutate: Callable[[dict], dict | None],
-                      attempts: int = 20) -> dict | None:
+def update_with_retry(
+    store: Documents, collection: str, doc_id: str, mutate: Callable[[dict], dict | None], attempts: int = 20
+) -> dict | None:
     """Read-modify-write with compare-and-set, retried on conflict. `mutate` gets a copy of the
     current data and returns the new data, or None to leave it unchanged. Returns the stored doc."""
     from shared.errors import VersionConflict

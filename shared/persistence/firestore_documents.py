@@ -17,10 +17,13 @@ One field name is stored differently from the port's view: `expire_at` (housekee
 collections' TTL policies act on it. It is converted on every write, in filters and cursors,
 and back to the same ISO string (shared.ids.now_iso format) on every read.
 """
+
 from __future__ import annotations
 
 import threading
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from datetime import UTC
+from typing import TypeVar
 
 from shared.errors import AlreadyExists, Invalid, VersionConflict
 from shared.persistence.documents import OPS, Page, Query, decode_cursor, encode_cursor, field_value
@@ -28,8 +31,16 @@ from shared.persistence.documents import OPS, Page, Query, decode_cursor, encode
 T = TypeVar("T")
 
 RANGE_OPS = ("<", "<=", ">", ">=", "!=")
-_FS_OPS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "in": "in",
-           "array_contains": "array_contains"}
+_FS_OPS = {
+    "==": "==",
+    "!=": "!=",
+    "<": "<",
+    "<=": "<=",
+    ">": ">",
+    ">=": ">=",
+    "in": "in",
+    "array_contains": "array_contains",
+}
 META = ("id", "_version")
 TX_ATTEMPTS = 20
 TIMESTAMP_FIELD = "expire_at"
@@ -41,24 +52,24 @@ def _to_timestamp(value):
     anything else unchanged."""
     if not isinstance(value, str):
         return value
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def _from_timestamp(value):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).strftime(_ISO)
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime(_ISO)
     return value
 
 
@@ -99,7 +110,7 @@ def effective_order(q: Query) -> list[tuple[str, str]]:
 class _FirestoreTx:
     """The port's Transaction over a google.cloud.firestore Transaction: reads first, then writes."""
 
-    def __init__(self, store: "FirestoreDocuments", txn):
+    def __init__(self, store: FirestoreDocuments, txn):
         self.store = store
         self.txn = txn
         self._seen: dict[tuple[str, str], dict | None] = {}
@@ -171,7 +182,7 @@ class FirestoreDocuments:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, cfg) -> "FirestoreDocuments":
+    def from_settings(cls, cfg) -> FirestoreDocuments:
         return cls(project=cfg.gcp_project or None, database=cfg.firestore_database)
 
     @property
@@ -296,7 +307,7 @@ class FirestoreDocuments:
         return query, order
 
     def query(self, q: Query) -> Page:
-        for field, op, value in q.where:
+        for _field, op, value in q.where:
             if op == "in" and not list(value):
                 return Page([], None)
         query, order = self.build(q)

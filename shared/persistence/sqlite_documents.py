@@ -1,12 +1,14 @@
 """SqliteDocuments: the document-store port on SQLite (WAL), one connection per thread."""
+
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from shared.errors import AlreadyExists, Invalid, VersionConflict
 from shared.persistence.documents import OPS, Page, Query, cursor_for, decode_cursor

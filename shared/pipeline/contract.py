@@ -10,10 +10,12 @@ and returns a dict of job fields to merge when it succeeds (typically `outputs` 
 cannot fix (bad media), anything else for a transient failure (the runner retries with
 backoff). It checks `io.cancelled()` between long phases and returns early if the job is gone.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 
 class StepIO(Protocol):

@@ -12,6 +12,7 @@ Job options read (under job["options"] or top level): delivery_profile (default|
 min_gap_seconds (AD gap, default 2), max_speech_rate (default 1.5), burn_in (bool),
 extended_ad (bool), glossary_id.
 """
+
 from __future__ import annotations
 
 import copy
@@ -20,8 +21,19 @@ from pathlib import Path
 
 from shared.errors import PermanentStepError
 from shared.pipeline.contract import (
-    ACCESSIBLE_MP4, BURNED_MP4, CAPTIONS_SCC, CAPTIONS_SRT, CAPTIONS_TTML, CAPTIONS_VTT,
-    DESCRIPTIONS_VTT, EXTENDED_MP4, NARRATION, QC_REPORT, Step, StepIO, job_path,
+    ACCESSIBLE_MP4,
+    BURNED_MP4,
+    CAPTIONS_SCC,
+    CAPTIONS_SRT,
+    CAPTIONS_TTML,
+    CAPTIONS_VTT,
+    DESCRIPTIONS_VTT,
+    EXTENDED_MP4,
+    NARRATION,
+    QC_REPORT,
+    Step,
+    StepIO,
+    job_path,
 )
 
 TRANSCRIPT_JSON = "transcript.json"
@@ -33,6 +45,7 @@ JSON_TYPE = "application/json"
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def _opt(job: dict, name: str, default=None):
     if name in job and job[name] is not None:
@@ -134,9 +147,11 @@ def _fps(job: dict, info=None) -> float:
 
 # ---------------------------------------------------------------- transcribe
 
+
 def transcribe(io: StepIO) -> dict:
     """Source audio -> words (transcript.json) -> source-language captions.vtt + caption QC."""
-    from shared.media import caption_rules, ffmpeg, transcript as tr, vtt
+    from shared.media import caption_rules, ffmpeg, vtt
+    from shared.media import transcript as tr
 
     job = io.job
     src, _ = _langs(job)
@@ -158,8 +173,12 @@ def transcribe(io: StepIO) -> dict:
     io.put_text(job_path(jid, "work", TRANSCRIPT_JSON), json.dumps(clean.to_dict(), ensure_ascii=False), JSON_TYPE)
     cap_path = job_path(jid, src, CAPTIONS_VTT)
     io.put_text(cap_path, vtt.write_captions(cues), VTT_TYPE)
-    qc_path = _update_qc(io, src, "captions", {"profile": profile.name, "cues": len(cues), "issues": issues,
-                                                "dropped_text": clean.dropped})
+    qc_path = _update_qc(
+        io,
+        src,
+        "captions",
+        {"profile": profile.name, "cues": len(cues), "issues": issues, "dropped_text": clean.dropped},
+    )
     outputs = _outputs(job)
     _set_output(outputs, src, "captions_vtt", cap_path)
     _set_output(outputs, src, "qc_report", qc_path)
@@ -173,9 +192,12 @@ def transcribe(io: StepIO) -> dict:
 
 # ---------------------------------------------------------------- describe
 
+
 def describe(io: StepIO) -> dict:
     """Scene changes + on-screen text (or Gemini) -> descriptions.vtt placed in dialogue gaps."""
-    from shared.media import describe as ad, transcript as tr, vtt
+    from shared.media import describe as ad
+    from shared.media import transcript as tr
+    from shared.media import vtt
 
     job = io.job
     jid = job["id"]
@@ -191,23 +213,32 @@ def describe(io: StepIO) -> dict:
     min_gap = float(_opt(job, "min_gap_seconds", ad.MIN_GAP_SECONDS))
     gaps = ad.dialogue_gaps(transcript.words, info.duration, min_gap)
     descriptions = ad.place(events, gaps, info.duration, src, transcript.words)
-    io.put_text(job_path(jid, "work", VISUAL_JSON),
-                json.dumps({"events": [e.__dict__ for e in events], "gaps": [g.__dict__ for g in gaps]},
-                           ensure_ascii=False), JSON_TYPE)
+    io.put_text(
+        job_path(jid, "work", VISUAL_JSON),
+        json.dumps({"events": [e.__dict__ for e in events], "gaps": [g.__dict__ for g in gaps]}, ensure_ascii=False),
+        JSON_TYPE,
+    )
     path = job_path(jid, src, DESCRIPTIONS_VTT)
     io.put_text(path, vtt.write_descriptions(descriptions), VTT_TYPE)
     extended = [d.to_dict() for d in descriptions if d.extended]
-    qc_path = _update_qc(io, src, "descriptions", {
-        "cues": len(descriptions), "gaps": len(gaps), "min_gap_seconds": min_gap, "extended": extended})
+    qc_path = _update_qc(
+        io,
+        src,
+        "descriptions",
+        {"cues": len(descriptions), "gaps": len(gaps), "min_gap_seconds": min_gap, "extended": extended},
+    )
     outputs = _outputs(job)
     _set_output(outputs, src, "descriptions_vtt", path)
     _set_output(outputs, src, "qc_report", qc_path)
     io.progress(100)
-    return {"outputs": outputs,
-            "qc_report": _qc_summary(job, src, "descriptions", {"cues": len(descriptions), "extended": len(extended)})}
+    return {
+        "outputs": outputs,
+        "qc_report": _qc_summary(job, src, "descriptions", {"cues": len(descriptions), "extended": len(extended)}),
+    }
 
 
 # ---------------------------------------------------------------- translate
+
 
 def _glossary_terms(job: dict, target: str):
     from shared.media import glossary as gl
@@ -226,7 +257,8 @@ def _glossary_terms(job: dict, target: str):
 def translate(io: StepIO) -> dict:
     """Source captions and descriptions (as reviewed) -> each target language, cue by cue, with
     glossary enforcement."""
-    from shared.media import caption_rules, glossary as gl, languages, vtt
+    from shared.media import caption_rules, languages, vtt
+    from shared.media import glossary as gl
 
     job = io.job
     jid = job["id"]
@@ -244,25 +276,38 @@ def translate(io: StepIO) -> dict:
         if io.cancelled():
             return {}
         if engines.backend != "gcp" and languages.apertium_mode(src, tgt) is None:
-            raise PermanentStepError(f"No translation from {src} to {tgt} is installed; "
-                                     f"supported: {', '.join(languages.supported_targets(src))}.")
+            raise PermanentStepError(
+                f"No translation from {src} to {tgt} is installed; "
+                f"supported: {', '.join(languages.supported_targets(src))}."
+            )
         terms = _glossary_terms(job, tgt)
         cap_texts = [c.text.replace("\n", " ") for c in cap_src]
         desc_texts = [c.text.replace("\n", " ") for c in desc_src]
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
-        cap_out = [vtt.VttCue(c.start, c.end, caption_rules.wrap(t, profile), c.identifier)
-                   for c, t in zip(cap_src, result.texts[:len(cap_texts)])]
-        desc_out = [vtt.VttCue(c.start, c.end, t, c.identifier)
-                    for c, t in zip(desc_src, result.texts[len(cap_texts):])]
+        cap_out = [
+            vtt.VttCue(c.start, c.end, caption_rules.wrap(t, profile), c.identifier)
+            for c, t in zip(cap_src, result.texts[: len(cap_texts)])
+        ]
+        desc_out = [
+            vtt.VttCue(c.start, c.end, t, c.identifier) for c, t in zip(desc_src, result.texts[len(cap_texts) :])
+        ]
         cap_path = job_path(jid, tgt, CAPTIONS_VTT)
         io.put_text(cap_path, vtt.write(cap_out), VTT_TYPE)
         d_path = job_path(jid, tgt, DESCRIPTIONS_VTT)
         io.put_text(d_path, vtt.write(desc_out, kind="descriptions"), VTT_TYPE)
         issues = caption_rules.check([vtt.to_cue(c) for c in cap_out], profile, fps)
         _update_qc(io, tgt, "captions", {"profile": profile.name, "cues": len(cap_out), "issues": issues})
-        qc_path = _update_qc(io, tgt, "glossary", {
-            "glossary_id": _opt(job, "glossary_id"), "terms": len(terms),
-            "enforced": result.enforced, "unenforced": result.unenforced})
+        qc_path = _update_qc(
+            io,
+            tgt,
+            "glossary",
+            {
+                "glossary_id": _opt(job, "glossary_id"),
+                "terms": len(terms),
+                "enforced": result.enforced,
+                "unenforced": result.unenforced,
+            },
+        )
         _set_output(outputs, tgt, "captions_vtt", cap_path)
         _set_output(outputs, tgt, "descriptions_vtt", d_path)
         _set_output(outputs, tgt, "qc_report", qc_path)
@@ -275,10 +320,12 @@ def translate(io: StepIO) -> dict:
 
 # ---------------------------------------------------------------- tts
 
+
 def tts(io: StepIO) -> dict:
     """Each language's descriptions (as edited) -> narration clips fitted to their gaps, the
     narration stem, and the plan render uses."""
-    from shared.media import narration, transcript as tr
+    from shared.media import narration
+    from shared.media import transcript as tr
 
     job = io.job
     jid = job["id"]
@@ -306,27 +353,35 @@ def tts(io: StepIO) -> dict:
         stem = narration.write_stem(plan, folder, duration, folder / NARRATION)
         n_path = job_path(jid, lang, NARRATION)
         io.put_file(n_path, stem, "audio/mp4")
-        io.put_text(job_path(jid, "work", lang, NARRATION_PLAN), json.dumps(plan.to_dict(), ensure_ascii=False),
-                    JSON_TYPE)
-        speech_qc = {"clips": len(plan.clips), "max_rate": max_rate,
-                     "extended": [c.to_dict() for c in plan.clips if c.extended],
-                     "rate_raised": [c.to_dict() for c in plan.clips if c.rate > 1.0 and not c.extended]}
+        io.put_text(
+            job_path(jid, "work", lang, NARRATION_PLAN), json.dumps(plan.to_dict(), ensure_ascii=False), JSON_TYPE
+        )
+        speech_qc = {
+            "clips": len(plan.clips),
+            "max_rate": max_rate,
+            "extended": [c.to_dict() for c in plan.clips if c.extended],
+            "rate_raised": [c.to_dict() for c in plan.clips if c.rate > 1.0 and not c.extended],
+        }
         qc_path = _update_qc(io, lang, "speech", speech_qc)
         _set_output(outputs, lang, "narration", n_path)
         _set_output(outputs, lang, "qc_report", qc_path)
         qc.setdefault(lang, {"path": qc_path})["speech"] = {
-            "clips": len(plan.clips), "extended": len(speech_qc["extended"])}
+            "clips": len(plan.clips),
+            "extended": len(speech_qc["extended"]),
+        }
         io.progress(100 * (n + 1) / len(langs))
     return {"outputs": outputs, "qc_report": qc}
 
 
 # ---------------------------------------------------------------- render
 
+
 def render(io: StepIO) -> dict:
     """Per language: SRT/TTML/SCC exports from the current VTTs, the accessible MP4 (picture
     copied, programme ducked under narration, loudness normalised, captions as mov_text), and
     on request burned-in and extended-AD versions; every output verified with ffprobe."""
-    from shared.media import narration, render as rd, vtt
+    from shared.media import narration, vtt
+    from shared.media import render as rd
 
     job = io.job
     jid = job["id"]
@@ -350,17 +405,22 @@ def render(io: StepIO) -> dict:
         cap_vtt = work / CAPTIONS_VTT
         cap_vtt.write_text(cap_text, encoding="utf-8")
         exports = vtt.export_all(cap_text, lang)
-        for key, name, ctype in (("srt", CAPTIONS_SRT, "application/x-subrip"),
-                                 ("ttml", CAPTIONS_TTML, "application/ttml+xml"),
-                                 ("scc", CAPTIONS_SCC, "text/plain")):
+        for key, name, ctype in (
+            ("srt", CAPTIONS_SRT, "application/x-subrip"),
+            ("ttml", CAPTIONS_TTML, "application/ttml+xml"),
+            ("scc", CAPTIONS_SCC, "text/plain"),
+        ):
             if exports.get(key) is not None:
                 path = job_path(jid, lang, name)
                 io.put_text(path, exports[key], ctype)
                 _set_output(outputs, lang, f"captions_{key}", path)
         # Narration plan from tts; the clips come back from storage.
         plan_path = job_path(jid, "work", lang, NARRATION_PLAN)
-        plan = narration.Plan.from_dict(json.loads(io.get_text(plan_path))) if io.exists(plan_path) \
+        plan = (
+            narration.Plan.from_dict(json.loads(io.get_text(plan_path)))
+            if io.exists(plan_path)
             else narration.Plan(language=lang, clips=[])
+        )
         for clip in plan.clips:
             local = work / clip.name
             io.get_file(clip.path, local)
@@ -385,15 +445,17 @@ def render(io: StepIO) -> dict:
             _set_output(outputs, lang, "video_burned_in", path)
         if want_extended:
             ext = rd.extended_version(video, info, plan, tracks, work / EXTENDED_MP4)
-            report["extended"] = rd.verify(ext.path, info, subtitles=len(tracks), expected_duration=ext.duration,
-                                           reencoded=True)
+            report["extended"] = rd.verify(
+                ext.path, info, subtitles=len(tracks), expected_duration=ext.duration, reencoded=True
+            )
             path = job_path(jid, lang, EXTENDED_MP4)
             io.put_file(path, ext.path, "video/mp4")
             _set_output(outputs, lang, "video_extended", path)
         qc_path = _update_qc(io, lang, "render", report)
         _set_output(outputs, lang, "qc_report", qc_path)
         qc.setdefault(lang, {"path": qc_path})["render"] = {
-            k: {"duration": v["duration"], "loudness": v.get("integrated_lufs")} for k, v in report.items()}
+            k: {"duration": v["duration"], "loudness": v.get("integrated_lufs")} for k, v in report.items()
+        }
         io.progress(100 * (n + 1) / total)
     return {"outputs": outputs, "qc_report": qc, "vtt_changed_since_render": False}
 

@@ -1,6 +1,7 @@
 """Which function runs each step. Production: "probe" (ffprobe validation) plus the media steps
 of shared.pipeline.media_steps. `AVP_STEP_REGISTRY=module:attribute` selects another registry
 (the synthetic no-media steps of the bench and fault tests); `override()` injects one in-process."""
+
 from __future__ import annotations
 
 import contextlib

@@ -13,6 +13,7 @@ Safe under at-least-once, out-of-order delivery:
   with a readable `error`;
 - a job deleted mid-step: writes stop (JobGone), and whatever was written is removed again.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -201,7 +202,9 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
     except PermanentStepError as exc:
         return _fail(job_id, step, attempt, _readable(step, exc), permanent=True)
     except Exception as exc:  # transient by the step contract
-        log.warning("step failed", exc_info=True, extra={"fields": {"job_id": job_id, "step": step, "attempt": attempt}})
+        log.warning(
+            "step failed", exc_info=True, extra={"fields": {"job_id": job_id, "step": step, "attempt": attempt}}
+        )
         return _fail(job_id, step, attempt, _readable(step, exc), permanent=False)
     finally:
         if slots is not None:
@@ -222,7 +225,8 @@ def _succeed(job: dict, step: str, attempt: int, result: dict, seconds: float) -
             raise _Stale()
         _merge(doc, result)
         doc.setdefault("step_history", []).append(
-            {"step": step, "attempt": attempt, "seconds": round(seconds, 3), "at": _now()})
+            {"step": step, "attempt": attempt, "seconds": round(seconds, 3), "at": _now()}
+        )
 
     try:
         target = status_after_step(step, {**job, **result})
@@ -273,8 +277,10 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
             return STALE
         p.tasks.enqueue(job_id, step, attempt + 1, delay_seconds=delay)
         metrics.STEPS.labels(step, "retry").inc()
-        log.info("step will retry", extra={"fields": {"job_id": job_id, "step": step, "attempt": attempt + 1,
-                                                      "delay": delay}})
+        log.info(
+            "step will retry",
+            extra={"fields": {"job_id": job_id, "step": step, "attempt": attempt + 1, "delay": delay}},
+        )
         return RETRY
 
     def record(doc: dict) -> None:
@@ -299,9 +305,8 @@ def reconcile(limit: int = 500) -> int:
     left in job outboxes (a crash between a committed transition and its follow-ups would
     otherwise strand the job or lose the event). Both dedupe, so this is cheap and harmless;
     returns how many tasks were created."""
-    from shared.services import jobs
-
     from shared.persistence.documents import Query
+    from shared.services import jobs
 
     created = 0
     running = [s.value for s, _ in STEPS.values()]

@@ -4,13 +4,14 @@
 Each step writes small deterministic files to the job's deterministic paths and returns the
 output entries, like the real steps do. AVP_SYNTHETIC_STEP_SECONDS makes each step take that
 long (in slices, checking cancellation) so a test can kill a worker in the middle of one."""
+
 from __future__ import annotations
 
 import hashlib
 import os
 import time
 
-from shared.pipeline.contract import CAPTIONS_VTT, DESCRIPTIONS_VTT, NARRATION, ACCESSIBLE_MP4, Step, StepIO, job_path
+from shared.pipeline.contract import ACCESSIBLE_MP4, CAPTIONS_VTT, DESCRIPTIONS_VTT, NARRATION, Step, StepIO, job_path
 
 
 def _seconds() -> float:
@@ -88,6 +89,10 @@ def render(io: StepIO) -> dict:
 
 
 STEPS: dict[str, Step] = {
-    "probe": probe, "transcribe": transcribe, "describe": describe,
-    "translate": translate, "tts": tts, "render": render,
+    "probe": probe,
+    "transcribe": transcribe,
+    "describe": describe,
+    "translate": translate,
+    "tts": tts,
+    "render": render,
 }

@@ -7,6 +7,7 @@ a second task of the same name (ALREADY_EXISTS, also for a while after the first
 the port's dedupe. In GCP the request carries an OIDC token for the tasks service account, and
 the worker function only admits that account (roles/run.invoker, Terraform).
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,9 @@ DISPATCH_DEADLINE_SECONDS = 1800
 class CloudTasksQueue:
     """Task queue on one Cloud Tasks queue; the client is created lazily and reused."""
 
-    def __init__(self, project: str, region: str, queue: str, target_url: str,
-                 service_account_email: str = "", client=None):
+    def __init__(
+        self, project: str, region: str, queue: str, target_url: str, service_account_email: str = "", client=None
+    ):
         if not project:
             raise RuntimeError("GOOGLE_CLOUD_PROJECT (or AVP_GCP_PROJECT) must be set for Cloud Tasks")
         if not target_url:
@@ -36,9 +38,14 @@ class CloudTasksQueue:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, cfg) -> "CloudTasksQueue":
-        return cls(cfg.gcp_project or os.environ.get("GOOGLE_CLOUD_PROJECT", ""), cfg.gcp_region, cfg.tasks_queue,
-                   cfg.tasks_target_url, service_account_email=cfg.tasks_service_account)
+    def from_settings(cls, cfg) -> CloudTasksQueue:
+        return cls(
+            cfg.gcp_project or os.environ.get("GOOGLE_CLOUD_PROJECT", ""),
+            cfg.gcp_region,
+            cfg.tasks_queue,
+            cfg.tasks_target_url,
+            service_account_email=cfg.tasks_service_account,
+        )
 
     @property
     def parent(self) -> str:
@@ -74,10 +81,15 @@ class CloudTasksQueue:
             "body": json.dumps({"job_id": job_id, "step": step, "attempt": int(attempt)}).encode(),
         }
         if self.service_account_email:
-            http_request["oidc_token"] = {"service_account_email": self.service_account_email,
-                                          "audience": self.target_url}
-        task = {"name": self.task_path(job_id, step, attempt), "http_request": http_request,
-                "dispatch_deadline": {"seconds": DISPATCH_DEADLINE_SECONDS}}
+            http_request["oidc_token"] = {
+                "service_account_email": self.service_account_email,
+                "audience": self.target_url,
+            }
+        task = {
+            "name": self.task_path(job_id, step, attempt),
+            "http_request": http_request,
+            "dispatch_deadline": {"seconds": DISPATCH_DEADLINE_SECONDS},
+        }
         if delay_seconds and delay_seconds > 0:
             from google.protobuf import timestamp_pb2
 
@@ -117,7 +129,8 @@ class CloudTasksQueue:
         from google.api_core.exceptions import AlreadyExists
 
         try:
-            self.client.create_queue(request={"parent": f"projects/{self.project}/locations/{self.region}",
-                                              "queue": {"name": self.parent}})
+            self.client.create_queue(
+                request={"parent": f"projects/{self.project}/locations/{self.region}", "queue": {"name": self.parent}}
+            )
         except AlreadyExists:
             pass

@@ -9,6 +9,7 @@ are done so a task name is never reused (the same dedupe Cloud Tasks applies to 
 
 Heavy steps are limited across every process sharing the file: a claim skips heavy tasks while
 `heavy_limit` of them hold live leases."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -61,7 +62,7 @@ class SqliteTasks:
         self._conn().executescript(SCHEMA)
 
     @classmethod
-    def from_settings(cls, cfg) -> "SqliteTasks":
+    def from_settings(cls, cfg) -> SqliteTasks:
         return cls(Path(cfg.data_dir) / "tasks.sqlite3")
 
     # -- the port ---------------------------------------------------------------------------
@@ -85,8 +86,9 @@ class SqliteTasks:
         return cur.rowcount
 
     # -- worker side (local only) -----------------------------------------------------------
-    def claim(self, owner: str, lease_seconds: float, heavy_steps: frozenset = frozenset(),
-              heavy_limit: int = 0) -> ClaimedTask | None:
+    def claim(
+        self, owner: str, lease_seconds: float, heavy_steps: frozenset = frozenset(), heavy_limit: int = 0
+    ) -> ClaimedTask | None:
         """Lease the oldest runnable task (pending and due, or leased with a lapsed lease)."""
         conn = self._conn()
         now = time.time()
@@ -161,10 +163,14 @@ class SqliteTasks:
     def next_due_in(self) -> float | None:
         """Seconds until the next task becomes runnable (0 if one is ready), None if none waits."""
         now = time.time()
-        row = self._conn().execute(
-            "SELECT MIN(CASE WHEN state='pending' THEN available_at ELSE lease_until END) FROM tasks "
-            "WHERE state IN ('pending', 'leased')"
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                "SELECT MIN(CASE WHEN state='pending' THEN available_at ELSE lease_until END) FROM tasks "
+                "WHERE state IN ('pending', 'leased')"
+            )
+            .fetchone()
+        )
         if row is None or row[0] is None:
             return None
         return max(0.0, float(row[0]) - now)
@@ -188,9 +194,13 @@ class SqliteTasks:
         return {state: n for state, n in self._conn().execute(sql + " GROUP BY state", params).fetchall()}
 
     def tasks_for(self, job_id: str) -> list[dict]:
-        rows = self._conn().execute(
-            "SELECT name, step, attempt, state, deliveries FROM tasks WHERE job_id=? ORDER BY rowid", (job_id,)
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT name, step, attempt, state, deliveries FROM tasks WHERE job_id=? ORDER BY rowid", (job_id,)
+            )
+            .fetchall()
+        )
         return [dict(zip(("name", "step", "attempt", "state", "deliveries"), r)) for r in rows]
 
     def prune(self, older_than_seconds: float) -> int:

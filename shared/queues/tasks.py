@@ -2,6 +2,7 @@
 
 A task is (job_id, step, attempt). Its name is deterministic (`<job_id>-<step>-<attempt>`), so
 enqueueing the same task twice creates it once (Cloud Tasks dedupes names the same way)."""
+
 from __future__ import annotations
 
 from typing import Protocol

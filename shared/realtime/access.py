@@ -1,9 +1,11 @@
 """Who may open which channel. The rules are the REST ones: a CLIENT or PM sees their own
 organisation, a LINGUIST the jobs with a language assigned to them, REVIEWER and ADMIN all.
 Every refusal is a `Refused` carrying the close code the connection ends with."""
+
 from __future__ import annotations
 
 import time
+from datetime import UTC
 
 from shared.auth.tokens import Principal
 from shared.errors import Unauthenticated
@@ -47,8 +49,14 @@ def token_expired(token: str) -> bool:
 
     s = settings()
     try:
-        claims = jwt.decode(token, s.jwt_secret, algorithms=[ALGORITHM], audience=s.jwt_audience,
-                            issuer=s.jwt_issuer, options={"verify_exp": False, "require": ["exp"]})
+        claims = jwt.decode(
+            token,
+            s.jwt_secret,
+            algorithms=[ALGORITHM],
+            audience=s.jwt_audience,
+            issuer=s.jwt_issuer,
+            options={"verify_exp": False, "require": ["exp"]},
+        )
     except jwt.PyJWTError:
         return False
     return int(claims["exp"]) <= time.time()
@@ -107,6 +115,5 @@ def parse_since(raw: str | None) -> str | None:
         raise Refused(P.BAD_REQUEST, "since must be an ISO 8601 timestamp, e.g. a job's updated_at") from None
     if value.tzinfo is None:
         raise Refused(P.BAD_REQUEST, "since must carry a timezone (e.g. end in Z)")
-    from datetime import timezone
 
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,5 +1,6 @@
 """The WebSocket routes on a Flask app, carried by flask-sock / simple-websocket. The local
 server (localhost:8003) and the Cloud Run service (functions/websocket) both call `register`."""
+
 from __future__ import annotations
 
 import socket

@@ -4,12 +4,14 @@ WebSocket frame once and hands the frame to every subscriber of the event's chan
 (`job:<id>`, `org:<id>`). A subscriber writes it to its socket at once when that cannot block,
 or queues it for the connection's own thread (docs/decisions/0501-websocket-serving.md). No
 connection ever reads the event store itself."""
+
 from __future__ import annotations
 
 import logging
 import threading
 from collections import deque
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from shared.realtime import protocol as P
 
@@ -83,8 +85,19 @@ class Subscriber:
     common case costs one non-blocking send per connection and no thread switch, a slow client
     only delays itself, and order is kept."""
 
-    __slots__ = ("channel", "accept", "limit", "overflowed", "sink", "stale", "_cond", "_items", "_woken",
-                 "_busy", "_flush")
+    __slots__ = (
+        "channel",
+        "accept",
+        "limit",
+        "overflowed",
+        "sink",
+        "stale",
+        "_cond",
+        "_items",
+        "_woken",
+        "_busy",
+        "_flush",
+    )
 
     def __init__(self, channel: str, accept: Accept | None = None, limit: int = 2000):
         self.channel = channel

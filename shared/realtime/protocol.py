@@ -1,5 +1,6 @@
 """The wire protocol of the WebSocket channels: close codes, message shapes and tunables.
 Documented for clients in docs/decisions/0500-websocket-protocol.md."""
+
 from __future__ import annotations
 
 import json

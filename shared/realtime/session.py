@@ -8,6 +8,7 @@
 4. write what the hub could not write directly, a `ping` every interval, and close with 4408
    when the token expires (or 4401 if the account is disabled meanwhile).
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,9 +16,11 @@ import time
 from typing import Protocol
 
 from shared.auth.tokens import Principal
-from shared.realtime import access, protocol as P
+from shared.realtime import access
+from shared.realtime import protocol as P
 from shared.realtime.access import Refused
-from shared.realtime.hub import Hub, JobLookup, Subscriber, hub as process_hub, job_channel, org_channel
+from shared.realtime.hub import Hub, JobLookup, Subscriber, job_channel, org_channel
+from shared.realtime.hub import hub as process_hub
 
 log = logging.getLogger("avp.realtime")
 
@@ -111,8 +114,15 @@ class Session:
 
         docs, cap, out, cursor = platform().documents, P.since_limit(), [], None
         while len(out) < cap:
-            page = docs.query(Query("jobs", where=[("org_id", "==", self.target), ("updated_at", ">", since)],
-                                    order_by=[("updated_at", "asc")], limit=min(200, cap - len(out)), cursor=cursor))
+            page = docs.query(
+                Query(
+                    "jobs",
+                    where=[("org_id", "==", self.target), ("updated_at", ">", since)],
+                    order_by=[("updated_at", "asc")],
+                    limit=min(200, cap - len(out)),
+                    cursor=cursor,
+                )
+            )
             out.extend(j for j in page.items if access.can_see_job(self.principal, j))
             cursor = page.next_cursor
             if not cursor or not page.items:

@@ -7,6 +7,7 @@
   (created at start, deleted at stop, expiring by itself if the instance dies), so every
   instance receives every event whichever function published it.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ import logging
 import os
 import secrets
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 log = logging.getLogger("avp.realtime")
 OnEvent = Callable[[dict], None]
@@ -105,15 +106,17 @@ class PubSubSource:
         client = pubsub_v1.SubscriberClient()
         topic = f"projects/{project}/topics/{self.cfg.events_topic}"
         name = f"projects/{project}/subscriptions/{self.cfg.events_topic}-ws-{instance_name()}"
-        client.create_subscription(request={
-            "name": name,
-            "topic": topic,
-            "ack_deadline_seconds": 10,
-            # An instance killed without cleanup leaves a subscription nobody pulls: it expires
-            # after a day (the minimum Pub/Sub allows) and keeps at most ten minutes of events.
-            "expiration_policy": {"ttl": {"seconds": 24 * 3600}},
-            "message_retention_duration": {"seconds": 600},
-        })
+        client.create_subscription(
+            request={
+                "name": name,
+                "topic": topic,
+                "ack_deadline_seconds": 10,
+                # An instance killed without cleanup leaves a subscription nobody pulls: it expires
+                # after a day (the minimum Pub/Sub allows) and keeps at most ten minutes of events.
+                "expiration_policy": {"ttl": {"seconds": 24 * 3600}},
+                "message_retention_duration": {"seconds": 600},
+            }
+        )
         self._client, self.subscription = client, name
         from concurrent.futures import ThreadPoolExecutor
 
@@ -154,6 +157,8 @@ class PubSubSource:
             try:
                 client.delete_subscription(request={"subscription": self.subscription})
             except Exception:
-                log.warning("could not delete the instance subscription", extra={"fields": {"subscription": self.subscription}})
+                log.warning(
+                    "could not delete the instance subscription", extra={"fields": {"subscription": self.subscription}}
+                )
             client.close()
         self._client = None

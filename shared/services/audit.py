@@ -7,9 +7,10 @@ built only from the route, the principal, path parameters and what handlers put 
 `ctx.audit`: request bodies, headers and cookies are never copied, so passwords and tokens
 cannot end up here.
 """
+
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from shared.errors import Unprocessable
 from shared.ids import new_id, now_iso, parse_iso
@@ -67,12 +68,11 @@ def _bound(name: str, value: str | None) -> str | None:
     except ValueError:
         raise Unprocessable(f"Query parameter {name} must be an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def query(principal, *, actor=None, action=None, target=None, since=None, until=None, limit=50,
-          cursor=None) -> dict:
+def query(principal, *, actor=None, action=None, target=None, since=None, until=None, limit=50, cursor=None) -> dict:
     """Newest first. A PM sees only their organisation's entries; ADMIN sees all."""
     from shared.routes import ADMIN
 

@@ -7,11 +7,12 @@ tracks it: {org_id, created_by, path, status: pending|uploaded|consumed, job_id,
 both the object is finalized and a job names the upload, the object is copied to the job's
 `jobs/<id>/source.mp4` and the job moves CREATED -> UPLOADED (which enqueues the probe). Either
 can happen first; the job's compare-and-set makes the move happen once."""
+
 from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
 
 from shared import logs
@@ -36,16 +37,25 @@ def upload_path(upload_id: str) -> str:
 
 
 def _expires_at(ttl: int) -> str:
-    return (datetime.now(timezone.utc) + timedelta(seconds=ttl)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (datetime.now(UTC) + timedelta(seconds=ttl)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- uploads ------------------------------------------------------------------------------------
-def new_upload(principal, org_id: str | None, content_type: str, filename: str | None,
-               job_id: str | None = None) -> dict:
+def new_upload(
+    principal, org_id: str | None, content_type: str, filename: str | None, job_id: str | None = None
+) -> dict:
     upload_id = new_id()
-    doc = {"org_id": org_id, "created_by": principal.user_id, "path": upload_path(upload_id),
-           "content_type": content_type, "filename": filename, "status": "pending", "job_id": job_id,
-           "size": None, "created_at": now_iso()}
+    doc = {
+        "org_id": org_id,
+        "created_by": principal.user_id,
+        "path": upload_path(upload_id),
+        "content_type": content_type,
+        "filename": filename,
+        "status": "pending",
+        "job_id": job_id,
+        "size": None,
+        "created_at": now_iso(),
+    }
     if job_id is None:
         # never claimed by a job: housekeeping deletes it (and its object) a day after the
         # signed URL expired; claim_upload removes the field (docs/decisions/0700)
@@ -73,8 +83,14 @@ def create_upload_url(principal, body) -> dict:
     upload = new_upload(principal, org_id, body.content_type, body.filename)
     ttl = cfg.upload_url_ttl_seconds
     url = _platform().files.signed_upload_url(upload["path"], ttl, body.content_type, cap)
-    return {"upload_id": upload["id"], "url": url, "method": "PUT", "headers": {"Content-Type": body.content_type},
-            "expires_at": _expires_at(ttl), "max_bytes": cap}
+    return {
+        "upload_id": upload["id"],
+        "url": url,
+        "method": "PUT",
+        "headers": {"Content-Type": body.content_type},
+        "expires_at": _expires_at(ttl),
+        "max_bytes": cap,
+    }
 
 
 def usable_upload(principal, upload_id: str, org_id: str | None) -> dict:
@@ -125,8 +141,14 @@ def attach_if_ready(upload: dict) -> bool:
     else:
         files.copy(upload["path"], dest)
     try:
-        jobs.transition(job_id, "CREATED", "UPLOADED", source_path=dest, source_size=upload.get("size"),
-                        source_content_type=upload.get("content_type"))
+        jobs.transition(
+            job_id,
+            "CREATED",
+            "UPLOADED",
+            source_path=dest,
+            source_size=upload.get("size"),
+            source_content_type=upload.get("content_type"),
+        )
     except (Conflict, NotFound):
         return False
     update_with_retry(_platform().documents, UPLOADS, upload["id"], lambda d: {**d, "status": "consumed"})
@@ -173,8 +195,13 @@ def clean_relative_path(path: str) -> str:
             break
         decoded = nxt
     bad = (
-        not raw or raw != decoded or "%" in raw or "\\" in decoded or decoded.startswith("/")
-        or re.match(r"^[A-Za-z]:", decoded) or any(ord(c) < 32 for c in decoded)
+        not raw
+        or raw != decoded
+        or "%" in raw
+        or "\\" in decoded
+        or decoded.startswith("/")
+        or re.match(r"^[A-Za-z]:", decoded)
+        or any(ord(c) < 32 for c in decoded)
         or any(p in ("", ".", "..") for p in decoded.split("/"))
     )
     if bad:

@@ -7,6 +7,7 @@ Stored shape, read by the translate step:
    terms: [{id, source, target_language, target, case_sensitive, note}], created_at, updated_at}
 At most one glossary per organisation has is_default; marking one default clears the flag on
 the others (a job uses the glossary named at creation, else its organisation's default)."""
+
 from __future__ import annotations
 
 from shared.errors import AlreadyExists, Conflict, NotFound, Unprocessable, VersionConflict
@@ -34,8 +35,14 @@ def _clean_term(data: dict) -> dict:
     if not source or not target:
         raise Unprocessable("A term needs non-blank source and target text")
     note = (data.get("note") or "").strip() or None
-    return {"id": new_id(), "source": source, "target_language": data["target_language"], "target": target,
-            "case_sensitive": bool(data.get("case_sensitive")), "note": note}
+    return {
+        "id": new_id(),
+        "source": source,
+        "target_language": data["target_language"],
+        "target": target,
+        "case_sensitive": bool(data.get("case_sensitive")),
+        "note": note,
+    }
 
 
 def _check_duplicates(terms: list[dict]) -> None:
@@ -52,7 +59,9 @@ def _check_duplicates(terms: list[dict]) -> None:
         else:
             clash = fold in any_fold
         if clash:
-            raise Conflict(f"Duplicate term: {term['source']!r} -> {term['target_language']} is already in this glossary")
+            raise Conflict(
+                f"Duplicate term: {term['source']!r} -> {term['target_language']} is already in this glossary"
+            )
         any_fold.add(fold)
         (sensitive_exact.add(exact) if term.get("case_sensitive") else insensitive_fold.add(fold))
 
@@ -92,8 +101,9 @@ def _get_visible(principal, glossary_id: str) -> dict:
 
 def list_glossaries(principal, org_id: str | None) -> dict:
     org = _readable_org(principal, org_id)
-    page = _docs().query(Query(COLLECTION, where=[("org_id", "==", org)], order_by=[("name", "asc")],
-                               limit=MAX_GLOSSARIES_PER_ORG))
+    page = _docs().query(
+        Query(COLLECTION, where=[("org_id", "==", org)], order_by=[("name", "asc")], limit=MAX_GLOSSARIES_PER_ORG)
+    )
     return {"items": [summary(d) for d in page.items]}
 
 
@@ -103,12 +113,17 @@ def get_glossary(principal, glossary_id: str) -> dict:
 
 def _clear_other_defaults(org_id: str, keep_id: str) -> None:
     """One default per organisation: clear is_default on the organisation's other glossaries."""
-    page = _docs().query(Query(COLLECTION, where=[("org_id", "==", org_id), ("is_default", "==", True)],
-                               limit=MAX_GLOSSARIES_PER_ORG))
+    page = _docs().query(
+        Query(COLLECTION, where=[("org_id", "==", org_id), ("is_default", "==", True)], limit=MAX_GLOSSARIES_PER_ORG)
+    )
     for doc in page.items:
         if doc["id"] != keep_id:
-            update_with_retry(_docs(), COLLECTION, doc["id"],
-                              lambda d: dict(d, is_default=False, updated_at=now_iso()) if d.get("is_default") else None)
+            update_with_retry(
+                _docs(),
+                COLLECTION,
+                doc["id"],
+                lambda d: dict(d, is_default=False, updated_at=now_iso()) if d.get("is_default") else None,
+            )
 
 
 def create_glossary(principal, body) -> dict:
@@ -118,9 +133,17 @@ def create_glossary(principal, body) -> dict:
     terms = [_clean_term(t.model_dump()) for t in body.terms]
     _check_duplicates(terms)
     now = now_iso()
-    data = {"org_id": body.org_id, "name": body.name.strip(), "description": body.description.strip(),
-            "source_language": body.source_language, "is_default": body.is_default, "terms": terms,
-            "created_by": principal.user_id, "created_at": now, "updated_at": now}
+    data = {
+        "org_id": body.org_id,
+        "name": body.name.strip(),
+        "description": body.description.strip(),
+        "source_language": body.source_language,
+        "is_default": body.is_default,
+        "terms": terms,
+        "created_by": principal.user_id,
+        "created_at": now,
+        "updated_at": now,
+    }
     if not data["name"]:
         raise Unprocessable("name must not be blank")
     gid = new_id()
@@ -174,8 +197,10 @@ def add_term(principal, glossary_id: str, body) -> dict:
         data["terms"] = terms + [term]
         data["updated_at"] = now_iso()
         try:
-            return {**view(docs.update(COLLECTION, glossary_id, data, expected_version=doc["_version"])),
-                    "added_term_id": term["id"]}
+            return {
+                **view(docs.update(COLLECTION, glossary_id, data, expected_version=doc["_version"])),
+                "added_term_id": term["id"],
+            }
         except VersionConflict:
             continue
     raise Conflict("The glossary is changing too often; retry")

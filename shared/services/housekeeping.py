@@ -23,10 +23,11 @@ In GCP Firestore's TTL policy on `expire_at` deletes the same documents independ
 (FirestoreDocuments stores that one field as a timestamp); the purge still removes upload
 objects and keeps the local platform clean.
 """
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from shared import logs
 from shared.persistence.documents import Query
@@ -35,8 +36,7 @@ log = logs.get("avp.housekeeping")
 
 FIELD = "expire_at"
 UPLOADS = "uploads"
-COLLECTIONS = ("rate_limits", "sso_states", "invites", "refresh_tokens", "refresh_families", "idempotency",
-               "uploads")
+COLLECTIONS = ("rate_limits", "sso_states", "invites", "refresh_tokens", "refresh_families", "idempotency", "uploads")
 IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600
 INVITE_RETENTION_SECONDS = 7 * 24 * 3600
 UPLOAD_RETENTION_SECONDS = 24 * 3600
@@ -45,7 +45,7 @@ ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 def iso_at(epoch: float) -> str:
     """The instant `epoch` (seconds) in the shared.ids.now_iso format."""
-    return datetime.fromtimestamp(float(epoch), timezone.utc).strftime(ISO_FORMAT)
+    return datetime.fromtimestamp(float(epoch), UTC).strftime(ISO_FORMAT)
 
 
 def expire_in(seconds: float) -> str:
@@ -58,8 +58,8 @@ def _cutoff(now) -> str:
         return iso_at(time.time())
     if isinstance(now, datetime):
         if now.tzinfo is None:
-            now = now.replace(tzinfo=timezone.utc)
-        return now.astimezone(timezone.utc).strftime(ISO_FORMAT)
+            now = now.replace(tzinfo=UTC)
+        return now.astimezone(UTC).strftime(ISO_FORMAT)
     if isinstance(now, (int, float)):
         return iso_at(now)
     from shared.ids import parse_iso
@@ -96,8 +96,9 @@ def purge_expired(now=None, limit: int = 500) -> dict[str, int]:
     cutoff = _cutoff(now)
     counts: dict[str, int] = {}
     for collection in COLLECTIONS:
-        page = docs.query(Query(collection, where=[("expire_at", "<", cutoff)], order_by=[("expire_at", "asc")],
-                                limit=limit))
+        page = docs.query(
+            Query(collection, where=[("expire_at", "<", cutoff)], order_by=[("expire_at", "asc")], limit=limit)
+        )
         deleted = 0
         for doc in page.items:
             if collection == UPLOADS:
@@ -106,8 +107,9 @@ def purge_expired(now=None, limit: int = 500) -> dict[str, int]:
                 try:
                     platform.files.delete(upload_path(doc["id"]))
                 except Exception:
-                    log.exception("could not delete an expired upload's object",
-                                  extra={"fields": {"upload_id": doc["id"]}})
+                    log.exception(
+                        "could not delete an expired upload's object", extra={"fields": {"upload_id": doc["id"]}}
+                    )
                 deleted += 1
             elif _delete(docs, collection, doc):
                 deleted += 1

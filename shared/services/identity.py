@@ -1,6 +1,7 @@
 """Sign-in and sessions: password login, refresh rotation, logout, change-password, invite
 acceptance, and the session response every sign-in path returns (access token in the body,
 refresh token in an httpOnly cookie scoped to the auth path)."""
+
 from __future__ import annotations
 
 import time
@@ -30,8 +31,15 @@ def session_response(user: dict, issued: refresh.Issued, status: int = 200):
 
 def set_refresh_cookie(resp, issued: refresh.Issued) -> None:
     s = settings()
-    resp.set_cookie(COOKIE_NAME, issued.token, max_age=max(0, issued.expires_at - int(time.time())),
-                    path=COOKIE_PATH, secure=s.cookie_secure, httponly=True, samesite="Strict")
+    resp.set_cookie(
+        COOKIE_NAME,
+        issued.token,
+        max_age=max(0, issued.expires_at - int(time.time())),
+        path=COOKIE_PATH,
+        secure=s.cookie_secure,
+        httponly=True,
+        samesite="Strict",
+    )
 
 
 def clear_refresh_cookie(resp) -> None:
@@ -44,6 +52,7 @@ def start_session(user: dict, via: str = "password"):
 
 
 # --- login --------------------------------------------------------------------------------
+
 
 def _limits():
     s = settings()
@@ -74,6 +83,7 @@ def login(email: str, password: str, client_address: str) -> dict:
 
 
 # --- refresh / logout -----------------------------------------------------------------------
+
 
 def check_origin(request) -> None:
     """Cookie-authenticated endpoints refuse cross-site browser requests (defence in depth on
@@ -115,6 +125,7 @@ def logout(principal, request):
 
 
 # --- passwords ------------------------------------------------------------------------------
+
 
 def change_password(principal, request, current: str, new: str, client_address: str):
     """Check the current password (rate limited like login), enforce strength, store the new

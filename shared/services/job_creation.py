@@ -1,5 +1,6 @@
 """Job creation: organisation and language checks, the default glossary, Idempotency-Key
 replays, and the job document a new job starts as (multipart upload or a signed-URL upload_id)."""
+
 from __future__ import annotations
 
 from shared import logs
@@ -48,8 +49,9 @@ def _check_languages(source: str, outputs: list[str]) -> list[str]:
             out.append(code)
     if bad:
         others = ", ".join(t for t in supported if t != src) or "none"
-        raise Invalid(f"Translation from {source} to {', '.join(bad)} is not supported; "
-                      f"supported targets for {source}: {others}")
+        raise Invalid(
+            f"Translation from {source} to {', '.join(bad)} is not supported; supported targets for {source}: {others}"
+        )
     return out
 
 
@@ -93,8 +95,9 @@ def _replay(idem: dict, fingerprint: str) -> dict:
     return job
 
 
-def new_job_document(principal, data, org_id: str, outputs: list[str], glossary_id: str | None,
-                     upload_id: str, job_id: str) -> dict:
+def new_job_document(
+    principal, data, org_id: str, outputs: list[str], glossary_id: str | None, upload_id: str, job_id: str
+) -> dict:
     from shared.domain.status import translated_languages
 
     now = now_iso()
@@ -126,8 +129,10 @@ def new_job_document(principal, data, org_id: str, outputs: list[str], glossary_
 
     doc["outbox"] = [status_event({**doc, "id": job_id})]
     doc["outbox_pending"] = True
-    doc["language_qc"] = {lang: {"status": "PENDING", "assignee": None, "history": [], "feedback": []}
-                          for lang in translated_languages(doc)}
+    doc["language_qc"] = {
+        lang: {"status": "PENDING", "assignee": None, "history": [], "feedback": []}
+        for lang in translated_languages(doc)
+    }
     return doc
 
 
@@ -141,7 +146,9 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
     from shared.services import files as file_service
 
     if upload_file is None and not data.upload_id:
-        raise Invalid("Attach the video as the multipart `file` part, or name an upload_id from POST /api/v1/files/upload-url")
+        raise Invalid(
+            "Attach the video as the multipart `file` part, or name an upload_id from POST /api/v1/files/upload-url"
+        )
     if upload_file is not None and data.upload_id:
         raise Invalid("Send either a file or an upload_id, not both")
     org_id = _resolve_org(principal, data.org_id)
@@ -166,22 +173,35 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
             if len(idempotency_key) > 255:
                 raise Invalid("Idempotency-Key is too long (at most 255 characters)")
             idem_id = _idempotency_id(principal, idempotency_key)
-            fingerprint = _fingerprint(data, getattr(upload_file, "filename", None),
-                                       local.stat().st_size if local else None)
+            fingerprint = _fingerprint(
+                data, getattr(upload_file, "filename", None), local.stat().st_size if local else None
+            )
             try:
                 from shared.services.housekeeping import IDEMPOTENCY_RETENTION_SECONDS, expire_in
 
-                docs.create(IDEMPOTENCY, idem_id, {"job_id": job_id, "user_id": principal.user_id,
-                                                   "fingerprint": fingerprint, "created_at": now_iso(),
-                                                   "expire_at": expire_in(IDEMPOTENCY_RETENTION_SECONDS)})
+                docs.create(
+                    IDEMPOTENCY,
+                    idem_id,
+                    {
+                        "job_id": job_id,
+                        "user_id": principal.user_id,
+                        "fingerprint": fingerprint,
+                        "created_at": now_iso(),
+                        "expire_at": expire_in(IDEMPOTENCY_RETENTION_SECONDS),
+                    },
+                )
             except AlreadyExists:
                 return _replay(docs.get(IDEMPOTENCY, idem_id), fingerprint), False
         try:
             if upload is None:
-                upload = file_service.new_upload(principal, org_id, "video/mp4",
-                                                 getattr(upload_file, "filename", None), job_id=job_id)
-            job = docs.create(COLLECTION, job_id, new_job_document(principal, data, org_id, outputs, glossary_id,
-                                                                   upload["id"], job_id))
+                upload = file_service.new_upload(
+                    principal, org_id, "video/mp4", getattr(upload_file, "filename", None), job_id=job_id
+                )
+            job = docs.create(
+                COLLECTION,
+                job_id,
+                new_job_document(principal, data, org_id, outputs, glossary_id, upload["id"], job_id),
+            )
             flush_outbox(job)
             if local is not None:
                 # finalizing the object emits the storage event that attaches it to the job

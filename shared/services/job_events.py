@@ -1,5 +1,6 @@
 """The events a job emits on the event port: `job_status_update` on every status change and
 `notification` (feedback, rejection, assignment, progress) for people following the job."""
+
 from __future__ import annotations
 
 from shared import logs

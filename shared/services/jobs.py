@@ -6,9 +6,10 @@ A job document lives in the "jobs" collection (24-hex id). Besides the API field
 `assignees` (user ids of the linguists assigned to any language, for list queries),
 `step_attempts` ({step: current attempt number}) and `step_tries` (tries of the current step
 run), which the pipeline runner uses to tell a current task from a stale one."""
+
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from shared import logs
 from shared.domain.status import (
@@ -31,9 +32,25 @@ COLLECTION = "jobs"
 FAILURE_STATUSES = frozenset(failed.value for _, failed in STEPS.values())
 # Fields the API shows (plus `_id`); everything else on the document is internal.
 API_FIELDS = (
-    "org_id", "created_by", "title", "status", "source_language", "requested_outputs", "options",
-    "glossary_id", "outputs", "language_qc", "feedback", "rejection", "vtt_changed_since_render",
-    "progress", "error", "media", "qc_report", "created_at", "updated_at",
+    "org_id",
+    "created_by",
+    "title",
+    "status",
+    "source_language",
+    "requested_outputs",
+    "options",
+    "glossary_id",
+    "outputs",
+    "language_qc",
+    "feedback",
+    "rejection",
+    "vtt_changed_since_render",
+    "progress",
+    "error",
+    "media",
+    "qc_report",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -129,8 +146,9 @@ def _enter(new: dict, new_status: str, job_id: str) -> str | None:
     return step
 
 
-def cas_transition(job_id: str, expected, new_status, mutate: Callable[[dict], None] | None = None,
-                   *, enqueue: bool = True) -> dict:
+def cas_transition(
+    job_id: str, expected, new_status, mutate: Callable[[dict], None] | None = None, *, enqueue: bool = True
+) -> dict:
     """Move the job from one of the `expected` statuses to `new_status` atomically; `mutate`
     edits the fresh document first. Raises Conflict naming the current status if the job is
     not in an expected status (so of two racing callers exactly one wins), NotFound if gone.
@@ -192,8 +210,9 @@ def flush_outbox(job: dict) -> int:
         try:
             publish_status_strict(event)
         except Exception:
-            log.exception("status event not published; it stays in the outbox",
-                          extra={"fields": {"job_id": job.get("id")}})
+            log.exception(
+                "status event not published; it stays in the outbox", extra={"fields": {"job_id": job.get("id")}}
+            )
             break
         published.append((event.get("status"), event.get("updated_at")))
     if not published and not (job.get("outbox_pending") and not pending):
@@ -243,7 +262,8 @@ def approve(principal, job_id: str) -> dict:
 
     def record(doc: dict) -> None:
         doc.setdefault("qc_history", []).append(
-            {"stage": status, "action": "approve", "by": _actor(principal), "at": now_iso(), "next": target.value})
+            {"stage": status, "action": "approve", "by": _actor(principal), "at": now_iso(), "next": target.value}
+        )
 
     return cas_transition(job_id, status, target, record)
 
@@ -302,13 +322,13 @@ def is_terminal(job: dict) -> bool:
 def jobs_in(statuses: Iterable[str], limit: int = 500) -> list[dict]:
     from shared.persistence.documents import Query
 
-    return _platform().documents.query(
-        Query(COLLECTION, where=[("status", "in", list(statuses))], limit=limit)).items
+    return _platform().documents.query(Query(COLLECTION, where=[("status", "in", list(statuses))], limit=limit)).items
 
 
 # -- reading ----------------------------------------------------------------------------------
-def list_jobs(principal, status: str | None = None, org_id: str | None = None, limit: int = 20,
-              cursor: str | None = None) -> dict:
+def list_jobs(
+    principal, status: str | None = None, org_id: str | None = None, limit: int = 20, cursor: str | None = None
+) -> dict:
     from shared.errors import Invalid
     from shared.persistence.documents import Page, Query
 
@@ -333,7 +353,8 @@ def list_jobs(principal, status: str | None = None, org_id: str | None = None, l
     else:
         return {"items": [], "next_cursor": None}
     page: Page = _platform().documents.query(
-        Query(COLLECTION, where=where, order_by=[("created_at", "desc")], limit=limit, cursor=cursor))
+        Query(COLLECTION, where=where, order_by=[("created_at", "desc")], limit=limit, cursor=cursor)
+    )
     items = [view(j) for j in page.items if can_see(principal, j)]
     return {"items": items, "next_cursor": page.next_cursor}
 
@@ -366,8 +387,9 @@ def downloads(principal, job_id: str) -> dict:
             if size is None:
                 continue
             url, expires_at = signed_download(path, filename=f"{job['id']}-{lang}-{path.rsplit('/', 1)[-1]}")
-            items.append({"language": lang, "kind": kind, "path": path[len(job_path(job["id"], "")):],
-                          "url": url, "size": size})
+            items.append(
+                {"language": lang, "kind": kind, "path": path[len(job_path(job["id"], "")) :], "url": url, "size": size}
+            )
     if expires_at is None:
         _, expires_at = signed_download(job_path(job["id"], "none"))
     return {"job_id": job["id"], "expires_at": expires_at, "files": items}

@@ -3,9 +3,10 @@ give feedback. Every change is a compare-and-set on the job document (`language_
 plus the denormalized `assignees` list); when the last language is approved the job moves
 LANGUAGE_QC -> TTS_GENERATING through shared.services.jobs.transition, whose own CAS on the
 status makes that happen exactly once however many approvals race."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from shared import logs
 from shared.domain import language_qc as qc
@@ -41,9 +42,16 @@ def _actor(principal) -> dict:
 
 def entry_view(job: dict, lang: str) -> dict:
     entry = qc.state_of(job, lang)
-    return {"job_id": job["id"], "lang": lang, "status": entry["status"], "assignee": entry.get("assignee"),
-            "assignee_email": entry.get("assignee_email"), "rejection_reason": entry.get("rejection_reason"),
-            "history": entry["history"], "feedback": entry["feedback"]}
+    return {
+        "job_id": job["id"],
+        "lang": lang,
+        "status": entry["status"],
+        "assignee": entry.get("assignee"),
+        "assignee_email": entry.get("assignee_email"),
+        "rejection_reason": entry.get("rejection_reason"),
+        "history": entry["history"],
+        "feedback": entry["feedback"],
+    }
 
 
 def load_for_action(principal, job_id: str, lang: str) -> dict:
@@ -92,8 +100,12 @@ def _update(job_id: str, lang: str, change: Callable[[dict, dict], dict]) -> dic
 
 def get_language_qc(principal, job_id: str) -> dict:
     job = _jobs().get_job_for(principal, job_id)
-    return {"job_id": job["id"], "job_status": job.get("status"), "source_language": job.get("source_language"),
-            "languages": [entry_view(job, lang) for lang in translated_languages(job)]}
+    return {
+        "job_id": job["id"],
+        "job_status": job.get("status"),
+        "source_language": job.get("source_language"),
+        "languages": [entry_view(job, lang) for lang in translated_languages(job)],
+    }
 
 
 def assign(principal, job_id: str, lang: str, linguist_id: str) -> dict:
@@ -110,8 +122,14 @@ def assign(principal, job_id: str, lang: str, linguist_id: str) -> dict:
     linguist = {"id": linguist_id, "email": linguist.get("email", "")}
     actor, at = _actor(principal), now_iso()
     stored = _update(job["id"], lang, lambda _job, entry: qc.assign(entry, linguist, actor, at))
-    _jobs().publish_notification(stored, "assignment", f"{lang} assigned to {linguist['email'] or linguist_id} "
-                                 f"for language QC", lang=lang, assignee=linguist_id, by=principal.user_id)
+    _jobs().publish_notification(
+        stored,
+        "assignment",
+        f"{lang} assigned to {linguist['email'] or linguist_id} for language QC",
+        lang=lang,
+        assignee=linguist_id,
+        by=principal.user_id,
+    )
     return entry_view(stored, lang)
 
 
@@ -119,8 +137,11 @@ def approve(principal, job_id: str, lang: str) -> dict:
     job = load_for_action(principal, job_id, lang)
     actor, at = _actor(principal), now_iso()
     entry = qc.state_of(job, lang)
-    if entry["status"] == qc.L.APPROVED.value and job.get("status") == JobStatus.LANGUAGE_QC.value \
-            and qc.all_approved(job):
+    if (
+        entry["status"] == qc.L.APPROVED.value
+        and job.get("status") == JobStatus.LANGUAGE_QC.value
+        and qc.all_approved(job)
+    ):
         # A repeated approve after a crash between the last approval and the status change.
         _advance_if_done(job["id"])
         raise Conflict("This language is already APPROVED")
@@ -148,9 +169,15 @@ def reject(principal, job_id: str, lang: str, reason: str) -> dict:
     job = load_for_action(principal, job_id, lang)
     actor, at = _actor(principal), now_iso()
     stored = _update(job["id"], lang, lambda _job, e: qc.reject(e, actor, at, reason))
-    _jobs().publish_notification(stored, "rejection", f"{lang} rejected in language QC: {reason.strip()}",
-                                 lang=lang, reason=reason.strip(), by=principal.user_id,
-                                 assignee=qc.state_of(stored, lang).get("assignee"))
+    _jobs().publish_notification(
+        stored,
+        "rejection",
+        f"{lang} rejected in language QC: {reason.strip()}",
+        lang=lang,
+        reason=reason.strip(),
+        by=principal.user_id,
+        assignee=qc.state_of(stored, lang).get("assignee"),
+    )
     return entry_view(stored, lang)
 
 
@@ -158,7 +185,13 @@ def feedback(principal, job_id: str, lang: str, message: str) -> dict:
     job = load_for_action(principal, job_id, lang)
     actor, at, fid = _actor(principal), now_iso(), new_id()
     stored = _update(job["id"], lang, lambda _job, e: qc.add_feedback(e, actor, at, message, fid))
-    _jobs().publish_notification(stored, "feedback", f"Feedback on {lang}: {message.strip()}", lang=lang,
-                                 feedback_id=fid, by=principal.user_id,
-                                 assignee=qc.state_of(stored, lang).get("assignee"))
+    _jobs().publish_notification(
+        stored,
+        "feedback",
+        f"Feedback on {lang}: {message.strip()}",
+        lang=lang,
+        feedback_id=fid,
+        by=principal.user_id,
+        assignee=qc.state_of(stored, lang).get("assignee"),
+    )
     return entry_view(stored, lang)

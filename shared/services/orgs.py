@@ -5,13 +5,14 @@ status pending|accepted. Its token `<invite_id>.<secret>` is shown once, in the 
 accepting it (password, or Microsoft sign-in with the same email) creates the user in that
 organisation and marks the invite accepted in the same transaction: single use.
 """
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from shared.errors import Conflict, Invalid, Unprocessable
 from shared.ids import new_id, now_iso
@@ -33,7 +34,7 @@ def _docs():
 
 
 def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _digest(secret: str) -> str:
@@ -75,13 +76,29 @@ def create_invite(principal, org_id: str, email: str, role: str) -> dict:
     secret = secrets.token_urlsafe(32)
     invite_id = new_id()
     expires = time.time() + _ttl()
-    doc = {"org_id": org_id, "email": email, "role": role, "secret_sha256": _digest(secret), "status": "pending",
-           "expires_epoch": int(expires), "expires_at": _iso(expires), "created_at": now_iso(),
-           "created_by": principal.user_id,
-           "expire_at": _iso(expires + housekeeping.INVITE_RETENTION_SECONDS)}  # purge after (0700)
+    doc = {
+        "org_id": org_id,
+        "email": email,
+        "role": role,
+        "secret_sha256": _digest(secret),
+        "status": "pending",
+        "expires_epoch": int(expires),
+        "expires_at": _iso(expires),
+        "created_at": now_iso(),
+        "created_by": principal.user_id,
+        "expire_at": _iso(expires + housekeeping.INVITE_RETENTION_SECONDS),
+    }  # purge after (0700)
     _docs().create(INVITES, invite_id, doc)
-    return {"id": invite_id, "org_id": org_id, "email": email, "role": role, "token": f"{invite_id}.{secret}",
-            "expires_at": doc["expires_at"], "created_at": doc["created_at"], "created_by": principal.user_id}
+    return {
+        "id": invite_id,
+        "org_id": org_id,
+        "email": email,
+        "role": role,
+        "token": f"{invite_id}.{secret}",
+        "expires_at": doc["expires_at"],
+        "created_at": doc["created_at"],
+        "created_by": principal.user_id,
+    }
 
 
 def _accept_in_tx(tx, invite: dict, *, name: str, password_hash: str | None, extra: dict | None = None) -> dict:
@@ -89,8 +106,15 @@ def _accept_in_tx(tx, invite: dict, *, name: str, password_hash: str | None, ext
 
     if tx.get(ORGS, invite["org_id"]) is None:
         raise Invalid("This invite's organisation no longer exists")
-    user = users.create_in_tx(tx, email=invite["email"], role=invite["role"], org_id=invite["org_id"],
-                              name=name, password_hash=password_hash, extra=extra)
+    user = users.create_in_tx(
+        tx,
+        email=invite["email"],
+        role=invite["role"],
+        org_id=invite["org_id"],
+        name=name,
+        password_hash=password_hash,
+        extra=extra,
+    )
     data = {k: v for k, v in invite.items() if k not in ("id", "_version")}
     data.update(status="accepted", accepted_at=now_iso(), user_id=user["id"])
     tx.update(INVITES, invite["id"], data, expected_version=invite["_version"])
@@ -128,8 +152,18 @@ def accept_with_token(token: str, password: str, name: str | None) -> dict:
 
 def pending_invite_for(email: str) -> dict | None:
     """The newest pending, unexpired invite for `email`."""
-    items = _docs().query(Query(INVITES, where=[("email", "==", email), ("status", "==", "pending")],
-                                order_by=[("created_at", "desc")], limit=20)).items
+    items = (
+        _docs()
+        .query(
+            Query(
+                INVITES,
+                where=[("email", "==", email), ("status", "==", "pending")],
+                order_by=[("created_at", "desc")],
+                limit=20,
+            )
+        )
+        .items
+    )
     now = time.time()
     for invite in items:
         if int(invite.get("expires_epoch", 0)) > now:

@@ -9,6 +9,7 @@ the same counts. Keys are hashed: the store never holds the raw email or address
 Counting happens before the guarded work (one transaction: read, compare, increment), so
 parallel requests cannot slip past the limit between a check and a later increment.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,8 +56,18 @@ def acquire(scope: str, key: str, limit: int, window: int, what: str = "attempts
         count, start = _state(doc, window, now)
         if count >= limit:
             return None, int(start + window - now) + 1
-        _write(tx, doc_id, doc, {"scope": scope, "count": count + 1, "window_start": start,
-                                 "expires_at": int(start + window), "expire_at": iso_at(start + window)})
+        _write(
+            tx,
+            doc_id,
+            doc,
+            {
+                "scope": scope,
+                "count": count + 1,
+                "window_start": start,
+                "expires_at": int(start + window),
+                "expire_at": iso_at(start + window),
+            },
+        )
         return count + 1, 0
 
     count, retry = _docs().transaction(run)
@@ -72,8 +83,9 @@ def refund(scope: str, key: str, window: int) -> None:
         doc = tx.get(COLLECTION, doc_id)
         count, start = _state(doc, window, time.time())
         if doc is not None and count > 0:
-            _write(tx, doc_id, doc, {**{k: v for k, v in doc.items() if k not in ("id", "_version")},
-                                     "count": count - 1})
+            _write(
+                tx, doc_id, doc, {**{k: v for k, v in doc.items() if k not in ("id", "_version")}, "count": count - 1}
+            )
 
     _docs().transaction(run)
 

@@ -15,6 +15,7 @@ https://login.microsoftonline.com/<tenant>); for hosts msal does not know (a tes
 a sovereign cloud proxy) instance discovery and authority validation are turned off. A CA
 bundle for the authority's TLS can be given as AVP_MS_CA_BUNDLE / settings.extra["ms_ca_bundle"].
 """
+
 from __future__ import annotations
 
 import functools
@@ -83,8 +84,14 @@ def _client(cfg: SsoConfig):
     if not cfg.known_host:
         kwargs.update(validate_authority=False, instance_discovery=False)
     return msal.ConfidentialClientApplication(
-        cfg.client_id, client_credential=cfg.client_secret, authority=cfg.authority,
-        http_client=_session(cfg), http_cache=_HTTP_CACHE, token_cache=msal.TokenCache(), **kwargs)
+        cfg.client_id,
+        client_credential=cfg.client_secret,
+        authority=cfg.authority,
+        http_client=_session(cfg),
+        http_cache=_HTTP_CACHE,
+        token_cache=msal.TokenCache(),
+        **kwargs,
+    )
 
 
 def _get_json(cfg: SsoConfig, url: str, force: bool = False) -> dict:
@@ -109,6 +116,7 @@ def _docs():
 
 # --- step 1: redirect ---------------------------------------------------------------------
 
+
 def begin() -> tuple[str, str]:
     """Start a sign-in: returns (authorize URL to redirect the browser to, browser binding).
     The binding goes into a short-lived cookie; the callback must present it with the state,
@@ -121,8 +129,9 @@ def begin() -> tuple[str, str]:
             # The browser lands on the front end's page, which relays code+state by fetch
             # (docs/decisions/0102); form_post would need a cross-site POST to the API instead.
             warnings.filterwarnings("ignore", message="response_mode='form_post' is recommended")
-            flow = _client(cfg).initiate_auth_code_flow(scopes=[], redirect_uri=cfg.redirect_uri,
-                                                         prompt="select_account")
+            flow = _client(cfg).initiate_auth_code_flow(
+                scopes=[], redirect_uri=cfg.redirect_uri, prompt="select_account"
+            )
     except Exception:
         log.exception("microsoft authority unavailable")
         raise Invalid("Microsoft sign-in is unavailable right now; try again later") from None
@@ -130,9 +139,17 @@ def begin() -> tuple[str, str]:
     from shared.services.housekeeping import iso_at
 
     expires = int(time.time()) + STATE_TTL_SECONDS
-    _docs().create(STATES, flow["state"], {"flow": flow, "binding_sha256": _sha(binding),
-                                           "expires_epoch": expires, "expire_at": iso_at(expires),
-                                           "created_at": now_iso()})
+    _docs().create(
+        STATES,
+        flow["state"],
+        {
+            "flow": flow,
+            "binding_sha256": _sha(binding),
+            "expires_epoch": expires,
+            "expire_at": iso_at(expires),
+            "created_at": now_iso(),
+        },
+    )
     return flow["auth_uri"], binding
 
 
@@ -164,13 +181,15 @@ def _take_state(state: str, binding: str | None) -> dict:
 
 # --- step 2: callback ---------------------------------------------------------------------
 
+
 def nonce_hash(nonce: str) -> str:
     """What msal puts in the authorize request (and so what the ID token must echo)."""
     return hashlib.sha256(nonce.encode("ascii")).hexdigest()
 
 
-def validate_id_token(id_token: str, *, jwks: dict, issuer: str, audience: str, nonce: str,
-                      tenant_id: str = "") -> dict:
+def validate_id_token(
+    id_token: str, *, jwks: dict, issuer: str, audience: str, nonce: str, tenant_id: str = ""
+) -> dict:
     """Verify an ID token; returns its claims or raises Unauthenticated.
 
     RS256 only; the key is chosen by `kid` from `jwks`; `issuer` may hold Microsoft's
@@ -199,7 +218,12 @@ def validate_id_token(id_token: str, *, jwks: dict, issuer: str, audience: str, 
     expected_issuer = issuer.replace("{tenantid}", tid) if "{tenantid}" in issuer else issuer
     try:
         claims = jwt.decode(
-            id_token, key, algorithms=["RS256"], audience=audience, issuer=expected_issuer, leeway=LEEWAY_SECONDS,
+            id_token,
+            key,
+            algorithms=["RS256"],
+            audience=audience,
+            issuer=expected_issuer,
+            leeway=LEEWAY_SECONDS,
             options={"require": ["iss", "aud", "exp", "iat", "sub", "nonce", "tid"]},
         )
     except jwt.PyJWTError:
@@ -247,8 +271,14 @@ def redeem(code: str, state: str, binding: str | None) -> dict:
     except Exception:
         log.exception("microsoft signing keys unavailable")
         raise Invalid("Microsoft sign-in is unavailable right now; try again later") from None
-    return validate_id_token(result["id_token"], jwks=jwks, issuer=meta["issuer"], audience=cfg.client_id,
-                             nonce=flow["nonce"], tenant_id=cfg.tenant_id)
+    return validate_id_token(
+        result["id_token"],
+        jwks=jwks,
+        issuer=meta["issuer"],
+        audience=cfg.client_id,
+        nonce=flow["nonce"],
+        tenant_id=cfg.tenant_id,
+    )
 
 
 def user_for_claims(claims: dict) -> dict:
@@ -270,6 +300,7 @@ def user_for_claims(claims: dict) -> dict:
         if user.get("ms_oid") and (user.get("ms_oid") != oid or user.get("ms_tid") != tid):
             raise Forbidden("This account is linked to a different Microsoft identity")
         if not user.get("ms_oid"):
+
             def bind(data):
                 data.update(ms_oid=oid, ms_tid=tid)
                 return data

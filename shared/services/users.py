@@ -8,6 +8,7 @@ tokens_valid_after (epoch seconds; older access tokens are refused).
 Email uniqueness: `user_emails/<sha256(email)>` {user_id, email}, created in the same
 transaction as the user.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -80,16 +81,26 @@ def find_by_email(email: str) -> dict | None:
     return items[0] if items else None
 
 
-def create_in_tx(tx, *, email: str, role: str, org_id: str | None, name: str, password_hash: str | None,
-                 extra: dict | None = None) -> dict:
+def create_in_tx(
+    tx, *, email: str, role: str, org_id: str | None, name: str, password_hash: str | None, extra: dict | None = None
+) -> dict:
     """Create a user and its email index entry inside transaction `tx`. Raises Conflict when
     the email is taken. The caller checks `find_by_email` first for unindexed accounts."""
     if tx.get(EMAILS, email_key(email)) is not None:
         raise Conflict("A user with this email already exists")
     user_id = new_id()
     now = now_iso()
-    doc = {"email": email, "role": role, "org_id": org_id, "status": "active", "name": name,
-           "password_hash": password_hash, "created_at": now, "updated_at": now, **(extra or {})}
+    doc = {
+        "email": email,
+        "role": role,
+        "org_id": org_id,
+        "status": "active",
+        "name": name,
+        "password_hash": password_hash,
+        "created_at": now,
+        "updated_at": now,
+        **(extra or {}),
+    }
     try:
         tx.create(EMAILS, email_key(email), {"user_id": user_id, "email": email})
     except AlreadyExists:
@@ -117,8 +128,9 @@ def _page(q: Query) -> dict:
     return {"items": [public(u) for u in page.items], "next_cursor": page.next_cursor}
 
 
-def list_users(limit: int, cursor: str | None, *, org_id: str | None = None, role: str | None = None,
-               status: str | None = None) -> dict:
+def list_users(
+    limit: int, cursor: str | None, *, org_id: str | None = None, role: str | None = None, status: str | None = None
+) -> dict:
     where = []
     if org_id:
         where.append(("org_id", "==", org_id))
@@ -130,6 +142,7 @@ def list_users(limit: int, cursor: str | None, *, org_id: str | None = None, rol
 
 
 # --- scoping -----------------------------------------------------------------------------
+
 
 def check_org_scope(principal, org_id: str) -> dict:
     """The organisation if `principal` may manage it: ADMIN any, PM only their own. Anything
@@ -224,8 +237,15 @@ def admin_update(principal, user_id: str, role: str | None, status: str | None, 
     if _is_active_admin(user) and not _is_active_admin(updated) and _active_admin_count() == 0:
         # Two admins demoted at the same instant both passed the guard above: undo this change
         # (the other undoes its own), so the platform is never left without an active ADMIN.
-        update_user(user_id, lambda data: {**data, "role": user.get("role"), "status": user.get("status", "active"),
-                                           "org_id": user.get("org_id")})
+        update_user(
+            user_id,
+            lambda data: {
+                **data,
+                "role": user.get("role"),
+                "status": user.get("status", "active"),
+                "org_id": user.get("org_id"),
+            },
+        )
         raise Conflict("This is the last active ADMIN; make another user ADMIN first")
     if new_status == "disabled" and user.get("status", "active") != "disabled":
         refresh.revoke_user_sessions(user_id, "disabled")

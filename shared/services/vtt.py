@@ -4,6 +4,7 @@ snapshot, edit windows), shift timings, restore a version and diff two versions.
 The file in the store (jobs/<id>/<lang>/captions.vtt | descriptions.vtt) is the current
 content; the pipeline reads it from there. History lives in shared.services.vtt_versions.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,10 +75,16 @@ def _document(job: dict, lang: str, kind: str, content: str, version: dict | Non
     if version is None:
         top = vtt_versions.head(job["id"], lang, kind)
         version = top if top and top["content_hash"] == content_hash(content) else None
-    return {"job_id": job["id"], "lang": lang, "kind": kind, "content": content, "etag": etag_for(content),
-            "version_id": version["id"] if version else None,
-            "updated_at": version["created_at"] if version else job.get("updated_at"),
-            "vtt_changed_since_render": bool(job.get("vtt_changed_since_render"))}
+    return {
+        "job_id": job["id"],
+        "lang": lang,
+        "kind": kind,
+        "content": content,
+        "etag": etag_for(content),
+        "version_id": version["id"] if version else None,
+        "updated_at": version["created_at"] if version else job.get("updated_at"),
+        "vtt_changed_since_render": bool(job.get("vtt_changed_since_render")),
+    }
 
 
 # ---------------------------------------------------------------- media duration
@@ -113,14 +120,20 @@ def _probe_source(job_id: str) -> float | None:
         local = Path(tmp) / SOURCE
         files.get_file(path, local)
         try:
-            out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", str(local)],
-                                 capture_output=True, text=True, timeout=60, check=True).stdout
+            out = subprocess.run(
+                ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", str(local)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            ).stdout
             return float(json.loads(out)["format"]["duration"])
         except (subprocess.SubprocessError, OSError, KeyError, ValueError):
             return None
 
 
 # ---------------------------------------------------------------- access rules
+
 
 def _principal_dict(principal) -> dict:
     return {"id": principal.user_id, "email": principal.email, "role": principal.role}
@@ -133,30 +146,38 @@ def check_edit_window(job: dict, lang: str, principal) -> None:
     if principal.role == "LINGUIST":
         entry = (job.get("language_qc") or {}).get(lang) or {}
         if entry.get("assignee") != principal.user_id:
-            raise Forbidden(f"You are not the linguist assigned to {lang} on this job; you may only edit the "
-                            "languages assigned to you")
+            raise Forbidden(
+                f"You are not the linguist assigned to {lang} on this job; you may only edit the "
+                "languages assigned to you"
+            )
         if status not in {s.value for s in LINGUIST_EDIT_STAGES}:
             raise Conflict(f"Linguists edit VTTs only while the job is LANGUAGE_QC; this job is {status}")
         if entry.get("status") != "ASSIGNED":
-            raise Conflict(f"The {lang} language is {entry.get('status')}; it can be edited while it is ASSIGNED "
-                           "to you")
+            raise Conflict(
+                f"The {lang} language is {entry.get('status')}; it can be edited while it is ASSIGNED to you"
+            )
         return
     if status not in {s.value for s in REVIEWER_EDIT_STAGES}:
-        raise Conflict(f"VTTs can be edited by reviewers only while the job is SOURCE_QC or FINAL_QC; this job is {status}")
+        raise Conflict(
+            f"VTTs can be edited by reviewers only while the job is SOURCE_QC or FINAL_QC; this job is {status}"
+        )
 
 
 def _check_if_match(if_match: str | None, current: str, required: bool = True) -> None:
     if not if_match:
         if required:
-            raise PreconditionRequired("Send If-Match with the ETag from GET /jobs/{id}/vtt/{lang} so no edit "
-                                       "overwrites another")
+            raise PreconditionRequired(
+                "Send If-Match with the ETag from GET /jobs/{id}/vtt/{lang} so no edit overwrites another"
+            )
         return
     wanted = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
     if "*" in wanted:
         return
     if etag_for(current) not in wanted:
-        raise PreconditionFailed("This VTT changed since you loaded it (If-Match does not match its ETag); "
-                                 "reload it and apply your change again — nothing was saved")
+        raise PreconditionFailed(
+            "This VTT changed since you loaded it (If-Match does not match its ETag); "
+            "reload it and apply your change again — nothing was saved"
+        )
 
 
 def _validate(content: str, job: dict) -> str:
@@ -168,10 +189,29 @@ def _validate(content: str, job: dict) -> str:
     return text
 
 
-def _save(job: dict, lang: str, kind: str, previous: str, new: str, principal, *, source: str,
-          message: str | None, restored_from: str | None = None) -> dict:
-    version = vtt_versions.record_save(job["id"], lang, kind, previous, new, author=_principal_dict(principal),
-                                       source=source, message=message, restored_from=restored_from)
+def _save(
+    job: dict,
+    lang: str,
+    kind: str,
+    previous: str,
+    new: str,
+    principal,
+    *,
+    source: str,
+    message: str | None,
+    restored_from: str | None = None,
+) -> dict:
+    version = vtt_versions.record_save(
+        job["id"],
+        lang,
+        kind,
+        previous,
+        new,
+        author=_principal_dict(principal),
+        source=source,
+        message=message,
+        restored_from=restored_from,
+    )
     _platform().files.put_bytes(vtt_path(job["id"], lang, kind), new.encode("utf-8"), "text/vtt; charset=utf-8")
     stored = mark_changed(job["id"])
     return _document(stored or job, lang, kind, new, version)
@@ -191,6 +231,7 @@ def mark_changed(job_id: str) -> dict | None:
 
 # ---------------------------------------------------------------- operations
 
+
 def get_vtt(principal, job_id: str, lang: str, kind: str | None) -> dict:
     kind = check_kind(kind)
     job = _jobs().get_job_for(principal, job_id)
@@ -198,8 +239,9 @@ def get_vtt(principal, job_id: str, lang: str, kind: str | None) -> dict:
     return _document(job, lang, kind, read_current(job, lang, kind))
 
 
-def patch_vtt(principal, job_id: str, lang: str, kind: str | None, content: str, message: str | None,
-              if_match: str | None) -> dict:
+def patch_vtt(
+    principal, job_id: str, lang: str, kind: str | None, content: str, message: str | None, if_match: str | None
+) -> dict:
     kind = check_kind(kind)
     job = _jobs().get_job_for(principal, job_id)
     _require_language(job, lang)
@@ -220,15 +262,18 @@ def adjust_timing(principal, body, if_match: str | None) -> dict:
     current = read_current(job, body.lang, kind)
     _check_if_match(if_match, current, required=False)
     try:
-        new, count = shift(current, body.offset_ms, from_ms=body.from_ms, to_ms=body.to_ms,
-                           duration_ms=media_duration_ms(job))
+        new, count = shift(
+            current, body.offset_ms, from_ms=body.from_ms, to_ms=body.to_ms, duration_ms=media_duration_ms(job)
+        )
     except VttError as exc:
         raise Unprocessable(f"Cannot shift these cues: {exc.describe()}") from None
     if count == 0:
         raise Unprocessable("No cue starts within the given range; nothing to shift")
-    message = body.message or (f"Shifted {count} cue(s) by {body.offset_ms} ms"
-                                + (f" from {body.from_ms} ms" if body.from_ms is not None else "")
-                                + (f" to {body.to_ms} ms" if body.to_ms is not None else ""))
+    message = body.message or (
+        f"Shifted {count} cue(s) by {body.offset_ms} ms"
+        + (f" from {body.from_ms} ms" if body.from_ms is not None else "")
+        + (f" to {body.to_ms} ms" if body.to_ms is not None else "")
+    )
     if new == current:
         return _document(job, body.lang, kind, current)
     return _save(job, body.lang, kind, current, new, principal, source="adjust-timing", message=message)
@@ -255,15 +300,25 @@ def restore_version(principal, job_id: str, lang: str, vid: str, if_match: str |
     current = read_current(job, lang, kind)
     _check_if_match(if_match, current, required=False)
     new = _validate(version["content"], job)
-    return _save(job, lang, kind, current, new, principal, source="restore",
-                 message=f"Restored version {version['seq']} ({vid})", restored_from=vid)
+    return _save(
+        job,
+        lang,
+        kind,
+        current,
+        new,
+        principal,
+        source="restore",
+        message=f"Restored version {version['seq']} ({vid})",
+        restored_from=vid,
+    )
 
 
-def diff_versions(principal, job_id: str, lang: str, from_id: str | None, to_id: str | None,
-                  kind: str | None) -> dict:
+def diff_versions(principal, job_id: str, lang: str, from_id: str | None, to_id: str | None, kind: str | None) -> dict:
     if not from_id or not to_id:
-        raise Unprocessable("Give both versions to compare: ?from=<version id>&to=<version id> "
-                            f"(either may be '{CURRENT}' for the content in place)")
+        raise Unprocessable(
+            "Give both versions to compare: ?from=<version id>&to=<version id> "
+            f"(either may be '{CURRENT}' for the content in place)"
+        )
     job = _jobs().get_job_for(principal, job_id)
     _require_language(job, lang)
     docs = {}
@@ -278,6 +333,10 @@ def diff_versions(principal, job_id: str, lang: str, from_id: str | None, to_id:
         if vid == CURRENT:
             content = read_current(job, lang, kind)
             docs[name] = {"id": CURRENT, "content": content, "kind": kind}
-    result = vtt_diff.diff(docs["from"]["content"], docs["to"]["content"],
-                           old_label=f"{lang}/{kind} {from_id}", new_label=f"{lang}/{kind} {to_id}")
+    result = vtt_diff.diff(
+        docs["from"]["content"],
+        docs["to"]["content"],
+        old_label=f"{lang}/{kind} {from_id}",
+        new_label=f"{lang}/{kind} {to_id}",
+    )
     return {"job_id": job["id"], "lang": lang, "kind": kind, "from_version": from_id, "to_version": to_id, **result}

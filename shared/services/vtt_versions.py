@@ -10,9 +10,11 @@ Before every save the content in place is snapshotted: when it is not already th
 version (the pipeline wrote it, or nothing was saved yet), it is stored first as a `snapshot`
 version, then the new content as the saver's version. See docs/decisions/0401-vtt-versions.md.
 """
+
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC
 
 from shared.domain.vtt_document import content_hash
 from shared.errors import AlreadyExists, NotFound, PreconditionFailed
@@ -24,11 +26,11 @@ IN_FLIGHT_SECONDS = 15
 
 
 def _age_seconds(doc: dict) -> float:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from shared.ids import parse_iso
 
-    return (datetime.now(timezone.utc) - parse_iso(doc["created_at"])).total_seconds()
+    return (datetime.now(UTC) - parse_iso(doc["created_at"])).total_seconds()
 
 
 def _store():
@@ -43,8 +45,14 @@ def version_id(job_id: str, lang: str, kind: str, seq: int) -> str:
 
 
 def head(job_id: str, lang: str, kind: str) -> dict | None:
-    page = _store().query(Query(COLLECTION, where=[("job_id", "==", job_id), ("lang", "==", lang), ("kind", "==", kind)],
-                                order_by=[("seq", "desc")], limit=1))
+    page = _store().query(
+        Query(
+            COLLECTION,
+            where=[("job_id", "==", job_id), ("lang", "==", lang), ("kind", "==", kind)],
+            order_by=[("seq", "desc")],
+            limit=1,
+        )
+    )
     return page.items[0] if page.items else None
 
 
@@ -52,36 +60,80 @@ def _cue_count(content: str) -> int:
     return sum(1 for line in content.splitlines() if "-->" in line and not line.startswith("NOTE"))
 
 
-def _create(job_id: str, lang: str, kind: str, seq: int, content: str, *, source: str, author: dict | None,
-            message: str | None, restored_from: str | None = None) -> dict:
+def _create(
+    job_id: str,
+    lang: str,
+    kind: str,
+    seq: int,
+    content: str,
+    *,
+    source: str,
+    author: dict | None,
+    message: str | None,
+    restored_from: str | None = None,
+) -> dict:
     vid = version_id(job_id, lang, kind, seq)
-    doc = {"job_id": job_id, "lang": lang, "kind": kind, "seq": seq, "source": source,
-           "author_id": (author or {}).get("id"), "author_email": (author or {}).get("email"),
-           "message": message, "created_at": now_iso(), "content": content,
-           "content_hash": content_hash(content), "cue_count": _cue_count(content), "restored_from": restored_from}
+    doc = {
+        "job_id": job_id,
+        "lang": lang,
+        "kind": kind,
+        "seq": seq,
+        "source": source,
+        "author_id": (author or {}).get("id"),
+        "author_email": (author or {}).get("email"),
+        "message": message,
+        "created_at": now_iso(),
+        "content": content,
+        "content_hash": content_hash(content),
+        "cue_count": _cue_count(content),
+        "restored_from": restored_from,
+    }
     try:
         return _store().create(COLLECTION, vid, doc)
     except AlreadyExists:
-        raise PreconditionFailed("This VTT was saved by someone else a moment ago; reload it and apply your change "
-                                 "again (your content was not saved)") from None
+        raise PreconditionFailed(
+            "This VTT was saved by someone else a moment ago; reload it and apply your change "
+            "again (your content was not saved)"
+        ) from None
 
 
-def record_save(job_id: str, lang: str, kind: str, previous: str, new: str, *, author: dict, source: str,
-                message: str | None = None, restored_from: str | None = None) -> dict:
+def record_save(
+    job_id: str,
+    lang: str,
+    kind: str,
+    previous: str,
+    new: str,
+    *,
+    author: dict,
+    source: str,
+    message: str | None = None,
+    restored_from: str | None = None,
+) -> dict:
     """Snapshot `previous` if history does not hold it yet, then record `new`. Raises
     PreconditionFailed if another save of the same VTT got there first."""
     top = head(job_id, lang, kind)
     seq = top["seq"] if top else 0
     if top is not None and top["content_hash"] != content_hash(previous) and _age_seconds(top) < IN_FLIGHT_SECONDS:
         # The newest version is not in the file yet: another save is between its two writes.
-        raise PreconditionFailed("This VTT is being saved by someone else right now; reload it and apply your change "
-                                 "again (your content was not saved)")
+        raise PreconditionFailed(
+            "This VTT is being saved by someone else right now; reload it and apply your change "
+            "again (your content was not saved)"
+        )
     if top is None or top["content_hash"] != content_hash(previous):
         seq += 1
-        _create(job_id, lang, kind, seq, previous, source="snapshot", author=None,
-                message="Content in place before the next save (pipeline output or a change outside the editor)")
-    return _create(job_id, lang, kind, seq + 1, new, source=source, author=author, message=message,
-                   restored_from=restored_from)
+        _create(
+            job_id,
+            lang,
+            kind,
+            seq,
+            previous,
+            source="snapshot",
+            author=None,
+            message="Content in place before the next save (pipeline output or a change outside the editor)",
+        )
+    return _create(
+        job_id, lang, kind, seq + 1, new, source=source, author=author, message=message, restored_from=restored_from
+    )
 
 
 def get(job_id: str, lang: str, vid: str) -> dict:
@@ -92,8 +144,15 @@ def get(job_id: str, lang: str, vid: str) -> dict:
 
 
 def list_versions(job_id: str, lang: str, kind: str, *, limit: int = 20, cursor: str | None = None) -> dict:
-    page = _store().query(Query(COLLECTION, where=[("job_id", "==", job_id), ("lang", "==", lang), ("kind", "==", kind)],
-                                order_by=[("seq", "desc")], limit=limit, cursor=cursor))
+    page = _store().query(
+        Query(
+            COLLECTION,
+            where=[("job_id", "==", job_id), ("lang", "==", lang), ("kind", "==", kind)],
+            order_by=[("seq", "desc")],
+            limit=limit,
+            cursor=cursor,
+        )
+    )
     return {"items": [summary(d) for d in page.items], "next_cursor": page.next_cursor}
 
 

@@ -6,10 +6,12 @@ Paths are logical, '/'-separated, with no leading slash:
   jobs/<job_id>/work/...               intermediate step outputs
   jobs/<job_id>/<lang>/...             deliverables per language
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 # Called with a GCS-shaped object resource ({"bucket","name","size","contentType",...})
 # whenever an object is finalized; the local store calls it itself, GCS sends it via Pub/Sub.

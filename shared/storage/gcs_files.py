@@ -10,6 +10,7 @@ locally; without one (the Cloud Functions default: no key, only the runtime serv
 they are signed through the IAM Credentials signBlob API with that account's access token, so
 the account needs roles/iam.serviceAccountTokenCreator on itself (granted in Terraform).
 """
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,15 @@ def _check(path: str) -> str:
 class GcsFiles:
     """File store on two GCS buckets; the client and signing credentials are created lazily."""
 
-    def __init__(self, uploads_bucket: str, deliverables_bucket: str, project: str | None = None,
-                 signing_key_file: str = "", signing_service_account: str = "", client=None):
+    def __init__(
+        self,
+        uploads_bucket: str,
+        deliverables_bucket: str,
+        project: str | None = None,
+        signing_key_file: str = "",
+        signing_service_account: str = "",
+        client=None,
+    ):
         self.uploads_bucket = uploads_bucket
         self.deliverables_bucket = deliverables_bucket
         self.project = project or None
@@ -52,9 +60,14 @@ class GcsFiles:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, cfg) -> "GcsFiles":
-        return cls(cfg.uploads_bucket, cfg.deliverables_bucket, project=cfg.gcp_project or None,
-                   signing_key_file=cfg.signing_key_file, signing_service_account=cfg.signing_service_account)
+    def from_settings(cls, cfg) -> GcsFiles:
+        return cls(
+            cfg.uploads_bucket,
+            cfg.deliverables_bucket,
+            project=cfg.gcp_project or None,
+            signing_key_file=cfg.signing_key_file,
+            signing_service_account=cfg.signing_service_account,
+        )
 
     # -- clients ----------------------------------------------------------------------------
     @property
@@ -74,8 +87,9 @@ class GcsFiles:
                     if self.emulator_host:
                         from google.auth.credentials import AnonymousCredentials
 
-                        self._client = storage.Client(project=self.project or "avp-local",
-                                                      credentials=AnonymousCredentials())
+                        self._client = storage.Client(
+                            project=self.project or "avp-local", credentials=AnonymousCredentials()
+                        )
                     else:
                         self._client = storage.Client(project=self.project)
         return self._client
@@ -199,8 +213,13 @@ class GcsFiles:
         return self._sign(path, "PUT", ttl_seconds, content_type=content_type)
 
     def _sign(self, path: str, method: str, ttl_seconds: int, **extra) -> str:
-        kwargs = dict(version="v4", method=method, expiration=timedelta(seconds=int(ttl_seconds)),
-                      api_access_endpoint=self.emulator_host or DEFAULT_ENDPOINT, **extra)
+        kwargs = dict(
+            version="v4",
+            method=method,
+            expiration=timedelta(seconds=int(ttl_seconds)),
+            api_access_endpoint=self.emulator_host or DEFAULT_ENDPOINT,
+            **extra,
+        )
         blob = self._blob(path)
         if self.signing_key_file:
             return blob.generate_signed_url(credentials=self._signing_credentials(), **kwargs)
@@ -224,8 +243,9 @@ class GcsFiles:
             credentials.refresh(Request())
         email = self.signing_service_account or getattr(credentials, "service_account_email", None)
         if not email or email == "default":
-            raise RuntimeError("No service account to sign URLs with: set AVP_SIGNING_SERVICE_ACCOUNT "
-                               "or AVP_SIGNING_KEY_FILE")
+            raise RuntimeError(
+                "No service account to sign URLs with: set AVP_SIGNING_SERVICE_ACCOUNT or AVP_SIGNING_KEY_FILE"
+            )
         return email, credentials.token
 
     # -- emulator provisioning ----------------------------------------------------------------

@@ -6,6 +6,7 @@ a file and a crash leaves no partial object. Objects under `uploads/` play the u
 when one is finalized the store delivers the payload a GCS notification would deliver through
 Pub/Sub (a `google.cloud.pubsub.topic.v1.messagePublished` CloudEvent wrapping the object
 resource) to functions/upload_trigger, so the same function code drives the pipeline."""
+
 from __future__ import annotations
 
 import base64
@@ -18,9 +19,9 @@ import os
 import shutil
 import time
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote, urlencode
 
 from shared import logs
@@ -69,7 +70,7 @@ def _sweep_dir(folder: Path) -> int:
         if not entry.name.startswith(TMP_PREFIX):
             continue
         try:
-            pid = int(entry.name[len(TMP_PREFIX):].split("-", 1)[0])
+            pid = int(entry.name[len(TMP_PREFIX) :].split("-", 1)[0])
         except ValueError:
             continue
         if pid != os.getpid() and not _pid_alive(pid):
@@ -82,14 +83,20 @@ def _sweep_dir(folder: Path) -> int:
 
 
 def _utc(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class LocalFiles:
     """File store on a folder; signed URLs are verified by the routes `register` adds."""
 
-    def __init__(self, root: Path, secret: bytes, base_url: str, uploads_bucket: str = "avp-uploads",
-                 max_upload_bytes: int = 5 * 1024**3):
+    def __init__(
+        self,
+        root: Path,
+        secret: bytes,
+        base_url: str,
+        uploads_bucket: str = "avp-uploads",
+        max_upload_bytes: int = 5 * 1024**3,
+    ):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._root_resolved = self.root.resolve()
@@ -100,7 +107,7 @@ class LocalFiles:
         self.listeners: list[Callable[[dict], None]] = []
 
     @classmethod
-    def from_settings(cls, cfg) -> "LocalFiles":
+    def from_settings(cls, cfg) -> LocalFiles:
         # A key of its own, derived from the local secret, so URL signatures and JWTs never share one.
         secret = hmac.new(cfg.jwt_secret.encode(), b"avp local signed file urls", hashlib.sha256).digest()
         store = cls(cfg.files_dir, secret, cfg.public_base_url, cfg.uploads_bucket, cfg.max_signed_upload_bytes)
@@ -110,7 +117,7 @@ class LocalFiles:
     # -- paths ------------------------------------------------------------------------------
     def _local(self, path: str) -> Path:
         check_path(path)
-        full = (self.root / path)
+        full = self.root / path
         resolved = full.resolve()
         if self._root_resolved not in resolved.parents:
             raise InvalidPath("path escapes the store")
@@ -145,8 +152,9 @@ class LocalFiles:
         with open(local, "rb") as fh:
             self.put_stream(path, fh, content_type)
 
-    def put_stream(self, path: str, stream, content_type: str = "application/octet-stream",
-                   max_bytes: int | None = None) -> int:
+    def put_stream(
+        self, path: str, stream, content_type: str = "application/octet-stream", max_bytes: int | None = None
+    ) -> int:
         """Write from a readable binary stream without holding it in memory; raises
         TooLargeUpload (leaving nothing behind) past `max_bytes`. Returns the size."""
         dest = self._local(path)
@@ -244,8 +252,12 @@ class LocalFiles:
 
     def signed_upload_url(self, path: str, ttl_seconds: int, content_type: str, max_bytes: int) -> str:
         check_path(path)
-        params = {"method": "PUT", "expires": str(int(time.time() + ttl_seconds)),
-                  "content_type": content_type, "max_bytes": str(int(max_bytes))}
+        params = {
+            "method": "PUT",
+            "expires": str(int(time.time() + ttl_seconds)),
+            "content_type": content_type,
+            "max_bytes": str(int(max_bytes)),
+        }
         return self._url(path, params)
 
     # -- signatures -------------------------------------------------------------------------
@@ -383,8 +395,13 @@ def register(app) -> None:
         if not local.is_file():
             return error_response(404, "File not found")
         filename = request.args.get("filename") or None
-        return send_file(local, mimetype=mimetypes.guess_type(path)[0] or "application/octet-stream",
-                         as_attachment=bool(filename), download_name=filename, conditional=True)
+        return send_file(
+            local,
+            mimetype=mimetypes.guess_type(path)[0] or "application/octet-stream",
+            as_attachment=bool(filename),
+            download_name=filename,
+            conditional=True,
+        )
 
     @app.route(URL_PREFIX + "<path:path>", methods=["PUT"], endpoint="avp_local_files_put")
     def _put(path):

@@ -5,6 +5,7 @@ LINGUIST who approves Spanish at LANGUAGE_QC, and the job reaches FINAL_QC. Then
 error rate of the English captions against the script, the descriptions mention the on-screen
 text, the Spanish captions carry the glossary's target term, every MP4 has the expected streams
 and duration, and the loudness is on target."""
+
 import io
 import json
 import subprocess
@@ -14,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.media import ffmpeg as ff, vtt
+from shared.media import ffmpeg as ff
+from shared.media import vtt
 from tests.support.media import session_video, wer
 
 STEP_TIMEOUT = 240
@@ -41,8 +43,12 @@ def wait_status(client, user, job_id, status, timeout=STEP_TIMEOUT):
 
 
 def streams(path: Path) -> list[dict]:
-    out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", str(path)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out)["streams"]
 
 
@@ -53,15 +59,41 @@ def test_local_pipeline_en_es(client, users, platform, worker, tmp_path_factory)
     org_id = users.org("Acme")
     customer, reviewer, admin = users.user("CLIENT", org_id), users.user("REVIEWER"), users.user("ADMIN")
     glossary_id = new_id()
-    platform.documents.create("glossaries", glossary_id, {
-        "org_id": org_id, "name": "Acme terms", "source_language": "en", "is_default": False,
-        "created_at": now_iso(), "updated_at": now_iso(),
-        "terms": [{"id": "t1", "source": "factory", "target_language": "es", "target": "planta",
-                   "case_sensitive": False, "note": "client's house term"}]})
-    resp = client.post("/api/v1/jobs", headers=customer["headers"], content_type="multipart/form-data", data={
-        "source_language": "en", "requested_outputs": "en,es", "title": "Widget tour", "glossary_id": glossary_id,
-        "options": json.dumps({"burn_in": True, "extended_ad": True}),
-        "file": (io.BytesIO(video.path.read_bytes()), "tour.mp4")})
+    platform.documents.create(
+        "glossaries",
+        glossary_id,
+        {
+            "org_id": org_id,
+            "name": "Acme terms",
+            "source_language": "en",
+            "is_default": False,
+            "created_at": now_iso(),
+            "updated_at": now_iso(),
+            "terms": [
+                {
+                    "id": "t1",
+                    "source": "factory",
+                    "target_language": "es",
+                    "target": "planta",
+                    "case_sensitive": False,
+                    "note": "client's house term",
+                }
+            ],
+        },
+    )
+    resp = client.post(
+        "/api/v1/jobs",
+        headers=customer["headers"],
+        content_type="multipart/form-data",
+        data={
+            "source_language": "en",
+            "requested_outputs": "en,es",
+            "title": "Widget tour",
+            "glossary_id": glossary_id,
+            "options": json.dumps({"burn_in": True, "extended_ad": True}),
+            "file": (io.BytesIO(video.path.read_bytes()), "tour.mp4"),
+        },
+    )
     assert resp.status_code == 201, resp.get_json()
     job_id = resp.get_json()["_id"]
 
@@ -69,8 +101,9 @@ def test_local_pipeline_en_es(client, users, platform, worker, tmp_path_factory)
     assert client.post(f"/api/v1/jobs/{job_id}/actions/approve", headers=reviewer["headers"]).status_code == 200
     wait_status(client, reviewer, job_id, "LANGUAGE_QC")
     linguist = users.user("LINGUIST")
-    assign = client.post(f"/api/v1/jobs/{job_id}/language-qc/es/assign", headers=admin["headers"],
-                         json={"linguist_id": linguist["id"]})
+    assign = client.post(
+        f"/api/v1/jobs/{job_id}/language-qc/es/assign", headers=admin["headers"], json={"linguist_id": linguist["id"]}
+    )
     assert assign.status_code == 200, assign.get_json()
     approve = client.post(f"/api/v1/jobs/{job_id}/language-qc/es/approve", headers=linguist["headers"])
     assert approve.status_code == 200, approve.get_json()

@@ -1,5 +1,6 @@
 """./scripts/run as a newcomer uses it: it serves the platform, creates the first ADMIN with a
 generated password printed once, stops cleanly on Ctrl-C, and a second run reuses the data."""
+
 import re
 import signal
 

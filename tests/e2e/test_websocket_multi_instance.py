@@ -2,6 +2,7 @@
 platform, `python -m shared.local.serve`, and the Cloud Run WebSocket service entry,
 functions/websocket/serve.py), changes made by a third process and through the REST API of one
 of them; clients on each instance must receive every event of their channels, in order."""
+
 from __future__ import annotations
 
 import json
@@ -44,16 +45,30 @@ def wait_healthy(proc: subprocess.Popen, port: int, name: str) -> None:
 @pytest.fixture
 def instances(isolated_settings):
     """{'platform': port, 'service': port}: two processes on this test's data folder."""
-    env = dict(os.environ, AVP_HTTP_THREADS="32", AVP_WS_THREADS="32", AVP_WS_POLL_SECONDS="0.02",
-               AVP_ADMIN_PASSWORD="E2e-admin-password-1", AVP_BIND="127.0.0.1", PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        AVP_HTTP_THREADS="32",
+        AVP_WS_THREADS="32",
+        AVP_WS_POLL_SECONDS="0.02",
+        AVP_ADMIN_PASSWORD="E2e-admin-password-1",
+        AVP_BIND="127.0.0.1",
+        PYTHONUNBUFFERED="1",
+    )
     ports = {"platform": free_port(), "service": free_port()}
-    commands = {"platform": [sys.executable, "-m", "shared.local.serve"],
-                "service": [sys.executable, str(ROOT / "functions" / "websocket" / "serve.py")]}
+    commands = {
+        "platform": [sys.executable, "-m", "shared.local.serve"],
+        "service": [sys.executable, str(ROOT / "functions" / "websocket" / "serve.py")],
+    }
     procs = {}
     try:
         for name, cmd in commands.items():
-            procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=dict(env, AVP_PORT=str(ports[name])),
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            procs[name] = subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                env=dict(env, AVP_PORT=str(ports[name])),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
         for name, proc in procs.items():
             wait_healthy(proc, ports[name], name)
         yield ports
@@ -98,9 +113,18 @@ def test_every_instance_delivers_every_event_whoever_caused_it(instances, users,
     now = "2026-01-01T00:00:00.000000Z"
     from shared.ids import new_id
 
-    job = platform.documents.create("jobs", new_id(), {
-        "org_id": org, "status": "SOURCE_QC", "updated_at": now, "source_language": "en",
-        "requested_outputs": ["en"], "language_qc": {}})
+    job = platform.documents.create(
+        "jobs",
+        new_id(),
+        {
+            "org_id": org,
+            "status": "SOURCE_QC",
+            "updated_at": now,
+            "source_language": "en",
+            "requested_outputs": ["en"],
+            "language_qc": {},
+        },
+    )
     a, b = instances["platform"], instances["service"]
     urls = {
         "job@platform": f"ws://127.0.0.1:{a}/api/v1/ws/jobs/{job['id']}?token={client['token']}",
@@ -118,16 +142,24 @@ def test_every_instance_delivers_every_event_whoever_caused_it(instances, users,
 
         # 1. A change through the REST API of one instance (the jobs function on the platform).
         req = urllib.request.Request(
-            f"http://127.0.0.1:{a}/api/v1/jobs/{job['id']}/actions/feedback", method="POST",
+            f"http://127.0.0.1:{a}/api/v1/jobs/{job['id']}/actions/feedback",
+            method="POST",
             data=json.dumps({"message": "Cue 4 is early"}).encode(),
-            headers={"Content-Type": "application/json", **reviewer["headers"]})
+            headers={"Content-Type": "application/json", **reviewer["headers"]},
+        )
         with urllib.request.urlopen(req, timeout=10) as resp:
             assert resp.status == 200
 
         # 2. Status changes and notifications from a third process.
         rounds = 9
-        out = subprocess.run([sys.executable, "-c", PUBLISHER.format(cycle=CYCLE), job["id"], str(rounds)],
-                             cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=60)
+        out = subprocess.run(
+            [sys.executable, "-c", PUBLISHER.format(cycle=CYCLE), job["id"], str(rounds)],
+            cwd=ROOT,
+            env=dict(os.environ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert out.returncode == 0, out.stderr[-2000:]
 
         expected = [("notification", "feedback", "SOURCE_QC")]
@@ -155,9 +187,11 @@ def test_refusals_are_the_same_on_both_instances(instances, users, platform):
     org, other = users.org(), users.org()
     client = users.user("CLIENT", org)
     for port in instances.values():
-        for path, code in ((f"/api/v1/ws/org/{other}?token={client['token']}", 4403),
-                           (f"/api/v1/ws/jobs/{'0' * 24}?token={client['token']}", 4404),
-                           (f"/api/v1/ws/org/{org}?token=bad", 4401)):
+        for path, code in (
+            (f"/api/v1/ws/org/{other}?token={client['token']}", 4403),
+            (f"/api/v1/ws/jobs/{'0' * 24}?token={client['token']}", 4404),
+            (f"/api/v1/ws/org/{org}?token=bad", 4401),
+        ):
             with connect(f"ws://127.0.0.1:{port}{path}", open_timeout=10) as ws:
                 with pytest.raises(ConnectionClosed) as info:
                     ws.recv(timeout=10)
@@ -171,10 +205,19 @@ def test_sigterm_closes_connections_with_going_away(entry, isolated_settings, us
     org = users.org()
     client = users.user("CLIENT", org)
     port = free_port()
-    env = dict(os.environ, AVP_WS_THREADS="16", AVP_HTTP_THREADS="16", AVP_PORT=str(port), AVP_BIND="127.0.0.1",
-               AVP_ADMIN_PASSWORD="E2e-admin-password-1")
-    cmd = ([sys.executable, str(ROOT / "functions" / "websocket" / "serve.py")] if entry == "service"
-           else [sys.executable, "-m", "shared.local.serve"])
+    env = dict(
+        os.environ,
+        AVP_WS_THREADS="16",
+        AVP_HTTP_THREADS="16",
+        AVP_PORT=str(port),
+        AVP_BIND="127.0.0.1",
+        AVP_ADMIN_PASSWORD="E2e-admin-password-1",
+    )
+    cmd = (
+        [sys.executable, str(ROOT / "functions" / "websocket" / "serve.py")]
+        if entry == "service"
+        else [sys.executable, "-m", "shared.local.serve"]
+    )
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_healthy(proc, port, entry)

@@ -9,6 +9,7 @@ sets their environment variables for the session, and stops what it started at t
 machine without the Google Cloud CLI, Java or the emulator packages, the tests that use it are
 skipped with the reason printed.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """Admin endpoints: all users with cursor pagination, role/status changes, last-admin guard."""
+
 V1 = "/api/v1"
 
 
@@ -33,9 +34,14 @@ def test_patch_role_and_status(client, users):
     assert client.get(f"{V1}/users/me", headers=user["headers"]).status_code == 401
     resp = client.patch(f"{V1}/admin/users/{user['id']}", json={"status": "active"}, headers=admin["headers"])
     assert client.get(f"{V1}/users/me", headers=user["headers"]).get_json()["role"] == "REVIEWER"
-    assert client.patch(f"{V1}/admin/users/{user['id']}", json={"status": "gone"}, headers=admin["headers"]).status_code == 422
+    assert (
+        client.patch(f"{V1}/admin/users/{user['id']}", json={"status": "gone"}, headers=admin["headers"]).status_code
+        == 422
+    )
     assert client.patch(f"{V1}/admin/users/{user['id']}", json={}, headers=admin["headers"]).status_code == 422
-    assert client.patch(f"{V1}/admin/users/{'0' * 24}", json={"role": "PM"}, headers=admin["headers"]).status_code == 404
+    assert (
+        client.patch(f"{V1}/admin/users/{'0' * 24}", json={"role": "PM"}, headers=admin["headers"]).status_code == 404
+    )
 
 
 def test_admin_without_org_needs_org_to_become_non_admin(client, users):
@@ -55,8 +61,12 @@ def test_last_active_admin_cannot_be_disabled_or_demoted(client, users):
         assert resp.status_code == 409 and "last active ADMIN" in resp.get_json()["detail"]
     other = users.user("ADMIN")
     disabled_admin = users.user("ADMIN", status="disabled")
-    assert client.patch(f"{V1}/admin/users/{admin['id']}", json={"status": "disabled"},
-                        headers=other["headers"]).status_code == 200
+    assert (
+        client.patch(
+            f"{V1}/admin/users/{admin['id']}", json={"status": "disabled"}, headers=other["headers"]
+        ).status_code
+        == 200
+    )
     # now `other` is the last active one (a disabled admin does not count)
     assert disabled_admin["id"]
     resp = client.patch(f"{V1}/admin/users/{other['id']}", json={"status": "disabled"}, headers=other["headers"])
@@ -76,8 +86,11 @@ def test_two_admins_disabling_each_other_at_once_leave_one_active(app, users, pl
     def disable(actor, target):
         client = app.test_client()
         barrier.wait()
-        codes.append(client.patch(f"{V1}/admin/users/{target['id']}", json={"status": "disabled"},
-                                  headers=actor["headers"]).status_code)
+        codes.append(
+            client.patch(
+                f"{V1}/admin/users/{target['id']}", json={"status": "disabled"}, headers=actor["headers"]
+            ).status_code
+        )
 
     for _ in range(5):
         threads = [threading.Thread(target=disable, args=(a, b)), threading.Thread(target=disable, args=(b, a))]

@@ -1,5 +1,6 @@
 """The audit log: every state-changing request of every function writes one entry (also
 failures), never secrets; filters, time range, cursor pagination and PM scoping."""
+
 import json
 
 from shared.bootstrap import platform
@@ -15,8 +16,11 @@ def _entries():
 def test_state_changing_requests_write_entries_with_all_fields(client, users):
     org = users.org()
     admin = users.user("ADMIN")
-    client.post(f"{V1}/organizations/{org}/invite", json={"email": "x@example.com", "role": "CLIENT"},
-                headers={**admin["headers"], "X-Forwarded-For": "192.0.2.44"})
+    client.post(
+        f"{V1}/organizations/{org}/invite",
+        json={"email": "x@example.com", "role": "CLIENT"},
+        headers={**admin["headers"], "X-Forwarded-For": "192.0.2.44"},
+    )
     entry = _entries()[-1]
     assert entry["actor"] == admin["id"] and entry["action"] == "users.invite" and entry["org_id"] == org
     assert entry["outcome"] == "success" and entry["status"] == 201 and entry["client_address"] == "192.0.2.44"
@@ -47,15 +51,26 @@ def test_passwords_and_tokens_never_reach_the_log(client, users, caplog):
     access = login.get_json()["access_token"]
     refresh = login.headers["Set-Cookie"].split("=", 1)[1].split(";")[0]
     client.post(f"{V1}/auth/login", json={"email": user["email"], "password": "Wrong-Secret-Pass-2"})
-    invite = client.post(f"{V1}/organizations/{org}/invite", json={"email": "i@example.com", "role": "CLIENT"},
-                         headers=admin["headers"]).get_json()
+    invite = client.post(
+        f"{V1}/organizations/{org}/invite", json={"email": "i@example.com", "role": "CLIENT"}, headers=admin["headers"]
+    ).get_json()
     client.post(f"{V1}/auth/accept-invite", json={"token": invite["token"], "password": "Invitee-Pass-33"})
-    client.post(f"{V1}/auth/change-password", json={"current_password": "Very-Secret-Pass-1",
-                                                     "new_password": "Another-Secret-44"},
-                headers={"Authorization": f"Bearer {access}"})
+    client.post(
+        f"{V1}/auth/change-password",
+        json={"current_password": "Very-Secret-Pass-1", "new_password": "Another-Secret-44"},
+        headers={"Authorization": f"Bearer {access}"},
+    )
     dump = json.dumps(_entries()) + caplog.text
-    for secret in ("Very-Secret-Pass-1", "Wrong-Secret-Pass-2", "Invitee-Pass-33", "Another-Secret-44", access,
-                   refresh, invite["token"], admin["token"]):
+    for secret in (
+        "Very-Secret-Pass-1",
+        "Wrong-Secret-Pass-2",
+        "Invitee-Pass-33",
+        "Another-Secret-44",
+        access,
+        refresh,
+        invite["token"],
+        admin["token"],
+    ):
         assert secret not in dump
     assert {"auth.login", "auth.accept_invite", "auth.change_password"} <= {e["action"] for e in _entries()}
 
@@ -78,7 +93,9 @@ def test_filters_time_range_and_cursor(client, users):
     assert [len(p) for p in pages] == [2, 2, 1]
     assert [e["id"] for p in pages for e in p] == [e["id"] for e in all_]
     target = all_[2]["target"]
-    assert [e["target"] for e in client.get(f"{V1}/admin/audit-log?target={target}", headers=h).get_json()["items"]] == [target]
+    assert [
+        e["target"] for e in client.get(f"{V1}/admin/audit-log?target={target}", headers=h).get_json()["items"]
+    ] == [target]
     assert len(client.get(f"{V1}/admin/audit-log?actor={admin['id']}", headers=h).get_json()["items"]) == 5
     middle = all_[2]["time"]
     since = client.get(f"{V1}/admin/audit-log?action=users.create_org&since={middle}", headers=h).get_json()["items"]
@@ -98,9 +115,14 @@ def test_filters_time_range_and_cursor(client, users):
 def test_pm_sees_only_their_organisation(client, users):
     org, other = users.org(), users.org()
     pm, other_pm = users.user("PM", org), users.user("PM", other)
-    client.post(f"{V1}/organizations/{org}/invite", json={"email": "a@example.com", "role": "CLIENT"}, headers=pm["headers"])
-    client.post(f"{V1}/organizations/{other}/invite", json={"email": "b@example.com", "role": "CLIENT"},
-                headers=other_pm["headers"])
+    client.post(
+        f"{V1}/organizations/{org}/invite", json={"email": "a@example.com", "role": "CLIENT"}, headers=pm["headers"]
+    )
+    client.post(
+        f"{V1}/organizations/{other}/invite",
+        json={"email": "b@example.com", "role": "CLIENT"},
+        headers=other_pm["headers"],
+    )
     mine = client.get(f"{V1}/admin/audit-log", headers=pm["headers"]).get_json()["items"]
     assert mine and {e["org_id"] for e in mine} == {org}
     # asking for another org's entries by filter yields nothing

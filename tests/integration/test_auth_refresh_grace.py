@@ -2,6 +2,7 @@
 `refresh_reuse_grace_seconds` of its rotation, while its family is active and its successor
 unused, gets the same successor; anything else is reuse and revokes the family. Through the
 local app on the real SQLite store, and the rotation itself on the Firestore emulator."""
+
 import threading
 import time
 
@@ -176,8 +177,9 @@ def test_password_change_revokes_other_sessions_within_the_window(app, client, u
     other = refresh_cookie(_login(client, user))
     other_next = refresh_cookie(with_cookie(app, "POST", REFRESH, other))
     this = _login(client, user)
-    ok = client.post(CHANGE, json={"current_password": user["password"], "new_password": "Brand-New-Pass-42"},
-                     headers=_bearer(this))
+    ok = client.post(
+        CHANGE, json={"current_password": user["password"], "new_password": "Brand-New-Pass-42"}, headers=_bearer(this)
+    )
     assert ok.status_code == 200
     assert with_cookie(app, "POST", REFRESH, other).status_code == 401
     assert with_cookie(app, "POST", REFRESH, other_next).status_code == 401

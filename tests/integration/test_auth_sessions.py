@@ -1,5 +1,6 @@
 """Password login, refresh rotation with reuse detection, logout, change-password and
 disabled accounts, through the local app against the real SQLite document store."""
+
 import jwt
 import pytest
 
@@ -190,20 +191,23 @@ def test_change_password_flow(app, client, users):
     this_session = _login(client, user)
     auth = {"Authorization": f"Bearer {this_session.get_json()['access_token']}"}
 
-    wrong = client.post(CHANGE, json={"current_password": "Nope-Nope-123", "new_password": "Brand-New-Pass-42"},
-                        headers=auth)
+    wrong = client.post(
+        CHANGE, json={"current_password": "Nope-Nope-123", "new_password": "Brand-New-Pass-42"}, headers=auth
+    )
     assert wrong.status_code == 403
     weak = client.post(CHANGE, json={"current_password": user["password"], "new_password": "short"}, headers=auth)
     assert weak.status_code == 422 and "at least 10" in weak.get_json()["detail"]
-    common = client.post(CHANGE, json={"current_password": user["password"], "new_password": "alllowercaseletters"},
-                         headers=auth)
+    common = client.post(
+        CHANGE, json={"current_password": user["password"], "new_password": "alllowercaseletters"}, headers=auth
+    )
     assert common.status_code == 422
 
     import time
 
     time.sleep(1.05)  # the cut-off is in whole seconds; tokens from the same second still pass
-    ok = client.post(CHANGE, json={"current_password": user["password"], "new_password": "Brand-New-Pass-42"},
-                     headers=auth)
+    ok = client.post(
+        CHANGE, json={"current_password": user["password"], "new_password": "Brand-New-Pass-42"}, headers=auth
+    )
     assert ok.status_code == 200
     new_access = ok.get_json()["access_token"]
     new_refresh = refresh_cookie(ok)
@@ -226,7 +230,10 @@ def test_admin_changes_apply_to_outstanding_tokens(app, client, users, field, va
     token = refresh_cookie(session)
     access = {"Authorization": f"Bearer {session.get_json()['access_token']}"}
     assert client.get(f"/api/v1/organizations/{org}/members", headers=access).status_code == 200
-    assert client.patch(f"/api/v1/admin/users/{pm['id']}", json={field: value}, headers=admin["headers"]).status_code == 200
+    assert (
+        client.patch(f"/api/v1/admin/users/{pm['id']}", json={field: value}, headers=admin["headers"]).status_code
+        == 200
+    )
     after = client.get(f"/api/v1/organizations/{org}/members", headers=access)
     if value == "disabled":
         assert after.status_code == 401

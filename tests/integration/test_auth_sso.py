@@ -1,5 +1,6 @@
 """Microsoft sign-in end to end: our msal-based flow against a local OIDC issuer over HTTPS
 (real RSA keys, JWKS, PKCE, single-use codes). The browser is played by `requests`."""
+
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,10 +17,14 @@ V1 = "/api/v1"
 @pytest.fixture
 def idp(tmp_path):
     with OidcIssuer(folder=tmp_path) as issuer:
-        config.configure(ms_client_id=issuer.client_id, ms_client_secret=issuer.client_secret,
-                         ms_tenant_id=issuer.tenant, ms_authority=issuer.authority,
-                         ms_redirect_uri="https://app.example/sso/callback",
-                         extra={"ms_ca_bundle": str(issuer.ca_path)})
+        config.configure(
+            ms_client_id=issuer.client_id,
+            ms_client_secret=issuer.client_secret,
+            ms_tenant_id=issuer.tenant,
+            ms_authority=issuer.authority,
+            ms_redirect_uri="https://app.example/sso/callback",
+            extra={"ms_ca_bundle": str(issuer.ca_path)},
+        )
         yield issuer
 
 
@@ -78,8 +83,11 @@ def test_existing_user_signs_in_and_is_bound(client, idp, users):
 def test_invited_user_is_created_on_first_sign_in(client, idp, users):
     org = users.org()
     admin = users.user("ADMIN")
-    invite = client.post(f"{V1}/organizations/{org}/invite", json={"email": "new@example.com", "role": "LINGUIST"},
-                         headers=admin["headers"]).get_json()
+    invite = client.post(
+        f"{V1}/organizations/{org}/invite",
+        json={"email": "new@example.com", "role": "LINGUIST"},
+        headers=admin["headers"],
+    ).get_json()
     resp = _sign_in(client, idp, "new@example.com", oid="oid-new")
     assert resp.status_code == 200
     assert resp.get_json()["user"]["role"] == "LINGUIST" and resp.get_json()["user"]["org_id"] == org
@@ -96,16 +104,20 @@ def test_disabled_user_is_refused(client, idp, users):
     assert _sign_in(client, idp, "off@example.com").status_code == 401
 
 
-@pytest.mark.parametrize("tamper", [
-    {"sign_with_other_key": True},
-    {"iss": "https://127.0.0.1:1/evil/v2.0"},
-    {"aud": "some-other-app"},
-    {"exp": 1_000_000_000, "iat": 999_999_000, "nbf": 999_999_000},
-    {"tid": "99999999-9999-9999-9999-999999999999"},
-    {"alg": "HS256"},
-    {"kid": "unknown-kid"},
-    {"nonce": "0" * 64},
-], ids=["signature", "issuer", "audience", "expired", "tenant", "hs256", "kid", "nonce"])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        {"sign_with_other_key": True},
+        {"iss": "https://127.0.0.1:1/evil/v2.0"},
+        {"aud": "some-other-app"},
+        {"exp": 1_000_000_000, "iat": 999_999_000, "nbf": 999_999_000},
+        {"tid": "99999999-9999-9999-9999-999999999999"},
+        {"alg": "HS256"},
+        {"kid": "unknown-kid"},
+        {"nonce": "0" * 64},
+    ],
+    ids=["signature", "issuer", "audience", "expired", "tenant", "hs256", "kid", "nonce"],
+)
 def test_bad_id_tokens_are_refused(client, idp, users, tamper):
     users.user("CLIENT", users.org(), email="sam@example.com")
     idp.tamper = tamper

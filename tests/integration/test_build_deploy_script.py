@@ -1,4 +1,5 @@
 """scripts/deploy in dry-run mode: the commands it would run for a plan and an apply."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,9 @@ def tfvars(tmp_path, monkeypatch):
 
 def deploy(*args):
     env = {**os.environ, "DRY_RUN": "1", "AVP_IMAGE_TAG": "t123"}
-    return subprocess.run([str(ROOT / "scripts" / "deploy"), *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [str(ROOT / "scripts" / "deploy"), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_plan_builds_and_plans_with_the_env_state_prefix(tfvars):
@@ -30,8 +32,10 @@ def test_plan_builds_and_plans_with_the_env_state_prefix(tfvars):
     out = proc.stdout
     assert "scripts/build" in out
     assert "init -input=false -backend-config=bucket=avp-test-proj-avp-tfstate" in out
-    assert (f"plan -input=false -out=dev.tfplan -var-file={tfvars} "
-            "-var websocket_image=europe-west4-docker.pkg.dev/avp-test-proj/avp/websocket:t123") in out
+    assert (
+        f"plan -input=false -out=dev.tfplan -var-file={tfvars} "
+        "-var websocket_image=europe-west4-docker.pkg.dev/avp-test-proj/avp/websocket:t123"
+    ) in out
     assert " apply " not in out and "gcloud builds submit" not in out
 
 
@@ -51,4 +55,3 @@ def test_bad_arguments_and_missing_configuration(tmp_path, monkeypatch):
     monkeypatch.setenv("AVP_TFVARS", str(tmp_path / "absent.tfvars"))
     proc = deploy("prod", "plan")
     assert proc.returncode == 1 and "terraform.tfvars.example" in proc.stderr
-

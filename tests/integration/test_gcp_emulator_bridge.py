@@ -1,5 +1,6 @@
 """scripts/emulators on the emulators: provisioning and the bucket-notification bridge, which
 stands in for GCS's OBJECT_FINALIZE notifications (gcp-storage-emulator sends none)."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,9 @@ def _pull(subscriber, subscription, want: int, timeout: float = 10.0) -> list:
     while len(got) < want and time.monotonic() < deadline:
         resp = subscriber.pull(request={"subscription": subscription, "max_messages": 10}, timeout=5)
         if resp.received_messages:
-            subscriber.acknowledge(request={"subscription": subscription,
-                                            "ack_ids": [m.ack_id for m in resp.received_messages]})
+            subscriber.acknowledge(
+                request={"subscription": subscription, "ack_ids": [m.ack_id for m in resp.received_messages]}
+            )
         got += [m.message for m in resp.received_messages]
     return got
 
@@ -54,8 +56,9 @@ def test_provisioning_and_finalize_notifications(bridge_env):
 
     subscriber = pubsub_v1.SubscriberClient()
     subscription = f"projects/{project}/subscriptions/bridge-test"
-    subscriber.create_subscription(request={"name": subscription,
-                                            "topic": f"projects/{project}/topics/{emu.uploads_topic()}"})
+    subscriber.create_subscription(
+        request={"name": subscription, "topic": f"projects/{project}/topics/{emu.uploads_topic()}"}
+    )
     files.put_bytes("uploads/u1/source.mp4", b"0123456789", "video/mp4")
     files.put_bytes("jobs/j1/source.mp4", b"not an upload", "video/mp4")  # deliverables bucket: no event
     messages = _pull(subscriber, subscription, 1)

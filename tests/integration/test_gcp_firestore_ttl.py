@@ -1,6 +1,7 @@
 """`expire_at` on the Firestore emulator: stored as a Firestore timestamp (so the TTL policies
 in terraform/modules/firestore/ttl.tf act on it), read back as the same ISO 8601 string, usable
 in range filters, orderings and cursors with ISO strings, and purged by housekeeping."""
+
 from __future__ import annotations
 
 import time
@@ -32,7 +33,9 @@ def test_expire_at_is_a_timestamp_in_firestore_and_the_same_string_in_the_port(s
     assert store.get("sso_states", "a")["expire_at"] == when
     stored = raw(store, "sso_states", "a")
     assert isinstance(stored["expire_at"], datetime) and stored["expire_at"].tzinfo is not None
-    assert stored["expire_at"].timestamp() == pytest.approx(datetime.fromisoformat(when.replace("Z", "+00:00")).timestamp())
+    assert stored["expire_at"].timestamp() == pytest.approx(
+        datetime.fromisoformat(when.replace("Z", "+00:00")).timestamp()
+    )
     assert stored["expires_at"] == "2030-01-01T00:00:00Z"  # only that one field name is converted
 
     later = housekeeping.iso_at(time.time() + 3600)

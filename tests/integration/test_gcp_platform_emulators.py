@@ -3,6 +3,7 @@ Pub/Sub, GCS and Cloud Tasks emulators; uploads reach the upload trigger through
 bucket-notification bridge and a Pub/Sub push; steps arrive as Cloud Tasks HTTP tasks), driven
 by scripts/demo from upload to COMPLETED exactly as tests/e2e/test_demo.py drives the local
 backend."""
+
 from __future__ import annotations
 
 import json
@@ -22,10 +23,17 @@ ADMIN_EMAIL, ADMIN_PASSWORD = "emu-admin@example.com", "Emu-Admin-Passw0rd!"
 @pytest.fixture
 def emulator_platform(gcp_emulators, tmp_path):
     project = f"avp-e2e-{uuid.uuid4().hex[:8]}"
-    env = clean_env(AVP_DATA_DIR=tmp_path / "data", AVP_PORT=free_port(), AVP_ADMIN_EMAIL=ADMIN_EMAIL,
-                    AVP_ADMIN_PASSWORD=ADMIN_PASSWORD, AVP_COOKIE_SECURE="0", AVP_TASK_BACKOFF_SECONDS="1",
-                    GOOGLE_CLOUD_PROJECT=project, AVP_UPLOADS_BUCKET=f"{project}-uploads",
-                    AVP_DELIVERABLES_BUCKET=f"{project}-deliverables")
+    env = clean_env(
+        AVP_DATA_DIR=tmp_path / "data",
+        AVP_PORT=free_port(),
+        AVP_ADMIN_EMAIL=ADMIN_EMAIL,
+        AVP_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        AVP_COOKIE_SECURE="0",
+        AVP_TASK_BACKOFF_SECONDS="1",
+        GOOGLE_CLOUD_PROJECT=project,
+        AVP_UPLOADS_BUCKET=f"{project}-uploads",
+        AVP_DELIVERABLES_BUCKET=f"{project}-deliverables",
+    )
     log = tmp_path / "server.log"
     with running([str(ROOT / "scripts" / "run"), "--backend", "emulators"], env, log, timeout=180) as base:
         yield {"base": base, "env": env, "log": log, "project": project}
@@ -33,17 +41,37 @@ def emulator_platform(gcp_emulators, tmp_path):
 
 def test_demo_job_completes_on_the_emulators(emulator_platform, tmp_path):
     out = tmp_path / "demo-output"
-    run = subprocess.run([str(ROOT / "scripts" / "demo"), "--url", emulator_platform["base"], "--out", str(out),
-                          "--languages", "es", "--timeout", "900"],
-                         cwd=ROOT, env=emulator_platform["env"], capture_output=True, text=True, timeout=2400)
+    run = subprocess.run(
+        [
+            str(ROOT / "scripts" / "demo"),
+            "--url",
+            emulator_platform["base"],
+            "--out",
+            str(out),
+            "--languages",
+            "es",
+            "--timeout",
+            "900",
+        ],
+        cwd=ROOT,
+        env=emulator_platform["env"],
+        capture_output=True,
+        text=True,
+        timeout=2400,
+    )
     print(run.stdout[-6000:])
     if run.returncode != 0:
         print(run.stderr[-3000:])
         print(emulator_platform["log"].read_text()[-6000:])
     assert run.returncode == 0
-    result = json.loads(run.stdout[run.stdout.index("\n{") + 1:])
-    for step in ("CLIENT uploaded the video", "REVIEWER approved SOURCE_QC", "LINGUIST approved es",
-                 "REVIEWER approved FINAL_QC -> COMPLETED", "downloaded"):
+    result = json.loads(run.stdout[run.stdout.index("\n{") + 1 :])
+    for step in (
+        "CLIENT uploaded the video",
+        "REVIEWER approved SOURCE_QC",
+        "LINGUIST approved es",
+        "REVIEWER approved FINAL_QC -> COMPLETED",
+        "downloaded",
+    ):
         assert step in run.stdout, step
     folder = Path(result["folder"])
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}

@@ -1,4 +1,5 @@
 """Glossaries over the real local app: org scoping, ADMIN writes, terms, duplicates, default."""
+
 import pytest
 
 G = "/api/v1/glossaries"
@@ -7,9 +8,15 @@ G = "/api/v1/glossaries"
 @pytest.fixture
 def world(users):
     org, other = users.org("Acme"), users.org("Other")
-    return {"org": org, "other": other, "admin": users.user("ADMIN"), "pm": users.user("PM", org),
-            "client": users.user("CLIENT", org), "linguist": users.user("LINGUIST", org),
-            "other_client": users.user("CLIENT", other)}
+    return {
+        "org": org,
+        "other": other,
+        "admin": users.user("ADMIN"),
+        "pm": users.user("PM", org),
+        "client": users.user("CLIENT", org),
+        "linguist": users.user("LINGUIST", org),
+        "other_client": users.user("CLIENT", other),
+    }
 
 
 def create(client, world, **kw):
@@ -18,14 +25,26 @@ def create(client, world, **kw):
 
 
 def test_admin_creates_org_members_read_others_do_not(client, world, platform):
-    r = create(client, world, description="Product names",
-               terms=[{"source": "Widget Pro", "target_language": "es", "target": "Widget Pro", "case_sensitive": True}])
+    r = create(
+        client,
+        world,
+        description="Product names",
+        terms=[{"source": "Widget Pro", "target_language": "es", "target": "Widget Pro", "case_sensitive": True}],
+    )
     assert r.status_code == 201, r.get_json()
     g = r.get_json()
     assert g["org_id"] == world["org"] and g["terms"][0]["id"] and g["terms"][0]["note"] is None
     stored = platform.documents.get("glossaries", g["id"])
-    assert set(stored) >= {"org_id", "name", "description", "source_language", "is_default", "terms", "created_at",
-                           "updated_at"}
+    assert set(stored) >= {
+        "org_id",
+        "name",
+        "description",
+        "source_language",
+        "is_default",
+        "terms",
+        "created_at",
+        "updated_at",
+    }
     assert set(stored["terms"][0]) == {"id", "source", "target_language", "target", "case_sensitive", "note"}
     for who in ("pm", "client", "linguist"):
         assert client.get(f"{G}/{g['id']}", headers=world[who]["headers"]).status_code == 200
@@ -34,7 +53,10 @@ def test_admin_creates_org_members_read_others_do_not(client, world, platform):
     assert client.get(f"{G}/{g['id']}", headers=world["other_client"]["headers"]).status_code == 404
     assert client.get(G, headers=world["other_client"]["headers"]).get_json()["items"] == []
     assert client.get(f"{G}?org_id={world['org']}", headers=world["other_client"]["headers"]).status_code == 404
-    assert client.get(f"{G}?org_id={world['org']}", headers=world["admin"]["headers"]).get_json()["items"][0]["id"] == g["id"]
+    assert (
+        client.get(f"{G}?org_id={world['org']}", headers=world["admin"]["headers"]).get_json()["items"][0]["id"]
+        == g["id"]
+    )
     assert client.get(G, headers=world["admin"]["headers"]).status_code == 422  # admin names the org
 
 
@@ -43,8 +65,12 @@ def test_only_admin_writes(client, world):
     h = world["pm"]["headers"]
     assert client.post(G, json={"org_id": world["org"], "name": "x"}, headers=h).status_code == 403
     assert client.put(f"{G}/{gid}", json={"name": "y"}, headers=h).status_code == 403
-    assert client.post(f"{G}/{gid}/terms", json={"source": "a", "target_language": "es", "target": "b"},
-                       headers=h).status_code == 403
+    assert (
+        client.post(
+            f"{G}/{gid}/terms", json={"source": "a", "target_language": "es", "target": "b"}, headers=h
+        ).status_code
+        == 403
+    )
     assert client.delete(f"{G}/{gid}", headers=h).status_code == 403
 
 
@@ -52,9 +78,13 @@ def test_create_needs_an_existing_org_and_valid_terms(client, world):
     r = client.post(G, json={"name": "x"}, headers=world["admin"]["headers"])
     assert r.status_code == 422 and "org_id" in r.get_json()["detail"]
     assert create(client, world, org_id="0" * 24).status_code == 422
-    assert create(client, world, terms=[{"source": "a", "target_language": "español", "target": "b"}]).status_code == 422
-    dup = [{"source": "Cloud", "target_language": "es", "target": "Nube"},
-           {"source": "cloud", "target_language": "es", "target": "nube"}]
+    assert (
+        create(client, world, terms=[{"source": "a", "target_language": "español", "target": "b"}]).status_code == 422
+    )
+    dup = [
+        {"source": "Cloud", "target_language": "es", "target": "Nube"},
+        {"source": "cloud", "target_language": "es", "target": "nube"},
+    ]
     assert create(client, world, terms=dup).status_code == 409
 
 

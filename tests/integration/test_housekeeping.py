@@ -3,6 +3,7 @@ short-lived document kind gets `expire_at` from the code that writes it, purge_e
 only the expired ones (and the objects of unclaimed uploads), a claimed upload survives, a
 second purge is a no-op, two concurrent purges delete each document once, and the local worker
 and the pipeline_worker function run it."""
+
 from __future__ import annotations
 
 import threading
@@ -47,10 +48,17 @@ def world(platform, users, client):
     # SSO states (begin() needs a Microsoft authority; this is the document it writes)
     for bucket, offset in ((expired, -60), (live, 600)):
         state = new_id()
-        docs.create("sso_states", state, {"flow": {"state": state}, "binding_sha256": "x",
-                                          "expires_epoch": int(time.time()) + offset,
-                                          "expire_at": housekeeping.iso_at(time.time() + offset),
-                                          "created_at": now_iso()})
+        docs.create(
+            "sso_states",
+            state,
+            {
+                "flow": {"state": state},
+                "binding_sha256": "x",
+                "expires_epoch": int(time.time()) + offset,
+                "expire_at": housekeeping.iso_at(time.time() + offset),
+                "created_at": now_iso(),
+            },
+        )
         bucket["sso_states"].append(state)
 
     # invites: one whose 7-day grace after expiry is over, one fresh
@@ -74,13 +82,24 @@ def world(platform, users, client):
     # idempotency keys: an old one (as job creation writes it, a day later), and a real one
     # written by POST /jobs, which also claims a signed-URL upload
     old_key = new_id()
-    docs.create("idempotency", old_key, {"job_id": new_id(), "user_id": client_user["id"], "fingerprint": "f",
-                                         "created_at": now_iso(), "expire_at": housekeeping.iso_at(time.time() - 1)})
+    docs.create(
+        "idempotency",
+        old_key,
+        {
+            "job_id": new_id(),
+            "user_id": client_user["id"],
+            "fingerprint": "f",
+            "created_at": now_iso(),
+            "expire_at": housekeeping.iso_at(time.time() - 1),
+        },
+    )
     expired["idempotency"].append(old_key)
     upload = client.post("/api/v1/files/upload-url", json={}, headers=client_user["headers"]).get_json()
-    job = client.post("/api/v1/jobs", json={"upload_id": upload["upload_id"], "source_language": "en",
-                                            "requested_outputs": ["en"]},
-                      headers={**client_user["headers"], "Idempotency-Key": "k-1"})
+    job = client.post(
+        "/api/v1/jobs",
+        json={"upload_id": upload["upload_id"], "source_language": "en", "requested_outputs": ["en"]},
+        headers={**client_user["headers"], "Idempotency-Key": "k-1"},
+    )
     assert job.status_code == 201, job.get_json()
     idem = docs.query(Query("idempotency", where=[("user_id", "==", client_user["id"])])).items
     live["idempotency"] += [d["id"] for d in idem if d["id"] != old_key]
@@ -106,8 +125,13 @@ def world(platform, users, client):
     # documents written before housekeeping existed have no expire_at: kept
     docs.create("rate_limits", "legacy-counter", {"scope": "x", "count": 1, "window_start": 0, "expires_at": 1})
     docs.create("uploads", new_id(), {"status": "pending", "job_id": None, "path": "uploads/x/source.mp4"})
-    return {"expired": expired, "live": live, "stored_path": stored["path"], "claimed_path": claimed["path"],
-            "pending_path": pending["path"]}
+    return {
+        "expired": expired,
+        "live": live,
+        "stored_path": stored["path"],
+        "claimed_path": claimed["path"],
+        "pending_path": pending["path"],
+    }
 
 
 def _current():
@@ -192,8 +216,11 @@ def test_a_document_written_after_it_was_read_is_left_alone(platform):
     from shared.services import files
 
     docs = platform.documents
-    doc = docs.create("uploads", new_id(), {"status": "pending", "job_id": None, "path": "p",
-                                            "expire_at": housekeeping.iso_at(time.time() - 10)})
+    doc = docs.create(
+        "uploads",
+        new_id(),
+        {"status": "pending", "job_id": None, "path": "p", "expire_at": housekeeping.iso_at(time.time() - 10)},
+    )
     files.claim_upload(doc["id"], new_id())
     assert housekeeping._delete(docs, "uploads", doc) is False  # noqa: SLF001
     assert docs.get("uploads", doc["id"])["job_id"]

@@ -1,6 +1,7 @@
 """Jobs and files through the local app: creation (multipart and signed upload), probe, listing,
 visibility, downloads, file URLs, deletion and QC actions, with a real worker running the real
 probe and synthetic no-media steps for the rest."""
+
 import io
 import time
 from urllib.parse import urlsplit
@@ -16,8 +17,10 @@ STEPS = {**synthetic_steps.STEPS, "probe": probe_step.run}
 @pytest.fixture(scope="module")
 def videos(tmp_path_factory):
     d = tmp_path_factory.mktemp("api-media")
-    return {"good": make_video(d / "good.mp4").read_bytes(),
-            "silent": make_video(d / "silent.mp4", audio=False).read_bytes()}
+    return {
+        "good": make_video(d / "good.mp4").read_bytes(),
+        "silent": make_video(d / "silent.mp4", audio=False).read_bytes(),
+    }
 
 
 @pytest.fixture
@@ -32,14 +35,25 @@ def worker(platform):
 @pytest.fixture
 def org(users):
     org_id = users.org("Acme")
-    return {"id": org_id, "client": users.user("CLIENT", org_id), "pm": users.user("PM", org_id),
-            "reviewer": users.user("REVIEWER"), "admin": users.user("ADMIN"),
-            "linguist": users.user("LINGUIST"), "other_client": users.user("CLIENT", users.org("Other"))}
+    return {
+        "id": org_id,
+        "client": users.user("CLIENT", org_id),
+        "pm": users.user("PM", org_id),
+        "reviewer": users.user("REVIEWER"),
+        "admin": users.user("ADMIN"),
+        "linguist": users.user("LINGUIST"),
+        "other_client": users.user("CLIENT", users.org("Other")),
+    }
 
 
 def create(client, user, video, outputs="en,es", **extra):
-    data = {"source_language": "en", "requested_outputs": outputs, "title": "Demo",
-            "file": (io.BytesIO(video), "clip.mp4"), **extra}
+    data = {
+        "source_language": "en",
+        "requested_outputs": outputs,
+        "title": "Demo",
+        "file": (io.BytesIO(video), "clip.mp4"),
+        **extra,
+    }
     headers = dict(user["headers"])
     headers.update(extra.pop("_headers", {}) if "_headers" in extra else {})
     return client.post("/api/v1/jobs", data=data, headers=headers, content_type="multipart/form-data")
@@ -64,16 +78,22 @@ def test_multipart_job_runs_to_source_qc(client, org, videos, worker, platform):
     resp = create(client, org["client"], videos["good"])
     assert resp.status_code == 201, resp.get_json()
     job = resp.get_json()
-    assert len(job["_id"]) == 24 and job["org_id"] == org["id"] and job["status"] in ("UPLOADED", "TRANSCRIBING",
-                                                                                      "DESCRIBING", "SOURCE_QC")
+    assert (
+        len(job["_id"]) == 24
+        and job["org_id"] == org["id"]
+        and job["status"] in ("UPLOADED", "TRANSCRIBING", "DESCRIBING", "SOURCE_QC")
+    )
     assert job["requested_outputs"] == ["en", "es"] and job["source_language"] == "en"
     assert set(job["language_qc"]) == {"es"} and job["language_qc"]["es"]["status"] == "PENDING"
     assert job["options"] == {"delivery_profile": "default", "extended_ad": False, "burn_in": False}
     done = wait_status(client, org["client"], job["_id"], "SOURCE_QC")
     assert done["outputs"]["en"]["captions_vtt"] == f"jobs/{job['_id']}/en/captions.vtt"
     assert done["media"]["duration"] > 0 and done["progress"]["percent"] == 100
-    statuses = [e["status"] for _, e in platform.events.read_after(0)
-                if e["type"] == "job_status_update" and e["job_id"] == job["_id"]]
+    statuses = [
+        e["status"]
+        for _, e in platform.events.read_after(0)
+        if e["type"] == "job_status_update" and e["job_id"] == job["_id"]
+    ]
     assert statuses == ["CREATED", "UPLOADED", "TRANSCRIBING", "DESCRIBING", "SOURCE_QC"]
     assert platform.files.exists(f"jobs/{job['_id']}/source.mp4")
     assert platform.files.list("uploads/") == []
@@ -99,8 +119,12 @@ def test_creation_rules(client, org, videos, isolated_settings):
     ok = create(client, org["admin"], videos["good"], org_id=org["id"])
     assert ok.status_code == 201 and ok.get_json()["org_id"] == org["id"]
     assert create(client, org["reviewer"], videos["good"]).status_code == 403
-    no_file = client.post("/api/v1/jobs", data={"source_language": "en", "requested_outputs": "en"},
-                          headers=org["client"]["headers"], content_type="multipart/form-data")
+    no_file = client.post(
+        "/api/v1/jobs",
+        data={"source_language": "en", "requested_outputs": "en"},
+        headers=org["client"]["headers"],
+        content_type="multipart/form-data",
+    )
     assert no_file.status_code == 400 and "upload_id" in no_file.get_json()["detail"]
     bad_lang = create(client, org["client"], videos["good"], outputs="english!")
     assert bad_lang.status_code == 422
@@ -111,8 +135,14 @@ def test_creation_rules(client, org, videos, isolated_settings):
 
 def test_idempotency_key_returns_same_job(client, org, videos, platform):
     headers = {**org["client"]["headers"], "Idempotency-Key": "abc-123"}
-    data = lambda outputs="en": {"source_language": "en", "requested_outputs": outputs,  # noqa: E731
-                                 "file": (io.BytesIO(videos["good"]), "clip.mp4")}
+
+    def data(outputs="en"):
+        return {
+            "source_language": "en",
+            "requested_outputs": outputs,  # noqa: E731
+            "file": (io.BytesIO(videos["good"]), "clip.mp4"),
+        }
+
     first = client.post("/api/v1/jobs", data=data(), headers=headers, content_type="multipart/form-data")
     second = client.post("/api/v1/jobs", data=data(), headers=headers, content_type="multipart/form-data")
     assert first.status_code == 201 and second.status_code == 201
@@ -130,8 +160,14 @@ def test_signed_upload_flow_both_orders(client, org, videos, worker, platform):
         assert u.status_code == 201, u.get_json()
         upload = u.get_json()
         assert upload["headers"] == {"Content-Type": "video/mp4"} and upload["max_bytes"] == 5 * 1024**3
-        put = lambda: client.put(local_path(upload["url"]), data=videos["good"],  # noqa: E731
-                                 headers={"Content-Type": "video/mp4"})
+
+        def put():
+            return client.put(
+                local_path(upload["url"]),
+                data=videos["good"],  # noqa: E731
+                headers={"Content-Type": "video/mp4"},
+            )
+
         body = {"upload_id": upload["upload_id"], "source_language": "en", "requested_outputs": ["en"]}
         if order == "upload-first":
             assert put().status_code == 200
@@ -226,14 +262,28 @@ def test_linguist_sees_and_fetches_only_assigned_language(client, org, videos, w
     assert client.get(f"/api/v1/files/{job_id}/ca/captions.vtt", headers=lh).status_code == 403
     assert client.get(f"/api/v1/files/{job_id}/en/captions.vtt", headers=lh).status_code == 403
     assert client.get(f"/api/v1/files/{job_id}/es/nothing.vtt", headers=lh).status_code == 404
-    assert client.get(f"/api/v1/files/{job_id}/en/captions.vtt", headers=org["other_client"]["headers"]).status_code == 404
+    assert (
+        client.get(f"/api/v1/files/{job_id}/en/captions.vtt", headers=org["other_client"]["headers"]).status_code == 404
+    )
 
 
-@pytest.mark.parametrize("path", [
-    "../../etc/passwd", "en/../../x", "%2e%2e/%2e%2e/etc/passwd", "en%2f..%2f..%2fx", "%252e%252e/x",
-    "..%5c..%5cwindows", "en\\..\\x", "/etc/passwd", "//etc/passwd", "./en/captions.vtt", "en//captions.vtt",
-    "C:/windows/win.ini",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../../etc/passwd",
+        "en/../../x",
+        "%2e%2e/%2e%2e/etc/passwd",
+        "en%2f..%2f..%2fx",
+        "%252e%252e/x",
+        "..%5c..%5cwindows",
+        "en\\..\\x",
+        "/etc/passwd",
+        "//etc/passwd",
+        "./en/captions.vtt",
+        "en//captions.vtt",
+        "C:/windows/win.ini",
+    ],
+)
 def test_path_traversal_refused(client, org, videos, path, platform):
     job = create(client, org["client"], videos["good"], outputs="en").get_json()
     resp = client.get(f"/api/v1/files/{job['_id']}/{path}", headers=org["client"]["headers"])
@@ -250,7 +300,9 @@ def test_downloads_signed_24h_and_work(client, org, videos, worker, platform):
         expires = int(f["url"].split("expires=")[1].split("&")[0])
         assert 24 * 3600 - 60 <= expires - time.time() <= 24 * 3600 + 5
         got = client.get(local_path(f["url"]))
-        assert got.status_code == 200 and got.data.decode() == synthetic_steps.content(job["_id"], "en", f["path"].split("/")[-1])
+        assert got.status_code == 200 and got.data.decode() == synthetic_steps.content(
+            job["_id"], "en", f["path"].split("/")[-1]
+        )
 
 
 def test_qc_actions(client, org, videos, worker, platform):
@@ -267,8 +319,9 @@ def test_qc_actions(client, org, videos, worker, platform):
     ok = client.post(f"/api/v1/jobs/{jid}/actions/approve", headers=rh)
     assert ok.status_code == 200 and ok.get_json()["status"] == "TRANSLATING"
     again = client.post(f"/api/v1/jobs/{jid}/actions/approve", headers=rh)
-    assert again.status_code == 409 and ("TRANSLATING" in again.get_json()["detail"]
-                                         or "LANGUAGE_QC" in again.get_json()["detail"])
+    assert again.status_code == 409 and (
+        "TRANSLATING" in again.get_json()["detail"] or "LANGUAGE_QC" in again.get_json()["detail"]
+    )
     wait_status(client, org["reviewer"], jid, "LANGUAGE_QC")
     lq = client.post(f"/api/v1/jobs/{jid}/actions/approve", headers=rh)
     assert lq.status_code == 409 and "LANGUAGE_QC" in lq.get_json()["detail"]

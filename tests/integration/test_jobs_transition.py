@@ -1,4 +1,5 @@
 """The compare-and-set job transition and the SQLite event log it publishes to."""
+
 import threading
 
 import pytest
@@ -10,10 +11,25 @@ from shared.ids import new_id, now_iso
 def _job(platform, status="SOURCE_QC", outputs=("en", "es")):
     job_id = new_id()
     now = now_iso()
-    platform.documents.create("jobs", job_id, {
-        "org_id": "org1", "created_by": "u1", "title": "t", "status": status, "source_language": "en",
-        "requested_outputs": list(outputs), "options": {}, "outputs": {}, "language_qc": {},
-        "feedback": [], "created_at": now, "updated_at": now, "step_attempts": {}})
+    platform.documents.create(
+        "jobs",
+        job_id,
+        {
+            "org_id": "org1",
+            "created_by": "u1",
+            "title": "t",
+            "status": status,
+            "source_language": "en",
+            "requested_outputs": list(outputs),
+            "options": {},
+            "outputs": {},
+            "language_qc": {},
+            "feedback": [],
+            "created_at": now,
+            "updated_at": now,
+            "step_attempts": {},
+        },
+    )
     return job_id
 
 
@@ -28,10 +44,16 @@ def test_transition_sets_status_publishes_and_enqueues(platform):
     events = platform.events.read_after(before)
     assert [e["type"] for _, e in events] == ["job_status_update"]
     ev = events[0][1]
-    assert ev == {"type": "job_status_update", "job_id": job_id, "org_id": "org1", "status": "TRANSLATING",
-                  "updated_at": job["updated_at"]}
+    assert ev == {
+        "type": "job_status_update",
+        "job_id": job_id,
+        "org_id": "org1",
+        "status": "TRANSLATING",
+        "updated_at": job["updated_at"],
+    }
     assert platform.tasks.tasks_for(job_id) == [
-        {"name": f"{job_id}-translate-1", "step": "translate", "attempt": 1, "state": "pending", "deliveries": 0}]
+        {"name": f"{job_id}-translate-1", "step": "translate", "attempt": 1, "state": "pending", "deliveries": 0}
+    ]
 
 
 def test_transition_conflict_names_current_status(platform):
@@ -109,8 +131,15 @@ def test_lost_status_events_are_published_later_in_order(platform, monkeypatch):
     monkeypatch.setattr(job_events, "publish_status_strict", real)
     assert run_task(job_id, "render", 0, steps={}) == "stale"  # any later touch publishes it
     events = [e for _, e in platform.events.read_after(0)]
-    assert events == [{"type": "job_status_update", "job_id": job_id, "org_id": "org1", "status": "FINAL_QC",
-                       "updated_at": job["updated_at"]}]
+    assert events == [
+        {
+            "type": "job_status_update",
+            "job_id": job_id,
+            "org_id": "org1",
+            "status": "FINAL_QC",
+            "updated_at": job["updated_at"],
+        }
+    ]
     assert platform.documents.get("jobs", job_id)["outbox"] == []
     assert run_task(job_id, "render", 0, steps={}) == "stale"
     assert len(platform.events.read_after(0)) == 1

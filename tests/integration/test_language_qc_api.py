@@ -1,5 +1,6 @@
 """Language QC over the real local app: assignment rules, who may act, the stage check,
 notifications, and the single move to TTS_GENERATING when every language is approved."""
+
 import threading
 
 import pytest
@@ -10,23 +11,47 @@ from shared.ids import new_id, now_iso
 def make_job(platform, org_id, status="LANGUAGE_QC", langs=("en", "es", "ca")):
     job_id = new_id()
     now = now_iso()
-    qc = {lang: {"status": "PENDING", "assignee": None, "history": [], "feedback": []} for lang in langs if lang != "en"}
-    platform.documents.create("jobs", job_id, {
-        "org_id": org_id, "created_by": "u", "title": "t", "status": status, "source_language": "en",
-        "requested_outputs": list(langs), "options": {}, "outputs": {}, "language_qc": qc, "assignees": [],
-        "feedback": [], "created_at": now, "updated_at": now, "step_attempts": {}})
+    qc = {
+        lang: {"status": "PENDING", "assignee": None, "history": [], "feedback": []} for lang in langs if lang != "en"
+    }
+    platform.documents.create(
+        "jobs",
+        job_id,
+        {
+            "org_id": org_id,
+            "created_by": "u",
+            "title": "t",
+            "status": status,
+            "source_language": "en",
+            "requested_outputs": list(langs),
+            "options": {},
+            "outputs": {},
+            "language_qc": qc,
+            "assignees": [],
+            "feedback": [],
+            "created_at": now,
+            "updated_at": now,
+            "step_attempts": {},
+        },
+    )
     return job_id
 
 
 @pytest.fixture
 def world(platform, users):
     org, other_org = users.org("Acme"), users.org("Other")
-    return {"org": org, "admin": users.user("ADMIN"), "reviewer": users.user("REVIEWER"),
-            "pm": users.user("PM", org), "other_pm": users.user("PM", other_org),
-            "linguist": users.user("LINGUIST", org), "linguist2": users.user("LINGUIST", org),
-            "foreign_linguist": users.user("LINGUIST", other_org),
-            "disabled_linguist": users.user("LINGUIST", org, status="disabled"),
-            "client": users.user("CLIENT", org)}
+    return {
+        "org": org,
+        "admin": users.user("ADMIN"),
+        "reviewer": users.user("REVIEWER"),
+        "pm": users.user("PM", org),
+        "other_pm": users.user("PM", other_org),
+        "linguist": users.user("LINGUIST", org),
+        "linguist2": users.user("LINGUIST", org),
+        "foreign_linguist": users.user("LINGUIST", other_org),
+        "disabled_linguist": users.user("LINGUIST", org, status="disabled"),
+        "client": users.user("CLIENT", org),
+    }
 
 
 def base(job_id, lang=None, action=None):
@@ -44,8 +69,10 @@ def test_get_lists_every_translated_language(client, platform, world):
     assert r.status_code == 200
     body = r.get_json()
     assert body["job_status"] == "LANGUAGE_QC"
-    assert [(e["lang"], e["status"], e["assignee"]) for e in body["languages"]] == [("es", "PENDING", None),
-                                                                                   ("ca", "PENDING", None)]
+    assert [(e["lang"], e["status"], e["assignee"]) for e in body["languages"]] == [
+        ("es", "PENDING", None),
+        ("ca", "PENDING", None),
+    ]
     assert client.get(base(job_id), headers=world["other_pm"]["headers"]).status_code == 404
     assert client.get(base(job_id), headers=world["linguist"]["headers"]).status_code == 403
 
@@ -67,7 +94,8 @@ def test_assign_rules(client, platform, world):
     assert platform.documents.get("jobs", job_id)["assignees"] == [world["linguist"]["id"]]
     events = [e for _, e in platform.events.read_after(before)]
     assert [(e["type"], e["kind"], e["lang"], e["assignee"]) for e in events] == [
-        ("notification", "assignment", "es", world["linguist"]["id"])]
+        ("notification", "assignment", "es", world["linguist"]["id"])
+    ]
     # reassigning keeps `assignees` in sync; admins may assign any active linguist
     assert assign(client, world["admin"], job_id, "es", world["foreign_linguist"]["id"]).status_code == 200
     assert platform.documents.get("jobs", job_id)["assignees"] == [world["foreign_linguist"]["id"]]
@@ -86,13 +114,18 @@ def test_only_assigned_linguist_pm_or_admin_act(client, platform, world):
     assign(client, world["pm"], job_id, "ca", world["linguist2"]["id"])
     r = client.post(base(job_id, "es", "approve"), headers=world["linguist2"]["headers"])
     assert r.status_code == 403 and "assigned" in r.get_json()["detail"]
-    r = client.post(base(job_id, "es", "feedback"), json={"message": "hi"}, headers=world["foreign_linguist"]["headers"])
+    r = client.post(
+        base(job_id, "es", "feedback"), json={"message": "hi"}, headers=world["foreign_linguist"]["headers"]
+    )
     assert r.status_code == 403
     r = client.post(base(job_id, "es", "reject"), json={"reason": "x"}, headers=world["other_pm"]["headers"])
     assert r.status_code == 404
     before = platform.events.last_seq()
-    r = client.post(base(job_id, "es", "feedback"), json={"message": "Check the glossary term"},
-                    headers=world["linguist"]["headers"])
+    r = client.post(
+        base(job_id, "es", "feedback"),
+        json={"message": "Check the glossary term"},
+        headers=world["linguist"]["headers"],
+    )
     assert r.status_code == 200
     fb = r.get_json()["feedback"][0]
     assert fb["author"] == world["linguist"]["id"] and fb["message"] == "Check the glossary term" and fb["at"]
@@ -135,8 +168,9 @@ def test_last_approval_moves_job_on_exactly_once(app, platform, world):
         barrier.wait()
         results.append(client.post(base(job_id, lang, "approve"), headers=world[who]["headers"]).status_code)
 
-    threads = [threading.Thread(target=approve, args=a) for a in (("es", "linguist"), ("ca", "linguist2"),
-                                                                   ("gl", "pm"))]
+    threads = [
+        threading.Thread(target=approve, args=a) for a in (("es", "linguist"), ("ca", "linguist2"), ("gl", "pm"))
+    ]
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert results == [200, 200, 200]

@@ -1,13 +1,17 @@
 """The local media engines on a tiny generated video (espeak-ng speech with a known script, a
 5 s pause with on-screen text drawn by ffmpeg): faster-whisper, scene/OCR description,
 Apertium, espeak-ng, pycaption exports and the ffmpeg render with its verification."""
+
 import subprocess
 import wave
 
 import pytest
 
-from shared.media import (caption_rules, describe as ad, ffmpeg as ff, glossary, languages, narration,
-                          render as rd, transcript as tr, vtt)
+from shared.media import caption_rules, glossary, languages, narration, vtt
+from shared.media import describe as ad
+from shared.media import ffmpeg as ff
+from shared.media import render as rd
+from shared.media import transcript as tr
 from shared.media.apertium import ApertiumTranslator
 from shared.media.tts import EspeakSpeech
 from shared.media.types import Transcript, Word
@@ -94,10 +98,12 @@ def test_apertium_pairs_are_discovered_and_translate_with_glossary():
     assert {"en", "es", "ca", "gl", "eo"} <= set(languages.supported_targets("en"))
     assert languages.apertium_mode("en", "es") == "eng-spa" and languages.apertium_mode("en", "ja") is None
     assert languages.supported_targets("eu") == ["en", "eu"]
-    terms = glossary.terms_for({"terms": [{"id": "t", "source": "factory", "target_language": "es",
-                                           "target": "planta"}]}, "es")
-    r = glossary.translate_enforced(ApertiumTranslator(), ["Welcome to the factory.", "Good morning."],
-                                    "en", "es", terms)
+    terms = glossary.terms_for(
+        {"terms": [{"id": "t", "source": "factory", "target_language": "es", "target": "planta"}]}, "es"
+    )
+    r = glossary.translate_enforced(
+        ApertiumTranslator(), ["Welcome to the factory.", "Good morning."], "en", "es", terms
+    )
     assert "planta" in r.texts[0].lower() and "fábrica" not in r.texts[0].lower()
     assert "buenos" in r.texts[1].lower()
     assert r.enforced[0]["term_id"] == "t" and r.unenforced == []
@@ -109,8 +115,10 @@ def test_espeak_rate_and_narration_fitting(work):
     fast = speech.synthesize("The text ACME WIDGETS appears on the screen.", "en", work / "s2.wav", 1.5)
     assert 0.55 < fast / slow < 0.8
     assert speech.synthesize("Hola a todos.", "es", work / "s3.wav") > 0.3
-    cues = [vtt.VttCue(1.0, 3.0, "The text ACME WIDGETS appears on the screen."),
-            vtt.VttCue(6.0, 7.0, "A new scene begins and a long description follows that cannot possibly fit.")]
+    cues = [
+        vtt.VttCue(1.0, 3.0, "The text ACME WIDGETS appears on the screen."),
+        vtt.VttCue(6.0, 7.0, "A new scene begins and a long description follows that cannot possibly fit."),
+    ]
     words = [Word(0.0, 0.9, "hi"), Word(1.0 + slow * 0.8, 5.0, "talk"), Word(6.8, 9.0, "more")]
     folder = work / "plan"
     folder.mkdir()
@@ -139,8 +147,22 @@ def test_render_mixes_normalises_and_verifies(video, work):
     assert abs(report["integrated_lufs"] + 23) <= 1 and report["true_peak_dbtp"] <= -1
     langs = [s["language"] for s in report["streams"] if s["kind"] == "subtitle"]
     assert langs == ["eng", "spa"]
-    codec = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name",
-                            "-of", "csv=p=0", str(mp4)], capture_output=True, text=True).stdout.strip()
+    codec = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=codec_name",
+            "-of",
+            "csv=p=0",
+            str(mp4),
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     assert codec == "h264"
     # Verification catches a wrong stream layout and a cut-short output.
     with pytest.raises(rd.RenderError):
@@ -171,8 +193,11 @@ def test_extended_version_holds_the_picture(video, work):
     assert abs(ext.duration - (info.duration + hold)) < 0.01
     report = rd.verify(ext.path, info, subtitles=1, expected_duration=ext.duration, reencoded=True)
     assert abs(report["integrated_lufs"] + 23) <= 1
-    moved = subprocess.run(["ffmpeg", "-v", "error", "-i", str(ext.path), "-map", "0:s:0", "-f", "webvtt", "-"],
-                           capture_output=True, text=True).stdout
+    moved = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(ext.path), "-map", "0:s:0", "-f", "webvtt", "-"],
+        capture_output=True,
+        text=True,
+    ).stdout
     assert vtt.read(moved)[1].start == pytest.approx(9.4 + hold, abs=0.01)
 
 
@@ -181,11 +206,32 @@ def test_no_text_over_music(work):
     speech = work / "speech.wav"
     subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(speech), "The music starts now."], check=True)
     mixed = work / "music.wav"
-    ff.ffmpeg("-i", str(speech), "-f", "lavfi", "-i", "sine=f=220:d=8", "-f", "lavfi", "-i", "sine=f=330:d=8",
-              "-f", "lavfi", "-i", "anoisesrc=d=8:a=0.02", "-filter_complex",
-              "[1][2][3]amix=inputs=3,volume=3,tremolo=f=4,aresample=16000[m];"
-              "[0]aresample=16000[s];[s][m]concat=n=2:v=0:a=1,aformat=channel_layouts=mono",
-              "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", str(mixed))
+    ff.ffmpeg(
+        "-i",
+        str(speech),
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=f=220:d=8",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=f=330:d=8",
+        "-f",
+        "lavfi",
+        "-i",
+        "anoisesrc=d=8:a=0.02",
+        "-filter_complex",
+        "[1][2][3]amix=inputs=3,volume=3,tremolo=f=4,aresample=16000[m];"
+        "[0]aresample=16000[s];[s][m]concat=n=2:v=0:a=1,aformat=channel_layouts=mono",
+        "-ar",
+        "16000",
+        "-ac",
+        "1",
+        "-c:a",
+        "pcm_s16le",
+        str(mixed),
+    )
     from shared.media.tts import wav_duration
 
     speech_end = wav_duration(speech)
@@ -247,8 +293,24 @@ def test_a_broken_manual_vtt_edit_fails_the_step_permanently(tmp_path):
 
 
 def _window_lufs(path, start, end):
-    proc = subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a:0", "-af",
-                           f"atrim={start}:{end},ebur128", "-f", "null", "-"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-af",
+            f"atrim={start}:{end},ebur128",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+    )
     return rd.parse_ebur128(proc.stderr)["i"]
 
 
@@ -260,11 +322,11 @@ def test_narration_sits_at_least_10_lu_above_the_ducked_programme(work):
     folder = work / "ducking"
     folder.mkdir()
     bed = folder / "bed.m4a"
-    ff.ffmpeg("-f", "lavfi", "-i", "anoisesrc=d=12:c=pink:a=0.2", "-ac", "2", "-ar", "48000", "-c:a", "aac",
-              str(bed))
+    ff.ffmpeg("-f", "lavfi", "-i", "anoisesrc=d=12:c=pink:a=0.2", "-ac", "2", "-ar", "48000", "-c:a", "aac", str(bed))
     info = ff.probe(bed)
-    plan = narration.synthesize_plan(EspeakSpeech(), [vtt.VttCue(4.0, 7.0, "The text ACME WIDGETS appears.")],
-                                     "en", [], info.duration, folder)
+    plan = narration.synthesize_plan(
+        EspeakSpeech(), [vtt.VttCue(4.0, 7.0, "The text ACME WIDGETS appears.")], "en", [], info.duration, folder
+    )
     clip = plan.clips[0]
     clip.local = str(folder / clip.name)
     mixed = rd.mix_programme(bed, info, plan, folder / "mix.m4a")
@@ -279,12 +341,25 @@ def test_narration_sits_at_least_10_lu_above_the_ducked_programme(work):
 
 def test_cuts_to_black_and_white_are_described(work):
     clip = work / "cuts.mp4"
-    ff.ffmpeg("-f", "lavfi", "-i", "color=c=orange:s=160x120:r=25:d=3[a];color=c=black:s=160x120:r=25:d=2[b];"
-              "color=c=white:s=160x120:r=25:d=3[c];[a][b][c]concat=n=3:v=1:a=0",
-              "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(clip))
+    ff.ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=orange:s=160x120:r=25:d=3[a];color=c=black:s=160x120:r=25:d=2[b];"
+        "color=c=white:s=160x120:r=25:d=3[c];[a][b][c]concat=n=3:v=1:a=0",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        str(clip),
+    )
     events = ad.LocalDescriber().describe(clip, Transcript("es", 8.0), work / "cuts", "es")
     assert [(round(e.time, 1), e.text) for e in events] == [
-        (3.0, "La pantalla se funde a negro."), (5.0, "La pantalla se vuelve blanca.")]
+        (3.0, "La pantalla se funde a negro."),
+        (5.0, "La pantalla se vuelve blanca."),
+    ]
 
 
 def test_quiet_source_keeps_its_words(wav, transcript, work):

@@ -2,6 +2,7 @@
 (GOOGLE_APPLICATION_CREDENTIALS and GOOGLE_CLOUD_PROJECT); without them each test is skipped
 with that reason. The request/response mapping is covered offline in
 tests/unit/test_media_gcp_adapters.py."""
+
 import os
 
 import pytest
@@ -12,9 +13,11 @@ from tests.support.media import session_video, wer
 PROJECT = os.environ.get("GOOGLE_CLOUD_PROJECT", "")
 CREDENTIALS = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", "")
 
-live = pytest.mark.skipif(not (PROJECT and CREDENTIALS and os.path.exists(CREDENTIALS)),
-                          reason="no Google credentials here (set GOOGLE_APPLICATION_CREDENTIALS and "
-                                 "GOOGLE_CLOUD_PROJECT to run the live gcp engine tests)")
+live = pytest.mark.skipif(
+    not (PROJECT and CREDENTIALS and os.path.exists(CREDENTIALS)),
+    reason="no Google credentials here (set GOOGLE_APPLICATION_CREDENTIALS and "
+    "GOOGLE_CLOUD_PROJECT to run the live gcp engine tests)",
+)
 
 
 @live

@@ -1,5 +1,6 @@
 """The event-driven functions through functions-framework's own app, as Cloud Functions runs
 them: the Cloud Tasks HTTP target (pipeline_worker) and the Pub/Sub CloudEvent upload trigger."""
+
 import json
 
 import functions_framework
@@ -19,16 +20,29 @@ def worker_app(isolated_settings):
 
 @pytest.fixture
 def trigger_app(isolated_settings):
-    return functions_framework.create_app(target="entry", source=str(SRC / "upload_trigger" / "main.py"),
-                                          signature_type="cloudevent").test_client()
+    return functions_framework.create_app(
+        target="entry", source=str(SRC / "upload_trigger" / "main.py"), signature_type="cloudevent"
+    ).test_client()
 
 
 def _job(platform, status="CREATED"):
     job_id = new_id()
     now = now_iso()
-    platform.documents.create("jobs", job_id, {
-        "org_id": "o", "status": status, "source_language": "en", "requested_outputs": ["en"], "outputs": {},
-        "language_qc": {}, "created_at": now, "updated_at": now, "step_attempts": {}})
+    platform.documents.create(
+        "jobs",
+        job_id,
+        {
+            "org_id": "o",
+            "status": status,
+            "source_language": "en",
+            "requested_outputs": ["en"],
+            "outputs": {},
+            "language_qc": {},
+            "created_at": now,
+            "updated_at": now,
+            "step_attempts": {},
+        },
+    )
     return job_id
 
 
@@ -61,8 +75,13 @@ def test_upload_trigger_cloud_event_attaches_upload(trigger_app, platform, users
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_bytes(b"not checked here")
     event = pubsub_cloud_event(object_resource("avp-uploads", upload["path"], 16, "video/mp4", 1))
-    headers = {"ce-id": event["id"], "ce-source": event["source"], "ce-type": event["type"], "ce-specversion": "1.0",
-               "Content-Type": "application/json"}
+    headers = {
+        "ce-id": event["id"],
+        "ce-source": event["source"],
+        "ce-type": event["type"],
+        "ce-specversion": "1.0",
+        "Content-Type": "application/json",
+    }
     resp = trigger_app.post("/", data=json.dumps(event.data), headers=headers)
     assert resp.status_code == 200
     job = platform.documents.get("jobs", job_id)
@@ -80,8 +99,9 @@ def test_upload_trigger_cloud_event_attaches_upload(trigger_app, platform, users
 def test_pipeline_worker_reconcile_recreates_a_stranded_task(worker_app, platform):
     job_id = _job(platform, status="TRANSCRIBING")  # as if the worker died after the transition
     job = platform.documents.get("jobs", job_id)
-    platform.documents.update("jobs", job_id, {**job, "step_attempts": {"transcribe": 1}},
-                              expected_version=job["_version"])
+    platform.documents.update(
+        "jobs", job_id, {**job, "step_attempts": {"transcribe": 1}}, expected_version=job["_version"]
+    )
     assert platform.tasks.tasks_for(job_id) == []
     resp = worker_app.post("/", json={"reconcile": True})
     assert resp.status_code == 200 and resp.get_json() == {"reconciled": 1}

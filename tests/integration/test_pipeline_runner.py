@@ -1,6 +1,7 @@
 """The pipeline runner with injected fake steps on the real SQLite stores: idempotence under
 duplicate and out-of-order delivery, retries with backoff, permanent failures, deletion while a
 step runs, progress, the heavy-step limit and recovery of a lost task."""
+
 import threading
 import time
 
@@ -15,9 +16,21 @@ from shared.pipeline.contract import job_path
 def make_job(platform, status="CREATED", outputs=("en",)) -> str:
     job_id = new_id()
     now = now_iso()
-    platform.documents.create("jobs", job_id, {
-        "org_id": "org1", "status": status, "source_language": "en", "requested_outputs": list(outputs),
-        "outputs": {}, "language_qc": {}, "created_at": now, "updated_at": now, "step_attempts": {}})
+    platform.documents.create(
+        "jobs",
+        job_id,
+        {
+            "org_id": "org1",
+            "status": status,
+            "source_language": "en",
+            "requested_outputs": list(outputs),
+            "outputs": {},
+            "language_qc": {},
+            "created_at": now,
+            "updated_at": now,
+            "step_attempts": {},
+        },
+    )
     return job_id
 
 
@@ -32,16 +45,23 @@ def writer(name):
         path = job_path(io.job["id"], "en", name)
         io.put_text(path, f"{name} for {io.job['id']}")
         return {"outputs": {"en": {name.replace(".", "_"): path}}}
+
     return step
 
 
-FAKE = {"probe": lambda io: {"media": {"duration": 1.0}}, "transcribe": writer("captions.vtt"),
-        "describe": writer("descriptions.vtt")}
+FAKE = {
+    "probe": lambda io: {"media": {"duration": 1.0}},
+    "transcribe": writer("captions.vtt"),
+    "describe": writer("descriptions.vtt"),
+}
 
 
 def status_events(platform, job_id):
-    return [e["status"] for _, e in platform.events.read_after(0)
-            if e["type"] == "job_status_update" and e["job_id"] == job_id]
+    return [
+        e["status"]
+        for _, e in platform.events.read_after(0)
+        if e["type"] == "job_status_update" and e["job_id"] == job_id
+    ]
 
 
 def drain(platform, steps, rounds=20):
@@ -62,8 +82,12 @@ def test_happy_path_and_deep_merge(platform):
     assert drain(platform, FAKE) == [("probe", 1, "done"), ("transcribe", 1, "done"), ("describe", 1, "done")]
     job = platform.documents.get("jobs", job_id)
     assert job["status"] == "SOURCE_QC"
-    assert job["outputs"] == {"en": {"captions_vtt": f"jobs/{job_id}/en/captions.vtt",
-                                     "descriptions_vtt": f"jobs/{job_id}/en/descriptions.vtt"}}
+    assert job["outputs"] == {
+        "en": {
+            "captions_vtt": f"jobs/{job_id}/en/captions.vtt",
+            "descriptions_vtt": f"jobs/{job_id}/en/descriptions.vtt",
+        }
+    }
     assert [h["step"] for h in job["step_history"]] == ["probe", "transcribe", "describe"]
     assert status_events(platform, job_id) == ["UPLOADED", "TRANSCRIBING", "DESCRIBING", "SOURCE_QC"]
 
@@ -75,7 +99,7 @@ def test_duplicate_and_out_of_order_deliveries_change_nothing(platform):
     before = platform.documents.get("jobs", job_id)
     seq = platform.events.last_seq()
     calls = []
-    counting = {k: (lambda f: (lambda io: calls.append(1) or f(io)))(f) for k, f in FAKE.items()}
+    counting = {k: (lambda f: lambda io: calls.append(1) or f(io))(f) for k, f in FAKE.items()}
     for step in ("probe", "transcribe", "describe", "transcribe", "probe"):
         assert runner.run_task(job_id, step, 1, steps=counting) == "stale"
     assert runner.run_task(job_id, "transcribe", 7, steps=counting) == "stale"
@@ -131,8 +155,13 @@ def test_backoff_doubles(platform, isolated_settings):
     for attempt in (1, 2, 3):
         t0 = time.time()
         assert runner.run_task(job_id, "probe", attempt, steps=steps) == "retry"
-        row = platform.tasks._conn().execute(  # noqa: SLF001
-            "SELECT available_at FROM tasks WHERE name=?", (f"{job_id}-probe-{attempt + 1}",)).fetchone()
+        row = (
+            platform.tasks._conn()
+            .execute(  # noqa: SLF001
+                "SELECT available_at FROM tasks WHERE name=?", (f"{job_id}-probe-{attempt + 1}",)
+            )
+            .fetchone()
+        )
         delays.append(round(row[0] - t0))
     assert delays == [1, 2, 4]
 
@@ -159,8 +188,8 @@ def test_missing_step_is_a_readable_failure(platform):
 
 
 def test_deleted_mid_step_stops_without_recreating_files(platform, users):
-    from shared.services.jobs import delete_job
     from shared.auth.tokens import Principal
+    from shared.services.jobs import delete_job
 
     job_id = make_job(platform)
     start(platform, job_id)
@@ -181,7 +210,9 @@ def test_deleted_mid_step_stops_without_recreating_files(platform, users):
         return {}
 
     outcome = []
-    t = threading.Thread(target=lambda: outcome.append(runner.run_task(job_id, "transcribe", 1, steps={"transcribe": slow})))
+    t = threading.Thread(
+        target=lambda: outcome.append(runner.run_task(job_id, "transcribe", 1, steps={"transcribe": slow}))
+    )
     t.start()
     entered.wait(5)
     admin = Principal(user_id="a", role="ADMIN", org_id=None)
@@ -267,10 +298,19 @@ def test_heavy_steps_respect_the_concurrency_limit(platform, isolated_settings):
     assert peak[0] == 1
 
 
-@pytest.mark.parametrize("result, expected", [
-    ({"outputs": {"es": {"narration": "n"}}}, {"en": {"captions_vtt": "c"}, "es": {"captions_vtt": "e", "narration": "n"}}),
-    ({"outputs": {"fr": {"mp4": "m"}}}, {"en": {"captions_vtt": "c"}, "es": {"captions_vtt": "e"}, "fr": {"mp4": "m"}}),
-])
+@pytest.mark.parametrize(
+    "result, expected",
+    [
+        (
+            {"outputs": {"es": {"narration": "n"}}},
+            {"en": {"captions_vtt": "c"}, "es": {"captions_vtt": "e", "narration": "n"}},
+        ),
+        (
+            {"outputs": {"fr": {"mp4": "m"}}},
+            {"en": {"captions_vtt": "c"}, "es": {"captions_vtt": "e"}, "fr": {"mp4": "m"}},
+        ),
+    ],
+)
 def test_merge_is_per_language(result, expected):
     doc = {"outputs": {"en": {"captions_vtt": "c"}, "es": {"captions_vtt": "e"}}, "status": "X"}
     runner._merge(doc, {**result, "status": "HACKED"})  # noqa: SLF001

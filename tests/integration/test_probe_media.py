@@ -1,4 +1,5 @@
 """ffprobe validation against real files made by ffmpeg: every refusal has a readable reason."""
+
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,7 +13,9 @@ def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True, capture_output=True)
 
 
-def make_video(path: Path, seconds: float = 1.0, audio: bool = True, video: bool = True, faststart: bool = False) -> Path:
+def make_video(
+    path: Path, seconds: float = 1.0, audio: bool = True, video: bool = True, faststart: bool = False
+) -> Path:
     args = []
     if video:
         args += ["-f", "lavfi", "-i", f"testsrc=size=160x120:rate=10:duration={seconds}"]
@@ -50,8 +53,21 @@ def media(tmp_path_factory):
     out["cut_index"].write_bytes(data[: len(data) // 2])  # moov at the end: the index is lost
     fdata = fast.read_bytes()
     out["cut_tail"].write_bytes(fdata[: int(len(fdata) * 0.7)])  # index intact, frames missing
-    ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=1", "-f", "lavfi", "-i",
-           "sine=duration=1", "-c:v", "libvpx", "-c:a", "libopus", str(out["webm"]))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=160x120:rate=10:duration=1",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=duration=1",
+        "-c:v",
+        "libvpx",
+        "-c:a",
+        "libopus",
+        str(out["webm"]),
+    )
     return out
 
 
@@ -63,15 +79,18 @@ def test_good_mp4_and_mov_pass(media):
     assert probe(media["mov"]).container == "mov"
 
 
-@pytest.mark.parametrize("name, words", [
-    ("silent", "no audio"),
-    ("audio_only", "no video"),
-    ("text", "not a readable video"),
-    ("empty", "empty"),
-    ("cut_index", "incomplete"),
-    ("cut_tail", "truncated"),
-    ("webm", "not an MP4 or MOV"),
-])
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("silent", "no audio"),
+        ("audio_only", "no video"),
+        ("text", "not a readable video"),
+        ("empty", "empty"),
+        ("cut_index", "incomplete"),
+        ("cut_tail", "truncated"),
+        ("webm", "not an MP4 or MOV"),
+    ],
+)
 def test_refusals_are_readable(media, name, words):
     with pytest.raises(InvalidMedia) as exc:
         probe(media[name])

@@ -1,5 +1,6 @@
 """The durable SQLite task queue: name dedupe, delays, leases that lapse, heavy-step limit,
 job deletion, and durability across instances (a restart)."""
+
 import threading
 import time
 

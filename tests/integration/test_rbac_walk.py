@@ -6,6 +6,7 @@ checked as they land) and checks the role gate of each non-public row:
 - every listed role passes the role check: not 401, not the role refusal, and no 5xx
   (dummy ids usually give 404/422, which is fine).
 """
+
 import base64
 import json
 import re
@@ -51,9 +52,16 @@ def principals(platform):
     out = {}
     for role in sorted(ALL_ROLES):
         uid = new_id()
-        user = {"email": f"{role.lower()}@walk.example", "role": role, "org_id": None if role == "ADMIN" else org,
-                "status": "active", "name": role, "password_hash": None, "created_at": now_iso(),
-                "updated_at": now_iso()}
+        user = {
+            "email": f"{role.lower()}@walk.example",
+            "role": role,
+            "org_id": None if role == "ADMIN" else org,
+            "status": "active",
+            "name": role,
+            "password_hash": None,
+            "created_at": now_iso(),
+            "updated_at": now_iso(),
+        }
         docs.create("users", uid, user)
         out[role] = {"id": uid, **user, "token": issue_access_token({"id": uid, **user})}
     return out
@@ -63,8 +71,16 @@ def _bad_tokens(principals) -> dict[str, str]:
     s = config.settings()
     client_user = principals["CLIENT"]
     now = int(time.time())
-    claims = {"sub": principals["ADMIN"]["id"], "role": "ADMIN", "org_id": None, "iat": now, "exp": now + 600,
-              "jti": "j" * 24, "iss": s.jwt_issuer, "aud": s.jwt_audience}
+    claims = {
+        "sub": principals["ADMIN"]["id"],
+        "role": "ADMIN",
+        "org_id": None,
+        "iat": now,
+        "exp": now + 600,
+        "jti": "j" * 24,
+        "iss": s.jwt_issuer,
+        "aud": s.jwt_audience,
+    }
     # tampered: a CLIENT's token with its payload rewritten to claim ADMIN, original signature kept
     header, payload, signature = client_user["token"].split(".")
     forged = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

@@ -1,4 +1,5 @@
 """The skeleton's HTTP behaviour through the local app: health, errors as JSON, OpenAPI, docs."""
+
 from shared.routes import ROUTES, spec_path
 
 
@@ -54,8 +55,9 @@ def test_cors_preflight_only_for_configured_origins(client):
     from shared import config
 
     config.configure(cors_origins=("https://app.example.com",))
-    ok = client.options("/api/v1/jobs", headers={"Origin": "https://app.example.com",
-                                                 "Access-Control-Request-Method": "POST"})
+    ok = client.options(
+        "/api/v1/jobs", headers={"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"}
+    )
     assert ok.status_code == 204
     assert ok.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
     assert "POST" in ok.headers["Access-Control-Allow-Methods"]

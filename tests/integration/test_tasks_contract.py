@@ -1,5 +1,6 @@
 """The step-task contract: SqliteTasks (claimed by local workers) and CloudTasksQueue (HTTP
 tasks delivered by gcloud-tasks-emulator to a real HTTP server here) pass the same tests."""
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,13 @@ class SqliteHarness:
 class _Recorder(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 - http.server API
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-        self.server.received.append({**body, "name": self.headers.get("X-CloudTasks-TaskName"),
-                                     "content_type": self.headers.get("Content-Type")})
+        self.server.received.append(
+            {
+                **body,
+                "name": self.headers.get("X-CloudTasks-TaskName"),
+                "content_type": self.headers.get("Content-Type"),
+            }
+        )
         self.send_response(200)
         self.end_headers()
 
@@ -105,8 +111,12 @@ def test_distinct_tasks_are_all_delivered(tasks):
         for attempt in (0, 1):
             assert tasks.queue.enqueue("b" * 24, step, attempt) is True
     got = tasks.delivered(timeout=3)
-    assert sorted((t["step"], t["attempt"]) for t in got) == [("probe", 0), ("probe", 1), ("transcribe", 0),
-                                                             ("transcribe", 1)]
+    assert sorted((t["step"], t["attempt"]) for t in got) == [
+        ("probe", 0),
+        ("probe", 1),
+        ("transcribe", 0),
+        ("transcribe", 1),
+    ]
 
 
 def test_delay_holds_the_task_back(tasks):
@@ -121,8 +131,10 @@ def test_delay_holds_the_task_back(tasks):
 
 def test_same_task_name_is_created_once(tasks):
     if tasks.cloud:
-        pytest.skip("gcloud-tasks-emulator 0.6.2 does not deduplicate task names (real Cloud Tasks answers "
-                    "ALREADY_EXISTS); tests/unit/test_gcp_cloud_tasks.py covers CloudTasksQueue's handling")
+        pytest.skip(
+            "gcloud-tasks-emulator 0.6.2 does not deduplicate task names (real Cloud Tasks answers "
+            "ALREADY_EXISTS); tests/unit/test_gcp_cloud_tasks.py covers CloudTasksQueue's handling"
+        )
     assert tasks.queue.enqueue("d" * 24, "probe", 0, delay_seconds=1.0) is True
     assert tasks.queue.enqueue("d" * 24, "probe", 0) is False
     assert len(tasks.delivered(timeout=2.0)) == 1
@@ -130,8 +142,10 @@ def test_same_task_name_is_created_once(tasks):
 
 def test_delete_for_job_drops_its_pending_tasks(tasks):
     if tasks.cloud:
-        pytest.skip("gcloud-tasks-emulator 0.6.2 does not implement DeleteTask; tests/unit/test_gcp_cloud_tasks.py "
-                    "covers CloudTasksQueue.delete_for_job")
+        pytest.skip(
+            "gcloud-tasks-emulator 0.6.2 does not implement DeleteTask; tests/unit/test_gcp_cloud_tasks.py "
+            "covers CloudTasksQueue.delete_for_job"
+        )
     tasks.queue.enqueue("e" * 24, "probe", 0, delay_seconds=1.0)
     tasks.queue.enqueue("e" * 24, "transcribe", 0, delay_seconds=1.0)
     tasks.queue.enqueue("f" * 24, "probe", 0, delay_seconds=1.0)

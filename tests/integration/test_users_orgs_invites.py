@@ -1,5 +1,6 @@
 """Users and organisations: profile, organisations, members (PM scoped to their own
 organisation, 404 for others), invites and their acceptance."""
+
 from shared import config
 from shared.bootstrap import platform
 from tests.support import refresh_cookie
@@ -45,8 +46,11 @@ def test_pm_lists_only_own_members_and_other_org_is_404(client, users):
 def test_invite_and_accept_creates_user_in_that_org(client, users):
     org = users.org()
     pm = users.user("PM", org)
-    resp = client.post(f"{V1}/organizations/{org}/invite", json={"email": "New.Person@Example.com", "role": "LINGUIST"},
-                       headers=pm["headers"])
+    resp = client.post(
+        f"{V1}/organizations/{org}/invite",
+        json={"email": "New.Person@Example.com", "role": "LINGUIST"},
+        headers=pm["headers"],
+    )
     assert resp.status_code == 201
     invite = resp.get_json()
     assert invite["email"] == "new.person@example.com" and invite["org_id"] == org and invite["role"] == "LINGUIST"
@@ -56,8 +60,10 @@ def test_invite_and_accept_creates_user_in_that_org(client, users):
 
     weak = client.post(f"{V1}/auth/accept-invite", json={"token": invite["token"], "password": "weak"})
     assert weak.status_code == 422
-    accepted = client.post(f"{V1}/auth/accept-invite", json={"token": invite["token"], "password": "Lingu1st-Passw0rd",
-                                                              "name": "New Person"})
+    accepted = client.post(
+        f"{V1}/auth/accept-invite",
+        json={"token": invite["token"], "password": "Lingu1st-Passw0rd", "name": "New Person"},
+    )
     assert accepted.status_code == 200
     body = accepted.get_json()
     assert body["token_type"] == "bearer" and body["user"]["role"] == "LINGUIST" and body["user"]["org_id"] == org
@@ -78,13 +84,21 @@ def test_invite_rules(client, users):
     admin = users.user("ADMIN")
     existing = users.user("CLIENT", org)
     url = f"{V1}/organizations/{org}/invite"
-    assert client.post(url, json={"email": "r@example.com", "role": "REVIEWER"}, headers=pm["headers"]).status_code == 422
+    assert (
+        client.post(url, json={"email": "r@example.com", "role": "REVIEWER"}, headers=pm["headers"]).status_code == 422
+    )
     assert client.post(url, json={"email": "a@example.com", "role": "ADMIN"}, headers=pm["headers"]).status_code == 422
-    assert client.post(url, json={"email": "r@example.com", "role": "REVIEWER"}, headers=admin["headers"]).status_code == 201
-    assert client.post(url, json={"email": existing["email"], "role": "CLIENT"}, headers=pm["headers"]).status_code == 409
+    assert (
+        client.post(url, json={"email": "r@example.com", "role": "REVIEWER"}, headers=admin["headers"]).status_code
+        == 201
+    )
+    assert (
+        client.post(url, json={"email": existing["email"], "role": "CLIENT"}, headers=pm["headers"]).status_code == 409
+    )
     assert client.post(url, json={"email": "not-an-email", "role": "CLIENT"}, headers=pm["headers"]).status_code == 422
-    foreign = client.post(f"{V1}/organizations/{other}/invite", json={"email": "x@example.com", "role": "CLIENT"},
-                          headers=pm["headers"])
+    foreign = client.post(
+        f"{V1}/organizations/{other}/invite", json={"email": "x@example.com", "role": "CLIENT"}, headers=pm["headers"]
+    )
     assert foreign.status_code == 404
 
 
@@ -92,20 +106,28 @@ def test_expired_and_forged_invites_are_refused(client, users):
     config.configure(extra={"invite_ttl_seconds": 0})
     org = users.org()
     admin = users.user("ADMIN")
-    invite = client.post(f"{V1}/organizations/{org}/invite", json={"email": "late@example.com", "role": "CLIENT"},
-                         headers=admin["headers"]).get_json()
+    invite = client.post(
+        f"{V1}/organizations/{org}/invite",
+        json={"email": "late@example.com", "role": "CLIENT"},
+        headers=admin["headers"],
+    ).get_json()
     expired = client.post(f"{V1}/auth/accept-invite", json={"token": invite["token"], "password": "Late-Comer-123"})
     assert expired.status_code == 400 and expired.get_json() == {"detail": "Invalid or expired invite"}
     invite_id = invite["token"].split(".")[0]
-    forged = client.post(f"{V1}/auth/accept-invite", json={"token": f"{invite_id}.forged-secret-value",
-                                                            "password": "Late-Comer-123"})
+    forged = client.post(
+        f"{V1}/auth/accept-invite", json={"token": f"{invite_id}.forged-secret-value", "password": "Late-Comer-123"}
+    )
     assert forged.status_code == 400
 
 
 def test_accept_invite_is_rate_limited_per_address(client, users):
     config.configure(login_max_per_address=3, login_window_seconds=600)
-    codes = [client.post(f"{V1}/auth/accept-invite", json={"token": f"{'a' * 24}.guess{i:04d}", "password": "X-y-z-12345"}
-                         ).status_code for i in range(4)]
+    codes = [
+        client.post(
+            f"{V1}/auth/accept-invite", json={"token": f"{'a' * 24}.guess{i:04d}", "password": "X-y-z-12345"}
+        ).status_code
+        for i in range(4)
+    ]
     assert codes == [400, 400, 400, 429]
 
 
@@ -115,15 +137,18 @@ def test_remove_member(client, users, app):
     member = users.user("CLIENT", org)
     outsider = users.user("CLIENT", other)
     assert client.delete(f"{V1}/organizations/{org}/members/{outsider['id']}", headers=pm["headers"]).status_code == 404
-    assert client.delete(f"{V1}/organizations/{other}/members/{outsider['id']}", headers=pm["headers"]).status_code == 404
+    assert (
+        client.delete(f"{V1}/organizations/{other}/members/{outsider['id']}", headers=pm["headers"]).status_code == 404
+    )
     assert client.delete(f"{V1}/organizations/{org}/members/{pm['id']}", headers=pm["headers"]).status_code == 409
     assert client.delete(f"{V1}/organizations/{org}/members/{member['id']}", headers=pm["headers"]).status_code == 204
     assert client.get(f"{V1}/users/me", headers=member["headers"]).status_code == 401
     ids = {m["id"] for m in client.get(f"{V1}/organizations/{org}/members", headers=pm["headers"]).get_json()["items"]}
     assert member["id"] not in ids
     # the email is free again: the member can be re-invited
-    again = client.post(f"{V1}/organizations/{org}/invite", json={"email": member["email"], "role": "CLIENT"},
-                        headers=pm["headers"])
+    again = client.post(
+        f"{V1}/organizations/{org}/invite", json={"email": member["email"], "role": "CLIENT"}, headers=pm["headers"]
+    )
     assert again.status_code == 201
 
 
@@ -153,15 +178,23 @@ def test_concurrent_accepts_of_one_invite_create_one_user(app, client, users):
 
     org = users.org()
     admin = users.user("ADMIN")
-    token = client.post(f"{V1}/organizations/{org}/invite", json={"email": "race@example.com", "role": "CLIENT"},
-                        headers=admin["headers"]).get_json()["token"]
+    token = client.post(
+        f"{V1}/organizations/{org}/invite",
+        json={"email": "race@example.com", "role": "CLIENT"},
+        headers=admin["headers"],
+    ).get_json()["token"]
     results, barrier = [], threading.Barrier(3)
 
     def accept(i):
         c = app.test_client()
         barrier.wait()
-        results.append(c.post(f"{V1}/auth/accept-invite", json={"token": token, "password": f"Racing-Pass-{i}x"},
-                              headers={"X-Forwarded-For": f"192.0.2.{i}"}).status_code)
+        results.append(
+            c.post(
+                f"{V1}/auth/accept-invite",
+                json={"token": token, "password": f"Racing-Pass-{i}x"},
+                headers={"X-Forwarded-For": f"192.0.2.{i}"},
+            ).status_code
+        )
 
     threads = [threading.Thread(target=accept, args=(i,)) for i in range(3)]
     for t in threads:

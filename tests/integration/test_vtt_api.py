@@ -1,5 +1,6 @@
 """VTT editing and version history over the real local app (SQLite documents, local files,
 the jobs service's visibility rules)."""
+
 import threading
 
 import pytest
@@ -21,12 +22,28 @@ Second line
 def make_job(platform, org_id, status="SOURCE_QC", langs=("en", "es"), duration=10.0, qc=None, files=("en",)):
     job_id = new_id()
     now = now_iso()
-    platform.documents.create("jobs", job_id, {
-        "org_id": org_id, "created_by": "u", "title": "t", "status": status, "source_language": "en",
-        "requested_outputs": list(langs), "options": {}, "outputs": {}, "language_qc": qc or {},
-        "assignees": sorted({e["assignee"] for e in (qc or {}).values() if e.get("assignee")}),
-        "media": {"duration": duration}, "feedback": [], "created_at": now, "updated_at": now,
-        "step_attempts": {}, "vtt_changed_since_render": False})
+    platform.documents.create(
+        "jobs",
+        job_id,
+        {
+            "org_id": org_id,
+            "created_by": "u",
+            "title": "t",
+            "status": status,
+            "source_language": "en",
+            "requested_outputs": list(langs),
+            "options": {},
+            "outputs": {},
+            "language_qc": qc or {},
+            "assignees": sorted({e["assignee"] for e in (qc or {}).values() if e.get("assignee")}),
+            "media": {"duration": duration},
+            "feedback": [],
+            "created_at": now,
+            "updated_at": now,
+            "step_attempts": {},
+            "vtt_changed_since_render": False,
+        },
+    )
     for lang in files:
         for kind in ("captions", "descriptions"):
             platform.files.put_bytes(f"jobs/{job_id}/{lang}/{kind}.vtt", VTT.encode(), "text/vtt")
@@ -36,9 +53,15 @@ def make_job(platform, org_id, status="SOURCE_QC", langs=("en", "es"), duration=
 @pytest.fixture
 def world(platform, users):
     org = users.org()
-    return {"org": org, "reviewer": users.user("REVIEWER"), "admin": users.user("ADMIN"),
-            "client": users.user("CLIENT", org), "pm": users.user("PM", org),
-            "linguist": users.user("LINGUIST", org), "other_linguist": users.user("LINGUIST", org)}
+    return {
+        "org": org,
+        "reviewer": users.user("REVIEWER"),
+        "admin": users.user("ADMIN"),
+        "client": users.user("CLIENT", org),
+        "pm": users.user("PM", org),
+        "linguist": users.user("LINGUIST", org),
+        "other_linguist": users.user("LINGUIST", org),
+    }
 
 
 def url(job_id, lang="en", suffix=""):
@@ -55,8 +78,9 @@ def patch(client, user, job_id, content, etag, lang="en", kind=None, message=Non
     headers = dict(user["headers"])
     if etag is not None:
         headers["If-Match"] = etag
-    return client.patch(url(job_id, lang) + q, json={"content": content, **({"message": message} if message else {})},
-                        headers=headers)
+    return client.patch(
+        url(job_id, lang) + q, json={"content": content, **({"message": message} if message else {})}, headers=headers
+    )
 
 
 def test_get_returns_content_etag_and_no_version_yet(client, platform, world):
@@ -126,12 +150,19 @@ def test_concurrent_saves_on_one_etag_exactly_one_wins(app, platform, world):
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert sorted(codes) == [200, 412, 412, 412]
-    versions = app.test_client().get(f"/api/v1/jobs/{job_id}/vtt-versions/en",
-                                     headers=world["reviewer"]["headers"]).get_json()["items"]
+    versions = (
+        app.test_client()
+        .get(f"/api/v1/jobs/{job_id}/vtt-versions/en", headers=world["reviewer"]["headers"])
+        .get_json()["items"]
+    )
     assert [v["seq"] for v in versions] == [2, 1]
     stored = platform.files.get_bytes(f"jobs/{job_id}/en/captions.vtt").decode()
-    assert stored == app.test_client().get(f"/api/v1/jobs/{job_id}/vtt-versions/en/{versions[0]['id']}",
-                                           headers=world["reviewer"]["headers"]).get_json()["content"]
+    assert (
+        stored
+        == app.test_client()
+        .get(f"/api/v1/jobs/{job_id}/vtt-versions/en/{versions[0]['id']}", headers=world["reviewer"]["headers"])
+        .get_json()["content"]
+    )
 
 
 def test_malformed_and_out_of_range_content_is_422_naming_the_line(client, platform, world):
@@ -160,10 +191,13 @@ def test_edit_windows(client, platform, world):
 
 def test_linguist_edits_only_assigned_language_at_language_qc(client, platform, world):
     ling, other = world["linguist"], world["other_linguist"]
-    qc = {"es": {"status": "ASSIGNED", "assignee": ling["id"], "history": [], "feedback": []},
-          "ca": {"status": "ASSIGNED", "assignee": other["id"], "history": [], "feedback": []}}
-    job_id = make_job(platform, world["org"], status="LANGUAGE_QC", langs=("en", "es", "ca"), qc=qc,
-                      files=("en", "es", "ca"))
+    qc = {
+        "es": {"status": "ASSIGNED", "assignee": ling["id"], "history": [], "feedback": []},
+        "ca": {"status": "ASSIGNED", "assignee": other["id"], "history": [], "feedback": []},
+    }
+    job_id = make_job(
+        platform, world["org"], status="LANGUAGE_QC", langs=("en", "es", "ca"), qc=qc, files=("en", "es", "ca")
+    )
     etag = get(client, world["reviewer"], job_id, lang="es").headers["ETag"]
     assert get(client, ling, job_id, lang="es").status_code == 403  # the spec: linguists read via /files
     r = patch(client, ling, job_id, VTT.replace("Hello there", "Hola"), etag, lang="es")
@@ -174,8 +208,12 @@ def test_linguist_edits_only_assigned_language_at_language_qc(client, platform, 
     assert r.status_code == 403
     # an unrelated linguist does not see the job at all
     stranger = world["other_linguist"]
-    platform.documents.update("jobs", job_id, {**platform.documents.get("jobs", job_id), "language_qc": {
-        "es": qc["es"]}, "assignees": [ling["id"]]}, expected_version=platform.documents.get("jobs", job_id)["_version"])
+    platform.documents.update(
+        "jobs",
+        job_id,
+        {**platform.documents.get("jobs", job_id), "language_qc": {"es": qc["es"]}, "assignees": [ling["id"]]},
+        expected_version=platform.documents.get("jobs", job_id)["_version"],
+    )
     assert patch(client, stranger, job_id, VTT, etag, lang="ca").status_code == 404
 
 
@@ -198,11 +236,11 @@ def test_adjust_timing_shifts_and_versions(client, platform, world):
     assert "00:00:01.500 --> 00:00:02.500\nSecond line" in content
     versions = client.get(f"/api/v1/jobs/{job_id}/vtt-versions/en", headers=world["reviewer"]["headers"]).get_json()
     assert versions["items"][0]["source"] == "adjust-timing" and "-1500" in versions["items"][0]["message"]
-    r = client.post("/api/v1/vtt/adjust-timing", json={**body, "offset_ms": 9000},
-                    headers=world["reviewer"]["headers"])
+    r = client.post("/api/v1/vtt/adjust-timing", json={**body, "offset_ms": 9000}, headers=world["reviewer"]["headers"])
     assert r.status_code == 422 and "after the end of the media" in r.get_json()["detail"]
-    r = client.post("/api/v1/vtt/adjust-timing", json={**body, "from_ms": 5000, "to_ms": 6000},
-                    headers=world["reviewer"]["headers"])
+    r = client.post(
+        "/api/v1/vtt/adjust-timing", json={**body, "from_ms": 5000, "to_ms": 6000}, headers=world["reviewer"]["headers"]
+    )
     assert r.status_code == 422 and "No cue" in r.get_json()["detail"]
     assert client.post("/api/v1/vtt/adjust-timing", json=body, headers=world["pm"]["headers"]).status_code == 403
 
@@ -212,7 +250,9 @@ def test_versions_pagination_restore_and_diff(client, platform, world):
     h = world["reviewer"]["headers"]
     for i in range(4):
         etag = get(client, world["reviewer"], job_id).headers["ETag"]
-        assert patch(client, world["reviewer"], job_id, VTT.replace("Hello there", f"Edit {i}"), etag).status_code == 200
+        assert (
+            patch(client, world["reviewer"], job_id, VTT.replace("Hello there", f"Edit {i}"), etag).status_code == 200
+        )
     base = f"/api/v1/jobs/{job_id}/vtt-versions/en"
     page1 = client.get(base + "?limit=2", headers=h).get_json()
     page2 = client.get(base + f"?limit=2&cursor={page1['next_cursor']}", headers=h).get_json()
@@ -248,11 +288,39 @@ def test_media_duration_falls_back_to_ffprobe_of_the_source(client, platform, wo
     job.pop("media")
     platform.documents.update("jobs", job_id, job, expected_version=job["_version"])
     src = tmp_path / "source.mp4"
-    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "color=c=black:s=64x48:r=10:d=3",
-                    "-c:v", "libx264", "-preset", "ultrafast", str(src)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=black:s=64x48:r=10:d=3",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            str(src),
+        ],
+        check=True,
+    )
     platform.files.put_file(f"jobs/{job_id}/source.mp4", src, "video/mp4")
     etag = get(client, world["reviewer"], job_id).headers["ETag"]
-    r = patch(client, world["reviewer"], job_id, VTT.replace("00:00:03.000 --> 00:00:04.000", "00:00:02.800 --> 00:00:03.500"), etag)
+    r = patch(
+        client,
+        world["reviewer"],
+        job_id,
+        VTT.replace("00:00:03.000 --> 00:00:04.000", "00:00:02.800 --> 00:00:03.500"),
+        etag,
+    )
     assert r.status_code == 422 and "after the end of the media (00:00:03.000)" in r.get_json()["detail"]
-    r = patch(client, world["reviewer"], job_id, VTT.replace("00:00:03.000 --> 00:00:04.000", "00:00:02.800 --> 00:00:02.950"), etag)
+    r = patch(
+        client,
+        world["reviewer"],
+        job_id,
+        VTT.replace("00:00:03.000 --> 00:00:04.000", "00:00:02.800 --> 00:00:02.950"),
+        etag,
+    )
     assert r.status_code == 200

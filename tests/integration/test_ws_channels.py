@@ -1,5 +1,6 @@
 """The WebSocket channels over real sockets: the local app (with the flask-sock mount) on a
 werkzeug server thread, real SQLite documents and event log, real JWTs."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,14 @@ def server(app):
 
 def make_job(platform, org_id, status="SOURCE_QC", **fields) -> dict:
     jid = new_id()
-    doc = {"org_id": org_id, "status": status, "updated_at": now_iso(), "source_language": "en",
-           "requested_outputs": ["en", "es"], "language_qc": {}}
+    doc = {
+        "org_id": org_id,
+        "status": status,
+        "updated_at": now_iso(),
+        "source_language": "en",
+        "requested_outputs": ["en", "es"],
+        "language_qc": {},
+    }
     doc.update(fields)
     return platform.documents.create("jobs", jid, doc)
 
@@ -91,8 +98,19 @@ def test_missing_invalid_and_foreign_tokens_are_refused_with_4401(server, users,
     assert refused_with(base + "?token=not-a-jwt")[0] == P.UNAUTHENTICATED
     import jwt
 
-    forged = jwt.encode({"sub": "x", "role": "ADMIN", "iat": 1, "exp": int(time.time()) + 600, "jti": "j",
-                         "iss": "avp", "aud": "avp-api"}, "another-secret-" + "y" * 40, algorithm="HS256")
+    forged = jwt.encode(
+        {
+            "sub": "x",
+            "role": "ADMIN",
+            "iat": 1,
+            "exp": int(time.time()) + 600,
+            "jti": "j",
+            "iss": "avp",
+            "aud": "avp-api",
+        },
+        "another-secret-" + "y" * 40,
+        algorithm="HS256",
+    )
     code, reason = refused_with(base + f"?token={forged}")
     assert code == P.UNAUTHENTICATED and reason
 
@@ -156,15 +174,27 @@ def test_job_visibility_follows_rest_rules(server, users, platform):
     org_a, org_b = users.org("A"), users.org("B")
     linguist = users.user("LINGUIST")
     other_linguist = users.user("LINGUIST")
-    job = make_job(platform, org_a, status="LANGUAGE_QC",
-                   language_qc={"es": {"state": "ASSIGNED", "assignee": linguist["id"]}})
-    allowed = [users.user("CLIENT", org_a), users.user("PM", org_a), users.user("REVIEWER"), users.user("ADMIN"), linguist]
+    job = make_job(
+        platform, org_a, status="LANGUAGE_QC", language_qc={"es": {"state": "ASSIGNED", "assignee": linguist["id"]}}
+    )
+    allowed = [
+        users.user("CLIENT", org_a),
+        users.user("PM", org_a),
+        users.user("REVIEWER"),
+        users.user("ADMIN"),
+        linguist,
+    ]
     refused = [users.user("CLIENT", org_b), users.user("PM", org_b), other_linguist]
     for user in allowed:
         with connect(job_url(server, job["id"], user["token"])) as ws:
             first = recv(ws)
-            assert first == {"type": "job_status_update", "job_id": job["id"], "org_id": org_a,
-                             "status": "LANGUAGE_QC", "updated_at": job["updated_at"]}, user["role"]
+            assert first == {
+                "type": "job_status_update",
+                "job_id": job["id"],
+                "org_id": org_a,
+                "status": "LANGUAGE_QC",
+                "updated_at": job["updated_at"],
+            }, user["role"]
     for user in refused:  # the same answer as for a job that does not exist
         assert refused_with(job_url(server, job["id"], user["token"]))[0] == P.NOT_FOUND, user["role"]
     admin = allowed[3]
@@ -215,13 +245,22 @@ def test_current_status_first_then_every_change_and_notifications(server, users,
         assert recv(ws)["status"] == "SOURCE_QC"
         moved = publish_status(job, "TRANSLATING")
         msg = recv(ws)
-        assert msg == {"type": "job_status_update", "job_id": job["id"], "org_id": org, "status": "TRANSLATING",
-                       "updated_at": moved["updated_at"]}
+        assert msg == {
+            "type": "job_status_update",
+            "job_id": job["id"],
+            "org_id": org,
+            "status": "TRANSLATING",
+            "updated_at": moved["updated_at"],
+        }
         publish_notification(moved, "feedback", "Please check cue 3")
         publish_notification(moved, "progress", "Translating", percent=40, lang="es")
         note = recv(ws)
-        assert (note["type"], note["kind"], note["message"], note["status"]) == \
-            ("notification", "feedback", "Please check cue 3", "TRANSLATING")
+        assert (note["type"], note["kind"], note["message"], note["status"]) == (
+            "notification",
+            "feedback",
+            "Please check cue 3",
+            "TRANSLATING",
+        )
         progress = recv(ws)
         assert (progress["kind"], progress["percent"], progress["lang"]) == ("progress", 40, "es")
 
@@ -232,8 +271,10 @@ def test_events_of_other_jobs_and_orgs_do_not_arrive(server, users, platform):
     job = make_job(platform, org_a)
     sibling = make_job(platform, org_a)
     foreign = make_job(platform, org_b)
-    with connect(job_url(server, job["id"], client["token"])) as job_ws, \
-            connect(org_url(server, org_a, client["token"])) as org_ws:
+    with (
+        connect(job_url(server, job["id"], client["token"])) as job_ws,
+        connect(org_url(server, org_a, client["token"])) as org_ws,
+    ):
         recv(job_ws)
         assert recv(org_ws)["type"] == "ping"
         publish_status(foreign, "TRANSLATING")
@@ -252,8 +293,16 @@ def test_internal_event_fields_do_not_reach_clients(server, users, platform):
     job = make_job(platform, org)
     with connect(job_url(server, job["id"], client["token"])) as ws:
         recv(ws)
-        platform.events.publish({"type": "job_status_update", "job_id": job["id"], "org_id": org,
-                                 "status": "TRANSLATING", "updated_at": now_iso(), "internal_path": "gs://secret"})
+        platform.events.publish(
+            {
+                "type": "job_status_update",
+                "job_id": job["id"],
+                "org_id": org,
+                "status": "TRANSLATING",
+                "updated_at": now_iso(),
+                "internal_path": "gs://secret",
+            }
+        )
         platform.events.publish({"type": "step_internal", "job_id": job["id"], "org_id": org})
         msg = recv(ws)
         assert "internal_path" not in msg and msg["status"] == "TRANSLATING"
@@ -269,10 +318,24 @@ def test_stale_update_after_current_state_is_dropped(server, users, platform):
     with connect(job_url(server, job["id"], client["token"])) as ws:
         assert recv(ws)["status"] == "TRANSLATING"
         # A late event from before the state already sent, then a duplicate of it.
-        platform.events.publish({"type": "job_status_update", "job_id": job["id"], "org_id": org,
-                                 "status": "SOURCE_QC", "updated_at": old_stamp})
-        platform.events.publish({"type": "job_status_update", "job_id": job["id"], "org_id": org,
-                                 "status": "TRANSLATING", "updated_at": job["updated_at"]})
+        platform.events.publish(
+            {
+                "type": "job_status_update",
+                "job_id": job["id"],
+                "org_id": org,
+                "status": "SOURCE_QC",
+                "updated_at": old_stamp,
+            }
+        )
+        platform.events.publish(
+            {
+                "type": "job_status_update",
+                "job_id": job["id"],
+                "org_id": org,
+                "status": "TRANSLATING",
+                "updated_at": job["updated_at"],
+            }
+        )
         with pytest.raises(TimeoutError):
             ws.recv(timeout=0.4)
 

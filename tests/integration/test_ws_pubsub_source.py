@@ -1,5 +1,6 @@
 """The GCP event source against the Pub/Sub emulator: every WebSocket instance has its own
 subscription on the events topic, so each receives every event; stopping removes it."""
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,16 @@ def test_every_instance_subscription_receives_every_event(gcp_emulators):  # noq
     try:
         assert a.subscription != b.subscription
         assert a.subscription.startswith(f"projects/{project}/subscriptions/job-events-ws-")
-        events = [{"type": "job_status_update", "job_id": f"j{i}", "org_id": "o1", "status": "SOURCE_QC",
-                   "updated_at": f"2026-01-01T00:00:0{i}.000000Z"} for i in range(5)]
+        events = [
+            {
+                "type": "job_status_update",
+                "job_id": f"j{i}",
+                "org_id": "o1",
+                "status": "SOURCE_QC",
+                "updated_at": f"2026-01-01T00:00:0{i}.000000Z",
+            }
+            for i in range(5)
+        ]
         publisher.publish(topic, b"not json").result(timeout=10)  # dropped, not redelivered forever
         for ev in events:
             publisher.publish(topic, json.dumps(ev).encode()).result(timeout=10)
@@ -64,9 +73,21 @@ def test_hub_fed_by_pubsub_queues_for_org_subscribers(gcp_emulators):  # noqa: F
     sub = Subscriber(org_channel("o1"))
     hub.subscribe(sub)  # starts the source: the subscription exists once this returns
     try:
-        publisher.publish(topic, json.dumps({"type": "notification", "kind": "assignment", "job_id": "j1",
-                                             "org_id": "o1", "status": "LANGUAGE_QC", "updated_at": "t",
-                                             "message": "Assigned to you", "lang": "es"}).encode()).result(timeout=10)
+        publisher.publish(
+            topic,
+            json.dumps(
+                {
+                    "type": "notification",
+                    "kind": "assignment",
+                    "job_id": "j1",
+                    "org_id": "o1",
+                    "status": "LANGUAGE_QC",
+                    "updated_at": "t",
+                    "message": "Assigned to you",
+                    "lang": "es",
+                }
+            ).encode(),
+        ).result(timeout=10)
         assert wait_for(lambda: sub.pending() == 1)
         _, frames = sub.take(0)
         frame = frames[0]

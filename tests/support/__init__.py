@@ -1,4 +1,5 @@
 """Test helpers shared by the identity tests (a local OIDC issuer, cookie helpers)."""
+
 from __future__ import annotations
 
 

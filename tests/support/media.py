@@ -4,6 +4,7 @@ with on-screen text drawn by drawtext, and pauses long enough for an audio descr
 Generating is the slow part of media tests, so `cached_talking_video` keeps one copy per
 (spec, folder) for the whole session; tests must not modify the files it returns.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,6 +20,7 @@ RATE = 22050
 @dataclass
 class Part:
     """Either speech (text) or a pause (seconds) with optional on-screen text."""
+
     text: str = ""
     pause: float = 0.0
     on_screen: str = ""
@@ -82,8 +84,16 @@ def _wav_duration(path: Path) -> float:
         return f.getnframes() / f.getframerate()
 
 
-def make_talking_video(parts: list[Part], out: Path, *, fps: int = 25, size: str = "320x240",
-                       voice: str = "en-us", speed: int = 160, lead: float = 0.5) -> TalkingVideo:
+def make_talking_video(
+    parts: list[Part],
+    out: Path,
+    *,
+    fps: int = 25,
+    size: str = "320x240",
+    voice: str = "en-us",
+    speed: int = 160,
+    lead: float = 0.5,
+) -> TalkingVideo:
     """Render `parts` into an MP4 (H.264 + AAC 48 kHz stereo). Speech comes from espeak-ng;
     each part sets the background colour (a colour change is a scene change), and a pause's
     on-screen text is drawn while the pause lasts."""
@@ -93,8 +103,23 @@ def make_talking_video(parts: list[Part], out: Path, *, fps: int = 25, size: str
     timeline: list[tuple[float, float, Part]] = []
     t = 0.0
     silence = work / "lead.wav"
-    _run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"anullsrc=r={RATE}:cl=mono",
-          "-t", f"{lead}", "-c:a", "pcm_s16le", str(silence)])
+    _run(
+        [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"anullsrc=r={RATE}:cl=mono",
+            "-t",
+            f"{lead}",
+            "-c:a",
+            "pcm_s16le",
+            str(silence),
+        ]
+    )
     audio_parts.append(silence)
     t += lead
     for n, part in enumerate(parts):
@@ -102,22 +127,67 @@ def make_talking_video(parts: list[Part], out: Path, *, fps: int = 25, size: str
         if part.text:
             _run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), part.text])
         else:
-            _run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"anullsrc=r={RATE}:cl=mono",
-                  "-t", f"{part.pause}", "-c:a", "pcm_s16le", str(wav)])
+            _run(
+                [
+                    "ffmpeg",
+                    "-y",
+                    "-loglevel",
+                    "error",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    f"anullsrc=r={RATE}:cl=mono",
+                    "-t",
+                    f"{part.pause}",
+                    "-c:a",
+                    "pcm_s16le",
+                    str(wav),
+                ]
+            )
         d = _wav_duration(wav)
         timeline.append((t, t + d, part))
         audio_parts.append(wav)
         t += d
     tail = work / "tail.wav"
-    _run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"anullsrc=r={RATE}:cl=mono",
-          "-t", "0.6", "-c:a", "pcm_s16le", str(tail)])
+    _run(
+        [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"anullsrc=r={RATE}:cl=mono",
+            "-t",
+            "0.6",
+            "-c:a",
+            "pcm_s16le",
+            str(tail),
+        ]
+    )
     audio_parts.append(tail)
     duration = round(t + 0.6, 2)
     listing = work / "audio.txt"
     listing.write_text("".join(f"file '{p.name}'\n" for p in audio_parts))
     speech_wav = work / "speech.wav"
-    _run(["ffmpeg", "-y", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
-          "-c:a", "pcm_s16le", str(speech_wav)])
+    _run(
+        [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(listing),
+            "-c:a",
+            "pcm_s16le",
+            str(speech_wav),
+        ]
+    )
     # Picture: a colour per part, and the on-screen text of each pause.
     filters = []
     first_colour = parts[0].colour if parts else "navy"
@@ -128,24 +198,64 @@ def make_talking_video(parts: list[Part], out: Path, *, fps: int = 25, size: str
     for i, (start, end, part) in enumerate(timeline):
         if i > 0:
             k += 1
-            filters.append(f"[{label}]drawbox=x=0:y=0:w=iw:h=ih:color={part.colour}:t=fill:"
-                           f"enable='gte(t,{start:.3f})'[bg{k}]")
+            filters.append(
+                f"[{label}]drawbox=x=0:y=0:w=iw:h=ih:color={part.colour}:t=fill:enable='gte(t,{start:.3f})'[bg{k}]"
+            )
             label = f"bg{k}"
         if part.on_screen:
             k += 1
-            filters.append(f"[{label}]drawtext=fontfile={FONT}:text='{part.on_screen}':fontcolor=white:"
-                           f"fontsize=30:x=(w-text_w)/2:y=(h-text_h)/2:"
-                           f"enable='between(t,{start:.3f},{end:.3f})'[bg{k}]")
+            filters.append(
+                f"[{label}]drawtext=fontfile={FONT}:text='{part.on_screen}':fontcolor=white:"
+                f"fontsize=30:x=(w-text_w)/2:y=(h-text_h)/2:"
+                f"enable='between(t,{start:.3f},{end:.3f})'[bg{k}]"
+            )
             label = f"bg{k}"
     graph = ";".join(filters)
-    _run(["ffmpeg", "-y", "-loglevel", "error", "-i", str(speech_wav), "-filter_complex", graph + f";[{label}]format=yuv420p[v]",
-          "-map", "[v]", "-map", "0:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", str(fps * 2),
-          "-c:a", "aac", "-b:a", "96k", "-ar", "48000", "-ac", "2", "-t", f"{duration}", str(out)])
+    _run(
+        [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-i",
+            str(speech_wav),
+            "-filter_complex",
+            graph + f";[{label}]format=yuv420p[v]",
+            "-map",
+            "[v]",
+            "-map",
+            "0:a",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-g",
+            str(fps * 2),
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
+            "-ar",
+            "48000",
+            "-ac",
+            "2",
+            "-t",
+            f"{duration}",
+            str(out),
+        ]
+    )
     script = " ".join(p.text for p in parts if p.text)
     pauses = [(s, e) for s, e, p in timeline if not p.text]
     speech = [(s, e, p.text) for s, e, p in timeline if p.text]
-    return TalkingVideo(path=out, duration=duration, fps=fps, script=script,
-                        on_screen=[p.on_screen for p in parts if p.on_screen], pauses=pauses, speech=speech)
+    return TalkingVideo(
+        path=out,
+        duration=duration,
+        fps=fps,
+        script=script,
+        on_screen=[p.on_screen for p in parts if p.on_screen],
+        pauses=pauses,
+        speech=speech,
+    )
 
 
 def cached_talking_video(folder: Path, name: str = "short", parts: list[Part] | None = None) -> TalkingVideo:

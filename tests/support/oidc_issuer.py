@@ -10,6 +10,7 @@ CA (`ca_path`), signs ID tokens with a real RSA key (RS256), checks the client s
 redirect URI and the PKCE verifier, and issues each code once. `tamper` lets a test make the
 next ID token wrong in one specific way. Threaded http.server on a random loopback port.
 """
+
 from __future__ import annotations
 
 import base64
@@ -39,7 +40,7 @@ def _b64(n: int) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _rsa_key(purpose: str):
     """RSA keys are slow to make; one per purpose per test process is enough."""
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -47,28 +48,49 @@ def _rsa_key(purpose: str):
 
 def _tls_material(folder: Path) -> tuple[Path, Path, Path]:
     """A CA certificate and a server certificate for 127.0.0.1 signed by it."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     ca_key = _rsa_key("ca")
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "avp test CA")])
     ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
     ca_cert = (
-        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
-                                     key_encipherment=False, data_encipherment=False, key_agreement=False,
-                                     encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(ca_ski, critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     key = _rsa_key("tls")
     cert = (
-        x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-        .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                                                    x509.DNSName("localhost")]), critical=False)
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False)
@@ -78,14 +100,20 @@ def _tls_material(folder: Path) -> tuple[Path, Path, Path]:
     ca_path, cert_path, key_path = folder / "ca.pem", folder / "server.pem", folder / "server.key"
     ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return ca_path, cert_path, key_path
 
 
 class OidcIssuer:
-    def __init__(self, tenant: str = "11111111-2222-3333-4444-555555555555", client_id: str = "avp-test-client",
-                 client_secret: str = "avp-test-secret-0123456789abcdef0123", folder: Path | None = None):
+    def __init__(
+        self,
+        tenant: str = "11111111-2222-3333-4444-555555555555",
+        client_id: str = "avp-test-client",
+        client_secret: str = "avp-test-secret-0123456789abcdef0123",
+        folder: Path | None = None,
+    ):
         self.tenant = tenant
         self.client_id = client_id
         self.client_secret = client_secret
@@ -108,8 +136,9 @@ class OidcIssuer:
         ctx.load_cert_chain(str(cert_path), str(key_path))
         self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       name="oidc-issuer", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="oidc-issuer", daemon=True
+        )
 
     # --- lifecycle -----------------------------------------------------------------------
     def __enter__(self):
@@ -132,8 +161,9 @@ class OidcIssuer:
 
     def jwks(self) -> dict:
         pub = self.signing_key.public_key().public_numbers()
-        return {"keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid, "n": _b64(pub.n),
-                          "e": _b64(pub.e)}]}
+        return {
+            "keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid, "n": _b64(pub.n), "e": _b64(pub.e)}]
+        }
 
     def metadata(self) -> dict:
         base = self.authority
@@ -152,9 +182,21 @@ class OidcIssuer:
     # --- tokens ----------------------------------------------------------------------------
     def make_id_token(self, *, nonce: str, email: str, oid: str, name: str = "Test User", **overrides) -> str:
         now = int(time.time())
-        claims = {"iss": self.issuer, "aud": self.client_id, "sub": "sub-" + oid, "oid": oid, "tid": self.tenant,
-                  "iat": now, "nbf": now, "exp": now + 3600, "nonce": nonce, "preferred_username": email,
-                  "email": email, "name": name, "ver": "2.0"}
+        claims = {
+            "iss": self.issuer,
+            "aud": self.client_id,
+            "sub": "sub-" + oid,
+            "oid": oid,
+            "tid": self.tenant,
+            "iat": now,
+            "nbf": now,
+            "exp": now + 3600,
+            "nonce": nonce,
+            "preferred_username": email,
+            "email": email,
+            "name": name,
+            "ver": "2.0",
+        }
         key, kid, alg = self.signing_key, self.kid, "RS256"
         t = dict(self.tamper)
         if t.pop("sign_with_other_key", False):
@@ -206,8 +248,12 @@ class OidcIssuer:
                     return self._send(400, {"error": "invalid_request", "error_description": "PKCE required"})
                 code = secrets.token_urlsafe(24)
                 with issuer._lock:
-                    issuer.codes[code] = {"challenge": q["code_challenge"], "redirect_uri": q.get("redirect_uri"),
-                                          "nonce": q.get("nonce", ""), "user": dict(issuer.next_user)}
+                    issuer.codes[code] = {
+                        "challenge": q["code_challenge"],
+                        "redirect_uri": q.get("redirect_uri"),
+                        "nonce": q.get("nonce", ""),
+                        "user": dict(issuer.next_user),
+                    }
                 location = q["redirect_uri"] + "?" + urlencode({"code": code, "state": q.get("state", "")})
                 return self._send(302, None, {"Location": location})
 
@@ -232,10 +278,22 @@ class OidcIssuer:
                 if challenge != grant["challenge"]:
                     return self._send(400, {"error": "invalid_grant", "error_description": "PKCE verification failed"})
                 user = grant["user"]
-                id_token = issuer.make_id_token(nonce=grant["nonce"], email=user.get("email", ""),
-                                                oid=user.get("oid", "oid-1"), name=user.get("name", "Test User"))
-                return self._send(200, {"token_type": "Bearer", "scope": "openid profile email", "expires_in": 3600,
-                                        "access_token": secrets.token_urlsafe(32), "id_token": id_token},
-                                  {"Cache-Control": "no-store"})
+                id_token = issuer.make_id_token(
+                    nonce=grant["nonce"],
+                    email=user.get("email", ""),
+                    oid=user.get("oid", "oid-1"),
+                    name=user.get("name", "Test User"),
+                )
+                return self._send(
+                    200,
+                    {
+                        "token_type": "Bearer",
+                        "scope": "openid profile email",
+                        "expires_in": 3600,
+                        "access_token": secrets.token_urlsafe(32),
+                        "id_token": id_token,
+                    },
+                    {"Cache-Control": "no-store"},
+                )
 
         return Handler

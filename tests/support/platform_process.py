@@ -1,5 +1,6 @@
 """Running the platform as a separate process for end-to-end tests: a free port, a clean
 environment, start, wait for /health, stop with a signal."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """Microsoft ID-token validation (signature from the JWKS, issuer incl. the multi-tenant
 placeholder, audience, expiry, nonce, tenant, algorithm) with locally generated RSA keys."""
+
 import base64
 import time
 
@@ -31,8 +32,17 @@ def keys():
 
 def _token(key, kid="k1", alg="RS256", **over):
     now = int(time.time())
-    claims = {"iss": ISSUER, "aud": CLIENT, "sub": "s", "oid": "o", "tid": TENANT, "iat": now, "exp": now + 600,
-              "nonce": nonce_hash(NONCE), "email": "a@example.com"}
+    claims = {
+        "iss": ISSUER,
+        "aud": CLIENT,
+        "sub": "s",
+        "oid": "o",
+        "tid": TENANT,
+        "iat": now,
+        "exp": now + 600,
+        "nonce": nonce_hash(NONCE),
+        "email": "a@example.com",
+    }
     claims.update(over)
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, key, algorithm=alg, headers={"kid": kid})
 
@@ -58,8 +68,23 @@ def test_multi_tenant_issuer_placeholder(keys):
         _validate(_token(good, tid=other), jwks, issuer=placeholder, tenant_id="organizations")
 
 
-@pytest.mark.parametrize("case", ["other-key", "unknown-kid", "hs256", "none", "issuer", "audience", "expired",
-                                  "nonce", "tenant", "no-nonce", "no-tid", "garbage"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "other-key",
+        "unknown-kid",
+        "hs256",
+        "none",
+        "issuer",
+        "audience",
+        "expired",
+        "nonce",
+        "tenant",
+        "no-nonce",
+        "no-tid",
+        "garbage",
+    ],
+)
 def test_invalid_tokens(keys, case):
     good, evil, jwks = keys
     now = int(time.time())

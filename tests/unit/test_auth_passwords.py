@@ -1,4 +1,5 @@
 """argon2id hashing and the minimum password strength."""
+
 import pytest
 
 from shared.auth.passwords import hash_password, strength_problem, verify_password
@@ -13,14 +14,17 @@ def test_argon2id_hash_and_verify():
     assert not verify_password("not-a-hash", "anything")
 
 
-@pytest.mark.parametrize("password,problem", [
-    ("Sh0rt!", "at least 10"),
-    ("alllowercaseletters", "three of"),
-    ("ALLUPPER12345", "three of"),
-    ("Password123!", "too common"),
-    ("Jane.Doe-2026!", "email"),
-    ("x" * 300, "at most"),
-])
+@pytest.mark.parametrize(
+    "password,problem",
+    [
+        ("Sh0rt!", "at least 10"),
+        ("alllowercaseletters", "three of"),
+        ("ALLUPPER12345", "three of"),
+        ("Password123!", "too common"),
+        ("Jane.Doe-2026!", "email"),
+        ("x" * 300, "at most"),
+    ],
+)
 def test_weak_passwords_are_explained(password, problem):
     reason = strength_problem(password, "jane.doe@example.com")
     assert reason is not None and problem in reason

@@ -1,5 +1,6 @@
 """Access-token validation: only our HS256 tokens with the right issuer, audience, claims and
 expiry are accepted; algorithm confusion and `alg: none` are refused."""
+
 import time
 
 import jwt
@@ -17,8 +18,16 @@ USER = {"id": "0123456789abcdef01234567", "role": "PM", "org_id": "aaaaaaaaaaaaa
 def _claims(**over):
     s = config.settings()
     now = int(time.time())
-    claims = {"sub": USER["id"], "role": "PM", "org_id": USER["org_id"], "iat": now, "exp": now + 600, "jti": "x" * 24,
-              "iss": s.jwt_issuer, "aud": s.jwt_audience}
+    claims = {
+        "sub": USER["id"],
+        "role": "PM",
+        "org_id": USER["org_id"],
+        "iat": now,
+        "exp": now + 600,
+        "jti": "x" * 24,
+        "iss": s.jwt_issuer,
+        "aud": s.jwt_audience,
+    }
     claims.update(over)
     return {k: v for k, v in claims.items() if v is not None}
 
@@ -62,7 +71,10 @@ def test_public_key_as_hmac_secret_confusion_is_refused():
     """Signing HS256 with some public key is just a wrong secret for us."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
     pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    import hmac, hashlib, base64, json  # noqa: E401 - build the token by hand: pyjwt refuses PEM HMAC keys
+    import base64
+    import hashlib
+    import hmac  # noqa: E401 - build the token by hand: pyjwt refuses PEM HMAC keys
+    import json
 
     def b64(data):
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()

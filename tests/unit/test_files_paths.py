@@ -1,4 +1,5 @@
 """Pure path rules of the file API and the local store."""
+
 import pytest
 
 from shared.errors import Invalid
@@ -12,10 +13,29 @@ def test_clean_paths_pass(good):
     assert check_path(good) == good
 
 
-@pytest.mark.parametrize("bad", [
-    "", "..", "../x", "en/../../x", "en/..", "/etc/passwd", "\\windows", "en\\..\\x", "%2e%2e/x", "%252e%252e/x",
-    "en%2f..%2fx", "C:/x", "c:\\x", "./en/x", "en/./x", "en//x", "en/x\x00", "en/\nx",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "..",
+        "../x",
+        "en/../../x",
+        "en/..",
+        "/etc/passwd",
+        "\\windows",
+        "en\\..\\x",
+        "%2e%2e/x",
+        "%252e%252e/x",
+        "en%2f..%2fx",
+        "C:/x",
+        "c:\\x",
+        "./en/x",
+        "en/./x",
+        "en//x",
+        "en/x\x00",
+        "en/\nx",
+    ],
+)
 def test_traversal_forms_refused(bad):
     with pytest.raises(Invalid):
         clean_relative_path(bad)

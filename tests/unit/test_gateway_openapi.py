@@ -1,4 +1,5 @@
 """shared.gateway: the API Gateway's OpenAPI 2.0 document generated from the route table."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +13,8 @@ TEMPLATE = Path(__file__).resolve().parents[2] / "terraform" / "modules" / "gate
 def test_committed_template_matches_the_route_table():
     assert TEMPLATE.read_text() == gateway.template_text(), (
         "terraform/modules/gateway/openapi.json.tftpl is stale: run "
-        "`.venv/bin/python -m shared.gateway --template terraform/modules/gateway/openapi.json.tftpl`")
+        "`.venv/bin/python -m shared.gateway --template terraform/modules/gateway/openapi.json.tftpl`"
+    )
 
 
 def test_every_route_has_one_operation_with_its_backend():

@@ -1,6 +1,7 @@
 """CloudTasksQueue and PubSubEvents against recording fakes of their clients: task shape (HTTP
 POST, OIDC token, deterministic name, schedule), name dedupe on ALREADY_EXISTS (which the
 emulator does not implement) and delete_for_job (DeleteTask, which the emulator lacks)."""
+
 from __future__ import annotations
 
 import json
@@ -106,8 +107,14 @@ def test_delete_for_job_deletes_only_that_jobs_tasks(fake):
 
 
 def test_from_settings_and_required_configuration():
-    cfg = config.configure(backend="gcp", gcp_project="proj", gcp_region="us-central1", tasks_queue="steps",
-                           tasks_target_url=URL, tasks_service_account=SA)
+    cfg = config.configure(
+        backend="gcp",
+        gcp_project="proj",
+        gcp_region="us-central1",
+        tasks_queue="steps",
+        tasks_target_url=URL,
+        tasks_service_account=SA,
+    )
     q = CloudTasksQueue.from_settings(cfg)
     assert q.parent == "projects/proj/locations/us-central1/queues/steps"
     assert q.service_account_email == SA and q._client is None  # lazily created
@@ -127,8 +134,13 @@ class FakePublisher:
 def test_pubsub_event_message_shape():
     pub = FakePublisher()
     bus = PubSubEvents("proj", "job-events", client=pub)
-    event = {"type": "job_status_update", "job_id": "a" * 24, "org_id": None, "status": "RENDERING",
-             "updated_at": "2026-11-25T10:00:00Z"}
+    event = {
+        "type": "job_status_update",
+        "job_id": "a" * 24,
+        "org_id": None,
+        "status": "RENDERING",
+        "updated_at": "2026-11-25T10:00:00Z",
+    }
     assert bus.publish(event) == "msg-1"
     topic, data, attributes = pub.published[0]
     assert topic == "projects/proj/topics/job-events"

@@ -1,4 +1,5 @@
 """shared.local.emulators: the local server's delivery routes for the emulators backend."""
+
 from __future__ import annotations
 
 import base64
@@ -22,9 +23,14 @@ def test_push_body_becomes_the_cloud_event_the_upload_trigger_reads():
     from shared.local.functions import load
 
     resource = {"bucket": "b", "name": "uploads/abc/source.mp4", "size": "10"}
-    body = {"subscription": "projects/p/subscriptions/s",
-            "message": {"data": base64.b64encode(json.dumps(resource).encode()).decode(), "message_id": "42",
-                        "attributes": {"eventType": "OBJECT_FINALIZE"}}}
+    body = {
+        "subscription": "projects/p/subscriptions/s",
+        "message": {
+            "data": base64.b64encode(json.dumps(resource).encode()).decode(),
+            "message_id": "42",
+            "attributes": {"eventType": "OBJECT_FINALIZE"},
+        },
+    }
     event = push_to_cloud_event(body)
     assert event["type"] == "google.cloud.pubsub.topic.v1.messagePublished" and event["id"] == "42"
     assert load("upload_trigger").object_resource(event.data) == resource

@@ -1,6 +1,7 @@
 """GcsFiles signed URLs: V4 with a key file (verified here against the public key by rebuilding
 the V4 string-to-sign) and, without a key file, through IAM signBlob with the runtime service
 account's token (the IAM call is answered by a fake that signs with a generated key)."""
+
 from __future__ import annotations
 
 import base64
@@ -35,12 +36,23 @@ def _client():
 
 
 def _key_file(tmp_path, key) -> str:
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     path = tmp_path / "sa.json"
-    path.write_text(json.dumps({"type": "service_account", "project_id": "proj", "private_key_id": "k1",
-                                "private_key": pem, "client_email": "signer@proj.iam.gserviceaccount.com",
-                                "client_id": "1", "token_uri": "https://oauth2.googleapis.com/token"}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "proj",
+                "private_key_id": "k1",
+                "private_key": pem,
+                "client_email": "signer@proj.iam.gserviceaccount.com",
+                "client_id": "1",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        )
+    )
     return str(path)
 
 
@@ -54,11 +66,13 @@ def string_to_sign(url: str, method: str, headers: dict) -> tuple[str, bytes]:
     signed = query["X-Goog-SignedHeaders"].split(";")
     assert sorted(signed) == sorted(all_headers)
     canonical_headers = "".join(f"{h}:{all_headers[h]}\n" for h in signed)
-    canonical_request = "\n".join([method, parts.path, canonical_query, canonical_headers,
-                                   query["X-Goog-SignedHeaders"], "UNSIGNED-PAYLOAD"])
+    canonical_request = "\n".join(
+        [method, parts.path, canonical_query, canonical_headers, query["X-Goog-SignedHeaders"], "UNSIGNED-PAYLOAD"]
+    )
     scope = query["X-Goog-Credential"].split("/", 1)[1]
-    sts = "\n".join(["GOOG4-RSA-SHA256", query["X-Goog-Date"], scope,
-                     hashlib.sha256(canonical_request.encode()).hexdigest()])
+    sts = "\n".join(
+        ["GOOG4-RSA-SHA256", query["X-Goog-Date"], scope, hashlib.sha256(canonical_request.encode()).hexdigest()]
+    )
     return sts, signature
 
 
@@ -140,7 +154,9 @@ def test_without_key_file_urls_are_signed_by_iam_sign_blob(monkeypatch, key):
     assert len(calls) == 1
     call = calls[0]
     assert call["method"] == "POST"
-    assert call["url"].startswith(f"https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/{EMAIL}:signBlob")
+    assert call["url"].startswith(
+        f"https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/{EMAIL}:signBlob"
+    )
     assert call["auth"] == "Bearer ya29.runtime-token"
     query = dict(parse_qsl(urlsplit(url).query))
     assert query["X-Goog-Credential"].startswith(EMAIL + "/")

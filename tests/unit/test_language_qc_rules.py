@@ -1,4 +1,5 @@
 """Language QC state rules (pure domain code)."""
+
 import pytest
 
 from shared.domain import language_qc as qc
@@ -8,8 +9,13 @@ LING = {"id": "l1", "email": "l1@example.com"}
 
 
 def job(**states):
-    return {"id": "j", "status": "LANGUAGE_QC", "source_language": "en", "requested_outputs": ["en", "es", "ca"],
-            "language_qc": states}
+    return {
+        "id": "j",
+        "status": "LANGUAGE_QC",
+        "source_language": "en",
+        "requested_outputs": ["en", "es", "ca"],
+        "language_qc": states,
+    }
 
 
 def test_missing_entries_default_to_pending():
@@ -54,8 +60,16 @@ def test_approved_language_cannot_be_reassigned():
 
 def test_feedback_is_stored_with_author_and_time():
     e = qc.add_feedback(qc.empty_state(), ACTOR, "2026-01-01T00:00:00Z", "check line 3", "f1")
-    assert e["feedback"] == [{"id": "f1", "author": "pm1", "author_email": "pm@example.com", "author_role": "PM",
-                              "at": "2026-01-01T00:00:00Z", "message": "check line 3"}]
+    assert e["feedback"] == [
+        {
+            "id": "f1",
+            "author": "pm1",
+            "author_email": "pm@example.com",
+            "author_role": "PM",
+            "at": "2026-01-01T00:00:00Z",
+            "message": "check line 3",
+        }
+    ]
     with pytest.raises(qc.QcRuleError):
         qc.add_feedback(e, ACTOR, "t", "", "f2")
 

@@ -34,8 +34,10 @@ def test_wrap_prefers_breaking_after_punctuation():
 
 
 def test_build_cues_respect_profile_and_pass_qc():
-    script = ("Welcome to the widget factory. Today we will build a new widget together. "
-              "The team checks every widget before it leaves the factory, and then we pack it.")
+    script = (
+        "Welcome to the widget factory. Today we will build a new widget together. "
+        "The team checks every widget before it leaves the factory, and then we pack it."
+    )
     ws = words(script, 0.5, 0.5)
     cues = cr.build_cues(ws, NETFLIX, fps=25, duration=ws[-1].end + 3)
     assert " ".join(c.text.replace("\n", " ") for c in cues) == script
@@ -52,11 +54,21 @@ def test_build_cues_break_at_long_pause_and_extend_short_cues():
 
 
 def test_check_reports_every_broken_rule_with_reason():
-    cues = [Cue(0.0, 0.5, "x" * 50), Cue(0.52, 9.0, "one\ntwo\nthree"),
-            Cue(9.0, 10.0, "This line is far too quick to be read comfortably.")]
+    cues = [
+        Cue(0.0, 0.5, "x" * 50),
+        Cue(0.52, 9.0, "one\ntwo\nthree"),
+        Cue(9.0, 10.0, "This line is far too quick to be read comfortably."),
+    ]
     rules = {(i["cue"], i["rule"]) for i in cr.check(cues, NETFLIX, 25)}
-    assert {(1, "line_length"), (1, "min_duration"), (1, "reading_speed"), (1, "gap"),
-            (2, "line_count"), (2, "max_duration"), (3, "reading_speed")} <= rules
+    assert {
+        (1, "line_length"),
+        (1, "min_duration"),
+        (1, "reading_speed"),
+        (1, "gap"),
+        (2, "line_count"),
+        (2, "max_duration"),
+        (3, "reading_speed"),
+    } <= rules
     detail = [i for i in cr.check(cues, NETFLIX, 25) if i["rule"] == "line_length"][0]["detail"]
     assert "50 characters" in detail
 

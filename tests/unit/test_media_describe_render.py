@@ -1,4 +1,6 @@
-from shared.media import describe as ad, render as rd, transcript as tr
+from shared.media import describe as ad
+from shared.media import render as rd
+from shared.media import transcript as tr
 from shared.media.narration import Clip
 from shared.media.types import VisualEvent, Word
 
@@ -13,8 +15,10 @@ def test_dialogue_gaps_need_min_length():
 def test_place_in_gap_or_mark_extended():
     words = [Word(0.0, 2.0, "talk"), Word(2.3, 5.0, "talk."), Word(8.0, 20.0, "long")]
     gaps = ad.dialogue_gaps(words, 21.0)
-    events = [VisualEvent(5.2, "scene", "A new scene begins."),
-              VisualEvent(12.0, "text", 'The text "A VERY LONG SIGN THAT NEEDS TIME TO READ" appears on the screen.')]
+    events = [
+        VisualEvent(5.2, "scene", "A new scene begins."),
+        VisualEvent(12.0, "text", 'The text "A VERY LONG SIGN THAT NEEDS TIME TO READ" appears on the screen.'),
+    ]
     out = ad.place(events, gaps, 21.0, "en", words)
     assert out[0].extended is False and 5.15 <= out[0].start and out[0].end <= 7.85
     assert out[1].extended is True and out[1].needed > 0
@@ -32,8 +36,10 @@ def test_clean_ocr_drops_noise():
 
 
 def test_repetition_loops_are_dropped():
-    words = [Word(i * 0.3, i * 0.3 + 0.25, w) for i, w in enumerate(
-        "hello there thank you thank you thank you thank you bye".split())]
+    words = [
+        Word(i * 0.3, i * 0.3 + 0.25, w)
+        for i, w in enumerate("hello there thank you thank you thank you thank you bye".split())
+    ]
     kept, dropped = tr.drop_loops(words)
     assert [w.text for w in kept] == ["hello", "there", "thank", "you", "bye"]
     assert dropped[0]["reason"] == "repetition loop" and dropped[0]["text"] == "thank you thank you thank you"
@@ -54,12 +60,16 @@ def test_duck_expression_and_timeline_shift():
 
 
 def test_parse_ebur128_summary_and_silence():
-    text = ("[Parsed_ebur128_0] Summary:\n\n  Integrated loudness:\n    I:         -19.8 LUFS\n"
-            "    Threshold: -30.1 LUFS\n\n  Loudness range:\n    LRA:         6.2 LU\n    Threshold:   -40.3 LUFS\n\n"
-            "  True peak:\n    Peak:       -0.4 dBFS\n")
+    text = (
+        "[Parsed_ebur128_0] Summary:\n\n  Integrated loudness:\n    I:         -19.8 LUFS\n"
+        "    Threshold: -30.1 LUFS\n\n  Loudness range:\n    LRA:         6.2 LU\n    Threshold:   -40.3 LUFS\n\n"
+        "  True peak:\n    Peak:       -0.4 dBFS\n"
+    )
     assert rd.parse_ebur128(text) == {"i": -19.8, "thresh": -30.1, "lra": 6.2, "tp": -0.4}
-    silent = "Summary:\n  Integrated loudness:\n    I:         -70.0 LUFS\n    Threshold:   0.0 LUFS\n" \
-             "  Loudness range:\n    LRA:         0.0 LU\n  True peak:\n    Peak:       -inf dBFS\n"
+    silent = (
+        "Summary:\n  Integrated loudness:\n    I:         -70.0 LUFS\n    Threshold:   0.0 LUFS\n"
+        "  Loudness range:\n    LRA:         0.0 LU\n  True peak:\n    Peak:       -inf dBFS\n"
+    )
     assert rd.parse_ebur128(silent)["tp"] == -99.0
 
 

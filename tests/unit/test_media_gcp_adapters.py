@@ -1,5 +1,6 @@
 """Request/response mapping of the gcp engine adapters, with the client libraries' own types
 and fake clients (no network). Live tests need credentials and are in the integration suite."""
+
 import datetime
 import io
 import json
@@ -36,17 +37,37 @@ def test_speech_v2_request_asks_for_word_offsets_in_the_language():
 
 
 def test_speech_v2_response_maps_to_words():
-    resp = stt.RecognizeResponse(results=[
-        stt.SpeechRecognitionResult(alternatives=[stt.SpeechRecognitionAlternative(
-            transcript="Hello world", words=[
-                stt.WordInfo(word="Hello", start_offset=datetime.timedelta(seconds=0.5),
-                             end_offset=datetime.timedelta(seconds=0.9), confidence=0.9),
-                stt.WordInfo(word="world.", start_offset=datetime.timedelta(seconds=1, microseconds=100000),
-                             end_offset=datetime.timedelta(seconds=1.6), confidence=0.8)])]),
-        stt.SpeechRecognitionResult(alternatives=[])])
+    resp = stt.RecognizeResponse(
+        results=[
+            stt.SpeechRecognitionResult(
+                alternatives=[
+                    stt.SpeechRecognitionAlternative(
+                        transcript="Hello world",
+                        words=[
+                            stt.WordInfo(
+                                word="Hello",
+                                start_offset=datetime.timedelta(seconds=0.5),
+                                end_offset=datetime.timedelta(seconds=0.9),
+                                confidence=0.9,
+                            ),
+                            stt.WordInfo(
+                                word="world.",
+                                start_offset=datetime.timedelta(seconds=1, microseconds=100000),
+                                end_offset=datetime.timedelta(seconds=1.6),
+                                confidence=0.8,
+                            ),
+                        ],
+                    )
+                ]
+            ),
+            stt.SpeechRecognitionResult(alternatives=[]),
+        ]
+    )
     words = gcp_speech.words_from_results(resp.results)
     assert [(w.text, w.start, w.end, w.probability) for w in words] == [
-        ("Hello", 0.5, 0.9, 0.9), ("world.", 1.1, 1.6, 0.8)]
+        ("Hello", 0.5, 0.9, 0.9),
+        ("world.", 1.1, 1.6, 0.8),
+    ]
 
 
 def test_speech_v2_transcriber_uses_inline_recognize_for_short_audio(tmp_path):
@@ -56,10 +77,23 @@ def test_speech_v2_transcriber_uses_inline_recognize_for_short_audio(tmp_path):
     class FakeClient:
         def recognize(self, request):
             self.request = request
-            return stt.RecognizeResponse(results=[stt.SpeechRecognitionResult(alternatives=[
-                stt.SpeechRecognitionAlternative(words=[stt.WordInfo(
-                    word="Hi", start_offset=datetime.timedelta(seconds=0.2),
-                    end_offset=datetime.timedelta(seconds=0.4))])])])
+            return stt.RecognizeResponse(
+                results=[
+                    stt.SpeechRecognitionResult(
+                        alternatives=[
+                            stt.SpeechRecognitionAlternative(
+                                words=[
+                                    stt.WordInfo(
+                                        word="Hi",
+                                        start_offset=datetime.timedelta(seconds=0.2),
+                                        end_offset=datetime.timedelta(seconds=0.4),
+                                    )
+                                ]
+                            )
+                        ]
+                    )
+                ]
+            )
 
     t = gcp_speech.SpeechV2Transcriber("proj")
     t._client = FakeClient()
@@ -73,13 +107,19 @@ def test_translation_request_and_glossary_response():
     gid = gcp_translate.glossary_id("en", "es", terms)
     assert gid == gcp_translate.glossary_id("en", "es", list(terms)) and gid.startswith("avp-en-es-")
     assert gcp_translate.glossary_csv("en", "es", terms).splitlines() == ["en,es", "factory,planta"]
-    req = gcp_translate.translate_request("projects/p/locations/us-central1", ["The factory"], "en", "es",
-                                          "projects/p/locations/us-central1/glossaries/" + gid)
+    req = gcp_translate.translate_request(
+        "projects/p/locations/us-central1",
+        ["The factory"],
+        "en",
+        "es",
+        "projects/p/locations/us-central1/glossaries/" + gid,
+    )
     assert isinstance(req, translate_v3.TranslateTextRequest)
     assert req.glossary_config.glossary.endswith(gid) and req.target_language_code == "es"
     resp = translate_v3.TranslateTextResponse(
         translations=[translate_v3.Translation(translated_text="La fábrica")],
-        glossary_translations=[translate_v3.Translation(translated_text="La planta")])
+        glossary_translations=[translate_v3.Translation(translated_text="La planta")],
+    )
     assert gcp_translate.texts_from_response(resp, True) == ["La planta"]
     assert gcp_translate.texts_from_response(resp, False) == ["La fábrica"]
     g = gcp_translate.glossary_resource("projects/p/locations/us-central1", gid, "en", "es", "gs://b/g.csv")
@@ -98,7 +138,8 @@ def test_cloud_translator_batches_and_reuses_glossary():
         def translate_text(self, request):
             self.requests.append(request)
             return translate_v3.TranslateTextResponse(
-                glossary_translations=[translate_v3.Translation(translated_text=t.upper()) for t in request.contents])
+                glossary_translations=[translate_v3.Translation(translated_text=t.upper()) for t in request.contents]
+            )
 
     tr = gcp_translate.CloudTranslator("p")
     tr._client = FakeClient()
@@ -136,10 +177,16 @@ def test_gemini_mapping_with_fake_client(tmp_path):
             self.config, self.contents = config, contents
 
             class R:
-                text = json.dumps([{"time": 5.3, "kind": "text", "text": 'The text "ACME" appears.'},
-                                   {"time": 99, "kind": "scene", "text": "outside"},
-                                   {"time": 1, "kind": "weird", "text": " A  man waves. "},
-                                   {"time": "x", "text": "bad"}, {"time": 2, "text": ""}])
+                text = json.dumps(
+                    [
+                        {"time": 5.3, "kind": "text", "text": 'The text "ACME" appears.'},
+                        {"time": 99, "kind": "scene", "text": "outside"},
+                        {"time": 1, "kind": "weird", "text": " A  man waves. "},
+                        {"time": "x", "text": "bad"},
+                        {"time": 2, "text": ""},
+                    ]
+                )
+
             return R()
 
     class Client:
@@ -149,6 +196,8 @@ def test_gemini_mapping_with_fake_client(tmp_path):
     tr = Transcript("en", 10.0, [Word(0.1, 0.5, "Hi"), Word(0.6, 1.0, "there"), Word(6.0, 6.5, "Bye")])
     events = d.describe(video, tr, tmp_path, "en")
     assert [(e.time, e.kind, e.text) for e in events] == [
-        (1.0, "description", "A man waves."), (5.3, "text", 'The text "ACME" appears.')]
+        (1.0, "description", "A man waves."),
+        (5.3, "text", 'The text "ACME" appears.'),
+    ]
     assert Client.models.config.response_mime_type == "application/json"
     assert "0.1-1.0s" in Client.models.contents[1] and "6.0-6.5s" in Client.models.contents[1]

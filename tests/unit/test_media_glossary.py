@@ -1,14 +1,27 @@
 from shared.media import glossary as gl
 from shared.media.types import GlossaryTerm
 
-DOC = {"terms": [
-    {"id": "t1", "source": "factory", "target_language": "es", "target": "planta", "case_sensitive": False},
-    {"id": "t2", "source": "Acme", "target_language": "es", "target": "ACME", "case_sensitive": True},
-    {"id": "t3", "source": "widget", "target_language": "es", "target": "artilugio"},
-    {"id": "t4", "source": "team", "target_language": "ca", "target": "equip"},
-]}
-WORDS = {"the": "la", "factory": "fábrica", "is": "es", "big": "grande", "welcome": "bienvenido", "to": "a",
-         "acme": "acme", "widget": "cosa", "a": "una", "text": "texto", "appears": "aparece"}
+DOC = {
+    "terms": [
+        {"id": "t1", "source": "factory", "target_language": "es", "target": "planta", "case_sensitive": False},
+        {"id": "t2", "source": "Acme", "target_language": "es", "target": "ACME", "case_sensitive": True},
+        {"id": "t3", "source": "widget", "target_language": "es", "target": "artilugio"},
+        {"id": "t4", "source": "team", "target_language": "ca", "target": "equip"},
+    ]
+}
+WORDS = {
+    "the": "la",
+    "factory": "fábrica",
+    "is": "es",
+    "big": "grande",
+    "welcome": "bienvenido",
+    "to": "a",
+    "acme": "acme",
+    "widget": "cosa",
+    "a": "una",
+    "text": "texto",
+    "appears": "aparece",
+}
 
 
 class DictionaryTranslator:
@@ -32,7 +45,7 @@ class DictionaryTranslator:
                 tr = WORDS.get(core.lower(), core)
                 if core[:1].isupper():
                     tr = tr[:1].upper() + tr[1:]
-                words.append(tr + w[len(core):] if w.startswith(core) else tr)
+                words.append(tr + w[len(core) :] if w.startswith(core) else tr)
             out.append(" ".join(words))
         return out
 
@@ -72,8 +85,9 @@ def test_unenforceable_term_is_reported():
 
 
 def test_quoted_on_screen_text_stays_verbatim():
-    r = gl.translate_enforced(DictionaryTranslator(), ['The text "THE FACTORY" appears.'], "en", "es",
-                              gl.terms_for(DOC, "es"))
+    r = gl.translate_enforced(
+        DictionaryTranslator(), ['The text "THE FACTORY" appears.'], "en", "es", gl.terms_for(DOC, "es")
+    )
     assert r.texts == ['La texto "THE FACTORY" aparece.']
     assert r.enforced == [] and r.unenforced == []
 

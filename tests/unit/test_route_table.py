@@ -1,4 +1,5 @@
 """The route table covers the spec and is internally consistent."""
+
 import re
 from pathlib import Path
 

@@ -2,6 +2,7 @@
 `terraform validate` cannot run): every function is deployed, every route is reachable through
 the gateway, no secret value is inlined, variables are typed and described, providers pinned,
 `terraform fmt -check` is clean."""
+
 from __future__ import annotations
 
 import json
@@ -86,7 +87,11 @@ def test_every_http_or_event_function_is_deployed_as_a_cloud_function():
     # and the functions module deploys each entry of the map it is given
     fns = resources("google_cloudfunctions2_function")
     assert len(fns) == 1 and unquote(fns[0][2]["for_each"]) == "${var.functions}"
-    modules = {name: body for _, block in blocks("module", MODULES / "platform" / "functions.tf") for name, body in block.items()}
+    modules = {
+        name: body
+        for _, block in blocks("module", MODULES / "platform" / "functions.tf")
+        for name, body in block.items()
+    }
     assert unquote(modules["functions"]["functions"]) == "${local.functions}"
 
 
@@ -147,7 +152,9 @@ SECRET_ENV = ("AVP_JWT_SECRET", "AVP_MS_CLIENT_SECRET")
 
 
 def test_no_secret_value_is_inlined():
-    assert resources("google_secret_manager_secret_version") == [], "secret values belong in Secret Manager, not Terraform"
+    assert resources("google_secret_manager_secret_version") == [], (
+        "secret values belong in Secret Manager, not Terraform"
+    )
     for f in tf_files():
         text = f.read_text()
         assert "secret_data" not in text, f
@@ -212,8 +219,11 @@ def test_firestore_indexes_and_topics_with_dead_letter():
     policy = subs["upload_trigger"]["dead_letter_policy"][0]
     assert "uploads_dead_letter" in unquote(policy["dead_letter_topic"])
     notes = resources("google_storage_notification")
-    assert len(notes) == 1 and notes[0][2]["event_types"] == ['"OBJECT_FINALIZE"'] or \
-        [unquote(e) for e in notes[0][2]["event_types"]] == ["OBJECT_FINALIZE"]
+    assert (
+        len(notes) == 1
+        and notes[0][2]["event_types"] == ['"OBJECT_FINALIZE"']
+        or [unquote(e) for e in notes[0][2]["event_types"]] == ["OBJECT_FINALIZE"]
+    )
     uploads = {name: body for _, name, body in resources("google_storage_bucket")}["uploads"]
     assert any("Delete" in json.dumps(rule) for rule in uploads["lifecycle_rule"])
     queue = resources("google_cloud_tasks_queue")[0][2]

@@ -8,6 +8,7 @@ the ordering FirestoreDocuments applies (explicit order, then range-filtered fie
 computes the composite index Firestore needs. It then checks terraform/modules/firestore/
 indexes.tf declares each one. `python tests/unit/test_terraform_indexes.py` prints the HCL list.
 """
+
 from __future__ import annotations
 
 import ast
@@ -47,8 +48,9 @@ def _module_constants(tree: ast.Module) -> dict:
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             value = _literal(node.value) if isinstance(node.value, (ast.Constant, ast.Tuple, ast.List)) else None
-            if isinstance(value, str) or (isinstance(value, (tuple, list)) and value
-                                          and all(isinstance(v, str) for v in value)):
+            if isinstance(value, str) or (
+                isinstance(value, (tuple, list)) and value and all(isinstance(v, str) for v in value)
+            ):
                 out[node.targets[0].id] = value
     return out
 
@@ -104,7 +106,11 @@ def _loop_values(func: ast.AST, consts: dict) -> dict[str, list[str]]:
                 values = consts[node.iter.id]
             if isinstance(values, (tuple, list)) and all(isinstance(v, str) for v in values):
                 out[node.target.id] = list(values)
-        if isinstance(node, ast.For) and isinstance(node.target, ast.Tuple) and isinstance(node.iter, (ast.Tuple, ast.List)):
+        if (
+            isinstance(node, ast.For)
+            and isinstance(node.target, ast.Tuple)
+            and isinstance(node.iter, (ast.Tuple, ast.List))
+        ):
             for i, target in enumerate(node.target.elts):
                 if isinstance(target, ast.Name):
                     values = []
@@ -142,8 +148,13 @@ def _where_combinations(where_node, func, consts) -> list[list[tuple[str, str]]]
             if any(isinstance(t, ast.Name) and t.id == name for t in targets) and isinstance(node.value, ast.List):
                 for e in node.value.elts:
                     base += [alt[0] for alt in _filters_of(e, consts, loops)]
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append"
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == name):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "append"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+        ):
             for alt in _filters_of(node.args[0], consts, loops):
                 optional += alt
     optional = sorted(set(optional) - set(base))
@@ -192,8 +203,15 @@ def needed_index(q: Query):
     ASCENDING | DESCENDING | CONTAINS. Equality fields may come in any order in the index."""
     order = effective_order(q)
     ordered = {f for f, _ in order}
-    eq = tuple(sorted({(f, "CONTAINS" if op == "array_contains" else "ASCENDING")
-                       for f, op, _ in q.where if op in EQUALITY and f not in ordered}))
+    eq = tuple(
+        sorted(
+            {
+                (f, "CONTAINS" if op == "array_contains" else "ASCENDING")
+                for f, op, _ in q.where
+                if op in EQUALITY and f not in ordered
+            }
+        )
+    )
     if not ((eq and order) or len(order) >= 2):
         return None
     return q.collection, eq, tuple((f, "DESCENDING" if d == "desc" else "ASCENDING") for f, d in order)
@@ -212,8 +230,9 @@ def declared_indexes() -> list[tuple[str, tuple]]:
     out = []
     for block in doc.get("locals", []):
         for item in block.get("composite_indexes", []):
-            fields = tuple((_unquote(f["field_path"]), _unquote(f.get("array_config") or f.get("order")))
-                           for f in item["fields"])
+            fields = tuple(
+                (_unquote(f["field_path"]), _unquote(f.get("array_config") or f.get("order"))) for f in item["fields"]
+            )
             out.append((_unquote(item["collection"]), fields))
     return out
 
@@ -224,7 +243,7 @@ def covers(declared: tuple[str, tuple], needed: tuple[str, tuple, tuple]) -> boo
     if collection != n_collection or len(fields) != len(eq) + len(order):
         return False
     norm = lambda fs: sorted((f, m == "CONTAINS") for f, m in fs)  # noqa: E731 - direction is irrelevant for equality
-    return norm(fields[:len(eq)]) == norm(eq) and tuple(fields[len(eq):]) == order
+    return norm(fields[: len(eq)]) == norm(eq) and tuple(fields[len(eq) :]) == order
 
 
 def hcl_for(indexes) -> str:
@@ -253,9 +272,13 @@ def test_every_query_has_its_composite_index_declared():
         need = needed_index(q)
         if need is not None and not any(covers(d, need) for d in declared):
             missing.setdefault(need, where)
-    assert not missing, ("Composite indexes missing from terraform/modules/firestore/indexes.tf "
-                         "(add to local.composite_indexes):\n" + hcl_for(missing) + "\nneeded by: "
-                         + ", ".join(sorted(set(missing.values()))))
+    assert not missing, (
+        "Composite indexes missing from terraform/modules/firestore/indexes.tf "
+        "(add to local.composite_indexes):\n"
+        + hcl_for(missing)
+        + "\nneeded by: "
+        + ", ".join(sorted(set(missing.values())))
+    )
 
 
 def test_no_declared_index_is_unused():
@@ -272,11 +295,18 @@ def test_index_derivation_rules():
     assert needed_index(Query("jobs", where=[("status", "in", [])])) is None
     # equality + order, array-contains + order, range on another field than the order
     assert needed_index(Query("jobs", where=[("org_id", "==", 1)], order_by=[("created_at", "desc")])) == (
-        "jobs", (("org_id", "ASCENDING"),), (("created_at", "DESCENDING"),))
-    assert needed_index(Query("jobs", where=[("assignees", "array_contains", 1)], order_by=[("created_at", "desc")])) == (
-        "jobs", (("assignees", "CONTAINS"),), (("created_at", "DESCENDING"),))
+        "jobs",
+        (("org_id", "ASCENDING"),),
+        (("created_at", "DESCENDING"),),
+    )
+    assert needed_index(
+        Query("jobs", where=[("assignees", "array_contains", 1)], order_by=[("created_at", "desc")])
+    ) == ("jobs", (("assignees", "CONTAINS"),), (("created_at", "DESCENDING"),))
     assert needed_index(Query("audit", where=[("time", ">=", 1)], order_by=[("actor", "asc")])) == (
-        "audit", (), (("actor", "ASCENDING"), ("time", "ASCENDING")))
+        "audit",
+        (),
+        (("actor", "ASCENDING"), ("time", "ASCENDING")),
+    )
     need = ("jobs", (("a", "ASCENDING"), ("b", "ASCENDING")), (("t", "DESCENDING"),))
     assert covers(("jobs", (("b", "ASCENDING"), ("a", "DESCENDING"), ("t", "DESCENDING"))), need)
     assert not covers(("jobs", (("a", "ASCENDING"), ("b", "ASCENDING"), ("t", "ASCENDING"))), need)

@@ -1,4 +1,5 @@
 """VTT parsing, checks with line numbers, timing shifts and diffs (pure domain code)."""
+
 import pytest
 
 from shared.domain import vtt_diff
@@ -35,18 +36,29 @@ def test_crlf_and_bom_are_accepted():
     assert len(parse("\ufeff" + GOOD.replace("\n", "\r\n"))) == 3
 
 
-@pytest.mark.parametrize("content, line, words", [
-    ("WEBVT\n\n00:00:01.000 --> 00:00:02.000\nHi\n", 1, "WEBVTT"),
-    ("WEBVTT\n00:00:01.000 --> 00:00:02.000\nHi\n", 2, "blank line is missing"),
-    ("WEBVTT\n\n00:00:01,000 --> 00:00:02.000\nHi\n", 3, "invalid cue timing"),
-    ("WEBVTT\n\n1\n00:00:01.000 -> 00:00:02.000\nHi\n", 3, "expected a cue timing line"),
-    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n00:00:03.000 --> 00:00:04.000\nThere\n", 5, "must not contain"),
-    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\n", 3, "no text"),
-    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA\n\n00:00:03.000 --> 00:00:02.000\nB\n", 6, "before or when it starts"),
-    ("WEBVTT\n\n00:00:05.000 --> 00:00:06.000\nA\n\n00:00:03.000 --> 00:00:04.000\nB\n", 6, "out of order"),
-    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA\n\n00:00:03.000 --> 00:00:12.000\nB\n", 6, "after the end of the media"),
-    ("WEBVTT\n\n00:00:01.000 --> 00:01:75.000\nA\n", 3, "below 60"),
-])
+@pytest.mark.parametrize(
+    "content, line, words",
+    [
+        ("WEBVT\n\n00:00:01.000 --> 00:00:02.000\nHi\n", 1, "WEBVTT"),
+        ("WEBVTT\n00:00:01.000 --> 00:00:02.000\nHi\n", 2, "blank line is missing"),
+        ("WEBVTT\n\n00:00:01,000 --> 00:00:02.000\nHi\n", 3, "invalid cue timing"),
+        ("WEBVTT\n\n1\n00:00:01.000 -> 00:00:02.000\nHi\n", 3, "expected a cue timing line"),
+        ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n00:00:03.000 --> 00:00:04.000\nThere\n", 5, "must not contain"),
+        ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\n", 3, "no text"),
+        (
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA\n\n00:00:03.000 --> 00:00:02.000\nB\n",
+            6,
+            "before or when it starts",
+        ),
+        ("WEBVTT\n\n00:00:05.000 --> 00:00:06.000\nA\n\n00:00:03.000 --> 00:00:04.000\nB\n", 6, "out of order"),
+        (
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA\n\n00:00:03.000 --> 00:00:12.000\nB\n",
+            6,
+            "after the end of the media",
+        ),
+        ("WEBVTT\n\n00:00:01.000 --> 00:01:75.000\nA\n", 3, "below 60"),
+    ],
+)
 def test_malformed_or_bad_timings_name_the_line(content, line, words):
     with pytest.raises(VttError) as info:
         parse(content, duration_ms=10_000)
@@ -105,8 +117,9 @@ def test_shift_with_empty_range_changes_nothing():
 
 def test_diff_reports_added_removed_text_and_timing_changes():
     old = GOOD
-    new = GOOD.replace("Hello there", "Hello, there").replace("00:00:05.000 --> 00:00:06.000",
-                                                               "00:00:05.200 --> 00:00:06.000")
+    new = GOOD.replace("Hello there", "Hello, there").replace(
+        "00:00:05.000 --> 00:00:06.000", "00:00:05.200 --> 00:00:06.000"
+    )
     new = new.replace("2\n00:00:03.000 --> 00:00:04.000 align:start\n<v Bob>Second</v>\nline two\n\n", "")
     new += "\n00:00:07.000 --> 00:00:08.000\nFourth\n"
     result = vtt_diff.diff(old, new, old_label="v1", new_label="v2")

@@ -1,4 +1,5 @@
 """Channel access rules, token classification and `since` parsing (no sockets)."""
+
 from __future__ import annotations
 
 import time
@@ -7,7 +8,8 @@ import jwt
 import pytest
 
 from shared.auth.tokens import Principal
-from shared.realtime import access, protocol as P
+from shared.realtime import access
+from shared.realtime import protocol as P
 from shared.realtime.access import Refused
 
 
@@ -24,19 +26,22 @@ def job(org_id="o1", assignee=None, assignees=None):
     return doc
 
 
-@pytest.mark.parametrize("who, doc, visible", [
-    (principal("CLIENT", "o1"), job("o1"), True),
-    (principal("CLIENT", "o2"), job("o1"), False),
-    (principal("CLIENT", None), job(None), False),
-    (principal("PM", "o1"), job("o1"), True),
-    (principal("PM", "o2"), job("o1"), False),
-    (principal("REVIEWER"), job("o1"), True),
-    (principal("ADMIN"), job("o9"), True),
-    (principal("LINGUIST", user_id="ling"), job("o1", assignee="ling"), True),
-    (principal("LINGUIST", user_id="ling"), job("o1", assignee="someone"), False),
-    (principal("LINGUIST", user_id="ling"), job("o1"), False),
-    (principal("UNKNOWN", "o1"), job("o1"), False),
-])
+@pytest.mark.parametrize(
+    "who, doc, visible",
+    [
+        (principal("CLIENT", "o1"), job("o1"), True),
+        (principal("CLIENT", "o2"), job("o1"), False),
+        (principal("CLIENT", None), job(None), False),
+        (principal("PM", "o1"), job("o1"), True),
+        (principal("PM", "o2"), job("o1"), False),
+        (principal("REVIEWER"), job("o1"), True),
+        (principal("ADMIN"), job("o9"), True),
+        (principal("LINGUIST", user_id="ling"), job("o1", assignee="ling"), True),
+        (principal("LINGUIST", user_id="ling"), job("o1", assignee="someone"), False),
+        (principal("LINGUIST", user_id="ling"), job("o1"), False),
+        (principal("UNKNOWN", "o1"), job("o1"), False),
+    ],
+)
 def test_job_visibility_is_the_rest_rule(who, doc, visible):
     assert access.can_see_job(who, doc) is visible
 
@@ -53,8 +58,15 @@ def test_missing_token_is_4401():
 
 def test_expired_genuine_token_is_4408_and_a_forged_expired_one_is_4401(isolated_settings):
     cfg = isolated_settings
-    claims = {"sub": "u", "role": "ADMIN", "iat": 1, "exp": int(time.time()) - 10, "jti": "x",
-              "iss": cfg.jwt_issuer, "aud": cfg.jwt_audience}
+    claims = {
+        "sub": "u",
+        "role": "ADMIN",
+        "iat": 1,
+        "exp": int(time.time()) - 10,
+        "jti": "x",
+        "iss": cfg.jwt_issuer,
+        "aud": cfg.jwt_audience,
+    }
     genuine = jwt.encode(claims, cfg.jwt_secret, algorithm="HS256")
     forged = jwt.encode(claims, "not-the-secret-" + "z" * 40, algorithm="HS256")
     assert access.token_expired(genuine) and not access.token_expired(forged)

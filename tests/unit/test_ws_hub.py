@@ -1,5 +1,6 @@
 """The fan-out hub, the subscriber's direct-or-queued delivery and the wire helpers, with
 fake sinks (no sockets)."""
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,17 @@ def test_text_frame_is_a_valid_unmasked_server_frame(size):
 def test_event_message_keeps_only_client_fields():
     ev = status(internal_path="gs://bucket/x", attempts=3)
     assert P.event_message(ev) == status()
-    note = {"type": "notification", "kind": "feedback", "job_id": "j", "org_id": "o", "status": "SOURCE_QC",
-            "updated_at": "t", "message": "m", "lang": "es", "secret": 1}
+    note = {
+        "type": "notification",
+        "kind": "feedback",
+        "job_id": "j",
+        "org_id": "o",
+        "status": "SOURCE_QC",
+        "updated_at": "t",
+        "message": "m",
+        "lang": "es",
+        "secret": 1,
+    }
     msg = P.event_message(note)
     assert msg["kind"] == "feedback" and msg["lang"] == "es" and "secret" not in msg
     assert P.event_message({"type": "task_leased", "job_id": "j"}) is None
@@ -146,8 +156,12 @@ def test_hub_routes_by_job_and_org_channel_and_applies_filters():
     hub = Hub()
     on_job, on_org, other_org = FakeSink(), FakeSink(), FakeSink()
     filtered = FakeSink()
-    subs = [Subscriber(job_channel("j1")), Subscriber(org_channel("o1")), Subscriber(org_channel("o2")),
-            Subscriber(org_channel("o1"), accept=lambda ev, lookup: ev["job_id"] == "j2")]
+    subs = [
+        Subscriber(job_channel("j1")),
+        Subscriber(org_channel("o1")),
+        Subscriber(org_channel("o2")),
+        Subscriber(org_channel("o1"), accept=lambda ev, lookup: ev["job_id"] == "j2"),
+    ]
     for sub, sink in zip(subs, (on_job, on_org, other_org, filtered)):
         sub.attach(sink)
         hub.subscribe(sub)
