@@ -7,6 +7,7 @@ import os
 import sys
 
 from shared import config
+from shared.file_modes import private_dir
 from shared.gunicorn_app import GunicornApp
 from shared.logs import GUNICORN_LOGCONFIG
 
@@ -40,7 +41,7 @@ def _worker_exit(server, worker) -> None:
 
 def main() -> int:
     cfg = config.settings()
-    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(cfg.data_dir)
     from shared.local.setup import ensure_first_admin
 
     created = ensure_first_admin()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from shared.errors import AlreadyExists, Invalid, VersionConflict
+from shared.file_modes import private_dir, private_file
 from shared.persistence.documents import OPS, Page, Query, cursor_for, decode_cursor
 
 T = TypeVar("T")
@@ -36,7 +37,8 @@ CREATE TABLE IF NOT EXISTS documents (
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with the settings every local SQLite file of the platform uses."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    private_file(path)
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")

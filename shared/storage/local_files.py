@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from shared import logs
+from shared.file_modes import private_dir
 
 log = logs.get("avp.files")
 TMP_PREFIX = ".avp-tmp-"
@@ -98,7 +99,7 @@ class LocalFiles:
         max_upload_bytes: int = 5 * 1024**3,
     ):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
         self._root_resolved = self.root.resolve()
         self.secret = secret
         self.base_url = base_url.rstrip("/")
