@@ -7,6 +7,7 @@ import os
 import sys
 
 from shared import config
+from shared.file_modes import private_dir
 from shared.gunicorn_app import GunicornApp
 from shared.local import worker as pipeline_worker
 from shared.local.app import create_app
@@ -30,7 +31,7 @@ def _worker_exit(server, worker) -> None:
 
 def main() -> int:
     cfg = config.settings()
-    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(cfg.data_dir)
     created = ensure_first_admin()
     base = f"http://localhost:{cfg.port}"
     print(f"Data folder: {cfg.data_dir}")

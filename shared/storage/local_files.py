@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from shared.file_modes import private_dir
 from shared.timestamps import iso_at
 
 TMP_PREFIX = ".avp-tmp-"
@@ -90,7 +91,7 @@ class LocalFiles:
         max_upload_bytes: int = 5 * 1024**3,
     ):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
         self._root_resolved = self.root.resolve()
         self.secret = secret
         self.base_url = base_url.rstrip("/")

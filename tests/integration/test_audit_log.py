@@ -19,7 +19,8 @@ def test_state_changing_requests_write_entries_with_all_fields(client, users):
     client.post(
         f"{V1}/organizations/{org}/invite",
         json={"email": "x@example.com", "role": "CLIENT"},
-        headers={**admin["headers"], "X-Forwarded-For": "192.0.2.44"},
+        headers=admin["headers"],
+        environ_base={"REMOTE_ADDR": "192.0.2.44"},
     )
     entry = _entries()[-1]
     assert entry["actor"] == admin["id"] and entry["action"] == "users.invite" and entry["org_id"] == org
