@@ -173,7 +173,7 @@ def _identify_language(transcriber, wav: Path, src: str):
 def transcribe(io: StepIO) -> dict:
     """Source audio -> spoken-language check -> words (transcript.json) -> source-language
     captions.vtt + caption QC. A confident other language withholds the captions and flags it."""
-    from shared.media import caption_rules, ffmpeg, vtt
+    from shared.media import caption_rules, ffmpeg, punctuation, speaker_change, vtt
     from shared.media import glossary as gl
     from shared.media import transcript as tr
 
@@ -197,9 +197,11 @@ def transcribe(io: StepIO) -> dict:
         raw = transcriber.transcribe(wav, src, progress=lambda f: io.progress(10 + 70 * f), hints=hints)
     io.progress(80)
     clean = tr.clean(raw, wav)
+    speaker_change.apply(clean.words, wav)
+    clean.words, restored = punctuation.restore(clean.words, src)
     profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
-    issues = caption_rules.check(cues, profile, info.fps)
+    issues = caption_rules.check(cues, profile, info.fps, clean.words)
     if verdict.flagged:
         issues.insert(0, {"cue": None, "rule": "language", "detail": verdict.detail})
     jid = job["id"]
@@ -211,7 +213,14 @@ def transcribe(io: StepIO) -> dict:
         io,
         src,
         "captions",
-        {"profile": profile.name, "cues": len(cues), "issues": issues, "dropped_text": clean.dropped},
+        {
+            "profile": profile.name,
+            "cues": len(cues),
+            "issues": issues,
+            "dropped_text": clean.dropped,
+            "punctuation_restored": restored,
+            "speakers": len({w.speaker for w in clean.words}),
+        },
     )
     outputs = _outputs(job)
     _set_output(outputs, src, "captions_vtt", cap_path)
@@ -289,9 +298,10 @@ def _glossary_terms(job: dict, target: str):
 
 
 def translate(io: StepIO) -> dict:
-    """Source captions and descriptions (as reviewed) -> each target language, cue by cue, with
-    glossary enforcement."""
+    """Source captions and descriptions (as reviewed) -> each target language with glossary
+    enforcement; captions a whole sentence at a time, then re-timed into the source cues."""
     from shared.media import caption_rules, languages, vtt
+    from shared.media import caption_translation as ct
     from shared.media import glossary as gl
 
     job = io.job
@@ -306,6 +316,11 @@ def translate(io: StepIO) -> dict:
     cap_src = _read_vtt(io, job_path(jid, src, CAPTIONS_VTT))
     desc_path = job_path(jid, src, DESCRIPTIONS_VTT)
     desc_src = _read_vtt(io, desc_path) if io.exists(desc_path) else []
+    language = ((job.get("qc_report") or {}).get(src) or {}).get("language") or {}
+    if language.get("status") == "mismatch" and not cap_src:
+        raise PermanentStepError(language.get("detail") or "The speech is not in the job's source language.")
+    cap_cues = [vtt.to_cue(c) for c in cap_src]
+    groups = ct.sentences(cap_cues, profile)
     for n, tgt in enumerate(targets):
         if io.cancelled():
             return {}
@@ -315,12 +330,12 @@ def translate(io: StepIO) -> dict:
                 f"supported: {', '.join(languages.supported_targets(src))}."
             )
         terms = _glossary_terms(job, tgt)
-        cap_texts = [c.text.replace("\n", " ") for c in cap_src]
+        cap_texts = [g.text for g in groups]
         desc_texts = [c.text.replace("\n", " ") for c in desc_src]
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
         cap_out = [
-            vtt.VttCue(c.start, c.end, caption_rules.wrap(t, profile), c.identifier)
-            for c, t in zip(cap_src, result.texts[: len(cap_texts)])
+            vtt.VttCue(c.start, c.end, c.text, str(i + 1))
+            for i, c in enumerate(ct.retime(cap_cues, groups, result.texts[: len(cap_texts)], profile))
         ]
         desc_out = [
             vtt.VttCue(c.start, c.end, t, c.identifier) for c, t in zip(desc_src, result.texts[len(cap_texts) :])
