@@ -424,7 +424,7 @@ def crossings(cues, gen: Generated) -> dict:
     margin = 0.2
     sentence_ends, speaker_changes = [], []
     spans = gen.spans
-    for (a1, b1, s1), (a2, b2, s2) in zip(spans, spans[1:]):
+    for (_, _, s1), (a2, _, s2) in zip(spans, spans[1:]):
         t = a2
         sentence_ends.append(t)
         if (s1.voice or "", s1.pitch) != (s2.voice or "", s2.pitch):
@@ -445,7 +445,7 @@ def crossings(cues, gen: Generated) -> dict:
 def speaker_accuracy(words: list[dict], gen: Generated, tolerance: float = 1.0) -> dict | None:
     """Precision and recall of the detected speaker changes against the script's."""
     truth = []
-    for (a1, b1, s1), (a2, b2, s2) in zip(gen.spans, gen.spans[1:]):
+    for (_, _, s1), (a2, _, s2) in zip(gen.spans, gen.spans[1:]):
         if (s1.voice or "", s1.pitch) != (s2.voice or "", s2.pitch):
             truth.append(a2)
     found = [(w1["end"] + w2["start"]) / 2 for w1, w2 in zip(words, words[1:]) if w1["speaker"] != w2["speaker"]]
