@@ -68,7 +68,8 @@ def profile(name: str | None) -> Profile:
 # possessive determiners, auxiliaries that need their verb (English, Spanish, Catalan,
 # Galician, Portuguese, French, Italian, German's most common).
 FUNCTION_WORDS = frozenset(
-    """a an the this that these those my your his her its our their to of in on at by for from
+    """a an the this that these those my your his her its our their every each some any no both
+    another such to of in on at by for from
     with into onto about over under after before between through during without within and or
     but nor so if as than is are was were be been will would can could should shall may might
     must do does did has have had not very

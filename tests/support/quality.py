@@ -245,8 +245,24 @@ def generate(case: Case, folder: Path) -> Generated:
     for a, b, text in data["spans"]:
         spans.append((a, b, by_text[text][0]))
     ref = folder / f"{case.name}.ref.srt"
-    ref.write_text(srt([(a, b, s.text) for a, b, s in spans]))
+    ref.write_text(reference_srt(spans))
     return Generated(case, out, data["duration"], spans, [tuple(p) for p in data["pauses"]], ref)
+
+
+def reference_srt(spans: list[tuple[float, float, Sentence]]) -> str:
+    """One cue per sentence, timed by its audio, lines broken as a subtitler would for the
+    default profile (balanced, at most 42 characters, never after an article or a
+    preposition), a leading dash where the speaker changes."""
+    from shared.media import caption_rules as cr
+
+    prof = cr.profile("netflix")
+    cues = []
+    for i, (a, b, s) in enumerate(spans):
+        text = s.text
+        if i > 0 and (s.voice or "", s.pitch) != (spans[i - 1][2].voice or "", spans[i - 1][2].pitch):
+            text = prof.speaker_mark + text
+        cues.append((a, b, cr.wrap(text, prof)))
+    return srt(cues)
 
 
 def _timeline(tv: TalkingVideo, parts: list[Part]) -> list[tuple[float, float, Part]]:
