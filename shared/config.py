@@ -46,6 +46,8 @@ class Settings:
     login_max_per_account: int = 5
     login_max_per_address: int = 20
     login_window_seconds: int = 900
+    login_max_per_account_global: int = 50  # failed logins per account from unknown devices (0900)
+    login_account_window_seconds: int = 3600
     trusted_proxy_hops: int = 0  # X-Forwarded-For entries added by our own proxies (0 locally)
     behind_gateway: bool = False  # API Gateway forwards the caller's token as X-Forwarded-Authorization
     password_concurrency: int = 4  # argon2 verifications at once per instance (decision 0901)
@@ -153,6 +155,7 @@ def from_env() -> Settings:
         task_backoff_seconds=float(_env("AVP_TASK_BACKOFF_SECONDS", "2.0")),
         login_max_per_account=_int("AVP_LOGIN_MAX_PER_ACCOUNT", 5),
         login_max_per_address=_int("AVP_LOGIN_MAX_PER_ADDRESS", 20),
+        login_max_per_account_global=_int("AVP_LOGIN_MAX_PER_ACCOUNT_GLOBAL", 50),
         trusted_proxy_hops=_int("AVP_TRUSTED_PROXY_HOPS", 0),
         behind_gateway=_env("AVP_BEHIND_GATEWAY", "0") == "1",
         password_concurrency=_int("AVP_PASSWORD_CONCURRENCY", 4),
