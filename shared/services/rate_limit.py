@@ -17,7 +17,7 @@ import ipaddress
 import time
 
 from shared.errors import RateLimited
-from shared.services.housekeeping import iso_at
+from shared.timestamps import iso_at
 
 COLLECTION = "rate_limits"
 
