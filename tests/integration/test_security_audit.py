@@ -4,8 +4,9 @@ cannot write documents without bound (decision 0909)."""
 from __future__ import annotations
 
 from shared import config
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
 from shared.persistence.documents import Query
+from shared.timestamps import now_iso
 
 V1 = "/api/v1"
 
