@@ -11,6 +11,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
 from shared.http import CONVERTERS, Dispatcher, error_response, method_not_allowed
+from shared.local import console
 from shared.local import functions as fn
 from shared.routes import ROUTES, werkzeug_rule
 
@@ -39,6 +40,9 @@ def create_app() -> Flask:
             Dispatcher.cors(request, resp)
             return resp
         except NotFound:
+            page = console.serve(request)
+            if page is not None:
+                return page
             return error_response(404, f"No such endpoint: {request.method} {request.path}")
         return fn.load(function).entry(request)
 
