@@ -84,8 +84,7 @@ class RequestContext:
 
     @property
     def client_address(self) -> str:
-        fwd = self.request.headers.get("X-Forwarded-For", "")
-        return fwd.split(",")[0].strip() if fwd else (self.request.remote_addr or "")
+        return client_address(self.request)
 
     def json(self, model=None):
         """The JSON body parsed into `model` (pydantic); 415 if it is not JSON, 422 if invalid."""
@@ -139,9 +138,30 @@ def _to_response(result: Any) -> Response:
     return json_response(result, status)
 
 
+def client_address(request: Request) -> str:
+    """The caller's address. Only the last `trusted_proxy_hops` X-Forwarded-For entries were
+    added by our own proxies (the gateway, Cloud Run's front end); the entry the outermost of
+    them added is the client. Anything to its left came from the client and may be forged.
+    With no trusted hops (local), or fewer entries than hops, the socket peer is the answer."""
+    hops = settings().trusted_proxy_hops
+    if hops > 0:
+        entries = [e.strip() for e in request.headers.get("X-Forwarded-For", "").split(",") if e.strip()]
+        if len(entries) >= hops:
+            return entries[-hops][:64]
+    return request.remote_addr or ""
+
+
+def authorization_header(request: Request) -> str:
+    """The caller's Authorization value. Behind API Gateway (`behind_gateway`), `Authorization`
+    holds the gateway's own Google-signed token for the backend and the caller's header arrives
+    as `X-Forwarded-Authorization`; elsewhere that header is ignored (a client could set it)."""
+    if settings().behind_gateway:
+        return request.headers.get("X-Forwarded-Authorization", "")
+    return request.headers.get("Authorization", "")
+
+
 def _bearer(request: Request) -> str:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _, token = authorization_header(request).partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Missing bearer token: send Authorization: Bearer <access_token>")
     return token.strip()

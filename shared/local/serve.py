@@ -7,29 +7,20 @@ import os
 import sys
 
 from shared import config
+from shared.file_modes import private_dir
 from shared.gunicorn_app import GunicornApp
+from shared.local import worker as pipeline_worker
+from shared.local.app import create_app
+from shared.local.setup import ensure_first_admin
 from shared.logs import GUNICORN_LOGCONFIG
-
-
-def _load_app():
-    from shared.local.app import create_app
-
-    return create_app()
+from shared.realtime.hub import close_on_signals
 
 
 def _post_worker_init(worker) -> None:
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec("shared.realtime.hub") is not None:
-        from shared.realtime.hub import close_on_signals
-
-        close_on_signals()  # open WebSockets hear 1001 (going away) when the server stops
-    if importlib.util.find_spec("shared.local.worker") is None:
-        return
+    close_on_signals()  # open WebSockets hear 1001 (going away) when the server stops
     if config.settings().backend != "local":
         return  # the emulators deliver step tasks over HTTP (shared.local.emulators)
-    worker._avp_pipeline = importlib.import_module("shared.local.worker").start()  # noqa: SLF001
+    worker._avp_pipeline = pipeline_worker.start()  # noqa: SLF001
 
 
 def _worker_exit(server, worker) -> None:
@@ -40,9 +31,7 @@ def _worker_exit(server, worker) -> None:
 
 def main() -> int:
     cfg = config.settings()
-    cfg.data_dir.mkdir(parents=True, exist_ok=True)
-    from shared.local.setup import ensure_first_admin
-
+    private_dir(cfg.data_dir)
     created = ensure_first_admin()
     base = f"http://localhost:{cfg.port}"
     print(f"Data folder: {cfg.data_dir}")
@@ -69,7 +58,7 @@ def main() -> int:
         "post_worker_init": _post_worker_init,
         "worker_exit": _worker_exit,
     }
-    GunicornApp(_load_app, options).run()
+    GunicornApp(create_app, options).run()
     return 0
 
 

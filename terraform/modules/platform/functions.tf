@@ -13,9 +13,14 @@ locals {
     min_instances   = 0
     concurrency     = 20
     service_account = local.api_sa
-    env             = {}
-    secrets         = ["jwt-secret"]
-    invokers        = local.gateway
+    # Behind API Gateway: the caller's token arrives as X-Forwarded-Authorization, and the
+    # last two X-Forwarded-For entries are the gateway's and Cloud Run's front end's.
+    env = {
+      AVP_BEHIND_GATEWAY     = "1"
+      AVP_TRUSTED_PROXY_HOPS = tostring(var.trusted_proxy_hops)
+    }
+    secrets  = ["jwt-secret"]
+    invokers = local.gateway
   }
 
   functions = {
