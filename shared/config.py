@@ -61,6 +61,7 @@ class Settings:
     ms_tenant_id: str = ""
     ms_authority: str = ""  # defaults to https://login.microsoftonline.com/<tenant>
     ms_redirect_uri: str = ""
+    ms_allowed_tenants: tuple[str, ...] = ()  # extra tenants a multi-tenant app accepts (0902)
     gcp_project: str = ""
     gcp_region: str = "europe-west1"
     uploads_bucket: str = "avp-uploads"
@@ -165,6 +166,7 @@ def from_env() -> Settings:
         ms_client_secret=_env("AVP_MS_CLIENT_SECRET"),
         ms_tenant_id=_env("AVP_MS_TENANT_ID"),
         ms_authority=_env("AVP_MS_AUTHORITY"),
+        ms_allowed_tenants=tuple(t.strip() for t in _env("AVP_MS_ALLOWED_TENANTS").split(",") if t.strip()),
         ms_redirect_uri=_env("AVP_MS_REDIRECT_URI", f"http://localhost:{port}/api/v1/auth/microsoft/callback"),
         gcp_project=_env("GOOGLE_CLOUD_PROJECT", _env("AVP_GCP_PROJECT")),
         gcp_region=_env("AVP_GCP_REGION", "europe-west1"),

@@ -17,7 +17,7 @@ from shared.config import settings
 from shared.errors import Unauthenticated
 from shared.http import function_dispatcher, json_response
 from shared.models.auth import AcceptInvite, ChangePassword, LoginRequest, MicrosoftCallback
-from shared.services import identity, rate_limit, sso
+from shared.services import identity, orgs, rate_limit, sso
 
 REFRESH_COOKIE = "avp_refresh"
 DEVICE_COOKIE = "avp_device"
@@ -109,18 +109,34 @@ def microsoft_login(ctx):
         s.login_window_seconds,
         "sign-in attempts from this address",
     )
-    url, binding = sso.begin()
+    invite_token = ctx.arg("invite")
+    invite_id = orgs.invite_for_token(invite_token)["id"] if invite_token else None
+    url, binding = sso.begin(invite_id=invite_id)
     resp = redirect(url, code=302)
     resp.headers["Cache-Control"] = "no-store"
+    _set_sso_cookie(resp, binding)
+    return resp
+
+
+def _set_sso_cookie(resp: Response, binding: str) -> None:
     resp.set_cookie(
         SSO_COOKIE,
         binding,
         max_age=sso.STATE_TTL_SECONDS,
         path=SSO_COOKIE_PATH,
-        secure=s.cookie_secure,
+        secure=settings().cookie_secure,
         httponly=True,
         samesite="Lax",
     )
+
+
+def microsoft_link(ctx):
+    """Start linking the signed-in user's account to a Microsoft identity: the browser goes to
+    `authorize_url` and the callback binds the identity that signs in there (decision 0902)."""
+    url, binding = sso.begin(link_user_id=ctx.principal.user_id)
+    ctx.audit["target"] = ctx.principal.user_id
+    resp = json_response({"authorize_url": url}, 200, {"Cache-Control": "no-store"})
+    _set_sso_cookie(resp, binding)
     return resp
 
 
@@ -136,8 +152,8 @@ def microsoft_callback(ctx):
     )
     if body.error or not body.code:
         raise Unauthenticated("Microsoft sign-in was not completed")
-    claims = sso.redeem(body.code, body.state, ctx.request.cookies.get(SSO_COOKIE))
-    user = sso.user_for_claims(claims)
+    claims, purpose = sso.redeem(body.code, body.state, ctx.request.cookies.get(SSO_COOKIE))
+    user = sso.user_for_claims(claims, purpose)
     ctx.audit.update(actor=user["id"], target=user["id"], org_id=user.get("org_id"))
     resp = _session_response(identity.start_session(user, "microsoft", ctx.request.cookies.get(DEVICE_COOKIE)))
     resp.delete_cookie(SSO_COOKIE, path=SSO_COOKIE_PATH, secure=s.cookie_secure, httponly=True, samesite="Lax")
