@@ -116,7 +116,9 @@ def print_table(rows: list[dict]) -> None:
         for metric, limit in (r.get("aims") or {}).items():
             value = r.get(metric)
             ok = value is not None and value <= limit
-            _say(f"  {r['case']:<24}{metric:<7} {value if value is None else round(value, 3)} <= {limit}: {'met' if ok else 'MISSED'}")
+            _say(
+                f"  {r['case']:<24}{metric:<7} {value if value is None else round(value, 3)} <= {limit}: {'met' if ok else 'MISSED'}"
+            )
 
 
 def compare_models(names: list[str], cases: dict, media: Path) -> None:
