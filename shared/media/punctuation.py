@@ -3,7 +3,9 @@
 Whisper usually punctuates, but not always (music beds, some models, other recognisers). When
 fewer than one word in MIN_WORDS_PER_SENTENCE ends a sentence, sentences are restored from the
 timing: a pause of at least SENTENCE_PAUSE, or a change of speaker, ends a sentence; a shorter
-pause of at least COMMA_PAUSE gets a comma. Then each sentence starts with a capital and the
+pause of at least COMMA_PAUSE gets a comma; a comma the recogniser put where a pause of
+COMMA_TO_END_PAUSE follows becomes a sentence end (some models mark every sentence end with a
+comma). Then each sentence starts with a capital and the
 English pronoun "i" is capitalised. Words keep their timings; only their text changes.
 
 A punctuated transcript still gets the sentence ends Whisper sometimes drops between two
@@ -20,7 +22,8 @@ from shared.media.types import Word
 SENTENCE_PAUSE = 0.45
 COMMA_PAUSE = 0.25
 LOCAL_PAUSE = 0.3
-MIN_WORDS_PER_SENTENCE = 30  # more words than this per sentence end means punctuation is missing
+MIN_WORDS_PER_SENTENCE = 25  # more words than this per sentence end means sentence ends are missing
+COMMA_TO_END_PAUSE = 0.2  # restoring: a comma followed by this much silence was a sentence end
 
 _END = re.compile(r"[.!?…]['\")\]»]*$")
 _ANY = re.compile(r"[.!?…,;:]['\")\]»]*$")
@@ -62,6 +65,8 @@ def restore(words: list[Word], language: str = "en") -> tuple[list[Word], bool]:
                 text += "."
             elif gap >= COMMA_PAUSE:
                 text += ","
+        elif text.endswith(",") and (nxt is None or gap >= COMMA_TO_END_PAUSE or nxt.speaker != w.speaker):
+            text = text[:-1] + "."
         start_of_sentence = bool(_END.search(text))
         out.append(Word(w.start, w.end, text, w.probability, w.speaker))
     return out, True

@@ -9,7 +9,7 @@ current speaker's (running mean) by more than CHANGE_THRESHOLD changes the speak
 known voice within the threshold, else a new one. Shorter stretches stay with the current
 speaker. Each word takes the speaker of the stretch under its midpoint (word timings are less
 precise than the audio's pauses). Accuracy measured by bench/quality.py is in
-docs/decisions/0312.
+docs/decisions/0311.
 """
 
 from __future__ import annotations
@@ -210,25 +210,42 @@ def chunk_speakers(audio, chunks: list[tuple[int, int]], threshold: float = CHAN
     return labels
 
 
+def _nearest(chunks: list[tuple[int, int]], t: float) -> int:
+    x = t * RATE
+    return min(range(len(chunks)), key=lambda i: max(0, chunks[i][0] - x, x - chunks[i][1]))
+
+
+def snap_starts(words: list[Word], chunks: list[tuple[int, int]], limit: float = 1.5) -> None:
+    """A word that starts in silence (or music) before its speech stretch starts with it:
+    Whisper's first word after a pause often begins up to a second early (in place)."""
+    for w in words:
+        k = _nearest(chunks, (w.start + w.end) / 2)
+        onset = chunks[k][0] / RATE
+        if w.start < onset - 0.05 and onset - w.start <= limit and onset < w.end:
+            w.start = round(onset, 3)
+
+
 def label(words: list[Word], wav: Path, threshold: float = CHANGE_THRESHOLD) -> list[int]:
     """A speaker number per word."""
-    if not words:
-        return []
-    audio = _read(wav)
+    return _label(words, _read(wav), threshold)[0] if words else []
+
+
+def _label(words: list[Word], audio, threshold: float) -> tuple[list[int], list[tuple[int, int]]]:
     chunks = speech_chunks(audio)
     if not chunks:
-        return [0] * len(words)
+        return [0] * len(words), chunks
     labels = chunk_speakers(audio, chunks, threshold)
-    out = []
-    for w in words:
-        mid = (w.start + w.end) / 2 * RATE
-        k = min(range(len(chunks)), key=lambda i: max(0, chunks[i][0] - mid, mid - chunks[i][1]))
-        out.append(labels[k])
-    return out
+    return [labels[_nearest(chunks, (w.start + w.end) / 2)] for w in words], chunks
 
 
 def apply(words: list[Word], wav: Path) -> list[Word]:
-    """The words with their `speaker` set."""
-    for w, s in zip(words, label(words, wav)):
+    """The words with their `speaker` set, and starts that ran ahead of the speech moved to
+    its onset (in place; returns the list)."""
+    if not words:
+        return words
+    labels, chunks = _label(words, _read(wav), CHANGE_THRESHOLD)
+    for w, s in zip(words, labels):
         w.speaker = s
+    if chunks:
+        snap_starts(words, chunks)
     return words

@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 
 from shared.errors import PermanentStepError
+from shared.media.languages import UNDETERMINED, normalize
 from shared.pipeline.contract import (
     ACCESSIBLE_MP4,
     BURNED_MP4,
@@ -60,8 +61,6 @@ def _engines():
 
 
 def _langs(job: dict) -> tuple[str, list[str]]:
-    from shared.media.languages import normalize
-
     src = normalize(job["source_language"])
     outs = []
     for lang in job.get("requested_outputs") or [src]:
@@ -160,14 +159,36 @@ def _glossary_doc(job: dict) -> dict | None:
     return doc
 
 
-def _identify_language(transcriber, wav: Path, src: str):
-    """The language verdict for the job (shared.media.language_id); backends without language
-    identification give a no-speech verdict, which never withholds captions."""
-    from shared.media import language_id
+def _identify_language(transcriber, wav: Path, src: str, job: dict):
+    """(source language, verdict) for the job (shared.media.language_id). An undetermined
+    source becomes the language heard, when the model transcribes it and the job's outputs
+    can be translated from it. Backends without language identification give a no-speech
+    verdict, which never withholds captions."""
+    from shared.media import language_id, languages
 
     detect = getattr(transcriber, "detect_language", None)
     guess = detect(wav) if detect is not None else None
-    return language_id.judge(guess, src)
+    if src != UNDETERMINED:
+        return src, language_id.judge(guess, src)
+    wanted = [normalize(lang) for lang in job.get("requested_outputs") or []]
+    if guess is None:
+        fallback = wanted[0] if wanted else "en"
+        verdict = language_id.judge(None, None)
+        verdict.detail += f" Captions are made as {fallback}, the job's first output language."
+        return fallback, verdict
+    known = set(getattr(transcriber, "languages", None) or [guess.language])
+    translatable = {
+        lang
+        for lang in known
+        if all(w == lang or w in languages.supported_targets(lang) for w in wanted if w != UNDETERMINED)
+    }
+    verdict = language_id.judge(guess, None, translatable)
+    if guess.language not in translatable:
+        raise PermanentStepError(
+            f"{verdict.detail} Outputs asked for: {', '.join(wanted)}. Create the job again with a supported "
+            f"source_language and outputs."
+        )
+    return guess.language, verdict
 
 
 def transcribe(io: StepIO) -> dict:
@@ -182,13 +203,19 @@ def transcribe(io: StepIO) -> dict:
     video = _source(io)
     info = _media_info(io, video)
     if not info.has_audio:
-        return _no_speech(io, info)
+        if src != UNDETERMINED:
+            return _no_speech(io, info)
+        # Nothing to detect a language from: the job's first output language stands in.
+        first = normalize((job.get("requested_outputs") or ["en"])[0])
+        io.job = {**job, "source_language": first}
+        return {**_no_speech(io, info), "source_language": first}
     wav = ffmpeg.extract_wav16k(video, io.workdir / "audio16k.wav")
     io.progress(5)
     if io.cancelled():
         return {}
     transcriber = _engines().transcriber
-    verdict = _identify_language(transcriber, wav, src)
+    claimed = src
+    src, verdict = _identify_language(transcriber, wav, src, job)
     io.progress(10)
     if verdict.withhold_captions:
         raw = tr.Transcript(language=src, duration=info.duration)
@@ -233,11 +260,14 @@ def transcribe(io: StepIO) -> dict:
         "probability": verdict.probability,
         "detail": verdict.detail,
     }
-    return {
+    result = {
         "outputs": outputs,
         "media": {"duration": info.duration, "fps": info.fps, "width": info.width, "height": info.height},
         "qc_report": qc,
     }
+    if src != claimed:  # detected: the job's source language from now on
+        result["source_language"] = src
+    return result
 
 
 NO_AUDIO_NOTE = (

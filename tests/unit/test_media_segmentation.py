@@ -115,3 +115,18 @@ def test_a_translation_shorter_than_its_cues_hands_the_time_on():
     groups = ct.sentences(cues, P)
     out = ct.retime(cues, groups, ["Pues."], P)
     assert [(c.start, c.end, c.text) for c in out] == [(0.0, 3.0, "Pues.")]
+
+
+def test_commas_at_sentence_pauses_become_sentence_ends_when_ends_are_missing():
+    ws = words("Bienvenidos a la tienda de muebles,") + words("hoy vamos a construir una mesa,", start=2.4)
+    ws += words("todo está a mitad de precio,", start=4.6) + words("gracias por su visita.", start=6.6)
+    ws += words("hoy vamos a construir una mesa nueva y bonita para toda la familia", start=8.0, step=0.2)
+    out, restored = punctuation.restore(ws, "es")
+    text = " ".join(w.text for w in out)
+    assert restored and "muebles. Hoy" in text and "mesa. Todo" in text and "precio. Gracias" in text
+
+
+def test_a_word_starting_in_music_before_its_speech_is_moved_to_the_speech_onset():
+    ws = [Word(3.71, 4.8, "Welcome"), Word(4.81, 5.1, "back"), Word(9.0, 9.4, "later")]
+    speaker_change.snap_starts(ws, [(int(4.54 * 16000), int(6.37 * 16000)), (int(8.9 * 16000), 160000)])
+    assert [w.start for w in ws] == [4.54, 4.81, 9.0]
