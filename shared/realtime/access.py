@@ -45,13 +45,13 @@ def token_expired(token: str) -> bool:
     import jwt
 
     from shared.auth.tokens import ALGORITHM
-    from shared.config import settings
+    from shared.config import settings, signing_secret
 
     s = settings()
     try:
         claims = jwt.decode(
             token,
-            s.jwt_secret,
+            signing_secret(),
             algorithms=[ALGORITHM],
             audience=s.jwt_audience,
             issuer=s.jwt_issuer,
