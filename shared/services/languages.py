@@ -1,0 +1,15 @@
+"""The languages a job may use, for the console's create-job form: source languages the platform
+translates from, and the output languages one source may request (the same rule job creation
+enforces, `shared.media.languages.supported_targets`)."""
+
+from __future__ import annotations
+
+from shared.media.languages import DEFAULT_REGION, normalize, supported_targets
+
+
+def catalogue(source: str | None) -> dict:
+    """`{"source", "sources", "targets"}`: `targets` are the outputs `source` (default en) may
+    request, itself included; `sources` are the languages with at least one translation."""
+    src = normalize(source or "en")
+    sources = sorted({c for c in DEFAULT_REGION if len(supported_targets(c)) > 1} | {"en", src})
+    return {"source": src, "sources": sources, "targets": supported_targets(src)}
