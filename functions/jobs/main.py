@@ -7,6 +7,7 @@ import functions_framework
 from shared.errors import UnsupportedMedia
 from shared.http import function_dispatcher, json_response
 from shared.models.jobs import Feedback, JobCreate, Reason
+from shared.services import downloads as download_service
 from shared.services import job_creation, jobs
 
 
@@ -78,7 +79,7 @@ def delete_job(ctx, id):
 
 
 def downloads(ctx, id):
-    return jobs.downloads(ctx.principal, id)
+    return download_service.job_downloads(ctx.principal, id)
 
 
 def approve(ctx, id):

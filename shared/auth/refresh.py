@@ -24,9 +24,9 @@ import time
 from dataclasses import dataclass
 
 from shared.errors import Unauthenticated
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
 from shared.persistence.documents import Query
-from shared.services.housekeeping import iso_at
+from shared.timestamps import iso_at, now_iso
 
 TOKENS = "refresh_tokens"
 FAMILIES = "refresh_families"

@@ -3,30 +3,30 @@ local signed-URL file endpoints and the WebSocket paths."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from flask import Flask, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
 from shared.http import CONVERTERS, Dispatcher, error_response, method_not_allowed
+from shared.local import emulators, file_routes
 from shared.local import functions as fn
+from shared.realtime import flask_ws
 from shared.routes import ROUTES, werkzeug_rule
 
 
 def create_app() -> Flask:
     app = Flask("avp-local")
     app.config["MAX_CONTENT_LENGTH"] = None
-    present = set(fn.available())
     table = Map(
-        [Rule(werkzeug_rule(r.path), methods=[r.method], endpoint=r.function) for r in ROUTES if r.function in present],
+        [Rule(werkzeug_rule(r.path), methods=[r.method], endpoint=r.function) for r in ROUTES],
         strict_slashes=False,
         merge_slashes=False,
         converters=CONVERTERS,
     )
 
-    _mount_extras(app)
+    file_routes.register(app)  # the signed URLs of LocalFiles
+    flask_ws.register(app)  # /api/v1/ws/... as the Cloud Run service serves them
+    emulators.register(app)  # delivery routes of the emulators backend (only on that backend)
 
     @app.route("/", defaults={"path": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])
     @app.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])
@@ -43,10 +43,3 @@ def create_app() -> Flask:
         return fn.load(function).entry(request)
 
     return app
-
-
-def _mount_extras(app: Flask) -> None:
-    """Local-only endpoints: signed file URLs and WebSockets, when those modules exist."""
-    for name in ("shared.storage.local_files", "shared.local.websocket_mount", "shared.local.emulators"):
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).register(app)

@@ -10,31 +10,21 @@ import sys
 from shared import bootstrap, config
 from shared.file_modes import private_dir
 from shared.gunicorn_app import GunicornApp
+from shared.local import worker as pipeline_worker
+from shared.local.app import create_app
 from shared.local.pipeline_once import PipelineOnce
+from shared.local.setup import ensure_first_admin
 from shared.logs import GUNICORN_LOGCONFIG
-
-
-def _load_app():
-    from shared.local.app import create_app
-
-    return create_app()
+from shared.realtime.hub import close_on_signals
 
 
 def _post_worker_init(worker) -> None:
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec("shared.realtime.hub") is not None:
-        from shared.realtime.hub import close_on_signals
-
-        close_on_signals()  # open WebSockets hear 1001 (going away) when the server stops
-    if importlib.util.find_spec("shared.local.worker") is None:
-        return
+    close_on_signals()  # open WebSockets hear 1001 (going away) when the server stops
     cfg = config.settings()
     if cfg.backend != "local":
         return  # the emulators deliver step tasks over HTTP (shared.local.emulators)
-    start_workers = importlib.import_module("shared.local.worker").start
-    worker._avp_pipeline = PipelineOnce(cfg.data_dir / "pipeline.lock", start_workers).start()  # noqa: SLF001
+    lock = cfg.data_dir / "pipeline.lock"
+    worker._avp_pipeline = PipelineOnce(lock, pipeline_worker.start).start()  # noqa: SLF001
 
 
 def _post_fork(server, worker) -> None:
@@ -58,8 +48,6 @@ def http_workers() -> int:
 def main() -> int:
     cfg = config.settings()
     private_dir(cfg.data_dir)
-    from shared.local.setup import ensure_first_admin
-
     created = ensure_first_admin()
     base = f"http://localhost:{cfg.port}"
     print(f"Data folder: {cfg.data_dir}")
@@ -87,7 +75,7 @@ def main() -> int:
         "post_worker_init": _post_worker_init,
         "worker_exit": _worker_exit,
     }
-    GunicornApp(_load_app, options).run()
+    GunicornApp(create_app, options).run()
     return 0
 
 

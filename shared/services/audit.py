@@ -10,11 +10,10 @@ cannot end up here.
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from shared.errors import Unprocessable
-from shared.ids import new_id, now_iso, parse_iso
+from shared.ids import new_id
 from shared.persistence.documents import Query
+from shared.timestamps import iso, now_iso, parse_iso
 
 COLLECTION = "audit_log"
 _MAX_FIELD = 200
@@ -67,9 +66,7 @@ def _bound(name: str, value: str | None) -> str | None:
         parsed = parse_iso(value)
     except ValueError:
         raise Unprocessable(f"Query parameter {name} must be an ISO 8601 date-time") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return iso(parsed)
 
 
 def query(principal, *, actor=None, action=None, target=None, since=None, until=None, limit=50, cursor=None) -> dict:

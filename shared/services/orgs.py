@@ -12,12 +12,12 @@ import hashlib
 import hmac
 import secrets
 import time
-from datetime import UTC, datetime
 
 from shared.errors import Conflict, Invalid, Unprocessable
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
 from shared.persistence.documents import Query
 from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
+from shared.timestamps import iso_at, now_iso
 
 ORGS = "organizations"
 INVITES = "invites"
@@ -31,10 +31,6 @@ def _docs():
     from shared.bootstrap import platform
 
     return platform().documents
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _digest(secret: str) -> str:
@@ -83,10 +79,10 @@ def create_invite(principal, org_id: str, email: str, role: str) -> dict:
         "secret_sha256": _digest(secret),
         "status": "pending",
         "expires_epoch": int(expires),
-        "expires_at": _iso(expires),
+        "expires_at": iso_at(expires),
         "created_at": now_iso(),
         "created_by": principal.user_id,
-        "expire_at": _iso(expires + housekeeping.INVITE_RETENTION_SECONDS),
+        "expire_at": iso_at(expires + housekeeping.INVITE_RETENTION_SECONDS),
     }  # purge after (0700)
     _docs().create(INVITES, invite_id, doc)
     return {

@@ -16,7 +16,7 @@ import hashlib
 import time
 
 from shared.errors import RateLimited
-from shared.services.housekeeping import iso_at
+from shared.timestamps import iso_at
 
 COLLECTION = "rate_limits"
 

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from shared import logs
 from shared.config import settings
 from shared.errors import Forbidden, Invalid, NotFound, Unauthenticated
-from shared.ids import now_iso
+from shared.timestamps import now_iso
 
 STATES = "sso_states"
 STATE_TTL_SECONDS = 600
@@ -136,7 +136,7 @@ def begin() -> tuple[str, str]:
         log.exception("microsoft authority unavailable")
         raise Invalid("Microsoft sign-in is unavailable right now; try again later") from None
     binding = secrets.token_urlsafe(24)
-    from shared.services.housekeeping import iso_at
+    from shared.timestamps import iso_at
 
     expires = int(time.time()) + STATE_TTL_SECONDS
     _docs().create(

@@ -15,9 +15,10 @@ import hashlib
 import re
 
 from shared.errors import AlreadyExists, Conflict, Forbidden, NotFound, Unprocessable
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
 from shared.persistence.documents import Query, update_with_retry
 from shared.routes import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM
+from shared.timestamps import now_iso
 
 USERS = "users"
 EMAILS = "user_emails"

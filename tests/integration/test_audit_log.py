@@ -105,7 +105,7 @@ def test_filters_time_range_and_cursor(client, users):
     # an offset timestamp is normalised to UTC before comparing
     from datetime import timedelta, timezone
 
-    from shared.ids import parse_iso
+    from shared.timestamps import parse_iso
 
     shifted = parse_iso(middle).astimezone(timezone(timedelta(hours=2))).isoformat().replace("+", "%2B")
     same = client.get(f"{V1}/admin/audit-log?action=users.create_org&since={shifted}", headers=h).get_json()["items"]
