@@ -46,6 +46,8 @@ class Settings:
     login_max_per_account: int = 5
     login_max_per_address: int = 20
     login_window_seconds: int = 900
+    login_max_per_account_global: int = 50  # failed logins per account from unknown devices (0900)
+    login_account_window_seconds: int = 3600
     trusted_proxy_hops: int = 0  # X-Forwarded-For entries added by our own proxies (0 locally)
     behind_gateway: bool = False  # API Gateway forwards the caller's token as X-Forwarded-Authorization
     password_concurrency: int = 4  # argon2 verifications at once per instance (decision 0901)
@@ -59,6 +61,7 @@ class Settings:
     ms_tenant_id: str = ""
     ms_authority: str = ""  # defaults to https://login.microsoftonline.com/<tenant>
     ms_redirect_uri: str = ""
+    ms_allowed_tenants: tuple[str, ...] = ()  # extra tenants a multi-tenant app accepts (0902)
     gcp_project: str = ""
     gcp_region: str = "europe-west1"
     uploads_bucket: str = "avp-uploads"
@@ -153,6 +156,7 @@ def from_env() -> Settings:
         task_backoff_seconds=float(_env("AVP_TASK_BACKOFF_SECONDS", "2.0")),
         login_max_per_account=_int("AVP_LOGIN_MAX_PER_ACCOUNT", 5),
         login_max_per_address=_int("AVP_LOGIN_MAX_PER_ADDRESS", 20),
+        login_max_per_account_global=_int("AVP_LOGIN_MAX_PER_ACCOUNT_GLOBAL", 50),
         trusted_proxy_hops=_int("AVP_TRUSTED_PROXY_HOPS", 0),
         behind_gateway=_env("AVP_BEHIND_GATEWAY", "0") == "1",
         password_concurrency=_int("AVP_PASSWORD_CONCURRENCY", 4),
@@ -162,6 +166,7 @@ def from_env() -> Settings:
         ms_client_secret=_env("AVP_MS_CLIENT_SECRET"),
         ms_tenant_id=_env("AVP_MS_TENANT_ID"),
         ms_authority=_env("AVP_MS_AUTHORITY"),
+        ms_allowed_tenants=tuple(t.strip() for t in _env("AVP_MS_ALLOWED_TENANTS").split(",") if t.strip()),
         ms_redirect_uri=_env("AVP_MS_REDIRECT_URI", f"http://localhost:{port}/api/v1/auth/microsoft/callback"),
         gcp_project=_env("GOOGLE_CLOUD_PROJECT", _env("AVP_GCP_PROJECT")),
         gcp_region=_env("AVP_GCP_REGION", "europe-west1"),

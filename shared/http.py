@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -196,8 +195,15 @@ class Dispatcher:
             raise NotFound(f"No such endpoint: {request.method} {request.path}") from None
 
     def __call__(self, request: Request) -> Response:
+        request_id = logs.request_id_from(request.headers.get("X-Request-ID"))
+        trace = logs.trace_fields(
+            request.headers.get("X-Cloud-Trace-Context"), request.headers.get("traceparent"), settings().gcp_project
+        )
+        with logs.request_context(request_id=request_id, **trace):
+            return self._dispatch(request, request_id)
+
+    def _dispatch(self, request: Request, request_id: str) -> Response:
         started = time.perf_counter()
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         route_label, status = "unmatched", 500
         ctx = None
         try:
@@ -210,7 +216,7 @@ class Dispatcher:
         except DomainError as exc:
             resp = error_response(exc.status, exc.detail, exc.headers)
         except Exception:
-            log.exception("unhandled error", extra={"fields": {"request_id": request_id, "path": request.path}})
+            log.exception("unhandled error", extra={"fields": {"path": request.path}})
             resp = error_response(500, f"Internal server error; reference {request_id}")
         status = resp.status_code
         resp.headers["X-Request-ID"] = request_id
@@ -264,7 +270,7 @@ class Dispatcher:
 
             record(ctx, status)
         except Exception:
-            log.exception("audit write failed", extra={"fields": {"request_id": ctx.request_id}})
+            log.exception("audit write failed")
 
 
 def function_dispatcher(function: str, handlers: dict) -> Dispatcher:

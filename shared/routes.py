@@ -86,6 +86,17 @@ ROUTES: tuple[Route, ...] = (
         PUBLIC,
         "Redirect to Microsoft login",
         body="none",
+        query=(("invite", "string", "Invite token: the Microsoft account that signs in accepts this invite"),),
+    ),
+    _r(
+        "POST",
+        f"{V1}/auth/microsoft/link",
+        "auth",
+        "microsoft_link",
+        A,
+        "Start linking your account to a Microsoft account; open authorize_url in the browser",
+        response_model="MicrosoftLink",
+        body="none",
     ),
     _r(
         "POST",

@@ -1,5 +1,6 @@
 """The local platform: one Flask app that serves every function at its public paths, the
-local signed-URL file endpoints and the WebSocket paths."""
+local signed-URL file endpoints, the WebSocket paths and the built web console (API paths
+first, then the console with its single-page fallback)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
 from shared.http import CONVERTERS, MATCHED_ROUTE, Dispatcher, error_response, method_not_allowed
-from shared.local import emulators, file_routes
+from shared.local import console, emulators, file_routes
 from shared.local import functions as fn
 from shared.realtime import flask_ws
 from shared.routes import ROUTES, werkzeug_rule
@@ -40,6 +41,9 @@ def create_app() -> Flask:
             Dispatcher.cors(request, resp)
             return resp
         except NotFound:
+            page = console.serve(request)
+            if page is not None:
+                return page
             return error_response(404, f"No such endpoint: {request.method} {request.path}")
         request.environ[MATCHED_ROUTE] = (route, params)  # the function's dispatcher need not match again
         return fn.load(route.function).entry(request)

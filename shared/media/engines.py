@@ -17,13 +17,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
-from shared.media.types import GlossaryTerm, Transcript, VisualEvent
+from shared.media.types import GlossaryTerm, LanguageGuess, Transcript, VisualEvent
 
 
 class Transcriber(Protocol):
-    def transcribe(self, wav16k: Path, language: str, progress=None) -> Transcript:
+    def transcribe(self, wav16k: Path, language: str, progress=None, hints: list[str] | None = None) -> Transcript:
         """Words with timings from 16 kHz mono PCM audio; the caller runs
-        shared.media.transcript.clean on the result. `progress(fraction)` is optional."""
+        shared.media.transcript.clean on the result. `progress(fraction)` is optional;
+        `hints` are terms to favour (glossary source terms)."""
+
+    def detect_language(self, wav16k: Path) -> LanguageGuess | None:
+        """The spoken language and the model's probability; None when there is too little
+        speech to tell."""
 
 
 class Describer(Protocol):

@@ -90,3 +90,18 @@ class GlossaryTerm:
     case_sensitive: bool = False
     id: str = ""
     note: str = ""
+
+
+@dataclass
+class LanguageGuess:
+    """What language identification heard: the top language (ISO 639-1, as the model names
+    it), its probability, the runners-up, and how much speech it listened to."""
+
+    language: str
+    probability: float
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+    speech_seconds: float = 0.0
+    windows: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -148,9 +148,33 @@ def _fps(job: dict, info=None) -> float:
 # ---------------------------------------------------------------- transcribe
 
 
+def _glossary_doc(job: dict) -> dict | None:
+    gid = _opt(job, "glossary_id")
+    if not gid:
+        return None
+    from shared.bootstrap import platform
+
+    doc = platform().documents.get("glossaries", gid)
+    if doc is None:
+        raise PermanentStepError("The job's glossary no longer exists; choose another one and retry.")
+    return doc
+
+
+def _identify_language(transcriber, wav: Path, src: str):
+    """The language verdict for the job (shared.media.language_id); backends without language
+    identification give a no-speech verdict, which never withholds captions."""
+    from shared.media import language_id
+
+    detect = getattr(transcriber, "detect_language", None)
+    guess = detect(wav) if detect is not None else None
+    return language_id.judge(guess, src)
+
+
 def transcribe(io: StepIO) -> dict:
-    """Source audio -> words (transcript.json) -> source-language captions.vtt + caption QC."""
+    """Source audio -> spoken-language check -> words (transcript.json) -> source-language
+    captions.vtt + caption QC. A confident other language withholds the captions and flags it."""
     from shared.media import caption_rules, ffmpeg, vtt
+    from shared.media import glossary as gl
     from shared.media import transcript as tr
 
     job = io.job
@@ -160,19 +184,29 @@ def transcribe(io: StepIO) -> dict:
     if not info.has_audio:
         raise PermanentStepError("The video has no audio track, so there is nothing to transcribe.")
     wav = ffmpeg.extract_wav16k(video, io.workdir / "audio16k.wav")
-    io.progress(10)
+    io.progress(5)
     if io.cancelled():
         return {}
-    raw = _engines().transcriber.transcribe(wav, src, progress=lambda f: io.progress(10 + 70 * f))
+    transcriber = _engines().transcriber
+    verdict = _identify_language(transcriber, wav, src)
+    io.progress(10)
+    if verdict.withhold_captions:
+        raw = tr.Transcript(language=src, duration=info.duration)
+    else:
+        hints = gl.source_terms(_glossary_doc(job))
+        raw = transcriber.transcribe(wav, src, progress=lambda f: io.progress(10 + 70 * f), hints=hints)
     io.progress(80)
     clean = tr.clean(raw, wav)
     profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
     issues = caption_rules.check(cues, profile, info.fps)
+    if verdict.flagged:
+        issues.insert(0, {"cue": None, "rule": "language", "detail": verdict.detail})
     jid = job["id"]
     io.put_text(job_path(jid, "work", TRANSCRIPT_JSON), json.dumps(clean.to_dict(), ensure_ascii=False), JSON_TYPE)
     cap_path = job_path(jid, src, CAPTIONS_VTT)
     io.put_text(cap_path, vtt.write_captions(cues), VTT_TYPE)
+    _update_qc(io, src, "language", verdict.to_dict())
     qc_path = _update_qc(
         io,
         src,
@@ -183,10 +217,17 @@ def transcribe(io: StepIO) -> dict:
     _set_output(outputs, src, "captions_vtt", cap_path)
     _set_output(outputs, src, "qc_report", qc_path)
     io.progress(100)
+    qc = _qc_summary(job, src, "captions", {"cues": len(cues), "issues": len(issues)})
+    qc[src]["language"] = {
+        "status": verdict.status,
+        "heard": verdict.heard,
+        "probability": verdict.probability,
+        "detail": verdict.detail,
+    }
     return {
         "outputs": outputs,
         "media": {"duration": info.duration, "fps": info.fps, "width": info.width, "height": info.height},
-        "qc_report": _qc_summary(job, src, "captions", {"cues": len(cues), "issues": len(issues)}),
+        "qc_report": qc,
     }
 
 
@@ -243,15 +284,8 @@ def describe(io: StepIO) -> dict:
 def _glossary_terms(job: dict, target: str):
     from shared.media import glossary as gl
 
-    gid = _opt(job, "glossary_id")
-    if not gid:
-        return []
-    from shared.bootstrap import platform
-
-    doc = platform().documents.get("glossaries", gid)
-    if doc is None:
-        raise PermanentStepError("The job's glossary no longer exists; choose another one and retry.")
-    return gl.terms_for(doc, target)
+    doc = _glossary_doc(job)
+    return gl.terms_for(doc, target) if doc is not None else []
 
 
 def translate(io: StepIO) -> dict:

@@ -117,19 +117,28 @@ def _accept_in_tx(tx, invite: dict, *, name: str, password_hash: str | None, ext
     return user
 
 
+def invite_for_token(token: str) -> dict:
+    """The pending, unexpired invite this token opens; any bad, used or expired token answers
+    the same 400, so an attacker learns nothing about which invites exist."""
+    invite_id, _, secret = (token or "").partition(".")
+    bad = Invalid("Invalid or expired invite")
+    pre = _docs().get(INVITES, invite_id) if invite_id and secret and len(token) <= 512 else None
+    if pre is None or not hmac.compare_digest(pre.get("secret_sha256", ""), _digest(secret)):
+        raise bad
+    if pre.get("status") != "pending" or int(pre.get("expires_epoch", 0)) <= time.time():
+        raise bad
+    return pre
+
+
 def accept_with_token(token: str, password: str, name: str | None) -> dict:
     """Create the invited user with a password. Any bad, used or expired token answers the same
     400, so the endpoint tells an attacker nothing about which invites exist."""
     from shared.auth.passwords import hash_password, strength_problem
     from shared.services import users
 
-    invite_id, _, secret = token.partition(".")
     bad = Invalid("Invalid or expired invite")
-    pre = _docs().get(INVITES, invite_id) if invite_id and secret else None
-    if pre is None or not hmac.compare_digest(pre.get("secret_sha256", ""), _digest(secret)):
-        raise bad
-    if pre.get("status") != "pending" or int(pre.get("expires_epoch", 0)) <= time.time():
-        raise bad
+    pre = invite_for_token(token)
+    invite_id = pre["id"]
     problem = strength_problem(password, pre["email"])
     if problem:
         raise Unprocessable(f"password: {problem}")

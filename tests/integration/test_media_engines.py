@@ -4,6 +4,7 @@ Apertium, espeak-ng, pycaption exports and the ffmpeg render with its verificati
 
 import subprocess
 import wave
+from pathlib import Path
 
 import pytest
 
@@ -244,7 +245,12 @@ def test_english_only_model_refuses_other_languages(wav):
     from shared.errors import PermanentStepError
 
     with pytest.raises(PermanentStepError, match="only transcribes English"):
-        FasterWhisperTranscriber().transcribe(wav, "es")
+        FasterWhisperTranscriber(model="tiny.en").transcribe(wav, "es")
+
+
+def test_language_identification_hears_english(wav):
+    guess = FasterWhisperTranscriber().detect_language(wav)
+    assert guess is not None and guess.language == "en" and guess.probability > 0.8, guess
 
 
 class FolderIO:
@@ -370,3 +376,17 @@ def test_quiet_source_keeps_its_words(wav, transcript, work):
     assert len(kept) == len(transcript.words) and dropped == []
     ghost = Word(7.0, 7.6, "Subscribe")
     assert tr.drop_over_silence([ghost], quiet)[0] == []
+
+
+def test_the_multilingual_model_is_joined_once_into_the_cache(tmp_path, monkeypatch):
+    from shared.media import whisper_models
+
+    monkeypatch.setenv("AVP_MODEL_CACHE", str(tmp_path / "cache"))
+    first = Path(whisper_models.base_model_path())
+    d1, d2 = whisper_models._base_parts()
+    size = (d1 / "model.bin.part1").stat().st_size + (d2 / "model.bin.part2").stat().st_size
+    assert (first / "model.bin").stat().st_size == size
+    assert {"config.json", "tokenizer.json", "vocabulary.txt"} <= {p.name for p in first.iterdir()}
+    mtime = (first / "model.bin").stat().st_mtime_ns
+    assert Path(whisper_models.base_model_path()) == first and (first / "model.bin").stat().st_mtime_ns == mtime
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [first.name]  # no temporary folder left

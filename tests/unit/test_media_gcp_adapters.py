@@ -201,3 +201,11 @@ def test_gemini_mapping_with_fake_client(tmp_path):
     ]
     assert Client.models.config.response_mime_type == "application/json"
     assert "0.1-1.0s" in Client.models.contents[1] and "6.0-6.5s" in Client.models.contents[1]
+
+
+def test_glossary_hints_become_an_inline_phrase_set():
+    req = gcp_speech.recognize_request("p", "global", "en", b"", ["Zentrix", "Zentrix", "widget factory"])
+    phrases = req.config.adaptation.phrase_sets[0].inline_phrase_set.phrases
+    assert [p.value for p in phrases] == ["Zentrix", "widget factory"]
+    assert all(p.boost == gcp_speech.PHRASE_BOOST for p in phrases)
+    assert not gcp_speech.recognize_request("p", "global", "en", b"").config.adaptation.phrase_sets
