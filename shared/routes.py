@@ -135,6 +135,17 @@ ROUTES: tuple[Route, ...] = (
         ),
     ),
     _r(
+        "GET",
+        f"{V1}/languages",
+        "jobs",
+        "list_languages",
+        A,
+        "Languages a job may use: source languages and the outputs one source may request",
+        response_model="Languages",
+        body="none",
+        query=(("source", "string", "Source language (BCP-47, default en)"),),
+    ),
+    _r(
         "POST",
         f"{V1}/jobs",
         "jobs",

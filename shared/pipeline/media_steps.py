@@ -182,7 +182,7 @@ def transcribe(io: StepIO) -> dict:
     video = _source(io)
     info = _media_info(io, video)
     if not info.has_audio:
-        raise PermanentStepError("The video has no audio track, so there is nothing to transcribe.")
+        return _no_speech(io, info)
     wav = ffmpeg.extract_wav16k(video, io.workdir / "audio16k.wav")
     io.progress(5)
     if io.cancelled():
@@ -231,18 +231,59 @@ def transcribe(io: StepIO) -> dict:
     }
 
 
-# ---------------------------------------------------------------- describe
+NO_AUDIO_NOTE = (
+    "The video has no audio track: there is no speech to caption, so the captions are empty; "
+    "the audio description and narration are made from the picture."
+)
 
 
-def describe(io: StepIO) -> dict:
-    """Scene changes + on-screen text (or Gemini) -> descriptions.vtt placed in dialogue gaps."""
-    from shared.media import describe as ad
+def _no_speech(io: StepIO, info) -> dict:
+    """A video without audio: an empty transcript and empty captions with a note saying why
+    (description, narration and render go on from the picture)."""
+    from shared.media import caption_rules, vtt
     from shared.media import transcript as tr
-    from shared.media import vtt
 
     job = io.job
     jid = job["id"]
     src, _ = _langs(job)
+    empty = tr.Transcript(language=src, duration=info.duration)
+    io.put_text(job_path(jid, "work", TRANSCRIPT_JSON), json.dumps(empty.to_dict(), ensure_ascii=False), JSON_TYPE)
+    cap_path = job_path(jid, src, CAPTIONS_VTT)
+    io.put_text(cap_path, vtt.write_captions([]), VTT_TYPE)
+    profile = caption_rules.profile(_profile_name(job))
+    qc_path = _update_qc(
+        io, src, "captions", {"profile": profile.name, "cues": 0, "issues": [], "no_audio": True, "note": NO_AUDIO_NOTE}
+    )
+    outputs = _outputs(job)
+    _set_output(outputs, src, "captions_vtt", cap_path)
+    _set_output(outputs, src, "qc_report", qc_path)
+    io.progress(100)
+    return {
+        "outputs": outputs,
+        "media": {
+            "duration": info.duration,
+            "fps": info.fps,
+            "width": info.width,
+            "height": info.height,
+            "has_audio": False,
+        },
+        "qc_report": _qc_summary(job, src, "captions", {"cues": 0, "issues": 0, "note": NO_AUDIO_NOTE}),
+    }
+
+
+# ---------------------------------------------------------------- describe
+
+
+def describe(io: StepIO) -> dict:
+    """What is seen (local engine or Gemini) -> descriptions.vtt, one description at a time in
+    the dialogue gaps, timed for the longest wording among the job's languages."""
+    from shared.media import describe as ad
+    from shared.media import placement, vtt
+    from shared.media import transcript as tr
+
+    job = io.job
+    jid = job["id"]
+    src, langs = _langs(job)
     video = _source(io)
     info = _media_info(io, video)
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
@@ -251,12 +292,19 @@ def describe(io: StepIO) -> dict:
     io.progress(70)
     if io.cancelled():
         return {}
-    min_gap = float(_opt(job, "min_gap_seconds", ad.MIN_GAP_SECONDS))
-    gaps = ad.dialogue_gaps(transcript.words, info.duration, min_gap)
-    descriptions = ad.place(events, gaps, info.duration, src, transcript.words)
+    min_gap = float(_opt(job, "min_gap_seconds", placement.MIN_GAP_SECONDS))
+    gaps = placement.dialogue_gaps(transcript.words, info.duration, min_gap)
+    descriptions = placement.place(events, gaps, info.duration, langs, transcript.words, sentence=ad.sentence)
     io.put_text(
         job_path(jid, "work", VISUAL_JSON),
-        json.dumps({"events": [e.__dict__ for e in events], "gaps": [g.__dict__ for g in gaps]}, ensure_ascii=False),
+        json.dumps(
+            {
+                "events": [e.__dict__ for e in events],
+                "gaps": [g.__dict__ for g in gaps],
+                "descriptions": ad.record(descriptions),
+            },
+            ensure_ascii=False,
+        ),
         JSON_TYPE,
     )
     path = job_path(jid, src, DESCRIPTIONS_VTT)
@@ -266,7 +314,14 @@ def describe(io: StepIO) -> dict:
         io,
         src,
         "descriptions",
-        {"cues": len(descriptions), "gaps": len(gaps), "min_gap_seconds": min_gap, "extended": extended},
+        {
+            "cues": len(descriptions),
+            "gaps": len(gaps),
+            "min_gap_seconds": min_gap,
+            "extended": extended,
+            "events": len(events),
+            "overlapping": _overlaps(descriptions),
+        },
     )
     outputs = _outputs(job)
     _set_output(outputs, src, "descriptions_vtt", path)
@@ -276,6 +331,26 @@ def describe(io: StepIO) -> dict:
         "outputs": outputs,
         "qc_report": _qc_summary(job, src, "descriptions", {"cues": len(descriptions), "extended": len(extended)}),
     }
+
+
+def _overlaps(cues) -> int:
+    ordered = sorted(cues, key=lambda c: c.start)
+    return sum(1 for a, b in zip(ordered, ordered[1:]) if b.start < a.end - 0.001)
+
+
+def _described_in(io: StepIO, desc_src, tgt: str) -> list[str | None]:
+    """Each source description in the target language's own phrases where the describer's
+    record allows (decision 0323); None where it must be machine-translated."""
+    from shared.media import describe as ad
+
+    path = job_path(io.job["id"], "work", VISUAL_JSON)
+    if not desc_src or not io.exists(path):
+        return [None] * len(desc_src)
+    try:
+        placed = json.loads(io.get_text(path)).get("descriptions") or []
+    except ValueError:
+        placed = []
+    return ad.own_phrases(desc_src, placed, tgt)
 
 
 # ---------------------------------------------------------------- translate
@@ -316,14 +391,17 @@ def translate(io: StepIO) -> dict:
             )
         terms = _glossary_terms(job, tgt)
         cap_texts = [c.text.replace("\n", " ") for c in cap_src]
-        desc_texts = [c.text.replace("\n", " ") for c in desc_src]
+        own = _described_in(io, desc_src, tgt)  # descriptions in the target's own phrases
+        desc_texts = [c.text.replace("\n", " ") for c, o in zip(desc_src, own) if o is None]
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
         cap_out = [
             vtt.VttCue(c.start, c.end, caption_rules.wrap(t, profile), c.identifier)
             for c, t in zip(cap_src, result.texts[: len(cap_texts)])
         ]
+        translated = iter(result.texts[len(cap_texts) :])
         desc_out = [
-            vtt.VttCue(c.start, c.end, t, c.identifier) for c, t in zip(desc_src, result.texts[len(cap_texts) :])
+            vtt.VttCue(c.start, c.end, o if o is not None else next(translated), c.identifier)
+            for c, o in zip(desc_src, own)
         ]
         cap_path = job_path(jid, tgt, CAPTIONS_VTT)
         io.put_text(cap_path, vtt.write(cap_out), VTT_TYPE)
@@ -422,6 +500,12 @@ def render(io: StepIO) -> dict:
     src, langs = _langs(job)
     video = _source(io)
     info = _media_info(io, video)
+    silent_source = not info.has_audio
+    if silent_source:  # a silent film: the narration is mixed over a silent track
+        from shared.media import ffmpeg
+
+        video = ffmpeg.with_silent_audio(video, info, io.workdir / "source-silent-track.mp4")
+        info = _media_info(io, video)
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
     burn = bool(_opt(job, "burn_in", False))
@@ -466,7 +550,9 @@ def render(io: StepIO) -> dict:
             tracks.append((src_vtt, src))
         mixed = rd.mix_programme(video, info, plan, work / "mix.m4a")
         mp4 = rd.mux_accessible(video, info, mixed, tracks, work / ACCESSIBLE_MP4)
-        report = {"accessible": rd.verify(mp4, info, subtitles=len(tracks))}
+        # Silence cannot be normalised: a silent film with nothing described has no loudness.
+        audible = not silent_source or bool(plan.standard)
+        report = {"accessible": rd.verify(mp4, info, subtitles=len(tracks), check_loudness=audible)}
         path = job_path(jid, lang, ACCESSIBLE_MP4)
         io.put_file(path, mp4, "video/mp4")
         _set_output(outputs, lang, "video", path)
