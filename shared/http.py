@@ -21,6 +21,9 @@ from shared.routes import ROUTES, Route, routes_for, werkzeug_rule
 
 log = logs.get("avp.http")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# WSGI environ key where a front router that already matched the route table (the local
+# platform's app) leaves (route, params), so a function's dispatcher does not match again
+MATCHED_ROUTE = "avp.matched_route"
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
@@ -179,6 +182,17 @@ class Dispatcher:
             merge_slashes=False,
             converters=CONVERTERS,
         )
+        self._own = frozenset(id(r) for r in routes)
+
+    def _match(self, request: Request) -> tuple[Route, dict]:
+        matched = request.environ.get(MATCHED_ROUTE)
+        if matched is not None and id(matched[0]) in self._own:
+            return matched
+        adapter = self.map.bind_to_environ(request.environ)
+        try:
+            return adapter.match(request.path, method=request.method)
+        except _WzNotFound:
+            raise NotFound(f"No such endpoint: {request.method} {request.path}") from None
 
     def __call__(self, request: Request) -> Response:
         request_id = logs.request_id_from(request.headers.get("X-Request-ID"))
@@ -193,11 +207,7 @@ class Dispatcher:
         route_label, status = "unmatched", 500
         ctx = None
         try:
-            adapter = self.map.bind_to_environ(request.environ)
-            try:
-                route, params = adapter.match(request.path, method=request.method)
-            except _WzNotFound:
-                raise NotFound(f"No such endpoint: {request.method} {request.path}") from None
+            route, params = self._match(request)
             route_label = route.path
             ctx = RequestContext(request, route, params, request_id)
             resp = self._run(ctx, route, params)
