@@ -13,10 +13,12 @@ steps on each and prints per case:
 Then, with --models, WER and time of tiny.en and base on every case (transcription only), and
 the brand-name case with and without glossary hints.
 
-Figures from bench/quality_description.py (descriptions, narration) are printed after these
-when that module is present.
+Then the description and narration figures of bench/quality_description.py on its cases (busy
+picture with on-screen text, silent film): overlapping descriptions, text quoted correctly vs
+garbage, standard descriptions audible, narration WER, loudness (its comparisons with --models).
 
 Usage: .venv/bin/python bench/quality.py [--cases clean,fast] [--models] [--keep DIR]
+       [--description-cases all|none|busy_sale,silent_film]
 Prints figures only; it asserts nothing (tests/integration/test_caption_quality.py asserts the
 aims on two cases).
 """
@@ -163,6 +165,24 @@ def compare_models(names: list[str], cases: dict, media: Path) -> None:
                 _say(f"  {model:<8} {'with' if hints else 'without':<8} hints: {got}/{want}   {out.text[:90]}...")
 
 
+def description_figures(cases: str, quick: bool) -> None:
+    """The description and narration figures (bench/quality_description.py, issue 12 items
+    1-3, 7, 8) on its own cases: overlapping descriptions, on-screen text quoted correctly vs
+    garbage, standard descriptions audible, narration WER, loudness."""
+    path = ROOT / "bench" / "quality_description.py"
+    spec = importlib.util.spec_from_file_location("quality_description", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    argv = sys.argv
+    sys.argv = [str(path)] + (["--cases", cases] if cases != "all" else []) + (["--quick"] if quick else [])
+    try:
+        _say()
+        _say("Descriptions and narration (bench/quality_description.py):")
+        module.main()
+    finally:
+        sys.argv = argv
+
+
 def main() -> None:
     from tests.support import quality as q
 
@@ -171,6 +191,11 @@ def main() -> None:
     ap.add_argument("--cases", default=",".join(all_cases), help="comma-separated: " + ", ".join(all_cases))
     ap.add_argument("--models", action="store_true", help="also compare tiny.en and base on every case")
     ap.add_argument("--keep", help="keep the media and outputs in this folder (reused on the next run)")
+    ap.add_argument(
+        "--description-cases",
+        default="all",
+        help="cases of bench/quality_description.py to run after the caption cases (all, none, or a list)",
+    )
     args = ap.parse_args()
     names = [n.strip() for n in args.cases.split(",") if n.strip()]
     unknown = [n for n in names if n not in all_cases]
@@ -190,14 +215,8 @@ def main() -> None:
         _say(f"figures: {base / 'quality.json'}")
         if args.models:
             compare_models(names, all_cases, media)
-        extra = ROOT / "bench" / "quality_description.py"
-        if extra.exists():
-            spec = importlib.util.spec_from_file_location("quality_description", extra)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            if hasattr(module, "main"):
-                _say()
-                module.main()
+        if args.description_cases != "none":
+            description_figures(args.description_cases, quick=not args.models)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
