@@ -30,7 +30,8 @@ def _percentile(values: list[float], p: float) -> float:
 
 
 def _new_job(platform, langs: list[str]) -> str:
-    from shared.ids import new_id, now_iso
+    from shared.ids import new_id
+    from shared.timestamps import now_iso
 
     job_id = new_id()
     now = now_iso()

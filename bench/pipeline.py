@@ -38,9 +38,10 @@ def run_pipeline(video_path: Path, data_dir: Path) -> dict:
     from shared import bootstrap, config
     from shared.auth.passwords import hash_password
     from shared.auth.tokens import issue_access_token
-    from shared.ids import new_id, now_iso
+    from shared.ids import new_id
     from shared.local.app import create_app
     from shared.local.worker import Worker
+    from shared.timestamps import now_iso
 
     config.configure(config.Settings(data_dir=data_dir, jwt_secret="bench-" + "x" * 40, cookie_secure=False))
     bootstrap.reset()

@@ -68,7 +68,8 @@ def seed(data_dir: Path) -> tuple[str, str, list[str]]:
     """An organisation, a CLIENT of it with an access token, and 10 jobs."""
     from shared import bootstrap, config
     from shared.auth.tokens import issue_access_token
-    from shared.ids import new_id, now_iso
+    from shared.ids import new_id
+    from shared.timestamps import now_iso
 
     config.reset()
     bootstrap.reset()
@@ -158,7 +159,7 @@ def publisher(
     connected: threading.Event,
     done: threading.Event,
 ) -> None:
-    from shared.ids import now_iso
+    from shared.timestamps import now_iso
 
     connected.wait()
     time.sleep(1.0)  # let the server settle after the connection storm

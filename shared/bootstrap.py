@@ -1,5 +1,6 @@
 """Wires the adapters of the configured backend (local | emulators | gcp) into one Platform.
-Adapters are created lazily on first use and reused across warm invocations."""
+Adapters are created lazily on first use and reused across warm invocations; their modules
+are light (each imports its cloud client library only when it first connects)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,18 @@ import threading
 from functools import cached_property
 
 from shared.config import Settings, settings
+from shared.events.pubsub_events import PubSubEvents
+from shared.events.sqlite_events import SqliteEvents
+from shared.local.upload_notifications import deliver_to_upload_trigger
+from shared.mail.outbox_mail import OutboxMail
+from shared.mail.smtp_mail import SmtpMail
+from shared.media.engines import engines_for
+from shared.persistence.firestore_documents import FirestoreDocuments
+from shared.persistence.sqlite_documents import SqliteDocuments
+from shared.queues.cloud_tasks import CloudTasksQueue
+from shared.queues.sqlite_tasks import SqliteTasks
+from shared.storage.gcs_files import GcsFiles
+from shared.storage.local_files import LocalFiles
 
 
 class Platform:
@@ -17,47 +30,46 @@ class Platform:
     @cached_property
     def documents(self):
         if self.local:
-            from shared.persistence.sqlite_documents import SqliteDocuments
-
             return SqliteDocuments(self.settings.db_path)
-        from shared.persistence.firestore_documents import FirestoreDocuments
-
         return FirestoreDocuments.from_settings(self.settings)
 
     @cached_property
     def files(self):
         if self.local:
-            from shared.storage.local_files import LocalFiles
-
-            return LocalFiles.from_settings(self.settings)
-        from shared.storage.gcs_files import GcsFiles
-
+            store = LocalFiles.from_settings(self.settings)
+            # a finalized upload reaches functions/upload_trigger as GCS + Pub/Sub would deliver it
+            store.listeners.append(deliver_to_upload_trigger)
+            return store
         return GcsFiles.from_settings(self.settings)
 
     @cached_property
     def tasks(self):
         if self.local:
-            from shared.queues.sqlite_tasks import SqliteTasks
-
             return SqliteTasks.from_settings(self.settings)
-        from shared.queues.cloud_tasks import CloudTasksQueue
-
         return CloudTasksQueue.from_settings(self.settings)
 
     @cached_property
     def events(self):
         if self.local:
-            from shared.events.sqlite_events import SqliteEvents
-
             return SqliteEvents.from_settings(self.settings)
-        from shared.events.pubsub_events import PubSubEvents
-
         return PubSubEvents.from_settings(self.settings)
 
     @cached_property
-    def engines(self):
-        from shared.media.engines import engines_for
+    def mail(self):
+        s = self.settings
+        if s.smtp_host:
+            return SmtpMail(
+                s.smtp_host,
+                s.smtp_port,
+                s.mail_from,
+                user=s.smtp_user,
+                password=s.smtp_password,
+                security=s.smtp_security,
+            )
+        return OutboxMail(s.outbox_dir, s.mail_from)
 
+    @cached_property
+    def engines(self):
         return engines_for(self.settings)
 
 

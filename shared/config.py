@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from shared.file_modes import private_dir
 
 VERSION = "1.0.0"
 
@@ -43,6 +46,11 @@ class Settings:
     login_max_per_account: int = 5
     login_max_per_address: int = 20
     login_window_seconds: int = 900
+    login_max_per_account_global: int = 50  # failed logins per account from unknown devices (0900)
+    login_account_window_seconds: int = 3600
+    trusted_proxy_hops: int = 0  # X-Forwarded-For entries added by our own proxies (0 locally)
+    behind_gateway: bool = False  # API Gateway forwards the caller's token as X-Forwarded-Authorization
+    password_concurrency: int = 4  # argon2 verifications at once per instance (decision 0901)
     worker_threads: int = 2
     heavy_step_concurrency: int = 1
     task_max_attempts: int = 5
@@ -53,6 +61,14 @@ class Settings:
     ms_tenant_id: str = ""
     ms_authority: str = ""  # defaults to https://login.microsoftonline.com/<tenant>
     ms_redirect_uri: str = ""
+    ms_allowed_tenants: tuple[str, ...] = ()  # extra tenants a multi-tenant app accepts (0902)
+    smtp_host: str = ""  # empty: mail goes to the outbox folder (decision 0904)
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_security: str = "starttls"
+    mail_from: str = "Accessible Video Platform <no-reply@localhost>"
+    invite_url: str = ""  # the console's accept-invite page; the token is appended as ?token=
     gcp_project: str = ""
     gcp_region: str = "europe-west1"
     uploads_bucket: str = "avp-uploads"
@@ -75,6 +91,10 @@ class Settings:
         return self.data_dir / "documents.sqlite3"
 
     @property
+    def outbox_dir(self) -> Path:
+        return Path(self.extra.get("outbox_dir") or self.data_dir / "outbox")
+
+    @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
 
@@ -84,7 +104,7 @@ def _load_or_create_secret(data_dir: Path) -> str:
     path = data_dir / "jwt-secret"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     value = secrets.token_urlsafe(48)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(value)
@@ -93,15 +113,60 @@ def _load_or_create_secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+MIN_JWT_SECRET_BITS = 256
+
+
+def secret_strength_bits(secret: str) -> float:
+    """An estimate of the random bits in `secret`: its length times the bits per character of
+    the smallest alphabet it fits (hex 4, base64 6, other text 6.5). A string of fewer than 8
+    distinct characters, or one repeating a shorter pattern, counts as 0: it was not drawn at
+    random. (A floor against mistakes, not a proof of randomness.)"""
+    if not secret or len(set(secret)) < 8 or secret in (secret + secret)[1:-1]:
+        return 0.0
+    if re.fullmatch(r"[0-9a-fA-F]+", secret):
+        per_char = 4.0
+    elif re.fullmatch(r"[A-Za-z0-9+/_=-]+", secret):
+        per_char = 6.0
+    else:
+        per_char = 6.5
+    return len(secret.rstrip("=")) * per_char
+
+
+def signing_secret() -> str:
+    """The JWT secret, for code that issues or verifies tokens. A process started with
+    AVP_TOKENLESS=1 (the pipeline worker, which parses untrusted media) holds none and refuses
+    here rather than signing or verifying with an empty key."""
+    secret = settings().jwt_secret
+    if not secret:
+        raise RuntimeError("This process holds no JWT secret (AVP_TOKENLESS=1); it cannot issue or verify tokens")
+    return secret
+
+
+def check_jwt_secret(secret: str) -> None:
+    """The gcp backend refuses a JWT secret with fewer than 32 random bytes (256 bits)."""
+    bits = secret_strength_bits(secret)
+    if bits < MIN_JWT_SECRET_BITS:
+        raise RuntimeError(
+            f"AVP_JWT_SECRET is too weak for the gcp backend (about {int(bits)} random bits; at least "
+            f"{MIN_JWT_SECRET_BITS} needed): generate one with `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'`"
+        )
+
+
 def from_env() -> Settings:
     backend = _env("AVP_BACKEND", "local")
     data_dir = Path(_env("AVP_DATA_DIR", ".avp-data")).resolve()
     port = _int("AVP_PORT", 8003)
     secret = _env("AVP_JWT_SECRET")
-    if not secret:
+    tokenless = _env("AVP_TOKENLESS") == "1"  # the pipeline worker: no JWT secret at all
+    if tokenless:
+        secret = ""
+    elif not secret:
         if backend == "gcp":
             raise RuntimeError("AVP_JWT_SECRET must be set for the gcp backend")
         secret = _load_or_create_secret(data_dir)
+    if backend == "gcp" and not tokenless:
+        check_jwt_secret(secret)
     origins = tuple(o.strip() for o in _env("AVP_CORS_ORIGINS").split(",") if o.strip())
     return Settings(
         backend=backend,
@@ -119,13 +184,26 @@ def from_env() -> Settings:
         task_backoff_seconds=float(_env("AVP_TASK_BACKOFF_SECONDS", "2.0")),
         login_max_per_account=_int("AVP_LOGIN_MAX_PER_ACCOUNT", 5),
         login_max_per_address=_int("AVP_LOGIN_MAX_PER_ADDRESS", 20),
+        login_max_per_account_global=_int("AVP_LOGIN_MAX_PER_ACCOUNT_GLOBAL", 50),
+        trusted_proxy_hops=_int("AVP_TRUSTED_PROXY_HOPS", 0),
+        behind_gateway=_env("AVP_BEHIND_GATEWAY", "0") == "1",
+        password_concurrency=_int("AVP_PASSWORD_CONCURRENCY", 4),
         refresh_reuse_grace_seconds=_int("AVP_REFRESH_REUSE_GRACE_SECONDS", 10),
         whisper_model=_env("AVP_WHISPER_MODEL"),
         ms_client_id=_env("AVP_MS_CLIENT_ID"),
         ms_client_secret=_env("AVP_MS_CLIENT_SECRET"),
         ms_tenant_id=_env("AVP_MS_TENANT_ID"),
         ms_authority=_env("AVP_MS_AUTHORITY"),
+        ms_allowed_tenants=tuple(t.strip() for t in _env("AVP_MS_ALLOWED_TENANTS").split(",") if t.strip()),
         ms_redirect_uri=_env("AVP_MS_REDIRECT_URI", f"http://localhost:{port}/api/v1/auth/microsoft/callback"),
+        smtp_host=_env("AVP_SMTP_HOST"),
+        smtp_port=_int("AVP_SMTP_PORT", 587),
+        smtp_user=_env("AVP_SMTP_USER"),
+        smtp_password=_env("AVP_SMTP_PASSWORD"),
+        smtp_security=_env("AVP_SMTP_SECURITY", "starttls"),
+        mail_from=_env("AVP_MAIL_FROM", "Accessible Video Platform <no-reply@localhost>"),
+        invite_url=_env("AVP_INVITE_URL"),
+        extra={"outbox_dir": _env("AVP_OUTBOX_DIR")} if _env("AVP_OUTBOX_DIR") else {},
         gcp_project=_env("GOOGLE_CLOUD_PROJECT", _env("AVP_GCP_PROJECT")),
         gcp_region=_env("AVP_GCP_REGION", "europe-west1"),
         uploads_bucket=_env("AVP_UPLOADS_BUCKET", "avp-uploads"),

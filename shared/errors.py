@@ -60,6 +60,16 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
+class Unavailable(DomainError):
+    """503: the instance is saturated for now; the client retries after `retry_after` seconds."""
+
+    status = 503
+
+    def __init__(self, detail: str, retry_after: int):
+        super().__init__(detail, headers={"Retry-After": str(max(1, int(retry_after)))})
+        self.retry_after = retry_after
+
+
 class VersionConflict(Exception):
     """A compare-and-set write lost the race; the data layer raises it, services decide."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +21,9 @@ from shared.routes import ROUTES, Route, routes_for, werkzeug_rule
 
 log = logs.get("avp.http")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# WSGI environ key where a front router that already matched the route table (the local
+# platform's app) leaves (route, params), so a function's dispatcher does not match again
+MATCHED_ROUTE = "avp.matched_route"
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
@@ -85,8 +87,7 @@ class RequestContext:
 
     @property
     def client_address(self) -> str:
-        fwd = self.request.headers.get("X-Forwarded-For", "")
-        return fwd.split(",")[0].strip() if fwd else (self.request.remote_addr or "")
+        return client_address(self.request)
 
     def json(self, model=None):
         """The JSON body parsed into `model` (pydantic); 415 if it is not JSON, 422 if invalid."""
@@ -140,9 +141,30 @@ def _to_response(result: Any) -> Response:
     return json_response(result, status)
 
 
+def client_address(request: Request) -> str:
+    """The caller's address. Only the last `trusted_proxy_hops` X-Forwarded-For entries were
+    added by our own proxies (the gateway, Cloud Run's front end); the entry the outermost of
+    them added is the client. Anything to its left came from the client and may be forged.
+    With no trusted hops (local), or fewer entries than hops, the socket peer is the answer."""
+    hops = settings().trusted_proxy_hops
+    if hops > 0:
+        entries = [e.strip() for e in request.headers.get("X-Forwarded-For", "").split(",") if e.strip()]
+        if len(entries) >= hops:
+            return entries[-hops][:64]
+    return request.remote_addr or ""
+
+
+def authorization_header(request: Request) -> str:
+    """The caller's Authorization value. Behind API Gateway (`behind_gateway`), `Authorization`
+    holds the gateway's own Google-signed token for the backend and the caller's header arrives
+    as `X-Forwarded-Authorization`; elsewhere that header is ignored (a client could set it)."""
+    if settings().behind_gateway:
+        return request.headers.get("X-Forwarded-Authorization", "")
+    return request.headers.get("Authorization", "")
+
+
 def _bearer(request: Request) -> str:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _, token = authorization_header(request).partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Missing bearer token: send Authorization: Bearer <access_token>")
     return token.strip()
@@ -160,18 +182,32 @@ class Dispatcher:
             merge_slashes=False,
             converters=CONVERTERS,
         )
+        self._own = frozenset(id(r) for r in routes)
+
+    def _match(self, request: Request) -> tuple[Route, dict]:
+        matched = request.environ.get(MATCHED_ROUTE)
+        if matched is not None and id(matched[0]) in self._own:
+            return matched
+        adapter = self.map.bind_to_environ(request.environ)
+        try:
+            return adapter.match(request.path, method=request.method)
+        except _WzNotFound:
+            raise NotFound(f"No such endpoint: {request.method} {request.path}") from None
 
     def __call__(self, request: Request) -> Response:
+        request_id = logs.request_id_from(request.headers.get("X-Request-ID"))
+        trace = logs.trace_fields(
+            request.headers.get("X-Cloud-Trace-Context"), request.headers.get("traceparent"), settings().gcp_project
+        )
+        with logs.request_context(request_id=request_id, **trace):
+            return self._dispatch(request, request_id)
+
+    def _dispatch(self, request: Request, request_id: str) -> Response:
         started = time.perf_counter()
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         route_label, status = "unmatched", 500
         ctx = None
         try:
-            adapter = self.map.bind_to_environ(request.environ)
-            try:
-                route, params = adapter.match(request.path, method=request.method)
-            except _WzNotFound:
-                raise NotFound(f"No such endpoint: {request.method} {request.path}") from None
+            route, params = self._match(request)
             route_label = route.path
             ctx = RequestContext(request, route, params, request_id)
             resp = self._run(ctx, route, params)
@@ -180,7 +216,7 @@ class Dispatcher:
         except DomainError as exc:
             resp = error_response(exc.status, exc.detail, exc.headers)
         except Exception:
-            log.exception("unhandled error", extra={"fields": {"request_id": request_id, "path": request.path}})
+            log.exception("unhandled error", extra={"fields": {"path": request.path}})
             resp = error_response(500, f"Internal server error; reference {request_id}")
         status = resp.status_code
         resp.headers["X-Request-ID"] = request_id
@@ -234,7 +270,7 @@ class Dispatcher:
 
             record(ctx, status)
         except Exception:
-            log.exception("audit write failed", extra={"fields": {"request_id": ctx.request_id}})
+            log.exception("audit write failed")
 
 
 def function_dispatcher(function: str, handlers: dict) -> Dispatcher:

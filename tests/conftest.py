@@ -14,6 +14,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from shared import bootstrap, config  # noqa: E402
+from shared.auth import session  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -26,12 +27,7 @@ def isolated_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("AVP_JWT_SECRET", "test-secret-" + "x" * 40)
     config.reset()
     bootstrap.reset()
-    try:
-        from shared.auth import session
-
-        session._cache.clear()  # noqa: SLF001
-    except ImportError:
-        pass
+    session._cache.clear()  # noqa: SLF001
     cfg = config.configure(task_backoff_seconds=0.05)
     yield cfg
     config.reset()
@@ -64,7 +60,8 @@ class Users:
         self.platform = platform
 
     def org(self, name: str = "Acme") -> str:
-        from shared.ids import new_id, now_iso
+        from shared.ids import new_id
+        from shared.timestamps import now_iso
 
         org_id = new_id()
         self.platform.documents.create("organizations", org_id, {"name": name, "created_at": now_iso()})
@@ -80,7 +77,8 @@ class Users:
     ) -> dict:
         from shared.auth.passwords import hash_password
         from shared.auth.tokens import issue_access_token
-        from shared.ids import new_id, now_iso
+        from shared.ids import new_id
+        from shared.timestamps import now_iso
 
         uid = new_id()
         email = email or f"{role.lower()}-{uid[-6:]}@example.com"

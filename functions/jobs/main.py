@@ -7,7 +7,8 @@ import functions_framework
 from shared.errors import UnsupportedMedia
 from shared.http import function_dispatcher, json_response
 from shared.models.jobs import Feedback, JobCreate, Reason
-from shared.services import job_creation, jobs
+from shared.services import downloads as download_service
+from shared.services import job_creation, jobs, languages
 
 
 def _form_data(form) -> dict:
@@ -67,6 +68,10 @@ def list_jobs(ctx):
     )
 
 
+def list_languages(ctx):
+    return languages.catalogue(ctx.arg("source"))
+
+
 def get_job(ctx, id):
     return jobs.view(jobs.get_job_for(ctx.principal, id))
 
@@ -78,7 +83,7 @@ def delete_job(ctx, id):
 
 
 def downloads(ctx, id):
-    return jobs.downloads(ctx.principal, id)
+    return download_service.job_downloads(ctx.principal, id)
 
 
 def approve(ctx, id):

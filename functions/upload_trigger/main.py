@@ -8,6 +8,7 @@ import json
 import functions_framework
 
 from shared import logs
+from shared.services.uploads import handle_object_finalized
 
 log = logs.get("avp.upload_trigger")
 
@@ -29,7 +30,5 @@ def entry(cloud_event):
     resource = object_resource(cloud_event.data)
     if resource is None:
         return
-    from shared.services.files import handle_object_finalized
-
     outcome = handle_object_finalized(resource)  # raises on transient failure: Pub/Sub redelivers
     logs.event(log, "object finalized", object=resource.get("name"), outcome=outcome)

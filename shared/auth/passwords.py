@@ -1,23 +1,78 @@
-"""Password hashing with argon2id."""
+"""Password hashing with argon2id, sized with the function's memory (decision 0901).
+
+Each hash or verification holds MEMORY_KIB of memory for its duration, and login is reachable
+without authentication, so at most `settings().password_concurrency` of them run at once per
+process; a caller that cannot get a slot within WAIT_SECONDS gets 503 + Retry-After instead of
+pushing the instance out of memory. Hashes made with other parameters (the earlier 64 MiB
+default) still verify; `needs_rehash` tells the login path to store a fresh one.
+"""
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory defaults
+from shared.config import settings
+from shared.errors import Unavailable
+
+# OWASP Password Storage Cheat Sheet's argon2id configuration: 19 MiB, 2 passes, 1 lane.
+TIME_COST = 2
+MEMORY_KIB = 19 * 1024
+PARALLELISM = 1
+WAIT_SECONDS = 5.0
+
+_hasher = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_KIB, parallelism=PARALLELISM)
 _DUMMY = _hasher.hash("timing-equaliser")
+_slots_lock = threading.Lock()
+_slots: tuple[int, threading.BoundedSemaphore] | None = None
+
+
+def _semaphore() -> threading.BoundedSemaphore:
+    global _slots
+    size = max(1, settings().password_concurrency)
+    with _slots_lock:
+        if _slots is None or _slots[0] != size:
+            _slots = (size, threading.BoundedSemaphore(size))
+        return _slots[1]
+
+
+@contextmanager
+def verification_slot() -> Iterator[None]:
+    """One of the process's password-hashing slots, or 503 when none frees up in time."""
+    sem = _semaphore()
+    if not sem.acquire(timeout=WAIT_SECONDS):
+        raise Unavailable("The server is busy checking other sign-ins; try again in a few seconds", retry_after=2)
+    try:
+        yield
+    finally:
+        sem.release()
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with verification_slot():
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant-ish time: an unknown user still costs one verification."""
+    with verification_slot():
+        try:
+            return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+def needs_rehash(password_hash: str | None) -> bool:
+    """True when a stored hash was made with other parameters than today's."""
+    if not password_hash:
+        return False
     try:
-        return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
+        return _hasher.check_needs_rehash(password_hash)
+    except InvalidHashError:
         return False
 
 

@@ -6,8 +6,9 @@ import os
 import secrets
 
 from shared.bootstrap import platform
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
 from shared.persistence.documents import Query
+from shared.timestamps import now_iso
 
 
 def ensure_first_admin() -> tuple[str, str | None] | None:

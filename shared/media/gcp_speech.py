@@ -25,12 +25,33 @@ def _seconds(offset) -> float:
     return float(getattr(offset, "seconds", 0)) + float(getattr(offset, "nanos", 0)) / 1e9
 
 
-def recognition_config(language: str, sample_rate: int = 16000):
+PHRASE_BOOST = 10.0  # Speech-to-Text's boost scale is 0-20; 10 favours terms without forcing them
+MAX_PHRASES = 500
+
+
+def adaptation(hints: list[str] | None):
+    """Glossary source terms as an inline phrase set (names and brand terms heard right); None
+    without hints."""
+    from google.cloud.speech_v2 import types
+
+    phrases = [
+        types.PhraseSet.Phrase(value=h, boost=PHRASE_BOOST)
+        for h in dict.fromkeys(" ".join(h.split()) for h in hints or [] if h.strip())
+    ][:MAX_PHRASES]
+    if not phrases:
+        return None
+    return types.SpeechAdaptation(
+        phrase_sets=[types.SpeechAdaptation.AdaptationPhraseSet(inline_phrase_set=types.PhraseSet(phrases=phrases))]
+    )
+
+
+def recognition_config(language: str, sample_rate: int = 16000, hints: list[str] | None = None):
     from google.cloud.speech_v2 import types
 
     from shared.media.languages import with_region
 
     return types.RecognitionConfig(
+        adaptation=adaptation(hints),
         explicit_decoding_config=types.ExplicitDecodingConfig(
             encoding=types.ExplicitDecodingConfig.AudioEncoding.LINEAR16,
             sample_rate_hertz=sample_rate,
@@ -44,22 +65,22 @@ def recognition_config(language: str, sample_rate: int = 16000):
     )
 
 
-def recognize_request(project: str, location: str, language: str, pcm_wav: bytes):
+def recognize_request(project: str, location: str, language: str, pcm_wav: bytes, hints: list[str] | None = None):
     from google.cloud.speech_v2 import types
 
     return types.RecognizeRequest(
         recognizer=f"projects/{project}/locations/{location}/recognizers/_",
-        config=recognition_config(language),
+        config=recognition_config(language, hints=hints),
         content=pcm_wav,
     )
 
 
-def batch_request(project: str, location: str, language: str, gcs_uri: str):
+def batch_request(project: str, location: str, language: str, gcs_uri: str, hints: list[str] | None = None):
     from google.cloud.speech_v2 import types
 
     return types.BatchRecognizeRequest(
         recognizer=f"projects/{project}/locations/{location}/recognizers/_",
-        config=recognition_config(language),
+        config=recognition_config(language, hints=hints),
         files=[types.BatchRecognizeFileMetadata(uri=gcs_uri)],
         recognition_output_config=types.RecognitionOutputConfig(inline_response_config=types.InlineOutputConfig()),
     )
@@ -106,12 +127,14 @@ class SpeechV2Transcriber:
             self._client = speech_v2.SpeechClient()
         return self._client
 
-    def transcribe(self, wav16k: Path, language: str, progress=None) -> Transcript:
+    def transcribe(self, wav16k: Path, language: str, progress=None, hints: list[str] | None = None) -> Transcript:
         with wave.open(str(wav16k), "rb") as f:
             duration = f.getnframes() / float(f.getframerate())
         data = wav16k.read_bytes()
         if duration <= SYNC_LIMIT:
-            response = self.client.recognize(request=recognize_request(self.project, self.location, language, data))
+            response = self.client.recognize(
+                request=recognize_request(self.project, self.location, language, data, hints)
+            )
             results = response.results
         else:
             from google.cloud import storage
@@ -119,7 +142,7 @@ class SpeechV2Transcriber:
             name = f"stt/{hashlib.sha256(data).hexdigest()[:32]}.wav"
             storage.Client(project=self.project).bucket(self.bucket).blob(name).upload_from_filename(str(wav16k))
             uri = f"gs://{self.bucket}/{name}"
-            op = self.client.batch_recognize(request=batch_request(self.project, self.location, language, uri))
+            op = self.client.batch_recognize(request=batch_request(self.project, self.location, language, uri, hints))
             response = op.result(timeout=1500)
             results = response.results[uri].transcript.results
         return Transcript(language=language, duration=duration, words=words_from_results(results))

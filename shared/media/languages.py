@@ -13,6 +13,8 @@ import os
 import re
 from pathlib import Path
 
+from shared.media import language_tags
+
 MODES_DIR = Path(os.environ.get("AVP_APERTIUM_MODES", "/usr/share/apertium/modes"))
 
 # ISO 639-3 (as Apertium names its pairs) -> BCP-47 primary subtag.
@@ -62,28 +64,9 @@ _ISO3_TO_BCP47 = {
 _MODE_NAME = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
 
 
-# Cloud Speech-to-Text and Text-to-Speech want a region; the API speaks plain language codes.
-DEFAULT_REGION = {
-    "en": "en-US",
-    "es": "es-ES",
-    "ca": "ca-ES",
-    "gl": "gl-ES",
-    "eu": "eu-ES",
-    "is": "is-IS",
-    "fr": "fr-FR",
-    "pt": "pt-PT",
-    "it": "it-IT",
-    "de": "de-DE",
-    "nl": "nl-NL",
-    "eo": "eo",
-}
-
-
 def with_region(code: str) -> str:
-    """'en' -> 'en-US'; a code that already has a region is kept."""
-    if "-" in (code or ""):
-        return code
-    return DEFAULT_REGION.get(normalize(code), code)
+    """'en' -> 'en-US'; a code that already has a region is kept (shared.media.language_tags)."""
+    return language_tags.with_region(code)
 
 
 def normalize(code: str) -> str:

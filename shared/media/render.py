@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from shared.media import ffmpeg as ff
+from shared.media.language_tags import iso639_2
 from shared.media.narration import SAMPLE_RATE, Clip, Plan, write_stem_wav
 
 TARGET_LUFS = -23.0
@@ -55,7 +56,7 @@ class RenderError(RuntimeError):
 
 
 def lang3(code: str) -> str:
-    return ISO639_2.get(code.split("-")[0].lower(), "und")
+    return iso639_2(code)
 
 
 def duck_expression(clips: list[Clip], duck_db: float = DUCK_DB, ramp: float = RAMP) -> str:

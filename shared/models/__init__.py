@@ -11,13 +11,7 @@ MODULES = ("common", "auth", "users", "jobs", "files", "vtt", "language_qc", "gl
 
 def resolve(name: str):
     for mod in MODULES:
-        try:
-            module = importlib.import_module(f"shared.models.{mod}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"shared.models.{mod}":
-                continue
-            raise
-        model = getattr(module, name, None)
+        model = getattr(importlib.import_module(f"shared.models.{mod}"), name, None)
         if model is not None:
             return model
     return None

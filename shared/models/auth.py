@@ -38,6 +38,13 @@ class MicrosoftCallback(BaseModel):
     error_description: str | None = Field(default=None, max_length=2048)
 
 
+class MicrosoftLink(BaseModel):
+    """Where the browser goes to pick the Microsoft account to link; the redirect URI page then
+    relays code+state to POST /auth/microsoft/callback as for a sign-in."""
+
+    authorize_url: str
+
+
 class ChangePassword(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -15,18 +15,19 @@ values and the query resumes with start_after.
 One field name is stored differently from the port's view: `expire_at` (housekeeping, decision
 0700) is an ISO 8601 UTC string in the port and a Firestore timestamp in the database, so the
 collections' TTL policies act on it. It is converted on every write, in filters and cursors,
-and back to the same ISO string (shared.ids.now_iso format) on every read.
+and back to the same ISO string (shared.timestamps format) on every read.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from shared.errors import AlreadyExists, Invalid, VersionConflict
 from shared.persistence.documents import OPS, Page, Query, decode_cursor, encode_cursor, field_value
+from shared.timestamps import iso, parse_iso
 
 T = TypeVar("T")
 
@@ -44,7 +45,6 @@ _FS_OPS = {
 META = ("id", "_version")
 TX_ATTEMPTS = 20
 TIMESTAMP_FIELD = "expire_at"
-_ISO = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def _to_timestamp(value):
@@ -52,10 +52,8 @@ def _to_timestamp(value):
     anything else unchanged."""
     if not isinstance(value, str):
         return value
-    from datetime import datetime
-
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = parse_iso(value)
     except ValueError:
         return value
     if parsed.tzinfo is None:
@@ -64,12 +62,8 @@ def _to_timestamp(value):
 
 
 def _from_timestamp(value):
-    from datetime import datetime
-
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).strftime(_ISO)
+        return iso(value)
     return value
 
 

@@ -1,8 +1,16 @@
-"""SqliteDocuments: the document-store port on SQLite (WAL), one connection per thread."""
+"""SqliteDocuments: the document-store port on SQLite (WAL), one connection per thread.
+
+Queries are index-backed (decision 1201): the first query of a shape (collection, equality and
+`in` fields, order, range fields) creates a partial expression index for that shape, the way
+Firestore needs a composite index per query shape, so a page is a short index walk (keyset
+paging from the cursor) and never a scan of the collection. `array_contains` filters are
+checked per row along the index of the rest of the query."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -11,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from shared.errors import AlreadyExists, Invalid, VersionConflict
+from shared.file_modes import private_dir, private_file
 from shared.persistence.documents import OPS, Page, Query, cursor_for, decode_cursor
 
 T = TypeVar("T")
@@ -28,7 +37,8 @@ CREATE TABLE IF NOT EXISTS documents (
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with the settings every local SQLite file of the platform uses."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    private_file(path)
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -50,6 +60,9 @@ class PerThreadConnection:
             conn = connect(self.path)
             self._local.conn = conn
         return conn
+
+
+_COLLECTION_NAME = re.compile(r"^[A-Za-z0-9_]{1,100}$")
 
 
 def _json_path(field: str) -> str:
@@ -123,6 +136,24 @@ class SqliteDocuments:
         self.path = Path(path)
         self._conn = PerThreadConnection(self.path)
         self._conn().executescript(SCHEMA)
+        self._indexes = {
+            name for (name,) in self._conn().execute("SELECT name FROM sqlite_master WHERE type='index'").fetchall()
+        }
+        self._index_lock = threading.Lock()
+
+    def _ensure_index(self, collection: str, columns: list[tuple[str, str]]) -> None:
+        """The partial index `columns` (SQL expression, ASC|DESC) over `collection`'s documents."""
+        spec = ", ".join(f"{expr} {direction}" for expr, direction in columns)
+        name = f"ix_{collection}_{hashlib.sha1(spec.encode()).hexdigest()[:16]}"
+        if name in self._indexes:
+            return
+        with self._index_lock:
+            if name in self._indexes:
+                return
+            self._conn().execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON documents ({spec}) WHERE collection='{collection}'"
+            )
+            self._indexes.add(name)
 
     def get(self, collection: str, doc_id: str) -> dict | None:
         return _Tx(self._conn()).get(collection, doc_id)
@@ -154,50 +185,10 @@ class SqliteDocuments:
         raise VersionConflict("database busy")
 
     def query(self, q: Query) -> Page:
-        sql = ["SELECT id, version, data FROM documents WHERE collection=?"]
-        params: list[Any] = [q.collection]
-        for field, op, value in q.where:
-            if op not in OPS:
-                raise Invalid(f"Unsupported filter operator: {op}")
-            path = _json_path(field)
-            if op == "array_contains":
-                sql.append(f"AND EXISTS (SELECT 1 FROM json_each(data, '{path}') WHERE value = ?)")
-                params.append(_sql_value(value))
-            elif op == "in":
-                values = list(value)
-                if not values:
-                    return Page([], None)
-                sql.append(f"AND json_extract(data, '{path}') IN ({','.join('?' * len(values))})")
-                params.extend(_sql_value(v) for v in values)
-            elif op == "==" and value is None:
-                sql.append(f"AND json_extract(data, '{path}') IS NULL")
-            else:
-                sql_op = "=" if op == "==" else op
-                sql.append(f"AND json_extract(data, '{path}') {sql_op} ?")
-                params.append(_sql_value(value))
-        order = list(q.order_by) + [("__id__", q.order_by[-1][1] if q.order_by else "asc")]
-        exprs = ["id" if f == "__id__" else f"json_extract(data, '{_json_path(f)}')" for f, _ in order]
-        if q.cursor:
-            values = decode_cursor(q.cursor)
-            if len(values) != len(order):
-                raise Invalid("Invalid cursor; use the next_cursor value of the previous page")
-            # keyset pagination: (a, b, id) strictly after the cursor under mixed directions
-            ors = []
-            for i in range(len(order)):
-                parts = []
-                for j in range(i):
-                    parts.append(f"{exprs[j]} = ?")
-                    params.append(_sql_value(values[j]))
-                cmp = ">" if order[i][1] == "asc" else "<"
-                parts.append(f"{exprs[i]} {cmp} ?")
-                params.append(_sql_value(values[i]))
-                ors.append("(" + " AND ".join(parts) + ")")
-            sql.append("AND (" + " OR ".join(ors) + ")")
-        sql.append("ORDER BY " + ", ".join(f"{e} {'ASC' if d == 'asc' else 'DESC'}" for e, (_, d) in zip(exprs, order)))
-        if q.limit is not None:
-            sql.append("LIMIT ?")
-            params.append(int(q.limit) + 1)
-        rows = self._conn().execute(" ".join(sql), params).fetchall()
+        select = self._select(q)
+        if select is None:
+            return Page([], None)
+        rows = self._conn().execute(*select).fetchall()
         items = []
         for doc_id, version, data in rows:
             doc = json.loads(data)
@@ -209,3 +200,85 @@ class SqliteDocuments:
             items = items[: q.limit]
             next_cursor = cursor_for(items[-1], list(q.order_by))
         return Page(items, next_cursor)
+
+    def explain(self, q: Query) -> list[str]:
+        """SQLite's plan for `q` (EXPLAIN QUERY PLAN lines), for tests and diagnostics."""
+        select = self._select(q)
+        if select is None:
+            return []
+        sql, params = select
+        return [row[-1] for row in self._conn().execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+
+    def _select(self, q: Query) -> tuple[str, list] | None:
+        """The SELECT of `q` and its parameters (None when it cannot match anything)."""
+        indexed = bool(_COLLECTION_NAME.match(q.collection))
+        # a literal collection lets SQLite use the partial indexes (a bound parameter would not)
+        sql = [
+            "SELECT id, version, data FROM documents WHERE "
+            + (f"collection='{q.collection}'" if indexed else "collection=?")
+        ]
+        params: list[Any] = [] if indexed else [q.collection]
+        equal: list[str] = []
+        listed: list[str] = []
+        ranged: list[str] = []
+        for field, op, value in q.where:
+            if op not in OPS:
+                raise Invalid(f"Unsupported filter operator: {op}")
+            path = _json_path(field)
+            expr = f"json_extract(data, '{path}')"
+            if op == "array_contains":
+                sql.append(f"AND EXISTS (SELECT 1 FROM json_each(data, '{path}') WHERE value = ?)")
+                params.append(_sql_value(value))
+            elif op == "in":
+                values = list(value)
+                if not values:
+                    return None
+                sql.append(f"AND {expr} IN ({','.join('?' * len(values))})")
+                params.extend(_sql_value(v) for v in values)
+                listed.append(expr)
+            elif op == "==" and value is None:
+                sql.append(f"AND {expr} IS NULL")
+                equal.append(expr)
+            else:
+                sql_op = "=" if op == "==" else op
+                sql.append(f"AND {expr} {sql_op} ?")
+                params.append(_sql_value(value))
+                (equal if op == "==" else ranged).append(expr)
+        order = list(q.order_by) + [("__id__", q.order_by[-1][1] if q.order_by else "asc")]
+        exprs = ["id" if f == "__id__" else f"json_extract(data, '{_json_path(f)}')" for f, _ in order]
+        directions = ["ASC" if d == "asc" else "DESC" for _, d in order]
+        if indexed:
+            # `collection` first too: without it the planner may prefer the primary key and a sort
+            columns = [("collection", "ASC")] + [(e, "ASC") for e in sorted(set(equal))]
+            columns += [(e, "ASC") for e in sorted(set(listed) - set(equal))]
+            columns += list(zip(exprs, directions))
+            columns += [(e, "ASC") for e in sorted(set(ranged) - set(exprs))]
+            if len(columns) > 2:  # (collection, id) alone is the primary key
+                self._ensure_index(q.collection, columns)
+        if q.cursor:
+            values = decode_cursor(q.cursor)
+            if len(values) != len(order):
+                raise Invalid("Invalid cursor; use the next_cursor value of the previous page")
+            if len(set(directions)) == 1:
+                # keyset pagination as one row-value comparison, which SQLite seeks in the index
+                cmp = ">" if directions[0] == "ASC" else "<"
+                sql.append(f"AND ({', '.join(exprs)}) {cmp} ({', '.join('?' * len(exprs))})")
+                params.extend(_sql_value(v) for v in values)
+            else:
+                # (a, b, id) strictly after the cursor under mixed directions
+                ors = []
+                for i in range(len(order)):
+                    parts = []
+                    for j in range(i):
+                        parts.append(f"{exprs[j]} = ?")
+                        params.append(_sql_value(values[j]))
+                    cmp = ">" if order[i][1] == "asc" else "<"
+                    parts.append(f"{exprs[i]} {cmp} ?")
+                    params.append(_sql_value(values[i]))
+                    ors.append("(" + " AND ".join(parts) + ")")
+                sql.append("AND (" + " OR ".join(ors) + ")")
+        sql.append("ORDER BY " + ", ".join(f"{e} {d}" for e, d in zip(exprs, directions)))
+        if q.limit is not None:
+            sql.append("LIMIT ?")
+            params.append(int(q.limit) + 1)
+        return " ".join(sql), params

@@ -39,6 +39,11 @@ def job_path(job_id: str, *parts: str) -> str:
     return "/".join(("jobs", job_id) + parts)
 
 
+def upload_path(upload_id: str) -> str:
+    """Where a source video is uploaded before a job claims it (the uploads bucket in GCP)."""
+    return f"uploads/{upload_id}/{SOURCE}"
+
+
 # Deliverable and work file names, per language folder jobs/<id>/<lang>/.
 CAPTIONS_VTT = "captions.vtt"
 CAPTIONS_SRT = "captions.srt"

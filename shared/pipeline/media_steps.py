@@ -148,9 +148,33 @@ def _fps(job: dict, info=None) -> float:
 # ---------------------------------------------------------------- transcribe
 
 
+def _glossary_doc(job: dict) -> dict | None:
+    gid = _opt(job, "glossary_id")
+    if not gid:
+        return None
+    from shared.bootstrap import platform
+
+    doc = platform().documents.get("glossaries", gid)
+    if doc is None:
+        raise PermanentStepError("The job's glossary no longer exists; choose another one and retry.")
+    return doc
+
+
+def _identify_language(transcriber, wav: Path, src: str):
+    """The language verdict for the job (shared.media.language_id); backends without language
+    identification give a no-speech verdict, which never withholds captions."""
+    from shared.media import language_id
+
+    detect = getattr(transcriber, "detect_language", None)
+    guess = detect(wav) if detect is not None else None
+    return language_id.judge(guess, src)
+
+
 def transcribe(io: StepIO) -> dict:
-    """Source audio -> words (transcript.json) -> source-language captions.vtt + caption QC."""
+    """Source audio -> spoken-language check -> words (transcript.json) -> source-language
+    captions.vtt + caption QC. A confident other language withholds the captions and flags it."""
     from shared.media import caption_rules, ffmpeg, vtt
+    from shared.media import glossary as gl
     from shared.media import transcript as tr
 
     job = io.job
@@ -158,21 +182,31 @@ def transcribe(io: StepIO) -> dict:
     video = _source(io)
     info = _media_info(io, video)
     if not info.has_audio:
-        raise PermanentStepError("The video has no audio track, so there is nothing to transcribe.")
+        return _no_speech(io, info)
     wav = ffmpeg.extract_wav16k(video, io.workdir / "audio16k.wav")
-    io.progress(10)
+    io.progress(5)
     if io.cancelled():
         return {}
-    raw = _engines().transcriber.transcribe(wav, src, progress=lambda f: io.progress(10 + 70 * f))
+    transcriber = _engines().transcriber
+    verdict = _identify_language(transcriber, wav, src)
+    io.progress(10)
+    if verdict.withhold_captions:
+        raw = tr.Transcript(language=src, duration=info.duration)
+    else:
+        hints = gl.source_terms(_glossary_doc(job))
+        raw = transcriber.transcribe(wav, src, progress=lambda f: io.progress(10 + 70 * f), hints=hints)
     io.progress(80)
     clean = tr.clean(raw, wav)
     profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
     issues = caption_rules.check(cues, profile, info.fps)
+    if verdict.flagged:
+        issues.insert(0, {"cue": None, "rule": "language", "detail": verdict.detail})
     jid = job["id"]
     io.put_text(job_path(jid, "work", TRANSCRIPT_JSON), json.dumps(clean.to_dict(), ensure_ascii=False), JSON_TYPE)
     cap_path = job_path(jid, src, CAPTIONS_VTT)
     io.put_text(cap_path, vtt.write_captions(cues), VTT_TYPE)
+    _update_qc(io, src, "language", verdict.to_dict())
     qc_path = _update_qc(
         io,
         src,
@@ -183,10 +217,57 @@ def transcribe(io: StepIO) -> dict:
     _set_output(outputs, src, "captions_vtt", cap_path)
     _set_output(outputs, src, "qc_report", qc_path)
     io.progress(100)
+    qc = _qc_summary(job, src, "captions", {"cues": len(cues), "issues": len(issues)})
+    qc[src]["language"] = {
+        "status": verdict.status,
+        "heard": verdict.heard,
+        "probability": verdict.probability,
+        "detail": verdict.detail,
+    }
     return {
         "outputs": outputs,
         "media": {"duration": info.duration, "fps": info.fps, "width": info.width, "height": info.height},
-        "qc_report": _qc_summary(job, src, "captions", {"cues": len(cues), "issues": len(issues)}),
+        "qc_report": qc,
+    }
+
+
+NO_AUDIO_NOTE = (
+    "The video has no audio track: there is no speech to caption, so the captions are empty; "
+    "the audio description and narration are made from the picture."
+)
+
+
+def _no_speech(io: StepIO, info) -> dict:
+    """A video without audio: an empty transcript and empty captions with a note saying why
+    (description, narration and render go on from the picture)."""
+    from shared.media import caption_rules, vtt
+    from shared.media import transcript as tr
+
+    job = io.job
+    jid = job["id"]
+    src, _ = _langs(job)
+    empty = tr.Transcript(language=src, duration=info.duration)
+    io.put_text(job_path(jid, "work", TRANSCRIPT_JSON), json.dumps(empty.to_dict(), ensure_ascii=False), JSON_TYPE)
+    cap_path = job_path(jid, src, CAPTIONS_VTT)
+    io.put_text(cap_path, vtt.write_captions([]), VTT_TYPE)
+    profile = caption_rules.profile(_profile_name(job))
+    qc_path = _update_qc(
+        io, src, "captions", {"profile": profile.name, "cues": 0, "issues": [], "no_audio": True, "note": NO_AUDIO_NOTE}
+    )
+    outputs = _outputs(job)
+    _set_output(outputs, src, "captions_vtt", cap_path)
+    _set_output(outputs, src, "qc_report", qc_path)
+    io.progress(100)
+    return {
+        "outputs": outputs,
+        "media": {
+            "duration": info.duration,
+            "fps": info.fps,
+            "width": info.width,
+            "height": info.height,
+            "has_audio": False,
+        },
+        "qc_report": _qc_summary(job, src, "captions", {"cues": 0, "issues": 0, "note": NO_AUDIO_NOTE}),
     }
 
 
@@ -194,14 +275,15 @@ def transcribe(io: StepIO) -> dict:
 
 
 def describe(io: StepIO) -> dict:
-    """Scene changes + on-screen text (or Gemini) -> descriptions.vtt placed in dialogue gaps."""
+    """What is seen (local engine or Gemini) -> descriptions.vtt, one description at a time in
+    the dialogue gaps, timed for the longest wording among the job's languages."""
     from shared.media import describe as ad
+    from shared.media import placement, vtt
     from shared.media import transcript as tr
-    from shared.media import vtt
 
     job = io.job
     jid = job["id"]
-    src, _ = _langs(job)
+    src, langs = _langs(job)
     video = _source(io)
     info = _media_info(io, video)
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
@@ -210,12 +292,19 @@ def describe(io: StepIO) -> dict:
     io.progress(70)
     if io.cancelled():
         return {}
-    min_gap = float(_opt(job, "min_gap_seconds", ad.MIN_GAP_SECONDS))
-    gaps = ad.dialogue_gaps(transcript.words, info.duration, min_gap)
-    descriptions = ad.place(events, gaps, info.duration, src, transcript.words)
+    min_gap = float(_opt(job, "min_gap_seconds", placement.MIN_GAP_SECONDS))
+    gaps = placement.dialogue_gaps(transcript.words, info.duration, min_gap)
+    descriptions = placement.place(events, gaps, info.duration, langs, transcript.words, sentence=ad.sentence)
     io.put_text(
         job_path(jid, "work", VISUAL_JSON),
-        json.dumps({"events": [e.__dict__ for e in events], "gaps": [g.__dict__ for g in gaps]}, ensure_ascii=False),
+        json.dumps(
+            {
+                "events": [e.__dict__ for e in events],
+                "gaps": [g.__dict__ for g in gaps],
+                "descriptions": ad.record(descriptions),
+            },
+            ensure_ascii=False,
+        ),
         JSON_TYPE,
     )
     path = job_path(jid, src, DESCRIPTIONS_VTT)
@@ -225,7 +314,14 @@ def describe(io: StepIO) -> dict:
         io,
         src,
         "descriptions",
-        {"cues": len(descriptions), "gaps": len(gaps), "min_gap_seconds": min_gap, "extended": extended},
+        {
+            "cues": len(descriptions),
+            "gaps": len(gaps),
+            "min_gap_seconds": min_gap,
+            "extended": extended,
+            "events": len(events),
+            "overlapping": _overlaps(descriptions),
+        },
     )
     outputs = _outputs(job)
     _set_output(outputs, src, "descriptions_vtt", path)
@@ -237,21 +333,34 @@ def describe(io: StepIO) -> dict:
     }
 
 
+def _overlaps(cues) -> int:
+    ordered = sorted(cues, key=lambda c: c.start)
+    return sum(1 for a, b in zip(ordered, ordered[1:]) if b.start < a.end - 0.001)
+
+
+def _described_in(io: StepIO, desc_src, tgt: str) -> list[str | None]:
+    """Each source description in the target language's own phrases where the describer's
+    record allows (decision 0323); None where it must be machine-translated."""
+    from shared.media import describe as ad
+
+    path = job_path(io.job["id"], "work", VISUAL_JSON)
+    if not desc_src or not io.exists(path):
+        return [None] * len(desc_src)
+    try:
+        placed = json.loads(io.get_text(path)).get("descriptions") or []
+    except ValueError:
+        placed = []
+    return ad.own_phrases(desc_src, placed, tgt)
+
+
 # ---------------------------------------------------------------- translate
 
 
 def _glossary_terms(job: dict, target: str):
     from shared.media import glossary as gl
 
-    gid = _opt(job, "glossary_id")
-    if not gid:
-        return []
-    from shared.bootstrap import platform
-
-    doc = platform().documents.get("glossaries", gid)
-    if doc is None:
-        raise PermanentStepError("The job's glossary no longer exists; choose another one and retry.")
-    return gl.terms_for(doc, target)
+    doc = _glossary_doc(job)
+    return gl.terms_for(doc, target) if doc is not None else []
 
 
 def translate(io: StepIO) -> dict:
@@ -282,14 +391,17 @@ def translate(io: StepIO) -> dict:
             )
         terms = _glossary_terms(job, tgt)
         cap_texts = [c.text.replace("\n", " ") for c in cap_src]
-        desc_texts = [c.text.replace("\n", " ") for c in desc_src]
+        own = _described_in(io, desc_src, tgt)  # descriptions in the target's own phrases
+        desc_texts = [c.text.replace("\n", " ") for c, o in zip(desc_src, own) if o is None]
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
         cap_out = [
             vtt.VttCue(c.start, c.end, caption_rules.wrap(t, profile), c.identifier)
             for c, t in zip(cap_src, result.texts[: len(cap_texts)])
         ]
+        translated = iter(result.texts[len(cap_texts) :])
         desc_out = [
-            vtt.VttCue(c.start, c.end, t, c.identifier) for c, t in zip(desc_src, result.texts[len(cap_texts) :])
+            vtt.VttCue(c.start, c.end, o if o is not None else next(translated), c.identifier)
+            for c, o in zip(desc_src, own)
         ]
         cap_path = job_path(jid, tgt, CAPTIONS_VTT)
         io.put_text(cap_path, vtt.write(cap_out), VTT_TYPE)
@@ -388,6 +500,12 @@ def render(io: StepIO) -> dict:
     src, langs = _langs(job)
     video = _source(io)
     info = _media_info(io, video)
+    silent_source = not info.has_audio
+    if silent_source:  # a silent film: the narration is mixed over a silent track
+        from shared.media import ffmpeg
+
+        video = ffmpeg.with_silent_audio(video, info, io.workdir / "source-silent-track.mp4")
+        info = _media_info(io, video)
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
     burn = bool(_opt(job, "burn_in", False))
@@ -432,7 +550,9 @@ def render(io: StepIO) -> dict:
             tracks.append((src_vtt, src))
         mixed = rd.mix_programme(video, info, plan, work / "mix.m4a")
         mp4 = rd.mux_accessible(video, info, mixed, tracks, work / ACCESSIBLE_MP4)
-        report = {"accessible": rd.verify(mp4, info, subtitles=len(tracks))}
+        # Silence cannot be normalised: a silent film with nothing described has no loudness.
+        audible = not silent_source or bool(plan.standard)
+        report = {"accessible": rd.verify(mp4, info, subtitles=len(tracks), check_loudness=audible)}
         path = job_path(jid, lang, ACCESSIBLE_MP4)
         io.put_file(path, mp4, "video/mp4")
         _set_output(outputs, lang, "video", path)

@@ -8,6 +8,7 @@ import contextlib
 import importlib
 import os
 
+from shared.pipeline import media_steps, probe_step
 from shared.pipeline.contract import Step
 
 _override: dict[str, Step] | None = None
@@ -20,16 +21,7 @@ def steps() -> dict[str, Step]:
     if spec:
         module, _, attr = spec.partition(":")
         return dict(getattr(importlib.import_module(module), attr or "STEPS"))
-    from shared.pipeline import probe_step
-
-    out: dict[str, Step] = {}
-    try:
-        from shared.pipeline.media_steps import STEPS as media
-    except ImportError:
-        media = {}
-    out.update(media)
-    out["probe"] = probe_step.run
-    return out
+    return {**media_steps.STEPS, "probe": probe_step.run}
 
 
 @contextlib.contextmanager

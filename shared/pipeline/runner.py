@@ -244,7 +244,7 @@ def _succeed(job: dict, step: str, attempt: int, result: dict, seconds: float) -
 
 
 def _now() -> str:
-    from shared.ids import now_iso
+    from shared.timestamps import now_iso
 
     return now_iso()
 

@@ -5,13 +5,13 @@ Every refusal is a `Refused` carrying the close code the connection ends with.""
 from __future__ import annotations
 
 import time
-from datetime import UTC
 
 from shared.auth.tokens import Principal
 from shared.errors import Unauthenticated
-from shared.ids import is_id, parse_iso
+from shared.ids import is_id
 from shared.realtime import protocol as P
 from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
+from shared.timestamps import iso, parse_iso
 
 SEE_ALL = frozenset({REVIEWER, ADMIN})
 OWN_ORG = frozenset({CLIENT, PM})
@@ -45,13 +45,13 @@ def token_expired(token: str) -> bool:
     import jwt
 
     from shared.auth.tokens import ALGORITHM
-    from shared.config import settings
+    from shared.config import settings, signing_secret
 
     s = settings()
     try:
         claims = jwt.decode(
             token,
-            s.jwt_secret,
+            signing_secret(),
             algorithms=[ALGORITHM],
             audience=s.jwt_audience,
             issuer=s.jwt_issuer,
@@ -116,4 +116,4 @@ def parse_since(raw: str | None) -> str | None:
     if value.tzinfo is None:
         raise Refused(P.BAD_REQUEST, "since must carry a timezone (e.g. end in Z)")
 
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return iso(value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 
-from shared.ids import now_iso
+from shared.timestamps import now_iso
 
 # Close codes (4000-4999 are reserved for applications by RFC 6455). A browser sees the code
 # in CloseEvent.code; the HTTP status of a refused upgrade is invisible to it, so every

@@ -10,11 +10,10 @@ cannot end up here.
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from shared.errors import Unprocessable
-from shared.ids import new_id, now_iso, parse_iso
+from shared.ids import new_id
 from shared.persistence.documents import Query
+from shared.timestamps import iso, now_iso, parse_iso
 
 COLLECTION = "audit_log"
 _MAX_FIELD = 200
@@ -32,6 +31,47 @@ def _short(value) -> str | None:
     return str(value)[:_MAX_FIELD]
 
 
+# Unauthenticated requests that are audited: sign-in attempts, each counted by a per-address
+# limit first (a refused one, 429, writes nothing). Other unauthenticated requests (no or bad
+# token, bad refresh cookie) leave no document: nothing bounds how many of them arrive.
+AUDITED_ANONYMOUS = frozenset({"auth.login", "auth.accept_invite", "auth.microsoft_callback"})
+# Resource collections whose documents carry the organisation an action belongs to.
+JOB_PREFIX = "/api/v1/jobs/{id}"
+GLOSSARY_PREFIX = "/api/v1/glossaries/{id}"
+
+
+def should_record(ctx, status: int) -> bool:
+    """Whether this finished request gets an audit entry (decision 0909)."""
+    if getattr(ctx, "principal", None) is not None or (getattr(ctx, "audit", None) or {}).get("actor"):
+        return True
+    if status == 429:
+        return False
+    return f"{ctx.route.function}.{ctx.route.handler}" in AUDITED_ANONYMOUS
+
+
+def _org_of(collection: str, doc_id) -> tuple[bool, str | None]:
+    doc = _docs().get(collection, str(doc_id)) if doc_id else None
+    return (doc is not None), (doc or {}).get("org_id")
+
+
+def resource_org(ctx, target) -> str | None:
+    """The organisation the acted-on resource belongs to: a job's or a glossary's org, else
+    (or when the resource does not exist) the actor's own."""
+    principal = getattr(ctx, "principal", None)
+    path = ctx.route.path
+    params = getattr(ctx, "params", None) or {}
+    found, org = False, None
+    if path.startswith(JOB_PREFIX):
+        found, org = _org_of("jobs", params.get("id"))
+    elif ctx.route.function == "vtt" and target:  # adjust-timing names its job in the body
+        found, org = _org_of("jobs", target)
+    elif path.startswith(GLOSSARY_PREFIX):
+        found, org = _org_of("glossaries", params.get("id"))
+    if found:
+        return org
+    return principal.org_id if principal else None
+
+
 def entry_for(ctx, status: int) -> dict:
     principal = getattr(ctx, "principal", None)
     extra = getattr(ctx, "audit", None) or {}
@@ -39,7 +79,7 @@ def entry_for(ctx, status: int) -> dict:
     target = extra.get("target")
     if target is None and params:
         target = next(iter(params.values()))
-    org_id = extra.get("org_id") if "org_id" in extra else (principal.org_id if principal else None)
+    org_id = extra.get("org_id") if "org_id" in extra else resource_org(ctx, target)
     return {
         "actor": _short(principal.user_id if principal else extra.get("actor")),
         "action": f"{ctx.route.function}.{ctx.route.handler}",
@@ -54,8 +94,10 @@ def entry_for(ctx, status: int) -> dict:
     }
 
 
-def record(ctx, status: int) -> dict:
-    """Write the audit entry of one finished request; returns it."""
+def record(ctx, status: int) -> dict | None:
+    """Write the audit entry of one finished request; returns it (None when not recorded)."""
+    if not should_record(ctx, status):
+        return None
     entry = entry_for(ctx, status)
     return _docs().create(COLLECTION, new_id(), entry)
 
@@ -67,9 +109,7 @@ def _bound(name: str, value: str | None) -> str | None:
         parsed = parse_iso(value)
     except ValueError:
         raise Unprocessable(f"Query parameter {name} must be an ISO 8601 date-time") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return iso(parsed)
 
 
 def query(principal, *, actor=None, action=None, target=None, since=None, until=None, limit=50, cursor=None) -> dict:

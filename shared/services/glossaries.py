@@ -11,8 +11,9 @@ the others (a job uses the glossary named at creation, else its organisation's d
 from __future__ import annotations
 
 from shared.errors import AlreadyExists, Conflict, NotFound, Unprocessable, VersionConflict
-from shared.ids import is_id, new_id, now_iso
+from shared.ids import is_id, new_id
 from shared.persistence.documents import Query, strip_meta, update_with_retry
+from shared.timestamps import now_iso
 
 COLLECTION = "glossaries"
 MAX_GLOSSARIES_PER_ORG = 500

@@ -1,7 +1,7 @@
 """Housekeeping: deletes short-lived documents once their `expire_at` has passed.
 
 Every short-lived document kind carries `expire_at`, an ISO 8601 UTC string in the
-shared.ids.now_iso format, set when it is written (docs/decisions/0700):
+shared.timestamps format, set when it is written (docs/decisions/0700):
 
     rate_limits        the end of the counter's window
     sso_states         the state's expiry (10 minutes)
@@ -27,10 +27,14 @@ objects and keeps the local platform clean.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 from shared import logs
+from shared.bootstrap import platform
+from shared.errors import VersionConflict
 from shared.persistence.documents import Query
+from shared.pipeline.contract import upload_path
+from shared.timestamps import iso, iso_at, parse_iso
 
 log = logs.get("avp.housekeeping")
 
@@ -40,37 +44,16 @@ COLLECTIONS = ("rate_limits", "sso_states", "invites", "refresh_tokens", "refres
 IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600
 INVITE_RETENTION_SECONDS = 7 * 24 * 3600
 UPLOAD_RETENTION_SECONDS = 24 * 3600
-ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def iso_at(epoch: float) -> str:
-    """The instant `epoch` (seconds) in the shared.ids.now_iso format."""
-    return datetime.fromtimestamp(float(epoch), UTC).strftime(ISO_FORMAT)
-
-
-def expire_in(seconds: float) -> str:
-    """`expire_at` value for `seconds` from now."""
-    return iso_at(time.time() + seconds)
 
 
 def _cutoff(now) -> str:
     if now is None:
         return iso_at(time.time())
     if isinstance(now, datetime):
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=UTC)
-        return now.astimezone(UTC).strftime(ISO_FORMAT)
+        return iso(now)
     if isinstance(now, (int, float)):
         return iso_at(now)
-    from shared.ids import parse_iso
-
-    return _cutoff(parse_iso(str(now)))
-
-
-def _platform():
-    from shared.bootstrap import platform
-
-    return platform()
+    return iso(parse_iso(str(now)))
 
 
 def _purgeable_upload(doc: dict) -> bool:
@@ -79,8 +62,6 @@ def _purgeable_upload(doc: dict) -> bool:
 
 
 def _delete(docs, collection: str, doc: dict) -> bool:
-    from shared.errors import VersionConflict
-
     try:
         return docs.delete(collection, doc["id"], expected_version=doc["_version"])
     except VersionConflict:
@@ -89,10 +70,8 @@ def _delete(docs, collection: str, doc: dict) -> bool:
 
 def purge_expired(now=None, limit: int = 500) -> dict[str, int]:
     """Delete up to `limit` expired documents per collection; returns how many each lost."""
-    from shared.services.files import upload_path
-
-    platform = _platform()
-    docs = platform.documents
+    files = platform().files
+    docs = platform().documents
     cutoff = _cutoff(now)
     counts: dict[str, int] = {}
     for collection in COLLECTIONS:
@@ -105,7 +84,7 @@ def purge_expired(now=None, limit: int = 500) -> dict[str, int]:
                 if not _purgeable_upload(doc) or not _delete(docs, collection, doc):
                     continue
                 try:
-                    platform.files.delete(upload_path(doc["id"]))
+                    files.delete(upload_path(doc["id"]))
                 except Exception:
                     log.exception(
                         "could not delete an expired upload's object", extra={"fields": {"upload_id": doc["id"]}}

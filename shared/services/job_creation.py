@@ -3,11 +3,24 @@ replays, and the job document a new job starts as (multipart upload or a signed-
 
 from __future__ import annotations
 
+import hashlib
+import json
+import tempfile
+import time
+from pathlib import Path
+
 from shared import logs
-from shared.domain.status import JobStatus
-from shared.errors import Conflict
-from shared.ids import now_iso
-from shared.services.jobs import COLLECTION, _platform, flush_outbox
+from shared.bootstrap import platform
+from shared.domain.status import JobStatus, translated_languages
+from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, Unprocessable
+from shared.ids import new_id
+from shared.media.languages import normalize, supported_targets
+from shared.persistence.documents import Query
+from shared.services import uploads
+from shared.services.housekeeping import IDEMPOTENCY_RETENTION_SECONDS
+from shared.services.job_events import status_event
+from shared.services.jobs import COLLECTION, flush_outbox
+from shared.timestamps import expire_in, now_iso
 
 log = logs.get("avp.jobs")
 IDEMPOTENCY = "idempotency"
@@ -15,12 +28,10 @@ CREATABLE_ROLES = ("CLIENT", "ADMIN")
 
 
 def _resolve_org(principal, requested: str | None) -> str:
-    from shared.errors import Forbidden, Invalid
-
     if principal.role == "ADMIN":
         if not requested:
             raise Invalid("An ADMIN creating a job must name the organisation (org_id)")
-        if _platform().documents.get("organizations", requested) is None:
+        if platform().documents.get("organizations", requested) is None:
             raise Invalid("Unknown organisation (org_id)")
         return requested
     if not principal.org_id:
@@ -32,8 +43,6 @@ def _resolve_org(principal, requested: str | None) -> str:
 
 def _check_languages(source: str, outputs: list[str]) -> list[str]:
     """Outputs with the source spelled as the job's source; 400 for unsupported pairs."""
-    from shared.errors import Invalid
-    from shared.media.languages import normalize, supported_targets
 
     src = normalize(source)
     supported = supported_targets(source)
@@ -56,10 +65,7 @@ def _check_languages(source: str, outputs: list[str]) -> list[str]:
 
 
 def _resolve_glossary(org_id: str, glossary_id: str | None) -> str | None:
-    from shared.errors import Invalid
-    from shared.persistence.documents import Query
-
-    docs = _platform().documents
+    docs = platform().documents
     if glossary_id:
         glossary = docs.get("glossaries", glossary_id)
         if glossary is None or glossary.get("org_id") != org_id:
@@ -70,26 +76,28 @@ def _resolve_glossary(org_id: str, glossary_id: str | None) -> str | None:
 
 
 def _idempotency_id(principal, key: str) -> str:
-    import hashlib
-
     return hashlib.sha256(f"{principal.user_id}\n{key}".encode()).hexdigest()[:40]
 
 
 def _fingerprint(data, file_name: str | None, file_size: int | None) -> str:
-    import hashlib
-    import json
-
     body = data.model_dump(mode="json")
     return hashlib.sha256(json.dumps([body, file_name, file_size], sort_keys=True).encode()).hexdigest()
 
 
-def _replay(idem: dict, fingerprint: str) -> dict:
-    from shared.errors import Unprocessable
-    from shared.services.files import wait_for
+def wait_for(predicate, timeout: float = 5.0, interval: float = 0.05):
+    """Poll `predicate` until it returns something truthy (used by idempotent replays)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
 
+
+def _replay(idem: dict, fingerprint: str) -> dict:
     if idem.get("fingerprint") != fingerprint:
         raise Unprocessable("This Idempotency-Key was used for a different request; use a new key")
-    job = wait_for(lambda: _platform().documents.get(COLLECTION, idem["job_id"]), timeout=10)
+    job = wait_for(lambda: platform().documents.get(COLLECTION, idem["job_id"]), timeout=10)
     if job is None:
         raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly")
     return job
@@ -98,7 +106,6 @@ def _replay(idem: dict, fingerprint: str) -> dict:
 def new_job_document(
     principal, data, org_id: str, outputs: list[str], glossary_id: str | None, upload_id: str, job_id: str
 ) -> dict:
-    from shared.domain.status import translated_languages
 
     now = now_iso()
     doc = {
@@ -125,7 +132,6 @@ def new_job_document(
         "step_attempts": {},
         "step_tries": 0,
     }
-    from shared.services.job_events import status_event
 
     doc["outbox"] = [status_event({**doc, "id": job_id})]
     doc["outbox_pending"] = True
@@ -139,11 +145,6 @@ def new_job_document(
 def create_job(principal, data, upload_file=None, idempotency_key: str | None = None) -> tuple[dict, bool]:
     """Create a job from a multipart upload (`upload_file`: a werkzeug FileStorage) or from
     `data.upload_id`. Returns (job, created): created is False for an idempotent replay."""
-    import tempfile
-    from pathlib import Path
-
-    from shared.errors import AlreadyExists, Invalid
-    from shared.services import files as file_service
 
     if upload_file is None and not data.upload_id:
         raise Invalid(
@@ -154,9 +155,9 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
     org_id = _resolve_org(principal, data.org_id)
     outputs = _check_languages(data.source_language, data.requested_outputs)
     glossary_id = _resolve_glossary(org_id, data.glossary_id)
-    upload = file_service.usable_upload(principal, data.upload_id, org_id) if data.upload_id else None
+    upload = uploads.usable_upload(principal, data.upload_id, org_id) if data.upload_id else None
 
-    docs = _platform().documents
+    docs = platform().documents
     tmp_dir = tempfile.TemporaryDirectory(prefix="avp-job-") if upload_file is not None else None
     try:
         local = None
@@ -165,7 +166,6 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
             upload_file.save(str(local))
             if local.stat().st_size == 0:
                 raise Invalid("The uploaded file is empty")
-        from shared.ids import new_id
 
         job_id = new_id()
         idem_id = None
@@ -177,8 +177,6 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
                 data, getattr(upload_file, "filename", None), local.stat().st_size if local else None
             )
             try:
-                from shared.services.housekeeping import IDEMPOTENCY_RETENTION_SECONDS, expire_in
-
                 docs.create(
                     IDEMPOTENCY,
                     idem_id,
@@ -194,7 +192,7 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
                 return _replay(docs.get(IDEMPOTENCY, idem_id), fingerprint), False
         try:
             if upload is None:
-                upload = file_service.new_upload(
+                upload = uploads.new_upload(
                     principal, org_id, "video/mp4", getattr(upload_file, "filename", None), job_id=job_id
                 )
             job = docs.create(
@@ -205,9 +203,9 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
             flush_outbox(job)
             if local is not None:
                 # finalizing the object emits the storage event that attaches it to the job
-                _platform().files.put_file(upload["path"], local, "video/mp4")
+                platform().files.put_file(upload["path"], local, "video/mp4")
             else:
-                file_service.attach_if_ready(file_service.claim_upload(upload["id"], job_id))
+                uploads.attach_if_ready(uploads.claim_upload(upload["id"], job_id))
         except BaseException:
             _undo_create(job_id, upload if local is not None else None, idem_id)
             raise
@@ -218,11 +216,11 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
 
 
 def _undo_create(job_id: str, own_upload: dict | None, idem_id: str | None) -> None:
-    docs = _platform().documents
+    docs = platform().documents
     try:
         docs.delete(COLLECTION, job_id)
         if own_upload is not None:
-            _platform().files.delete(own_upload["path"])
+            platform().files.delete(own_upload["path"])
             docs.delete("uploads", own_upload["id"])
         if idem_id:
             docs.delete(IDEMPOTENCY, idem_id)

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from shared import logs
-from shared.ids import now_iso
 from shared.services import webhooks
+from shared.timestamps import now_iso
 
 log = logs.get("avp.events")
 NOTIFICATION_KINDS = frozenset({"feedback", "rejection", "assignment", "progress"})

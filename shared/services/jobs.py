@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from shared import logs
+from shared.bootstrap import platform
 from shared.domain.status import (
     QC_STAGES,
     RETRYABLE,
@@ -22,10 +23,11 @@ from shared.domain.status import (
     status_after_approve,
     step_for,
 )
-from shared.errors import Conflict, NotFound, VersionConflict
-from shared.ids import now_iso
-from shared.persistence.documents import strip_meta
-from shared.services.job_events import publish_notification as _publish_notification
+from shared.errors import Conflict, Invalid, NotFound, VersionConflict
+from shared.persistence.documents import Page, Query, strip_meta, update_with_retry
+from shared.pipeline.contract import job_path
+from shared.services.job_events import publish_notification, publish_status_strict, status_event
+from shared.timestamps import now_iso
 
 log = logs.get("avp.jobs")
 COLLECTION = "jobs"
@@ -52,12 +54,6 @@ API_FIELDS = (
     "created_at",
     "updated_at",
 )
-
-
-def _platform():
-    from shared.bootstrap import platform
-
-    return platform()
 
 
 # -- visibility ---------------------------------------------------------------------------------
@@ -88,7 +84,7 @@ def can_see(principal, job: dict) -> bool:
 
 
 def get_job(job_id: str) -> dict:
-    job = _platform().documents.get(COLLECTION, job_id) if job_id else None
+    job = platform().documents.get(COLLECTION, job_id) if job_id else None
     if job is None:
         raise NotFound("Job not found")
     return job
@@ -97,7 +93,7 @@ def get_job(job_id: str) -> dict:
 def get_job_for(principal, job_id: str) -> dict:
     """The job document if `principal` may see it; NotFound (404) otherwise, so the existence of
     another organisation's job is not revealed."""
-    job = _platform().documents.get(COLLECTION, job_id) if job_id else None
+    job = platform().documents.get(COLLECTION, job_id) if job_id else None
     if job is None or not can_see(principal, job):
         raise NotFound("Job not found")
     return job
@@ -127,8 +123,6 @@ def _enter(new: dict, new_status: str, job_id: str) -> str | None:
     """Bookkeeping on entering `new_status`; returns the automated step to enqueue, if any.
     The status event goes into the job's outbox in the same write as the status (published
     right after; a crash in between is repaired by whoever touches the job next)."""
-    from shared.services.job_events import status_event
-
     new["status"] = new_status
     new["updated_at"] = now_iso()
     new["outbox"] = list(new.get("outbox") or []) + [status_event({**new, "id": job_id})]
@@ -155,7 +149,7 @@ def cas_transition(
     After the write: publishes job_status_update and enqueues the new status's step."""
     allowed = _expected_set(expected)
     new_status = JobStatus(new_status).value
-    docs = _platform().documents
+    docs = platform().documents
     for _ in range(50):
         job = docs.get(COLLECTION, job_id)
         if job is None:
@@ -176,7 +170,7 @@ def cas_transition(
         raise Conflict("Job is changing too often; retry")
     flush_outbox(stored)
     if step is not None and enqueue:
-        _platform().tasks.enqueue(job_id, step, stored["step_attempts"][step])
+        platform().tasks.enqueue(job_id, step, stored["step_attempts"][step])
     return stored
 
 
@@ -192,18 +186,10 @@ def transition(job_id: str, expected_status, new_status, **fields) -> dict:
     return cas_transition(job_id, expected_status, new_status, merge)
 
 
-def publish_notification(job: dict, kind: str, message: str, **extra) -> dict:
-    """Publish a `notification` event (kind: feedback | rejection | assignment | progress)."""
-    return _publish_notification(job, kind, message, **extra)
-
-
 def flush_outbox(job: dict) -> int:
     """Publish the job's unpublished status events in order, then drop them from the outbox.
     Safe to repeat: the local event log ignores a status change it already holds (Pub/Sub
     subscribers may see a repeat, as with any at-least-once delivery)."""
-    from shared.persistence.documents import update_with_retry
-    from shared.services.job_events import publish_status_strict
-
     pending = list(job.get("outbox") or [])
     published = []
     for event in pending:
@@ -229,7 +215,7 @@ def flush_outbox(job: dict) -> int:
         return doc
 
     try:
-        update_with_retry(_platform().documents, COLLECTION, job["id"], clear)
+        update_with_retry(platform().documents, COLLECTION, job["id"], clear)
     except Exception:
         log.exception("outbox not cleared; its events will be published again (deduplicated)")
     return len(published)
@@ -244,7 +230,7 @@ def ensure_current_task(job: dict) -> bool:
     attempt = int((job.get("step_attempts") or {}).get(step, 0))
     if attempt <= 0:
         return False
-    return _platform().tasks.enqueue(job["id"], step, attempt)
+    return platform().tasks.enqueue(job["id"], step, attempt)
 
 
 # -- QC actions -----------------------------------------------------------------------------
@@ -286,8 +272,6 @@ def reject(principal, job_id: str, reason: str) -> dict:
 
 
 def feedback(principal, job_id: str, message: str) -> dict:
-    from shared.persistence.documents import update_with_retry
-
     job = get_job_for(principal, job_id)
     if job["status"] not in {s.value for s in QC_STAGES}:
         raise Conflict(f"Job is {job['status']}; feedback applies at SOURCE_QC, LANGUAGE_QC or FINAL_QC")
@@ -298,7 +282,7 @@ def feedback(principal, job_id: str, message: str) -> dict:
         doc["updated_at"] = entry["at"]
         return doc
 
-    stored = update_with_retry(_platform().documents, COLLECTION, job_id, add)
+    stored = update_with_retry(platform().documents, COLLECTION, job_id, add)
     if stored is None:
         raise NotFound("Job not found")
     publish_notification(stored, "feedback", entry["message"], stage=entry["stage"], author=principal.email)
@@ -320,18 +304,13 @@ def is_terminal(job: dict) -> bool:
 
 
 def jobs_in(statuses: Iterable[str], limit: int = 500) -> list[dict]:
-    from shared.persistence.documents import Query
-
-    return _platform().documents.query(Query(COLLECTION, where=[("status", "in", list(statuses))], limit=limit)).items
+    return platform().documents.query(Query(COLLECTION, where=[("status", "in", list(statuses))], limit=limit)).items
 
 
 # -- reading ----------------------------------------------------------------------------------
 def list_jobs(
     principal, status: str | None = None, org_id: str | None = None, limit: int = 20, cursor: str | None = None
 ) -> dict:
-    from shared.errors import Invalid
-    from shared.persistence.documents import Page, Query
-
     where: list = []
     if status:
         try:
@@ -352,47 +331,11 @@ def list_jobs(
             where.append(("org_id", "==", org_id))
     else:
         return {"items": [], "next_cursor": None}
-    page: Page = _platform().documents.query(
+    page: Page = platform().documents.query(
         Query(COLLECTION, where=where, order_by=[("created_at", "desc")], limit=limit, cursor=cursor)
     )
     items = [view(j) for j in page.items if can_see(principal, j)]
     return {"items": items, "next_cursor": page.next_cursor}
-
-
-DELIVERABLE_EXTS = (".vtt", ".srt", ".ttml", ".dfxp", ".scc", ".m4a", ".mp3", ".wav", ".mp4", ".json")
-
-
-def downloads(principal, job_id: str) -> dict:
-    """Signed URLs (24 h) for every deliverable of the job present in storage. A linguist gets
-    the files of the languages assigned to them."""
-    from shared.pipeline.contract import job_path
-    from shared.services.files import signed_download
-
-    job = get_job_for(principal, job_id)
-    files = _platform().files
-    langs = None
-    if principal.role == "LINGUIST":
-        langs = set(assigned_languages(job, principal.user_id))
-    items = []
-    expires_at = None
-    for lang, entries in sorted((job.get("outputs") or {}).items()):
-        if not isinstance(entries, dict) or (langs is not None and lang not in langs):
-            continue
-        for kind, path in sorted(entries.items()):
-            if not isinstance(path, str) or not path.startswith(job_path(job["id"], "")):
-                continue
-            if not path.endswith(DELIVERABLE_EXTS) or "/work/" in path:
-                continue
-            size = files.size(path)
-            if size is None:
-                continue
-            url, expires_at = signed_download(path, filename=f"{job['id']}-{lang}-{path.rsplit('/', 1)[-1]}")
-            items.append(
-                {"language": lang, "kind": kind, "path": path[len(job_path(job["id"], "")) :], "url": url, "size": size}
-            )
-    if expires_at is None:
-        _, expires_at = signed_download(job_path(job["id"], "none"))
-    return {"job_id": job["id"], "expires_at": expires_at, "files": items}
 
 
 # -- deletion ---------------------------------------------------------------------------------
@@ -403,11 +346,8 @@ def delete_job(principal, job_id: str) -> None:
     """Remove the job, its VTT versions, its pending tasks and every stored file. The document
     goes first, so a step still running sees the job gone and stops (the runner then removes
     anything it wrote after this sweep)."""
-    from shared.persistence.documents import Query
-    from shared.pipeline.contract import job_path
-
     job = get_job_for(principal, job_id)
-    p = _platform()
+    p = platform()
     docs = p.documents
     docs.delete(COLLECTION, job_id)
     for collection in RELATED_COLLECTIONS:

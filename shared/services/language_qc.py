@@ -12,8 +12,9 @@ from shared import logs
 from shared.domain import language_qc as qc
 from shared.domain.status import JobStatus, translated_languages
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable, VersionConflict
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
 from shared.persistence.documents import strip_meta
+from shared.timestamps import now_iso
 
 log = logs.get("avp.language_qc")
 COLLECTION = "jobs"

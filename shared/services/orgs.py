@@ -12,12 +12,13 @@ import hashlib
 import hmac
 import secrets
 import time
-from datetime import UTC, datetime
 
 from shared.errors import Conflict, Invalid, Unprocessable
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
 from shared.persistence.documents import Query
 from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
+from shared.services import invite_mail
+from shared.timestamps import iso_at, now_iso
 
 ORGS = "organizations"
 INVITES = "invites"
@@ -31,10 +32,6 @@ def _docs():
     from shared.bootstrap import platform
 
     return platform().documents
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _digest(secret: str) -> str:
@@ -66,13 +63,18 @@ def _ttl() -> int:
 def create_invite(principal, org_id: str, email: str, role: str) -> dict:
     from shared.services import housekeeping, users
 
-    users.check_org_scope(principal, org_id)
+    org = users.check_org_scope(principal, org_id)
     email = users.normalize_email(email)
     if role not in INVITABLE.get(principal.role, frozenset()):
         allowed = ", ".join(sorted(INVITABLE.get(principal.role, ())))
         raise Unprocessable(f"role: a {principal.role} may invite only {allowed}")
-    if users.find_by_email(email) is not None:
+    existing = users.find_by_email(email)
+    if existing is not None and existing.get("org_id") == org_id:
+        raise Conflict("This person is already a member of the organisation")
+    if existing is not None and principal.role == ADMIN:
         raise Conflict("A user with this email already exists")
+    # A PM is not told whether the email has an account in another organisation: the invite is
+    # made and mailed as any other; accepting it is what fails, for the invitee (decision 0904).
     secret = secrets.token_urlsafe(32)
     invite_id = new_id()
     expires = time.time() + _ttl()
@@ -83,18 +85,22 @@ def create_invite(principal, org_id: str, email: str, role: str) -> dict:
         "secret_sha256": _digest(secret),
         "status": "pending",
         "expires_epoch": int(expires),
-        "expires_at": _iso(expires),
+        "expires_at": iso_at(expires),
         "created_at": now_iso(),
         "created_by": principal.user_id,
-        "expire_at": _iso(expires + housekeeping.INVITE_RETENTION_SECONDS),
+        "expire_at": iso_at(expires + housekeeping.INVITE_RETENTION_SECONDS),
     }  # purge after (0700)
     _docs().create(INVITES, invite_id, doc)
+    token = f"{invite_id}.{secret}"
+    link, sent = invite_mail.send(email, org.get("name", ""), role, token, doc["expires_at"])
     return {
         "id": invite_id,
         "org_id": org_id,
         "email": email,
         "role": role,
-        "token": f"{invite_id}.{secret}",
+        "token": token,
+        "link": link,
+        "email_sent": sent,
         "expires_at": doc["expires_at"],
         "created_at": doc["created_at"],
         "created_by": principal.user_id,
@@ -121,19 +127,28 @@ def _accept_in_tx(tx, invite: dict, *, name: str, password_hash: str | None, ext
     return user
 
 
+def invite_for_token(token: str) -> dict:
+    """The pending, unexpired invite this token opens; any bad, used or expired token answers
+    the same 400, so an attacker learns nothing about which invites exist."""
+    invite_id, _, secret = (token or "").partition(".")
+    bad = Invalid("Invalid or expired invite")
+    pre = _docs().get(INVITES, invite_id) if invite_id and secret and len(token) <= 512 else None
+    if pre is None or not hmac.compare_digest(pre.get("secret_sha256", ""), _digest(secret)):
+        raise bad
+    if pre.get("status") != "pending" or int(pre.get("expires_epoch", 0)) <= time.time():
+        raise bad
+    return pre
+
+
 def accept_with_token(token: str, password: str, name: str | None) -> dict:
     """Create the invited user with a password. Any bad, used or expired token answers the same
     400, so the endpoint tells an attacker nothing about which invites exist."""
     from shared.auth.passwords import hash_password, strength_problem
     from shared.services import users
 
-    invite_id, _, secret = token.partition(".")
     bad = Invalid("Invalid or expired invite")
-    pre = _docs().get(INVITES, invite_id) if invite_id and secret else None
-    if pre is None or not hmac.compare_digest(pre.get("secret_sha256", ""), _digest(secret)):
-        raise bad
-    if pre.get("status") != "pending" or int(pre.get("expires_epoch", 0)) <= time.time():
-        raise bad
+    pre = invite_for_token(token)
+    invite_id = pre["id"]
     problem = strength_problem(password, pre["email"])
     if problem:
         raise Unprocessable(f"password: {problem}")

@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-from shared.errors import AlreadyExists, Conflict, NotFound, Unprocessable
-from shared.ids import new_id, now_iso
+from shared.errors import AlreadyExists, Conflict, Forbidden, NotFound, Unprocessable
+from shared.ids import new_id
 from shared.persistence.documents import Query, update_with_retry
-from shared.routes import ADMIN, ALL_ROLES, PM
+from shared.routes import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM
+from shared.timestamps import now_iso
 
 USERS = "users"
 EMAILS = "user_emails"
@@ -176,6 +177,11 @@ def _guard_last_admin(user: dict) -> None:
         raise Conflict("This is the last active ADMIN; make another user ADMIN first")
 
 
+# Who may remove which roles: the same rule as who may invite them (orgs.INVITABLE), so a PM
+# cannot remove a REVIEWER they could not have invited.
+REMOVABLE = {ADMIN: frozenset(ALL_ROLES), PM: frozenset({CLIENT, LINGUIST, PM})}
+
+
 def remove_member(principal, org_id: str, user_id: str) -> None:
     """Remove a member from the organisation: the account is deleted (and its email freed, so it
     can be invited again), its sessions revoked. Audit entries keep the user id."""
@@ -189,6 +195,10 @@ def remove_member(principal, org_id: str, user_id: str) -> None:
         raise Conflict("You cannot remove yourself from the organisation")
     if principal.role != ADMIN and user.get("role") == ADMIN:
         raise NotFound("Member not found")
+    removable = REMOVABLE.get(principal.role, frozenset())
+    if user.get("role") not in removable:
+        allowed = ", ".join(sorted(removable))
+        raise Forbidden(f"A {principal.role} may remove only {allowed} members; ask an ADMIN")
     _guard_last_admin(user)
     docs = _docs()
 

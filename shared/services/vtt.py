@@ -17,10 +17,10 @@ from shared.domain import vtt_diff
 from shared.domain.status import LINGUIST_EDIT_STAGES, REVIEWER_EDIT_STAGES
 from shared.domain.vtt_document import VttError, content_hash, etag_for, normalize, parse, shift
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, Unprocessable
-from shared.ids import now_iso
 from shared.persistence.documents import update_with_retry
 from shared.pipeline.contract import CAPTIONS_VTT, DESCRIPTIONS_VTT, SOURCE, job_path
 from shared.services import vtt_versions
+from shared.timestamps import now_iso
 
 KINDS = {"captions": CAPTIONS_VTT, "descriptions": DESCRIPTIONS_VTT}
 CURRENT = "current"

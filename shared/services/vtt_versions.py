@@ -18,8 +18,8 @@ from datetime import UTC
 
 from shared.domain.vtt_document import content_hash
 from shared.errors import AlreadyExists, NotFound, PreconditionFailed
-from shared.ids import now_iso
 from shared.persistence.documents import Query
+from shared.timestamps import now_iso
 
 COLLECTION = "vtt_versions"
 IN_FLIGHT_SECONDS = 15
@@ -28,7 +28,7 @@ IN_FLIGHT_SECONDS = 15
 def _age_seconds(doc: dict) -> float:
     from datetime import datetime
 
-    from shared.ids import parse_iso
+    from shared.timestamps import parse_iso
 
     return (datetime.now(UTC) - parse_iso(doc["created_at"])).total_seconds()
 

@@ -26,9 +26,10 @@ from shared import logs
 from shared.bootstrap import platform
 from shared.config import VERSION, settings
 from shared.errors import AlreadyExists, Conflict, NotFound, VersionConflict
-from shared.ids import is_id, new_id, now_iso, parse_iso
+from shared.ids import is_id, new_id
 from shared.persistence.documents import Query, strip_meta
 from shared.services.users import check_org_scope
+from shared.timestamps import expire_in, iso, now_iso, parse_iso
 from shared.webhooks import address_guard, signing
 
 log = logs.get("avp.webhooks")
@@ -193,7 +194,7 @@ def rotate_secret(principal, webhook_id: str) -> dict:
     def mutate(data: dict) -> dict:
         now = datetime.now(UTC)
         data["previous_secret"] = data["secret"]
-        data["previous_secret_expires_at"] = (now + PREVIOUS_SECRET_GRACE).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        data["previous_secret_expires_at"] = iso(now + PREVIOUS_SECRET_GRACE)
         data["secret"] = signing.new_secret()
         data["secret_rotated_at"] = now_iso()
         return data
@@ -366,7 +367,7 @@ def deliver(delivery_id: str, attempt: int) -> str:
     else:
         delay = backoff_seconds(attempt)
         data["status"] = "retrying"
-        data["next_attempt_at"] = (datetime.now(UTC) + timedelta(seconds=delay)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        data["next_attempt_at"] = expire_in(delay)
     try:
         docs.update(DELIVERIES, delivery_id, data, expected_version=doc["_version"])
     except VersionConflict:
@@ -382,7 +383,7 @@ def deliver(delivery_id: str, attempt: int) -> str:
 def reconcile(limit: int = 200) -> int:
     """Re-create the task of deliveries left waiting with no task (a crash between the write and
     the enqueue); the deterministic task name makes this a no-op when the task exists."""
-    cutoff = (datetime.now(UTC) - timedelta(seconds=RECONCILE_AFTER_SECONDS)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    cutoff = expire_in(-RECONCILE_AFTER_SECONDS)
     created = 0
     for status in ("pending", "retrying"):
         page = _docs().query(

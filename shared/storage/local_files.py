@@ -1,32 +1,29 @@
 """LocalFiles: the file-store port on a local folder (cfg.files_dir), with HMAC-signed expiring
-URLs that the local server serves at /_files/<path> (see `register`).
+URLs that the local server serves at /_files/<path> (shared/local/file_routes.py).
 
 Writes are atomic (temporary file in the same folder, then rename), so a reader never sees half
 a file and a crash leaves no partial object. Objects under `uploads/` play the uploads bucket:
-when one is finalized the store delivers the payload a GCS notification would deliver through
-Pub/Sub (a `google.cloud.pubsub.topic.v1.messagePublished` CloudEvent wrapping the object
-resource) to functions/upload_trigger, so the same function code drives the pipeline."""
+when one is finalized the store calls its `listeners` with the GCS object resource; the local
+platform (shared/bootstrap.py) listens with shared/local/upload_notifications.py, which delivers
+what a GCS notification through Pub/Sub would deliver to functions/upload_trigger."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import io
-import json
 import mimetypes
 import os
 import shutil
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from shared import logs
+from shared.file_modes import private_dir
+from shared.timestamps import iso_at
 
-log = logs.get("avp.files")
 TMP_PREFIX = ".avp-tmp-"
 UPLOADS_PREFIX = "uploads/"
 URL_PREFIX = "/_files/"
@@ -82,10 +79,6 @@ def _sweep_dir(folder: Path) -> int:
     return removed
 
 
-def _utc(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 class LocalFiles:
     """File store on a folder; signed URLs are verified by the routes `register` adds."""
 
@@ -98,7 +91,7 @@ class LocalFiles:
         max_upload_bytes: int = 5 * 1024**3,
     ):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
         self._root_resolved = self.root.resolve()
         self.secret = secret
         self.base_url = base_url.rstrip("/")
@@ -110,9 +103,7 @@ class LocalFiles:
     def from_settings(cls, cfg) -> LocalFiles:
         # A key of its own, derived from the local secret, so URL signatures and JWTs never share one.
         secret = hmac.new(cfg.jwt_secret.encode(), b"avp local signed file urls", hashlib.sha256).digest()
-        store = cls(cfg.files_dir, secret, cfg.public_base_url, cfg.uploads_bucket, cfg.max_signed_upload_bytes)
-        store.listeners.append(deliver_to_upload_trigger)
-        return store
+        return cls(cfg.files_dir, secret, cfg.public_base_url, cfg.uploads_bucket, cfg.max_signed_upload_bytes)
 
     # -- paths ------------------------------------------------------------------------------
     def _local(self, path: str) -> Path:
@@ -310,7 +301,7 @@ class TooLargeUpload(Exception):
 
 def object_resource(bucket: str, name: str, size: int, content_type: str, generation: int) -> dict:
     """The JSON_API_V1 object resource a GCS notification carries."""
-    now = _utc(time.time())
+    now = iso_at(time.time())
     return {
         "kind": "storage#object",
         "id": f"{bucket}/{name}/{generation}",
@@ -325,103 +316,3 @@ def object_resource(bucket: str, name: str, size: int, content_type: str, genera
         "storageClass": "STANDARD",
         "size": str(size),
     }
-
-
-def pubsub_cloud_event(resource: dict, topic: str = "projects/local/topics/avp-uploads"):
-    """The CloudEvent Eventarc delivers for a Pub/Sub message of a GCS notification."""
-    from cloudevents.http import CloudEvent
-
-    message_id = uuid.uuid4().hex
-    data = {
-        "message": {
-            "attributes": {
-                "bucketId": resource["bucket"],
-                "objectId": resource["name"],
-                "objectGeneration": resource["generation"],
-                "eventType": "OBJECT_FINALIZE",
-                "eventTime": resource["updated"],
-                "notificationConfig": f"projects/_/buckets/{resource['bucket']}/notificationConfigs/1",
-                "payloadFormat": "JSON_API_V1",
-            },
-            "data": base64.b64encode(json.dumps(resource).encode()).decode(),
-            "messageId": message_id,
-            "publishTime": resource["updated"],
-        },
-        "subscription": "projects/local/subscriptions/avp-upload-trigger",
-    }
-    attributes = {
-        "type": "google.cloud.pubsub.topic.v1.messagePublished",
-        "source": f"//pubsub.googleapis.com/{topic}",
-        "id": message_id,
-        "specversion": "1.0",
-    }
-    return CloudEvent(attributes, data)
-
-
-def deliver_to_upload_trigger(resource: dict) -> None:
-    """Hand an object-finalized notification to functions/upload_trigger, retried a few times the
-    way Pub/Sub redelivers (the handler is idempotent)."""
-    from shared.local import functions
-
-    event = pubsub_cloud_event(resource)
-    module = functions.load("upload_trigger")
-    for attempt in range(3):
-        try:
-            module.entry(event)
-            return
-        except Exception:
-            log.exception("upload trigger failed", extra={"fields": {"object": resource["name"], "attempt": attempt}})
-            time.sleep(0.2 * (attempt + 1))
-
-
-# -- the local routes ------------------------------------------------------------------------
-def register(app) -> None:
-    """Add GET/PUT /_files/<path> (signed URLs) to the local Flask app."""
-    from flask import Response, request, send_file
-
-    from shared.bootstrap import platform
-    from shared.http import error_response
-
-    def store() -> LocalFiles:
-        return platform().files
-
-    @app.route(URL_PREFIX + "<path:path>", methods=["GET", "HEAD"], endpoint="avp_local_files_get")
-    def _get(path):
-        files = store()
-        ok, reason = files.verify(path, "GET", request.args)
-        if not ok:
-            return error_response(403, reason)
-        local = files._local(path)  # noqa: SLF001
-        if not local.is_file():
-            return error_response(404, "File not found")
-        filename = request.args.get("filename") or None
-        return send_file(
-            local,
-            mimetype=mimetypes.guess_type(path)[0] or "application/octet-stream",
-            as_attachment=bool(filename),
-            download_name=filename,
-            conditional=True,
-        )
-
-    @app.route(URL_PREFIX + "<path:path>", methods=["PUT"], endpoint="avp_local_files_put")
-    def _put(path):
-        files = store()
-        # HEAD-style check first: a refused upload must not read the body
-        ok, reason = files.verify(path, "PUT", request.args)
-        if not ok:
-            return error_response(403, reason)
-        signed_type = request.args.get("content_type", "")
-        sent_type = (request.headers.get("Content-Type") or "").split(";")[0].strip()
-        if signed_type and sent_type != signed_type:
-            return error_response(403, f"Content-Type must be {signed_type}, as signed")
-        try:
-            cap = min(int(request.args.get("max_bytes") or files.max_upload_bytes), files.max_upload_bytes)
-        except ValueError:
-            return error_response(403, "Invalid signature for this URL")
-        if request.content_length is not None and request.content_length > cap:
-            return error_response(413, f"Upload is larger than the limit of {cap} bytes")
-        try:
-            size = files.put_stream(path, request.stream, signed_type or "application/octet-stream", max_bytes=cap)
-        except TooLargeUpload:
-            return error_response(413, f"Upload is larger than the limit of {cap} bytes")
-        return Response(json.dumps({"path": path, "size": size}), status=200, mimetype="application/json")

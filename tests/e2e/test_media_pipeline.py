@@ -53,7 +53,8 @@ def streams(path: Path) -> list[dict]:
 
 
 def test_local_pipeline_en_es(client, users, platform, worker, tmp_path_factory):
-    from shared.ids import new_id, now_iso
+    from shared.ids import new_id
+    from shared.timestamps import now_iso
 
     video = session_video(tmp_path_factory)
     org_id = users.org("Acme")

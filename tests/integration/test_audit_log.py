@@ -19,7 +19,8 @@ def test_state_changing_requests_write_entries_with_all_fields(client, users):
     client.post(
         f"{V1}/organizations/{org}/invite",
         json={"email": "x@example.com", "role": "CLIENT"},
-        headers={**admin["headers"], "X-Forwarded-For": "192.0.2.44"},
+        headers=admin["headers"],
+        environ_base={"REMOTE_ADDR": "192.0.2.44"},
     )
     entry = _entries()[-1]
     assert entry["actor"] == admin["id"] and entry["action"] == "users.invite" and entry["org_id"] == org
@@ -104,7 +105,7 @@ def test_filters_time_range_and_cursor(client, users):
     # an offset timestamp is normalised to UTC before comparing
     from datetime import timedelta, timezone
 
-    from shared.ids import parse_iso
+    from shared.timestamps import parse_iso
 
     shifted = parse_iso(middle).astimezone(timezone(timedelta(hours=2))).isoformat().replace("+", "%2B")
     same = client.get(f"{V1}/admin/audit-log?action=users.create_org&since={shifted}", headers=h).get_json()["items"]

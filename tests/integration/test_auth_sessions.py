@@ -79,13 +79,13 @@ def test_login_rate_limited_per_address_across_accounts(client, users):
     config.configure(login_max_per_account=100, login_max_per_address=4, login_window_seconds=600)
     org = users.org()
     victims = [users.user("CLIENT", org) for _ in range(2)]
-    headers = {"X-Forwarded-For": "203.0.113.7"}
+    here = {"REMOTE_ADDR": "203.0.113.7"}
     for i in range(4):
-        assert _login(client, victims[i % 2], password="Wrong-Password-1", headers=headers).status_code == 401
-    resp = _login(client, victims[0], headers=headers)
+        assert _login(client, victims[i % 2], password="Wrong-Password-1", environ_base=here).status_code == 401
+    resp = _login(client, victims[0], environ_base=here)
     assert resp.status_code == 429 and int(resp.headers["Retry-After"]) >= 1
     # a different address still gets in
-    assert _login(client, victims[0], headers={"X-Forwarded-For": "198.51.100.9"}).status_code == 200
+    assert _login(client, victims[0], environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 200
 
 
 def test_rate_limit_counters_live_in_the_document_store(app, users):

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENVS = ROOT / "build" / ".test-venvs"
 ENV = {
     "AVP_BACKEND": "gcp",
-    "AVP_JWT_SECRET": "s" * 48,
+    "AVP_JWT_SECRET": "c467737822bc79b76d7371f3d1fe447cf740cd077ec5119ffb0b281d479961e2",
     "GOOGLE_CLOUD_PROJECT": "avp-build-test",
     "AVP_TASKS_TARGET_URL": "https://example.invalid/pipeline_worker",
     "PATH": os.environ.get("PATH", ""),

@@ -13,10 +13,11 @@ import time
 from pathlib import Path
 
 from shared.domain.status import status_after_approve
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
 from shared.pipeline import synthetic_steps
 from shared.pipeline.contract import ACCESSIBLE_MP4, CAPTIONS_VTT, DESCRIPTIONS_VTT, NARRATION
 from shared.services.jobs import transition
+from shared.timestamps import now_iso
 
 ROOT = Path(__file__).resolve().parents[2]
 JOBS = 24

@@ -26,7 +26,8 @@ class Harness:
 def _local(tmp_path, platform_obj):
     from flask import Flask
 
-    from shared.storage.local_files import LocalFiles, register
+    from shared.local.file_routes import register
+    from shared.storage.local_files import LocalFiles
 
     store = LocalFiles(tmp_path / "files", b"k" * 32, "http://localhost:8003")
     platform_obj.__dict__["files"] = store  # the routes `register` adds serve the platform's store

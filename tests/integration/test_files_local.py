@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from shared.storage.local_files import InvalidPath, LocalFiles, TooLargeUpload, pubsub_cloud_event
+from shared.local.upload_notifications import pubsub_cloud_event
+from shared.storage.local_files import InvalidPath, LocalFiles, TooLargeUpload
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def test_upload_trigger_parses_the_event(isolated_settings):
 
 
 def test_unknown_or_foreign_objects_are_ignored(platform):
-    from shared.services.files import handle_object_finalized
+    from shared.services.uploads import handle_object_finalized
 
     assert handle_object_finalized({"name": "jobs/x/en/captions.vtt"}) == "ignored"
     assert (

@@ -9,9 +9,9 @@ from datetime import datetime
 
 import pytest
 
-from shared.ids import now_iso
 from shared.persistence.documents import Query
 from shared.services import housekeeping
+from shared.timestamps import iso_at, now_iso
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
 
 
@@ -38,7 +38,7 @@ def test_expire_at_is_a_timestamp_in_firestore_and_the_same_string_in_the_port(s
     )
     assert stored["expires_at"] == "2030-01-01T00:00:00Z"  # only that one field name is converted
 
-    later = housekeeping.iso_at(time.time() + 3600)
+    later = iso_at(time.time() + 3600)
     store.update("sso_states", "a", {"expire_at": later, "n": 2}, expected_version=1)
     assert store.get("sso_states", "a")["expire_at"] == later
     assert isinstance(raw(store, "sso_states", "a")["expire_at"], datetime)
@@ -60,8 +60,8 @@ def test_expire_at_is_a_timestamp_in_firestore_and_the_same_string_in_the_port(s
 def test_range_filter_order_and_cursor_on_expire_at(store):
     base = time.time() - 100
     for i in range(5):
-        store.create("rate_limits", f"d{i}", {"expire_at": housekeeping.iso_at(base + i)})
-    store.create("rate_limits", "future", {"expire_at": housekeeping.iso_at(time.time() + 600)})
+        store.create("rate_limits", f"d{i}", {"expire_at": iso_at(base + i)})
+    store.create("rate_limits", "future", {"expire_at": iso_at(time.time() + 600)})
     q = Query("rate_limits", where=[("expire_at", "<", now_iso())], order_by=[("expire_at", "asc")], limit=2)
     seen, cursor = [], None
     while True:
@@ -84,9 +84,9 @@ def test_purge_expired_on_firestore(gcp_emulators):  # noqa: F811
     from shared.persistence.firestore_documents import FirestoreDocuments
 
     assert isinstance(docs, FirestoreDocuments)
-    docs.create("sso_states", "old", {"expire_at": housekeeping.iso_at(time.time() - 60)})
-    docs.create("sso_states", "new", {"expire_at": housekeeping.iso_at(time.time() + 600)})
-    docs.create("refresh_tokens", "old", {"expire_at": housekeeping.iso_at(time.time() - 60)})
+    docs.create("sso_states", "old", {"expire_at": iso_at(time.time() - 60)})
+    docs.create("sso_states", "new", {"expire_at": iso_at(time.time() + 600)})
+    docs.create("refresh_tokens", "old", {"expire_at": iso_at(time.time() - 60)})
     counts = housekeeping.purge_expired()
     assert counts["sso_states"] == 1 and counts["refresh_tokens"] == 1 and counts["uploads"] == 0
     assert docs.get("sso_states", "old") is None and docs.get("sso_states", "new") is not None

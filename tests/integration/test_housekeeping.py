@@ -13,9 +13,10 @@ import pytest
 
 from shared import config
 from shared.auth.tokens import Principal
-from shared.ids import new_id, now_iso, parse_iso
+from shared.ids import new_id
 from shared.persistence.documents import Query
 from shared.services import housekeeping
+from shared.timestamps import iso_at, now_iso, parse_iso
 
 DAY = 24 * 3600
 
@@ -29,7 +30,7 @@ def world(platform, users, client):
     """Expired and live documents of every kind, written by the services themselves where they
     can run locally. Returns (expired, live) as {collection: [doc ids]} plus upload paths."""
     from shared.auth import refresh
-    from shared.services import files, orgs, rate_limit
+    from shared.services import orgs, rate_limit, uploads
 
     docs = platform.documents
     org_id = users.org()
@@ -55,7 +56,7 @@ def world(platform, users, client):
                 "flow": {"state": state},
                 "binding_sha256": "x",
                 "expires_epoch": int(time.time()) + offset,
-                "expire_at": housekeeping.iso_at(time.time() + offset),
+                "expire_at": iso_at(time.time() + offset),
                 "created_at": now_iso(),
             },
         )
@@ -90,7 +91,7 @@ def world(platform, users, client):
             "user_id": client_user["id"],
             "fingerprint": "f",
             "created_at": now_iso(),
-            "expire_at": housekeeping.iso_at(time.time() - 1),
+            "expire_at": iso_at(time.time() - 1),
         },
     )
     expired["idempotency"].append(old_key)
@@ -110,15 +111,15 @@ def world(platform, users, client):
     # but never used by a job (its object must go too), one claimed by a job afterwards
     config.configure(upload_url_ttl_seconds=-housekeeping.UPLOAD_RETENTION_SECONDS - 1)
     client_principal = Principal(user_id=client_user["id"], role="CLIENT", org_id=org_id)
-    never = files.new_upload(client_principal, org_id, "video/mp4", None)
-    stored = files.new_upload(client_principal, org_id, "video/mp4", None)
-    claimed = files.new_upload(client_principal, org_id, "video/mp4", None)
+    never = uploads.new_upload(client_principal, org_id, "video/mp4", None)
+    stored = uploads.new_upload(client_principal, org_id, "video/mp4", None)
+    claimed = uploads.new_upload(client_principal, org_id, "video/mp4", None)
     config.configure(upload_url_ttl_seconds=3600)
-    pending = files.new_upload(client_principal, org_id, "video/mp4", None)  # URL still valid
+    pending = uploads.new_upload(client_principal, org_id, "video/mp4", None)  # URL still valid
     fs = _current().files
     for upload_doc in (stored, claimed, pending):
         fs.put_bytes(upload_doc["path"], b"not really a video", "video/mp4")
-    files.claim_upload(claimed["id"], new_id())
+    uploads.claim_upload(claimed["id"], new_id())
     expired["uploads"] += [never["id"], stored["id"]]
     live["uploads"] += [claimed["id"], pending["id"]]
 
@@ -202,7 +203,7 @@ def test_two_concurrent_purges_delete_each_document_once(world):
 
 def test_limit_bounds_one_pass_and_run_loops_until_done(platform):
     docs = platform.documents
-    past = housekeeping.iso_at(time.time() - 10)
+    past = iso_at(time.time() - 10)
     for i in range(7):
         docs.create("sso_states", f"s{i}", {"expires_epoch": 0, "expire_at": past})
     assert housekeeping.purge_expired(limit=3)["sso_states"] == 3
@@ -213,15 +214,15 @@ def test_limit_bounds_one_pass_and_run_loops_until_done(platform):
 def test_a_document_written_after_it_was_read_is_left_alone(platform):
     """The compare-and-set delete: an upload claimed (or a counter restarted) between the
     purge's query and its delete keeps living."""
-    from shared.services import files
+    from shared.services import uploads
 
     docs = platform.documents
     doc = docs.create(
         "uploads",
         new_id(),
-        {"status": "pending", "job_id": None, "path": "p", "expire_at": housekeeping.iso_at(time.time() - 10)},
+        {"status": "pending", "job_id": None, "path": "p", "expire_at": iso_at(time.time() - 10)},
     )
-    files.claim_upload(doc["id"], new_id())
+    uploads.claim_upload(doc["id"], new_id())
     assert housekeeping._delete(docs, "uploads", doc) is False  # noqa: SLF001
     assert docs.get("uploads", doc["id"])["job_id"]
 
@@ -246,8 +247,8 @@ def test_pipeline_worker_function_runs_housekeeping(platform):
 
     from functions.pipeline_worker import main
 
-    platform.documents.create("sso_states", "gone", {"expire_at": housekeeping.iso_at(time.time() - 10)})
-    platform.documents.create("sso_states", "kept", {"expire_at": housekeeping.iso_at(time.time() + 600)})
+    platform.documents.create("sso_states", "gone", {"expire_at": iso_at(time.time() - 10)})
+    platform.documents.create("sso_states", "kept", {"expire_at": iso_at(time.time() + 600)})
     app = Flask("t")
     with app.test_request_context("/", method="POST", json={"housekeeping": True}):
         from flask import request
@@ -263,8 +264,8 @@ def test_local_worker_purges_in_its_repair_loop(platform, monkeypatch):
     from shared.local import worker as worker_mod
 
     monkeypatch.setattr(worker_mod, "PURGE_FIRST_AFTER", 0.0)
-    platform.documents.create("rate_limits", "gone", {"expire_at": housekeeping.iso_at(time.time() - 10)})
-    platform.documents.create("rate_limits", "kept", {"expire_at": housekeeping.iso_at(time.time() + 600)})
+    platform.documents.create("rate_limits", "gone", {"expire_at": iso_at(time.time() - 10)})
+    platform.documents.create("rate_limits", "kept", {"expire_at": iso_at(time.time() + 600)})
     w = worker_mod.Worker(threads=1, lease_seconds=1.0).start()
     try:
         deadline = time.monotonic() + 10

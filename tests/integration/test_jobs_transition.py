@@ -5,7 +5,8 @@ import threading
 import pytest
 
 from shared.errors import Conflict
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
+from shared.timestamps import now_iso
 
 
 def _job(platform, status="SOURCE_QC", outputs=("en", "es")):

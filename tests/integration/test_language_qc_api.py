@@ -5,7 +5,8 @@ import threading
 
 import pytest
 
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
+from shared.timestamps import now_iso
 
 
 def make_job(platform, org_id, status="LANGUAGE_QC", langs=("en", "es", "ca")):

@@ -6,9 +6,11 @@ import json
 import functions_framework
 import pytest
 
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
 from shared.local import functions as local_functions
-from shared.storage.local_files import object_resource, pubsub_cloud_event
+from shared.local.upload_notifications import pubsub_cloud_event
+from shared.storage.local_files import object_resource
+from shared.timestamps import now_iso
 
 SRC = local_functions.FUNCTIONS_DIR
 
@@ -63,7 +65,7 @@ def test_pipeline_worker_runs_a_task_and_ignores_duplicates(worker_app, platform
 
 def test_upload_trigger_cloud_event_attaches_upload(trigger_app, platform, users):
     from shared.auth.tokens import Principal
-    from shared.services.files import claim_upload, new_upload
+    from shared.services.uploads import claim_upload, new_upload
 
     org = users.org()
     principal = Principal(user_id="u1", role="CLIENT", org_id=org)

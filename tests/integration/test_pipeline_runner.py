@@ -8,9 +8,10 @@ import time
 import pytest
 
 from shared.errors import PermanentStepError
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
 from shared.pipeline import runner
 from shared.pipeline.contract import job_path
+from shared.timestamps import now_iso
 
 
 def make_job(platform, status="CREATED", outputs=("en",)) -> str:

@@ -44,7 +44,8 @@ def _call(client, route, headers=None):
 def principals(platform):
     """One active user per role (stored without a password: only tokens are needed here)."""
     from shared.auth.tokens import issue_access_token
-    from shared.ids import new_id, now_iso
+    from shared.ids import new_id
+    from shared.timestamps import now_iso
 
     docs = platform.documents
     org = new_id()

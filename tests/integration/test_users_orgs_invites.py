@@ -192,7 +192,7 @@ def test_concurrent_accepts_of_one_invite_create_one_user(app, client, users):
             c.post(
                 f"{V1}/auth/accept-invite",
                 json={"token": token, "password": f"Racing-Pass-{i}x"},
-                headers={"X-Forwarded-For": f"192.0.2.{i}"},
+                environ_base={"REMOTE_ADDR": f"192.0.2.{i}"},
             ).status_code
         )
 

@@ -5,7 +5,8 @@ import threading
 
 import pytest
 
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
+from shared.timestamps import now_iso
 
 VTT = """WEBVTT
 

@@ -137,7 +137,8 @@ def test_unknown_event_and_unknown_field_are_422(client, org):
 
 
 def _job(platform, org_id, status="SOURCE_QC"):
-    from shared.ids import new_id, now_iso
+    from shared.ids import new_id
+    from shared.timestamps import now_iso
 
     job_id = new_id()
     now = now_iso()

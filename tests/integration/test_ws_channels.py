@@ -12,8 +12,9 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from shared import config
-from shared.ids import new_id, now_iso
+from shared.ids import new_id
 from shared.realtime import protocol as P
+from shared.timestamps import now_iso
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 import pytest
 
 from shared.errors import Invalid
-from shared.services.files import clean_relative_path
+from shared.services.downloads import clean_relative_path
 from shared.storage.local_files import InvalidPath, check_path
 
 

@@ -3,6 +3,7 @@
 locals {
   api_sa      = module.iam.emails["api"]
   pipeline_sa = module.iam.emails["pipeline"]
+  worker_sa   = module.iam.emails["worker"]
   gateway     = [module.iam.members["gateway"]]
 
   api_function = {
@@ -13,9 +14,14 @@ locals {
     min_instances   = 0
     concurrency     = 20
     service_account = local.api_sa
-    env             = {}
-    secrets         = ["jwt-secret"]
-    invokers        = local.gateway
+    # Behind API Gateway: the caller's token arrives as X-Forwarded-Authorization, and the
+    # last two X-Forwarded-For entries are the gateway's and Cloud Run's front end's.
+    env = {
+      AVP_BEHIND_GATEWAY     = "1"
+      AVP_TRUSTED_PROXY_HOPS = tostring(var.trusted_proxy_hops)
+    }
+    secrets  = ["jwt-secret"]
+    invokers = local.gateway
   }
 
   functions = {
@@ -40,9 +46,12 @@ locals {
       max_instances   = var.pipeline_max_instances
       min_instances   = 0
       concurrency     = 1
-      service_account = local.pipeline_sa
-      env             = {}
-      secrets         = ["jwt-secret"]
+      # Its own account: the worker parses untrusted files, so it holds no JWT secret
+      # (AVP_TOKENLESS) and no rights beyond its job documents, the two buckets, the queue,
+      # the events topic and the media APIs (modules/iam).
+      service_account = local.worker_sa
+      env             = { AVP_TOKENLESS = "1" }
+      secrets         = []
       invokers        = [module.iam.members["tasks"]]
     }
 

@@ -100,3 +100,9 @@ variable "protect_data" {
   description = "Deletion protection and point-in-time recovery on Firestore; buckets refuse destroy when not empty."
   default     = true
 }
+
+variable "trusted_proxy_hops" {
+  type        = number
+  description = "X-Forwarded-For entries appended by the platform's own proxies in front of the API functions (API Gateway and Cloud Run's front end). The entry they received is the client's address; entries to its left are client-supplied and ignored."
+  default     = 2
+}

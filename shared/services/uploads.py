@@ -1,5 +1,5 @@
-"""Files: signed upload URLs, signed download URLs of one job file, and the handling of the
-storage "object finalized" event that starts a job's pipeline.
+"""Uploads: signed upload URLs for source videos, and the handling of the storage "object
+finalized" event that starts a job's pipeline.
 
 Every source video reaches storage as `uploads/<upload_id>/source.mp4` (the uploads bucket in
 GCP), whether it came through a signed URL or a multipart POST /jobs. An `uploads` document
@@ -11,36 +11,21 @@ can happen first; the job's compare-and-set makes the move happen once."""
 from __future__ import annotations
 
 import re
-import time
-from datetime import UTC, datetime, timedelta
-from urllib.parse import unquote
 
 from shared import logs
+from shared.bootstrap import platform
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
-from shared.ids import is_id, new_id, now_iso
+from shared.ids import is_id, new_id
 from shared.persistence.documents import update_with_retry
-from shared.pipeline.contract import SOURCE, job_path
+from shared.pipeline.contract import SOURCE, job_path, upload_path
+from shared.services import housekeeping, jobs
+from shared.timestamps import expire_in, now_iso
 
 log = logs.get("avp.files")
 UPLOADS = "uploads"
 _UPLOAD_OBJECT = re.compile(r"^uploads/([0-9a-f]{24})/source\.mp4$")
 
 
-def _platform():
-    from shared.bootstrap import platform
-
-    return platform()
-
-
-def upload_path(upload_id: str) -> str:
-    return f"uploads/{upload_id}/{SOURCE}"
-
-
-def _expires_at(ttl: int) -> str:
-    return (datetime.now(UTC) + timedelta(seconds=ttl)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-# -- uploads ------------------------------------------------------------------------------------
 def new_upload(
     principal, org_id: str | None, content_type: str, filename: str | None, job_id: str | None = None
 ) -> dict:
@@ -59,22 +44,20 @@ def new_upload(
     if job_id is None:
         # never claimed by a job: housekeeping deletes it (and its object) a day after the
         # signed URL expired; claim_upload removes the field (docs/decisions/0700)
-        from shared.services import housekeeping
-
-        ttl = _platform().settings.upload_url_ttl_seconds
-        doc["expire_at"] = housekeeping.expire_in(ttl + housekeeping.UPLOAD_RETENTION_SECONDS)
-    return _platform().documents.create(UPLOADS, upload_id, doc)
+        ttl = platform().settings.upload_url_ttl_seconds
+        doc["expire_at"] = expire_in(ttl + housekeeping.UPLOAD_RETENTION_SECONDS)
+    return platform().documents.create(UPLOADS, upload_id, doc)
 
 
 def create_upload_url(principal, body) -> dict:
     """A signed PUT URL for one source video (POST /files/upload-url)."""
-    cfg = _platform().settings
+    cfg = platform().settings
     cap = cfg.max_signed_upload_bytes
     if body.size is not None and body.size > cap:
         raise TooLarge(f"The video is larger than the upload limit of {cap} bytes")
     if principal.role == "ADMIN":
         org_id = body.org_id
-        if org_id and _platform().documents.get("organizations", org_id) is None:
+        if org_id and platform().documents.get("organizations", org_id) is None:
             raise Invalid("Unknown organisation")
     else:
         if body.org_id and body.org_id != principal.org_id:
@@ -82,20 +65,20 @@ def create_upload_url(principal, body) -> dict:
         org_id = principal.org_id
     upload = new_upload(principal, org_id, body.content_type, body.filename)
     ttl = cfg.upload_url_ttl_seconds
-    url = _platform().files.signed_upload_url(upload["path"], ttl, body.content_type, cap)
+    url = platform().files.signed_upload_url(upload["path"], ttl, body.content_type, cap)
     return {
         "upload_id": upload["id"],
         "url": url,
         "method": "PUT",
         "headers": {"Content-Type": body.content_type},
-        "expires_at": _expires_at(ttl),
+        "expires_at": expire_in(ttl),
         "max_bytes": cap,
     }
 
 
 def usable_upload(principal, upload_id: str, org_id: str | None) -> dict:
     """The upload a job creation names, if this principal may use it for `org_id`."""
-    upload = _platform().documents.get(UPLOADS, upload_id) if is_id(upload_id or "") else None
+    upload = platform().documents.get(UPLOADS, upload_id) if is_id(upload_id or "") else None
     if upload is None:
         raise Invalid("Unknown upload_id; request one from POST /api/v1/files/upload-url")
     if principal.role != "ADMIN" and upload.get("org_id") != principal.org_id:
@@ -117,7 +100,7 @@ def claim_upload(upload_id: str, job_id: str) -> dict:
         doc.pop("expire_at", None)  # a claimed upload is never purged (0700)
         return doc
 
-    stored = update_with_retry(_platform().documents, UPLOADS, upload_id, claim)
+    stored = update_with_retry(platform().documents, UPLOADS, upload_id, claim)
     if stored is None:
         raise Invalid("Unknown upload_id")
     return stored
@@ -126,15 +109,13 @@ def claim_upload(upload_id: str, job_id: str) -> dict:
 def attach_if_ready(upload: dict) -> bool:
     """If the upload is in storage and names a job still waiting for it, give the job its source
     (copy to jobs/<id>/source.mp4) and move it CREATED -> UPLOADED. Idempotent."""
-    from shared.services import jobs
-
     if upload.get("status") != "uploaded" or not upload.get("job_id"):
         return False
     job_id = upload["job_id"]
-    job = _platform().documents.get(jobs.COLLECTION, job_id)
+    job = platform().documents.get(jobs.COLLECTION, job_id)
     if job is None or job["status"] != "CREATED":
         return False
-    files = _platform().files
+    files = platform().files
     dest = job_path(job_id, SOURCE)
     if not files.exists(upload["path"]) and files.exists(dest):
         pass  # copied by an earlier delivery that stopped before the transition
@@ -151,7 +132,7 @@ def attach_if_ready(upload: dict) -> bool:
         )
     except (Conflict, NotFound):
         return False
-    update_with_retry(_platform().documents, UPLOADS, upload["id"], lambda d: {**d, "status": "consumed"})
+    update_with_retry(platform().documents, UPLOADS, upload["id"], lambda d: {**d, "status": "consumed"})
     files.delete(upload["path"])
     return True
 
@@ -177,71 +158,8 @@ def handle_object_finalized(resource: dict) -> str:
         doc["uploaded_at"] = now_iso()
         return doc
 
-    upload = update_with_retry(_platform().documents, UPLOADS, upload_id, mark)
+    upload = update_with_retry(platform().documents, UPLOADS, upload_id, mark)
     if upload is None:
         log.warning("object finalized for an unknown upload", extra={"fields": {"object": name}})
         return "unknown-upload"
     return "attached" if attach_if_ready(upload) else "recorded"
-
-
-# -- downloads ----------------------------------------------------------------------------------
-def clean_relative_path(path: str) -> str:
-    """A job-relative file path, refusing traversal in every spelling (400)."""
-    raw = path or ""
-    decoded = raw
-    for _ in range(3):  # percent-encoding, possibly nested
-        nxt = unquote(decoded)
-        if nxt == decoded:
-            break
-        decoded = nxt
-    bad = (
-        not raw
-        or raw != decoded
-        or "%" in raw
-        or "\\" in decoded
-        or decoded.startswith("/")
-        or re.match(r"^[A-Za-z]:", decoded)
-        or any(ord(c) < 32 for c in decoded)
-        or any(p in ("", ".", "..") for p in decoded.split("/"))
-    )
-    if bad:
-        raise Invalid("Invalid file path: use a path inside the job, such as es/captions.vtt")
-    return decoded
-
-
-def file_url(principal, job_id: str, path: str) -> dict:
-    """A signed download URL for one file of a job (GET /files/{job_id}/{path})."""
-    from shared.services import jobs
-
-    rel = clean_relative_path(path)
-    if not is_id(job_id):
-        raise NotFound("Job not found")
-    job = jobs.get_job_for(principal, job_id)
-    if principal.role == "LINGUIST":
-        lang = rel.split("/", 1)[0]
-        if "/" not in rel or lang not in jobs.assigned_languages(job, principal.user_id):
-            raise Forbidden("Linguists may fetch only the files of the languages assigned to them")
-    storage_path = job_path(job_id, rel)
-    cfg = _platform().settings
-    files = _platform().files
-    if not files.exists(storage_path):
-        raise NotFound("File not found")
-    ttl = cfg.signed_url_ttl_seconds
-    url = files.signed_download_url(storage_path, ttl, filename=rel.rsplit("/", 1)[-1])
-    return {"job_id": job_id, "path": rel, "url": url, "expires_at": _expires_at(ttl)}
-
-
-def signed_download(path: str, filename: str | None = None) -> tuple[str, str]:
-    cfg = _platform().settings
-    ttl = cfg.signed_url_ttl_seconds
-    return _platform().files.signed_download_url(path, ttl, filename=filename), _expires_at(ttl)
-
-
-def wait_for(predicate, timeout: float = 5.0, interval: float = 0.05):
-    """Poll `predicate` until it returns something truthy (used by idempotent replays)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
