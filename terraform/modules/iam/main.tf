@@ -19,7 +19,7 @@ locals {
     tasks     = []
     push      = []
     gateway   = []
-    websocket = ["roles/datastore.viewer", "roles/logging.logWriter"]
+    websocket = ["roles/datastore.user", "roles/logging.logWriter"] # user: redeeming a connection ticket deletes it (0903)
   }
   grants = flatten([
     for account, roles in local.project_roles : [for role in roles : { account = account, role = role }]

@@ -79,9 +79,13 @@ module "websocket" {
   name_prefix     = local.name_prefix
   image           = var.websocket_image
   service_account = module.iam.emails["websocket"]
-  env             = local.common_env
-  jwt_secret_id   = module.secrets.secret_ids["jwt-secret"]
-  max_instances   = var.websocket_max_instances
+  # 1100 threads per instance (serve.py): at most 1000 WebSockets, 20 per user (decision 0903).
+  env = merge(local.common_env, {
+    AVP_WS_MAX_CONNECTIONS = "1000"
+    AVP_WS_MAX_PER_USER    = "20"
+  })
+  jwt_secret_id = module.secrets.secret_ids["jwt-secret"]
+  max_instances = var.websocket_max_instances
 }
 
 module "gateway" {
