@@ -90,6 +90,16 @@ ROUTES: tuple[Route, ...] = (
     ),
     _r(
         "POST",
+        f"{V1}/ws/tickets",
+        "auth",
+        "ws_ticket",
+        A,
+        "Get a single-use WebSocket connection ticket (30 s) to pass as ?token=",
+        response_model="WsTicket",
+        body="none",
+    ),
+    _r(
+        "POST",
         f"{V1}/auth/microsoft/link",
         "auth",
         "microsoft_link",
