@@ -45,6 +45,9 @@ locals {
     { collection = "jobs", fields = [{ field_path = "created_by", order = "ASCENDING" }, { field_path = "org_id", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
     { collection = "jobs", fields = [{ field_path = "created_by", order = "ASCENDING" }, { field_path = "org_id", order = "ASCENDING" }, { field_path = "status", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
     { collection = "jobs", fields = [{ field_path = "created_by", order = "ASCENDING" }, { field_path = "status", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
+    { collection = "webhook_deliveries", fields = [{ field_path = "endpoint_id", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
+    { collection = "webhook_deliveries", fields = [{ field_path = "status", order = "ASCENDING" }, { field_path = "next_attempt_at", order = "ASCENDING" }] },
+    { collection = "webhooks", fields = [{ field_path = "org_id", order = "ASCENDING" }, { field_path = "created_at", order = "ASCENDING" }] },
   ]
 }
 
