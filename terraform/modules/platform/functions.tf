@@ -45,7 +45,7 @@ locals {
       min_instances   = 0
       concurrency     = 1
       service_account = local.pipeline_sa
-      env             = {}
+      env             = { AVP_RENDER_PARALLEL = "2" } # languages rendered at once: one per vCPU (decision 1202)
       secrets         = ["jwt-secret"]
       invokers        = [module.iam.members["tasks"]]
     }
