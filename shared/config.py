@@ -63,6 +63,13 @@ class Settings:
     ms_authority: str = ""  # defaults to https://login.microsoftonline.com/<tenant>
     ms_redirect_uri: str = ""
     ms_allowed_tenants: tuple[str, ...] = ()  # extra tenants a multi-tenant app accepts (0902)
+    smtp_host: str = ""  # empty: mail goes to the outbox folder (decision 0904)
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_security: str = "starttls"
+    mail_from: str = "Accessible Video Platform <no-reply@localhost>"
+    invite_url: str = ""  # the console's accept-invite page; the token is appended as ?token=
     gcp_project: str = ""
     gcp_region: str = "europe-west1"
     uploads_bucket: str = "avp-uploads"
@@ -79,6 +86,10 @@ class Settings:
     @property
     def db_path(self) -> Path:
         return self.data_dir / "documents.sqlite3"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return Path(self.extra.get("outbox_dir") or self.data_dir / "outbox")
 
     @property
     def files_dir(self) -> Path:
@@ -118,6 +129,16 @@ def secret_strength_bits(secret: str) -> float:
     return len(secret.rstrip("=")) * per_char
 
 
+def signing_secret() -> str:
+    """The JWT secret, for code that issues or verifies tokens. A process started with
+    AVP_TOKENLESS=1 (the pipeline worker, which parses untrusted media) holds none and refuses
+    here rather than signing or verifying with an empty key."""
+    secret = settings().jwt_secret
+    if not secret:
+        raise RuntimeError("This process holds no JWT secret (AVP_TOKENLESS=1); it cannot issue or verify tokens")
+    return secret
+
+
 def check_jwt_secret(secret: str) -> None:
     """The gcp backend refuses a JWT secret with fewer than 32 random bytes (256 bits)."""
     bits = secret_strength_bits(secret)
@@ -134,11 +155,14 @@ def from_env() -> Settings:
     data_dir = Path(_env("AVP_DATA_DIR", ".avp-data")).resolve()
     port = _int("AVP_PORT", 8003)
     secret = _env("AVP_JWT_SECRET")
-    if not secret:
+    tokenless = _env("AVP_TOKENLESS") == "1"  # the pipeline worker: no JWT secret at all
+    if tokenless:
+        secret = ""
+    elif not secret:
         if backend == "gcp":
             raise RuntimeError("AVP_JWT_SECRET must be set for the gcp backend")
         secret = _load_or_create_secret(data_dir)
-    if backend == "gcp":
+    if backend == "gcp" and not tokenless:
         check_jwt_secret(secret)
     origins = tuple(o.strip() for o in _env("AVP_CORS_ORIGINS").split(",") if o.strip())
     return Settings(
@@ -170,6 +194,14 @@ def from_env() -> Settings:
         ms_authority=_env("AVP_MS_AUTHORITY"),
         ms_allowed_tenants=tuple(t.strip() for t in _env("AVP_MS_ALLOWED_TENANTS").split(",") if t.strip()),
         ms_redirect_uri=_env("AVP_MS_REDIRECT_URI", f"http://localhost:{port}/api/v1/auth/microsoft/callback"),
+        smtp_host=_env("AVP_SMTP_HOST"),
+        smtp_port=_int("AVP_SMTP_PORT", 587),
+        smtp_user=_env("AVP_SMTP_USER"),
+        smtp_password=_env("AVP_SMTP_PASSWORD"),
+        smtp_security=_env("AVP_SMTP_SECURITY", "starttls"),
+        mail_from=_env("AVP_MAIL_FROM", "Accessible Video Platform <no-reply@localhost>"),
+        invite_url=_env("AVP_INVITE_URL"),
+        extra={"outbox_dir": _env("AVP_OUTBOX_DIR")} if _env("AVP_OUTBOX_DIR") else {},
         gcp_project=_env("GOOGLE_CLOUD_PROJECT", _env("AVP_GCP_PROJECT")),
         gcp_region=_env("AVP_GCP_REGION", "europe-west1"),
         uploads_bucket=_env("AVP_UPLOADS_BUCKET", "avp-uploads"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import jwt
 
-from shared.config import settings
+from shared.config import settings, signing_secret
 from shared.errors import Unauthenticated
 
 ALGORITHM = "HS256"
@@ -39,7 +39,7 @@ def issue_access_token(user: dict) -> str:
         "iss": s.jwt_issuer,
         "aud": s.jwt_audience,
     }
-    return jwt.encode(claims, s.jwt_secret, algorithm=ALGORITHM)
+    return jwt.encode(claims, signing_secret(), algorithm=ALGORITHM)
 
 
 # Tokens this process has verified, with their claims (decision 1200): a token is checked
@@ -74,7 +74,7 @@ def _verify(token: str, s) -> Principal:
     try:
         claims = jwt.decode(
             token,
-            s.jwt_secret,
+            signing_secret(),
             algorithms=[ALGORITHM],
             audience=s.jwt_audience,
             issuer=s.jwt_issuer,

@@ -3,9 +3,9 @@
 Rules (issue 12 item 3, decision 0321):
 - No two description cues overlap. A description starts after the previous one has ended
   (plus a breath, PAUSE) and ends before the next dialogue word or the end of its gap.
-- Events that fall into the stretch one description is spoken in become that one description;
-  when they do not all fit, the lower priorities are left out (on-screen text, then people,
-  then scene changes, decision 0322), never the gap stretched.
+- Events that fall into the stretch one description is spoken in become that one description,
+  said in the order they happen; when they do not all fit, the lower priorities are left out
+  (on-screen text, then people, then scene changes, decision 0322), never the gap stretched.
 - Nothing is described where nothing changed: only events make descriptions.
 - An event with no gap that has room (within SEARCH_AHEAD s after it) becomes an extended
   description at the next phrase boundary; extended descriptions do not overlap either.
@@ -83,10 +83,10 @@ def _ordered(events: list[VisualEvent]) -> list[VisualEvent]:
 
 
 def _spoken(events: list[VisualEvent]) -> list[VisualEvent]:
-    """What of a description's events is said (in priority order). A bare scene change adds
-    nothing when something more specific is said about the same moment."""
+    """What of a description's events is said, in the order they happen (priorities decided
+    what was kept). A bare scene change adds nothing when something more specific is said."""
     specific = [e for e in events if e.kind != "scene" or e.key in ("black", "white")]
-    return specific if specific else events[:1]
+    return sorted(specific if specific else events[:1], key=lambda e: e.time)
 
 
 def combine(events: list[VisualEvent]) -> str:

@@ -92,6 +92,12 @@ class Job(BaseModel):
     updated_at: str
 
 
+class Languages(BaseModel):
+    source: str = Field(description="The source language the targets are for (BCP-47 primary subtag)")
+    sources: list[str] = Field(description="Source languages the platform translates from")
+    targets: list[str] = Field(description="Output languages a job with this source may request (source included)")
+
+
 class JobList(BaseModel):
     items: list[Job]
     next_cursor: str | None = None

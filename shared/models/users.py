@@ -59,6 +59,11 @@ class Invite(BaseModel):
         description="Single-use secret; shown only in this response. Send it to "
         "POST /api/v1/auth/accept-invite with a password."
     )
+    link: str = Field(
+        description="The accept-invite link mailed to the invitee (AVP_INVITE_URL?token=...); shown to "
+        "the ADMIN/PM for copying."
+    )
+    email_sent: bool = Field(description="Whether the mail system accepted the invite email.")
     expires_at: str
     created_at: str
     created_by: str | None = None

@@ -4,12 +4,15 @@ Every refusal is a `Refused` carrying the close code the connection ends with.""
 
 from __future__ import annotations
 
+import os
 import time
 
 from shared.auth.tokens import Principal
+from shared.config import settings
 from shared.errors import Unauthenticated
 from shared.ids import is_id
 from shared.realtime import protocol as P
+from shared.realtime import tickets
 from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
 from shared.timestamps import iso, parse_iso
 
@@ -27,11 +30,19 @@ class Refused(Exception):
 
 
 def authenticate(token: str | None) -> Principal:
-    """The principal of an access token; Refused(4401) if missing/invalid, Refused(4408) if expired."""
+    """The principal of a connection ticket (single use, decision 0903) or an access token;
+    Refused(4401) if missing/invalid, Refused(4408) if an access token expired."""
     from shared.auth.session import authenticate as verify
 
     if not token:
-        raise Refused(P.UNAUTHENTICATED, "Missing token: connect with ?token=<access token>")
+        raise Refused(P.UNAUTHENTICATED, "Missing token: connect with ?token=<connection ticket or access token>")
+    if tickets.is_ticket(token):
+        try:
+            return tickets.redeem(token)
+        except Unauthenticated as exc:
+            raise Refused(P.UNAUTHENTICATED, exc.detail[:120]) from None
+    if settings().extra.get("ws_tickets_only") or os.environ.get("AVP_WS_TICKETS_ONLY") == "1":
+        raise Refused(P.UNAUTHENTICATED, "Connect with ?token=<ticket> from POST /api/v1/ws/tickets")
     try:
         return verify(token)
     except Unauthenticated as exc:
@@ -40,18 +51,33 @@ def authenticate(token: str | None) -> Principal:
         raise Refused(P.UNAUTHENTICATED, exc.detail[:120]) from None
 
 
+def recheck(principal: Principal) -> Principal:
+    """The connection's principal as the account stands now (read at every ping): Refused(4401)
+    when the account was disabled, removed or signed out, or moved to another organisation or
+    role since the connection opened (reconnecting applies the new rights)."""
+    from shared.auth.session import principal_for
+
+    try:
+        now = principal_for(principal)
+    except Unauthenticated as exc:
+        raise Refused(P.UNAUTHENTICATED, exc.detail[:120]) from None
+    if (now.role, now.org_id) != (principal.role, principal.org_id):
+        raise Refused(P.UNAUTHENTICATED, "Your account changed; reconnect")
+    return now
+
+
 def token_expired(token: str) -> bool:
     """True if the token is genuine (signature, issuer, audience) but past its expiry."""
     import jwt
 
     from shared.auth.tokens import ALGORITHM
-    from shared.config import settings
+    from shared.config import settings, signing_secret
 
     s = settings()
     try:
         claims = jwt.decode(
             token,
-            s.jwt_secret,
+            signing_secret(),
             algorithms=[ALGORITHM],
             audience=s.jwt_audience,
             issuer=s.jwt_issuer,

@@ -58,6 +58,7 @@ class Session:
         self.principal: Principal | None = None
         self.sub: Subscriber | None = None
         self.close_code: int | None = None
+        self.admitted = False
 
     # -- entry point -------------------------------------------------------------------------
     def run(self) -> int | None:
@@ -75,11 +76,14 @@ class Session:
         finally:
             if self.sub is not None:
                 self.hub.unsubscribe(self.sub)
+            if self.admitted:
+                self.hub.release(self.principal.user_id)
         return self.close_code
 
     # -- steps -------------------------------------------------------------------------------
     def _open(self) -> None:
         self.principal = access.authenticate(self.args.get("token"))
+        self.admitted = self.hub.admit(self.principal.user_id)
         since = access.parse_since(self.args.get("since"))
         p = self.principal
         accept = None
@@ -155,9 +159,11 @@ class Session:
                 next_ping = time.monotonic() + interval
 
     def _recheck(self) -> None:
-        """At each ping: is the account still active, and (a linguist) still assigned?"""
-        self.principal = access.authenticate(self.args.get("token"))
-        if self.kind == "job" and self.principal.role == access.LINGUIST:
+        """At each ping: is the account still active, in the same organisation and role, and
+        may it still see the channel (a linguist still assigned)? (The token in the URL may be
+        a single-use ticket: the account is read again, not the token.)"""
+        self.principal = access.recheck(self.principal)
+        if self.kind == "job":
             access.open_job(self.principal, self.target)
 
     def _close(self, code: int, reason: str) -> None:

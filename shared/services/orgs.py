@@ -17,6 +17,7 @@ from shared.errors import Conflict, Invalid, Unprocessable
 from shared.ids import new_id
 from shared.persistence.documents import Query
 from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
+from shared.services import invite_mail
 from shared.timestamps import iso_at, now_iso
 
 ORGS = "organizations"
@@ -62,13 +63,18 @@ def _ttl() -> int:
 def create_invite(principal, org_id: str, email: str, role: str) -> dict:
     from shared.services import housekeeping, users
 
-    users.check_org_scope(principal, org_id)
+    org = users.check_org_scope(principal, org_id)
     email = users.normalize_email(email)
     if role not in INVITABLE.get(principal.role, frozenset()):
         allowed = ", ".join(sorted(INVITABLE.get(principal.role, ())))
         raise Unprocessable(f"role: a {principal.role} may invite only {allowed}")
-    if users.find_by_email(email) is not None:
+    existing = users.find_by_email(email)
+    if existing is not None and existing.get("org_id") == org_id:
+        raise Conflict("This person is already a member of the organisation")
+    if existing is not None and principal.role == ADMIN:
         raise Conflict("A user with this email already exists")
+    # A PM is not told whether the email has an account in another organisation: the invite is
+    # made and mailed as any other; accepting it is what fails, for the invitee (decision 0904).
     secret = secrets.token_urlsafe(32)
     invite_id = new_id()
     expires = time.time() + _ttl()
@@ -85,12 +91,16 @@ def create_invite(principal, org_id: str, email: str, role: str) -> dict:
         "expire_at": iso_at(expires + housekeeping.INVITE_RETENTION_SECONDS),
     }  # purge after (0700)
     _docs().create(INVITES, invite_id, doc)
+    token = f"{invite_id}.{secret}"
+    link, sent = invite_mail.send(email, org.get("name", ""), role, token, doc["expires_at"])
     return {
         "id": invite_id,
         "org_id": org_id,
         "email": email,
         "role": role,
-        "token": f"{invite_id}.{secret}",
+        "token": token,
+        "link": link,
+        "email_sent": sent,
         "expires_at": doc["expires_at"],
         "created_at": doc["created_at"],
         "created_by": principal.user_id,

@@ -118,8 +118,9 @@ def test_priorities_text_then_people_then_scene_when_room_is_short():
         ad.event(2.4, "text", "GRAND OPENING", "en"),
     ]
     out = placement.place(events, gaps, 9.0, "en", words, sentence=ad.sentence)
-    assert len(out) >= 1 and out[0].text.startswith('The text "GRAND OPENING"')
+    assert len(out) == 1 and '"GRAND OPENING"' in out[0].text and not out[0].extended
     assert "white" not in out[0].text  # the lowest priority was left out, the gap not stretched
+    assert out[0].end <= gaps[0].end
 
 
 def test_each_language_gets_its_own_phrases_and_edited_cues_are_left_to_translation():

@@ -3,6 +3,7 @@
 locals {
   api_sa      = module.iam.emails["api"]
   pipeline_sa = module.iam.emails["pipeline"]
+  worker_sa   = module.iam.emails["worker"]
   gateway     = [module.iam.members["gateway"]]
 
   api_function = {
@@ -44,9 +45,13 @@ locals {
       max_instances   = var.pipeline_max_instances
       min_instances   = 0
       concurrency     = 1
-      service_account = local.pipeline_sa
-      env             = { AVP_RENDER_PARALLEL = "2" } # languages rendered at once: one per vCPU (decision 1202)
-      secrets         = ["jwt-secret"]
+      # Its own account: the worker parses untrusted files, so it holds no JWT secret
+      # (AVP_TOKENLESS) and no rights beyond its job documents, the two buckets, the queue,
+      # the events topic and the media APIs (modules/iam). AVP_RENDER_PARALLEL: languages
+      # rendered at once, one per vCPU (decision 1202).
+      service_account = local.worker_sa
+      env             = { AVP_TOKENLESS = "1", AVP_RENDER_PARALLEL = "2" }
+      secrets         = []
       invokers        = [module.iam.members["tasks"]]
     }
 

@@ -40,16 +40,17 @@ class ApiUser:
         return r
 
     def create_org(self, name: str | None = None) -> str:
-        return self.call("POST", "/api/v1/organizations", json={"name": name or f"Org {uuid.uuid4().hex[:6]}"}).json()[
-            "id"
-        ]
+        name = name or f"Org {uuid.uuid4().hex[:6]}"
+        return self.call("POST", "/api/v1/organizations", expect=201, json={"name": name}).json()["id"]
 
     def add_member(self, org_id: str, role: str, email: str | None = None) -> ApiUser:
         """Invite someone to `org_id` with `role`, accept the invite, and sign them in."""
         email = email or f"{role.lower()}-{uuid.uuid4().hex[:8]}@example.com"
-        token = self.call("POST", f"/api/v1/organizations/{org_id}/invite", json={"email": email, "role": role}).json()[
-            "token"
-        ]
+        invite = self.call(
+            "POST", f"/api/v1/organizations/{org_id}/invite", expect=None, json={"email": email, "role": role}
+        )
+        assert invite.status_code in (200, 201), invite.text
+        token = invite.json()["token"]
         r = requests.post(
             f"{self.base}/api/v1/auth/accept-invite", json={"token": token, "password": PASSWORD}, timeout=30
         )

@@ -4,6 +4,8 @@ import type { ComponentType } from "preact";
 import type { Params } from "./router";
 import { SignInScreen } from "../screens/signin/SignInScreen";
 import { JobsScreen } from "../screens/jobs/JobsScreen";
+import { NewJobScreen } from "../screens/newjob/NewJobScreen";
+import { JobScreen } from "../screens/job/JobScreen";
 
 export type ScreenProps = { params: Params };
 export type RouteDef = {
@@ -17,4 +19,6 @@ export type RouteDef = {
 export const routes: RouteDef[] = [
   { path: "/signin", screen: SignInScreen, title: "Sign in", public: true },
   { path: "/jobs", screen: JobsScreen, title: "Jobs", nav: { label: "Jobs" } },
+  { path: "/jobs/new", screen: NewJobScreen, title: "New job", nav: { label: "New job", roles: ["CLIENT", "ADMIN"] } },
+  { path: "/jobs/:id", screen: JobScreen, title: "Job" },
 ];
