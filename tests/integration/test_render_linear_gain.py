@@ -26,9 +26,12 @@ def test_static_gain_matches_loudnorm_linear(tmp_path):
     subprocess.run(
         [
             ff.FFMPEG, "-hide_banner", "-nostdin", "-y", "-f", "lavfi",
-            "-i", "sine=frequency=440:duration=12:sample_rate=48000",
-            "-f", "lavfi", "-i", "anoisesrc=color=pink:duration=12:amplitude=0.05:sample_rate=48000",
-            "-filter_complex", "[0:a]volume=0.08[a];[a][1:a]amix=inputs=2,aformat=channel_layouts=stereo",
+            "-i", "sine=frequency=440:duration=20:sample_rate=48000",
+            "-f", "lavfi", "-i", "anoisesrc=color=pink:duration=20:amplitude=0.05:sample_rate=48000:seed=7",
+            # louder for the first half, so the loudness range is a few LU (0 would be degenerate)
+            "-filter_complex",
+            "[0:a]volume=0.08[a];[a][1:a]amix=inputs=2,volume='if(lt(t,10),1,0.5)':eval=frame,"
+            "aformat=channel_layouts=stereo",
             str(src),
         ],
         check=True,
