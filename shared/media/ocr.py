@@ -27,6 +27,7 @@ MIN_CONFIDENCE = 0.9  # per box (RapidOCR) or per word (tesseract, 0-100 scaled 
 MIN_LETTERS = 3  # a line needs this many letters (a lone changing number is not text to quote)
 SAME = 0.9  # difflib ratio for "reads the same" across samples (one character in ten)
 REPEAT_AFTER = 30.0  # the same text is quoted again only after this long off screen
+SAME_PICTURE = 1.5  # mean absolute grey difference (0-255) under which a frame is not read again
 
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"
 _WORD = re.compile(rf"^[\"'(¿¡]*[{_LATIN}]+(?:['’-][{_LATIN}]+)*[.,:;!?\"')]*$")
@@ -156,12 +157,25 @@ class RapidOcrReader:
         return self._engine
 
     def read(self, images: list[Path]) -> list[list[Box]]:
+        """The boxes of each image. A frame that looks the same as the one read before it (a
+        static shot: mean absolute difference of 64x36 grey thumbnails under SAME_PICTURE)
+        gets the same boxes without being read again."""
         import cv2  # comes with rapidocr-onnxruntime
 
-        pages = []
+        pages: list[list[Box]] = []
+        previous = None
         for path in images:
             img = cv2.imread(str(path))
-            result, _ = self.engine(img, use_cls=False) if img is not None else (None, None)
+            if img is None:
+                pages.append([])
+                previous = None
+                continue
+            thumb = cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (64, 36), interpolation=cv2.INTER_AREA)
+            if previous is not None and pages and float(cv2.absdiff(thumb, previous).mean()) < SAME_PICTURE:
+                pages.append(list(pages[-1]))
+                continue
+            previous = thumb
+            result, _ = self.engine(img, use_cls=False)
             boxes = []
             for quad, text, conf in result or []:
                 ys = [p[1] for p in quad]

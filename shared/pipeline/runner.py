@@ -26,6 +26,7 @@ from shared import logs
 from shared.domain.status import HEAVY_STEPS, STEPS, status_after_step
 from shared.errors import Conflict, NotFound, PermanentStepError, TransientError
 from shared.pipeline.contract import Step, job_path
+from shared.services import webhooks
 
 log = logs.get("avp.pipeline")
 
@@ -167,6 +168,8 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
     cancelled). Raises only for infrastructure failures (the queue then redelivers)."""
     from shared.services import jobs
 
+    if step == webhooks.TASK_STEP:  # a webhook delivery attempt shares the queue (decision 1101)
+        return webhooks.deliver(job_id, attempt)
     docs = _platform().documents
     job = docs.get("jobs", job_id)
     if job is None:
@@ -303,8 +306,9 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
 def reconcile(limit: int = 500) -> int:
     """Re-create the current task of every job in an automated step and publish status events
     left in job outboxes (a crash between a committed transition and its follow-ups would
-    otherwise strand the job or lose the event). Both dedupe, so this is cheap and harmless;
-    returns how many tasks were created."""
+    otherwise strand the job or lose the event), and re-creates the task of webhook deliveries
+    left waiting with none. All dedupe, so this is cheap and harmless; returns how many tasks
+    were created."""
     from shared.persistence.documents import Query
     from shared.services import jobs
 
@@ -316,4 +320,4 @@ def reconcile(limit: int = 500) -> int:
     stuck = _platform().documents.query(Query(jobs.COLLECTION, where=[("outbox_pending", "==", True)], limit=limit))
     for job in stuck.items:
         jobs.flush_outbox(job)
-    return created
+    return created + webhooks.reconcile()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from shared import logs
+from shared.services import webhooks
 from shared.timestamps import now_iso
 
 log = logs.get("avp.events")
@@ -29,15 +30,22 @@ def status_event(job: dict) -> dict:
 def publish_status(job: dict) -> None:
     """Publish the job's current status. The status is already stored, so a failed publish is
     logged rather than raised: the caller must not redo a committed transition."""
+    event = status_event(job)
     try:
-        _bus().publish(status_event(job))
+        _bus().publish(event)
     except Exception:
         log.exception("status event not published", extra={"fields": {"job_id": job.get("id")}})
+    try:
+        webhooks.fan_out(event)
+    except Exception:
+        log.exception("webhook deliveries not created", extra={"fields": {"job_id": job.get("id")}})
 
 
 def publish_status_strict(event: dict) -> None:
-    """Publish a prepared status event; raises if the bus refuses it (the outbox keeps it)."""
+    """Publish a prepared status event and create its webhook deliveries; raises if either
+    fails (the outbox keeps the event; a republish creates each delivery once)."""
     _bus().publish(event)
+    webhooks.fan_out(event)
 
 
 def notification(job: dict, kind: str, message: str, **extra) -> dict:

@@ -34,6 +34,7 @@ locals {
     files       = merge(local.api_function, { description = "Signed upload and download URLs" })
     users       = merge(local.api_function, { description = "Current user, organisations, members, invites" })
     admin       = merge(local.api_function, { description = "User administration and audit log" })
+    webhooks    = merge(local.api_function, { description = "Webhook endpoints, secret rotation, delivery log and replay" })
 
     # Media steps: transcription, description, translation, TTS and render run here, one task
     # per instance, within Cloud Tasks' 30-minute limit for an HTTP task.

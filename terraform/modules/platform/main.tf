@@ -99,5 +99,5 @@ module "gateway" {
 
 locals {
   # Functions the route table sends public paths to (every HTTP API function).
-  gateway_functions = ["admin", "auth", "files", "glossaries", "health", "jobs", "language_qc", "users", "vtt"]
+  gateway_functions = ["admin", "auth", "files", "glossaries", "health", "jobs", "language_qc", "users", "vtt", "webhooks"]
 }
