@@ -465,6 +465,16 @@ ROUTES: tuple[Route, ...] = (
         response_model="Organization",
     ),
     _r(
+        "PATCH",
+        f"{V1}/organizations/{{id}}",
+        "users",
+        "update_org",
+        (ADMIN, PM),
+        "Update an organisation's name or settings (clients_share_jobs)",
+        request_model="OrganizationUpdate",
+        response_model="Organization",
+    ),
+    _r(
         "GET",
         f"{V1}/organizations/{{id}}/members",
         "users",

@@ -113,16 +113,23 @@ def _cloud_translation_languages(project: str) -> tuple[str, ...]:
     return tuple(sorted({normalize(lang.language_code) for lang in resp.languages if lang.support_target}))
 
 
+UNDETERMINED = "und"  # BCP-47 "undetermined": the job's spoken language is to be detected
+
+
 def supported_targets(source_language: str) -> list[str]:
     """BCP-47 codes a job with this source language may request as outputs, sorted. The
-    source language itself is always included."""
+    source language itself is always included. For an undetermined source (detected at
+    transcription), every language some installed pair translates from or into."""
     from shared.config import settings
 
     src = normalize(source_language)
     cfg = settings()
     if cfg.backend == "gcp":
         targets = set(_cloud_translation_languages(cfg.gcp_project))
+    elif src == UNDETERMINED:
+        targets = {lang for pair in _apertium_pairs(str(MODES_DIR)) for lang in pair}
     else:
         targets = set(apertium_targets(src))
-    targets.add(src)
+    if src != UNDETERMINED:
+        targets.add(src)
     return sorted(targets)

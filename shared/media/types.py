@@ -11,6 +11,7 @@ class Word:
     end: float
     text: str
     probability: float = 1.0
+    speaker: int = 0  # voice number from shared.media.speaker_change (0 when not detected)
 
 
 @dataclass

@@ -41,7 +41,10 @@ class JobCreate(BaseModel):
     JSON: these fields with `upload_id` from POST /files/upload-url."""
 
     model_config = ConfigDict(extra="forbid")
-    source_language: str = Field(description="BCP-47 code of the spoken language")
+    source_language: str = Field(
+        default="und",
+        description='BCP-47 code of the spoken language; leave it out (or send "und") to have it detected',
+    )
     requested_outputs: list[str] = Field(min_length=1, max_length=20, description="BCP-47 output languages")
     title: str | None = Field(default=None, max_length=200)
     glossary_id: str | None = Field(default=None, max_length=64)

@@ -30,6 +30,16 @@ class Organization(BaseModel):
     id: str
     name: str
     created_at: str | None = None
+    clients_share_jobs: bool = Field(
+        default=False, description="CLIENTs of this organisation see each other's jobs (default: only their own)"
+    )
+
+
+class OrganizationUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    clients_share_jobs: bool | None = None
 
 
 class OrganizationList(BaseModel):

@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from shared.errors import PermanentStepError
+from shared.media import render as rd
+from shared.media.languages import UNDETERMINED, normalize
 from shared.pipeline.contract import (
     ACCESSIBLE_MP4,
     BURNED_MP4,
@@ -60,8 +64,6 @@ def _engines():
 
 
 def _langs(job: dict) -> tuple[str, list[str]]:
-    from shared.media.languages import normalize
-
     src = normalize(job["source_language"])
     outs = []
     for lang in job.get("requested_outputs") or [src]:
@@ -160,20 +162,42 @@ def _glossary_doc(job: dict) -> dict | None:
     return doc
 
 
-def _identify_language(transcriber, wav: Path, src: str):
-    """The language verdict for the job (shared.media.language_id); backends without language
-    identification give a no-speech verdict, which never withholds captions."""
-    from shared.media import language_id
+def _identify_language(transcriber, wav: Path, src: str, job: dict):
+    """(source language, verdict) for the job (shared.media.language_id). An undetermined
+    source becomes the language heard, when the model transcribes it and the job's outputs
+    can be translated from it. Backends without language identification give a no-speech
+    verdict, which never withholds captions."""
+    from shared.media import language_id, languages
 
     detect = getattr(transcriber, "detect_language", None)
     guess = detect(wav) if detect is not None else None
-    return language_id.judge(guess, src)
+    if src != UNDETERMINED:
+        return src, language_id.judge(guess, src)
+    wanted = [normalize(lang) for lang in job.get("requested_outputs") or []]
+    if guess is None:
+        fallback = wanted[0] if wanted else "en"
+        verdict = language_id.judge(None, None)
+        verdict.detail += f" Captions are made as {fallback}, the job's first output language."
+        return fallback, verdict
+    known = set(getattr(transcriber, "languages", None) or [guess.language])
+    translatable = {
+        lang
+        for lang in known
+        if all(w == lang or w in languages.supported_targets(lang) for w in wanted if w != UNDETERMINED)
+    }
+    verdict = language_id.judge(guess, None, translatable)
+    if guess.language not in translatable:
+        raise PermanentStepError(
+            f"{verdict.detail} Outputs asked for: {', '.join(wanted)}. Create the job again with a supported "
+            f"source_language and outputs."
+        )
+    return guess.language, verdict
 
 
 def transcribe(io: StepIO) -> dict:
     """Source audio -> spoken-language check -> words (transcript.json) -> source-language
     captions.vtt + caption QC. A confident other language withholds the captions and flags it."""
-    from shared.media import caption_rules, ffmpeg, vtt
+    from shared.media import caption_rules, ffmpeg, punctuation, speaker_change, vtt
     from shared.media import glossary as gl
     from shared.media import transcript as tr
 
@@ -182,13 +206,19 @@ def transcribe(io: StepIO) -> dict:
     video = _source(io)
     info = _media_info(io, video)
     if not info.has_audio:
-        return _no_speech(io, info)
+        if src != UNDETERMINED:
+            return _no_speech(io, info)
+        # Nothing to detect a language from: the job's first output language stands in.
+        first = normalize((job.get("requested_outputs") or ["en"])[0])
+        io.job = {**job, "source_language": first}
+        return {**_no_speech(io, info), "source_language": first}
     wav = ffmpeg.extract_wav16k(video, io.workdir / "audio16k.wav")
     io.progress(5)
     if io.cancelled():
         return {}
     transcriber = _engines().transcriber
-    verdict = _identify_language(transcriber, wav, src)
+    claimed = src
+    src, verdict = _identify_language(transcriber, wav, src, job)
     io.progress(10)
     if verdict.withhold_captions:
         raw = tr.Transcript(language=src, duration=info.duration)
@@ -197,9 +227,11 @@ def transcribe(io: StepIO) -> dict:
         raw = transcriber.transcribe(wav, src, progress=lambda f: io.progress(10 + 70 * f), hints=hints)
     io.progress(80)
     clean = tr.clean(raw, wav)
+    speaker_change.apply(clean.words, wav)
+    clean.words, restored = punctuation.restore(clean.words, src)
     profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
-    issues = caption_rules.check(cues, profile, info.fps)
+    issues = caption_rules.check(cues, profile, info.fps, clean.words)
     if verdict.flagged:
         issues.insert(0, {"cue": None, "rule": "language", "detail": verdict.detail})
     jid = job["id"]
@@ -211,7 +243,14 @@ def transcribe(io: StepIO) -> dict:
         io,
         src,
         "captions",
-        {"profile": profile.name, "cues": len(cues), "issues": issues, "dropped_text": clean.dropped},
+        {
+            "profile": profile.name,
+            "cues": len(cues),
+            "issues": issues,
+            "dropped_text": clean.dropped,
+            "punctuation_restored": restored,
+            "speakers": len({w.speaker for w in clean.words}),
+        },
     )
     outputs = _outputs(job)
     _set_output(outputs, src, "captions_vtt", cap_path)
@@ -224,11 +263,14 @@ def transcribe(io: StepIO) -> dict:
         "probability": verdict.probability,
         "detail": verdict.detail,
     }
-    return {
+    result = {
         "outputs": outputs,
         "media": {"duration": info.duration, "fps": info.fps, "width": info.width, "height": info.height},
         "qc_report": qc,
     }
+    if src != claimed:  # detected: the job's source language from now on
+        result["source_language"] = src
+    return result
 
 
 NO_AUDIO_NOTE = (
@@ -364,9 +406,10 @@ def _glossary_terms(job: dict, target: str):
 
 
 def translate(io: StepIO) -> dict:
-    """Source captions and descriptions (as reviewed) -> each target language, cue by cue, with
-    glossary enforcement."""
+    """Source captions and descriptions (as reviewed) -> each target language with glossary
+    enforcement; captions a whole sentence at a time, then re-timed into the source cues."""
     from shared.media import caption_rules, languages, vtt
+    from shared.media import caption_translation as ct
     from shared.media import glossary as gl
 
     job = io.job
@@ -381,6 +424,11 @@ def translate(io: StepIO) -> dict:
     cap_src = _read_vtt(io, job_path(jid, src, CAPTIONS_VTT))
     desc_path = job_path(jid, src, DESCRIPTIONS_VTT)
     desc_src = _read_vtt(io, desc_path) if io.exists(desc_path) else []
+    language = ((job.get("qc_report") or {}).get(src) or {}).get("language") or {}
+    if language.get("status") == "mismatch" and not cap_src:
+        raise PermanentStepError(language.get("detail") or "The speech is not in the job's source language.")
+    cap_cues = [vtt.to_cue(c) for c in cap_src]
+    groups = ct.sentences(cap_cues, profile)
     for n, tgt in enumerate(targets):
         if io.cancelled():
             return {}
@@ -390,13 +438,13 @@ def translate(io: StepIO) -> dict:
                 f"supported: {', '.join(languages.supported_targets(src))}."
             )
         terms = _glossary_terms(job, tgt)
-        cap_texts = [c.text.replace("\n", " ") for c in cap_src]
+        cap_texts = [g.text for g in groups]
         own = _described_in(io, desc_src, tgt)  # descriptions in the target's own phrases
         desc_texts = [c.text.replace("\n", " ") for c, o in zip(desc_src, own) if o is None]
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
         cap_out = [
-            vtt.VttCue(c.start, c.end, caption_rules.wrap(t, profile), c.identifier)
-            for c, t in zip(cap_src, result.texts[: len(cap_texts)])
+            vtt.VttCue(c.start, c.end, c.text, str(i + 1))
+            for i, c in enumerate(ct.retime(cap_cues, groups, result.texts[: len(cap_texts)], profile))
         ]
         translated = iter(result.texts[len(cap_texts) :])
         desc_out = [
@@ -488,12 +536,71 @@ def tts(io: StepIO) -> dict:
 # ---------------------------------------------------------------- render
 
 
+def render_language(
+    video: Path,
+    info,
+    work: Path,
+    cap_vtt: Path,
+    plan,
+    tracks: list,
+    burn: bool,
+    extended: bool,
+    silent_source: bool = False,
+):
+    """One language's MP4s, each verified: {kind: (local mp4, verification report)}. ffmpeg
+    work only (no storage, no job), so several languages run side by side."""
+    mixed = rd.mix_programme(video, info, plan, work / "mix.m4a")
+    mp4 = rd.mux_accessible(video, info, mixed, tracks, work / ACCESSIBLE_MP4)
+    # Silence cannot be normalised: a silent film with nothing described has no loudness.
+    audible = not silent_source or bool(plan.standard)
+    made = {"accessible": (mp4, rd.verify(mp4, info, subtitles=len(tracks), check_loudness=audible))}
+    if burn:
+        burned = rd.burn_in(video, info, mixed, cap_vtt, work / BURNED_MP4)
+        made["burned_in"] = (burned, rd.verify(burned, info, subtitles=0, reencoded=True))
+    if extended:
+        ext = rd.extended_version(video, info, plan, tracks, work / EXTENDED_MP4)
+        made["extended"] = (
+            ext.path,
+            rd.verify(ext.path, info, subtitles=len(tracks), expected_duration=ext.duration, reencoded=True),
+        )
+    return made
+
+
+def render_languages(
+    video: Path, info, prepared: list, burn: bool, extended: bool, progress=None, silent_source: bool = False
+) -> dict:
+    """render_language for each (lang, work, cap_vtt, plan, tracks) of `prepared`, up to
+    _render_parallel at once; {lang: its outputs}. The first failure stops the rest."""
+    made: dict[str, dict] = {}
+    with ThreadPoolExecutor(max_workers=_render_parallel(len(prepared))) as pool:
+        futures = {
+            pool.submit(render_language, video, info, work, cap_vtt, plan, tracks, burn, extended, silent_source): lang
+            for lang, work, cap_vtt, plan, tracks in prepared
+        }
+        try:
+            for future in as_completed(futures):
+                made[futures[future]] = future.result()
+                if progress is not None:
+                    progress(len(made))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return made
+
+
+def _render_parallel(languages: int) -> int:
+    """Languages rendered at once: AVP_RENDER_PARALLEL, else one per core (decision 1202)."""
+    from shared.config import settings
+
+    wanted = settings().render_parallel or os.cpu_count() or 1
+    return max(1, min(languages, wanted))
+
+
 def render(io: StepIO) -> dict:
     """Per language: SRT/TTML/SCC exports from the current VTTs, the accessible MP4 (picture
     copied, programme ducked under narration, loudness normalised, captions as mov_text), and
     on request burned-in and extended-AD versions; every output verified with ffprobe."""
     from shared.media import narration, vtt
-    from shared.media import render as rd
 
     job = io.job
     jid = job["id"]
@@ -511,7 +618,8 @@ def render(io: StepIO) -> dict:
     burn = bool(_opt(job, "burn_in", False))
     want_extended = bool(_opt(job, "extended_ad", False))
     total = len(langs)
-    for n, lang in enumerate(langs):
+    prepared = []
+    for lang in langs:
         if io.cancelled():
             return {}
         work = io.workdir / "render" / lang
@@ -548,35 +656,33 @@ def render(io: StepIO) -> dict:
             src_vtt = work / f"source-{CAPTIONS_VTT}"
             src_vtt.write_text(io.get_text(job_path(jid, src, CAPTIONS_VTT)), encoding="utf-8")
             tracks.append((src_vtt, src))
-        mixed = rd.mix_programme(video, info, plan, work / "mix.m4a")
-        mp4 = rd.mux_accessible(video, info, mixed, tracks, work / ACCESSIBLE_MP4)
-        # Silence cannot be normalised: a silent film with nothing described has no loudness.
-        audible = not silent_source or bool(plan.standard)
-        report = {"accessible": rd.verify(mp4, info, subtitles=len(tracks), check_loudness=audible)}
-        path = job_path(jid, lang, ACCESSIBLE_MP4)
-        io.put_file(path, mp4, "video/mp4")
-        _set_output(outputs, lang, "video", path)
-        io.progress(100 * (n + 0.5) / total)
-        if burn:
-            burned = rd.burn_in(video, info, mixed, cap_vtt, work / BURNED_MP4)
-            report["burned_in"] = rd.verify(burned, info, subtitles=0, reencoded=True)
-            path = job_path(jid, lang, BURNED_MP4)
-            io.put_file(path, burned, "video/mp4")
-            _set_output(outputs, lang, "video_burned_in", path)
-        if want_extended:
-            ext = rd.extended_version(video, info, plan, tracks, work / EXTENDED_MP4)
-            report["extended"] = rd.verify(
-                ext.path, info, subtitles=len(tracks), expected_duration=ext.duration, reencoded=True
-            )
-            path = job_path(jid, lang, EXTENDED_MP4)
-            io.put_file(path, ext.path, "video/mp4")
-            _set_output(outputs, lang, "video_extended", path)
+        prepared.append((lang, work, cap_vtt, plan, tracks))
+
+    made = render_languages(
+        video,
+        info,
+        prepared,
+        burn,
+        want_extended,
+        lambda done: io.progress(90 * done / total),
+        silent_source=silent_source,
+    )
+    for lang in langs:
+        names = {"accessible": (ACCESSIBLE_MP4, "video"), "burned_in": (BURNED_MP4, "video_burned_in")}
+        names["extended"] = (EXTENDED_MP4, "video_extended")
+        report = {}
+        for kind, (local, verified) in made[lang].items():
+            name, key = names[kind]
+            path = job_path(jid, lang, name)
+            io.put_file(path, local, "video/mp4")
+            _set_output(outputs, lang, key, path)
+            report[kind] = verified
         qc_path = _update_qc(io, lang, "render", report)
         _set_output(outputs, lang, "qc_report", qc_path)
         qc.setdefault(lang, {"path": qc_path})["render"] = {
             k: {"duration": v["duration"], "loudness": v.get("integrated_lufs")} for k, v in report.items()
         }
-        io.progress(100 * (n + 1) / total)
+    io.progress(100)
     return {"outputs": outputs, "qc_report": qc, "vtt_changed_since_render": False}
 
 

@@ -48,6 +48,17 @@ def _linguist_filter(user_id: str):
     return accept
 
 
+def _client_filter(principal: Principal):
+    """A CLIENT on its organisation's stream hears only the jobs it may see: its own, or all
+    of the organisation's when the organisation shares jobs among its clients."""
+
+    def accept(event: dict, lookup: JobLookup) -> bool:
+        job = lookup.job(event["job_id"])
+        return job is not None and access.can_see_job(principal, job)
+
+    return accept
+
+
 class Session:
     def __init__(self, transport: Transport, kind: str, target: str, args: dict, hub: Hub | None = None):
         self.transport = transport
@@ -93,6 +104,8 @@ class Session:
             channel = org_channel(self.target)
             if p.role == access.LINGUIST:
                 accept = _linguist_filter(p.user_id)
+            elif p.role == access.CLIENT:
+                accept = _client_filter(p)
         self.sub = Subscriber(channel, accept, P.queue_limit())
         self.hub.subscribe(self.sub)  # events queue from here on; nothing is written before attach
         self.transport.on_activity(self.sub.wake)

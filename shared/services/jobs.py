@@ -9,6 +9,7 @@ run), which the pipeline runner uses to tell a current task from a stale one."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 
 from shared import logs
@@ -72,11 +73,38 @@ def assigned_languages(job: dict, user_id: str) -> list[str]:
     return [lang for lang, st in (job.get("language_qc") or {}).items() if (st or {}).get("assignee") == user_id]
 
 
+_share_cache: dict[str, tuple[float, bool]] = {}
+_SHARE_CACHE_SECONDS = 2.0
+
+
+def clients_share_jobs(org_id: str | None) -> bool:
+    """The organisation's setting: do its CLIENTs see each other's jobs? (Default no: the spec's
+    "client sees own".) Cached for two seconds per process, like account state."""
+    if not org_id:
+        return False
+    now = time.monotonic()
+    hit = _share_cache.get(org_id)
+    if hit and now - hit[0] < _SHARE_CACHE_SECONDS:
+        return hit[1]
+    org = platform().documents.get("organizations", org_id)
+    shared = bool((org or {}).get("clients_share_jobs", False))
+    _share_cache[org_id] = (now, shared)
+    return shared
+
+
+def forget_org_settings(org_id: str) -> None:
+    _share_cache.pop(org_id, None)
+
+
 def can_see(principal, job: dict) -> bool:
     role = principal.role
     if role in ("ADMIN", "REVIEWER"):
         return True
-    if role in ("CLIENT", "PM"):
+    if role == "CLIENT":
+        if not principal.org_id or job.get("org_id") != principal.org_id:
+            return False
+        return job.get("created_by") == principal.user_id or clients_share_jobs(principal.org_id)
+    if role == "PM":
         return bool(principal.org_id) and job.get("org_id") == principal.org_id
     if role == "LINGUIST":
         return bool(assigned_languages(job, principal.user_id))
@@ -325,6 +353,8 @@ def list_jobs(
         if not principal.org_id or (org_id and org_id != principal.org_id):
             return {"items": [], "next_cursor": None}
         where.append(("org_id", "==", principal.org_id))
+        if role == "CLIENT" and not clients_share_jobs(principal.org_id):
+            where.append(("created_by", "==", principal.user_id))
     elif role == "LINGUIST":
         where.append(("assignees", "array_contains", principal.user_id))
         if org_id:

@@ -15,7 +15,7 @@ import time
 
 from shared.errors import Conflict, Invalid, Unprocessable
 from shared.ids import new_id
-from shared.persistence.documents import Query
+from shared.persistence.documents import Query, update_with_retry
 from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
 from shared.services import invite_mail
 from shared.timestamps import iso_at, now_iso
@@ -39,7 +39,32 @@ def _digest(secret: str) -> str:
 
 
 def _org_view(doc: dict) -> dict:
-    return {"id": doc["id"], "name": doc.get("name", ""), "created_at": doc.get("created_at")}
+    return {
+        "id": doc["id"],
+        "name": doc.get("name", ""),
+        "created_at": doc.get("created_at"),
+        "clients_share_jobs": bool(doc.get("clients_share_jobs", False)),
+    }
+
+
+def update_org(principal, org_id: str, name: str | None, clients_share_jobs: bool | None) -> dict:
+    """PATCH /organizations/{id}: ADMIN any organisation, PM their own (404 otherwise)."""
+    from shared.services import jobs, users
+
+    users.check_org_scope(principal, org_id)
+    if name is not None and not name.strip():
+        raise Unprocessable("name: must not be blank")
+
+    def mutate(data):
+        if name is not None:
+            data["name"] = name.strip()
+        if clients_share_jobs is not None:
+            data["clients_share_jobs"] = bool(clients_share_jobs)
+        return data
+
+    doc = update_with_retry(_docs(), ORGS, org_id, mutate)
+    jobs.forget_org_settings(org_id)
+    return _org_view(doc)
 
 
 def list_orgs(limit: int, cursor: str | None) -> dict:

@@ -401,3 +401,12 @@ def test_the_multilingual_model_is_joined_once_into_the_cache(tmp_path, monkeypa
     mtime = (first / "model.bin").stat().st_mtime_ns
     assert Path(whisper_models.base_model_path()) == first and (first / "model.bin").stat().st_mtime_ns == mtime
     assert [p.name for p in (tmp_path / "cache").iterdir()] == [first.name]  # no temporary folder left
+
+
+def test_apertium_never_reads_caption_text_as_options():
+    texts = ["-f /etc/passwd", "--help", "-u -f html eng-spa", "- Visit us today."]
+    out = ApertiumTranslator().translate(texts, "en", "es")
+    assert len(out) == 4
+    assert not any("root:" in t or "USAGE" in t.upper() or "Usage" in t for t in out), out
+    assert out[0].startswith("-f") and "passwd" in out[0]  # translated as text, not opened
+    assert out[3].startswith("- ") and "hoy" in out[3].lower()

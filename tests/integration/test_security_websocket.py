@@ -61,7 +61,7 @@ def _closed_with(ws, timeout=5.0) -> int:
 def test_a_ticket_opens_one_connection_once(client, server, users, platform):
     org = users.org()
     user = users.user("CLIENT", org)
-    job = make_job(platform, org)
+    job = make_job(platform, org, created_by=user["id"])
     url = job_url(f"ws://{server}", job["id"], _ticket(client, user))
     with connect(url, open_timeout=5) as ws:
         assert recv(ws)["status"] == job["status"]
@@ -76,7 +76,7 @@ def test_a_ticket_opens_one_connection_once(client, server, users, platform):
 def test_an_expired_ticket_is_refused(client, server, users, platform, monkeypatch):
     org = users.org()
     user = users.user("CLIENT", org)
-    job = make_job(platform, org)
+    job = make_job(platform, org, created_by=user["id"])
     monkeypatch.setattr(tickets, "TICKET_SECONDS", -1)
     assert refused_with(job_url(f"ws://{server}", job["id"], _ticket_raw(client, user)))[0] == P.UNAUTHENTICATED
 
@@ -89,7 +89,7 @@ def test_tickets_only_mode_refuses_access_tokens_in_urls(client, server, users, 
     config.configure(extra={**config.settings().extra, "ws_tickets_only": True})
     org = users.org()
     user = users.user("CLIENT", org)
-    job = make_job(platform, org)
+    job = make_job(platform, org, created_by=user["id"])
     code, reason = refused_with(job_url(f"ws://{server}", job["id"], user["token"]))
     assert code == P.UNAUTHENTICATED and "ticket" in reason
     with connect(job_url(f"ws://{server}", job["id"], _ticket(client, user)), open_timeout=5) as ws:

@@ -217,3 +217,30 @@ def test_glossary_hints_become_an_inline_phrase_set():
     assert [p.value for p in phrases] == ["Zentrix", "widget factory"]
     assert all(p.boost == gcp_speech.PHRASE_BOOST for p in phrases)
     assert not gcp_speech.recognize_request("p", "global", "en", b"").config.adaptation.phrase_sets
+
+
+def test_language_identification_asks_chirp_2_for_auto_detection():
+    req = gcp_speech.language_request("proj", "us-central1", b"RIFF")
+    assert req.recognizer == "projects/proj/locations/us-central1/recognizers/_"
+    assert list(req.config.language_codes) == ["auto"] and req.config.model == gcp_speech.LID_MODEL
+
+
+def test_language_identification_weighs_languages_by_recognised_time():
+    def result(end, lang, text="hola"):
+        return stt.SpeechRecognitionResult(
+            alternatives=[stt.SpeechRecognitionAlternative(transcript=text)],
+            result_end_offset=datetime.timedelta(seconds=end),
+            language_code=lang,
+        )
+
+    guess = gcp_speech.guess_from_results([result(8, "es-ES"), result(10, "en-US", "ok"), result(18, "es-es")])
+    assert guess.language == "es" and guess.probability == 0.889 and guess.alternatives == [("en", 0.111)]
+    assert gcp_speech.guess_from_results([result(3, "es-ES", " ")]) is None
+
+
+def test_the_first_seconds_of_a_wav_are_cut_for_identification(tmp_path):
+    path = tmp_path / "long.wav"
+    path.write_bytes(_wav_bytes(3.0))
+    head = gcp_speech._head_wav(path, 1.0)
+    with wave.open(io.BytesIO(head)) as f:
+        assert f.getnframes() == 16000 and f.getframerate() == 16000

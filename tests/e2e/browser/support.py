@@ -85,3 +85,28 @@ def axe_check(page, screen: str) -> list[dict]:
     bad = [v for v in result if v["impact"] in ("serious", "critical")]
     assert not bad, f"axe found serious/critical violations on {screen}: {bad}"
     return result
+
+
+def create_job(user: ApiUser, org_id: str | None, video: Path, outputs: list[str], title: str = "Browser test") -> str:
+    """A job from a multipart upload (as a CLIENT or ADMIN would post it); returns its id."""
+    data = {"source_language": "en", "requested_outputs": ",".join(outputs), "title": title}
+    if org_id and user.user["role"] == "ADMIN":
+        data["org_id"] = org_id
+    with open(video, "rb") as fh:
+        r = user.call("POST", "/api/v1/jobs", expect=201, files={"file": ("video.mp4", fh, "video/mp4")}, data=data)
+    return r.json()["_id"]
+
+
+def wait_status(user: ApiUser, job_id: str, status: str, timeout: float = 300) -> dict:
+    """Poll the job until it reaches `status`; fail early on a failure status."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    job: dict = {}
+    while time.monotonic() < deadline:
+        job = user.call("GET", f"/api/v1/jobs/{job_id}").json()
+        if job["status"] == status:
+            return job
+        assert not job["status"].endswith("_FAILED") and job["status"] != "UPLOAD_INVALID", job
+        time.sleep(1)
+    raise AssertionError(f"job {job_id} did not reach {status} in {timeout} s: {job.get('status')}")

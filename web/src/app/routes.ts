@@ -6,6 +6,7 @@ import { SignInScreen } from "../screens/signin/SignInScreen";
 import { JobsScreen } from "../screens/jobs/JobsScreen";
 import { NewJobScreen } from "../screens/newjob/NewJobScreen";
 import { JobScreen } from "../screens/job/JobScreen";
+import { ReviewScreen } from "../screens/review/ReviewScreen";
 
 export type ScreenProps = { params: Params };
 export type RouteDef = {
@@ -21,4 +22,5 @@ export const routes: RouteDef[] = [
   { path: "/jobs", screen: JobsScreen, title: "Jobs", nav: { label: "Jobs" } },
   { path: "/jobs/new", screen: NewJobScreen, title: "New job", nav: { label: "New job", roles: ["CLIENT", "ADMIN"] } },
   { path: "/jobs/:id", screen: JobScreen, title: "Job" },
+  { path: "/jobs/:id/review/:lang", screen: ReviewScreen, title: "Review" },
 ];
