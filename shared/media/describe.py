@@ -235,7 +235,7 @@ class LocalDescriber:
         fade_list = fades(thumbs)
         for t, colour in fade_list:
             events.append(event(t, colour, "", lang))
-        pages = self.reader.read(images) if images else []
+        pages = ocr.read_distinct(self.reader, images)
         texts = ocr.stable_texts([(t, ocr.legible(boxes)) for t, boxes in zip(times, pages)])
         for t, text in texts:
             # first read on the sample labelled t (ffmpeg's fps filter takes the frame nearest

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from shared.errors import PermanentStepError
+from shared.media import render as rd
 from shared.media.languages import UNDETERMINED, normalize
 from shared.pipeline.contract import (
     ACCESSIBLE_MP4,
@@ -533,12 +536,71 @@ def tts(io: StepIO) -> dict:
 # ---------------------------------------------------------------- render
 
 
+def render_language(
+    video: Path,
+    info,
+    work: Path,
+    cap_vtt: Path,
+    plan,
+    tracks: list,
+    burn: bool,
+    extended: bool,
+    silent_source: bool = False,
+):
+    """One language's MP4s, each verified: {kind: (local mp4, verification report)}. ffmpeg
+    work only (no storage, no job), so several languages run side by side."""
+    mixed = rd.mix_programme(video, info, plan, work / "mix.m4a")
+    mp4 = rd.mux_accessible(video, info, mixed, tracks, work / ACCESSIBLE_MP4)
+    # Silence cannot be normalised: a silent film with nothing described has no loudness.
+    audible = not silent_source or bool(plan.standard)
+    made = {"accessible": (mp4, rd.verify(mp4, info, subtitles=len(tracks), check_loudness=audible))}
+    if burn:
+        burned = rd.burn_in(video, info, mixed, cap_vtt, work / BURNED_MP4)
+        made["burned_in"] = (burned, rd.verify(burned, info, subtitles=0, reencoded=True))
+    if extended:
+        ext = rd.extended_version(video, info, plan, tracks, work / EXTENDED_MP4)
+        made["extended"] = (
+            ext.path,
+            rd.verify(ext.path, info, subtitles=len(tracks), expected_duration=ext.duration, reencoded=True),
+        )
+    return made
+
+
+def render_languages(
+    video: Path, info, prepared: list, burn: bool, extended: bool, progress=None, silent_source: bool = False
+) -> dict:
+    """render_language for each (lang, work, cap_vtt, plan, tracks) of `prepared`, up to
+    _render_parallel at once; {lang: its outputs}. The first failure stops the rest."""
+    made: dict[str, dict] = {}
+    with ThreadPoolExecutor(max_workers=_render_parallel(len(prepared))) as pool:
+        futures = {
+            pool.submit(render_language, video, info, work, cap_vtt, plan, tracks, burn, extended, silent_source): lang
+            for lang, work, cap_vtt, plan, tracks in prepared
+        }
+        try:
+            for future in as_completed(futures):
+                made[futures[future]] = future.result()
+                if progress is not None:
+                    progress(len(made))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return made
+
+
+def _render_parallel(languages: int) -> int:
+    """Languages rendered at once: AVP_RENDER_PARALLEL, else one per core (decision 1202)."""
+    from shared.config import settings
+
+    wanted = settings().render_parallel or os.cpu_count() or 1
+    return max(1, min(languages, wanted))
+
+
 def render(io: StepIO) -> dict:
     """Per language: SRT/TTML/SCC exports from the current VTTs, the accessible MP4 (picture
     copied, programme ducked under narration, loudness normalised, captions as mov_text), and
     on request burned-in and extended-AD versions; every output verified with ffprobe."""
     from shared.media import narration, vtt
-    from shared.media import render as rd
 
     job = io.job
     jid = job["id"]
@@ -556,7 +618,8 @@ def render(io: StepIO) -> dict:
     burn = bool(_opt(job, "burn_in", False))
     want_extended = bool(_opt(job, "extended_ad", False))
     total = len(langs)
-    for n, lang in enumerate(langs):
+    prepared = []
+    for lang in langs:
         if io.cancelled():
             return {}
         work = io.workdir / "render" / lang
@@ -593,35 +656,33 @@ def render(io: StepIO) -> dict:
             src_vtt = work / f"source-{CAPTIONS_VTT}"
             src_vtt.write_text(io.get_text(job_path(jid, src, CAPTIONS_VTT)), encoding="utf-8")
             tracks.append((src_vtt, src))
-        mixed = rd.mix_programme(video, info, plan, work / "mix.m4a")
-        mp4 = rd.mux_accessible(video, info, mixed, tracks, work / ACCESSIBLE_MP4)
-        # Silence cannot be normalised: a silent film with nothing described has no loudness.
-        audible = not silent_source or bool(plan.standard)
-        report = {"accessible": rd.verify(mp4, info, subtitles=len(tracks), check_loudness=audible)}
-        path = job_path(jid, lang, ACCESSIBLE_MP4)
-        io.put_file(path, mp4, "video/mp4")
-        _set_output(outputs, lang, "video", path)
-        io.progress(100 * (n + 0.5) / total)
-        if burn:
-            burned = rd.burn_in(video, info, mixed, cap_vtt, work / BURNED_MP4)
-            report["burned_in"] = rd.verify(burned, info, subtitles=0, reencoded=True)
-            path = job_path(jid, lang, BURNED_MP4)
-            io.put_file(path, burned, "video/mp4")
-            _set_output(outputs, lang, "video_burned_in", path)
-        if want_extended:
-            ext = rd.extended_version(video, info, plan, tracks, work / EXTENDED_MP4)
-            report["extended"] = rd.verify(
-                ext.path, info, subtitles=len(tracks), expected_duration=ext.duration, reencoded=True
-            )
-            path = job_path(jid, lang, EXTENDED_MP4)
-            io.put_file(path, ext.path, "video/mp4")
-            _set_output(outputs, lang, "video_extended", path)
+        prepared.append((lang, work, cap_vtt, plan, tracks))
+
+    made = render_languages(
+        video,
+        info,
+        prepared,
+        burn,
+        want_extended,
+        lambda done: io.progress(90 * done / total),
+        silent_source=silent_source,
+    )
+    for lang in langs:
+        names = {"accessible": (ACCESSIBLE_MP4, "video"), "burned_in": (BURNED_MP4, "video_burned_in")}
+        names["extended"] = (EXTENDED_MP4, "video_extended")
+        report = {}
+        for kind, (local, verified) in made[lang].items():
+            name, key = names[kind]
+            path = job_path(jid, lang, name)
+            io.put_file(path, local, "video/mp4")
+            _set_output(outputs, lang, key, path)
+            report[kind] = verified
         qc_path = _update_qc(io, lang, "render", report)
         _set_output(outputs, lang, "qc_report", qc_path)
         qc.setdefault(lang, {"path": qc_path})["render"] = {
             k: {"duration": v["duration"], "loudness": v.get("integrated_lufs")} for k, v in report.items()
         }
-        io.progress(100 * (n + 1) / total)
+    io.progress(100)
     return {"outputs": outputs, "qc_report": qc, "vtt_changed_since_render": False}
 
 

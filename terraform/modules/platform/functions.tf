@@ -48,9 +48,10 @@ locals {
       concurrency     = 1
       # Its own account: the worker parses untrusted files, so it holds no JWT secret
       # (AVP_TOKENLESS) and no rights beyond its job documents, the two buckets, the queue,
-      # the events topic and the media APIs (modules/iam).
+      # the events topic and the media APIs (modules/iam). AVP_RENDER_PARALLEL: languages
+      # rendered at once, one per vCPU (decision 1202).
       service_account = local.worker_sa
-      env             = { AVP_TOKENLESS = "1" }
+      env             = { AVP_TOKENLESS = "1", AVP_RENDER_PARALLEL = "2" }
       secrets         = []
       invokers        = [module.iam.members["tasks"]]
     }
