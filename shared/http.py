@@ -15,10 +15,12 @@ from werkzeug.exceptions import MethodNotAllowed as _WzMethodNotAllowed
 from werkzeug.exceptions import NotFound as _WzNotFound
 from werkzeug.routing import Map, PathConverter, Rule
 
-from shared import logs
+from shared import logs, metrics
+from shared.auth.session import authenticate
 from shared.config import settings
 from shared.errors import DomainError, Forbidden, NotFound, TooLarge, Unauthenticated, Unprocessable, UnsupportedMedia
 from shared.routes import ROUTES, Route, routes_for, werkzeug_rule
+from shared.services.audit import record
 
 log = logs.get("avp.http")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -207,8 +209,6 @@ class Dispatcher:
         self.cors(request, resp)
         if ctx is not None and request.method in STATE_CHANGING:
             self._audit(ctx, status)
-        from shared import metrics
-
         metrics.observe(route_label, request.method, status, time.perf_counter() - started)
         return resp
 
@@ -222,8 +222,6 @@ class Dispatcher:
             )
         request.max_content_length = limit
         if not route.public:
-            from shared.auth.session import authenticate
-
             ctx.principal = authenticate(_bearer(request))
             if ctx.principal.role not in route.roles:
                 raise Forbidden(
@@ -250,8 +248,6 @@ class Dispatcher:
     @staticmethod
     def _audit(ctx: RequestContext, status: int) -> None:
         try:
-            from shared.services.audit import record
-
             record(ctx, status)
         except Exception:
             log.exception("audit write failed", extra={"fields": {"request_id": ctx.request_id}})

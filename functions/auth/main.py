@@ -3,17 +3,17 @@ acceptance and Microsoft sign-in. Logic lives in shared/services/identity.py and
 
 import functions_framework
 
+from shared.config import settings
 from shared.errors import Unauthenticated
 from shared.http import function_dispatcher
 from shared.models.auth import AcceptInvite, ChangePassword, LoginRequest, MicrosoftCallback
+from shared.services import identity, rate_limit, sso
 
 SSO_COOKIE = "avp_sso"
 SSO_COOKIE_PATH = "/api/v1/auth/microsoft"
 
 
 def login(ctx):
-    from shared.services import identity
-
     body = ctx.json(LoginRequest)
     user = identity.login(body.email, body.password, ctx.client_address)
     ctx.audit.update(actor=user["id"], target=user["id"], org_id=user.get("org_id"))
@@ -21,23 +21,17 @@ def login(ctx):
 
 
 def refresh(ctx):
-    from shared.services import identity
-
     user, resp = identity.refresh_session(ctx.request)
     ctx.audit.update(actor=user["id"], target=user["id"], org_id=user.get("org_id"))
     return resp
 
 
 def logout(ctx):
-    from shared.services import identity
-
     ctx.audit["target"] = ctx.principal.user_id
     return identity.logout(ctx.principal, ctx.request)
 
 
 def change_password(ctx):
-    from shared.services import identity
-
     body = ctx.json(ChangePassword)
     ctx.audit["target"] = ctx.principal.user_id
     return identity.change_password(
@@ -46,8 +40,6 @@ def change_password(ctx):
 
 
 def accept_invite(ctx):
-    from shared.services import identity
-
     body = ctx.json(AcceptInvite)
     user, resp = identity.accept_invite(body.token, body.password, body.name, ctx.client_address)
     ctx.audit.update(actor=user["id"], target=user["id"], org_id=user.get("org_id"))
@@ -56,9 +48,6 @@ def accept_invite(ctx):
 
 def microsoft_login(ctx):
     from flask import redirect
-
-    from shared.config import settings
-    from shared.services import rate_limit, sso
 
     s = settings()
     rate_limit.acquire(
@@ -84,9 +73,6 @@ def microsoft_login(ctx):
 
 
 def microsoft_callback(ctx):
-    from shared.config import settings
-    from shared.services import identity, rate_limit, sso
-
     body = ctx.json(MicrosoftCallback)
     s = settings()
     rate_limit.acquire(

@@ -7,6 +7,7 @@ import threading
 import time
 
 from shared.auth.tokens import Principal, decode_access_token
+from shared.bootstrap import platform
 from shared.errors import Unauthenticated
 
 _CACHE_SECONDS = 2.0
@@ -20,8 +21,6 @@ def _user(user_id: str) -> dict | None:
         hit = _cache.get(user_id)
         if hit and now - hit[0] < _CACHE_SECONDS:
             return hit[1]
-    from shared.bootstrap import platform
-
     user = platform().documents.get("users", user_id)
     with _lock:
         _cache[user_id] = (now, user)

@@ -6,8 +6,6 @@ import secrets
 import time
 from dataclasses import dataclass
 
-import jwt
-
 from shared.config import settings
 from shared.errors import Unauthenticated
 
@@ -26,6 +24,8 @@ class Principal:
 
 
 def issue_access_token(user: dict) -> str:
+    import jwt  # lazy: PyJWT loads `cryptography` (~100 ms); public endpoints never need it
+
     s = settings()
     now = int(time.time())
     claims = {
@@ -46,6 +46,8 @@ def decode_access_token(token: str) -> Principal:
     """Verify signature, algorithm, issuer, audience and expiry; raise Unauthenticated otherwise.
     Only HS256 is accepted: `alg: none`, other HMAC sizes and asymmetric algorithms (the classic
     public-key-as-HMAC-secret confusion) are all rejected by the `algorithms` allow-list."""
+    import jwt  # lazy: PyJWT loads `cryptography` (~100 ms); public endpoints never need it
+
     s = settings()
     try:
         claims = jwt.decode(

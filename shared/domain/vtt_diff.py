@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import difflib
 
-from shared.domain.vtt_document import Cue, normalize
+from shared.domain.vtt_document import Cue, VttError, normalize, parse, parse_ms
 
 
 def _tolerant_cues(content: str) -> list[Cue]:
     """Cues of a stored version. Versions were valid when saved, but the media duration is not
     rechecked here and a pipeline-written file may predate the checks, so parse leniently."""
-    from shared.domain.vtt_document import VttError, parse
-
     try:
         return parse(content, duration_ms=None)
     except VttError:
@@ -22,8 +20,6 @@ def _tolerant_cues(content: str) -> list[Cue]:
             captions = webvtt.from_string(normalize(content)).captions
         except Exception:  # noqa: BLE001 - a version that cannot be read diffs as text only
             return []
-        from shared.domain.vtt_document import parse_ms
-
         return [
             Cue(i, c.identifier, parse_ms(c.start), parse_ms(c.end), "\n".join(c.lines), str(c.settings), 0)
             for i, c in enumerate(captions)

@@ -11,6 +11,7 @@ import hashlib
 import wave
 from pathlib import Path
 
+from shared.media.languages import with_region
 from shared.media.types import Transcript, Word
 
 SYNC_LIMIT = 55.0
@@ -27,8 +28,6 @@ def _seconds(offset) -> float:
 
 def recognition_config(language: str, sample_rate: int = 16000):
     from google.cloud.speech_v2 import types
-
-    from shared.media.languages import with_region
 
     return types.RecognitionConfig(
         explicit_decoding_config=types.ExplicitDecodingConfig(

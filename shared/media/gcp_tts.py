@@ -6,13 +6,13 @@ import io
 import wave
 from pathlib import Path
 
+from shared.media.languages import with_region
+
 SAMPLE_RATE = 24000
 
 
 def synthesis_request(text: str, language: str, rate: float, voice_name: str = ""):
     from google.cloud import texttospeech as tts
-
-    from shared.media.languages import with_region
 
     voice = tts.VoiceSelectionParams(language_code=with_region(language), name=voice_name or None)
     return tts.SynthesizeSpeechRequest(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from shared.media.languages import normalize
 from shared.media.types import GlossaryTerm
 
 
@@ -28,8 +29,6 @@ class Enforced:
 
 def terms_for(doc: dict, target_language: str) -> list[GlossaryTerm]:
     """The terms of a glossary document that translate into target_language."""
-    from shared.media.languages import normalize
-
     tgt = normalize(target_language)
     out = []
     for t in doc.get("terms") or []:

@@ -13,6 +13,8 @@ import os
 import re
 from pathlib import Path
 
+from shared.config import settings
+
 MODES_DIR = Path(os.environ.get("AVP_APERTIUM_MODES", "/usr/share/apertium/modes"))
 
 # ISO 639-3 (as Apertium names its pairs) -> BCP-47 primary subtag.
@@ -133,8 +135,6 @@ def _cloud_translation_languages(project: str) -> tuple[str, ...]:
 def supported_targets(source_language: str) -> list[str]:
     """BCP-47 codes a job with this source language may request as outputs, sorted. The
     source language itself is always included."""
-    from shared.config import settings
-
     src = normalize(source_language)
     cfg = settings()
     if cfg.backend == "gcp":

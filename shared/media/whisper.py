@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from shared.errors import PermanentStepError
 from shared.media.types import Transcript, Word
 
 # Segments Whisper itself flags as probably not speech, or decoded with very low confidence,
@@ -67,8 +68,6 @@ class FasterWhisperTranscriber:
         model = _model(self.model_name, self.threads)
         lang = language.split("-")[0].lower()
         if not model.model.is_multilingual and lang != "en":
-            from shared.errors import PermanentStepError
-
             raise PermanentStepError(
                 f"The configured speech model only transcribes English, and this job's source language is "
                 f"{language}; set AVP_WHISPER_MODEL to a multilingual model."

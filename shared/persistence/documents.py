@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from shared.errors import Invalid, VersionConflict
+
 T = TypeVar("T")
 
 OPS = ("==", "!=", "<", "<=", ">", ">=", "in", "array_contains")
@@ -75,8 +77,6 @@ def encode_cursor(values: Iterable[Any]) -> str:
 
 
 def decode_cursor(cursor: str) -> list:
-    from shared.errors import Invalid
-
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError):
@@ -104,8 +104,6 @@ def update_with_retry(
 ) -> dict | None:
     """Read-modify-write with compare-and-set, retried on conflict. `mutate` gets a copy of the
     current data and returns the new data, or None to leave it unchanged. Returns the stored doc."""
-    from shared.errors import VersionConflict
-
     for _ in range(attempts):
         doc = store.get(collection, doc_id)
         if doc is None:

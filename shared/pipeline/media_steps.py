@@ -19,7 +19,14 @@ import copy
 import json
 from pathlib import Path
 
+from shared.bootstrap import platform
 from shared.errors import PermanentStepError
+from shared.media import caption_rules, ffmpeg, languages, narration, vtt
+from shared.media import describe as ad
+from shared.media import glossary as gl
+from shared.media import render as rd
+from shared.media import transcript as tr
+from shared.media.languages import normalize
 from shared.pipeline.contract import (
     ACCESSIBLE_MP4,
     BURNED_MP4,
@@ -54,14 +61,10 @@ def _opt(job: dict, name: str, default=None):
 
 
 def _engines():
-    from shared.bootstrap import platform
-
     return platform().engines
 
 
 def _langs(job: dict) -> tuple[str, list[str]]:
-    from shared.media.languages import normalize
-
     src = normalize(job["source_language"])
     outs = []
     for lang in job.get("requested_outputs") or [src]:
@@ -94,8 +97,6 @@ def _source(io: StepIO) -> Path:
 
 
 def _media_info(io: StepIO, video: Path):
-    from shared.media import ffmpeg
-
     try:
         return ffmpeg.probe(video)
     except ffmpeg.MediaError as exc:
@@ -105,8 +106,6 @@ def _media_info(io: StepIO, video: Path):
 def _read_vtt(io: StepIO, path: str):
     """The cues of a stored VTT; an invalid one (a bad manual edit) is a permanent failure
     with a reason a reviewer can act on."""
-    from shared.media import vtt
-
     try:
         return vtt.read(io.get_text(path))
     except vtt.VttError as exc:
@@ -150,9 +149,6 @@ def _fps(job: dict, info=None) -> float:
 
 def transcribe(io: StepIO) -> dict:
     """Source audio -> words (transcript.json) -> source-language captions.vtt + caption QC."""
-    from shared.media import caption_rules, ffmpeg, vtt
-    from shared.media import transcript as tr
-
     job = io.job
     src, _ = _langs(job)
     video = _source(io)
@@ -195,10 +191,6 @@ def transcribe(io: StepIO) -> dict:
 
 def describe(io: StepIO) -> dict:
     """Scene changes + on-screen text (or Gemini) -> descriptions.vtt placed in dialogue gaps."""
-    from shared.media import describe as ad
-    from shared.media import transcript as tr
-    from shared.media import vtt
-
     job = io.job
     jid = job["id"]
     src, _ = _langs(job)
@@ -241,13 +233,9 @@ def describe(io: StepIO) -> dict:
 
 
 def _glossary_terms(job: dict, target: str):
-    from shared.media import glossary as gl
-
     gid = _opt(job, "glossary_id")
     if not gid:
         return []
-    from shared.bootstrap import platform
-
     doc = platform().documents.get("glossaries", gid)
     if doc is None:
         raise PermanentStepError("The job's glossary no longer exists; choose another one and retry.")
@@ -257,9 +245,6 @@ def _glossary_terms(job: dict, target: str):
 def translate(io: StepIO) -> dict:
     """Source captions and descriptions (as reviewed) -> each target language, cue by cue, with
     glossary enforcement."""
-    from shared.media import caption_rules, languages, vtt
-    from shared.media import glossary as gl
-
     job = io.job
     jid = job["id"]
     src, langs = _langs(job)
@@ -324,9 +309,6 @@ def translate(io: StepIO) -> dict:
 def tts(io: StepIO) -> dict:
     """Each language's descriptions (as edited) -> narration clips fitted to their gaps, the
     narration stem, and the plan render uses."""
-    from shared.media import narration
-    from shared.media import transcript as tr
-
     job = io.job
     jid = job["id"]
     src, langs = _langs(job)
@@ -380,9 +362,6 @@ def render(io: StepIO) -> dict:
     """Per language: SRT/TTML/SCC exports from the current VTTs, the accessible MP4 (picture
     copied, programme ducked under narration, loudness normalised, captions as mov_text), and
     on request burned-in and extended-AD versions; every output verified with ffprobe."""
-    from shared.media import narration, vtt
-    from shared.media import render as rd
-
     job = io.job
     jid = job["id"]
     src, langs = _langs(job)

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import time
 
-from shared.auth.tokens import Principal
+from shared.auth.session import authenticate as verify
+from shared.auth.tokens import ALGORITHM, Principal
+from shared.bootstrap import platform
+from shared.config import settings
 from shared.errors import Unauthenticated
 from shared.ids import is_id
 from shared.realtime import protocol as P
 from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
+from shared.services.jobs import assignees_of, can_see
 from shared.timestamps import iso, parse_iso
 
 SEE_ALL = frozenset({REVIEWER, ADMIN})
@@ -28,8 +32,6 @@ class Refused(Exception):
 
 def authenticate(token: str | None) -> Principal:
     """The principal of an access token; Refused(4401) if missing/invalid, Refused(4408) if expired."""
-    from shared.auth.session import authenticate as verify
-
     if not token:
         raise Refused(P.UNAUTHENTICATED, "Missing token: connect with ?token=<access token>")
     try:
@@ -43,9 +45,6 @@ def authenticate(token: str | None) -> Principal:
 def token_expired(token: str) -> bool:
     """True if the token is genuine (signature, issuer, audience) but past its expiry."""
     import jwt
-
-    from shared.auth.tokens import ALGORITHM
-    from shared.config import settings
 
     s = settings()
     try:
@@ -64,8 +63,6 @@ def token_expired(token: str) -> bool:
 
 def assignees(job: dict) -> set[str]:
     """User ids of the linguists assigned to any language of the job."""
-    from shared.services.jobs import assignees_of
-
     found = set(assignees_of(job))
     found.update(a for a in (job.get("assignees") or []) if isinstance(a, str))
     return found
@@ -73,15 +70,11 @@ def assignees(job: dict) -> set[str]:
 
 def can_see_job(principal: Principal, job: dict) -> bool:
     """Exactly the REST rule (shared.services.jobs.can_see)."""
-    from shared.services.jobs import can_see
-
     return can_see(principal, job)
 
 
 def open_job(principal: Principal, job_id: str) -> dict:
     """The job a principal may watch; Refused(4404) if it does not exist or is not theirs."""
-    from shared.bootstrap import platform
-
     job = platform().documents.get("jobs", job_id) if is_id(job_id) else None
     if job is None or not can_see_job(principal, job):
         raise Refused(P.NOT_FOUND, "No such job")
@@ -92,8 +85,6 @@ def open_org(principal: Principal, org_id: str) -> None:
     """Check a principal may watch an organisation's stream. A CLIENT or PM asking for another
     organisation gets 4403 without a lookup (nothing to learn about other ids); REVIEWER, ADMIN and
     LINGUIST (who then only get their assigned jobs' events) get 4404 for an unknown organisation."""
-    from shared.bootstrap import platform
-
     role = principal.role
     if role in OWN_ORG:
         if principal.org_id is None or org_id != principal.org_id:

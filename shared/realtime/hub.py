@@ -13,7 +13,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
+from shared.bootstrap import platform
+from shared.config import settings
 from shared.realtime import protocol as P
+from shared.realtime.sources import source_for
 
 log = logging.getLogger("avp.realtime")
 
@@ -34,8 +37,6 @@ class JobLookup:
 
     def job(self, job_id: str) -> dict | None:
         if job_id not in self._jobs:
-            from shared.bootstrap import platform
-
             self._jobs[job_id] = platform().documents.get("jobs", job_id)
         return self._jobs[job_id]
 
@@ -272,14 +273,10 @@ _hub_lock = threading.Lock()
 def hub() -> Hub:
     """The process-wide hub for the current settings (fed by the backend's event source)."""
     global _hub, _hub_settings
-    from shared.config import settings
-
     cfg = settings()
     with _hub_lock:
         if _hub is None or _hub_settings is not cfg:
             old = _hub
-            from shared.realtime.sources import source_for
-
             _hub = Hub(lambda on_event: source_for(cfg, on_event))
             _hub_settings = cfg
             if old is not None:

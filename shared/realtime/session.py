@@ -16,6 +16,8 @@ import time
 from typing import Protocol
 
 from shared.auth.tokens import Principal
+from shared.bootstrap import platform
+from shared.persistence.documents import Query
 from shared.realtime import access
 from shared.realtime import protocol as P
 from shared.realtime.access import Refused
@@ -109,9 +111,6 @@ class Session:
         self.sub.attach(self.transport)
 
     def _changed_since(self, since: str) -> list[dict]:
-        from shared.bootstrap import platform
-        from shared.persistence.documents import Query
-
         docs, cap, out, cursor = platform().documents, P.since_limit(), [], None
         while len(out) < cap:
             page = docs.query(

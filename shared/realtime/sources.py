@@ -17,15 +17,15 @@ import secrets
 import threading
 from collections.abc import Callable
 
+from shared.events.sqlite_events import SqliteEvents
+from shared.realtime.protocol import poll_seconds
+
 log = logging.getLogger("avp.realtime")
 OnEvent = Callable[[dict], None]
 
 
 def source_for(cfg, on_event: OnEvent):
     if cfg.backend == "local":
-        from shared.events.sqlite_events import SqliteEvents
-        from shared.realtime.protocol import poll_seconds
-
         return SqliteTailSource(SqliteEvents.from_settings(cfg), on_event, poll_seconds())
     return PubSubSource(cfg, on_event)
 

@@ -10,19 +10,15 @@ cannot end up here.
 
 from __future__ import annotations
 
+from shared.bootstrap import platform
 from shared.errors import Unprocessable
 from shared.ids import new_id
 from shared.persistence.documents import Query
+from shared.routes import ADMIN
 from shared.timestamps import iso, now_iso, parse_iso
 
 COLLECTION = "audit_log"
 _MAX_FIELD = 200
-
-
-def _docs():
-    from shared.bootstrap import platform
-
-    return platform().documents
 
 
 def _short(value) -> str | None:
@@ -56,7 +52,7 @@ def entry_for(ctx, status: int) -> dict:
 def record(ctx, status: int) -> dict:
     """Write the audit entry of one finished request; returns it."""
     entry = entry_for(ctx, status)
-    return _docs().create(COLLECTION, new_id(), entry)
+    return platform().documents.create(COLLECTION, new_id(), entry)
 
 
 def _bound(name: str, value: str | None) -> str | None:
@@ -71,8 +67,6 @@ def _bound(name: str, value: str | None) -> str | None:
 
 def query(principal, *, actor=None, action=None, target=None, since=None, until=None, limit=50, cursor=None) -> dict:
     """Newest first. A PM sees only their organisation's entries; ADMIN sees all."""
-    from shared.routes import ADMIN
-
     where = []
     if principal.role != ADMIN:
         if not principal.org_id:
@@ -86,6 +80,8 @@ def query(principal, *, actor=None, action=None, target=None, since=None, until=
         where.append(("time", ">=", lo))
     if hi:
         where.append(("time", "<=", hi))
-    page = _docs().query(Query(COLLECTION, where=where, order_by=[("time", "desc")], limit=limit, cursor=cursor))
+    page = platform().documents.query(
+        Query(COLLECTION, where=where, order_by=[("time", "desc")], limit=limit, cursor=cursor)
+    )
     items = [{k: v for k, v in e.items() if k != "_version"} for e in page.items]
     return {"items": items, "next_cursor": page.next_cursor}

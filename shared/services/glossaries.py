@@ -10,6 +10,7 @@ the others (a job uses the glossary named at creation, else its organisation's d
 
 from __future__ import annotations
 
+from shared.bootstrap import platform
 from shared.errors import AlreadyExists, Conflict, NotFound, Unprocessable, VersionConflict
 from shared.ids import is_id, new_id
 from shared.persistence.documents import Query, strip_meta, update_with_retry
@@ -17,12 +18,6 @@ from shared.timestamps import now_iso
 
 COLLECTION = "glossaries"
 MAX_GLOSSARIES_PER_ORG = 500
-
-
-def _docs():
-    from shared.bootstrap import platform
-
-    return platform().documents
 
 
 def _keys(term: dict) -> tuple[tuple, tuple]:
@@ -94,7 +89,7 @@ def _readable_org(principal, org_id: str | None) -> str:
 
 
 def _get_visible(principal, glossary_id: str) -> dict:
-    doc = _docs().get(COLLECTION, glossary_id) if is_id(glossary_id) else None
+    doc = platform().documents.get(COLLECTION, glossary_id) if is_id(glossary_id) else None
     if doc is None or (principal.role != "ADMIN" and doc.get("org_id") != principal.org_id):
         raise NotFound("Glossary not found")
     return doc
@@ -102,7 +97,7 @@ def _get_visible(principal, glossary_id: str) -> dict:
 
 def list_glossaries(principal, org_id: str | None) -> dict:
     org = _readable_org(principal, org_id)
-    page = _docs().query(
+    page = platform().documents.query(
         Query(COLLECTION, where=[("org_id", "==", org)], order_by=[("name", "asc")], limit=MAX_GLOSSARIES_PER_ORG)
     )
     return {"items": [summary(d) for d in page.items]}
@@ -114,13 +109,13 @@ def get_glossary(principal, glossary_id: str) -> dict:
 
 def _clear_other_defaults(org_id: str, keep_id: str) -> None:
     """One default per organisation: clear is_default on the organisation's other glossaries."""
-    page = _docs().query(
+    page = platform().documents.query(
         Query(COLLECTION, where=[("org_id", "==", org_id), ("is_default", "==", True)], limit=MAX_GLOSSARIES_PER_ORG)
     )
     for doc in page.items:
         if doc["id"] != keep_id:
             update_with_retry(
-                _docs(),
+                platform().documents,
                 COLLECTION,
                 doc["id"],
                 lambda d: dict(d, is_default=False, updated_at=now_iso()) if d.get("is_default") else None,
@@ -128,7 +123,7 @@ def _clear_other_defaults(org_id: str, keep_id: str) -> None:
 
 
 def create_glossary(principal, body) -> dict:
-    org = _docs().get("organizations", body.org_id) if is_id(body.org_id) else None
+    org = platform().documents.get("organizations", body.org_id) if is_id(body.org_id) else None
     if org is None:
         raise Unprocessable("org_id must be the id of an existing organisation")
     terms = [_clean_term(t.model_dump()) for t in body.terms]
@@ -149,7 +144,7 @@ def create_glossary(principal, body) -> dict:
         raise Unprocessable("name must not be blank")
     gid = new_id()
     try:
-        doc = _docs().create(COLLECTION, gid, data)
+        doc = platform().documents.create(COLLECTION, gid, data)
     except AlreadyExists:  # 8 random bytes per id: only a broken clock could repeat one
         raise Conflict("Could not create the glossary; retry") from None
     if body.is_default:
@@ -171,7 +166,7 @@ def update_glossary(principal, glossary_id: str, body) -> dict:
         data["updated_at"] = now_iso()
         return data
 
-    doc = update_with_retry(_docs(), COLLECTION, glossary_id, mutate)
+    doc = update_with_retry(platform().documents, COLLECTION, glossary_id, mutate)
     if doc is None:
         raise NotFound("Glossary not found")
     if changes.get("is_default"):
@@ -181,13 +176,13 @@ def update_glossary(principal, glossary_id: str, body) -> dict:
 
 def delete_glossary(principal, glossary_id: str) -> None:
     _get_visible(principal, glossary_id)
-    _docs().delete(COLLECTION, glossary_id)
+    platform().documents.delete(COLLECTION, glossary_id)
 
 
 def add_term(principal, glossary_id: str, body) -> dict:
     _get_visible(principal, glossary_id)
     term = _clean_term(body.model_dump())
-    docs = _docs()
+    docs = platform().documents
     for _ in range(50):
         doc = docs.get(COLLECTION, glossary_id)
         if doc is None:
@@ -221,7 +216,7 @@ def delete_term(principal, glossary_id: str, term_id: str) -> None:
         data["updated_at"] = now_iso()
         return data
 
-    if update_with_retry(_docs(), COLLECTION, glossary_id, mutate) is None:
+    if update_with_retry(platform().documents, COLLECTION, glossary_id, mutate) is None:
         raise NotFound("Glossary not found")
     if not found["hit"]:
         raise NotFound("Term not found in this glossary")

@@ -12,7 +12,8 @@ from shared.auth.passwords import hash_password, strength_problem, verify_passwo
 from shared.auth.tokens import issue_access_token
 from shared.config import settings
 from shared.errors import Forbidden, Unauthenticated, Unprocessable
-from shared.services import rate_limit, users
+from shared.http import json_response
+from shared.services import orgs, rate_limit, users
 
 COOKIE_NAME = "avp_refresh"
 COOKIE_PATH = "/api/v1/auth"
@@ -21,8 +22,6 @@ _BAD_LOGIN = "Invalid email or password"
 
 def session_response(user: dict, issued: refresh.Issued, status: int = 200):
     """The LoginResponse body plus the refresh cookie."""
-    from shared.http import json_response
-
     body = {"access_token": issue_access_token(user), "token_type": "bearer", "user": users.ref(user)}
     resp = json_response(body, status, {"Cache-Control": "no-store", "Pragma": "no-cache"})
     set_refresh_cookie(resp, issued)
@@ -160,7 +159,5 @@ def change_password(principal, request, current: str, new: str, client_address: 
 def accept_invite(token: str, password: str, name: str | None, client_address: str):
     _, per_address, window = _limits()
     rate_limit.acquire("invite-address", client_address, per_address, window, "invite attempts from this address")
-    from shared.services import orgs
-
     user = orgs.accept_with_token(token, password, name)
     return user, start_session(user, "invite")

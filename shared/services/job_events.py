@@ -4,16 +4,11 @@
 from __future__ import annotations
 
 from shared import logs
+from shared.bootstrap import platform
 from shared.timestamps import now_iso
 
 log = logs.get("avp.events")
 NOTIFICATION_KINDS = frozenset({"feedback", "rejection", "assignment", "progress"})
-
-
-def _bus():
-    from shared.bootstrap import platform
-
-    return platform().events
 
 
 def status_event(job: dict) -> dict:
@@ -30,14 +25,14 @@ def publish_status(job: dict) -> None:
     """Publish the job's current status. The status is already stored, so a failed publish is
     logged rather than raised: the caller must not redo a committed transition."""
     try:
-        _bus().publish(status_event(job))
+        platform().events.publish(status_event(job))
     except Exception:
         log.exception("status event not published", extra={"fields": {"job_id": job.get("id")}})
 
 
 def publish_status_strict(event: dict) -> None:
     """Publish a prepared status event; raises if the bus refuses it (the outbox keeps it)."""
-    _bus().publish(event)
+    platform().events.publish(event)
 
 
 def notification(job: dict, kind: str, message: str, **extra) -> dict:
@@ -60,7 +55,7 @@ def publish_notification(job: dict, kind: str, message: str, **extra) -> dict:
     """Publish a `notification` event about `job` (extra keys: lang, assignee, percent...)."""
     event = notification(job, kind, message, **extra)
     try:
-        _bus().publish(event)
+        platform().events.publish(event)
     except Exception:
         log.exception("notification not published", extra={"fields": {"job_id": job.get("id")}})
     return event

@@ -9,27 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from shared import logs
+from shared.bootstrap import platform
 from shared.domain import language_qc as qc
 from shared.domain.status import JobStatus, translated_languages
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable, VersionConflict
 from shared.ids import new_id
 from shared.persistence.documents import strip_meta
+from shared.services import jobs
+from shared.services.users import get_active_user
 from shared.timestamps import now_iso
 
 log = logs.get("avp.language_qc")
 COLLECTION = "jobs"
-
-
-def _platform():
-    from shared.bootstrap import platform
-
-    return platform()
-
-
-def _jobs():
-    from shared.services import jobs
-
-    return jobs
 
 
 def _raise(exc: qc.QcRuleError):
@@ -59,13 +50,13 @@ def load_for_action(principal, job_id: str, lang: str) -> dict:
     """The job, for a language action. A LINGUIST who is not assigned `lang` gets 403 (the
     issue's rule), PMs only see their own organisation's jobs (404 otherwise)."""
     if principal.role == "LINGUIST":
-        job = _platform().documents.get(COLLECTION, job_id) if job_id else None
+        job = platform().documents.get(COLLECTION, job_id) if job_id else None
         if job is None:
             raise NotFound("Job not found")
         if qc.state_of(job, lang).get("assignee") != principal.user_id:
             raise Forbidden(f"Only the linguist assigned to {lang}, a PM or an ADMIN may act on this language")
     else:
-        job = _jobs().get_job_for(principal, job_id)
+        job = jobs.get_job_for(principal, job_id)
     try:
         qc.require_qc_language(job, lang)
     except qc.QcRuleError as exc:
@@ -76,7 +67,7 @@ def load_for_action(principal, job_id: str, lang: str) -> dict:
 def _update(job_id: str, lang: str, change: Callable[[dict, dict], dict]) -> dict:
     """CAS loop: re-read the job, check the stage, apply `change(job, entry)` to the language's
     entry, keep `assignees` in sync, write with expected_version."""
-    docs = _platform().documents
+    docs = platform().documents
     for _ in range(50):
         job = docs.get(COLLECTION, job_id)
         if job is None:
@@ -100,7 +91,7 @@ def _update(job_id: str, lang: str, change: Callable[[dict, dict], dict]) -> dic
 
 
 def get_language_qc(principal, job_id: str) -> dict:
-    job = _jobs().get_job_for(principal, job_id)
+    job = jobs.get_job_for(principal, job_id)
     return {
         "job_id": job["id"],
         "job_status": job.get("status"),
@@ -113,8 +104,6 @@ def assign(principal, job_id: str, lang: str, linguist_id: str) -> dict:
     job = load_for_action(principal, job_id, lang)
     if job.get("status") != JobStatus.LANGUAGE_QC.value:
         raise Conflict(f"Languages can be assigned only while the job is LANGUAGE_QC; it is {job.get('status')}")
-    from shared.services.users import get_active_user
-
     linguist = get_active_user(linguist_id)
     if linguist is None or linguist.get("role") != "LINGUIST":
         raise Unprocessable("linguist_id must be the id of an active user with the LINGUIST role")
@@ -123,7 +112,7 @@ def assign(principal, job_id: str, lang: str, linguist_id: str) -> dict:
     linguist = {"id": linguist_id, "email": linguist.get("email", "")}
     actor, at = _actor(principal), now_iso()
     stored = _update(job["id"], lang, lambda _job, entry: qc.assign(entry, linguist, actor, at))
-    _jobs().publish_notification(
+    jobs.publish_notification(
         stored,
         "assignment",
         f"{lang} assigned to {linguist['email'] or linguist_id} for language QC",
@@ -154,11 +143,11 @@ def approve(principal, job_id: str, lang: str) -> dict:
 def _advance_if_done(job_id: str) -> dict | None:
     """Move the job on when every language is approved. Of racing callers, the status CAS in
     transition() lets exactly one win; the others see Conflict and leave it."""
-    job = _platform().documents.get(COLLECTION, job_id)
+    job = platform().documents.get(COLLECTION, job_id)
     if job is None or job.get("status") != JobStatus.LANGUAGE_QC.value or not qc.all_approved(job):
         return None
     try:
-        return _jobs().transition(job_id, JobStatus.LANGUAGE_QC.value, JobStatus.TTS_GENERATING.value)
+        return jobs.transition(job_id, JobStatus.LANGUAGE_QC.value, JobStatus.TTS_GENERATING.value)
     except Conflict:
         return None
     except DomainError:
@@ -170,7 +159,7 @@ def reject(principal, job_id: str, lang: str, reason: str) -> dict:
     job = load_for_action(principal, job_id, lang)
     actor, at = _actor(principal), now_iso()
     stored = _update(job["id"], lang, lambda _job, e: qc.reject(e, actor, at, reason))
-    _jobs().publish_notification(
+    jobs.publish_notification(
         stored,
         "rejection",
         f"{lang} rejected in language QC: {reason.strip()}",
@@ -186,7 +175,7 @@ def feedback(principal, job_id: str, lang: str, message: str) -> dict:
     job = load_for_action(principal, job_id, lang)
     actor, at, fid = _actor(principal), now_iso(), new_id()
     stored = _update(job["id"], lang, lambda _job, e: qc.add_feedback(e, actor, at, message, fid))
-    _jobs().publish_notification(
+    jobs.publish_notification(
         stored,
         "feedback",
         f"Feedback on {lang}: {message.strip()}",

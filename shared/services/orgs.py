@@ -13,10 +13,14 @@ import hmac
 import secrets
 import time
 
+from shared.auth.passwords import hash_password, strength_problem
+from shared.bootstrap import platform
+from shared.config import settings
 from shared.errors import Conflict, Invalid, Unprocessable
 from shared.ids import new_id
 from shared.persistence.documents import Query
 from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
+from shared.services import housekeeping, users
 from shared.timestamps import iso_at, now_iso
 
 ORGS = "organizations"
@@ -25,12 +29,6 @@ INVITE_TTL_SECONDS = 7 * 24 * 3600
 # Who may invite which roles: a PM cannot hand out REVIEWER (sees every organisation's jobs)
 # or ADMIN; ADMIN accounts are made by an admin through PATCH /admin/users/{id}.
 INVITABLE = {ADMIN: frozenset({CLIENT, REVIEWER, LINGUIST, PM}), PM: frozenset({CLIENT, LINGUIST, PM})}
-
-
-def _docs():
-    from shared.bootstrap import platform
-
-    return platform().documents
 
 
 def _digest(secret: str) -> str:
@@ -42,7 +40,7 @@ def _org_view(doc: dict) -> dict:
 
 
 def list_orgs(limit: int, cursor: str | None) -> dict:
-    page = _docs().query(Query(ORGS, order_by=[("created_at", "asc")], limit=limit, cursor=cursor))
+    page = platform().documents.query(Query(ORGS, order_by=[("created_at", "asc")], limit=limit, cursor=cursor))
     return {"items": [_org_view(o) for o in page.items], "next_cursor": page.next_cursor}
 
 
@@ -50,18 +48,14 @@ def create_org(name: str) -> dict:
     name = name.strip()
     if not name:
         raise Unprocessable("name: must not be blank")
-    return _org_view(_docs().create(ORGS, new_id(), {"name": name, "created_at": now_iso()}))
+    return _org_view(platform().documents.create(ORGS, new_id(), {"name": name, "created_at": now_iso()}))
 
 
 def _ttl() -> int:
-    from shared.config import settings
-
     return int(settings().extra.get("invite_ttl_seconds", INVITE_TTL_SECONDS))
 
 
 def create_invite(principal, org_id: str, email: str, role: str) -> dict:
-    from shared.services import housekeeping, users
-
     users.check_org_scope(principal, org_id)
     email = users.normalize_email(email)
     if role not in INVITABLE.get(principal.role, frozenset()):
@@ -84,7 +78,7 @@ def create_invite(principal, org_id: str, email: str, role: str) -> dict:
         "created_by": principal.user_id,
         "expire_at": iso_at(expires + housekeeping.INVITE_RETENTION_SECONDS),
     }  # purge after (0700)
-    _docs().create(INVITES, invite_id, doc)
+    platform().documents.create(INVITES, invite_id, doc)
     return {
         "id": invite_id,
         "org_id": org_id,
@@ -98,8 +92,6 @@ def create_invite(principal, org_id: str, email: str, role: str) -> dict:
 
 
 def _accept_in_tx(tx, invite: dict, *, name: str, password_hash: str | None, extra: dict | None = None) -> dict:
-    from shared.services import users
-
     if tx.get(ORGS, invite["org_id"]) is None:
         raise Invalid("This invite's organisation no longer exists")
     user = users.create_in_tx(
@@ -120,12 +112,9 @@ def _accept_in_tx(tx, invite: dict, *, name: str, password_hash: str | None, ext
 def accept_with_token(token: str, password: str, name: str | None) -> dict:
     """Create the invited user with a password. Any bad, used or expired token answers the same
     400, so the endpoint tells an attacker nothing about which invites exist."""
-    from shared.auth.passwords import hash_password, strength_problem
-    from shared.services import users
-
     invite_id, _, secret = token.partition(".")
     bad = Invalid("Invalid or expired invite")
-    pre = _docs().get(INVITES, invite_id) if invite_id and secret else None
+    pre = platform().documents.get(INVITES, invite_id) if invite_id and secret else None
     if pre is None or not hmac.compare_digest(pre.get("secret_sha256", ""), _digest(secret)):
         raise bad
     if pre.get("status") != "pending" or int(pre.get("expires_epoch", 0)) <= time.time():
@@ -143,14 +132,14 @@ def accept_with_token(token: str, password: str, name: str | None) -> dict:
             raise bad
         return _accept_in_tx(tx, invite, name=(name or "").strip(), password_hash=password_hash)
 
-    return _docs().transaction(run)
+    return platform().documents.transaction(run)
 
 
 def pending_invite_for(email: str) -> dict | None:
     """The newest pending, unexpired invite for `email`."""
     items = (
-        _docs()
-        .query(
+        platform()
+        .documents.query(
             Query(
                 INVITES,
                 where=[("email", "==", email), ("status", "==", "pending")],
@@ -176,4 +165,4 @@ def accept_for_sso(invite: dict, name: str, extra: dict) -> dict:
             raise Invalid("Invalid or expired invite")
         return _accept_in_tx(tx, current, name=name, password_hash=None, extra=extra)
 
-    return _docs().transaction(run)
+    return platform().documents.transaction(run)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 
+from shared.bootstrap import platform
 from shared.errors import RateLimited
 from shared.timestamps import iso_at
 
@@ -23,12 +24,6 @@ COLLECTION = "rate_limits"
 
 def _doc_id(scope: str, key: str) -> str:
     return f"{scope}-" + hashlib.sha256(f"{scope}\x00{key}".encode()).hexdigest()[:40]
-
-
-def _docs():
-    from shared.bootstrap import platform
-
-    return platform().documents
 
 
 def _state(doc: dict | None, window: int, now: float) -> tuple[int, float]:
@@ -70,7 +65,7 @@ def acquire(scope: str, key: str, limit: int, window: int, what: str = "attempts
         )
         return count + 1, 0
 
-    count, retry = _docs().transaction(run)
+    count, retry = platform().documents.transaction(run)
     if count is None:
         raise RateLimited(f"Too many {what}; try again in {retry} seconds", retry_after=retry)
     return count
@@ -87,8 +82,8 @@ def refund(scope: str, key: str, window: int) -> None:
                 tx, doc_id, doc, {**{k: v for k, v in doc.items() if k not in ("id", "_version")}, "count": count - 1}
             )
 
-    _docs().transaction(run)
+    platform().documents.transaction(run)
 
 
 def clear(scope: str, key: str) -> None:
-    _docs().delete(COLLECTION, _doc_id(scope, key))
+    platform().documents.delete(COLLECTION, _doc_id(scope, key))

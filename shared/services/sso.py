@@ -28,9 +28,11 @@ import time
 from urllib.parse import urlsplit
 
 from shared import logs
+from shared.bootstrap import platform
 from shared.config import settings
 from shared.errors import Forbidden, Invalid, NotFound, Unauthenticated
-from shared.timestamps import now_iso
+from shared.services import orgs, users
+from shared.timestamps import iso_at, now_iso
 
 STATES = "sso_states"
 STATE_TTL_SECONDS = 600
@@ -108,12 +110,6 @@ def _get_json(cfg: SsoConfig, url: str, force: bool = False) -> dict:
     return data
 
 
-def _docs():
-    from shared.bootstrap import platform
-
-    return platform().documents
-
-
 # --- step 1: redirect ---------------------------------------------------------------------
 
 
@@ -136,10 +132,8 @@ def begin() -> tuple[str, str]:
         log.exception("microsoft authority unavailable")
         raise Invalid("Microsoft sign-in is unavailable right now; try again later") from None
     binding = secrets.token_urlsafe(24)
-    from shared.timestamps import iso_at
-
     expires = int(time.time()) + STATE_TTL_SECONDS
-    _docs().create(
+    platform().documents.create(
         STATES,
         flow["state"],
         {
@@ -171,7 +165,7 @@ def _take_state(state: str, binding: str | None) -> dict:
             tx.delete(STATES, state)
         return doc
 
-    doc = _docs().transaction(run)
+    doc = platform().documents.transaction(run)
     if doc is None or int(doc.get("expires_epoch", 0)) <= time.time():
         raise unknown
     if not binding or not hmac.compare_digest(doc.get("binding_sha256", ""), _sha(binding)):
@@ -284,8 +278,6 @@ def redeem(code: str, state: str, binding: str | None) -> dict:
 def user_for_claims(claims: dict) -> dict:
     """The account these verified claims sign in to: an existing user (bound to the Microsoft
     object id on first use) or the holder of a pending invite. Otherwise 403."""
-    from shared.services import orgs, users
-
     oid = str(claims.get("oid") or claims["sub"])
     tid = str(claims.get("tid") or "")
     raw = claims.get("email") or claims.get("preferred_username") or claims.get("upn") or ""

@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from shared.auth import refresh, session
+from shared.bootstrap import platform
 from shared.errors import AlreadyExists, Conflict, Forbidden, NotFound, Unprocessable
 from shared.ids import new_id
 from shared.persistence.documents import Query, update_with_retry
@@ -24,12 +26,6 @@ USERS = "users"
 EMAILS = "user_emails"
 _EMAIL = re.compile(r"^[^@\s/]{1,64}@[^@\s/]+\.[^@\s/]+$")
 PUBLIC_FIELDS = ("id", "email", "role", "org_id", "status", "name", "created_at", "updated_at")
-
-
-def _docs():
-    from shared.bootstrap import platform
-
-    return platform().documents
 
 
 def normalize_email(email: str) -> str:
@@ -57,7 +53,7 @@ def ref(user: dict) -> dict:
 
 
 def get_user(user_id: str) -> dict | None:
-    return _docs().get(USERS, user_id) if user_id else None
+    return platform().documents.get(USERS, user_id) if user_id else None
 
 
 def get_active_user(user_id: str) -> dict | None:
@@ -72,7 +68,7 @@ def get_active_user(user_id: str) -> dict | None:
 def find_by_email(email: str) -> dict | None:
     """The user with this (normalised) email, via the index, else a query (accounts created
     directly in the store by setup scripts have no index entry)."""
-    docs = _docs()
+    docs = platform().documents
     entry = docs.get(EMAILS, email_key(email))
     if entry is not None:
         user = docs.get(USERS, entry["user_id"])
@@ -111,7 +107,6 @@ def create_in_tx(
 
 def update_user(user_id: str, mutate) -> dict | None:
     """Compare-and-set update; `mutate(data)` returns new data or None. Forgets the session cache."""
-    from shared.auth import session
 
     def wrapped(data):
         new = mutate(data)
@@ -119,13 +114,13 @@ def update_user(user_id: str, mutate) -> dict | None:
             new["updated_at"] = now_iso()
         return new
 
-    doc = update_with_retry(_docs(), USERS, user_id, wrapped)
+    doc = update_with_retry(platform().documents, USERS, user_id, wrapped)
     session.forget(user_id)
     return doc
 
 
 def _page(q: Query) -> dict:
-    page = _docs().query(q)
+    page = platform().documents.query(q)
     return {"items": [public(u) for u in page.items], "next_cursor": page.next_cursor}
 
 
@@ -148,7 +143,7 @@ def list_users(
 def check_org_scope(principal, org_id: str) -> dict:
     """The organisation if `principal` may manage it: ADMIN any, PM only their own. Anything
     else (including a missing organisation) answers 404, never revealing that it exists."""
-    org = _docs().get("organizations", org_id) if org_id else None
+    org = platform().documents.get("organizations", org_id) if org_id else None
     if org is None:
         raise NotFound("Organisation not found")
     if principal.role == ADMIN:
@@ -165,7 +160,7 @@ def list_members(principal, org_id: str, limit: int, cursor: str | None) -> dict
 
 def _active_admin_count() -> int:
     q = Query(USERS, where=[("role", "==", ADMIN), ("status", "==", "active")], limit=2)
-    return len(_docs().query(q).items)
+    return len(platform().documents.query(q).items)
 
 
 def _is_active_admin(user: dict) -> bool:
@@ -185,8 +180,6 @@ REMOVABLE = {ADMIN: frozenset(ALL_ROLES), PM: frozenset({CLIENT, LINGUIST, PM})}
 def remove_member(principal, org_id: str, user_id: str) -> None:
     """Remove a member from the organisation: the account is deleted (and its email freed, so it
     can be invited again), its sessions revoked. Audit entries keep the user id."""
-    from shared.auth import refresh, session
-
     check_org_scope(principal, org_id)
     user = get_user(user_id)
     if user is None or user.get("org_id") != org_id:
@@ -200,7 +193,7 @@ def remove_member(principal, org_id: str, user_id: str) -> None:
         allowed = ", ".join(sorted(removable))
         raise Forbidden(f"A {principal.role} may remove only {allowed} members; ask an ADMIN")
     _guard_last_admin(user)
-    docs = _docs()
+    docs = platform().documents
 
     def run(tx):
         current = tx.get(USERS, user_id)
@@ -220,8 +213,6 @@ def remove_member(principal, org_id: str, user_id: str) -> None:
 
 def admin_update(principal, user_id: str, role: str | None, status: str | None, org_id: str | None) -> dict:
     """PATCH /admin/users/{id}: change role, status and/or organisation."""
-    from shared.auth import refresh
-
     user = get_user(user_id)
     if user is None:
         raise NotFound("User not found")
@@ -230,7 +221,7 @@ def admin_update(principal, user_id: str, role: str | None, status: str | None, 
     new_role = role or user.get("role")
     new_status = status or user.get("status", "active")
     new_org = org_id if org_id is not None else user.get("org_id")
-    if org_id is not None and _docs().get("organizations", org_id) is None:
+    if org_id is not None and platform().documents.get("organizations", org_id) is None:
         raise Unprocessable("org_id: no such organisation")
     if new_role != ADMIN and not new_org:
         raise Unprocessable(f"org_id: a {new_role} must belong to an organisation; send org_id")

@@ -13,13 +13,14 @@ import tempfile
 import threading
 from pathlib import Path
 
+from shared.bootstrap import platform
 from shared.domain import vtt_diff
 from shared.domain.status import LINGUIST_EDIT_STAGES, REVIEWER_EDIT_STAGES
 from shared.domain.vtt_document import VttError, content_hash, etag_for, normalize, parse, shift
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from shared.persistence.documents import update_with_retry
 from shared.pipeline.contract import CAPTIONS_VTT, DESCRIPTIONS_VTT, SOURCE, job_path
-from shared.services import vtt_versions
+from shared.services import jobs, vtt_versions
 from shared.timestamps import now_iso
 
 KINDS = {"captions": CAPTIONS_VTT, "descriptions": DESCRIPTIONS_VTT}
@@ -28,18 +29,6 @@ CURRENT = "current"
 
 class PreconditionRequired(DomainError):
     status = 428
-
-
-def _platform():
-    from shared.bootstrap import platform
-
-    return platform()
-
-
-def _jobs():
-    from shared.services import jobs
-
-    return jobs
 
 
 def check_kind(kind: str | None) -> str:
@@ -64,7 +53,7 @@ def _require_language(job: dict, lang: str) -> None:
 
 
 def read_current(job: dict, lang: str, kind: str) -> str:
-    files = _platform().files
+    files = platform().files
     path = vtt_path(job["id"], lang, kind)
     if not files.exists(path):
         raise NotFound(f"The {lang} {kind} VTT of this job does not exist yet (job status {job.get('status')})")
@@ -112,7 +101,7 @@ def media_duration_ms(job: dict) -> int | None:
 
 
 def _probe_source(job_id: str) -> float | None:
-    files = _platform().files
+    files = platform().files
     path = job_path(job_id, SOURCE)
     if not files.exists(path):
         return None
@@ -212,7 +201,7 @@ def _save(
         message=message,
         restored_from=restored_from,
     )
-    _platform().files.put_bytes(vtt_path(job["id"], lang, kind), new.encode("utf-8"), "text/vtt; charset=utf-8")
+    platform().files.put_bytes(vtt_path(job["id"], lang, kind), new.encode("utf-8"), "text/vtt; charset=utf-8")
     stored = mark_changed(job["id"])
     return _document(stored or job, lang, kind, new, version)
 
@@ -225,7 +214,7 @@ def mark_changed(job_id: str) -> dict | None:
         doc["updated_at"] = now_iso()
         return doc
 
-    stored = update_with_retry(_platform().documents, "jobs", job_id, mutate)
+    stored = update_with_retry(platform().documents, "jobs", job_id, mutate)
     return dict(stored, id=job_id) if stored else None
 
 
@@ -234,7 +223,7 @@ def mark_changed(job_id: str) -> dict | None:
 
 def get_vtt(principal, job_id: str, lang: str, kind: str | None) -> dict:
     kind = check_kind(kind)
-    job = _jobs().get_job_for(principal, job_id)
+    job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     return _document(job, lang, kind, read_current(job, lang, kind))
 
@@ -243,7 +232,7 @@ def patch_vtt(
     principal, job_id: str, lang: str, kind: str | None, content: str, message: str | None, if_match: str | None
 ) -> dict:
     kind = check_kind(kind)
-    job = _jobs().get_job_for(principal, job_id)
+    job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     check_edit_window(job, lang, principal)
     current = read_current(job, lang, kind)
@@ -256,7 +245,7 @@ def patch_vtt(
 
 def adjust_timing(principal, body, if_match: str | None) -> dict:
     kind = check_kind(body.kind)
-    job = _jobs().get_job_for(principal, body.job_id)
+    job = jobs.get_job_for(principal, body.job_id)
     _require_language(job, body.lang)
     check_edit_window(job, body.lang, principal)
     current = read_current(job, body.lang, kind)
@@ -281,18 +270,18 @@ def adjust_timing(principal, body, if_match: str | None) -> dict:
 
 def list_versions(principal, job_id: str, lang: str, kind: str | None, limit: int, cursor: str | None) -> dict:
     kind = check_kind(kind)
-    job = _jobs().get_job_for(principal, job_id)
+    job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     return vtt_versions.list_versions(job["id"], lang, kind, limit=limit, cursor=cursor)
 
 
 def get_version(principal, job_id: str, lang: str, vid: str) -> dict:
-    job = _jobs().get_job_for(principal, job_id)
+    job = jobs.get_job_for(principal, job_id)
     return vtt_versions.public(vtt_versions.get(job["id"], lang, vid))
 
 
 def restore_version(principal, job_id: str, lang: str, vid: str, if_match: str | None) -> dict:
-    job = _jobs().get_job_for(principal, job_id)
+    job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     version = vtt_versions.get(job["id"], lang, vid)
     kind = version["kind"]
@@ -319,7 +308,7 @@ def diff_versions(principal, job_id: str, lang: str, from_id: str | None, to_id:
             "Give both versions to compare: ?from=<version id>&to=<version id> "
             f"(either may be '{CURRENT}' for the content in place)"
         )
-    job = _jobs().get_job_for(principal, job_id)
+    job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     docs = {}
     for name, vid in (("from", from_id), ("to", to_id)):

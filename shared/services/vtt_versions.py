@@ -16,10 +16,11 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC
 
+from shared.bootstrap import platform
 from shared.domain.vtt_document import content_hash
 from shared.errors import AlreadyExists, NotFound, PreconditionFailed
 from shared.persistence.documents import Query
-from shared.timestamps import now_iso
+from shared.timestamps import now_iso, parse_iso
 
 COLLECTION = "vtt_versions"
 IN_FLIGHT_SECONDS = 15
@@ -28,15 +29,7 @@ IN_FLIGHT_SECONDS = 15
 def _age_seconds(doc: dict) -> float:
     from datetime import datetime
 
-    from shared.timestamps import parse_iso
-
     return (datetime.now(UTC) - parse_iso(doc["created_at"])).total_seconds()
-
-
-def _store():
-    from shared.bootstrap import platform
-
-    return platform().documents
 
 
 def version_id(job_id: str, lang: str, kind: str, seq: int) -> str:
@@ -45,7 +38,7 @@ def version_id(job_id: str, lang: str, kind: str, seq: int) -> str:
 
 
 def head(job_id: str, lang: str, kind: str) -> dict | None:
-    page = _store().query(
+    page = platform().documents.query(
         Query(
             COLLECTION,
             where=[("job_id", "==", job_id), ("lang", "==", lang), ("kind", "==", kind)],
@@ -89,7 +82,7 @@ def _create(
         "restored_from": restored_from,
     }
     try:
-        return _store().create(COLLECTION, vid, doc)
+        return platform().documents.create(COLLECTION, vid, doc)
     except AlreadyExists:
         raise PreconditionFailed(
             "This VTT was saved by someone else a moment ago; reload it and apply your change "
@@ -137,14 +130,14 @@ def record_save(
 
 
 def get(job_id: str, lang: str, vid: str) -> dict:
-    doc = _store().get(COLLECTION, vid)
+    doc = platform().documents.get(COLLECTION, vid)
     if doc is None or doc.get("job_id") != job_id or doc.get("lang") != lang:
         raise NotFound(f"No version {vid} of the {lang} VTTs of this job")
     return doc
 
 
 def list_versions(job_id: str, lang: str, kind: str, *, limit: int = 20, cursor: str | None = None) -> dict:
-    page = _store().query(
+    page = platform().documents.query(
         Query(
             COLLECTION,
             where=[("job_id", "==", job_id), ("lang", "==", lang), ("kind", "==", kind)],
