@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from shared import logs
 from shared.bootstrap import platform
 from shared.config import settings
+from shared.domain.accounts import is_active
 from shared.errors import Unauthenticated
 from shared.ids import new_id
 from shared.persistence.documents import Query, update_with_retry
@@ -160,7 +161,7 @@ def rotate(token: str) -> tuple[str, Issued]:
                 if int(successor.get("expires_at", 0)) <= now:
                     return "expired", None
                 user = tx.get("users", doc["user_id"])
-                if user is None or user.get("status", "active") != "active":
+                if not is_active(user):
                     return "disabled", None
                 return "grace", (
                     doc["user_id"],
@@ -175,7 +176,7 @@ def rotate(token: str) -> tuple[str, Issued]:
         if int(doc.get("expires_at", 0)) <= now:
             return "expired", None
         user = tx.get("users", doc["user_id"])
-        if user is None or user.get("status", "active") != "active":
+        if not is_active(user):
             return "disabled", None
         # This token is being used: its predecessor's grace ends (read before any write).
         pred = tx.get(TOKENS, doc["predecessor_id"]) if doc.get("predecessor_id") else None

@@ -8,6 +8,7 @@ import time
 
 from shared.auth.tokens import Principal, decode_access_token
 from shared.bootstrap import platform
+from shared.domain.accounts import is_active
 from shared.errors import Unauthenticated
 
 _CACHE_SECONDS = 2.0
@@ -36,7 +37,7 @@ def forget(user_id: str) -> None:
 def authenticate(token: str) -> Principal:
     claims = decode_access_token(token)
     user = _user(claims.user_id)
-    if user is None or user.get("status", "active") != "active":
+    if not is_active(user):
         raise Unauthenticated("This account is disabled or no longer exists")
     # A password change (or an admin revoking sessions) invalidates older access tokens too.
     if claims.iat < int(user.get("tokens_valid_after") or 0):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from shared.errors import Invalid, VersionConflict
+from shared.errors import Conflict, Invalid, VersionConflict
 
 T = TypeVar("T")
 
@@ -99,11 +99,25 @@ def cursor_for(doc: dict, order_by: list) -> str:
     return encode_cursor([field_value(doc, f) for f, _ in order_by] + [doc["id"]])
 
 
+CAS_ATTEMPTS = 50  # lost races before a writer gives up (409); each attempt is one read and one write
+
+
 def update_with_retry(
-    store: Documents, collection: str, doc_id: str, mutate: Callable[[dict], dict | None], attempts: int = 20
+    store: Documents,
+    collection: str,
+    doc_id: str,
+    mutate: Callable[[dict], dict | None],
+    *,
+    what: str = "record",
+    attempts: int = CAS_ATTEMPTS,
 ) -> dict | None:
-    """Read-modify-write with compare-and-set, retried on conflict. `mutate` gets a copy of the
-    current data and returns the new data, or None to leave it unchanged. Returns the stored doc."""
+    """THE compare-and-set write: read the document, `mutate` a copy of its data (without `id`
+    and `_version`), write it if the version is still the one read, and start again from a
+    fresh read when another writer came first. `mutate` returns the new data, or None to leave
+    the document as it is; it may raise (a domain rule refusing the change) and must have no
+    side effects, since it can run more than once. Returns the stored document, or None if there
+    is no such document. Raises Conflict ("The <what> is changing too often; retry") after
+    `attempts` lost races."""
     for _ in range(attempts):
         doc = store.get(collection, doc_id)
         if doc is None:
@@ -115,4 +129,4 @@ def update_with_retry(
             return store.update(collection, doc_id, new, expected_version=doc["_version"])
         except VersionConflict:
             continue
-    raise VersionConflict(f"{collection}/{doc_id} kept changing")
+    raise Conflict(f"The {what} is changing too often; retry")

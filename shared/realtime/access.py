@@ -10,15 +10,12 @@ from shared.auth.session import authenticate as verify
 from shared.auth.tokens import ALGORITHM, Principal
 from shared.bootstrap import platform
 from shared.config import settings
+from shared.domain.jobs import can_see
+from shared.domain.roles import LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
 from shared.errors import Unauthenticated
 from shared.ids import is_id
 from shared.realtime import protocol as P
-from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
-from shared.services.jobs import assignees_of, can_see
 from shared.timestamps import iso, parse_iso
-
-SEE_ALL = frozenset({REVIEWER, ADMIN})
-OWN_ORG = frozenset({CLIENT, PM})
 
 
 class Refused(Exception):
@@ -61,15 +58,8 @@ def token_expired(token: str) -> bool:
     return int(claims["exp"]) <= time.time()
 
 
-def assignees(job: dict) -> set[str]:
-    """User ids of the linguists assigned to any language of the job."""
-    found = set(assignees_of(job))
-    found.update(a for a in (job.get("assignees") or []) if isinstance(a, str))
-    return found
-
-
 def can_see_job(principal: Principal, job: dict) -> bool:
-    """Exactly the REST rule (shared.services.jobs.can_see)."""
+    """Exactly the REST rule (shared.domain.jobs.can_see)."""
     return can_see(principal, job)
 
 
@@ -86,11 +76,11 @@ def open_org(principal: Principal, org_id: str) -> None:
     organisation gets 4403 without a lookup (nothing to learn about other ids); REVIEWER, ADMIN and
     LINGUIST (who then only get their assigned jobs' events) get 4404 for an unknown organisation."""
     role = principal.role
-    if role in OWN_ORG:
+    if role in SEES_OWN_ORG:
         if principal.org_id is None or org_id != principal.org_id:
             raise Refused(P.FORBIDDEN, "You may only watch your own organisation")
         return
-    if role not in SEE_ALL and role != LINGUIST:
+    if role not in SEES_EVERY_ORG and role != LINGUIST:
         raise Refused(P.FORBIDDEN, "Your role may not watch organisation streams")
     if not is_id(org_id) or platform().documents.get("organizations", org_id) is None:
         raise Refused(P.NOT_FOUND, "No such organisation")

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from shared.auth.tokens import Principal
 from shared.bootstrap import platform
+from shared.domain.jobs import assignees
 from shared.persistence.documents import Query
 from shared.realtime import access
 from shared.realtime import protocol as P
@@ -45,7 +46,7 @@ def _linguist_filter(user_id: str):
         if event.get("assignee") == user_id or user_id in (event.get("assignees") or ()):
             return True
         job = lookup.job(event["job_id"])
-        return job is not None and user_id in access.assignees(job)
+        return job is not None and user_id in assignees(job)
 
     return accept
 

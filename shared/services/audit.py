@@ -11,10 +11,10 @@ cannot end up here.
 from __future__ import annotations
 
 from shared.bootstrap import platform
+from shared.domain.roles import ADMIN
 from shared.errors import Unprocessable
 from shared.ids import new_id
 from shared.persistence.documents import Query
-from shared.routes import ADMIN
 from shared.timestamps import iso, now_iso, parse_iso
 
 COLLECTION = "audit_log"

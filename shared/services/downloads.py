@@ -8,10 +8,12 @@ import re
 from urllib.parse import unquote
 
 from shared.bootstrap import platform
+from shared.domain.jobs import assigned_languages
+from shared.domain.roles import LINGUIST
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.ids import is_id
 from shared.pipeline.contract import job_path
-from shared.services.jobs import assigned_languages, get_job_for
+from shared.services.jobs import get_job_for
 from shared.timestamps import expire_in
 
 DELIVERABLE_EXTS = (".vtt", ".srt", ".ttml", ".dfxp", ".scc", ".m4a", ".mp3", ".wav", ".mp4", ".json")
@@ -47,7 +49,7 @@ def file_url(principal, job_id: str, path: str) -> dict:
     if not is_id(job_id):
         raise NotFound("Job not found")
     job = get_job_for(principal, job_id)
-    if principal.role == "LINGUIST":
+    if principal.role == LINGUIST:
         lang = rel.split("/", 1)[0]
         if "/" not in rel or lang not in assigned_languages(job, principal.user_id):
             raise Forbidden("Linguists may fetch only the files of the languages assigned to them")
@@ -67,7 +69,7 @@ def job_downloads(principal, job_id: str) -> dict:
     files = platform().files
     ttl = platform().settings.signed_url_ttl_seconds
     expires_at = expire_in(ttl)
-    langs = set(assigned_languages(job, principal.user_id)) if principal.role == "LINGUIST" else None
+    langs = set(assigned_languages(job, principal.user_id)) if principal.role == LINGUIST else None
     prefix = job_path(job["id"], "")
     items = []
     for lang, entries in sorted((job.get("outputs") or {}).items()):

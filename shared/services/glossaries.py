@@ -11,7 +11,8 @@ the others (a job uses the glossary named at creation, else its organisation's d
 from __future__ import annotations
 
 from shared.bootstrap import platform
-from shared.errors import AlreadyExists, Conflict, NotFound, Unprocessable, VersionConflict
+from shared.domain.roles import ADMIN
+from shared.errors import AlreadyExists, Conflict, NotFound, Unprocessable
 from shared.ids import is_id, new_id
 from shared.persistence.documents import Query, strip_meta, update_with_retry
 from shared.timestamps import now_iso
@@ -76,7 +77,7 @@ def summary(doc: dict) -> dict:
 
 
 def _readable_org(principal, org_id: str | None) -> str:
-    if principal.role == "ADMIN":
+    if principal.role == ADMIN:
         target = org_id or principal.org_id
         if not target:
             raise Unprocessable("Name the organisation: ?org_id=<organisation id>")
@@ -90,7 +91,7 @@ def _readable_org(principal, org_id: str | None) -> str:
 
 def _get_visible(principal, glossary_id: str) -> dict:
     doc = platform().documents.get(COLLECTION, glossary_id) if is_id(glossary_id) else None
-    if doc is None or (principal.role != "ADMIN" and doc.get("org_id") != principal.org_id):
+    if doc is None or (principal.role != ADMIN and doc.get("org_id") != principal.org_id):
         raise NotFound("Glossary not found")
     return doc
 
@@ -182,24 +183,18 @@ def delete_glossary(principal, glossary_id: str) -> None:
 def add_term(principal, glossary_id: str, body) -> dict:
     _get_visible(principal, glossary_id)
     term = _clean_term(body.model_dump())
-    docs = platform().documents
-    for _ in range(50):
-        doc = docs.get(COLLECTION, glossary_id)
-        if doc is None:
-            raise NotFound("Glossary not found")
-        data = strip_meta(doc)
+
+    def add(data: dict) -> dict:
         terms = list(data.get("terms") or [])
         _check_duplicates(terms + [term])
         data["terms"] = terms + [term]
         data["updated_at"] = now_iso()
-        try:
-            return {
-                **view(docs.update(COLLECTION, glossary_id, data, expected_version=doc["_version"])),
-                "added_term_id": term["id"],
-            }
-        except VersionConflict:
-            continue
-    raise Conflict("The glossary is changing too often; retry")
+        return data
+
+    stored = update_with_retry(platform().documents, COLLECTION, glossary_id, add, what="glossary")
+    if stored is None:
+        raise NotFound("Glossary not found")
+    return {**view(stored), "added_term_id": term["id"]}
 
 
 def delete_term(principal, glossary_id: str, term_id: str) -> None:

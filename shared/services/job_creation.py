@@ -11,6 +11,7 @@ from pathlib import Path
 
 from shared import logs
 from shared.bootstrap import platform
+from shared.domain.roles import ADMIN
 from shared.domain.status import JobStatus, translated_languages
 from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, Unprocessable
 from shared.ids import new_id
@@ -24,11 +25,10 @@ from shared.timestamps import expire_in, now_iso
 
 log = logs.get("avp.jobs")
 IDEMPOTENCY = "idempotency"
-CREATABLE_ROLES = ("CLIENT", "ADMIN")
 
 
 def _resolve_org(principal, requested: str | None) -> str:
-    if principal.role == "ADMIN":
+    if principal.role == ADMIN:
         if not requested:
             raise Invalid("An ADMIN creating a job must name the organisation (org_id)")
         if platform().documents.get("organizations", requested) is None:

@@ -1,11 +1,10 @@
-"""Jobs: visibility, the compare-and-set status transition every component uses, and the API
-operations of functions/jobs (list, get, delete, downloads, QC actions; creation is in
-shared.services.job_creation).
+"""Jobs: reading a job as its viewer may, the compare-and-set status transition every component
+uses, and the API operations of functions/jobs (list, get, delete, QC actions; creation is in
+shared.services.job_creation, downloads in shared.services.downloads).
 
-A job document lives in the "jobs" collection (24-hex id). Besides the API fields it carries
-`assignees` (user ids of the linguists assigned to any language, for list queries),
-`step_attempts` ({step: current attempt number}) and `step_tries` (tries of the current step
-run), which the pipeline runner uses to tell a current task from a stale one."""
+A job document (shared.domain.jobs.JobDocument) lives in the "jobs" collection (24-hex id).
+Who may see it is the domain rule shared.domain.jobs.can_see; the API shows the fields of the
+`Job` model (shared.models.jobs), built by `view`."""
 
 from __future__ import annotations
 
@@ -13,6 +12,9 @@ from collections.abc import Callable, Iterable
 
 from shared import logs
 from shared.bootstrap import platform
+from shared.domain.accounts import actor
+from shared.domain.jobs import can_see
+from shared.domain.roles import LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
 from shared.domain.status import (
     QC_STAGES,
     RETRYABLE,
@@ -23,8 +25,8 @@ from shared.domain.status import (
     status_after_approve,
     step_for,
 )
-from shared.errors import Conflict, Invalid, NotFound, VersionConflict
-from shared.persistence.documents import Page, Query, strip_meta, update_with_retry
+from shared.errors import Conflict, Invalid, NotFound
+from shared.persistence.documents import Page, Query, update_with_retry
 from shared.pipeline.contract import job_path
 from shared.services.job_events import publish_notification, publish_status_strict, status_event
 from shared.timestamps import now_iso
@@ -57,32 +59,6 @@ API_FIELDS = (
 
 
 # -- visibility ---------------------------------------------------------------------------------
-def assignees_of(job: dict) -> list[str]:
-    """The user ids assigned to any language of the job (keep `job["assignees"]` equal to this
-    whenever language_qc assignees change, so GET /jobs can find a linguist's jobs)."""
-    out: list[str] = []
-    for state in (job.get("language_qc") or {}).values():
-        uid = (state or {}).get("assignee")
-        if uid and uid not in out:
-            out.append(uid)
-    return out
-
-
-def assigned_languages(job: dict, user_id: str) -> list[str]:
-    return [lang for lang, st in (job.get("language_qc") or {}).items() if (st or {}).get("assignee") == user_id]
-
-
-def can_see(principal, job: dict) -> bool:
-    role = principal.role
-    if role in ("ADMIN", "REVIEWER"):
-        return True
-    if role in ("CLIENT", "PM"):
-        return bool(principal.org_id) and job.get("org_id") == principal.org_id
-    if role == "LINGUIST":
-        return bool(assigned_languages(job, principal.user_id))
-    return False
-
-
 def get_job(job_id: str) -> dict:
     job = platform().documents.get(COLLECTION, job_id) if job_id else None
     if job is None:
@@ -119,9 +95,9 @@ def _expected_set(expected) -> frozenset[str]:
     return frozenset(JobStatus(s).value for s in expected)
 
 
-def _enter(new: dict, new_status: str, job_id: str) -> str | None:
-    """Bookkeeping on entering `new_status`; returns the automated step to enqueue, if any.
-    The status event goes into the job's outbox in the same write as the status (published
+def _enter(new: dict, new_status: str, job_id: str) -> None:
+    """Bookkeeping on entering `new_status` (attempt counters and progress of its automated
+    step, if it has one). The status event goes into the job's outbox in the same write as the status (published
     right after; a crash in between is repaired by whoever touches the job next)."""
     new["status"] = new_status
     new["updated_at"] = now_iso()
@@ -137,7 +113,6 @@ def _enter(new: dict, new_status: str, job_id: str) -> str | None:
         new["error"] = None
     elif new_status not in FAILURE_STATUSES:
         new["progress"] = {"step": None, "percent": 100}
-    return step
 
 
 def cas_transition(
@@ -149,26 +124,21 @@ def cas_transition(
     After the write: publishes job_status_update and enqueues the new status's step."""
     allowed = _expected_set(expected)
     new_status = JobStatus(new_status).value
-    docs = platform().documents
-    for _ in range(50):
-        job = docs.get(COLLECTION, job_id)
-        if job is None:
-            raise NotFound("Job not found")
+
+    def move(job: dict) -> dict:
         if job["status"] not in allowed:
             want = " or ".join(sorted(allowed))
             raise Conflict(f"Job is {job['status']}; this needs it to be {want}")
-        new = strip_meta(job)
         if mutate is not None:
-            mutate(new)
-        step = _enter(new, new_status, job_id)
-        try:
-            stored = docs.update(COLLECTION, job_id, new, expected_version=job["_version"])
-        except VersionConflict:
-            continue
-        break
-    else:
-        raise Conflict("Job is changing too often; retry")
+            mutate(job)
+        _enter(job, new_status, job_id)
+        return job
+
+    stored = update_with_retry(platform().documents, COLLECTION, job_id, move, what="job")
+    if stored is None:
+        raise NotFound("Job not found")
     flush_outbox(stored)
+    step = step_for(new_status)
     if step is not None and enqueue:
         platform().tasks.enqueue(job_id, step, stored["step_attempts"][step])
     return stored
@@ -234,10 +204,6 @@ def ensure_current_task(job: dict) -> bool:
 
 
 # -- QC actions -----------------------------------------------------------------------------
-def _actor(principal) -> dict:
-    return {"user_id": principal.user_id, "email": principal.email, "role": principal.role}
-
-
 def approve(principal, job_id: str) -> dict:
     job = get_job_for(principal, job_id)
     status = job["status"]
@@ -248,7 +214,7 @@ def approve(principal, job_id: str) -> dict:
 
     def record(doc: dict) -> None:
         doc.setdefault("qc_history", []).append(
-            {"stage": status, "action": "approve", "by": _actor(principal), "at": now_iso(), "next": target.value}
+            {"stage": status, "action": "approve", "by": actor(principal), "at": now_iso(), "next": target.value}
         )
 
     return cas_transition(job_id, status, target, record)
@@ -260,7 +226,7 @@ def reject(principal, job_id: str, reason: str) -> dict:
     if status not in (JobStatus.SOURCE_QC.value, JobStatus.FINAL_QC.value):
         raise Conflict(f"Job is {status}; reject applies at SOURCE_QC or FINAL_QC")
     reason = reason.strip()
-    entry = {"stage": status, "reason": reason, "by": _actor(principal), "at": now_iso()}
+    entry = {"stage": status, "reason": reason, "by": actor(principal), "at": now_iso()}
 
     def record(doc: dict) -> None:
         doc["rejection"] = entry
@@ -275,7 +241,7 @@ def feedback(principal, job_id: str, message: str) -> dict:
     job = get_job_for(principal, job_id)
     if job["status"] not in {s.value for s in QC_STAGES}:
         raise Conflict(f"Job is {job['status']}; feedback applies at SOURCE_QC, LANGUAGE_QC or FINAL_QC")
-    entry = {"message": message.strip(), "stage": job["status"], "by": _actor(principal), "at": now_iso()}
+    entry = {"message": message.strip(), "stage": job["status"], "by": actor(principal), "at": now_iso()}
 
     def add(doc: dict) -> dict:
         doc["feedback"] = list(doc.get("feedback") or []) + [entry]
@@ -318,14 +284,14 @@ def list_jobs(
         except ValueError:
             raise Invalid(f"Unknown status {status}") from None
     role = principal.role
-    if role in ("ADMIN", "REVIEWER"):
+    if role in SEES_EVERY_ORG:
         if org_id:
             where.append(("org_id", "==", org_id))
-    elif role in ("CLIENT", "PM"):
+    elif role in SEES_OWN_ORG:
         if not principal.org_id or (org_id and org_id != principal.org_id):
             return {"items": [], "next_cursor": None}
         where.append(("org_id", "==", principal.org_id))
-    elif role == "LINGUIST":
+    elif role == LINGUIST:
         where.append(("assignees", "array_contains", principal.user_id))
         if org_id:
             where.append(("org_id", "==", org_id))

@@ -11,25 +11,20 @@ from collections.abc import Callable
 from shared import logs
 from shared.bootstrap import platform
 from shared.domain import language_qc as qc
+from shared.domain.accounts import actor as actor_of
+from shared.domain.jobs import assignees
+from shared.domain.roles import LINGUIST, PM
 from shared.domain.status import JobStatus, translated_languages
-from shared.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable, VersionConflict
+from shared.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 from shared.ids import new_id
-from shared.persistence.documents import strip_meta
+from shared.persistence.documents import update_with_retry
 from shared.services import jobs
+from shared.services.job_events import publish_notification
 from shared.services.users import get_active_user
 from shared.timestamps import now_iso
 
 log = logs.get("avp.language_qc")
 COLLECTION = "jobs"
-
-
-def _raise(exc: qc.QcRuleError):
-    cls = {403: Forbidden, 404: NotFound, 409: Conflict, 422: Unprocessable}.get(exc.status, Conflict)
-    raise cls(exc.message) from None
-
-
-def _actor(principal) -> dict:
-    return {"id": principal.user_id, "email": principal.email, "role": principal.role}
 
 
 def entry_view(job: dict, lang: str) -> dict:
@@ -49,7 +44,7 @@ def entry_view(job: dict, lang: str) -> dict:
 def load_for_action(principal, job_id: str, lang: str) -> dict:
     """The job, for a language action. A LINGUIST who is not assigned `lang` gets 403 (the
     issue's rule), PMs only see their own organisation's jobs (404 otherwise)."""
-    if principal.role == "LINGUIST":
+    if principal.role == LINGUIST:
         job = platform().documents.get(COLLECTION, job_id) if job_id else None
         if job is None:
             raise NotFound("Job not found")
@@ -57,37 +52,28 @@ def load_for_action(principal, job_id: str, lang: str) -> dict:
             raise Forbidden(f"Only the linguist assigned to {lang}, a PM or an ADMIN may act on this language")
     else:
         job = jobs.get_job_for(principal, job_id)
-    try:
-        qc.require_qc_language(job, lang)
-    except qc.QcRuleError as exc:
-        _raise(exc)
+    qc.require_qc_language(job, lang)
     return job
 
 
 def _update(job_id: str, lang: str, change: Callable[[dict, dict], dict]) -> dict:
-    """CAS loop: re-read the job, check the stage, apply `change(job, entry)` to the language's
-    entry, keep `assignees` in sync, write with expected_version."""
-    docs = platform().documents
-    for _ in range(50):
-        job = docs.get(COLLECTION, job_id)
-        if job is None:
-            raise NotFound("Job not found")
-        try:
-            qc.require_language_qc_stage(job)
-            entry = change(job, qc.state_of(job, lang))
-        except qc.QcRuleError as exc:
-            _raise(exc)
-        new = strip_meta(job)
-        states = dict(new.get("language_qc") or {})
+    """Compare-and-set on the job: check the stage, apply `change(job, entry)` to the language's
+    entry and keep `assignees` in sync (re-run on a fresh read when another writer came first)."""
+
+    def apply(job: dict) -> dict:
+        qc.require_language_qc_stage(job)
+        entry = change(job, qc.state_of(job, lang))
+        states = dict(job.get("language_qc") or {})
         states[lang] = entry
-        new["language_qc"] = states
-        new["assignees"] = qc.assignees(states)
-        new["updated_at"] = now_iso()
-        try:
-            return docs.update(COLLECTION, job_id, new, expected_version=job["_version"])
-        except VersionConflict:
-            continue
-    raise Conflict("The job is changing too often; retry")
+        job["language_qc"] = states
+        job["assignees"] = assignees(job)
+        job["updated_at"] = now_iso()
+        return job
+
+    stored = update_with_retry(platform().documents, COLLECTION, job_id, apply, what="job")
+    if stored is None:
+        raise NotFound("Job not found")
+    return stored
 
 
 def get_language_qc(principal, job_id: str) -> dict:
@@ -105,14 +91,14 @@ def assign(principal, job_id: str, lang: str, linguist_id: str) -> dict:
     if job.get("status") != JobStatus.LANGUAGE_QC.value:
         raise Conflict(f"Languages can be assigned only while the job is LANGUAGE_QC; it is {job.get('status')}")
     linguist = get_active_user(linguist_id)
-    if linguist is None or linguist.get("role") != "LINGUIST":
+    if linguist is None or linguist.get("role") != LINGUIST:
         raise Unprocessable("linguist_id must be the id of an active user with the LINGUIST role")
-    if principal.role == "PM" and linguist.get("org_id") != principal.org_id:
+    if principal.role == PM and linguist.get("org_id") != principal.org_id:
         raise Unprocessable("A PM may assign only linguists of their own organisation")
     linguist = {"id": linguist_id, "email": linguist.get("email", "")}
-    actor, at = _actor(principal), now_iso()
+    actor, at = actor_of(principal), now_iso()
     stored = _update(job["id"], lang, lambda _job, entry: qc.assign(entry, linguist, actor, at))
-    jobs.publish_notification(
+    publish_notification(
         stored,
         "assignment",
         f"{lang} assigned to {linguist['email'] or linguist_id} for language QC",
@@ -125,7 +111,7 @@ def assign(principal, job_id: str, lang: str, linguist_id: str) -> dict:
 
 def approve(principal, job_id: str, lang: str) -> dict:
     job = load_for_action(principal, job_id, lang)
-    actor, at = _actor(principal), now_iso()
+    actor, at = actor_of(principal), now_iso()
     entry = qc.state_of(job, lang)
     if (
         entry["status"] == qc.L.APPROVED.value
@@ -157,9 +143,9 @@ def _advance_if_done(job_id: str) -> dict | None:
 
 def reject(principal, job_id: str, lang: str, reason: str) -> dict:
     job = load_for_action(principal, job_id, lang)
-    actor, at = _actor(principal), now_iso()
+    actor, at = actor_of(principal), now_iso()
     stored = _update(job["id"], lang, lambda _job, e: qc.reject(e, actor, at, reason))
-    jobs.publish_notification(
+    publish_notification(
         stored,
         "rejection",
         f"{lang} rejected in language QC: {reason.strip()}",
@@ -173,9 +159,9 @@ def reject(principal, job_id: str, lang: str, reason: str) -> dict:
 
 def feedback(principal, job_id: str, lang: str, message: str) -> dict:
     job = load_for_action(principal, job_id, lang)
-    actor, at, fid = _actor(principal), now_iso(), new_id()
+    actor, at, fid = actor_of(principal), now_iso(), new_id()
     stored = _update(job["id"], lang, lambda _job, e: qc.add_feedback(e, actor, at, message, fid))
-    jobs.publish_notification(
+    publish_notification(
         stored,
         "feedback",
         f"Feedback on {lang}: {message.strip()}",

@@ -16,10 +16,10 @@ import time
 from shared.auth.passwords import hash_password, strength_problem
 from shared.bootstrap import platform
 from shared.config import settings
+from shared.domain.roles import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
 from shared.errors import Conflict, Invalid, Unprocessable
 from shared.ids import new_id
 from shared.persistence.documents import Query
-from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
 from shared.services import housekeeping, users
 from shared.timestamps import iso_at, now_iso
 

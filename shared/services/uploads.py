@@ -14,6 +14,7 @@ import re
 
 from shared import logs
 from shared.bootstrap import platform
+from shared.domain.roles import ADMIN
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from shared.ids import is_id, new_id
 from shared.persistence.documents import update_with_retry
@@ -55,7 +56,7 @@ def create_upload_url(principal, body) -> dict:
     cap = cfg.max_signed_upload_bytes
     if body.size is not None and body.size > cap:
         raise TooLarge(f"The video is larger than the upload limit of {cap} bytes")
-    if principal.role == "ADMIN":
+    if principal.role == ADMIN:
         org_id = body.org_id
         if org_id and platform().documents.get("organizations", org_id) is None:
             raise Invalid("Unknown organisation")
@@ -81,7 +82,7 @@ def usable_upload(principal, upload_id: str, org_id: str | None) -> dict:
     upload = platform().documents.get(UPLOADS, upload_id) if is_id(upload_id or "") else None
     if upload is None:
         raise Invalid("Unknown upload_id; request one from POST /api/v1/files/upload-url")
-    if principal.role != "ADMIN" and upload.get("org_id") != principal.org_id:
+    if principal.role != ADMIN and upload.get("org_id") != principal.org_id:
         raise Invalid("Unknown upload_id; request one from POST /api/v1/files/upload-url")
     if upload.get("org_id") and org_id and upload["org_id"] != org_id:
         raise Invalid("This upload belongs to another organisation")

@@ -16,10 +16,11 @@ import re
 
 from shared.auth import refresh, session
 from shared.bootstrap import platform
+from shared.domain.accounts import is_active
+from shared.domain.roles import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM
 from shared.errors import AlreadyExists, Conflict, Forbidden, NotFound, Unprocessable
 from shared.ids import new_id
 from shared.persistence.documents import Query, update_with_retry
-from shared.routes import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM
 from shared.timestamps import now_iso
 
 USERS = "users"
@@ -60,7 +61,7 @@ def get_active_user(user_id: str) -> dict | None:
     """The user (public fields) if it exists and is active, else None. Other services use this,
     e.g. to check that a linguist being assigned is an active LINGUIST."""
     user = get_user(user_id)
-    if user is None or user.get("status", "active") != "active":
+    if not is_active(user):
         return None
     return public(user)
 
@@ -164,7 +165,7 @@ def _active_admin_count() -> int:
 
 
 def _is_active_admin(user: dict) -> bool:
-    return user.get("role") == ADMIN and user.get("status", "active") == "active"
+    return user.get("role") == ADMIN and is_active(user)
 
 
 def _guard_last_admin(user: dict) -> None:

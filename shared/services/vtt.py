@@ -7,17 +7,18 @@ content; the pipeline reads it from there. History lives in shared.services.vtt_
 
 from __future__ import annotations
 
-import json
-import subprocess
 import tempfile
 import threading
 from pathlib import Path
 
 from shared.bootstrap import platform
 from shared.domain import vtt_diff
+from shared.domain.accounts import actor
+from shared.domain.roles import LINGUIST
 from shared.domain.status import LINGUIST_EDIT_STAGES, REVIEWER_EDIT_STAGES
 from shared.domain.vtt_document import VttError, content_hash, etag_for, normalize, parse, shift
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, Unprocessable
+from shared.media.probe import duration_seconds
 from shared.persistence.documents import update_with_retry
 from shared.pipeline.contract import CAPTIONS_VTT, DESCRIPTIONS_VTT, SOURCE, job_path
 from shared.services import jobs, vtt_versions
@@ -108,31 +109,17 @@ def _probe_source(job_id: str) -> float | None:
     with tempfile.TemporaryDirectory(prefix="avp-vtt-") as tmp:
         local = Path(tmp) / SOURCE
         files.get_file(path, local)
-        try:
-            out = subprocess.run(
-                ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", str(local)],
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=True,
-            ).stdout
-            return float(json.loads(out)["format"]["duration"])
-        except (subprocess.SubprocessError, OSError, KeyError, ValueError):
-            return None
+        return duration_seconds(local)
 
 
 # ---------------------------------------------------------------- access rules
-
-
-def _principal_dict(principal) -> dict:
-    return {"id": principal.user_id, "email": principal.email, "role": principal.role}
 
 
 def check_edit_window(job: dict, lang: str, principal) -> None:
     """Edits are allowed to reviewers/admins at SOURCE_QC and FINAL_QC, and to the linguist
     assigned to `lang` at LANGUAGE_QC (while that language is ASSIGNED)."""
     status = job.get("status")
-    if principal.role == "LINGUIST":
+    if principal.role == LINGUIST:
         entry = (job.get("language_qc") or {}).get(lang) or {}
         if entry.get("assignee") != principal.user_id:
             raise Forbidden(
@@ -196,7 +183,7 @@ def _save(
         kind,
         previous,
         new,
-        author=_principal_dict(principal),
+        author=actor(principal),
         source=source,
         message=message,
         restored_from=restored_from,

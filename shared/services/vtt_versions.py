@@ -14,9 +14,10 @@ version, then the new content as the saver's version. See docs/decisions/0401-vt
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC
+from datetime import UTC, datetime
 
 from shared.bootstrap import platform
+from shared.domain.accounts import Actor
 from shared.domain.vtt_document import content_hash
 from shared.errors import AlreadyExists, NotFound, PreconditionFailed
 from shared.persistence.documents import Query
@@ -27,8 +28,6 @@ IN_FLIGHT_SECONDS = 15
 
 
 def _age_seconds(doc: dict) -> float:
-    from datetime import datetime
-
     return (datetime.now(UTC) - parse_iso(doc["created_at"])).total_seconds()
 
 
@@ -61,7 +60,7 @@ def _create(
     content: str,
     *,
     source: str,
-    author: dict | None,
+    author: Actor | None,
     message: str | None,
     restored_from: str | None = None,
 ) -> dict:
@@ -72,8 +71,8 @@ def _create(
         "kind": kind,
         "seq": seq,
         "source": source,
-        "author_id": (author or {}).get("id"),
-        "author_email": (author or {}).get("email"),
+        "author_id": author["user_id"] if author else None,
+        "author_email": author["email"] if author else None,
         "message": message,
         "created_at": now_iso(),
         "content": content,
@@ -97,7 +96,7 @@ def record_save(
     previous: str,
     new: str,
     *,
-    author: dict,
+    author: Actor,
     source: str,
     message: str | None = None,
     restored_from: str | None = None,
