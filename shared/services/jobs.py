@@ -28,7 +28,7 @@ from shared.domain.status import (
 from shared.errors import Conflict, Invalid, NotFound
 from shared.persistence.documents import Page, Query, update_with_retry
 from shared.pipeline.contract import job_path
-from shared.services.job_events import publish_notification, publish_status_strict, status_event
+from shared.services import job_events
 from shared.timestamps import now_iso
 
 log = logs.get("avp.jobs")
@@ -101,7 +101,7 @@ def _enter(new: dict, new_status: str, job_id: str) -> None:
     right after; a crash in between is repaired by whoever touches the job next)."""
     new["status"] = new_status
     new["updated_at"] = now_iso()
-    new["outbox"] = list(new.get("outbox") or []) + [status_event({**new, "id": job_id})]
+    new["outbox"] = list(new.get("outbox") or []) + [job_events.status_event({**new, "id": job_id})]
     new["outbox_pending"] = True
     step = step_for(new_status)
     if step is not None:
@@ -164,7 +164,7 @@ def flush_outbox(job: dict) -> int:
     published = []
     for event in pending:
         try:
-            publish_status_strict(event)
+            job_events.publish_status_strict(event)
         except Exception:
             log.exception(
                 "status event not published; it stays in the outbox", extra={"fields": {"job_id": job.get("id")}}
@@ -233,7 +233,7 @@ def reject(principal, job_id: str, reason: str) -> dict:
         doc.setdefault("qc_history", []).append({**entry, "action": "reject"})
 
     stored = cas_transition(job_id, status, JobStatus.REJECTED, record)
-    publish_notification(stored, "rejection", f"Rejected at {status}: {reason}", stage=status)
+    job_events.publish_notification(stored, "rejection", f"Rejected at {status}: {reason}", stage=status)
     return stored
 
 
@@ -251,7 +251,7 @@ def feedback(principal, job_id: str, message: str) -> dict:
     stored = update_with_retry(platform().documents, COLLECTION, job_id, add)
     if stored is None:
         raise NotFound("Job not found")
-    publish_notification(stored, "feedback", entry["message"], stage=entry["stage"], author=principal.email)
+    job_events.publish_notification(stored, "feedback", entry["message"], stage=entry["stage"], author=principal.email)
     return stored
 
 

@@ -94,7 +94,8 @@ def collect(ws, count: int, timeout: float = 15.0) -> list[dict]:
 
 PUBLISHER = """
 import sys
-from shared.services.jobs import cas_transition, get_job, publish_notification
+from shared.services.job_events import publish_notification
+from shared.services.jobs import cas_transition, get_job
 job_id, rounds = sys.argv[1], int(sys.argv[2])
 cycle = {cycle!r}
 for i in range(rounds):
