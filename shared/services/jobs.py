@@ -26,6 +26,7 @@ from shared.domain.status import (
     step_for,
 )
 from shared.errors import Conflict, Invalid, NotFound
+from shared.models.jobs import Job
 from shared.persistence.documents import Page, Query, update_with_retry
 from shared.pipeline.contract import job_path
 from shared.services import job_events
@@ -34,28 +35,9 @@ from shared.timestamps import now_iso
 log = logs.get("avp.jobs")
 COLLECTION = "jobs"
 FAILURE_STATUSES = frozenset(failed.value for _, failed in STEPS.values())
-# Fields the API shows (plus `_id`); everything else on the document is internal.
-API_FIELDS = (
-    "org_id",
-    "created_by",
-    "title",
-    "status",
-    "source_language",
-    "requested_outputs",
-    "options",
-    "glossary_id",
-    "outputs",
-    "language_qc",
-    "feedback",
-    "rejection",
-    "vtt_changed_since_render",
-    "progress",
-    "error",
-    "media",
-    "qc_report",
-    "created_at",
-    "updated_at",
-)
+# The fields the API shows are the fields of the `Job` model (the OpenAPI schema): `view` is
+# built from it, so the two cannot drift; everything else on the document is internal.
+API_FIELDS = tuple(name for name in Job.model_fields if name != "id")
 
 
 # -- visibility ---------------------------------------------------------------------------------
