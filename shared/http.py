@@ -17,6 +17,7 @@ from werkzeug.routing import Map, PathConverter, Rule
 
 from shared import logs, metrics
 from shared.auth.session import authenticate
+from shared.auth.tokens import Principal
 from shared.config import settings
 from shared.errors import DomainError, Forbidden, NotFound, TooLarge, Unauthenticated, Unprocessable, UnsupportedMedia
 from shared.routes import ROUTES, Route, routes_for, werkzeug_rule
@@ -82,8 +83,8 @@ class RequestContext:
         self.route = route
         self.params = params
         self.request_id = request_id
-        self.principal = None
-        self.audit: dict = {}
+        self.principal: Principal | None = None
+        self.audit: dict[str, Any] = {}
 
     @property
     def client_address(self) -> str:

@@ -3,7 +3,7 @@ stored on history entries, feedback and rejections)."""
 
 from __future__ import annotations
 
-from typing import Protocol, TypedDict
+from typing import Any, Protocol, TypedDict
 
 ACTIVE = "active"
 DISABLED = "disabled"
@@ -28,7 +28,7 @@ class Actor(TypedDict):
     role: str
 
 
-def is_active(user: dict | None) -> bool:
+def is_active(user: dict[str, Any] | None) -> bool:
     """An account that exists and is not disabled (documents written before `status` existed
     count as active)."""
     return user is not None and user.get("status", ACTIVE) == ACTIVE

@@ -4,10 +4,11 @@ job and which languages a linguist is assigned. The API's view of a job is the `
 (tests/unit/test_job_document.py holds the two together).
 
 The document is a plain dict at run time (every document store returns one); `JobDocument`
-types it for readers and for mypy."""
+names its fields and their types, and the rules below accept any mapping of them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from shared.domain.accounts import Actor, Person
@@ -83,19 +84,19 @@ class JobDocument(TypedDict, total=False):
     _version: int
 
 
-def assignees(job: JobDocument) -> list[str]:
+def assignees(job: Mapping[str, Any]) -> list[str]:
     """The user ids assigned to any language of the job, sorted (stored as `assignees`, so GET
     /jobs can find a linguist's jobs)."""
     states = (job.get("language_qc") or {}).values()
     return sorted({uid for state in states if (uid := (state or {}).get("assignee"))})
 
 
-def assigned_languages(job: JobDocument, user_id: str) -> list[str]:
+def assigned_languages(job: Mapping[str, Any], user_id: str) -> list[str]:
     """The languages of the job assigned to `user_id`."""
     return [lang for lang, st in (job.get("language_qc") or {}).items() if (st or {}).get("assignee") == user_id]
 
 
-def can_see(person: Person, job: JobDocument) -> bool:
+def can_see(person: Person, job: Mapping[str, Any]) -> bool:
     """ADMIN and REVIEWER see every job, CLIENT and PM their organisation's, a LINGUIST the jobs
     with a language assigned to them."""
     role = person.role

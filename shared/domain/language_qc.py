@@ -9,6 +9,7 @@ Conflict, NotFound (a language not under QC) or Unprocessable (an empty reason o
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from shared.domain.accounts import Actor
 from shared.domain.roles import ADMIN, LINGUIST, PM
@@ -26,11 +27,11 @@ class LangStatus(str, Enum):
 L = LangStatus
 
 
-def empty_state() -> dict:
+def empty_state() -> dict[str, Any]:
     return {"status": L.PENDING.value, "assignee": None, "history": [], "feedback": []}
 
 
-def state_of(job: dict, lang: str) -> dict:
+def state_of(job: dict[str, Any], lang: str) -> dict[str, Any]:
     """The QC entry of `lang`, with defaults filled in (jobs created before it existed)."""
     entry = dict(empty_state())
     entry.update((job.get("language_qc") or {}).get(lang) or {})
@@ -39,29 +40,29 @@ def state_of(job: dict, lang: str) -> dict:
     return entry
 
 
-def require_qc_language(job: dict, lang: str) -> None:
+def require_qc_language(job: dict[str, Any], lang: str) -> None:
     if lang not in translated_languages(job):
         langs = ", ".join(translated_languages(job)) or "none"
         raise NotFound(f"Language {lang} is not a translated output of this job (languages under QC: {langs})")
 
 
-def require_language_qc_stage(job: dict) -> None:
+def require_language_qc_stage(job: dict[str, Any]) -> None:
     if job.get("status") != JobStatus.LANGUAGE_QC.value:
         raise Conflict(f"Language QC actions are only possible while the job is LANGUAGE_QC; it is {job.get('status')}")
 
 
-def may_act(role: str, user_id: str, entry: dict) -> bool:
+def may_act(role: str, user_id: str, entry: dict[str, Any]) -> bool:
     """Approve/reject/feedback: the assigned linguist, any PM (own org, checked by the caller) or ADMIN."""
     if role in (PM, ADMIN):
         return True
     return role == LINGUIST and entry.get("assignee") == user_id
 
 
-def _event(action: str, actor: Actor, at: str, **extra) -> dict:
+def _event(action: str, actor: Actor, at: str, **extra: Any) -> dict[str, Any]:
     return {"action": action, "by": actor["user_id"], "by_email": actor["email"], "at": at, **extra}
 
 
-def assign(entry: dict, linguist: dict, actor: Actor, at: str) -> dict:
+def assign(entry: dict[str, Any], linguist: dict[str, Any], actor: Actor, at: str) -> dict[str, Any]:
     status = entry["status"]
     if status == L.APPROVED.value:
         raise Conflict("This language is already APPROVED; it cannot be reassigned")
@@ -80,7 +81,7 @@ def assign(entry: dict, linguist: dict, actor: Actor, at: str) -> dict:
     return new
 
 
-def approve(entry: dict, actor: Actor, at: str) -> dict:
+def approve(entry: dict[str, Any], actor: Actor, at: str) -> dict[str, Any]:
     status = entry["status"]
     if status == L.PENDING.value:
         raise Conflict("This language is PENDING: assign a linguist before approving it")
@@ -93,7 +94,7 @@ def approve(entry: dict, actor: Actor, at: str) -> dict:
     return new
 
 
-def reject(entry: dict, actor: Actor, at: str, reason: str) -> dict:
+def reject(entry: dict[str, Any], actor: Actor, at: str, reason: str) -> dict[str, Any]:
     reason = (reason or "").strip()
     if not reason:
         raise Unprocessable("A reason is required to reject a language")
@@ -107,7 +108,7 @@ def reject(entry: dict, actor: Actor, at: str, reason: str) -> dict:
     return new
 
 
-def add_feedback(entry: dict, actor: Actor, at: str, message: str, feedback_id: str) -> dict:
+def add_feedback(entry: dict[str, Any], actor: Actor, at: str, message: str, feedback_id: str) -> dict[str, Any]:
     message = (message or "").strip()
     if not message:
         raise Unprocessable("Feedback must not be empty")
@@ -125,6 +126,6 @@ def add_feedback(entry: dict, actor: Actor, at: str, message: str, feedback_id: 
     return new
 
 
-def all_approved(job: dict) -> bool:
+def all_approved(job: dict[str, Any]) -> bool:
     langs = translated_languages(job)
     return bool(langs) and all(state_of(job, lang)["status"] == L.APPROVED.value for lang in langs)

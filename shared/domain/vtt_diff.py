@@ -4,6 +4,7 @@ text diff. Pure functions over parsed cues."""
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from shared.domain.vtt_document import Cue, VttError, normalize, parse, parse_ms
 
@@ -26,7 +27,7 @@ def _tolerant_cues(content: str) -> list[Cue]:
         ]
 
 
-def _entry(kind: str, old: Cue | None, new: Cue | None) -> dict:
+def _entry(kind: str, old: Cue | None, new: Cue | None) -> dict[str, Any]:
     text_changed = old is not None and new is not None and old.text != new.text
     timing_changed = old is not None and new is not None and (old.start_ms, old.end_ms) != (new.start_ms, new.end_ms)
     return {
@@ -38,10 +39,10 @@ def _entry(kind: str, old: Cue | None, new: Cue | None) -> dict:
     }
 
 
-def diff_cues(old: list[Cue], new: list[Cue]) -> list[dict]:
+def diff_cues(old: list[Cue], new: list[Cue]) -> list[dict[str, Any]]:
     """Align the cues by text (difflib), then: equal text with other timings is a timing change;
     a replaced run pairs cues in order as text changes; the rest are added or removed."""
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     matcher = difflib.SequenceMatcher(a=[c.text for c in old], b=[c.text for c in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -61,7 +62,7 @@ def diff_cues(old: list[Cue], new: list[Cue]) -> list[dict]:
     return out
 
 
-def diff(old_content: str, new_content: str, *, old_label: str = "from", new_label: str = "to") -> dict:
+def diff(old_content: str, new_content: str, *, old_label: str = "from", new_label: str = "to") -> dict[str, Any]:
     old, new = _tolerant_cues(old_content), _tolerant_cues(new_content)
     cues = diff_cues(old, new)
     summary = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 _TIMESTAMP = r"(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}"
 _TIMING_LINE = re.compile(rf"^\s*({_TIMESTAMP})[ \t]+-->[ \t]+({_TIMESTAMP})(?=\s|$)(.*)$")
@@ -37,7 +38,7 @@ class Cue:
     settings: str
     line: int  # 1-based line of the timing line
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "index": self.index,
             "identifier": self.identifier,

@@ -25,15 +25,15 @@ Order = tuple  # (field, "asc" | "desc")
 
 @dataclass
 class Page:
-    items: list[dict]
+    items: list[dict[str, Any]]
     next_cursor: str | None = None
 
 
 @dataclass
 class Query:
     collection: str
-    where: list = field(default_factory=list)
-    order_by: list = field(default_factory=list)
+    where: list[Any] = field(default_factory=list)
+    order_by: list[Any] = field(default_factory=list)
     limit: int | None = None
     cursor: str | None = None
 
@@ -41,20 +41,22 @@ class Query:
 class Transaction(Protocol):
     """Reads first, then writes (Firestore's rule; SQLite does not need it but follows it)."""
 
-    def get(self, collection: str, doc_id: str) -> dict | None: ...
-    def create(self, collection: str, doc_id: str, data: dict) -> dict: ...
-    def update(self, collection: str, doc_id: str, data: dict, *, expected_version: int) -> dict: ...
-    def delete(self, collection: str, doc_id: str) -> None: ...
+    def get(self, collection: str, doc_id: str) -> dict[str, Any] | None: ...
+    def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> dict[str, Any]: ...
+    def update(
+        self, collection: str, doc_id: str, data: dict[str, Any], *, expected_version: int
+    ) -> dict[str, Any]: ...
+    def delete(self, collection: str, doc_id: str) -> object: ...
 
 
 class Documents(Protocol):
-    def get(self, collection: str, doc_id: str) -> dict | None:
+    def get(self, collection: str, doc_id: str) -> dict[str, Any] | None:
         """The document with `id` and `_version`, or None."""
 
-    def create(self, collection: str, doc_id: str, data: dict) -> dict:
+    def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> dict[str, Any]:
         """Create if absent; raise shared.errors.AlreadyExists otherwise."""
 
-    def update(self, collection: str, doc_id: str, data: dict, *, expected_version: int) -> dict:
+    def update(self, collection: str, doc_id: str, data: dict[str, Any], *, expected_version: int) -> dict[str, Any]:
         """Replace the document's data if its version is still `expected_version`; raise
         VersionConflict if it changed and NotFound... no: VersionConflict if it is gone too."""
 
@@ -68,7 +70,7 @@ class Documents(Protocol):
         """Run fn atomically; it may be re-run on contention, so it must not have side effects."""
 
 
-def strip_meta(doc: dict) -> dict:
+def strip_meta(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in ("id", "_version")}
 
 
@@ -76,7 +78,7 @@ def encode_cursor(values: Iterable[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode()).decode()
 
 
-def decode_cursor(cursor: str) -> list:
+def decode_cursor(cursor: str) -> list[Any]:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError):
@@ -86,7 +88,7 @@ def decode_cursor(cursor: str) -> list:
     return values
 
 
-def field_value(doc: dict, path: str) -> Any:
+def field_value(doc: dict[str, Any], path: str) -> Any:
     cur: Any = doc
     for part in path.split("."):
         if not isinstance(cur, dict):
@@ -95,7 +97,7 @@ def field_value(doc: dict, path: str) -> Any:
     return cur
 
 
-def cursor_for(doc: dict, order_by: list) -> str:
+def cursor_for(doc: dict[str, Any], order_by: list[Any]) -> str:
     return encode_cursor([field_value(doc, f) for f, _ in order_by] + [doc["id"]])
 
 
@@ -106,11 +108,11 @@ def update_with_retry(
     store: Documents,
     collection: str,
     doc_id: str,
-    mutate: Callable[[dict], dict | None],
+    mutate: Callable[[dict[str, Any]], dict[str, Any] | None],
     *,
     what: str = "record",
     attempts: int = CAS_ATTEMPTS,
-) -> dict | None:
+) -> dict[str, Any] | None:
     """THE compare-and-set write: read the document, `mutate` a copy of its data (without `id`
     and `_version`), write it if the version is still the one read, and start again from a
     fresh read when another writer came first. `mutate` returns the new data, or None to leave

@@ -10,24 +10,41 @@ cannot end up here.
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain.roles import ADMIN
 from shared.errors import Unprocessable
 from shared.ids import new_id
 from shared.persistence.documents import Query
+from shared.routes import Route
 from shared.timestamps import iso, now_iso, parse_iso
 
 COLLECTION = "audit_log"
 _MAX_FIELD = 200
 
 
-def _short(value) -> str | None:
+class AuditedRequest(Protocol):
+    """What an entry is built from (shared.http.RequestContext is one)."""
+
+    route: Route
+    params: dict[str, Any]
+    principal: Principal | None
+    audit: dict[str, Any]
+    request_id: str
+
+    @property
+    def client_address(self) -> str: ...
+
+
+def _short(value: object) -> str | None:
     if value is None or value == "":
         return None
     return str(value)[:_MAX_FIELD]
 
 
-def entry_for(ctx, status: int) -> dict:
+def entry_for(ctx: AuditedRequest, status: int) -> dict[str, Any]:
     principal = getattr(ctx, "principal", None)
     extra = getattr(ctx, "audit", None) or {}
     params = getattr(ctx, "params", None) or {}
@@ -49,7 +66,7 @@ def entry_for(ctx, status: int) -> dict:
     }
 
 
-def record(ctx, status: int) -> dict:
+def record(ctx: AuditedRequest, status: int) -> dict[str, Any]:
     """Write the audit entry of one finished request; returns it."""
     entry = entry_for(ctx, status)
     return platform().documents.create(COLLECTION, new_id(), entry)
@@ -65,7 +82,17 @@ def _bound(name: str, value: str | None) -> str | None:
     return iso(parsed)
 
 
-def query(principal, *, actor=None, action=None, target=None, since=None, until=None, limit=50, cursor=None) -> dict:
+def query(
+    principal: Principal,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    target: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
     """Newest first. A PM sees only their organisation's entries; ADMIN sees all."""
     where = []
     if principal.role != ADMIN:

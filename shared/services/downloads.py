@@ -5,8 +5,10 @@ GET /jobs/{id}/downloads signs every deliverable present in storage."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import unquote
 
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain.jobs import assigned_languages
 from shared.domain.roles import LINGUIST
@@ -43,7 +45,7 @@ def clean_relative_path(path: str) -> str:
     return decoded
 
 
-def file_url(principal, job_id: str, path: str) -> dict:
+def file_url(principal: Principal, job_id: str, path: str) -> dict[str, Any]:
     """A signed download URL for one file of a job (GET /files/{job_id}/{path})."""
     rel = clean_relative_path(path)
     if not is_id(job_id):
@@ -62,7 +64,7 @@ def file_url(principal, job_id: str, path: str) -> dict:
     return {"job_id": job_id, "path": rel, "url": url, "expires_at": expire_in(ttl)}
 
 
-def job_downloads(principal, job_id: str) -> dict:
+def job_downloads(principal: Principal, job_id: str) -> dict[str, Any]:
     """Signed URLs (24 h) for every deliverable of the job present in storage (GET
     /jobs/{id}/downloads). A linguist gets the files of the languages assigned to them."""
     job = get_job_for(principal, job_id)

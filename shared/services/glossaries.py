@@ -10,6 +10,9 @@ the others (a job uses the glossary named at creation, else its organisation's d
 
 from __future__ import annotations
 
+from typing import Any
+
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain.roles import ADMIN
 from shared.errors import AlreadyExists, Conflict, NotFound, Unprocessable
@@ -21,13 +24,13 @@ COLLECTION = "glossaries"
 MAX_GLOSSARIES_PER_ORG = 500
 
 
-def _keys(term: dict) -> tuple[tuple, tuple]:
+def _keys(term: dict[str, Any]) -> tuple[tuple, tuple]:
     lang = term["target_language"].lower()
     source = " ".join(term["source"].split())
     return (source, lang), (source.casefold(), lang)
 
 
-def _clean_term(data: dict) -> dict:
+def _clean_term(data: dict[str, Any]) -> dict[str, Any]:
     source, target = " ".join(data["source"].split()), data["target"].strip()
     if not source or not target:
         raise Unprocessable("A term needs non-blank source and target text")
@@ -42,7 +45,7 @@ def _clean_term(data: dict) -> dict:
     }
 
 
-def _check_duplicates(terms: list[dict]) -> None:
+def _check_duplicates(terms: list[dict[str, Any]]) -> None:
     """Refuse a term that maps the same source text into the same target language as another:
     a case-insensitive term clashes with any term whose source matches ignoring case, two
     case-sensitive terms clash only when their sources match exactly."""
@@ -63,20 +66,20 @@ def _check_duplicates(terms: list[dict]) -> None:
         (sensitive_exact.add(exact) if term.get("case_sensitive") else insensitive_fold.add(fold))
 
 
-def view(doc: dict) -> dict:
+def view(doc: dict[str, Any]) -> dict[str, Any]:
     out = strip_meta(doc)
     out["id"] = doc["id"]
     out.setdefault("terms", [])
     return out
 
 
-def summary(doc: dict) -> dict:
+def summary(doc: dict[str, Any]) -> dict[str, Any]:
     out = view(doc)
     out["term_count"] = len(out.pop("terms"))
     return out
 
 
-def _readable_org(principal, org_id: str | None) -> str:
+def _readable_org(principal: Principal, org_id: str | None) -> str:
     if principal.role == ADMIN:
         target = org_id or principal.org_id
         if not target:
@@ -89,14 +92,14 @@ def _readable_org(principal, org_id: str | None) -> str:
     return principal.org_id
 
 
-def _get_visible(principal, glossary_id: str) -> dict:
+def _get_visible(principal: Principal, glossary_id: str) -> dict[str, Any]:
     doc = platform().documents.get(COLLECTION, glossary_id) if is_id(glossary_id) else None
     if doc is None or (principal.role != ADMIN and doc.get("org_id") != principal.org_id):
         raise NotFound("Glossary not found")
     return doc
 
 
-def list_glossaries(principal, org_id: str | None) -> dict:
+def list_glossaries(principal: Principal, org_id: str | None) -> dict[str, Any]:
     org = _readable_org(principal, org_id)
     page = platform().documents.query(
         Query(COLLECTION, where=[("org_id", "==", org)], order_by=[("name", "asc")], limit=MAX_GLOSSARIES_PER_ORG)
@@ -104,7 +107,7 @@ def list_glossaries(principal, org_id: str | None) -> dict:
     return {"items": [summary(d) for d in page.items]}
 
 
-def get_glossary(principal, glossary_id: str) -> dict:
+def get_glossary(principal: Principal, glossary_id: str) -> dict[str, Any]:
     return view(_get_visible(principal, glossary_id))
 
 
@@ -123,7 +126,7 @@ def _clear_other_defaults(org_id: str, keep_id: str) -> None:
             )
 
 
-def create_glossary(principal, body) -> dict:
+def create_glossary(principal: Principal, body) -> dict[str, Any]:
     org = platform().documents.get("organizations", body.org_id) if is_id(body.org_id) else None
     if org is None:
         raise Unprocessable("org_id must be the id of an existing organisation")
@@ -153,7 +156,7 @@ def create_glossary(principal, body) -> dict:
     return view(doc)
 
 
-def update_glossary(principal, glossary_id: str, body) -> dict:
+def update_glossary(principal: Principal, glossary_id: str, body) -> dict[str, Any]:
     _get_visible(principal, glossary_id)
     changes = body.model_dump(exclude_unset=True)
     changes = {k: v for k, v in changes.items() if v is not None}
@@ -162,7 +165,7 @@ def update_glossary(principal, glossary_id: str, body) -> dict:
         if not changes["name"]:
             raise Unprocessable("name must not be blank")
 
-    def mutate(data: dict) -> dict:
+    def mutate(data: dict[str, Any]) -> dict[str, Any]:
         data.update(changes)
         data["updated_at"] = now_iso()
         return data
@@ -175,16 +178,16 @@ def update_glossary(principal, glossary_id: str, body) -> dict:
     return view(doc)
 
 
-def delete_glossary(principal, glossary_id: str) -> None:
+def delete_glossary(principal: Principal, glossary_id: str) -> None:
     _get_visible(principal, glossary_id)
     platform().documents.delete(COLLECTION, glossary_id)
 
 
-def add_term(principal, glossary_id: str, body) -> dict:
+def add_term(principal: Principal, glossary_id: str, body) -> dict[str, Any]:
     _get_visible(principal, glossary_id)
     term = _clean_term(body.model_dump())
 
-    def add(data: dict) -> dict:
+    def add(data: dict[str, Any]) -> dict[str, Any]:
         terms = list(data.get("terms") or [])
         _check_duplicates(terms + [term])
         data["terms"] = terms + [term]
@@ -197,11 +200,11 @@ def add_term(principal, glossary_id: str, body) -> dict:
     return {**view(stored), "added_term_id": term["id"]}
 
 
-def delete_term(principal, glossary_id: str, term_id: str) -> None:
+def delete_term(principal: Principal, glossary_id: str, term_id: str) -> None:
     _get_visible(principal, glossary_id)
     found = {"hit": False}
 
-    def mutate(data: dict) -> dict | None:
+    def mutate(data: dict[str, Any]) -> dict[str, Any] | None:
         terms = list(data.get("terms") or [])
         kept = [t for t in terms if t.get("id") != term_id]
         found["hit"] = len(kept) != len(terms)

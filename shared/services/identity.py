@@ -5,11 +5,12 @@ refresh token in an httpOnly cookie scoped to the auth path)."""
 from __future__ import annotations
 
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 from shared.auth import refresh
 from shared.auth.passwords import hash_password, strength_problem, verify_password
-from shared.auth.tokens import issue_access_token
+from shared.auth.tokens import Principal, issue_access_token
 from shared.config import settings
 from shared.errors import Forbidden, Unauthenticated, Unprocessable
 from shared.http import json_response
@@ -20,7 +21,7 @@ COOKIE_PATH = "/api/v1/auth"
 _BAD_LOGIN = "Invalid email or password"
 
 
-def session_response(user: dict, issued: refresh.Issued, status: int = 200):
+def session_response(user: dict[str, Any], issued: refresh.Issued, status: int = 200):
     """The LoginResponse body plus the refresh cookie."""
     body = {"access_token": issue_access_token(user), "token_type": "bearer", "user": users.ref(user)}
     resp = json_response(body, status, {"Cache-Control": "no-store", "Pragma": "no-cache"})
@@ -46,7 +47,7 @@ def clear_refresh_cookie(resp) -> None:
     resp.delete_cookie(COOKIE_NAME, path=COOKIE_PATH, secure=s.cookie_secure, httponly=True, samesite="Strict")
 
 
-def start_session(user: dict, via: str = "password"):
+def start_session(user: dict[str, Any], via: str = "password"):
     return session_response(user, refresh.start_family(user["id"], via))
 
 
@@ -58,7 +59,7 @@ def _limits():
     return s.login_max_per_account, s.login_max_per_address, s.login_window_seconds
 
 
-def login(email: str, password: str, client_address: str) -> dict:
+def login(email: str, password: str, client_address: str) -> dict[str, Any]:
     """The user for these credentials; 429 when the address or the account used up its
     attempts. The attempt is counted before the password is checked (so parallel guesses
     cannot overrun the limit, and a locked account is no password oracle); a success gives
@@ -110,7 +111,7 @@ def refresh_session(request):
     return user, session_response(user, issued)
 
 
-def logout(principal, request):
+def logout(principal: Principal, request):
     """Revoke the presented refresh token's family (if it is this user's) and clear the cookie."""
     from flask import Response
 
@@ -126,7 +127,7 @@ def logout(principal, request):
 # --- passwords ------------------------------------------------------------------------------
 
 
-def change_password(principal, request, current: str, new: str, client_address: str):
+def change_password(principal: Principal, request, current: str, new: str, client_address: str):
     """Check the current password (rate limited like login), enforce strength, store the new
     hash, revoke every other session, and return a fresh session for this client."""
     per_account, _, window = _limits()

@@ -8,8 +8,10 @@ import json
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from shared import logs
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain.roles import ADMIN
 from shared.domain.status import JobStatus, translated_languages
@@ -27,7 +29,7 @@ log = logs.get("avp.jobs")
 IDEMPOTENCY = "idempotency"
 
 
-def _resolve_org(principal, requested: str | None) -> str:
+def _resolve_org(principal: Principal, requested: str | None) -> str:
     if principal.role == ADMIN:
         if not requested:
             raise Invalid("An ADMIN creating a job must name the organisation (org_id)")
@@ -75,7 +77,7 @@ def _resolve_glossary(org_id: str, glossary_id: str | None) -> str | None:
     return page.items[0]["id"] if page.items else None
 
 
-def _idempotency_id(principal, key: str) -> str:
+def _idempotency_id(principal: Principal, key: str) -> str:
     return hashlib.sha256(f"{principal.user_id}\n{key}".encode()).hexdigest()[:40]
 
 
@@ -94,7 +96,7 @@ def wait_for(predicate, timeout: float = 5.0, interval: float = 0.05):
         time.sleep(interval)
 
 
-def _replay(idem: dict, fingerprint: str) -> dict:
+def _replay(idem: dict[str, Any], fingerprint: str) -> dict[str, Any]:
     if idem.get("fingerprint") != fingerprint:
         raise Unprocessable("This Idempotency-Key was used for a different request; use a new key")
     job = wait_for(lambda: platform().documents.get(COLLECTION, idem["job_id"]), timeout=10)
@@ -104,8 +106,8 @@ def _replay(idem: dict, fingerprint: str) -> dict:
 
 
 def new_job_document(
-    principal, data, org_id: str, outputs: list[str], glossary_id: str | None, upload_id: str, job_id: str
-) -> dict:
+    principal: Principal, data, org_id: str, outputs: list[str], glossary_id: str | None, upload_id: str, job_id: str
+) -> dict[str, Any]:
 
     now = now_iso()
     doc = {
@@ -142,7 +144,7 @@ def new_job_document(
     return doc
 
 
-def create_job(principal, data, upload_file=None, idempotency_key: str | None = None) -> tuple[dict, bool]:
+def create_job(principal: Principal, data, upload_file=None, idempotency_key: str | None = None) -> tuple[dict, bool]:
     """Create a job from a multipart upload (`upload_file`: a werkzeug FileStorage) or from
     `data.upload_id`. Returns (job, created): created is False for an idempotent replay."""
 
@@ -215,7 +217,7 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
     return docs.get(COLLECTION, job_id) or job, True
 
 
-def _undo_create(job_id: str, own_upload: dict | None, idem_id: str | None) -> None:
+def _undo_create(job_id: str, own_upload: dict[str, Any] | None, idem_id: str | None) -> None:
     docs = platform().documents
     try:
         docs.delete(COLLECTION, job_id)

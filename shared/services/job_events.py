@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared import logs
 from shared.bootstrap import platform
 from shared.timestamps import now_iso
@@ -11,7 +13,7 @@ log = logs.get("avp.events")
 NOTIFICATION_KINDS = frozenset({"feedback", "rejection", "assignment", "progress"})
 
 
-def status_event(job: dict) -> dict:
+def status_event(job: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "job_status_update",
         "job_id": job["id"],
@@ -21,7 +23,7 @@ def status_event(job: dict) -> dict:
     }
 
 
-def publish_status(job: dict) -> None:
+def publish_status(job: dict[str, Any]) -> None:
     """Publish the job's current status. The status is already stored, so a failed publish is
     logged rather than raised: the caller must not redo a committed transition."""
     try:
@@ -30,12 +32,12 @@ def publish_status(job: dict) -> None:
         log.exception("status event not published", extra={"fields": {"job_id": job.get("id")}})
 
 
-def publish_status_strict(event: dict) -> None:
+def publish_status_strict(event: dict[str, Any]) -> None:
     """Publish a prepared status event; raises if the bus refuses it (the outbox keeps it)."""
     platform().events.publish(event)
 
 
-def notification(job: dict, kind: str, message: str, **extra) -> dict:
+def notification(job: dict[str, Any], kind: str, message: str, **extra: Any) -> dict[str, Any]:
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind}")
     event = {
@@ -51,7 +53,7 @@ def notification(job: dict, kind: str, message: str, **extra) -> dict:
     return event
 
 
-def publish_notification(job: dict, kind: str, message: str, **extra) -> dict:
+def publish_notification(job: dict[str, Any], kind: str, message: str, **extra: Any) -> dict[str, Any]:
     """Publish a `notification` event about `job` (extra keys: lang, assignee, percent...)."""
     event = notification(job, kind, message, **extra)
     try:

@@ -9,8 +9,10 @@ Who may see it is the domain rule shared.domain.jobs.can_see; the API shows the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from shared import logs
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain.accounts import actor
 from shared.domain.jobs import can_see
@@ -41,14 +43,14 @@ API_FIELDS = tuple(name for name in Job.model_fields if name != "id")
 
 
 # -- visibility ---------------------------------------------------------------------------------
-def get_job(job_id: str) -> dict:
+def get_job(job_id: str) -> dict[str, Any]:
     job = platform().documents.get(COLLECTION, job_id) if job_id else None
     if job is None:
         raise NotFound("Job not found")
     return job
 
 
-def get_job_for(principal, job_id: str) -> dict:
+def get_job_for(principal: Principal, job_id: str) -> dict[str, Any]:
     """The job document if `principal` may see it; NotFound (404) otherwise, so the existence of
     another organisation's job is not revealed."""
     job = platform().documents.get(COLLECTION, job_id) if job_id else None
@@ -57,7 +59,7 @@ def get_job_for(principal, job_id: str) -> dict:
     return job
 
 
-def view(job: dict) -> dict:
+def view(job: dict[str, Any]) -> dict[str, Any]:
     """The API representation: `_id` plus the spec's fields and progress."""
     out = {"_id": job["id"]}
     for key in API_FIELDS:
@@ -77,7 +79,7 @@ def _expected_set(expected) -> frozenset[str]:
     return frozenset(JobStatus(s).value for s in expected)
 
 
-def _enter(new: dict, new_status: str, job_id: str) -> None:
+def _enter(new: dict[str, Any], new_status: str, job_id: str) -> None:
     """Bookkeeping on entering `new_status` (attempt counters and progress of its automated
     step, if it has one). The status event goes into the job's outbox in the same write as the status (published
     right after; a crash in between is repaired by whoever touches the job next)."""
@@ -98,8 +100,8 @@ def _enter(new: dict, new_status: str, job_id: str) -> None:
 
 
 def cas_transition(
-    job_id: str, expected, new_status, mutate: Callable[[dict], None] | None = None, *, enqueue: bool = True
-) -> dict:
+    job_id: str, expected, new_status, mutate: Callable[[dict[str, Any]], None] | None = None, *, enqueue: bool = True
+) -> dict[str, Any]:
     """Move the job from one of the `expected` statuses to `new_status` atomically; `mutate`
     edits the fresh document first. Raises Conflict naming the current status if the job is
     not in an expected status (so of two racing callers exactly one wins), NotFound if gone.
@@ -107,7 +109,7 @@ def cas_transition(
     allowed = _expected_set(expected)
     new_status = JobStatus(new_status).value
 
-    def move(job: dict) -> dict:
+    def move(job: dict[str, Any]) -> dict[str, Any]:
         if job["status"] not in allowed:
             want = " or ".join(sorted(allowed))
             raise Conflict(f"Job is {job['status']}; this needs it to be {want}")
@@ -126,19 +128,19 @@ def cas_transition(
     return stored
 
 
-def transition(job_id: str, expected_status, new_status, **fields) -> dict:
+def transition(job_id: str, expected_status, new_status, **fields) -> dict[str, Any]:
     """Compare-and-set the job's status from `expected_status` (a status or a set of them) to
     `new_status`, merging `fields` into the document and setting updated_at. Raises
     shared.errors.Conflict (409) naming the current status if the job is elsewhere. Publishes
     `job_status_update` and enqueues the automated step of the new status, if it has one."""
 
-    def merge(doc: dict) -> None:
+    def merge(doc: dict[str, Any]) -> None:
         doc.update(fields)
 
     return cas_transition(job_id, expected_status, new_status, merge)
 
 
-def flush_outbox(job: dict) -> int:
+def flush_outbox(job: dict[str, Any]) -> int:
     """Publish the job's unpublished status events in order, then drop them from the outbox.
     Safe to repeat: the local event log ignores a status change it already holds (Pub/Sub
     subscribers may see a repeat, as with any at-least-once delivery)."""
@@ -157,7 +159,7 @@ def flush_outbox(job: dict) -> int:
         return 0
     done = set(published)
 
-    def clear(doc: dict) -> dict | None:
+    def clear(doc: dict[str, Any]) -> dict[str, Any] | None:
         box = list(doc.get("outbox") or [])
         rest = [e for e in box if (e.get("status"), e.get("updated_at")) not in done]
         if len(rest) == len(box) and doc.get("outbox_pending") == bool(rest):
@@ -173,7 +175,7 @@ def flush_outbox(job: dict) -> int:
     return len(published)
 
 
-def ensure_current_task(job: dict) -> bool:
+def ensure_current_task(job: dict[str, Any]) -> bool:
     """Make sure the task of the job's current automated step exists (idempotent: the task name
     dedupes). Repairs a crash between a committed transition and its enqueue."""
     step = step_for(job["status"])
@@ -186,7 +188,7 @@ def ensure_current_task(job: dict) -> bool:
 
 
 # -- QC actions -----------------------------------------------------------------------------
-def approve(principal, job_id: str) -> dict:
+def approve(principal: Principal, job_id: str) -> dict[str, Any]:
     job = get_job_for(principal, job_id)
     status = job["status"]
     if status not in (JobStatus.SOURCE_QC.value, JobStatus.FINAL_QC.value):
@@ -194,7 +196,7 @@ def approve(principal, job_id: str) -> dict:
         raise Conflict(f"Job is {status}; approve applies at SOURCE_QC or FINAL_QC{hint}")
     target = status_after_approve(job)
 
-    def record(doc: dict) -> None:
+    def record(doc: dict[str, Any]) -> None:
         doc.setdefault("qc_history", []).append(
             {"stage": status, "action": "approve", "by": actor(principal), "at": now_iso(), "next": target.value}
         )
@@ -202,7 +204,7 @@ def approve(principal, job_id: str) -> dict:
     return cas_transition(job_id, status, target, record)
 
 
-def reject(principal, job_id: str, reason: str) -> dict:
+def reject(principal: Principal, job_id: str, reason: str) -> dict[str, Any]:
     job = get_job_for(principal, job_id)
     status = job["status"]
     if status not in (JobStatus.SOURCE_QC.value, JobStatus.FINAL_QC.value):
@@ -210,7 +212,7 @@ def reject(principal, job_id: str, reason: str) -> dict:
     reason = reason.strip()
     entry = {"stage": status, "reason": reason, "by": actor(principal), "at": now_iso()}
 
-    def record(doc: dict) -> None:
+    def record(doc: dict[str, Any]) -> None:
         doc["rejection"] = entry
         doc.setdefault("qc_history", []).append({**entry, "action": "reject"})
 
@@ -219,13 +221,13 @@ def reject(principal, job_id: str, reason: str) -> dict:
     return stored
 
 
-def feedback(principal, job_id: str, message: str) -> dict:
+def feedback(principal: Principal, job_id: str, message: str) -> dict[str, Any]:
     job = get_job_for(principal, job_id)
     if job["status"] not in {s.value for s in QC_STAGES}:
         raise Conflict(f"Job is {job['status']}; feedback applies at SOURCE_QC, LANGUAGE_QC or FINAL_QC")
     entry = {"message": message.strip(), "stage": job["status"], "by": actor(principal), "at": now_iso()}
 
-    def add(doc: dict) -> dict:
+    def add(doc: dict[str, Any]) -> dict[str, Any]:
         doc["feedback"] = list(doc.get("feedback") or []) + [entry]
         doc["updated_at"] = entry["at"]
         return doc
@@ -237,7 +239,7 @@ def feedback(principal, job_id: str, message: str) -> dict:
     return stored
 
 
-def retry(principal, job_id: str) -> dict:
+def retry(principal: Principal, job_id: str) -> dict[str, Any]:
     job = get_job_for(principal, job_id)
     status = JobStatus(job["status"])
     if status not in RETRYABLE:
@@ -247,19 +249,23 @@ def retry(principal, job_id: str) -> dict:
     return cas_transition(job_id, status, running)
 
 
-def is_terminal(job: dict) -> bool:
+def is_terminal(job: dict[str, Any]) -> bool:
     return JobStatus(job["status"]) in TERMINAL
 
 
-def jobs_in(statuses: Iterable[str], limit: int = 500) -> list[dict]:
+def jobs_in(statuses: Iterable[str], limit: int = 500) -> list[dict[str, Any]]:
     return platform().documents.query(Query(COLLECTION, where=[("status", "in", list(statuses))], limit=limit)).items
 
 
 # -- reading ----------------------------------------------------------------------------------
 def list_jobs(
-    principal, status: str | None = None, org_id: str | None = None, limit: int = 20, cursor: str | None = None
-) -> dict:
-    where: list = []
+    principal: Principal,
+    status: str | None = None,
+    org_id: str | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    where: list[Any] = []
     if status:
         try:
             where.append(("status", "==", JobStatus(status).value))
@@ -290,7 +296,7 @@ def list_jobs(
 RELATED_COLLECTIONS = ("vtt_versions", "vtt_heads")
 
 
-def delete_job(principal, job_id: str) -> None:
+def delete_job(principal: Principal, job_id: str) -> None:
     """Remove the job, its VTT versions, its pending tasks and every stored file. The document
     goes first, so a step still running sees the job gone and stops (the runner then removes
     anything it wrote after this sweep)."""

@@ -7,8 +7,10 @@ status makes that happen exactly once however many approvals race."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from shared import logs
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain import language_qc as qc
 from shared.domain.accounts import actor as actor_of
@@ -27,7 +29,7 @@ log = logs.get("avp.language_qc")
 COLLECTION = "jobs"
 
 
-def entry_view(job: dict, lang: str) -> dict:
+def entry_view(job: dict[str, Any], lang: str) -> dict[str, Any]:
     entry = qc.state_of(job, lang)
     return {
         "job_id": job["id"],
@@ -41,7 +43,7 @@ def entry_view(job: dict, lang: str) -> dict:
     }
 
 
-def load_for_action(principal, job_id: str, lang: str) -> dict:
+def load_for_action(principal: Principal, job_id: str, lang: str) -> dict[str, Any]:
     """The job, for a language action. A LINGUIST who is not assigned `lang` gets 403 (the
     issue's rule), PMs only see their own organisation's jobs (404 otherwise)."""
     if principal.role == LINGUIST:
@@ -56,11 +58,13 @@ def load_for_action(principal, job_id: str, lang: str) -> dict:
     return job
 
 
-def _update(job_id: str, lang: str, change: Callable[[dict, dict], dict]) -> dict:
+def _update(
+    job_id: str, lang: str, change: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
     """Compare-and-set on the job: check the stage, apply `change(job, entry)` to the language's
     entry and keep `assignees` in sync (re-run on a fresh read when another writer came first)."""
 
-    def apply(job: dict) -> dict:
+    def apply(job: dict[str, Any]) -> dict[str, Any]:
         qc.require_language_qc_stage(job)
         entry = change(job, qc.state_of(job, lang))
         states = dict(job.get("language_qc") or {})
@@ -76,7 +80,7 @@ def _update(job_id: str, lang: str, change: Callable[[dict, dict], dict]) -> dic
     return stored
 
 
-def get_language_qc(principal, job_id: str) -> dict:
+def get_language_qc(principal: Principal, job_id: str) -> dict[str, Any]:
     job = jobs.get_job_for(principal, job_id)
     return {
         "job_id": job["id"],
@@ -86,7 +90,7 @@ def get_language_qc(principal, job_id: str) -> dict:
     }
 
 
-def assign(principal, job_id: str, lang: str, linguist_id: str) -> dict:
+def assign(principal: Principal, job_id: str, lang: str, linguist_id: str) -> dict[str, Any]:
     job = load_for_action(principal, job_id, lang)
     if job.get("status") != JobStatus.LANGUAGE_QC.value:
         raise Conflict(f"Languages can be assigned only while the job is LANGUAGE_QC; it is {job.get('status')}")
@@ -109,7 +113,7 @@ def assign(principal, job_id: str, lang: str, linguist_id: str) -> dict:
     return entry_view(stored, lang)
 
 
-def approve(principal, job_id: str, lang: str) -> dict:
+def approve(principal: Principal, job_id: str, lang: str) -> dict[str, Any]:
     job = load_for_action(principal, job_id, lang)
     actor, at = actor_of(principal), now_iso()
     entry = qc.state_of(job, lang)
@@ -126,7 +130,7 @@ def approve(principal, job_id: str, lang: str) -> dict:
     return entry_view(stored, lang)
 
 
-def _advance_if_done(job_id: str) -> dict | None:
+def _advance_if_done(job_id: str) -> dict[str, Any] | None:
     """Move the job on when every language is approved. Of racing callers, the status CAS in
     transition() lets exactly one win; the others see Conflict and leave it."""
     job = platform().documents.get(COLLECTION, job_id)
@@ -141,7 +145,7 @@ def _advance_if_done(job_id: str) -> dict | None:
         return None
 
 
-def reject(principal, job_id: str, lang: str, reason: str) -> dict:
+def reject(principal: Principal, job_id: str, lang: str, reason: str) -> dict[str, Any]:
     job = load_for_action(principal, job_id, lang)
     actor, at = actor_of(principal), now_iso()
     stored = _update(job["id"], lang, lambda _job, e: qc.reject(e, actor, at, reason))
@@ -157,7 +161,7 @@ def reject(principal, job_id: str, lang: str, reason: str) -> dict:
     return entry_view(stored, lang)
 
 
-def feedback(principal, job_id: str, lang: str, message: str) -> dict:
+def feedback(principal: Principal, job_id: str, lang: str, message: str) -> dict[str, Any]:
     job = load_for_action(principal, job_id, lang)
     actor, at, fid = actor_of(principal), now_iso(), new_id()
     stored = _update(job["id"], lang, lambda _job, e: qc.add_feedback(e, actor, at, message, fid))

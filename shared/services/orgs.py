@@ -12,8 +12,10 @@ import hashlib
 import hmac
 import secrets
 import time
+from typing import Any
 
 from shared.auth.passwords import hash_password, strength_problem
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.config import settings
 from shared.domain.roles import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
@@ -35,16 +37,16 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _org_view(doc: dict) -> dict:
+def _org_view(doc: dict[str, Any]) -> dict[str, Any]:
     return {"id": doc["id"], "name": doc.get("name", ""), "created_at": doc.get("created_at")}
 
 
-def list_orgs(limit: int, cursor: str | None) -> dict:
+def list_orgs(limit: int, cursor: str | None) -> dict[str, Any]:
     page = platform().documents.query(Query(ORGS, order_by=[("created_at", "asc")], limit=limit, cursor=cursor))
     return {"items": [_org_view(o) for o in page.items], "next_cursor": page.next_cursor}
 
 
-def create_org(name: str) -> dict:
+def create_org(name: str) -> dict[str, Any]:
     name = name.strip()
     if not name:
         raise Unprocessable("name: must not be blank")
@@ -55,7 +57,7 @@ def _ttl() -> int:
     return int(settings().extra.get("invite_ttl_seconds", INVITE_TTL_SECONDS))
 
 
-def create_invite(principal, org_id: str, email: str, role: str) -> dict:
+def create_invite(principal: Principal, org_id: str, email: str, role: str) -> dict[str, Any]:
     users.check_org_scope(principal, org_id)
     email = users.normalize_email(email)
     if role not in INVITABLE.get(principal.role, frozenset()):
@@ -91,7 +93,9 @@ def create_invite(principal, org_id: str, email: str, role: str) -> dict:
     }
 
 
-def _accept_in_tx(tx, invite: dict, *, name: str, password_hash: str | None, extra: dict | None = None) -> dict:
+def _accept_in_tx(
+    tx, invite: dict[str, Any], *, name: str, password_hash: str | None, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     if tx.get(ORGS, invite["org_id"]) is None:
         raise Invalid("This invite's organisation no longer exists")
     user = users.create_in_tx(
@@ -109,7 +113,7 @@ def _accept_in_tx(tx, invite: dict, *, name: str, password_hash: str | None, ext
     return user
 
 
-def accept_with_token(token: str, password: str, name: str | None) -> dict:
+def accept_with_token(token: str, password: str, name: str | None) -> dict[str, Any]:
     """Create the invited user with a password. Any bad, used or expired token answers the same
     400, so the endpoint tells an attacker nothing about which invites exist."""
     invite_id, _, secret = token.partition(".")
@@ -135,7 +139,7 @@ def accept_with_token(token: str, password: str, name: str | None) -> dict:
     return platform().documents.transaction(run)
 
 
-def pending_invite_for(email: str) -> dict | None:
+def pending_invite_for(email: str) -> dict[str, Any] | None:
     """The newest pending, unexpired invite for `email`."""
     items = (
         platform()
@@ -156,7 +160,7 @@ def pending_invite_for(email: str) -> dict | None:
     return None
 
 
-def accept_for_sso(invite: dict, name: str, extra: dict) -> dict:
+def accept_for_sso(invite: dict[str, Any], name: str, extra: dict[str, Any]) -> dict[str, Any]:
     """Create the invited user from a verified Microsoft identity (no password)."""
 
     def run(tx):

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import Any
 
 from shared.bootstrap import platform
 from shared.errors import RateLimited
+from shared.persistence.documents import Transaction
 from shared.timestamps import iso_at
 
 COLLECTION = "rate_limits"
@@ -26,14 +28,14 @@ def _doc_id(scope: str, key: str) -> str:
     return f"{scope}-" + hashlib.sha256(f"{scope}\x00{key}".encode()).hexdigest()[:40]
 
 
-def _state(doc: dict | None, window: int, now: float) -> tuple[int, float]:
+def _state(doc: dict[str, Any] | None, window: int, now: float) -> tuple[int, float]:
     """(count, window_start) of a counter document, as of `now`."""
     if doc is None or now >= float(doc.get("window_start", 0)) + window:
         return 0, now
     return int(doc.get("count", 0)), float(doc["window_start"])
 
 
-def _write(tx, doc_id: str, doc: dict | None, data: dict) -> None:
+def _write(tx: Transaction, doc_id: str, doc: dict[str, Any] | None, data: dict[str, Any]) -> None:
     if doc is None:
         tx.create(COLLECTION, doc_id, data)
     else:
@@ -45,7 +47,7 @@ def acquire(scope: str, key: str, limit: int, window: int, what: str = "attempts
     (without counting) when `limit` attempts were already made in it."""
     doc_id = _doc_id(scope, key)
 
-    def run(tx):
+    def run(tx: Transaction) -> int:
         now = time.time()
         doc = tx.get(COLLECTION, doc_id)
         count, start = _state(doc, window, now)
@@ -74,7 +76,7 @@ def acquire(scope: str, key: str, limit: int, window: int, what: str = "attempts
 def refund(scope: str, key: str, window: int) -> None:
     doc_id = _doc_id(scope, key)
 
-    def run(tx):
+    def run(tx: Transaction) -> None:
         doc = tx.get(COLLECTION, doc_id)
         count, start = _state(doc, window, time.time())
         if doc is not None and count > 0:

@@ -25,6 +25,7 @@ import re
 import secrets
 import threading
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 from shared import logs
@@ -39,7 +40,7 @@ STATE_TTL_SECONDS = 600
 LEEWAY_SECONDS = 30
 _STATE_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 _MULTI_TENANT = frozenset({"", "common", "organizations", "consumers"})
-_HTTP_CACHE: dict = {}  # msal's cache of discovery GETs, shared across requests
+_HTTP_CACHE: dict[str, Any] = {}  # msal's cache of discovery GETs, shared across requests
 _meta_lock = threading.Lock()
 _meta: dict[str, tuple[float, dict]] = {}  # url -> (fetched_at, json)
 _META_TTL = 3600.0
@@ -96,7 +97,7 @@ def _client(cfg: SsoConfig):
     )
 
 
-def _get_json(cfg: SsoConfig, url: str, force: bool = False) -> dict:
+def _get_json(cfg: SsoConfig, url: str, force: bool = False) -> dict[str, Any]:
     now = time.monotonic()
     with _meta_lock:
         hit = _meta.get(url)
@@ -151,7 +152,7 @@ def _sha(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _take_state(state: str, binding: str | None) -> dict:
+def _take_state(state: str, binding: str | None) -> dict[str, Any]:
     """The stored flow for `state`, deleted in the same transaction: each state works once."""
     import hmac
 
@@ -182,8 +183,8 @@ def nonce_hash(nonce: str) -> str:
 
 
 def validate_id_token(
-    id_token: str, *, jwks: dict, issuer: str, audience: str, nonce: str, tenant_id: str = ""
-) -> dict:
+    id_token: str, *, jwks: dict[str, Any], issuer: str, audience: str, nonce: str, tenant_id: str = ""
+) -> dict[str, Any]:
     """Verify an ID token; returns its claims or raises Unauthenticated.
 
     RS256 only; the key is chosen by `kid` from `jwks`; `issuer` may hold Microsoft's
@@ -231,14 +232,14 @@ def validate_id_token(
     return claims
 
 
-def _jwks(cfg: SsoConfig, meta: dict, kid: str | None) -> dict:
+def _jwks(cfg: SsoConfig, meta: dict[str, Any], kid: str | None) -> dict[str, Any]:
     jwks = _get_json(cfg, meta["jwks_uri"])
     if kid and not any(k.get("kid") == kid for k in jwks.get("keys", [])):
         jwks = _get_json(cfg, meta["jwks_uri"], force=True)  # keys rotate: refetch once
     return jwks
 
 
-def redeem(code: str, state: str, binding: str | None) -> dict:
+def redeem(code: str, state: str, binding: str | None) -> dict[str, Any]:
     """Exchange the authorization code; returns the validated ID token claims."""
     import jwt
 
@@ -275,7 +276,7 @@ def redeem(code: str, state: str, binding: str | None) -> dict:
     )
 
 
-def user_for_claims(claims: dict) -> dict:
+def user_for_claims(claims: dict[str, Any]) -> dict[str, Any]:
     """The account these verified claims sign in to: an existing user (bound to the Microsoft
     object id on first use) or the holder of a pending invite. Otherwise 403."""
     oid = str(claims.get("oid") or claims["sub"])

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 from shared.auth import refresh, session
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain.accounts import is_active
 from shared.domain.roles import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM
@@ -41,7 +43,7 @@ def email_key(email: str) -> str:
     return hashlib.sha256(email.encode()).hexdigest()
 
 
-def public(user: dict) -> dict:
+def public(user: dict[str, Any]) -> dict[str, Any]:
     """The profile as the API shows it: never the password hash or session fields."""
     out = {k: user.get(k) for k in PUBLIC_FIELDS}
     out["status"] = out["status"] or "active"
@@ -49,15 +51,15 @@ def public(user: dict) -> dict:
     return out
 
 
-def ref(user: dict) -> dict:
+def ref(user: dict[str, Any]) -> dict[str, Any]:
     return {"id": user["id"], "email": user["email"], "role": user["role"], "org_id": user.get("org_id")}
 
 
-def get_user(user_id: str) -> dict | None:
+def get_user(user_id: str) -> dict[str, Any] | None:
     return platform().documents.get(USERS, user_id) if user_id else None
 
 
-def get_active_user(user_id: str) -> dict | None:
+def get_active_user(user_id: str) -> dict[str, Any] | None:
     """The user (public fields) if it exists and is active, else None. Other services use this,
     e.g. to check that a linguist being assigned is an active LINGUIST."""
     user = get_user(user_id)
@@ -66,7 +68,7 @@ def get_active_user(user_id: str) -> dict | None:
     return public(user)
 
 
-def find_by_email(email: str) -> dict | None:
+def find_by_email(email: str) -> dict[str, Any] | None:
     """The user with this (normalised) email, via the index, else a query (accounts created
     directly in the store by setup scripts have no index entry)."""
     docs = platform().documents
@@ -80,8 +82,15 @@ def find_by_email(email: str) -> dict | None:
 
 
 def create_in_tx(
-    tx, *, email: str, role: str, org_id: str | None, name: str, password_hash: str | None, extra: dict | None = None
-) -> dict:
+    tx,
+    *,
+    email: str,
+    role: str,
+    org_id: str | None,
+    name: str,
+    password_hash: str | None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Create a user and its email index entry inside transaction `tx`. Raises Conflict when
     the email is taken. The caller checks `find_by_email` first for unindexed accounts."""
     if tx.get(EMAILS, email_key(email)) is not None:
@@ -106,7 +115,7 @@ def create_in_tx(
     return tx.create(USERS, user_id, doc)
 
 
-def update_user(user_id: str, mutate) -> dict | None:
+def update_user(user_id: str, mutate) -> dict[str, Any] | None:
     """Compare-and-set update; `mutate(data)` returns new data or None. Forgets the session cache."""
 
     def wrapped(data):
@@ -120,14 +129,14 @@ def update_user(user_id: str, mutate) -> dict | None:
     return doc
 
 
-def _page(q: Query) -> dict:
+def _page(q: Query) -> dict[str, Any]:
     page = platform().documents.query(q)
     return {"items": [public(u) for u in page.items], "next_cursor": page.next_cursor}
 
 
 def list_users(
     limit: int, cursor: str | None, *, org_id: str | None = None, role: str | None = None, status: str | None = None
-) -> dict:
+) -> dict[str, Any]:
     where = []
     if org_id:
         where.append(("org_id", "==", org_id))
@@ -141,7 +150,7 @@ def list_users(
 # --- scoping -----------------------------------------------------------------------------
 
 
-def check_org_scope(principal, org_id: str) -> dict:
+def check_org_scope(principal: Principal, org_id: str) -> dict[str, Any]:
     """The organisation if `principal` may manage it: ADMIN any, PM only their own. Anything
     else (including a missing organisation) answers 404, never revealing that it exists."""
     org = platform().documents.get("organizations", org_id) if org_id else None
@@ -154,7 +163,7 @@ def check_org_scope(principal, org_id: str) -> dict:
     raise NotFound("Organisation not found")
 
 
-def list_members(principal, org_id: str, limit: int, cursor: str | None) -> dict:
+def list_members(principal: Principal, org_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
     check_org_scope(principal, org_id)
     return list_users(limit, cursor, org_id=org_id)
 
@@ -164,11 +173,11 @@ def _active_admin_count() -> int:
     return len(platform().documents.query(q).items)
 
 
-def _is_active_admin(user: dict) -> bool:
+def _is_active_admin(user: dict[str, Any]) -> bool:
     return user.get("role") == ADMIN and is_active(user)
 
 
-def _guard_last_admin(user: dict) -> None:
+def _guard_last_admin(user: dict[str, Any]) -> None:
     if _is_active_admin(user) and _active_admin_count() <= 1:
         raise Conflict("This is the last active ADMIN; make another user ADMIN first")
 
@@ -178,7 +187,7 @@ def _guard_last_admin(user: dict) -> None:
 REMOVABLE = {ADMIN: frozenset(ALL_ROLES), PM: frozenset({CLIENT, LINGUIST, PM})}
 
 
-def remove_member(principal, org_id: str, user_id: str) -> None:
+def remove_member(principal: Principal, org_id: str, user_id: str) -> None:
     """Remove a member from the organisation: the account is deleted (and its email freed, so it
     can be invited again), its sessions revoked. Audit entries keep the user id."""
     check_org_scope(principal, org_id)
@@ -212,7 +221,9 @@ def remove_member(principal, org_id: str, user_id: str) -> None:
     refresh.revoke_user_sessions(user_id, "removed")
 
 
-def admin_update(principal, user_id: str, role: str | None, status: str | None, org_id: str | None) -> dict:
+def admin_update(
+    principal: Principal, user_id: str, role: str | None, status: str | None, org_id: str | None
+) -> dict[str, Any]:
     """PATCH /admin/users/{id}: change role, status and/or organisation."""
     user = get_user(user_id)
     if user is None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain import vtt_diff
 from shared.domain.accounts import actor
@@ -43,17 +45,17 @@ def vtt_path(job_id: str, lang: str, kind: str) -> str:
     return job_path(job_id, lang, KINDS[kind])
 
 
-def job_languages(job: dict) -> list[str]:
+def job_languages(job: dict[str, Any]) -> list[str]:
     langs = [job.get("source_language")] + list(job.get("requested_outputs") or [])
     return [lang for i, lang in enumerate(langs) if lang and lang not in langs[:i]]
 
 
-def _require_language(job: dict, lang: str) -> None:
+def _require_language(job: dict[str, Any], lang: str) -> None:
     if lang not in job_languages(job):
         raise NotFound(f"This job has no {lang} output (languages: {', '.join(job_languages(job))})")
 
 
-def read_current(job: dict, lang: str, kind: str) -> str:
+def read_current(job: dict[str, Any], lang: str, kind: str) -> str:
     files = platform().files
     path = vtt_path(job["id"], lang, kind)
     if not files.exists(path):
@@ -61,7 +63,9 @@ def read_current(job: dict, lang: str, kind: str) -> str:
     return files.get_bytes(path).decode("utf-8")
 
 
-def _document(job: dict, lang: str, kind: str, content: str, version: dict | None = None) -> dict:
+def _document(
+    job: dict[str, Any], lang: str, kind: str, content: str, version: dict[str, Any] | None = None
+) -> dict[str, Any]:
     if version is None:
         top = vtt_versions.head(job["id"], lang, kind)
         version = top if top and top["content_hash"] == content_hash(content) else None
@@ -83,7 +87,7 @@ _durations: dict[str, float | None] = {}
 _durations_lock = threading.Lock()
 
 
-def media_duration_ms(job: dict) -> int | None:
+def media_duration_ms(job: dict[str, Any]) -> int | None:
     """The source's duration: the probe result on the job if the pipeline stored one, else an
     ffprobe of the stored source (cached per job). None if unknown."""
     media = job.get("media") or {}
@@ -115,7 +119,7 @@ def _probe_source(job_id: str) -> float | None:
 # ---------------------------------------------------------------- access rules
 
 
-def check_edit_window(job: dict, lang: str, principal) -> None:
+def check_edit_window(job: dict[str, Any], lang: str, principal: Principal) -> None:
     """Edits are allowed to reviewers/admins at SOURCE_QC and FINAL_QC, and to the linguist
     assigned to `lang` at LANGUAGE_QC (while that language is ASSIGNED)."""
     status = job.get("status")
@@ -156,7 +160,7 @@ def _check_if_match(if_match: str | None, current: str, required: bool = True) -
         )
 
 
-def _validate(content: str, job: dict) -> str:
+def _validate(content: str, job: dict[str, Any]) -> str:
     text = normalize(content)
     try:
         parse(text, duration_ms=media_duration_ms(job))
@@ -166,17 +170,17 @@ def _validate(content: str, job: dict) -> str:
 
 
 def _save(
-    job: dict,
+    job: dict[str, Any],
     lang: str,
     kind: str,
     previous: str,
     new: str,
-    principal,
+    principal: Principal,
     *,
     source: str,
     message: str | None,
     restored_from: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     version = vtt_versions.record_save(
         job["id"],
         lang,
@@ -193,10 +197,10 @@ def _save(
     return _document(stored or job, lang, kind, new, version)
 
 
-def mark_changed(job_id: str) -> dict | None:
+def mark_changed(job_id: str) -> dict[str, Any] | None:
     """Every save sets vtt_changed_since_render (the render step clears it)."""
 
-    def mutate(doc: dict) -> dict:
+    def mutate(doc: dict[str, Any]) -> dict[str, Any]:
         doc["vtt_changed_since_render"] = True
         doc["updated_at"] = now_iso()
         return doc
@@ -208,7 +212,7 @@ def mark_changed(job_id: str) -> dict | None:
 # ---------------------------------------------------------------- operations
 
 
-def get_vtt(principal, job_id: str, lang: str, kind: str | None) -> dict:
+def get_vtt(principal: Principal, job_id: str, lang: str, kind: str | None) -> dict[str, Any]:
     kind = check_kind(kind)
     job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
@@ -216,8 +220,14 @@ def get_vtt(principal, job_id: str, lang: str, kind: str | None) -> dict:
 
 
 def patch_vtt(
-    principal, job_id: str, lang: str, kind: str | None, content: str, message: str | None, if_match: str | None
-) -> dict:
+    principal: Principal,
+    job_id: str,
+    lang: str,
+    kind: str | None,
+    content: str,
+    message: str | None,
+    if_match: str | None,
+) -> dict[str, Any]:
     kind = check_kind(kind)
     job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
@@ -230,7 +240,7 @@ def patch_vtt(
     return _save(job, lang, kind, current, new, principal, source="edit", message=message)
 
 
-def adjust_timing(principal, body, if_match: str | None) -> dict:
+def adjust_timing(principal: Principal, body, if_match: str | None) -> dict[str, Any]:
     kind = check_kind(body.kind)
     job = jobs.get_job_for(principal, body.job_id)
     _require_language(job, body.lang)
@@ -255,19 +265,21 @@ def adjust_timing(principal, body, if_match: str | None) -> dict:
     return _save(job, body.lang, kind, current, new, principal, source="adjust-timing", message=message)
 
 
-def list_versions(principal, job_id: str, lang: str, kind: str | None, limit: int, cursor: str | None) -> dict:
+def list_versions(
+    principal: Principal, job_id: str, lang: str, kind: str | None, limit: int, cursor: str | None
+) -> dict[str, Any]:
     kind = check_kind(kind)
     job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     return vtt_versions.list_versions(job["id"], lang, kind, limit=limit, cursor=cursor)
 
 
-def get_version(principal, job_id: str, lang: str, vid: str) -> dict:
+def get_version(principal: Principal, job_id: str, lang: str, vid: str) -> dict[str, Any]:
     job = jobs.get_job_for(principal, job_id)
     return vtt_versions.public(vtt_versions.get(job["id"], lang, vid))
 
 
-def restore_version(principal, job_id: str, lang: str, vid: str, if_match: str | None) -> dict:
+def restore_version(principal: Principal, job_id: str, lang: str, vid: str, if_match: str | None) -> dict[str, Any]:
     job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     version = vtt_versions.get(job["id"], lang, vid)
@@ -289,7 +301,9 @@ def restore_version(principal, job_id: str, lang: str, vid: str, if_match: str |
     )
 
 
-def diff_versions(principal, job_id: str, lang: str, from_id: str | None, to_id: str | None, kind: str | None) -> dict:
+def diff_versions(
+    principal: Principal, job_id: str, lang: str, from_id: str | None, to_id: str | None, kind: str | None
+) -> dict[str, Any]:
     if not from_id or not to_id:
         raise Unprocessable(
             "Give both versions to compare: ?from=<version id>&to=<version id> "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from typing import Any
 
 from shared.bootstrap import platform
 from shared.domain.accounts import Actor
@@ -27,7 +28,7 @@ COLLECTION = "vtt_versions"
 IN_FLIGHT_SECONDS = 15
 
 
-def _age_seconds(doc: dict) -> float:
+def _age_seconds(doc: dict[str, Any]) -> float:
     return (datetime.now(UTC) - parse_iso(doc["created_at"])).total_seconds()
 
 
@@ -36,7 +37,7 @@ def version_id(job_id: str, lang: str, kind: str, seq: int) -> str:
     return hashlib.sha256(f"{job_id}/{lang}/{kind}/{seq}".encode()).hexdigest()[:24]
 
 
-def head(job_id: str, lang: str, kind: str) -> dict | None:
+def head(job_id: str, lang: str, kind: str) -> dict[str, Any] | None:
     page = platform().documents.query(
         Query(
             COLLECTION,
@@ -63,7 +64,7 @@ def _create(
     author: Actor | None,
     message: str | None,
     restored_from: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     vid = version_id(job_id, lang, kind, seq)
     doc = {
         "job_id": job_id,
@@ -100,7 +101,7 @@ def record_save(
     source: str,
     message: str | None = None,
     restored_from: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Snapshot `previous` if history does not hold it yet, then record `new`. Raises
     PreconditionFailed if another save of the same VTT got there first."""
     top = head(job_id, lang, kind)
@@ -128,14 +129,14 @@ def record_save(
     )
 
 
-def get(job_id: str, lang: str, vid: str) -> dict:
+def get(job_id: str, lang: str, vid: str) -> dict[str, Any]:
     doc = platform().documents.get(COLLECTION, vid)
     if doc is None or doc.get("job_id") != job_id or doc.get("lang") != lang:
         raise NotFound(f"No version {vid} of the {lang} VTTs of this job")
     return doc
 
 
-def list_versions(job_id: str, lang: str, kind: str, *, limit: int = 20, cursor: str | None = None) -> dict:
+def list_versions(job_id: str, lang: str, kind: str, *, limit: int = 20, cursor: str | None = None) -> dict[str, Any]:
     page = platform().documents.query(
         Query(
             COLLECTION,
@@ -148,9 +149,9 @@ def list_versions(job_id: str, lang: str, kind: str, *, limit: int = 20, cursor:
     return {"items": [summary(d) for d in page.items], "next_cursor": page.next_cursor}
 
 
-def summary(doc: dict) -> dict:
+def summary(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in ("content", "_version")}
 
 
-def public(doc: dict) -> dict:
+def public(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k != "_version"}

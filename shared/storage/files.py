@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 # Called with a GCS-shaped object resource ({"bucket","name","size","contentType",...})
 # whenever an object is finalized; the local store calls it itself, GCS sends it via Pub/Sub.
-FinalizeListener = Callable[[dict], None]
+FinalizeListener = Callable[[dict[str, Any]], None]
 
 
 class FileStore(Protocol):

@@ -19,6 +19,8 @@ from shared.media import ffmpeg as ff
 from shared.media import vtt
 from tests.support.media import session_video, wer
 
+pytestmark = pytest.mark.slow
+
 STEP_TIMEOUT = 240
 
 

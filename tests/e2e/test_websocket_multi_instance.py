@@ -18,6 +18,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 CYCLE = ["LANGUAGE_QC", "FINAL_QC", "SOURCE_QC"]  # QC stages: no pipeline step reacts to them
 
