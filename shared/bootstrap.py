@@ -12,6 +12,8 @@ from shared.events.bus import EventBus
 from shared.events.pubsub_events import PubSubEvents
 from shared.events.sqlite_events import SqliteEvents
 from shared.local.upload_notifications import deliver_to_upload_trigger
+from shared.mail.outbox_mail import OutboxMail
+from shared.mail.smtp_mail import SmtpMail
 from shared.media.engines import Engines, engines_for
 from shared.persistence.documents import Documents
 from shared.persistence.firestore_documents import FirestoreDocuments
@@ -54,6 +56,20 @@ class Platform:
         if self.local:
             return SqliteEvents.from_settings(self.settings)
         return PubSubEvents.from_settings(self.settings)
+
+    @cached_property
+    def mail(self):
+        s = self.settings
+        if s.smtp_host:
+            return SmtpMail(
+                s.smtp_host,
+                s.smtp_port,
+                s.mail_from,
+                user=s.smtp_user,
+                password=s.smtp_password,
+                security=s.smtp_security,
+            )
+        return OutboxMail(s.outbox_dir, s.mail_from)
 
     @cached_property
     def engines(self) -> Engines:

@@ -21,6 +21,10 @@ import sys
 from shared.config import VERSION
 from shared.routes import ROUTES, Route
 
+# Routes the spec marks internal: not published on the gateway. They stay reachable on the
+# function itself for callers holding run.invoker on it (e.g. a metrics scraper's account).
+INTERNAL = frozenset({("GET", "/metrics")})
+
 # Seconds API Gateway waits for a backend: uploads through POST /jobs take longest.
 DEFAULT_DEADLINE = 60.0
 DEADLINES = {("POST", "/api/v1/jobs"): 300.0}
@@ -39,9 +43,14 @@ def placeholder(function: str) -> str:
     return "${backend_" + function + "}"
 
 
+def public_routes() -> list[Route]:
+    """The routes the gateway publishes: all but the internal ones."""
+    return [r for r in ROUTES if (r.method, r.path) not in INTERNAL]
+
+
 def backend_functions() -> list[str]:
     """The functions the gateway routes to (every function with a public route)."""
-    return sorted({r.function for r in ROUTES})
+    return sorted({r.function for r in public_routes()})
 
 
 def _operation(route: Route, address: str) -> dict:
@@ -99,7 +108,7 @@ def _preflight(route: Route, address: str) -> dict:
 def document(backends: dict[str, str] | None = None, title: str = "Accessible Video Platform API") -> dict:
     """The OpenAPI 2.0 document; `backends` maps function name -> URL (placeholders if None)."""
     paths: dict[str, dict] = {}
-    for route in ROUTES:
+    for route in public_routes():
         address = backends[route.function] if backends is not None else placeholder(route.function)
         item = paths.setdefault(gateway_path(route.path), {})
         item[route.method.lower()] = _operation(route, address)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +24,9 @@ from shared.services.audit import record
 
 log = logs.get("avp.http")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# WSGI environ key where a front router that already matched the route table (the local
+# platform's app) leaves (route, params), so a function's dispatcher does not match again
+MATCHED_ROUTE = "avp.matched_route"
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
@@ -183,18 +185,32 @@ class Dispatcher:
             merge_slashes=False,
             converters=CONVERTERS,
         )
+        self._own = frozenset(id(r) for r in routes)
+
+    def _match(self, request: Request) -> tuple[Route, dict]:
+        matched = request.environ.get(MATCHED_ROUTE)
+        if matched is not None and id(matched[0]) in self._own:
+            return matched
+        adapter = self.map.bind_to_environ(request.environ)
+        try:
+            return adapter.match(request.path, method=request.method)
+        except _WzNotFound:
+            raise NotFound(f"No such endpoint: {request.method} {request.path}") from None
 
     def __call__(self, request: Request) -> Response:
+        request_id = logs.request_id_from(request.headers.get("X-Request-ID"))
+        trace = logs.trace_fields(
+            request.headers.get("X-Cloud-Trace-Context"), request.headers.get("traceparent"), settings().gcp_project
+        )
+        with logs.request_context(request_id=request_id, **trace):
+            return self._dispatch(request, request_id)
+
+    def _dispatch(self, request: Request, request_id: str) -> Response:
         started = time.perf_counter()
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         route_label, status = "unmatched", 500
         ctx = None
         try:
-            adapter = self.map.bind_to_environ(request.environ)
-            try:
-                route, params = adapter.match(request.path, method=request.method)
-            except _WzNotFound:
-                raise NotFound(f"No such endpoint: {request.method} {request.path}") from None
+            route, params = self._match(request)
             route_label = route.path
             ctx = RequestContext(request, route, params, request_id)
             resp = self._run(ctx, route, params)
@@ -203,7 +219,7 @@ class Dispatcher:
         except DomainError as exc:
             resp = error_response(exc.status, exc.detail, exc.headers)
         except Exception:
-            log.exception("unhandled error", extra={"fields": {"request_id": request_id, "path": request.path}})
+            log.exception("unhandled error", extra={"fields": {"path": request.path}})
             resp = error_response(500, f"Internal server error; reference {request_id}")
         status = resp.status_code
         resp.headers["X-Request-ID"] = request_id
@@ -251,7 +267,7 @@ class Dispatcher:
         try:
             record(ctx, status)
         except Exception:
-            log.exception("audit write failed", extra={"fields": {"request_id": ctx.request_id}})
+            log.exception("audit write failed")
 
 
 def function_dispatcher(function: str, handlers: dict) -> Dispatcher:

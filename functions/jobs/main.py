@@ -8,7 +8,7 @@ from shared.errors import UnsupportedMedia
 from shared.http import function_dispatcher, json_response
 from shared.models.jobs import Feedback, JobCreate, Reason
 from shared.services import downloads as download_service
-from shared.services import job_creation, jobs
+from shared.services import job_creation, jobs, languages
 
 
 def _form_data(form) -> dict:
@@ -66,6 +66,10 @@ def list_jobs(ctx):
         limit=ctx.int_arg("limit", 20),
         cursor=ctx.arg("cursor"),
     )
+
+
+def list_languages(ctx):
+    return languages.catalogue(ctx.arg("source"))
 
 
 def get_job(ctx, id):

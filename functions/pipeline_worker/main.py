@@ -1,4 +1,5 @@
-"""The Cloud Tasks HTTP target: runs one pipeline task {job_id, step, attempt}. A 2xx tells
+"""The Cloud Tasks HTTP target: runs one pipeline task {job_id, step, attempt} (step "webhook":
+one webhook delivery attempt, job_id being the delivery id; decision 1101). A 2xx tells
 Cloud Tasks the task is handled (including stale and duplicate deliveries, which change
 nothing); a 5xx makes it redeliver (infrastructure failures only: step failures are retried by
 the runner itself with a new task). `{"reconcile": true}` from Cloud Scheduler runs the repair

@@ -3,9 +3,9 @@ Logic lives in shared/services/users.py and orgs.py."""
 
 import functions_framework
 
-from shared.errors import NotFound
+from shared.errors import NotFound, Unprocessable
 from shared.http import function_dispatcher
-from shared.models.users import InviteCreate, OrganizationCreate
+from shared.models.users import InviteCreate, OrganizationCreate, OrganizationUpdate
 from shared.services import orgs, users
 
 
@@ -25,6 +25,14 @@ def create_org(ctx):
     org = orgs.create_org(body.name)
     ctx.audit.update(target=org["id"], org_id=org["id"])
     return org, 201
+
+
+def update_org(ctx, id):
+    body = ctx.json(OrganizationUpdate)
+    if body.name is None and body.clients_share_jobs is None:
+        raise Unprocessable("Send at least one of name, clients_share_jobs")
+    ctx.audit.update(target=id, org_id=id)
+    return orgs.update_org(ctx.principal, id, body.name, body.clients_share_jobs)
 
 
 def list_members(ctx, id):

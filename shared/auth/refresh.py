@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from shared import logs
 from shared.bootstrap import platform
-from shared.config import settings
+from shared.config import settings, signing_secret
 from shared.domain.accounts import is_active
 from shared.errors import Unauthenticated
 from shared.ids import new_id
@@ -66,7 +66,7 @@ def _grace() -> float:
 def _successor_secret(pred_id: str, pred_secret: str, succ_id: str) -> str:
     """The secret of `succ_id`, the token `pred_id.pred_secret` was rotated into: re-derivable
     only by the server (its key) from the predecessor's raw token (which only its holder has)."""
-    key = hmac.new(settings().jwt_secret.encode(), _SUCCESSOR_LABEL, hashlib.sha256).digest()
+    key = hmac.new(signing_secret().encode(), _SUCCESSOR_LABEL, hashlib.sha256).digest()
     mac = hmac.new(key, f"{pred_id}.{pred_secret}.{succ_id}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 

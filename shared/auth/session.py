@@ -35,7 +35,12 @@ def forget(user_id: str) -> None:
 
 
 def authenticate(token: str) -> Principal:
-    claims = decode_access_token(token)
+    return principal_for(decode_access_token(token))
+
+
+def principal_for(claims: Principal) -> Principal:
+    """The principal of a verified token (or connection ticket) as the account stands now:
+    refused if the account is disabled or gone, or signed out since the token was issued."""
     user = _user(claims.user_id)
     if not is_active(user):
         raise Unauthenticated("This account is disabled or no longer exists")

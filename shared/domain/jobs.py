@@ -8,11 +8,11 @@ names its fields and their types, and the rules below accept any mapping of them
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypedDict
 
 from shared.domain.accounts import Actor, Person
-from shared.domain.roles import LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
+from shared.domain.roles import CLIENT, LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
 
 
 class LanguageQcState(TypedDict, total=False):
@@ -96,14 +96,24 @@ def assigned_languages(job: Mapping[str, Any], user_id: str) -> list[str]:
     return [lang for lang, st in (job.get("language_qc") or {}).items() if (st or {}).get("assignee") == user_id]
 
 
-def can_see(person: Person, job: Mapping[str, Any]) -> bool:
-    """ADMIN and REVIEWER see every job, CLIENT and PM their organisation's, a LINGUIST the jobs
-    with a language assigned to them."""
+def _no_sharing(org_id: str) -> bool:
+    return False
+
+
+def can_see(person: Person, job: Mapping[str, Any], clients_share_jobs: Callable[[str], bool] = _no_sharing) -> bool:
+    """ADMIN and REVIEWER see every job; a PM their organisation's; a CLIENT the jobs they
+    created, or every job of their organisation when it shares jobs among its clients
+    (`clients_share_jobs(org_id)`, asked only then; decision 0906); a LINGUIST the jobs with a
+    language assigned to them."""
     role = person.role
     if role in SEES_EVERY_ORG:
         return True
     if role in SEES_OWN_ORG:
-        return bool(person.org_id) and job.get("org_id") == person.org_id
+        if not person.org_id or job.get("org_id") != person.org_id:
+            return False
+        if role == CLIENT and job.get("created_by") != person.user_id:
+            return clients_share_jobs(person.org_id)
+        return True
     if role == LINGUIST:
         return bool(assigned_languages(job, person.user_id))
     return False

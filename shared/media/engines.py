@@ -3,9 +3,9 @@
 | port        | local / emulators                     | gcp                               |
 |-------------|---------------------------------------|-----------------------------------|
 | transcriber | faster-whisper (shared.media.whisper) | Speech-to-Text v2 (gcp_speech)    |
-| describer   | ffmpeg scenes + tesseract (describe)  | Gemini on Vertex AI (gemini)      |
+| describer   | ffmpeg + RapidOCR + faces (describe)  | Gemini on Vertex AI (gemini)      |
 | translator  | Apertium (apertium)                   | Translation v3 + glossaries       |
-| speech      | espeak-ng (tts)                       | Cloud Text-to-Speech (gcp_tts)    |
+| speech      | Piper (en) / espeak-ng (tts)          | Cloud Text-to-Speech (gcp_tts)    |
 
 Rendering is ffmpeg everywhere (shared.media.render). Engines are created on first use and
 kept for warm invocations; no heavy import happens before that.
@@ -24,15 +24,20 @@ from shared.media.gcp_translate import CloudTranslator
 from shared.media.gcp_tts import CloudSpeech
 from shared.media.gemini import GeminiDescriber
 from shared.media.languages import supported_targets
-from shared.media.tts import EspeakSpeech
-from shared.media.types import GlossaryTerm, Transcript, VisualEvent
+from shared.media.tts import LocalSpeech
+from shared.media.types import GlossaryTerm, LanguageGuess, Transcript, VisualEvent
 from shared.media.whisper import FasterWhisperTranscriber
 
 
 class Transcriber(Protocol):
-    def transcribe(self, wav16k: Path, language: str, progress=None) -> Transcript:
+    def transcribe(self, wav16k: Path, language: str, progress=None, hints: list[str] | None = None) -> Transcript:
         """Words with timings from 16 kHz mono PCM audio; the caller runs
-        shared.media.transcript.clean on the result. `progress(fraction)` is optional."""
+        shared.media.transcript.clean on the result. `progress(fraction)` is optional;
+        `hints` are terms to favour (glossary source terms)."""
+
+    def detect_language(self, wav16k: Path) -> LanguageGuess | None:
+        """The spoken language and the model's probability; None when there is too little
+        speech to tell."""
 
 
 class Describer(Protocol):
@@ -88,7 +93,7 @@ class Engines:
     def speech(self) -> Speech:
         if self.cloud:
             return CloudSpeech.from_settings(self.settings)
-        return EspeakSpeech()
+        return LocalSpeech.from_settings(self.settings)
 
     def supported_targets(self, source_language: str) -> list[str]:
         return supported_targets(source_language)

@@ -27,6 +27,17 @@ class Enforced:
     unenforced: list[dict] = field(default_factory=list)
 
 
+def source_terms(doc: dict | None) -> list[str]:
+    """The glossary's distinct source terms (hints for the transcriber: names and brand terms
+    heard right)."""
+    seen: dict[str, str] = {}
+    for t in (doc or {}).get("terms") or []:
+        src = " ".join(str(t.get("source") or "").split())
+        if src and src.lower() not in seen:
+            seen[src.lower()] = src
+    return list(seen.values())
+
+
 def terms_for(doc: dict, target_language: str) -> list[GlossaryTerm]:
     """The terms of a glossary document that translate into target_language."""
     tgt = normalize(target_language)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from shared.config import settings
+from shared.media import language_tags
 
 MODES_DIR = Path(os.environ.get("AVP_APERTIUM_MODES", "/usr/share/apertium/modes"))
 
@@ -64,28 +65,9 @@ _ISO3_TO_BCP47 = {
 _MODE_NAME = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
 
 
-# Cloud Speech-to-Text and Text-to-Speech want a region; the API speaks plain language codes.
-DEFAULT_REGION = {
-    "en": "en-US",
-    "es": "es-ES",
-    "ca": "ca-ES",
-    "gl": "gl-ES",
-    "eu": "eu-ES",
-    "is": "is-IS",
-    "fr": "fr-FR",
-    "pt": "pt-PT",
-    "it": "it-IT",
-    "de": "de-DE",
-    "nl": "nl-NL",
-    "eo": "eo",
-}
-
-
 def with_region(code: str) -> str:
-    """'en' -> 'en-US'; a code that already has a region is kept."""
-    if "-" in (code or ""):
-        return code
-    return DEFAULT_REGION.get(normalize(code), code)
+    """'en' -> 'en-US'; a code that already has a region is kept (shared.media.language_tags)."""
+    return language_tags.with_region(code)
 
 
 def normalize(code: str) -> str:
@@ -132,14 +114,21 @@ def _cloud_translation_languages(project: str) -> tuple[str, ...]:
     return tuple(sorted({normalize(lang.language_code) for lang in resp.languages if lang.support_target}))
 
 
+UNDETERMINED = "und"  # BCP-47 "undetermined": the job's spoken language is to be detected
+
+
 def supported_targets(source_language: str) -> list[str]:
     """BCP-47 codes a job with this source language may request as outputs, sorted. The
-    source language itself is always included."""
+    source language itself is always included. For an undetermined source (detected at
+    transcription), every language some installed pair translates from or into."""
     src = normalize(source_language)
     cfg = settings()
     if cfg.backend == "gcp":
         targets = set(_cloud_translation_languages(cfg.gcp_project))
+    elif src == UNDETERMINED:
+        targets = {lang for pair in _apertium_pairs(str(MODES_DIR)) for lang in pair}
     else:
         targets = set(apertium_targets(src))
-    targets.add(src)
+    if src != UNDETERMINED:
+        targets.add(src)
     return sorted(targets)

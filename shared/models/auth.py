@@ -38,6 +38,21 @@ class MicrosoftCallback(BaseModel):
     error_description: str | None = Field(default=None, max_length=2048)
 
 
+class MicrosoftLink(BaseModel):
+    """Where the browser goes to pick the Microsoft account to link; the redirect URI page then
+    relays code+state to POST /auth/microsoft/callback as for a sign-in."""
+
+    authorize_url: str
+
+
+class WsTicket(BaseModel):
+    """Connect with `wss://…/api/v1/ws/…?token=<ticket>` within `expires_in` seconds; it works
+    once, so a URL recorded in a request log cannot be replayed."""
+
+    ticket: str
+    expires_in: int
+
+
 class ChangePassword(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -41,7 +41,10 @@ class JobCreate(BaseModel):
     JSON: these fields with `upload_id` from POST /files/upload-url."""
 
     model_config = ConfigDict(extra="forbid")
-    source_language: str = Field(description="BCP-47 code of the spoken language")
+    source_language: str = Field(
+        default="und",
+        description='BCP-47 code of the spoken language; leave it out (or send "und") to have it detected',
+    )
     requested_outputs: list[str] = Field(min_length=1, max_length=20, description="BCP-47 output languages")
     title: str | None = Field(default=None, max_length=200)
     glossary_id: str | None = Field(default=None, max_length=64)
@@ -92,6 +95,12 @@ class Job(BaseModel):
     qc_report: dict | None = Field(default=None, description="QC counts per language and section")
     created_at: str
     updated_at: str
+
+
+class Languages(BaseModel):
+    source: str = Field(description="The source language the targets are for (BCP-47 primary subtag)")
+    sources: list[str] = Field(description="Source languages the platform translates from")
+    targets: list[str] = Field(description="Output languages a job with this source may request (source included)")
 
 
 class JobList(BaseModel):

@@ -29,7 +29,7 @@ from shared.errors import Conflict, NotFound, PermanentStepError, TransientError
 from shared.persistence.documents import Query, update_with_retry
 from shared.pipeline.contract import Step, job_path
 from shared.pipeline.registry import steps as registry
-from shared.services import jobs
+from shared.services import jobs, webhooks
 from shared.services.job_events import publish_notification
 from shared.timestamps import now_iso
 
@@ -161,6 +161,8 @@ def _cleanup_deleted(job_id: str) -> None:
 def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | None = None) -> str:
     """Run one delivery of a task. Returns the outcome (done, retry, failed, stale, gone,
     cancelled). Raises only for infrastructure failures (the queue then redelivers)."""
+    if step == webhooks.TASK_STEP:  # a webhook delivery attempt shares the queue (decision 1101)
+        return webhooks.deliver(job_id, attempt)
     docs = platform().documents
     job = docs.get("jobs", job_id)
     if job is None:
@@ -286,8 +288,9 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
 def reconcile(limit: int = 500) -> int:
     """Re-create the current task of every job in an automated step and publish status events
     left in job outboxes (a crash between a committed transition and its follow-ups would
-    otherwise strand the job or lose the event). Both dedupe, so this is cheap and harmless;
-    returns how many tasks were created."""
+    otherwise strand the job or lose the event), and re-creates the task of webhook deliveries
+    left waiting with none. All dedupe, so this is cheap and harmless; returns how many tasks
+    were created."""
     created = 0
     running = [s.value for s, _ in STEPS.values()]
     for job in jobs.jobs_in(running, limit=limit):
@@ -296,4 +299,4 @@ def reconcile(limit: int = 500) -> int:
     stuck = platform().documents.query(Query(jobs.COLLECTION, where=[("outbox_pending", "==", True)], limit=limit))
     for job in stuck.items:
         jobs.flush_outbox(job)
-    return created
+    return created + webhooks.reconcile()

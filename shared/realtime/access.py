@@ -4,17 +4,20 @@ Every refusal is a `Refused` carrying the close code the connection ends with.""
 
 from __future__ import annotations
 
+import os
 import time
 
 from shared.auth.session import authenticate as verify
+from shared.auth.session import principal_for
 from shared.auth.tokens import ALGORITHM, Principal
 from shared.bootstrap import platform
-from shared.config import settings
-from shared.domain.jobs import can_see
+from shared.config import settings, signing_secret
 from shared.domain.roles import LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
 from shared.errors import Unauthenticated
 from shared.ids import is_id
 from shared.realtime import protocol as P
+from shared.realtime import tickets
+from shared.services.jobs import can_see
 from shared.timestamps import iso, parse_iso
 
 
@@ -28,15 +31,36 @@ class Refused(Exception):
 
 
 def authenticate(token: str | None) -> Principal:
-    """The principal of an access token; Refused(4401) if missing/invalid, Refused(4408) if expired."""
+    """The principal of a connection ticket (single use, decision 0903) or an access token;
+    Refused(4401) if missing/invalid, Refused(4408) if an access token expired."""
     if not token:
-        raise Refused(P.UNAUTHENTICATED, "Missing token: connect with ?token=<access token>")
+        raise Refused(P.UNAUTHENTICATED, "Missing token: connect with ?token=<connection ticket or access token>")
+    if tickets.is_ticket(token):
+        try:
+            return tickets.redeem(token)
+        except Unauthenticated as exc:
+            raise Refused(P.UNAUTHENTICATED, exc.detail[:120]) from None
+    if settings().extra.get("ws_tickets_only") or os.environ.get("AVP_WS_TICKETS_ONLY") == "1":
+        raise Refused(P.UNAUTHENTICATED, "Connect with ?token=<ticket> from POST /api/v1/ws/tickets")
     try:
         return verify(token)
     except Unauthenticated as exc:
         if token_expired(token):
             raise Refused(P.TOKEN_EXPIRED, "Access token expired; refresh it and reconnect") from None
         raise Refused(P.UNAUTHENTICATED, exc.detail[:120]) from None
+
+
+def recheck(principal: Principal) -> Principal:
+    """The connection's principal as the account stands now (read at every ping): Refused(4401)
+    when the account was disabled, removed or signed out, or moved to another organisation or
+    role since the connection opened (reconnecting applies the new rights)."""
+    try:
+        now = principal_for(principal)
+    except Unauthenticated as exc:
+        raise Refused(P.UNAUTHENTICATED, exc.detail[:120]) from None
+    if (now.role, now.org_id) != (principal.role, principal.org_id):
+        raise Refused(P.UNAUTHENTICATED, "Your account changed; reconnect")
+    return now
 
 
 def token_expired(token: str) -> bool:
@@ -47,7 +71,7 @@ def token_expired(token: str) -> bool:
     try:
         claims = jwt.decode(
             token,
-            s.jwt_secret,
+            signing_secret(),
             algorithms=[ALGORITHM],
             audience=s.jwt_audience,
             issuer=s.jwt_issuer,
@@ -59,7 +83,7 @@ def token_expired(token: str) -> bool:
 
 
 def can_see_job(principal: Principal, job: dict) -> bool:
-    """Exactly the REST rule (shared.domain.jobs.can_see)."""
+    """Exactly the REST rule (shared.services.jobs.can_see)."""
     return can_see(principal, job)
 
 

@@ -16,6 +16,7 @@ from typing import Protocol
 from shared.bootstrap import platform
 from shared.config import settings
 from shared.realtime import protocol as P
+from shared.realtime.access import Refused
 from shared.realtime.sources import source_for
 
 log = logging.getLogger("avp.realtime")
@@ -191,6 +192,8 @@ class Hub:
         self.events_dispatched = 0
         self.messages_delivered = 0
         self.messages_direct = 0  # written by the hub without waking the connection's thread
+        self._connections = 0
+        self._per_user: dict[str, int] = {}
 
     # -- subscribers -------------------------------------------------------------------------
     def subscribe(self, sub: Subscriber) -> None:
@@ -205,6 +208,30 @@ class Hub:
                 self._channels[sub.channel] = remaining
             else:
                 self._channels.pop(sub.channel, None)
+
+    # -- admission (decision 0903): caps per user and per process ----------------------------
+    def admit(self, user_id: str) -> bool:
+        """Count one connection of `user_id`; Refused(1013) beyond the per-user or total cap."""
+        with self._lock:
+            if self._connections >= P.max_connections():
+                raise Refused(P.TRY_AGAIN_LATER, "This server holds too many connections; retry later")
+            if self._per_user.get(user_id, 0) >= P.max_per_user():
+                raise Refused(P.TRY_AGAIN_LATER, "You hold too many connections; close some and retry")
+            self._connections += 1
+            self._per_user[user_id] = self._per_user.get(user_id, 0) + 1
+        return True
+
+    def release(self, user_id: str) -> None:
+        with self._lock:
+            self._connections = max(0, self._connections - 1)
+            left = self._per_user.get(user_id, 0) - 1
+            if left > 0:
+                self._per_user[user_id] = left
+            else:
+                self._per_user.pop(user_id, None)
+
+    def connection_count(self) -> int:
+        return self._connections
 
     def subscriber_count(self) -> int:
         return sum(len(subs) for subs in self._channels.values())

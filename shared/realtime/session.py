@@ -51,6 +51,17 @@ def _linguist_filter(user_id: str):
     return accept
 
 
+def _client_filter(principal: Principal):
+    """A CLIENT on its organisation's stream hears only the jobs it may see: its own, or all
+    of the organisation's when the organisation shares jobs among its clients."""
+
+    def accept(event: dict, lookup: JobLookup) -> bool:
+        job = lookup.job(event["job_id"])
+        return job is not None and access.can_see_job(principal, job)
+
+    return accept
+
+
 class Session:
     def __init__(self, transport: Transport, kind: str, target: str, args: dict, hub: Hub | None = None):
         self.transport = transport
@@ -61,6 +72,7 @@ class Session:
         self.principal: Principal | None = None
         self.sub: Subscriber | None = None
         self.close_code: int | None = None
+        self.admitted = False
 
     # -- entry point -------------------------------------------------------------------------
     def run(self) -> int | None:
@@ -78,11 +90,14 @@ class Session:
         finally:
             if self.sub is not None:
                 self.hub.unsubscribe(self.sub)
+            if self.admitted:
+                self.hub.release(self.principal.user_id)
         return self.close_code
 
     # -- steps -------------------------------------------------------------------------------
     def _open(self) -> None:
         self.principal = access.authenticate(self.args.get("token"))
+        self.admitted = self.hub.admit(self.principal.user_id)
         since = access.parse_since(self.args.get("since"))
         p = self.principal
         accept = None
@@ -92,6 +107,8 @@ class Session:
             channel = org_channel(self.target)
             if p.role == access.LINGUIST:
                 accept = _linguist_filter(p.user_id)
+            elif p.role == access.CLIENT:
+                accept = _client_filter(p)
         self.sub = Subscriber(channel, accept, P.queue_limit())
         self.hub.subscribe(self.sub)  # events queue from here on; nothing is written before attach
         self.transport.on_activity(self.sub.wake)
@@ -155,9 +172,11 @@ class Session:
                 next_ping = time.monotonic() + interval
 
     def _recheck(self) -> None:
-        """At each ping: is the account still active, and (a linguist) still assigned?"""
-        self.principal = access.authenticate(self.args.get("token"))
-        if self.kind == "job" and self.principal.role == access.LINGUIST:
+        """At each ping: is the account still active, in the same organisation and role, and
+        may it still see the channel (a linguist still assigned)? (The token in the URL may be
+        a single-use ticket: the account is read again, not the token.)"""
+        self.principal = access.recheck(self.principal)
+        if self.kind == "job":
             access.open_job(self.principal, self.target)
 
     def _close(self, code: int, reason: str) -> None:

@@ -44,6 +44,47 @@ def _short(value: object) -> str | None:
     return str(value)[:_MAX_FIELD]
 
 
+# Unauthenticated requests that are audited: sign-in attempts, each counted by a per-address
+# limit first (a refused one, 429, writes nothing). Other unauthenticated requests (no or bad
+# token, bad refresh cookie) leave no document: nothing bounds how many of them arrive.
+AUDITED_ANONYMOUS = frozenset({"auth.login", "auth.accept_invite", "auth.microsoft_callback"})
+# Resource collections whose documents carry the organisation an action belongs to.
+JOB_PREFIX = "/api/v1/jobs/{id}"
+GLOSSARY_PREFIX = "/api/v1/glossaries/{id}"
+
+
+def should_record(ctx: AuditedRequest, status: int) -> bool:
+    """Whether this finished request gets an audit entry (decision 0909)."""
+    if getattr(ctx, "principal", None) is not None or (getattr(ctx, "audit", None) or {}).get("actor"):
+        return True
+    if status == 429:
+        return False
+    return f"{ctx.route.function}.{ctx.route.handler}" in AUDITED_ANONYMOUS
+
+
+def _org_of(collection: str, doc_id: object) -> tuple[bool, str | None]:
+    doc = platform().documents.get(collection, str(doc_id)) if doc_id else None
+    return (doc is not None), (doc or {}).get("org_id")
+
+
+def resource_org(ctx: AuditedRequest, target: object) -> str | None:
+    """The organisation the acted-on resource belongs to: a job's or a glossary's org, else
+    (or when the resource does not exist) the actor's own."""
+    principal = getattr(ctx, "principal", None)
+    path = ctx.route.path
+    params = getattr(ctx, "params", None) or {}
+    found, org = False, None
+    if path.startswith(JOB_PREFIX):
+        found, org = _org_of("jobs", params.get("id"))
+    elif ctx.route.function == "vtt" and target:  # adjust-timing names its job in the body
+        found, org = _org_of("jobs", target)
+    elif path.startswith(GLOSSARY_PREFIX):
+        found, org = _org_of("glossaries", params.get("id"))
+    if found:
+        return org
+    return principal.org_id if principal else None
+
+
 def entry_for(ctx: AuditedRequest, status: int) -> dict[str, Any]:
     principal = getattr(ctx, "principal", None)
     extra = getattr(ctx, "audit", None) or {}
@@ -51,7 +92,7 @@ def entry_for(ctx: AuditedRequest, status: int) -> dict[str, Any]:
     target = extra.get("target")
     if target is None and params:
         target = next(iter(params.values()))
-    org_id = extra.get("org_id") if "org_id" in extra else (principal.org_id if principal else None)
+    org_id = extra.get("org_id") if "org_id" in extra else resource_org(ctx, target)
     return {
         "actor": _short(principal.user_id if principal else extra.get("actor")),
         "action": f"{ctx.route.function}.{ctx.route.handler}",
@@ -66,8 +107,10 @@ def entry_for(ctx: AuditedRequest, status: int) -> dict[str, Any]:
     }
 
 
-def record(ctx: AuditedRequest, status: int) -> dict[str, Any]:
-    """Write the audit entry of one finished request; returns it."""
+def record(ctx: AuditedRequest, status: int) -> dict[str, Any] | None:
+    """Write the audit entry of one finished request; returns it (None when not recorded)."""
+    if not should_record(ctx, status):
+        return None
     entry = entry_for(ctx, status)
     return platform().documents.create(COLLECTION, new_id(), entry)
 

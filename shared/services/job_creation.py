@@ -17,7 +17,7 @@ from shared.domain.roles import ADMIN
 from shared.domain.status import JobStatus, translated_languages
 from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, Unprocessable
 from shared.ids import new_id
-from shared.media.languages import normalize, supported_targets
+from shared.media.languages import UNDETERMINED, normalize, supported_targets
 from shared.persistence.documents import Query
 from shared.services import uploads
 from shared.services.housekeeping import IDEMPOTENCY_RETENTION_SECONDS
@@ -48,7 +48,7 @@ def _check_languages(source: str, outputs: list[str]) -> list[str]:
 
     src = normalize(source)
     supported = supported_targets(source)
-    if not supported or src not in supported:
+    if not supported or (src not in supported and src != UNDETERMINED):
         raise Invalid(f"Source language {source} is not supported")
     out: list[str] = []
     bad: list[str] = []
@@ -60,6 +60,8 @@ def _check_languages(source: str, outputs: list[str]) -> list[str]:
             out.append(code)
     if bad:
         others = ", ".join(t for t in supported if t != src) or "none"
+        if src == UNDETERMINED:
+            raise Invalid(f"No installed translation covers {', '.join(bad)}; languages available: {others}")
         raise Invalid(
             f"Translation from {source} to {', '.join(bad)} is not supported; supported targets for {source}: {others}"
         )

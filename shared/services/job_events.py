@@ -7,6 +7,7 @@ from typing import Any
 
 from shared import logs
 from shared.bootstrap import platform
+from shared.services import webhooks
 from shared.timestamps import now_iso
 
 log = logs.get("avp.events")
@@ -26,15 +27,22 @@ def status_event(job: dict[str, Any]) -> dict[str, Any]:
 def publish_status(job: dict[str, Any]) -> None:
     """Publish the job's current status. The status is already stored, so a failed publish is
     logged rather than raised: the caller must not redo a committed transition."""
+    event = status_event(job)
     try:
-        platform().events.publish(status_event(job))
+        platform().events.publish(event)
     except Exception:
         log.exception("status event not published", extra={"fields": {"job_id": job.get("id")}})
+    try:
+        webhooks.fan_out(event)
+    except Exception:
+        log.exception("webhook deliveries not created", extra={"fields": {"job_id": job.get("id")}})
 
 
 def publish_status_strict(event: dict[str, Any]) -> None:
-    """Publish a prepared status event; raises if the bus refuses it (the outbox keeps it)."""
+    """Publish a prepared status event and create its webhook deliveries; raises if either
+    fails (the outbox keeps the event; a republish creates each delivery once)."""
     platform().events.publish(event)
+    webhooks.fan_out(event)
 
 
 def notification(job: dict[str, Any], kind: str, message: str, **extra: Any) -> dict[str, Any]:

@@ -1,22 +1,24 @@
-"""Jobs: reading a job as its viewer may, the compare-and-set status transition every component
-uses, and the API operations of functions/jobs (list, get, delete, QC actions; creation is in
-shared.services.job_creation, downloads in shared.services.downloads).
+"""Jobs: visibility, the compare-and-set status transition every component uses, and the API
+operations of functions/jobs (list, get, delete, downloads, QC actions; creation is in
+shared.services.job_creation).
 
-A job document (shared.domain.jobs.JobDocument) lives in the "jobs" collection (24-hex id).
-Who may see it is the domain rule shared.domain.jobs.can_see; the API shows the fields of the
-`Job` model (shared.models.jobs), built by `view`."""
+A job document lives in the "jobs" collection (24-hex id). Besides the API fields it carries
+`assignees` (user ids of the linguists assigned to any language, for list queries),
+`step_attempts` ({step: current attempt number}) and `step_tries` (tries of the current step
+run), which the pipeline runner uses to tell a current task from a stale one."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from shared import logs
 from shared.auth.tokens import Principal
 from shared.bootstrap import platform
+from shared.domain import jobs as rules
 from shared.domain.accounts import actor
-from shared.domain.jobs import can_see
-from shared.domain.roles import LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
+from shared.domain.roles import CLIENT, LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
 from shared.domain.status import (
     QC_STAGES,
     RETRYABLE,
@@ -43,6 +45,34 @@ API_FIELDS = tuple(name for name in Job.model_fields if name != "id")
 
 
 # -- visibility ---------------------------------------------------------------------------------
+_share_cache: dict[str, tuple[float, bool]] = {}
+_SHARE_CACHE_SECONDS = 2.0
+
+
+def clients_share_jobs(org_id: str | None) -> bool:
+    """The organisation's setting: do its CLIENTs see each other's jobs? (Default no: the spec's
+    "client sees own".) Cached for two seconds per process, like account state."""
+    if not org_id:
+        return False
+    now = time.monotonic()
+    hit = _share_cache.get(org_id)
+    if hit and now - hit[0] < _SHARE_CACHE_SECONDS:
+        return hit[1]
+    org = platform().documents.get("organizations", org_id)
+    shared = bool((org or {}).get("clients_share_jobs", False))
+    _share_cache[org_id] = (now, shared)
+    return shared
+
+
+def forget_org_settings(org_id: str) -> None:
+    _share_cache.pop(org_id, None)
+
+
+def can_see(principal: Principal, job: dict[str, Any]) -> bool:
+    """The visibility rule (shared.domain.jobs.can_see) with this organisation's setting."""
+    return rules.can_see(principal, job, clients_share_jobs)
+
+
 def get_job(job_id: str) -> dict[str, Any]:
     job = platform().documents.get(COLLECTION, job_id) if job_id else None
     if job is None:
@@ -279,6 +309,8 @@ def list_jobs(
         if not principal.org_id or (org_id and org_id != principal.org_id):
             return {"items": [], "next_cursor": None}
         where.append(("org_id", "==", principal.org_id))
+        if role == CLIENT and not clients_share_jobs(principal.org_id):
+            where.append(("created_by", "==", principal.user_id))
     elif role == LINGUIST:
         where.append(("assignees", "array_contains", principal.user_id))
         if org_id:

@@ -21,8 +21,8 @@ from shared.config import settings
 from shared.domain.roles import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
 from shared.errors import Conflict, Invalid, Unprocessable
 from shared.ids import new_id
-from shared.persistence.documents import Query
-from shared.services import housekeeping, users
+from shared.persistence.documents import Query, update_with_retry
+from shared.services import housekeeping, invite_mail, jobs, users
 from shared.timestamps import iso_at, now_iso
 
 ORGS = "organizations"
@@ -38,7 +38,30 @@ def _digest(secret: str) -> str:
 
 
 def _org_view(doc: dict[str, Any]) -> dict[str, Any]:
-    return {"id": doc["id"], "name": doc.get("name", ""), "created_at": doc.get("created_at")}
+    return {
+        "id": doc["id"],
+        "name": doc.get("name", ""),
+        "created_at": doc.get("created_at"),
+        "clients_share_jobs": bool(doc.get("clients_share_jobs", False)),
+    }
+
+
+def update_org(principal: Principal, org_id: str, name: str | None, clients_share_jobs: bool | None) -> dict[str, Any]:
+    """PATCH /organizations/{id}: ADMIN any organisation, PM their own (404 otherwise)."""
+    users.check_org_scope(principal, org_id)
+    if name is not None and not name.strip():
+        raise Unprocessable("name: must not be blank")
+
+    def mutate(data):
+        if name is not None:
+            data["name"] = name.strip()
+        if clients_share_jobs is not None:
+            data["clients_share_jobs"] = bool(clients_share_jobs)
+        return data
+
+    doc = update_with_retry(platform().documents, ORGS, org_id, mutate)
+    jobs.forget_org_settings(org_id)
+    return _org_view(doc)
 
 
 def list_orgs(limit: int, cursor: str | None) -> dict[str, Any]:
@@ -58,13 +81,18 @@ def _ttl() -> int:
 
 
 def create_invite(principal: Principal, org_id: str, email: str, role: str) -> dict[str, Any]:
-    users.check_org_scope(principal, org_id)
+    org = users.check_org_scope(principal, org_id)
     email = users.normalize_email(email)
     if role not in INVITABLE.get(principal.role, frozenset()):
         allowed = ", ".join(sorted(INVITABLE.get(principal.role, ())))
         raise Unprocessable(f"role: a {principal.role} may invite only {allowed}")
-    if users.find_by_email(email) is not None:
+    existing = users.find_by_email(email)
+    if existing is not None and existing.get("org_id") == org_id:
+        raise Conflict("This person is already a member of the organisation")
+    if existing is not None and principal.role == ADMIN:
         raise Conflict("A user with this email already exists")
+    # A PM is not told whether the email has an account in another organisation: the invite is
+    # made and mailed as any other; accepting it is what fails, for the invitee (decision 0904).
     secret = secrets.token_urlsafe(32)
     invite_id = new_id()
     expires = time.time() + _ttl()
@@ -81,12 +109,16 @@ def create_invite(principal: Principal, org_id: str, email: str, role: str) -> d
         "expire_at": iso_at(expires + housekeeping.INVITE_RETENTION_SECONDS),
     }  # purge after (0700)
     platform().documents.create(INVITES, invite_id, doc)
+    token = f"{invite_id}.{secret}"
+    link, sent = invite_mail.send(email, org.get("name", ""), role, token, doc["expires_at"])
     return {
         "id": invite_id,
         "org_id": org_id,
         "email": email,
         "role": role,
-        "token": f"{invite_id}.{secret}",
+        "token": token,
+        "link": link,
+        "email_sent": sent,
         "expires_at": doc["expires_at"],
         "created_at": doc["created_at"],
         "created_by": principal.user_id,
@@ -113,16 +145,25 @@ def _accept_in_tx(
     return user
 
 
-def accept_with_token(token: str, password: str, name: str | None) -> dict[str, Any]:
-    """Create the invited user with a password. Any bad, used or expired token answers the same
-    400, so the endpoint tells an attacker nothing about which invites exist."""
-    invite_id, _, secret = token.partition(".")
+def invite_for_token(token: str) -> dict[str, Any]:
+    """The pending, unexpired invite this token opens; any bad, used or expired token answers
+    the same 400, so an attacker learns nothing about which invites exist."""
+    invite_id, _, secret = (token or "").partition(".")
     bad = Invalid("Invalid or expired invite")
-    pre = platform().documents.get(INVITES, invite_id) if invite_id and secret else None
+    pre = platform().documents.get(INVITES, invite_id) if invite_id and secret and len(token) <= 512 else None
     if pre is None or not hmac.compare_digest(pre.get("secret_sha256", ""), _digest(secret)):
         raise bad
     if pre.get("status") != "pending" or int(pre.get("expires_epoch", 0)) <= time.time():
         raise bad
+    return pre
+
+
+def accept_with_token(token: str, password: str, name: str | None) -> dict[str, Any]:
+    """Create the invited user with a password. Any bad, used or expired token answers the same
+    400, so the endpoint tells an attacker nothing about which invites exist."""
+    bad = Invalid("Invalid or expired invite")
+    pre = invite_for_token(token)
+    invite_id = pre["id"]
     problem = strength_problem(password, pre["email"])
     if problem:
         raise Unprocessable(f"password: {problem}")

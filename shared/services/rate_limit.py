@@ -13,6 +13,7 @@ parallel requests cannot slip past the limit between a check and a later increme
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 from typing import Any
 
@@ -22,6 +23,21 @@ from shared.persistence.documents import Transaction
 from shared.timestamps import iso_at
 
 COLLECTION = "rate_limits"
+
+
+def client_key(address: str) -> str:
+    """The key a client address is counted under: an IPv6 address by its /64 (one subscriber
+    usually holds a whole /64, so counting single addresses would not limit anyone), an IPv4
+    address as it is."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return (address or "")[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def _doc_id(scope: str, key: str) -> str:

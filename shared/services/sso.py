@@ -7,8 +7,12 @@ verifier and the client secret), then validates the ID token itself with pyjwt: 
 signature against the tenant's JWKS, issuer, audience (our client id), expiry, nonce and
 tenant. msal does not validate ID tokens (it says so), hence the second step.
 
-Only a user who already exists (matched by email, and by Microsoft object id once bound) or
-holds a pending invite for that email is signed in.
+Accounts are bound to the immutable (`tid`, `oid`) pair of the Microsoft identity, never to
+an email or username claim (the tenant controls those). An identity gets bound in exactly two
+ways (decision 0902): a signed-in user links it (`begin(link_user_id=...)`), or the invitee
+starts sign-in with their invite token (`begin(invite_id=...)`). Afterwards that identity signs
+in to that account only. Tokens from tenants other than the configured one (or the
+`ms_allowed_tenants` list for a multi-tenant app) are refused.
 
 The authority is configurable (Settings.ms_authority, default
 https://login.microsoftonline.com/<tenant>); for hosts msal does not know (a test issuer,
@@ -29,13 +33,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from shared import logs
+from shared.auth import session
 from shared.bootstrap import platform
 from shared.config import settings
-from shared.errors import Forbidden, Invalid, NotFound, Unauthenticated
+from shared.domain.accounts import is_active
+from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from shared.persistence.documents import Query
 from shared.services import orgs, users
 from shared.timestamps import iso_at, now_iso
 
 STATES = "sso_states"
+IDENTITIES = "ms_identities"  # sha256(tid, oid) -> {user_id}: one account per identity
 STATE_TTL_SECONDS = 600
 LEEWAY_SECONDS = 30
 _STATE_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
@@ -114,10 +122,13 @@ def _get_json(cfg: SsoConfig, url: str, force: bool = False) -> dict[str, Any]:
 # --- step 1: redirect ---------------------------------------------------------------------
 
 
-def begin() -> tuple[str, str]:
+def begin(*, link_user_id: str | None = None, invite_id: str | None = None) -> tuple[str, str]:
     """Start a sign-in: returns (authorize URL to redirect the browser to, browser binding).
     The binding goes into a short-lived cookie; the callback must present it with the state,
-    so a code+state pair captured or planted by someone else is useless (login CSRF)."""
+    so a code+state pair captured or planted by someone else is useless (login CSRF).
+    `link_user_id` (an authenticated user linking their Microsoft account) or `invite_id` (an
+    invitee holding the invite token) are kept with the state and decide what the callback
+    binds."""
     cfg = SsoConfig()
     import warnings
 
@@ -140,6 +151,7 @@ def begin() -> tuple[str, str]:
         {
             "flow": flow,
             "binding_sha256": _sha(binding),
+            "purpose": {"link_user_id": link_user_id, "invite_id": invite_id},
             "expires_epoch": expires,
             "expire_at": iso_at(expires),
             "created_at": now_iso(),
@@ -153,7 +165,8 @@ def _sha(value: str) -> str:
 
 
 def _take_state(state: str, binding: str | None) -> dict[str, Any]:
-    """The stored flow for `state`, deleted in the same transaction: each state works once."""
+    """The stored state document for `state` (flow and purpose), deleted in the same
+    transaction: each state works once."""
     import hmac
 
     unknown = Invalid("Unknown or expired sign-in state; start again")
@@ -171,7 +184,7 @@ def _take_state(state: str, binding: str | None) -> dict[str, Any]:
         raise unknown
     if not binding or not hmac.compare_digest(doc.get("binding_sha256", ""), _sha(binding)):
         raise Invalid("This sign-in was started in another browser; start again")
-    return doc["flow"]
+    return doc
 
 
 # --- step 2: callback ---------------------------------------------------------------------
@@ -239,12 +252,14 @@ def _jwks(cfg: SsoConfig, meta: dict[str, Any], kid: str | None) -> dict[str, An
     return jwks
 
 
-def redeem(code: str, state: str, binding: str | None) -> dict[str, Any]:
-    """Exchange the authorization code; returns the validated ID token claims."""
+def redeem(code: str, state: str, binding: str | None) -> tuple[dict, dict]:
+    """Exchange the authorization code; returns (validated ID token claims, the purpose the
+    sign-in was started with)."""
     import jwt
 
     cfg = SsoConfig()
-    flow = _take_state(state, binding)
+    doc = _take_state(state, binding)
+    flow = doc["flow"]
     failed = Unauthenticated("Microsoft sign-in failed; start again")
     try:
         result = _client(cfg).acquire_token_by_auth_code_flow(flow, {"code": code, "state": state})
@@ -266,7 +281,7 @@ def redeem(code: str, state: str, binding: str | None) -> dict[str, Any]:
     except Exception:
         log.exception("microsoft signing keys unavailable")
         raise Invalid("Microsoft sign-in is unavailable right now; try again later") from None
-    return validate_id_token(
+    claims = validate_id_token(
         result["id_token"],
         jwks=jwks,
         issuer=meta["issuer"],
@@ -274,34 +289,105 @@ def redeem(code: str, state: str, binding: str | None) -> dict[str, Any]:
         nonce=flow["nonce"],
         tenant_id=cfg.tenant_id,
     )
+    return claims, doc.get("purpose") or {}
 
 
-def user_for_claims(claims: dict[str, Any]) -> dict[str, Any]:
-    """The account these verified claims sign in to: an existing user (bound to the Microsoft
-    object id on first use) or the holder of a pending invite. Otherwise 403."""
-    oid = str(claims.get("oid") or claims["sub"])
-    tid = str(claims.get("tid") or "")
-    raw = claims.get("email") or claims.get("preferred_username") or claims.get("upn") or ""
+def allowed_tenants() -> frozenset[str]:
+    """Tenants whose identities may sign in: the configured tenant (unless it is one of the
+    multi-tenant names) plus `ms_allowed_tenants`. Empty means nobody."""
+    cfg = settings()
+    allowed = {t.strip().lower() for t in cfg.ms_allowed_tenants if t.strip()}
+    if cfg.ms_tenant_id.lower() not in _MULTI_TENANT:
+        allowed.add(cfg.ms_tenant_id.lower())
+    return frozenset(allowed)
+
+
+def identity_key(tid: str, oid: str) -> str:
+    return hashlib.sha256(f"{tid.lower()}\x00{oid.lower()}".encode()).hexdigest()
+
+
+def find_by_identity(tid: str, oid: str) -> dict[str, Any] | None:
+    """The user bound to this Microsoft identity: through the `ms_identities` index, else
+    (accounts bound before the index existed) by the stored ms_oid + ms_tid."""
+    docs = platform().documents
+    entry = docs.get(IDENTITIES, identity_key(tid, oid))
+    if entry is not None:
+        user = users.get_user(entry["user_id"])
+        if user is not None and user.get("ms_oid") == oid and user.get("ms_tid") == tid:
+            return user
+    for user in docs.query(Query(users.USERS, where=[("ms_oid", "==", oid)], limit=10)).items:
+        if user.get("ms_tid") == tid:
+            return user
+    return None
+
+
+def _identity(claims: dict[str, Any]) -> tuple[str, str]:
+    oid, tid = str(claims.get("oid") or ""), str(claims.get("tid") or "")
+    if not oid or not tid:
+        raise Forbidden("Your Microsoft account did not identify itself (no object id); ask your administrator")
+    if tid.lower() not in allowed_tenants():
+        raise Forbidden("Accounts of your Microsoft organisation (tenant) may not sign in here")
+    return tid, oid
+
+
+def link(user_id: str, tid: str, oid: str) -> dict[str, Any]:
+    """Bind the identity to this (active) user, in one transaction with its index entry."""
+    key = identity_key(tid, oid)
+
+    def run(tx):
+        user = tx.get(users.USERS, user_id)
+        if not is_active(user):
+            raise Unauthenticated("This account is disabled or no longer exists")
+        if user.get("ms_oid") and (user.get("ms_oid"), user.get("ms_tid")) != (oid, tid):
+            raise Conflict("This account is already linked to another Microsoft account")
+        entry = tx.get(IDENTITIES, key)
+        if entry is not None and entry.get("user_id") != user_id:
+            raise Conflict("This Microsoft account is already linked to another account here")
+        if entry is None:
+            tx.create(IDENTITIES, key, {"user_id": user_id, "linked_at": now_iso()})
+        data = {k: v for k, v in user.items() if k not in ("id", "_version")}
+        data.update(ms_oid=oid, ms_tid=tid, updated_at=now_iso())
+        return tx.update(users.USERS, user_id, data, expected_version=user["_version"])
+
     try:
-        email = users.normalize_email(str(raw))
-    except Exception:
-        raise Forbidden("Your Microsoft account has no email address this service can use") from None
-    user = users.find_by_email(email)
-    if user is not None:
-        if user.get("status", "active") != "active":
-            raise Unauthenticated("This account is disabled")
-        if user.get("ms_oid") and (user.get("ms_oid") != oid or user.get("ms_tid") != tid):
-            raise Forbidden("This account is linked to a different Microsoft identity")
-        if not user.get("ms_oid"):
+        linked = platform().documents.transaction(run)
+    except AlreadyExists:
+        raise Conflict("This Microsoft account is already linked to another account here") from None
+    session.forget(user_id)
+    return linked
 
-            def bind(data):
-                data.update(ms_oid=oid, ms_tid=tid)
-                return data
 
-            user = users.update_user(user["id"], bind) or user
-        return user
-    invite = orgs.pending_invite_for(email)
+def _accept_invite(invite_id: str, claims: dict[str, Any], tid: str, oid: str) -> dict[str, Any]:
+    invite = platform().documents.get(orgs.INVITES, invite_id)
     if invite is None:
-        raise Forbidden("No account exists for this Microsoft identity; ask your organisation for an invite")
+        raise Invalid("Invalid or expired invite")
+    if find_by_identity(tid, oid) is not None:
+        raise Conflict("This Microsoft account already has an account here; sign in with Microsoft instead")
     name = str(claims.get("name") or "")[:200]
-    return orgs.accept_for_sso(invite, name, {"ms_oid": oid, "ms_tid": tid})
+    user = orgs.accept_for_sso(invite, name, {"ms_oid": oid, "ms_tid": tid})
+    try:
+        platform().documents.create(IDENTITIES, identity_key(tid, oid), {"user_id": user["id"], "linked_at": now_iso()})
+    except AlreadyExists:
+        log.warning("identity index entry already present for a new invitee")
+    return user
+
+
+def user_for_claims(claims: dict[str, Any], purpose: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The account these verified claims sign in to (decision 0902): the account linking it
+    (`purpose.link_user_id`), the invitee's new account (`purpose.invite_id`), or the account
+    already bound to this (tid, oid). Never an account found by email. Otherwise 403."""
+    tid, oid = _identity(claims)
+    purpose = purpose or {}
+    if purpose.get("link_user_id"):
+        return link(purpose["link_user_id"], tid, oid)
+    if purpose.get("invite_id"):
+        return _accept_invite(purpose["invite_id"], claims, tid, oid)
+    user = find_by_identity(tid, oid)
+    if user is None:
+        raise Forbidden(
+            "This Microsoft account is not linked to an account here: sign in with your password and "
+            "link it from your profile, or open your invite link"
+        )
+    if not is_active(user):
+        raise Unauthenticated("This account is disabled")
+    return user

@@ -121,6 +121,7 @@ def test_every_instance_delivers_every_event_whoever_caused_it(instances, users,
         new_id(),
         {
             "org_id": org,
+            "created_by": client["id"],
             "status": "SOURCE_QC",
             "updated_at": now,
             "source_language": "en",

@@ -62,25 +62,70 @@ def test_authorize_redirect_has_state_nonce_pkce(client, idp):
     assert "HttpOnly" in cookie and "Secure" in cookie and "Path=/api/v1/auth/microsoft" in cookie
 
 
-def test_existing_user_signs_in_and_is_bound(client, idp, users):
+def _bound_user(users, idp, role="CLIENT", email="sam@example.com", oid="oid-1", status="active"):
+    """A user whose account is linked to the Microsoft identity (idp tenant, oid)."""
+    from shared.services import sso
+
+    user = users.user(role, None if role == "ADMIN" else users.org(), email=email)
+    sso.link(user["id"], idp.tenant, oid)
+    if status != "active":
+        docs = platform().documents
+        doc = docs.get("users", user["id"])
+        data = {k: v for k, v in doc.items() if k not in ("id", "_version")}
+        docs.update("users", user["id"], {**data, "status": status}, expected_version=doc["_version"])
+    return user
+
+
+def _link(app, idp, user, oid):
+    """The signed-in user starts linking; their browser signs in to Microsoft as `oid`."""
+    browser = app.test_client()
+    start = browser.post(f"{V1}/auth/microsoft/link", headers=user["headers"])
+    assert start.status_code == 200, start.get_json()
+    url = start.get_json()["authorize_url"]
+    idp.next_user = {"email": "whatever@elsewhere.example", "oid": oid, "name": "Sam Sso"}
+    resp = requests.get(url, verify=str(idp.ca_path), allow_redirects=False, timeout=10)
+    back = {k: v[0] for k, v in parse_qs(urlsplit(resp.headers["Location"]).query).items()}
+    return browser.post(f"{V1}/auth/microsoft/callback", json=back)
+
+
+def test_an_email_claim_never_signs_in_to_an_existing_account(client, idp, users):
+    """The tenant controls email/preferred_username: a matching claim must not take the ADMIN."""
+    admin = users.user("ADMIN", email="boss@example.com")
+    resp = _sign_in(client, idp, "boss@example.com", oid="oid-attacker")
+    assert resp.status_code == 403 and "not linked" in resp.get_json()["detail"]
+    assert refresh_cookie(resp) is None
+    assert platform().documents.get("users", admin["id"]).get("ms_oid") is None
+
+
+def test_linking_binds_the_tid_oid_pair(app, client, idp, users):
     org = users.org()
     user = users.user("CLIENT", org, email="sam@example.com")
-    resp = _sign_in(client, idp, "Sam@Example.com", oid="oid-sam")
+    resp = _link(app, idp, user, "oid-sam")
     assert resp.status_code == 200, resp.get_json()
     body = resp.get_json()
     assert body["user"] == {"id": user["id"], "email": "sam@example.com", "role": "CLIENT", "org_id": org}
     assert refresh_cookie(resp)
-    # msal redeemed the code with the PKCE verifier and the client secret
     token_req = idp.token_requests[-1]
     assert token_req["grant_type"] == "authorization_code" and token_req["code_verifier"]
     assert token_req["client_secret"] == idp.client_secret
-    assert platform().documents.get("users", user["id"])["ms_oid"] == "oid-sam"
-    # bound: another Microsoft identity with the same email is refused
+    stored = platform().documents.get("users", user["id"])
+    assert (stored["ms_oid"], stored["ms_tid"]) == ("oid-sam", idp.tenant)
+    # Signing in now finds the account by (tid, oid), whatever the email claim says.
+    assert _sign_in(client, idp, "renamed@example.com", oid="oid-sam").get_json()["user"]["id"] == user["id"]
+    # Another identity presenting the same email is refused.
     assert _sign_in(client, idp, "sam@example.com", oid="oid-impostor").status_code == 403
-    assert _sign_in(client, idp, "sam@example.com", oid="oid-sam").status_code == 200
+    # One identity, one account: another user cannot link the same Microsoft account.
+    other = users.user("CLIENT", org)
+    assert _link(app, idp, other, "oid-sam").status_code == 409
+    # and a linked account cannot be re-linked to a different identity
+    assert _link(app, idp, user, "oid-other").status_code == 409
 
 
-def test_invited_user_is_created_on_first_sign_in(client, idp, users):
+def test_linking_needs_a_signed_in_user(client, idp):
+    assert client.post(f"{V1}/auth/microsoft/link").status_code == 401
+
+
+def test_invite_is_accepted_only_through_its_token(client, idp, users):
     org = users.org()
     admin = users.user("ADMIN")
     invite = client.post(
@@ -88,10 +133,20 @@ def test_invited_user_is_created_on_first_sign_in(client, idp, users):
         json={"email": "new@example.com", "role": "LINGUIST"},
         headers=admin["headers"],
     ).get_json()
-    resp = _sign_in(client, idp, "new@example.com", oid="oid-new")
-    assert resp.status_code == 200
+    # A Microsoft identity that merely claims the invited email gets nothing.
+    assert _sign_in(client, idp, "new@example.com", oid="oid-squatter").status_code == 403
+    assert platform().documents.get("invites", invite["id"])["status"] == "pending"
+    # The invitee opens the invite link, which starts sign-in with the token.
+    start = client.get(f"{V1}/auth/microsoft/login?invite={invite['token']}")
+    assert start.status_code == 302
+    resp = client.post(f"{V1}/auth/microsoft/callback", json=_browser_signs_in(idp, start, "x@y.example", "oid-new"))
+    assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["user"]["role"] == "LINGUIST" and resp.get_json()["user"]["org_id"] == org
     assert platform().documents.get("invites", invite["id"])["status"] == "accepted"
+    assert _sign_in(client, idp, "x@y.example", oid="oid-new").status_code == 200
+    # A used or forged invite token cannot start a sign-in.
+    assert client.get(f"{V1}/auth/microsoft/login?invite={invite['token']}").status_code == 400
+    assert client.get(f"{V1}/auth/microsoft/login?invite=forged.token").status_code == 400
 
 
 def test_unknown_identity_is_refused(client, idp):
@@ -99,9 +154,25 @@ def test_unknown_identity_is_refused(client, idp):
     assert resp.status_code == 403 and "invite" in resp.get_json()["detail"]
 
 
+def test_unknown_tenants_are_refused_unless_configured(client, idp, users):
+    config.configure(ms_tenant_id="organizations")  # a multi-tenant app
+    other_tenant = "99999999-9999-9999-9999-999999999999"
+    user = _bound_user(users, idp, oid="oid-1")
+    idp.tamper = {"tid": other_tenant}
+    resp = _sign_in(client, idp, "sam@example.com", oid="oid-1")
+    assert resp.status_code == 403 and "tenant" in resp.get_json()["detail"]
+    idp.tamper = {}
+    resp = _sign_in(client, idp, "sam@example.com", oid="oid-1")
+    assert resp.status_code == 403  # multi-tenant with no allowed list: nobody
+    config.configure(ms_allowed_tenants=(idp.tenant,))
+    assert _sign_in(client, idp, "sam@example.com", oid="oid-1").get_json()["user"]["id"] == user["id"]
+    idp.tamper = {"tid": other_tenant}  # same oid in another tenant is another identity
+    assert _sign_in(client, idp, "sam@example.com", oid="oid-1").status_code == 403
+
+
 def test_disabled_user_is_refused(client, idp, users):
-    users.user("CLIENT", users.org(), email="off@example.com", status="disabled")
-    assert _sign_in(client, idp, "off@example.com").status_code == 401
+    _bound_user(users, idp, email="off@example.com", oid="oid-off", status="disabled")
+    assert _sign_in(client, idp, "off@example.com", oid="oid-off").status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -127,7 +198,7 @@ def test_bad_id_tokens_are_refused(client, idp, users, tamper):
 
 
 def test_state_is_single_use_and_bound_to_the_browser(app, client, idp, users):
-    users.user("CLIENT", users.org(), email="sam@example.com")
+    _bound_user(users, idp)
     auth = _browser_signs_in(idp, _start(client), "sam@example.com")
     # another browser (no binding cookie) cannot complete this sign-in
     stranger = app.test_client()

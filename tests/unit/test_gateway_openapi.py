@@ -22,10 +22,10 @@ def test_every_route_has_one_operation_with_its_backend():
     doc = gateway.document(urls)
     assert doc["swagger"] == "2.0"
     ops = [(p, m) for p, item in doc["paths"].items() for m in item if m != "options"]
-    assert len(ops) == len(ROUTES) == len(set(ops))
+    assert len(ops) == len(gateway.public_routes()) == len(set(ops))
     ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
     assert len(ids) == len(set(ids))
-    for route in ROUTES:
+    for route in gateway.public_routes():
         op = doc["paths"][gateway.gateway_path(route.path)][route.method.lower()]
         assert op["x-google-backend"]["address"] == urls[route.function]
         assert op["x-google-backend"]["jwt_audience"] == urls[route.function]
@@ -34,7 +34,7 @@ def test_every_route_has_one_operation_with_its_backend():
 
 def test_every_path_passes_cors_preflight_to_its_function():
     doc = gateway.document()
-    for route in ROUTES:
+    for route in gateway.public_routes():
         item = doc["paths"][gateway.gateway_path(route.path)]
         preflight = item["options"]
         assert preflight["x-google-backend"]["address"] == gateway.placeholder(route.function)
@@ -64,3 +64,10 @@ def test_websocket_paths_are_not_routed_by_the_gateway():
 
     doc = gateway.document()
     assert not any(p in doc["paths"] for p in WEBSOCKET_PATHS)
+
+
+def test_internal_metrics_are_not_published_on_the_gateway():
+    doc = gateway.document()
+    assert "/metrics" not in doc["paths"]
+    assert any(r.path == "/metrics" for r in ROUTES)  # still served by the health function
+    assert "/health" in doc["paths"]

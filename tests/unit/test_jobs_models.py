@@ -69,6 +69,7 @@ def test_view_shows_spec_fields_not_internals():
         (Principal("x", "ADMIN", None), True),
         (Principal("x", "REVIEWER", None), True),
         (Principal("x", "CLIENT", "o1"), True),
+        (Principal("y", "CLIENT", "o1"), False),  # another client's job (decision 0906)
         (Principal("x", "CLIENT", "o2"), False),
         (Principal("x", "PM", "o1"), True),
         (Principal("x", "CLIENT", None), False),
@@ -77,7 +78,7 @@ def test_view_shows_spec_fields_not_internals():
     ],
 )
 def test_visibility(principal, visible):
-    assert can_see(principal, JOB) is visible
+    assert can_see(principal, {**JOB, "created_by": "x"}) is visible
 
 
 def test_assignees():

@@ -97,3 +97,18 @@ def test_protect_and_restore_round_trip():
     text, mapping = gl.protect("A widget in the factory.", terms)
     assert "widget" not in text and "factory" not in text
     assert gl.restore(text, mapping) == "A artilugio in the planta."
+
+
+def test_source_terms_are_the_distinct_glossary_sources():
+    from shared.media.glossary import source_terms
+
+    doc = {
+        "terms": [
+            {"source": "Zentrix", "target_language": "es", "target": "Zentrix"},
+            {"source": "zentrix", "target_language": "ca", "target": "Zentrix"},
+            {"source": " widget  factory ", "target_language": "es", "target": "planta"},
+            {"source": "", "target_language": "es", "target": "x"},
+        ]
+    }
+    assert source_terms(doc) == ["Zentrix", "widget factory"]
+    assert source_terms(None) == []

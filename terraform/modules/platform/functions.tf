@@ -3,6 +3,7 @@
 locals {
   api_sa      = module.iam.emails["api"]
   pipeline_sa = module.iam.emails["pipeline"]
+  worker_sa   = module.iam.emails["worker"]
   gateway     = [module.iam.members["gateway"]]
 
   api_function = {
@@ -33,6 +34,7 @@ locals {
     files       = merge(local.api_function, { description = "Signed upload and download URLs" })
     users       = merge(local.api_function, { description = "Current user, organisations, members, invites" })
     admin       = merge(local.api_function, { description = "User administration and audit log" })
+    webhooks    = merge(local.api_function, { description = "Webhook endpoints, secret rotation, delivery log and replay" })
 
     # Media steps: transcription, description, translation, TTS and render run here, one task
     # per instance, within Cloud Tasks' 30-minute limit for an HTTP task.
@@ -44,9 +46,13 @@ locals {
       max_instances   = var.pipeline_max_instances
       min_instances   = 0
       concurrency     = 1
-      service_account = local.pipeline_sa
-      env             = {}
-      secrets         = ["jwt-secret"]
+      # Its own account: the worker parses untrusted files, so it holds no JWT secret
+      # (AVP_TOKENLESS) and no rights beyond its job documents, the two buckets, the queue,
+      # the events topic and the media APIs (modules/iam). AVP_RENDER_PARALLEL: languages
+      # rendered at once, one per vCPU (decision 1202).
+      service_account = local.worker_sa
+      env             = { AVP_TOKENLESS = "1", AVP_RENDER_PARALLEL = "2" }
+      secrets         = []
       invokers        = [module.iam.members["tasks"]]
     }
 

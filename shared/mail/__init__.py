@@ -1,0 +1,25 @@
+"""The email port: `send(Message)` delivers one plain-text message. Adapters: SMTP
+(`smtp_mail.SmtpMail`, for deployments) and a local outbox folder (`outbox_mail.OutboxMail`,
+one .eml file per message, for the local platform and tests). `bootstrap.Platform.mail`
+picks SMTP when `AVP_SMTP_HOST` is set, the outbox otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Message:
+    to: str
+    subject: str
+    text: str
+
+
+class Mail(Protocol):
+    def send(self, message: Message) -> None:
+        """Deliver `message` or raise MailError."""
+
+
+class MailError(Exception):
+    """The message could not be handed to the mail system."""

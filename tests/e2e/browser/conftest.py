@@ -1,0 +1,109 @@
+"""The browser-test harness: one real platform process per test module (`python -m
+shared.local.serve` on a free port, fresh data folder), Debian's Chromium driven by Playwright
+(never a downloaded browser), a fresh browser context per test, a screenshot of every page of a
+failing test in build/browser-failures/, and `axe_check` for accessibility."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.browser.support import ADMIN_EMAIL, ADMIN_PASSWORD, ApiUser
+from tests.support.platform_process import clean_env, free_port, running
+
+ROOT = Path(__file__).resolve().parents[3]
+PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FAILURES = ROOT / "build" / "browser-failures"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="module")
+def platform_url(tmp_path_factory, request):
+    """The platform, started once for the whole test module (a module's PLATFORM_ENV adds settings)."""
+    if not (ROOT / "web" / "dist" / "index.html").is_file():
+        pytest.fail("web/dist is not built: run ./scripts/setup requirements-dev.txt")
+    tmp = tmp_path_factory.mktemp("platform")
+    env = clean_env(
+        AVP_DATA_DIR=tmp / "data",
+        AVP_PORT=free_port(),
+        AVP_ADMIN_EMAIL=ADMIN_EMAIL,
+        AVP_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        AVP_COOKIE_SECURE="0",
+        AVP_TASK_BACKOFF_SECONDS="1",
+        **getattr(request.module, "PLATFORM_ENV", {}),
+    )
+    log = tmp / "server.log"
+    with running([PY, "-m", "shared.local.serve"], env, log) as base:
+        yield base.replace("127.0.0.1", "localhost")
+
+
+@pytest.fixture(scope="module")
+def admin(platform_url) -> ApiUser:
+    return ApiUser.sign_in(platform_url, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright  # heavy: only the browser tests load it
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: ./scripts/setup requirements-dev.txt installs Debian's chromium")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"]
+        )
+        yield b
+        b.close()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+@pytest.fixture
+def new_context(browser, platform_url, request):
+    """A factory of fresh browser contexts (separate cookies: a second person or tab group)."""
+    contexts = []
+
+    def make(**kw):
+        ctx = browser.new_context(base_url=platform_url, viewport={"width": 1280, "height": 900}, **kw)
+        ctx.set_default_timeout(15_000)
+        errors: list[str] = []
+        ctx.on("page", lambda p: p.on("pageerror", lambda e: errors.append(str(e))))
+        ctx.page_errors = errors
+        contexts.append(ctx)
+        return ctx
+
+    yield make
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-120:]
+        for i, ctx in enumerate(contexts):
+            for j, page in enumerate(ctx.pages):
+                shot = FAILURES / f"{name}-{i}-{j}.png"
+                try:
+                    page.screenshot(path=str(shot), full_page=True)
+                    print(f"screenshot of the failing page: {shot}")
+                except Exception as exc:  # a crashed page cannot be photographed; say so
+                    print(f"no screenshot of {page.url}: {exc}")
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()

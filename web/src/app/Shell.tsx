@@ -1,0 +1,103 @@
+// The app shell: skip link, header with navigation and the signed-in person, the live region,
+// and the current screen in <main>. Moves focus to the screen's heading on navigation.
+import { useEffect } from "preact/hooks";
+import { match, navigate, useLocation } from "./router";
+import { routes, type RouteDef } from "./routes";
+import { useStore } from "./store";
+import { signOut } from "./session";
+import { Link } from "../components/Link";
+import { NotFoundScreen } from "../screens/notfound/NotFoundScreen";
+
+function resolve(path: string): { route: RouteDef | null; params: Record<string, string> } {
+  for (const route of routes) {
+    const params = match(route.path, path);
+    if (params) return { route, params };
+  }
+  return { route: null, params: {} };
+}
+
+export function Shell() {
+  const loc = useLocation();
+  const session = useStore((s) => s.session);
+  const checked = useStore((s) => s.sessionChecked);
+  const expired = useStore((s) => s.sessionExpired);
+  const announcement = useStore((s) => s.announcement);
+  const path = loc.split("?")[0];
+  const { route, params } = resolve(path === "/" ? "/jobs" : path);
+
+  const needsSignIn = checked && !session && route && !route.public;
+  useEffect(() => {
+    if (needsSignIn) navigate(`/signin?next=${encodeURIComponent(loc)}`, true);
+    else if (path === "/" && checked) navigate("/jobs", true);
+  }, [needsSignIn, path, checked]);
+
+  useEffect(() => {
+    document.title = `${route?.title ?? "Not found"} · Accessible Video Console`;
+    const h1 = document.querySelector<HTMLElement>("main h1");
+    if (h1 && document.activeElement === document.body) h1.focus();
+  }, [loc, route]);
+
+  const Screen = route?.screen ?? NotFoundScreen;
+  // The navigation entry of this page: the longest nav path that is the path or a prefix of it.
+  const currentNav = routes
+    .filter((r) => r.nav && (path === r.path || path.startsWith(r.path + "/")))
+    .sort((a, b) => b.path.length - a.path.length)[0]?.path;
+  const showScreen = !route || route.public || session;
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header class="masthead">
+        <div class="masthead-inner">
+          <Link href="/jobs" class="brand">
+            Accessible Video Console
+          </Link>
+          {session && (
+            <nav aria-label="Main">
+              <ul class="nav-list">
+                {routes
+                  .filter((r) => r.nav && (!r.nav.roles || r.nav.roles.includes(session.user.role)))
+                  .map((r) => (
+                    <li key={r.path}>
+                      <Link href={r.path} aria-current={r.path === currentNav ? "page" : undefined}>
+                        {r.nav!.label}
+                      </Link>
+                    </li>
+                  ))}
+              </ul>
+            </nav>
+          )}
+          {session && (
+            <div class="who">
+              <span>
+                {session.user.email} <span class="role">({session.user.role})</span>
+              </span>
+              <button
+                type="button"
+                class="button secondary"
+                onClick={async () => {
+                  await signOut();
+                  navigate("/signin", true);
+                }}
+              >
+                Sign out
+              </button>
+            </div>
+          )}
+        </div>
+      </header>
+      {expired && !session && (
+        <div class="banner warn" role="alert">
+          Your session ended. Sign in again to carry on: unsaved edits stay on this device.
+        </div>
+      )}
+      <main id="main" tabIndex={-1}>
+        {!checked ? <p aria-busy="true">Loading…</p> : showScreen ? <Screen params={params} /> : null}
+      </main>
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" key={announcement.n}>
+        {announcement.text}
+      </div>
+    </>
+  );
+}
