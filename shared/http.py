@@ -187,7 +187,7 @@ class Dispatcher:
         )
         self._own = frozenset(id(r) for r in routes)
 
-    def _match(self, request: Request) -> tuple[Route, dict]:
+    def _match(self, request: Request) -> tuple[Route, Any]:
         matched = request.environ.get(MATCHED_ROUTE)
         if matched is not None and id(matched[0]) in self._own:
             return matched
@@ -240,7 +240,7 @@ class Dispatcher:
         request.max_content_length = limit
         if not route.public:
             ctx.principal = authenticate(_bearer(request))
-            if ctx.principal.role not in route.roles:
+            if ctx.principal.role not in (route.roles or ()):
                 raise Forbidden(
                     f"Your role ({ctx.principal.role}) may not {route.summary[0].lower()}{route.summary[1:]}"
                 )

@@ -3,7 +3,7 @@ stored on history entries, feedback and rejections)."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol, TypedDict, TypeGuard
 
 ACTIVE = "active"
 DISABLED = "disabled"
@@ -28,7 +28,7 @@ class Actor(TypedDict):
     role: str
 
 
-def is_active(user: dict[str, Any] | None) -> bool:
+def is_active(user: dict[str, Any] | None) -> TypeGuard[dict[str, Any]]:
     """An account that exists and is not disabled (documents written before `status` existed
     count as active)."""
     return user is not None and user.get("status", ACTIVE) == ACTIVE

@@ -243,6 +243,7 @@ def shift(
             )
         new_cues.append(Cue(cue.index, cue.identifier, start, end, cue.text, cue.settings, cue.line))
         match = _TIMING_LINE.match(lines[cue.line - 1])
-        lines[cue.line - 1] = f"{format_ms(start)} --> {format_ms(end)}{match.group(3)}"
+        tail = match.group(3) if match else ""  # the parse checked every timing line
+        lines[cue.line - 1] = f"{format_ms(start)} --> {format_ms(end)}{tail}"
     check_timings(new_cues, duration_ms)
     return "\n".join(lines), len(selected)

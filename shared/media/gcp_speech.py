@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import wave
 from pathlib import Path
+from typing import Any
 
 from shared.media.languages import normalize, with_region
 from shared.media.types import LanguageGuess, Transcript, Word
@@ -174,8 +175,8 @@ class SpeechV2Transcriber:
         self.location = location
         self.bucket = bucket
         self.lid_location = lid_location
-        self._client = None
-        self._lid_client = None
+        self._client: Any = None  # speech_v2.SpeechClient, built on first use
+        self._lid_client: Any = None
 
     @classmethod
     def from_settings(cls, cfg) -> SpeechV2Transcriber:
@@ -216,7 +217,7 @@ class SpeechV2Transcriber:
             )
             results = response.results
         else:
-            from google.cloud import storage
+            from google.cloud import storage  # type: ignore[attr-defined]  # namespace package, no stubs
 
             name = f"stt/{hashlib.sha256(data).hexdigest()[:32]}.wav"
             storage.Client(project=self.project).bucket(self.bucket).blob(name).upload_from_filename(str(wav16k))

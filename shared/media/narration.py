@@ -119,7 +119,7 @@ def write_stem_wav(clips: list[Clip], duration: float, out: Path, folder: Path |
     total = int(round(duration * SAMPLE_RATE))
     buf = np.zeros(total, dtype="float32")
     for c in clips:
-        src = Path(c.local) if c.local else (folder / c.name)
+        src = Path(c.local) if c.local else (folder or Path(".")) / c.name
         data = _read(src)
         a = int(round(c.start * SAMPLE_RATE))
         b = min(total, a + len(data))

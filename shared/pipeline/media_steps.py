@@ -20,6 +20,7 @@ import json
 import os
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 from shared.bootstrap import platform
 from shared.config import settings
@@ -501,7 +502,7 @@ def tts(io: StepIO) -> dict:
         io.put_text(
             job_path(jid, "work", lang, NARRATION_PLAN), json.dumps(plan.to_dict(), ensure_ascii=False), JSON_TYPE
         )
-        speech_qc = {
+        speech_qc: dict[str, Any] = {
             "clips": len(plan.clips),
             "max_rate": max_rate,
             "extended": [c.to_dict() for c in plan.clips if c.extended],
@@ -615,9 +616,10 @@ def render(io: StepIO) -> dict:
             ("ttml", CAPTIONS_TTML, "application/ttml+xml"),
             ("scc", CAPTIONS_SCC, "text/plain"),
         ):
-            if exports.get(key) is not None:
+            text = exports.get(key)
+            if text is not None:
                 path = job_path(jid, lang, name)
-                io.put_text(path, exports[key], ctype)
+                io.put_text(path, text, ctype)
                 _set_output(outputs, lang, f"captions_{key}", path)
         # Narration plan from tts; the clips come back from storage.
         plan_path = job_path(jid, "work", lang, NARRATION_PLAN)

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from shared.bootstrap import platform
 from shared.config import settings
@@ -64,7 +64,7 @@ class Stale:
     __slots__ = ("last",)
 
     def __init__(self):
-        self.last: dict[str, tuple[str, str]] = {}
+        self.last: dict[str, tuple[str, str | None]] = {}
 
     def check(self, msg: dict) -> bool:
         """True if `msg` is stale; otherwise records it and returns False."""
@@ -182,12 +182,12 @@ class Subscriber:
 class Hub:
     """Subscribers by channel, and the event source that feeds them."""
 
-    def __init__(self, source_factory: Callable[[Callable[[dict], None]], object] | None = None):
+    def __init__(self, source_factory: Callable[[Callable[[dict], object]], Any] | None = None):
         self._lock = threading.Lock()
         # Copy-on-write tuples: dispatch reads them without taking the lock.
         self._channels: dict[str, tuple[Subscriber, ...]] = {}
         self._source_factory = source_factory
-        self._source = None
+        self._source: Any = None
         self.closing = False
         self.events_dispatched = 0
         self.messages_delivered = 0

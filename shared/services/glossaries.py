@@ -17,6 +17,7 @@ from shared.bootstrap import platform
 from shared.domain.roles import ADMIN
 from shared.errors import AlreadyExists, Conflict, NotFound, Unprocessable
 from shared.ids import is_id, new_id
+from shared.models.glossaries import GlossaryCreate, GlossaryUpdate, TermCreate
 from shared.persistence.documents import Query, strip_meta, update_with_retry
 from shared.timestamps import now_iso
 
@@ -24,7 +25,7 @@ COLLECTION = "glossaries"
 MAX_GLOSSARIES_PER_ORG = 500
 
 
-def _keys(term: dict[str, Any]) -> tuple[tuple, tuple]:
+def _keys(term: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     lang = term["target_language"].lower()
     source = " ".join(term["source"].split())
     return (source, lang), (source.casefold(), lang)
@@ -49,9 +50,9 @@ def _check_duplicates(terms: list[dict[str, Any]]) -> None:
     """Refuse a term that maps the same source text into the same target language as another:
     a case-insensitive term clashes with any term whose source matches ignoring case, two
     case-sensitive terms clash only when their sources match exactly."""
-    any_fold: set[tuple] = set()
-    insensitive_fold: set[tuple] = set()
-    sensitive_exact: set[tuple] = set()
+    any_fold: set[tuple[str, ...]] = set()
+    insensitive_fold: set[tuple[str, ...]] = set()
+    sensitive_exact: set[tuple[str, ...]] = set()
     for term in terms:
         exact, fold = _keys(term)
         if term.get("case_sensitive"):
@@ -126,7 +127,7 @@ def _clear_other_defaults(org_id: str, keep_id: str) -> None:
             )
 
 
-def create_glossary(principal: Principal, body) -> dict[str, Any]:
+def create_glossary(principal: Principal, body: GlossaryCreate) -> dict[str, Any]:
     org = platform().documents.get("organizations", body.org_id) if is_id(body.org_id) else None
     if org is None:
         raise Unprocessable("org_id must be the id of an existing organisation")
@@ -156,7 +157,7 @@ def create_glossary(principal: Principal, body) -> dict[str, Any]:
     return view(doc)
 
 
-def update_glossary(principal: Principal, glossary_id: str, body) -> dict[str, Any]:
+def update_glossary(principal: Principal, glossary_id: str, body: GlossaryUpdate) -> dict[str, Any]:
     _get_visible(principal, glossary_id)
     changes = body.model_dump(exclude_unset=True)
     changes = {k: v for k, v in changes.items() if v is not None}
@@ -183,7 +184,7 @@ def delete_glossary(principal: Principal, glossary_id: str) -> None:
     platform().documents.delete(COLLECTION, glossary_id)
 
 
-def add_term(principal: Principal, glossary_id: str, body) -> dict[str, Any]:
+def add_term(principal: Principal, glossary_id: str, body: TermCreate) -> dict[str, Any]:
     _get_visible(principal, glossary_id)
     term = _clean_term(body.model_dump())
 

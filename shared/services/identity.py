@@ -49,7 +49,9 @@ class Session:
 
 
 def _device_token(user: dict[str, Any], presented: str | None) -> str:
-    return presented if devices.device_of(presented, user["id"]) else devices.issue(user["id"])
+    if presented and devices.device_of(presented, user["id"]):
+        return presented
+    return devices.issue(user["id"])
 
 
 def start_session(user: dict[str, Any], via: str = "password", device_token: str | None = None) -> Session:
@@ -169,11 +171,13 @@ def change_password(principal: Principal, current: str, new: str, device_token: 
     new_hash = hash_password(new)
     cutoff = int(time.time())
 
-    def mutate(data):
+    def mutate(data: dict[str, Any]) -> dict[str, Any]:
         data.update(password_hash=new_hash, tokens_valid_after=cutoff, password_changed_at=cutoff)
         return data
 
     updated = users.update_user(user["id"], mutate)
+    if updated is None:
+        raise Unauthenticated("This account no longer exists")
     refresh.revoke_user_sessions(user["id"], "password-changed")
     rate_limit.clear("login-account", user["email"])
     # The new access token is issued at or after the cutoff second, so it passes the check.

@@ -7,8 +7,11 @@ import hashlib
 import json
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from werkzeug.datastructures import FileStorage
 
 from shared import logs
 from shared.auth.tokens import Principal
@@ -18,6 +21,7 @@ from shared.domain.status import JobStatus, translated_languages
 from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, Unprocessable
 from shared.ids import new_id
 from shared.media.languages import UNDETERMINED, normalize, supported_targets
+from shared.models.jobs import JobCreate
 from shared.persistence.documents import Query
 from shared.services import uploads
 from shared.services.housekeeping import IDEMPOTENCY_RETENTION_SECONDS
@@ -27,6 +31,7 @@ from shared.timestamps import expire_in, now_iso
 
 log = logs.get("avp.jobs")
 IDEMPOTENCY = "idempotency"
+T = TypeVar("T")
 
 
 def _resolve_org(principal: Principal, requested: str | None) -> str:
@@ -83,12 +88,12 @@ def _idempotency_id(principal: Principal, key: str) -> str:
     return hashlib.sha256(f"{principal.user_id}\n{key}".encode()).hexdigest()[:40]
 
 
-def _fingerprint(data, file_name: str | None, file_size: int | None) -> str:
+def _fingerprint(data: JobCreate, file_name: str | None, file_size: int | None) -> str:
     body = data.model_dump(mode="json")
     return hashlib.sha256(json.dumps([body, file_name, file_size], sort_keys=True).encode()).hexdigest()
 
 
-def wait_for(predicate, timeout: float = 5.0, interval: float = 0.05):
+def wait_for(predicate: Callable[[], T], timeout: float = 5.0, interval: float = 0.05) -> T:
     """Poll `predicate` until it returns something truthy (used by idempotent replays)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -108,11 +113,17 @@ def _replay(idem: dict[str, Any], fingerprint: str) -> dict[str, Any]:
 
 
 def new_job_document(
-    principal: Principal, data, org_id: str, outputs: list[str], glossary_id: str | None, upload_id: str, job_id: str
+    principal: Principal,
+    data: JobCreate,
+    org_id: str,
+    outputs: list[str],
+    glossary_id: str | None,
+    upload_id: str,
+    job_id: str,
 ) -> dict[str, Any]:
 
     now = now_iso()
-    doc = {
+    doc: dict[str, Any] = {
         "org_id": org_id,
         "created_by": principal.user_id,
         "title": data.title or "",
@@ -146,7 +157,9 @@ def new_job_document(
     return doc
 
 
-def create_job(principal: Principal, data, upload_file=None, idempotency_key: str | None = None) -> tuple[dict, bool]:
+def create_job(
+    principal: Principal, data: JobCreate, upload_file: FileStorage | None = None, idempotency_key: str | None = None
+) -> tuple[dict[str, Any], bool]:
     """Create a job from a multipart upload (`upload_file`: a werkzeug FileStorage) or from
     `data.upload_id`. Returns (job, created): created is False for an idempotent replay."""
 
@@ -165,7 +178,7 @@ def create_job(principal: Principal, data, upload_file=None, idempotency_key: st
     tmp_dir = tempfile.TemporaryDirectory(prefix="avp-job-") if upload_file is not None else None
     try:
         local = None
-        if upload_file is not None:
+        if upload_file is not None and tmp_dir is not None:
             local = Path(tmp_dir.name) / "source.mp4"
             upload_file.save(str(local))
             if local.stat().st_size == 0:
@@ -193,7 +206,10 @@ def create_job(principal: Principal, data, upload_file=None, idempotency_key: st
                     },
                 )
             except AlreadyExists:
-                return _replay(docs.get(IDEMPOTENCY, idem_id), fingerprint), False
+                earlier = docs.get(IDEMPOTENCY, idem_id)
+                if earlier is None:  # the first request failed and was undone just now
+                    raise Conflict("A request with this Idempotency-Key failed just now; retry") from None
+                return _replay(earlier, fingerprint), False
         try:
             if upload is None:
                 upload = uploads.new_upload(

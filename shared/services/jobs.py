@@ -37,6 +37,8 @@ from shared.services import job_events
 from shared.timestamps import now_iso
 
 log = logs.get("avp.jobs")
+# one status or several (a JobStatus is a str)
+Statuses = str | Iterable[str]
 COLLECTION = "jobs"
 FAILURE_STATUSES = frozenset(failed.value for _, failed in STEPS.values())
 # The fields the API shows are the fields of the `Job` model (the OpenAPI schema): `view` is
@@ -103,7 +105,7 @@ def view(job: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- status changes -------------------------------------------------------------------------
-def _expected_set(expected) -> frozenset[str]:
+def _expected_set(expected: Statuses) -> frozenset[str]:
     if isinstance(expected, (str, JobStatus)):
         return frozenset({JobStatus(expected).value})
     return frozenset(JobStatus(s).value for s in expected)
@@ -130,7 +132,12 @@ def _enter(new: dict[str, Any], new_status: str, job_id: str) -> None:
 
 
 def cas_transition(
-    job_id: str, expected, new_status, mutate: Callable[[dict[str, Any]], None] | None = None, *, enqueue: bool = True
+    job_id: str,
+    expected: Statuses,
+    new_status: str,
+    mutate: Callable[[dict[str, Any]], None] | None = None,
+    *,
+    enqueue: bool = True,
 ) -> dict[str, Any]:
     """Move the job from one of the `expected` statuses to `new_status` atomically; `mutate`
     edits the fresh document first. Raises Conflict naming the current status if the job is
@@ -158,7 +165,7 @@ def cas_transition(
     return stored
 
 
-def transition(job_id: str, expected_status, new_status, **fields) -> dict[str, Any]:
+def transition(job_id: str, expected_status: Statuses, new_status: str, **fields: Any) -> dict[str, Any]:
     """Compare-and-set the job's status from `expected_status` (a status or a set of them) to
     `new_status`, merging `fields` into the document and setting updated_at. Raises
     shared.errors.Conflict (409) naming the current status if the job is elsewhere. Publishes
@@ -214,7 +221,7 @@ def ensure_current_task(job: dict[str, Any]) -> bool:
     attempt = int((job.get("step_attempts") or {}).get(step, 0))
     if attempt <= 0:
         return False
-    return platform().tasks.enqueue(job["id"], step, attempt)
+    return bool(platform().tasks.enqueue(job["id"], step, attempt))
 
 
 # -- QC actions -----------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.config import settings
 from shared.domain.roles import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
-from shared.errors import Conflict, Invalid, Unprocessable
+from shared.errors import Conflict, Invalid, NotFound, Unprocessable
 from shared.ids import new_id
-from shared.persistence.documents import Query, update_with_retry
+from shared.persistence.documents import Query, Transaction, update_with_retry
 from shared.services import housekeeping, invite_mail, jobs, users
 from shared.timestamps import iso_at, now_iso
 
@@ -30,7 +30,10 @@ INVITES = "invites"
 INVITE_TTL_SECONDS = 7 * 24 * 3600
 # Who may invite which roles: a PM cannot hand out REVIEWER (sees every organisation's jobs)
 # or ADMIN; ADMIN accounts are made by an admin through PATCH /admin/users/{id}.
-INVITABLE = {ADMIN: frozenset({CLIENT, REVIEWER, LINGUIST, PM}), PM: frozenset({CLIENT, LINGUIST, PM})}
+INVITABLE: dict[str, frozenset[str]] = {
+    ADMIN: frozenset({CLIENT, REVIEWER, LINGUIST, PM}),
+    PM: frozenset({CLIENT, LINGUIST, PM}),
+}
 
 
 def _digest(secret: str) -> str:
@@ -52,7 +55,7 @@ def update_org(principal: Principal, org_id: str, name: str | None, clients_shar
     if name is not None and not name.strip():
         raise Unprocessable("name: must not be blank")
 
-    def mutate(data):
+    def mutate(data: dict[str, Any]) -> dict[str, Any]:
         if name is not None:
             data["name"] = name.strip()
         if clients_share_jobs is not None:
@@ -60,6 +63,8 @@ def update_org(principal: Principal, org_id: str, name: str | None, clients_shar
         return data
 
     doc = update_with_retry(platform().documents, ORGS, org_id, mutate)
+    if doc is None:
+        raise NotFound("Organisation not found")
     jobs.forget_org_settings(org_id)
     return _org_view(doc)
 
@@ -84,7 +89,7 @@ def create_invite(principal: Principal, org_id: str, email: str, role: str) -> d
     org = users.check_org_scope(principal, org_id)
     email = users.normalize_email(email)
     if role not in INVITABLE.get(principal.role, frozenset()):
-        allowed = ", ".join(sorted(INVITABLE.get(principal.role, ())))
+        allowed = ", ".join(sorted(INVITABLE.get(principal.role, frozenset())))
         raise Unprocessable(f"role: a {principal.role} may invite only {allowed}")
     existing = users.find_by_email(email)
     if existing is not None and existing.get("org_id") == org_id:
@@ -110,7 +115,7 @@ def create_invite(principal: Principal, org_id: str, email: str, role: str) -> d
     }  # purge after (0700)
     platform().documents.create(INVITES, invite_id, doc)
     token = f"{invite_id}.{secret}"
-    link, sent = invite_mail.send(email, org.get("name", ""), role, token, doc["expires_at"])
+    link, sent = invite_mail.send(email, org.get("name", ""), role, token, str(doc["expires_at"]))
     return {
         "id": invite_id,
         "org_id": org_id,
@@ -126,7 +131,12 @@ def create_invite(principal: Principal, org_id: str, email: str, role: str) -> d
 
 
 def _accept_in_tx(
-    tx, invite: dict[str, Any], *, name: str, password_hash: str | None, extra: dict[str, Any] | None = None
+    tx: Transaction,
+    invite: dict[str, Any],
+    *,
+    name: str,
+    password_hash: str | None,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     if tx.get(ORGS, invite["org_id"]) is None:
         raise Invalid("This invite's organisation no longer exists")
@@ -171,7 +181,7 @@ def accept_with_token(token: str, password: str, name: str | None) -> dict[str, 
         raise Conflict("A user with this email already exists")
     password_hash = hash_password(password)  # outside the transaction: it is slow
 
-    def run(tx):
+    def run(tx: Transaction) -> dict[str, Any]:
         invite = tx.get(INVITES, invite_id)
         if invite is None or invite.get("status") != "pending" or int(invite.get("expires_epoch", 0)) <= time.time():
             raise bad
@@ -204,7 +214,7 @@ def pending_invite_for(email: str) -> dict[str, Any] | None:
 def accept_for_sso(invite: dict[str, Any], name: str, extra: dict[str, Any]) -> dict[str, Any]:
     """Create the invited user from a verified Microsoft identity (no password)."""
 
-    def run(tx):
+    def run(tx: Transaction) -> dict[str, Any]:
         current = tx.get(INVITES, invite["id"])
         if current is None or current.get("status") != "pending" or int(current.get("expires_epoch", 0)) <= time.time():
             raise Invalid("Invalid or expired invite")

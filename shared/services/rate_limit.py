@@ -63,7 +63,7 @@ def acquire(scope: str, key: str, limit: int, window: int, what: str = "attempts
     (without counting) when `limit` attempts were already made in it."""
     doc_id = _doc_id(scope, key)
 
-    def run(tx: Transaction) -> int:
+    def run(tx: Transaction) -> tuple[int | None, int]:
         now = time.time()
         doc = tx.get(COLLECTION, doc_id)
         count, start = _state(doc, window, now)

@@ -38,7 +38,7 @@ from shared.bootstrap import platform
 from shared.config import settings
 from shared.domain.accounts import is_active
 from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, NotFound, Unauthenticated
-from shared.persistence.documents import Query
+from shared.persistence.documents import Query, Transaction
 from shared.services import orgs, users
 from shared.timestamps import iso_at, now_iso
 
@@ -50,13 +50,13 @@ _STATE_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 _MULTI_TENANT = frozenset({"", "common", "organizations", "consumers"})
 _HTTP_CACHE: dict[str, Any] = {}  # msal's cache of discovery GETs, shared across requests
 _meta_lock = threading.Lock()
-_meta: dict[str, tuple[float, dict]] = {}  # url -> (fetched_at, json)
+_meta: dict[str, tuple[float, dict[str, Any]]] = {}  # url -> (fetched_at, json)
 _META_TTL = 3600.0
 log = logs.get("avp.sso")
 
 
 class SsoConfig:
-    def __init__(self):
+    def __init__(self) -> None:
         s = settings()
         if not (s.ms_client_id and s.ms_client_secret and (s.ms_tenant_id or s.ms_authority)):
             raise NotFound("Microsoft sign-in is not configured on this server")
@@ -79,19 +79,19 @@ class SsoConfig:
         return f"{self.authority}/v2.0/.well-known/openid-configuration"
 
 
-def _session(cfg: SsoConfig):
+def _session(cfg: SsoConfig) -> Any:  # a requests.Session
     import requests
 
     session = requests.Session()
     # Per request, not `session.verify`: requests lets REQUESTS_CA_BUNDLE override the latter.
-    session.request = functools.partial(session.request, verify=cfg.ca_bundle or True, timeout=15)
+    session.request = functools.partial(session.request, verify=cfg.ca_bundle or True, timeout=15)  # type: ignore[method-assign]
     return session
 
 
-def _client(cfg: SsoConfig):
+def _client(cfg: SsoConfig) -> Any:  # an msal.ConfidentialClientApplication
     import msal
 
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if not cfg.known_host:
         kwargs.update(validate_authority=False, instance_discovery=False)
     return msal.ConfidentialClientApplication(
@@ -113,7 +113,7 @@ def _get_json(cfg: SsoConfig, url: str, force: bool = False) -> dict[str, Any]:
         return hit[1]
     resp = _session(cfg).get(url, timeout=10)
     resp.raise_for_status()
-    data = resp.json()
+    data: dict[str, Any] = resp.json()
     with _meta_lock:
         _meta[url] = (now, data)
     return data
@@ -173,7 +173,7 @@ def _take_state(state: str, binding: str | None) -> dict[str, Any]:
     if not _STATE_RE.match(state or ""):
         raise unknown
 
-    def run(tx):
+    def run(tx: Transaction) -> dict[str, Any] | None:
         doc = tx.get(STATES, state)
         if doc is not None:
             tx.delete(STATES, state)
@@ -252,7 +252,7 @@ def _jwks(cfg: SsoConfig, meta: dict[str, Any], kid: str | None) -> dict[str, An
     return jwks
 
 
-def redeem(code: str, state: str, binding: str | None) -> tuple[dict, dict]:
+def redeem(code: str, state: str, binding: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Exchange the authorization code; returns (validated ID token claims, the purpose the
     sign-in was started with)."""
     import jwt
@@ -334,7 +334,7 @@ def link(user_id: str, tid: str, oid: str) -> dict[str, Any]:
     """Bind the identity to this (active) user, in one transaction with its index entry."""
     key = identity_key(tid, oid)
 
-    def run(tx):
+    def run(tx: Transaction) -> dict[str, Any]:
         user = tx.get(users.USERS, user_id)
         if not is_active(user):
             raise Unauthenticated("This account is disabled or no longer exists")
@@ -350,7 +350,7 @@ def link(user_id: str, tid: str, oid: str) -> dict[str, Any]:
         return tx.update(users.USERS, user_id, data, expected_version=user["_version"])
 
     try:
-        linked = platform().documents.transaction(run)
+        linked: dict[str, Any] = platform().documents.transaction(run)
     except AlreadyExists:
         raise Conflict("This Microsoft account is already linked to another account here") from None
     session.forget(user_id)

@@ -19,6 +19,7 @@ from shared.bootstrap import platform
 from shared.domain.roles import ADMIN
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from shared.ids import is_id, new_id
+from shared.models.files import UploadUrlRequest
 from shared.persistence.documents import update_with_retry
 from shared.pipeline.contract import SOURCE, job_path, upload_path
 from shared.services import housekeeping, jobs
@@ -52,7 +53,7 @@ def new_upload(
     return platform().documents.create(UPLOADS, upload_id, doc)
 
 
-def create_upload_url(principal: Principal, body) -> dict[str, Any]:
+def create_upload_url(principal: Principal, body: UploadUrlRequest) -> dict[str, Any]:
     """A signed PUT URL for one source video (POST /files/upload-url)."""
     cfg = platform().settings
     cap = cfg.max_signed_upload_bytes

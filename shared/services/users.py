@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from typing import Any
 
 from shared.auth import refresh, session
@@ -22,7 +23,7 @@ from shared.domain.accounts import is_active
 from shared.domain.roles import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM
 from shared.errors import AlreadyExists, Conflict, Forbidden, NotFound, Unprocessable
 from shared.ids import new_id
-from shared.persistence.documents import Query, update_with_retry
+from shared.persistence.documents import Query, Transaction, update_with_retry
 from shared.timestamps import now_iso
 
 USERS = "users"
@@ -82,7 +83,7 @@ def find_by_email(email: str) -> dict[str, Any] | None:
 
 
 def create_in_tx(
-    tx,
+    tx: Transaction,
     *,
     email: str,
     role: str,
@@ -115,10 +116,10 @@ def create_in_tx(
     return tx.create(USERS, user_id, doc)
 
 
-def update_user(user_id: str, mutate) -> dict[str, Any] | None:
+def update_user(user_id: str, mutate: Callable[[dict[str, Any]], dict[str, Any] | None]) -> dict[str, Any] | None:
     """Compare-and-set update; `mutate(data)` returns new data or None. Forgets the session cache."""
 
-    def wrapped(data):
+    def wrapped(data: dict[str, Any]) -> dict[str, Any] | None:
         new = mutate(data)
         if new is not None:
             new["updated_at"] = now_iso()
@@ -184,7 +185,7 @@ def _guard_last_admin(user: dict[str, Any]) -> None:
 
 # Who may remove which roles: the same rule as who may invite them (orgs.INVITABLE), so a PM
 # cannot remove a REVIEWER they could not have invited.
-REMOVABLE = {ADMIN: frozenset(ALL_ROLES), PM: frozenset({CLIENT, LINGUIST, PM})}
+REMOVABLE: dict[str, frozenset[str]] = {ADMIN: frozenset(ALL_ROLES), PM: frozenset({CLIENT, LINGUIST, PM})}
 
 
 def remove_member(principal: Principal, org_id: str, user_id: str) -> None:
@@ -198,14 +199,14 @@ def remove_member(principal: Principal, org_id: str, user_id: str) -> None:
         raise Conflict("You cannot remove yourself from the organisation")
     if principal.role != ADMIN and user.get("role") == ADMIN:
         raise NotFound("Member not found")
-    removable = REMOVABLE.get(principal.role, frozenset())
+    removable: frozenset[str] = REMOVABLE.get(principal.role, frozenset())
     if user.get("role") not in removable:
         allowed = ", ".join(sorted(removable))
         raise Forbidden(f"A {principal.role} may remove only {allowed} members; ask an ADMIN")
     _guard_last_admin(user)
     docs = platform().documents
 
-    def run(tx):
+    def run(tx: Transaction) -> bool:
         current = tx.get(USERS, user_id)
         if current is None:
             return False
@@ -240,7 +241,7 @@ def admin_update(
     if _is_active_admin(user) and not (new_role == ADMIN and new_status == "active"):
         _guard_last_admin(user)
 
-    def mutate(data):
+    def mutate(data: dict[str, Any]) -> dict[str, Any]:
         data.update(role=new_role, status=new_status, org_id=new_org)
         return data
 

@@ -21,6 +21,7 @@ from shared.domain.status import LINGUIST_EDIT_STAGES, REVIEWER_EDIT_STAGES
 from shared.domain.vtt_document import VttError, content_hash, etag_for, normalize, parse, shift
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from shared.media.probe import duration_seconds
+from shared.models.vtt import AdjustTiming
 from shared.persistence.documents import update_with_retry
 from shared.pipeline.contract import CAPTIONS_VTT, DESCRIPTIONS_VTT, SOURCE, job_path
 from shared.services import jobs, vtt_versions
@@ -240,7 +241,7 @@ def patch_vtt(
     return _save(job, lang, kind, current, new, principal, source="edit", message=message)
 
 
-def adjust_timing(principal: Principal, body, if_match: str | None) -> dict[str, Any]:
+def adjust_timing(principal: Principal, body: AdjustTiming, if_match: str | None) -> dict[str, Any]:
     kind = check_kind(body.kind)
     job = jobs.get_job_for(principal, body.job_id)
     _require_language(job, body.lang)

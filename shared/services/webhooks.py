@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,7 +30,8 @@ from shared.bootstrap import platform
 from shared.config import VERSION, settings
 from shared.errors import AlreadyExists, Conflict, NotFound, VersionConflict
 from shared.ids import is_id, new_id
-from shared.persistence.documents import Query, strip_meta
+from shared.models.webhooks import WebhookCreate, WebhookUpdate
+from shared.persistence.documents import Query, strip_meta, update_with_retry
 from shared.services.users import check_org_scope
 from shared.timestamps import expire_in, iso, now_iso, parse_iso
 from shared.webhooks import address_guard, signing
@@ -53,10 +55,6 @@ FAILED_STATUSES = frozenset(
         "RENDER_FAILED",
     }
 )
-
-
-def _docs():
-    return platform().documents
 
 
 # -- event types -------------------------------------------------------------------------------
@@ -113,7 +111,7 @@ def _with_secret(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _endpoint_for(principal: Principal, webhook_id: str) -> dict[str, Any]:
-    doc = _docs().get(ENDPOINTS, webhook_id) if is_id(webhook_id) else None
+    doc = platform().documents.get(ENDPOINTS, webhook_id) if is_id(webhook_id) else None
     if doc is None:
         raise NotFound("Webhook not found")
     try:
@@ -128,9 +126,11 @@ def _check_url(url: str) -> str:
     return url
 
 
-def create(principal: Principal, org_id: str, body) -> dict[str, Any]:
+def create(principal: Principal, org_id: str, body: WebhookCreate) -> dict[str, Any]:
     check_org_scope(principal, org_id)
-    existing = _docs().query(Query(ENDPOINTS, where=[("org_id", "==", org_id)], limit=MAX_ENDPOINTS_PER_ORG))
+    existing = platform().documents.query(
+        Query(ENDPOINTS, where=[("org_id", "==", org_id)], limit=MAX_ENDPOINTS_PER_ORG)
+    )
     if len(existing.items) >= MAX_ENDPOINTS_PER_ORG:
         raise Conflict(f"An organisation may register at most {MAX_ENDPOINTS_PER_ORG} webhooks; delete one first")
     now = now_iso()
@@ -148,12 +148,12 @@ def create(principal: Principal, org_id: str, body) -> dict[str, Any]:
         "updated_at": now,
         "secret_rotated_at": None,
     }
-    return _with_secret(_docs().create(ENDPOINTS, new_id(), doc))
+    return _with_secret(platform().documents.create(ENDPOINTS, new_id(), doc))
 
 
 def list_for_org(principal: Principal, org_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
     check_org_scope(principal, org_id)
-    page = _docs().query(
+    page = platform().documents.query(
         Query(ENDPOINTS, where=[("org_id", "==", org_id)], order_by=[("created_at", "asc")], limit=limit, cursor=cursor)
     )
     return {"items": [view(d) for d in page.items], "next_cursor": page.next_cursor}
@@ -163,19 +163,23 @@ def get(principal: Principal, webhook_id: str) -> dict[str, Any]:
     return view(_endpoint_for(principal, webhook_id))
 
 
-def _change(principal: Principal, webhook_id: str, mutate) -> dict[str, Any]:
-    for _ in range(10):
-        doc = _endpoint_for(principal, webhook_id)
-        data = mutate(strip_meta(doc))
+def _change(
+    principal: Principal, webhook_id: str, mutate: Callable[[dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
+    _endpoint_for(principal, webhook_id)  # 404 unless this caller may manage it
+
+    def apply(data: dict[str, Any]) -> dict[str, Any]:
+        data = mutate(data)
         data["updated_at"] = now_iso()
-        try:
-            return _docs().update(ENDPOINTS, webhook_id, data, expected_version=doc["_version"])
-        except VersionConflict:
-            continue
-    raise Conflict("This webhook is being changed by someone else; try again")
+        return data
+
+    stored = update_with_retry(platform().documents, ENDPOINTS, webhook_id, apply, what="webhook")
+    if stored is None:
+        raise NotFound("Webhook not found")
+    return stored
 
 
-def update(principal: Principal, webhook_id: str, body) -> dict[str, Any]:
+def update(principal: Principal, webhook_id: str, body: WebhookUpdate) -> dict[str, Any]:
     fields = body.model_dump(exclude_unset=True)
     if "url" in fields and fields["url"] is not None:
         _check_url(fields["url"])
@@ -206,7 +210,7 @@ def rotate_secret(principal: Principal, webhook_id: str) -> dict[str, Any]:
 
 def delete(principal: Principal, webhook_id: str) -> None:
     _endpoint_for(principal, webhook_id)
-    _docs().delete(ENDPOINTS, webhook_id)
+    platform().documents.delete(ENDPOINTS, webhook_id)
 
 
 def signing_secrets(doc: dict[str, Any]) -> list[str]:
@@ -226,7 +230,7 @@ def delivery_view(doc: dict[str, Any]) -> dict[str, Any]:
 
 def list_deliveries(principal: Principal, webhook_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
     _endpoint_for(principal, webhook_id)
-    page = _docs().query(
+    page = platform().documents.query(
         Query(
             DELIVERIES,
             where=[("endpoint_id", "==", webhook_id)],
@@ -239,7 +243,12 @@ def list_deliveries(principal: Principal, webhook_id: str, limit: int, cursor: s
 
 
 def _new_delivery(
-    endpoint: dict[str, Any], event_type: str, msg_id: str, body: dict[str, Any], job_id, replay_of=None
+    endpoint: dict[str, Any],
+    event_type: str,
+    msg_id: str,
+    body: dict[str, Any],
+    job_id: str | None,
+    replay_of: str | None = None,
 ) -> dict[str, Any]:
     now = now_iso()
     return {
@@ -262,7 +271,7 @@ def replay(principal: Principal, webhook_id: str, delivery_id: str) -> dict[str,
     """Send a logged delivery again: a new delivery of the same message (same webhook-id, so a
     receiver that already handled it can tell), with a fresh timestamp and signature."""
     endpoint = _endpoint_for(principal, webhook_id)
-    original = _docs().get(DELIVERIES, delivery_id) if is_id(delivery_id) else None
+    original = platform().documents.get(DELIVERIES, delivery_id) if is_id(delivery_id) else None
     if original is None or original.get("endpoint_id") != webhook_id:
         raise NotFound("Delivery not found")
     if not endpoint.get("enabled", True):
@@ -275,7 +284,7 @@ def replay(principal: Principal, webhook_id: str, delivery_id: str) -> dict[str,
         original.get("job_id"),
         delivery_id,
     )
-    created = _docs().create(DELIVERIES, new_id(), doc)
+    created = platform().documents.create(DELIVERIES, new_id(), doc)
     platform().tasks.enqueue(created["id"], TASK_STEP, 0)
     return delivery_view(created)
 
@@ -287,7 +296,11 @@ def fan_out(event: dict[str, Any]) -> int:
     org_id = event.get("org_id")
     if not types or not org_id:
         return 0
-    endpoints = _docs().query(Query(ENDPOINTS, where=[("org_id", "==", org_id)], limit=MAX_ENDPOINTS_PER_ORG)).items
+    endpoints = (
+        platform()
+        .documents.query(Query(ENDPOINTS, where=[("org_id", "==", org_id)], limit=MAX_ENDPOINTS_PER_ORG))
+        .items
+    )
     created = 0
     for endpoint in endpoints:
         if not endpoint.get("enabled", True):
@@ -298,7 +311,7 @@ def fan_out(event: dict[str, Any]) -> int:
             msg_id = message_id(event_type, event)
             doc = _new_delivery(endpoint, event_type, msg_id, payload(event_type, event), event.get("job_id"))
             try:
-                stored = _docs().create(DELIVERIES, _delivery_id(endpoint["id"], msg_id), doc)
+                stored = platform().documents.create(DELIVERIES, _delivery_id(endpoint["id"], msg_id), doc)
             except AlreadyExists:
                 continue
             platform().tasks.enqueue(stored["id"], TASK_STEP, 0)
@@ -308,7 +321,7 @@ def fan_out(event: dict[str, Any]) -> int:
 
 def backoff_seconds(attempt: int) -> float:
     """Delay before attempt `attempt + 1` (attempt counts from 0)."""
-    return min(MAX_BACKOFF_SECONDS, settings().webhook_backoff_seconds * (2**attempt))
+    return float(min(MAX_BACKOFF_SECONDS, settings().webhook_backoff_seconds * (2**attempt)))
 
 
 def _post(url: str, body: bytes, headers: dict[str, Any]) -> tuple[int | None, str | None, str | None]:
@@ -330,7 +343,7 @@ def _post(url: str, body: bytes, headers: dict[str, Any]) -> tuple[int | None, s
 
 def deliver(delivery_id: str, attempt: int) -> str:
     """Run attempt `attempt` of a delivery (the task handler). Returns the outcome."""
-    docs = _docs()
+    docs = platform().documents
     doc = docs.get(DELIVERIES, delivery_id)
     if doc is None:
         return "gone"
@@ -340,7 +353,9 @@ def deliver(delivery_id: str, attempt: int) -> str:
     cfg = settings()
     started = time.monotonic()
     if endpoint is None or not endpoint.get("enabled", True):
-        code, error, excerpt = None, "The webhook was deleted or disabled", None
+        code: int | None = None
+        error: str | None = "The webhook was deleted or disabled"
+        excerpt: str | None = None
         final = True
     else:
         body = json.dumps(doc["payload"], separators=(",", ":")).encode()
@@ -381,7 +396,7 @@ def deliver(delivery_id: str, attempt: int) -> str:
     )
     if data["status"] == "retrying":
         platform().tasks.enqueue(delivery_id, TASK_STEP, attempt + 1, delay_seconds=delay)
-    return data["status"]
+    return str(data["status"])
 
 
 def reconcile(limit: int = 200) -> int:
@@ -390,7 +405,7 @@ def reconcile(limit: int = 200) -> int:
     cutoff = expire_in(-RECONCILE_AFTER_SECONDS)
     created = 0
     for status in ("pending", "retrying"):
-        page = _docs().query(
+        page = platform().documents.query(
             Query(
                 DELIVERIES,
                 where=[("status", "==", status), ("next_attempt_at", "<", cutoff)],
