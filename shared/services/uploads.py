@@ -70,7 +70,7 @@ def create_upload_url(principal, body) -> dict:
         "upload_id": upload["id"],
         "url": url,
         "method": "PUT",
-        "headers": {"Content-Type": body.content_type},
+        "headers": {"Content-Type": body.content_type, **platform().files.upload_headers(cap)},
         "expires_at": expire_in(ttl),
         "max_bytes": cap,
     }
@@ -158,8 +158,27 @@ def handle_object_finalized(resource: dict) -> str:
         doc["uploaded_at"] = now_iso()
         return doc
 
+    current = platform().documents.get(UPLOADS, upload_id)
+    if current is None or current.get("status") == "consumed":
+        # No such upload, or one already consumed: the signed URL was replayed (or the object is
+        # a stray). Nothing will ever claim it, so it goes now (decision 0907).
+        platform().files.delete(name)
+        log.warning("replayed or stray upload deleted", extra={"fields": {"object": name}})
+        return "replay-deleted"
+    if current.get("status") != "pending":  # a redelivered event: retry attaching only
+        return "attached" if attach_if_ready(current) else "duplicate"
     upload = update_with_retry(platform().documents, UPLOADS, upload_id, mark)
     if upload is None:
-        log.warning("object finalized for an unknown upload", extra={"fields": {"object": name}})
-        return "unknown-upload"
+        return "replay-deleted"
     return "attached" if attach_if_ready(upload) else "recorded"
+
+
+def accepts_upload(path: str) -> bool:
+    """Whether a signed upload to `path` may still be written: its upload exists and nothing
+    was uploaded to it yet. (The local file server asks before reading the body; GCS cannot,
+    so there the replayed object is deleted when its finalize event arrives.)"""
+    match = _UPLOAD_OBJECT.match(path)
+    if not match:
+        return True
+    upload = platform().documents.get(UPLOADS, match.group(1))
+    return upload is not None and upload.get("status") == "pending"

@@ -91,7 +91,7 @@ def test_cli_drives_a_job_and_webhooks_follow_it(server, tmp_path_factory, tmp_p
     # an organisation with a CLIENT, REVIEWER, PM and LINGUIST, through the client library
     api = Client(server["base"], store=CredentialStore(admin.cache))
     org = api.call("POST", "/api/v1/organizations", json={"name": "CLI Org"})
-    people, emails = {}, {}
+    people, emails = {"ADMIN": admin}, {"ADMIN": ADMIN_EMAIL}
     for role in ("CLIENT", "REVIEWER", "PM", "LINGUIST"):
         emails[role] = f"cli-{role.lower()}@example.com"
         invite = api.call(
@@ -100,34 +100,51 @@ def test_cli_drives_a_job_and_webhooks_follow_it(server, tmp_path_factory, tmp_p
         people[role] = person(server, role.lower())
         Client(server["base"], store=CredentialStore(people[role].cache)).accept_invite(invite["token"], PASSWORD)
 
+    pm = people["PM"]
+    assert pm("login", "--email", emails["PM"], password=PASSWORD).returncode == 0
+    bad_event = pm("webhooks", "create", "https://127.0.0.1/hooks", "--events", "job.exploded")
+    assert bad_event.returncode == 7 and "events" in bad_event.stderr
     with WebhookReceiver() as receiver:
-        pm_api = Client(server["base"], store=CredentialStore(people["PM"].cache))
-        hook = pm_api.call(
-            "POST",
-            f"/api/v1/organizations/{org['id']}/webhooks",
-            json={"url": receiver.url, "events": ["job.status_changed", "job.qc_needed", "job.completed"]},
-        )
+        hook = pm.json("webhooks", "create", receiver.url, "--events", "job.status_changed,job.qc_needed,job.completed")
+        assert hook["secret"].startswith("whsec_")
         _job_flow(people, emails, session_video(tmp_path_factory).path, tmp_path, receiver)
         received = receiver.wait_for(
             lambda rs: any(json.loads(r.body)["type"] == "job.completed" for r in rs), timeout=60
         )
-    for req in received:
-        signing.verify(hook["secret"], req.headers, req.body)
-    types = [json.loads(r.body)["type"] for r in received]
-    statuses = [
-        json.loads(r.body)["data"]["status"] for r in received if json.loads(r.body)["type"] == "job.status_changed"
-    ]
-    assert types.count("job.qc_needed") == 3  # SOURCE_QC, LANGUAGE_QC, FINAL_QC
-    for status in ("UPLOADED", "TRANSCRIBING", "SOURCE_QC", "TRANSLATING", "LANGUAGE_QC", "FINAL_QC", "COMPLETED"):
-        assert status in statuses
-    log = pm_api.call("GET", f"/api/v1/webhooks/{hook['id']}/deliveries", params={"limit": 100})
-    assert log["items"] and all(d["status"] == "succeeded" for d in log["items"])
+        for req in received:
+            signing.verify(hook["secret"], req.headers, req.body)
+        types = [json.loads(r.body)["type"] for r in received]
+        statuses = [
+            json.loads(r.body)["data"]["status"] for r in received if json.loads(r.body)["type"] == "job.status_changed"
+        ]
+        assert types.count("job.qc_needed") == 3  # SOURCE_QC, LANGUAGE_QC, FINAL_QC
+        for status in ("UPLOADED", "TRANSCRIBING", "SOURCE_QC", "TRANSLATING", "LANGUAGE_QC", "FINAL_QC", "COMPLETED"):
+            assert status in statuses
+        log = pm.json("webhooks", "deliveries", hook["id"], "--limit", "100")
+        assert len(log) == len(received) and all(d["status"] == "succeeded" for d in log)
+        table = pm("webhooks", "deliveries", hook["id"])
+        assert "job.completed" in table.stdout and "succeeded" in table.stdout
+
+        # replay the newest delivery: the receiver gets the same webhook-id again, freshly signed
+        replayed = pm.json("webhooks", "replay", hook["id"], log[0]["id"])
+        assert replayed["replay_of"] == log[0]["id"]
+        again = receiver.wait_for(lambda rs: len(rs) == len(received) + 1, timeout=30)[-1]
+        assert again.headers["webhook-id"] == log[0]["message_id"]
+        signing.verify(hook["secret"], again.headers, again.body)
+
+        rotated = pm.json("webhooks", "rotate-secret", hook["id"])
+        assert rotated["secret"] != hook["secret"]
+        disabled = pm.json("webhooks", "update", hook["id"], "--disable")
+        assert disabled["enabled"] is False
+        assert pm("webhooks", "update", hook["id"]).returncode == 1  # nothing to change
+    assert people["REVIEWER"]("webhooks", "list").returncode == 4  # a REVIEWER may not (403)
 
 
 def _job_flow(people, emails, video, tmp_path, receiver):
     client, reviewer, pm, linguist = people["CLIENT"], people["REVIEWER"], people["PM"], people["LINGUIST"]
     for role, avp in people.items():
-        assert avp("login", "--email", emails[role], password=PASSWORD).returncode == 0
+        if role not in ("PM", "ADMIN"):
+            assert avp("login", "--email", emails[role], password=PASSWORD).returncode == 0
 
     created = client("--json", "jobs", "create", str(video), "--languages", "es", "--title", "CLI job")
     assert created.returncode == 0, created.stderr
@@ -135,6 +152,13 @@ def _job_flow(people, emails, video, tmp_path, receiver):
     job_id = job["_id"]
     assert job["requested_outputs"] == ["en", "es"]
     assert "uploaded" in created.stderr and "(100%)" in created.stderr
+
+    # the signed-URL path (used for files over 16 MB) gives the same job
+    signed = client("--json", "jobs", "create", str(video), "--signed-upload", "--title", "CLI signed")
+    assert signed.returncode == 0, signed.stderr
+    assert json.loads(signed.stdout)["title"] == "CLI signed"
+    # (deleted at once by the ADMIN, so only one job runs through the pipeline)
+    assert people["ADMIN"]("jobs", "delete", json.loads(signed.stdout)["_id"]).returncode == 0
 
     watched = client("jobs", "watch", job_id, "--timeout", "600")
     assert watched.returncode == 0, watched.stderr
