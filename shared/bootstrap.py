@@ -12,6 +12,7 @@ from shared.events.bus import EventBus
 from shared.events.pubsub_events import PubSubEvents
 from shared.events.sqlite_events import SqliteEvents
 from shared.local.upload_notifications import deliver_to_upload_trigger
+from shared.mail import NoMail
 from shared.mail.outbox_mail import OutboxMail
 from shared.mail.smtp_mail import SmtpMail
 from shared.media.engines import Engines, engines_for
@@ -69,6 +70,8 @@ class Platform:
                 password=s.smtp_password,
                 security=s.smtp_security,
             )
+        if s.backend == "gcp":
+            return NoMail()
         return OutboxMail(s.outbox_dir, s.mail_from)
 
     @cached_property

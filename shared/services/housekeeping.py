@@ -11,6 +11,7 @@ shared.timestamps format, set when it is written (docs/decisions/0700):
     idempotency        24 hours after the key was first used
     uploads            1 day after the signed upload URL expires; removed when a job claims the
                        upload, so a claimed or consumed upload is never purged
+    webhook_deliveries 30 days after the delivery was created (the delivery log's retention)
 
 `purge_expired()` deletes, in each collection, up to `limit` documents whose `expire_at` is
 before now (oldest first), each with a compare-and-set on the version it read: a document
@@ -43,7 +44,16 @@ Moment = float | datetime | str | None
 
 FIELD = "expire_at"
 UPLOADS = "uploads"
-COLLECTIONS = ("rate_limits", "sso_states", "invites", "refresh_tokens", "refresh_families", "idempotency", "uploads")
+COLLECTIONS = (
+    "rate_limits",
+    "sso_states",
+    "invites",
+    "refresh_tokens",
+    "refresh_families",
+    "idempotency",
+    "uploads",
+    "webhook_deliveries",
+)
 IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600
 INVITE_RETENTION_SECONDS = 7 * 24 * 3600
 UPLOAD_RETENTION_SECONDS = 24 * 3600

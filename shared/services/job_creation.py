@@ -20,7 +20,7 @@ from shared.domain.roles import ADMIN
 from shared.domain.status import JobStatus, translated_languages
 from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, Unprocessable
 from shared.ids import new_id
-from shared.media.languages import UNDETERMINED, normalize, supported_targets
+from shared.media.languages import UNDETERMINED, normalize, supported_targets, transcribable
 from shared.models.jobs import JobCreate
 from shared.persistence.documents import Query
 from shared.services import uploads
@@ -55,6 +55,11 @@ def _check_languages(source: str, outputs: list[str]) -> list[str]:
     supported = supported_targets(source)
     if not supported or (src not in supported and src != UNDETERMINED):
         raise Invalid(f"Source language {source} is not supported")
+    if not transcribable(src):
+        raise Invalid(
+            f"Speech in {source} cannot be transcribed by this platform's speech model; "
+            f"name another source_language or leave it out to have it detected"
+        )
     out: list[str] = []
     bad: list[str] = []
     for lang in outputs:

@@ -6,7 +6,7 @@ Collections:
                        previous_secret_expires_at, created_by, created_at, updated_at, secret_rotated_at}
   webhook_deliveries  {endpoint_id, org_id, message_id, event_type, job_id, payload, status
                        (pending | retrying | succeeded | failed), attempts [...], next_attempt_at,
-                       replay_of, created_at, updated_at}
+                       replay_of, created_at, updated_at, expire_at (30 days: the log's retention)}
 
 A job status event (shared.services.job_events) fans out to one delivery per subscribed endpoint
 and event type. The delivery id is derived from the endpoint and the event, so an event published
@@ -44,6 +44,7 @@ MAX_ENDPOINTS_PER_ORG = 20
 PREVIOUS_SECRET_GRACE = timedelta(hours=24)
 MAX_BACKOFF_SECONDS = 6 * 3600
 RECONCILE_AFTER_SECONDS = 120
+DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600  # the delivery log keeps 30 days (housekeeping, TTL)
 QC_STATUSES = frozenset({"SOURCE_QC", "LANGUAGE_QC", "FINAL_QC"})
 FAILED_STATUSES = frozenset(
     {
@@ -225,6 +226,7 @@ def signing_secrets(doc: dict[str, Any]) -> list[str]:
 def delivery_view(doc: dict[str, Any]) -> dict[str, Any]:
     out = strip_meta(doc)
     out["id"] = doc["id"]
+    out.pop("expire_at", None)
     return out
 
 
@@ -264,6 +266,7 @@ def _new_delivery(
         "replay_of": replay_of,
         "created_at": now,
         "updated_at": now,
+        "expire_at": expire_in(DELIVERY_RETENTION_SECONDS),
     }
 
 

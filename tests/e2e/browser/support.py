@@ -32,9 +32,8 @@ class ApiUser:
         return cls(base, email, password, body["access_token"], body["user"])
 
     def call(self, method: str, path: str, expect: int | None = 200, **kw) -> requests.Response:
-        r = requests.request(
-            method, f"{self.base}{path}", headers={"Authorization": f"Bearer {self.token}"}, timeout=60, **kw
-        )
+        headers = {"Authorization": f"Bearer {self.token}", **kw.pop("headers", {})}
+        r = requests.request(method, f"{self.base}{path}", headers=headers, timeout=60, **kw)
         if expect is not None:
             assert r.status_code == expect, f"{method} {path}: {r.status_code} {r.text}"
         return r
