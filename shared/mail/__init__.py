@@ -1,7 +1,7 @@
 """The email port: `send(Message)` delivers one plain-text message. Adapters: SMTP
 (`smtp_mail.SmtpMail`, for deployments) and a local outbox folder (`outbox_mail.OutboxMail`,
 one .eml file per message, for the local platform and tests). `bootstrap.Platform.mail`
-picks SMTP when `AVP_SMTP_HOST` is set, the outbox otherwise."""
+picks SMTP when `AVP_SMTP_HOST` is set, else the outbox locally and `NoMail` on gcp."""
 
 from __future__ import annotations
 
@@ -23,3 +23,11 @@ class Mail(Protocol):
 
 class MailError(Exception):
     """The message could not be handed to the mail system."""
+
+
+class NoMail:
+    """The gcp backend without AVP_SMTP_HOST: a function's filesystem is not a mailbox, so
+    nothing is sent and the caller is told (an invite then says email_sent: false)."""
+
+    def send(self, message: Message) -> None:
+        raise MailError("no mail server is configured (AVP_SMTP_HOST)")

@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 from shared.file_modes import FILE_MODE, private_dir
-from shared.mail import Message
+from shared.mail import MailError, Message
 from shared.mail.compose import to_email
 
 
@@ -20,6 +20,12 @@ class OutboxMail:
         self.sender = sender
 
     def send(self, message: Message) -> Path:
+        try:
+            return self._write(message)
+        except OSError as exc:
+            raise MailError(f"cannot write to the outbox {self.folder}: {exc.strerror}") from exc
+
+    def _write(self, message: Message) -> Path:
         private_dir(self.folder)
         name = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:12]}.eml"
         final = self.folder / name

@@ -180,9 +180,43 @@ class RapidOcrReader:
             for quad, text, conf in result or []:
                 ys = [p[1] for p in quad]
                 xs = [p[0] for p in quad]
-                boxes.append(Box(str(text), float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys)))
+                text = str(text)
+                if " " not in text and len(text) >= 5:
+                    text = respace(text, _line_spacing(img, xs, ys, path.parent / "line.png"))
+                boxes.append(Box(text, float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys)))
             pages.append(boxes)
         return pages
+
+
+def _line_spacing(img, xs, ys, scratch: Path) -> str:
+    """tesseract's reading of one text box (cropped, enlarged, a single line): used only for
+    where the spaces go, which RapidOCR's recogniser drops ("QUALITYCHECK")."""
+    import cv2
+
+    x0, x1 = int(max(0, min(xs) - 4)), int(max(xs) + 4)
+    y0, y1 = int(max(0, min(ys) - 4)), int(max(ys) + 4)
+    crop = cv2.cvtColor(img[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+    if crop.size == 0:
+        return ""
+    cv2.imwrite(str(scratch), cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
+    proc = subprocess.run(["tesseract", str(scratch), "stdout", "--psm", "7"], capture_output=True, text=True)
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def respace(text: str, other: str) -> str:
+    """`text` with spaces where `other` (another reading of the same line) has them, when both
+    have the same number of characters besides spaces; else `text` unchanged."""
+    other = " ".join(other.split())
+    if not other or len(other.replace(" ", "")) != len(text):
+        return text
+    out, k = [], 0
+    for ch in other:
+        if ch == " ":
+            out.append(" ")
+        else:
+            out.append(text[k])
+            k += 1
+    return "".join(out)
 
 
 class TesseractReader:

@@ -91,7 +91,7 @@ def test_cli_drives_a_job_and_webhooks_follow_it(server, tmp_path_factory, tmp_p
     # an organisation with a CLIENT, REVIEWER, PM and LINGUIST, through the client library
     api = Client(server["base"], store=CredentialStore(admin.cache))
     org = api.call("POST", "/api/v1/organizations", json={"name": "CLI Org"})
-    people, emails = {}, {}
+    people, emails = {"ADMIN": admin}, {"ADMIN": ADMIN_EMAIL}
     for role in ("CLIENT", "REVIEWER", "PM", "LINGUIST"):
         emails[role] = f"cli-{role.lower()}@example.com"
         invite = api.call(
@@ -100,34 +100,51 @@ def test_cli_drives_a_job_and_webhooks_follow_it(server, tmp_path_factory, tmp_p
         people[role] = person(server, role.lower())
         Client(server["base"], store=CredentialStore(people[role].cache)).accept_invite(invite["token"], PASSWORD)
 
+    pm = people["PM"]
+    assert pm("login", "--email", emails["PM"], password=PASSWORD).returncode == 0
+    bad_event = pm("webhooks", "create", "https://127.0.0.1/hooks", "--events", "job.exploded")
+    assert bad_event.returncode == 7 and "events" in bad_event.stderr
     with WebhookReceiver() as receiver:
-        pm_api = Client(server["base"], store=CredentialStore(people["PM"].cache))
-        hook = pm_api.call(
-            "POST",
-            f"/api/v1/organizations/{org['id']}/webhooks",
-            json={"url": receiver.url, "events": ["job.status_changed", "job.qc_needed", "job.completed"]},
-        )
+        hook = pm.json("webhooks", "create", receiver.url, "--events", "job.status_changed,job.qc_needed,job.completed")
+        assert hook["secret"].startswith("whsec_")
         _job_flow(people, emails, session_video(tmp_path_factory).path, tmp_path, receiver)
         received = receiver.wait_for(
             lambda rs: any(json.loads(r.body)["type"] == "job.completed" for r in rs), timeout=60
         )
-    for req in received:
-        signing.verify(hook["secret"], req.headers, req.body)
-    types = [json.loads(r.body)["type"] for r in received]
-    statuses = [
-        json.loads(r.body)["data"]["status"] for r in received if json.loads(r.body)["type"] == "job.status_changed"
-    ]
-    assert types.count("job.qc_needed") == 3  # SOURCE_QC, LANGUAGE_QC, FINAL_QC
-    for status in ("UPLOADED", "TRANSCRIBING", "SOURCE_QC", "TRANSLATING", "LANGUAGE_QC", "FINAL_QC", "COMPLETED"):
-        assert status in statuses
-    log = pm_api.call("GET", f"/api/v1/webhooks/{hook['id']}/deliveries", params={"limit": 100})
-    assert log["items"] and all(d["status"] == "succeeded" for d in log["items"])
+        for req in received:
+            signing.verify(hook["secret"], req.headers, req.body)
+        types = [json.loads(r.body)["type"] for r in received]
+        statuses = [
+            json.loads(r.body)["data"]["status"] for r in received if json.loads(r.body)["type"] == "job.status_changed"
+        ]
+        assert types.count("job.qc_needed") == 3  # SOURCE_QC, LANGUAGE_QC, FINAL_QC
+        for status in ("UPLOADED", "TRANSCRIBING", "SOURCE_QC", "TRANSLATING", "LANGUAGE_QC", "FINAL_QC", "COMPLETED"):
+            assert status in statuses
+        log = pm.json("webhooks", "deliveries", hook["id"], "--limit", "100")
+        assert len(log) == len(received) and all(d["status"] == "succeeded" for d in log)
+        table = pm("webhooks", "deliveries", hook["id"])
+        assert "job.completed" in table.stdout and "succeeded" in table.stdout
+
+        # replay the newest delivery: the receiver gets the same webhook-id again, freshly signed
+        replayed = pm.json("webhooks", "replay", hook["id"], log[0]["id"])
+        assert replayed["replay_of"] == log[0]["id"]
+        again = receiver.wait_for(lambda rs: len(rs) == len(received) + 1, timeout=30)[-1]
+        assert again.headers["webhook-id"] == log[0]["message_id"]
+        signing.verify(hook["secret"], again.headers, again.body)
+
+        rotated = pm.json("webhooks", "rotate-secret", hook["id"])
+        assert rotated["secret"] != hook["secret"]
+        disabled = pm.json("webhooks", "update", hook["id"], "--disable")
+        assert disabled["enabled"] is False
+        assert pm("webhooks", "update", hook["id"]).returncode == 1  # nothing to change
+    assert people["REVIEWER"]("webhooks", "list").returncode == 4  # a REVIEWER may not (403)
 
 
 def _job_flow(people, emails, video, tmp_path, receiver):
     client, reviewer, pm, linguist = people["CLIENT"], people["REVIEWER"], people["PM"], people["LINGUIST"]
     for role, avp in people.items():
-        assert avp("login", "--email", emails[role], password=PASSWORD).returncode == 0
+        if role not in ("PM", "ADMIN"):
+            assert avp("login", "--email", emails[role], password=PASSWORD).returncode == 0
 
     created = client("--json", "jobs", "create", str(video), "--languages", "es", "--title", "CLI job")
     assert created.returncode == 0, created.stderr
@@ -135,6 +152,13 @@ def _job_flow(people, emails, video, tmp_path, receiver):
     job_id = job["_id"]
     assert job["requested_outputs"] == ["en", "es"]
     assert "uploaded" in created.stderr and "(100%)" in created.stderr
+
+    # the signed-URL path (used for files over 16 MB) gives the same job
+    signed = client("--json", "jobs", "create", str(video), "--signed-upload", "--title", "CLI signed")
+    assert signed.returncode == 0, signed.stderr
+    assert json.loads(signed.stdout)["title"] == "CLI signed"
+    # (deleted at once by the ADMIN, so only one job runs through the pipeline)
+    assert people["ADMIN"]("jobs", "delete", json.loads(signed.stdout)["_id"]).returncode == 0
 
     watched = client("jobs", "watch", job_id, "--timeout", "600")
     assert watched.returncode == 0, watched.stderr
@@ -211,3 +235,42 @@ def _job_flow(people, emails, video, tmp_path, receiver):
     assert client("logout").returncode == 0
     signed_out = client("--json", "jobs", "list")
     assert signed_out.returncode == 3 and json.loads(signed_out.stderr)["exit_code"] == 3
+
+
+def test_cli_exit_codes_for_failed_jobs_timeouts_and_bad_input(server, tmp_path, tmp_path_factory):
+    from avp_client import Client, CredentialStore
+
+    admin = person(server, "admin2")
+    assert admin("login", "--email", ADMIN_EMAIL, password=ADMIN_PASSWORD).returncode == 0
+    api = Client(server["base"], store=CredentialStore(admin.cache))
+    org = api.call("POST", "/api/v1/organizations", json={"name": "CLI Failures"})
+    invite = api.call(
+        "POST", f"/api/v1/organizations/{org['id']}/invite", json={"email": "f@example.com", "role": "CLIENT"}
+    )
+    client = person(server, "client2")
+    Client(server["base"], store=CredentialStore(client.cache)).accept_invite(invite["token"], PASSWORD)
+
+    missing = client("jobs", "create", str(tmp_path / "nope.mp4"))
+    assert missing.returncode == 1 and "No such file" in missing.stderr
+    bad_lang = client("jobs", "create", str(session_video(tmp_path_factory).path), "--languages", "not a language")
+    assert bad_lang.returncode == 7, bad_lang.stderr
+
+    garbage = tmp_path / "garbage.mp4"
+    garbage.write_bytes(b"this is not a video " * 500)
+    job = client.json("jobs", "create", str(garbage))
+    watched = client("--json", "jobs", "watch", job["_id"], "--timeout", "120")
+    assert watched.returncode == 8, watched.stderr
+    assert json.loads(watched.stdout)["status"] == "UPLOAD_INVALID"
+    assert "UPLOAD_INVALID" in watched.stderr
+
+    # a job still running when the timeout passes: exit 10 (then the ADMIN deletes it)
+    running_job = client.json("jobs", "create", str(session_video(tmp_path_factory).path))
+    waiting = client("jobs", "watch", running_job["_id"], "--until", "COMPLETED", "--timeout", "2")
+    assert waiting.returncode == 10, waiting.stderr
+    assert admin("jobs", "delete", running_job["_id"]).returncode == 0
+
+    listed = client("exit-codes")
+    assert listed.returncode == 0 and "10  timed out waiting" in listed.stdout
+    unreachable = Avp(f"http://127.0.0.1:{free_port()}", client.config_dir)
+    assert unreachable("login", "--email", "f@example.com", password=PASSWORD).returncode == 9
+    assert unreachable("jobs", "list").returncode == 3  # never signed in there

@@ -126,3 +126,24 @@ def test_smtp_adapter_refuses_unknown_security():
     with pytest.raises(ValueError):
         SmtpMail("h", 25, "a@b", security="ssl3")
     assert Message("a@b.c", "s", "t").to == "a@b.c"
+
+
+def test_gcp_without_smtp_sends_nothing_and_says_so(isolated_settings):
+    from shared import bootstrap
+    from shared.mail import MailError, NoMail
+
+    config.configure(backend="gcp")
+    mail = bootstrap.platform().mail
+    assert isinstance(mail, NoMail)
+    with pytest.raises(MailError, match="AVP_SMTP_HOST"):
+        mail.send(Message("a@b.example", "s", "t"))
+
+
+def test_an_unwritable_outbox_is_a_mail_error(tmp_path):
+    from shared.mail import MailError
+    from shared.mail.outbox_mail import OutboxMail
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(MailError, match="outbox"):
+        OutboxMail(blocker / "outbox", "a@b.example").send(Message("c@d.example", "s", "t"))

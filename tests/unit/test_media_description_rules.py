@@ -144,3 +144,10 @@ def test_people_are_said_when_a_count_holds_and_changes():
     counts = [0, 1, 0, 1, 1, 1, 2, 2, 0, 0, 1, 1]
     times = [float(k) for k in range(len(counts))]
     assert vision.stable_counts(counts, times) == [(3.0, 1), (6.0, 2), (10.0, 1)]
+
+
+def test_spaces_come_back_from_a_second_reading_of_the_same_line():
+    assert ocr.respace("QUALITYCHECK", "QUALITY CHECK") == "QUALITY CHECK"
+    assert ocr.respace("50%OFF", "50% ORF") == "50% OFF"  # only the spaces are taken from it
+    assert ocr.respace("SHIPPING", "SHIP PIN") == "SHIPPING"  # not the same line: unchanged
+    assert ocr.respace("ACME", "") == "ACME"

@@ -130,3 +130,13 @@ def test_a_word_starting_in_music_before_its_speech_is_moved_to_the_speech_onset
     ws = [Word(3.71, 4.8, "Welcome"), Word(4.81, 5.1, "back"), Word(9.0, 9.4, "later")]
     speaker_change.snap_starts(ws, [(int(4.54 * 16000), int(6.37 * 16000)), (int(8.9 * 16000), 160000)])
     assert [w.start for w in ws] == [4.54, 4.81, 9.0]
+
+
+def test_a_stretch_too_short_for_a_voice_print_goes_with_the_nearest_voice():
+    rate = 16000
+    gap_long, gap_short = np.zeros(int(0.7 * rate), "float32"), np.zeros(int(0.3 * rate), "float32")
+    audio = np.concatenate([_voice(105, 2.0), gap_long, _voice(215, 0.3, bright=0.6), gap_short])
+    audio = np.concatenate([audio, _voice(215, 2.0, bright=0.6)])
+    chunks = speaker_change._energy_chunks(audio, speaker_change.MIN_TURN_GAP)
+    assert len(chunks) == 3
+    assert speaker_change.chunk_speakers(audio, chunks) == [0, 1, 1]

@@ -32,7 +32,7 @@ locals {
     language_qc = merge(local.api_function, { description = "Per-language QC" })
     glossaries  = merge(local.api_function, { description = "Glossaries and terms" })
     files       = merge(local.api_function, { description = "Signed upload and download URLs" })
-    users       = merge(local.api_function, { description = "Current user, organisations, members, invites" })
+    users       = merge(local.api_function, { description = "Current user, organisations, members, invites", secrets = var.smtp_user != "" ? ["jwt-secret", "smtp-password"] : ["jwt-secret"] })
     admin       = merge(local.api_function, { description = "User administration and audit log" })
     webhooks    = merge(local.api_function, { description = "Webhook endpoints, secret rotation, delivery log and replay" })
 
@@ -91,15 +91,22 @@ locals {
     AVP_EVENTS_TOPIC          = module.pubsub.events_topic
     AVP_MS_CLIENT_ID          = var.ms_client_id
     AVP_MS_TENANT_ID          = var.ms_tenant_id
+    AVP_MS_ALLOWED_TENANTS    = join(",", var.ms_allowed_tenants)
     AVP_MS_REDIRECT_URI       = "${var.public_base_url}/api/v1/auth/microsoft/callback"
     AVP_MAX_UPLOAD_BYTES      = tostring(var.max_upload_bytes)
     AVP_HEAVY_CONCURRENCY     = "1"
+    AVP_SMTP_HOST             = var.smtp_host
+    AVP_SMTP_PORT             = tostring(var.smtp_port)
+    AVP_SMTP_USER             = var.smtp_user
+    AVP_MAIL_FROM             = var.mail_from
+    AVP_INVITE_URL            = var.invite_url
     LOG_EXECUTION_ID          = "true"
   }
 
   secret_env = {
     "jwt-secret"       = { env_var = "AVP_JWT_SECRET", secret_id = module.secrets.secret_ids["jwt-secret"] }
     "ms-client-secret" = { env_var = "AVP_MS_CLIENT_SECRET", secret_id = module.secrets.secret_ids["ms-client-secret"] }
+    "smtp-password"    = { env_var = "AVP_SMTP_PASSWORD", secret_id = module.secrets.secret_ids["smtp-password"] }
   }
 }
 

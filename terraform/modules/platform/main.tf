@@ -67,6 +67,7 @@ module "secrets" {
   secrets = {
     "jwt-secret"       = [local.members["api"], local.members["pipeline"], local.members["websocket"]]
     "ms-client-secret" = [local.members["api"]]
+    "smtp-password"    = [local.members["api"]] # mounted only when smtp_user is set (invite emails, 0904)
   }
 
   depends_on = [google_project_service.api]

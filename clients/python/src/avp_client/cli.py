@@ -6,6 +6,7 @@
     avp jobs list | show ID | download ID --out DIR | approve ID | reject ID --reason ... | feedback ID -m ...
     avp vtt edit ID LANG                        # $EDITOR, saved with If-Match; a conflict shows a diff
     avp qc show ID | assign ID LANG --linguist ID_OR_EMAIL | approve ID LANG | reject | feedback
+    avp webhooks list | create URL --events job.completed,... | rotate-secret ID | deliveries ID | replay ID D
     avp exit-codes                              # what each exit status means
 
 `--json` prints results as JSON on stdout (progress and messages go to stderr). The platform
@@ -51,6 +52,8 @@ class Output:
         self.quiet = quiet
         self.out = Console(highlight=False, soft_wrap=True)
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
+        if not self.out.is_terminal:
+            self.out.width = 240  # piped tables keep whole ids and timestamps on one line
 
     def result(self, data, human=None) -> None:
         if self.as_json:
@@ -382,6 +385,97 @@ def cmd_qc_action(args, out: Output) -> int:
     return 0
 
 
+# -- webhooks -----------------------------------------------------------------------------------
+def _webhook_line(hook: dict) -> str:
+    state = "enabled" if hook.get("enabled", True) else "disabled"
+    return f"{hook['id']}  {state}  {hook['url']}  {','.join(hook.get('events') or [])}"
+
+
+def cmd_webhooks_list(args, out: Output) -> int:
+    with _client(args) as client:
+        hooks = client.webhooks(args.org or client.me().get("org_id") or "")
+    out.result(hooks, "\n".join(_webhook_line(h) for h in hooks) or "no webhooks")
+    return 0
+
+
+def cmd_webhooks_create(args, out: Output) -> int:
+    with _client(args) as client:
+        org = args.org or client.me().get("org_id")
+        if not org:
+            raise AvpError("Name the organisation with --org")
+        hook = client.create_webhook(org, args.endpoint_url, _split(args.events), args.description, not args.disabled)
+    out.say(f"Registered webhook {hook['id']}; its signing secret is shown only now")
+    out.result(hook, f"{_webhook_line(hook)}\nsecret {hook['secret']}")
+    return 0
+
+
+def cmd_webhooks_show(args, out: Output) -> int:
+    with _client(args) as client:
+        hook = client.get_webhook(args.id)
+    out.result(hook, _webhook_line(hook))
+    return 0
+
+
+def cmd_webhooks_update(args, out: Output) -> int:
+    fields = {}
+    if args.new_url:
+        fields["url"] = args.new_url
+    if args.events:
+        fields["events"] = _split(args.events)
+    if args.description is not None:
+        fields["description"] = args.description
+    if args.enable or args.disable:
+        fields["enabled"] = bool(args.enable)
+    if not fields:
+        raise AvpError("Nothing to change: give --set-url, --events, --description, --enable or --disable")
+    with _client(args) as client:
+        hook = client.update_webhook(args.id, **fields)
+    out.result(hook, _webhook_line(hook))
+    return 0
+
+
+def cmd_webhooks_delete(args, out: Output) -> int:
+    with _client(args) as client:
+        client.delete_webhook(args.id)
+    out.say(f"Deleted webhook {args.id}")
+    out.result({"deleted": args.id})
+    return 0
+
+
+def cmd_webhooks_rotate(args, out: Output) -> int:
+    with _client(args) as client:
+        hook = client.rotate_webhook_secret(args.id)
+    out.say(f"New secret; the previous one also signs until {hook.get('previous_secret_expires_at')}")
+    out.result(hook, f"secret {hook['secret']}")
+    return 0
+
+
+def cmd_webhooks_deliveries(args, out: Output) -> int:
+    with _client(args) as client:
+        items = client.webhook_deliveries(args.id, args.limit)
+
+    def human(data):
+        table = Table("delivery", "event", "status", "attempts", "last answer", "created")
+        for d in data:
+            last = (d.get("attempts") or [{}])[-1]
+            answer = str(last.get("status_code") or last.get("error") or "")
+            table.add_row(
+                d["id"], d["event_type"], d["status"], str(len(d.get("attempts") or [])), answer, d["created_at"][:19]
+            )
+        out.out.print(table)
+
+    out.result(items, human)
+    return 0
+
+
+def cmd_webhooks_replay(args, out: Output) -> int:
+    with _client(args) as client:
+        delivery = client.replay_delivery(args.id, args.delivery)
+    out.say(f"Replaying {args.delivery} as delivery {delivery['id']}")
+    out.result(delivery, delivery["id"])
+    return 0
+
+
 def cmd_exit_codes(args, out: Output) -> int:
     out.result({str(k): v for k, v in EXIT_CODES.items()}, "\n".join(f"{k:3d}  {v}" for k, v in EXIT_CODES.items()))
     return 0
@@ -475,6 +569,41 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--kind", choices=("captions", "descriptions"), default="captions")
         if name == "edit":
             p.add_argument("-m", "--message", help="why (kept with the version)")
+
+    hooks = sub.add_parser("webhooks", help="webhook endpoints of an organisation (PM, ADMIN)").add_subparsers(
+        dest="webhooks", required=True
+    )
+    p = add(hooks, "list", cmd_webhooks_list, "the organisation's webhooks")
+    p.add_argument("--org", help="organisation id (default: yours)")
+    p = add(hooks, "create", cmd_webhooks_create, "register an endpoint (prints its signing secret once)")
+    p.add_argument("endpoint_url", metavar="URL", help="https:// URL that receives the deliveries")
+    p.add_argument(
+        "--events",
+        required=True,
+        help="comma-separated: job.status_changed, job.qc_needed, job.completed, job.failed, job.rejected",
+    )
+    p.add_argument("--org", help="organisation id (default: yours)")
+    p.add_argument("--description")
+    p.add_argument("--disabled", action="store_true")
+    p = add(hooks, "show", cmd_webhooks_show, "one webhook")
+    p.add_argument("id")
+    p = add(hooks, "update", cmd_webhooks_update, "change URL, events, description or enabled")
+    p.add_argument("id")
+    p.add_argument("--set-url", dest="new_url", help="the new endpoint URL")
+    p.add_argument("--events")
+    p.add_argument("--description")
+    p.add_argument("--enable", action="store_true")
+    p.add_argument("--disable", action="store_true")
+    p = add(hooks, "delete", cmd_webhooks_delete, "delete a webhook")
+    p.add_argument("id")
+    p = add(hooks, "rotate-secret", cmd_webhooks_rotate, "new signing secret (the old one signs for 24 h more)")
+    p.add_argument("id")
+    p = add(hooks, "deliveries", cmd_webhooks_deliveries, "the delivery log, newest first")
+    p.add_argument("id")
+    p.add_argument("--limit", type=int, default=20)
+    p = add(hooks, "replay", cmd_webhooks_replay, "send a logged delivery again")
+    p.add_argument("id")
+    p.add_argument("delivery")
 
     qc = sub.add_parser("qc", help="per-language QC").add_subparsers(dest="qc", required=True)
     p = add(qc, "show", cmd_qc_show, "per-language QC state of a job")

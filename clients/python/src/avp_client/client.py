@@ -367,6 +367,44 @@ class Client:
         kw = {"json": body} if body else {}
         return self.call("POST", f"{V1}/jobs/{job_id}/language-qc/{lang}/{action}", **kw)
 
+    # -- webhooks -------------------------------------------------------------------------------
+    def webhooks(self, org_id: str) -> list[dict]:
+        items, cursor = [], None
+        while True:
+            params = {"limit": 100} | ({"cursor": cursor} if cursor else {})
+            page = self.call("GET", f"{V1}/organizations/{org_id}/webhooks", params=params)
+            items += page["items"]
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return items
+
+    def create_webhook(
+        self, org_id: str, url: str, events: list[str], description: str | None = None, enabled: bool = True
+    ) -> dict:
+        """Register an endpoint; the answer carries the signing secret (shown only now)."""
+        body = {"url": url, "events": events, "enabled": enabled} | (
+            {"description": description} if description else {}
+        )
+        return self.call("POST", f"{V1}/organizations/{org_id}/webhooks", json=body)
+
+    def get_webhook(self, webhook_id: str) -> dict:
+        return self.call("GET", f"{V1}/webhooks/{webhook_id}")
+
+    def update_webhook(self, webhook_id: str, **fields) -> dict:
+        return self.call("PATCH", f"{V1}/webhooks/{webhook_id}", json=fields)
+
+    def delete_webhook(self, webhook_id: str) -> None:
+        self.call("DELETE", f"{V1}/webhooks/{webhook_id}")
+
+    def rotate_webhook_secret(self, webhook_id: str) -> dict:
+        return self.call("POST", f"{V1}/webhooks/{webhook_id}/rotate-secret")
+
+    def webhook_deliveries(self, webhook_id: str, limit: int = 20) -> list[dict]:
+        return self.call("GET", f"{V1}/webhooks/{webhook_id}/deliveries", params={"limit": limit})["items"]
+
+    def replay_delivery(self, webhook_id: str, delivery_id: str) -> dict:
+        return self.call("POST", f"{V1}/webhooks/{webhook_id}/deliveries/{delivery_id}/replay")
+
     # -- following a job ------------------------------------------------------------------------
     def ws_url(self, job_id: str) -> str:
         parsed = urllib.parse.urlparse(self.base_url)
