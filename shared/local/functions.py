@@ -29,4 +29,3 @@ def load(name: str):
             spec.loader.exec_module(module)
             _loaded[name] = module
         return _loaded[name]
-
