@@ -40,7 +40,16 @@ log = logs.get("avp.housekeeping")
 
 FIELD = "expire_at"
 UPLOADS = "uploads"
-COLLECTIONS = ("rate_limits", "sso_states", "invites", "refresh_tokens", "refresh_families", "idempotency", "uploads")
+COLLECTIONS = (
+    "rate_limits",
+    "sso_states",
+    "invites",
+    "refresh_tokens",
+    "refresh_families",
+    "idempotency",
+    "uploads",
+    "ws_tickets",
+)
 IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600
 INVITE_RETENTION_SECONDS = 7 * 24 * 3600
 UPLOAD_RETENTION_SECONDS = 24 * 3600
