@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CLIENT, REVIEWER, LINGUIST, PM, ADMIN = "CLIENT", "REVIEWER", "LINGUIST", "PM", "ADMIN"
-ALL_ROLES = frozenset({CLIENT, REVIEWER, LINGUIST, PM, ADMIN})
+from shared.domain.roles import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM, REVIEWER
+
 PUBLIC = None  # no bearer token needed
 
 

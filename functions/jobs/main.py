@@ -77,7 +77,6 @@ def get_job(ctx, id):
 
 
 def delete_job(ctx, id):
-    ctx.audit["target"] = id
     jobs.delete_job(ctx.principal, id)
     return None, 204
 
@@ -87,24 +86,20 @@ def downloads(ctx, id):
 
 
 def approve(ctx, id):
-    ctx.audit["target"] = id
     return jobs.view(jobs.approve(ctx.principal, id))
 
 
 def reject(ctx, id):
     body = ctx.json(Reason)
-    ctx.audit["target"] = id
     return jobs.view(jobs.reject(ctx.principal, id, body.reason))
 
 
 def feedback(ctx, id):
     body = ctx.json(Feedback)
-    ctx.audit["target"] = id
     return jobs.view(jobs.feedback(ctx.principal, id, body.message))
 
 
 def retry(ctx, id):
-    ctx.audit["target"] = id
     return jobs.view(jobs.retry(ctx.principal, id))
 
 

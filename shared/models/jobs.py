@@ -91,6 +91,8 @@ class Job(BaseModel):
     vtt_changed_since_render: bool = False
     progress: Progress | None = None
     error: str | None = None
+    media: dict | None = Field(default=None, description="What the probe found: duration, fps, width, height")
+    qc_report: dict | None = Field(default=None, description="QC counts per language and section")
     created_at: str
     updated_at: str
 
