@@ -498,19 +498,28 @@ def tts(io: StepIO) -> dict:
     max_rate = float(_opt(job, "max_speech_rate", narration.MAX_RATE))
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
-    for n, lang in enumerate(langs):
+    wanted = []
+    for lang in langs:
         if io.cancelled():
             return {}
         d_path = job_path(jid, lang, DESCRIPTIONS_VTT)
         cues = _read_vtt(io, d_path) if io.exists(d_path) else []
         folder = io.workdir / "tts" / lang
         folder.mkdir(parents=True, exist_ok=True)
+        wanted.append((lang, cues, folder))
+
+    def speak(lang: str, cues: list, folder: Path):
+        """One language's clips and stem: engine and ffmpeg work only, languages side by side."""
         plan = narration.synthesize_plan(speech, cues, lang, transcript.words, duration, folder, max_rate)
+        return plan, narration.write_stem(plan, folder, duration, folder / NARRATION)
+
+    spoken = _side_by_side(speak, wanted, lambda done: io.progress(90 * done / len(langs)))
+    for lang, _, folder in wanted:
+        plan, stem = spoken[lang]
         for clip in plan.clips:
             store = job_path(jid, "work", lang, clip.name)
             io.put_file(store, folder / clip.name, "audio/wav")
             clip.path = store
-        stem = narration.write_stem(plan, folder, duration, folder / NARRATION)
         n_path = job_path(jid, lang, NARRATION)
         io.put_file(n_path, stem, "audio/mp4")
         io.put_text(
@@ -529,7 +538,7 @@ def tts(io: StepIO) -> dict:
             "clips": len(plan.clips),
             "extended": len(speech_qc["extended"]),
         }
-        io.progress(100 * (n + 1) / len(langs))
+    io.progress(100)
     return {"outputs": outputs, "qc_report": qc}
 
 
@@ -571,25 +580,32 @@ def render_languages(
 ) -> dict:
     """render_language for each (lang, work, cap_vtt, plan, tracks) of `prepared`, up to
     _render_parallel at once; {lang: its outputs}. The first failure stops the rest."""
-    made: dict[str, dict] = {}
-    with ThreadPoolExecutor(max_workers=_render_parallel(len(prepared))) as pool:
-        futures = {
-            pool.submit(render_language, video, info, work, cap_vtt, plan, tracks, burn, extended, silent_source): lang
-            for lang, work, cap_vtt, plan, tracks in prepared
-        }
+
+    def one(lang, work, cap_vtt, plan, tracks):
+        return render_language(video, info, work, cap_vtt, plan, tracks, burn, extended, silent_source)
+
+    return _side_by_side(one, prepared, progress)
+
+
+def _side_by_side(fn, items: list[tuple], progress=None) -> dict:
+    """{item[0]: fn(*item)} for each item, up to _render_parallel at once (media work of one
+    language per item). The first failure stops the items not yet started and is raised."""
+    done: dict = {}
+    with ThreadPoolExecutor(max_workers=_render_parallel(len(items))) as pool:
+        futures = {pool.submit(fn, *item): item[0] for item in items}
         try:
             for future in as_completed(futures):
-                made[futures[future]] = future.result()
+                done[futures[future]] = future.result()
                 if progress is not None:
-                    progress(len(made))
+                    progress(len(done))
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return made
+    return done
 
 
 def _render_parallel(languages: int) -> int:
-    """Languages rendered at once: AVP_RENDER_PARALLEL, else one per core (decision 1202)."""
+    """Languages voiced or rendered at once: AVP_RENDER_PARALLEL, else one per core (1202)."""
     from shared.config import settings
 
     wanted = settings().render_parallel or os.cpu_count() or 1
