@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from shared.config import VERSION
 from shared.models import resolve
@@ -66,7 +67,7 @@ def document() -> dict:
             if r.body == "multipart":
                 content["multipart/form-data"] = {"schema": schema}
             op["requestBody"] = {"required": True, "content": content}
-        ok = {"description": "OK"}
+        ok: dict[str, Any] = {"description": "OK"}
         if r.response_model:
             ok["content"] = {"application/json": {"schema": _ref(r.response_model, components)}}
         op["responses"]["200"] = ok

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CLIENT, REVIEWER, LINGUIST, PM, ADMIN = "CLIENT", "REVIEWER", "LINGUIST", "PM", "ADMIN"
-ALL_ROLES = frozenset({CLIENT, REVIEWER, LINGUIST, PM, ADMIN})
+from shared.domain.roles import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM, REVIEWER
+
 PUBLIC = None  # no bearer token needed
 
 
@@ -143,6 +143,16 @@ ROUTES: tuple[Route, ...] = (
             ("limit", "integer", "Page size (1-100)"),
             ("cursor", "string", "Cursor from the previous page"),
         ),
+    ),
+    _r(
+        "GET",
+        f"{V1}/jobs/{{id}}/timeline",
+        "jobs",
+        "job_timeline",
+        A,
+        "Timeline of a job: waveform peaks, spoken words, dialogue gaps, scene changes",
+        response_model="Timeline",
+        body="none",
     ),
     _r(
         "GET",

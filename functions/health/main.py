@@ -3,9 +3,11 @@
 import functions_framework
 from flask import Response
 
+from shared import metrics as m
 from shared.config import VERSION
 from shared.errors import NotFound
 from shared.http import function_dispatcher, json_response
+from shared.openapi import document
 
 _ASSETS = {
     "swagger-ui.css": "text/css",
@@ -27,15 +29,11 @@ def health(ctx):
 
 
 def metrics(ctx):
-    from shared import metrics as m
-
     body, content_type = m.render()
     return Response(body, headers={"Content-Type": content_type})
 
 
 def openapi(ctx):
-    from shared.openapi import document
-
     return json_response(document())
 
 

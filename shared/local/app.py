@@ -29,7 +29,7 @@ def create_app() -> Flask:
     flask_ws.register(app)  # /api/v1/ws/... as the Cloud Run service serves them
     emulators.register(app)  # delivery routes of the emulators backend (only on that backend)
 
-    app.wsgi_app = FunctionRouter(app, table)
+    app.wsgi_app = FunctionRouter(app, table)  # type: ignore[method-assign]  # WSGI middleware, as Flask documents
 
     @app.route("/", defaults={"path": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])
     @app.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])
