@@ -20,12 +20,12 @@ def list_users(ctx):
 
 
 def update_user(ctx, id):
-    from shared.errors import Unprocessable
+    from shared.errors import Invalid
     from shared.services import users
 
     body = ctx.json(AdminUserUpdate)
     if body.role is None and body.status is None and body.org_id is None:
-        raise Unprocessable("Send at least one of role, status, org_id")
+        raise Invalid("Send at least one of role, status, org_id")
     user = users.admin_update(ctx.principal, id, body.role, body.status, body.org_id)
     ctx.audit["org_id"] = user.get("org_id")
     return user

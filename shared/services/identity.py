@@ -26,7 +26,7 @@ from shared.auth import devices, refresh
 from shared.auth.passwords import hash_password, needs_rehash, strength_problem, verify_password
 from shared.auth.tokens import issue_access_token
 from shared.config import settings
-from shared.errors import Forbidden, Unauthenticated, Unprocessable
+from shared.errors import Forbidden, Invalid, Unauthenticated, Unprocessable
 from shared.services import orgs, rate_limit, users
 
 _BAD_LOGIN = "Invalid email or password"
@@ -161,9 +161,9 @@ def change_password(principal, current: str, new: str, device_token: str | None 
     rate_limit.clear("password-account", user["id"])
     problem = strength_problem(new, user["email"])
     if problem:
-        raise Unprocessable(f"new_password: {problem}")
+        raise Invalid(f"new_password: {problem}")
     if verify_password(user.get("password_hash"), new):
-        raise Unprocessable("new_password: must differ from the current password")
+        raise Invalid("new_password: must differ from the current password")
     new_hash = hash_password(new)
     cutoff = int(time.time())
 

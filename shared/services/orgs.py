@@ -13,7 +13,7 @@ import hmac
 import secrets
 import time
 
-from shared.errors import Conflict, Invalid, Unprocessable
+from shared.errors import Conflict, Forbidden, Invalid
 from shared.ids import new_id
 from shared.persistence.documents import Query
 from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
@@ -49,7 +49,7 @@ def list_orgs(limit: int, cursor: str | None) -> dict:
 def create_org(name: str) -> dict:
     name = name.strip()
     if not name:
-        raise Unprocessable("name: must not be blank")
+        raise Invalid("name: must not be blank")
     return _org_view(_docs().create(ORGS, new_id(), {"name": name, "created_at": now_iso()}))
 
 
@@ -66,7 +66,7 @@ def create_invite(principal, org_id: str, email: str, role: str) -> dict:
     email = users.normalize_email(email)
     if role not in INVITABLE.get(principal.role, frozenset()):
         allowed = ", ".join(sorted(INVITABLE.get(principal.role, ())))
-        raise Unprocessable(f"role: a {principal.role} may invite only {allowed}")
+        raise Forbidden(f"role: a {principal.role} may invite only {allowed}")
     if users.find_by_email(email) is not None:
         raise Conflict("A user with this email already exists")
     secret = secrets.token_urlsafe(32)
@@ -141,7 +141,7 @@ def accept_with_token(token: str, password: str, name: str | None) -> dict:
     invite_id = pre["id"]
     problem = strength_problem(password, pre["email"])
     if problem:
-        raise Unprocessable(f"password: {problem}")
+        raise Invalid(f"password: {problem}")
     if users.find_by_email(pre["email"]) is not None:
         raise Conflict("A user with this email already exists")
     password_hash = hash_password(password)  # outside the transaction: it is slow

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from shared.errors import AlreadyExists, Conflict, Forbidden, NotFound, Unprocessable
+from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, NotFound, Unprocessable
 from shared.ids import new_id
 from shared.persistence.documents import Query, update_with_retry
 from shared.routes import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM
@@ -231,9 +231,9 @@ def admin_update(principal, user_id: str, role: str | None, status: str | None, 
     new_status = status or user.get("status", "active")
     new_org = org_id if org_id is not None else user.get("org_id")
     if org_id is not None and _docs().get("organizations", org_id) is None:
-        raise Unprocessable("org_id: no such organisation")
+        raise NotFound("Organisation not found (org_id)")
     if new_role != ADMIN and not new_org:
-        raise Unprocessable(f"org_id: a {new_role} must belong to an organisation; send org_id")
+        raise Invalid(f"org_id: a {new_role} must belong to an organisation; send org_id")
     if _is_active_admin(user) and not (new_role == ADMIN and new_status == "active"):
         _guard_last_admin(user)
 
