@@ -83,7 +83,7 @@ def seed(data_dir: Path) -> tuple[str, str, list[str]]:
     jobs = []
     for _ in range(10):
         jid = new_id()
-        docs.create("jobs", jid, {"org_id": org, "status": "CREATED", "updated_at": now_iso()})
+        docs.create("jobs", jid, {"org_id": org, "created_by": uid, "status": "CREATED", "updated_at": now_iso()})
         jobs.append(jid)
     return org, token, jobs
 

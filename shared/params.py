@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from shared.errors import NotFound, Unprocessable
 
@@ -15,7 +16,7 @@ LANG_PATTERN = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 ROLE_ENUM = ["CLIENT", "REVIEWER", "LINGUIST", "PM", "ADMIN"]
 
 # Query parameter schemas by name (a route row may add to them with a 4th element).
-QUERY_SCHEMAS = {
+QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
     "limit": {"type": "integer", "minimum": 1, "maximum": 100},
     "cursor": {"type": "string", "pattern": "^[A-Za-z0-9_=-]+$", "maxLength": 512},
     "org_id": {"type": "string", "pattern": ID_PATTERN},
@@ -28,7 +29,7 @@ QUERY_SCHEMAS = {
     "to": {"type": "string", "pattern": "^([0-9a-f]{24}|current)$"},
 }
 # Path parameter schemas by name; any other path parameter is a 24-hex id.
-PATH_SCHEMAS = {
+PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "lang": {"type": "string", "pattern": LANG_PATTERN, "maxLength": 35},
     "path": {"type": "string", "pattern": r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "maxLength": 512},
     "name": {"type": "string", "pattern": r"^[A-Za-z0-9._-]+$", "maxLength": 64},
@@ -45,7 +46,8 @@ def path_schema(name: str) -> dict:
 def query_schema(q: tuple) -> tuple[dict, bool]:
     """(JSON schema, required) of a route's query row `(name, type, description[, extra])`."""
     name, typ = q[0], q[1]
-    schema = dict(QUERY_SCHEMAS.get(name, {"type": typ, "minLength": 1} if typ == "string" else {"type": typ}))
+    default: dict[str, Any] = {"type": typ, "minLength": 1} if typ == "string" else {"type": typ}
+    schema: dict[str, Any] = dict(QUERY_SCHEMAS.get(name, default))
     extra = dict(q[3]) if len(q) > 3 else {}
     required = bool(extra.pop("required", False))
     schema.update(extra)

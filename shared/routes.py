@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from shared.domain.roles import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM, REVIEWER
 from shared.domain.status import JobStatus
 
-CLIENT, REVIEWER, LINGUIST, PM, ADMIN = "CLIENT", "REVIEWER", "LINGUIST", "PM", "ADMIN"
-ALL_ROLES = frozenset({CLIENT, REVIEWER, LINGUIST, PM, ADMIN})
 PUBLIC = None  # no bearer token needed
 
 
@@ -103,6 +102,16 @@ ROUTES: tuple[Route, ...] = (
     ),
     _r(
         "POST",
+        f"{V1}/ws/tickets",
+        "auth",
+        "ws_ticket",
+        A,
+        "Get a single-use WebSocket connection ticket (30 s) to pass as ?token=",
+        response_model="WsTicket",
+        body="none",
+    ),
+    _r(
+        "POST",
         f"{V1}/auth/microsoft/link",
         "auth",
         "microsoft_link",
@@ -150,6 +159,17 @@ ROUTES: tuple[Route, ...] = (
             ("cursor", "string", "Cursor from the previous page"),
         ),
         errors=(400,),
+    ),
+    _r(
+        "GET",
+        f"{V1}/languages",
+        "jobs",
+        "list_languages",
+        A,
+        "Languages a job may use: source languages and the outputs one source may request",
+        response_model="Languages",
+        body="none",
+        query=(("source", "string", "Source language (BCP-47, default en)"),),
     ),
     _r(
         "POST",
@@ -517,6 +537,16 @@ ROUTES: tuple[Route, ...] = (
         errors=(409,),
     ),
     _r(
+        "PATCH",
+        f"{V1}/organizations/{{id}}",
+        "users",
+        "update_org",
+        (ADMIN, PM),
+        "Update an organisation's name or settings (clients_share_jobs)",
+        request_model="OrganizationUpdate",
+        response_model="Organization",
+    ),
+    _r(
         "GET",
         f"{V1}/organizations/{{id}}/members",
         "users",
@@ -550,6 +580,80 @@ ROUTES: tuple[Route, ...] = (
         body="none",
         status=204,
         errors=(409,),
+    ),
+    # Webhooks (beyond api.md: decision 1101)
+    _r(
+        "GET",
+        f"{V1}/organizations/{{id}}/webhooks",
+        "webhooks",
+        "list_webhooks",
+        (PM, ADMIN),
+        "List the organisation's webhook endpoints",
+        response_model="WebhookList",
+        body="none",
+        query=PAGING,
+    ),
+    _r(
+        "POST",
+        f"{V1}/organizations/{{id}}/webhooks",
+        "webhooks",
+        "create_webhook",
+        (PM, ADMIN),
+        "Register a webhook endpoint (the signing secret is shown once)",
+        request_model="WebhookCreate",
+        response_model="WebhookWithSecret",
+    ),
+    _r(
+        "GET",
+        f"{V1}/webhooks/{{id}}",
+        "webhooks",
+        "get_webhook",
+        (PM, ADMIN),
+        "Get a webhook endpoint",
+        response_model="Webhook",
+        body="none",
+    ),
+    _r(
+        "PATCH",
+        f"{V1}/webhooks/{{id}}",
+        "webhooks",
+        "update_webhook",
+        (PM, ADMIN),
+        "Change a webhook's URL, events, description or enabled flag",
+        request_model="WebhookUpdate",
+        response_model="Webhook",
+    ),
+    _r("DELETE", f"{V1}/webhooks/{{id}}", "webhooks", "delete_webhook", (PM, ADMIN), "Delete a webhook", body="none"),
+    _r(
+        "POST",
+        f"{V1}/webhooks/{{id}}/rotate-secret",
+        "webhooks",
+        "rotate_secret",
+        (PM, ADMIN),
+        "Rotate the signing secret (the old one also signs for 24 h)",
+        response_model="WebhookWithSecret",
+        body="none",
+    ),
+    _r(
+        "GET",
+        f"{V1}/webhooks/{{id}}/deliveries",
+        "webhooks",
+        "list_deliveries",
+        (PM, ADMIN),
+        "Delivery log, newest first",
+        response_model="WebhookDeliveryList",
+        body="none",
+        query=PAGING,
+    ),
+    _r(
+        "POST",
+        f"{V1}/webhooks/{{id}}/deliveries/{{delivery_id}}/replay",
+        "webhooks",
+        "replay_delivery",
+        (PM, ADMIN),
+        "Send a logged delivery again",
+        response_model="WebhookDelivery",
+        body="none",
     ),
     # Admin
     _r(

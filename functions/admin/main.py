@@ -3,13 +3,13 @@ Logic lives in shared/services/users.py and audit.py."""
 
 import functions_framework
 
+from shared.errors import Invalid
 from shared.http import function_dispatcher
 from shared.models.users import AdminUserUpdate
+from shared.services import audit, users
 
 
 def list_users(ctx):
-    from shared.services import users
-
     return users.list_users(
         ctx.int_arg("limit", 50),
         ctx.arg("cursor"),
@@ -20,9 +20,6 @@ def list_users(ctx):
 
 
 def update_user(ctx, id):
-    from shared.errors import Invalid
-    from shared.services import users
-
     body = ctx.json(AdminUserUpdate)
     if body.role is None and body.status is None and body.org_id is None:
         raise Invalid("Send at least one of role, status, org_id")
@@ -32,8 +29,6 @@ def update_user(ctx, id):
 
 
 def audit_log(ctx):
-    from shared.services import audit
-
     return audit.query(
         ctx.principal,
         actor=ctx.arg("actor"),

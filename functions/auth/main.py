@@ -17,6 +17,7 @@ from shared.config import settings
 from shared.errors import Unauthenticated
 from shared.http import function_dispatcher, json_response
 from shared.models.auth import AcceptInvite, ChangePassword, LoginRequest, MicrosoftCallback
+from shared.realtime import tickets
 from shared.services import identity, orgs, rate_limit, sso
 
 REFRESH_COOKIE = "avp_refresh"
@@ -98,6 +99,12 @@ def accept_invite(ctx):
     user = session.user
     ctx.audit.update(actor=user["id"], target=user["id"], org_id=user.get("org_id"))
     return _session_response(session)
+
+
+def ws_ticket(ctx):
+    rate_limit.acquire("ws-ticket", ctx.principal.user_id, 120, 60, "WebSocket tickets")
+    ctx.audit["target"] = ctx.principal.user_id
+    return json_response(tickets.issue(ctx.principal), 200, {"Cache-Control": "no-store"})
 
 
 def microsoft_login(ctx):

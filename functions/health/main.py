@@ -6,9 +6,11 @@ import flask_swagger_ui
 import functions_framework
 from flask import Response
 
+from shared import metrics as m
 from shared.config import VERSION
 from shared.errors import NotFound
 from shared.http import function_dispatcher, json_response
+from shared.openapi import document
 
 # Swagger UI 5 from the flask-swagger-ui wheel (its dist/ folder), served by this function: no
 # CDN. The page has no inline script or style, so it runs under the strict CSP below.
@@ -63,15 +65,11 @@ def health(ctx):
 
 
 def metrics(ctx):
-    from shared import metrics as m
-
     body, content_type = m.render()
     return Response(body, headers={"Content-Type": content_type})
 
 
 def openapi(ctx):
-    from shared.openapi import document
-
     return json_response(document())
 
 

@@ -13,11 +13,6 @@ def _with_etag(doc: dict):
     return json_response(doc, headers={"ETag": doc["etag"], "Cache-Control": "no-store"})
 
 
-def _audit(ctx, job_id: str, lang: str):
-    ctx.audit["target"] = job_id
-    ctx.audit["lang"] = lang
-
-
 def get_vtt(ctx, id, lang):
     return _with_etag(service.get_vtt(ctx.principal, id, lang, ctx.arg("kind")))
 
@@ -28,7 +23,6 @@ def patch_vtt(ctx, id, lang):
         raise PreconditionRequired(
             "Send If-Match with the ETag from GET /jobs/{id}/vtt/{lang} so no edit overwrites another"
         )
-    _audit(ctx, id, lang)
     doc = service.patch_vtt(
         ctx.principal, id, lang, ctx.arg("kind"), body.content, body.message, ctx.request.headers.get("If-Match")
     )
@@ -37,7 +31,7 @@ def patch_vtt(ctx, id, lang):
 
 def adjust_timing(ctx):
     body = ctx.json(AdjustTiming)
-    _audit(ctx, body.job_id, body.lang)
+    ctx.audit["target"] = body.job_id  # no path parameter names the job here
     return _with_etag(service.adjust_timing(ctx.principal, body, ctx.request.headers.get("If-Match")))
 
 
@@ -54,7 +48,6 @@ def get_version(ctx, id, lang, version_id):
 
 
 def restore_version(ctx, id, lang, version_id):
-    _audit(ctx, id, lang)
     return _with_etag(service.restore_version(ctx.principal, id, lang, version_id, ctx.request.headers.get("If-Match")))
 
 

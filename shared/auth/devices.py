@@ -13,14 +13,14 @@ import hashlib
 import hmac
 import secrets
 
-from shared.config import settings
+from shared.config import signing_secret
 
 _LABEL = b"avp/device-token/v1"
 _MAX_LEN = 200
 
 
 def _mac(body: str) -> str:
-    key = hmac.new(settings().jwt_secret.encode(), _LABEL, hashlib.sha256).digest()
+    key = hmac.new(signing_secret().encode(), _LABEL, hashlib.sha256).digest()
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:40]
 
 

@@ -6,9 +6,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-import jwt
-
-from shared.config import settings
+from shared.config import settings, signing_secret
 from shared.errors import Unauthenticated
 
 ALGORITHM = "HS256"
@@ -26,6 +24,8 @@ class Principal:
 
 
 def issue_access_token(user: dict) -> str:
+    import jwt  # lazy: PyJWT loads `cryptography` (~100 ms); public endpoints never need it
+
     s = settings()
     now = int(time.time())
     claims = {
@@ -39,7 +39,15 @@ def issue_access_token(user: dict) -> str:
         "iss": s.jwt_issuer,
         "aud": s.jwt_audience,
     }
-    return jwt.encode(claims, s.jwt_secret, algorithm=ALGORITHM)
+    return jwt.encode(claims, signing_secret(), algorithm=ALGORITHM)
+
+
+# Tokens this process has verified, with their claims (decision 1200): a token is checked
+# against the secret once, then each request only compares its expiry with the clock. Keyed by
+# the whole token under the settings it was verified with; cleared when it grows past the bound.
+_VERIFIED_MAX = 20_000
+_verified: dict[str, Principal] = {}
+_verified_under: list = [None]
 
 
 def decode_access_token(token: str) -> Principal:
@@ -47,10 +55,28 @@ def decode_access_token(token: str) -> Principal:
     Only HS256 is accepted: `alg: none`, other HMAC sizes and asymmetric algorithms (the classic
     public-key-as-HMAC-secret confusion) are all rejected by the `algorithms` allow-list."""
     s = settings()
+    if _verified_under[0] is not s:
+        _verified.clear()
+        _verified_under[0] = s
+    hit = _verified.get(token)
+    if hit is not None:
+        if hit.exp <= time.time():  # PyJWT's rule (no leeway): expired at exp
+            raise Unauthenticated("Access token expired; refresh it and retry")
+        return hit
+    principal = _verify(token, s)
+    if len(_verified) >= _VERIFIED_MAX:
+        _verified.clear()
+    _verified[token] = principal
+    return principal
+
+
+def _verify(token: str, s) -> Principal:
+    import jwt  # lazy: PyJWT loads `cryptography` (~100 ms); public endpoints never need it
+
     try:
         claims = jwt.decode(
             token,
-            s.jwt_secret,
+            signing_secret(),
             algorithms=[ALGORITHM],
             audience=s.jwt_audience,
             issuer=s.jwt_issuer,

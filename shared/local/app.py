@@ -4,12 +4,12 @@ first, then the console with its single-page fallback)."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Request, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
 from shared import logs
-from shared.http import CONVERTERS, Dispatcher, error_response, method_not_allowed
+from shared.http import CONVERTERS, MATCHED_ROUTE, Dispatcher, error_response, method_not_allowed
 from shared.local import console, emulators, file_routes
 from shared.local import functions as fn
 from shared.realtime import flask_ws
@@ -23,7 +23,7 @@ def create_app() -> Flask:
     app = Flask("avp-local")
     app.config["MAX_CONTENT_LENGTH"] = None
     table = Map(
-        [Rule(werkzeug_rule(r.path), methods=[r.method], endpoint=r.function) for r in ROUTES],
+        [Rule(werkzeug_rule(r.path), methods=[r.method], endpoint=r) for r in ROUTES],
         strict_slashes=False,
         merge_slashes=False,
         converters=CONVERTERS,
@@ -33,12 +33,13 @@ def create_app() -> Flask:
     flask_ws.register(app)  # /api/v1/ws/... as the Cloud Run service serves them
     emulators.register(app)  # delivery routes of the emulators backend (only on that backend)
 
+    app.wsgi_app = FunctionRouter(app, table)  # type: ignore[method-assign]  # WSGI middleware, as Flask documents
+
     @app.route("/", defaults={"path": ""}, methods=ALL_METHODS)
     @app.route("/<path:path>", methods=ALL_METHODS)
     def dispatch(path):
-        adapter = table.bind_to_environ(request.environ)
         try:
-            function, _ = adapter.match(request.path, method=request.method)
+            route, params = table.bind("localhost").match(request.path, method=request.method)
         except MethodNotAllowed as exc:
             resp = method_not_allowed(request, exc.valid_methods or [])
             Dispatcher.cors(request, resp)
@@ -48,7 +49,8 @@ def create_app() -> Flask:
             if page is not None:
                 return page
             return error_response(404, f"No such endpoint: {request.method} {request.path}")
-        return fn.load(function).entry(request)
+        request.environ[MATCHED_ROUTE] = (route, params)  # the function's dispatcher need not match again
+        return fn.load(route.function).entry(request)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -56,7 +58,7 @@ def create_app() -> Flask:
         request) is JSON too; an unknown method gets the route table's Allow."""
         if exc.code == 405:
             try:
-                allowed = table.bind_to_environ(request.environ).allowed_methods(request.path)
+                allowed = table.bind("localhost").allowed_methods(request.path)
             except HTTPException:
                 allowed = []
             if allowed:
@@ -74,3 +76,26 @@ def create_app() -> Flask:
         return resp
 
     return app
+
+
+class FunctionRouter:
+    """WSGI front of the local app: a request for a route of the table goes straight to its
+    function's entry point (a Flask request inside the app context, as Cloud Functions calls
+    it), without Flask's own routing and request context; anything else (local file URLs,
+    WebSockets, emulator deliveries, unknown paths and methods) goes on to the Flask app."""
+
+    def __init__(self, app: Flask, table: Map):
+        self.app = app
+        self.flask_wsgi = app.wsgi_app
+        self.adapter = table.bind("localhost")  # matching by path and method only
+
+    def __call__(self, environ, start_response):
+        req = Request(environ)
+        try:
+            route, params = self.adapter.match(req.path, method=req.method)
+        except (NotFound, MethodNotAllowed):
+            return self.flask_wsgi(environ, start_response)
+        environ[MATCHED_ROUTE] = (route, params)
+        with self.app.app_context():
+            response = fn.load(route.function).entry(req)
+        return response(environ, start_response)

@@ -10,6 +10,7 @@ from flask import Flask, Response, request, send_file
 
 from shared.bootstrap import platform
 from shared.http import error_response
+from shared.services import uploads
 from shared.storage.local_files import URL_PREFIX, LocalFiles, TooLargeUpload
 
 
@@ -42,6 +43,10 @@ def register(app: Flask) -> None:
         ok, reason = files.verify(path, "PUT", request.args)
         if not ok:
             return error_response(403, reason)
+        if not uploads.accepts_upload(path):
+            return error_response(
+                409, "This upload URL was already used; request a new one from POST /api/v1/files/upload-url"
+            )
         signed_type = request.args.get("content_type", "")
         sent_type = (request.headers.get("Content-Type") or "").split(";")[0].strip()
         if signed_type and sent_type != signed_type:

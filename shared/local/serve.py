@@ -1,16 +1,18 @@
 """`python -m shared.local.serve`: the whole platform on one machine, on a production WSGI
-server (gunicorn, one process, threads), with the pipeline workers in the same process."""
+server (gunicorn, `AVP_HTTP_WORKERS` processes, default one per core, each with threads), with
+the pipeline workers running in exactly one of them (shared.local.pipeline_once)."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from shared import config
+from shared import bootstrap, config
 from shared.file_modes import private_dir
 from shared.gunicorn_app import GunicornApp
 from shared.local import worker as pipeline_worker
 from shared.local.app import create_app
+from shared.local.pipeline_once import PipelineOnce
 from shared.local.setup import ensure_first_admin
 from shared.logs import GUNICORN_LOGCONFIG
 from shared.realtime.hub import close_on_signals
@@ -18,15 +20,29 @@ from shared.realtime.hub import close_on_signals
 
 def _post_worker_init(worker) -> None:
     close_on_signals()  # open WebSockets hear 1001 (going away) when the server stops
-    if config.settings().backend != "local":
+    cfg = config.settings()
+    if cfg.backend != "local":
         return  # the emulators deliver step tasks over HTTP (shared.local.emulators)
-    worker._avp_pipeline = pipeline_worker.start()  # noqa: SLF001
+    lock = cfg.data_dir / "pipeline.lock"
+    worker._avp_pipeline = PipelineOnce(lock, pipeline_worker.start).start()  # noqa: SLF001
+
+
+def _post_fork(server, worker) -> None:
+    # the server process opened the document store (first admin) before forking: each worker
+    # opens its own SQLite connections rather than share the parent's
+    bootstrap.reset()
 
 
 def _worker_exit(server, worker) -> None:
-    stopper = getattr(worker, "_avp_pipeline", None)
-    if stopper is not None:
-        stopper()
+    pipeline = getattr(worker, "_avp_pipeline", None)
+    if pipeline is not None:
+        pipeline.stop()
+
+
+def http_workers() -> int:
+    """Server processes: AVP_HTTP_WORKERS, default one per core."""
+    raw = os.environ.get("AVP_HTTP_WORKERS", "")
+    return max(1, int(raw)) if raw.strip() else max(1, os.cpu_count() or 1)
 
 
 def main() -> int:
@@ -45,7 +61,7 @@ def main() -> int:
     threads = int(os.environ.get("AVP_HTTP_THREADS", "256"))
     options = {
         "bind": f"{os.environ.get('AVP_BIND', '127.0.0.1')}:{cfg.port}",
-        "workers": 1,  # one process: the embedded queue workers and event tail live in it
+        "workers": http_workers(),  # the pipeline runs in one of them; the WebSocket hub in each
         "worker_class": "gthread",
         "threads": threads,
         "worker_connections": max(1000, threads * 2),
@@ -56,6 +72,7 @@ def main() -> int:
         "accesslog": None,
         "loglevel": "warning",
         "logconfig_dict": GUNICORN_LOGCONFIG,
+        "post_fork": _post_fork,
         "post_worker_init": _post_worker_init,
         "worker_exit": _worker_exit,
     }

@@ -22,8 +22,9 @@ class Profile:
     min_gap_frames: int
     max_cps: float | None = None  # characters per second (spaces count)
     max_wpm: float | None = None  # words per minute
-    pause_break: float = 1.2  # a silence this long between words always starts a new cue
+    pause_break: float = 0.5  # a silence this long between words always starts a new cue
     chain_gap: float = 0.5  # gaps shorter than this are closed down to min_gap_frames
+    speaker_mark: str = "- "  # starts a cue whose speaker differs from the previous cue's
 
 
 PROFILES = {
@@ -63,24 +64,54 @@ def profile(name: str | None) -> Profile:
 
 # ---------------------------------------------------------------- line breaking
 
+# Words a line (or a cue cut short) must not end with: articles, prepositions, conjunctions,
+# possessive determiners, auxiliaries that need their verb (English, Spanish, Catalan,
+# Galician, Portuguese, French, Italian, German's most common).
+FUNCTION_WORDS = frozenset(
+    """a an the this that these those my your his her its our their every each some any no both
+    another such to of in on at by for from
+    with into onto about over under after before between through during without within and or
+    but nor so if as than is are was were be been will would can could should shall may might
+    must do does did has have had not very
+    el la los las lo un una unos unas al del de en con por para sin sobre entre desde hasta
+    hacia según tras y e o u ni que mi tu su mis tus sus nuestro nuestra es son está están fue
+    ha han muy
+    els les uns unes amb per i o na no da do das dos um uma os as
+    le des du au aux et ou dans sur sous avec pour par il gli lo di da con su per nel della
+    der die das den dem des ein eine und oder mit von zu im am""".split()
+)
+
+_WORD_CHARS = re.compile(r"[^\w'’-]+", re.UNICODE)
+
+
+def _bare(word: str) -> str:
+    return _WORD_CHARS.sub("", word).lower()
+
+
+def dangles(word: str) -> bool:
+    """A word a line or cue should not end on (no punctuation after it)."""
+    return not _CLAUSE_END.search(word) and not _SENTENCE_END.search(word) and _bare(word) in FUNCTION_WORDS
+
 
 def _break_cost(first: list[str], second: list[str]) -> float:
     a, b = " ".join(first), " ".join(second)
     cost = abs(len(a) - len(b))
+    if len(a) > len(b):
+        cost += 1  # bottom-heavy ties
     last = first[-1]
     if _SENTENCE_END.search(last):
         cost -= 12
     elif _CLAUSE_END.search(last):
         cost -= 6
-    # Do not leave a short function word dangling at the end of the first line.
-    if last.lower() in {"a", "an", "the", "to", "of", "and", "or", "in", "on", "at", "de", "la", "el", "y", "en"}:
-        cost += 8
+    if dangles(last):
+        cost += 1000  # never after an article or a preposition while another break fits
     return cost
 
 
 def wrap(text: str, prof: Profile) -> str:
-    """Lines joined with '\\n': one line if it fits, else the most balanced break (bottom-heavy
-    ties, preferring punctuation); more lines only when two cannot hold the text."""
+    """Lines joined with '\\n': one line if it fits, else the most balanced break at a
+    linguistic boundary (never after an article, preposition or conjunction while another break
+    fits; bottom-heavy ties; punctuation preferred); more lines only when two cannot hold it."""
     words = text.split()
     if not words:
         return ""
@@ -134,44 +165,64 @@ def reading_time(text: str, prof: Profile) -> float:
 # ---------------------------------------------------------------- building cues
 
 
+def _forced_cut(cur: list[Word]) -> int:
+    """Where to cut a cue that cannot take the next word: after its last clause end in its
+    second half, else before a dangling function word, else at the end."""
+    cut = max(
+        (k for k, x in enumerate(cur[:-1]) if _CLAUSE_END.search(x.text) or _SENTENCE_END.search(x.text)),
+        default=None,
+    )
+    if cut is not None and cut + 1 >= len(cur) // 2:
+        return cut + 1
+    end = len(cur)
+    while end > max(1, len(cur) // 2) and dangles(cur[end - 1].text):
+        end -= 1
+    return end
+
+
 def group_words(words: list[Word], prof: Profile) -> list[list[Word]]:
+    """Words into cues: a cue ends at every sentence end, at a pause of prof.pause_break or
+    more, at a change of speaker, and where the next word would not fit (lines, duration)."""
     groups: list[list[Word]] = []
     cur: list[Word] = []
     for w in words:
         if cur:
-            candidate = " ".join(x.text for x in cur + [w])
-            if w.start - cur[-1].end > prof.pause_break:
+            prev = cur[-1]
+            if (
+                w.start - prev.end >= prof.pause_break - 1e-6
+                or w.speaker != prev.speaker
+                or _SENTENCE_END.search(prev.text)
+            ):
                 groups.append(cur)
                 cur = []
-            elif not fits(candidate, prof) or w.end - cur[0].start > prof.max_duration:
-                # Forced break: cut after the last clause in the cue, if any, so the tail
-                # starts the next cue rather than dangling at its end.
-                cut = max(
-                    (k for k, x in enumerate(cur[:-1]) if _CLAUSE_END.search(x.text) or _SENTENCE_END.search(x.text)),
-                    default=None,
-                )
-                if cut is not None and cut + 1 >= len(cur) // 2:
-                    groups.append(cur[: cut + 1])
-                    cur = cur[cut + 1 :]
-                else:
-                    groups.append(cur)
-                    cur = []
+            else:
+                candidate = prof.speaker_mark + " ".join(x.text for x in cur + [w])
+                if not fits(candidate, prof) or w.end - cur[0].start > prof.max_duration:
+                    cut = _forced_cut(cur)
+                    groups.append(cur[:cut])
+                    cur = cur[cut:]
         cur.append(w)
-        text = " ".join(x.text for x in cur)
-        if _SENTENCE_END.search(w.text) and len(text) >= prof.max_chars * 0.5:
-            groups.append(cur)
-            cur = []
     if cur:
         groups.append(cur)
     return groups
 
 
-def build_cues(words: list[Word], prof: Profile, fps: float, duration: float | None = None) -> list[Cue]:
-    """Cues from timed words: sentence-aligned groups that fit the lines, then timings
-    stretched toward the minimum duration and reading speed without crowding the next cue."""
+def cue_texts(groups: list[list[Word]], prof: Profile) -> list[str]:
+    """Each group's text, wrapped; a group whose speaker differs from the previous group's
+    starts with the profile's speaker mark."""
+    out = []
+    for i, g in enumerate(groups):
+        text = " ".join(w.text for w in g)
+        if i > 0 and g[0].speaker != groups[i - 1][-1].speaker:
+            text = prof.speaker_mark + text
+        out.append(wrap(text, prof))
+    return out
+
+
+def time_cues(cues: list[Cue], prof: Profile, fps: float, duration: float | None = None) -> list[Cue]:
+    """Stretch each cue toward the minimum duration and reading-speed time without crowding
+    the next cue (in place; returns the list)."""
     gap = prof.min_gap_frames / (fps or 25.0)
-    groups = group_words(words, prof)
-    cues = [Cue(g[0].start, g[-1].end, wrap(" ".join(w.text for w in g), prof)) for g in groups]
     for i, cue in enumerate(cues):
         nxt = cues[i + 1].start if i + 1 < len(cues) else (duration if duration else cue.end + prof.max_duration)
         limit = nxt - gap
@@ -187,11 +238,24 @@ def build_cues(words: list[Word], prof: Profile, fps: float, duration: float | N
     return cues
 
 
+def build_cues(words: list[Word], prof: Profile, fps: float, duration: float | None = None) -> list[Cue]:
+    """Cues from timed words: sentence-, pause- and speaker-aligned groups that fit the lines,
+    then timings stretched toward the minimum duration and reading speed."""
+    groups = group_words(words, prof)
+    cues = [Cue(g[0].start, g[-1].end, t) for g, t in zip(groups, cue_texts(groups, prof))]
+    return time_cues(cues, prof, fps, duration)
+
+
 # ---------------------------------------------------------------- QC
 
 
-def check(cues: list[Cue], prof: Profile, fps: float) -> list[dict]:
-    """Every rule each cue still breaks, with a readable reason. Index is 1-based."""
+def _words_in(cue: Cue, words: list[Word]) -> list[Word]:
+    return [w for w in words if cue.start - 0.02 <= (w.start + w.end) / 2 <= cue.end + 0.02]
+
+
+def check(cues: list[Cue], prof: Profile, fps: float, words: list[Word] | None = None) -> list[dict]:
+    """Every rule each cue still breaks, with a readable reason. Index is 1-based. With the
+    transcript's `words`, pauses and speaker changes inside a cue are checked too."""
     issues: list[dict] = []
     gap = prof.min_gap_frames / (fps or 25.0)
 
@@ -214,6 +278,24 @@ def check(cues: list[Cue], prof: Profile, fps: float) -> list[dict]:
         for n, line in enumerate(lines, 1):
             if len(line) > prof.max_chars:
                 add(i, cue, "line_length", f"line {n} has {len(line)} characters (max {prof.max_chars})")
+        for n, line in enumerate(lines[:-1], 1):
+            last = line.split()[-1] if line.split() else ""
+            if dangles(last):
+                add(i, cue, "line_break", f"line {n} ends on {last!r}; break before it")
+        tokens = cue.text.split()
+        inner = [t for t in tokens[:-1] if _SENTENCE_END.search(t)]
+        if inner:
+            add(i, cue, "sentence_end", f"a sentence ends inside the cue (after {inner[0]!r})")
+        if words is not None:
+            inside = _words_in(cue, words)
+            for a, b in zip(inside, inside[1:]):
+                if b.start - a.end >= prof.pause_break - 1e-6:
+                    add(i, cue, "pause", f"a {b.start - a.end:.2f} s pause after {a.text!r} inside the cue")
+                    break
+            for a, b in zip(inside, inside[1:]):
+                if a.speaker != b.speaker:
+                    add(i, cue, "speaker_change", f"the speaker changes before {b.text!r} inside the cue")
+                    break
         d = cue.end - cue.start
         if d < prof.min_duration - 1e-3:
             add(i, cue, "min_duration", f"on screen {d:.2f} s (min {prof.min_duration:.2f} s)")

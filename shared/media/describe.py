@@ -1,156 +1,144 @@
-"""Audio description: what is seen (locally: ffmpeg scene score + tesseract OCR), the dialogue
-gaps, and the placement of plain-sentence descriptions inside those gaps.
+"""Audio description, local engine: what can be told reliably from the picture, worded in each
+language's own phrases. Placement in the dialogue gaps is shared.media.placement.
 
-The local describer decodes the video once: one branch scores scene changes, the other
-samples frames every `ocr_interval` seconds, preprocessed for OCR (grayscale, scaled up,
-thresholded with bright text turned black on white, which tesseract reads best). All frames
-go to a single tesseract process (one page per frame).
+The local describer decodes the video once (one ffmpeg process, three branches):
+- scene changes: the `scene` score of a small copy of the picture (cuts);
+- fades: the colour of 8x8 thumbnails sampled FADE_FPS times a second: a run of at least
+  FADE_MIN seconds that is uniformly black or white is a fade (or cut) to black or white;
+- frames for OCR every `ocr_interval` seconds, read by shared.media.ocr (RapidOCR by default),
+  which quotes only legible text that stays the same across consecutive samples;
+- people: frontal faces found by OpenCV's bundled Haar cascade (shared.media.vision) on the same
+  frames, said only when the same number of faces is found on consecutive samples.
+It never guesses: what it cannot tell reliably it does not say (decision 0322).
+
+Every event carries a phrase key and value, so `sentence(event, lang)` words it in any
+language with phrases below; the descriptions of each language come from its own phrases, not
+from machine translation of the English (decision 0323).
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 from shared.media import ffmpeg as ff
-from shared.media.narration import MAX_RATE
-from shared.media.types import Description, Gap, Transcript, VisualEvent, Word
+from shared.media import ocr, placement, vision
+from shared.media.types import Description, Transcript, VisualEvent
 
-MIN_GAP_SECONDS = 2.0  # pauses under about 2 s are too short for a description
-GAP_PAD = 0.15  # keep narration this far from dialogue on each side
 SCENE_THRESHOLD = 0.3
-OCR_INTERVAL = 2.0
-MERGE_WINDOW = 1.5  # events this close together are described in one sentence
-SEARCH_AHEAD = 8.0  # a description may come this late after what it describes
-DARK, BRIGHT = 24.0, 232.0  # mean luma of a scene's first frame: "goes black" / "turns white"
-
-# Seconds of speech per character at rate 1.0, per language (espeak-ng's default 175 wpm);
-# the TTS step measures the real duration, this is only for placement.
-SPEECH_CPS = {"en": 14.5, "es": 15.5, "ca": 15.0, "gl": 15.0, "eo": 14.0}
+OCR_INTERVAL = 1.0
+OCR_WIDTH = 640  # frames are read at this width at most (RapidOCR's detector works at ~736)
+FADE_FPS = 4
+FADE_MIN = 0.5  # seconds of uniform black/white that make a fade (a flash is not one)
+BLACK_MAX, WHITE_MIN = 32, 224  # every channel of every thumbnail pixel below / above
+SCENE_NEAR = 1.0  # a cut this close to a fade or new text adds nothing
 
 PHRASES = {
-    # Worded so Apertium translates them well; on-screen text stays quoted and verbatim.
     "en": {
         "scene": "A new scene begins.",
         "text": 'The text "{text}" appears on the screen.',
         "black": "The screen goes black.",
         "white": "The screen turns white.",
+        "people": {1: "A person is on screen.", 2: "Two people are on screen.", 0: "Several people are on screen."},
     },
     "es": {
         "scene": "Empieza una escena nueva.",
-        "text": 'Aparece en pantalla el texto "{text}".',
+        "text": 'Aparece en la pantalla el texto "{text}".',
         "black": "La pantalla se funde a negro.",
         "white": "La pantalla se vuelve blanca.",
+        "people": {1: "Aparece una persona.", 2: "Aparecen dos personas.", 0: "Aparecen varias personas."},
     },
     "ca": {
         "scene": "Comença una escena nova.",
         "text": 'Apareix a la pantalla el text "{text}".',
         "black": "La pantalla es fon a negre.",
         "white": "La pantalla es torna blanca.",
+        "people": {1: "Apareix una persona.", 2: "Apareixen dues persones.", 0: "Apareixen diverses persones."},
     },
     "gl": {
         "scene": "Comeza unha escena nova.",
         "text": 'Aparece na pantalla o texto "{text}".',
         "black": "A pantalla fúndese a negro.",
         "white": "A pantalla vólvese branca.",
+        "people": {1: "Aparece unha persoa.", 2: "Aparecen dúas persoas.", 0: "Aparecen varias persoas."},
     },
     "eo": {
         "scene": "Nova sceno komenciĝas.",
         "text": 'La teksto "{text}" aperas sur la ekrano.',
         "black": "La ekrano nigriĝas.",
         "white": "La ekrano blankiĝas.",
+        "people": {1: "Persono aperas.", 2: "Du personoj aperas.", 0: "Pluraj personoj aperas."},
     },
 }
 
 
+def base(lang: str) -> str:
+    return lang.split("-")[0].lower()
+
+
+def has_phrases(lang: str) -> bool:
+    return base(lang) in PHRASES
+
+
 def phrases(lang: str) -> dict:
-    return PHRASES.get(lang.split("-")[0].lower(), PHRASES["en"])
+    return PHRASES.get(base(lang), PHRASES["en"])
 
 
-def estimate_speech(text: str, lang: str) -> float:
-    return 0.3 + len(text) / SPEECH_CPS.get(lang.split("-")[0].lower(), 14.5)
+def wording(key: str, value: str, lang: str) -> str:
+    """The sentence for a phrase key in `lang` (English for a language without phrases)."""
+    p = phrases(lang)
+    if key == "text":
+        return p["text"].format(text=value)
+    if key == "people":
+        n = int(value or 0)
+        return p["people"].get(n if n in (1, 2) else 0)
+    return p[key]
 
 
-# ---------------------------------------------------------------- gaps
+def event(time: float, key: str, value: str, lang: str) -> VisualEvent:
+    kind = {"black": "scene", "white": "scene"}.get(key, key)
+    return VisualEvent(round(time, 3), kind, wording(key, value, lang), key=key, value=value)
 
 
-def dialogue_gaps(words: list[Word], duration: float, min_gap: float = MIN_GAP_SECONDS) -> list[Gap]:
-    """Stretches without dialogue of at least min_gap seconds (after padding)."""
-    bounds = [(0.0, 0.0)] + [(w.start, w.end) for w in sorted(words, key=lambda w: w.start)] + [(duration, duration)]
-    gaps = []
-    for (_, prev_end), (next_start, _) in zip(bounds, bounds[1:]):
-        start = prev_end + (GAP_PAD if prev_end > 0 else 0.0)
-        end = next_start - (GAP_PAD if next_start < duration else 0.0)
-        if end - start >= min_gap:
-            gaps.append(Gap(round(start, 3), round(end, 3)))
-    return gaps
+def sentence(e: VisualEvent, lang: str) -> VisualEvent:
+    """The event worded in `lang`; free text (a model's sentence) stays as it is."""
+    if not e.key or not has_phrases(lang):
+        return e
+    return replace(e, text=wording(e.key, e.value, lang))
 
 
-# ---------------------------------------------------------------- placement
+def localized(d: Description, lang: str) -> str | None:
+    """A placed description in `lang`'s own phrases; None when it cannot be (free text from a
+    model, or a language without phrases): then it is machine-translated."""
+    if not d.parts or not has_phrases(lang) or any(not e.key for e in d.parts):
+        return None
+    return placement.combine([sentence(e, lang) for e in d.parts])
 
 
-def _merge(events: list[VisualEvent], lang: str) -> list[VisualEvent]:
-    """Events within MERGE_WINDOW become one description sentence."""
-    out: list[VisualEvent] = []
-    for e in sorted(events, key=lambda e: e.time):
-        text = e.text.strip()
-        if not text:
+def own_phrases(cues, placed: list[dict], lang: str) -> list[str | None]:
+    """For each source description cue (vtt.VttCue, as reviewed), its wording in `lang` from
+    that language's phrases when the cue is still what the describer wrote (same start and
+    text); None for a cue a person wrote or changed (it is machine-translated instead).
+    `placed` is the describer's record (visual.json "descriptions")."""
+    out: list[str | None] = []
+    for cue in cues:
+        text = " ".join(cue.text.split())
+        match = next(
+            (p for p in placed if abs(p["start"] - cue.start) < 0.01 and " ".join(p["text"].split()) == text), None
+        )
+        if match is None:
+            out.append(None)
             continue
-        if out and e.time - out[-1].time <= MERGE_WINDOW:
-            if text not in out[-1].text:
-                out[-1] = VisualEvent(out[-1].time, "description", f"{out[-1].text} {text}")
-        else:
-            out.append(VisualEvent(e.time, e.kind, text))
+        parts = [VisualEvent(**e) for e in match.get("parts", [])]
+        out.append(localized(Description(match["start"], match["end"], match["text"], parts=parts), lang))
     return out
 
 
-def _hold_point(t: float, words: list[Word]) -> float:
-    """Where to hold the picture for an extended description: the first phrase boundary
-    (a pause of 0.3 s or more between words) at or after t."""
-    ws = sorted(words, key=lambda w: w.start)
-    for a, b in zip(ws, ws[1:]):
-        if a.end >= t and b.start - a.end >= 0.3:
-            return a.end
-        if a.end < t <= b.start:
-            return t
-    return t if not ws or t >= ws[-1].end else ws[-1].end
-
-
-def place(
-    events: list[VisualEvent], gaps: list[Gap], duration: float, lang: str, words: list[Word] | None = None
-) -> list[Description]:
-    """One description per merged event, in the first gap (containing the event or starting
-    up to SEARCH_AHEAD s after it) with room left, counting the faster speaking rate the TTS
-    step may use (narration.MAX_RATE); otherwise marked extended at a phrase boundary after
-    the event."""
-    words = words or []
-    cursor = {i: g.start for i, g in enumerate(gaps)}
-    out: list[Description] = []
-    for e in _merge(events, lang):
-        need = estimate_speech(e.text, lang)
-        placed = False
-        for i, g in enumerate(gaps):
-            if g.end <= e.time or g.start > e.time + SEARCH_AHEAD:
-                continue
-            start = max(cursor[i], e.time if g.start <= e.time else g.start) + 0.1
-            if start + need <= g.end:
-                end = round(start + need, 3)
-            elif start + need / MAX_RATE <= g.end:
-                end = round(g.end, 3)  # fits when the TTS step speaks faster, within its limit
-            else:
-                continue
-            out.append(Description(round(start, 3), end, e.text))
-            cursor[i] = end
-            placed = True
-            break
-        if not placed:
-            hold = round(min(_hold_point(e.time, words), duration), 3)
-            out.append(
-                Description(hold, round(min(hold + need, duration), 3), e.text, extended=True, needed=round(need, 3))
-            )
-    out.sort(key=lambda d: d.start)
-    return out
+def record(descriptions: list[Description]) -> list[dict]:
+    """What visual.json keeps of each placed description (with its events, for own_phrases)."""
+    return [dict(d.to_dict(), parts=[e.__dict__ for e in d.parts]) for d in descriptions]
 
 
 # ---------------------------------------------------------------- local engine
@@ -158,39 +146,58 @@ def place(
 _PTS = re.compile(r"pts_time:([0-9.]+)")
 
 
-def clean_ocr(text: str) -> str:
-    """Keep tokens that look like words; drop OCR noise."""
-    tokens = [t for t in re.split(r"\s+", text) if sum(ch.isalnum() for ch in t) >= 2]
-    line = " ".join(tokens).strip(" -|_")
-    return line if sum(ch.isalpha() for ch in line) >= 3 else ""
+def fades(thumbs: bytes, fps: float = FADE_FPS, min_len: float = FADE_MIN) -> list[tuple[float, str]]:
+    """(start, "black" | "white") of each run of uniformly black or white 8x8 RGB thumbnails."""
+    size = 8 * 8 * 3
+    states = []
+    for i in range(len(thumbs) // size):
+        px = thumbs[i * size : (i + 1) * size]
+        states.append("black" if max(px) < BLACK_MAX else "white" if min(px) > WHITE_MIN else "")
+    out: list[tuple[float, str]] = []
+    i = 0
+    while i < len(states):
+        j = i
+        while j < len(states) and states[j] == states[i]:
+            j += 1
+        if states[i] and (j - i) / fps >= min_len:
+            out.append((round(i / fps, 3), states[i]))
+        i = j
+    return out
 
 
 class LocalDescriber:
     def __init__(
-        self, scene_threshold: float = SCENE_THRESHOLD, ocr_interval: float = OCR_INTERVAL, ocr_lang: str = "eng"
+        self,
+        scene_threshold: float = SCENE_THRESHOLD,
+        ocr_interval: float = OCR_INTERVAL,
+        ocr_engine: str = "rapidocr",
+        people: bool = True,
     ):
         self.scene_threshold = scene_threshold
         self.ocr_interval = ocr_interval
-        self.ocr_lang = ocr_lang
+        self.reader = ocr.reader(ocr_engine)
+        self.people = people
 
     @classmethod
     def from_settings(cls, cfg) -> LocalDescriber:
         return cls(
             scene_threshold=float(cfg.extra.get("scene_threshold", SCENE_THRESHOLD)),
             ocr_interval=float(cfg.extra.get("ocr_interval", OCR_INTERVAL)),
+            ocr_engine=str(cfg.extra.get("ocr_engine", "rapidocr")),
+            people=bool(cfg.extra.get("describe_people", True)),
         )
 
-    def analyse(self, video: Path, workdir: Path) -> tuple[list[tuple[float, float]], list[tuple[float, str]]]:
-        """(time, mean brightness 0-255) of each scene change, and (time, text) read on
-        sampled frames."""
-        frames = workdir / "ocr"
+    def extract(self, video: Path, workdir: Path) -> tuple[list[float], bytes, list[Path]]:
+        """Scene-change times, fade thumbnails (8x8 RGB at FADE_FPS) and the OCR frames."""
+        frames = workdir / "frames"
         frames.mkdir(parents=True, exist_ok=True)
         for old in frames.glob("f-*.png"):
             old.unlink()
         graph = (
-            f"[0:v]split=2[a][b];"
-            f"[a]scale=160:-2,select='gt(scene,{self.scene_threshold})',showinfo,scale=8:8,format=gray[s];"
-            f"[b]fps=1/{self.ocr_interval},format=gray,scale=iw*2:-2,lut=c0='if(gt(val,150),0,255)'[o]"
+            f"[0:v]split=3[a][b][c];"
+            f"[a]scale=160:-2,select='gt(scene,{self.scene_threshold})',showinfo,nullsink;"
+            f"[b]fps={FADE_FPS},scale=8:8:flags=area,format=rgb24[t];"
+            f"[c]fps=1/{self.ocr_interval},scale='min({OCR_WIDTH},iw)':-2[o]"
         )
         proc = subprocess.run(
             [
@@ -198,63 +205,68 @@ class LocalDescriber:
                 "-hide_banner",
                 "-nostdin",
                 "-y",
-                "-i",
-                str(video),
+                *ff.source_input(video),
                 "-filter_complex",
                 graph,
-                "-vsync",
-                "0",
                 "-map",
-                "[s]",
+                "[t]",
                 "-f",
                 "rawvideo",
-                str(frames / "scenes.gray"),
+                str(frames / "thumbs.rgb"),
                 "-map",
                 "[o]",
+                "-fps_mode" if _has_fps_mode() else "-vsync",
+                "passthrough" if _has_fps_mode() else "0",
                 str(frames / "f-%05d.png"),
             ],
             capture_output=True,
             text=True,
         )
         if proc.returncode != 0:
-            raise ff.ToolError(f"scene/frame extraction failed: {proc.stderr[-800:]}")
-        times = [float(t) for t in _PTS.findall(proc.stderr)]
-        thumbs = (frames / "scenes.gray").read_bytes() if (frames / "scenes.gray").exists() else b""
-        scenes = [
-            (t, sum(thumbs[i * 64 : (i + 1) * 64]) / 64.0 if len(thumbs) >= (i + 1) * 64 else 128.0)
-            for i, t in enumerate(times)
-        ]
-        images = sorted(frames.glob("f-*.png"))
-        texts: list[tuple[float, str]] = []
-        if images:
-            listing = frames / "list.txt"
-            listing.write_text("".join(f"{p}\n" for p in images))
-            out = subprocess.run(
-                ["tesseract", str(listing), "stdout", "--psm", "11", "-l", self.ocr_lang],
-                capture_output=True,
-                text=True,
-            )
-            if out.returncode != 0:
-                raise ff.ToolError(f"tesseract failed: {out.stderr[-500:]}")
-            pages = out.stdout.split("\f")
-            for k, page in enumerate(pages[: len(images)]):
-                texts.append((round(k * self.ocr_interval, 3), clean_ocr(page)))
-        return scenes, texts
+            raise ff.ToolError(f"frame extraction failed: {proc.stderr[-800:]}")
+        cuts = [float(t) for t in _PTS.findall(proc.stderr)]
+        thumbs = (frames / "thumbs.rgb").read_bytes() if (frames / "thumbs.rgb").exists() else b""
+        return cuts, thumbs, sorted(frames.glob("f-*.png"))
+
+    def analyse(self, video: Path, workdir: Path, lang: str = "en") -> list[VisualEvent]:
+        cuts, thumbs, images = self.extract(video, workdir)
+        times = [round(k * self.ocr_interval, 3) for k in range(len(images))]
+        events: list[VisualEvent] = []
+        fade_list = fades(thumbs)
+        for t, colour in fade_list:
+            events.append(event(t, colour, "", lang))
+        pages = ocr.read_distinct(self.reader, images)
+        texts = ocr.stable_texts([(t, ocr.legible(boxes)) for t, boxes in zip(times, pages)])
+        for t, text in texts:
+            # first read on the sample labelled t (ffmpeg's fps filter takes the frame nearest
+            # to t, up to half an interval later); it may have appeared up to one interval
+            # earlier, and a cut in that window is the better anchor
+            near = [c for c in cuts if t - self.ocr_interval <= c <= t + self.ocr_interval / 2]
+            events.append(event(near[-1] if near else t, "text", text, lang))
+        if self.people and images:
+            for t, count in vision.people_changes(images, times):
+                events.append(event(t, "people", str(count), lang))
+        told = [e.time for e in events]
+        for c in cuts:
+            if not any(abs(c - t) <= SCENE_NEAR for t in told):
+                events.append(event(c, "scene", "", lang))
+        return sorted(events, key=lambda e: e.time)
 
     def describe(self, video: Path, transcript: Transcript, workdir: Path, language: str) -> list[VisualEvent]:
-        scene_info, texts = self.analyse(video, workdir)
-        words = phrases(language)
-        events = []
-        for t, brightness in scene_info:
-            key = "black" if brightness < DARK else "white" if brightness > BRIGHT else "scene"
-            events.append(VisualEvent(round(t, 3), "scene", words[key]))
-        scenes = [t for t, _ in scene_info]
-        previous = ""
-        for t, text in texts:
-            if text and text != previous:
-                # The text was first seen at this sample; it may have appeared up to one
-                # interval earlier (a scene change close before is the better anchor).
-                near = [s for s in scenes if t - self.ocr_interval <= s <= t]
-                events.append(VisualEvent(near[0] if near else t, "text", words["text"].format(text=text)))
-            previous = text
-        return sorted(events, key=lambda e: e.time)
+        return self.analyse(video, workdir, language)
+
+
+def _has_fps_mode() -> bool:
+    """ffmpeg 5.1 has -fps_mode; 4.4 (the cloud stack) only -vsync."""
+    try:
+        major = int(ff.version().split(".")[0].lstrip("n"))
+    except ValueError:
+        return True
+    return major >= 5
+
+
+# Placement lives in shared.media.placement; these names stay importable from here for callers
+# that describe and place in one go (bench/pipeline.py).
+dialogue_gaps = placement.dialogue_gaps
+place = placement.place
+MIN_GAP_SECONDS = placement.MIN_GAP_SECONDS

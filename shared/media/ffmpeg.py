@@ -16,6 +16,17 @@ from pathlib import Path
 FFMPEG = "ffmpeg"
 FFPROBE = "ffprobe"
 
+# Uploaded sources are opened only with the ISO-BMFF demuxer (MP4/MOV family) and only from a
+# local file: ffmpeg would otherwise guess the format from the content, and an HLS playlist or
+# an ffconcat file named .mp4 would make it open whatever paths or URLs the file names.
+SOURCE_DEMUXER = "mov"
+PROTOCOLS = "file"
+
+
+def source_input(path: Path | str, protocols: str = PROTOCOLS) -> list[str]:
+    """The input options for an uploaded source (or anything derived from it in MP4/MOV)."""
+    return ["-f", SOURCE_DEMUXER, "-protocol_whitelist", protocols, "-i", str(path)]
+
 
 class MediaError(Exception):
     """The media itself is unusable (message is safe to show to a person)."""
@@ -87,7 +98,18 @@ def _float(value) -> float | None:
 def probe(path: Path) -> MediaInfo:
     """Streams and durations via ffprobe; MediaError if the file is not usable media."""
     try:
-        out = run([FFPROBE, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)]).stdout
+        out = run(
+            [
+                FFPROBE,
+                "-v",
+                "error",
+                "-print_format",
+                "json",
+                "-show_format",
+                "-show_streams",
+                *source_input(path),
+            ]
+        ).stdout
     except ToolError as exc:
         raise MediaError("The file is not a readable video (ffprobe could not parse it).") from exc
     data = json.loads(out or "{}")
@@ -133,7 +155,34 @@ def probe(path: Path) -> MediaInfo:
 
 def extract_wav16k(video: Path, out: Path) -> Path:
     """The first audio stream as 16 kHz mono 16-bit PCM (what the recognisers expect)."""
-    ffmpeg("-i", str(video), "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(out))
+    ffmpeg(*source_input(video), "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(out))
+    return out
+
+
+def with_silent_audio(video: Path, info: MediaInfo, out: Path) -> Path:
+    """A copy of a video that has no audio track, with a silent stereo 48 kHz AAC track of the
+    picture's length (the picture is copied, not re-encoded), so mixing and rendering treat it
+    like any other source."""
+    ffmpeg(
+        *source_input(video),
+        "-f",
+        "lavfi",
+        "-i",
+        "anullsrc=r=48000:cl=stereo",
+        "-map",
+        "0:v:0",
+        "-map",
+        "1:a:0",
+        "-t",
+        f"{info.duration:.3f}",
+        "-c:v",
+        "copy",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "96k",
+        str(out),
+    )
     return out
 
 

@@ -10,11 +10,19 @@ from __future__ import annotations
 import hashlib
 import wave
 from pathlib import Path
+from typing import Any
 
-from shared.media.types import Transcript, Word
+from shared.media.languages import normalize, with_region
+from shared.media.types import LanguageGuess, Transcript, Word
 
 SYNC_LIMIT = 55.0
 MODEL = "long"
+# Language identification: Chirp 2 with language_codes ["auto"] names the language of each
+# result; it runs in regional endpoints only. The guess's probability is the share of the
+# recognised speech time in the top language (Speech-to-Text gives no language probability).
+LID_MODEL = "chirp_2"
+LID_LOCATION = "us-central1"
+LID_SECONDS = 50.0
 
 
 def _seconds(offset) -> float:
@@ -47,8 +55,6 @@ def adaptation(hints: list[str] | None):
 
 def recognition_config(language: str, sample_rate: int = 16000, hints: list[str] | None = None):
     from google.cloud.speech_v2 import types
-
-    from shared.media.languages import with_region
 
     return types.RecognitionConfig(
         adaptation=adaptation(hints),
@@ -106,18 +112,92 @@ def words_from_results(results) -> list[Word]:
     return sorted(words, key=lambda w: w.start)
 
 
+def language_request(project: str, location: str, pcm_wav: bytes):
+    from google.cloud.speech_v2 import types
+
+    return types.RecognizeRequest(
+        recognizer=f"projects/{project}/locations/{location}/recognizers/_",
+        config=types.RecognitionConfig(
+            explicit_decoding_config=types.ExplicitDecodingConfig(
+                encoding=types.ExplicitDecodingConfig.AudioEncoding.LINEAR16,
+                sample_rate_hertz=16000,
+                audio_channel_count=1,
+            ),
+            language_codes=["auto"],
+            model=LID_MODEL,
+        ),
+        content=pcm_wav,
+    )
+
+
+def guess_from_results(results) -> LanguageGuess | None:
+    """The language of most recognised speech time (each result's span, from the end of the
+    previous one), its share as the probability; None when nothing was recognised."""
+    seconds: dict[str, float] = {}
+    last = 0.0
+    for r in results:
+        end = _seconds(r.result_end_offset)
+        text = r.alternatives[0].transcript.strip() if r.alternatives else ""
+        if text and r.language_code:
+            lang = normalize(r.language_code)
+            seconds[lang] = seconds.get(lang, 0.0) + max(0.1, end - last)
+        last = max(last, end)
+    total = sum(seconds.values())
+    if not total:
+        return None
+    ranked = sorted(seconds.items(), key=lambda kv: -kv[1])
+    return LanguageGuess(
+        language=ranked[0][0],
+        probability=round(ranked[0][1] / total, 3),
+        alternatives=[(lang, round(v / total, 3)) for lang, v in ranked[1:4]],
+        speech_seconds=round(total, 1),
+        windows=1,
+    )
+
+
+def _head_wav(wav16k: Path, seconds: float) -> bytes:
+    """The first `seconds` of a PCM WAV, as WAV bytes."""
+    import io
+
+    with wave.open(str(wav16k), "rb") as f:
+        params = f.getparams()
+        frames = f.readframes(int(seconds * f.getframerate()))
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setparams(params)
+        w.writeframes(frames)
+    return out.getvalue()
+
+
 class SpeechV2Transcriber:
-    def __init__(self, project: str, location: str = "global", bucket: str = ""):
+    def __init__(self, project: str, location: str = "global", bucket: str = "", lid_location: str = LID_LOCATION):
         self.project = project
         self.location = location
         self.bucket = bucket
-        self._client = None
+        self.lid_location = lid_location
+        self._client: Any = None  # speech_v2.SpeechClient, built on first use
+        self._lid_client: Any = None
 
     @classmethod
     def from_settings(cls, cfg) -> SpeechV2Transcriber:
         return cls(
-            project=cfg.gcp_project, location=cfg.extra.get("speech_location", "global"), bucket=cfg.uploads_bucket
+            project=cfg.gcp_project,
+            location=cfg.extra.get("speech_location", "global"),
+            bucket=cfg.uploads_bucket,
+            lid_location=cfg.extra.get("speech_lid_location", LID_LOCATION),
         )
+
+    def detect_language(self, wav16k: Path) -> LanguageGuess | None:
+        """The language of the first LID_SECONDS of audio, by Chirp 2's automatic detection."""
+        if self._lid_client is None:
+            from google.api_core.client_options import ClientOptions
+            from google.cloud import speech_v2
+
+            self._lid_client = speech_v2.SpeechClient(
+                client_options=ClientOptions(api_endpoint=f"{self.lid_location}-speech.googleapis.com")
+            )
+        request = language_request(self.project, self.lid_location, _head_wav(wav16k, LID_SECONDS))
+        return guess_from_results(self._lid_client.recognize(request=request).results)
 
     @property
     def client(self):
@@ -137,7 +217,7 @@ class SpeechV2Transcriber:
             )
             results = response.results
         else:
-            from google.cloud import storage
+            from google.cloud import storage  # type: ignore[attr-defined]  # namespace package, no stubs
 
             name = f"stt/{hashlib.sha256(data).hexdigest()[:32]}.wav"
             storage.Client(project=self.project).bucket(self.bucket).blob(name).upload_from_filename(str(wav16k))

@@ -4,7 +4,7 @@ A guess is trusted when the claimed language is the top one with at least MATCH_
 different language heard with at least MISMATCH_MIN is a mismatch (captions are withheld: the
 job goes to SOURCE_QC with the flag, never with confident captions in the wrong language);
 anything in between is unsure (captions are made in the claimed language and flagged).
-docs/decisions/0311 has the figures behind the thresholds.
+docs/decisions/0310 has the figures behind the thresholds.
 """
 
 from __future__ import annotations

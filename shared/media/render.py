@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from shared.media import ffmpeg as ff
+from shared.media import vtt
 from shared.media.language_tags import iso639_2
 from shared.media.narration import SAMPLE_RATE, Clip, Plan, write_stem_wav
 
 TARGET_LUFS = -23.0
 TARGET_TP = -2.0  # aim; the acceptance limit is -1 dBTP
 MAX_TP = -1.0
+TARGET_LRA = 11.0
 LOUDNESS_TOLERANCE = 1.0
 DURATION_TOLERANCE = 0.1
 DUCK_DB = -12.0  # programme under narration: narration ends up ~12 LU above it
@@ -71,9 +74,21 @@ def duck_expression(clips: list[Clip], duck_db: float = DUCK_DB, ramp: float = R
     return f"1-{depth:.4f}*min(1,{'+'.join(terms)})"
 
 
+_measure_locks: dict[tuple, threading.Lock] = {}
+_measure_locks_guard = threading.Lock()
+
+
 def _measure_lufs(path: Path, stream: str = "0:a:0") -> float | None:
+    """Integrated loudness of `path`, measured once per file version even when several
+    languages render at once and ask for the same programme together."""
     st = path.stat()
-    return _measure_lufs_cached(str(path), st.st_size, st.st_mtime_ns, stream)
+    key = (str(path), st.st_size, st.st_mtime_ns, stream)
+    with _measure_locks_guard:
+        if len(_measure_locks) > 256:  # one per source file seen; a long-running worker sheds them
+            _measure_locks.clear()
+        lock = _measure_locks.setdefault(key, threading.Lock())
+    with lock:
+        return _measure_lufs_cached(*key)
 
 
 @functools.lru_cache(maxsize=32)
@@ -111,6 +126,20 @@ def parse_ebur128(stderr: str) -> dict:
         "lra": max(0.0, num(r"LRA:\s+(-?[\d.]+) LU", 0.0)),
         "tp": num(r"Peak:\s+(-?[\d.]+|-inf) dBFS", -99.0),
     }
+
+
+def linear_gain(measured: dict) -> float | None:
+    """The static gain (dB) loudnorm's linear mode applies for these ebur128 measurements, or
+    None where loudnorm would fall back to dynamic mode (the gain would push the true peak over
+    the target, the loudness range is wider than the target, or a measurement is degenerate).
+    The conditions are loudnorm's own (libavfilter/af_loudnorm.c, 4.4 and 5.1)."""
+    i, tp, lra, thresh = measured["i"], measured["tp"], measured["lra"], measured["thresh"]
+    if i <= -70 or i == 0 or lra == 0 or thresh <= -70 or tp >= 99:
+        return None
+    offset = TARGET_LUFS - i
+    if tp + offset <= TARGET_TP and lra <= TARGET_LRA:
+        return offset
+    return None
 
 
 def mix_programme(video: Path, info: ff.MediaInfo, plan: Plan, out: Path, clips: list[Clip] | None = None) -> Path:
@@ -152,12 +181,17 @@ def mix_programme(video: Path, info: ff.MediaInfo, plan: Plan, out: Path, clips:
         ]
     )
     m = parse_ebur128(first.stderr)
-    base = f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA=11"
-    second = (
-        f"{base}:measured_I={m['i']}:measured_TP={m['tp']}:measured_LRA={m['lra']}:"
-        f"measured_thresh={m['thresh']}:offset=0:linear=true,"
-        f"aresample={SAMPLE_RATE},apad,atrim=0:{duration:.3f}"
-    )
+    gain = linear_gain(m)
+    if gain is not None:
+        # loudnorm would run in linear mode: the same static gain, without its 192 kHz resampling
+        second = f"volume={gain:.3f}dB,apad,atrim=0:{duration:.3f}"
+    else:
+        base = f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA={TARGET_LRA}"
+        second = (
+            f"{base}:measured_I={m['i']}:measured_TP={m['tp']}:measured_LRA={m['lra']}:"
+            f"measured_thresh={m['thresh']}:offset=0:linear=true,"
+            f"aresample={SAMPLE_RATE},apad,atrim=0:{duration:.3f}"
+        )
     ff.ffmpeg(
         *inputs,
         "-filter_complex",
@@ -252,8 +286,6 @@ def extended_version(
 ) -> Extended:
     """The picture held (last frame repeated) and the programme paused where an extended
     description plays; all narration (standard and extended) mixed on the new timeline."""
-    from shared.media import vtt
-
     work = out.parent
     holds = sorted((c.start, round(c.duration + HOLD_PAD, 3)) for c in plan.clips if c.extended)
     cuts = [0.0] + [at for at, _ in holds] + [info.duration]

@@ -11,6 +11,7 @@ class Word:
     end: float
     text: str
     probability: float = 1.0
+    speaker: int = 0  # voice number from shared.media.speaker_change (0 when not detected)
 
 
 @dataclass
@@ -50,11 +51,15 @@ class Cue:
 
 @dataclass
 class VisualEvent:
-    """Something seen: a scene change or on-screen text, at a time in the source."""
+    """Something seen at a time in the source. `text` is the sentence in the describer's
+    language; `key` + `value` let shared.media.describe word it in any language it has phrases
+    for."""
 
     time: float
-    kind: str  # "scene" | "text" | "description"
+    kind: str  # "text" | "people" | "scene" | "description" (free text from a model)
     text: str = ""
+    key: str = ""  # which phrase: text | people | scene | black | white ("" = free text)
+    value: str = ""  # the phrase's parameter: the text read, the number of people
 
 
 @dataclass
@@ -77,9 +82,12 @@ class Description:
     text: str
     extended: bool = False
     needed: float = 0.0
+    parts: list[VisualEvent] = field(default_factory=list)  # what it says, in priority order
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        d.pop("parts")
+        return d
 
 
 @dataclass

@@ -25,7 +25,7 @@ class VttCue:
 
     @property
     def extended(self) -> bool:
-        return bool(self.identifier) and EXTENDED_ID in self.identifier
+        return self.identifier is not None and EXTENDED_ID in self.identifier
 
 
 def _ts(seconds: float) -> str:
@@ -67,7 +67,8 @@ def write(cues: list[VttCue], kind: str = "captions", language: str | None = Non
     captions = [webvtt.Caption(start=_ts(c.start), end=_ts(c.end), text=c.text, identifier=c.identifier) for c in cues]
     meta = [f"Kind: {kind}"] + ([f"Language: {language}"] if language else [])
     doc = webvtt.WebVTT(captions=captions, metadata=meta)
-    return doc.content
+    # A file without cues (a video without speech) still needs the blank line after its header.
+    return doc.content if cues else doc.content.rstrip("\n") + "\n\n"
 
 
 def write_captions(cues: list[Cue]) -> str:
@@ -92,9 +93,13 @@ def to_cue(c: VttCue) -> Cue:
 def export_all(vtt_text: str, lang: str) -> dict[str, str | None]:
     """SRT, TTML (DFXP) and SCC renderings of a captions VTT. SCC is None when the content
     cannot be carried by CEA-608 (pycaption refuses it)."""
-    from pycaption import DFXPWriter, SCCWriter, SRTWriter, WebVTTReader
+    from pycaption import CaptionList, CaptionSet, DFXPWriter, SCCWriter, SRTWriter, WebVTTReader
+    from pycaption.exceptions import CaptionReadNoCaptions
 
-    captions = WebVTTReader().read(vtt_text, lang=lang)
+    try:
+        captions = WebVTTReader().read(vtt_text, lang=lang)
+    except CaptionReadNoCaptions:  # no speech, no captions: empty exports, not a failure
+        captions = CaptionSet({lang: CaptionList()})
     out: dict[str, str | None] = {"srt": SRTWriter().write(captions), "ttml": DFXPWriter().write(captions)}
     try:
         out["scc"] = SCCWriter().write(captions)

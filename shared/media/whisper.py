@@ -2,10 +2,10 @@
 backends).
 
 Models (shared.media.whisper_models, all shipped as PyPI packages, nothing downloaded):
-Settings.whisper_model names one model for every language ("base", "tiny.en", a folder or a
-cached model name); empty (the default) picks per language as measured in
-docs/decisions/0310: tiny.en for English, the multilingual base model for everything else.
-Language identification always uses the multilingual base model. int8 on CPU.
+Settings.whisper_model names the model ("base", "tiny.en", a folder or a cached model name);
+empty (the default) is the multilingual base model, which measured better than tiny.en on
+clean speech, under music and on brand names with hints (docs/decisions/0310). Language
+identification always uses the multilingual base model. int8 on CPU.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ _lock = threading.Lock()
 
 
 def default_model_path() -> str:
-    """The model English jobs use by default."""
-    return whisper_models.resolve(whisper_models.TINY_EN)
+    """The model jobs use by default."""
+    return whisper_models.resolve(whisper_models.BASE)
 
 
 def _model(name: str, threads: int):
@@ -72,12 +72,8 @@ def hotwords(hints: list[str] | None) -> str | None:
 
 
 def model_for(setting: str, language: str) -> str:
-    """The model a language is transcribed with: the setting's, else tiny.en for English and
-    the multilingual base model for the rest."""
-    if setting:
-        return whisper_models.resolve(setting)
-    lang = language.split("-")[0].lower()
-    return whisper_models.resolve(whisper_models.TINY_EN if lang == "en" else whisper_models.BASE)
+    """The model a language is transcribed with: the setting's, else the multilingual base."""
+    return whisper_models.resolve(setting or whisper_models.BASE)
 
 
 class FasterWhisperTranscriber:

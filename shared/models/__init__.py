@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("common", "auth", "users", "jobs", "files", "vtt", "language_qc", "glossaries")
+MODULES = ("common", "auth", "users", "jobs", "files", "vtt", "language_qc", "glossaries", "webhooks")
 
 
 def resolve(name: str):

@@ -47,6 +47,14 @@ class MicrosoftLink(BaseModel):
     authorize_url: str
 
 
+class WsTicket(BaseModel):
+    """Connect with `wss://…/api/v1/ws/…?token=<ticket>` within `expires_in` seconds; it works
+    once, so a URL recorded in a request log cannot be replayed."""
+
+    ticket: str
+    expires_in: int
+
+
 class ChangePassword(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

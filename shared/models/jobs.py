@@ -49,7 +49,11 @@ class JobCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     source_language: str = Field(
-        description="BCP-47 code of the spoken language", pattern=LANG_PATTERN, max_length=35, examples=["en"]
+        default="und",
+        description='BCP-47 code of the spoken language; leave it out (or send "und") to have it detected',
+        pattern=LANG_PATTERN,
+        max_length=35,
+        examples=["en"],
     )
     requested_outputs: list[Annotated[str, Field(pattern=LANG_PATTERN, max_length=35)]] = Field(
         min_length=1, max_length=20, description="BCP-47 output languages", examples=[["es", "ca"]]
@@ -119,14 +123,20 @@ class Job(BaseModel):
     vtt_changed_since_render: bool = False
     progress: Progress | None = None
     error: str | None = None
-    media: JobMedia | None = Field(None, description="The source video as probed (after the probe step)")
-    qc_report: dict[str, dict] = Field(
-        default_factory=dict,
+    media: JobMedia | None = Field(default=None, description="The source video as probed (after the probe step)")
+    qc_report: dict[str, dict] | None = Field(
+        default=None,
         description="Per language: the QC report's file `path` and one summary per step (captions, "
         "descriptions, translation, narration, render): the checks the pipeline ran and what they found",
     )
     created_at: str
     updated_at: str
+
+
+class Languages(BaseModel):
+    source: str = Field(description="The source language the targets are for (BCP-47 primary subtag)")
+    sources: list[str] = Field(description="Source languages the platform translates from")
+    targets: list[str] = Field(description="Output languages a job with this source may request (source included)")
 
 
 class JobList(BaseModel):

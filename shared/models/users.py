@@ -35,6 +35,16 @@ class Organization(BaseModel):
     id: str
     name: str
     created_at: str | None = None
+    clients_share_jobs: bool = Field(
+        default=False, description="CLIENTs of this organisation see each other's jobs (default: only their own)"
+    )
+
+
+class OrganizationUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    clients_share_jobs: bool | None = None
 
 
 class OrganizationList(BaseModel):
@@ -64,6 +74,11 @@ class Invite(BaseModel):
         description="Single-use secret; shown only in this response. Send it to "
         "POST /api/v1/auth/accept-invite with a password."
     )
+    link: str = Field(
+        description="The accept-invite link mailed to the invitee (AVP_INVITE_URL?token=...); shown to "
+        "the ADMIN/PM for copying."
+    )
+    email_sent: bool = Field(description="Whether the mail system accepted the invite email.")
     expires_at: str
     created_at: str
     created_by: str | None = None

@@ -17,9 +17,31 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
+from shared.bootstrap import platform
+from shared.config import settings
 from shared.errors import PermanentStepError
+from shared.media import (
+    caption_rules,
+    ffmpeg,
+    language_id,
+    languages,
+    narration,
+    placement,
+    punctuation,
+    speaker_change,
+    vtt,
+)
+from shared.media import caption_translation as ct
+from shared.media import describe as ad
+from shared.media import glossary as gl
+from shared.media import render as rd
+from shared.media import transcript as tr
+from shared.media.languages import UNDETERMINED, normalize
 from shared.pipeline.contract import (
     ACCESSIBLE_MP4,
     BURNED_MP4,
@@ -54,14 +76,10 @@ def _opt(job: dict, name: str, default=None):
 
 
 def _engines():
-    from shared.bootstrap import platform
-
     return platform().engines
 
 
 def _langs(job: dict) -> tuple[str, list[str]]:
-    from shared.media.languages import normalize
-
     src = normalize(job["source_language"])
     outs = []
     for lang in job.get("requested_outputs") or [src]:
@@ -94,8 +112,6 @@ def _source(io: StepIO) -> Path:
 
 
 def _media_info(io: StepIO, video: Path):
-    from shared.media import ffmpeg
-
     try:
         return ffmpeg.probe(video)
     except ffmpeg.MediaError as exc:
@@ -105,8 +121,6 @@ def _media_info(io: StepIO, video: Path):
 def _read_vtt(io: StepIO, path: str):
     """The cues of a stored VTT; an invalid one (a bad manual edit) is a permanent failure
     with a reason a reviewer can act on."""
-    from shared.media import vtt
-
     try:
         return vtt.read(io.get_text(path))
     except vtt.VttError as exc:
@@ -152,43 +166,63 @@ def _glossary_doc(job: dict) -> dict | None:
     gid = _opt(job, "glossary_id")
     if not gid:
         return None
-    from shared.bootstrap import platform
-
     doc = platform().documents.get("glossaries", gid)
     if doc is None:
         raise PermanentStepError("The job's glossary no longer exists; choose another one and retry.")
     return doc
 
 
-def _identify_language(transcriber, wav: Path, src: str):
-    """The language verdict for the job (shared.media.language_id); backends without language
-    identification give a no-speech verdict, which never withholds captions."""
-    from shared.media import language_id
-
+def _identify_language(transcriber, wav: Path, src: str, job: dict):
+    """(source language, verdict) for the job (shared.media.language_id). An undetermined
+    source becomes the language heard, when the model transcribes it and the job's outputs
+    can be translated from it. Backends without language identification give a no-speech
+    verdict, which never withholds captions."""
     detect = getattr(transcriber, "detect_language", None)
     guess = detect(wav) if detect is not None else None
-    return language_id.judge(guess, src)
+    if src != UNDETERMINED:
+        return src, language_id.judge(guess, src)
+    wanted = [normalize(lang) for lang in job.get("requested_outputs") or []]
+    if guess is None:
+        fallback = wanted[0] if wanted else "en"
+        verdict = language_id.judge(None, None)
+        verdict.detail += f" Captions are made as {fallback}, the job's first output language."
+        return fallback, verdict
+    known = set(getattr(transcriber, "languages", None) or [guess.language])
+    translatable = {
+        lang
+        for lang in known
+        if all(w == lang or w in languages.supported_targets(lang) for w in wanted if w != UNDETERMINED)
+    }
+    verdict = language_id.judge(guess, None, translatable)
+    if guess.language not in translatable:
+        raise PermanentStepError(
+            f"{verdict.detail} Outputs asked for: {', '.join(wanted)}. Create the job again with a supported "
+            f"source_language and outputs."
+        )
+    return guess.language, verdict
 
 
 def transcribe(io: StepIO) -> dict:
     """Source audio -> spoken-language check -> words (transcript.json) -> source-language
     captions.vtt + caption QC. A confident other language withholds the captions and flags it."""
-    from shared.media import caption_rules, ffmpeg, vtt
-    from shared.media import glossary as gl
-    from shared.media import transcript as tr
-
     job = io.job
     src, _ = _langs(job)
     video = _source(io)
     info = _media_info(io, video)
     if not info.has_audio:
-        raise PermanentStepError("The video has no audio track, so there is nothing to transcribe.")
+        if src != UNDETERMINED:
+            return _no_speech(io, info)
+        # Nothing to detect a language from: the job's first output language stands in.
+        first = normalize((job.get("requested_outputs") or ["en"])[0])
+        io.job = {**job, "source_language": first}
+        return {**_no_speech(io, info), "source_language": first}
     wav = ffmpeg.extract_wav16k(video, io.workdir / "audio16k.wav")
     io.progress(5)
     if io.cancelled():
         return {}
     transcriber = _engines().transcriber
-    verdict = _identify_language(transcriber, wav, src)
+    claimed = src
+    src, verdict = _identify_language(transcriber, wav, src, job)
     io.progress(10)
     if verdict.withhold_captions:
         raw = tr.Transcript(language=src, duration=info.duration)
@@ -197,9 +231,11 @@ def transcribe(io: StepIO) -> dict:
         raw = transcriber.transcribe(wav, src, progress=lambda f: io.progress(10 + 70 * f), hints=hints)
     io.progress(80)
     clean = tr.clean(raw, wav)
+    speaker_change.apply(clean.words, wav)
+    clean.words, restored = punctuation.restore(clean.words, src)
     profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
-    issues = caption_rules.check(cues, profile, info.fps)
+    issues = caption_rules.check(cues, profile, info.fps, clean.words)
     if verdict.flagged:
         issues.insert(0, {"cue": None, "rule": "language", "detail": verdict.detail})
     jid = job["id"]
@@ -211,7 +247,14 @@ def transcribe(io: StepIO) -> dict:
         io,
         src,
         "captions",
-        {"profile": profile.name, "cues": len(cues), "issues": issues, "dropped_text": clean.dropped},
+        {
+            "profile": profile.name,
+            "cues": len(cues),
+            "issues": issues,
+            "dropped_text": clean.dropped,
+            "punctuation_restored": restored,
+            "speakers": len({w.speaker for w in clean.words}),
+        },
     )
     outputs = _outputs(job)
     _set_output(outputs, src, "captions_vtt", cap_path)
@@ -224,10 +267,50 @@ def transcribe(io: StepIO) -> dict:
         "probability": verdict.probability,
         "detail": verdict.detail,
     }
-    return {
+    result = {
         "outputs": outputs,
         "media": {"duration": info.duration, "fps": info.fps, "width": info.width, "height": info.height},
         "qc_report": qc,
+    }
+    if src != claimed:  # detected: the job's source language from now on
+        result["source_language"] = src
+    return result
+
+
+NO_AUDIO_NOTE = (
+    "The video has no audio track: there is no speech to caption, so the captions are empty; "
+    "the audio description and narration are made from the picture."
+)
+
+
+def _no_speech(io: StepIO, info) -> dict:
+    """A video without audio: an empty transcript and empty captions with a note saying why
+    (description, narration and render go on from the picture)."""
+    job = io.job
+    jid = job["id"]
+    src, _ = _langs(job)
+    empty = tr.Transcript(language=src, duration=info.duration)
+    io.put_text(job_path(jid, "work", TRANSCRIPT_JSON), json.dumps(empty.to_dict(), ensure_ascii=False), JSON_TYPE)
+    cap_path = job_path(jid, src, CAPTIONS_VTT)
+    io.put_text(cap_path, vtt.write_captions([]), VTT_TYPE)
+    profile = caption_rules.profile(_profile_name(job))
+    qc_path = _update_qc(
+        io, src, "captions", {"profile": profile.name, "cues": 0, "issues": [], "no_audio": True, "note": NO_AUDIO_NOTE}
+    )
+    outputs = _outputs(job)
+    _set_output(outputs, src, "captions_vtt", cap_path)
+    _set_output(outputs, src, "qc_report", qc_path)
+    io.progress(100)
+    return {
+        "outputs": outputs,
+        "media": {
+            "duration": info.duration,
+            "fps": info.fps,
+            "width": info.width,
+            "height": info.height,
+            "has_audio": False,
+        },
+        "qc_report": _qc_summary(job, src, "captions", {"cues": 0, "issues": 0, "note": NO_AUDIO_NOTE}),
     }
 
 
@@ -235,14 +318,11 @@ def transcribe(io: StepIO) -> dict:
 
 
 def describe(io: StepIO) -> dict:
-    """Scene changes + on-screen text (or Gemini) -> descriptions.vtt placed in dialogue gaps."""
-    from shared.media import describe as ad
-    from shared.media import transcript as tr
-    from shared.media import vtt
-
+    """What is seen (local engine or Gemini) -> descriptions.vtt, one description at a time in
+    the dialogue gaps, timed for the longest wording among the job's languages."""
     job = io.job
     jid = job["id"]
-    src, _ = _langs(job)
+    src, langs = _langs(job)
     video = _source(io)
     info = _media_info(io, video)
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
@@ -251,12 +331,19 @@ def describe(io: StepIO) -> dict:
     io.progress(70)
     if io.cancelled():
         return {}
-    min_gap = float(_opt(job, "min_gap_seconds", ad.MIN_GAP_SECONDS))
-    gaps = ad.dialogue_gaps(transcript.words, info.duration, min_gap)
-    descriptions = ad.place(events, gaps, info.duration, src, transcript.words)
+    min_gap = float(_opt(job, "min_gap_seconds", placement.MIN_GAP_SECONDS))
+    gaps = placement.dialogue_gaps(transcript.words, info.duration, min_gap)
+    descriptions = placement.place(events, gaps, info.duration, langs, transcript.words, sentence=ad.sentence)
     io.put_text(
         job_path(jid, "work", VISUAL_JSON),
-        json.dumps({"events": [e.__dict__ for e in events], "gaps": [g.__dict__ for g in gaps]}, ensure_ascii=False),
+        json.dumps(
+            {
+                "events": [e.__dict__ for e in events],
+                "gaps": [g.__dict__ for g in gaps],
+                "descriptions": ad.record(descriptions),
+            },
+            ensure_ascii=False,
+        ),
         JSON_TYPE,
     )
     path = job_path(jid, src, DESCRIPTIONS_VTT)
@@ -266,7 +353,14 @@ def describe(io: StepIO) -> dict:
         io,
         src,
         "descriptions",
-        {"cues": len(descriptions), "gaps": len(gaps), "min_gap_seconds": min_gap, "extended": extended},
+        {
+            "cues": len(descriptions),
+            "gaps": len(gaps),
+            "min_gap_seconds": min_gap,
+            "extended": extended,
+            "events": len(events),
+            "overlapping": _overlaps(descriptions),
+        },
     )
     outputs = _outputs(job)
     _set_output(outputs, src, "descriptions_vtt", path)
@@ -278,22 +372,35 @@ def describe(io: StepIO) -> dict:
     }
 
 
+def _overlaps(cues) -> int:
+    ordered = sorted(cues, key=lambda c: c.start)
+    return sum(1 for a, b in zip(ordered, ordered[1:]) if b.start < a.end - 0.001)
+
+
+def _described_in(io: StepIO, desc_src, tgt: str) -> list[str | None]:
+    """Each source description in the target language's own phrases where the describer's
+    record allows (decision 0323); None where it must be machine-translated."""
+    path = job_path(io.job["id"], "work", VISUAL_JSON)
+    if not desc_src or not io.exists(path):
+        return [None] * len(desc_src)
+    try:
+        placed = json.loads(io.get_text(path)).get("descriptions") or []
+    except ValueError:
+        placed = []
+    return ad.own_phrases(desc_src, placed, tgt)
+
+
 # ---------------------------------------------------------------- translate
 
 
 def _glossary_terms(job: dict, target: str):
-    from shared.media import glossary as gl
-
     doc = _glossary_doc(job)
     return gl.terms_for(doc, target) if doc is not None else []
 
 
 def translate(io: StepIO) -> dict:
-    """Source captions and descriptions (as reviewed) -> each target language, cue by cue, with
-    glossary enforcement."""
-    from shared.media import caption_rules, languages, vtt
-    from shared.media import glossary as gl
-
+    """Source captions and descriptions (as reviewed) -> each target language with glossary
+    enforcement; captions a whole sentence at a time, then re-timed into the source cues."""
     job = io.job
     jid = job["id"]
     src, langs = _langs(job)
@@ -306,6 +413,11 @@ def translate(io: StepIO) -> dict:
     cap_src = _read_vtt(io, job_path(jid, src, CAPTIONS_VTT))
     desc_path = job_path(jid, src, DESCRIPTIONS_VTT)
     desc_src = _read_vtt(io, desc_path) if io.exists(desc_path) else []
+    language = ((job.get("qc_report") or {}).get(src) or {}).get("language") or {}
+    if language.get("status") == "mismatch" and not cap_src:
+        raise PermanentStepError(language.get("detail") or "The speech is not in the job's source language.")
+    cap_cues = [vtt.to_cue(c) for c in cap_src]
+    groups = ct.sentences(cap_cues, profile)
     for n, tgt in enumerate(targets):
         if io.cancelled():
             return {}
@@ -315,15 +427,18 @@ def translate(io: StepIO) -> dict:
                 f"supported: {', '.join(languages.supported_targets(src))}."
             )
         terms = _glossary_terms(job, tgt)
-        cap_texts = [c.text.replace("\n", " ") for c in cap_src]
-        desc_texts = [c.text.replace("\n", " ") for c in desc_src]
+        cap_texts = [g.text for g in groups]
+        own = _described_in(io, desc_src, tgt)  # descriptions in the target's own phrases
+        desc_texts = [c.text.replace("\n", " ") for c, o in zip(desc_src, own) if o is None]
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
         cap_out = [
-            vtt.VttCue(c.start, c.end, caption_rules.wrap(t, profile), c.identifier)
-            for c, t in zip(cap_src, result.texts[: len(cap_texts)])
+            vtt.VttCue(c.start, c.end, c.text, str(i + 1))
+            for i, c in enumerate(ct.retime(cap_cues, groups, result.texts[: len(cap_texts)], profile))
         ]
+        translated = iter(result.texts[len(cap_texts) :])
         desc_out = [
-            vtt.VttCue(c.start, c.end, t, c.identifier) for c, t in zip(desc_src, result.texts[len(cap_texts) :])
+            vtt.VttCue(c.start, c.end, o if o is not None else next(translated), c.identifier)
+            for c, o in zip(desc_src, own)
         ]
         cap_path = job_path(jid, tgt, CAPTIONS_VTT)
         io.put_text(cap_path, vtt.write(cap_out), VTT_TYPE)
@@ -358,9 +473,6 @@ def translate(io: StepIO) -> dict:
 def tts(io: StepIO) -> dict:
     """Each language's descriptions (as edited) -> narration clips fitted to their gaps, the
     narration stem, and the plan render uses."""
-    from shared.media import narration
-    from shared.media import transcript as tr
-
     job = io.job
     jid = job["id"]
     src, langs = _langs(job)
@@ -372,25 +484,34 @@ def tts(io: StepIO) -> dict:
     max_rate = float(_opt(job, "max_speech_rate", narration.MAX_RATE))
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
-    for n, lang in enumerate(langs):
+    wanted = []
+    for lang in langs:
         if io.cancelled():
             return {}
         d_path = job_path(jid, lang, DESCRIPTIONS_VTT)
         cues = _read_vtt(io, d_path) if io.exists(d_path) else []
         folder = io.workdir / "tts" / lang
         folder.mkdir(parents=True, exist_ok=True)
+        wanted.append((lang, cues, folder))
+
+    def speak(lang: str, cues: list, folder: Path):
+        """One language's clips and stem: engine and ffmpeg work only, languages side by side."""
         plan = narration.synthesize_plan(speech, cues, lang, transcript.words, duration, folder, max_rate)
+        return plan, narration.write_stem(plan, folder, duration, folder / NARRATION)
+
+    spoken = _side_by_side(speak, wanted, lambda done: io.progress(90 * done / len(langs)))
+    for lang, _, folder in wanted:
+        plan, stem = spoken[lang]
         for clip in plan.clips:
             store = job_path(jid, "work", lang, clip.name)
             io.put_file(store, folder / clip.name, "audio/wav")
             clip.path = store
-        stem = narration.write_stem(plan, folder, duration, folder / NARRATION)
         n_path = job_path(jid, lang, NARRATION)
         io.put_file(n_path, stem, "audio/mp4")
         io.put_text(
             job_path(jid, "work", lang, NARRATION_PLAN), json.dumps(plan.to_dict(), ensure_ascii=False), JSON_TYPE
         )
-        speech_qc = {
+        speech_qc: dict[str, Any] = {
             "clips": len(plan.clips),
             "max_rate": max_rate,
             "extended": [c.to_dict() for c in plan.clips if c.extended],
@@ -403,31 +524,98 @@ def tts(io: StepIO) -> dict:
             "clips": len(plan.clips),
             "extended": len(speech_qc["extended"]),
         }
-        io.progress(100 * (n + 1) / len(langs))
+    io.progress(100)
     return {"outputs": outputs, "qc_report": qc}
 
 
 # ---------------------------------------------------------------- render
 
 
+def render_language(
+    video: Path,
+    info,
+    work: Path,
+    cap_vtt: Path,
+    plan,
+    tracks: list,
+    burn: bool,
+    extended: bool,
+    silent_source: bool = False,
+):
+    """One language's MP4s, each verified: {kind: (local mp4, verification report)}. ffmpeg
+    work only (no storage, no job), so several languages run side by side."""
+    mixed = rd.mix_programme(video, info, plan, work / "mix.m4a")
+    mp4 = rd.mux_accessible(video, info, mixed, tracks, work / ACCESSIBLE_MP4)
+    # Silence cannot be normalised: a silent film with nothing described has no loudness.
+    audible = not silent_source or bool(plan.standard)
+    made = {"accessible": (mp4, rd.verify(mp4, info, subtitles=len(tracks), check_loudness=audible))}
+    if burn:
+        burned = rd.burn_in(video, info, mixed, cap_vtt, work / BURNED_MP4)
+        made["burned_in"] = (burned, rd.verify(burned, info, subtitles=0, reencoded=True))
+    if extended:
+        ext = rd.extended_version(video, info, plan, tracks, work / EXTENDED_MP4)
+        made["extended"] = (
+            ext.path,
+            rd.verify(ext.path, info, subtitles=len(tracks), expected_duration=ext.duration, reencoded=True),
+        )
+    return made
+
+
+def render_languages(
+    video: Path, info, prepared: list, burn: bool, extended: bool, progress=None, silent_source: bool = False
+) -> dict:
+    """render_language for each (lang, work, cap_vtt, plan, tracks) of `prepared`, up to
+    _render_parallel at once; {lang: its outputs}. The first failure stops the rest."""
+
+    def one(lang, work, cap_vtt, plan, tracks):
+        return render_language(video, info, work, cap_vtt, plan, tracks, burn, extended, silent_source)
+
+    return _side_by_side(one, prepared, progress)
+
+
+def _side_by_side(fn, items: list[tuple], progress=None) -> dict:
+    """{item[0]: fn(*item)} for each item, up to _render_parallel at once (media work of one
+    language per item). The first failure stops the items not yet started and is raised."""
+    done: dict = {}
+    with ThreadPoolExecutor(max_workers=_render_parallel(len(items))) as pool:
+        futures = {pool.submit(fn, *item): item[0] for item in items}
+        try:
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                if progress is not None:
+                    progress(len(done))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return done
+
+
+def _render_parallel(languages: int) -> int:
+    """Languages voiced or rendered at once: AVP_RENDER_PARALLEL, else one per core (1202)."""
+    wanted = settings().render_parallel or os.cpu_count() or 1
+    return max(1, min(languages, wanted))
+
+
 def render(io: StepIO) -> dict:
     """Per language: SRT/TTML/SCC exports from the current VTTs, the accessible MP4 (picture
     copied, programme ducked under narration, loudness normalised, captions as mov_text), and
     on request burned-in and extended-AD versions; every output verified with ffprobe."""
-    from shared.media import narration, vtt
-    from shared.media import render as rd
-
     job = io.job
     jid = job["id"]
     src, langs = _langs(job)
     video = _source(io)
     info = _media_info(io, video)
+    silent_source = not info.has_audio
+    if silent_source:  # a silent film: the narration is mixed over a silent track
+        video = ffmpeg.with_silent_audio(video, info, io.workdir / "source-silent-track.mp4")
+        info = _media_info(io, video)
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
     burn = bool(_opt(job, "burn_in", False))
     want_extended = bool(_opt(job, "extended_ad", False))
     total = len(langs)
-    for n, lang in enumerate(langs):
+    prepared = []
+    for lang in langs:
         if io.cancelled():
             return {}
         work = io.workdir / "render" / lang
@@ -444,9 +632,10 @@ def render(io: StepIO) -> dict:
             ("ttml", CAPTIONS_TTML, "application/ttml+xml"),
             ("scc", CAPTIONS_SCC, "text/plain"),
         ):
-            if exports.get(key) is not None:
+            text = exports.get(key)
+            if text is not None:
                 path = job_path(jid, lang, name)
-                io.put_text(path, exports[key], ctype)
+                io.put_text(path, text, ctype)
                 _set_output(outputs, lang, f"captions_{key}", path)
         # Narration plan from tts; the clips come back from storage.
         plan_path = job_path(jid, "work", lang, NARRATION_PLAN)
@@ -464,33 +653,33 @@ def render(io: StepIO) -> dict:
             src_vtt = work / f"source-{CAPTIONS_VTT}"
             src_vtt.write_text(io.get_text(job_path(jid, src, CAPTIONS_VTT)), encoding="utf-8")
             tracks.append((src_vtt, src))
-        mixed = rd.mix_programme(video, info, plan, work / "mix.m4a")
-        mp4 = rd.mux_accessible(video, info, mixed, tracks, work / ACCESSIBLE_MP4)
-        report = {"accessible": rd.verify(mp4, info, subtitles=len(tracks))}
-        path = job_path(jid, lang, ACCESSIBLE_MP4)
-        io.put_file(path, mp4, "video/mp4")
-        _set_output(outputs, lang, "video", path)
-        io.progress(100 * (n + 0.5) / total)
-        if burn:
-            burned = rd.burn_in(video, info, mixed, cap_vtt, work / BURNED_MP4)
-            report["burned_in"] = rd.verify(burned, info, subtitles=0, reencoded=True)
-            path = job_path(jid, lang, BURNED_MP4)
-            io.put_file(path, burned, "video/mp4")
-            _set_output(outputs, lang, "video_burned_in", path)
-        if want_extended:
-            ext = rd.extended_version(video, info, plan, tracks, work / EXTENDED_MP4)
-            report["extended"] = rd.verify(
-                ext.path, info, subtitles=len(tracks), expected_duration=ext.duration, reencoded=True
-            )
-            path = job_path(jid, lang, EXTENDED_MP4)
-            io.put_file(path, ext.path, "video/mp4")
-            _set_output(outputs, lang, "video_extended", path)
+        prepared.append((lang, work, cap_vtt, plan, tracks))
+
+    made = render_languages(
+        video,
+        info,
+        prepared,
+        burn,
+        want_extended,
+        lambda done: io.progress(90 * done / total),
+        silent_source=silent_source,
+    )
+    for lang in langs:
+        names = {"accessible": (ACCESSIBLE_MP4, "video"), "burned_in": (BURNED_MP4, "video_burned_in")}
+        names["extended"] = (EXTENDED_MP4, "video_extended")
+        report = {}
+        for kind, (local, verified) in made[lang].items():
+            name, key = names[kind]
+            path = job_path(jid, lang, name)
+            io.put_file(path, local, "video/mp4")
+            _set_output(outputs, lang, key, path)
+            report[kind] = verified
         qc_path = _update_qc(io, lang, "render", report)
         _set_output(outputs, lang, "qc_report", qc_path)
         qc.setdefault(lang, {"path": qc_path})["render"] = {
             k: {"duration": v["duration"], "loudness": v.get("integrated_lufs")} for k, v in report.items()
         }
-        io.progress(100 * (n + 1) / total)
+    io.progress(100)
     return {"outputs": outputs, "qc_report": qc, "vtt_changed_since_render": False}
 
 

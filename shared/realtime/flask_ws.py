@@ -6,9 +6,11 @@ from __future__ import annotations
 import socket
 import threading
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, jsonify, request
 
+from shared.realtime import protocol as P
 from shared.realtime.hub import NOT_WRITTEN, PARTIAL, WRITTEN
+from shared.realtime.hub import hub as process_hub
 from shared.realtime.session import Session
 from shared.routes import WEBSOCKET_PATHS, werkzeug_rule
 
@@ -155,6 +157,14 @@ def register(app: Flask) -> None:
     @bp.before_request
     def _no_compression():
         request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        # Full instance: refuse before the upgrade (429), so no thread stays held. A connection
+        # that slips past in a race is closed with 1013 by the session's admission.
+        if process_hub().connection_count() >= P.max_connections():
+            resp = jsonify(detail="This server holds too many WebSocket connections; retry later")
+            resp.status_code = 429
+            resp.headers["Retry-After"] = "5"
+            return resp
+        return None
 
     options = dict(SERVER_OPTIONS, event_class=_HookedEvent)
     app.config["SOCK_SERVER_OPTIONS"] = {**options, **app.config.get("SOCK_SERVER_OPTIONS", {})}

@@ -11,9 +11,13 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
+from shared.bootstrap import platform
+from shared.config import settings
 from shared.realtime import protocol as P
+from shared.realtime.access import Refused
+from shared.realtime.sources import source_for
 
 log = logging.getLogger("avp.realtime")
 
@@ -34,8 +38,6 @@ class JobLookup:
 
     def job(self, job_id: str) -> dict | None:
         if job_id not in self._jobs:
-            from shared.bootstrap import platform
-
             self._jobs[job_id] = platform().documents.get("jobs", job_id)
         return self._jobs[job_id]
 
@@ -62,7 +64,7 @@ class Stale:
     __slots__ = ("last",)
 
     def __init__(self):
-        self.last: dict[str, tuple[str, str]] = {}
+        self.last: dict[str, tuple[str, str | None]] = {}
 
     def check(self, msg: dict) -> bool:
         """True if `msg` is stale; otherwise records it and returns False."""
@@ -180,16 +182,18 @@ class Subscriber:
 class Hub:
     """Subscribers by channel, and the event source that feeds them."""
 
-    def __init__(self, source_factory: Callable[[Callable[[dict], None]], object] | None = None):
+    def __init__(self, source_factory: Callable[[Callable[[dict], object]], Any] | None = None):
         self._lock = threading.Lock()
         # Copy-on-write tuples: dispatch reads them without taking the lock.
         self._channels: dict[str, tuple[Subscriber, ...]] = {}
         self._source_factory = source_factory
-        self._source = None
+        self._source: Any = None
         self.closing = False
         self.events_dispatched = 0
         self.messages_delivered = 0
         self.messages_direct = 0  # written by the hub without waking the connection's thread
+        self._connections = 0
+        self._per_user: dict[str, int] = {}
 
     # -- subscribers -------------------------------------------------------------------------
     def subscribe(self, sub: Subscriber) -> None:
@@ -204,6 +208,30 @@ class Hub:
                 self._channels[sub.channel] = remaining
             else:
                 self._channels.pop(sub.channel, None)
+
+    # -- admission (decision 0903): caps per user and per process ----------------------------
+    def admit(self, user_id: str) -> bool:
+        """Count one connection of `user_id`; Refused(1013) beyond the per-user or total cap."""
+        with self._lock:
+            if self._connections >= P.max_connections():
+                raise Refused(P.TRY_AGAIN_LATER, "This server holds too many connections; retry later")
+            if self._per_user.get(user_id, 0) >= P.max_per_user():
+                raise Refused(P.TRY_AGAIN_LATER, "You hold too many connections; close some and retry")
+            self._connections += 1
+            self._per_user[user_id] = self._per_user.get(user_id, 0) + 1
+        return True
+
+    def release(self, user_id: str) -> None:
+        with self._lock:
+            self._connections = max(0, self._connections - 1)
+            left = self._per_user.get(user_id, 0) - 1
+            if left > 0:
+                self._per_user[user_id] = left
+            else:
+                self._per_user.pop(user_id, None)
+
+    def connection_count(self) -> int:
+        return self._connections
 
     def subscriber_count(self) -> int:
         return sum(len(subs) for subs in self._channels.values())
@@ -272,14 +300,10 @@ _hub_lock = threading.Lock()
 def hub() -> Hub:
     """The process-wide hub for the current settings (fed by the backend's event source)."""
     global _hub, _hub_settings
-    from shared.config import settings
-
     cfg = settings()
     with _hub_lock:
         if _hub is None or _hub_settings is not cfg:
             old = _hub
-            from shared.realtime.sources import source_for
-
             _hub = Hub(lambda on_event: source_for(cfg, on_event))
             _hub_settings = cfg
             if old is not None:

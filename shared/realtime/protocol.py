@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 
+from shared.config import settings
 from shared.timestamps import now_iso
 
 # Close codes (4000-4999 are reserved for applications by RFC 6455). A browser sees the code
@@ -18,6 +19,7 @@ NOT_FOUND = 4404  # no such job/org, or one you may not see (as REST answers 404
 TOKEN_EXPIRED = 4408  # the access token expired (at connect or during the connection): refresh, reconnect
 TOO_SLOW = 4429  # the client did not read its messages fast enough; reconnect with ?since=
 GOING_AWAY = 1001  # the server instance is shutting down; reconnect
+TRY_AGAIN_LATER = 1013  # too many connections (yours, or this instance's); retry with backoff
 INTERNAL_ERROR = 1011  # unexpected server error; reconnect with backoff
 
 CLOSE_CODES = {
@@ -28,6 +30,7 @@ CLOSE_CODES = {
     TOKEN_EXPIRED: "token expired",
     TOO_SLOW: "client too slow",
     GOING_AWAY: "going away",
+    TRY_AGAIN_LATER: "try again later",
     INTERNAL_ERROR: "internal error",
 }
 
@@ -88,8 +91,6 @@ def text_frame(text: str) -> bytes:
 
 
 def _tunable(name: str, env: str, default: float) -> float:
-    from shared.config import settings
-
     extra = settings().extra or {}
     if name in extra:
         return float(extra[name])
@@ -105,6 +106,18 @@ def ping_seconds() -> float:
 def poll_seconds() -> float:
     """How often the local event tailer looks for new events in the SQLite event log."""
     return _tunable("ws_poll_seconds", "AVP_WS_POLL_SECONDS", 0.02)
+
+
+def max_connections() -> int:
+    """WebSocket connections one process serves at once; beyond, the handshake answers 429 (or
+    an admitted connection closes 1013). Kept below the server's thread count so the API and
+    /health always have threads left (local: 200 of 256; Cloud Run service: 1000 of 1100)."""
+    return int(_tunable("ws_max_connections", "AVP_WS_MAX_CONNECTIONS", 200))
+
+
+def max_per_user() -> int:
+    """WebSocket connections one user may hold in one process; beyond, close 1013."""
+    return int(_tunable("ws_max_per_user", "AVP_WS_MAX_PER_USER", 20))
 
 
 def queue_limit() -> int:

@@ -208,9 +208,14 @@ class GcsFiles:
         return self._sign(path, "GET", ttl_seconds, **extra)
 
     def signed_upload_url(self, path: str, ttl_seconds: int, content_type: str, max_bytes: int) -> str:
-        # The size cap cannot be part of a plain PUT URL unless the uploader sends
-        # x-goog-content-length-range; the upload trigger checks the finalized object's size.
-        return self._sign(path, "PUT", ttl_seconds, content_type=content_type)
+        # x-goog-content-length-range is a signed header: the uploader must send it as given
+        # (upload_headers), and GCS refuses a body outside the range (decision 0907).
+        return self._sign(path, "PUT", ttl_seconds, content_type=content_type, headers=self.upload_headers(max_bytes))
+
+    @staticmethod
+    def upload_headers(max_bytes: int) -> dict[str, str]:
+        """Headers a signed upload must carry besides Content-Type."""
+        return {"x-goog-content-length-range": f"0,{int(max_bytes)}"}
 
     def _sign(self, path: str, method: str, ttl_seconds: int, **extra) -> str:
         kwargs = dict(

@@ -241,6 +241,12 @@ class LocalFiles:
             params["filename"] = filename
         return self._url(path, params)
 
+    @staticmethod
+    def upload_headers(max_bytes: int) -> dict[str, str]:
+        """Headers a signed upload must carry besides Content-Type (none: the cap is signed
+        into the URL's max_bytes)."""
+        return {}
+
     def signed_upload_url(self, path: str, ttl_seconds: int, content_type: str, max_bytes: int) -> str:
         check_path(path)
         params = {

@@ -17,7 +17,10 @@ import pytest
 
 from shared.media import ffmpeg as ff
 from shared.media import vtt
+from tests.support import description_cases as dc
 from tests.support.media import session_video, wer
+
+pytestmark = pytest.mark.slow
 
 STEP_TIMEOUT = 240
 
@@ -132,7 +135,10 @@ def test_local_pipeline_en_es(client, users, platform, worker, tmp_path_factory)
     es_qc = json.loads(text(outputs["es"]["qc_report"]))
     assert es_qc["glossary"]["unenforced"] == [] and es_qc["glossary"]["enforced"]
     assert "issues" in es_qc["captions"]
-    assert any("ACME WIDGETS" in c.text for c in vtt.read(text(outputs["es"]["descriptions_vtt"])))
+    es_desc = vtt.read(text(outputs["es"]["descriptions_vtt"]))
+    assert any("ACME WIDGETS" in c.text for c in es_desc)
+    # Spanish descriptions come from the Spanish phrases, not machine translation (decision 0323)
+    assert any('Aparece en la pantalla el texto "ACME WIDGETS".' in c.text for c in es_desc), es_desc
     # Exports regenerated at render.
     for lang in ("en", "es"):
         assert text(outputs[lang]["captions_srt"]).startswith("1\n")
@@ -153,6 +159,13 @@ def test_local_pipeline_en_es(client, users, platform, worker, tmp_path_factory)
         narration = work / f"{lang}.m4a"
         files.get_file(outputs[lang]["narration"], narration)
         assert abs(ff.probe(narration).duration - video.duration) <= 0.1
+        # one description at a time, and each standard one is heard in the stem and the mix
+        cues = vtt.read(text(outputs[lang]["descriptions_vtt"]))
+        assert dc.overlaps(cues) == 0, cues
+        windows = [(c.start, c.end) for c in cues if not c.extended]
+        for heard in (narration, mp4):
+            levels = dc.window_levels(dc.momentary(heard), windows)
+            assert windows and all(v >= dc.AUDIBLE_LUFS for v in levels), (lang, heard.name, levels)
         burned = work / f"{lang}-burned.mp4"
         files.get_file(outputs[lang]["video_burned_in"], burned)
         assert [x["codec_type"] for x in streams(burned)] == ["video", "audio"]

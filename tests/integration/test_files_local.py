@@ -109,7 +109,7 @@ def test_unknown_or_foreign_objects_are_ignored(platform):
     assert handle_object_finalized({"name": "jobs/x/en/captions.vtt"}) == "ignored"
     assert (
         handle_object_finalized({"name": "uploads/0123456789abcdef01234567/source.mp4", "size": "3"})
-        == "unknown-upload"
+        == "replay-deleted"
     )
 
 

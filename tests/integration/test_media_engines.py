@@ -19,6 +19,8 @@ from shared.media.types import Transcript, Word
 from shared.media.whisper import FasterWhisperTranscriber
 from tests.support.media import session_video, wer
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def video(tmp_path_factory):
@@ -84,10 +86,10 @@ def test_captions_from_real_timings_pass_qc_and_export(transcript, video):
 def test_local_describer_finds_scene_change_and_on_screen_text(video, transcript, work):
     events = ad.LocalDescriber().describe(video.path, transcript, work, "en")
     start, end = video.pauses[0]
-    scenes = [e for e in events if e.kind == "scene"]
     texts = [e for e in events if e.kind == "text"]
-    assert any(abs(e.time - start) < 0.2 for e in scenes)
-    assert texts and "ACME WIDGETS" in texts[0].text and start - 0.1 <= texts[0].time < end
+    # the cut at the pause and the title it shows make one event, anchored on the cut
+    assert texts and "ACME WIDGETS" in texts[0].text and abs(texts[0].time - start) < 0.2
+    assert not [e for e in events if e.kind == "scene" and abs(e.time - start) < ad.SCENE_NEAR]
     gaps = ad.dialogue_gaps(transcript.words, video.duration)
     placed = ad.place(events, gaps, video.duration, "en", transcript.words)
     assert len(placed) == 1 and not placed[0].extended
@@ -378,6 +380,17 @@ def test_quiet_source_keeps_its_words(wav, transcript, work):
     assert tr.drop_over_silence([ghost], quiet)[0] == []
 
 
+@pytest.mark.parametrize("engine", ["espeak-ng", "piper"])
+def test_cue_text_starting_with_a_dash_is_spoken_not_parsed(engine, work):
+    """Issue 13 item 1: a cue reading -f/etc/passwd must not make the voice read that file."""
+    from shared.media.tts import PiperSpeech
+
+    speech = EspeakSpeech() if engine == "espeak-ng" else PiperSpeech()
+    seconds = speech.synthesize("-f/etc/passwd", "en", work / f"dash-{engine}.wav")
+    assert 0.3 < seconds < 5.0  # /etc/passwd read aloud would last minutes
+    assert speech.synthesize("--help -v", "en", work / f"dash2-{engine}.wav") < 5.0
+
+
 def test_the_multilingual_model_is_joined_once_into_the_cache(tmp_path, monkeypatch):
     from shared.media import whisper_models
 
@@ -390,3 +403,12 @@ def test_the_multilingual_model_is_joined_once_into_the_cache(tmp_path, monkeypa
     mtime = (first / "model.bin").stat().st_mtime_ns
     assert Path(whisper_models.base_model_path()) == first and (first / "model.bin").stat().st_mtime_ns == mtime
     assert [p.name for p in (tmp_path / "cache").iterdir()] == [first.name]  # no temporary folder left
+
+
+def test_apertium_never_reads_caption_text_as_options():
+    texts = ["-f /etc/passwd", "--help", "-u -f html eng-spa", "- Visit us today."]
+    out = ApertiumTranslator().translate(texts, "en", "es")
+    assert len(out) == 4
+    assert not any("root:" in t or "USAGE" in t.upper() or "Usage" in t for t in out), out
+    assert out[0].startswith("-f") and "passwd" in out[0]  # translated as text, not opened
+    assert out[3].startswith("- ") and "hoy" in out[3].lower()

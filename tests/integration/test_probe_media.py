@@ -8,6 +8,8 @@ import pytest
 
 from shared.media.probe import InvalidMedia, probe
 
+pytestmark = pytest.mark.slow
+
 
 def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True, capture_output=True)
@@ -48,6 +50,16 @@ def media(tmp_path_factory):
         "webm": d / "clip.webm",
     }
     out["text"].write_text("this is not a video at all\n" * 20)
+    # Text that would pass a naive box check: bytes 4-8 spell "free", a top-level MP4 box type.
+    out["text_free"] = d / "freebies.mp4"
+    out["text_free"].write_text("get free stuff here\n" * 10)
+    # A playlist and a concat list named .mp4, each naming another file.
+    secret = d / "secret.mp4"
+    secret.write_bytes(good.read_bytes())
+    out["hls"] = d / "playlist.mp4"
+    out["hls"].write_text(f"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n{secret.name}\n#EXT-X-ENDLIST\n")
+    out["concat"] = d / "concat.mp4"
+    out["concat"].write_text(f"ffconcat version 1.0\nfile '{secret.name}'\n")
     out["empty"].write_bytes(b"")
     data = good.read_bytes()
     out["cut_index"].write_bytes(data[: len(data) // 2])  # moov at the end: the index is lost
@@ -82,9 +94,11 @@ def test_good_mp4_and_mov_pass(media):
 @pytest.mark.parametrize(
     "name, words",
     [
-        ("silent", "no audio"),
         ("audio_only", "no video"),
-        ("text", "not a readable video"),
+        ("text", "is text, not a video"),
+        ("text_free", "is text, not a video"),
+        ("hls", "playlist"),
+        ("concat", "concat list"),
         ("empty", "empty"),
         ("cut_index", "incomplete"),
         ("cut_tail", "truncated"),
@@ -96,6 +110,31 @@ def test_refusals_are_readable(media, name, words):
         probe(media[name])
     assert words in str(exc.value), str(exc.value)
     assert "ffprobe" not in str(exc.value) and "Traceback" not in str(exc.value)
+
+
+def test_a_video_without_audio_is_accepted(media):
+    info = probe(media["silent"])
+    assert info.has_audio is False and info.audio_codec == "" and info.video_codec == "h264"
+    assert probe(media["good"]).has_audio is True
+
+
+def test_playlists_and_concat_lists_are_refused_without_opening_what_they_name(media, tmp_path):
+    """Even past the first-bytes check, ffprobe and ffmpeg open an upload only as MP4/MOV from a
+    local file: the concat demuxer never runs, so nothing the list names is opened."""
+    from shared.media import ffmpeg as ff
+
+    for name in ("hls", "concat"):
+        with pytest.raises(ff.MediaError):
+            ff.probe(media[name])
+        with pytest.raises(ff.ToolError):
+            ff.extract_wav16k(media[name], tmp_path / f"{name}.wav")
+        # what an unrestricted ffprobe does with the same file: it follows the list
+        loose = subprocess.run(
+            ["ffprobe", "-v", "error", "-show_entries", "format=format_name", "-of", "csv=p=0", str(media[name])],
+            capture_output=True,
+            text=True,
+        )
+        assert loose.stdout.strip() in ("hls", "concat")
 
 
 def test_ffprobe_present():

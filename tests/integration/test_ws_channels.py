@@ -26,6 +26,24 @@ def fast_ws(isolated_settings):
     hub.reset()
 
 
+@pytest.fixture(autouse=True)
+def orgs_share_jobs(users, monkeypatch):
+    """These tests are about the channels' mechanics, with CLIENTs watching their organisation's
+    jobs: their organisations share jobs among clients (decision 0906). A CLIENT seeing only its
+    own jobs is tested in test_security_client_jobs.py."""
+    make_org = users.org
+
+    def org(name: str = "Acme") -> str:
+        org_id = make_org(name)
+        docs = users.platform.documents
+        doc = docs.get("organizations", org_id)
+        data = {k: v for k, v in doc.items() if k not in ("id", "_version")}
+        docs.update("organizations", org_id, {**data, "clients_share_jobs": True}, expected_version=doc["_version"])
+        return org_id
+
+    monkeypatch.setattr(users, "org", org)
+
+
 @pytest.fixture
 def server(app):
     from werkzeug.serving import make_server
@@ -237,7 +255,7 @@ def test_linguist_org_channel_only_carries_assigned_jobs(server, users, platform
 
 # -- messages ---------------------------------------------------------------------------------
 def test_current_status_first_then_every_change_and_notifications(server, users, platform):
-    from shared.services.jobs import publish_notification
+    from shared.services.job_events import publish_notification
 
     org = users.org()
     client = users.user("CLIENT", org)

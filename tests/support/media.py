@@ -25,6 +25,9 @@ class Part:
     pause: float = 0.0
     on_screen: str = ""
     colour: str = "navy"
+    voice: str = ""  # espeak-ng voice of this part (default: the video's)
+    speed: int = 0  # words per minute of this part (default: the video's)
+    pitch: int = 0  # espeak-ng pitch 1-99 of this part (default: the voice's own, 50)
 
 
 @dataclass
@@ -125,7 +128,21 @@ def make_talking_video(
     for n, part in enumerate(parts):
         wav = work / f"part{n}.wav"
         if part.text:
-            _run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), part.text])
+            _run(
+                [
+                    "espeak-ng",
+                    "-v",
+                    part.voice or voice,
+                    "-s",
+                    str(part.speed or speed),
+                    "-p",
+                    str(part.pitch or 50),
+                    "-w",
+                    str(wav),
+                    "--",
+                    part.text,
+                ]
+            )
         else:
             _run(
                 [

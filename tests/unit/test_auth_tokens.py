@@ -119,3 +119,32 @@ def test_secret_comes_from_the_environment(monkeypatch):
     config.reset()
     with pytest.raises(Unauthenticated):
         decode_access_token(token)
+
+
+# A verified token is remembered by this process (decision 1200); the remembered result must
+# never outlive what a full verification would accept.
+def test_remembered_token_still_expires(monkeypatch):
+    token = _sign(_claims(exp=int(time.time()) + 30))
+    assert decode_access_token(token).user_id == USER["id"]
+    assert decode_access_token(token).user_id == USER["id"]  # from the verified-token memory
+    later = time.time() + 31
+    monkeypatch.setattr("shared.auth.tokens.time.time", lambda: later)
+    with pytest.raises(Unauthenticated, match="expired"):
+        decode_access_token(token)
+
+
+def test_remembered_token_is_forgotten_when_the_secret_changes():
+    token = issue_access_token(USER)
+    assert decode_access_token(token).role == "PM"
+    config.configure(jwt_secret="another-secret-" + "y" * 40)
+    with pytest.raises(Unauthenticated, match="Invalid"):
+        decode_access_token(token)
+
+
+def test_a_changed_byte_is_verified_again_and_refused():
+    token = issue_access_token(USER)
+    decode_access_token(token)
+    head, body, sig = token.split(".")
+    forged = _sign({**jwt.decode(token, options={"verify_signature": False}), "role": "ADMIN"}, key="k" * 40)
+    with pytest.raises(Unauthenticated):
+        decode_access_token(f"{head}.{forged.split('.')[1]}.{sig}")

@@ -103,10 +103,19 @@ def test_v4_upload_url_binds_method_and_content_type(tmp_path, key):
     files = GcsFiles("up", "del", signing_key_file=_key_file(tmp_path, key), client=_client())
     url = files.signed_upload_url("uploads/u1/source.mp4", 900, "video/mp4", 10**9)
     assert urlsplit(url).path == "/up/uploads/u1/source.mp4"
-    sts, signature = string_to_sign(url, "PUT", {"content-type": "video/mp4"})
+    signed = {"content-type": "video/mp4", "x-goog-content-length-range": f"0,{10**9}"}
+    assert files.upload_headers(10**9) == {"x-goog-content-length-range": f"0,{10**9}"}
+    sts, signature = string_to_sign(url, "PUT", signed)
     key.public_key().verify(signature, sts.encode(), padding.PKCS1v15(), hashes.SHA256())
-    # the same URL presented as a GET (or with another type) does not verify
-    wrong, _ = string_to_sign(url, "GET", {"content-type": "video/mp4"})
+    # the same URL presented as a GET, with another type or another size range does not verify
+    for method, headers in (
+        ("GET", signed),
+        ("PUT", {**signed, "x-goog-content-length-range": f"0,{10**12}"}),
+    ):
+        wrong, _ = string_to_sign(url, method, headers)
+        with pytest.raises(Exception):
+            key.public_key().verify(signature, wrong.encode(), padding.PKCS1v15(), hashes.SHA256())
+    wrong, _ = string_to_sign(url, "GET", signed)
     with pytest.raises(Exception):
         key.public_key().verify(signature, wrong.encode(), padding.PKCS1v15(), hashes.SHA256())
 

@@ -4,8 +4,9 @@ import pytest
 from pydantic import ValidationError
 
 from shared.auth.tokens import Principal
+from shared.domain.jobs import assignees, can_see
 from shared.models.jobs import Feedback, JobCreate, Reason, canonical_language
-from shared.services.jobs import assignees_of, can_see, view
+from shared.services.jobs import view
 
 
 @pytest.mark.parametrize(
@@ -68,6 +69,7 @@ def test_view_shows_spec_fields_not_internals():
         (Principal("x", "ADMIN", None), True),
         (Principal("x", "REVIEWER", None), True),
         (Principal("x", "CLIENT", "o1"), True),
+        (Principal("y", "CLIENT", "o1"), False),  # another client's job (decision 0906)
         (Principal("x", "CLIENT", "o2"), False),
         (Principal("x", "PM", "o1"), True),
         (Principal("x", "CLIENT", None), False),
@@ -76,8 +78,8 @@ def test_view_shows_spec_fields_not_internals():
     ],
 )
 def test_visibility(principal, visible):
-    assert can_see(principal, JOB) is visible
+    assert can_see(principal, {**JOB, "created_by": "x"}) is visible
 
 
-def test_assignees_of():
-    assert assignees_of(JOB) == ["u1"]
+def test_assignees():
+    assert assignees(JOB) == ["u1"]

@@ -1,4 +1,4 @@
-from shared.media import describe as ad
+from shared.media import placement as ad
 from shared.media import render as rd
 from shared.media import transcript as tr
 from shared.media.narration import Clip
@@ -25,14 +25,14 @@ def test_place_in_gap_or_mark_extended():
 
 
 def test_events_close_together_become_one_sentence():
-    events = [VisualEvent(5.0, "scene", "A new scene begins."), VisualEvent(5.5, "text", 'The text "X" appears.')]
+    events = [
+        VisualEvent(5.0, "scene", "A new scene begins.", key="scene"),
+        VisualEvent(5.5, "text", 'The text "X" appears.', key="text", value="X"),
+        VisualEvent(5.8, "scene", "The screen goes black.", key="black"),
+    ]
     out = ad.place(events, ad.dialogue_gaps([], 20.0), 20.0, "en", [])
-    assert len(out) == 1 and out[0].text == 'A new scene begins. The text "X" appears.'
-
-
-def test_clean_ocr_drops_noise():
-    assert ad.clean_ocr(" ACME  WIDGETS \n") == "ACME WIDGETS"
-    assert ad.clean_ocr("| - ~ ,") == ""
+    # one description; the bare scene change adds nothing to what is more specific
+    assert len(out) == 1 and out[0].text == 'The text "X" appears. The screen goes black.'
 
 
 def test_repetition_loops_are_dropped():
@@ -83,5 +83,5 @@ def test_description_that_fits_at_the_faster_rate_is_not_extended():
     gap = gaps[0]
     assert gap.end - (gap.start + 0.1) < need  # too short at the natural rate...
     assert gap.start + 0.1 + need / MAX_RATE <= gap.end  # ...but not at the fastest allowed
-    out = ad.place([VisualEvent(gap.start, "text", text)], gaps, 31.0, "en", words)
+    out = ad.place([VisualEvent(gap.start, "text", text, key="text")], gaps, 31.0, "en", words)
     assert out[0].extended is False and out[0].end == round(gap.end, 3)

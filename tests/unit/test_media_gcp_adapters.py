@@ -179,7 +179,10 @@ def test_gemini_mapping_with_fake_client(tmp_path):
             class R:
                 text = json.dumps(
                     [
-                        {"time": 5.3, "kind": "text", "text": 'The text "ACME" appears.'},
+                        {"time": 5.3, "kind": "text", "text": 'The text "ACME" appears.', "value": "ACME  SALE"},
+                        {"time": 6.0, "kind": "text", "text": "garbled", "value": "00 5005 Gr Mttenes, fe ee"},
+                        {"time": 7.0, "kind": "people", "text": "Two people.", "value": "2"},
+                        {"time": 8.0, "kind": "black", "text": "Fade to black."},
                         {"time": 99, "kind": "scene", "text": "outside"},
                         {"time": 1, "kind": "weird", "text": " A  man waves. "},
                         {"time": "x", "text": "bad"},
@@ -195,10 +198,15 @@ def test_gemini_mapping_with_fake_client(tmp_path):
     d = gemini.GeminiDescriber("p", "europe-west1", client=Client())
     tr = Transcript("en", 10.0, [Word(0.1, 0.5, "Hi"), Word(0.6, 1.0, "there"), Word(6.0, 6.5, "Bye")])
     events = d.describe(video, tr, tmp_path, "en")
+    # the same contract as the local describer: garbled text is not quoted, text, people and
+    # fades are worded with the language's own phrases (so every language gets them)
     assert [(e.time, e.kind, e.text) for e in events] == [
         (1.0, "description", "A man waves."),
-        (5.3, "text", 'The text "ACME" appears.'),
+        (5.3, "text", 'The text "ACME SALE" appears on the screen.'),
+        (7.0, "people", "Two people are on screen."),
+        (8.0, "scene", "The screen goes black."),
     ]
+    assert [e.key for e in events] == ["", "text", "people", "black"]
     assert Client.models.config.response_mime_type == "application/json"
     assert "0.1-1.0s" in Client.models.contents[1] and "6.0-6.5s" in Client.models.contents[1]
 
@@ -209,3 +217,30 @@ def test_glossary_hints_become_an_inline_phrase_set():
     assert [p.value for p in phrases] == ["Zentrix", "widget factory"]
     assert all(p.boost == gcp_speech.PHRASE_BOOST for p in phrases)
     assert not gcp_speech.recognize_request("p", "global", "en", b"").config.adaptation.phrase_sets
+
+
+def test_language_identification_asks_chirp_2_for_auto_detection():
+    req = gcp_speech.language_request("proj", "us-central1", b"RIFF")
+    assert req.recognizer == "projects/proj/locations/us-central1/recognizers/_"
+    assert list(req.config.language_codes) == ["auto"] and req.config.model == gcp_speech.LID_MODEL
+
+
+def test_language_identification_weighs_languages_by_recognised_time():
+    def result(end, lang, text="hola"):
+        return stt.SpeechRecognitionResult(
+            alternatives=[stt.SpeechRecognitionAlternative(transcript=text)],
+            result_end_offset=datetime.timedelta(seconds=end),
+            language_code=lang,
+        )
+
+    guess = gcp_speech.guess_from_results([result(8, "es-ES"), result(10, "en-US", "ok"), result(18, "es-es")])
+    assert guess.language == "es" and guess.probability == 0.889 and guess.alternatives == [("en", 0.111)]
+    assert gcp_speech.guess_from_results([result(3, "es-ES", " ")]) is None
+
+
+def test_the_first_seconds_of_a_wav_are_cut_for_identification(tmp_path):
+    path = tmp_path / "long.wav"
+    path.write_bytes(_wav_bytes(3.0))
+    head = gcp_speech._head_wav(path, 1.0)
+    with wave.open(io.BytesIO(head)) as f:
+        assert f.getnframes() == 16000 and f.getframerate() == 16000

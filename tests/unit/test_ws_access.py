@@ -8,6 +8,7 @@ import jwt
 import pytest
 
 from shared.auth.tokens import Principal
+from shared.domain.jobs import assignees
 from shared.realtime import access
 from shared.realtime import protocol as P
 from shared.realtime.access import Refused
@@ -17,8 +18,8 @@ def principal(role, org_id=None, user_id="u1", exp=None):
     return Principal(user_id=user_id, role=role, org_id=org_id, exp=exp or int(time.time()) + 600)
 
 
-def job(org_id="o1", assignee=None, assignees=None):
-    doc = {"id": "j1", "org_id": org_id, "status": "LANGUAGE_QC", "language_qc": {}}
+def job(org_id="o1", assignee=None, assignees=None, created_by="u1"):
+    doc = {"id": "j1", "org_id": org_id, "status": "LANGUAGE_QC", "language_qc": {}, "created_by": created_by}
     if assignee:
         doc["language_qc"] = {"es": {"state": "ASSIGNED", "assignee": assignee}}
     if assignees is not None:
@@ -30,6 +31,7 @@ def job(org_id="o1", assignee=None, assignees=None):
     "who, doc, visible",
     [
         (principal("CLIENT", "o1"), job("o1"), True),
+        (principal("CLIENT", "o1"), job("o1", created_by="someone-else"), False),
         (principal("CLIENT", "o2"), job("o1"), False),
         (principal("CLIENT", None), job(None), False),
         (principal("PM", "o1"), job("o1"), True),
@@ -46,8 +48,8 @@ def test_job_visibility_is_the_rest_rule(who, doc, visible):
     assert access.can_see_job(who, doc) is visible
 
 
-def test_assignees_union_language_qc_and_denormalised_list():
-    assert access.assignees(job(assignee="a", assignees=["b"])) == {"a", "b"}
+def test_assignees_are_read_from_language_qc():
+    assert assignees(job(assignee="a", assignees=["a"])) == ["a"]
 
 
 def test_missing_token_is_4401():

@@ -11,6 +11,11 @@ module "platform" {
   cors_origins           = var.cors_origins
   ms_client_id           = var.ms_client_id
   ms_tenant_id           = var.ms_tenant_id
+  ms_allowed_tenants     = var.ms_allowed_tenants
+  smtp_host              = var.smtp_host
+  smtp_user              = var.smtp_user
+  mail_from              = var.mail_from
+  invite_url             = var.invite_url
   build_dir              = abspath("${path.root}/../../../build")
   websocket_image        = var.websocket_image
   pipeline_max_instances = 10

@@ -42,3 +42,33 @@ variable "websocket_image" {
   type        = string
   description = "WebSocket service image, set by scripts/deploy (-var websocket_image=...)."
 }
+
+variable "ms_allowed_tenants" {
+  type        = list(string)
+  description = "Entra tenant ids a multi-tenant Microsoft app accepts (decision 0902); a single-tenant ms_tenant_id needs none."
+  default     = []
+}
+
+variable "smtp_host" {
+  type        = string
+  description = "SMTP server for invite emails; empty: invites are not mailed (the API returns the link to copy)."
+  default     = ""
+}
+
+variable "smtp_user" {
+  type        = string
+  description = "SMTP login; its password goes in the secret avp-<env>-smtp-password."
+  default     = ""
+}
+
+variable "mail_from" {
+  type        = string
+  description = "From address of invite emails."
+  default     = "Accessible Video Platform <no-reply@localhost>"
+}
+
+variable "invite_url" {
+  type        = string
+  description = "The console page invite links open (?token= is appended); empty: <public_base_url>/accept-invite."
+  default     = ""
+}

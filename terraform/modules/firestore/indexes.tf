@@ -37,6 +37,17 @@ locals {
     { collection = "users", fields = [{ field_path = "role", order = "ASCENDING" }, { field_path = "status", order = "ASCENDING" }, { field_path = "created_at", order = "ASCENDING" }] },
     { collection = "users", fields = [{ field_path = "status", order = "ASCENDING" }, { field_path = "created_at", order = "ASCENDING" }] },
     { collection = "vtt_versions", fields = [{ field_path = "job_id", order = "ASCENDING" }, { field_path = "kind", order = "ASCENDING" }, { field_path = "lang", order = "ASCENDING" }, { field_path = "seq", order = "DESCENDING" }] },
+    { collection = "jobs", fields = [{ field_path = "assignees", array_config = "CONTAINS" }, { field_path = "created_by", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
+    { collection = "jobs", fields = [{ field_path = "assignees", array_config = "CONTAINS" }, { field_path = "created_by", order = "ASCENDING" }, { field_path = "org_id", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
+    { collection = "jobs", fields = [{ field_path = "assignees", array_config = "CONTAINS" }, { field_path = "created_by", order = "ASCENDING" }, { field_path = "org_id", order = "ASCENDING" }, { field_path = "status", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
+    { collection = "jobs", fields = [{ field_path = "assignees", array_config = "CONTAINS" }, { field_path = "created_by", order = "ASCENDING" }, { field_path = "status", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
+    { collection = "jobs", fields = [{ field_path = "created_by", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
+    { collection = "jobs", fields = [{ field_path = "created_by", order = "ASCENDING" }, { field_path = "org_id", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
+    { collection = "jobs", fields = [{ field_path = "created_by", order = "ASCENDING" }, { field_path = "org_id", order = "ASCENDING" }, { field_path = "status", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
+    { collection = "jobs", fields = [{ field_path = "created_by", order = "ASCENDING" }, { field_path = "status", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
+    { collection = "webhook_deliveries", fields = [{ field_path = "endpoint_id", order = "ASCENDING" }, { field_path = "created_at", order = "DESCENDING" }] },
+    { collection = "webhook_deliveries", fields = [{ field_path = "status", order = "ASCENDING" }, { field_path = "next_attempt_at", order = "ASCENDING" }] },
+    { collection = "webhooks", fields = [{ field_path = "org_id", order = "ASCENDING" }, { field_path = "created_at", order = "ASCENDING" }] },
   ]
 }
 

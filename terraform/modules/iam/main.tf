@@ -5,7 +5,8 @@
 locals {
   accounts = {
     api       = "HTTP API functions"
-    pipeline  = "Pipeline worker and upload trigger"
+    pipeline  = "Upload trigger"
+    worker    = "Pipeline worker (parses untrusted media; no JWT secret)"
     tasks     = "Identity of Cloud Tasks requests to the pipeline worker"
     push      = "Identity of Pub/Sub pushes to the upload trigger"
     gateway   = "API Gateway calling the functions"
@@ -13,11 +14,12 @@ locals {
   }
   project_roles = {
     api       = ["roles/datastore.user", "roles/logging.logWriter"]
-    pipeline  = ["roles/datastore.user", "roles/logging.logWriter", "roles/aiplatform.user", "roles/cloudtranslate.user", "roles/speech.client"]
+    pipeline  = ["roles/datastore.user", "roles/logging.logWriter"]
+    worker    = ["roles/datastore.user", "roles/logging.logWriter", "roles/aiplatform.user", "roles/cloudtranslate.user", "roles/speech.client"]
     tasks     = []
     push      = []
     gateway   = []
-    websocket = ["roles/datastore.viewer", "roles/logging.logWriter"]
+    websocket = ["roles/datastore.user", "roles/logging.logWriter"] # user: redeeming a connection ticket deletes it (0903)
   }
   grants = flatten([
     for account, roles in local.project_roles : [for role in roles : { account = account, role = role }]
@@ -48,7 +50,7 @@ resource "google_service_account_iam_member" "sign_as_self" {
 
 # Creating a task with an OIDC token for the tasks account requires acting as it.
 resource "google_service_account_iam_member" "act_as_tasks" {
-  for_each           = toset(["api", "pipeline"])
+  for_each           = toset(["api", "pipeline", "worker"])
   service_account_id = google_service_account.sa["tasks"].name
   role               = "roles/iam.serviceAccountUser"
   member             = "serviceAccount:${google_service_account.sa[each.key].email}"

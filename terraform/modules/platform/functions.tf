@@ -3,6 +3,7 @@
 locals {
   api_sa      = module.iam.emails["api"]
   pipeline_sa = module.iam.emails["pipeline"]
+  worker_sa   = module.iam.emails["worker"]
   gateway     = [module.iam.members["gateway"]]
 
   api_function = {
@@ -31,8 +32,9 @@ locals {
     language_qc = merge(local.api_function, { description = "Per-language QC" })
     glossaries  = merge(local.api_function, { description = "Glossaries and terms" })
     files       = merge(local.api_function, { description = "Signed upload and download URLs" })
-    users       = merge(local.api_function, { description = "Current user, organisations, members, invites" })
+    users       = merge(local.api_function, { description = "Current user, organisations, members, invites", secrets = var.smtp_user != "" ? ["jwt-secret", "smtp-password"] : ["jwt-secret"] })
     admin       = merge(local.api_function, { description = "User administration and audit log" })
+    webhooks    = merge(local.api_function, { description = "Webhook endpoints, secret rotation, delivery log and replay" })
 
     # Media steps: transcription, description, translation, TTS and render run here, one task
     # per instance, within Cloud Tasks' 30-minute limit for an HTTP task.
@@ -44,9 +46,13 @@ locals {
       max_instances   = var.pipeline_max_instances
       min_instances   = 0
       concurrency     = 1
-      service_account = local.pipeline_sa
-      env             = {}
-      secrets         = ["jwt-secret"]
+      # Its own account: the worker parses untrusted files, so it holds no JWT secret
+      # (AVP_TOKENLESS) and no rights beyond its job documents, the two buckets, the queue,
+      # the events topic and the media APIs (modules/iam). AVP_RENDER_PARALLEL: languages
+      # rendered at once, one per vCPU (decision 1202).
+      service_account = local.worker_sa
+      env             = { AVP_TOKENLESS = "1", AVP_RENDER_PARALLEL = "2" }
+      secrets         = []
       invokers        = [module.iam.members["tasks"]]
     }
 
@@ -85,15 +91,22 @@ locals {
     AVP_EVENTS_TOPIC          = module.pubsub.events_topic
     AVP_MS_CLIENT_ID          = var.ms_client_id
     AVP_MS_TENANT_ID          = var.ms_tenant_id
+    AVP_MS_ALLOWED_TENANTS    = join(",", var.ms_allowed_tenants)
     AVP_MS_REDIRECT_URI       = "${var.public_base_url}/api/v1/auth/microsoft/callback"
     AVP_MAX_UPLOAD_BYTES      = tostring(var.max_upload_bytes)
     AVP_HEAVY_CONCURRENCY     = "1"
+    AVP_SMTP_HOST             = var.smtp_host
+    AVP_SMTP_PORT             = tostring(var.smtp_port)
+    AVP_SMTP_USER             = var.smtp_user
+    AVP_MAIL_FROM             = var.mail_from
+    AVP_INVITE_URL            = var.invite_url
     LOG_EXECUTION_ID          = "true"
   }
 
   secret_env = {
     "jwt-secret"       = { env_var = "AVP_JWT_SECRET", secret_id = module.secrets.secret_ids["jwt-secret"] }
     "ms-client-secret" = { env_var = "AVP_MS_CLIENT_SECRET", secret_id = module.secrets.secret_ids["ms-client-secret"] }
+    "smtp-password"    = { env_var = "AVP_SMTP_PASSWORD", secret_id = module.secrets.secret_ids["smtp-password"] }
   }
 }
 

@@ -32,7 +32,7 @@ module "pubsub" {
   uploads_topic              = "${local.name_prefix}-uploads"
   upload_trigger_url         = module.functions.urls["upload_trigger"]
   push_service_account_email = module.iam.emails["push"]
-  event_publishers           = [local.members["api"], local.members["pipeline"]]
+  event_publishers           = [local.members["api"], local.members["pipeline"], local.members["worker"]]
   event_subscribers          = [local.members["websocket"]]
 }
 
@@ -45,7 +45,7 @@ module "storage" {
   uploads_retention_days = var.uploads_retention_days
   cors_origins           = var.cors_origins
   uploads_topic_id       = module.pubsub.uploads_topic_id
-  object_admin_members   = [local.members["api"], local.members["pipeline"]]
+  object_admin_members   = [local.members["api"], local.members["pipeline"], local.members["worker"]]
   force_destroy          = !var.protect_data
 }
 
@@ -55,7 +55,7 @@ module "tasks" {
   region                    = var.region
   queue_name                = "${local.name_prefix}-pipeline-steps"
   max_concurrent_dispatches = var.pipeline_max_instances
-  enqueuers                 = [local.members["api"], local.members["pipeline"]]
+  enqueuers                 = [local.members["api"], local.members["pipeline"], local.members["worker"]]
 
   depends_on = [google_project_service.api]
 }
@@ -67,6 +67,7 @@ module "secrets" {
   secrets = {
     "jwt-secret"       = [local.members["api"], local.members["pipeline"], local.members["websocket"]]
     "ms-client-secret" = [local.members["api"]]
+    "smtp-password"    = [local.members["api"]] # mounted only when smtp_user is set (invite emails, 0904)
   }
 
   depends_on = [google_project_service.api]
@@ -79,9 +80,13 @@ module "websocket" {
   name_prefix     = local.name_prefix
   image           = var.websocket_image
   service_account = module.iam.emails["websocket"]
-  env             = local.common_env
-  jwt_secret_id   = module.secrets.secret_ids["jwt-secret"]
-  max_instances   = var.websocket_max_instances
+  # 1100 threads per instance (serve.py): at most 1000 WebSockets, 20 per user (decision 0903).
+  env = merge(local.common_env, {
+    AVP_WS_MAX_CONNECTIONS = "1000"
+    AVP_WS_MAX_PER_USER    = "20"
+  })
+  jwt_secret_id = module.secrets.secret_ids["jwt-secret"]
+  max_instances = var.websocket_max_instances
 }
 
 module "gateway" {
@@ -95,5 +100,5 @@ module "gateway" {
 
 locals {
   # Functions the route table sends public paths to (every HTTP API function).
-  gateway_functions = ["admin", "auth", "files", "glossaries", "health", "jobs", "language_qc", "users", "vtt"]
+  gateway_functions = ["admin", "auth", "files", "glossaries", "health", "jobs", "language_qc", "users", "vtt", "webhooks"]
 }

@@ -106,3 +106,39 @@ variable "trusted_proxy_hops" {
   description = "X-Forwarded-For entries appended by the platform's own proxies in front of the API functions (API Gateway and Cloud Run's front end). The entry they received is the client's address; entries to its left are client-supplied and ignored."
   default     = 2
 }
+
+variable "smtp_host" {
+  type        = string
+  description = "SMTP server for invite emails (decision 0904); empty: invites are not mailed and the API says email_sent false."
+  default     = ""
+}
+
+variable "smtp_port" {
+  type        = number
+  description = "SMTP port (587 with STARTTLS)."
+  default     = 587
+}
+
+variable "smtp_user" {
+  type        = string
+  description = "SMTP login; when set, its password is read from the secret avp-<env>-smtp-password."
+  default     = ""
+}
+
+variable "mail_from" {
+  type        = string
+  description = "From address of invite emails."
+  default     = "Accessible Video Platform <no-reply@localhost>"
+}
+
+variable "invite_url" {
+  type        = string
+  description = "The console page invite links open (the token is appended as ?token=); empty: <public_base_url>/accept-invite."
+  default     = ""
+}
+
+variable "ms_allowed_tenants" {
+  type        = list(string)
+  description = "Entra tenant ids a multi-tenant Microsoft app accepts (decision 0902)."
+  default     = []
+}

@@ -28,19 +28,27 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="module")
-def platform_url(tmp_path_factory, request):
-    """The platform, started once for the whole test module (a module's PLATFORM_ENV adds settings)."""
+def extra_platform_env() -> dict:
+    """Settings a test module adds to the platform's environment (override this fixture);
+    "{port}" in a value becomes the platform's port."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def platform_url(tmp_path_factory, extra_platform_env):
+    """The platform, started once for the whole test module."""
     if not (ROOT / "web" / "dist" / "index.html").is_file():
         pytest.fail("web/dist is not built: run ./scripts/setup requirements-dev.txt")
     tmp = tmp_path_factory.mktemp("platform")
+    port = free_port()
     env = clean_env(
         AVP_DATA_DIR=tmp / "data",
-        AVP_PORT=free_port(),
+        AVP_PORT=port,
         AVP_ADMIN_EMAIL=ADMIN_EMAIL,
         AVP_ADMIN_PASSWORD=ADMIN_PASSWORD,
         AVP_COOKIE_SECURE="0",
         AVP_TASK_BACKOFF_SECONDS="1",
-        **getattr(request.module, "PLATFORM_ENV", {}),
+        **{k: str(v).replace("{port}", str(port)) for k, v in extra_platform_env.items()},
     )
     log = tmp / "server.log"
     with running([PY, "-m", "shared.local.serve"], env, log) as base:

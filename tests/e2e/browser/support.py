@@ -32,24 +32,24 @@ class ApiUser:
         return cls(base, email, password, body["access_token"], body["user"])
 
     def call(self, method: str, path: str, expect: int | None = 200, **kw) -> requests.Response:
-        r = requests.request(
-            method, f"{self.base}{path}", headers={"Authorization": f"Bearer {self.token}"}, timeout=60, **kw
-        )
+        headers = {"Authorization": f"Bearer {self.token}", **kw.pop("headers", {})}
+        r = requests.request(method, f"{self.base}{path}", headers=headers, timeout=60, **kw)
         if expect is not None:
             assert r.status_code == expect, f"{method} {path}: {r.status_code} {r.text}"
         return r
 
     def create_org(self, name: str | None = None) -> str:
-        return self.call("POST", "/api/v1/organizations", json={"name": name or f"Org {uuid.uuid4().hex[:6]}"}).json()[
-            "id"
-        ]
+        name = name or f"Org {uuid.uuid4().hex[:6]}"
+        return self.call("POST", "/api/v1/organizations", expect=201, json={"name": name}).json()["id"]
 
     def add_member(self, org_id: str, role: str, email: str | None = None) -> ApiUser:
         """Invite someone to `org_id` with `role`, accept the invite, and sign them in."""
         email = email or f"{role.lower()}-{uuid.uuid4().hex[:8]}@example.com"
-        token = self.call("POST", f"/api/v1/organizations/{org_id}/invite", json={"email": email, "role": role}).json()[
-            "token"
-        ]
+        invite = self.call(
+            "POST", f"/api/v1/organizations/{org_id}/invite", expect=None, json={"email": email, "role": role}
+        )
+        assert invite.status_code in (200, 201), invite.text
+        token = invite.json()["token"]
         r = requests.post(
             f"{self.base}/api/v1/auth/accept-invite", json={"token": token, "password": PASSWORD}, timeout=30
         )
@@ -84,3 +84,28 @@ def axe_check(page, screen: str) -> list[dict]:
     bad = [v for v in result if v["impact"] in ("serious", "critical")]
     assert not bad, f"axe found serious/critical violations on {screen}: {bad}"
     return result
+
+
+def create_job(user: ApiUser, org_id: str | None, video: Path, outputs: list[str], title: str = "Browser test") -> str:
+    """A job from a multipart upload (as a CLIENT or ADMIN would post it); returns its id."""
+    data = {"source_language": "en", "requested_outputs": ",".join(outputs), "title": title}
+    if org_id and user.user["role"] == "ADMIN":
+        data["org_id"] = org_id
+    with open(video, "rb") as fh:
+        r = user.call("POST", "/api/v1/jobs", expect=201, files={"file": ("video.mp4", fh, "video/mp4")}, data=data)
+    return r.json()["_id"]
+
+
+def wait_status(user: ApiUser, job_id: str, status: str, timeout: float = 300) -> dict:
+    """Poll the job until it reaches `status`; fail early on a failure status."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    job: dict = {}
+    while time.monotonic() < deadline:
+        job = user.call("GET", f"/api/v1/jobs/{job_id}").json()
+        if job["status"] == status:
+            return job
+        assert not job["status"].endswith("_FAILED") and job["status"] != "UPLOAD_INVALID", job
+        time.sleep(1)
+    raise AssertionError(f"job {job_id} did not reach {status} in {timeout} s: {job.get('status')}")

@@ -38,6 +38,10 @@ export function Shell() {
   }, [loc, route]);
 
   const Screen = route?.screen ?? NotFoundScreen;
+  // The navigation entry of this page: the longest nav path that is the path or a prefix of it.
+  const currentNav = routes
+    .filter((r) => r.nav && (path === r.path || path.startsWith(r.path + "/")))
+    .sort((a, b) => b.path.length - a.path.length)[0]?.path;
   const showScreen = !route || route.public || session;
   return (
     <>
@@ -56,7 +60,7 @@ export function Shell() {
                   .filter((r) => r.nav && (!r.nav.roles || r.nav.roles.includes(session.user.role)))
                   .map((r) => (
                     <li key={r.path}>
-                      <Link href={r.path} aria-current={path === r.path || path.startsWith(r.path + "/") ? "page" : undefined}>
+                      <Link href={r.path} aria-current={r.path === currentNav ? "page" : undefined}>
                         {r.nav!.label}
                       </Link>
                     </li>

@@ -4,6 +4,10 @@ import type { ComponentType } from "preact";
 import type { Params } from "./router";
 import { SignInScreen } from "../screens/signin/SignInScreen";
 import { JobsScreen } from "../screens/jobs/JobsScreen";
+import { NewJobScreen } from "../screens/newjob/NewJobScreen";
+import { JobScreen } from "../screens/job/JobScreen";
+import { ReviewScreen } from "../screens/review/ReviewScreen";
+import { MicrosoftCallbackScreen } from "../screens/sso/MicrosoftCallbackScreen";
 
 export type ScreenProps = { params: Params };
 export type RouteDef = {
@@ -16,5 +20,9 @@ export type RouteDef = {
 
 export const routes: RouteDef[] = [
   { path: "/signin", screen: SignInScreen, title: "Sign in", public: true },
+  { path: "/auth/microsoft/callback", screen: MicrosoftCallbackScreen, title: "Signing in with Microsoft", public: true },
   { path: "/jobs", screen: JobsScreen, title: "Jobs", nav: { label: "Jobs" } },
+  { path: "/jobs/new", screen: NewJobScreen, title: "New job", nav: { label: "New job", roles: ["CLIENT", "ADMIN"] } },
+  { path: "/jobs/:id", screen: JobScreen, title: "Job" },
+  { path: "/jobs/:id/review/:lang", screen: ReviewScreen, title: "Review" },
 ];

@@ -88,7 +88,11 @@ export function SignInScreen() {
         </button>
       </form>
       <p class="or">or</p>
-      <a class="button secondary" href="/api/v1/auth/microsoft/login">
+      <a
+        class="button secondary"
+        href="/api/v1/auth/microsoft/login"
+        onClick={() => sessionStorage.setItem("avp-sso-next", safeNext(queryParam("next")))}
+      >
         Sign in with Microsoft
       </a>
     </section>

@@ -1,0 +1,248 @@
+"""Deliverable quality benchmark: makes its own cases (tests/support/quality.py: clean speech
+with a made-up brand name, music intro + music bed + two voices at 29.97 fps, fast speech, a
+ten-minute talk, a Spanish source, Spanish speech claimed as English), runs the real media
+steps on each and prints per case:
+
+- the spoken-language verdict, WER (jiwer) of the transcript against the script;
+- cues within the delivery profile (%), cues crossing a sentence end / a pause / a speaker
+  change (by the script's ground truth) and how many of those the QC report left unflagged;
+- SubER (subtitle-edit-rate) against a reference SRT written from the script;
+- chrF (sacrebleu) of the Spanish captions against reference translations;
+- the speaker-change detector's precision and recall;
+- step times.
+Then, with --models, WER and time of tiny.en and base on every case (transcription only), and
+the brand-name case with and without glossary hints.
+
+Then the description and narration figures of bench/quality_description.py on its cases (busy
+picture with on-screen text, silent film): overlapping descriptions, text quoted correctly vs
+garbage, standard descriptions audible, narration WER, loudness (its comparisons with --models).
+
+Usage: .venv/bin/python bench/quality.py [--cases clean,fast] [--models] [--keep DIR]
+       [--description-cases all|none|busy_sale,silent_film]
+Prints figures only; it asserts nothing (tests/integration/test_caption_quality.py asserts the
+aims on two cases).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _say(msg: str = "") -> None:
+    print(msg, flush=True)
+
+
+def configure(data_dir: Path) -> str:
+    """A local platform (documents for the glossary); returns the glossary id."""
+    from shared import bootstrap, config
+    from shared.ids import new_id
+
+    config.configure(config.Settings(data_dir=data_dir, jwt_secret="bench-" + "x" * 40, cookie_secure=False))
+    bootstrap.reset()
+    return new_id()
+
+
+def _glossary(gid: str, case) -> str | None:
+    from shared.bootstrap import platform
+
+    if not case.glossary:
+        return None
+    platform().documents.create(
+        "glossaries",
+        gid + case.name[:4],
+        {"org_id": "bench", "name": case.name, "source_language": case.language, "terms": case.glossary},
+    )
+    return gid + case.name[:4]
+
+
+def _pct(x) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def _num(x, fmt="{:.1f}") -> str:
+    return "-" if x is None else fmt.format(x)
+
+
+def run_case(name: str, case, media: Path, work: Path, gid: str) -> dict:
+    from tests.support import quality as q
+
+    t = time.perf_counter()
+    gen = q.generate(case, media)
+    _say(f"[{name}] {gen.duration:.1f} s video ready in {time.perf_counter() - t:.1f} s")
+    steps = ["transcribe"]
+    mismatch_expected = case.claimed != case.language
+    if any(lang != case.claimed for lang in case.outputs) and not mismatch_expected:
+        steps.append("translate")
+    job, times = q.run_steps(gen, work / name, steps, _glossary(gid, case))
+    figures = q.measure(gen, job, work / name)
+    if figures.get("chrf_es") is not None and case.claimed != "es":
+        figures["chrf_es_by_cue"] = chrf_cue_by_cue(job, work / name, case)
+    figures["seconds"] = {k: round(v, 1) for k, v in times.items()}
+    figures["duration"] = gen.duration
+    figures["aims"] = case.aims
+    return figures
+
+
+def chrf_cue_by_cue(job: dict, root: Path, case) -> float:
+    """chrF of the Spanish captions had every cue been translated on its own (the old way),
+    for comparison with whole-sentence translation."""
+    from shared.bootstrap import platform
+    from shared.media import glossary as gl
+    from tests.support import quality as q
+
+    cues = q.read_cues(root, job, case.claimed)
+    terms = gl.terms_for({"terms": case.glossary}, "es")
+    texts = [c.text.replace("\n", " ") for c in cues]
+    marks = ["- " if t.startswith("- ") else "" for t in texts]
+    bare = [t.removeprefix("- ") for t in texts]
+    out = gl.translate_enforced(platform().engines.translator, bare, case.claimed, "es", terms).texts
+    return q.chrf([type(c)(c.start, c.end, m + t) for c, m, t in zip(cues, marks, out)], [s.es for s in case.sentences])
+
+
+def print_table(rows: list[dict]) -> None:
+    _say()
+    head = (
+        f"{'case':<24}{'lang':<18}{'WER':>7}{'cues':>6}{'in prof':>9}{'x sent':>7}{'x pause':>8}"
+        f"{'x spk':>6}{'unflag':>7}{'SubER':>7}{'chrF es':>8}{'es prof':>8}{'spk P/R':>12}{'punct':>6}{'s':>7}"
+    )
+    _say(head)
+    _say("-" * len(head))
+    for r in rows:
+        lang = r.get("language") or {}
+        verdict = f"{lang.get('status', '-')}:{lang.get('heard') or '-'} {_num(lang.get('probability'), '{:.2f}')}"
+        spk = r.get("speakers")
+        spk_s = "-" if not spk else f"{spk['precision']:.2f}/{spk['recall']:.2f}"
+        c = r["crossing"]
+        _say(
+            f"{r['case']:<24}{verdict:<18}{_pct(r['wer']):>7}{r['cues']:>6}{_pct(r['within_profile']):>9}"
+            f"{c['sentence_end']:>7}{c['pause']:>8}{c['speaker_change']:>6}{r['unflagged_crossings']:>7}"
+            f"{_num(r['suber']):>7}{_num(r.get('chrf_es')):>8}{_pct(r.get('es_within_profile')):>8}{spk_s:>12}"
+            f"{'yes' if r.get('punctuation_restored') else 'no':>6}{sum(r['seconds'].values()):>7.1f}"
+        )
+    _say()
+    for r in rows:
+        if r.get("chrf_es_by_cue") is not None:
+            _say(f"{r['case']:<24}chrF es by sentence {r['chrf_es']:.1f} vs cue by cue {r['chrf_es_by_cue']:.1f}")
+    _say()
+    _say("Aims: WER <= 8% clean (and fast, talk), <= 12% under music; SubER <= 10 on clean speech;")
+    _say("every cue within the profile or flagged (unflagged crossings 0).")
+    for r in rows:
+        for metric, limit in (r.get("aims") or {}).items():
+            value = r.get(metric)
+            ok = value is not None and value <= limit
+            _say(
+                f"  {r['case']:<24}{metric:<7} {value if value is None else round(value, 3)} <= {limit}: {'met' if ok else 'MISSED'}"
+            )
+
+
+def compare_models(names: list[str], cases: dict, media: Path) -> None:
+    """WER and time of each shipped model on every case (transcription only), and the brand
+    case with and without hints."""
+    from shared.media import ffmpeg
+    from shared.media import transcript as tr
+    from shared.media.whisper import FasterWhisperTranscriber, _model, whisper_models
+    from tests.support import quality as q
+    from tests.support.media import wer
+
+    _say()
+    _say(f"{'case':<24}{'model':<9}{'WER':>8}{'seconds':>9}{'RTF':>7}")
+    for model in ("tiny.en", "base"):
+        _model(whisper_models.resolve(model), 2)  # load once, outside the timings
+    for name in names:
+        case = cases[name]
+        if case.claimed != case.language:
+            continue
+        gen = q.generate(case, media)
+        wav = ffmpeg.extract_wav16k(gen.video, media / f"{name}.16k.wav")
+        script = " ".join(s.text for s in case.sentences)
+        for model in ("tiny.en", "base"):
+            if model == "tiny.en" and case.language != "en":
+                continue
+            t = time.perf_counter()
+            out = tr.clean(FasterWhisperTranscriber(model=model).transcribe(wav, case.language), wav)
+            dt = time.perf_counter() - t
+            _say(f"{name:<24}{model:<9}{100 * wer(script, out.text):>7.1f}%{dt:>9.1f}{dt / gen.duration:>7.2f}")
+    if "clean" in names:
+        case = cases["clean"]
+        gen = q.generate(case, media)
+        wav = media / "clean.16k.wav"
+        terms = [t["source"] for t in case.glossary]
+        want = sum(s.text.count(terms[0]) for s in case.sentences)
+        _say()
+        _say(f"Brand name {terms[0]!r} said {want} times; heard right:")
+        for model in ("tiny.en", "base"):
+            for hints in (None, terms):
+                out = FasterWhisperTranscriber(model=model).transcribe(wav, "en", hints=hints)
+                got = out.text.count(terms[0])
+                _say(f"  {model:<8} {'with' if hints else 'without':<8} hints: {got}/{want}   {out.text[:90]}...")
+
+
+def description_figures(cases: str, quick: bool) -> None:
+    """The description and narration figures (bench/quality_description.py, issue 12 items
+    1-3, 7, 8) on its own cases: overlapping descriptions, on-screen text quoted correctly vs
+    garbage, standard descriptions audible, narration WER, loudness."""
+    path = ROOT / "bench" / "quality_description.py"
+    spec = importlib.util.spec_from_file_location("quality_description", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    argv = sys.argv
+    sys.argv = [str(path)] + (["--cases", cases] if cases != "all" else []) + (["--quick"] if quick else [])
+    try:
+        _say()
+        _say("Descriptions and narration (bench/quality_description.py):")
+        module.main()
+    finally:
+        sys.argv = argv
+
+
+def main() -> None:
+    from tests.support import quality as q
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    all_cases = q.cases()
+    ap.add_argument("--cases", default=",".join(all_cases), help="comma-separated: " + ", ".join(all_cases))
+    ap.add_argument("--models", action="store_true", help="also compare tiny.en and base on every case")
+    ap.add_argument("--keep", help="keep the media and outputs in this folder (reused on the next run)")
+    ap.add_argument(
+        "--description-cases",
+        default="all",
+        help="cases of bench/quality_description.py to run after the caption cases (all, none, or a list)",
+    )
+    args = ap.parse_args()
+    names = [n.strip() for n in args.cases.split(",") if n.strip()]
+    unknown = [n for n in names if n not in all_cases]
+    if unknown:
+        raise SystemExit(f"unknown case(s) {', '.join(unknown)}; known: {', '.join(all_cases)}")
+    base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="avp-quality-"))
+    media, work = base / "media", base / "work"
+    if work.exists():
+        shutil.rmtree(work)
+    gid = configure(base / "data")
+    rows = []
+    try:
+        for name in names:
+            rows.append(run_case(name, all_cases[name], media, work, gid))
+        print_table(rows)
+        (base / "quality.json").write_text(json.dumps(rows, indent=2, default=str))
+        _say(f"figures: {base / 'quality.json'}")
+        if args.models:
+            compare_models(names, all_cases, media)
+        if args.description_cases != "none":
+            description_figures(args.description_cases, quick=not args.models)
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""Audio-description quality bench (issue 12 items 1-3, 7, 8). Makes its own cases
+(tests/support/description_cases.py: a busy moving test pattern behind "SUMMER SALE 50% OFF"
+with a music intro; a silent film with no audio track, two faces, a fade to black, a title card
+and a cut) and prints per case and language:
+
+- descriptions: standard / extended, overlapping descriptions (aim 0);
+- on-screen text quoted correctly vs garbage quoted (aim: garbage 0);
+- standard descriptions audible in the narration stem and in the mix (momentary loudness per
+  cue window >= -40 LUFS, ffmpeg ebur128), with the quietest window's level;
+- narration WER: each stem transcribed back with faster-whisper against the description text;
+- loudness: integrated LUFS of the stem and of the mix.
+Then two comparisons on the busy case: RapidOCR vs tesseract (quoted correctly / garbage, the
+choice in decision 0320), and for English Piper (en_US-joe-medium) vs espeak-ng (narration WER).
+
+Usage: .venv/bin/python bench/quality_description.py [--cases busy_sale,silent_film] [--quick]
+(--quick skips the comparisons). Prints figures only; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from shared.media import describe as ad  # noqa: E402  (after the path set-up above)
+from shared.media import ffmpeg as ff  # noqa: E402
+from shared.media.tts import EspeakSpeech, LocalSpeech, PiperSpeech  # noqa: E402
+from shared.media.types import Transcript  # noqa: E402
+from tests.support import description_cases as dc  # noqa: E402
+from tests.support.media import wer  # noqa: E402
+
+
+def _say(msg: str = "") -> None:
+    print(msg, flush=True)
+
+
+_TRANSCRIBER = None
+
+
+def transcribe_back(stem: Path, lang: str, work: Path) -> str:
+    global _TRANSCRIBER
+    from shared.media.whisper import FasterWhisperTranscriber
+
+    if _TRANSCRIBER is None:
+        _TRANSCRIBER = FasterWhisperTranscriber()
+    wav = work / f"{stem.stem}-{lang}-16k.wav"
+    ff.ffmpeg("-i", str(stem), "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(wav))
+    return _TRANSCRIBER.transcribe(wav, lang).text
+
+
+def narration_wer(outcome, work: Path) -> float | None:
+    reference = " ".join(c.text for c in outcome.plan.standard)
+    if not reference:
+        return None
+    return wer(reference, transcribe_back(outcome.stem, outcome.language, work))
+
+
+def report(outcomes, work: Path, seconds: float) -> list[dict]:
+    rows = []
+    for o in outcomes:
+        w = narration_wer(o, work)
+        rows.append(
+            {
+                "case": o.case,
+                "lang": o.language,
+                "std": o.standard,
+                "ext": len(o.plan.clips) - o.standard,
+                "overlap": o.overlapping,
+                "quoted_ok": o.quoted_ok,
+                "garbage": len(o.garbage),
+                "audible_stem": f"{o.audible_stem}/{o.standard}",
+                "audible_mix": f"{o.audible_mix}/{o.standard}",
+                "min_stem": min(o.stem_levels) if o.stem_levels else None,
+                "min_mix": min(o.mix_levels) if o.mix_levels else None,
+                "wer": w,
+                "stem_lufs": o.stem_lufs,
+                "mix_lufs": o.mix_lufs,
+                "seconds": seconds,
+            }
+        )
+        for c in o.descriptions:
+            _say(f"    {o.language} {c.start:6.2f}-{c.end:6.2f}  {c.text}")
+        if o.garbage:
+            _say(f"    garbage quoted: {o.garbage}")
+    return rows
+
+
+def fmt(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.3f}" if abs(v) < 1 else f"{v:.1f}"
+    return str(v)
+
+
+def table(rows: list[dict]) -> None:
+    cols = [
+        "case",
+        "lang",
+        "std",
+        "ext",
+        "overlap",
+        "quoted_ok",
+        "garbage",
+        "audible_stem",
+        "audible_mix",
+        "min_stem",
+        "min_mix",
+        "wer",
+        "stem_lufs",
+        "mix_lufs",
+        "seconds",
+    ]
+    _say("  ".join(f"{c:>12}" for c in cols))
+    for r in rows:
+        _say("  ".join(f"{fmt(r[c]):>12}" for c in cols))
+
+
+def compare_ocr(case, work: Path) -> None:
+    _say("\nOCR engines on busy_sale (quoted correctly / garbage quoted, seconds):")
+    for engine in ("rapidocr", "tesseract"):
+        t = time.perf_counter()
+        describer = ad.LocalDescriber(ocr_engine=engine)
+        events = describer.describe(case.path, Transcript("en", case.duration), work / f"ocr-{engine}", "en")
+        good, n_bad, bad = dc.quotes([e.text for e in events if e.key == "text"], case.on_screen)
+        _say(f"  {engine:10} quoted_ok={good} garbage={n_bad} {bad} ({time.perf_counter() - t:.1f} s)")
+
+
+def compare_voices(cases, work: Path) -> None:
+    _say("\nEnglish voices (narration WER of each stem transcribed back):")
+    for name, speech in (("piper", PiperSpeech()), ("espeak-ng", EspeakSpeech())):
+        for case in cases:
+            outcome = dc.run_case(case, work / f"voice-{name}-{case.name}", languages=("en",), speech=speech)[0]
+            spoken = sum(c.duration for c in outcome.plan.clips)
+            w = narration_wer(outcome, work)
+            _say(f"  {name:10} {case.name:12} wer={fmt(w)} clips={len(outcome.plan.clips)} speech={spoken:.1f} s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cases", default=",".join(sorted(dc.CASES)))
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="avp-quality-description-"))
+    _say(f"work folder: {work}")
+    rows = []
+    made = {}
+    for name in args.cases.split(","):
+        case = dc.CASES[name](work / "media")
+        made[name] = case
+        _say(f"\n{name}: {case.duration:.0f} s, on screen {case.on_screen}")
+        t = time.perf_counter()
+        outcomes = dc.run_case(case, work / name, speech=LocalSpeech())
+        rows += report(outcomes, work, round(time.perf_counter() - t, 1))
+    _say("\nPer case and language (aims: overlap 0, garbage 0, every standard description audible):")
+    table(rows)
+    if not args.quick and "busy_sale" in made:
+        compare_ocr(made["busy_sale"], work)
+        compare_voices(list(made.values()), work)
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

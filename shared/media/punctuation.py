@@ -1,0 +1,96 @@
+"""Punctuation and casing for a transcript that came back without them.
+
+Whisper usually punctuates, but not always (music beds, some models, other recognisers). When
+fewer than one word in MIN_WORDS_PER_SENTENCE ends a sentence, sentences are restored from the
+timing: a pause of at least SENTENCE_PAUSE, or a change of speaker, ends a sentence; a shorter
+pause of at least COMMA_PAUSE gets a comma; a comma the recogniser put where a pause of
+COMMA_TO_END_PAUSE follows becomes a sentence end (some models mark every sentence end with a
+comma). Then each sentence starts with a capital and the
+English pronoun "i" is capitalised. Words keep their timings; only their text changes.
+
+A punctuated transcript still gets the sentence ends Whisper sometimes drops between two
+sentences ("... at the store Everything is ..."): a capitalised word after a pause of at least
+LOCAL_PAUSE, or a change of speaker, closes the sentence before it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shared.media.types import Word
+
+SENTENCE_PAUSE = 0.45
+COMMA_PAUSE = 0.25
+LOCAL_PAUSE = 0.3
+MIN_WORDS_PER_SENTENCE = 25  # more words than this per sentence end means sentence ends are missing
+COMMA_TO_END_PAUSE = 0.2  # restoring: a comma followed by this much silence was a sentence end
+
+_END = re.compile(r"[.!?…]['\")\]»]*$")
+_ANY = re.compile(r"[.!?…,;:]['\")\]»]*$")
+
+
+def needs_restoring(words: list[Word]) -> bool:
+    if len(words) < 8:
+        return not any(_END.search(w.text) for w in words) and len(words) > 2
+    ends = sum(1 for w in words if _END.search(w.text))
+    return ends == 0 or len(words) / ends > MIN_WORDS_PER_SENTENCE
+
+
+def _capitalise(text: str) -> str:
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1 :]
+    return text
+
+
+def restore(words: list[Word], language: str = "en") -> tuple[list[Word], bool]:
+    """(words, restored): the words with sentence ends, commas and capitals restored when they
+    lacked them (restored True); else with only the missing sentence ends mended."""
+    if not words:
+        return words, False
+    if not needs_restoring(words):
+        return mend(words), False
+    out: list[Word] = []
+    start_of_sentence = True
+    for i, w in enumerate(words):
+        text = w.text
+        if start_of_sentence:
+            text = _capitalise(text)
+        if language.startswith("en") and text == "i":
+            text = "I"
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        gap = (nxt.start - w.end) if nxt else float("inf")
+        if not _ANY.search(text):
+            if nxt is None or gap >= SENTENCE_PAUSE or nxt.speaker != w.speaker:
+                text += "."
+            elif gap >= COMMA_PAUSE:
+                text += ","
+        elif text.endswith(",") and (nxt is None or gap >= COMMA_TO_END_PAUSE or nxt.speaker != w.speaker):
+            text = text[:-1] + "."
+        start_of_sentence = bool(_END.search(text))
+        out.append(Word(w.start, w.end, text, w.probability, w.speaker))
+    return out, True
+
+
+def _starts_sentence(text: str) -> bool:
+    bare = text.lstrip("\"'“¿¡(")
+    return bool(bare[:1].isupper()) and bare.rstrip(".,!?;:") not in ("I", "I'm", "I'll", "I've", "I'd")
+
+
+def mend(words: list[Word]) -> list[Word]:
+    """Sentence ends added where a capitalised word follows a pause of LOCAL_PAUSE or more, or
+    where the speaker changes, and nothing marks the end."""
+    out: list[Word] = []
+    for i, w in enumerate(words):
+        text = w.text
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if nxt is not None and not _ANY.search(text):
+            if nxt.speaker != w.speaker or (nxt.start - w.end >= LOCAL_PAUSE and _starts_sentence(nxt.text)):
+                text += "."
+        elif nxt is not None and nxt.speaker != w.speaker and not _END.search(text):
+            text = text.rstrip(",;:") + "."
+        out.append(Word(w.start, w.end, text, w.probability, w.speaker))
+    for i in range(1, len(out)):
+        if _END.search(out[i - 1].text) and out[i].speaker != out[i - 1].speaker:
+            out[i].text = _capitalise(out[i].text)
+    return out

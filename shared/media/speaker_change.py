@@ -1,0 +1,262 @@
+"""Speaker-change detection from voice features, where no diarization model ships.
+
+The audio is cut into speech stretches at pauses of at least MIN_TURN_GAP seconds (people
+rarely hand over without one): Silero VAD (shipped inside faster-whisper, robust to music
+beds) where it is installed, else an energy gate. Each stretch of at least MIN_STRETCH seconds
+gets a voice print: the median pitch of its voiced frames (autocorrelation, 70-400 Hz) and the
+mean of its MFCCs (c1-c12, so loudness does not count). A stretch whose print differs from the
+current speaker's (running mean) by more than CHANGE_THRESHOLD changes the speaker: back to a
+known voice within the threshold, else a new one. Shorter stretches take the speaker of the
+nearest printed stretch. Each word takes the speaker of the stretch under its midpoint (word timings are less
+precise than the audio's pauses). Accuracy measured by bench/quality.py is in
+docs/decisions/0311.
+"""
+
+from __future__ import annotations
+
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shared.media.types import Word
+
+MIN_TURN_GAP = 0.15  # seconds of silence where a turn may change
+MIN_STRETCH = 0.6  # seconds of speech a voice print needs
+CHANGE_THRESHOLD = 2.0  # distance (standardised MFCC mean distance + pitch semitones / 4) between two voices
+RATE = 16000
+FRAME = 400  # 25 ms
+HOP = 160  # 10 ms
+
+
+def _read(wav: Path):
+    import numpy as np
+
+    with wave.open(str(wav), "rb") as f:
+        rate, channels = f.getframerate(), f.getnchannels()
+        data = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2").astype("float32") / 32768.0
+    if channels > 1:
+        data = data.reshape(-1, channels).mean(axis=1)
+    if rate != RATE:
+        raise ValueError(f"speaker-change detection wants {RATE} Hz audio, got {rate}")
+    return data
+
+
+def _frames(x):
+    import numpy as np
+
+    if len(x) < FRAME:
+        x = np.pad(x, (0, FRAME - len(x)))
+    n = 1 + (len(x) - FRAME) // HOP
+    idx = np.arange(FRAME)[None, :] + HOP * np.arange(n)[:, None]
+    return x[idx]
+
+
+def _mel_filters(n_fft: int = 512, n_mels: int = 26):
+    import numpy as np
+
+    def hz_to_mel(h):
+        return 2595 * np.log10(1 + h / 700.0)
+
+    def mel_to_hz(m):
+        return 700 * (10 ** (m / 2595.0) - 1)
+
+    mels = np.linspace(hz_to_mel(60), hz_to_mel(7600), n_mels + 2)
+    bins = np.floor((n_fft + 1) * mel_to_hz(mels) / RATE).astype(int)
+    fb = np.zeros((n_mels, n_fft // 2 + 1))
+    for m in range(1, n_mels + 1):
+        a, b, c = bins[m - 1], bins[m], bins[m + 1]
+        for k in range(a, b):
+            fb[m - 1, k] = (k - a) / max(1, b - a)
+        for k in range(b, c):
+            fb[m - 1, k] = (c - k) / max(1, c - b)
+    return fb
+
+
+def mfcc(x, n: int = 13):
+    """MFCCs (c1..c{n-1}) per 10 ms frame."""
+    import numpy as np
+
+    frames = _frames(x) * np.hamming(FRAME)
+    power = np.abs(np.fft.rfft(frames, 512)) ** 2
+    logmel = np.log(power @ _mel_filters().T + 1e-10)
+    k = np.arange(logmel.shape[1])
+    dct = np.cos(np.pi / logmel.shape[1] * (k[None, :] + 0.5) * np.arange(n)[:, None])
+    return (logmel @ dct.T)[:, 1:n]
+
+
+def pitch(x):
+    """Median F0 (Hz) of the voiced 40 ms frames (autocorrelation through the FFT), or 0 when
+    fewer than three are voiced."""
+    import numpy as np
+
+    win, hop = 640, 320
+    lo, hi = RATE // 400, RATE // 70
+    if len(x) < win:
+        return 0.0
+    n = 1 + (len(x) - win) // hop
+    frames = x[np.arange(win)[None, :] + hop * np.arange(n)[:, None]]
+    frames = frames - frames.mean(axis=1, keepdims=True)
+    frames = frames[(frames * frames).sum(axis=1) >= 1e-4]
+    if len(frames) == 0:
+        return 0.0
+    spec = np.fft.rfft(frames, 2 * win)
+    ac = np.fft.irfft(spec * np.conj(spec), 2 * win)[:, :win]
+    lags = lo + np.argmax(ac[:, lo:hi], axis=1)
+    strength = ac[np.arange(len(ac)), lags] / np.maximum(ac[:, 0], 1e-12)
+    voiced = lags[strength > 0.45]
+    return float(np.median(RATE / voiced)) if len(voiced) >= 3 else 0.0
+
+
+@dataclass
+class Voice:
+    f0: float
+    mfcc: Any  # numpy vector
+    seconds: float
+    prints: list = field(default_factory=list)
+
+
+def distance(a: Voice, b: Voice) -> float:
+    import numpy as np
+
+    d = float(np.linalg.norm(a.mfcc - b.mfcc))
+    if a.f0 > 0 and b.f0 > 0:
+        d += abs(12 * np.log2(a.f0 / b.f0)) / 4.0
+    return d
+
+
+def voice_prints(audio, chunks: list[tuple[int, int]]) -> list[Voice | None]:
+    """A print per stretch of at least MIN_STRETCH seconds (None for shorter ones); MFCCs are
+    standardised over all the file's speech, so the distance weighs every coefficient alike."""
+    import numpy as np
+
+    feats = [mfcc(audio[a:b]) for a, b in chunks]
+    if not feats:
+        return []
+    allf = np.concatenate(feats)
+    mu, sd = allf.mean(axis=0), allf.std(axis=0) + 1e-6
+    out: list[Voice | None] = []
+    for (a, b), f in zip(chunks, feats):
+        if (b - a) / RATE < MIN_STRETCH:
+            out.append(None)
+        else:
+            out.append(Voice(f0=pitch(audio[a:b]), mfcc=((f - mu) / sd).mean(axis=0), seconds=(b - a) / RATE))
+    return out
+
+
+def _energy_chunks(audio, gap: float) -> list[tuple[int, int]]:
+    """Speech stretches (sample ranges) by an energy gate 30 dB under the loud parts."""
+    import numpy as np
+
+    n = len(audio) // HOP
+    if n == 0:
+        return []
+    rms = np.sqrt((audio[: n * HOP].reshape(n, HOP) ** 2).mean(axis=1) + 1e-12)
+    db = 20 * np.log10(rms)
+    voiced = db > max(-60.0, float(np.percentile(db, 95)) - 30.0)
+    chunks: list[list[int]] = []
+    quiet = 0
+    for i, v in enumerate(voiced):
+        if v:
+            if chunks and quiet * HOP / RATE < gap:
+                chunks[-1][1] = i + 1
+            else:
+                chunks.append([i, i + 1])
+            quiet = 0
+        else:
+            quiet += 1
+    return [(a * HOP, b * HOP) for a, b in chunks]
+
+
+def speech_chunks(audio, gap: float = MIN_TURN_GAP) -> list[tuple[int, int]]:
+    """Speech stretches (sample ranges) separated by at least `gap` seconds of non-speech."""
+    try:
+        from faster_whisper.vad import VadOptions, get_speech_timestamps  # heavy: onnxruntime
+    except ImportError:
+        return _energy_chunks(audio, gap)
+    opts = VadOptions(min_silence_duration_ms=int(gap * 1000), speech_pad_ms=0, min_speech_duration_ms=100)
+    return [(c["start"], c["end"]) for c in get_speech_timestamps(audio, opts)]
+
+
+def _merge(into: Voice, new: Voice) -> None:
+    total = into.seconds + new.seconds
+    into.mfcc = (into.mfcc * into.seconds + new.mfcc * new.seconds) / total
+    if new.f0 > 0:
+        into.f0 = new.f0 if into.f0 <= 0 else (into.f0 * into.seconds + new.f0 * new.seconds) / total
+    into.seconds = total
+
+
+def chunk_speakers(audio, chunks: list[tuple[int, int]], threshold: float = CHANGE_THRESHOLD) -> list[int]:
+    """A speaker number per speech stretch. A stretch too short for a voice print ("Great,")
+    takes the speaker of the printed stretch nearest in time (the one it is said with)."""
+    speakers: list[Voice] = []
+    current = -1
+    labels = []
+    prints = voice_prints(audio, chunks)
+    for v in prints:
+        if v is not None:
+            if current < 0:
+                speakers.append(v)
+                current = 0
+            elif distance(v, speakers[current]) > threshold:
+                known = [(distance(v, s), n) for n, s in enumerate(speakers) if n != current]
+                best = min(known, default=None)
+                if best is not None and best[0] <= threshold:
+                    current = best[1]
+                    _merge(speakers[current], v)
+                else:
+                    speakers.append(v)
+                    current = len(speakers) - 1
+            else:
+                _merge(speakers[current], v)
+        labels.append(max(0, current))
+    printed = [i for i, v in enumerate(prints) if v is not None]
+    for i, v in enumerate(prints):
+        if v is None and printed:
+            labels[i] = labels[min(printed, key=lambda k: _gap(chunks[i], chunks[k]))]
+    return labels
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+def _nearest(chunks: list[tuple[int, int]], t: float) -> int:
+    x = t * RATE
+    return min(range(len(chunks)), key=lambda i: max(0, chunks[i][0] - x, x - chunks[i][1]))
+
+
+def snap_starts(words: list[Word], chunks: list[tuple[int, int]], limit: float = 1.5) -> None:
+    """A word that starts in silence (or music) before its speech stretch starts with it:
+    Whisper's first word after a pause often begins up to a second early (in place)."""
+    for w in words:
+        k = _nearest(chunks, (w.start + w.end) / 2)
+        onset = chunks[k][0] / RATE
+        if w.start < onset - 0.05 and onset - w.start <= limit and onset < w.end:
+            w.start = round(onset, 3)
+
+
+def label(words: list[Word], wav: Path, threshold: float = CHANGE_THRESHOLD) -> list[int]:
+    """A speaker number per word."""
+    return _label(words, _read(wav), threshold)[0] if words else []
+
+
+def _label(words: list[Word], audio, threshold: float) -> tuple[list[int], list[tuple[int, int]]]:
+    chunks = speech_chunks(audio)
+    if not chunks:
+        return [0] * len(words), chunks
+    labels = chunk_speakers(audio, chunks, threshold)
+    return [labels[_nearest(chunks, (w.start + w.end) / 2)] for w in words], chunks
+
+
+def apply(words: list[Word], wav: Path) -> list[Word]:
+    """The words with their `speaker` set, and starts that ran ahead of the speech moved to
+    its onset (in place; returns the list)."""
+    if not words:
+        return words
+    labels, chunks = _label(words, _read(wav), CHANGE_THRESHOLD)
+    for w, s in zip(words, labels):
+        w.speaker = s
+    if chunks:
+        snap_starts(words, chunks)
+    return words

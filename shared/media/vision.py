@@ -1,0 +1,65 @@
+"""People on screen, told only when it can be told reliably (decision 0322).
+
+OpenCV's bundled frontal-face Haar cascade (in the opencv-python wheel that RapidOCR already
+needs; no model download) runs on the sampled frames with strict settings: a face must be at
+least MIN_FACE of the frame's height and confirmed by MIN_NEIGHBORS overlapping detections.
+A number of people is said only when it is found on consecutive samples, and only when it
+changes to a non-zero number; nobody leaving is not announced. A face seen from the side, or too
+small, is not counted: saying nothing is better than guessing.
+
+mediapipe 0.10.21 (which ships face and pose models) was not used: it requires numpy < 2, which
+the rest of the platform has moved past.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MIN_FACE = 0.12  # of the frame height
+MIN_NEIGHBORS = 8
+SCALE_STEP = 1.1
+
+
+class FaceCounter:
+    def __init__(self):
+        self._cascade = None
+
+    @property
+    def cascade(self):
+        if self._cascade is None:
+            import cv2  # heavy; comes with opencv-python
+
+            self._cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+        return self._cascade
+
+    def count(self, image: Path) -> int:
+        import cv2
+
+        img = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
+        if img is None:
+            return 0
+        side = max(24, int(img.shape[0] * MIN_FACE))
+        faces = self.cascade.detectMultiScale(img, SCALE_STEP, MIN_NEIGHBORS, minSize=(side, side))
+        return len(faces)
+
+
+def people_changes(
+    images: list[Path], times: list[float], counter: FaceCounter | None = None
+) -> list[tuple[float, int]]:
+    """(time, number of people) each time a new non-zero number of faces holds on two
+    consecutive samples."""
+    counter = counter or FaceCounter()
+    counts = [counter.count(p) for p in images]
+    return stable_counts(counts, times)
+
+
+def stable_counts(counts: list[int], times: list[float]) -> list[tuple[float, int]]:
+    out = []
+    current = 0
+    for k in range(len(counts) - 1):
+        n = counts[k]
+        if n == counts[k + 1] and n != current:
+            if n > 0:
+                out.append((times[k], n))
+            current = n
+    return out

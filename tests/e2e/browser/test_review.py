@@ -1,0 +1,185 @@
+"""The review screen in Chromium against the real platform and a job the real pipeline made
+from a generated video: edit and save a cue (QC flags recomputed as you type, keyboard
+shortcuts, help panel), split/merge/insert/delete/nudge, drafts surviving a reload and a network
+error, a conflicting save from a second browser context resolved without loss, restoring a
+version, bulk shift, and the approvals through to COMPLETED. axe runs on each state."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.browser.support import PASSWORD, axe_check, create_job, sign_in, wait_status
+from tests.support.media import session_video
+
+
+@pytest.fixture(scope="module")
+def scene(platform_url, admin, tmp_path_factory):
+    video = session_video(tmp_path_factory)
+    org = admin.create_org("Review Org")
+    reviewer = admin.add_member(org, "REVIEWER")
+    second = admin.add_member(org, "REVIEWER")
+    job_id = create_job(admin, org, video.path, ["en"], "Review tour")
+    wait_status(admin, job_id, "SOURCE_QC")
+    return {"job": job_id, "reviewer": reviewer, "second": second, "admin": admin}
+
+
+def captions(user, job_id) -> str:
+    return user.call("GET", f"/api/v1/jobs/{job_id}/vtt/en?kind=captions").json()["content"]
+
+
+def cue(page, n: int):
+    return page.get_by_label(f"Cue {n} text", exact=True)
+
+
+def open_review(page, user, job_id):
+    sign_in(page, user.email, PASSWORD, f"/jobs/{job_id}/review/en")
+    cue(page, 1).wait_for()
+
+
+def test_edit_a_cue_with_flags_shortcuts_and_save(page, scene):
+    job, reviewer = scene["job"], scene["reviewer"]
+    open_review(page, reviewer, job)
+    axe_check(page, "review")
+    first = cue(page, 1)
+    first.click()
+    first.press("End")
+    first.type(" And this line is far too long for one caption line")
+    flags = page.get_by_role("list", name="QC flags of cue 1")
+    expect(flags).to_contain_text("characters (max 42)")
+    first.fill("Welcome, everyone.")
+    expect(flags).to_have_count(0)
+
+    page.keyboard.press("Alt+KeyH")
+    help_panel = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(help_panel).to_contain_text("Play or pause")
+    axe_check(page, "review keyboard help")
+    help_panel.get_by_role("button", name="Close").click()
+
+    first.focus()
+    page.keyboard.press("Alt+ArrowDown")  # next cue
+    expect(cue(page, 2)).to_be_focused()
+    page.keyboard.press("Control+KeyS")
+    expect(page.locator(".save-message")).to_have_text("Saved.")
+    assert "Welcome, everyone." in captions(reviewer, job)
+
+
+def test_split_merge_insert_delete_and_nudge(page, scene):
+    job, reviewer = scene["job"], scene["reviewer"]
+    open_review(page, reviewer, job)
+    before = page.locator(".cue-list > li").count()
+    second = cue(page, 2)
+    second.click()
+    second.evaluate("el => el.setSelectionRange(5, 5)")  # "Today| we will build ..."
+    page.get_by_role("button", name="Split", exact=True).click()
+    expect(page.locator(".cue-list > li")).to_have_count(before + 1)
+    expect(cue(page, 2)).to_have_value("Today")
+    cue(page, 2).focus()
+    page.get_by_role("button", name="Merge with next").click()
+    expect(page.locator(".cue-list > li")).to_have_count(before)
+    expect(cue(page, 2)).to_have_value("Today\nwe will build a new widget together.")
+
+    start = page.get_by_label("Start", exact=True).input_value()
+    page.get_by_role("button", name="Start +1 frame").click()
+    page.get_by_role("button", name="Start +1 frame").click()
+    assert page.get_by_label("Start", exact=True).input_value() != start
+
+    page.get_by_role("button", name="Insert after").click()
+    expect(page.locator(".cue-list > li")).to_have_count(before + 1)
+    cue(page, 3).fill("An inserted cue.")
+    page.get_by_role("button", name="Save captions").click()
+    expect(page.locator(".save-message")).to_have_text("Saved.")
+    saved = captions(reviewer, job)
+    assert "An inserted cue." in saved and "Today\nwe will build a new widget together." in saved
+
+    cue(page, 3).focus()
+    page.get_by_role("button", name="Delete", exact=True).click()
+    expect(page.locator(".cue-list > li")).to_have_count(before)
+    page.get_by_role("button", name="Save captions").click()
+    expect(page.locator(".save-message")).to_have_text("Saved.")
+    assert "An inserted cue." not in captions(reviewer, job)
+
+
+def test_drafts_survive_a_reload_and_a_network_error(page, scene):
+    job, reviewer = scene["job"], scene["reviewer"]
+    open_review(page, reviewer, job)
+    cue(page, 1).fill("Typed before the reload.")
+    page.wait_for_timeout(400)  # the draft is written 250 ms after the last keystroke
+    page.reload()
+    cue(page, 1).wait_for()
+    expect(cue(page, 1)).to_have_value("Typed before the reload.")
+    expect(page.get_by_text("restored from this device")).to_be_visible()
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save captions").click()
+    expect(page.locator(".save-message")).to_contain_text("could not be reached")
+    expect(cue(page, 1)).to_have_value("Typed before the reload.")
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Save captions").click()
+    expect(page.locator(".save-message")).to_have_text("Saved.")
+    assert "Typed before the reload." in captions(reviewer, job)
+    page.reload()
+    cue(page, 1).wait_for()
+    expect(page.get_by_text("restored from this device")).to_have_count(0)
+
+
+def test_conflicting_save_from_a_second_context_is_resolved_without_loss(new_context, scene):
+    job, reviewer, second = scene["job"], scene["reviewer"], scene["second"]
+    mine = new_context().new_page()
+    theirs = new_context().new_page()
+    open_review(mine, reviewer, job)
+    open_review(theirs, second, job)
+
+    theirs_text = "Their edit <b>of</b> the last cue."
+    cue(theirs, 3).fill(theirs_text)
+    theirs.get_by_role("button", name="Save captions").click()
+    expect(theirs.locator(".save-message")).to_have_text("Saved.")
+
+    cue(mine, 1).fill("My edit of the first cue.")
+    mine.get_by_role("button", name="Save captions").click()
+    dialog = mine.get_by_role("dialog", name="Someone else saved these captions first")
+    expect(dialog).to_contain_text(theirs_text)  # their change, shown as text in the diff
+    axe_check(mine, "review conflict dialog")
+    dialog.get_by_role("button", name="Re-apply my changes on their version").click()
+    expect(cue(mine, 1)).to_have_value("My edit of the first cue.")
+    expect(cue(mine, 3)).to_have_value(theirs_text)
+    mine.get_by_role("button", name="Save captions").click()
+    expect(mine.locator(".save-message")).to_have_text("Saved.")
+    saved = captions(reviewer, job)
+    assert "My edit of the first cue." in saved and theirs_text in saved
+
+
+def test_restore_a_version_and_bulk_shift(page, scene):
+    job, reviewer = scene["job"], scene["reviewer"]
+    versions = reviewer.call("GET", f"/api/v1/jobs/{job}/vtt-versions/en?kind=captions&limit=50").json()["items"]
+    oldest = min(versions, key=lambda v: v["seq"])
+    original = reviewer.call("GET", f"/api/v1/jobs/{job}/vtt-versions/en/{oldest['id']}").json()["content"]
+    open_review(page, reviewer, job)
+    page.get_by_text("Versions of the captions").click()
+    page.get_by_role("button", name=f"Compare version {oldest['seq']} with the current one").click()
+    region = page.get_by_role("region", name=f"Changes from version {oldest['seq']} to the current version")
+    expect(region).to_contain_text("My edit of the first cue.")
+    axe_check(page, "review versions")
+    page.get_by_role("button", name=f"Restore version {oldest['seq']}").click()
+    expect(page.get_by_role("status").filter(has_text="restored")).to_have_count(1)
+    assert captions(reviewer, job).strip() == original.strip()
+    expect(cue(page, 1)).to_have_value("Welcome to the widget factory.")
+
+    page.get_by_label("By (seconds)").fill("0.5")
+    page.get_by_role("button", name="Shift and save").click()
+    expect(page.locator(".save-message")).to_contain_text("Shifted by 0.5 s")
+    shifted = captions(reviewer, job)
+    assert shifted != original and "00:00:00.610" in shifted
+
+
+def test_source_then_final_approval(page, scene):
+    job, reviewer, admin = scene["job"], scene["reviewer"], scene["admin"]
+    open_review(page, reviewer, job)
+    page.get_by_role("button", name="Approve source review").click()
+    expect(page.get_by_role("status").filter(has_text="Approved: Source review.")).to_have_count(1)
+    page.goto(f"/jobs/{job}")
+    page.locator('[data-status="FINAL_QC"]').wait_for(timeout=240_000)  # live over the job WebSocket
+    page.get_by_role("link", name="Review English (en)").click()
+    cue(page, 1).wait_for()
+    axe_check(page, "final review")
+    page.get_by_role("button", name="Approve final review").click()
+    expect(page.get_by_role("status").filter(has_text="Approved: Final review.")).to_have_count(1)
+    assert wait_status(admin, job, "COMPLETED", 60)["status"] == "COMPLETED"

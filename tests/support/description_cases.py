@@ -1,0 +1,302 @@
+"""Generated videos for audio-description quality, and the measures taken on what the
+describer, the placement, the narration and the mix make of them. Used by
+bench/quality_description.py (prints) and tests/integration/test_description_quality.py
+(asserts).
+
+Cases:
+- busy_sale: a moving test pattern with a changing frame counter (ffmpeg testsrc) behind
+  "SUMMER SALE 50% OFF", a music-only intro, one spoken sentence, music after it.
+- silent_film: no audio track at all; two faces (drawn with OpenCV), a fade to black, a white
+  title card "CHAPTER TWO", a cut to a new colour.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shared.media import describe as ad
+from shared.media import ffmpeg as ff
+from shared.media import narration, placement
+from shared.media import render as rd
+from shared.media.types import Transcript, Word
+from shared.media.vtt import VttCue
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+AUDIBLE_LUFS = -40.0  # a cue window whose loudest 400 ms is quieter than this is not heard
+
+
+@dataclass
+class Case:
+    name: str
+    path: Path
+    duration: float
+    on_screen: list[str]  # the texts really shown
+    words: list[Word] = field(default_factory=list)  # what is said, with times (the "transcript")
+    script: str = ""
+    expect: list[str] = field(default_factory=list)  # phrase keys the describer must find
+
+
+def _run(args: list[str]) -> None:
+    subprocess.run(args, check=True, capture_output=True)
+
+
+def _speech(text: str, out: Path, voice: str = "en-us") -> float:
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "165", "-w", str(out), "--stdin"], input=text.encode(), check=True)
+    return narration_wav_seconds(out)
+
+
+def narration_wav_seconds(path: Path) -> float:
+    import wave
+
+    with wave.open(str(path), "rb") as f:
+        return f.getnframes() / f.getframerate()
+
+
+def busy_sale(folder: Path) -> Case:
+    """14 s: music 0-4 s, speech from 4.2 s, music to the end; the title from 2 to 11 s over a
+    moving test pattern."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "busy_sale.mp4"
+    sentence = "Everything in the store is half price this week."
+    voice = folder / "busy_voice.wav"
+    length = _speech(sentence, voice)
+    start = 4.2
+    if not out.exists():
+        music = "sine=f=220:d=14,volume=0.25[m1];sine=f=277:d=14,volume=0.2[m2];[m1][m2]amix=inputs=2[m]"
+        _run(
+            [
+                "ffmpeg",
+                "-y",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=640x360:rate=25:duration=14",
+                "-i",
+                str(voice),
+                "-filter_complex",
+                f"{music};[1:a]adelay={int(start * 1000)}|{int(start * 1000)},apad[s];"
+                "[m][s]amix=inputs=2:duration=first,volume=2[a];"
+                f"[0:v]drawtext=fontfile={FONT}:expansion=none:text='SUMMER SALE 50% OFF':fontsize=44:"
+                "fontcolor=white:borderw=3:bordercolor=black:x=(w-tw)/2:y=h*0.62:"
+                "enable='between(t,2,11)',format=yuv420p[v]",
+                "-map",
+                "[v]",
+                "-map",
+                "[a]",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-c:a",
+                "aac",
+                "-ar",
+                "48000",
+                "-t",
+                "14",
+                str(out),
+            ]
+        )
+    tokens = sentence.split()
+    step = length / len(tokens)
+    words = [Word(round(start + i * step, 3), round(start + (i + 0.85) * step, 3), t) for i, t in enumerate(tokens)]
+    return Case("busy_sale", out, 14.0, ["SUMMER SALE 50% OFF"], words, sentence, expect=["text"])
+
+
+def _faces_png(path: Path) -> Path:
+    import cv2  # comes with opencv-python
+    import numpy as np
+
+    img = np.full((360, 640, 3), (90, 120, 60), np.uint8)
+    for cx, s in ((200, 160), (450, 150)):
+        cy = 180
+        cv2.ellipse(img, (cx, cy), (int(s * 0.5), int(s * 0.65)), 0, 0, 360, (150, 180, 220), -1)
+        for dx in (-1, 1):
+            ex, ey = cx + int(dx * s * 0.2), cy - int(s * 0.12)
+            cv2.ellipse(img, (ex, ey - int(s * 0.1)), (int(s * 0.13), int(s * 0.03)), 0, 0, 360, (40, 50, 70), -1)
+            cv2.ellipse(img, (ex, ey), (int(s * 0.1), int(s * 0.05)), 0, 0, 360, (255, 255, 255), -1)
+            cv2.circle(img, (ex, ey), int(s * 0.045), (30, 30, 30), -1)
+        cv2.ellipse(img, (cx, cy + int(s * 0.1)), (int(s * 0.05), int(s * 0.12)), 0, 0, 360, (120, 150, 195), -1)
+        cv2.ellipse(img, (cx, cy + int(s * 0.33)), (int(s * 0.17), int(s * 0.05)), 0, 0, 360, (60, 60, 150), -1)
+        cv2.ellipse(img, (cx, cy - int(s * 0.5)), (int(s * 0.52), int(s * 0.25)), 0, 180, 360, (30, 40, 60), -1)
+    cv2.imwrite(str(path), cv2.GaussianBlur(img, (5, 5), 0))
+    return path
+
+
+def silent_film(folder: Path) -> Case:
+    """16 s, no audio track: two faces (0-5 s, fading to black 4-5 s), black (5-6.5 s), a white
+    card reading CHAPTER TWO (6.5-11 s), an orange picture (11-16 s)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "silent_film.mp4"
+    if not out.exists():
+        faces = _faces_png(folder / "faces.png")
+        graph = (
+            "[0:v]scale=640:360,setsar=1,fps=25,format=yuv420p,trim=duration=5,fade=t=out:st=4:d=1[a];"
+            "color=c=black:s=640x360:r=25:d=1.5,format=yuv420p[b];"
+            f"color=c=white:s=640x360:r=25:d=4.5,drawtext=fontfile={FONT}:text='CHAPTER TWO':fontsize=48:"
+            "fontcolor=black:x=(w-tw)/2:y=(h-th)/2,format=yuv420p[c];"
+            "color=c=orange:s=640x360:r=25:d=5,format=yuv420p[d];"
+            "[a][b][c][d]concat=n=4:v=1:a=0[v]"
+        )
+        _run(
+            [
+                "ffmpeg",
+                "-y",
+                "-loglevel",
+                "error",
+                "-loop",
+                "1",
+                "-t",
+                "5",
+                "-i",
+                str(faces),
+                "-filter_complex",
+                graph,
+                "-map",
+                "[v]",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                str(out),
+            ]
+        )
+    return Case("silent_film", out, 16.0, ["CHAPTER TWO"], [], "", expect=["people", "black", "text"])
+
+
+CASES = {"busy_sale": busy_sale, "silent_film": silent_film}
+
+
+# ---------------------------------------------------------------- measures
+
+_QUOTE = re.compile(r"[\"“«]([^\"”»]+)[\"”»]")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^0-9A-Z%]", "", text.upper())
+
+
+def quotes(descriptions: list[str], shown: list[str]) -> tuple[int, int, list[str]]:
+    """(quoted correctly, garbage quoted, the garbage): a quote is correct when it reads as one
+    of the texts really shown (ignoring case, spaces and punctuation)."""
+    good, bad = 0, []
+    keys = {_key(s) for s in shown}
+    for text in descriptions:
+        for q in _QUOTE.findall(text):
+            if _key(q) in keys:
+                good += 1
+            else:
+                bad.append(q)
+    return good, len(bad), bad
+
+
+def overlaps(cues) -> int:
+    ordered = sorted(cues, key=lambda c: c.start)
+    return sum(1 for a, b in zip(ordered, ordered[1:]) if b.start < a.end - 0.001)
+
+
+def momentary(path: Path) -> list[tuple[float, float]]:
+    """(time, momentary loudness in LUFS) every 100 ms, from ffmpeg's ebur128 filter."""
+    proc = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a:0", "-af", "ebur128", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
+    out = []
+    for m in re.finditer(r"t:\s*([0-9.]+)\s+TARGET:.*?M:\s*(-?[0-9.]+|-inf|nan)", proc.stderr):
+        try:
+            out.append((float(m.group(1)), float(m.group(2))))
+        except ValueError:
+            out.append((float(m.group(1)), -120.0))
+    return out
+
+
+def window_levels(levels: list[tuple[float, float]], windows: list[tuple[float, float]]) -> list[float]:
+    """The loudest momentary loudness inside each window (its 400 ms blocks end in it)."""
+    out = []
+    for a, b in windows:
+        inside = [v for t, v in levels if a + 0.3 <= t <= b + 0.1]
+        out.append(max(inside) if inside else -120.0)
+    return out
+
+
+@dataclass
+class Outcome:
+    case: str
+    language: str
+    events: list
+    descriptions: list
+    plan: narration.Plan
+    stem: Path
+    mix: Path
+    stem_levels: list[float]
+    mix_levels: list[float]
+    quoted_ok: int
+    garbage: list[str]
+    overlapping: int
+    stem_lufs: float | None
+    mix_lufs: float | None
+
+    @property
+    def standard(self) -> int:
+        return len(self.plan.standard)
+
+    @property
+    def audible_stem(self) -> int:
+        return sum(1 for v in self.stem_levels if v >= AUDIBLE_LUFS)
+
+    @property
+    def audible_mix(self) -> int:
+        return sum(1 for v in self.mix_levels if v >= AUDIBLE_LUFS)
+
+
+def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, speech=None) -> list[Outcome]:
+    """Describe, place, narrate and mix one case the way the pipeline steps do, in each language;
+    the measures of each language's output."""
+    from shared.media.tts import LocalSpeech
+
+    work.mkdir(parents=True, exist_ok=True)
+    describer = describer or ad.LocalDescriber()
+    speech = speech or LocalSpeech()
+    transcript = Transcript(languages[0], case.duration, list(case.words))
+    events = describer.describe(case.path, transcript, work / "describe", languages[0])
+    info = ff.probe(case.path)
+    source = case.path if info.has_audio else ff.with_silent_audio(case.path, info, work / "with-track.mp4")
+    src_info = ff.probe(source)
+    gaps = placement.dialogue_gaps(case.words, case.duration)
+    placed = placement.place(events, gaps, case.duration, list(languages), case.words, sentence=ad.sentence)
+    out = []
+    for lang in languages:
+        cues = [VttCue(d.start, d.end, ad.localized(d, lang) or d.text) for d in placed]
+        folder = work / lang
+        folder.mkdir(parents=True, exist_ok=True)
+        plan = narration.synthesize_plan(speech, cues, lang, case.words, case.duration, folder)
+        stem = narration.write_stem_wav(plan.standard, case.duration, folder / "stem.wav", folder)
+        for clip in plan.clips:
+            clip.local = str(folder / clip.name)
+        mix = rd.mix_programme(source, src_info, plan, folder / "mix.m4a")
+        windows = [(c.start, c.start + c.duration) for c in plan.standard]
+        good, n_bad, bad = quotes([c.text for c in cues], case.on_screen)
+        out.append(
+            Outcome(
+                case=case.name,
+                language=lang,
+                events=events,
+                descriptions=cues,
+                plan=plan,
+                stem=stem,
+                mix=mix,
+                stem_levels=window_levels(momentary(stem), windows),
+                mix_levels=window_levels(momentary(mix), windows),
+                quoted_ok=good,
+                garbage=bad,
+                overlapping=overlaps(cues),
+                stem_lufs=ff.loudness(stem)["integrated_lufs"],
+                mix_lufs=ff.loudness(mix)["integrated_lufs"],
+            )
+        )
+    return out

@@ -1,0 +1,531 @@
+"""Caption quality cases and metrics, shared by bench/quality.py and the slow quality tests.
+
+Each case is a script of sentences (one espeak-ng part each, so every sentence's time span is
+known), optionally with several voices, pauses, a music intro and a music bed under the speech,
+and a reference Spanish translation per sentence. From it come the video, a reference SRT (one
+cue per sentence, timed by its audio) and the ground truth of where sentences end, pauses lie
+and speakers change. The media steps run for real (shared.pipeline.media_steps over a folder);
+the metrics compare their outputs with that ground truth.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.media import Part, TalkingVideo, make_talking_video, wer
+
+FPS_2997 = "30000/1001"
+
+
+@dataclass
+class Sentence:
+    text: str
+    es: str = ""  # reference Spanish translation (or the text itself for a Spanish source)
+    voice: str = ""
+    pitch: int = 0
+    pause_after: float = 0.0
+
+
+@dataclass
+class Case:
+    name: str
+    sentences: list[Sentence]
+    language: str = "en"  # spoken
+    source_language: str | None = None  # what the job claims (default: `language`)
+    outputs: list[str] = field(default_factory=lambda: ["en", "es"])
+    speed: int = 160
+    music_intro: float = 0.0  # seconds of music alone before the speech
+    music_bed_db: float | None = None  # music under the speech, dB relative to the intro
+    fps: str = "25"
+    glossary: list[dict] = field(default_factory=list)
+    aims: dict = field(default_factory=dict)  # metric -> maximum
+
+    @property
+    def claimed(self) -> str:
+        return self.source_language or self.language
+
+
+# ---------------------------------------------------------------- the cases
+
+_CLEAN = [
+    ("Welcome to the Zentrix widget factory.", "Bienvenidos a la fábrica de widgets de Zentrix."),
+    ("Today we will build a new widget together.", "Hoy construiremos juntos un widget nuevo."),
+    ("First we cut the metal sheet.", "Primero cortamos la lámina de metal."),
+    ("Then we polish every edge by hand.", "Después pulimos cada borde a mano."),
+    ("The team checks every widget before it leaves.", "El equipo revisa cada widget antes de que salga."),
+    ("Our engineers test the springs for many hours.", "Nuestros ingenieros prueban los muelles durante muchas horas."),
+    ("Every customer receives a manual.", "Cada cliente recibe un manual."),
+    ("Thank you for visiting the Zentrix factory.", "Gracias por visitar la fábrica de Zentrix."),
+]
+
+_SALE = [
+    ("en-us", 0, "Welcome back to the summer sale.", "Bienvenidos de nuevo a las rebajas de verano."),
+    (
+        "en-us",
+        0,
+        "Everything in the store is half priced this week.",
+        "Todo en la tienda está a mitad de precio esta semana.",
+    ),
+    ("en-gb", 85, "Visit us today and bring a friend.", "Visítanos hoy y trae a un amigo."),
+    ("en-gb", 85, "The doors open at eight in the morning.", "Las puertas abren a las ocho de la mañana."),
+    ("en-us", 0, "Thanks, I will bring my brother along.", "Gracias, traeré a mi hermano."),
+    ("en-gb", 85, "Great, we will see you both there.", "Genial, os veremos a los dos allí."),
+    ("en-us", 0, "Do you sell garden furniture as well?", "¿También venden muebles de jardín?"),
+    (
+        "en-gb",
+        85,
+        "Yes, the garden section is on the first floor.",
+        "Sí, la sección de jardín está en la primera planta.",
+    ),
+]
+
+_FAST = [
+    (
+        "The quarterly report shows strong growth in every region.",
+        "El informe trimestral muestra un fuerte crecimiento en todas las regiones.",
+    ),
+    (
+        "Sales rose by twelve percent compared with last year.",
+        "Las ventas subieron un doce por ciento respecto al año pasado.",
+    ),
+    (
+        "Our new product line launched in March and sold out quickly.",
+        "Nuestra nueva línea de productos se lanzó en marzo y se agotó rápidamente.",
+    ),
+    (
+        "We hired forty new people in the support team.",
+        "Contratamos a cuarenta personas nuevas en el equipo de soporte.",
+    ),
+    ("Next year we plan to open two more offices.", "El año que viene planeamos abrir dos oficinas más."),
+    ("Thank you all for your hard work.", "Gracias a todos por vuestro esfuerzo."),
+]
+
+_TALK = [
+    ("Welcome to the widget factory.", "Bienvenidos a la fábrica de widgets."),
+    ("Today we will build a new widget together.", "Hoy construiremos juntos un widget nuevo."),
+    (
+        "First we cut the metal sheet and polish every edge by hand.",
+        "Primero cortamos la lámina de metal y pulimos cada borde a mano.",
+    ),
+    (
+        "The team checks every widget before it leaves the factory.",
+        "El equipo revisa cada widget antes de que salga de la fábrica.",
+    ),
+    (
+        "Our engineers test the springs and the gears for many hours.",
+        "Nuestros ingenieros prueban los muelles y los engranajes durante muchas horas.",
+    ),
+    (
+        "Then the widgets are packed in boxes and loaded onto the trucks.",
+        "Después los widgets se empaquetan en cajas y se cargan en los camiones.",
+    ),
+    (
+        "Every customer receives a manual and a small bag of spare parts.",
+        "Cada cliente recibe un manual y una bolsa pequeña de piezas de repuesto.",
+    ),
+    (
+        "The factory runs on solar power during the long summer days.",
+        "La fábrica funciona con energía solar durante los largos días de verano.",
+    ),
+    ("Thank you for visiting, and see you again next week.", "Gracias por su visita, y hasta la semana que viene."),
+]
+
+_SPANISH = [
+    "Bienvenidos a la tienda de muebles.",
+    "Hoy vamos a construir una mesa nueva.",
+    "Todo en la tienda está a mitad de precio esta semana.",
+    "Visítenos hoy y traiga a un amigo.",
+    "Abrimos a las nueve de la mañana.",
+    "Gracias por su visita.",
+]
+
+
+def cases() -> dict[str, Case]:
+    talk: list[Sentence] = []
+    while len(talk) < 118:  # about ten minutes at 160 words per minute with the pauses
+        for n, (en, es) in enumerate(_TALK):
+            talk.append(Sentence(en, es, pause_after=1.0 if n % 3 == 2 else 0.0))
+    return {
+        "clean": Case(
+            "clean",
+            [Sentence(en, es, pause_after=0.8 if i == 3 else 0.0) for i, (en, es) in enumerate(_CLEAN)],
+            glossary=[{"id": "zentrix", "source": "Zentrix", "target_language": "es", "target": "Zentrix"}],
+            aims={"wer": 0.08, "suber": 10.0},
+        ),
+        "music_two_voices": Case(
+            "music_two_voices",
+            [
+                Sentence(en, es, voice=v, pitch=p, pause_after=0.8 if i == 1 else 0.0)
+                for i, (v, p, en, es) in enumerate(_SALE)
+            ],
+            music_intro=4.0,
+            music_bed_db=-18.0,
+            fps=FPS_2997,
+            aims={"wer": 0.12},
+        ),
+        "fast": Case("fast", [Sentence(en, es) for en, es in _FAST], speed=230, aims={"wer": 0.08}),
+        "talk_10min": Case("talk_10min", talk[:118], aims={"wer": 0.08}),
+        "spanish": Case(
+            "spanish", [Sentence(t, t) for t in _SPANISH], language="es", outputs=["es", "en"], aims={"wer": 0.12}
+        ),
+        "spanish_claimed_english": Case(
+            "spanish_claimed_english",
+            [Sentence(t, t) for t in _SPANISH[:4]],
+            language="es",
+            source_language="en",
+            outputs=["en", "es"],
+        ),
+    }
+
+
+# ---------------------------------------------------------------- media
+
+
+@dataclass
+class Generated:
+    case: Case
+    video: Path
+    duration: float
+    spans: list[tuple[float, float, Sentence]]  # each sentence's audio span
+    pauses: list[tuple[float, float]]
+    reference_srt: Path
+
+
+def _run(args: list[str]) -> None:
+    subprocess.run(args, check=True, capture_output=True)
+
+
+def _voice(case: Case) -> str:
+    return "es" if case.language == "es" else "en-us"
+
+
+def generate(case: Case, folder: Path) -> Generated:
+    """The case's video (cached in `folder` by name) and its reference SRT."""
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = folder / f"{case.name}.json"
+    out = folder / f"{case.name}.mp4"
+    if not (meta.exists() and out.exists()):
+        parts: list[Part] = []
+        if case.music_intro:
+            parts.append(Part(pause=case.music_intro, colour="black"))
+        for s in case.sentences:
+            parts.append(Part(text=s.text, voice=s.voice or _voice(case), pitch=s.pitch))
+            if s.pause_after:
+                parts.append(Part(pause=s.pause_after))
+        plain = folder / f"{case.name}-speech.mp4"
+        tv = make_talking_video(parts, plain, voice=_voice(case), speed=case.speed)
+        _finish(case, tv, out)
+        spans, pauses = [], []
+        sentences = iter(case.sentences)
+        for start, end, part in _timeline(tv, parts):
+            if part.text:
+                spans.append((start, end, next(sentences)))
+            elif start > 0.6:  # not the music intro
+                pauses.append((start, end))
+        meta.write_text(
+            json.dumps(
+                {
+                    "duration": tv.duration,
+                    "spans": [(a, b, s.text) for a, b, s in spans],
+                    "pauses": pauses,
+                }
+            )
+        )
+    data = json.loads(meta.read_text())
+    by_text = {}
+    for s in case.sentences:
+        by_text.setdefault(s.text, []).append(s)
+    spans = []
+    for a, b, text in data["spans"]:
+        spans.append((a, b, by_text[text][0]))
+    ref = folder / f"{case.name}.ref.srt"
+    ref.write_text(reference_srt(spans))
+    return Generated(case, out, data["duration"], spans, [tuple(p) for p in data["pauses"]], ref)
+
+
+def reference_srt(spans: list[tuple[float, float, Sentence]]) -> str:
+    """One cue per sentence, timed by its audio, lines broken as a subtitler would for the
+    default profile (balanced, at most 42 characters, never after an article or a
+    preposition), a leading dash where the speaker changes."""
+    from shared.media import caption_rules as cr
+
+    prof = cr.profile("netflix")
+    cues = []
+    for i, (a, b, s) in enumerate(spans):
+        text = s.text
+        if i > 0 and (s.voice or "", s.pitch) != (spans[i - 1][2].voice or "", spans[i - 1][2].pitch):
+            text = prof.speaker_mark + text
+        cues.append((a, b, cr.wrap(text, prof)))
+    return srt(cues)
+
+
+def _timeline(tv: TalkingVideo, parts: list[Part]) -> list[tuple[float, float, Part]]:
+    """(start, end, part) for every part, rebuilt from the generator's speech and pause lists."""
+    speech = iter(tv.speech)
+    pauses = iter(tv.pauses)
+    out = []
+    for p in parts:
+        a, b = (next(speech)[:2]) if p.text else next(pauses)
+        out.append((a, b, p))
+    return out
+
+
+def _finish(case: Case, tv: TalkingVideo, out: Path) -> None:
+    """Music intro and bed mixed in, and the picture at the case's frame rate."""
+    if case.music_bed_db is None and not case.music_intro and case.fps == "25":
+        tv.path.replace(out)
+        return
+    d = tv.duration
+    # A synthetic tune: a melody over a bass line with a beat, level -14 dBFS or so.
+    tune = (
+        "0.18*sin(2*PI*t*(262+131*mod(floor(t*2),4)))*exp(-3*mod(t,0.5))"
+        "+0.12*sin(2*PI*t*(65+33*mod(floor(t/2),3)))"
+        "+0.05*(random(0)-0.5)*exp(-30*mod(t,0.25))"
+    )
+    bed = 10 ** ((case.music_bed_db or -60.0) / 20)
+    gain = f"if(lt(t,{case.music_intro}),1,{bed:.4f})"
+    _run(
+        [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-i",
+            str(tv.path),
+            "-f",
+            "lavfi",
+            "-i",
+            f"aevalsrc=exprs='{tune}':s=48000:d={d}",
+            "-filter_complex",
+            f"[1:a]volume='{gain}':eval=frame,aformat=channel_layouts=stereo[m];"
+            f"[0:a][m]amix=inputs=2:duration=first:normalize=0[a];[0:v]fps={case.fps}[v]",
+            "-map",
+            "[v]",
+            "-map",
+            "[a]",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+            "-ar",
+            "48000",
+            str(out),
+        ]
+    )
+
+
+def _ts(t: float) -> str:
+    ms = int(round(t * 1000))
+    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+
+
+def srt(cues: list[tuple[float, float, str]]) -> str:
+    return "".join(f"{i}\n{_ts(a)} --> {_ts(b)}\n{t}\n\n" for i, (a, b, t) in enumerate(cues, 1))
+
+
+# ---------------------------------------------------------------- running the steps
+
+
+class FolderIO:
+    """A StepIO over a folder (the runner's RunnerIO does the same over the file store)."""
+
+    def __init__(self, job: dict, root: Path, workdir: Path):
+        self.job, self.root, self.workdir = job, root, workdir
+        workdir.mkdir(parents=True, exist_ok=True)
+
+    def _p(self, path: str) -> Path:
+        p = self.root / path
+        p.parent.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def get_file(self, path, local):
+        local.write_bytes(self._p(path).read_bytes())
+        return local
+
+    def put_file(self, path, local, content_type=""):
+        self._p(path).write_bytes(Path(local).read_bytes())
+
+    def get_text(self, path):
+        return self._p(path).read_text()
+
+    def put_text(self, path, text, content_type=""):
+        self._p(path).write_text(text)
+
+    def exists(self, path):
+        return (self.root / path).exists()
+
+    def progress(self, pct):
+        pass
+
+    def cancelled(self):
+        return False
+
+
+def _merge(job: dict, result: dict) -> None:
+    for key, value in result.items():
+        if isinstance(value, dict) and isinstance(job.get(key), dict):
+            merged = dict(job[key])
+            for sub, sub_value in value.items():
+                if isinstance(sub_value, dict) and isinstance(merged.get(sub), dict):
+                    merged[sub] = {**merged[sub], **sub_value}
+                else:
+                    merged[sub] = sub_value
+            job[key] = merged
+        else:
+            job[key] = value
+
+
+def run_steps(gen: Generated, root: Path, steps: list[str], glossary_id: str | None = None) -> tuple[dict, dict]:
+    """Runs the named media steps (shared.pipeline.media_steps) on the case's video; returns
+    (job, seconds per step). The platform must be configured (documents for the glossary)."""
+    from shared.pipeline.media_steps import STEPS
+
+    case = gen.case
+    jid = case.name
+    job = {
+        "id": jid,
+        "source_language": case.claimed,
+        "requested_outputs": list(case.outputs),
+        "outputs": {},
+        "options": {},
+        "glossary_id": glossary_id,
+    }
+    store = root / "store"
+    (store / "jobs" / jid).mkdir(parents=True, exist_ok=True)
+    (store / "jobs" / jid / "source.mp4").write_bytes(gen.video.read_bytes())
+    times = {}
+    for step in steps:
+        io = FolderIO(copy.deepcopy(job), store, root / "work" / jid / step)
+        t = time.perf_counter()
+        result = STEPS[step](io)
+        times[step] = time.perf_counter() - t
+        _merge(job, result)
+    return job, times
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
+
+
+def read_cues(root: Path, job: dict, lang: str):
+    from shared.media import vtt
+
+    path = root / "store" / job["outputs"][lang]["captions_vtt"]
+    return [vtt.to_cue(c) for c in vtt.read(path.read_text())]
+
+
+def qc_report(root: Path, job: dict, lang: str) -> dict:
+    return json.loads((root / "store" / job["outputs"][lang]["qc_report"]).read_text())
+
+
+PROFILE_RULES = {"line_count", "line_length", "min_duration", "max_duration", "reading_speed", "gap", "overlap"}
+
+
+def crossings(cues, gen: Generated) -> dict:
+    """Cues that run across a sentence end, a pause (>= 0.5 s) or a change of speaker, by the
+    script's ground truth."""
+    margin = 0.2
+    sentence_ends, speaker_changes = [], []
+    spans = gen.spans
+    for (_, _, s1), (a2, _, s2) in zip(spans, spans[1:]):
+        t = a2
+        sentence_ends.append(t)
+        if (s1.voice or "", s1.pitch) != (s2.voice or "", s2.pitch):
+            speaker_changes.append(t)
+    pauses = [(a, b) for a, b in gen.pauses if b - a >= 0.5]
+
+    def across(t):
+        return sum(1 for c in cues if c.start < t - margin and c.end > t + margin)
+
+    return {
+        "sentence_end": sum(across(t) for t in sentence_ends),
+        "pause": sum(1 for a, b in pauses for c in cues if c.start < a and c.end > b),
+        "speaker_change": sum(across(t) for t in speaker_changes),
+        "speaker_changes_in_script": len(speaker_changes),
+    }
+
+
+def speaker_accuracy(words: list[dict], gen: Generated, tolerance: float = 1.0) -> dict | None:
+    """Precision and recall of the detected speaker changes against the script's."""
+    truth = []
+    for (_, _, s1), (a2, _, s2) in zip(gen.spans, gen.spans[1:]):
+        if (s1.voice or "", s1.pitch) != (s2.voice or "", s2.pitch):
+            truth.append(a2)
+    found = [(w1["end"] + w2["start"]) / 2 for w1, w2 in zip(words, words[1:]) if w1["speaker"] != w2["speaker"]]
+    if not truth and not found:
+        return None
+    hits = sum(1 for t in truth if any(abs(t - f) <= tolerance for f in found))
+    true_found = sum(1 for f in found if any(abs(t - f) <= tolerance for t in truth))
+    return {
+        "truth": len(truth),
+        "found": len(found),
+        "recall": hits / len(truth) if truth else 1.0,
+        "precision": true_found / len(found) if found else 1.0,
+    }
+
+
+def suber(hyp_cues, reference_srt: Path, work: Path) -> float:
+    from suber.file_readers import read_input_file
+    from suber.metrics.suber import calculate_SubER
+
+    hyp = work / "hyp.srt"
+    hyp.write_text(srt([(c.start, c.end, c.text) for c in hyp_cues]))
+    return float(
+        calculate_SubER(read_input_file(str(hyp), file_format="SRT"), read_input_file(str(reference_srt), "SRT"))
+    )
+
+
+def chrf(hyp_cues, references: list[str]) -> float:
+    import sacrebleu
+
+    hyp = " ".join(c.text.replace("\n", " ") for c in hyp_cues)
+    return float(sacrebleu.corpus_chrf([hyp], [[" ".join(references)]]).score)
+
+
+def measure(gen: Generated, job: dict, root: Path) -> dict:
+    """Every caption figure of one case."""
+    case = gen.case
+    src = job["source_language"]
+    out: dict = {"case": case.name}
+    transcript = json.loads((root / "store" / "jobs" / job["id"] / "work" / "transcript.json").read_text())
+    hyp_text = " ".join(w["text"] for w in transcript["words"])
+    report = qc_report(root, job, src)
+    out["language"] = report.get("language", {})
+    script = " ".join(s.text for s in case.sentences)
+    out["wer"] = wer(script, hyp_text) if transcript["words"] else None
+    cues = read_cues(root, job, src)
+    out["cues"] = len(cues)
+    issues = report["captions"]["issues"]
+    broken = {i["cue"] for i in issues if i.get("rule") in PROFILE_RULES}
+    out["within_profile"] = (1 - len(broken) / len(cues)) if cues else None
+    cross = crossings(cues, gen)
+    out["crossing"] = cross
+    flagged = {i["rule"] for i in issues}
+    out["unflagged_crossings"] = sum(
+        cross[k] for k in ("sentence_end", "pause", "speaker_change") if cross[k] and k not in flagged
+    )
+    out["speakers"] = speaker_accuracy(transcript["words"], gen)
+    out["punctuation_restored"] = report["captions"].get("punctuation_restored")
+    work = root / "work" / job["id"]
+    work.mkdir(parents=True, exist_ok=True)
+    out["suber"] = suber(cues, gen.reference_srt, work) if cues else None
+    if "es" in job.get("outputs", {}) and job["outputs"]["es"].get("captions_vtt"):
+        es_cues = read_cues(root, job, "es")
+        out["chrf_es"] = chrf(es_cues, [s.es for s in case.sentences]) if es_cues else None
+        es_issues = qc_report(root, job, "es").get("captions", {}).get("issues", [])
+        broken_es = {i["cue"] for i in es_issues if i.get("rule") in PROFILE_RULES}
+        out["es_within_profile"] = (1 - len(broken_es) / len(es_cues)) if es_cues else None
+    return out

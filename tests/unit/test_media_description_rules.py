@@ -1,0 +1,153 @@
+"""The rules of audio description, on their own: what on-screen text is quoted, one description
+at a time, priorities, each language's own phrases."""
+
+import random
+
+from shared.media import describe as ad
+from shared.media import ocr, placement, vision
+from shared.media.types import VisualEvent, Word
+from shared.media.vtt import VttCue
+
+
+def box(text, conf=0.99, x=0.0, y=100.0, h=30.0):
+    return ocr.Box(text, conf, x, y, h)
+
+
+def test_plausible_keeps_words_and_codes_and_drops_garbage():
+    for good in [
+        "SUMMER SALE 50% OFF",
+        "ACME WIDGETS",
+        "Call 555-0100 today",
+        "Open 9:30",
+        "NYC Marathon",
+        "¿Qué tal?",
+    ]:
+        assert ocr.plausible(good), good
+    for bad in ["00 500504 560 144 Gr Mttenes, fe ee", "qi}", "oR", "一", "SAEES50% OF", "12 34", "fEe OFF", "|_| 50%"]:
+        assert not ocr.plausible(bad), bad
+
+
+def test_lines_are_read_in_order_with_their_weakest_confidence():
+    boxes = [box("50%OFF", 0.95, x=300), box("SUMMER", x=10), box("SALE", x=150, y=104), box("NEXT", y=200)]
+    assert ocr.lines_of(boxes) == [("SUMMER SALE 50% OFF", 0.95), ("NEXT", 0.99)]
+    assert ocr.legible([box("SUMMER"), box("SALE", 0.6, x=150)]) == []
+
+
+def test_only_text_that_reads_the_same_on_consecutive_samples_is_quoted_once():
+    samples = [
+        (0.0, []),
+        (1.0, ["Mttenes fe"]),  # one sample only: never quoted
+        (2.0, ["SUMMER SALE 50% OFF"]),
+        (3.0, ["SUMMER SALE 50% OFF"]),
+        (4.0, ["SUMMER SALE 50% 0FF"]),  # a small misread still counts as the same text
+        (5.0, ["SUMMER SALE 50% OFF", "ACME"]),
+        (6.0, ["ACME"]),
+        (7.0, []),
+        (8.0, ["SUMMER SALE 50% OFF"]),  # back within REPEAT_AFTER: not said again
+        (9.0, ["SUMMER SALE 50% OFF"]),
+    ]
+    assert ocr.stable_texts(samples) == [(2.0, "SUMMER SALE 50% OFF"), (5.0, "ACME")]
+    later = samples + [(9.0 + k, []) for k in range(1, 40)] + [(60.0, ["SUMMER SALE"]), (61.0, ["SUMMER SALE"])]
+    assert ocr.stable_texts(later)[-1] == (60.0, "SUMMER SALE")
+
+
+def test_tesseract_tsv_words_become_boxes():
+    tsv = (
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+        "1\t1\t0\t0\t0\t0\t0\t0\t640\t360\t-1\t\n"
+        "5\t1\t1\t1\t1\t1\t10\t90\t80\t20\t96.5\tACME\n"
+        "5\t1\t1\t1\t1\t2\t100\t92\t90\t20\t40.0\tWIDGETS\n"
+    )
+    boxes = ocr.parse_tsv(tsv)
+    assert [(b.text, round(b.confidence, 3)) for b in boxes] == [("ACME", 0.965), ("WIDGETS", 0.4)]
+    assert ocr.legible(boxes) == []  # one unsure word spoils the line
+
+
+def _events(seed: int, duration: float) -> list[VisualEvent]:
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(rnd.randint(3, 25)):
+        key = rnd.choice(["scene", "text", "black", "people"])
+        value = rnd.choice(["SUMMER SALE", "ACME WIDGETS AND SONS", "OPEN"]) if key == "text" else "1"
+        out.append(ad.event(rnd.uniform(0, duration), key, value, "en"))
+    return out
+
+
+def _words(seed: int, duration: float) -> list[Word]:
+    rnd = random.Random(seed)
+    words, t = [], rnd.uniform(0, 4)
+    while t < duration - 1:
+        n = rnd.randint(2, 20)
+        for _ in range(n):
+            words.append(Word(round(t, 2), round(t + 0.3, 2), "word"))
+            t += 0.35
+        t += rnd.choice([0.2, 0.6, 1.5, 3.0, 6.0])
+    return words
+
+
+def test_descriptions_never_overlap_and_standard_ones_stay_in_gaps():
+    for seed in range(200):
+        duration = 60.0
+        words = _words(seed, duration)
+        gaps = placement.dialogue_gaps(words, duration)
+        out = placement.place(_events(seed, duration), gaps, duration, ["en", "es"], words, sentence=ad.sentence)
+        for a, b in zip(out, out[1:]):
+            assert a.end <= b.start, (seed, a, b)
+        for d in out:
+            assert d.end > d.start
+            if not d.extended:
+                assert any(g.start <= d.start and d.end <= g.end + 1e-6 for g in gaps), (seed, d)
+
+
+def test_nothing_is_described_where_nothing_changed_and_slots_are_not_all_extended():
+    assert placement.place([], placement.dialogue_gaps([], 30.0), 30.0, "en") == []
+    words = [Word(0.5, 3.0, "talk"), Word(9.0, 12.0, "talk"), Word(18.0, 21.0, "talk")]
+    gaps = placement.dialogue_gaps(words, 30.0)
+    events = [ad.event(3.2, "text", "ACME", "en"), ad.event(3.6, "scene", "", "en"), ad.event(12.5, "black", "", "en")]
+    out = placement.place(events, gaps, 30.0, "en", words, sentence=ad.sentence)
+    assert [d.text for d in out] == ['The text "ACME" appears on the screen.', "The screen goes black."]
+    assert not any(d.extended for d in out)
+
+
+def test_priorities_text_then_people_then_scene_when_room_is_short():
+    words = [Word(0.0, 2.0, "talk"), Word(5.2, 9.0, "talk")]
+    gaps = placement.dialogue_gaps(words, 9.0)  # about 2.9 s of room
+    events = [
+        ad.event(2.2, "white", "", "en"),
+        ad.event(2.3, "people", "2", "en"),
+        ad.event(2.4, "text", "GRAND OPENING", "en"),
+    ]
+    out = placement.place(events, gaps, 9.0, "en", words, sentence=ad.sentence)
+    assert len(out) == 1 and '"GRAND OPENING"' in out[0].text and not out[0].extended
+    assert "white" not in out[0].text  # the lowest priority was left out, the gap not stretched
+    assert out[0].end <= gaps[0].end
+
+
+def test_each_language_gets_its_own_phrases_and_edited_cues_are_left_to_translation():
+    events = [ad.event(1.0, "text", "SUMMER SALE 50% OFF", "en"), ad.event(1.2, "people", "2", "en")]
+    out = placement.place(events, placement.dialogue_gaps([], 10.0), 10.0, ["en", "es"], [], sentence=ad.sentence)
+    assert out[0].text == 'The text "SUMMER SALE 50% OFF" appears on the screen. Two people are on screen.'
+    assert ad.localized(out[0], "es") == 'Aparece en la pantalla el texto "SUMMER SALE 50% OFF". Aparecen dos personas.'
+    placed = ad.record(out)
+    cues = [VttCue(out[0].start, out[0].end, out[0].text), VttCue(out[0].start, out[0].end, "A man waves.")]
+    assert ad.own_phrases(cues, placed, "es") == [ad.localized(out[0], "es"), None]
+    assert ad.own_phrases(cues[:1], placed, "fr") == [None]  # no French phrases: translated
+
+
+def test_fades_need_a_run_of_uniform_frames():
+    black, white, navy = bytes(192), bytes([250]) * 192, bytes([0, 0, 128] * 64)
+    thumbs = navy * 4 + black * 3 + navy * 2 + black + white * 2 + navy
+    assert ad.fades(thumbs, fps=4) == [(1.0, "black"), (2.5, "white")]
+
+
+def test_people_are_said_when_a_count_holds_and_changes():
+    counts = [0, 1, 0, 1, 1, 1, 2, 2, 0, 0, 1, 1]
+    times = [float(k) for k in range(len(counts))]
+    assert vision.stable_counts(counts, times) == [(3.0, 1), (6.0, 2), (10.0, 1)]
+
+
+def test_spaces_come_back_from_a_second_reading_of_the_same_line():
+    assert ocr.respace("QUALITYCHECK", "QUALITY CHECK") == "QUALITY CHECK"
+    assert ocr.respace("50%OFF", "50% ORF") == "50% OFF"  # only the spaces are taken from it
+    assert ocr.respace("SHIPPING", "SHIP PIN") == "SHIPPING"  # not the same line: unchanged
+    assert ocr.respace("ACME", "") == "ACME"

@@ -1,0 +1,142 @@
+"""Caption segmentation: cues break at sentence ends, pauses and speaker changes; lines break
+at linguistic boundaries; punctuation is restored; QC flags what still breaks a rule; the
+speaker-change detector separates two synthetic voices."""
+
+import numpy as np
+
+from shared.media import caption_rules as cr
+from shared.media import punctuation, speaker_change
+from shared.media.types import Cue, Word
+
+P = cr.profile("netflix")
+
+
+def words(spec: str, start: float = 0.0, step: float = 0.3, speaker: int = 0) -> list[Word]:
+    out = []
+    t = start
+    for tok in spec.split():
+        out.append(Word(round(t, 3), round(t + step - 0.05, 3), tok, 1.0, speaker))
+        t += step
+    return out
+
+
+def test_every_sentence_end_pause_and_speaker_change_starts_a_new_cue():
+    ws = words("Welcome back to the summer sale.") + words("Everything is half priced", start=2.1)
+    ws += words("this week.", start=3.3)  # 0.05 s gap: no break
+    ws += words("Visit us today.", start=4.5)  # 0.65 s pause
+    ws += words("Thanks, I will.", start=5.6, speaker=1)
+    cues = cr.build_cues(ws, P, 29.97, 10.0)
+    assert [c.text.replace("\n", " ") for c in cues] == [
+        "Welcome back to the summer sale.",
+        "Everything is half priced this week.",
+        "Visit us today.",
+        "- Thanks, I will.",
+    ]
+    assert cr.check(cues, P, 29.97, ws) == [] or all(
+        i["rule"] not in ("sentence_end", "pause", "speaker_change") for i in cr.check(cues, P, 29.97, ws)
+    )
+
+
+def test_lines_never_end_on_an_article_or_preposition_when_another_break_fits():
+    text = "We walked all the way along the river to the old mill in the valley"
+    first, second = cr.wrap(text, P).split("\n")
+    assert not cr.dangles(first.split()[-1]), first
+    assert max(len(first), len(second)) <= P.max_chars
+    es = "Todo en la tienda está a mitad de precio durante esta semana de verano"
+    assert not cr.dangles(cr.wrap(es, P).split("\n")[0].split()[-1])
+
+
+def test_qc_flags_every_cue_that_still_breaks_a_rule():
+    ws = words("It ends here. And goes on", speaker=0) + words("with another voice", start=1.6, speaker=1)
+    cues = [Cue(0.0, 2.5, "It ends here. And goes on the\nnext line with another voice")]
+    rules = {i["rule"] for i in cr.check(cues, P, 25, ws)}
+    assert {"sentence_end", "line_break", "speaker_change"} <= rules
+    paused = words("one two") + words("three four", start=2.0)
+    rules = {i["rule"] for i in cr.check([Cue(0.0, 3.0, "one two three four")], P, 25, paused)}
+    assert "pause" in rules
+
+
+def test_punctuation_and_casing_are_restored_from_pauses_and_speakers():
+    ws = words("welcome back to the summer sale") + words("everything is half priced", start=2.5)
+    ws += words("i will come", start=4.0, speaker=1)
+    out, restored = punctuation.restore(ws, "en")
+    assert restored
+    assert " ".join(w.text for w in out) == "Welcome back to the summer sale. Everything is half priced. I will come."
+    assert [(w.start, w.end) for w in out] == [(w.start, w.end) for w in ws]
+
+
+def test_a_punctuated_transcript_only_gets_missing_sentence_ends():
+    ws = words("Hello there, this is the shop") + words("Everything is cheap.", start=2.2)
+    out, restored = punctuation.restore(ws * 1, "en")
+    assert not restored
+    assert "shop." in [w.text for w in out] and "there," in [w.text for w in out]
+
+
+def _voice(f0: float, seconds: float, rate: int = 16000, bright: float = 1.0):
+    t = np.arange(int(seconds * rate)) / rate
+    x = sum((bright**k) * np.sin(2 * np.pi * f0 * k * t) / k for k in range(1, 12))
+    env = 0.5 + 0.5 * np.sin(2 * np.pi * 3 * t) ** 2  # syllable-like loudness changes
+    return (0.2 * x * env / np.abs(x).max()).astype("float32")
+
+
+def test_speaker_changes_are_found_from_voice_features():
+    rate = 16000
+    silence = np.zeros(int(0.4 * rate), dtype="float32")
+    parts = [_voice(105, 2.0), silence, _voice(110, 2.0), silence, _voice(215, 2.0, bright=0.6), silence]
+    parts += [_voice(104, 2.0)]
+    audio = np.concatenate(parts)
+    chunks = speaker_change._energy_chunks(audio, speaker_change.MIN_TURN_GAP)
+    assert len(chunks) == 4
+    assert speaker_change.chunk_speakers(audio, chunks) == [0, 0, 1, 0]
+
+
+def test_captions_are_translated_by_sentence_and_cut_back_into_the_cues():
+    from shared.media import caption_translation as ct
+
+    cues = [
+        Cue(0.0, 2.0, "Everything in the store is"),
+        Cue(2.1, 4.0, "half priced this week."),
+        Cue(4.6, 6.0, "- Visit us today."),
+    ]
+    groups = ct.sentences(cues, P)
+    assert [g.text for g in groups] == ["Everything in the store is half priced this week.", "Visit us today."]
+    assert [g.cues for g in groups] == [[0, 1], [2]]
+    translated = ["Todo en la tienda está a mitad de precio esta semana.", "Visítanos hoy."]
+    out = ct.retime(cues, groups, translated, P)
+    assert [(c.start, c.end) for c in out] == [(0.0, 2.0), (2.1, 4.0), (4.6, 6.0)]
+    assert " ".join(c.text for c in out[:2]) == translated[0]
+    assert not cr.dangles(out[0].text.split()[-1]) and out[2].text == "- Visítanos hoy."
+
+
+def test_a_translation_shorter_than_its_cues_hands_the_time_on():
+    from shared.media import caption_translation as ct
+
+    cues = [Cue(0.0, 1.0, "Well,"), Cue(1.1, 2.0, "you"), Cue(2.1, 3.0, "know.")]
+    groups = ct.sentences(cues, P)
+    out = ct.retime(cues, groups, ["Pues."], P)
+    assert [(c.start, c.end, c.text) for c in out] == [(0.0, 3.0, "Pues.")]
+
+
+def test_commas_at_sentence_pauses_become_sentence_ends_when_ends_are_missing():
+    ws = words("Bienvenidos a la tienda de muebles,") + words("hoy vamos a construir una mesa,", start=2.4)
+    ws += words("todo está a mitad de precio,", start=4.6) + words("gracias por su visita.", start=6.6)
+    ws += words("hoy vamos a construir una mesa nueva y bonita para toda la familia", start=8.0, step=0.2)
+    out, restored = punctuation.restore(ws, "es")
+    text = " ".join(w.text for w in out)
+    assert restored and "muebles. Hoy" in text and "mesa. Todo" in text and "precio. Gracias" in text
+
+
+def test_a_word_starting_in_music_before_its_speech_is_moved_to_the_speech_onset():
+    ws = [Word(3.71, 4.8, "Welcome"), Word(4.81, 5.1, "back"), Word(9.0, 9.4, "later")]
+    speaker_change.snap_starts(ws, [(int(4.54 * 16000), int(6.37 * 16000)), (int(8.9 * 16000), 160000)])
+    assert [w.start for w in ws] == [4.54, 4.81, 9.0]
+
+
+def test_a_stretch_too_short_for_a_voice_print_goes_with_the_nearest_voice():
+    rate = 16000
+    gap_long, gap_short = np.zeros(int(0.7 * rate), "float32"), np.zeros(int(0.3 * rate), "float32")
+    audio = np.concatenate([_voice(105, 2.0), gap_long, _voice(215, 0.3, bright=0.6), gap_short])
+    audio = np.concatenate([audio, _voice(215, 2.0, bright=0.6)])
+    chunks = speaker_change._energy_chunks(audio, speaker_change.MIN_TURN_GAP)
+    assert len(chunks) == 3
+    assert speaker_change.chunk_speakers(audio, chunks) == [0, 1, 1]

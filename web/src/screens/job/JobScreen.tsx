@@ -1,0 +1,232 @@
+// A job: status timeline, live step progress (job WebSocket), errors in plain words, the way
+// into review for each language, feedback and rejection, and retry for an ADMIN.
+import { useEffect, useState } from "preact/hooks";
+import { api, errorText, type Job } from "../../api/client";
+import { openChannel } from "../../app/live";
+import { announce, useStore } from "../../app/store";
+import { statusWords, when } from "../../app/format";
+import { languageName } from "../../app/languages";
+import { Link } from "../../components/Link";
+import { StatusTag } from "../../components/StatusTag";
+import type { ScreenProps } from "../../app/routes";
+
+const STAGES = ["UPLOADED", "TRANSCRIBING", "DESCRIBING", "SOURCE_QC", "TRANSLATING", "LANGUAGE_QC", "TTS_GENERATING", "RENDERING", "FINAL_QC", "COMPLETED"];
+const FAILED_AT: Record<string, string> = {
+  UPLOAD_INVALID: "UPLOADED",
+  TRANSCRIPTION_FAILED: "TRANSCRIBING",
+  DESCRIPTION_FAILED: "DESCRIBING",
+  TRANSLATION_FAILED: "TRANSLATING",
+  TTS_FAILED: "TTS_GENERATING",
+  RENDER_FAILED: "RENDERING",
+};
+const RETRYABLE = new Set(["TRANSCRIPTION_FAILED", "DESCRIPTION_FAILED", "TRANSLATION_FAILED", "TTS_FAILED", "RENDER_FAILED"]);
+const EXPLAIN: Record<string, string> = {
+  UPLOAD_INVALID: "The uploaded file could not be used as a video. Create a new job with another file.",
+  TRANSCRIPTION_FAILED: "The speech in the video could not be transcribed.",
+  DESCRIPTION_FAILED: "The audio description could not be written.",
+  TRANSLATION_FAILED: "The captions could not be translated.",
+  TTS_FAILED: "The narration could not be recorded.",
+  RENDER_FAILED: "The accessible video could not be rendered.",
+  REJECTED: "A reviewer rejected this job.",
+};
+
+type Progress = { step?: string | null; percent: number } | null;
+type FeedbackEntry = { message?: string; by?: string; at?: string; stage?: string; lang?: string };
+
+export function reviewLanguages(job: Job, role: string, userId: string): string[] {
+  if (job.status === "SOURCE_QC") return ["REVIEWER", "ADMIN"].includes(role) ? [job.source_language] : [];
+  if (job.status === "FINAL_QC") return ["REVIEWER", "ADMIN"].includes(role) ? job.requested_outputs : [];
+  if (job.status === "LANGUAGE_QC") {
+    if (["ADMIN", "PM"].includes(role)) return job.requested_outputs;
+    if (role === "LINGUIST") {
+      const qc = job.language_qc as Record<string, { assignee?: string | null; assignee_id?: string | null }>;
+      return job.requested_outputs.filter((l) => qc[l] && (qc[l].assignee === userId || qc[l].assignee_id === userId));
+    }
+  }
+  return [];
+}
+
+export function JobScreen({ params }: ScreenProps) {
+  const session = useStore((s) => s.session)!;
+  const [job, setJob] = useState<Job | null>(null);
+  const [error, setError] = useState("");
+  const [progress, setProgress] = useState<Progress>(null);
+  const [tick, setTick] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const id = params.id;
+
+  useEffect(() => {
+    api
+      .get("/api/v1/jobs/{id}", { path: { id } })
+      .then((j) => {
+        setJob(j);
+        setProgress(j.progress ?? null);
+        setError("");
+      })
+      .catch((e) => setError(errorText(e)));
+  }, [id, tick]);
+
+  useEffect(
+    () =>
+      openChannel(`/api/v1/ws/jobs/${encodeURIComponent(id)}`, (msg) => {
+        if (msg.type === "notification" && msg.kind === "progress") {
+          setProgress({ step: msg.step ?? null, percent: msg.percent ?? 0 });
+          return;
+        }
+        if (msg.type === "job_status_update") {
+          setJob((j) => {
+            if (j && msg.status && j.status !== msg.status) announce(`Status: ${statusWords(msg.status)}`);
+            return j;
+          });
+        }
+        setTick((t) => t + 1);
+      }),
+    [id],
+  );
+
+  if (error && !job)
+    return (
+      <section>
+        <h1 tabIndex={-1}>Job</h1>
+        <p class="banner error" role="alert">
+          {error}
+        </p>
+      </section>
+    );
+  if (!job)
+    return (
+      <section>
+        <h1 tabIndex={-1}>Job</h1>
+        <p aria-busy="true">Loading…</p>
+      </section>
+    );
+
+  const role = session.user.role;
+  const failedAt = FAILED_AT[job.status];
+  const position = STAGES.indexOf(failedAt ?? job.status);
+  const running = !job.status.endsWith("_QC") && !failedAt && !["COMPLETED", "REJECTED", "CREATED"].includes(job.status);
+  const langs = reviewLanguages(job, role, session.user.id);
+  const feedback = (job.feedback ?? []) as FeedbackEntry[];
+  const rejection = job.rejection as { reason?: string; stage?: string; at?: string } | null;
+
+  const retry = async () => {
+    setBusy(true);
+    try {
+      const j = await api.post("/api/v1/jobs/{id}/actions/retry", { path: { id } });
+      setJob(j);
+      announce(`Retrying: ${statusWords(j.status)}`);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <p>
+        <Link href="/jobs">Back to jobs</Link>
+      </p>
+      <div class="title-row">
+        <h1 tabIndex={-1}>{job.title || "Untitled job"}</h1>
+        <StatusTag status={job.status} />
+      </div>
+      <dl class="meta">
+        <dt>Spoken language</dt>
+        <dd>{languageName(job.source_language)}</dd>
+        <dt>Output languages</dt>
+        <dd>{job.requested_outputs.map(languageName).join(", ")}</dd>
+        <dt>Created</dt>
+        <dd>{when(job.created_at)}</dd>
+        <dt>Last change</dt>
+        <dd>{when(job.updated_at)}</dd>
+      </dl>
+      {error && (
+        <p class="banner error" role="alert">
+          {error}
+        </p>
+      )}
+      {(EXPLAIN[job.status] || job.error) && (
+        <div class="banner error" role="alert">
+          <p>
+            <strong>{EXPLAIN[job.status] ?? "Something went wrong."}</strong>
+          </p>
+          {job.error && <p class="job-error">{job.error}</p>}
+          {rejection?.reason && (
+            <p>
+              Reason given{rejection.stage ? ` at ${statusWords(rejection.stage)}` : ""}: <span class="user-text">{rejection.reason}</span>
+            </p>
+          )}
+          {RETRYABLE.has(job.status) &&
+            (role === "ADMIN" ? (
+              <button type="button" class="button" onClick={retry} disabled={busy}>
+                Retry {statusWords(failedAt).toLowerCase()}
+              </button>
+            ) : (
+              <p>An administrator can retry this step.</p>
+            ))}
+        </div>
+      )}
+      <h2>Progress</h2>
+      <ol class="timeline">
+        {STAGES.map((s, i) => {
+          const state = failedAt && i === position ? "failed" : i < position ? "done" : i === position ? "current" : "todo";
+          return (
+            <li key={s} class={`step step-${state}`} aria-current={i === position ? "step" : undefined}>
+              <span class="step-name">{statusWords(s)}</span>
+              <span class="visually-hidden">
+                {state === "done" ? " (done)" : state === "current" ? " (current)" : state === "failed" ? " (failed)" : ""}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+      {running && (
+        <div class="field">
+          <label for="step-progress">
+            {statusWords(job.status)}
+            {progress?.step ? ` (${progress.step})` : ""}
+          </label>
+          <progress id="step-progress" max={100} value={Math.round(progress?.percent ?? 0)} aria-valuetext={`${Math.round(progress?.percent ?? 0)}%`} />
+          <p class="muted">{Math.round(progress?.percent ?? 0)}% done</p>
+        </div>
+      )}
+      {langs.length > 0 && (
+        <>
+          <h2>Review</h2>
+          <ul class="actions">
+            {langs.map((l) => (
+              <li key={l}>
+                <Link class="button" href={`/jobs/${id}/review/${l}`}>
+                  Review {languageName(l)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {job.status !== "CREATED" && job.status !== "UPLOADED" && (
+        <p>
+          <Link href={`/jobs/${id}/timeline`}>Timeline of speech, captions and descriptions</Link>
+        </p>
+      )}
+      {feedback.length > 0 && (
+        <>
+          <h2>Feedback</h2>
+          <ul class="feedback-list">
+            {feedback.map((f, i) => (
+              <li key={i}>
+                <p class="user-text">{f.message}</p>
+                <p class="muted">
+                  {f.stage ? statusWords(f.stage) : ""}
+                  {f.lang ? ` · ${languageName(f.lang)}` : ""}
+                  {f.at ? ` · ${when(f.at)}` : ""}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

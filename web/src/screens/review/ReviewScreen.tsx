@@ -1,0 +1,727 @@
+// Review: the video with caption and description tracks and the narration, the cue list synced
+// with playback, editing (text, split, merge, insert, delete, nudge by frames, bulk shift), QC
+// flags as you type, save with If-Match and a conflict dialog, drafts that survive a reload,
+// versions with diff and restore, and the QC decision (approve, reject with a reason, feedback).
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { api, ApiError, call, errorText, type Job, type Schemas } from "../../api/client";
+import { announce, useStore } from "../../app/store";
+import { languageName } from "../../app/languages";
+import { statusWords } from "../../app/format";
+import { Link } from "../../components/Link";
+import { StatusTag } from "../../components/StatusTag";
+import type { ScreenProps } from "../../app/routes";
+import { CueList } from "./CueList";
+import { captionFlags, descriptionFlags, PROFILES, type Flag, type GlossaryTerm } from "./qc";
+import { cueAt, formatTime, newKey, parseTime, parseVtt, renumber, serializeVtt, type Cue } from "./vtt";
+import { diffCues, reapply, type CueChange } from "./merge";
+import { clearDraft, loadDraft, saveDraft } from "./drafts";
+import { VersionsPanel } from "./VersionsPanel";
+import { DecisionPanel } from "./DecisionPanel";
+import { SHORTCUTS, matchShortcut } from "./shortcuts";
+
+type Kind = "captions" | "descriptions";
+type VttAnswer = Schemas["VttDocument"];
+export type DocState = {
+  etag: string;
+  base: string; // the content as last loaded or saved (what the etag names)
+  baseCues: Cue[];
+  header: string;
+  cues: Cue[];
+  versionId: string | null;
+  restored: boolean; // cues came from a draft on this device
+};
+type Conflict = { kind: Kind; theirs: VttAnswer; theirCues: Cue[]; changes: CueChange[] };
+
+const KINDS: Kind[] = ["captions", "descriptions"];
+
+function fromAnswer(a: VttAnswer): DocState {
+  const parsed = parseVtt(a.content);
+  return { etag: a.etag, base: a.content, baseCues: parsed.cues, header: parsed.header, cues: parsed.cues, versionId: a.version_id ?? null, restored: false };
+}
+
+function contentOf(d: DocState): string {
+  return serializeVtt({ header: d.header, cues: d.cues });
+}
+
+export function isDirty(d: DocState | undefined): boolean {
+  return !!d && contentOf(d) !== serializeVtt({ header: d.header, cues: d.baseCues });
+}
+
+export function ReviewScreen({ params }: ScreenProps) {
+  const { id, lang } = params;
+  const session = useStore((s) => s.session)!;
+  const [job, setJob] = useState<Job | null>(null);
+  const [docs, setDocs] = useState<Partial<Record<Kind, DocState>>>({});
+  const [missing, setMissing] = useState<Partial<Record<Kind, string>>>({});
+  const [kind, setKind] = useState<Kind>("captions");
+  const [error, setError] = useState("");
+  const [message, setMessage] = useState("");
+  const [videoUrl, setVideoUrl] = useState<string | null>(null);
+  const [narrationUrl, setNarrationUrl] = useState<string | null>(null);
+  const [terms, setTerms] = useState<GlossaryTerm[]>([]);
+  const [time, setTime] = useState(0);
+  const [selected, setSelected] = useState(0);
+  const [follow, setFollow] = useState(true);
+  const [saving, setSaving] = useState(false);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [showHelp, setShowHelp] = useState(false);
+  const [shift, setShift] = useState({ offset: "", from: "", to: "" });
+  const [reloadTick, setReloadTick] = useState(0);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const docsRef = useRef(docs);
+  docsRef.current = docs;
+
+  // Load the job, both VTTs (restoring drafts), the video and the glossary.
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      try {
+        const j = await api.get("/api/v1/jobs/{id}", { path: { id } });
+        if (!live) return;
+        setJob(j);
+        const next: Partial<Record<Kind, DocState>> = {};
+        const gone: Partial<Record<Kind, string>> = {};
+        for (const k of KINDS) {
+          try {
+            const a = await api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind: k } });
+            const state = fromAnswer(a);
+            const draft = loadDraft(id, lang, k);
+            if (draft) {
+              const draftContent = serializeVtt({ header: draft.header, cues: draft.cues });
+              if (draftContent !== a.content) {
+                // Keep the draft's base: if the file moved on meanwhile, saving raises the conflict dialog.
+                const base = parseVtt(draft.base);
+                next[k] = { ...state, etag: draft.etag, base: draft.base, baseCues: base.cues, header: draft.header, cues: draft.cues.map((c) => ({ ...c, key: newKey() })), restored: true };
+                continue;
+              }
+              clearDraft(id, lang, k);
+            }
+            next[k] = state;
+          } catch (e) {
+            if (e instanceof ApiError && e.status === 404) gone[k] = e.detail;
+            else throw e;
+          }
+        }
+        if (!live) return;
+        setDocs(next);
+        setMissing(gone);
+        if (!next.captions && next.descriptions) setKind("descriptions");
+        if (Object.values(next).some((d) => d?.restored)) announce("Unsaved edits from this device were restored.");
+        try {
+          const f = await api.get("/api/v1/files/{job_id}/{path}", { path: { job_id: id, path: "source.mp4" } });
+          if (live) setVideoUrl(f.url);
+        } catch {
+          setVideoUrl(null);
+        }
+        const out = ((j.outputs ?? {}) as Record<string, Record<string, string>>)[lang] ?? {};
+        const narrationKey = Object.keys(out).find((k) => k.startsWith("narration"));
+        if (narrationKey) {
+          try {
+            const f = await api.get("/api/v1/files/{job_id}/{path}", { path: { job_id: id, path: `${lang}/${out[narrationKey].split("/").pop()}` } });
+            if (live) setNarrationUrl(f.url);
+          } catch {
+            setNarrationUrl(null);
+          }
+        }
+        if (j.glossary_id) {
+          try {
+            const g = await api.get("/api/v1/glossaries/{id}", { path: { id: j.glossary_id } });
+            if (live) setTerms(((g as { terms?: GlossaryTerm[] }).terms ?? []) as GlossaryTerm[]);
+          } catch {
+            setTerms([]);
+          }
+        }
+      } catch (e) {
+        if (live) setError(errorText(e));
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [id, lang, reloadTick]);
+
+  // Every change is written to the draft (debounced), so a reload or an expired session loses nothing.
+  const draftTimer = useRef<number>();
+  useEffect(() => {
+    window.clearTimeout(draftTimer.current);
+    draftTimer.current = window.setTimeout(() => {
+      for (const k of KINDS) {
+        const d = docsRef.current[k];
+        if (!d) continue;
+        if (isDirty(d)) saveDraft(id, lang, k, { etag: d.etag, base: d.base, header: d.header, cues: d.cues, savedAt: Date.now() });
+        else clearDraft(id, lang, k);
+      }
+    }, 250);
+  }, [docs]);
+  useEffect(() => {
+    const flush = () => {
+      for (const k of KINDS) {
+        const d = docsRef.current[k];
+        if (d && isDirty(d)) saveDraft(id, lang, k, { etag: d.etag, base: d.base, header: d.header, cues: d.cues, savedAt: Date.now() });
+      }
+    };
+    window.addEventListener("pagehide", flush);
+    return () => {
+      flush();
+      window.removeEventListener("pagehide", flush);
+    };
+  }, [id, lang]);
+
+  const doc = docs[kind];
+  const cues = doc?.cues ?? [];
+  const options = (job?.options ?? {}) as { delivery_profile?: string; extended_ad?: boolean };
+  const profile = PROFILES[options.delivery_profile ?? "default"] ?? PROFILES.default;
+  const fps = ((job as { media?: { fps?: number } } | null)?.media?.fps as number) || 25;
+  const frame = 1 / fps;
+  const sourceLang = job?.source_language ?? lang;
+
+  const flags: Flag[][] = useMemo(() => {
+    if (kind === "captions") return cues.map((_, i) => captionFlags(cues, i, profile, fps, lang, sourceLang, terms));
+    return cues.map((_, i) => descriptionFlags(cues, i, docs.captions?.cues ?? [], !!options.extended_ad, lang, sourceLang, terms));
+  }, [cues, kind, profile, fps, terms, docs.captions]);
+  const flagged = flags.filter((f) => f.length).length;
+
+  const playing = useMemo(() => cueAt(cues, time), [cues, time]);
+
+  // Keep the playing cue in view while following playback (not while someone types elsewhere).
+  useEffect(() => {
+    if (!follow || playing < 0) return;
+    const row = listRef.current?.querySelector<HTMLElement>(`[data-cue="${playing + 1}"]`);
+    const active = document.activeElement;
+    if (row && !(active instanceof HTMLTextAreaElement && !row.contains(active))) row.scrollIntoView({ block: "nearest" });
+  }, [playing, follow]);
+
+  // Tracks from the current (edited) cues, so the video shows what you typed.
+  const trackUrls = useMemo(() => {
+    const urls: Partial<Record<Kind, string>> = {};
+    for (const k of KINDS) {
+      const d = docs[k];
+      if (d) urls[k] = URL.createObjectURL(new Blob([contentOf(d)], { type: "text/vtt" }));
+    }
+    return urls;
+  }, [docs.captions?.cues, docs.descriptions?.cues]);
+  useEffect(() => () => Object.values(trackUrls).forEach((u) => u && URL.revokeObjectURL(u)), [trackUrls]);
+
+  const update = useCallback(
+    (fn: (cues: Cue[]) => Cue[]) => {
+      setDocs((cur) => {
+        const d = cur[kind];
+        if (!d) return cur;
+        return { ...cur, [kind]: { ...d, cues: renumber(fn(d.cues)) } };
+      });
+    },
+    [kind],
+  );
+
+  const onText = useCallback(
+    (i: number, text: string) =>
+      setDocs((cur) => {
+        const d = cur[kind];
+        if (!d) return cur;
+        const next = d.cues.slice();
+        next[i] = { ...next[i], text };
+        return { ...cur, [kind]: { ...d, cues: next } };
+      }),
+    [kind],
+  );
+  const onSeek = useCallback((i: number) => {
+    const v = videoRef.current;
+    const c = docsRef.current[kind]?.cues[i];
+    if (v && c) {
+      v.currentTime = c.start + 0.001;
+      setTime(c.start + 0.001);
+    }
+    setSelected(i);
+  }, [kind]);
+
+  const focusCue = (i: number) => {
+    const c = cues[i];
+    if (!c) return;
+    setSelected(i);
+    window.setTimeout(() => document.getElementById(`cue-text-${kind}-${c.key}`)?.focus(), 0);
+  };
+
+  const sel = Math.min(selected, Math.max(0, cues.length - 1));
+  const selCue = cues[sel];
+
+  const split = () => {
+    if (!selCue) return;
+    const el = document.getElementById(`cue-text-${kind}-${selCue.key}`) as HTMLTextAreaElement | null;
+    const pos = el && el.selectionStart > 0 && el.selectionStart < selCue.text.length ? el.selectionStart : Math.floor(selCue.text.length / 2);
+    const at = Math.round((selCue.start + ((selCue.end - selCue.start) * pos) / Math.max(1, selCue.text.length)) * 1000) / 1000;
+    const first = { ...selCue, end: at, text: selCue.text.slice(0, pos).trim() };
+    const second = { ...selCue, key: newKey(), id: "", notes: "", start: at, text: selCue.text.slice(pos).trim() };
+    update((cs) => [...cs.slice(0, sel), first, second, ...cs.slice(sel + 1)]);
+    announce(`Cue ${sel + 1} split in two.`);
+    focusCue(sel + 1);
+  };
+  const merge = () => {
+    const nextCue = cues[sel + 1];
+    if (!selCue || !nextCue) return;
+    const joined = { ...selCue, end: nextCue.end, text: `${selCue.text}\n${nextCue.text}`.trim() };
+    update((cs) => [...cs.slice(0, sel), joined, ...cs.slice(sel + 2)]);
+    announce(`Cue ${sel + 1} merged with the next cue.`);
+    focusCue(sel);
+  };
+  const insert = () => {
+    const after = selCue;
+    const start = after ? after.end + frame * 2 : Math.max(0, time);
+    const following = cues[sel + 1];
+    const end = following ? Math.max(start + 0.5, Math.min(start + 2, following.start - frame * 2)) : start + 2;
+    const cue: Cue = { key: newKey(), id: "", start, end, settings: "", text: "", notes: "" };
+    const at = after ? sel + 1 : 0;
+    update((cs) => [...cs.slice(0, at), cue, ...cs.slice(at)]);
+    announce(`New cue ${at + 1} inserted.`);
+    focusCue(at);
+  };
+  const remove = () => {
+    if (!selCue) return;
+    update((cs) => cs.filter((_, i) => i !== sel));
+    announce(`Cue ${sel + 1} deleted.`);
+    focusCue(Math.max(0, Math.min(sel, cues.length - 2)));
+  };
+  const nudge = (edge: "start" | "end", frames: number) => {
+    if (!selCue) return;
+    const v = Math.max(0, Math.round((selCue[edge] + frames * frame) * 1000) / 1000);
+    update((cs) => cs.map((c, i) => (i === sel ? { ...c, [edge]: v } : c)));
+    announce(`Cue ${sel + 1} ${edge} ${formatTime(v)}`);
+  };
+  const setEdge = (edge: "start" | "end", raw: string) => {
+    const v = parseTime(raw);
+    if (Number.isNaN(v) || !selCue) return;
+    update((cs) => cs.map((c, i) => (i === sel ? { ...c, [edge]: v } : c)));
+  };
+
+  const save = async () => {
+    if (!doc || saving) return;
+    setSaving(true);
+    setMessage("");
+    try {
+      const answer = await call<"patch", "/api/v1/jobs/{id}/vtt/{lang}">("patch", "/api/v1/jobs/{id}/vtt/{lang}", {
+        path: { id, lang },
+        query: { kind },
+        body: { content: contentOf(doc), message: null },
+        headers: { "If-Match": doc.etag },
+      });
+      const saved = answer.data as VttAnswer;
+      setDocs((cur) => {
+        const d = cur[kind]!;
+        const parsed = parseVtt(saved.content);
+        // Keep the cues being edited (their keys) when the server stored exactly what we sent.
+        const same = saved.content === contentOf(d);
+        return { ...cur, [kind]: { ...d, etag: saved.etag, base: saved.content, baseCues: same ? d.cues : parsed.cues, cues: same ? d.cues : parsed.cues, versionId: saved.version_id ?? d.versionId, restored: false } };
+      });
+      clearDraft(id, lang, kind);
+      setMessage("Saved.");
+      announce(`${kind === "captions" ? "Captions" : "Descriptions"} saved.`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 412) {
+        try {
+          const theirs = await api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind } });
+          const theirCues = parseVtt(theirs.content).cues;
+          setConflict({ kind, theirs, theirCues, changes: diffCues(doc.baseCues, theirCues) });
+        } catch (e2) {
+          setMessage(`Not saved: ${errorText(e2)} Your edits are kept on this device.`);
+        }
+      } else if (e instanceof ApiError && e.network) {
+        setMessage("Not saved: the platform could not be reached. Your edits are kept on this device; save again when you are back online.");
+      } else {
+        setMessage(`Not saved: ${errorText(e)} Your edits are kept on this device.`);
+      }
+      announce("Not saved.");
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const resolveConflict = (how: "reload" | "reapply") => {
+    if (!conflict) return;
+    const d = docs[conflict.kind]!;
+    const theirState = fromAnswer(conflict.theirs);
+    if (how === "reload") {
+      setDocs({ ...docs, [conflict.kind]: theirState });
+      clearDraft(id, lang, conflict.kind);
+      announce("Loaded their version; your changes were discarded.");
+    } else {
+      const { cues: merged, merged: cueWise } = reapply(d.baseCues, d.cues, conflict.theirCues);
+      setDocs({ ...docs, [conflict.kind]: { ...theirState, cues: renumber(merged) } });
+      announce(cueWise ? "Your changes were re-applied on their version. Check and save." : "Your version is ready to save over theirs. Check and save.");
+    }
+    setConflict(null);
+  };
+
+  const bulkShift = async (e: Event) => {
+    e.preventDefault();
+    if (!doc) return;
+    const offset = Math.round(parseFloat(shift.offset) * 1000);
+    if (!Number.isFinite(offset) || offset === 0) {
+      setMessage("Enter the shift in seconds, for example 0.5 or -1.2.");
+      return;
+    }
+    if (isDirty(doc)) {
+      setMessage("Save your edits before shifting all cues.");
+      return;
+    }
+    try {
+      const from = shift.from ? Math.round(parseTime(shift.from) * 1000) : undefined;
+      const to = shift.to ? Math.round(parseTime(shift.to) * 1000) : undefined;
+      const answer = await call<"post", "/api/v1/vtt/adjust-timing">("post", "/api/v1/vtt/adjust-timing", {
+        body: { job_id: id, lang, kind, offset_ms: offset, from_ms: from === undefined || Number.isNaN(from) ? null : from, to_ms: to === undefined || Number.isNaN(to) ? null : to, message: null },
+        headers: { "If-Match": doc.etag },
+      });
+      setDocs({ ...docs, [kind]: fromAnswer(answer.data as VttAnswer) });
+      setMessage(`Shifted by ${shift.offset} s and saved.`);
+      announce("Cues shifted and saved.");
+    } catch (err) {
+      setMessage(`Not shifted: ${errorText(err)}`);
+    }
+  };
+
+  const togglePlay = () => {
+    const v = videoRef.current;
+    if (!v) return;
+    if (v.paused) void v.play();
+    else v.pause();
+  };
+  const seekBy = (s: number) => {
+    const v = videoRef.current;
+    if (v) v.currentTime = Math.max(0, v.currentTime + s);
+  };
+
+  // Keyboard shortcuts (listed in the help panel).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const action = matchShortcut(e);
+      if (!action) return;
+      e.preventDefault();
+      switch (action) {
+        case "play":
+          return togglePlay();
+        case "back":
+          return seekBy(-2);
+        case "forward":
+          return seekBy(2);
+        case "next":
+          return focusCue(Math.min(cues.length - 1, sel + 1));
+        case "previous":
+          return focusCue(Math.max(0, sel - 1));
+        case "save":
+          return void save();
+        case "split":
+          return split();
+        case "merge":
+          return merge();
+        case "insert":
+          return insert();
+        case "delete":
+          return remove();
+        case "startEarlier":
+          return nudge("start", -1);
+        case "startLater":
+          return nudge("start", 1);
+        case "endEarlier":
+          return nudge("end", -1);
+        case "endLater":
+          return nudge("end", 1);
+        case "help":
+          return setShowHelp(true);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  // The narration plays along with the video.
+  const syncAudio = () => {
+    const a = audioRef.current;
+    const v = videoRef.current;
+    if (!a || !v) return;
+    if (Math.abs(a.currentTime - v.currentTime) > 0.3) a.currentTime = v.currentTime;
+    if (v.paused && !a.paused) a.pause();
+    if (!v.paused && a.paused) void a.play().catch(() => undefined);
+  };
+
+  if (error)
+    return (
+      <section>
+        <h1 tabIndex={-1}>Review</h1>
+        <p class="banner error" role="alert">
+          {error}
+        </p>
+      </section>
+    );
+  if (!job)
+    return (
+      <section>
+        <h1 tabIndex={-1}>Review</h1>
+        <p aria-busy="true">Loading…</p>
+      </section>
+    );
+
+  const currentDescription = (() => {
+    const ds = docs.descriptions?.cues ?? [];
+    const i = cueAt(ds, time);
+    return i >= 0 ? ds[i].text : "";
+  })();
+  const dirtyKinds = KINDS.filter((k) => isDirty(docs[k]));
+
+  return (
+    <section class="review">
+      <p>
+        <Link href={`/jobs/${id}`}>Back to the job</Link>
+      </p>
+      <div class="title-row">
+        <h1 tabIndex={-1}>
+          Review {languageName(lang)}: <span class="user-text">{job.title || "Untitled job"}</span>
+        </h1>
+        <StatusTag status={job.status} />
+      </div>
+      {dirtyKinds.length > 0 && (
+        <p class="banner warn-inline" role="status">
+          Unsaved changes in {dirtyKinds.join(" and ")}
+          {dirtyKinds.some((k) => docs[k]?.restored) ? " (restored from this device)" : ""}.
+        </p>
+      )}
+      <div class="review-grid">
+        <div class="review-media">
+          {videoUrl ? (
+            <video
+              ref={videoRef}
+              controls
+              preload="metadata"
+              src={videoUrl}
+              crossOrigin="anonymous"
+              onTimeUpdate={(e) => {
+                setTime(e.currentTarget.currentTime);
+                syncAudio();
+              }}
+              onSeeked={(e) => {
+                setTime(e.currentTarget.currentTime);
+                syncAudio();
+              }}
+              onPlay={syncAudio}
+              onPause={syncAudio}
+              aria-label="Programme video"
+            >
+              {trackUrls.captions && <track kind="captions" srclang={lang} label={`${languageName(lang)} captions`} src={trackUrls.captions} default />}
+              {trackUrls.descriptions && <track kind="descriptions" srclang={lang} label={`${languageName(lang)} descriptions`} src={trackUrls.descriptions} />}
+            </video>
+          ) : (
+            <p class="banner">The video is not available to you here.</p>
+          )}
+          {narrationUrl && (
+            <div class="field">
+              <label for="narration">Narration ({languageName(lang)}), plays with the video</label>
+              <audio id="narration" ref={audioRef} src={narrationUrl} preload="auto" controls />
+            </div>
+          )}
+          <p class="now-description" aria-live="off">
+            <span class="label">Description now:</span> <span class="user-text">{currentDescription || "none"}</span>
+          </p>
+          <div class="toolbar" role="group" aria-label="Selected cue">
+            <p class="toolbar-title">
+              Selected: cue {selCue ? sel + 1 : "none"}
+              {selCue ? ` of ${cues.length}` : ""}
+            </p>
+            {selCue && (
+              <div class="edges">
+                <label for="cue-start">Start</label>
+                <input id="cue-start" type="text" class="time-input" value={formatTime(selCue.start)} key={`s-${selCue.key}-${selCue.start}`} onChange={(e) => setEdge("start", e.currentTarget.value)} />
+                <button type="button" class="button secondary small" onClick={() => nudge("start", -1)} aria-label="Start −1 frame">
+                  −1 frame
+                </button>
+                <button type="button" class="button secondary small" onClick={() => nudge("start", 1)} aria-label="Start +1 frame">
+                  +1 frame
+                </button>
+                <label for="cue-end">End</label>
+                <input id="cue-end" type="text" class="time-input" value={formatTime(selCue.end)} key={`e-${selCue.key}-${selCue.end}`} onChange={(e) => setEdge("end", e.currentTarget.value)} />
+                <button type="button" class="button secondary small" onClick={() => nudge("end", -1)} aria-label="End −1 frame">
+                  −1 frame
+                </button>
+                <button type="button" class="button secondary small" onClick={() => nudge("end", 1)} aria-label="End +1 frame">
+                  +1 frame
+                </button>
+              </div>
+            )}
+            <div class="toolbar-buttons">
+              <button type="button" class="button secondary small" onClick={split} disabled={!selCue}>
+                Split
+              </button>
+              <button type="button" class="button secondary small" onClick={merge} disabled={!cues[sel + 1]}>
+                Merge with next
+              </button>
+              <button type="button" class="button secondary small" onClick={insert}>
+                Insert after
+              </button>
+              <button type="button" class="button secondary small" onClick={remove} disabled={!selCue}>
+                Delete
+              </button>
+              <button type="button" class="button secondary small" onClick={() => setShowHelp(true)}>
+                Keyboard shortcuts
+              </button>
+            </div>
+          </div>
+          <div class="save-row">
+            <button type="button" class="button" onClick={save} disabled={!doc || saving}>
+              {saving ? "Saving…" : `Save ${kind}`}
+            </button>
+            <p class="save-message" role="status">
+              {message}
+            </p>
+          </div>
+          <form class="shift" onSubmit={bulkShift}>
+            <fieldset>
+              <legend>Shift all {kind} cues</legend>
+              <div class="shift-fields">
+                <span>
+                  <label for="shift-offset">By (seconds)</label>
+                  <input id="shift-offset" type="text" inputMode="decimal" value={shift.offset} onInput={(e) => setShift({ ...shift, offset: e.currentTarget.value })} />
+                </span>
+                <span>
+                  <label for="shift-from">From (optional)</label>
+                  <input id="shift-from" type="text" placeholder="00:00:00.000" value={shift.from} onInput={(e) => setShift({ ...shift, from: e.currentTarget.value })} />
+                </span>
+                <span>
+                  <label for="shift-to">To (optional)</label>
+                  <input id="shift-to" type="text" placeholder="00:00:00.000" value={shift.to} onInput={(e) => setShift({ ...shift, to: e.currentTarget.value })} />
+                </span>
+              </div>
+              <button type="submit" class="button secondary">
+                Shift and save
+              </button>
+            </fieldset>
+          </form>
+          <DecisionPanel job={job} lang={lang} role={session.user.role} onDone={(j) => setJob(j)} />
+          {doc && <VersionsPanel jobId={id} lang={lang} kind={kind} etag={doc.etag} versionId={doc.versionId} onRestored={(a) => setDocs({ ...docs, [kind]: fromAnswer(a) })} dirty={isDirty(doc)} />}
+        </div>
+        <div class="review-cues">
+          <div class="tabs" role="group" aria-label="Which cues">
+            {KINDS.map((k) => (
+              <button key={k} type="button" class={`tab ${k === kind ? "tab-current" : ""}`} aria-pressed={k === kind} onClick={() => setKind(k)} disabled={!docs[k]}>
+                {k === "captions" ? "Captions" : "Descriptions"} ({docs[k]?.cues.length ?? 0})
+              </button>
+            ))}
+          </div>
+          {missing[kind] && <p class="banner">{missing[kind]}</p>}
+          <p class="muted">
+            {flagged ? `${flagged} of ${cues.length} cues have QC flags.` : `No QC flags in ${cues.length} cues.`} Profile: {profile.name}.{" "}
+            <label class="inline-check">
+              <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} /> Follow playback
+            </label>
+          </p>
+          <div class="cue-scroll" ref={listRef}>
+            <CueList cues={cues} flags={flags} playing={playing} selected={sel} kind={kind} readOnly={false} onText={onText} onSelect={setSelected} onSeek={onSeek} />
+          </div>
+        </div>
+      </div>
+      {conflict && <ConflictDialog conflict={conflict} onResolve={resolveConflict} />}
+      {showHelp && <HelpDialog onClose={() => setShowHelp(false)} />}
+      <p class="muted">Job status: {statusWords(job.status)}.</p>
+      <button type="button" class="linklike" onClick={() => setReloadTick((t) => t + 1)}>
+        Reload from the platform
+      </button>
+    </section>
+  );
+}
+
+function useModal(onClose?: () => void) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+    const cancel = (e: Event) => {
+      e.preventDefault();
+      onClose?.();
+    };
+    d?.addEventListener("cancel", cancel);
+    return () => d?.removeEventListener("cancel", cancel);
+  }, []);
+  return ref;
+}
+
+function ConflictDialog({ conflict, onResolve }: { conflict: Conflict; onResolve: (how: "reload" | "reapply") => void }) {
+  const ref = useModal();
+  const author = conflict.theirs.updated_at ? ` at ${new Date(conflict.theirs.updated_at).toLocaleTimeString()}` : "";
+  return (
+    <dialog ref={ref} aria-labelledby="conflict-title" class="conflict">
+      <h2 id="conflict-title">Someone else saved these {conflict.kind} first</h2>
+      <p>
+        Their version was saved{author}. Your edits are not lost: they are kept on this device until you choose.
+      </p>
+      <h3>What they changed</h3>
+      {conflict.changes.length === 0 ? (
+        <p>No cue text or timing changed (only the file's layout).</p>
+      ) : (
+        <ol class="diff-list">
+          {conflict.changes.slice(0, 200).map((c, i) => (
+            <li key={i} class={`diff-${c.kind}`}>
+              <strong>
+                Cue {c.n} {c.kind}
+              </strong>
+              {c.before && (
+                <p>
+                  <span class="visually-hidden">Before: </span>
+                  <del class="user-text">
+                    {shortRange(c.before)} {c.before.text}
+                  </del>
+                </p>
+              )}
+              {c.after && (
+                <p>
+                  <span class="visually-hidden">After: </span>
+                  <ins class="user-text">
+                    {shortRange(c.after)} {c.after.text}
+                  </ins>
+                </p>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+      <div class="dialog-buttons">
+        <button type="button" class="button" onClick={() => onResolve("reapply")}>
+          Re-apply my changes on their version
+        </button>
+        <button type="button" class="button secondary" onClick={() => onResolve("reload")}>
+          Reload their version (discard mine)
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+function shortRange(c: Cue): string {
+  return `[${formatTime(c.start)} → ${formatTime(c.end)}]`;
+}
+
+function HelpDialog({ onClose }: { onClose: () => void }) {
+  const ref = useModal(onClose);
+  return (
+    <dialog ref={ref} aria-labelledby="help-title">
+      <h2 id="help-title">Keyboard shortcuts</h2>
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">Keys</th>
+            <th scope="col">Action</th>
+          </tr>
+        </thead>
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.action}>
+              <td>
+                <kbd>{s.keys}</kbd>
+              </td>
+              <td>{s.label}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="button" class="button" onClick={onClose} autoFocus>
+        Close
+      </button>
+    </dialog>
+  );
+}

@@ -1,0 +1,101 @@
+// QC flags per cue, recomputed as people type. The caption rules mirror
+// shared/media/caption_rules.py (the profiles the pipeline used to make the cues).
+import type { Cue } from "./vtt";
+
+export type Profile = {
+  name: string;
+  maxChars: number;
+  maxLines: number;
+  minDuration: number;
+  maxDuration: number;
+  minGapFrames: number;
+  maxCps?: number;
+  maxWpm?: number;
+};
+
+export const PROFILES: Record<string, Profile> = {
+  default: { name: "Standard", maxChars: 42, maxLines: 2, minDuration: 5 / 6, maxDuration: 7, minGapFrames: 2, maxCps: 17 },
+  bbc: { name: "BBC", maxChars: 37, maxLines: 2, minDuration: 1, maxDuration: 7, minGapFrames: 2, maxWpm: 180 },
+  dcmp: { name: "DCMP", maxChars: 32, maxLines: 2, minDuration: 1.5, maxDuration: 6, minGapFrames: 2, maxWpm: 160 },
+};
+
+export type Flag = { rule: string; text: string };
+export type GlossaryTerm = { source: string; target: string; target_language: string; case_sensitive: boolean };
+
+const NARRATION_WPS = 2.6; // words a narrator speaks per second, to judge whether a description fits
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function glossaryFlags(text: string, lang: string, sourceLang: string, terms: GlossaryTerm[]): Flag[] {
+  const flags: Flag[] = [];
+  const primary = lang.split("-")[0];
+  for (const t of terms) {
+    if (!t.source) continue;
+    const re = new RegExp(`\\b${escapeRe(t.source)}\\b`, "i");
+    const m = re.exec(text);
+    if (!m) continue;
+    if (primary === sourceLang.split("-")[0]) {
+      if (t.case_sensitive && m[0] !== t.source) flags.push({ rule: "glossary", text: `write “${t.source}” as in the glossary` });
+    } else if (t.target_language.split("-")[0] === primary && t.target && t.target.toLowerCase() !== t.source.toLowerCase()) {
+      flags.push({ rule: "glossary", text: `glossary: “${t.source}” is “${t.target}” in ${lang}` });
+    }
+  }
+  return flags;
+}
+
+/** Flags of caption cue i. */
+export function captionFlags(cues: Cue[], i: number, p: Profile, fps: number, lang: string, sourceLang: string, terms: GlossaryTerm[]): Flag[] {
+  const c = cues[i];
+  const flags: Flag[] = [];
+  const lines = c.text.split("\n");
+  if (!c.text.trim()) flags.push({ rule: "empty", text: "no text" });
+  if (lines.length > p.maxLines) flags.push({ rule: "line_count", text: `${lines.length} lines (max ${p.maxLines})` });
+  lines.forEach((line, n) => {
+    if (line.length > p.maxChars) flags.push({ rule: "line_length", text: `line ${n + 1}: ${line.length} characters (max ${p.maxChars})` });
+  });
+  const d = c.end - c.start;
+  if (d <= 0) flags.push({ rule: "timing", text: "ends before it starts" });
+  else {
+    if (d < p.minDuration - 1e-3) flags.push({ rule: "min_duration", text: `${d.toFixed(2)} s on screen (min ${p.minDuration.toFixed(2)} s)` });
+    if (d > p.maxDuration + 1e-3) flags.push({ rule: "max_duration", text: `${d.toFixed(2)} s on screen (max ${p.maxDuration.toFixed(2)} s)` });
+    const chars = c.text.replace(/\n/g, " ").length;
+    if (p.maxCps && chars / d > p.maxCps + 0.05) flags.push({ rule: "reading_speed", text: `${(chars / d).toFixed(1)} characters/s (max ${p.maxCps})` });
+    const words = c.text.split(/\s+/).filter(Boolean).length;
+    if (p.maxWpm && (words * 60) / d > p.maxWpm + 0.5) flags.push({ rule: "reading_speed", text: `${Math.round((words * 60) / d)} words/min (max ${p.maxWpm})` });
+  }
+  if (i + 1 < cues.length) {
+    const g = cues[i + 1].start - c.end;
+    if (g < 0) flags.push({ rule: "overlap", text: `overlaps the next cue by ${(-g).toFixed(2)} s` });
+    else if (g < p.minGapFrames / fps - 1e-3) flags.push({ rule: "gap", text: `${(g * fps).toFixed(1)} frames before the next cue (min ${p.minGapFrames})` });
+  }
+  return flags.concat(glossaryFlags(c.text, lang, sourceLang, terms));
+}
+
+/** Flags of description cue i: does it fit its slot, does it talk over speech (extended AD)? */
+export function descriptionFlags(cues: Cue[], i: number, speech: Cue[], extendedAd: boolean, lang: string, sourceLang: string, terms: GlossaryTerm[]): Flag[] {
+  const c = cues[i];
+  const flags: Flag[] = [];
+  if (!c.text.trim()) flags.push({ rule: "empty", text: "no text" });
+  const d = c.end - c.start;
+  if (d <= 0) flags.push({ rule: "timing", text: "ends before it starts" });
+  const words = c.text.split(/\s+/).filter(Boolean).length;
+  const needs = words / NARRATION_WPS;
+  const overlapping = speech.filter((s) => s.start < c.end && s.end > c.start).length;
+  if (overlapping) {
+    flags.push(
+      extendedAd
+        ? { rule: "extended_ad", text: `extended: the video pauses here (overlaps ${overlapping} caption cue${overlapping > 1 ? "s" : ""})` }
+        : { rule: "overlaps_speech", text: `talks over ${overlapping} caption cue${overlapping > 1 ? "s" : ""}; shorten or move it (extended AD is off)` },
+    );
+  }
+  if (d > 0 && needs > d + 0.25)
+    flags.push(
+      extendedAd
+        ? { rule: "extended_ad", text: `needs about ${needs.toFixed(1)} s to speak, slot is ${d.toFixed(1)} s: the video pauses` }
+        : { rule: "too_long", text: `needs about ${needs.toFixed(1)} s to speak, slot is ${d.toFixed(1)} s` },
+    );
+  if (i + 1 < cues.length && cues[i + 1].start < c.end) flags.push({ rule: "overlap", text: "overlaps the next description" });
+  return flags.concat(glossaryFlags(c.text, lang, sourceLang, terms));
+}
