@@ -162,6 +162,16 @@ ROUTES: tuple[Route, ...] = (
     ),
     _r(
         "GET",
+        f"{V1}/jobs/{{id}}/timeline",
+        "jobs",
+        "job_timeline",
+        A,
+        "Timeline of a job: waveform peaks, spoken words, dialogue gaps, scene changes",
+        response_model="Timeline",
+        body="none",
+    ),
+    _r(
+        "GET",
         f"{V1}/languages",
         "jobs",
         "list_languages",

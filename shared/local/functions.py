@@ -29,7 +29,3 @@ def load(name: str):
             spec.loader.exec_module(module)
             _loaded[name] = module
         return _loaded[name]
-
-
-def available() -> list[str]:
-    return sorted(p.parent.name for p in FUNCTIONS_DIR.glob("*/main.py"))

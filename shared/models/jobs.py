@@ -139,6 +139,44 @@ class Languages(BaseModel):
     targets: list[str] = Field(description="Output languages a job with this source may request (source included)")
 
 
+class Waveform(BaseModel):
+    """BBC waveform-data JSON (version 2): a min and a max per samples_per_pixel samples."""
+
+    version: int = 2
+    channels: int = 1
+    sample_rate: int
+    samples_per_pixel: int
+    bits: int = 8
+    length: int
+    data: list[int]
+
+
+class Span(BaseModel):
+    start: float
+    end: float
+
+
+class Word(Span):
+    text: str
+
+
+class TimelineEvent(BaseModel):
+    time: float
+    kind: str
+    text: str
+
+
+class Timeline(BaseModel):
+    job_id: str
+    duration: float = Field(description="Seconds")
+    fps: float
+    peaks: Waveform | None = Field(description="Waveform peaks (None until transcription ran, or without audio)")
+    words: list[Word]
+    gaps: list[Span] = Field(description="Dialogue gaps long enough for a description")
+    scenes: list[float] = Field(description="Scene changes (seconds)")
+    events: list[TimelineEvent] = Field(description="Other visual events (on-screen text...)")
+
+
 class JobList(BaseModel):
     items: list[Job]
     next_cursor: str | None = None
