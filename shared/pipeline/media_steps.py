@@ -235,6 +235,7 @@ def transcribe(io: StepIO) -> dict:
     clean = tr.clean(raw, wav)
     speaker_change.apply(clean.words, wav)
     clean.words, restored = punctuation.restore(clean.words, src)
+    tr.reattach_sentence_starts(clean.words, caption_rules.PROFILES["netflix"].pause_break)
     profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
     issues = caption_rules.check(cues, profile, info.fps, clean.words)
@@ -439,7 +440,16 @@ def translate(io: StepIO) -> dict:
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
         cap_out = [
             vtt.VttCue(c.start, c.end, c.text, str(i + 1))
-            for i, c in enumerate(ct.retime(cap_cues, groups, result.texts[: len(cap_texts)], profile))
+            for i, c in enumerate(
+                ct.retime(
+                    cap_cues,
+                    groups,
+                    result.texts[: len(cap_texts)],
+                    profile,
+                    fps,
+                    (job.get("media") or {}).get("duration"),
+                )
+            )
         ]
         translated = iter(result.texts[len(cap_texts) :])
         desc_out = [
