@@ -32,8 +32,8 @@ from shared.domain.status import (
 from shared.errors import Conflict, Invalid, NotFound
 from shared.models.jobs import Job
 from shared.persistence.documents import Page, Query, update_existing, update_with_retry
-from shared.pipeline.contract import job_path
 from shared.services import job_events
+from shared.storage.layout import job_path
 from shared.timestamps import now_iso
 
 log = logs.get("avp.jobs")
