@@ -8,7 +8,7 @@ from shared.errors import UnsupportedMedia
 from shared.http import function_dispatcher, json_response
 from shared.models.jobs import Feedback, JobCreate, Reason
 from shared.services import downloads as download_service
-from shared.services import job_creation, jobs, languages
+from shared.services import job_creation, jobs, languages, timeline
 
 
 def _form_data(form) -> dict:
@@ -70,6 +70,10 @@ def list_jobs(ctx):
 
 def list_languages(ctx):
     return languages.catalogue(ctx.arg("source"))
+
+
+def job_timeline(ctx, id):
+    return timeline.timeline(ctx.principal, id)
 
 
 def get_job(ctx, id):

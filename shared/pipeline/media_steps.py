@@ -2,6 +2,7 @@
 
 Storage written per job (all paths deterministic, so a re-run overwrites):
   jobs/<id>/work/transcript.json          words with timings (transcribe)
+  jobs/<id>/work/peaks.json               waveform peaks for the console's timeline (transcribe)
   jobs/<id>/work/visual.json              scene / on-screen text events (describe)
   jobs/<id>/work/<lang>/narration.json    the narration plan: one clip per description (tts)
   jobs/<id>/work/<lang>/ad-NNN.wav        the narration clips (tts)
@@ -31,6 +32,7 @@ from shared.media import (
     language_id,
     languages,
     narration,
+    peaks,
     placement,
     punctuation,
     speaker_change,
@@ -232,6 +234,7 @@ def transcribe(io: StepIO) -> dict:
     clean = tr.clean(raw, wav)
     speaker_change.apply(clean.words, wav)
     clean.words, restored = punctuation.restore(clean.words, src)
+    tr.reattach_sentence_starts(clean.words, caption_rules.PROFILES["netflix"].pause_break)
     profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
     issues = caption_rules.check(cues, profile, info.fps, clean.words)
@@ -239,6 +242,10 @@ def transcribe(io: StepIO) -> dict:
         issues.insert(0, {"cue": None, "rule": "language", "detail": verdict.detail})
     jid = job["id"]
     io.put_text(job_path(jid, "work", TRANSCRIPT_JSON), json.dumps(clean.to_dict(), ensure_ascii=False), JSON_TYPE)
+    # The console's timeline draws these peaks (computed once here, served by GET .../timeline).
+    io.put_text(
+        job_path(jid, "work", peaks.PEAKS_JSON), json.dumps(peaks.compute(wav), separators=(",", ":")), JSON_TYPE
+    )
     cap_path = job_path(jid, src, CAPTIONS_VTT)
     io.put_text(cap_path, vtt.write_captions(cues), VTT_TYPE)
     _update_qc(io, src, "language", verdict.to_dict())
@@ -432,7 +439,16 @@ def translate(io: StepIO) -> dict:
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
         cap_out = [
             vtt.VttCue(c.start, c.end, c.text, str(i + 1))
-            for i, c in enumerate(ct.retime(cap_cues, groups, result.texts[: len(cap_texts)], profile))
+            for i, c in enumerate(
+                ct.retime(
+                    cap_cues,
+                    groups,
+                    result.texts[: len(cap_texts)],
+                    profile,
+                    fps,
+                    (job.get("media") or {}).get("duration"),
+                )
+            )
         ]
         translated = iter(result.texts[len(cap_texts) :])
         desc_out = [

@@ -39,6 +39,8 @@ def clean_relative_path(path: str) -> str:
         or re.match(r"^[A-Za-z]:", decoded)
         or any(ord(c) < 32 for c in decoded)
         or any(p in ("", ".", "..") for p in decoded.split("/"))
+        or len(decoded) > 512
+        or any(len(p) > 255 for p in decoded.split("/"))
     )
     if bad:
         raise Invalid("Invalid file path: use a path inside the job, such as es/captions.vtt")
