@@ -32,6 +32,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from shared import bootstrap, config  # noqa: E402
+from shared.auth.passwords import hash_password  # noqa: E402
+from shared.auth.tokens import issue_access_token  # noqa: E402
+from shared.ids import new_id  # noqa: E402
+from shared.local.app import create_app  # noqa: E402
+from shared.local.worker import Worker  # noqa: E402
+from shared.media import (  # noqa: E402
+    caption_rules,
+    glossary,
+    narration,
+    vtt,
+    whisper,  # noqa: E402
+)
+from shared.media import describe as ad  # noqa: E402
+from shared.media import ffmpeg as ff  # noqa: E402
+from shared.media import render as rd  # noqa: E402
+from shared.media import transcript as tr  # noqa: E402
+from shared.media.apertium import ApertiumTranslator  # noqa: E402
+from shared.media.languages import apertium_mode  # noqa: E402
+from shared.media.tts import EspeakSpeech  # noqa: E402
+from shared.media.whisper import FasterWhisperTranscriber  # noqa: E402
+from shared.timestamps import now_iso  # noqa: E402
+from tests.support.media import long_script, make_talking_video  # noqa: E402
 
 STEPS = ["transcribe", "describe", "translate", "tts", "render"]
 
@@ -43,8 +66,6 @@ def _say(msg: str) -> None:
 def warm_engines(engines, folder: Path) -> None:
     """Load every model the steps use before timing, as a worker that has run a job before has
     them (the naive sequence's whisper model is loaded outside its timing the same way)."""
-    from shared.media import whisper
-
     folder.mkdir(parents=True, exist_ok=True)
     transcriber = engines.transcriber
     whisper._model(whisper.model_for(transcriber.model_setting, "en"), transcriber.threads)
@@ -56,14 +77,6 @@ def warm_engines(engines, folder: Path) -> None:
 
 
 def run_pipeline(video_path: Path, data_dir: Path) -> dict:
-    from shared import bootstrap, config
-    from shared.auth.passwords import hash_password
-    from shared.auth.tokens import issue_access_token
-    from shared.ids import new_id
-    from shared.local.app import create_app
-    from shared.local.worker import Worker
-    from shared.timestamps import now_iso
-
     config.configure(config.Settings(data_dir=data_dir, jwt_secret="bench-" + "x" * 40, cookie_secure=False))
     bootstrap.reset()
     platform = bootstrap.platform()
@@ -172,15 +185,6 @@ def run_pipeline(video_path: Path, data_dir: Path) -> dict:
 
 def run_direct(video_path: Path, work: Path) -> dict:
     """The same engines on the same input, called directly (local files, no job, no storage)."""
-    from shared.media import caption_rules, glossary, narration, vtt
-    from shared.media import describe as ad
-    from shared.media import ffmpeg as ff
-    from shared.media import render as rd
-    from shared.media import transcript as tr
-    from shared.media.apertium import ApertiumTranslator
-    from shared.media.tts import EspeakSpeech
-    from shared.media.whisper import FasterWhisperTranscriber
-
     times = {}
     t = time.perf_counter()
     info = ff.probe(video_path)
@@ -243,9 +247,6 @@ def run_naive(video_path: Path, work: Path, languages: tuple[str, ...] = ("en", 
     extraction, faster-whisper tiny.en, scene detection + tesseract on a few frames, Apertium,
     espeak-ng, and per language a render with a two-pass loudnorm and the picture copied. No
     storage, no job, no verification: the floor the pipeline is compared with."""
-    from shared.media import whisper
-    from shared.media.languages import apertium_mode
-
     times: dict[str, float] = {}
     ffmpeg = ["ffmpeg", "-hide_banner", "-nostdin", "-y"]
     t = time.perf_counter()
@@ -363,15 +364,11 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = parser.parse_args()
-    from tests.support.media import long_script, make_talking_video
-
     base = Path(tempfile.mkdtemp(prefix="avp-bench-pipeline-"))
     try:
         _say(f"generating a ~{args.seconds:.0f} s talking video ...")
         video = make_talking_video(long_script(args.seconds), base / "talk.mp4")
         _say(f"  {video.duration:.1f} s, {len(video.pauses)} pauses with on-screen text")
-        from shared.media import whisper
-
         whisper._model(whisper.default_model_path(), 2)  # load once, outside both measurements
         pipes, directs, naives = [], [], []
         for n in range(max(1, args.repeat)):

@@ -36,6 +36,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from shared import bootstrap, config  # noqa: E402
+from shared.bootstrap import platform  # noqa: E402
+from shared.ids import new_id  # noqa: E402
+from shared.media import ffmpeg  # noqa: E402
+from shared.media import glossary as gl  # noqa: E402
+from shared.media import transcript as tr  # noqa: E402
+from shared.media.whisper import FasterWhisperTranscriber, _model, whisper_models  # noqa: E402
+from tests.support import quality as q  # noqa: E402
+from tests.support.media import wer  # noqa: E402
 
 
 def _say(msg: str = "") -> None:
@@ -44,17 +53,12 @@ def _say(msg: str = "") -> None:
 
 def configure(data_dir: Path) -> str:
     """A local platform (documents for the glossary); returns the glossary id."""
-    from shared import bootstrap, config
-    from shared.ids import new_id
-
     config.configure(config.Settings(data_dir=data_dir, jwt_secret="bench-" + "x" * 40, cookie_secure=False))
     bootstrap.reset()
     return new_id()
 
 
 def _glossary(gid: str, case) -> str | None:
-    from shared.bootstrap import platform
-
     if not case.glossary:
         return None
     platform().documents.create(
@@ -74,8 +78,6 @@ def _num(x, fmt="{:.1f}") -> str:
 
 
 def run_case(name: str, case, media: Path, work: Path, gid: str) -> dict:
-    from tests.support import quality as q
-
     t = time.perf_counter()
     gen = q.generate(case, media)
     _say(f"[{name}] {gen.duration:.1f} s video ready in {time.perf_counter() - t:.1f} s")
@@ -85,10 +87,24 @@ def run_case(name: str, case, media: Path, work: Path, gid: str) -> dict:
         steps.append("translate")
     job, times = q.run_steps(gen, work / name, steps, _glossary(gid, case))
     figures = q.measure(gen, job, work / name)
+    if figures.get("chrf_es") is not None and case.claimed != "es":
+        figures["chrf_es_by_cue"] = chrf_cue_by_cue(job, work / name, case)
     figures["seconds"] = {k: round(v, 1) for k, v in times.items()}
     figures["duration"] = gen.duration
     figures["aims"] = case.aims
     return figures
+
+
+def chrf_cue_by_cue(job: dict, root: Path, case) -> float:
+    """chrF of the Spanish captions had every cue been translated on its own (the old way),
+    for comparison with whole-sentence translation."""
+    cues = q.read_cues(root, job, case.claimed)
+    terms = gl.terms_for({"terms": case.glossary}, "es")
+    texts = [c.text.replace("\n", " ") for c in cues]
+    marks = ["- " if t.startswith("- ") else "" for t in texts]
+    bare = [t.removeprefix("- ") for t in texts]
+    out = gl.translate_enforced(platform().engines.translator, bare, case.claimed, "es", terms).texts
+    return q.chrf([type(c)(c.start, c.end, m + t) for c, m, t in zip(cues, marks, out)], [s.es for s in case.sentences])
 
 
 def print_table(rows: list[dict]) -> None:
@@ -112,6 +128,10 @@ def print_table(rows: list[dict]) -> None:
             f"{'yes' if r.get('punctuation_restored') else 'no':>6}{sum(r['seconds'].values()):>7.1f}"
         )
     _say()
+    for r in rows:
+        if r.get("chrf_es_by_cue") is not None:
+            _say(f"{r['case']:<24}chrF es by sentence {r['chrf_es']:.1f} vs cue by cue {r['chrf_es_by_cue']:.1f}")
+    _say()
     _say("Aims: WER <= 8% clean (and fast, talk), <= 12% under music; SubER <= 10 on clean speech;")
     _say("every cue within the profile or flagged (unflagged crossings 0).")
     for r in rows:
@@ -126,12 +146,6 @@ def print_table(rows: list[dict]) -> None:
 def compare_models(names: list[str], cases: dict, media: Path) -> None:
     """WER and time of each shipped model on every case (transcription only), and the brand
     case with and without hints."""
-    from shared.media import ffmpeg
-    from shared.media import transcript as tr
-    from shared.media.whisper import FasterWhisperTranscriber, _model, whisper_models
-    from tests.support import quality as q
-    from tests.support.media import wer
-
     _say()
     _say(f"{'case':<24}{'model':<9}{'WER':>8}{'seconds':>9}{'RTF':>7}")
     for model in ("tiny.en", "base"):
@@ -184,8 +198,6 @@ def description_figures(cases: str, quick: bool) -> None:
 
 
 def main() -> None:
-    from tests.support import quality as q
-
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     all_cases = q.cases()
     ap.add_argument("--cases", default=",".join(all_cases), help="comma-separated: " + ", ".join(all_cases))

@@ -17,7 +17,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
+from shared.media.apertium import ApertiumTranslator
+from shared.media.describe import LocalDescriber
+from shared.media.gcp_speech import SpeechV2Transcriber
+from shared.media.gcp_translate import CloudTranslator
+from shared.media.gcp_tts import CloudSpeech
+from shared.media.gemini import GeminiDescriber
+from shared.media.languages import supported_targets
+from shared.media.tts import LocalSpeech
 from shared.media.types import GlossaryTerm, LanguageGuess, Transcript, VisualEvent
+from shared.media.whisper import FasterWhisperTranscriber
 
 
 class Transcriber(Protocol):
@@ -65,46 +74,28 @@ class Engines:
     @cached_property
     def transcriber(self) -> Transcriber:
         if self.cloud:
-            from shared.media.gcp_speech import SpeechV2Transcriber
-
             return SpeechV2Transcriber.from_settings(self.settings)
-        from shared.media.whisper import FasterWhisperTranscriber
-
         return FasterWhisperTranscriber.from_settings(self.settings)
 
     @cached_property
     def describer(self) -> Describer:
         if self.cloud:
-            from shared.media.gemini import GeminiDescriber
-
             return GeminiDescriber.from_settings(self.settings)
-        from shared.media.describe import LocalDescriber
-
         return LocalDescriber.from_settings(self.settings)
 
     @cached_property
     def translator(self) -> Translator:
         if self.cloud:
-            from shared.media.gcp_translate import CloudTranslator
-
             return CloudTranslator.from_settings(self.settings)
-        from shared.media.apertium import ApertiumTranslator
-
         return ApertiumTranslator()
 
     @cached_property
     def speech(self) -> Speech:
         if self.cloud:
-            from shared.media.gcp_tts import CloudSpeech
-
             return CloudSpeech.from_settings(self.settings)
-        from shared.media.tts import LocalSpeech
-
         return LocalSpeech.from_settings(self.settings)
 
     def supported_targets(self, source_language: str) -> list[str]:
-        from shared.media.languages import supported_targets
-
         return supported_targets(source_language)
 
 

@@ -13,6 +13,7 @@ import os
 import re
 from pathlib import Path
 
+from shared.config import settings
 from shared.media import language_tags
 
 MODES_DIR = Path(os.environ.get("AVP_APERTIUM_MODES", "/usr/share/apertium/modes"))
@@ -115,13 +116,27 @@ def _cloud_translation_languages(project: str) -> tuple[str, ...]:
 
 UNDETERMINED = "und"  # BCP-47 "undetermined": the job's spoken language is to be detected
 
+# What the local speech model (Whisper, multilingual) transcribes: faster_whisper.tokenizer's
+# language codes, kept here so the API checks a job without importing the model's libraries.
+WHISPER_LANGUAGES = frozenset(
+    """af am ar as az ba be bg bn bo br bs ca cs cy da de el en es et eu fa fi fo fr gl gu ha haw
+    he hi hr ht hu hy id is it ja jw ka kk km kn ko la lb ln lo lt lv mg mi mk ml mn mr ms mt my
+    ne nl nn no oc pa pl ps pt ro ru sa sd si sk sl sn so sq sr su sv sw ta te tg th tk tl tr tt
+    uk ur uz vi yi yo yue zh""".split()
+)
+
+
+def transcribable(source_language: str) -> bool:
+    """Whether the backend's recogniser takes this spoken language (Speech-to-Text on gcp is
+    asked at transcription time; locally, Whisper's list). `und` (detect it) always is."""
+    src = normalize(source_language)
+    return src == UNDETERMINED or settings().backend == "gcp" or src in WHISPER_LANGUAGES
+
 
 def supported_targets(source_language: str) -> list[str]:
     """BCP-47 codes a job with this source language may request as outputs, sorted. The
     source language itself is always included. For an undetermined source (detected at
     transcription), every language some installed pair translates from or into."""
-    from shared.config import settings
-
     src = normalize(source_language)
     cfg = settings()
     if cfg.backend == "gcp":

@@ -12,6 +12,7 @@ import wave
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from shared.media import ffmpeg as ff
 from shared.media.types import Word
 
 MAX_RATE = 1.5
@@ -118,7 +119,7 @@ def write_stem_wav(clips: list[Clip], duration: float, out: Path, folder: Path |
     total = int(round(duration * SAMPLE_RATE))
     buf = np.zeros(total, dtype="float32")
     for c in clips:
-        src = Path(c.local) if c.local else (folder / c.name)
+        src = Path(c.local) if c.local else (folder or Path(".")) / c.name
         data = _read(src)
         a = int(round(c.start * SAMPLE_RATE))
         b = min(total, a + len(data))
@@ -135,8 +136,6 @@ def write_stem_wav(clips: list[Clip], duration: float, out: Path, folder: Path |
 
 def write_stem(plan: Plan, folder: Path, duration: float, out_m4a: Path) -> Path:
     """The narration stem alone (standard timeline, AAC in M4A)."""
-    from shared.media import ffmpeg as ff
-
     wav = write_stem_wav(plan.standard, duration, folder / "narration-stem.wav", folder)
     ff.ffmpeg("-i", str(wav), "-c:a", "aac", "-aac_coder", "fast", "-b:a", "96k", "-ar", str(SAMPLE_RATE), str(out_m4a))
     return out_m4a

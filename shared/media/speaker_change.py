@@ -6,8 +6,8 @@ beds) where it is installed, else an energy gate. Each stretch of at least MIN_S
 gets a voice print: the median pitch of its voiced frames (autocorrelation, 70-400 Hz) and the
 mean of its MFCCs (c1-c12, so loudness does not count). A stretch whose print differs from the
 current speaker's (running mean) by more than CHANGE_THRESHOLD changes the speaker: back to a
-known voice within the threshold, else a new one. Shorter stretches stay with the current
-speaker. Each word takes the speaker of the stretch under its midpoint (word timings are less
+known voice within the threshold, else a new one. Shorter stretches take the speaker of the
+nearest printed stretch. Each word takes the speaker of the stretch under its midpoint (word timings are less
 precise than the audio's pauses). Accuracy measured by bench/quality.py is in
 docs/decisions/0311.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from shared.media.types import Word
 
@@ -110,7 +111,7 @@ def pitch(x):
 @dataclass
 class Voice:
     f0: float
-    mfcc: object  # numpy vector
+    mfcc: Any  # numpy vector
     seconds: float
     prints: list = field(default_factory=list)
 
@@ -186,11 +187,13 @@ def _merge(into: Voice, new: Voice) -> None:
 
 
 def chunk_speakers(audio, chunks: list[tuple[int, int]], threshold: float = CHANGE_THRESHOLD) -> list[int]:
-    """A speaker number per speech stretch."""
+    """A speaker number per speech stretch. A stretch too short for a voice print ("Great,")
+    takes the speaker of the printed stretch nearest in time (the one it is said with)."""
     speakers: list[Voice] = []
     current = -1
     labels = []
-    for v in voice_prints(audio, chunks):
+    prints = voice_prints(audio, chunks)
+    for v in prints:
         if v is not None:
             if current < 0:
                 speakers.append(v)
@@ -207,7 +210,15 @@ def chunk_speakers(audio, chunks: list[tuple[int, int]], threshold: float = CHAN
             else:
                 _merge(speakers[current], v)
         labels.append(max(0, current))
+    printed = [i for i, v in enumerate(prints) if v is not None]
+    for i, v in enumerate(prints):
+        if v is None and printed:
+            labels[i] = labels[min(printed, key=lambda k: _gap(chunks[i], chunks[k]))]
     return labels
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, b[0] - a[1], a[0] - b[1])
 
 
 def _nearest(chunks: list[tuple[int, int]], t: float) -> int:

@@ -20,6 +20,8 @@ from shared.media import vtt
 from tests.support import description_cases as dc
 from tests.support.media import session_video, wer
 
+pytestmark = pytest.mark.slow
+
 STEP_TIMEOUT = 240
 
 

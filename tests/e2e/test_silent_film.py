@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from shared.media import ffmpeg as ff
 from shared.media import vtt
 from tests.support import description_cases as dc
 
@@ -51,6 +52,7 @@ def test_a_silent_film_gets_descriptions_narration_and_empty_captions_with_a_not
             "source_language": "en",
             "requested_outputs": "en",
             "title": "Silent film",
+            "options": json.dumps({"extended_ad": True}),
             "file": (io.BytesIO(case.path.read_bytes()), "film.mp4"),
         },
     )
@@ -79,6 +81,9 @@ def test_a_silent_film_gets_descriptions_narration_and_empty_captions_with_a_not
     assert kinds.count("video") == 1 and kinds.count("audio") == 1
     levels = dc.window_levels(dc.momentary(mp4), [(c.start, c.end) for c in descriptions])
     assert all(v >= dc.AUDIBLE_LUFS for v in levels), levels
+    extended = Path(tmp_path_factory.getbasetemp()) / "silent-extended.mp4"
+    extended.write_bytes(files.get_bytes(outputs["video_extended"]))
+    assert ff.probe(extended).has_audio and ff.probe(extended).duration >= case.duration - 0.1
 
 
 def test_a_text_file_named_mp4_is_told_it_is_not_a_video(client, users, platform, worker):

@@ -19,6 +19,8 @@ from shared.media.types import Transcript, Word
 from shared.media.whisper import FasterWhisperTranscriber
 from tests.support.media import session_video, wer
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def video(tmp_path_factory):

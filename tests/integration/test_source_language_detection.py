@@ -29,3 +29,13 @@ def test_detection_jobs_still_refuse_outputs_nothing_translates(client, org, vid
     assert resp.status_code == 400
     detail = resp.get_json()["detail"]
     assert detail.startswith("No installed translation covers ja") and "es" in detail
+
+
+def test_a_source_language_the_speech_model_does_not_know_is_refused(client, org, videos):  # noqa: F811
+    resp = client.post(
+        "/api/v1/jobs",
+        data={"source_language": "eo", "requested_outputs": "eo,en", "file": (io.BytesIO(videos["good"]), "c.mp4")},
+        headers=org["client"]["headers"],
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 400 and "cannot be transcribed" in resp.get_json()["detail"]

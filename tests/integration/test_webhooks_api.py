@@ -293,3 +293,27 @@ def test_event_types_of_status_events():
     assert types("UPLOAD_INVALID") == ["job.status_changed", "job.failed"]
     assert types("REJECTED") == ["job.status_changed", "job.rejected"]
     assert webhooks.event_types({"type": "notification", "status": "SOURCE_QC"}) == []
+
+
+def test_delivery_log_kept_30_days_then_purged(client, org, platform):
+    from shared.services import housekeeping
+
+    config.configure(webhook_allow_private=True)
+    hook = register(client, org["pm"], org["id"], "http://127.0.0.1:9/hooks", events=("job.completed",)).get_json()
+    assert (
+        webhooks.fan_out(
+            {
+                "type": "job_status_update",
+                "job_id": "j1",
+                "org_id": org["id"],
+                "status": "COMPLETED",
+                "updated_at": "2026-01-01T00:00:00.000000Z",
+            }
+        )
+        == 1
+    )
+    log = client.get(f"{V1}/webhooks/{hook['id']}/deliveries", headers=org["pm"]["headers"]).get_json()["items"]
+    assert len(log) == 1 and "expire_at" not in log[0]
+    assert housekeeping.purge_expired(now=time.time() + 29 * 24 * 3600)["webhook_deliveries"] == 0
+    assert housekeeping.purge_expired(now=time.time() + 31 * 24 * 3600)["webhook_deliveries"] == 1
+    assert client.get(f"{V1}/webhooks/{hook['id']}/deliveries", headers=org["pm"]["headers"]).get_json()["items"] == []

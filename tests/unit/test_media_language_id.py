@@ -45,3 +45,13 @@ def test_hotwords_are_deduplicated_longest_first_and_bounded():
     assert hotwords(["Zentrix", "Zentrix", "Zentrix Cloud"]) == "Zentrix Cloud, Zentrix"
     many = [f"Term{i:03d}" for i in range(100)]
     assert len(hotwords(many)) <= HOTWORDS_MAX_CHARS
+
+
+def test_the_api_knows_every_language_the_local_model_transcribes():
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    from shared.media import languages
+
+    assert languages.WHISPER_LANGUAGES == set(_LANGUAGE_CODES)
+    assert languages.transcribable("es-MX") and languages.transcribable("und")
+    assert not languages.transcribable("eo")  # Apertium translates Esperanto; Whisper does not hear it

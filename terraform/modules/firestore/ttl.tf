@@ -15,6 +15,7 @@ locals {
     "sso_states",
     "uploads",
     "ws_tickets",
+    "webhook_deliveries",
   ]
 }
 
