@@ -44,7 +44,8 @@ from shared.media import glossary as gl
 from shared.media import render as rd
 from shared.media import transcript as tr
 from shared.media.languages import UNDETERMINED, normalize
-from shared.pipeline.contract import (
+from shared.pipeline.contract import Step, StepIO
+from shared.storage.layout import (
     ACCESSIBLE_MP4,
     BURNED_MP4,
     CAPTIONS_SCC,
@@ -55,8 +56,6 @@ from shared.pipeline.contract import (
     EXTENDED_MP4,
     NARRATION,
     QC_REPORT,
-    Step,
-    StepIO,
     job_path,
 )
 

@@ -35,7 +35,7 @@ from shared import logs
 from shared.bootstrap import platform
 from shared.errors import VersionConflict
 from shared.persistence.documents import Documents, Query
-from shared.pipeline.contract import upload_path
+from shared.storage.layout import upload_path
 from shared.timestamps import iso, iso_at, parse_iso
 
 log = logs.get("avp.housekeeping")
