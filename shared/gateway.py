@@ -56,7 +56,7 @@ def backend_functions() -> list[str]:
 
 def _operation(route: Route, address: str) -> dict:
     params = [{"name": name, "in": "path", "required": True, "type": "string"} for name in path_params(route.path)]
-    for name, typ, description in route.query:
+    for name, typ, description, *_schema in route.query:
         params.append(
             {
                 "name": name,

@@ -19,6 +19,7 @@ from shared.auth.session import authenticate
 from shared.auth.tokens import Principal
 from shared.config import settings
 from shared.errors import DomainError, Forbidden, NotFound, TooLarge, Unauthenticated, Unprocessable, UnsupportedMedia
+from shared.params import check as params_check
 from shared.routes import ROUTES, Route, routes_for, werkzeug_rule
 from shared.services.audit import record
 
@@ -244,6 +245,7 @@ class Dispatcher:
                 raise Forbidden(
                     f"Your role ({ctx.principal.role}) may not {route.summary[0].lower()}{route.summary[1:]}"
                 )
+        params_check(route, params, request.args)
         handler = self.resolve(route)
         try:
             return _to_response(handler(ctx, **params))

@@ -3,7 +3,7 @@ Logic lives in shared/services/users.py and audit.py."""
 
 import functions_framework
 
-from shared.errors import Unprocessable
+from shared.errors import Invalid
 from shared.http import function_dispatcher
 from shared.models.users import AdminUserUpdate
 from shared.services import audit, users
@@ -22,7 +22,7 @@ def list_users(ctx):
 def update_user(ctx, id):
     body = ctx.json(AdminUserUpdate)
     if body.role is None and body.status is None and body.org_id is None:
-        raise Unprocessable("Send at least one of role, status, org_id")
+        raise Invalid("Send at least one of role, status, org_id")
     user = users.admin_update(ctx.principal, id, body.role, body.status, body.org_id)
     ctx.audit["org_id"] = user.get("org_id")
     return user

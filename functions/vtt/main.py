@@ -6,6 +6,7 @@ import functions_framework
 from shared.http import function_dispatcher, json_response
 from shared.models.vtt import AdjustTiming, VttUpdate
 from shared.services import vtt as service
+from shared.services.vtt import PreconditionRequired
 
 
 def _with_etag(doc: dict):
@@ -18,6 +19,10 @@ def get_vtt(ctx, id, lang):
 
 def patch_vtt(ctx, id, lang):
     body = ctx.json(VttUpdate)
+    if not ctx.request.headers.get("If-Match"):  # before any state check: the request itself is incomplete
+        raise PreconditionRequired(
+            "Send If-Match with the ETag from GET /jobs/{id}/vtt/{lang} so no edit overwrites another"
+        )
     doc = service.patch_vtt(
         ctx.principal, id, lang, ctx.arg("kind"), body.content, body.message, ctx.request.headers.get("If-Match")
     )

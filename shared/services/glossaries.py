@@ -15,10 +15,10 @@ from typing import Any
 from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain.roles import ADMIN
-from shared.errors import AlreadyExists, Conflict, NotFound, Unprocessable
+from shared.errors import AlreadyExists, Conflict, Invalid, NotFound
 from shared.ids import is_id, new_id
 from shared.models.glossaries import GlossaryCreate, GlossaryUpdate, TermCreate
-from shared.persistence.documents import Query, strip_meta, update_with_retry
+from shared.persistence.documents import Query, strip_meta, update_existing, update_with_retry
 from shared.timestamps import now_iso
 
 COLLECTION = "glossaries"
@@ -34,7 +34,7 @@ def _keys(term: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _clean_term(data: dict[str, Any]) -> dict[str, Any]:
     source, target = " ".join(data["source"].split()), data["target"].strip()
     if not source or not target:
-        raise Unprocessable("A term needs non-blank source and target text")
+        raise Invalid("A term needs non-blank source and target text")
     note = (data.get("note") or "").strip() or None
     return {
         "id": new_id(),
@@ -84,7 +84,7 @@ def _readable_org(principal: Principal, org_id: str | None) -> str:
     if principal.role == ADMIN:
         target = org_id or principal.org_id
         if not target:
-            raise Unprocessable("Name the organisation: ?org_id=<organisation id>")
+            raise Invalid("Name the organisation: ?org_id=<organisation id>")
         return target
     if org_id and org_id != principal.org_id:
         raise NotFound("Organisation not found")
@@ -130,7 +130,7 @@ def _clear_other_defaults(org_id: str, keep_id: str) -> None:
 def create_glossary(principal: Principal, body: GlossaryCreate) -> dict[str, Any]:
     org = platform().documents.get("organizations", body.org_id) if is_id(body.org_id) else None
     if org is None:
-        raise Unprocessable("org_id must be the id of an existing organisation")
+        raise NotFound("Organisation not found (org_id)")
     terms = [_clean_term(t.model_dump()) for t in body.terms]
     _check_duplicates(terms)
     now = now_iso()
@@ -146,7 +146,7 @@ def create_glossary(principal: Principal, body: GlossaryCreate) -> dict[str, Any
         "updated_at": now,
     }
     if not data["name"]:
-        raise Unprocessable("name must not be blank")
+        raise Invalid("name must not be blank")
     gid = new_id()
     try:
         doc = platform().documents.create(COLLECTION, gid, data)
@@ -164,7 +164,7 @@ def update_glossary(principal: Principal, glossary_id: str, body: GlossaryUpdate
     if "name" in changes:
         changes["name"] = changes["name"].strip()
         if not changes["name"]:
-            raise Unprocessable("name must not be blank")
+            raise Invalid("name must not be blank")
 
     def mutate(data: dict[str, Any]) -> dict[str, Any]:
         data.update(changes)
@@ -195,9 +195,7 @@ def add_term(principal: Principal, glossary_id: str, body: TermCreate) -> dict[s
         data["updated_at"] = now_iso()
         return data
 
-    stored = update_with_retry(platform().documents, COLLECTION, glossary_id, add, what="glossary")
-    if stored is None:
-        raise NotFound("Glossary not found")
+    stored = update_existing(platform().documents, COLLECTION, glossary_id, add, what="glossary")
     return {**view(stored), "added_term_id": term["id"]}
 
 

@@ -28,7 +28,7 @@ from shared.auth.passwords import hash_password, needs_rehash, strength_problem,
 from shared.auth.tokens import Principal, issue_access_token
 from shared.config import settings
 from shared.domain.accounts import is_active
-from shared.errors import Forbidden, Unauthenticated, Unprocessable
+from shared.errors import Forbidden, Invalid, Unauthenticated, Unprocessable
 from shared.services import orgs, rate_limit, users
 
 _BAD_LOGIN = "Invalid email or password"
@@ -165,9 +165,9 @@ def change_password(principal: Principal, current: str, new: str, device_token: 
     rate_limit.clear("password-account", user["id"])
     problem = strength_problem(new, user["email"])
     if problem:
-        raise Unprocessable(f"new_password: {problem}")
+        raise Invalid(f"new_password: {problem}")
     if verify_password(user.get("password_hash"), new):
-        raise Unprocessable("new_password: must differ from the current password")
+        raise Invalid("new_password: must differ from the current password")
     new_hash = hash_password(new)
     cutoff = int(time.time())
 

@@ -19,7 +19,7 @@ from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.config import settings
 from shared.domain.roles import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
-from shared.errors import Conflict, Invalid, NotFound, Unprocessable
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.ids import new_id
 from shared.persistence.documents import Query, Transaction, update_with_retry
 from shared.services import housekeeping, invite_mail, jobs, users
@@ -53,7 +53,7 @@ def update_org(principal: Principal, org_id: str, name: str | None, clients_shar
     """PATCH /organizations/{id}: ADMIN any organisation, PM their own (404 otherwise)."""
     users.check_org_scope(principal, org_id)
     if name is not None and not name.strip():
-        raise Unprocessable("name: must not be blank")
+        raise Invalid("name: must not be blank")
 
     def mutate(data: dict[str, Any]) -> dict[str, Any]:
         if name is not None:
@@ -77,7 +77,7 @@ def list_orgs(limit: int, cursor: str | None) -> dict[str, Any]:
 def create_org(name: str) -> dict[str, Any]:
     name = name.strip()
     if not name:
-        raise Unprocessable("name: must not be blank")
+        raise Invalid("name: must not be blank")
     return _org_view(platform().documents.create(ORGS, new_id(), {"name": name, "created_at": now_iso()}))
 
 
@@ -90,7 +90,7 @@ def create_invite(principal: Principal, org_id: str, email: str, role: str) -> d
     email = users.normalize_email(email)
     if role not in INVITABLE.get(principal.role, frozenset()):
         allowed = ", ".join(sorted(INVITABLE.get(principal.role, frozenset())))
-        raise Unprocessable(f"role: a {principal.role} may invite only {allowed}")
+        raise Forbidden(f"role: a {principal.role} may invite only {allowed}")
     existing = users.find_by_email(email)
     if existing is not None and existing.get("org_id") == org_id:
         raise Conflict("This person is already a member of the organisation")
@@ -176,7 +176,7 @@ def accept_with_token(token: str, password: str, name: str | None) -> dict[str, 
     invite_id = pre["id"]
     problem = strength_problem(password, pre["email"])
     if problem:
-        raise Unprocessable(f"password: {problem}")
+        raise Invalid(f"password: {problem}")
     if users.find_by_email(pre["email"]) is not None:
         raise Conflict("A user with this email already exists")
     password_hash = hash_password(password)  # outside the transaction: it is slow

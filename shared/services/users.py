@@ -21,7 +21,7 @@ from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain.accounts import is_active
 from shared.domain.roles import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM
-from shared.errors import AlreadyExists, Conflict, Forbidden, NotFound, Unprocessable
+from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, NotFound, Unprocessable
 from shared.ids import new_id
 from shared.persistence.documents import Query, Transaction, update_with_retry
 from shared.timestamps import now_iso
@@ -235,9 +235,9 @@ def admin_update(
     new_status = status or user.get("status", "active")
     new_org = org_id if org_id is not None else user.get("org_id")
     if org_id is not None and platform().documents.get("organizations", org_id) is None:
-        raise Unprocessable("org_id: no such organisation")
+        raise NotFound("Organisation not found (org_id)")
     if new_role != ADMIN and not new_org:
-        raise Unprocessable(f"org_id: a {new_role} must belong to an organisation; send org_id")
+        raise Invalid(f"org_id: a {new_role} must belong to an organisation; send org_id")
     if _is_active_admin(user) and not (new_role == ADMIN and new_status == "active"):
         _guard_last_admin(user)
 

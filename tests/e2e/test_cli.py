@@ -224,12 +224,13 @@ def _job_flow(people, emails, video, tmp_path, receiver):
 
     # an expired access token is refreshed with the cached refresh token (which rotates)
     cache = json.loads(client.cache.read_text())
-    (entry,) = cache.values()
+    assert cache["default_url"] == client.base  # later commands need no --url
+    entry = cache[client.base]
     before = entry["refresh_token"]
     entry["access_token"], entry["access_expires_at"] = "expired.token.value", 0
     client.cache.write_text(json.dumps(cache))
     assert client("jobs", "show", job_id).returncode == 0
-    (entry,) = json.loads(client.cache.read_text()).values()
+    entry = json.loads(client.cache.read_text())[client.base]
     assert entry["refresh_token"] != before and entry["access_token"] != "expired.token.value"
 
     assert client("logout").returncode == 0
