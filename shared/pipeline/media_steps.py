@@ -523,11 +523,14 @@ def tts(io: StepIO) -> dict:
         io.put_text(
             job_path(jid, "work", lang, NARRATION_PLAN), json.dumps(plan.to_dict(), ensure_ascii=False), JSON_TYPE
         )
+        levels = narration.clip_levels(plan, folder / narration.STEM_WAV)
         speech_qc: dict[str, Any] = {
             "clips": len(plan.clips),
             "max_rate": max_rate,
             "extended": [c.to_dict() for c in plan.clips if c.extended],
             "rate_raised": [c.to_dict() for c in plan.clips if c.rate > 1.0 and not c.extended],
+            "levels": levels,  # every standard description's level in the stem
+            "inaudible": [lv for lv in levels if not lv["audible"]],
         }
         qc_path = _update_qc(io, lang, "speech", speech_qc)
         _set_output(outputs, lang, "narration", n_path)
@@ -535,6 +538,7 @@ def tts(io: StepIO) -> dict:
         qc.setdefault(lang, {"path": qc_path})["speech"] = {
             "clips": len(plan.clips),
             "extended": len(speech_qc["extended"]),
+            "inaudible": len(speech_qc["inaudible"]),
         }
     io.progress(100)
     return {"outputs": outputs, "qc_report": qc}

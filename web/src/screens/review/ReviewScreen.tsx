@@ -43,8 +43,15 @@ function contentOf(d: DocState): string {
   return serializeVtt({ header: d.header, cues: d.cues });
 }
 
+function sameCue(a: Cue, b: Cue): boolean {
+  return a === b || (a.text === b.text && a.start === b.start && a.end === b.end && a.id === b.id && a.settings === b.settings && a.notes === b.notes);
+}
+
+/** Whether the cues differ from what was loaded or saved (cue by cue: cheap enough per keystroke). */
 export function isDirty(d: DocState | undefined): boolean {
-  return !!d && contentOf(d) !== serializeVtt({ header: d.header, cues: d.baseCues });
+  if (!d) return false;
+  if (d.cues === d.baseCues) return false;
+  return d.cues.length !== d.baseCues.length || d.cues.some((c, i) => !sameCue(c, d.baseCues[i]));
 }
 
 export function ReviewScreen({ params }: ScreenProps) {
@@ -177,8 +184,23 @@ export function ReviewScreen({ params }: ScreenProps) {
   const frame = 1 / fps;
   const sourceLang = job?.source_language ?? lang;
 
+  // Caption flags depend on the cue and the next one: cached per (cue, next) so a keystroke
+  // recomputes one or two cues, not all of them.
+  const flagCache = useRef(new WeakMap<Cue, { next: Cue | undefined; flags: Flag[] }>());
+  useEffect(() => {
+    flagCache.current = new WeakMap();
+  }, [profile, fps, terms, lang]);
   const flags: Flag[][] = useMemo(() => {
-    if (kind === "captions") return cues.map((_, i) => captionFlags(cues, i, profile, fps, lang, sourceLang, terms));
+    if (kind === "captions") {
+      const cache = flagCache.current;
+      return cues.map((c, i) => {
+        const hit = cache.get(c);
+        if (hit && hit.next === cues[i + 1]) return hit.flags;
+        const f = captionFlags(cues, i, profile, fps, lang, sourceLang, terms);
+        cache.set(c, { next: cues[i + 1], flags: f });
+        return f;
+      });
+    }
     return cues.map((_, i) => descriptionFlags(cues, i, docs.captions?.cues ?? [], !!options.extended_ad, lang, sourceLang, terms));
   }, [cues, kind, profile, fps, terms, docs.captions]);
   const flagged = flags.filter((f) => f.length).length;
@@ -193,16 +215,23 @@ export function ReviewScreen({ params }: ScreenProps) {
     if (row && !(active instanceof HTMLTextAreaElement && !row.contains(active))) row.scrollIntoView({ block: "nearest" });
   }, [playing, follow]);
 
-  // Tracks from the current (edited) cues, so the video shows what you typed.
-  const trackUrls = useMemo(() => {
-    const urls: Partial<Record<Kind, string>> = {};
-    for (const k of KINDS) {
-      const d = docs[k];
-      if (d) urls[k] = URL.createObjectURL(new Blob([contentOf(d)], { type: "text/vtt" }));
-    }
-    return urls;
+  // Tracks from the current (edited) cues, so the video shows what you typed; rebuilt a moment
+  // after typing stops (a new track reloads in the player, too costly per keystroke).
+  const [trackUrls, setTrackUrls] = useState<Partial<Record<Kind, string>>>({});
+  useEffect(() => {
+    const t = window.setTimeout(() => {
+      const urls: Partial<Record<Kind, string>> = {};
+      for (const k of KINDS) {
+        const d = docsRef.current[k];
+        if (d) urls[k] = URL.createObjectURL(new Blob([contentOf(d)], { type: "text/vtt" }));
+      }
+      setTrackUrls((old) => {
+        Object.values(old).forEach((u) => u && URL.revokeObjectURL(u));
+        return urls;
+      });
+    }, 800);
+    return () => window.clearTimeout(t);
   }, [docs.captions?.cues, docs.descriptions?.cues]);
-  useEffect(() => () => Object.values(trackUrls).forEach((u) => u && URL.revokeObjectURL(u)), [trackUrls]);
 
   const update = useCallback(
     (fn: (cues: Cue[]) => Cue[]) => {
