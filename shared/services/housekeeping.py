@@ -53,6 +53,7 @@ COLLECTIONS = (
     "idempotency",
     "uploads",
     "webhook_deliveries",
+    "ws_tickets",
 )
 IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600
 INVITE_RETENTION_SECONDS = 7 * 24 * 3600
