@@ -15,7 +15,7 @@ import copy
 import re
 from functools import lru_cache
 
-from shared.config import VERSION
+from shared.config import VERSION, settings
 from shared.models import resolve
 from shared.models.jobs import LANG_PATTERN as JOB_LANG
 from shared.models.jobs import PY_SPACE
@@ -313,8 +313,6 @@ def _links(ops: dict) -> None:
 
 def _deployment_limits(components: dict) -> None:
     """Limits this deployment configures, written into the schemas that state them."""
-    from shared.config import settings
-
     size = components.get("UploadUrlRequest", {}).get("properties", {}).get("size")
     for branch in (size or {}).get("anyOf", []):
         if branch.get("type") == "integer":

@@ -31,7 +31,7 @@ from shared.config import VERSION, settings
 from shared.errors import AlreadyExists, Conflict, Invalid, NotFound, VersionConflict
 from shared.ids import is_id, new_id
 from shared.models.webhooks import WebhookCreate, WebhookUpdate
-from shared.persistence.documents import Query, strip_meta, update_with_retry
+from shared.persistence.documents import Query, strip_meta, update_existing
 from shared.services.users import check_org_scope
 from shared.timestamps import expire_in, iso, now_iso, parse_iso
 from shared.webhooks import address_guard, signing
@@ -174,10 +174,7 @@ def _change(
         data["updated_at"] = now_iso()
         return data
 
-    stored = update_with_retry(platform().documents, ENDPOINTS, webhook_id, apply, what="webhook")
-    if stored is None:
-        raise NotFound("Webhook not found")
-    return stored
+    return update_existing(platform().documents, ENDPOINTS, webhook_id, apply, what="webhook")
 
 
 def update(principal: Principal, webhook_id: str, body: WebhookUpdate) -> dict[str, Any]:
