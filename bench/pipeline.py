@@ -50,6 +50,7 @@ from shared.media import ffmpeg as ff  # noqa: E402
 from shared.media import render as rd  # noqa: E402
 from shared.media import transcript as tr  # noqa: E402
 from shared.media.apertium import ApertiumTranslator  # noqa: E402
+from shared.media.engines import engines  # noqa: E402
 from shared.media.languages import apertium_mode  # noqa: E402
 from shared.media.tts import EspeakSpeech  # noqa: E402
 from shared.media.whisper import FasterWhisperTranscriber  # noqa: E402
@@ -131,7 +132,7 @@ def run_pipeline(video_path: Path, data_dir: Path) -> dict:
             ],
         },
     )
-    warm_engines(platform.engines, data_dir / "warm")
+    warm_engines(engines(), data_dir / "warm")
     client = create_app().test_client()
     worker = Worker(poll_seconds=0.05).start()
     waits = 0.0
