@@ -19,6 +19,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from shared import bootstrap, config  # noqa: E402
+from shared.domain.status import status_after_approve  # noqa: E402
+from shared.errors import Conflict  # noqa: E402
+from shared.ids import new_id  # noqa: E402
+from shared.local.worker import Worker  # noqa: E402
+from shared.services.jobs import transition  # noqa: E402
+from shared.timestamps import now_iso  # noqa: E402
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -30,9 +37,6 @@ def _percentile(values: list[float], p: float) -> float:
 
 
 def _new_job(platform, langs: list[str]) -> str:
-    from shared.ids import new_id
-    from shared.timestamps import now_iso
-
     job_id = new_id()
     now = now_iso()
     platform.documents.create(
@@ -61,10 +65,6 @@ class Driver(threading.Thread):
         self.platform, self.ids, self.stop = platform, ids, threading.Event()
 
     def run(self):
-        from shared.domain.status import status_after_approve
-        from shared.errors import Conflict
-        from shared.services.jobs import transition
-
         while not self.stop.wait(0.003):
             for job_id in list(self.ids):
                 job = self.platform.documents.get("jobs", job_id)
@@ -78,8 +78,6 @@ class Driver(threading.Thread):
 
 
 def run_scenario(platform, worker, jobs: int, concurrent: int, langs: list[str]) -> dict:
-    from shared.services.jobs import transition
-
     worker.latencies.clear()
     handled_before = worker.handled
     started = time.perf_counter()
@@ -141,16 +139,12 @@ def main() -> int:
             "AVP_SYNTHETIC_STEP_SECONDS": "0",
         }
     )
-    from shared import bootstrap, config
-
     config.reset()
     config.configure(worker_threads=args.threads, heavy_step_concurrency=args.heavy)
     platform = bootstrap.platform()
     import logging
 
     logging.getLogger("avp").setLevel(logging.WARNING)
-    from shared.local.worker import Worker
-
     worker = Worker(record_latency=True, poll_seconds=0.05).start()
     print(f"data: {data}  cpus: {os.cpu_count()}  worker threads: {args.threads}  heavy concurrency: {args.heavy}")
     print("steps per job: probe, transcribe, describe, translate, tts, render (synthetic, no media)")

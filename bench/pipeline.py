@@ -34,6 +34,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from shared import bootstrap, config  # noqa: E402
+from shared.auth.passwords import hash_password  # noqa: E402
+from shared.auth.tokens import issue_access_token  # noqa: E402
+from shared.ids import new_id  # noqa: E402
+from shared.local.app import create_app  # noqa: E402
+from shared.local.worker import Worker  # noqa: E402
+from shared.media import (  # noqa: E402
+    caption_rules,
+    glossary,
+    narration,
+    vtt,
+    whisper,  # noqa: E402
+)
+from shared.media import describe as ad  # noqa: E402
+from shared.media import ffmpeg as ff  # noqa: E402
+from shared.media import render as rd  # noqa: E402
+from shared.media import transcript as tr  # noqa: E402
+from shared.media.apertium import ApertiumTranslator  # noqa: E402
+from shared.media.engines import engines  # noqa: E402
+from shared.media.languages import apertium_mode  # noqa: E402
+from shared.media.tts import EspeakSpeech  # noqa: E402
+from shared.media.whisper import FasterWhisperTranscriber  # noqa: E402
+from shared.timestamps import now_iso  # noqa: E402
+from tests.support.media import long_script, make_talking_video  # noqa: E402
 
 STEPS = ["transcribe", "describe", "translate", "tts", "render"]
 LOOP_ABOVE = 80.0  # longer videos: the 80 s one looped (the generator slows down past minutes)
@@ -46,8 +70,6 @@ def _say(msg: str) -> None:
 def warm_engines(engines, folder: Path) -> None:
     """Load every model the steps use before timing, as a worker that has run a job before has
     them (the naive sequence's whisper model is loaded outside its timing the same way)."""
-    from shared.media import whisper
-
     folder.mkdir(parents=True, exist_ok=True)
     transcriber = engines.transcriber
     whisper._model(whisper.model_for(transcriber.model_setting, "en"), transcriber.threads)
@@ -59,14 +81,6 @@ def warm_engines(engines, folder: Path) -> None:
 
 
 def run_pipeline(video_path: Path, data_dir: Path) -> dict:
-    from shared import bootstrap, config
-    from shared.auth.passwords import hash_password
-    from shared.auth.tokens import issue_access_token
-    from shared.ids import new_id
-    from shared.local.app import create_app
-    from shared.local.worker import Worker
-    from shared.timestamps import now_iso
-
     config.configure(config.Settings(data_dir=data_dir, jwt_secret="bench-" + "x" * 40, cookie_secure=False))
     bootstrap.reset()
     platform = bootstrap.platform()
@@ -121,7 +135,7 @@ def run_pipeline(video_path: Path, data_dir: Path) -> dict:
             ],
         },
     )
-    warm_engines(platform.engines, data_dir / "warm")
+    warm_engines(engines(), data_dir / "warm")
     client = create_app().test_client()
     worker = Worker(poll_seconds=0.05).start()
     waits = 0.0
@@ -175,15 +189,6 @@ def run_pipeline(video_path: Path, data_dir: Path) -> dict:
 
 def run_direct(video_path: Path, work: Path) -> dict:
     """The same engines on the same input, called directly (local files, no job, no storage)."""
-    from shared.media import caption_rules, glossary, narration, vtt
-    from shared.media import describe as ad
-    from shared.media import ffmpeg as ff
-    from shared.media import render as rd
-    from shared.media import transcript as tr
-    from shared.media.apertium import ApertiumTranslator
-    from shared.media.tts import EspeakSpeech
-    from shared.media.whisper import FasterWhisperTranscriber
-
     times = {}
     t = time.perf_counter()
     info = ff.probe(video_path)
@@ -246,9 +251,6 @@ def run_naive(video_path: Path, work: Path, languages: tuple[str, ...] = ("en", 
     extraction, faster-whisper tiny.en, scene detection + tesseract on a few frames, Apertium,
     espeak-ng, and per language a render with a two-pass loudnorm and the picture copied. No
     storage, no job, no verification: the floor the pipeline is compared with."""
-    from shared.media import whisper
-    from shared.media.languages import apertium_mode
-
     times: dict[str, float] = {}
     ffmpeg = ["ffmpeg", "-hide_banner", "-nostdin", "-y"]
     t = time.perf_counter()
@@ -366,8 +368,6 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = parser.parse_args()
-    from tests.support.media import long_script, make_talking_video
-
     base = Path(tempfile.mkdtemp(prefix="avp-bench-pipeline-"))
     try:
         piece = min(args.seconds, LOOP_ABOVE)
@@ -386,8 +386,6 @@ def main() -> None:
             pauses *= loops
             _say(f"  looped {loops} times")
         _say(f"  {video.duration:.1f} s, {pauses} pauses with on-screen text")
-        from shared.media import whisper
-
         whisper._model(whisper.default_model_path(), 2)  # load once, outside both measurements
         pipes, directs, naives = [], [], []
         for n in range(max(1, args.repeat)):

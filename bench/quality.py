@@ -36,6 +36,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from shared import bootstrap, config  # noqa: E402
+from shared.bootstrap import platform  # noqa: E402
+from shared.ids import new_id  # noqa: E402
+from shared.media import ffmpeg  # noqa: E402
+from shared.media import glossary as gl  # noqa: E402
+from shared.media import transcript as tr  # noqa: E402
+from shared.media.engines import engines  # noqa: E402
+from shared.media.whisper import FasterWhisperTranscriber, _model, whisper_models  # noqa: E402
+from tests.support import quality as q  # noqa: E402
+from tests.support.media import wer  # noqa: E402
 
 
 def _say(msg: str = "") -> None:
@@ -44,17 +54,12 @@ def _say(msg: str = "") -> None:
 
 def configure(data_dir: Path) -> str:
     """A local platform (documents for the glossary); returns the glossary id."""
-    from shared import bootstrap, config
-    from shared.ids import new_id
-
     config.configure(config.Settings(data_dir=data_dir, jwt_secret="bench-" + "x" * 40, cookie_secure=False))
     bootstrap.reset()
     return new_id()
 
 
 def _glossary(gid: str, case) -> str | None:
-    from shared.bootstrap import platform
-
     if not case.glossary:
         return None
     platform().documents.create(
@@ -74,8 +79,6 @@ def _num(x, fmt="{:.1f}") -> str:
 
 
 def run_case(name: str, case, media: Path, work: Path, gid: str) -> dict:
-    from tests.support import quality as q
-
     t = time.perf_counter()
     gen = q.generate(case, media)
     _say(f"[{name}] {gen.duration:.1f} s video ready in {time.perf_counter() - t:.1f} s")
@@ -96,16 +99,12 @@ def run_case(name: str, case, media: Path, work: Path, gid: str) -> dict:
 def chrf_cue_by_cue(job: dict, root: Path, case) -> float:
     """chrF of the Spanish captions had every cue been translated on its own (the old way),
     for comparison with whole-sentence translation."""
-    from shared.bootstrap import platform
-    from shared.media import glossary as gl
-    from tests.support import quality as q
-
     cues = q.read_cues(root, job, case.claimed)
     terms = gl.terms_for({"terms": case.glossary}, "es")
     texts = [c.text.replace("\n", " ") for c in cues]
     marks = ["- " if t.startswith("- ") else "" for t in texts]
     bare = [t.removeprefix("- ") for t in texts]
-    out = gl.translate_enforced(platform().engines.translator, bare, case.claimed, "es", terms).texts
+    out = gl.translate_enforced(engines().translator, bare, case.claimed, "es", terms).texts
     return q.chrf([type(c)(c.start, c.end, m + t) for c, m, t in zip(cues, marks, out)], [s.es for s in case.sentences])
 
 
@@ -148,12 +147,6 @@ def print_table(rows: list[dict]) -> None:
 def compare_models(names: list[str], cases: dict, media: Path) -> None:
     """WER and time of each shipped model on every case (transcription only), and the brand
     case with and without hints."""
-    from shared.media import ffmpeg
-    from shared.media import transcript as tr
-    from shared.media.whisper import FasterWhisperTranscriber, _model, whisper_models
-    from tests.support import quality as q
-    from tests.support.media import wer
-
     _say()
     _say(f"{'case':<24}{'model':<9}{'WER':>8}{'seconds':>9}{'RTF':>7}")
     for model in ("tiny.en", "base"):
@@ -206,8 +199,6 @@ def description_figures(cases: str, quick: bool) -> None:
 
 
 def main() -> None:
-    from tests.support import quality as q
-
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     all_cases = q.cases()
     ap.add_argument("--cases", default=",".join(all_cases), help="comma-separated: " + ", ".join(all_cases))

@@ -31,6 +31,7 @@ from shared.media import describe as ad  # noqa: E402  (after the path set-up ab
 from shared.media import ffmpeg as ff  # noqa: E402
 from shared.media.tts import EspeakSpeech, LocalSpeech, PiperSpeech  # noqa: E402
 from shared.media.types import Transcript  # noqa: E402
+from shared.media.whisper import FasterWhisperTranscriber  # noqa: E402
 from tests.support import description_cases as dc  # noqa: E402
 from tests.support.media import wer  # noqa: E402
 
@@ -44,8 +45,6 @@ _TRANSCRIBER = None
 
 def transcribe_back(stem: Path, lang: str, work: Path) -> str:
     global _TRANSCRIBER
-    from shared.media.whisper import FasterWhisperTranscriber
-
     if _TRANSCRIBER is None:
         _TRANSCRIBER = FasterWhisperTranscriber()
     wav = work / f"{stem.stem}-{lang}-16k.wav"
@@ -57,7 +56,9 @@ def narration_wer(outcome, work: Path) -> float | None:
     reference = " ".join(c.text for c in outcome.plan.standard)
     if not reference:
         return None
-    return wer(reference, transcribe_back(outcome.stem, outcome.language, work))
+    heard = transcribe_back(outcome.stem, outcome.language, work)
+    _say(f"    {outcome.language} heard back: {heard}")
+    return wer(reference, heard)
 
 
 def report(outcomes, work: Path, seconds: float) -> list[dict]:

@@ -33,6 +33,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from shared import bootstrap, config  # noqa: E402
+from shared.auth.tokens import issue_access_token  # noqa: E402
+from shared.ids import new_id  # noqa: E402
+from shared.timestamps import now_iso  # noqa: E402
 
 
 def free_port() -> int:
@@ -66,11 +70,6 @@ def start_server(kind: str, port: int, env: dict, threads: int) -> subprocess.Po
 
 def seed(data_dir: Path) -> tuple[str, str, list[str]]:
     """An organisation, a CLIENT of it with an access token, and 10 jobs."""
-    from shared import bootstrap, config
-    from shared.auth.tokens import issue_access_token
-    from shared.ids import new_id
-    from shared.timestamps import now_iso
-
     config.reset()
     bootstrap.reset()
     config.configure(access_ttl_seconds=3600)
@@ -159,8 +158,6 @@ def publisher(
     connected: threading.Event,
     done: threading.Event,
 ) -> None:
-    from shared.timestamps import now_iso
-
     connected.wait()
     time.sleep(1.0)  # let the server settle after the connection storm
     statuses = ["UPLOADED", "TRANSCRIBING", "DESCRIBING", "SOURCE_QC", "TRANSLATING"]
@@ -252,8 +249,6 @@ def main() -> int:
         org, token, jobs = seed(data_dir)
         port = free_port()
         proc = start_server(args.server, port, env, threads)
-        from shared import bootstrap
-
         events = bootstrap.platform().events
         url = f"ws://127.0.0.1:{port}/api/v1/ws/org/{org}?token={token}"
         print(

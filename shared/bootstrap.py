@@ -8,17 +8,19 @@ import threading
 from functools import cached_property
 
 from shared.config import Settings, settings
+from shared.events.bus import EventBus
 from shared.events.pubsub_events import PubSubEvents
 from shared.events.sqlite_events import SqliteEvents
 from shared.local.upload_notifications import deliver_to_upload_trigger
 from shared.mail import NoMail
 from shared.mail.outbox_mail import OutboxMail
 from shared.mail.smtp_mail import SmtpMail
-from shared.media.engines import engines_for
+from shared.persistence.documents import Documents
 from shared.persistence.firestore_documents import FirestoreDocuments
 from shared.persistence.sqlite_documents import SqliteDocuments
 from shared.queues.cloud_tasks import CloudTasksQueue
 from shared.queues.sqlite_tasks import SqliteTasks
+from shared.storage.files import FileStore
 from shared.storage.gcs_files import GcsFiles
 from shared.storage.local_files import LocalFiles
 
@@ -29,13 +31,13 @@ class Platform:
         self.local = cfg.backend == "local"
 
     @cached_property
-    def documents(self):
+    def documents(self) -> Documents:
         if self.local:
             return SqliteDocuments(self.settings.db_path)
         return FirestoreDocuments.from_settings(self.settings)
 
     @cached_property
-    def files(self):
+    def files(self) -> FileStore:
         if self.local:
             store = LocalFiles.from_settings(self.settings)
             # a finalized upload reaches functions/upload_trigger as GCS + Pub/Sub would deliver it
@@ -50,7 +52,7 @@ class Platform:
         return CloudTasksQueue.from_settings(self.settings)
 
     @cached_property
-    def events(self):
+    def events(self) -> EventBus:
         if self.local:
             return SqliteEvents.from_settings(self.settings)
         return PubSubEvents.from_settings(self.settings)
@@ -70,10 +72,6 @@ class Platform:
         if s.backend == "gcp":
             return NoMail()
         return OutboxMail(s.outbox_dir, s.mail_from)
-
-    @cached_property
-    def engines(self):
-        return engines_for(self.settings)
 
 
 _platform: Platform | None = None

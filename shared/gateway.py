@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from typing import Any
 
 from shared.config import VERSION
 from shared.routes import ROUTES, Route
@@ -55,7 +56,7 @@ def backend_functions() -> list[str]:
 
 def _operation(route: Route, address: str) -> dict:
     params = [{"name": name, "in": "path", "required": True, "type": "string"} for name in path_params(route.path)]
-    for name, typ, description in route.query:
+    for name, typ, description, *_schema in route.query:
         params.append(
             {
                 "name": name,
@@ -67,7 +68,7 @@ def _operation(route: Route, address: str) -> dict:
         )
     if route.body == "json" and route.method in ("POST", "PUT", "PATCH"):
         params.append({"name": "body", "in": "body", "required": False, "schema": {"type": "object"}})
-    op = {
+    op: dict[str, Any] = {
         "operationId": f"{route.function}_{route.handler}",
         "summary": route.summary,
         "tags": [route.tag or route.function],
@@ -88,7 +89,7 @@ def _operation(route: Route, address: str) -> dict:
 
 def _preflight(route: Route, address: str) -> dict:
     params = [{"name": name, "in": "path", "required": True, "type": "string"} for name in path_params(route.path)]
-    op = {
+    op: dict[str, Any] = {
         "operationId": f"{route.function}_{route.handler}_preflight",
         "summary": "CORS preflight",
         "tags": [route.tag or route.function],

@@ -14,10 +14,14 @@ from werkzeug.exceptions import MethodNotAllowed as _WzMethodNotAllowed
 from werkzeug.exceptions import NotFound as _WzNotFound
 from werkzeug.routing import Map, PathConverter, Rule
 
-from shared import logs
+from shared import logs, metrics
+from shared.auth.session import authenticate
+from shared.auth.tokens import Principal
 from shared.config import settings
 from shared.errors import DomainError, Forbidden, NotFound, TooLarge, Unauthenticated, Unprocessable, UnsupportedMedia
+from shared.params import check as params_check
 from shared.routes import ROUTES, Route, routes_for, werkzeug_rule
+from shared.services.audit import record
 
 log = logs.get("avp.http")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -82,8 +86,8 @@ class RequestContext:
         self.route = route
         self.params = params
         self.request_id = request_id
-        self.principal = None
-        self.audit: dict = {}
+        self.principal: Principal | None = None
+        self.audit: dict[str, Any] = {}
 
     @property
     def client_address(self) -> str:
@@ -184,7 +188,7 @@ class Dispatcher:
         )
         self._own = frozenset(id(r) for r in routes)
 
-    def _match(self, request: Request) -> tuple[Route, dict]:
+    def _match(self, request: Request) -> tuple[Route, Any]:
         matched = request.environ.get(MATCHED_ROUTE)
         if matched is not None and id(matched[0]) in self._own:
             return matched
@@ -223,8 +227,6 @@ class Dispatcher:
         self.cors(request, resp)
         if ctx is not None and request.method in STATE_CHANGING:
             self._audit(ctx, status)
-        from shared import metrics
-
         metrics.observe(route_label, request.method, status, time.perf_counter() - started)
         return resp
 
@@ -238,13 +240,12 @@ class Dispatcher:
             )
         request.max_content_length = limit
         if not route.public:
-            from shared.auth.session import authenticate
-
             ctx.principal = authenticate(_bearer(request))
-            if ctx.principal.role not in route.roles:
+            if ctx.principal.role not in (route.roles or ()):
                 raise Forbidden(
                     f"Your role ({ctx.principal.role}) may not {route.summary[0].lower()}{route.summary[1:]}"
                 )
+        params_check(route, params, request.args)
         handler = self.resolve(route)
         try:
             return _to_response(handler(ctx, **params))
@@ -266,8 +267,6 @@ class Dispatcher:
     @staticmethod
     def _audit(ctx: RequestContext, status: int) -> None:
         try:
-            from shared.services.audit import record
-
             record(ctx, status)
         except Exception:
             log.exception("audit write failed")

@@ -16,6 +16,7 @@ import re
 import sys
 import time
 import uuid
+from typing import Any
 
 _configured = False
 
@@ -58,7 +59,7 @@ def trace_fields(cloud_trace: str | None, traceparent: str | None, project: str)
             sampled = bool(int(m.group(3), 16) & 1)
     if not trace or trace == "0" * 32:
         return {}
-    fields = {TRACE_KEY: f"projects/{project or 'local'}/traces/{trace.lower()}"}
+    fields: dict[str, Any] = {TRACE_KEY: f"projects/{project or 'local'}/traces/{trace.lower()}"}
     if span:
         fields[SPAN_KEY] = span
     if sampled is not None:

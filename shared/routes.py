@@ -4,10 +4,11 @@ document, the API Gateway config and the RBAC tests all read this one table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-CLIENT, REVIEWER, LINGUIST, PM, ADMIN = "CLIENT", "REVIEWER", "LINGUIST", "PM", "ADMIN"
-ALL_ROLES = frozenset({CLIENT, REVIEWER, LINGUIST, PM, ADMIN})
+from shared.domain.roles import ADMIN, ALL_ROLES, CLIENT, LINGUIST, PM, REVIEWER
+from shared.domain.status import JobStatus
+
 PUBLIC = None  # no bearer token needed
 
 
@@ -22,8 +23,13 @@ class Route:
     request_model: str | None = None  # name in shared.models.api
     response_model: str | None = None
     body: str = "json"  # json | multipart | none
-    query: tuple = ()  # (name, type, description)
+    query: tuple = field(default=(), compare=False)  # (name, type, description[, JSON schema (dict)])
     tag: str = ""
+    # For the OpenAPI document: the success status, error statuses beyond those every route of
+    # its kind answers (shared.openapi derives 401/403/404/413/415/422), and request headers.
+    status: int = 200
+    errors: tuple = ()
+    headers: tuple = ()  # request headers read: If-Match (required), If-Match? (optional), Idempotency-Key
 
     @property
     def public(self) -> bool:
@@ -37,6 +43,7 @@ def _r(method, path, function, handler, roles, summary, **kw) -> Route:
 
 A = ALL_ROLES
 V1 = "/api/v1"
+JOB_STATUSES = [s.value for s in JobStatus]
 PAGING = (("limit", "integer", "Page size"), ("cursor", "string", "Cursor from the previous page (next_cursor)"))
 
 ROUTES: tuple[Route, ...] = (
@@ -56,6 +63,7 @@ ROUTES: tuple[Route, ...] = (
         "Email/password login; returns access token + sets refresh cookie",
         request_model="LoginRequest",
         response_model="LoginResponse",
+        errors=(401, 403, 429),
     ),
     _r(
         "POST",
@@ -66,8 +74,9 @@ ROUTES: tuple[Route, ...] = (
         "Exchange refresh cookie for new access token",
         response_model="LoginResponse",
         body="none",
+        errors=(401, 403, 429),
     ),
-    _r("POST", f"{V1}/auth/logout", "auth", "logout", A, "Revoke refresh token, clear cookie", body="none"),
+    _r("POST", f"{V1}/auth/logout", "auth", "logout", A, "Revoke refresh token, clear cookie", body="none", status=204),
     _r(
         "POST",
         f"{V1}/auth/microsoft/callback",
@@ -77,6 +86,7 @@ ROUTES: tuple[Route, ...] = (
         "Microsoft SSO callback; validates OIDC token",
         request_model="MicrosoftCallback",
         response_model="LoginResponse",
+        errors=(400, 401, 403, 404, 429),
     ),
     _r(
         "GET",
@@ -87,6 +97,8 @@ ROUTES: tuple[Route, ...] = (
         "Redirect to Microsoft login",
         body="none",
         query=(("invite", "string", "Invite token: the Microsoft account that signs in accepts this invite"),),
+        status=302,
+        errors=(400, 404, 429),
     ),
     _r(
         "POST",
@@ -107,6 +119,7 @@ ROUTES: tuple[Route, ...] = (
         "Start linking your account to a Microsoft account; open authorize_url in the browser",
         response_model="MicrosoftLink",
         body="none",
+        errors=(404, 409, 429),
     ),
     _r(
         "POST",
@@ -116,6 +129,7 @@ ROUTES: tuple[Route, ...] = (
         A,
         "Change own password",
         request_model="ChangePassword",
+        errors=(400, 429),
     ),
     _r(
         "POST",
@@ -126,6 +140,7 @@ ROUTES: tuple[Route, ...] = (
         "Accept an organisation invite: creates the user in that organisation",
         request_model="AcceptInvite",
         response_model="LoginResponse",
+        errors=(400, 401, 404, 409, 429),
     ),
     # Jobs
     _r(
@@ -138,11 +153,22 @@ ROUTES: tuple[Route, ...] = (
         response_model="JobList",
         body="none",
         query=(
-            ("status", "string", "Filter by status"),
+            ("status", "string", "Filter by status", {"enum": JOB_STATUSES}),
             ("org_id", "string", "Filter by organisation (REVIEWER, ADMIN)"),
             ("limit", "integer", "Page size (1-100)"),
             ("cursor", "string", "Cursor from the previous page"),
         ),
+        errors=(400,),
+    ),
+    _r(
+        "GET",
+        f"{V1}/jobs/{{id}}/timeline",
+        "jobs",
+        "job_timeline",
+        A,
+        "Timeline of a job: waveform peaks, spoken words, dialogue gaps, scene changes",
+        response_model="Timeline",
+        body="none",
     ),
     _r(
         "GET",
@@ -165,6 +191,9 @@ ROUTES: tuple[Route, ...] = (
         request_model="JobCreate",
         response_model="Job",
         body="multipart",
+        status=201,
+        errors=(400, 404, 409),
+        headers=("Idempotency-Key",),
     ),
     _r(
         "GET",
@@ -176,7 +205,17 @@ ROUTES: tuple[Route, ...] = (
         response_model="Job",
         body="none",
     ),
-    _r("DELETE", f"{V1}/jobs/{{id}}", "jobs", "delete_job", (ADMIN,), "Delete job and its files", body="none"),
+    _r(
+        "DELETE",
+        f"{V1}/jobs/{{id}}",
+        "jobs",
+        "delete_job",
+        (ADMIN,),
+        "Delete job and its files",
+        body="none",
+        status=204,
+        errors=(409,),
+    ),
     _r(
         "GET",
         f"{V1}/jobs/{{id}}/downloads",
@@ -186,6 +225,7 @@ ROUTES: tuple[Route, ...] = (
         "Signed download URLs for deliverables (24h expiry)",
         response_model="Downloads",
         body="none",
+        errors=(400, 409),
     ),
     _r(
         "POST",
@@ -196,6 +236,7 @@ ROUTES: tuple[Route, ...] = (
         "Approve job at current QC stage",
         response_model="Job",
         body="none",
+        errors=(409,),
     ),
     _r(
         "POST",
@@ -206,6 +247,7 @@ ROUTES: tuple[Route, ...] = (
         "Reject job with reason",
         request_model="Reason",
         response_model="Job",
+        errors=(409,),
     ),
     _r(
         "POST",
@@ -216,6 +258,7 @@ ROUTES: tuple[Route, ...] = (
         "Send QC feedback without rejection",
         request_model="Feedback",
         response_model="Job",
+        errors=(409,),
     ),
     _r(
         "POST",
@@ -226,6 +269,7 @@ ROUTES: tuple[Route, ...] = (
         "Retry the failed step",
         response_model="Job",
         body="none",
+        errors=(409,),
     ),
     # VTT management
     _r(
@@ -238,6 +282,7 @@ ROUTES: tuple[Route, ...] = (
         response_model="VttDocument",
         body="none",
         query=(("kind", "string", "captions (default) or descriptions"),),
+        errors=(409,),
     ),
     _r(
         "PATCH",
@@ -249,6 +294,8 @@ ROUTES: tuple[Route, ...] = (
         request_model="VttUpdate",
         response_model="VttDocument",
         query=(("kind", "string", "captions (default) or descriptions"),),
+        errors=(409, 412, 428),
+        headers=("If-Match",),
     ),
     _r(
         "POST",
@@ -259,6 +306,8 @@ ROUTES: tuple[Route, ...] = (
         "Bulk shift cue timings",
         request_model="AdjustTiming",
         response_model="VttDocument",
+        errors=(404, 409, 412),
+        headers=("If-Match?",),
     ),
     # VTT versions
     _r(
@@ -275,6 +324,7 @@ ROUTES: tuple[Route, ...] = (
             ("limit", "integer", "Page size"),
             ("cursor", "string", "Cursor from the previous page"),
         ),
+        errors=(400,),
     ),
     _r(
         "GET",
@@ -285,7 +335,11 @@ ROUTES: tuple[Route, ...] = (
         "Diff two versions (?from=v1_id&to=v2_id)",
         response_model="VersionDiff",
         body="none",
-        query=(("from", "string", "Older version id"), ("to", "string", "Newer version id")),
+        query=(
+            ("from", "string", "Older version id", {"required": True}),
+            ("to", "string", "Newer version id", {"required": True}),
+        ),
+        errors=(400,),
     ),
     _r(
         "GET",
@@ -306,6 +360,8 @@ ROUTES: tuple[Route, ...] = (
         "Restore a previous version (creates new snapshot)",
         response_model="VttDocument",
         body="none",
+        errors=(409, 412),
+        headers=("If-Match?",),
     ),
     # Language QC
     _r(
@@ -327,6 +383,7 @@ ROUTES: tuple[Route, ...] = (
         "Assign linguist to language",
         request_model="Assign",
         response_model="LanguageQc",
+        errors=(409,),
     ),
     _r(
         "POST",
@@ -337,6 +394,7 @@ ROUTES: tuple[Route, ...] = (
         "Approve language (assigned linguist, PM, ADMIN)",
         response_model="LanguageQc",
         body="none",
+        errors=(409,),
     ),
     _r(
         "POST",
@@ -347,6 +405,7 @@ ROUTES: tuple[Route, ...] = (
         "Reject language with reason",
         request_model="Reason",
         response_model="LanguageQc",
+        errors=(409,),
     ),
     _r(
         "POST",
@@ -357,6 +416,7 @@ ROUTES: tuple[Route, ...] = (
         "Send feedback without rejection",
         request_model="Feedback",
         response_model="LanguageQc",
+        errors=(409,),
     ),
     # Glossaries
     _r(
@@ -369,6 +429,7 @@ ROUTES: tuple[Route, ...] = (
         response_model="GlossaryList",
         body="none",
         query=(("org_id", "string", "Organisation (ADMIN)"),),
+        errors=(400,),
     ),
     _r(
         "POST",
@@ -379,6 +440,8 @@ ROUTES: tuple[Route, ...] = (
         "Create glossary",
         request_model="GlossaryCreate",
         response_model="Glossary",
+        status=201,
+        errors=(404, 409),
     ),
     _r(
         "GET",
@@ -399,8 +462,18 @@ ROUTES: tuple[Route, ...] = (
         "Update glossary metadata",
         request_model="GlossaryUpdate",
         response_model="Glossary",
+        errors=(409,),
     ),
-    _r("DELETE", f"{V1}/glossaries/{{id}}", "glossaries", "delete_glossary", (ADMIN,), "Delete glossary", body="none"),
+    _r(
+        "DELETE",
+        f"{V1}/glossaries/{{id}}",
+        "glossaries",
+        "delete_glossary",
+        (ADMIN,),
+        "Delete glossary",
+        body="none",
+        status=204,
+    ),
     _r(
         "POST",
         f"{V1}/glossaries/{{id}}/terms",
@@ -410,6 +483,8 @@ ROUTES: tuple[Route, ...] = (
         "Add term",
         request_model="TermCreate",
         response_model="Glossary",
+        status=201,
+        errors=(409,),
     ),
     _r(
         "DELETE",
@@ -419,6 +494,7 @@ ROUTES: tuple[Route, ...] = (
         (ADMIN,),
         "Delete term",
         body="none",
+        status=204,
     ),
     # Files
     _r(
@@ -430,6 +506,8 @@ ROUTES: tuple[Route, ...] = (
         "Get signed upload URL",
         request_model="UploadUrlRequest",
         response_model="UploadUrl",
+        status=201,
+        errors=(400, 404),
     ),
     _r(
         "GET",
@@ -440,6 +518,7 @@ ROUTES: tuple[Route, ...] = (
         "Get signed download URL",
         response_model="FileUrl",
         body="none",
+        errors=(400,),
     ),
     # Users and organisations
     _r("GET", f"{V1}/users/me", "users", "me", A, "Current user profile", response_model="User", body="none"),
@@ -453,6 +532,7 @@ ROUTES: tuple[Route, ...] = (
         response_model="OrganizationList",
         body="none",
         query=PAGING,
+        errors=(400,),
     ),
     _r(
         "POST",
@@ -463,6 +543,8 @@ ROUTES: tuple[Route, ...] = (
         "Create organisation",
         request_model="OrganizationCreate",
         response_model="Organization",
+        status=201,
+        errors=(409,),
     ),
     _r(
         "PATCH",
@@ -484,6 +566,7 @@ ROUTES: tuple[Route, ...] = (
         response_model="UserList",
         body="none",
         query=PAGING,
+        errors=(400,),
     ),
     _r(
         "POST",
@@ -494,6 +577,8 @@ ROUTES: tuple[Route, ...] = (
         "Invite member",
         request_model="InviteCreate",
         response_model="Invite",
+        status=201,
+        errors=(409,),
     ),
     _r(
         "DELETE",
@@ -503,6 +588,8 @@ ROUTES: tuple[Route, ...] = (
         (PM, ADMIN),
         "Remove member",
         body="none",
+        status=204,
+        errors=(409,),
     ),
     # Webhooks (beyond api.md: decision 1101)
     _r(
@@ -515,6 +602,7 @@ ROUTES: tuple[Route, ...] = (
         response_model="WebhookList",
         body="none",
         query=PAGING,
+        errors=(400,),
     ),
     _r(
         "POST",
@@ -525,6 +613,8 @@ ROUTES: tuple[Route, ...] = (
         "Register a webhook endpoint (the signing secret is shown once)",
         request_model="WebhookCreate",
         response_model="WebhookWithSecret",
+        status=201,
+        errors=(400, 409),
     ),
     _r(
         "GET",
@@ -545,8 +635,18 @@ ROUTES: tuple[Route, ...] = (
         "Change a webhook's URL, events, description or enabled flag",
         request_model="WebhookUpdate",
         response_model="Webhook",
+        errors=(400, 409),
     ),
-    _r("DELETE", f"{V1}/webhooks/{{id}}", "webhooks", "delete_webhook", (PM, ADMIN), "Delete a webhook", body="none"),
+    _r(
+        "DELETE",
+        f"{V1}/webhooks/{{id}}",
+        "webhooks",
+        "delete_webhook",
+        (PM, ADMIN),
+        "Delete a webhook",
+        body="none",
+        status=204,
+    ),
     _r(
         "POST",
         f"{V1}/webhooks/{{id}}/rotate-secret",
@@ -556,6 +656,7 @@ ROUTES: tuple[Route, ...] = (
         "Rotate the signing secret (the old one also signs for 24 h)",
         response_model="WebhookWithSecret",
         body="none",
+        errors=(409,),
     ),
     _r(
         "GET",
@@ -567,6 +668,7 @@ ROUTES: tuple[Route, ...] = (
         response_model="WebhookDeliveryList",
         body="none",
         query=PAGING,
+        errors=(400,),
     ),
     _r(
         "POST",
@@ -577,6 +679,8 @@ ROUTES: tuple[Route, ...] = (
         "Send a logged delivery again",
         response_model="WebhookDelivery",
         body="none",
+        status=202,
+        errors=(409,),
     ),
     # Admin
     _r(
@@ -591,9 +695,10 @@ ROUTES: tuple[Route, ...] = (
         query=(
             ("org_id", "string", "Filter by organisation"),
             ("role", "string", "Filter by role"),
-            ("status", "string", "active or disabled"),
+            ("status", "string", "active or disabled", {"enum": ["active", "disabled"]}),
         )
         + PAGING,
+        errors=(400,),
     ),
     _r(
         "PATCH",
@@ -604,6 +709,7 @@ ROUTES: tuple[Route, ...] = (
         "Update user role or status",
         request_model="AdminUserUpdate",
         response_model="User",
+        errors=(400, 409),
     ),
     _r(
         "GET",
@@ -623,6 +729,7 @@ ROUTES: tuple[Route, ...] = (
             ("limit", "integer", "Page size"),
             ("cursor", "string", "Cursor from the previous page"),
         ),
+        errors=(400,),
     ),
 )
 

@@ -3,13 +3,13 @@ Logic lives in shared/services/users.py and audit.py."""
 
 import functions_framework
 
+from shared.errors import Invalid
 from shared.http import function_dispatcher
 from shared.models.users import AdminUserUpdate
+from shared.services import audit, users
 
 
 def list_users(ctx):
-    from shared.services import users
-
     return users.list_users(
         ctx.int_arg("limit", 50),
         ctx.arg("cursor"),
@@ -20,20 +20,15 @@ def list_users(ctx):
 
 
 def update_user(ctx, id):
-    from shared.errors import Unprocessable
-    from shared.services import users
-
     body = ctx.json(AdminUserUpdate)
     if body.role is None and body.status is None and body.org_id is None:
-        raise Unprocessable("Send at least one of role, status, org_id")
+        raise Invalid("Send at least one of role, status, org_id")
     user = users.admin_update(ctx.principal, id, body.role, body.status, body.org_id)
     ctx.audit["org_id"] = user.get("org_id")
     return user
 
 
 def audit_log(ctx):
-    from shared.services import audit
-
     return audit.query(
         ctx.principal,
         actor=ctx.arg("actor"),

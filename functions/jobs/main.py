@@ -8,7 +8,7 @@ from shared.errors import UnsupportedMedia
 from shared.http import function_dispatcher, json_response
 from shared.models.jobs import Feedback, JobCreate, Reason
 from shared.services import downloads as download_service
-from shared.services import job_creation, jobs, languages
+from shared.services import job_creation, jobs, languages, timeline
 
 
 def _form_data(form) -> dict:
@@ -72,12 +72,15 @@ def list_languages(ctx):
     return languages.catalogue(ctx.arg("source"))
 
 
+def job_timeline(ctx, id):
+    return timeline.timeline(ctx.principal, id)
+
+
 def get_job(ctx, id):
     return jobs.view(jobs.get_job_for(ctx.principal, id))
 
 
 def delete_job(ctx, id):
-    ctx.audit["target"] = id
     jobs.delete_job(ctx.principal, id)
     return None, 204
 
@@ -87,24 +90,20 @@ def downloads(ctx, id):
 
 
 def approve(ctx, id):
-    ctx.audit["target"] = id
     return jobs.view(jobs.approve(ctx.principal, id))
 
 
 def reject(ctx, id):
     body = ctx.json(Reason)
-    ctx.audit["target"] = id
     return jobs.view(jobs.reject(ctx.principal, id, body.reason))
 
 
 def feedback(ctx, id):
     body = ctx.json(Feedback)
-    ctx.audit["target"] = id
     return jobs.view(jobs.feedback(ctx.principal, id, body.message))
 
 
 def retry(ctx, id):
-    ctx.audit["target"] = id
     return jobs.view(jobs.retry(ctx.principal, id))
 
 

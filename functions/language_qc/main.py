@@ -8,35 +8,26 @@ from shared.models.language_qc import Assign
 from shared.services import language_qc as service
 
 
-def _audit(ctx, job_id: str, lang: str):
-    ctx.audit["target"] = job_id
-    ctx.audit["lang"] = lang
-
-
 def get_language_qc(ctx, id):
     return service.get_language_qc(ctx.principal, id)
 
 
 def assign(ctx, id, lang):
     body = ctx.json(Assign)
-    _audit(ctx, id, lang)
     return service.assign(ctx.principal, id, lang, body.linguist_id)
 
 
 def approve(ctx, id, lang):
-    _audit(ctx, id, lang)
     return service.approve(ctx.principal, id, lang)
 
 
 def reject(ctx, id, lang):
     body = ctx.json(Reason)
-    _audit(ctx, id, lang)
     return service.reject(ctx.principal, id, lang, body.reason)
 
 
 def feedback(ctx, id, lang):
     body = ctx.json(Feedback)
-    _audit(ctx, id, lang)
     return service.feedback(ctx.principal, id, lang, body.message)
 
 

@@ -11,6 +11,8 @@ from flask import Response
 
 from shared import logs
 from shared.http import json_response
+from shared.pipeline.runner import reconcile, run_task
+from shared.services import housekeeping
 
 log = logs.get("avp.pipeline_worker")
 
@@ -19,20 +21,14 @@ log = logs.get("avp.pipeline_worker")
 def entry(request):
     body = request.get_json(silent=True) or {}
     if body.get("reconcile") is True:  # Cloud Scheduler, every 5 minutes (terraform scheduler.tf)
-        from shared.pipeline.runner import reconcile
-
         created = reconcile()
         logs.event(log, "reconcile", tasks_created=created)
         return json_response({"reconciled": created})
     if body.get("housekeeping") is True:  # Cloud Scheduler, hourly (terraform scheduler.tf)
-        from shared.services import housekeeping
-
         return json_response({"purged": housekeeping.run()})
     job_id, step, attempt = body.get("job_id"), body.get("step"), body.get("attempt")
     if not isinstance(job_id, str) or not isinstance(step, str) or not isinstance(attempt, int):
         return json_response({"detail": "Expected JSON {job_id, step, attempt}"}, 400)
-    from shared.pipeline.runner import run_task
-
     try:
         outcome = run_task(job_id, step, attempt)
     except Exception:

@@ -3,14 +3,13 @@ Logic lives in shared/services/users.py and orgs.py."""
 
 import functions_framework
 
+from shared.errors import NotFound, Unprocessable
 from shared.http import function_dispatcher
 from shared.models.users import InviteCreate, OrganizationCreate, OrganizationUpdate
+from shared.services import orgs, users
 
 
 def me(ctx):
-    from shared.errors import NotFound
-    from shared.services import users
-
     user = users.get_user(ctx.principal.user_id)
     if user is None:
         raise NotFound("User not found")
@@ -18,14 +17,10 @@ def me(ctx):
 
 
 def list_orgs(ctx):
-    from shared.services import orgs
-
     return orgs.list_orgs(ctx.int_arg("limit", 50), ctx.arg("cursor"))
 
 
 def create_org(ctx):
-    from shared.services import orgs
-
     body = ctx.json(OrganizationCreate)
     org = orgs.create_org(body.name)
     ctx.audit.update(target=org["id"], org_id=org["id"])
@@ -33,9 +28,6 @@ def create_org(ctx):
 
 
 def update_org(ctx, id):
-    from shared.errors import Unprocessable
-    from shared.services import orgs
-
     body = ctx.json(OrganizationUpdate)
     if body.name is None and body.clients_share_jobs is None:
         raise Unprocessable("Send at least one of name, clients_share_jobs")
@@ -44,14 +36,10 @@ def update_org(ctx, id):
 
 
 def list_members(ctx, id):
-    from shared.services import users
-
     return users.list_members(ctx.principal, id, ctx.int_arg("limit", 50), ctx.arg("cursor"))
 
 
 def invite(ctx, id):
-    from shared.services import orgs
-
     ctx.audit["org_id"] = id
     body = ctx.json(InviteCreate)
     created = orgs.create_invite(ctx.principal, id, body.email, body.role)
@@ -60,8 +48,6 @@ def invite(ctx, id):
 
 
 def remove_member(ctx, id, user_id):
-    from shared.services import users
-
     ctx.audit.update(target=user_id, org_id=id)
     users.remove_member(ctx.principal, id, user_id)
     return None, 204

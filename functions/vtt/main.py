@@ -6,15 +6,11 @@ import functions_framework
 from shared.http import function_dispatcher, json_response
 from shared.models.vtt import AdjustTiming, VttUpdate
 from shared.services import vtt as service
+from shared.services.vtt import PreconditionRequired
 
 
 def _with_etag(doc: dict):
     return json_response(doc, headers={"ETag": doc["etag"], "Cache-Control": "no-store"})
-
-
-def _audit(ctx, job_id: str, lang: str):
-    ctx.audit["target"] = job_id
-    ctx.audit["lang"] = lang
 
 
 def get_vtt(ctx, id, lang):
@@ -23,7 +19,10 @@ def get_vtt(ctx, id, lang):
 
 def patch_vtt(ctx, id, lang):
     body = ctx.json(VttUpdate)
-    _audit(ctx, id, lang)
+    if not ctx.request.headers.get("If-Match"):  # before any state check: the request itself is incomplete
+        raise PreconditionRequired(
+            "Send If-Match with the ETag from GET /jobs/{id}/vtt/{lang} so no edit overwrites another"
+        )
     doc = service.patch_vtt(
         ctx.principal, id, lang, ctx.arg("kind"), body.content, body.message, ctx.request.headers.get("If-Match")
     )
@@ -32,7 +31,7 @@ def patch_vtt(ctx, id, lang):
 
 def adjust_timing(ctx):
     body = ctx.json(AdjustTiming)
-    _audit(ctx, body.job_id, body.lang)
+    ctx.audit["target"] = body.job_id  # no path parameter names the job here
     return _with_etag(service.adjust_timing(ctx.principal, body, ctx.request.headers.get("If-Match")))
 
 
@@ -49,7 +48,6 @@ def get_version(ctx, id, lang, version_id):
 
 
 def restore_version(ctx, id, lang, version_id):
-    _audit(ctx, id, lang)
     return _with_etag(service.restore_version(ctx.principal, id, lang, version_id, ctx.request.headers.get("If-Match")))
 
 

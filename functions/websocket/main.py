@@ -3,10 +3,14 @@ plus `GET /health`. The channels are the same code the local platform mounts on
 localhost:8003 (shared.realtime.flask_ws); see docs/decisions/0500-websocket-protocol.md and
 0501-websocket-serving.md. Run it with `python serve.py` (the container's command).
 
-`app` is built on first access (gunicorn loads it once per worker), so importing this module
-stays cheap like every function's main.py."""
+`app` is built on first access (gunicorn loads it once per worker, when the service starts).
+Flask is imported there, the project modules at the top."""
 
 from __future__ import annotations
+
+from shared.config import VERSION
+from shared.realtime.flask_ws import register
+from shared.realtime.hub import hub
 
 _app = None
 
@@ -14,16 +18,11 @@ _app = None
 def create_app():
     from flask import Flask
 
-    from shared.config import VERSION
-    from shared.realtime.flask_ws import register
-
     app = Flask("avp-websocket")
     register(app)
 
     @app.get("/health")
     def health():
-        from shared.realtime.hub import hub
-
         h = hub()
         return {
             "status": "healthy",

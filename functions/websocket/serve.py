@@ -21,6 +21,7 @@ for p in (str(ROOT), str(HERE)):
 
 from shared.gunicorn_app import GunicornApp  # noqa: E402
 from shared.logs import GUNICORN_LOGCONFIG  # noqa: E402
+from shared.realtime.hub import close_on_signals, hub  # noqa: E402
 
 
 def _load_app():
@@ -30,8 +31,6 @@ def _load_app():
 
 
 def _post_worker_init(worker) -> None:
-    from shared.realtime.hub import close_on_signals, hub
-
     close_on_signals()  # Cloud Run's SIGTERM: every client hears 1001 and reconnects elsewhere
     hub().start()  # subscribe to events now rather than on the first connection
 

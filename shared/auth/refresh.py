@@ -23,9 +23,13 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from shared import logs
+from shared.bootstrap import platform
+from shared.config import settings, signing_secret
+from shared.domain.accounts import is_active
 from shared.errors import Unauthenticated
 from shared.ids import new_id
-from shared.persistence.documents import Query
+from shared.persistence.documents import Query, update_with_retry
 from shared.timestamps import iso_at, now_iso
 
 TOKENS = "refresh_tokens"
@@ -51,29 +55,17 @@ def _split(token: str) -> tuple[str, str]:
     return token_id, secret
 
 
-def _docs():
-    from shared.bootstrap import platform
-
-    return platform().documents
-
-
 def _ttl() -> int:
-    from shared.config import settings
-
     return settings().refresh_ttl_seconds
 
 
 def _grace() -> float:
-    from shared.config import settings
-
     return max(0, settings().refresh_reuse_grace_seconds)
 
 
 def _successor_secret(pred_id: str, pred_secret: str, succ_id: str) -> str:
     """The secret of `succ_id`, the token `pred_id.pred_secret` was rotated into: re-derivable
     only by the server (its key) from the predecessor's raw token (which only its holder has)."""
-    from shared.config import signing_secret
-
     key = hmac.new(signing_secret().encode(), _SUCCESSOR_LABEL, hashlib.sha256).digest()
     mac = hmac.new(key, f"{pred_id}.{pred_secret}.{succ_id}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
@@ -128,7 +120,7 @@ def start_family(user_id: str, via: str = "password") -> Issued:
         )
         return _new_token_doc(tx, user_id, family_id)
 
-    return _docs().transaction(run)
+    return platform().documents.transaction(run)
 
 
 def _grace_successor(tx, doc: dict, secret: str, now: float) -> dict | None:
@@ -169,7 +161,7 @@ def rotate(token: str) -> tuple[str, Issued]:
                 if int(successor.get("expires_at", 0)) <= now:
                     return "expired", None
                 user = tx.get("users", doc["user_id"])
-                if user is None or user.get("status", "active") != "active":
+                if not is_active(user):
                     return "disabled", None
                 return "grace", (
                     doc["user_id"],
@@ -184,7 +176,7 @@ def rotate(token: str) -> tuple[str, Issued]:
         if int(doc.get("expires_at", 0)) <= now:
             return "expired", None
         user = tx.get("users", doc["user_id"])
-        if user is None or user.get("status", "active") != "active":
+        if not is_active(user):
             return "disabled", None
         # This token is being used: its predecessor's grace ends (read before any write).
         pred = tx.get(TOKENS, doc["predecessor_id"]) if doc.get("predecessor_id") else None
@@ -208,19 +200,15 @@ def rotate(token: str) -> tuple[str, Issued]:
         tx.update(FAMILIES, family["id"], fam, expected_version=family["_version"])
         return "ok", (doc["user_id"], issued)
 
-    outcome, value = _docs().transaction(run)
+    outcome, value = platform().documents.transaction(run)
     if outcome == "ok":
         return value
     if outcome == "grace":
-        from shared import logs
-
         logs.event(
             logs.get("avp.auth"), "refresh token re-presented within the reuse grace: same successor", user_id=value[0]
         )
         return value
     if outcome == "reused":
-        from shared import logs
-
         logs.event(logs.get("avp.auth"), "refresh token reuse: family revoked", user_id=value)
         raise Unauthenticated(
             "Refresh token was already used; all sessions of this sign-in were revoked. Sign in again"
@@ -238,7 +226,7 @@ def family_of(token: str) -> dict | None:
         token_id, secret = _split(token)
     except Unauthenticated:
         return None
-    docs = _docs()
+    docs = platform().documents
     doc = docs.get(TOKENS, token_id)
     if doc is None or not hmac.compare_digest(doc.get("secret_sha256", ""), _digest(secret)):
         return None
@@ -246,20 +234,18 @@ def family_of(token: str) -> dict | None:
 
 
 def revoke_family(family_id: str, reason: str) -> bool:
-    from shared.persistence.documents import update_with_retry
-
     def mutate(data):
         if data.get("status") != "active":
             return None
         data.update(status="revoked", revoked_reason=reason, revoked_at=now_iso())
         return data
 
-    return update_with_retry(_docs(), FAMILIES, family_id, mutate) is not None
+    return update_with_retry(platform().documents, FAMILIES, family_id, mutate) is not None
 
 
 def revoke_user_sessions(user_id: str, reason: str, keep_family: str | None = None) -> int:
     """Revoke every active family of `user_id` except `keep_family`; returns how many."""
-    docs = _docs()
+    docs = platform().documents
     count, cursor = 0, None
     while True:
         page = docs.query(

@@ -7,6 +7,8 @@ import threading
 import time
 
 from shared.auth.tokens import Principal, decode_access_token
+from shared.bootstrap import platform
+from shared.domain.accounts import is_active
 from shared.errors import Unauthenticated
 
 _CACHE_SECONDS = 2.0
@@ -20,8 +22,6 @@ def _user(user_id: str) -> dict | None:
         hit = _cache.get(user_id)
         if hit and now - hit[0] < _CACHE_SECONDS:
             return hit[1]
-    from shared.bootstrap import platform
-
     user = platform().documents.get("users", user_id)
     with _lock:
         _cache[user_id] = (now, user)
@@ -42,7 +42,7 @@ def principal_for(claims: Principal) -> Principal:
     """The principal of a verified token (or connection ticket) as the account stands now:
     refused if the account is disabled or gone, or signed out since the token was issued."""
     user = _user(claims.user_id)
-    if user is None or user.get("status", "active") != "active":
+    if not is_active(user):
         raise Unauthenticated("This account is disabled or no longer exists")
     # A password change (or an admin revoking sessions) invalidates older access tokens too.
     if claims.iat < int(user.get("tokens_valid_after") or 0):

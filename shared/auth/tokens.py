@@ -6,8 +6,6 @@ import secrets
 import time
 from dataclasses import dataclass
 
-import jwt
-
 from shared.config import settings, signing_secret
 from shared.errors import Unauthenticated
 
@@ -26,6 +24,8 @@ class Principal:
 
 
 def issue_access_token(user: dict) -> str:
+    import jwt  # lazy: PyJWT loads `cryptography` (~100 ms); public endpoints never need it
+
     s = settings()
     now = int(time.time())
     claims = {
@@ -71,6 +71,8 @@ def decode_access_token(token: str) -> Principal:
 
 
 def _verify(token: str, s) -> Principal:
+    import jwt  # lazy: PyJWT loads `cryptography` (~100 ms); public endpoints never need it
+
     try:
         claims = jwt.decode(
             token,

@@ -2,14 +2,19 @@
 
 A language goes PENDING -> ASSIGNED -> APPROVED, or to REJECTED (with a reason), from which
 the PM reassigns it (-> ASSIGNED) for rework. The functions below take and return plain dicts
-(the `language_qc[lang]` entry of a job) and never touch storage.
+(the `language_qc[lang]` entry of a job) and never touch storage; a refused action raises
+Conflict, NotFound (a language not under QC) or Unprocessable (an empty reason or message).
 """
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
+from shared.domain.accounts import Actor
+from shared.domain.roles import ADMIN, LINGUIST, PM
 from shared.domain.status import JobStatus, translated_languages
+from shared.errors import Conflict, NotFound, Unprocessable
 
 
 class LangStatus(str, Enum):
@@ -22,20 +27,11 @@ class LangStatus(str, Enum):
 L = LangStatus
 
 
-class QcRuleError(Exception):
-    """A refused language QC action; `status` is the HTTP status the service maps it to."""
-
-    def __init__(self, message: str, status: int = 409):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-def empty_state() -> dict:
+def empty_state() -> dict[str, Any]:
     return {"status": L.PENDING.value, "assignee": None, "history": [], "feedback": []}
 
 
-def state_of(job: dict, lang: str) -> dict:
+def state_of(job: dict[str, Any], lang: str) -> dict[str, Any]:
     """The QC entry of `lang`, with defaults filled in (jobs created before it existed)."""
     entry = dict(empty_state())
     entry.update((job.get("language_qc") or {}).get(lang) or {})
@@ -44,34 +40,32 @@ def state_of(job: dict, lang: str) -> dict:
     return entry
 
 
-def require_qc_language(job: dict, lang: str) -> None:
+def require_qc_language(job: dict[str, Any], lang: str) -> None:
     if lang not in translated_languages(job):
         langs = ", ".join(translated_languages(job)) or "none"
-        raise QcRuleError(f"Language {lang} is not a translated output of this job (languages under QC: {langs})", 404)
+        raise NotFound(f"Language {lang} is not a translated output of this job (languages under QC: {langs})")
 
 
-def require_language_qc_stage(job: dict) -> None:
+def require_language_qc_stage(job: dict[str, Any]) -> None:
     if job.get("status") != JobStatus.LANGUAGE_QC.value:
-        raise QcRuleError(
-            f"Language QC actions are only possible while the job is LANGUAGE_QC; it is {job.get('status')}"
-        )
+        raise Conflict(f"Language QC actions are only possible while the job is LANGUAGE_QC; it is {job.get('status')}")
 
 
-def may_act(role: str, user_id: str, entry: dict) -> bool:
+def may_act(role: str, user_id: str, entry: dict[str, Any]) -> bool:
     """Approve/reject/feedback: the assigned linguist, any PM (own org, checked by the caller) or ADMIN."""
-    if role in ("PM", "ADMIN"):
+    if role in (PM, ADMIN):
         return True
-    return role == "LINGUIST" and entry.get("assignee") == user_id
+    return role == LINGUIST and entry.get("assignee") == user_id
 
 
-def _event(action: str, actor: dict, at: str, **extra) -> dict:
-    return {"action": action, "by": actor["id"], "by_email": actor.get("email", ""), "at": at, **extra}
+def _event(action: str, actor: Actor, at: str, **extra: Any) -> dict[str, Any]:
+    return {"action": action, "by": actor["user_id"], "by_email": actor["email"], "at": at, **extra}
 
 
-def assign(entry: dict, linguist: dict, actor: dict, at: str) -> dict:
+def assign(entry: dict[str, Any], linguist: dict[str, Any], actor: Actor, at: str) -> dict[str, Any]:
     status = entry["status"]
     if status == L.APPROVED.value:
-        raise QcRuleError("This language is already APPROVED; it cannot be reassigned")
+        raise Conflict("This language is already APPROVED; it cannot be reassigned")
     new = dict(entry)
     new.update(status=L.ASSIGNED.value, assignee=linguist["id"], assignee_email=linguist.get("email", ""))
     new["history"] = entry["history"] + [
@@ -87,43 +81,43 @@ def assign(entry: dict, linguist: dict, actor: dict, at: str) -> dict:
     return new
 
 
-def approve(entry: dict, actor: dict, at: str) -> dict:
+def approve(entry: dict[str, Any], actor: Actor, at: str) -> dict[str, Any]:
     status = entry["status"]
     if status == L.PENDING.value:
-        raise QcRuleError("This language is PENDING: assign a linguist before approving it")
+        raise Conflict("This language is PENDING: assign a linguist before approving it")
     if status == L.REJECTED.value:
-        raise QcRuleError("This language was REJECTED: reassign it for rework before approving it")
+        raise Conflict("This language was REJECTED: reassign it for rework before approving it")
     if status == L.APPROVED.value:
-        raise QcRuleError("This language is already APPROVED")
+        raise Conflict("This language is already APPROVED")
     new = dict(entry, status=L.APPROVED.value)
     new["history"] = entry["history"] + [_event("approved", actor, at)]
     return new
 
 
-def reject(entry: dict, actor: dict, at: str, reason: str) -> dict:
+def reject(entry: dict[str, Any], actor: Actor, at: str, reason: str) -> dict[str, Any]:
     reason = (reason or "").strip()
     if not reason:
-        raise QcRuleError("A reason is required to reject a language", 422)
+        raise Unprocessable("A reason is required to reject a language")
     status = entry["status"]
     if status == L.PENDING.value:
-        raise QcRuleError("This language is PENDING: nothing to reject until a linguist is assigned")
+        raise Conflict("This language is PENDING: nothing to reject until a linguist is assigned")
     if status == L.REJECTED.value:
-        raise QcRuleError("This language is already REJECTED")
+        raise Conflict("This language is already REJECTED")
     new = dict(entry, status=L.REJECTED.value, rejection_reason=reason)
     new["history"] = entry["history"] + [_event("rejected", actor, at, reason=reason)]
     return new
 
 
-def add_feedback(entry: dict, actor: dict, at: str, message: str, feedback_id: str) -> dict:
+def add_feedback(entry: dict[str, Any], actor: Actor, at: str, message: str, feedback_id: str) -> dict[str, Any]:
     message = (message or "").strip()
     if not message:
-        raise QcRuleError("Feedback must not be empty", 422)
+        raise Unprocessable("Feedback must not be empty")
     new = dict(entry)
     item = {
         "id": feedback_id,
-        "author": actor["id"],
-        "author_email": actor.get("email", ""),
-        "author_role": actor.get("role", ""),
+        "author": actor["user_id"],
+        "author_email": actor["email"],
+        "author_role": actor["role"],
         "at": at,
         "message": message,
     }
@@ -132,11 +126,6 @@ def add_feedback(entry: dict, actor: dict, at: str, message: str, feedback_id: s
     return new
 
 
-def all_approved(job: dict) -> bool:
+def all_approved(job: dict[str, Any]) -> bool:
     langs = translated_languages(job)
     return bool(langs) and all(state_of(job, lang)["status"] == L.APPROVED.value for lang in langs)
-
-
-def assignees(language_qc: dict) -> list[str]:
-    """The denormalized `assignees` list kept on the job (linguists currently assigned a language)."""
-    return sorted({e.get("assignee") for e in language_qc.values() if e and e.get("assignee")})

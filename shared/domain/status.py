@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 
 class JobStatus(str, Enum):
@@ -49,16 +50,16 @@ REVIEWER_EDIT_STAGES = frozenset({S.SOURCE_QC, S.FINAL_QC})
 LINGUIST_EDIT_STAGES = frozenset({S.LANGUAGE_QC})
 
 
-def needs_translation(job: dict) -> bool:
+def needs_translation(job: dict[str, Any]) -> bool:
     """A job whose outputs are only its source language skips TRANSLATING/LANGUAGE_QC."""
     return any(lang != job["source_language"] for lang in job["requested_outputs"])
 
 
-def translated_languages(job: dict) -> list[str]:
+def translated_languages(job: dict[str, Any]) -> list[str]:
     return [lang for lang in job["requested_outputs"] if lang != job["source_language"]]
 
 
-def status_after_step(step: str, job: dict) -> JobStatus:
+def status_after_step(step: str, job: dict[str, Any]) -> JobStatus:
     """Where a job goes when `step` succeeds."""
     if step == "probe":
         return S.TRANSCRIBING
@@ -75,7 +76,7 @@ def status_after_step(step: str, job: dict) -> JobStatus:
     raise ValueError(f"unknown step {step}")
 
 
-def status_after_approve(job: dict) -> JobStatus:
+def status_after_approve(job: dict[str, Any]) -> JobStatus:
     """Where `actions/approve` sends a job at a job-level QC stage."""
     status = S(job["status"])
     if status == S.SOURCE_QC:

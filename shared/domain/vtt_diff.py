@@ -4,15 +4,14 @@ text diff. Pure functions over parsed cues."""
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
-from shared.domain.vtt_document import Cue, normalize
+from shared.domain.vtt_document import Cue, VttError, normalize, parse, parse_ms
 
 
 def _tolerant_cues(content: str) -> list[Cue]:
     """Cues of a stored version. Versions were valid when saved, but the media duration is not
     rechecked here and a pipeline-written file may predate the checks, so parse leniently."""
-    from shared.domain.vtt_document import VttError, parse
-
     try:
         return parse(content, duration_ms=None)
     except VttError:
@@ -22,15 +21,13 @@ def _tolerant_cues(content: str) -> list[Cue]:
             captions = webvtt.from_string(normalize(content)).captions
         except Exception:  # noqa: BLE001 - a version that cannot be read diffs as text only
             return []
-        from shared.domain.vtt_document import parse_ms
-
         return [
             Cue(i, c.identifier, parse_ms(c.start), parse_ms(c.end), "\n".join(c.lines), str(c.settings), 0)
             for i, c in enumerate(captions)
         ]
 
 
-def _entry(kind: str, old: Cue | None, new: Cue | None) -> dict:
+def _entry(kind: str, old: Cue | None, new: Cue | None) -> dict[str, Any]:
     text_changed = old is not None and new is not None and old.text != new.text
     timing_changed = old is not None and new is not None and (old.start_ms, old.end_ms) != (new.start_ms, new.end_ms)
     return {
@@ -42,10 +39,10 @@ def _entry(kind: str, old: Cue | None, new: Cue | None) -> dict:
     }
 
 
-def diff_cues(old: list[Cue], new: list[Cue]) -> list[dict]:
+def diff_cues(old: list[Cue], new: list[Cue]) -> list[dict[str, Any]]:
     """Align the cues by text (difflib), then: equal text with other timings is a timing change;
     a replaced run pairs cues in order as text changes; the rest are added or removed."""
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     matcher = difflib.SequenceMatcher(a=[c.text for c in old], b=[c.text for c in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -65,7 +62,7 @@ def diff_cues(old: list[Cue], new: list[Cue]) -> list[dict]:
     return out
 
 
-def diff(old_content: str, new_content: str, *, old_label: str = "from", new_label: str = "to") -> dict:
+def diff(old_content: str, new_content: str, *, old_label: str = "from", new_label: str = "to") -> dict[str, Any]:
     old, new = _tolerant_cues(old_content), _tolerant_cues(new_content)
     cues = diff_cues(old, new)
     summary = {

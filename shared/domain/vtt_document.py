@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 _TIMESTAMP = r"(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}"
 _TIMING_LINE = re.compile(rf"^\s*({_TIMESTAMP})[ \t]+-->[ \t]+({_TIMESTAMP})(?=\s|$)(.*)$")
@@ -37,7 +38,7 @@ class Cue:
     settings: str
     line: int  # 1-based line of the timing line
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "index": self.index,
             "identifier": self.identifier,
@@ -242,6 +243,7 @@ def shift(
             )
         new_cues.append(Cue(cue.index, cue.identifier, start, end, cue.text, cue.settings, cue.line))
         match = _TIMING_LINE.match(lines[cue.line - 1])
-        lines[cue.line - 1] = f"{format_ms(start)} --> {format_ms(end)}{match.group(3)}"
+        tail = match.group(3) if match else ""  # the parse checked every timing line
+        lines[cue.line - 1] = f"{format_ms(start)} --> {format_ms(end)}{tail}"
     check_timings(new_cues, duration_ms)
     return "\n".join(lines), len(selected)

@@ -4,8 +4,9 @@ Locally they go to an SQLite event log every process can tail; in GCP to a Pub/S
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class EventBus(Protocol):
-    def publish(self, event: dict) -> None: ...
+    def publish(self, event: dict[str, Any]) -> object:
+        """Publish one event (the adapters return their own receipt: a sequence number, a message id)."""

@@ -72,7 +72,7 @@ class SqliteEvents:
             ),
         )
         if cur.rowcount == 1:
-            return int(cur.lastrowid)
+            return int(cur.lastrowid or 0)  # set by the INSERT that counted one row
         row = conn.execute("SELECT seq FROM events WHERE dedupe_key=?", (key,)).fetchone()
         return int(row[0])
 

@@ -5,14 +5,18 @@ first, then the console with its single-page fallback)."""
 from __future__ import annotations
 
 from flask import Flask, Request, request
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
+from shared import logs
 from shared.http import CONVERTERS, MATCHED_ROUTE, Dispatcher, error_response, method_not_allowed
 from shared.local import console, emulators, file_routes
 from shared.local import functions as fn
 from shared.realtime import flask_ws
 from shared.routes import ROUTES, werkzeug_rule
+
+# Every method reaches the route table, so an undeclared one gets the JSON 405 with Allow.
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE", "CONNECT"]
 
 
 def create_app() -> Flask:
@@ -29,10 +33,10 @@ def create_app() -> Flask:
     flask_ws.register(app)  # /api/v1/ws/... as the Cloud Run service serves them
     emulators.register(app)  # delivery routes of the emulators backend (only on that backend)
 
-    app.wsgi_app = FunctionRouter(app, table)
+    app.wsgi_app = FunctionRouter(app, table)  # type: ignore[method-assign]  # WSGI middleware, as Flask documents
 
-    @app.route("/", defaults={"path": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])
-    @app.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])
+    @app.route("/", defaults={"path": ""}, methods=ALL_METHODS)
+    @app.route("/<path:path>", methods=ALL_METHODS)
     def dispatch(path):
         try:
             route, params = table.bind("localhost").match(request.path, method=request.method)
@@ -47,6 +51,29 @@ def create_app() -> Flask:
             return error_response(404, f"No such endpoint: {request.method} {request.path}")
         request.environ[MATCHED_ROUTE] = (route, params)  # the function's dispatcher need not match again
         return fn.load(route.function).entry(request)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        """What Flask answers itself (a path no rule takes, a method it does not route, a malformed
+        request) is JSON too; an unknown method gets the route table's Allow."""
+        if exc.code == 405:
+            try:
+                allowed = table.bind("localhost").allowed_methods(request.path)
+            except HTTPException:
+                allowed = []
+            if allowed:
+                return method_not_allowed(request, allowed)
+        if exc.code == 404:
+            return error_response(404, f"No such endpoint: {request.method} {request.path!r}")
+        return error_response(exc.code or 400, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        request_id = logs.request_id_from(request.headers.get("X-Request-ID"))
+        logs.get("avp.local").exception("unhandled error", extra={"fields": {"request_id": request_id}})
+        resp = error_response(500, f"Internal server error; reference {request_id}")
+        resp.headers["X-Request-ID"] = request_id
+        return resp
 
     return app
 

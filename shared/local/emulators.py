@@ -12,6 +12,10 @@ from __future__ import annotations
 import uuid
 
 from shared import logs
+from shared.config import settings
+from shared.http import error_response
+from shared.local import functions
+from shared.routes import INTERNAL_FUNCTIONS
 
 log = logs.get("avp.emulators")
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -35,18 +39,13 @@ def push_to_cloud_event(body: dict, topic: str = ""):
 def register(app) -> None:
     from flask import Response, request
 
-    from shared.config import settings
-    from shared.http import error_response
-    from shared.local import functions
-    from shared.routes import INTERNAL_FUNCTIONS
-
     if settings().backend != "emulators":
         return
 
     def allowed(function: str):
         if request.remote_addr not in LOOPBACK:
             return error_response(403, "Emulator delivery routes answer loopback callers only")
-        if function not in INTERNAL_FUNCTIONS or function not in functions.available():
+        if function not in INTERNAL_FUNCTIONS:
             return error_response(404, f"No internal function {function}")
         return None
 

@@ -22,12 +22,10 @@ def load(name: str):
         if name not in _loaded:
             path = FUNCTIONS_DIR / name / "main.py"
             spec = importlib.util.spec_from_file_location(f"avp_function_{name}", path)
+            if spec is None or spec.loader is None:
+                raise ImportError(f"functions/{name}/main.py cannot be loaded")
             module = importlib.util.module_from_spec(spec)
             sys.modules[spec.name] = module
             spec.loader.exec_module(module)
             _loaded[name] = module
         return _loaded[name]
-
-
-def available() -> list[str]:
-    return sorted(p.parent.name for p in FUNCTIONS_DIR.glob("*/main.py"))

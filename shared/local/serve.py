@@ -68,6 +68,7 @@ def main() -> int:
         "timeout": 0,
         "graceful_timeout": 10,
         "keepalive": 5,
+        "limit_request_line": 8190,  # gunicorn's maximum: long signed-URL and cursor query strings
         "accesslog": None,
         "loglevel": "warning",
         "logconfig_dict": GUNICORN_LOGCONFIG,

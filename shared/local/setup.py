@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 
+from shared.auth.passwords import hash_password
 from shared.bootstrap import platform
 from shared.ids import new_id
 from shared.persistence.documents import Query
@@ -17,8 +18,6 @@ def ensure_first_admin() -> tuple[str, str | None] | None:
     docs = platform().documents
     if docs.query(Query("users", where=[("role", "==", "ADMIN")], limit=1)).items:
         return None
-    from shared.auth.passwords import hash_password
-
     email = os.environ.get("AVP_ADMIN_EMAIL", "admin@example.com").strip().lower()
     password = os.environ.get("AVP_ADMIN_PASSWORD", "")
     generated = None

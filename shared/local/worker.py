@@ -19,6 +19,10 @@ import time
 import uuid
 
 from shared import logs
+from shared.bootstrap import platform
+from shared.domain.status import HEAVY_STEPS
+from shared.pipeline.runner import reconcile, run_task
+from shared.services import housekeeping
 
 log = logs.get("avp.worker")
 RECONCILE_EVERY = 15.0
@@ -41,8 +45,6 @@ class Worker:
         poll_seconds: float = 0.05,
         record_latency: bool = False,
     ):
-        from shared.bootstrap import platform
-
         self.platform = platform()
         self.cfg = self.platform.settings
         self.tasks = self.platform.tasks
@@ -82,9 +84,6 @@ class Worker:
             t.join(max(0.0, deadline - time.monotonic()))
 
     def _loop(self) -> None:
-        from shared.domain.status import HEAVY_STEPS
-        from shared.pipeline.runner import run_task
-
         heavy_limit = max(1, self.cfg.heavy_step_concurrency)
         while not self._stop.is_set():
             try:
@@ -126,8 +125,6 @@ class Worker:
                     self._inflight.pop(task.name, None)
 
     def _housekeeping(self) -> None:
-        from shared.pipeline.runner import reconcile
-
         beat = max(0.2, self.lease_seconds / 3)
         next_reconcile = 0.0
         next_prune = time.monotonic() + 60
@@ -161,8 +158,6 @@ class Worker:
 
     def purge(self) -> dict[str, int] | None:
         """One housekeeping pass (expired sessions, counters, invites, uploads...)."""
-        from shared.services import housekeeping
-
         try:
             return housekeeping.run()
         except Exception:

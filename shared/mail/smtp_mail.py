@@ -34,6 +34,7 @@ class SmtpMail:
     def send(self, message: Message) -> None:
         msg = to_email(message, self.sender)
         try:
+            smtp: smtplib.SMTP
             if self.security == "tls":
                 smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT_SECONDS, context=self.context)
             else:

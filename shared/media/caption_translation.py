@@ -100,9 +100,17 @@ def split(translation: str, lengths: list[int]) -> list[str]:
     return pieces
 
 
-def retime(cues: list[Cue], groups: list[Sentence], translations: list[str], prof: cr.Profile) -> list[Cue]:
+def retime(
+    cues: list[Cue],
+    groups: list[Sentence],
+    translations: list[str],
+    prof: cr.Profile,
+    fps: float | None = None,
+    duration: float | None = None,
+) -> list[Cue]:
     """Translated cues on the source cues' timings; a cue left without words hands its time to
-    the cue before it."""
+    the cue before it. With `fps`, each cue's end then stretches toward the reading time of
+    its own (usually longer) text, without crowding the next cue (caption_rules.time_cues)."""
     out: list[Cue] = []
     for group, text in zip(groups, translations):
         for k, piece in zip(group.cues, split(text, group.lengths)):
@@ -114,4 +122,6 @@ def retime(cues: list[Cue], groups: list[Sentence], translations: list[str], pro
                 continue
             body = (prof.speaker_mark + piece) if marked else piece
             out.append(Cue(src.start, src.end, cr.wrap(body, prof)))
+    if fps:
+        cr.time_cues(out, prof, fps, duration)
     return out

@@ -13,11 +13,22 @@ kept for warm invocations; no heavy import happens before that.
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
+from shared.config import settings
+from shared.media.apertium import ApertiumTranslator
+from shared.media.describe import LocalDescriber
+from shared.media.gcp_speech import SpeechV2Transcriber
+from shared.media.gcp_translate import CloudTranslator
+from shared.media.gcp_tts import CloudSpeech
+from shared.media.gemini import GeminiDescriber
+from shared.media.languages import supported_targets
+from shared.media.tts import LocalSpeech
 from shared.media.types import GlossaryTerm, LanguageGuess, Transcript, VisualEvent
+from shared.media.whisper import FasterWhisperTranscriber
 
 
 class Transcriber(Protocol):
@@ -65,49 +76,45 @@ class Engines:
     @cached_property
     def transcriber(self) -> Transcriber:
         if self.cloud:
-            from shared.media.gcp_speech import SpeechV2Transcriber
-
             return SpeechV2Transcriber.from_settings(self.settings)
-        from shared.media.whisper import FasterWhisperTranscriber
-
         return FasterWhisperTranscriber.from_settings(self.settings)
 
     @cached_property
     def describer(self) -> Describer:
         if self.cloud:
-            from shared.media.gemini import GeminiDescriber
-
             return GeminiDescriber.from_settings(self.settings)
-        from shared.media.describe import LocalDescriber
-
         return LocalDescriber.from_settings(self.settings)
 
     @cached_property
     def translator(self) -> Translator:
         if self.cloud:
-            from shared.media.gcp_translate import CloudTranslator
-
             return CloudTranslator.from_settings(self.settings)
-        from shared.media.apertium import ApertiumTranslator
-
         return ApertiumTranslator()
 
     @cached_property
     def speech(self) -> Speech:
         if self.cloud:
-            from shared.media.gcp_tts import CloudSpeech
-
             return CloudSpeech.from_settings(self.settings)
-        from shared.media.tts import LocalSpeech
-
         return LocalSpeech.from_settings(self.settings)
 
     def supported_targets(self, source_language: str) -> list[str]:
-        from shared.media.languages import supported_targets
-
         return supported_targets(source_language)
 
 
-def engines_for(cfg) -> Engines:
-    """The engines for `cfg.backend` (local and emulators share the offline engines)."""
-    return Engines(cfg)
+_engines: Engines | None = None
+_lock = threading.Lock()
+
+
+def engines() -> Engines:
+    """The process-wide engines for the current settings (local and emulators share the offline
+    engines); each engine is built on first use and kept for warm invocations. Only the
+    pipeline's media steps use them, so the API functions never import the engines' modules."""
+    global _engines
+    cfg = settings()
+    current = _engines
+    if current is None or current.settings is not cfg:
+        with _lock:
+            if _engines is None or _engines.settings is not cfg:
+                _engines = Engines(cfg)
+            current = _engines
+    return current

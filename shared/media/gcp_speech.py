@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import wave
 from pathlib import Path
+from typing import Any
 
+from shared.media.languages import normalize, with_region
 from shared.media.types import LanguageGuess, Transcript, Word
 
 SYNC_LIMIT = 55.0
@@ -53,8 +55,6 @@ def adaptation(hints: list[str] | None):
 
 def recognition_config(language: str, sample_rate: int = 16000, hints: list[str] | None = None):
     from google.cloud.speech_v2 import types
-
-    from shared.media.languages import with_region
 
     return types.RecognitionConfig(
         adaptation=adaptation(hints),
@@ -133,8 +133,6 @@ def language_request(project: str, location: str, pcm_wav: bytes):
 def guess_from_results(results) -> LanguageGuess | None:
     """The language of most recognised speech time (each result's span, from the end of the
     previous one), its share as the probability; None when nothing was recognised."""
-    from shared.media.languages import normalize
-
     seconds: dict[str, float] = {}
     last = 0.0
     for r in results:
@@ -177,8 +175,8 @@ class SpeechV2Transcriber:
         self.location = location
         self.bucket = bucket
         self.lid_location = lid_location
-        self._client = None
-        self._lid_client = None
+        self._client: Any = None  # speech_v2.SpeechClient, built on first use
+        self._lid_client: Any = None
 
     @classmethod
     def from_settings(cls, cfg) -> SpeechV2Transcriber:
@@ -219,7 +217,7 @@ class SpeechV2Transcriber:
             )
             results = response.results
         else:
-            from google.cloud import storage
+            from google.cloud import storage  # type: ignore[attr-defined]  # namespace package, no stubs
 
             name = f"stt/{hashlib.sha256(data).hexdigest()[:32]}.wav"
             storage.Client(project=self.project).bucket(self.bucket).blob(name).upload_from_filename(str(wav16k))

@@ -102,7 +102,7 @@ class CloudTranslator:
         try:
             self.client.get_glossary(name=name)
         except exceptions.NotFound:
-            from google.cloud import storage
+            from google.cloud import storage  # type: ignore[attr-defined]  # namespace package, no stubs
 
             blob_name = f"glossaries/{gid}.csv"
             storage.Client(project=self.project).bucket(self.bucket).blob(blob_name).upload_from_string(

@@ -9,6 +9,8 @@ import io
 import wave
 from pathlib import Path
 
+from shared.media.languages import with_region
+
 SAMPLE_RATE = 24000
 # Neural voices for the default region of each language (shared.media.languages.with_region);
 # elsewhere Cloud TTS chooses its default voice for the language.
@@ -22,8 +24,6 @@ NEURAL_VOICES = {
 
 def synthesis_request(text: str, language: str, rate: float, voice_name: str = ""):
     from google.cloud import texttospeech as tts
-
-    from shared.media.languages import with_region
 
     voice = tts.VoiceSelectionParams(language_code=with_region(language), name=voice_name or None)
     return tts.SynthesizeSpeechRequest(

@@ -129,7 +129,7 @@ class GeminiDescriber:
 
         if video.stat().st_size <= INLINE_LIMIT:
             return types.Part.from_bytes(data=video.read_bytes(), mime_type="video/mp4")
-        from google.cloud import storage
+        from google.cloud import storage  # type: ignore[attr-defined]  # namespace package, no stubs
 
         digest = hashlib.sha256(str(video.stat().st_size).encode() + video.read_bytes()[: 1 << 20]).hexdigest()[:32]
         name = f"gemini/{digest}.mp4"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from shared.media.languages import normalize
 from shared.media.types import GlossaryTerm
 
 
@@ -39,8 +40,6 @@ def source_terms(doc: dict | None) -> list[str]:
 
 def terms_for(doc: dict, target_language: str) -> list[GlossaryTerm]:
     """The terms of a glossary document that translate into target_language."""
-    from shared.media.languages import normalize
-
     tgt = normalize(target_language)
     out = []
     for t in doc.get("terms") or []:

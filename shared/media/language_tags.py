@@ -62,6 +62,8 @@ def with_region(code: str) -> str:
     if lang is None:
         return code
     base = lang.language
+    if base is None:
+        return code
     if lang.territory:
         return f"{base}-{lang.territory}"
     region = PREFERRED_REGION.get(base)

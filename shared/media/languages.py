@@ -13,6 +13,7 @@ import os
 import re
 from pathlib import Path
 
+from shared.config import settings
 from shared.media import language_tags
 
 MODES_DIR = Path(os.environ.get("AVP_APERTIUM_MODES", "/usr/share/apertium/modes"))
@@ -128,8 +129,6 @@ WHISPER_LANGUAGES = frozenset(
 def transcribable(source_language: str) -> bool:
     """Whether the backend's recogniser takes this spoken language (Speech-to-Text on gcp is
     asked at transcription time; locally, Whisper's list). `und` (detect it) always is."""
-    from shared.config import settings
-
     src = normalize(source_language)
     return src == UNDETERMINED or settings().backend == "gcp" or src in WHISPER_LANGUAGES
 
@@ -138,8 +137,6 @@ def supported_targets(source_language: str) -> list[str]:
     """BCP-47 codes a job with this source language may request as outputs, sorted. The
     source language itself is always included. For an undetermined source (detected at
     transcription), every language some installed pair translates from or into."""
-    from shared.config import settings
-
     src = normalize(source_language)
     cfg = settings()
     if cfg.backend == "gcp":

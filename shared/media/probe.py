@@ -54,6 +54,15 @@ def _run(args: list[str]) -> subprocess.CompletedProcess:
         raise InvalidMedia("The video could not be read in time; it may be damaged") from None
 
 
+def duration_seconds(path: Path) -> float | None:
+    """The container's duration in seconds; None if ffprobe cannot tell."""
+    try:
+        out = _run(["-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)])
+        return float(json.loads(out.stdout)["format"]["duration"])
+    except (InvalidMedia, OSError, KeyError, ValueError, TypeError):
+        return None
+
+
 def _rate(value: str | None) -> float:
     try:
         num, _, den = (value or "0/1").partition("/")

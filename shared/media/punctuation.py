@@ -59,7 +59,7 @@ def restore(words: list[Word], language: str = "en") -> tuple[list[Word], bool]:
         if language.startswith("en") and text == "i":
             text = "I"
         nxt = words[i + 1] if i + 1 < len(words) else None
-        gap = (nxt.start - w.end) if nxt else None
+        gap = (nxt.start - w.end) if nxt else float("inf")
         if not _ANY.search(text):
             if nxt is None or gap >= SENTENCE_PAUSE or nxt.speaker != w.speaker:
                 text += "."

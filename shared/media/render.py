@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from shared.media import ffmpeg as ff
+from shared.media import vtt
 from shared.media.language_tags import iso639_2
 from shared.media.narration import SAMPLE_RATE, Clip, Plan, write_stem_wav
 
@@ -285,8 +286,6 @@ def extended_version(
 ) -> Extended:
     """The picture held (last frame repeated) and the programme paused where an extended
     description plays; all narration (standard and extended) mixed on the new timeline."""
-    from shared.media import vtt
-
     work = out.parent
     holds = sorted((c.start, round(c.duration + HOLD_PAD, 3)) for c in plan.clips if c.extended)
     cuts = [0.0] + [at for at, _ in holds] + [info.duration]

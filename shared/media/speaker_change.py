@@ -17,6 +17,7 @@ from __future__ import annotations
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from shared.media.types import Word
 
@@ -110,7 +111,7 @@ def pitch(x):
 @dataclass
 class Voice:
     f0: float
-    mfcc: object  # numpy vector
+    mfcc: Any  # numpy vector
     seconds: float
     prints: list = field(default_factory=list)
 

@@ -131,3 +131,22 @@ def clean(transcript: Transcript, wav: Path | None = None) -> Transcript:
         words=words,
         dropped=list(transcript.dropped) + dropped,
     )
+
+
+_SENTENCE_END = re.compile(r"[.!?…]['\")\]»]*$")
+
+
+def reattach_sentence_starts(words: list[Word], pause: float = 0.5) -> list[Word]:
+    """Whisper's word alignment often hangs the first word of a sentence on the end of the
+    previous sentence's audio, a whole pause before the rest ("... hours. The | <1 s> |
+    widgets ..."). Such a word (after a sentence end, with a longer silence after it than
+    before it, of at least `pause`) is moved up against the word it belongs with, keeping its
+    length (in place; returns the list)."""
+    for i in range(1, len(words) - 1):
+        prev, w, nxt = words[i - 1], words[i], words[i + 1]
+        after = nxt.start - w.end
+        if _SENTENCE_END.search(prev.text) and after >= pause and after > w.start - prev.end:
+            length = min(w.end - w.start, 0.6)
+            w.end = round(nxt.start - 0.02, 3)
+            w.start = round(w.end - length, 3)
+    return words

@@ -25,7 +25,7 @@ class VttCue:
 
     @property
     def extended(self) -> bool:
-        return bool(self.identifier) and EXTENDED_ID in self.identifier
+        return self.identifier is not None and EXTENDED_ID in self.identifier
 
 
 def _ts(seconds: float) -> str:

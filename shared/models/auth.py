@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.auth.passwords import MAX_LENGTH, MIN_LENGTH
+
 
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -57,12 +59,20 @@ class ChangePassword(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     current_password: str = Field(min_length=1, max_length=1024)
-    new_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(
+        min_length=MIN_LENGTH,
+        max_length=MAX_LENGTH,
+        description="The password policy's length; 400 if it is too common",
+    )
 
 
 class AcceptInvite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     token: str = Field(min_length=10, max_length=512)
-    password: str = Field(min_length=1, max_length=1024)
+    password: str = Field(
+        min_length=MIN_LENGTH,
+        max_length=MAX_LENGTH,
+        description="The password policy's length; 400 if it is too common",
+    )
     name: str | None = Field(default=None, max_length=200)

@@ -6,13 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.models.jobs import ID_PATTERN
+
 
 class UploadUrlRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     filename: str | None = Field(default=None, max_length=255)
     content_type: Literal["video/mp4", "video/quicktime"] = "video/mp4"
     size: int | None = Field(default=None, ge=1, description="Bytes you will upload (checked against the cap)")
-    org_id: str | None = Field(default=None, max_length=64, description="Organisation (ADMIN)")
+    org_id: str | None = Field(default=None, max_length=64, pattern=ID_PATTERN, description="Organisation (ADMIN)")
 
 
 class UploadUrl(BaseModel):

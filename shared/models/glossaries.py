@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.models.jobs import ID_PATTERN, NOT_BLANK
+
 _LANG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
 class TermCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    source: str = Field(min_length=1, max_length=500)
+    source: str = Field(min_length=1, max_length=500, pattern=NOT_BLANK)
     target_language: str = Field(pattern=_LANG)
-    target: str = Field(min_length=1, max_length=500)
+    target: str = Field(min_length=1, max_length=500, pattern=NOT_BLANK)
     case_sensitive: bool = False
     note: str | None = Field(None, max_length=1000)
 
@@ -24,8 +26,10 @@ class Term(TermCreate):
 
 class GlossaryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    org_id: str = Field(min_length=1, max_length=64, description="Organisation that owns the glossary")
-    name: str = Field(min_length=1, max_length=200)
+    org_id: str = Field(
+        min_length=1, max_length=64, pattern=ID_PATTERN, description="Organisation that owns the glossary"
+    )
+    name: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
     description: str = Field("", max_length=2000)
     source_language: str = Field("en", pattern=_LANG)
     is_default: bool = False
@@ -34,7 +38,7 @@ class GlossaryCreate(BaseModel):
 
 class GlossaryUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=200, pattern=NOT_BLANK)
     description: str | None = Field(None, max_length=2000)
     source_language: str | None = Field(None, pattern=_LANG)
     is_default: bool | None = None

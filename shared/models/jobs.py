@@ -4,10 +4,17 @@ lists, downloads and the bodies of the QC actions."""
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+ID_PATTERN = "^[0-9a-f]{24}$"
+# Python's whitespace (str.strip, re's \s) spelled out: JSON Schema's and pydantic's regex engines
+# disagree with Python on \s (U+001C-U+001F), so patterns name the characters.
+PY_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"[^{PY_SPACE}]"  # at least one character that is not whitespace
+# What canonical_language accepts: surrounding whitespace (stripped), `_` for `-` (en_GB).
+LANG_PATTERN = rf"^[{PY_SPACE}]*[A-Za-z]{{2,3}}([-_][A-Za-z0-9]{{2,8}})*[{PY_SPACE}]*$"
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -44,13 +51,22 @@ class JobCreate(BaseModel):
     source_language: str = Field(
         default="und",
         description='BCP-47 code of the spoken language; leave it out (or send "und") to have it detected',
+        pattern=LANG_PATTERN,
+        max_length=35,
+        examples=["en"],
     )
-    requested_outputs: list[str] = Field(min_length=1, max_length=20, description="BCP-47 output languages")
+    requested_outputs: list[Annotated[str, Field(pattern=LANG_PATTERN, max_length=35)]] = Field(
+        min_length=1, max_length=20, description="BCP-47 output languages", examples=[["es", "ca"]]
+    )
     title: str | None = Field(default=None, max_length=200)
-    glossary_id: str | None = Field(default=None, max_length=64)
+    glossary_id: str | None = Field(default=None, max_length=64, pattern=ID_PATTERN)
     options: JobOptions = Field(default_factory=JobOptions)
-    org_id: str | None = Field(default=None, max_length=64, description="Organisation (ADMIN only; required)")
-    upload_id: str | None = Field(default=None, max_length=64, description="JSON flow: the signed upload's id")
+    org_id: str | None = Field(
+        default=None, max_length=64, pattern=ID_PATTERN, description="Organisation (ADMIN only; required)"
+    )
+    upload_id: str | None = Field(
+        default=None, max_length=64, pattern=ID_PATTERN, description="JSON flow: the signed upload's id"
+    )
 
     @field_validator("source_language")
     @classmethod
@@ -73,6 +89,22 @@ class Progress(BaseModel):
     percent: float = 0
 
 
+class JobMedia(BaseModel):
+    """What the probe step measured on the source video (present once it ran)."""
+
+    model_config = ConfigDict(extra="allow")
+    container: str | None = Field(None, description="mp4 or mov")
+    duration: float | None = Field(None, description="Seconds")
+    size: int | None = Field(None, description="Bytes")
+    video_codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    audio_codec: str | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
+
+
 class Job(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
     id: str = Field(alias="_id", description="24-hex job id")
@@ -91,6 +123,12 @@ class Job(BaseModel):
     vtt_changed_since_render: bool = False
     progress: Progress | None = None
     error: str | None = None
+    media: JobMedia | None = Field(default=None, description="The source video as probed (after the probe step)")
+    qc_report: dict[str, dict] | None = Field(
+        default=None,
+        description="Per language: the QC report's file `path` and one summary per step (captions, "
+        "descriptions, translation, narration, render): the checks the pipeline ran and what they found",
+    )
     created_at: str
     updated_at: str
 
@@ -99,6 +137,44 @@ class Languages(BaseModel):
     source: str = Field(description="The source language the targets are for (BCP-47 primary subtag)")
     sources: list[str] = Field(description="Source languages the platform translates from")
     targets: list[str] = Field(description="Output languages a job with this source may request (source included)")
+
+
+class Waveform(BaseModel):
+    """BBC waveform-data JSON (version 2): a min and a max per samples_per_pixel samples."""
+
+    version: int = 2
+    channels: int = 1
+    sample_rate: int
+    samples_per_pixel: int
+    bits: int = 8
+    length: int
+    data: list[int]
+
+
+class Span(BaseModel):
+    start: float
+    end: float
+
+
+class Word(Span):
+    text: str
+
+
+class TimelineEvent(BaseModel):
+    time: float
+    kind: str
+    text: str
+
+
+class Timeline(BaseModel):
+    job_id: str
+    duration: float = Field(description="Seconds")
+    fps: float
+    peaks: Waveform | None = Field(description="Waveform peaks (None until transcription ran, or without audio)")
+    words: list[Word]
+    gaps: list[Span] = Field(description="Dialogue gaps long enough for a description")
+    scenes: list[float] = Field(description="Scene changes (seconds)")
+    events: list[TimelineEvent] = Field(description="Other visual events (on-screen text...)")
 
 
 class JobList(BaseModel):
@@ -122,7 +198,7 @@ class Downloads(BaseModel):
 
 class Reason(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000, pattern=NOT_BLANK)
 
     @field_validator("reason")
     @classmethod
@@ -134,7 +210,7 @@ class Reason(BaseModel):
 
 class Feedback(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    message: str = Field(min_length=1, max_length=5000)
+    message: str = Field(min_length=1, max_length=5000, pattern=NOT_BLANK)
 
     @field_validator("message")
     @classmethod

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.models.jobs import ID_PATTERN
+
 
 class Assign(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    linguist_id: str = Field(min_length=1, max_length=64, description="User id of an active LINGUIST")
+    linguist_id: str = Field(
+        min_length=1, max_length=64, pattern=ID_PATTERN, description="User id of an active LINGUIST"
+    )
 
 
 class LanguageQc(BaseModel):

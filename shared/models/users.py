@@ -6,6 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.models.jobs import ID_PATTERN, NOT_BLANK, PY_SPACE
+
+# users.normalize_email's [^@\s/] with Python's \s spelled out (regex engines differ on \s).
+_NOT_EMAIL = rf"@/{PY_SPACE}"
+EMAIL_PATTERN = rf"^[^{_NOT_EMAIL}]{{1,64}}@[^{_NOT_EMAIL}]+\.[^{_NOT_EMAIL}]+$"
 Role = Literal["CLIENT", "REVIEWER", "LINGUIST", "PM", "ADMIN"]
 Status = Literal["active", "disabled"]
 
@@ -50,13 +55,13 @@ class OrganizationList(BaseModel):
 class OrganizationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
 
 
 class InviteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=3, max_length=254)
+    email: str = Field(min_length=3, max_length=254, pattern=EMAIL_PATTERN)
     role: Role
 
 
@@ -85,7 +90,9 @@ class AdminUserUpdate(BaseModel):
     role: Role | None = None
     status: Status | None = None
     org_id: str | None = Field(
-        default=None, description="Organisation; needed when giving a user without one a non-ADMIN role"
+        default=None,
+        pattern=ID_PATTERN,
+        description="Organisation; needed when giving a user without one a non-ADMIN role",
     )
 
 

@@ -28,8 +28,8 @@ class VttUpdate(BaseModel):
 
 class AdjustTiming(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    job_id: str = Field(min_length=1, max_length=64)
-    lang: str = Field(min_length=2, max_length=16)
+    job_id: str = Field(min_length=1, max_length=64, pattern="^[0-9a-f]{24}$")
+    lang: str = Field(min_length=2, max_length=35, pattern="^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     kind: Kind = "captions"
     offset_ms: int = Field(ge=-86_400_000, le=86_400_000)
     from_ms: int | None = Field(None, ge=0)

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from shared.errors import AlreadyExists, Invalid, VersionConflict
-from shared.persistence.documents import OPS, Page, Query, decode_cursor, encode_cursor, field_value
+from shared.persistence.documents import OPS, Page, Query, Transaction, decode_cursor, encode_cursor, field_value
 from shared.timestamps import iso, parse_iso
 
 T = TypeVar("T")
@@ -253,7 +253,7 @@ class FirestoreDocuments:
 
     # -- transactions -----------------------------------------------------------------------
 
-    def transaction(self, fn: Callable[[_FirestoreTx], T]) -> T:
+    def transaction(self, fn: Callable[[Transaction], T]) -> T:
         from google.api_core import exceptions as gexc
         from google.cloud import firestore
 

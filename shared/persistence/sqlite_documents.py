@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from shared.errors import AlreadyExists, Invalid, VersionConflict
 from shared.file_modes import private_dir, private_file
-from shared.persistence.documents import OPS, Page, Query, cursor_for, decode_cursor
+from shared.persistence.documents import OPS, Page, Query, Transaction, cursor_for, decode_cursor
 
 T = TypeVar("T")
 
@@ -167,7 +167,7 @@ class SqliteDocuments:
     def delete(self, collection: str, doc_id: str, *, expected_version: int | None = None) -> bool:
         return _Tx(self._conn()).delete(collection, doc_id, expected_version=expected_version)
 
-    def transaction(self, fn: Callable[[_Tx], T]) -> T:
+    def transaction(self, fn: Callable[[Transaction], T]) -> T:
         conn = self._conn()
         for attempt in range(50):
             try:

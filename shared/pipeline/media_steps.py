@@ -2,6 +2,7 @@
 
 Storage written per job (all paths deterministic, so a re-run overwrites):
   jobs/<id>/work/transcript.json          words with timings (transcribe)
+  jobs/<id>/work/peaks.json               waveform peaks for the console's timeline (transcribe)
   jobs/<id>/work/visual.json              scene / on-screen text events (describe)
   jobs/<id>/work/<lang>/narration.json    the narration plan: one clip per description (tts)
   jobs/<id>/work/<lang>/ad-NNN.wav        the narration clips (tts)
@@ -20,11 +21,32 @@ import json
 import os
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
+from shared.bootstrap import platform
+from shared.config import settings
 from shared.errors import PermanentStepError
+from shared.media import (
+    caption_rules,
+    ffmpeg,
+    language_id,
+    languages,
+    narration,
+    peaks,
+    placement,
+    punctuation,
+    speaker_change,
+    vtt,
+)
+from shared.media import caption_translation as ct
+from shared.media import describe as ad
+from shared.media import glossary as gl
 from shared.media import render as rd
+from shared.media import transcript as tr
+from shared.media.engines import engines as current_engines
 from shared.media.languages import UNDETERMINED, normalize
-from shared.pipeline.contract import (
+from shared.pipeline.contract import Step, StepIO
+from shared.storage.layout import (
     ACCESSIBLE_MP4,
     BURNED_MP4,
     CAPTIONS_SCC,
@@ -35,8 +57,6 @@ from shared.pipeline.contract import (
     EXTENDED_MP4,
     NARRATION,
     QC_REPORT,
-    Step,
-    StepIO,
     job_path,
 )
 
@@ -55,12 +75,6 @@ def _opt(job: dict, name: str, default=None):
     if name in job and job[name] is not None:
         return job[name]
     return (job.get("options") or {}).get(name, default)
-
-
-def _engines():
-    from shared.bootstrap import platform
-
-    return platform().engines
 
 
 def _langs(job: dict) -> tuple[str, list[str]]:
@@ -96,8 +110,6 @@ def _source(io: StepIO) -> Path:
 
 
 def _media_info(io: StepIO, video: Path):
-    from shared.media import ffmpeg
-
     try:
         return ffmpeg.probe(video)
     except ffmpeg.MediaError as exc:
@@ -107,8 +119,6 @@ def _media_info(io: StepIO, video: Path):
 def _read_vtt(io: StepIO, path: str):
     """The cues of a stored VTT; an invalid one (a bad manual edit) is a permanent failure
     with a reason a reviewer can act on."""
-    from shared.media import vtt
-
     try:
         return vtt.read(io.get_text(path))
     except vtt.VttError as exc:
@@ -154,8 +164,6 @@ def _glossary_doc(job: dict) -> dict | None:
     gid = _opt(job, "glossary_id")
     if not gid:
         return None
-    from shared.bootstrap import platform
-
     doc = platform().documents.get("glossaries", gid)
     if doc is None:
         raise PermanentStepError("The job's glossary no longer exists; choose another one and retry.")
@@ -167,8 +175,6 @@ def _identify_language(transcriber, wav: Path, src: str, job: dict):
     source becomes the language heard, when the model transcribes it and the job's outputs
     can be translated from it. Backends without language identification give a no-speech
     verdict, which never withholds captions."""
-    from shared.media import language_id, languages
-
     detect = getattr(transcriber, "detect_language", None)
     guess = detect(wav) if detect is not None else None
     if src != UNDETERMINED:
@@ -197,10 +203,6 @@ def _identify_language(transcriber, wav: Path, src: str, job: dict):
 def transcribe(io: StepIO) -> dict:
     """Source audio -> spoken-language check -> words (transcript.json) -> source-language
     captions.vtt + caption QC. A confident other language withholds the captions and flags it."""
-    from shared.media import caption_rules, ffmpeg, punctuation, speaker_change, vtt
-    from shared.media import glossary as gl
-    from shared.media import transcript as tr
-
     job = io.job
     src, _ = _langs(job)
     video = _source(io)
@@ -216,7 +218,7 @@ def transcribe(io: StepIO) -> dict:
     io.progress(5)
     if io.cancelled():
         return {}
-    transcriber = _engines().transcriber
+    transcriber = current_engines().transcriber
     claimed = src
     src, verdict = _identify_language(transcriber, wav, src, job)
     io.progress(10)
@@ -229,6 +231,7 @@ def transcribe(io: StepIO) -> dict:
     clean = tr.clean(raw, wav)
     speaker_change.apply(clean.words, wav)
     clean.words, restored = punctuation.restore(clean.words, src)
+    tr.reattach_sentence_starts(clean.words, caption_rules.PROFILES["netflix"].pause_break)
     profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
     issues = caption_rules.check(cues, profile, info.fps, clean.words)
@@ -236,6 +239,10 @@ def transcribe(io: StepIO) -> dict:
         issues.insert(0, {"cue": None, "rule": "language", "detail": verdict.detail})
     jid = job["id"]
     io.put_text(job_path(jid, "work", TRANSCRIPT_JSON), json.dumps(clean.to_dict(), ensure_ascii=False), JSON_TYPE)
+    # The console's timeline draws these peaks (computed once here, served by GET .../timeline).
+    io.put_text(
+        job_path(jid, "work", peaks.PEAKS_JSON), json.dumps(peaks.compute(wav), separators=(",", ":")), JSON_TYPE
+    )
     cap_path = job_path(jid, src, CAPTIONS_VTT)
     io.put_text(cap_path, vtt.write_captions(cues), VTT_TYPE)
     _update_qc(io, src, "language", verdict.to_dict())
@@ -282,9 +289,6 @@ NO_AUDIO_NOTE = (
 def _no_speech(io: StepIO, info) -> dict:
     """A video without audio: an empty transcript and empty captions with a note saying why
     (description, narration and render go on from the picture)."""
-    from shared.media import caption_rules, vtt
-    from shared.media import transcript as tr
-
     job = io.job
     jid = job["id"]
     src, _ = _langs(job)
@@ -319,10 +323,6 @@ def _no_speech(io: StepIO, info) -> dict:
 def describe(io: StepIO) -> dict:
     """What is seen (local engine or Gemini) -> descriptions.vtt, one description at a time in
     the dialogue gaps, timed for the longest wording among the job's languages."""
-    from shared.media import describe as ad
-    from shared.media import placement, vtt
-    from shared.media import transcript as tr
-
     job = io.job
     jid = job["id"]
     src, langs = _langs(job)
@@ -330,7 +330,7 @@ def describe(io: StepIO) -> dict:
     info = _media_info(io, video)
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
     io.progress(5)
-    events = _engines().describer.describe(video, transcript, io.workdir, src)
+    events = current_engines().describer.describe(video, transcript, io.workdir, src)
     io.progress(70)
     if io.cancelled():
         return {}
@@ -383,8 +383,6 @@ def _overlaps(cues) -> int:
 def _described_in(io: StepIO, desc_src, tgt: str) -> list[str | None]:
     """Each source description in the target language's own phrases where the describer's
     record allows (decision 0323); None where it must be machine-translated."""
-    from shared.media import describe as ad
-
     path = job_path(io.job["id"], "work", VISUAL_JSON)
     if not desc_src or not io.exists(path):
         return [None] * len(desc_src)
@@ -399,8 +397,6 @@ def _described_in(io: StepIO, desc_src, tgt: str) -> list[str | None]:
 
 
 def _glossary_terms(job: dict, target: str):
-    from shared.media import glossary as gl
-
     doc = _glossary_doc(job)
     return gl.terms_for(doc, target) if doc is not None else []
 
@@ -408,15 +404,11 @@ def _glossary_terms(job: dict, target: str):
 def translate(io: StepIO) -> dict:
     """Source captions and descriptions (as reviewed) -> each target language with glossary
     enforcement; captions a whole sentence at a time, then re-timed into the source cues."""
-    from shared.media import caption_rules, languages, vtt
-    from shared.media import caption_translation as ct
-    from shared.media import glossary as gl
-
     job = io.job
     jid = job["id"]
     src, langs = _langs(job)
     targets = [lang for lang in langs if lang != src]
-    engines = _engines()
+    engines = current_engines()
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
     profile = caption_rules.profile(_profile_name(job))
@@ -444,7 +436,16 @@ def translate(io: StepIO) -> dict:
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
         cap_out = [
             vtt.VttCue(c.start, c.end, c.text, str(i + 1))
-            for i, c in enumerate(ct.retime(cap_cues, groups, result.texts[: len(cap_texts)], profile))
+            for i, c in enumerate(
+                ct.retime(
+                    cap_cues,
+                    groups,
+                    result.texts[: len(cap_texts)],
+                    profile,
+                    fps,
+                    (job.get("media") or {}).get("duration"),
+                )
+            )
         ]
         translated = iter(result.texts[len(cap_texts) :])
         desc_out = [
@@ -484,9 +485,6 @@ def translate(io: StepIO) -> dict:
 def tts(io: StepIO) -> dict:
     """Each language's descriptions (as edited) -> narration clips fitted to their gaps, the
     narration stem, and the plan render uses."""
-    from shared.media import narration
-    from shared.media import transcript as tr
-
     job = io.job
     jid = job["id"]
     src, langs = _langs(job)
@@ -494,7 +492,7 @@ def tts(io: StepIO) -> dict:
     if not duration:  # a job transcribed before `media` was recorded: probe the source
         duration = _media_info(io, _source(io)).duration
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
-    speech = _engines().speech
+    speech = current_engines().speech
     max_rate = float(_opt(job, "max_speech_rate", narration.MAX_RATE))
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
@@ -514,8 +512,11 @@ def tts(io: StepIO) -> dict:
         return plan, narration.write_stem(plan, folder, duration, folder / NARRATION)
 
     spoken = _side_by_side(speak, wanted, lambda done: io.progress(90 * done / len(langs)))
-    for lang, _, folder in wanted:
+    for lang, cues, folder in wanted:
         plan, stem = spoken[lang]
+        agreed = narration.relabelled(cues, plan)
+        if agreed is not None:  # the descriptions track says what the narration does
+            io.put_text(job_path(jid, lang, DESCRIPTIONS_VTT), vtt.write(agreed, kind="descriptions"), VTT_TYPE)
         for clip in plan.clips:
             store = job_path(jid, "work", lang, clip.name)
             io.put_file(store, folder / clip.name, "audio/wav")
@@ -525,11 +526,14 @@ def tts(io: StepIO) -> dict:
         io.put_text(
             job_path(jid, "work", lang, NARRATION_PLAN), json.dumps(plan.to_dict(), ensure_ascii=False), JSON_TYPE
         )
-        speech_qc = {
+        levels = narration.clip_levels(plan, folder / narration.STEM_WAV)
+        speech_qc: dict[str, Any] = {
             "clips": len(plan.clips),
             "max_rate": max_rate,
             "extended": [c.to_dict() for c in plan.clips if c.extended],
             "rate_raised": [c.to_dict() for c in plan.clips if c.rate > 1.0 and not c.extended],
+            "levels": levels,  # every standard description's level in the stem
+            "inaudible": [lv for lv in levels if not lv["audible"]],
         }
         qc_path = _update_qc(io, lang, "speech", speech_qc)
         _set_output(outputs, lang, "narration", n_path)
@@ -537,6 +541,7 @@ def tts(io: StepIO) -> dict:
         qc.setdefault(lang, {"path": qc_path})["speech"] = {
             "clips": len(plan.clips),
             "extended": len(speech_qc["extended"]),
+            "inaudible": len(speech_qc["inaudible"]),
         }
     io.progress(100)
     return {"outputs": outputs, "qc_report": qc}
@@ -606,8 +611,6 @@ def _side_by_side(fn, items: list[tuple], progress=None) -> dict:
 
 def _render_parallel(languages: int) -> int:
     """Languages voiced or rendered at once: AVP_RENDER_PARALLEL, else one per core (1202)."""
-    from shared.config import settings
-
     wanted = settings().render_parallel or os.cpu_count() or 1
     return max(1, min(languages, wanted))
 
@@ -616,8 +619,6 @@ def render(io: StepIO) -> dict:
     """Per language: SRT/TTML/SCC exports from the current VTTs, the accessible MP4 (picture
     copied, programme ducked under narration, loudness normalised, captions as mov_text), and
     on request burned-in and extended-AD versions; every output verified with ffprobe."""
-    from shared.media import narration, vtt
-
     job = io.job
     jid = job["id"]
     src, langs = _langs(job)
@@ -625,8 +626,6 @@ def render(io: StepIO) -> dict:
     info = _media_info(io, video)
     silent_source = not info.has_audio
     if silent_source:  # a silent film: the narration is mixed over a silent track
-        from shared.media import ffmpeg
-
         video = ffmpeg.with_silent_audio(video, info, io.workdir / "source-silent-track.mp4")
         info = _media_info(io, video)
     outputs = _outputs(job)
@@ -652,9 +651,10 @@ def render(io: StepIO) -> dict:
             ("ttml", CAPTIONS_TTML, "application/ttml+xml"),
             ("scc", CAPTIONS_SCC, "text/plain"),
         ):
-            if exports.get(key) is not None:
+            text = exports.get(key)
+            if text is not None:
                 path = job_path(jid, lang, name)
-                io.put_text(path, exports[key], ctype)
+                io.put_text(path, text, ctype)
                 _set_output(outputs, lang, f"captions_{key}", path)
         # Narration plan from tts; the clips come back from storage.
         plan_path = job_path(jid, "work", lang, NARRATION_PLAN)

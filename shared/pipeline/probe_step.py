@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared.bootstrap import platform
 from shared.errors import PermanentStepError
-from shared.pipeline.contract import SOURCE, StepIO, job_path
+from shared.media.probe import InvalidMedia, probe
+from shared.pipeline.contract import StepIO
+from shared.storage.layout import SOURCE, job_path
 
 
 def run(io: StepIO) -> dict:
-    from shared.bootstrap import platform
-    from shared.media.probe import InvalidMedia, probe
-
     job = io.job
     path = job.get("source_path") or job_path(job["id"], SOURCE)
     if not io.exists(path):

@@ -22,11 +22,17 @@ import threading
 import time
 from pathlib import Path
 
-from shared import logs
+from shared import logs, metrics
+from shared.bootstrap import platform
 from shared.domain.status import HEAVY_STEPS, STEPS, status_after_step
 from shared.errors import Conflict, NotFound, PermanentStepError, TransientError
-from shared.pipeline.contract import Step, job_path
-from shared.services import webhooks
+from shared.persistence.documents import Query, update_with_retry
+from shared.pipeline.contract import Step
+from shared.pipeline.registry import steps as registry
+from shared.services import jobs, webhooks
+from shared.services.job_events import publish_notification
+from shared.storage.layout import job_path
+from shared.timestamps import now_iso
 
 log = logs.get("avp.pipeline")
 
@@ -43,12 +49,6 @@ class _Stale(Exception):
     """The job moved on (another attempt or status) while the step ran."""
 
 
-def _platform():
-    from shared.bootstrap import platform
-
-    return platform()
-
-
 _heavy_lock = threading.Lock()
 _heavy: tuple[int, threading.BoundedSemaphore] | None = None
 
@@ -57,7 +57,7 @@ def _heavy_slots() -> threading.BoundedSemaphore:
     """In-process limit of concurrent heavy steps (the local queue also limits across processes;
     Cloud Tasks limits with the heavy queue's max concurrent dispatches)."""
     global _heavy
-    limit = max(1, _platform().settings.heavy_step_concurrency)
+    limit = max(1, platform().settings.heavy_step_concurrency)
     with _heavy_lock:
         if _heavy is None or _heavy[0] != limit:
             _heavy = (limit, threading.BoundedSemaphore(limit))
@@ -72,8 +72,8 @@ class RunnerIO:
         self.step = step
         self.attempt = attempt
         self.workdir = workdir
-        self._files = _platform().files
-        self._docs = _platform().documents
+        self._files = platform().files
+        self._docs = platform().documents
         self._last_progress = (0.0, -100.0)
 
     def cancelled(self) -> bool:
@@ -118,16 +118,12 @@ class RunnerIO:
             doc["progress"] = {"step": step, "percent": round(pct, 1)}
             return doc
 
-        from shared.persistence.documents import update_with_retry
-
         try:
             stored = update_with_retry(self._docs, "jobs", job_id, mutate)
         except Exception:
             log.warning("progress not recorded", extra={"fields": {"job_id": job_id, "step": step}})
             return
         if stored is not None and stored.get("progress", {}).get("percent") == round(pct, 1):
-            from shared.services.job_events import publish_notification
-
             publish_notification(stored, "progress", f"{step} {pct:.0f}%", step=step, percent=round(pct, 1))
 
 
@@ -158,7 +154,7 @@ def _readable(step: str, exc: BaseException) -> str:
 def _cleanup_deleted(job_id: str) -> None:
     """A deleted job's step may have written after the deletion swept its files: sweep again."""
     try:
-        _platform().files.delete_prefix(job_path(job_id, ""))
+        platform().files.delete_prefix(job_path(job_id, ""))
     except Exception:
         log.exception("cleanup of a deleted job failed", extra={"fields": {"job_id": job_id}})
 
@@ -166,11 +162,9 @@ def _cleanup_deleted(job_id: str) -> None:
 def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | None = None) -> str:
     """Run one delivery of a task. Returns the outcome (done, retry, failed, stale, gone,
     cancelled). Raises only for infrastructure failures (the queue then redelivers)."""
-    from shared.services import jobs
-
     if step == webhooks.TASK_STEP:  # a webhook delivery attempt shares the queue (decision 1101)
         return webhooks.deliver(job_id, attempt)
-    docs = _platform().documents
+    docs = platform().documents
     job = docs.get("jobs", job_id)
     if job is None:
         return GONE
@@ -185,8 +179,6 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
         jobs.flush_outbox(job)
         return STALE
     if steps is None:
-        from shared.pipeline.registry import steps as registry
-
         steps = registry()
     fn = steps.get(step)
     workdir = Path(tempfile.mkdtemp(prefix=f"avp-{step}-"))
@@ -217,9 +209,6 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
 
 
 def _succeed(job: dict, step: str, attempt: int, result: dict, seconds: float) -> str:
-    from shared import metrics
-    from shared.services import jobs
-
     job_id = job["id"]
     running, _ = STEPS[step]
 
@@ -244,17 +233,11 @@ def _succeed(job: dict, step: str, attempt: int, result: dict, seconds: float) -
 
 
 def _now() -> str:
-    from shared.timestamps import now_iso
-
     return now_iso()
 
 
 def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool) -> str:
-    from shared import metrics
-    from shared.persistence.documents import update_with_retry
-    from shared.services import jobs
-
-    p = _platform()
+    p = platform()
     cfg = p.settings
     running, failed = STEPS[step]
     job = p.documents.get("jobs", job_id)
@@ -309,15 +292,12 @@ def reconcile(limit: int = 500) -> int:
     otherwise strand the job or lose the event), and re-creates the task of webhook deliveries
     left waiting with none. All dedupe, so this is cheap and harmless; returns how many tasks
     were created."""
-    from shared.persistence.documents import Query
-    from shared.services import jobs
-
     created = 0
     running = [s.value for s, _ in STEPS.values()]
     for job in jobs.jobs_in(running, limit=limit):
         if jobs.ensure_current_task(job):
             created += 1
-    stuck = _platform().documents.query(Query(jobs.COLLECTION, where=[("outbox_pending", "==", True)], limit=limit))
+    stuck = platform().documents.query(Query(jobs.COLLECTION, where=[("outbox_pending", "==", True)], limit=limit))
     for job in stuck.items:
         jobs.flush_outbox(job)
     return created + webhooks.reconcile()

@@ -7,17 +7,18 @@ from __future__ import annotations
 import os
 import time
 
-from shared.auth.tokens import Principal
-from shared.config import settings
+from shared.auth.session import authenticate as verify
+from shared.auth.session import principal_for
+from shared.auth.tokens import ALGORITHM, Principal
+from shared.bootstrap import platform
+from shared.config import settings, signing_secret
+from shared.domain.roles import LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
 from shared.errors import Unauthenticated
 from shared.ids import is_id
 from shared.realtime import protocol as P
 from shared.realtime import tickets
-from shared.routes import ADMIN, CLIENT, LINGUIST, PM, REVIEWER
+from shared.services.jobs import can_see
 from shared.timestamps import iso, parse_iso
-
-SEE_ALL = frozenset({REVIEWER, ADMIN})
-OWN_ORG = frozenset({CLIENT, PM})
 
 
 class Refused(Exception):
@@ -32,8 +33,6 @@ class Refused(Exception):
 def authenticate(token: str | None) -> Principal:
     """The principal of a connection ticket (single use, decision 0903) or an access token;
     Refused(4401) if missing/invalid, Refused(4408) if an access token expired."""
-    from shared.auth.session import authenticate as verify
-
     if not token:
         raise Refused(P.UNAUTHENTICATED, "Missing token: connect with ?token=<connection ticket or access token>")
     if tickets.is_ticket(token):
@@ -55,8 +54,6 @@ def recheck(principal: Principal) -> Principal:
     """The connection's principal as the account stands now (read at every ping): Refused(4401)
     when the account was disabled, removed or signed out, or moved to another organisation or
     role since the connection opened (reconnecting applies the new rights)."""
-    from shared.auth.session import principal_for
-
     try:
         now = principal_for(principal)
     except Unauthenticated as exc:
@@ -69,9 +66,6 @@ def recheck(principal: Principal) -> Principal:
 def token_expired(token: str) -> bool:
     """True if the token is genuine (signature, issuer, audience) but past its expiry."""
     import jwt
-
-    from shared.auth.tokens import ALGORITHM
-    from shared.config import settings, signing_secret
 
     s = settings()
     try:
@@ -88,26 +82,13 @@ def token_expired(token: str) -> bool:
     return int(claims["exp"]) <= time.time()
 
 
-def assignees(job: dict) -> set[str]:
-    """User ids of the linguists assigned to any language of the job."""
-    from shared.services.jobs import assignees_of
-
-    found = set(assignees_of(job))
-    found.update(a for a in (job.get("assignees") or []) if isinstance(a, str))
-    return found
-
-
 def can_see_job(principal: Principal, job: dict) -> bool:
     """Exactly the REST rule (shared.services.jobs.can_see)."""
-    from shared.services.jobs import can_see
-
     return can_see(principal, job)
 
 
 def open_job(principal: Principal, job_id: str) -> dict:
     """The job a principal may watch; Refused(4404) if it does not exist or is not theirs."""
-    from shared.bootstrap import platform
-
     job = platform().documents.get("jobs", job_id) if is_id(job_id) else None
     if job is None or not can_see_job(principal, job):
         raise Refused(P.NOT_FOUND, "No such job")
@@ -118,14 +99,12 @@ def open_org(principal: Principal, org_id: str) -> None:
     """Check a principal may watch an organisation's stream. A CLIENT or PM asking for another
     organisation gets 4403 without a lookup (nothing to learn about other ids); REVIEWER, ADMIN and
     LINGUIST (who then only get their assigned jobs' events) get 4404 for an unknown organisation."""
-    from shared.bootstrap import platform
-
     role = principal.role
-    if role in OWN_ORG:
+    if role in SEES_OWN_ORG:
         if principal.org_id is None or org_id != principal.org_id:
             raise Refused(P.FORBIDDEN, "You may only watch your own organisation")
         return
-    if role not in SEE_ALL and role != LINGUIST:
+    if role not in SEES_EVERY_ORG and role != LINGUIST:
         raise Refused(P.FORBIDDEN, "Your role may not watch organisation streams")
     if not is_id(org_id) or platform().documents.get("organizations", org_id) is None:
         raise Refused(P.NOT_FOUND, "No such organisation")

@@ -11,10 +11,13 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
+from shared.bootstrap import platform
+from shared.config import settings
 from shared.realtime import protocol as P
 from shared.realtime.access import Refused
+from shared.realtime.sources import source_for
 
 log = logging.getLogger("avp.realtime")
 
@@ -35,8 +38,6 @@ class JobLookup:
 
     def job(self, job_id: str) -> dict | None:
         if job_id not in self._jobs:
-            from shared.bootstrap import platform
-
             self._jobs[job_id] = platform().documents.get("jobs", job_id)
         return self._jobs[job_id]
 
@@ -63,7 +64,7 @@ class Stale:
     __slots__ = ("last",)
 
     def __init__(self):
-        self.last: dict[str, tuple[str, str]] = {}
+        self.last: dict[str, tuple[str, str | None]] = {}
 
     def check(self, msg: dict) -> bool:
         """True if `msg` is stale; otherwise records it and returns False."""
@@ -181,12 +182,12 @@ class Subscriber:
 class Hub:
     """Subscribers by channel, and the event source that feeds them."""
 
-    def __init__(self, source_factory: Callable[[Callable[[dict], None]], object] | None = None):
+    def __init__(self, source_factory: Callable[[Callable[[dict], object]], Any] | None = None):
         self._lock = threading.Lock()
         # Copy-on-write tuples: dispatch reads them without taking the lock.
         self._channels: dict[str, tuple[Subscriber, ...]] = {}
         self._source_factory = source_factory
-        self._source = None
+        self._source: Any = None
         self.closing = False
         self.events_dispatched = 0
         self.messages_delivered = 0
@@ -299,14 +300,10 @@ _hub_lock = threading.Lock()
 def hub() -> Hub:
     """The process-wide hub for the current settings (fed by the backend's event source)."""
     global _hub, _hub_settings
-    from shared.config import settings
-
     cfg = settings()
     with _hub_lock:
         if _hub is None or _hub_settings is not cfg:
             old = _hub
-            from shared.realtime.sources import source_for
-
             _hub = Hub(lambda on_event: source_for(cfg, on_event))
             _hub_settings = cfg
             if old is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 
+from shared.config import settings
 from shared.timestamps import now_iso
 
 # Close codes (4000-4999 are reserved for applications by RFC 6455). A browser sees the code
@@ -90,8 +91,6 @@ def text_frame(text: str) -> bytes:
 
 
 def _tunable(name: str, env: str, default: float) -> float:
-    from shared.config import settings
-
     extra = settings().extra or {}
     if name in extra:
         return float(extra[name])

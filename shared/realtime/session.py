@@ -16,6 +16,10 @@ import time
 from typing import Protocol
 
 from shared.auth.tokens import Principal
+from shared.bootstrap import platform
+from shared.domain.jobs import assignees
+from shared.domain.roles import CLIENT, LINGUIST
+from shared.persistence.documents import Query
 from shared.realtime import access
 from shared.realtime import protocol as P
 from shared.realtime.access import Refused
@@ -43,7 +47,7 @@ def _linguist_filter(user_id: str):
         if event.get("assignee") == user_id or user_id in (event.get("assignees") or ()):
             return True
         job = lookup.job(event["job_id"])
-        return job is not None and user_id in access.assignees(job)
+        return job is not None and user_id in assignees(job)
 
     return accept
 
@@ -87,7 +91,7 @@ class Session:
         finally:
             if self.sub is not None:
                 self.hub.unsubscribe(self.sub)
-            if self.admitted:
+            if self.admitted and self.principal is not None:
                 self.hub.release(self.principal.user_id)
         return self.close_code
 
@@ -102,9 +106,9 @@ class Session:
             channel = job_channel(self.target)
         else:
             channel = org_channel(self.target)
-            if p.role == access.LINGUIST:
+            if p.role == LINGUIST:
                 accept = _linguist_filter(p.user_id)
-            elif p.role == access.CLIENT:
+            elif p.role == CLIENT:
                 accept = _client_filter(p)
         self.sub = Subscriber(channel, accept, P.queue_limit())
         self.hub.subscribe(self.sub)  # events queue from here on; nothing is written before attach
@@ -126,10 +130,9 @@ class Session:
         self.sub.attach(self.transport)
 
     def _changed_since(self, since: str) -> list[dict]:
-        from shared.bootstrap import platform
-        from shared.persistence.documents import Query
-
-        docs, cap, out, cursor = platform().documents, P.since_limit(), [], None
+        assert self.principal is not None  # admitted before anything is read
+        out: list[dict] = []
+        docs, cap, cursor = platform().documents, P.since_limit(), None
         while len(out) < cap:
             page = docs.query(
                 Query(
@@ -147,6 +150,7 @@ class Session:
         return out[:cap]
 
     def _loop(self) -> None:
+        assert self.principal is not None and self.sub is not None  # set by _open before the loop
         interval = P.ping_seconds()
         next_ping = time.monotonic() + interval
         t = self.transport
@@ -175,6 +179,7 @@ class Session:
         """At each ping: is the account still active, in the same organisation and role, and
         may it still see the channel (a linguist still assigned)? (The token in the URL may be
         a single-use ticket: the account is read again, not the token.)"""
+        assert self.principal is not None
         self.principal = access.recheck(self.principal)
         if self.kind == "job":
             access.open_job(self.principal, self.target)

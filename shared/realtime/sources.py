@@ -16,16 +16,17 @@ import os
 import secrets
 import threading
 from collections.abc import Callable
+from typing import Any
+
+from shared.events.sqlite_events import SqliteEvents
+from shared.realtime.protocol import poll_seconds
 
 log = logging.getLogger("avp.realtime")
-OnEvent = Callable[[dict], None]
+OnEvent = Callable[[dict], object]
 
 
 def source_for(cfg, on_event: OnEvent):
     if cfg.backend == "local":
-        from shared.events.sqlite_events import SqliteEvents
-        from shared.realtime.protocol import poll_seconds
-
         return SqliteTailSource(SqliteEvents.from_settings(cfg), on_event, poll_seconds())
     return PubSubSource(cfg, on_event)
 
@@ -93,12 +94,12 @@ class PubSubSource:
     def __init__(self, cfg, on_event: OnEvent):
         self.cfg = cfg
         self.on_event = on_event
-        self.subscription = None
-        self._client = None
+        self.subscription: str | None = None
+        self._client: Any = None  # pubsub_v1.SubscriberClient, built on start
         self._future = None
 
     def start(self) -> None:
-        from google.cloud import pubsub_v1
+        from google.cloud import pubsub_v1  # type: ignore[attr-defined]  # namespace package, no stubs
 
         project = self.cfg.gcp_project
         if not project:

@@ -30,7 +30,7 @@ def _doc_id(ticket: str) -> str:
 
 
 def is_ticket(token: str | None) -> bool:
-    return bool(token) and token.startswith(PREFIX)
+    return token is not None and token.startswith(PREFIX)
 
 
 def issue(principal: Principal) -> dict:

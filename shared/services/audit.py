@@ -10,22 +10,35 @@ cannot end up here.
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
+from shared.auth.tokens import Principal
+from shared.bootstrap import platform
+from shared.domain.roles import ADMIN
 from shared.errors import Unprocessable
 from shared.ids import new_id
 from shared.persistence.documents import Query
+from shared.routes import Route
 from shared.timestamps import iso, now_iso, parse_iso
 
 COLLECTION = "audit_log"
 _MAX_FIELD = 200
 
 
-def _docs():
-    from shared.bootstrap import platform
+class AuditedRequest(Protocol):
+    """What an entry is built from (shared.http.RequestContext is one)."""
 
-    return platform().documents
+    route: Route
+    params: dict[str, Any]
+    principal: Principal | None
+    audit: dict[str, Any]
+    request_id: str
+
+    @property
+    def client_address(self) -> str: ...
 
 
-def _short(value) -> str | None:
+def _short(value: object) -> str | None:
     if value is None or value == "":
         return None
     return str(value)[:_MAX_FIELD]
@@ -40,7 +53,7 @@ JOB_PREFIX = "/api/v1/jobs/{id}"
 GLOSSARY_PREFIX = "/api/v1/glossaries/{id}"
 
 
-def should_record(ctx, status: int) -> bool:
+def should_record(ctx: AuditedRequest, status: int) -> bool:
     """Whether this finished request gets an audit entry (decision 0909)."""
     if getattr(ctx, "principal", None) is not None or (getattr(ctx, "audit", None) or {}).get("actor"):
         return True
@@ -49,12 +62,12 @@ def should_record(ctx, status: int) -> bool:
     return f"{ctx.route.function}.{ctx.route.handler}" in AUDITED_ANONYMOUS
 
 
-def _org_of(collection: str, doc_id) -> tuple[bool, str | None]:
-    doc = _docs().get(collection, str(doc_id)) if doc_id else None
+def _org_of(collection: str, doc_id: object) -> tuple[bool, str | None]:
+    doc = platform().documents.get(collection, str(doc_id)) if doc_id else None
     return (doc is not None), (doc or {}).get("org_id")
 
 
-def resource_org(ctx, target) -> str | None:
+def resource_org(ctx: AuditedRequest, target: object) -> str | None:
     """The organisation the acted-on resource belongs to: a job's or a glossary's org, else
     (or when the resource does not exist) the actor's own."""
     principal = getattr(ctx, "principal", None)
@@ -72,7 +85,7 @@ def resource_org(ctx, target) -> str | None:
     return principal.org_id if principal else None
 
 
-def entry_for(ctx, status: int) -> dict:
+def entry_for(ctx: AuditedRequest, status: int) -> dict[str, Any]:
     principal = getattr(ctx, "principal", None)
     extra = getattr(ctx, "audit", None) or {}
     params = getattr(ctx, "params", None) or {}
@@ -94,12 +107,12 @@ def entry_for(ctx, status: int) -> dict:
     }
 
 
-def record(ctx, status: int) -> dict | None:
+def record(ctx: AuditedRequest, status: int) -> dict[str, Any] | None:
     """Write the audit entry of one finished request; returns it (None when not recorded)."""
     if not should_record(ctx, status):
         return None
     entry = entry_for(ctx, status)
-    return _docs().create(COLLECTION, new_id(), entry)
+    return platform().documents.create(COLLECTION, new_id(), entry)
 
 
 def _bound(name: str, value: str | None) -> str | None:
@@ -112,10 +125,18 @@ def _bound(name: str, value: str | None) -> str | None:
     return iso(parsed)
 
 
-def query(principal, *, actor=None, action=None, target=None, since=None, until=None, limit=50, cursor=None) -> dict:
+def query(
+    principal: Principal,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    target: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
     """Newest first. A PM sees only their organisation's entries; ADMIN sees all."""
-    from shared.routes import ADMIN
-
     where = []
     if principal.role != ADMIN:
         if not principal.org_id:
@@ -129,6 +150,8 @@ def query(principal, *, actor=None, action=None, target=None, since=None, until=
         where.append(("time", ">=", lo))
     if hi:
         where.append(("time", "<=", hi))
-    page = _docs().query(Query(COLLECTION, where=where, order_by=[("time", "desc")], limit=limit, cursor=cursor))
+    page = platform().documents.query(
+        Query(COLLECTION, where=where, order_by=[("time", "desc")], limit=limit, cursor=cursor)
+    )
     items = [{k: v for k, v in e.items() if k != "_version"} for e in page.items]
     return {"items": items, "next_cursor": page.next_cursor}

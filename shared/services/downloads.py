@@ -5,13 +5,17 @@ GET /jobs/{id}/downloads signs every deliverable present in storage."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import unquote
 
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
+from shared.domain.jobs import assigned_languages
+from shared.domain.roles import LINGUIST
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.ids import is_id
-from shared.pipeline.contract import job_path
-from shared.services.jobs import assigned_languages, get_job_for
+from shared.services.jobs import get_job_for
+from shared.storage.layout import job_path
 from shared.timestamps import expire_in
 
 DELIVERABLE_EXTS = (".vtt", ".srt", ".ttml", ".dfxp", ".scc", ".m4a", ".mp3", ".wav", ".mp4", ".json")
@@ -35,19 +39,21 @@ def clean_relative_path(path: str) -> str:
         or re.match(r"^[A-Za-z]:", decoded)
         or any(ord(c) < 32 for c in decoded)
         or any(p in ("", ".", "..") for p in decoded.split("/"))
+        or len(decoded) > 512
+        or any(len(p) > 255 for p in decoded.split("/"))
     )
     if bad:
         raise Invalid("Invalid file path: use a path inside the job, such as es/captions.vtt")
     return decoded
 
 
-def file_url(principal, job_id: str, path: str) -> dict:
+def file_url(principal: Principal, job_id: str, path: str) -> dict[str, Any]:
     """A signed download URL for one file of a job (GET /files/{job_id}/{path})."""
     rel = clean_relative_path(path)
     if not is_id(job_id):
         raise NotFound("Job not found")
     job = get_job_for(principal, job_id)
-    if principal.role == "LINGUIST":
+    if principal.role == LINGUIST:
         lang = rel.split("/", 1)[0]
         if "/" not in rel or lang not in assigned_languages(job, principal.user_id):
             raise Forbidden("Linguists may fetch only the files of the languages assigned to them")
@@ -60,14 +66,14 @@ def file_url(principal, job_id: str, path: str) -> dict:
     return {"job_id": job_id, "path": rel, "url": url, "expires_at": expire_in(ttl)}
 
 
-def job_downloads(principal, job_id: str) -> dict:
+def job_downloads(principal: Principal, job_id: str) -> dict[str, Any]:
     """Signed URLs (24 h) for every deliverable of the job present in storage (GET
     /jobs/{id}/downloads). A linguist gets the files of the languages assigned to them."""
     job = get_job_for(principal, job_id)
     files = platform().files
     ttl = platform().settings.signed_url_ttl_seconds
     expires_at = expire_in(ttl)
-    langs = set(assigned_languages(job, principal.user_id)) if principal.role == "LINGUIST" else None
+    langs = set(assigned_languages(job, principal.user_id)) if principal.role == LINGUIST else None
     prefix = job_path(job["id"], "")
     items = []
     for lang, entries in sorted((job.get("outputs") or {}).items()):

@@ -29,15 +29,18 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from typing import Any
 
 from shared import logs
 from shared.bootstrap import platform
 from shared.errors import VersionConflict
-from shared.persistence.documents import Query
-from shared.pipeline.contract import upload_path
+from shared.persistence.documents import Documents, Query
+from shared.storage.layout import upload_path
 from shared.timestamps import iso, iso_at, parse_iso
 
 log = logs.get("avp.housekeeping")
+# "now" for a purge: epoch seconds, a datetime, an ISO 8601 string, or None for the current time
+Moment = float | datetime | str | None
 
 FIELD = "expire_at"
 UPLOADS = "uploads"
@@ -50,13 +53,14 @@ COLLECTIONS = (
     "idempotency",
     "uploads",
     "webhook_deliveries",
+    "ws_tickets",
 )
 IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600
 INVITE_RETENTION_SECONDS = 7 * 24 * 3600
 UPLOAD_RETENTION_SECONDS = 24 * 3600
 
 
-def _cutoff(now) -> str:
+def _cutoff(now: Moment) -> str:
     if now is None:
         return iso_at(time.time())
     if isinstance(now, datetime):
@@ -66,19 +70,19 @@ def _cutoff(now) -> str:
     return iso(parse_iso(str(now)))
 
 
-def _purgeable_upload(doc: dict) -> bool:
+def _purgeable_upload(doc: dict[str, Any]) -> bool:
     """An upload no job claimed and nothing consumed (the purge re-checks by version)."""
     return not doc.get("job_id") and doc.get("status") in ("pending", "uploaded")
 
 
-def _delete(docs, collection: str, doc: dict) -> bool:
+def _delete(docs: Documents, collection: str, doc: dict[str, Any]) -> bool:
     try:
         return docs.delete(collection, doc["id"], expected_version=doc["_version"])
     except VersionConflict:
         return False  # written meanwhile: its new expire_at decides next time
 
 
-def purge_expired(now=None, limit: int = 500) -> dict[str, int]:
+def purge_expired(now: Moment = None, limit: int = 500) -> dict[str, int]:
     """Delete up to `limit` expired documents per collection; returns how many each lost."""
     files = platform().files
     docs = platform().documents
@@ -106,7 +110,7 @@ def purge_expired(now=None, limit: int = 500) -> dict[str, int]:
     return counts
 
 
-def run(now=None, limit: int = 500, max_rounds: int = 20) -> dict[str, int]:
+def run(now: Moment = None, limit: int = 500, max_rounds: int = 20) -> dict[str, int]:
     """purge_expired until a round finds less than a full batch anywhere (at most `max_rounds`
     rounds); returns the totals and logs them when something was deleted."""
     totals = {c: 0 for c in COLLECTIONS}

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from shared.auth import devices, refresh
 from shared.auth.passwords import hash_password, needs_rehash, strength_problem, verify_password
-from shared.auth.tokens import issue_access_token
+from shared.auth.tokens import Principal, issue_access_token
 from shared.config import settings
-from shared.errors import Forbidden, Unauthenticated, Unprocessable
+from shared.domain.accounts import is_active
+from shared.errors import Forbidden, Invalid, Unauthenticated, Unprocessable
 from shared.services import orgs, rate_limit, users
 
 _BAD_LOGIN = "Invalid email or password"
@@ -37,20 +39,22 @@ class Session:
     """A started session: the access token, the refresh token to set as a cookie, and the
     device token that marks this browser as one the account signed in from."""
 
-    user: dict
+    user: dict[str, Any]
     access_token: str
     refresh: refresh.Issued
     device_token: str
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, Any]:
         return {"access_token": self.access_token, "token_type": "bearer", "user": users.ref(self.user)}
 
 
-def _device_token(user: dict, presented: str | None) -> str:
-    return presented if devices.device_of(presented, user["id"]) else devices.issue(user["id"])
+def _device_token(user: dict[str, Any], presented: str | None) -> str:
+    if presented and devices.device_of(presented, user["id"]):
+        return presented
+    return devices.issue(user["id"])
 
 
-def start_session(user: dict, via: str = "password", device_token: str | None = None) -> Session:
+def start_session(user: dict[str, Any], via: str = "password", device_token: str | None = None) -> Session:
     return Session(
         user=user,
         access_token=issue_access_token(user),
@@ -90,7 +94,7 @@ def login(email: str, password: str, client_address: str, device_token: str | No
             "failed logins for this account from new devices; sign in from a browser you used before, or wait",
         )
     ok = verify_password(user.get("password_hash") if user else None, password)
-    if not ok or user.get("status", "active") != "active":
+    if not ok or not is_active(user):
         if ok:  # right password, disabled account: say so (the caller proved who they are)
             raise Unauthenticated("This account is disabled")
         raise Unauthenticated(_BAD_LOGIN)
@@ -125,7 +129,7 @@ def refresh_session(token: str | None, device_token: str | None = None) -> Sessi
         raise Unauthenticated("No refresh cookie; sign in again")
     user_id, issued = refresh.rotate(token)
     user = users.get_user(user_id)
-    if user is None or user.get("status", "active") != "active":
+    if not is_active(user):
         raise Unauthenticated("This account is disabled or no longer exists")
     return Session(
         user=user,
@@ -135,7 +139,7 @@ def refresh_session(token: str | None, device_token: str | None = None) -> Sessi
     )
 
 
-def logout(principal, token: str | None) -> None:
+def logout(principal: Principal, token: str | None) -> None:
     """Revoke the presented refresh token's family, if it is this user's."""
     family = refresh.family_of(token) if token else None
     if family is not None and family.get("user_id") == principal.user_id:
@@ -145,7 +149,7 @@ def logout(principal, token: str | None) -> None:
 # --- passwords ------------------------------------------------------------------------------
 
 
-def change_password(principal, current: str, new: str, device_token: str | None = None) -> Session:
+def change_password(principal: Principal, current: str, new: str, device_token: str | None = None) -> Session:
     """Check the current password (rate limited like login), enforce strength, store the new
     hash, revoke every other session, and return a fresh session for this client. It also
     lifts the account's global login lock (the owner has just proved who they are)."""
@@ -161,17 +165,19 @@ def change_password(principal, current: str, new: str, device_token: str | None 
     rate_limit.clear("password-account", user["id"])
     problem = strength_problem(new, user["email"])
     if problem:
-        raise Unprocessable(f"new_password: {problem}")
+        raise Invalid(f"new_password: {problem}")
     if verify_password(user.get("password_hash"), new):
-        raise Unprocessable("new_password: must differ from the current password")
+        raise Invalid("new_password: must differ from the current password")
     new_hash = hash_password(new)
     cutoff = int(time.time())
 
-    def mutate(data):
+    def mutate(data: dict[str, Any]) -> dict[str, Any]:
         data.update(password_hash=new_hash, tokens_valid_after=cutoff, password_changed_at=cutoff)
         return data
 
     updated = users.update_user(user["id"], mutate)
+    if updated is None:
+        raise Unauthenticated("This account no longer exists")
     refresh.revoke_user_sessions(user["id"], "password-changed")
     rate_limit.clear("login-account", user["email"])
     # The new access token is issued at or after the cutoff second, so it passes the check.

@@ -7,14 +7,19 @@ import hashlib
 import json
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from shared import logs
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
+from shared.domain.roles import ADMIN
 from shared.domain.status import JobStatus, translated_languages
 from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, Unprocessable
 from shared.ids import new_id
 from shared.media.languages import UNDETERMINED, normalize, supported_targets, transcribable
+from shared.models.jobs import JobCreate
 from shared.persistence.documents import Query
 from shared.services import uploads
 from shared.services.housekeeping import IDEMPOTENCY_RETENTION_SECONDS
@@ -24,11 +29,19 @@ from shared.timestamps import expire_in, now_iso
 
 log = logs.get("avp.jobs")
 IDEMPOTENCY = "idempotency"
-CREATABLE_ROLES = ("CLIENT", "ADMIN")
+T = TypeVar("T")
 
 
-def _resolve_org(principal, requested: str | None) -> str:
-    if principal.role == "ADMIN":
+class UploadedVideo(Protocol):
+    """A video sent with the request (the function passes werkzeug's FileStorage)."""
+
+    filename: str | None
+
+    def save(self, dst: str) -> None: ...
+
+
+def _resolve_org(principal: Principal, requested: str | None) -> str:
+    if principal.role == ADMIN:
         if not requested:
             raise Invalid("An ADMIN creating a job must name the organisation (org_id)")
         if platform().documents.get("organizations", requested) is None:
@@ -82,16 +95,16 @@ def _resolve_glossary(org_id: str, glossary_id: str | None) -> str | None:
     return page.items[0]["id"] if page.items else None
 
 
-def _idempotency_id(principal, key: str) -> str:
+def _idempotency_id(principal: Principal, key: str) -> str:
     return hashlib.sha256(f"{principal.user_id}\n{key}".encode()).hexdigest()[:40]
 
 
-def _fingerprint(data, file_name: str | None, file_size: int | None) -> str:
+def _fingerprint(data: JobCreate, file_name: str | None, file_size: int | None) -> str:
     body = data.model_dump(mode="json")
     return hashlib.sha256(json.dumps([body, file_name, file_size], sort_keys=True).encode()).hexdigest()
 
 
-def wait_for(predicate, timeout: float = 5.0, interval: float = 0.05):
+def wait_for(predicate: Callable[[], T], timeout: float = 5.0, interval: float = 0.05) -> T:
     """Poll `predicate` until it returns something truthy (used by idempotent replays)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -101,7 +114,7 @@ def wait_for(predicate, timeout: float = 5.0, interval: float = 0.05):
         time.sleep(interval)
 
 
-def _replay(idem: dict, fingerprint: str) -> dict:
+def _replay(idem: dict[str, Any], fingerprint: str) -> dict[str, Any]:
     if idem.get("fingerprint") != fingerprint:
         raise Unprocessable("This Idempotency-Key was used for a different request; use a new key")
     job = wait_for(lambda: platform().documents.get(COLLECTION, idem["job_id"]), timeout=10)
@@ -111,11 +124,17 @@ def _replay(idem: dict, fingerprint: str) -> dict:
 
 
 def new_job_document(
-    principal, data, org_id: str, outputs: list[str], glossary_id: str | None, upload_id: str, job_id: str
-) -> dict:
+    principal: Principal,
+    data: JobCreate,
+    org_id: str,
+    outputs: list[str],
+    glossary_id: str | None,
+    upload_id: str,
+    job_id: str,
+) -> dict[str, Any]:
 
     now = now_iso()
-    doc = {
+    doc: dict[str, Any] = {
         "org_id": org_id,
         "created_by": principal.user_id,
         "title": data.title or "",
@@ -149,8 +168,10 @@ def new_job_document(
     return doc
 
 
-def create_job(principal, data, upload_file=None, idempotency_key: str | None = None) -> tuple[dict, bool]:
-    """Create a job from a multipart upload (`upload_file`: a werkzeug FileStorage) or from
+def create_job(
+    principal: Principal, data: JobCreate, upload_file: UploadedVideo | None = None, idempotency_key: str | None = None
+) -> tuple[dict[str, Any], bool]:
+    """Create a job from a multipart upload (`upload_file`, the request's file part) or from
     `data.upload_id`. Returns (job, created): created is False for an idempotent replay."""
 
     if upload_file is None and not data.upload_id:
@@ -168,7 +189,7 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
     tmp_dir = tempfile.TemporaryDirectory(prefix="avp-job-") if upload_file is not None else None
     try:
         local = None
-        if upload_file is not None:
+        if upload_file is not None and tmp_dir is not None:
             local = Path(tmp_dir.name) / "source.mp4"
             upload_file.save(str(local))
             if local.stat().st_size == 0:
@@ -196,7 +217,10 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
                     },
                 )
             except AlreadyExists:
-                return _replay(docs.get(IDEMPOTENCY, idem_id), fingerprint), False
+                earlier = docs.get(IDEMPOTENCY, idem_id)
+                if earlier is None:  # the first request failed and was undone just now
+                    raise Conflict("A request with this Idempotency-Key failed just now; retry") from None
+                return _replay(earlier, fingerprint), False
         try:
             if upload is None:
                 upload = uploads.new_upload(
@@ -222,7 +246,7 @@ def create_job(principal, data, upload_file=None, idempotency_key: str | None = 
     return docs.get(COLLECTION, job_id) or job, True
 
 
-def _undo_create(job_id: str, own_upload: dict | None, idem_id: str | None) -> None:
+def _undo_create(job_id: str, own_upload: dict[str, Any] | None, idem_id: str | None) -> None:
     docs = platform().documents
     try:
         docs.delete(COLLECTION, job_id)

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared import logs
+from shared.bootstrap import platform
 from shared.services import webhooks
 from shared.timestamps import now_iso
 
@@ -11,13 +14,7 @@ log = logs.get("avp.events")
 NOTIFICATION_KINDS = frozenset({"feedback", "rejection", "assignment", "progress"})
 
 
-def _bus():
-    from shared.bootstrap import platform
-
-    return platform().events
-
-
-def status_event(job: dict) -> dict:
+def status_event(job: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "job_status_update",
         "job_id": job["id"],
@@ -27,12 +24,12 @@ def status_event(job: dict) -> dict:
     }
 
 
-def publish_status(job: dict) -> None:
+def publish_status(job: dict[str, Any]) -> None:
     """Publish the job's current status. The status is already stored, so a failed publish is
     logged rather than raised: the caller must not redo a committed transition."""
     event = status_event(job)
     try:
-        _bus().publish(event)
+        platform().events.publish(event)
     except Exception:
         log.exception("status event not published", extra={"fields": {"job_id": job.get("id")}})
     try:
@@ -41,14 +38,14 @@ def publish_status(job: dict) -> None:
         log.exception("webhook deliveries not created", extra={"fields": {"job_id": job.get("id")}})
 
 
-def publish_status_strict(event: dict) -> None:
+def publish_status_strict(event: dict[str, Any]) -> None:
     """Publish a prepared status event and create its webhook deliveries; raises if either
     fails (the outbox keeps the event; a republish creates each delivery once)."""
-    _bus().publish(event)
+    platform().events.publish(event)
     webhooks.fan_out(event)
 
 
-def notification(job: dict, kind: str, message: str, **extra) -> dict:
+def notification(job: dict[str, Any], kind: str, message: str, **extra: Any) -> dict[str, Any]:
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind}")
     event = {
@@ -64,11 +61,11 @@ def notification(job: dict, kind: str, message: str, **extra) -> dict:
     return event
 
 
-def publish_notification(job: dict, kind: str, message: str, **extra) -> dict:
+def publish_notification(job: dict[str, Any], kind: str, message: str, **extra: Any) -> dict[str, Any]:
     """Publish a `notification` event about `job` (extra keys: lang, assignee, percent...)."""
     event = notification(job, kind, message, **extra)
     try:
-        _bus().publish(event)
+        platform().events.publish(event)
     except Exception:
         log.exception("notification not published", extra={"fields": {"job_id": job.get("id")}})
     return event

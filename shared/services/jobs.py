@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from shared import logs
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
+from shared.domain import jobs as rules
+from shared.domain.accounts import actor
+from shared.domain.roles import CLIENT, LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
 from shared.domain.status import (
     QC_STAGES,
     RETRYABLE,
@@ -24,55 +29,24 @@ from shared.domain.status import (
     status_after_approve,
     step_for,
 )
-from shared.errors import Conflict, Invalid, NotFound, VersionConflict
-from shared.persistence.documents import Page, Query, strip_meta, update_with_retry
-from shared.pipeline.contract import job_path
-from shared.services.job_events import publish_notification, publish_status_strict, status_event
+from shared.errors import Conflict, Invalid, NotFound
+from shared.models.jobs import Job
+from shared.persistence.documents import Page, Query, update_existing, update_with_retry
+from shared.services import job_events
+from shared.storage.layout import job_path
 from shared.timestamps import now_iso
 
 log = logs.get("avp.jobs")
+# one status or several (a JobStatus is a str)
+Statuses = str | Iterable[str]
 COLLECTION = "jobs"
 FAILURE_STATUSES = frozenset(failed.value for _, failed in STEPS.values())
-# Fields the API shows (plus `_id`); everything else on the document is internal.
-API_FIELDS = (
-    "org_id",
-    "created_by",
-    "title",
-    "status",
-    "source_language",
-    "requested_outputs",
-    "options",
-    "glossary_id",
-    "outputs",
-    "language_qc",
-    "feedback",
-    "rejection",
-    "vtt_changed_since_render",
-    "progress",
-    "error",
-    "media",
-    "qc_report",
-    "created_at",
-    "updated_at",
-)
+# The fields the API shows are the fields of the `Job` model (the OpenAPI schema): `view` is
+# built from it, so the two cannot drift; everything else on the document is internal.
+API_FIELDS = tuple(name for name in Job.model_fields if name != "id")
 
 
 # -- visibility ---------------------------------------------------------------------------------
-def assignees_of(job: dict) -> list[str]:
-    """The user ids assigned to any language of the job (keep `job["assignees"]` equal to this
-    whenever language_qc assignees change, so GET /jobs can find a linguist's jobs)."""
-    out: list[str] = []
-    for state in (job.get("language_qc") or {}).values():
-        uid = (state or {}).get("assignee")
-        if uid and uid not in out:
-            out.append(uid)
-    return out
-
-
-def assigned_languages(job: dict, user_id: str) -> list[str]:
-    return [lang for lang, st in (job.get("language_qc") or {}).items() if (st or {}).get("assignee") == user_id]
-
-
 _share_cache: dict[str, tuple[float, bool]] = {}
 _SHARE_CACHE_SECONDS = 2.0
 
@@ -96,29 +70,19 @@ def forget_org_settings(org_id: str) -> None:
     _share_cache.pop(org_id, None)
 
 
-def can_see(principal, job: dict) -> bool:
-    role = principal.role
-    if role in ("ADMIN", "REVIEWER"):
-        return True
-    if role == "CLIENT":
-        if not principal.org_id or job.get("org_id") != principal.org_id:
-            return False
-        return job.get("created_by") == principal.user_id or clients_share_jobs(principal.org_id)
-    if role == "PM":
-        return bool(principal.org_id) and job.get("org_id") == principal.org_id
-    if role == "LINGUIST":
-        return bool(assigned_languages(job, principal.user_id))
-    return False
+def can_see(principal: Principal, job: dict[str, Any]) -> bool:
+    """The visibility rule (shared.domain.jobs.can_see) with this organisation's setting."""
+    return rules.can_see(principal, job, clients_share_jobs)
 
 
-def get_job(job_id: str) -> dict:
+def get_job(job_id: str) -> dict[str, Any]:
     job = platform().documents.get(COLLECTION, job_id) if job_id else None
     if job is None:
         raise NotFound("Job not found")
     return job
 
 
-def get_job_for(principal, job_id: str) -> dict:
+def get_job_for(principal: Principal, job_id: str) -> dict[str, Any]:
     """The job document if `principal` may see it; NotFound (404) otherwise, so the existence of
     another organisation's job is not revealed."""
     job = platform().documents.get(COLLECTION, job_id) if job_id else None
@@ -127,7 +91,7 @@ def get_job_for(principal, job_id: str) -> dict:
     return job
 
 
-def view(job: dict) -> dict:
+def view(job: dict[str, Any]) -> dict[str, Any]:
     """The API representation: `_id` plus the spec's fields and progress."""
     out = {"_id": job["id"]}
     for key in API_FIELDS:
@@ -141,19 +105,19 @@ def view(job: dict) -> dict:
 
 
 # -- status changes -------------------------------------------------------------------------
-def _expected_set(expected) -> frozenset[str]:
+def _expected_set(expected: Statuses) -> frozenset[str]:
     if isinstance(expected, (str, JobStatus)):
         return frozenset({JobStatus(expected).value})
     return frozenset(JobStatus(s).value for s in expected)
 
 
-def _enter(new: dict, new_status: str, job_id: str) -> str | None:
-    """Bookkeeping on entering `new_status`; returns the automated step to enqueue, if any.
-    The status event goes into the job's outbox in the same write as the status (published
+def _enter(new: dict[str, Any], new_status: str, job_id: str) -> None:
+    """Bookkeeping on entering `new_status` (attempt counters and progress of its automated
+    step, if it has one). The status event goes into the job's outbox in the same write as the status (published
     right after; a crash in between is repaired by whoever touches the job next)."""
     new["status"] = new_status
     new["updated_at"] = now_iso()
-    new["outbox"] = list(new.get("outbox") or []) + [status_event({**new, "id": job_id})]
+    new["outbox"] = list(new.get("outbox") or []) + [job_events.status_event({**new, "id": job_id})]
     new["outbox_pending"] = True
     step = step_for(new_status)
     if step is not None:
@@ -165,56 +129,53 @@ def _enter(new: dict, new_status: str, job_id: str) -> str | None:
         new["error"] = None
     elif new_status not in FAILURE_STATUSES:
         new["progress"] = {"step": None, "percent": 100}
-    return step
 
 
 def cas_transition(
-    job_id: str, expected, new_status, mutate: Callable[[dict], None] | None = None, *, enqueue: bool = True
-) -> dict:
+    job_id: str,
+    expected: Statuses,
+    new_status: str,
+    mutate: Callable[[dict[str, Any]], None] | None = None,
+    *,
+    enqueue: bool = True,
+) -> dict[str, Any]:
     """Move the job from one of the `expected` statuses to `new_status` atomically; `mutate`
     edits the fresh document first. Raises Conflict naming the current status if the job is
     not in an expected status (so of two racing callers exactly one wins), NotFound if gone.
     After the write: publishes job_status_update and enqueues the new status's step."""
     allowed = _expected_set(expected)
     new_status = JobStatus(new_status).value
-    docs = platform().documents
-    for _ in range(50):
-        job = docs.get(COLLECTION, job_id)
-        if job is None:
-            raise NotFound("Job not found")
+
+    def move(job: dict[str, Any]) -> dict[str, Any]:
         if job["status"] not in allowed:
             want = " or ".join(sorted(allowed))
             raise Conflict(f"Job is {job['status']}; this needs it to be {want}")
-        new = strip_meta(job)
         if mutate is not None:
-            mutate(new)
-        step = _enter(new, new_status, job_id)
-        try:
-            stored = docs.update(COLLECTION, job_id, new, expected_version=job["_version"])
-        except VersionConflict:
-            continue
-        break
-    else:
-        raise Conflict("Job is changing too often; retry")
+            mutate(job)
+        _enter(job, new_status, job_id)
+        return job
+
+    stored = update_existing(platform().documents, COLLECTION, job_id, move, what="job")
     flush_outbox(stored)
+    step = step_for(new_status)
     if step is not None and enqueue:
         platform().tasks.enqueue(job_id, step, stored["step_attempts"][step])
     return stored
 
 
-def transition(job_id: str, expected_status, new_status, **fields) -> dict:
+def transition(job_id: str, expected_status: Statuses, new_status: str, **fields: Any) -> dict[str, Any]:
     """Compare-and-set the job's status from `expected_status` (a status or a set of them) to
     `new_status`, merging `fields` into the document and setting updated_at. Raises
     shared.errors.Conflict (409) naming the current status if the job is elsewhere. Publishes
     `job_status_update` and enqueues the automated step of the new status, if it has one."""
 
-    def merge(doc: dict) -> None:
+    def merge(doc: dict[str, Any]) -> None:
         doc.update(fields)
 
     return cas_transition(job_id, expected_status, new_status, merge)
 
 
-def flush_outbox(job: dict) -> int:
+def flush_outbox(job: dict[str, Any]) -> int:
     """Publish the job's unpublished status events in order, then drop them from the outbox.
     Safe to repeat: the local event log ignores a status change it already holds (Pub/Sub
     subscribers may see a repeat, as with any at-least-once delivery)."""
@@ -222,7 +183,7 @@ def flush_outbox(job: dict) -> int:
     published = []
     for event in pending:
         try:
-            publish_status_strict(event)
+            job_events.publish_status_strict(event)
         except Exception:
             log.exception(
                 "status event not published; it stays in the outbox", extra={"fields": {"job_id": job.get("id")}}
@@ -233,7 +194,7 @@ def flush_outbox(job: dict) -> int:
         return 0
     done = set(published)
 
-    def clear(doc: dict) -> dict | None:
+    def clear(doc: dict[str, Any]) -> dict[str, Any] | None:
         box = list(doc.get("outbox") or [])
         rest = [e for e in box if (e.get("status"), e.get("updated_at")) not in done]
         if len(rest) == len(box) and doc.get("outbox_pending") == bool(rest):
@@ -249,7 +210,7 @@ def flush_outbox(job: dict) -> int:
     return len(published)
 
 
-def ensure_current_task(job: dict) -> bool:
+def ensure_current_task(job: dict[str, Any]) -> bool:
     """Make sure the task of the job's current automated step exists (idempotent: the task name
     dedupes). Repairs a crash between a committed transition and its enqueue."""
     step = step_for(job["status"])
@@ -258,15 +219,11 @@ def ensure_current_task(job: dict) -> bool:
     attempt = int((job.get("step_attempts") or {}).get(step, 0))
     if attempt <= 0:
         return False
-    return platform().tasks.enqueue(job["id"], step, attempt)
+    return bool(platform().tasks.enqueue(job["id"], step, attempt))
 
 
 # -- QC actions -----------------------------------------------------------------------------
-def _actor(principal) -> dict:
-    return {"user_id": principal.user_id, "email": principal.email, "role": principal.role}
-
-
-def approve(principal, job_id: str) -> dict:
+def approve(principal: Principal, job_id: str) -> dict[str, Any]:
     job = get_job_for(principal, job_id)
     status = job["status"]
     if status not in (JobStatus.SOURCE_QC.value, JobStatus.FINAL_QC.value):
@@ -274,38 +231,38 @@ def approve(principal, job_id: str) -> dict:
         raise Conflict(f"Job is {status}; approve applies at SOURCE_QC or FINAL_QC{hint}")
     target = status_after_approve(job)
 
-    def record(doc: dict) -> None:
+    def record(doc: dict[str, Any]) -> None:
         doc.setdefault("qc_history", []).append(
-            {"stage": status, "action": "approve", "by": _actor(principal), "at": now_iso(), "next": target.value}
+            {"stage": status, "action": "approve", "by": actor(principal), "at": now_iso(), "next": target.value}
         )
 
     return cas_transition(job_id, status, target, record)
 
 
-def reject(principal, job_id: str, reason: str) -> dict:
+def reject(principal: Principal, job_id: str, reason: str) -> dict[str, Any]:
     job = get_job_for(principal, job_id)
     status = job["status"]
     if status not in (JobStatus.SOURCE_QC.value, JobStatus.FINAL_QC.value):
         raise Conflict(f"Job is {status}; reject applies at SOURCE_QC or FINAL_QC")
     reason = reason.strip()
-    entry = {"stage": status, "reason": reason, "by": _actor(principal), "at": now_iso()}
+    entry = {"stage": status, "reason": reason, "by": actor(principal), "at": now_iso()}
 
-    def record(doc: dict) -> None:
+    def record(doc: dict[str, Any]) -> None:
         doc["rejection"] = entry
         doc.setdefault("qc_history", []).append({**entry, "action": "reject"})
 
     stored = cas_transition(job_id, status, JobStatus.REJECTED, record)
-    publish_notification(stored, "rejection", f"Rejected at {status}: {reason}", stage=status)
+    job_events.publish_notification(stored, "rejection", f"Rejected at {status}: {reason}", stage=status)
     return stored
 
 
-def feedback(principal, job_id: str, message: str) -> dict:
+def feedback(principal: Principal, job_id: str, message: str) -> dict[str, Any]:
     job = get_job_for(principal, job_id)
     if job["status"] not in {s.value for s in QC_STAGES}:
         raise Conflict(f"Job is {job['status']}; feedback applies at SOURCE_QC, LANGUAGE_QC or FINAL_QC")
-    entry = {"message": message.strip(), "stage": job["status"], "by": _actor(principal), "at": now_iso()}
+    entry = {"message": message.strip(), "stage": job["status"], "by": actor(principal), "at": now_iso()}
 
-    def add(doc: dict) -> dict:
+    def add(doc: dict[str, Any]) -> dict[str, Any]:
         doc["feedback"] = list(doc.get("feedback") or []) + [entry]
         doc["updated_at"] = entry["at"]
         return doc
@@ -313,11 +270,11 @@ def feedback(principal, job_id: str, message: str) -> dict:
     stored = update_with_retry(platform().documents, COLLECTION, job_id, add)
     if stored is None:
         raise NotFound("Job not found")
-    publish_notification(stored, "feedback", entry["message"], stage=entry["stage"], author=principal.email)
+    job_events.publish_notification(stored, "feedback", entry["message"], stage=entry["stage"], author=principal.email)
     return stored
 
 
-def retry(principal, job_id: str) -> dict:
+def retry(principal: Principal, job_id: str) -> dict[str, Any]:
     job = get_job_for(principal, job_id)
     status = JobStatus(job["status"])
     if status not in RETRYABLE:
@@ -327,35 +284,39 @@ def retry(principal, job_id: str) -> dict:
     return cas_transition(job_id, status, running)
 
 
-def is_terminal(job: dict) -> bool:
+def is_terminal(job: dict[str, Any]) -> bool:
     return JobStatus(job["status"]) in TERMINAL
 
 
-def jobs_in(statuses: Iterable[str], limit: int = 500) -> list[dict]:
+def jobs_in(statuses: Iterable[str], limit: int = 500) -> list[dict[str, Any]]:
     return platform().documents.query(Query(COLLECTION, where=[("status", "in", list(statuses))], limit=limit)).items
 
 
 # -- reading ----------------------------------------------------------------------------------
 def list_jobs(
-    principal, status: str | None = None, org_id: str | None = None, limit: int = 20, cursor: str | None = None
-) -> dict:
-    where: list = []
+    principal: Principal,
+    status: str | None = None,
+    org_id: str | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    where: list[Any] = []
     if status:
         try:
             where.append(("status", "==", JobStatus(status).value))
         except ValueError:
             raise Invalid(f"Unknown status {status}") from None
     role = principal.role
-    if role in ("ADMIN", "REVIEWER"):
+    if role in SEES_EVERY_ORG:
         if org_id:
             where.append(("org_id", "==", org_id))
-    elif role in ("CLIENT", "PM"):
+    elif role in SEES_OWN_ORG:
         if not principal.org_id or (org_id and org_id != principal.org_id):
             return {"items": [], "next_cursor": None}
         where.append(("org_id", "==", principal.org_id))
-        if role == "CLIENT" and not clients_share_jobs(principal.org_id):
+        if role == CLIENT and not clients_share_jobs(principal.org_id):
             where.append(("created_by", "==", principal.user_id))
-    elif role == "LINGUIST":
+    elif role == LINGUIST:
         where.append(("assignees", "array_contains", principal.user_id))
         if org_id:
             where.append(("org_id", "==", org_id))
@@ -372,7 +333,7 @@ def list_jobs(
 RELATED_COLLECTIONS = ("vtt_versions", "vtt_heads")
 
 
-def delete_job(principal, job_id: str) -> None:
+def delete_job(principal: Principal, job_id: str) -> None:
     """Remove the job, its VTT versions, its pending tasks and every stored file. The document
     goes first, so a step still running sees the job gone and stops (the runner then removes
     anything it wrote after this sweep)."""

@@ -7,41 +7,29 @@ status makes that happen exactly once however many approvals race."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from shared import logs
+from shared.auth.tokens import Principal
+from shared.bootstrap import platform
 from shared.domain import language_qc as qc
+from shared.domain.accounts import actor as actor_of
+from shared.domain.jobs import assignees
+from shared.domain.roles import LINGUIST, PM
 from shared.domain.status import JobStatus, translated_languages
-from shared.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable, VersionConflict
+from shared.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 from shared.ids import new_id
-from shared.persistence.documents import strip_meta
+from shared.persistence.documents import update_existing
+from shared.services import jobs
+from shared.services.job_events import publish_notification
+from shared.services.users import get_active_user
 from shared.timestamps import now_iso
 
 log = logs.get("avp.language_qc")
 COLLECTION = "jobs"
 
 
-def _platform():
-    from shared.bootstrap import platform
-
-    return platform()
-
-
-def _jobs():
-    from shared.services import jobs
-
-    return jobs
-
-
-def _raise(exc: qc.QcRuleError):
-    cls = {403: Forbidden, 404: NotFound, 409: Conflict, 422: Unprocessable}.get(exc.status, Conflict)
-    raise cls(exc.message) from None
-
-
-def _actor(principal) -> dict:
-    return {"id": principal.user_id, "email": principal.email, "role": principal.role}
-
-
-def entry_view(job: dict, lang: str) -> dict:
+def entry_view(job: dict[str, Any], lang: str) -> dict[str, Any]:
     entry = qc.state_of(job, lang)
     return {
         "job_id": job["id"],
@@ -55,52 +43,42 @@ def entry_view(job: dict, lang: str) -> dict:
     }
 
 
-def load_for_action(principal, job_id: str, lang: str) -> dict:
+def load_for_action(principal: Principal, job_id: str, lang: str) -> dict[str, Any]:
     """The job, for a language action. A LINGUIST who is not assigned `lang` gets 403 (the
     issue's rule), PMs only see their own organisation's jobs (404 otherwise)."""
-    if principal.role == "LINGUIST":
-        job = _platform().documents.get(COLLECTION, job_id) if job_id else None
+    if principal.role == LINGUIST:
+        job = platform().documents.get(COLLECTION, job_id) if job_id else None
         if job is None:
             raise NotFound("Job not found")
         if qc.state_of(job, lang).get("assignee") != principal.user_id:
             raise Forbidden(f"Only the linguist assigned to {lang}, a PM or an ADMIN may act on this language")
     else:
-        job = _jobs().get_job_for(principal, job_id)
-    try:
-        qc.require_qc_language(job, lang)
-    except qc.QcRuleError as exc:
-        _raise(exc)
+        job = jobs.get_job_for(principal, job_id)
+    qc.require_qc_language(job, lang)
     return job
 
 
-def _update(job_id: str, lang: str, change: Callable[[dict, dict], dict]) -> dict:
-    """CAS loop: re-read the job, check the stage, apply `change(job, entry)` to the language's
-    entry, keep `assignees` in sync, write with expected_version."""
-    docs = _platform().documents
-    for _ in range(50):
-        job = docs.get(COLLECTION, job_id)
-        if job is None:
-            raise NotFound("Job not found")
-        try:
-            qc.require_language_qc_stage(job)
-            entry = change(job, qc.state_of(job, lang))
-        except qc.QcRuleError as exc:
-            _raise(exc)
-        new = strip_meta(job)
-        states = dict(new.get("language_qc") or {})
+def _update(
+    job_id: str, lang: str, change: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
+    """Compare-and-set on the job: check the stage, apply `change(job, entry)` to the language's
+    entry and keep `assignees` in sync (re-run on a fresh read when another writer came first)."""
+
+    def apply(job: dict[str, Any]) -> dict[str, Any]:
+        qc.require_language_qc_stage(job)
+        entry = change(job, qc.state_of(job, lang))
+        states = dict(job.get("language_qc") or {})
         states[lang] = entry
-        new["language_qc"] = states
-        new["assignees"] = qc.assignees(states)
-        new["updated_at"] = now_iso()
-        try:
-            return docs.update(COLLECTION, job_id, new, expected_version=job["_version"])
-        except VersionConflict:
-            continue
-    raise Conflict("The job is changing too often; retry")
+        job["language_qc"] = states
+        job["assignees"] = assignees(job)
+        job["updated_at"] = now_iso()
+        return job
+
+    return update_existing(platform().documents, COLLECTION, job_id, apply, what="job")
 
 
-def get_language_qc(principal, job_id: str) -> dict:
-    job = _jobs().get_job_for(principal, job_id)
+def get_language_qc(principal: Principal, job_id: str) -> dict[str, Any]:
+    job = jobs.get_job_for(principal, job_id)
     return {
         "job_id": job["id"],
         "job_status": job.get("status"),
@@ -109,21 +87,19 @@ def get_language_qc(principal, job_id: str) -> dict:
     }
 
 
-def assign(principal, job_id: str, lang: str, linguist_id: str) -> dict:
+def assign(principal: Principal, job_id: str, lang: str, linguist_id: str) -> dict[str, Any]:
     job = load_for_action(principal, job_id, lang)
     if job.get("status") != JobStatus.LANGUAGE_QC.value:
         raise Conflict(f"Languages can be assigned only while the job is LANGUAGE_QC; it is {job.get('status')}")
-    from shared.services.users import get_active_user
-
     linguist = get_active_user(linguist_id)
-    if linguist is None or linguist.get("role") != "LINGUIST":
+    if linguist is None or linguist.get("role") != LINGUIST:
         raise Unprocessable("linguist_id must be the id of an active user with the LINGUIST role")
-    if principal.role == "PM" and linguist.get("org_id") != principal.org_id:
+    if principal.role == PM and linguist.get("org_id") != principal.org_id:
         raise Unprocessable("A PM may assign only linguists of their own organisation")
     linguist = {"id": linguist_id, "email": linguist.get("email", "")}
-    actor, at = _actor(principal), now_iso()
+    actor, at = actor_of(principal), now_iso()
     stored = _update(job["id"], lang, lambda _job, entry: qc.assign(entry, linguist, actor, at))
-    _jobs().publish_notification(
+    publish_notification(
         stored,
         "assignment",
         f"{lang} assigned to {linguist['email'] or linguist_id} for language QC",
@@ -134,9 +110,9 @@ def assign(principal, job_id: str, lang: str, linguist_id: str) -> dict:
     return entry_view(stored, lang)
 
 
-def approve(principal, job_id: str, lang: str) -> dict:
+def approve(principal: Principal, job_id: str, lang: str) -> dict[str, Any]:
     job = load_for_action(principal, job_id, lang)
-    actor, at = _actor(principal), now_iso()
+    actor, at = actor_of(principal), now_iso()
     entry = qc.state_of(job, lang)
     if (
         entry["status"] == qc.L.APPROVED.value
@@ -151,14 +127,14 @@ def approve(principal, job_id: str, lang: str) -> dict:
     return entry_view(stored, lang)
 
 
-def _advance_if_done(job_id: str) -> dict | None:
+def _advance_if_done(job_id: str) -> dict[str, Any] | None:
     """Move the job on when every language is approved. Of racing callers, the status CAS in
     transition() lets exactly one win; the others see Conflict and leave it."""
-    job = _platform().documents.get(COLLECTION, job_id)
+    job = platform().documents.get(COLLECTION, job_id)
     if job is None or job.get("status") != JobStatus.LANGUAGE_QC.value or not qc.all_approved(job):
         return None
     try:
-        return _jobs().transition(job_id, JobStatus.LANGUAGE_QC.value, JobStatus.TTS_GENERATING.value)
+        return jobs.transition(job_id, JobStatus.LANGUAGE_QC.value, JobStatus.TTS_GENERATING.value)
     except Conflict:
         return None
     except DomainError:
@@ -166,11 +142,11 @@ def _advance_if_done(job_id: str) -> dict | None:
         return None
 
 
-def reject(principal, job_id: str, lang: str, reason: str) -> dict:
+def reject(principal: Principal, job_id: str, lang: str, reason: str) -> dict[str, Any]:
     job = load_for_action(principal, job_id, lang)
-    actor, at = _actor(principal), now_iso()
+    actor, at = actor_of(principal), now_iso()
     stored = _update(job["id"], lang, lambda _job, e: qc.reject(e, actor, at, reason))
-    _jobs().publish_notification(
+    publish_notification(
         stored,
         "rejection",
         f"{lang} rejected in language QC: {reason.strip()}",
@@ -182,11 +158,11 @@ def reject(principal, job_id: str, lang: str, reason: str) -> dict:
     return entry_view(stored, lang)
 
 
-def feedback(principal, job_id: str, lang: str, message: str) -> dict:
+def feedback(principal: Principal, job_id: str, lang: str, message: str) -> dict[str, Any]:
     job = load_for_action(principal, job_id, lang)
-    actor, at, fid = _actor(principal), now_iso(), new_id()
+    actor, at, fid = actor_of(principal), now_iso(), new_id()
     stored = _update(job["id"], lang, lambda _job, e: qc.add_feedback(e, actor, at, message, fid))
-    _jobs().publish_notification(
+    publish_notification(
         stored,
         "feedback",
         f"Feedback on {lang}: {message.strip()}",

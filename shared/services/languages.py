@@ -4,6 +4,8 @@ enforces, `shared.media.languages.supported_targets`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.media.languages import normalize, supported_targets
 
 # Languages offered as a job's source when they translate into something (BCP-47 primary tags).
@@ -14,7 +16,7 @@ CANDIDATE_SOURCES = (
 )  # fmt: skip
 
 
-def catalogue(source: str | None) -> dict:
+def catalogue(source: str | None) -> dict[str, Any]:
     """`{"source", "sources", "targets"}`: `targets` are the outputs `source` (default en) may
     request, itself included; `sources` are the languages with at least one translation."""
     src = normalize(source or "en")

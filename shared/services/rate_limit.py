@@ -15,8 +15,11 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import time
+from typing import Any
 
+from shared.bootstrap import platform
 from shared.errors import RateLimited
+from shared.persistence.documents import Transaction
 from shared.timestamps import iso_at
 
 COLLECTION = "rate_limits"
@@ -41,20 +44,14 @@ def _doc_id(scope: str, key: str) -> str:
     return f"{scope}-" + hashlib.sha256(f"{scope}\x00{key}".encode()).hexdigest()[:40]
 
 
-def _docs():
-    from shared.bootstrap import platform
-
-    return platform().documents
-
-
-def _state(doc: dict | None, window: int, now: float) -> tuple[int, float]:
+def _state(doc: dict[str, Any] | None, window: int, now: float) -> tuple[int, float]:
     """(count, window_start) of a counter document, as of `now`."""
     if doc is None or now >= float(doc.get("window_start", 0)) + window:
         return 0, now
     return int(doc.get("count", 0)), float(doc["window_start"])
 
 
-def _write(tx, doc_id: str, doc: dict | None, data: dict) -> None:
+def _write(tx: Transaction, doc_id: str, doc: dict[str, Any] | None, data: dict[str, Any]) -> None:
     if doc is None:
         tx.create(COLLECTION, doc_id, data)
     else:
@@ -66,7 +63,7 @@ def acquire(scope: str, key: str, limit: int, window: int, what: str = "attempts
     (without counting) when `limit` attempts were already made in it."""
     doc_id = _doc_id(scope, key)
 
-    def run(tx):
+    def run(tx: Transaction) -> tuple[int | None, int]:
         now = time.time()
         doc = tx.get(COLLECTION, doc_id)
         count, start = _state(doc, window, now)
@@ -86,7 +83,7 @@ def acquire(scope: str, key: str, limit: int, window: int, what: str = "attempts
         )
         return count + 1, 0
 
-    count, retry = _docs().transaction(run)
+    count, retry = platform().documents.transaction(run)
     if count is None:
         raise RateLimited(f"Too many {what}; try again in {retry} seconds", retry_after=retry)
     return count
@@ -95,7 +92,7 @@ def acquire(scope: str, key: str, limit: int, window: int, what: str = "attempts
 def refund(scope: str, key: str, window: int) -> None:
     doc_id = _doc_id(scope, key)
 
-    def run(tx):
+    def run(tx: Transaction) -> None:
         doc = tx.get(COLLECTION, doc_id)
         count, start = _state(doc, window, time.time())
         if doc is not None and count > 0:
@@ -103,8 +100,8 @@ def refund(scope: str, key: str, window: int) -> None:
                 tx, doc_id, doc, {**{k: v for k, v in doc.items() if k not in ("id", "_version")}, "count": count - 1}
             )
 
-    _docs().transaction(run)
+    platform().documents.transaction(run)
 
 
 def clear(scope: str, key: str) -> None:
-    _docs().delete(COLLECTION, _doc_id(scope, key))
+    platform().documents.delete(COLLECTION, _doc_id(scope, key))

@@ -29,15 +29,18 @@ import re
 import secrets
 import threading
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 from shared import logs
 from shared.auth import session
+from shared.bootstrap import platform
 from shared.config import settings
+from shared.domain.accounts import is_active
 from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, NotFound, Unauthenticated
-from shared.persistence.documents import Query
+from shared.persistence.documents import Query, Transaction
 from shared.services import orgs, users
-from shared.timestamps import now_iso
+from shared.timestamps import iso_at, now_iso
 
 STATES = "sso_states"
 IDENTITIES = "ms_identities"  # sha256(tid, oid) -> {user_id}: one account per identity
@@ -45,15 +48,15 @@ STATE_TTL_SECONDS = 600
 LEEWAY_SECONDS = 30
 _STATE_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 _MULTI_TENANT = frozenset({"", "common", "organizations", "consumers"})
-_HTTP_CACHE: dict = {}  # msal's cache of discovery GETs, shared across requests
+_HTTP_CACHE: dict[str, Any] = {}  # msal's cache of discovery GETs, shared across requests
 _meta_lock = threading.Lock()
-_meta: dict[str, tuple[float, dict]] = {}  # url -> (fetched_at, json)
+_meta: dict[str, tuple[float, dict[str, Any]]] = {}  # url -> (fetched_at, json)
 _META_TTL = 3600.0
 log = logs.get("avp.sso")
 
 
 class SsoConfig:
-    def __init__(self):
+    def __init__(self) -> None:
         s = settings()
         if not (s.ms_client_id and s.ms_client_secret and (s.ms_tenant_id or s.ms_authority)):
             raise NotFound("Microsoft sign-in is not configured on this server")
@@ -76,19 +79,19 @@ class SsoConfig:
         return f"{self.authority}/v2.0/.well-known/openid-configuration"
 
 
-def _session(cfg: SsoConfig):
+def _session(cfg: SsoConfig) -> Any:  # a requests.Session
     import requests
 
     session = requests.Session()
     # Per request, not `session.verify`: requests lets REQUESTS_CA_BUNDLE override the latter.
-    session.request = functools.partial(session.request, verify=cfg.ca_bundle or True, timeout=15)
+    session.request = functools.partial(session.request, verify=cfg.ca_bundle or True, timeout=15)  # type: ignore[method-assign]
     return session
 
 
-def _client(cfg: SsoConfig):
+def _client(cfg: SsoConfig) -> Any:  # an msal.ConfidentialClientApplication
     import msal
 
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if not cfg.known_host:
         kwargs.update(validate_authority=False, instance_discovery=False)
     return msal.ConfidentialClientApplication(
@@ -102,7 +105,7 @@ def _client(cfg: SsoConfig):
     )
 
 
-def _get_json(cfg: SsoConfig, url: str, force: bool = False) -> dict:
+def _get_json(cfg: SsoConfig, url: str, force: bool = False) -> dict[str, Any]:
     now = time.monotonic()
     with _meta_lock:
         hit = _meta.get(url)
@@ -110,16 +113,10 @@ def _get_json(cfg: SsoConfig, url: str, force: bool = False) -> dict:
         return hit[1]
     resp = _session(cfg).get(url, timeout=10)
     resp.raise_for_status()
-    data = resp.json()
+    data: dict[str, Any] = resp.json()
     with _meta_lock:
         _meta[url] = (now, data)
     return data
-
-
-def _docs():
-    from shared.bootstrap import platform
-
-    return platform().documents
 
 
 # --- step 1: redirect ---------------------------------------------------------------------
@@ -147,10 +144,8 @@ def begin(*, link_user_id: str | None = None, invite_id: str | None = None) -> t
         log.exception("microsoft authority unavailable")
         raise Invalid("Microsoft sign-in is unavailable right now; try again later") from None
     binding = secrets.token_urlsafe(24)
-    from shared.timestamps import iso_at
-
     expires = int(time.time()) + STATE_TTL_SECONDS
-    _docs().create(
+    platform().documents.create(
         STATES,
         flow["state"],
         {
@@ -169,7 +164,7 @@ def _sha(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _take_state(state: str, binding: str | None) -> dict:
+def _take_state(state: str, binding: str | None) -> dict[str, Any]:
     """The stored state document for `state` (flow and purpose), deleted in the same
     transaction: each state works once."""
     import hmac
@@ -178,13 +173,13 @@ def _take_state(state: str, binding: str | None) -> dict:
     if not _STATE_RE.match(state or ""):
         raise unknown
 
-    def run(tx):
+    def run(tx: Transaction) -> dict[str, Any] | None:
         doc = tx.get(STATES, state)
         if doc is not None:
             tx.delete(STATES, state)
         return doc
 
-    doc = _docs().transaction(run)
+    doc = platform().documents.transaction(run)
     if doc is None or int(doc.get("expires_epoch", 0)) <= time.time():
         raise unknown
     if not binding or not hmac.compare_digest(doc.get("binding_sha256", ""), _sha(binding)):
@@ -201,8 +196,8 @@ def nonce_hash(nonce: str) -> str:
 
 
 def validate_id_token(
-    id_token: str, *, jwks: dict, issuer: str, audience: str, nonce: str, tenant_id: str = ""
-) -> dict:
+    id_token: str, *, jwks: dict[str, Any], issuer: str, audience: str, nonce: str, tenant_id: str = ""
+) -> dict[str, Any]:
     """Verify an ID token; returns its claims or raises Unauthenticated.
 
     RS256 only; the key is chosen by `kid` from `jwks`; `issuer` may hold Microsoft's
@@ -250,14 +245,14 @@ def validate_id_token(
     return claims
 
 
-def _jwks(cfg: SsoConfig, meta: dict, kid: str | None) -> dict:
+def _jwks(cfg: SsoConfig, meta: dict[str, Any], kid: str | None) -> dict[str, Any]:
     jwks = _get_json(cfg, meta["jwks_uri"])
     if kid and not any(k.get("kid") == kid for k in jwks.get("keys", [])):
         jwks = _get_json(cfg, meta["jwks_uri"], force=True)  # keys rotate: refetch once
     return jwks
 
 
-def redeem(code: str, state: str, binding: str | None) -> tuple[dict, dict]:
+def redeem(code: str, state: str, binding: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Exchange the authorization code; returns (validated ID token claims, the purpose the
     sign-in was started with)."""
     import jwt
@@ -311,10 +306,10 @@ def identity_key(tid: str, oid: str) -> str:
     return hashlib.sha256(f"{tid.lower()}\x00{oid.lower()}".encode()).hexdigest()
 
 
-def find_by_identity(tid: str, oid: str) -> dict | None:
+def find_by_identity(tid: str, oid: str) -> dict[str, Any] | None:
     """The user bound to this Microsoft identity: through the `ms_identities` index, else
     (accounts bound before the index existed) by the stored ms_oid + ms_tid."""
-    docs = _docs()
+    docs = platform().documents
     entry = docs.get(IDENTITIES, identity_key(tid, oid))
     if entry is not None:
         user = users.get_user(entry["user_id"])
@@ -326,7 +321,7 @@ def find_by_identity(tid: str, oid: str) -> dict | None:
     return None
 
 
-def _identity(claims: dict) -> tuple[str, str]:
+def _identity(claims: dict[str, Any]) -> tuple[str, str]:
     oid, tid = str(claims.get("oid") or ""), str(claims.get("tid") or "")
     if not oid or not tid:
         raise Forbidden("Your Microsoft account did not identify itself (no object id); ask your administrator")
@@ -335,13 +330,13 @@ def _identity(claims: dict) -> tuple[str, str]:
     return tid, oid
 
 
-def link(user_id: str, tid: str, oid: str) -> dict:
+def link(user_id: str, tid: str, oid: str) -> dict[str, Any]:
     """Bind the identity to this (active) user, in one transaction with its index entry."""
     key = identity_key(tid, oid)
 
-    def run(tx):
+    def run(tx: Transaction) -> dict[str, Any]:
         user = tx.get(users.USERS, user_id)
-        if user is None or user.get("status", "active") != "active":
+        if not is_active(user):
             raise Unauthenticated("This account is disabled or no longer exists")
         if user.get("ms_oid") and (user.get("ms_oid"), user.get("ms_tid")) != (oid, tid):
             raise Conflict("This account is already linked to another Microsoft account")
@@ -355,15 +350,15 @@ def link(user_id: str, tid: str, oid: str) -> dict:
         return tx.update(users.USERS, user_id, data, expected_version=user["_version"])
 
     try:
-        linked = _docs().transaction(run)
+        linked: dict[str, Any] = platform().documents.transaction(run)
     except AlreadyExists:
         raise Conflict("This Microsoft account is already linked to another account here") from None
     session.forget(user_id)
     return linked
 
 
-def _accept_invite(invite_id: str, claims: dict, tid: str, oid: str) -> dict:
-    invite = _docs().get(orgs.INVITES, invite_id)
+def _accept_invite(invite_id: str, claims: dict[str, Any], tid: str, oid: str) -> dict[str, Any]:
+    invite = platform().documents.get(orgs.INVITES, invite_id)
     if invite is None:
         raise Invalid("Invalid or expired invite")
     if find_by_identity(tid, oid) is not None:
@@ -371,13 +366,13 @@ def _accept_invite(invite_id: str, claims: dict, tid: str, oid: str) -> dict:
     name = str(claims.get("name") or "")[:200]
     user = orgs.accept_for_sso(invite, name, {"ms_oid": oid, "ms_tid": tid})
     try:
-        _docs().create(IDENTITIES, identity_key(tid, oid), {"user_id": user["id"], "linked_at": now_iso()})
+        platform().documents.create(IDENTITIES, identity_key(tid, oid), {"user_id": user["id"], "linked_at": now_iso()})
     except AlreadyExists:
         log.warning("identity index entry already present for a new invitee")
     return user
 
 
-def user_for_claims(claims: dict, purpose: dict | None = None) -> dict:
+def user_for_claims(claims: dict[str, Any], purpose: dict[str, Any] | None = None) -> dict[str, Any]:
     """The account these verified claims sign in to (decision 0902): the account linking it
     (`purpose.link_user_id`), the invitee's new account (`purpose.invite_id`), or the account
     already bound to this (tid, oid). Never an account found by email. Otherwise 403."""
@@ -393,6 +388,6 @@ def user_for_claims(claims: dict, purpose: dict | None = None) -> dict:
             "This Microsoft account is not linked to an account here: sign in with your password and "
             "link it from your profile, or open your invite link"
         )
-    if user.get("status", "active") != "active":
+    if not is_active(user):
         raise Unauthenticated("This account is disabled")
     return user

@@ -11,14 +11,18 @@ can happen first; the job's compare-and-set makes the move happen once."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from shared import logs
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
+from shared.domain.roles import ADMIN
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from shared.ids import is_id, new_id
+from shared.models.files import UploadUrlRequest
 from shared.persistence.documents import update_with_retry
-from shared.pipeline.contract import SOURCE, job_path, upload_path
 from shared.services import housekeeping, jobs
+from shared.storage.layout import SOURCE, job_path, upload_path
 from shared.timestamps import expire_in, now_iso
 
 log = logs.get("avp.files")
@@ -27,8 +31,8 @@ _UPLOAD_OBJECT = re.compile(r"^uploads/([0-9a-f]{24})/source\.mp4$")
 
 
 def new_upload(
-    principal, org_id: str | None, content_type: str, filename: str | None, job_id: str | None = None
-) -> dict:
+    principal: Principal, org_id: str | None, content_type: str, filename: str | None, job_id: str | None = None
+) -> dict[str, Any]:
     upload_id = new_id()
     doc = {
         "org_id": org_id,
@@ -49,13 +53,13 @@ def new_upload(
     return platform().documents.create(UPLOADS, upload_id, doc)
 
 
-def create_upload_url(principal, body) -> dict:
+def create_upload_url(principal: Principal, body: UploadUrlRequest) -> dict[str, Any]:
     """A signed PUT URL for one source video (POST /files/upload-url)."""
     cfg = platform().settings
     cap = cfg.max_signed_upload_bytes
     if body.size is not None and body.size > cap:
         raise TooLarge(f"The video is larger than the upload limit of {cap} bytes")
-    if principal.role == "ADMIN":
+    if principal.role == ADMIN:
         org_id = body.org_id
         if org_id and platform().documents.get("organizations", org_id) is None:
             raise Invalid("Unknown organisation")
@@ -76,12 +80,12 @@ def create_upload_url(principal, body) -> dict:
     }
 
 
-def usable_upload(principal, upload_id: str, org_id: str | None) -> dict:
+def usable_upload(principal: Principal, upload_id: str, org_id: str | None) -> dict[str, Any]:
     """The upload a job creation names, if this principal may use it for `org_id`."""
     upload = platform().documents.get(UPLOADS, upload_id) if is_id(upload_id or "") else None
     if upload is None:
         raise Invalid("Unknown upload_id; request one from POST /api/v1/files/upload-url")
-    if principal.role != "ADMIN" and upload.get("org_id") != principal.org_id:
+    if principal.role != ADMIN and upload.get("org_id") != principal.org_id:
         raise Invalid("Unknown upload_id; request one from POST /api/v1/files/upload-url")
     if upload.get("org_id") and org_id and upload["org_id"] != org_id:
         raise Invalid("This upload belongs to another organisation")
@@ -90,10 +94,10 @@ def usable_upload(principal, upload_id: str, org_id: str | None) -> dict:
     return upload
 
 
-def claim_upload(upload_id: str, job_id: str) -> dict:
+def claim_upload(upload_id: str, job_id: str) -> dict[str, Any]:
     """Point the upload at the job (once); returns the upload as stored."""
 
-    def claim(doc: dict) -> dict:
+    def claim(doc: dict[str, Any]) -> dict[str, Any]:
         if doc.get("job_id") and doc["job_id"] != job_id:
             raise Conflict("This upload is already used by a job")
         doc["job_id"] = job_id
@@ -106,7 +110,7 @@ def claim_upload(upload_id: str, job_id: str) -> dict:
     return stored
 
 
-def attach_if_ready(upload: dict) -> bool:
+def attach_if_ready(upload: dict[str, Any]) -> bool:
     """If the upload is in storage and names a job still waiting for it, give the job its source
     (copy to jobs/<id>/source.mp4) and move it CREATED -> UPLOADED. Idempotent."""
     if upload.get("status") != "uploaded" or not upload.get("job_id"):
@@ -137,7 +141,7 @@ def attach_if_ready(upload: dict) -> bool:
     return True
 
 
-def handle_object_finalized(resource: dict) -> str:
+def handle_object_finalized(resource: dict[str, Any]) -> str:
     """The storage "object finalized" notification (GCS JSON_API_V1 object resource). Returns
     what happened (for logs and tests). Raises on transient failures so the event is redelivered."""
     name = resource.get("name") or ""
@@ -150,7 +154,7 @@ def handle_object_finalized(resource: dict) -> str:
     except ValueError:
         size = None
 
-    def mark(doc: dict) -> dict | None:
+    def mark(doc: dict[str, Any]) -> dict[str, Any] | None:
         if doc.get("status") != "pending":
             return None
         doc["status"] = "uploaded"

@@ -7,19 +7,24 @@ content; the pipeline reads it from there. History lives in shared.services.vtt_
 
 from __future__ import annotations
 
-import json
-import subprocess
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
+from shared.auth.tokens import Principal
+from shared.bootstrap import platform
 from shared.domain import vtt_diff
+from shared.domain.accounts import actor
+from shared.domain.roles import LINGUIST
 from shared.domain.status import LINGUIST_EDIT_STAGES, REVIEWER_EDIT_STAGES
 from shared.domain.vtt_document import VttError, content_hash, etag_for, normalize, parse, shift
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, Unprocessable
+from shared.media.probe import duration_seconds
+from shared.models.vtt import AdjustTiming
 from shared.persistence.documents import update_with_retry
-from shared.pipeline.contract import CAPTIONS_VTT, DESCRIPTIONS_VTT, SOURCE, job_path
-from shared.services import vtt_versions
+from shared.services import jobs, vtt_versions
+from shared.storage.layout import CAPTIONS_VTT, DESCRIPTIONS_VTT, SOURCE, job_path
 from shared.timestamps import now_iso
 
 KINDS = {"captions": CAPTIONS_VTT, "descriptions": DESCRIPTIONS_VTT}
@@ -28,18 +33,6 @@ CURRENT = "current"
 
 class PreconditionRequired(DomainError):
     status = 428
-
-
-def _platform():
-    from shared.bootstrap import platform
-
-    return platform()
-
-
-def _jobs():
-    from shared.services import jobs
-
-    return jobs
 
 
 def check_kind(kind: str | None) -> str:
@@ -53,25 +46,27 @@ def vtt_path(job_id: str, lang: str, kind: str) -> str:
     return job_path(job_id, lang, KINDS[kind])
 
 
-def job_languages(job: dict) -> list[str]:
+def job_languages(job: dict[str, Any]) -> list[str]:
     langs = [job.get("source_language")] + list(job.get("requested_outputs") or [])
     return [lang for i, lang in enumerate(langs) if lang and lang not in langs[:i]]
 
 
-def _require_language(job: dict, lang: str) -> None:
+def _require_language(job: dict[str, Any], lang: str) -> None:
     if lang not in job_languages(job):
         raise NotFound(f"This job has no {lang} output (languages: {', '.join(job_languages(job))})")
 
 
-def read_current(job: dict, lang: str, kind: str) -> str:
-    files = _platform().files
+def read_current(job: dict[str, Any], lang: str, kind: str) -> str:
+    files = platform().files
     path = vtt_path(job["id"], lang, kind)
     if not files.exists(path):
         raise NotFound(f"The {lang} {kind} VTT of this job does not exist yet (job status {job.get('status')})")
     return files.get_bytes(path).decode("utf-8")
 
 
-def _document(job: dict, lang: str, kind: str, content: str, version: dict | None = None) -> dict:
+def _document(
+    job: dict[str, Any], lang: str, kind: str, content: str, version: dict[str, Any] | None = None
+) -> dict[str, Any]:
     if version is None:
         top = vtt_versions.head(job["id"], lang, kind)
         version = top if top and top["content_hash"] == content_hash(content) else None
@@ -93,7 +88,7 @@ _durations: dict[str, float | None] = {}
 _durations_lock = threading.Lock()
 
 
-def media_duration_ms(job: dict) -> int | None:
+def media_duration_ms(job: dict[str, Any]) -> int | None:
     """The source's duration: the probe result on the job if the pipeline stored one, else an
     ffprobe of the stored source (cached per job). None if unknown."""
     media = job.get("media") or {}
@@ -112,38 +107,24 @@ def media_duration_ms(job: dict) -> int | None:
 
 
 def _probe_source(job_id: str) -> float | None:
-    files = _platform().files
+    files = platform().files
     path = job_path(job_id, SOURCE)
     if not files.exists(path):
         return None
     with tempfile.TemporaryDirectory(prefix="avp-vtt-") as tmp:
         local = Path(tmp) / SOURCE
         files.get_file(path, local)
-        try:
-            out = subprocess.run(
-                ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", str(local)],
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=True,
-            ).stdout
-            return float(json.loads(out)["format"]["duration"])
-        except (subprocess.SubprocessError, OSError, KeyError, ValueError):
-            return None
+        return duration_seconds(local)
 
 
 # ---------------------------------------------------------------- access rules
 
 
-def _principal_dict(principal) -> dict:
-    return {"id": principal.user_id, "email": principal.email, "role": principal.role}
-
-
-def check_edit_window(job: dict, lang: str, principal) -> None:
+def check_edit_window(job: dict[str, Any], lang: str, principal: Principal) -> None:
     """Edits are allowed to reviewers/admins at SOURCE_QC and FINAL_QC, and to the linguist
     assigned to `lang` at LANGUAGE_QC (while that language is ASSIGNED)."""
     status = job.get("status")
-    if principal.role == "LINGUIST":
+    if principal.role == LINGUIST:
         entry = (job.get("language_qc") or {}).get(lang) or {}
         if entry.get("assignee") != principal.user_id:
             raise Forbidden(
@@ -180,7 +161,7 @@ def _check_if_match(if_match: str | None, current: str, required: bool = True) -
         )
 
 
-def _validate(content: str, job: dict) -> str:
+def _validate(content: str, job: dict[str, Any]) -> str:
     text = normalize(content)
     try:
         parse(text, duration_ms=media_duration_ms(job))
@@ -190,60 +171,66 @@ def _validate(content: str, job: dict) -> str:
 
 
 def _save(
-    job: dict,
+    job: dict[str, Any],
     lang: str,
     kind: str,
     previous: str,
     new: str,
-    principal,
+    principal: Principal,
     *,
     source: str,
     message: str | None,
     restored_from: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     version = vtt_versions.record_save(
         job["id"],
         lang,
         kind,
         previous,
         new,
-        author=_principal_dict(principal),
+        author=actor(principal),
         source=source,
         message=message,
         restored_from=restored_from,
     )
-    _platform().files.put_bytes(vtt_path(job["id"], lang, kind), new.encode("utf-8"), "text/vtt; charset=utf-8")
+    platform().files.put_bytes(vtt_path(job["id"], lang, kind), new.encode("utf-8"), "text/vtt; charset=utf-8")
     stored = mark_changed(job["id"])
     return _document(stored or job, lang, kind, new, version)
 
 
-def mark_changed(job_id: str) -> dict | None:
+def mark_changed(job_id: str) -> dict[str, Any] | None:
     """Every save sets vtt_changed_since_render (the render step clears it)."""
 
-    def mutate(doc: dict) -> dict:
+    def mutate(doc: dict[str, Any]) -> dict[str, Any]:
         doc["vtt_changed_since_render"] = True
         doc["updated_at"] = now_iso()
         return doc
 
-    stored = update_with_retry(_platform().documents, "jobs", job_id, mutate)
+    stored = update_with_retry(platform().documents, "jobs", job_id, mutate)
     return dict(stored, id=job_id) if stored else None
 
 
 # ---------------------------------------------------------------- operations
 
 
-def get_vtt(principal, job_id: str, lang: str, kind: str | None) -> dict:
+def get_vtt(principal: Principal, job_id: str, lang: str, kind: str | None) -> dict[str, Any]:
     kind = check_kind(kind)
-    job = _jobs().get_job_for(principal, job_id)
+    job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     return _document(job, lang, kind, read_current(job, lang, kind))
 
 
 def patch_vtt(
-    principal, job_id: str, lang: str, kind: str | None, content: str, message: str | None, if_match: str | None
-) -> dict:
+    principal: Principal,
+    job_id: str,
+    lang: str,
+    kind: str | None,
+    content: str,
+    message: str | None,
+    if_match: str | None,
+) -> dict[str, Any]:
     kind = check_kind(kind)
-    job = _jobs().get_job_for(principal, job_id)
+    job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     check_edit_window(job, lang, principal)
     current = read_current(job, lang, kind)
@@ -254,9 +241,9 @@ def patch_vtt(
     return _save(job, lang, kind, current, new, principal, source="edit", message=message)
 
 
-def adjust_timing(principal, body, if_match: str | None) -> dict:
+def adjust_timing(principal: Principal, body: AdjustTiming, if_match: str | None) -> dict[str, Any]:
     kind = check_kind(body.kind)
-    job = _jobs().get_job_for(principal, body.job_id)
+    job = jobs.get_job_for(principal, body.job_id)
     _require_language(job, body.lang)
     check_edit_window(job, body.lang, principal)
     current = read_current(job, body.lang, kind)
@@ -279,20 +266,22 @@ def adjust_timing(principal, body, if_match: str | None) -> dict:
     return _save(job, body.lang, kind, current, new, principal, source="adjust-timing", message=message)
 
 
-def list_versions(principal, job_id: str, lang: str, kind: str | None, limit: int, cursor: str | None) -> dict:
+def list_versions(
+    principal: Principal, job_id: str, lang: str, kind: str | None, limit: int, cursor: str | None
+) -> dict[str, Any]:
     kind = check_kind(kind)
-    job = _jobs().get_job_for(principal, job_id)
+    job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     return vtt_versions.list_versions(job["id"], lang, kind, limit=limit, cursor=cursor)
 
 
-def get_version(principal, job_id: str, lang: str, vid: str) -> dict:
-    job = _jobs().get_job_for(principal, job_id)
+def get_version(principal: Principal, job_id: str, lang: str, vid: str) -> dict[str, Any]:
+    job = jobs.get_job_for(principal, job_id)
     return vtt_versions.public(vtt_versions.get(job["id"], lang, vid))
 
 
-def restore_version(principal, job_id: str, lang: str, vid: str, if_match: str | None) -> dict:
-    job = _jobs().get_job_for(principal, job_id)
+def restore_version(principal: Principal, job_id: str, lang: str, vid: str, if_match: str | None) -> dict[str, Any]:
+    job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     version = vtt_versions.get(job["id"], lang, vid)
     kind = version["kind"]
@@ -313,13 +302,15 @@ def restore_version(principal, job_id: str, lang: str, vid: str, if_match: str |
     )
 
 
-def diff_versions(principal, job_id: str, lang: str, from_id: str | None, to_id: str | None, kind: str | None) -> dict:
+def diff_versions(
+    principal: Principal, job_id: str, lang: str, from_id: str | None, to_id: str | None, kind: str | None
+) -> dict[str, Any]:
     if not from_id or not to_id:
         raise Unprocessable(
             "Give both versions to compare: ?from=<version id>&to=<version id> "
             f"(either may be '{CURRENT}' for the content in place)"
         )
-    job = _jobs().get_job_for(principal, job_id)
+    job = jobs.get_job_for(principal, job_id)
     _require_language(job, lang)
     docs = {}
     for name, vid in (("from", from_id), ("to", to_id)):

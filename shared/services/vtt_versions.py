@@ -14,29 +14,22 @@ version, then the new content as the saver's version. See docs/decisions/0401-vt
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 
+from shared.bootstrap import platform
+from shared.domain.accounts import Actor
 from shared.domain.vtt_document import content_hash
 from shared.errors import AlreadyExists, NotFound, PreconditionFailed
 from shared.persistence.documents import Query
-from shared.timestamps import now_iso
+from shared.timestamps import now_iso, parse_iso
 
 COLLECTION = "vtt_versions"
 IN_FLIGHT_SECONDS = 15
 
 
-def _age_seconds(doc: dict) -> float:
-    from datetime import datetime
-
-    from shared.timestamps import parse_iso
-
+def _age_seconds(doc: dict[str, Any]) -> float:
     return (datetime.now(UTC) - parse_iso(doc["created_at"])).total_seconds()
-
-
-def _store():
-    from shared.bootstrap import platform
-
-    return platform().documents
 
 
 def version_id(job_id: str, lang: str, kind: str, seq: int) -> str:
@@ -44,8 +37,8 @@ def version_id(job_id: str, lang: str, kind: str, seq: int) -> str:
     return hashlib.sha256(f"{job_id}/{lang}/{kind}/{seq}".encode()).hexdigest()[:24]
 
 
-def head(job_id: str, lang: str, kind: str) -> dict | None:
-    page = _store().query(
+def head(job_id: str, lang: str, kind: str) -> dict[str, Any] | None:
+    page = platform().documents.query(
         Query(
             COLLECTION,
             where=[("job_id", "==", job_id), ("lang", "==", lang), ("kind", "==", kind)],
@@ -68,10 +61,10 @@ def _create(
     content: str,
     *,
     source: str,
-    author: dict | None,
+    author: Actor | None,
     message: str | None,
     restored_from: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     vid = version_id(job_id, lang, kind, seq)
     doc = {
         "job_id": job_id,
@@ -79,8 +72,8 @@ def _create(
         "kind": kind,
         "seq": seq,
         "source": source,
-        "author_id": (author or {}).get("id"),
-        "author_email": (author or {}).get("email"),
+        "author_id": author["user_id"] if author else None,
+        "author_email": author["email"] if author else None,
         "message": message,
         "created_at": now_iso(),
         "content": content,
@@ -89,7 +82,7 @@ def _create(
         "restored_from": restored_from,
     }
     try:
-        return _store().create(COLLECTION, vid, doc)
+        return platform().documents.create(COLLECTION, vid, doc)
     except AlreadyExists:
         raise PreconditionFailed(
             "This VTT was saved by someone else a moment ago; reload it and apply your change "
@@ -104,11 +97,11 @@ def record_save(
     previous: str,
     new: str,
     *,
-    author: dict,
+    author: Actor,
     source: str,
     message: str | None = None,
     restored_from: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Snapshot `previous` if history does not hold it yet, then record `new`. Raises
     PreconditionFailed if another save of the same VTT got there first."""
     top = head(job_id, lang, kind)
@@ -136,15 +129,15 @@ def record_save(
     )
 
 
-def get(job_id: str, lang: str, vid: str) -> dict:
-    doc = _store().get(COLLECTION, vid)
+def get(job_id: str, lang: str, vid: str) -> dict[str, Any]:
+    doc = platform().documents.get(COLLECTION, vid)
     if doc is None or doc.get("job_id") != job_id or doc.get("lang") != lang:
         raise NotFound(f"No version {vid} of the {lang} VTTs of this job")
     return doc
 
 
-def list_versions(job_id: str, lang: str, kind: str, *, limit: int = 20, cursor: str | None = None) -> dict:
-    page = _store().query(
+def list_versions(job_id: str, lang: str, kind: str, *, limit: int = 20, cursor: str | None = None) -> dict[str, Any]:
+    page = platform().documents.query(
         Query(
             COLLECTION,
             where=[("job_id", "==", job_id), ("lang", "==", lang), ("kind", "==", kind)],
@@ -156,9 +149,9 @@ def list_versions(job_id: str, lang: str, kind: str, *, limit: int = 20, cursor:
     return {"items": [summary(d) for d in page.items], "next_cursor": page.next_cursor}
 
 
-def summary(doc: dict) -> dict:
+def summary(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in ("content", "_version")}
 
 
-def public(doc: dict) -> dict:
+def public(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k != "_version"}

@@ -20,14 +20,18 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from shared import logs
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.config import VERSION, settings
-from shared.errors import AlreadyExists, Conflict, NotFound, VersionConflict
+from shared.errors import AlreadyExists, Conflict, Invalid, NotFound, VersionConflict
 from shared.ids import is_id, new_id
-from shared.persistence.documents import Query, strip_meta
+from shared.models.webhooks import WebhookCreate, WebhookUpdate
+from shared.persistence.documents import Query, strip_meta, update_existing
 from shared.services.users import check_org_scope
 from shared.timestamps import expire_in, iso, now_iso, parse_iso
 from shared.webhooks import address_guard, signing
@@ -54,12 +58,8 @@ FAILED_STATUSES = frozenset(
 )
 
 
-def _docs():
-    return platform().documents
-
-
 # -- event types -------------------------------------------------------------------------------
-def event_types(event: dict) -> list[str]:
+def event_types(event: dict[str, Any]) -> list[str]:
     """The webhook event types a `job_status_update` event stands for."""
     if event.get("type") != "job_status_update" or not event.get("status"):
         return []
@@ -76,7 +76,7 @@ def event_types(event: dict) -> list[str]:
     return types
 
 
-def payload(event_type: str, event: dict) -> dict:
+def payload(event_type: str, event: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": event_type,
         "timestamp": event.get("updated_at") or now_iso(),
@@ -89,7 +89,7 @@ def payload(event_type: str, event: dict) -> dict:
     }
 
 
-def message_id(event_type: str, event: dict) -> str:
+def message_id(event_type: str, event: dict[str, Any]) -> str:
     key = "|".join(str(event.get(k)) for k in ("job_id", "status", "updated_at"))
     return "msg_" + hashlib.sha256(f"{event_type}|{key}".encode()).hexdigest()[:24]
 
@@ -99,7 +99,7 @@ def _delivery_id(endpoint_id: str, msg_id: str) -> str:
 
 
 # -- endpoints ---------------------------------------------------------------------------------
-def view(doc: dict) -> dict:
+def view(doc: dict[str, Any]) -> dict[str, Any]:
     out = strip_meta(doc)
     out["id"] = doc["id"]
     for secret_field in ("secret", "previous_secret"):
@@ -107,12 +107,12 @@ def view(doc: dict) -> dict:
     return out
 
 
-def _with_secret(doc: dict) -> dict:
+def _with_secret(doc: dict[str, Any]) -> dict[str, Any]:
     return view(doc) | {"secret": doc["secret"]}
 
 
-def _endpoint_for(principal, webhook_id: str) -> dict:
-    doc = _docs().get(ENDPOINTS, webhook_id) if is_id(webhook_id) else None
+def _endpoint_for(principal: Principal, webhook_id: str) -> dict[str, Any]:
+    doc = platform().documents.get(ENDPOINTS, webhook_id) if is_id(webhook_id) else None
     if doc is None:
         raise NotFound("Webhook not found")
     try:
@@ -127,9 +127,11 @@ def _check_url(url: str) -> str:
     return url
 
 
-def create(principal, org_id: str, body) -> dict:
+def create(principal: Principal, org_id: str, body: WebhookCreate) -> dict[str, Any]:
     check_org_scope(principal, org_id)
-    existing = _docs().query(Query(ENDPOINTS, where=[("org_id", "==", org_id)], limit=MAX_ENDPOINTS_PER_ORG))
+    existing = platform().documents.query(
+        Query(ENDPOINTS, where=[("org_id", "==", org_id)], limit=MAX_ENDPOINTS_PER_ORG)
+    )
     if len(existing.items) >= MAX_ENDPOINTS_PER_ORG:
         raise Conflict(f"An organisation may register at most {MAX_ENDPOINTS_PER_ORG} webhooks; delete one first")
     now = now_iso()
@@ -147,39 +149,40 @@ def create(principal, org_id: str, body) -> dict:
         "updated_at": now,
         "secret_rotated_at": None,
     }
-    return _with_secret(_docs().create(ENDPOINTS, new_id(), doc))
+    return _with_secret(platform().documents.create(ENDPOINTS, new_id(), doc))
 
 
-def list_for_org(principal, org_id: str, limit: int, cursor: str | None) -> dict:
+def list_for_org(principal: Principal, org_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
     check_org_scope(principal, org_id)
-    page = _docs().query(
+    page = platform().documents.query(
         Query(ENDPOINTS, where=[("org_id", "==", org_id)], order_by=[("created_at", "asc")], limit=limit, cursor=cursor)
     )
     return {"items": [view(d) for d in page.items], "next_cursor": page.next_cursor}
 
 
-def get(principal, webhook_id: str) -> dict:
+def get(principal: Principal, webhook_id: str) -> dict[str, Any]:
     return view(_endpoint_for(principal, webhook_id))
 
 
-def _change(principal, webhook_id: str, mutate) -> dict:
-    for _ in range(10):
-        doc = _endpoint_for(principal, webhook_id)
-        data = mutate(strip_meta(doc))
+def _change(
+    principal: Principal, webhook_id: str, mutate: Callable[[dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
+    _endpoint_for(principal, webhook_id)  # 404 unless this caller may manage it
+
+    def apply(data: dict[str, Any]) -> dict[str, Any]:
+        data = mutate(data)
         data["updated_at"] = now_iso()
-        try:
-            return _docs().update(ENDPOINTS, webhook_id, data, expected_version=doc["_version"])
-        except VersionConflict:
-            continue
-    raise Conflict("This webhook is being changed by someone else; try again")
+        return data
+
+    return update_existing(platform().documents, ENDPOINTS, webhook_id, apply, what="webhook")
 
 
-def update(principal, webhook_id: str, body) -> dict:
+def update(principal: Principal, webhook_id: str, body: WebhookUpdate) -> dict[str, Any]:
     fields = body.model_dump(exclude_unset=True)
     if "url" in fields and fields["url"] is not None:
         _check_url(fields["url"])
 
-    def mutate(data: dict) -> dict:
+    def mutate(data: dict[str, Any]) -> dict[str, Any]:
         for key, value in fields.items():
             if value is None and key != "description":
                 continue
@@ -189,10 +192,10 @@ def update(principal, webhook_id: str, body) -> dict:
     return view(_change(principal, webhook_id, mutate))
 
 
-def rotate_secret(principal, webhook_id: str) -> dict:
+def rotate_secret(principal: Principal, webhook_id: str) -> dict[str, Any]:
     """A new secret; the old one still signs deliveries (as a second signature) for 24 hours."""
 
-    def mutate(data: dict) -> dict:
+    def mutate(data: dict[str, Any]) -> dict[str, Any]:
         now = datetime.now(UTC)
         data["previous_secret"] = data["secret"]
         data["previous_secret_expires_at"] = iso(now + PREVIOUS_SECRET_GRACE)
@@ -203,12 +206,12 @@ def rotate_secret(principal, webhook_id: str) -> dict:
     return _with_secret(_change(principal, webhook_id, mutate))
 
 
-def delete(principal, webhook_id: str) -> None:
+def delete(principal: Principal, webhook_id: str) -> None:
     _endpoint_for(principal, webhook_id)
-    _docs().delete(ENDPOINTS, webhook_id)
+    platform().documents.delete(ENDPOINTS, webhook_id)
 
 
-def signing_secrets(doc: dict) -> list[str]:
+def signing_secrets(doc: dict[str, Any]) -> list[str]:
     out = [doc["secret"]]
     expires = doc.get("previous_secret_expires_at")
     if doc.get("previous_secret") and expires and parse_iso(expires) > datetime.now(UTC):
@@ -217,16 +220,16 @@ def signing_secrets(doc: dict) -> list[str]:
 
 
 # -- deliveries --------------------------------------------------------------------------------
-def delivery_view(doc: dict) -> dict:
+def delivery_view(doc: dict[str, Any]) -> dict[str, Any]:
     out = strip_meta(doc)
     out["id"] = doc["id"]
     out.pop("expire_at", None)
     return out
 
 
-def list_deliveries(principal, webhook_id: str, limit: int, cursor: str | None) -> dict:
+def list_deliveries(principal: Principal, webhook_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
     _endpoint_for(principal, webhook_id)
-    page = _docs().query(
+    page = platform().documents.query(
         Query(
             DELIVERIES,
             where=[("endpoint_id", "==", webhook_id)],
@@ -238,7 +241,14 @@ def list_deliveries(principal, webhook_id: str, limit: int, cursor: str | None) 
     return {"items": [delivery_view(d) for d in page.items], "next_cursor": page.next_cursor}
 
 
-def _new_delivery(endpoint: dict, event_type: str, msg_id: str, body: dict, job_id, replay_of=None) -> dict:
+def _new_delivery(
+    endpoint: dict[str, Any],
+    event_type: str,
+    msg_id: str,
+    body: dict[str, Any],
+    job_id: str | None,
+    replay_of: str | None = None,
+) -> dict[str, Any]:
     now = now_iso()
     return {
         "endpoint_id": endpoint["id"],
@@ -257,11 +267,11 @@ def _new_delivery(endpoint: dict, event_type: str, msg_id: str, body: dict, job_
     }
 
 
-def replay(principal, webhook_id: str, delivery_id: str) -> dict:
+def replay(principal: Principal, webhook_id: str, delivery_id: str) -> dict[str, Any]:
     """Send a logged delivery again: a new delivery of the same message (same webhook-id, so a
     receiver that already handled it can tell), with a fresh timestamp and signature."""
     endpoint = _endpoint_for(principal, webhook_id)
-    original = _docs().get(DELIVERIES, delivery_id) if is_id(delivery_id) else None
+    original = platform().documents.get(DELIVERIES, delivery_id) if is_id(delivery_id) else None
     if original is None or original.get("endpoint_id") != webhook_id:
         raise NotFound("Delivery not found")
     if not endpoint.get("enabled", True):
@@ -274,19 +284,23 @@ def replay(principal, webhook_id: str, delivery_id: str) -> dict:
         original.get("job_id"),
         delivery_id,
     )
-    created = _docs().create(DELIVERIES, new_id(), doc)
+    created = platform().documents.create(DELIVERIES, new_id(), doc)
     platform().tasks.enqueue(created["id"], TASK_STEP, 0)
     return delivery_view(created)
 
 
-def fan_out(event: dict) -> int:
+def fan_out(event: dict[str, Any]) -> int:
     """Create and enqueue the deliveries of one event; returns how many were created. Raises on
     a storage or queue failure (callers with an outbox retry; the ids dedupe the retry)."""
     types = event_types(event)
     org_id = event.get("org_id")
     if not types or not org_id:
         return 0
-    endpoints = _docs().query(Query(ENDPOINTS, where=[("org_id", "==", org_id)], limit=MAX_ENDPOINTS_PER_ORG)).items
+    endpoints = (
+        platform()
+        .documents.query(Query(ENDPOINTS, where=[("org_id", "==", org_id)], limit=MAX_ENDPOINTS_PER_ORG))
+        .items
+    )
     created = 0
     for endpoint in endpoints:
         if not endpoint.get("enabled", True):
@@ -297,7 +311,7 @@ def fan_out(event: dict) -> int:
             msg_id = message_id(event_type, event)
             doc = _new_delivery(endpoint, event_type, msg_id, payload(event_type, event), event.get("job_id"))
             try:
-                stored = _docs().create(DELIVERIES, _delivery_id(endpoint["id"], msg_id), doc)
+                stored = platform().documents.create(DELIVERIES, _delivery_id(endpoint["id"], msg_id), doc)
             except AlreadyExists:
                 continue
             platform().tasks.enqueue(stored["id"], TASK_STEP, 0)
@@ -307,17 +321,17 @@ def fan_out(event: dict) -> int:
 
 def backoff_seconds(attempt: int) -> float:
     """Delay before attempt `attempt + 1` (attempt counts from 0)."""
-    return min(MAX_BACKOFF_SECONDS, settings().webhook_backoff_seconds * (2**attempt))
+    return float(min(MAX_BACKOFF_SECONDS, settings().webhook_backoff_seconds * (2**attempt)))
 
 
-def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str | None, str | None]:
+def _post(url: str, body: bytes, headers: dict[str, Any]) -> tuple[int | None, str | None, str | None]:
     import requests  # only the delivery task needs it; keeps the API functions' cold import small
 
     cfg = settings()
     try:
         address_guard.check_url(url, cfg.webhook_allow_private)
-    except Exception as exc:  # the host now resolves somewhere refused (or not at all)
-        return None, getattr(exc, "detail", str(exc)), None
+    except Invalid as exc:  # the host now resolves somewhere refused (or not at all)
+        return None, exc.detail, None
     try:
         resp = requests.post(
             url, data=body, headers=headers, timeout=cfg.webhook_timeout_seconds, allow_redirects=False
@@ -329,7 +343,7 @@ def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str | None,
 
 def deliver(delivery_id: str, attempt: int) -> str:
     """Run attempt `attempt` of a delivery (the task handler). Returns the outcome."""
-    docs = _docs()
+    docs = platform().documents
     doc = docs.get(DELIVERIES, delivery_id)
     if doc is None:
         return "gone"
@@ -339,7 +353,9 @@ def deliver(delivery_id: str, attempt: int) -> str:
     cfg = settings()
     started = time.monotonic()
     if endpoint is None or not endpoint.get("enabled", True):
-        code, error, excerpt = None, "The webhook was deleted or disabled", None
+        code: int | None = None
+        error: str | None = "The webhook was deleted or disabled"
+        excerpt: str | None = None
         final = True
     else:
         body = json.dumps(doc["payload"], separators=(",", ":")).encode()
@@ -380,7 +396,7 @@ def deliver(delivery_id: str, attempt: int) -> str:
     )
     if data["status"] == "retrying":
         platform().tasks.enqueue(delivery_id, TASK_STEP, attempt + 1, delay_seconds=delay)
-    return data["status"]
+    return str(data["status"])
 
 
 def reconcile(limit: int = 200) -> int:
@@ -389,7 +405,7 @@ def reconcile(limit: int = 200) -> int:
     cutoff = expire_in(-RECONCILE_AFTER_SECONDS)
     created = 0
     for status in ("pending", "retrying"):
-        page = _docs().query(
+        page = platform().documents.query(
             Query(
                 DELIVERIES,
                 where=[("status", "==", status), ("next_attempt_at", "<", cutoff)],

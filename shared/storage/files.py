@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 # Called with a GCS-shaped object resource ({"bucket","name","size","contentType",...})
 # whenever an object is finalized; the local store calls it itself, GCS sends it via Pub/Sub.
-FinalizeListener = Callable[[dict], None]
+FinalizeListener = Callable[[dict[str, Any]], None]
 
 
 class FileStore(Protocol):
@@ -30,4 +30,8 @@ class FileStore(Protocol):
     def delete_prefix(self, prefix: str) -> int: ...
     def copy(self, src: str, dst: str) -> None: ...
     def signed_download_url(self, path: str, ttl_seconds: int, filename: str | None = None) -> str: ...
+    @staticmethod
+    def upload_headers(max_bytes: int) -> dict[str, str]:
+        """Headers the uploader must send with a signed PUT (GCS binds the size range)."""
+
     def signed_upload_url(self, path: str, ttl_seconds: int, content_type: str, max_bytes: int) -> str: ...

@@ -224,14 +224,54 @@ def _job_flow(people, emails, video, tmp_path, receiver):
 
     # an expired access token is refreshed with the cached refresh token (which rotates)
     cache = json.loads(client.cache.read_text())
-    (entry,) = cache.values()
+    assert cache["default_url"] == client.base  # later commands need no --url
+    entry = cache[client.base]
     before = entry["refresh_token"]
     entry["access_token"], entry["access_expires_at"] = "expired.token.value", 0
     client.cache.write_text(json.dumps(cache))
     assert client("jobs", "show", job_id).returncode == 0
-    (entry,) = json.loads(client.cache.read_text()).values()
+    entry = json.loads(client.cache.read_text())[client.base]
     assert entry["refresh_token"] != before and entry["access_token"] != "expired.token.value"
 
     assert client("logout").returncode == 0
     signed_out = client("--json", "jobs", "list")
     assert signed_out.returncode == 3 and json.loads(signed_out.stderr)["exit_code"] == 3
+
+
+def test_cli_exit_codes_for_failed_jobs_timeouts_and_bad_input(server, tmp_path, tmp_path_factory):
+    from avp_client import Client, CredentialStore
+
+    admin = person(server, "admin2")
+    assert admin("login", "--email", ADMIN_EMAIL, password=ADMIN_PASSWORD).returncode == 0
+    api = Client(server["base"], store=CredentialStore(admin.cache))
+    org = api.call("POST", "/api/v1/organizations", json={"name": "CLI Failures"})
+    invite = api.call(
+        "POST", f"/api/v1/organizations/{org['id']}/invite", json={"email": "f@example.com", "role": "CLIENT"}
+    )
+    client = person(server, "client2")
+    Client(server["base"], store=CredentialStore(client.cache)).accept_invite(invite["token"], PASSWORD)
+
+    missing = client("jobs", "create", str(tmp_path / "nope.mp4"))
+    assert missing.returncode == 1 and "No such file" in missing.stderr
+    bad_lang = client("jobs", "create", str(session_video(tmp_path_factory).path), "--languages", "not a language")
+    assert bad_lang.returncode == 7, bad_lang.stderr
+
+    garbage = tmp_path / "garbage.mp4"
+    garbage.write_bytes(b"this is not a video " * 500)
+    job = client.json("jobs", "create", str(garbage))
+    watched = client("--json", "jobs", "watch", job["_id"], "--timeout", "120")
+    assert watched.returncode == 8, watched.stderr
+    assert json.loads(watched.stdout)["status"] == "UPLOAD_INVALID"
+    assert "UPLOAD_INVALID" in watched.stderr
+
+    # a job still running when the timeout passes: exit 10 (then the ADMIN deletes it)
+    running_job = client.json("jobs", "create", str(session_video(tmp_path_factory).path))
+    waiting = client("jobs", "watch", running_job["_id"], "--until", "COMPLETED", "--timeout", "2")
+    assert waiting.returncode == 10, waiting.stderr
+    assert admin("jobs", "delete", running_job["_id"]).returncode == 0
+
+    listed = client("exit-codes")
+    assert listed.returncode == 0 and "10  timed out waiting" in listed.stdout
+    unreachable = Avp(f"http://127.0.0.1:{free_port()}", client.config_dir)
+    assert unreachable("login", "--email", "f@example.com", password=PASSWORD).returncode == 9
+    assert unreachable("jobs", "list").returncode == 3  # never signed in there

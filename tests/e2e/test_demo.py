@@ -11,6 +11,8 @@ import pytest
 
 from tests.support.platform_process import clean_env, free_port, running
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 ADMIN_EMAIL, ADMIN_PASSWORD = "demo-admin@example.com", "Demo-Admin-Passw0rd!"

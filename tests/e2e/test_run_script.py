@@ -4,9 +4,12 @@ generated password printed once, stops cleanly on Ctrl-C, and a second run reuse
 import re
 import signal
 
+import pytest
 import requests
 
 from tests.support.platform_process import clean_env, free_port, start, stop, wait_healthy
+
+pytestmark = pytest.mark.slow
 
 
 def test_run_serves_creates_admin_stops_on_ctrl_c_and_reuses_data(tmp_path):

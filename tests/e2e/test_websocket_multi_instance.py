@@ -18,6 +18,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 CYCLE = ["LANGUAGE_QC", "FINAL_QC", "SOURCE_QC"]  # QC stages: no pipeline step reacts to them
 
@@ -94,7 +96,8 @@ def collect(ws, count: int, timeout: float = 15.0) -> list[dict]:
 
 PUBLISHER = """
 import sys
-from shared.services.jobs import cas_transition, get_job, publish_notification
+from shared.services.job_events import publish_notification
+from shared.services.jobs import cas_transition, get_job
 job_id, rounds = sys.argv[1], int(sys.argv[2])
 cycle = {cycle!r}
 for i in range(rounds):

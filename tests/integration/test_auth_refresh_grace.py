@@ -197,6 +197,7 @@ def test_forged_or_wrong_secret_never_gets_the_successor(app, client, users):
     assert with_cookie(app, "POST", REFRESH, second).status_code == 200
 
 
+@pytest.mark.emulators
 def test_grace_on_the_firestore_emulator(gcp_emulators):  # noqa: F811
     """The same rules through the Firestore adapter (its transactions: reads before writes)."""
     from shared.auth import refresh

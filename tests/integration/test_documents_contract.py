@@ -12,7 +12,7 @@ from shared.persistence.documents import Query, update_with_retry
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
 
 
-@pytest.fixture(params=["sqlite", "firestore"])
+@pytest.fixture(params=["sqlite", pytest.param("firestore", marks=pytest.mark.emulators)])
 def store(request, tmp_path):
     if request.param == "sqlite":
         from shared.persistence.sqlite_documents import SqliteDocuments

@@ -60,7 +60,7 @@ class PubSubHarness:
         self.subscriber.close()
 
 
-@pytest.fixture(params=["sqlite", "pubsub"])
+@pytest.fixture(params=["sqlite", pytest.param("pubsub", marks=pytest.mark.emulators)])
 def events(request, tmp_path):
     if request.param == "sqlite":
         harness = SqliteHarness(tmp_path)

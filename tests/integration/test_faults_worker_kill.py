@@ -12,12 +12,16 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from shared.domain.status import status_after_approve
 from shared.ids import new_id
 from shared.pipeline import synthetic_steps
-from shared.pipeline.contract import ACCESSIBLE_MP4, CAPTIONS_VTT, DESCRIPTIONS_VTT, NARRATION
 from shared.services.jobs import transition
+from shared.storage.layout import ACCESSIBLE_MP4, CAPTIONS_VTT, DESCRIPTIONS_VTT, NARRATION
 from shared.timestamps import now_iso
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 JOBS = 24

@@ -93,7 +93,7 @@ def signing_key_file(tmp_path) -> str:
     return str(path)
 
 
-@pytest.fixture(params=["local", "gcs"])
+@pytest.fixture(params=["local", pytest.param("gcs", marks=pytest.mark.emulators)])
 def files(request, tmp_path, platform):
     if request.param == "local":
         return _local(tmp_path, platform)

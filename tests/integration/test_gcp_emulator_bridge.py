@@ -10,6 +10,8 @@ import pytest
 
 from tests.integration.emulators import emulators_module, gcp_emulators, unique_project  # noqa: F401
 
+pytestmark = pytest.mark.emulators
+
 
 @pytest.fixture
 def bridge_env(gcp_emulators, monkeypatch):

@@ -14,6 +14,8 @@ from shared.services import housekeeping
 from shared.timestamps import iso_at, now_iso
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
 
+pytestmark = pytest.mark.emulators
+
 
 @pytest.fixture
 def store(gcp_emulators):  # noqa: F811

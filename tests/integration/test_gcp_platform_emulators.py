@@ -16,6 +16,8 @@ import pytest
 from tests.integration.emulators import gcp_emulators  # noqa: F401
 from tests.support.platform_process import clean_env, free_port, running
 
+pytestmark = [pytest.mark.emulators, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_EMAIL, ADMIN_PASSWORD = "emu-admin@example.com", "Emu-Admin-Passw0rd!"
 

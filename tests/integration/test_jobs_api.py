@@ -240,7 +240,7 @@ def test_listing_visibility_and_pagination(client, org, videos, users, platform)
     assert {j["_id"] for j in by_org} == set(ids)
     status = client.get("/api/v1/jobs?status=UPLOADED", headers=org["admin"]["headers"]).get_json()["items"]
     assert all(j["status"] == "UPLOADED" for j in status) and len(status) == 4
-    assert client.get("/api/v1/jobs?status=NOPE", headers=org["admin"]["headers"]).status_code == 400
+    assert client.get("/api/v1/jobs?status=NOPE", headers=org["admin"]["headers"]).status_code == 422
     assert client.get("/api/v1/jobs", headers=org["linguist"]["headers"]).get_json()["items"] == []
     assert client.get(f"/api/v1/jobs/{other}", headers=org["client"]["headers"]).status_code == 404
     assert client.get(f"/api/v1/jobs/{ids[0]}", headers=org["linguist"]["headers"]).status_code == 404

@@ -102,7 +102,7 @@ def test_assign_rules(client, platform, world):
     assert platform.documents.get("jobs", job_id)["assignees"] == [world["foreign_linguist"]["id"]]
     # the jobs service's visibility follows the assignment
     from shared.auth.tokens import Principal
-    from shared.services.jobs import can_see
+    from shared.domain.jobs import can_see
 
     job = platform.documents.get("jobs", job_id)
     assert can_see(Principal(world["foreign_linguist"]["id"], "LINGUIST", None), job)

@@ -8,6 +8,8 @@ import pytest
 
 from shared.media.probe import InvalidMedia, probe
 
+pytestmark = pytest.mark.slow
+
 
 def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True, capture_output=True)

@@ -84,7 +84,7 @@ class CloudHarness:
         self.server.server_close()
 
 
-@pytest.fixture(params=["sqlite", "cloud_tasks"])
+@pytest.fixture(params=["sqlite", pytest.param("cloud_tasks", marks=pytest.mark.emulators)])
 def tasks(request, tmp_path):
     if request.param == "sqlite":
         harness = SqliteHarness(tmp_path)

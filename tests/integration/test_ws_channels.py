@@ -255,7 +255,7 @@ def test_linguist_org_channel_only_carries_assigned_jobs(server, users, platform
 
 # -- messages ---------------------------------------------------------------------------------
 def test_current_status_first_then_every_change_and_notifications(server, users, platform):
-    from shared.services.jobs import publish_notification
+    from shared.services.job_events import publish_notification
 
     org = users.org()
     client = users.user("CLIENT", org)

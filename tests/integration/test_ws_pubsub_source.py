@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from shared import config
 from shared.realtime.hub import Hub, Subscriber, org_channel
 from shared.realtime.sources import PubSubSource
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
+
+pytestmark = pytest.mark.emulators
 
 
 def wait_for(pred, timeout=20.0):

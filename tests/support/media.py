@@ -213,7 +213,7 @@ def make_talking_video(
     label = "bg0"
     k = 0
     for i, (start, end, part) in enumerate(timeline):
-        if i > 0:
+        if i > 0 and part.colour != timeline[i - 1][2].colour:  # a filter per colour change only
             k += 1
             filters.append(
                 f"[{label}]drawbox=x=0:y=0:w=iw:h=ih:color={part.colour}:t=fill:enable='gte(t,{start:.3f})'[bg{k}]"

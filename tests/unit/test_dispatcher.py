@@ -82,9 +82,9 @@ def test_oversize_body_is_413(call):
 
 
 def test_domain_error_maps_status(call):
-    resp = call.post("/things/abc")
+    resp = call.post("/things/6650f3a2c0ffee00deadbeef")
     assert resp.status_code == 409
-    assert resp.get_json() == {"detail": "Job abc is at SOURCE_QC"}
+    assert resp.get_json() == {"detail": "Job 6650f3a2c0ffee00deadbeef is at SOURCE_QC"}
 
 
 def test_missing_token_401_and_wrong_role_403(call, users):
@@ -99,3 +99,9 @@ def test_unknown_and_wrong_method(call):
     assert call.get("/nothing").get_json()["detail"].startswith("No such endpoint")
     resp = call.put("/echo")
     assert resp.status_code == 405 and resp.headers["Allow"] == "POST"
+
+
+def test_path_id_that_cannot_name_a_resource_is_404_before_the_handler(call):
+    resp = call.post("/things/abc")
+    assert resp.status_code == 404
+    assert "24-character hex id" in resp.get_json()["detail"]

@@ -4,8 +4,9 @@ import pytest
 from pydantic import ValidationError
 
 from shared.auth.tokens import Principal
+from shared.domain.jobs import assignees, can_see
 from shared.models.jobs import Feedback, JobCreate, Reason, canonical_language
-from shared.services.jobs import assignees_of, can_see, view
+from shared.services.jobs import view
 
 
 @pytest.mark.parametrize(
@@ -80,5 +81,5 @@ def test_visibility(principal, visible):
     assert can_see(principal, {**JOB, "created_by": "x"}) is visible
 
 
-def test_assignees_of():
-    assert assignees_of(JOB) == ["u1"]
+def test_assignees():
+    assert assignees(JOB) == ["u1"]

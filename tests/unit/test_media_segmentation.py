@@ -140,3 +140,26 @@ def test_a_stretch_too_short_for_a_voice_print_goes_with_the_nearest_voice():
     chunks = speaker_change._energy_chunks(audio, speaker_change.MIN_TURN_GAP)
     assert len(chunks) == 3
     assert speaker_change.chunk_speakers(audio, chunks) == [0, 1, 1]
+
+
+def test_a_sentence_start_hung_on_the_previous_sentence_moves_to_its_sentence():
+    from shared.media.transcript import reattach_sentence_starts
+
+    ws = [Word(1.0, 1.5, "hours."), Word(1.55, 1.7, "The"), Word(2.9, 3.3, "widgets"), Word(3.35, 3.6, "are")]
+    reattach_sentence_starts(ws)
+    assert (ws[1].start, ws[1].end) == (2.73, 2.88)
+    cues = cr.build_cues(ws, P, 25, 5.0)
+    assert [c.text for c in cues] == ["hours.", "The widgets are"]
+    kept = [Word(1.0, 1.5, "Hello."), Word(2.0, 2.2, "Then"), Word(2.25, 2.5, "we")]
+    reattach_sentence_starts(kept)
+    assert kept[1].start == 2.0
+
+
+def test_a_longer_translation_gets_more_time_where_the_next_cue_allows():
+    from shared.media import caption_translation as ct
+
+    cues = [Cue(0.0, 1.2, "Visit us today."), Cue(4.0, 5.0, "Thanks.")]
+    groups = ct.sentences(cues, P)
+    out = ct.retime(cues, groups, ["Visítanos hoy mismo con toda la familia.", "Gracias."], P, 25.0, 6.0)
+    assert out[0].start == 0.0 and out[0].end > 2.0 and out[0].end <= 4.0 - 2 / 25
+    assert not [i for i in cr.check(out, P, 25.0) if i["rule"] == "reading_speed"]

@@ -17,7 +17,12 @@ type Params<O> = O extends { parameters: infer X } ? X : never;
 type PathParams<O> = Params<O> extends { path: infer X } ? X : never;
 type QueryParams<O> = Params<O> extends { query?: infer X } ? X : never;
 type JsonBody<O> = O extends { requestBody?: { content: { "application/json": infer B } } } ? B : never;
-type Json200<O> = O extends { responses: { 200: { content: { "application/json": infer T } } } } ? T : unknown;
+// The success body: 200, or 201 for the operations that create something.
+type Json200<O> = O extends { responses: { 200: { content: { "application/json": infer T } } } }
+  ? T
+  : O extends { responses: { 201: { content: { "application/json": infer T } } } }
+    ? T
+    : unknown;
 
 export type RequestOptions<O> = {
   path?: PathParams<O>;

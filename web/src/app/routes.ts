@@ -7,6 +7,7 @@ import { JobsScreen } from "../screens/jobs/JobsScreen";
 import { NewJobScreen } from "../screens/newjob/NewJobScreen";
 import { JobScreen } from "../screens/job/JobScreen";
 import { ReviewScreen } from "../screens/review/ReviewScreen";
+import { TimelineScreen } from "../screens/timeline/TimelineScreen";
 import { MicrosoftCallbackScreen } from "../screens/sso/MicrosoftCallbackScreen";
 
 export type ScreenProps = { params: Params };
@@ -25,4 +26,5 @@ export const routes: RouteDef[] = [
   { path: "/jobs/new", screen: NewJobScreen, title: "New job", nav: { label: "New job", roles: ["CLIENT", "ADMIN"] } },
   { path: "/jobs/:id", screen: JobScreen, title: "Job" },
   { path: "/jobs/:id/review/:lang", screen: ReviewScreen, title: "Review" },
+  { path: "/jobs/:id/timeline", screen: TimelineScreen, title: "Timeline" },
 ];

@@ -10,7 +10,8 @@
     avp exit-codes                              # what each exit status means
 
 `--json` prints results as JSON on stdout (progress and messages go to stderr). The platform
-URL is `--url`, else AVP_URL, else http://localhost:$AVP_PORT (8003)."""
+URL is `--url`, else AVP_URL, else the URL of the last `avp login`, else
+http://localhost:$AVP_PORT (8003)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from rich.table import Table
 
 from avp_client import errors
 from avp_client.client import FAILED_STATUSES, QC_STATUSES, Client
+from avp_client.credentials import CredentialStore
 from avp_client.errors import EXIT_CODES, ApiError, AvpError
 
 STEP_OF_STATUS = {
@@ -89,6 +91,7 @@ def cmd_login(args, out: Output) -> int:
         password = os.environ.get("AVP_PASSWORD") or getpass.getpass("Password: ")
     with _client(args) as client:
         user = client.login(email, password)
+        client.store.set_default_url(args.url)
     out.say(f"Signed in to {args.url} as {user.get('email', email)} ({user.get('role')})")
     out.result(user)
     return 0
@@ -483,9 +486,9 @@ def cmd_exit_codes(args, out: Output) -> int:
 
 # -- parser -------------------------------------------------------------------------------------
 def parser() -> argparse.ArgumentParser:
-    default_url = os.environ.get("AVP_URL") or f"http://localhost:{os.environ.get('AVP_PORT', '8003')}"
+    default_url = "AVP_URL, else the URL of the last `avp login`, else http://localhost:8003"
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--url", default=argparse.SUPPRESS, help=f"platform URL (default {default_url})")
+    common.add_argument("--url", default=argparse.SUPPRESS, help=f"platform URL (default: {default_url})")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print results as JSON")
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress output")
 
@@ -634,7 +637,8 @@ def main(argv: list[str] | None = None) -> int:
     args.url = (
         getattr(args, "url", None)
         or os.environ.get("AVP_URL")
-        or (f"http://localhost:{os.environ.get('AVP_PORT', '8003')}")
+        or CredentialStore().default_url()
+        or f"http://localhost:{os.environ.get('AVP_PORT', '8003')}"
     )
     args.json = getattr(args, "json", False)
     args.quiet = getattr(args, "quiet", False)

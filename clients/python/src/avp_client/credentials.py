@@ -2,7 +2,7 @@
 
 It holds the short-lived access token and the rotating refresh token (the platform sets it as
 the `avp_refresh` cookie; a command line has no cookie jar that outlives it, so the client keeps
-it here and presents it as that cookie). Location: `$AVP_CONFIG_DIR/credentials.json`, else
+it here and presents it as that cookie), and the URL of the last sign-in. Location: `$AVP_CONFIG_DIR/credentials.json`, else
 `$XDG_CONFIG_HOME/avp/credentials.json`, else `~/.config/avp/credentials.json`."""
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import json
 import os
 import tempfile
 from pathlib import Path
+
+DEFAULT_KEY = "default_url"
 
 
 def config_dir() -> Path:
@@ -40,6 +42,16 @@ class CredentialStore:
     def put(self, base_url: str, entry: dict) -> None:
         data = self._load()
         data[base_url.rstrip("/")] = entry
+        self._write(data)
+
+    def default_url(self) -> str | None:
+        """The platform of the last `avp login` (used when neither --url nor AVP_URL is given)."""
+        value = self._load().get(DEFAULT_KEY)
+        return value if isinstance(value, str) else None
+
+    def set_default_url(self, base_url: str) -> None:
+        data = self._load()
+        data[DEFAULT_KEY] = base_url.rstrip("/")
         self._write(data)
 
     def delete(self, base_url: str) -> None:

@@ -1,6 +1,7 @@
 // Jobs list: filter by status, cursor paging, live updates from the organisation streams.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, errorText, type Job } from "../../api/client";
+import type { paths } from "../../api/schema";
 import { openChannel } from "../../app/live";
 import { navigate, queryParam } from "../../app/router";
 import { announce, useStore } from "../../app/store";
@@ -9,6 +10,7 @@ import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
 
 const PAGE = 20;
+type StatusFilter = NonNullable<NonNullable<paths["/api/v1/jobs"]["get"]["parameters"]["query"]>["status"]>;
 
 export function JobsScreen() {
   const session = useStore((s) => s.session);
@@ -26,7 +28,7 @@ export function JobsScreen() {
     const ctrl = new AbortController();
     setLoading(true);
     api
-      .get("/api/v1/jobs", { query: { status: status || undefined, limit: PAGE, cursor: cursors[page] ?? undefined }, signal: ctrl.signal })
+      .get("/api/v1/jobs", { query: { status: (status || undefined) as StatusFilter | undefined, limit: PAGE, cursor: cursors[page] ?? undefined }, signal: ctrl.signal })
       .then((list) => {
         setJobs(list.items);
         setNext(list.next_cursor ?? null);

@@ -1,0 +1,119 @@
+"""The job document as stored (collection "jobs") and the pure rules over it: who may see a
+job and which languages a linguist is assigned. The API's view of a job is the `Job` model
+(shared.models.jobs); every field of that model is a field of `JobDocument`
+(tests/unit/test_job_document.py holds the two together).
+
+The document is a plain dict at run time (every document store returns one); `JobDocument`
+names its fields and their types, and the rules below accept any mapping of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypedDict
+
+from shared.domain.accounts import Actor, Person
+from shared.domain.roles import CLIENT, LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
+
+
+class LanguageQcState(TypedDict, total=False):
+    """`language_qc[lang]`: see shared.domain.language_qc for the states and their changes."""
+
+    status: str  # PENDING | ASSIGNED | APPROVED | REJECTED
+    assignee: str | None
+    assignee_email: str
+    rejection_reason: str
+    history: list[dict[str, Any]]
+    feedback: list[dict[str, Any]]
+
+
+class Progress(TypedDict):
+    step: str | None
+    percent: float
+
+
+class QcAction(TypedDict, total=False):
+    """An approve, reject or feedback at SOURCE_QC / LANGUAGE_QC / FINAL_QC."""
+
+    stage: str
+    action: str
+    by: Actor
+    at: str
+    next: str
+    reason: str
+    message: str
+
+
+class JobDocument(TypedDict, total=False):
+    # identity and request
+    id: str
+    org_id: str
+    created_by: str
+    title: str
+    source_language: str
+    requested_outputs: list[str]
+    options: dict[str, Any]  # shared.models.jobs.JobOptions
+    glossary_id: str | None
+    upload_id: str
+    created_at: str
+    updated_at: str
+    # the source (set when the upload is attached) and what the probe found
+    source_path: str | None
+    source_size: int | None
+    source_content_type: str | None
+    media: dict[str, Any]
+    # status and progress (shared.domain.status)
+    status: str
+    progress: Progress | None
+    error: str | None
+    # deliverables: {lang: {kind: storage path}} and the QC summary per language
+    outputs: dict[str, dict[str, str]]
+    qc_report: dict[str, Any]
+    vtt_changed_since_render: bool
+    # human QC
+    language_qc: dict[str, LanguageQcState]
+    assignees: list[str]  # denormalized from language_qc, for list queries
+    feedback: list[QcAction]
+    rejection: QcAction | None
+    qc_history: list[QcAction]
+    # pipeline bookkeeping (shared.pipeline.runner)
+    step_attempts: dict[str, int]
+    step_tries: int
+    outbox: list[dict[str, Any]]  # status events not yet published
+    outbox_pending: bool
+    # document-store metadata
+    _version: int
+
+
+def assignees(job: Mapping[str, Any]) -> list[str]:
+    """The user ids assigned to any language of the job, sorted (stored as `assignees`, so GET
+    /jobs can find a linguist's jobs)."""
+    states = (job.get("language_qc") or {}).values()
+    return sorted({uid for state in states if (uid := (state or {}).get("assignee"))})
+
+
+def assigned_languages(job: Mapping[str, Any], user_id: str) -> list[str]:
+    """The languages of the job assigned to `user_id`."""
+    return [lang for lang, st in (job.get("language_qc") or {}).items() if (st or {}).get("assignee") == user_id]
+
+
+def _no_sharing(org_id: str) -> bool:
+    return False
+
+
+def can_see(person: Person, job: Mapping[str, Any], clients_share_jobs: Callable[[str], bool] = _no_sharing) -> bool:
+    """ADMIN and REVIEWER see every job; a PM their organisation's; a CLIENT the jobs they
+    created, or every job of their organisation when it shares jobs among its clients
+    (`clients_share_jobs(org_id)`, asked only then; decision 0906); a LINGUIST the jobs with a
+    language assigned to them."""
+    role = person.role
+    if role in SEES_EVERY_ORG:
+        return True
+    if role in SEES_OWN_ORG:
+        if not person.org_id or job.get("org_id") != person.org_id:
+            return False
+        if role == CLIENT and job.get("created_by") != person.user_id:
+            return clients_share_jobs(person.org_id)
+        return True
+    if role == LINGUIST:
+        return bool(assigned_languages(job, person.user_id))
+    return False

@@ -1,0 +1,327 @@
+// The timeline of a job: the waveform (peaks.js over peaks the pipeline computed once) with the
+// caption and description cues on it, and lanes for spoken words, caption cues, description
+// cues (standard / extended), dialogue gaps and scene changes, zoomable. Caption edges can be
+// dragged on the waveform, or moved a frame at a time with the buttons (a non-drag alternative).
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import Peaks, { type PeaksInstance } from "peaks.js";
+import { api, ApiError, call, errorText, type Job, type Schemas } from "../../api/client";
+import { announce } from "../../app/store";
+import { languageName } from "../../app/languages";
+import { Link } from "../../components/Link";
+import type { ScreenProps } from "../../app/routes";
+import { parseVtt, serializeVtt, shortTime, formatTime, type Cue } from "../review/vtt";
+import { descriptionFlags } from "../review/qc";
+import { clearDraft, saveDraft } from "../review/drafts";
+
+type Timeline = Schemas["Timeline"];
+type Doc = { etag: string; base: string; header: string; cues: Cue[] };
+const ZOOM_LEVELS = [320, 640, 1280, 2560, 5120, 10240];
+
+export function TimelineScreen({ params }: ScreenProps) {
+  const id = params.id;
+  const [job, setJob] = useState<Job | null>(null);
+  const [lang, setLang] = useState<string>(new URLSearchParams(location.search).get("lang") ?? "");
+  const [tl, setTl] = useState<Timeline | null>(null);
+  const [captions, setCaptions] = useState<Doc | null>(null);
+  const [descriptions, setDescriptions] = useState<Cue[]>([]);
+  const [videoUrl, setVideoUrl] = useState<string | null>(null);
+  const [error, setError] = useState("");
+  const [message, setMessage] = useState("");
+  const [view, setView] = useState({ start: 0, end: 30 });
+  const [selected, setSelected] = useState<number>(-1);
+  const [zoom, setZoom] = useState(0);
+  const zoomRef = useRef<HTMLDivElement>(null);
+  const overviewRef = useRef<HTMLDivElement>(null);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const peaksRef = useRef<PeaksInstance | null>(null);
+  const capRef = useRef(captions);
+  capRef.current = captions;
+
+  useEffect(() => {
+    (async () => {
+      try {
+        const j = await api.get("/api/v1/jobs/{id}", { path: { id } });
+        setJob(j);
+        const l = lang || j.source_language;
+        setLang(l);
+        const t = await api.get("/api/v1/jobs/{id}/timeline", { path: { id } });
+        setTl(t);
+        setView({ start: 0, end: Math.min(t.duration || 30, 30) });
+        try {
+          const c = await api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang: l }, query: { kind: "captions" } });
+          const p = parseVtt(c.content);
+          setCaptions({ etag: c.etag, base: c.content, header: p.header, cues: p.cues });
+        } catch (e) {
+          if (!(e instanceof ApiError && e.status === 404)) throw e;
+        }
+        try {
+          const d = await api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang: l }, query: { kind: "descriptions" } });
+          setDescriptions(parseVtt(d.content).cues);
+        } catch (e) {
+          if (!(e instanceof ApiError && e.status === 404)) throw e;
+        }
+        try {
+          setVideoUrl((await api.get("/api/v1/files/{job_id}/{path}", { path: { job_id: id, path: "source.mp4" } })).url);
+        } catch {
+          setVideoUrl(null);
+        }
+      } catch (e) {
+        setError(errorText(e));
+      }
+    })();
+  }, [id]);
+
+  // peaks.js: the waveform with caption cues as draggable segments and descriptions beside them.
+  useEffect(() => {
+    if (!tl?.peaks || !videoUrl || !zoomRef.current || !overviewRef.current || !videoRef.current || !captions) return;
+    if (peaksRef.current) return;
+    Peaks.init(
+      {
+        zoomview: { container: zoomRef.current, waveformColor: "#5a6d7c", playheadColor: "#b10e1e", axisLabelColor: "#0b0c0c" },
+        overview: { container: overviewRef.current, waveformColor: "#8a9ba8", playheadColor: "#b10e1e" },
+        mediaElement: videoRef.current,
+        waveformData: { json: tl.peaks as never },
+        zoomLevels: ZOOM_LEVELS,
+        keyboard: false,
+        segments: [
+          ...captions.cues.map((c, i) => ({ id: `c${i}`, startTime: c.start, endTime: c.end, labelText: c.text, editable: true, color: "#1d4ed8" })),
+          ...descriptions.map((c, i) => ({ id: `d${i}`, startTime: c.start, endTime: c.end, labelText: c.text, editable: false, color: "#7a3c00" })),
+        ],
+        points: (tl.scenes ?? []).map((t, i) => ({ id: `s${i}`, time: t, labelText: "Scene change", color: "#00703c" })),
+      },
+      (err, peaks) => {
+        if (err || !peaks) {
+          setError(`The waveform could not be drawn: ${err?.message ?? "unknown error"}`);
+          return;
+        }
+        peaksRef.current = peaks;
+        peaks.on("zoomview.update", (e) => setView({ start: e.startTime, end: e.endTime }));
+        peaks.on("segments.dragend", (e) => {
+          const sid = String(e.segment.id ?? "");
+          if (!sid.startsWith("c")) return;
+          const i = Number(sid.slice(1));
+          moveCue(i, e.segment.startTime, e.segment.endTime);
+        });
+        const zv = peaks.views.getView("zoomview");
+        if (zv) setView({ start: zv.getStartTime(), end: zv.getEndTime() });
+      },
+    );
+    return undefined;
+  }, [tl, videoUrl, captions !== null]);
+  useEffect(() => () => peaksRef.current?.destroy(), []);
+
+  const moveCue = (i: number, start: number, end: number) => {
+    const d = capRef.current;
+    if (!d || !d.cues[i]) return;
+    const cues = d.cues.slice();
+    cues[i] = { ...cues[i], start: Math.round(start * 1000) / 1000, end: Math.round(end * 1000) / 1000 };
+    const next = { ...d, cues };
+    setCaptions(next);
+    setSelected(i);
+    // The review screen's draft: an unsaved move survives a reload and shows there too.
+    saveDraft(id, lang, "captions", { etag: d.etag, base: d.base, header: d.header, cues, savedAt: Date.now() });
+    const seg = peaksRef.current?.segments.getSegment(`c${i}`);
+    seg?.update({ startTime: cues[i].start, endTime: cues[i].end });
+    announce(`Caption ${i + 1}: ${formatTime(cues[i].start)} to ${formatTime(cues[i].end)}`);
+  };
+
+  const fps = tl?.fps || 25;
+  const nudge = (edge: "start" | "end", frames: number) => {
+    const c = captions?.cues[selected];
+    if (!c) return;
+    const v = Math.max(0, c[edge] + frames / fps);
+    moveCue(selected, edge === "start" ? v : c.start, edge === "end" ? v : c.end);
+  };
+
+  const save = async () => {
+    if (!captions) return;
+    try {
+      const r = await call<"patch", "/api/v1/jobs/{id}/vtt/{lang}">("patch", "/api/v1/jobs/{id}/vtt/{lang}", {
+        path: { id, lang },
+        query: { kind: "captions" },
+        body: { content: serializeVtt({ header: captions.header, cues: captions.cues }), message: "Timing edited on the timeline" },
+        headers: { "If-Match": captions.etag },
+      });
+      const saved = r.data as Schemas["VttDocument"];
+      setCaptions({ ...captions, etag: saved.etag, base: saved.content });
+      clearDraft(id, lang, "captions");
+      setMessage("Saved.");
+      announce("Caption timings saved.");
+    } catch (e) {
+      setMessage(
+        e instanceof ApiError && e.status === 412
+          ? "Someone else saved these captions meanwhile. Your moves are kept: open the review screen to compare and re-apply them."
+          : `Not saved: ${errorText(e)} Your moves are kept on this device.`,
+      );
+    }
+  };
+
+  const zoomBy = (dir: 1 | -1) => {
+    const p = peaksRef.current;
+    if (!p) return;
+    const next = Math.max(0, Math.min(ZOOM_LEVELS.length - 1, zoom + dir));
+    p.zoom.setZoom(next);
+    setZoom(next);
+  };
+
+  const words = tl?.words ?? [];
+  const capCues = captions?.cues ?? [];
+  const descKinds = useMemo(
+    () => descriptions.map((_, i) => descriptionFlags(descriptions, i, capCues, !!(job?.options as { extended_ad?: boolean } | undefined)?.extended_ad, lang, job?.source_language ?? lang, [])),
+    [descriptions, capCues, job],
+  );
+
+  if (error)
+    return (
+      <section>
+        <h1 tabIndex={-1}>Timeline</h1>
+        <p class="banner error" role="alert">
+          {error}
+        </p>
+      </section>
+    );
+  if (!job || !tl)
+    return (
+      <section>
+        <h1 tabIndex={-1}>Timeline</h1>
+        <p aria-busy="true">Loading…</p>
+      </section>
+    );
+
+  const span = Math.max(0.001, view.end - view.start);
+  const visible = <T extends { start: number; end: number }>(xs: T[]) => xs.map((x, i) => ({ x, i })).filter(({ x }) => x.end >= view.start && x.start <= view.end);
+  const pos = (start: number, end: number) => ({ left: `${((Math.max(start, view.start) - view.start) / span) * 100}%`, width: `${Math.max(0.3, ((Math.min(end, view.end) - Math.max(start, view.start)) / span) * 100)}%` });
+  const sel = capCues[selected];
+
+  return (
+    <section class="timeline-screen">
+      <p>
+        <Link href={`/jobs/${id}`}>Back to the job</Link>
+      </p>
+      <h1 tabIndex={-1}>
+        Timeline: <span class="user-text">{job.title || "Untitled job"}</span> ({languageName(lang)})
+      </h1>
+      <div class="timeline-top">
+        {videoUrl && <video ref={videoRef} src={videoUrl} controls preload="metadata" crossOrigin="anonymous" aria-label="Programme video" />}
+        <div class="timeline-controls">
+          <p>
+            Showing {shortTime(view.start)} to {shortTime(view.end)} of {shortTime(tl.duration)}.
+          </p>
+          <div class="toolbar-buttons">
+            <button type="button" class="button secondary small" onClick={() => zoomBy(-1)} disabled={!peaksRef.current || zoom === 0}>
+              Zoom in
+            </button>
+            <button type="button" class="button secondary small" onClick={() => zoomBy(1)} disabled={!peaksRef.current || zoom === ZOOM_LEVELS.length - 1}>
+              Zoom out
+            </button>
+          </div>
+          {sel && (
+            <div class="edges" role="group" aria-label={`Caption ${selected + 1}`}>
+              <span>
+                Caption {selected + 1}: {formatTime(sel.start)} → {formatTime(sel.end)}
+              </span>
+              <button type="button" class="button secondary small" onClick={() => nudge("start", -1)} aria-label="Start −1 frame">
+                Start −1 frame
+              </button>
+              <button type="button" class="button secondary small" onClick={() => nudge("start", 1)} aria-label="Start +1 frame">
+                Start +1 frame
+              </button>
+              <button type="button" class="button secondary small" onClick={() => nudge("end", -1)} aria-label="End −1 frame">
+                End −1 frame
+              </button>
+              <button type="button" class="button secondary small" onClick={() => nudge("end", 1)} aria-label="End +1 frame">
+                End +1 frame
+              </button>
+            </div>
+          )}
+          <div class="save-row">
+            <button type="button" class="button" onClick={save} disabled={!captions}>
+              Save caption timings
+            </button>
+            <p class="save-message" role="status">
+              {message}
+            </p>
+          </div>
+        </div>
+      </div>
+      {tl.peaks ? (
+        <>
+          <div class="peaks-zoom" ref={zoomRef} aria-hidden="true" />
+          <div class="peaks-overview" ref={overviewRef} aria-hidden="true" />
+        </>
+      ) : (
+        <p class="banner">No waveform: this job has no audio, or transcription has not run yet.</p>
+      )}
+      <div class="lanes">
+        <Lane label="Spoken words">
+          {visible(words).map(({ x, i }) => (
+            <span key={i} class="item word" style={pos(x.start, x.end)}>
+              {x.text}
+            </span>
+          ))}
+        </Lane>
+        <Lane label="Caption cues">
+          {visible(capCues).map(({ x, i }) => (
+            <button
+              key={x.key}
+              type="button"
+              class={`item cap ${i === selected ? "item-selected" : ""}`}
+              style={pos(x.start, x.end)}
+              aria-label={`Caption ${i + 1}, ${shortTime(x.start)} to ${shortTime(x.end)}: ${x.text}`}
+              onClick={() => {
+                setSelected(i);
+                if (videoRef.current) videoRef.current.currentTime = x.start;
+              }}
+            >
+              {x.text}
+            </button>
+          ))}
+        </Lane>
+        <Lane label="Description cues">
+          {visible(descriptions).map(({ x, i }) => {
+            const f = descKinds[i] ?? [];
+            const extended = f.some((k) => k.rule === "extended_ad");
+            const overSpeech = f.some((k) => k.rule === "overlaps_speech");
+            return (
+              <span key={x.key} class={`item desc ${extended ? "desc-extended" : ""} ${overSpeech ? "desc-over" : ""}`} style={pos(x.start, x.end)}>
+                <span class="visually-hidden">{extended ? "Extended description: " : overSpeech ? "Description over speech: " : "Description: "}</span>
+                {x.text}
+              </span>
+            );
+          })}
+        </Lane>
+        <Lane label="Dialogue gaps">
+          {visible(tl.gaps).map(({ x, i }) => (
+            <span key={i} class="item gap" style={pos(x.start, x.end)}>
+              {(x.end - x.start).toFixed(1)} s
+            </span>
+          ))}
+        </Lane>
+        <Lane label="Scene changes">
+          {tl.scenes
+            .filter((t) => t >= view.start && t <= view.end)
+            .map((t, i) => (
+              <span key={i} class="item scene" style={pos(t, t + span / 300)}>
+                <span class="visually-hidden">Scene change at {shortTime(t)}</span>
+              </span>
+            ))}
+        </Lane>
+      </div>
+      <p class="muted">
+        Extended descriptions are outlined; descriptions that talk over speech without extended AD are marked in red. Drag a caption's edge on the
+        waveform, or select it in the lane and move it a frame at a time.
+      </p>
+    </section>
+  );
+}
+
+function Lane({ label, children }: { label: string; children: preact.ComponentChildren }) {
+  return (
+    <div class="lane" role="group" aria-label={label}>
+      <div class="lane-label" aria-hidden="true">
+        {label}
+      </div>
+      <div class="lane-track">{children}</div>
+    </div>
+  );
+}
