@@ -28,6 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _platform import ADMIN_EMAIL, ADMIN_PASSWORD, LocalPlatform  # noqa: E402
 
+from shared import bootstrap, config  # noqa: E402
+from shared.ids import new_id  # noqa: E402
+from shared.timestamps import now_iso  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "web" / "dist"
 WORDS = "the team checks every widget before it leaves the factory floor today and then".split()
@@ -51,10 +55,6 @@ def vtt(n: int, kind: str, step: float) -> str:
 def seed(data_dir: str, cues: int) -> str:
     """A one-hour job at SOURCE_QC with `cues` captions and cues/10 descriptions."""
     os.environ["AVP_DATA_DIR"] = data_dir
-    from shared import bootstrap, config
-    from shared.ids import new_id
-    from shared.timestamps import now_iso
-
     config.reset()
     bootstrap.reset()
     p = bootstrap.platform()
