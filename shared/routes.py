@@ -109,6 +109,7 @@ ROUTES: tuple[Route, ...] = (
         "Get a single-use WebSocket connection ticket (30 s) to pass as ?token=",
         response_model="WsTicket",
         body="none",
+        errors=(429,),
     ),
     _r(
         "POST",
@@ -555,6 +556,7 @@ ROUTES: tuple[Route, ...] = (
         "Update an organisation's name or settings (clients_share_jobs)",
         request_model="OrganizationUpdate",
         response_model="Organization",
+        errors=(400,),
     ),
     _r(
         "GET",
@@ -612,6 +614,8 @@ ROUTES: tuple[Route, ...] = (
         "Register a webhook endpoint (the signing secret is shown once)",
         request_model="WebhookCreate",
         response_model="WebhookWithSecret",
+        status=201,
+        errors=(400, 409),
     ),
     _r(
         "GET",
@@ -633,7 +637,16 @@ ROUTES: tuple[Route, ...] = (
         request_model="WebhookUpdate",
         response_model="Webhook",
     ),
-    _r("DELETE", f"{V1}/webhooks/{{id}}", "webhooks", "delete_webhook", (PM, ADMIN), "Delete a webhook", body="none"),
+    _r(
+        "DELETE",
+        f"{V1}/webhooks/{{id}}",
+        "webhooks",
+        "delete_webhook",
+        (PM, ADMIN),
+        "Delete a webhook",
+        body="none",
+        status=204,
+    ),
     _r(
         "POST",
         f"{V1}/webhooks/{{id}}/rotate-secret",
@@ -664,6 +677,8 @@ ROUTES: tuple[Route, ...] = (
         "Send a logged delivery again",
         response_model="WebhookDelivery",
         body="none",
+        status=202,
+        errors=(409,),
     ),
     # Admin
     _r(

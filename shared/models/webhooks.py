@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 EventType = Literal["job.status_changed", "job.qc_needed", "job.completed", "job.failed", "job.rejected"]
 
@@ -14,7 +14,7 @@ class WebhookCreate(BaseModel):
     url: str = Field(min_length=8, max_length=2000, description="https:// URL that receives the POSTs")
     events: list[EventType] = Field(min_length=1, max_length=5, description="Event types to receive")
     description: str | None = Field(default=None, max_length=500)
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
 class WebhookUpdate(BaseModel):
@@ -22,7 +22,7 @@ class WebhookUpdate(BaseModel):
     url: str | None = Field(default=None, min_length=8, max_length=2000)
     events: list[EventType] | None = Field(default=None, min_length=1, max_length=5)
     description: str | None = Field(default=None, max_length=500)
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
 
 class Webhook(BaseModel):
