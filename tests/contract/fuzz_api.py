@@ -100,7 +100,7 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--max-time",
         type=int,
-        default=int(os.environ.get("AVP_FUZZ_SECONDS", "50")),
+        default=int(os.environ.get("AVP_FUZZ_SECONDS", "40")),
         help="seconds per role (the five roles stay within about 5 minutes)",
     )
     ap.add_argument("--roles", default=",".join(ROLES))
