@@ -42,6 +42,7 @@ from shared.ids import new_id  # noqa: E402
 from shared.media import ffmpeg  # noqa: E402
 from shared.media import glossary as gl  # noqa: E402
 from shared.media import transcript as tr  # noqa: E402
+from shared.media.engines import engines  # noqa: E402
 from shared.media.whisper import FasterWhisperTranscriber, _model, whisper_models  # noqa: E402
 from tests.support import quality as q  # noqa: E402
 from tests.support.media import wer  # noqa: E402
@@ -103,7 +104,7 @@ def chrf_cue_by_cue(job: dict, root: Path, case) -> float:
     texts = [c.text.replace("\n", " ") for c in cues]
     marks = ["- " if t.startswith("- ") else "" for t in texts]
     bare = [t.removeprefix("- ") for t in texts]
-    out = gl.translate_enforced(platform().engines.translator, bare, case.claimed, "es", terms).texts
+    out = gl.translate_enforced(engines().translator, bare, case.claimed, "es", terms).texts
     return q.chrf([type(c)(c.start, c.end, m + t) for c, m, t in zip(cues, marks, out)], [s.es for s in case.sentences])
 
 

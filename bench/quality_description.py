@@ -56,7 +56,9 @@ def narration_wer(outcome, work: Path) -> float | None:
     reference = " ".join(c.text for c in outcome.plan.standard)
     if not reference:
         return None
-    return wer(reference, transcribe_back(outcome.stem, outcome.language, work))
+    heard = transcribe_back(outcome.stem, outcome.language, work)
+    _say(f"    {outcome.language} heard back: {heard}")
+    return wer(reference, heard)
 
 
 def report(outcomes, work: Path, seconds: float) -> list[dict]:

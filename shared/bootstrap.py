@@ -15,7 +15,6 @@ from shared.local.upload_notifications import deliver_to_upload_trigger
 from shared.mail import NoMail
 from shared.mail.outbox_mail import OutboxMail
 from shared.mail.smtp_mail import SmtpMail
-from shared.media.engines import Engines, engines_for
 from shared.persistence.documents import Documents
 from shared.persistence.firestore_documents import FirestoreDocuments
 from shared.persistence.sqlite_documents import SqliteDocuments
@@ -73,10 +72,6 @@ class Platform:
         if s.backend == "gcp":
             return NoMail()
         return OutboxMail(s.outbox_dir, s.mail_from)
-
-    @cached_property
-    def engines(self) -> Engines:
-        return engines_for(self.settings)
 
 
 _platform: Platform | None = None

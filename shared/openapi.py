@@ -15,7 +15,7 @@ import copy
 import re
 from functools import lru_cache
 
-from shared.config import VERSION
+from shared.config import VERSION, settings
 from shared.models import resolve
 from shared.models.jobs import LANG_PATTERN as JOB_LANG
 from shared.models.jobs import PY_SPACE
@@ -113,6 +113,7 @@ LINKS = {
     "jobs_create_job": ("$response.body#/_id", "/api/v1/jobs/{id}"),
     "glossaries_create_glossary": ("$response.body#/id", "/api/v1/glossaries/{id}"),
     "users_create_org": ("$response.body#/id", "/api/v1/organizations/{id}"),
+    "webhooks_create_webhook": ("$response.body#/id", "/api/v1/webhooks/{id}"),
 }
 
 _CODE = rf"[{PY_SPACE}]*[A-Za-z]{{2,3}}([-_][A-Za-z0-9]{{2,8}}){{0,3}}[{PY_SPACE}]*"
@@ -311,8 +312,6 @@ def _links(ops: dict) -> None:
 
 def _deployment_limits(components: dict) -> None:
     """Limits this deployment configures, written into the schemas that state them."""
-    from shared.config import settings
-
     size = components.get("UploadUrlRequest", {}).get("properties", {}).get("size")
     for branch in (size or {}).get("anyOf", []):
         if branch.get("type") == "integer":

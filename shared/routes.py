@@ -604,6 +604,7 @@ ROUTES: tuple[Route, ...] = (
         response_model="WebhookList",
         body="none",
         query=PAGING,
+        errors=(400,),
     ),
     _r(
         "POST",
@@ -636,6 +637,7 @@ ROUTES: tuple[Route, ...] = (
         "Change a webhook's URL, events, description or enabled flag",
         request_model="WebhookUpdate",
         response_model="Webhook",
+        errors=(400, 409),
     ),
     _r(
         "DELETE",
@@ -656,6 +658,7 @@ ROUTES: tuple[Route, ...] = (
         "Rotate the signing secret (the old one also signs for 24 h)",
         response_model="WebhookWithSecret",
         body="none",
+        errors=(409,),
     ),
     _r(
         "GET",
@@ -667,6 +670,7 @@ ROUTES: tuple[Route, ...] = (
         response_model="WebhookDeliveryList",
         body="none",
         query=PAGING,
+        errors=(400,),
     ),
     _r(
         "POST",

@@ -13,10 +13,12 @@ kept for warm invocations; no heavy import happens before that.
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
+from shared.config import settings
 from shared.media.apertium import ApertiumTranslator
 from shared.media.describe import LocalDescriber
 from shared.media.gcp_speech import SpeechV2Transcriber
@@ -99,6 +101,20 @@ class Engines:
         return supported_targets(source_language)
 
 
-def engines_for(cfg) -> Engines:
-    """The engines for `cfg.backend` (local and emulators share the offline engines)."""
-    return Engines(cfg)
+_engines: Engines | None = None
+_lock = threading.Lock()
+
+
+def engines() -> Engines:
+    """The process-wide engines for the current settings (local and emulators share the offline
+    engines); each engine is built on first use and kept for warm invocations. Only the
+    pipeline's media steps use them, so the API functions never import the engines' modules."""
+    global _engines
+    cfg = settings()
+    current = _engines
+    if current is None or current.settings is not cfg:
+        with _lock:
+            if _engines is None or _engines.settings is not cfg:
+                _engines = Engines(cfg)
+            current = _engines
+    return current

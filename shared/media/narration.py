@@ -134,8 +134,45 @@ def write_stem_wav(clips: list[Clip], duration: float, out: Path, folder: Path |
     return out
 
 
+def relabelled(cues, plan: Plan) -> list | None:
+    """The description cues (vtt.VttCue) with identifiers that say what the narration does with
+    each (`ad-N` plays in the programme, `ad-N-extended` holds the picture), or None when they
+    already agree. Text and times are never changed."""
+    from shared.media.vtt import EXTENDED_ID, VttCue
+
+    ordered = sorted(cues, key=lambda c: c.start)
+    out, changed = [], False
+    for i, (cue, clip) in enumerate(zip(ordered, plan.clips)):
+        base = (cue.identifier or f"ad-{i + 1}").replace(f"-{EXTENDED_ID}", "")
+        ident = f"{base}-{EXTENDED_ID}" if clip.extended else base
+        changed |= ident != cue.identifier
+        out.append(VttCue(cue.start, cue.end, cue.text, ident))
+    return out if changed else None
+
+
+INAUDIBLE_DBFS = -50.0  # a standard clip's window quieter than this in the stem is not heard
+STEM_WAV = "narration-stem.wav"
+
+
+def clip_levels(plan: Plan, stem_wav: Path) -> list[dict]:
+    """RMS level (dBFS) of the stem inside each standard clip's window: the check that every
+    description the track lists as standard is really heard (issue 12 item 3)."""
+    import numpy as np
+
+    data = _read(stem_wav)
+    out = []
+    for c in plan.standard:
+        a = int(round(c.start * SAMPLE_RATE))
+        b = int(round((c.start + c.duration) * SAMPLE_RATE))
+        window = data[a:b] / 32768.0
+        rms = float(np.sqrt(np.mean(window**2))) if len(window) else 0.0
+        level = round(float(20 * np.log10(rms)), 1) if rms > 0 else -120.0
+        out.append({"name": c.name, "start": c.start, "level_dbfs": level, "audible": bool(level >= INAUDIBLE_DBFS)})
+    return out
+
+
 def write_stem(plan: Plan, folder: Path, duration: float, out_m4a: Path) -> Path:
     """The narration stem alone (standard timeline, AAC in M4A)."""
-    wav = write_stem_wav(plan.standard, duration, folder / "narration-stem.wav", folder)
+    wav = write_stem_wav(plan.standard, duration, folder / STEM_WAV, folder)
     ff.ffmpeg("-i", str(wav), "-c:a", "aac", "-aac_coder", "fast", "-b:a", "96k", "-ar", str(SAMPLE_RATE), str(out_m4a))
     return out_m4a

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from shared.errors import Conflict, Invalid, VersionConflict
+from shared.errors import Conflict, Invalid, NotFound, VersionConflict
 
 T = TypeVar("T")
 
@@ -132,3 +132,20 @@ def update_with_retry(
         except VersionConflict:
             continue
     raise Conflict(f"The {what} is changing too often; retry")
+
+
+def update_existing(
+    store: Documents,
+    collection: str,
+    doc_id: str,
+    mutate: Callable[[dict[str, Any]], dict[str, Any] | None],
+    *,
+    what: str,
+    attempts: int = CAS_ATTEMPTS,
+) -> dict[str, Any]:
+    """update_with_retry on a document that must exist: NotFound ("<What> not found") if it
+    does not."""
+    stored = update_with_retry(store, collection, doc_id, mutate, what=what, attempts=attempts)
+    if stored is None:
+        raise NotFound(f"{what.capitalize()} not found")
+    return stored

@@ -43,8 +43,10 @@ from shared.media import describe as ad
 from shared.media import glossary as gl
 from shared.media import render as rd
 from shared.media import transcript as tr
+from shared.media.engines import engines as current_engines
 from shared.media.languages import UNDETERMINED, normalize
-from shared.pipeline.contract import (
+from shared.pipeline.contract import Step, StepIO
+from shared.storage.layout import (
     ACCESSIBLE_MP4,
     BURNED_MP4,
     CAPTIONS_SCC,
@@ -55,8 +57,6 @@ from shared.pipeline.contract import (
     EXTENDED_MP4,
     NARRATION,
     QC_REPORT,
-    Step,
-    StepIO,
     job_path,
 )
 
@@ -75,10 +75,6 @@ def _opt(job: dict, name: str, default=None):
     if name in job and job[name] is not None:
         return job[name]
     return (job.get("options") or {}).get(name, default)
-
-
-def _engines():
-    return platform().engines
 
 
 def _langs(job: dict) -> tuple[str, list[str]]:
@@ -222,7 +218,7 @@ def transcribe(io: StepIO) -> dict:
     io.progress(5)
     if io.cancelled():
         return {}
-    transcriber = _engines().transcriber
+    transcriber = current_engines().transcriber
     claimed = src
     src, verdict = _identify_language(transcriber, wav, src, job)
     io.progress(10)
@@ -334,7 +330,7 @@ def describe(io: StepIO) -> dict:
     info = _media_info(io, video)
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
     io.progress(5)
-    events = _engines().describer.describe(video, transcript, io.workdir, src)
+    events = current_engines().describer.describe(video, transcript, io.workdir, src)
     io.progress(70)
     if io.cancelled():
         return {}
@@ -412,7 +408,7 @@ def translate(io: StepIO) -> dict:
     jid = job["id"]
     src, langs = _langs(job)
     targets = [lang for lang in langs if lang != src]
-    engines = _engines()
+    engines = current_engines()
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
     profile = caption_rules.profile(_profile_name(job))
@@ -496,7 +492,7 @@ def tts(io: StepIO) -> dict:
     if not duration:  # a job transcribed before `media` was recorded: probe the source
         duration = _media_info(io, _source(io)).duration
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
-    speech = _engines().speech
+    speech = current_engines().speech
     max_rate = float(_opt(job, "max_speech_rate", narration.MAX_RATE))
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
@@ -516,8 +512,11 @@ def tts(io: StepIO) -> dict:
         return plan, narration.write_stem(plan, folder, duration, folder / NARRATION)
 
     spoken = _side_by_side(speak, wanted, lambda done: io.progress(90 * done / len(langs)))
-    for lang, _, folder in wanted:
+    for lang, cues, folder in wanted:
         plan, stem = spoken[lang]
+        agreed = narration.relabelled(cues, plan)
+        if agreed is not None:  # the descriptions track says what the narration does
+            io.put_text(job_path(jid, lang, DESCRIPTIONS_VTT), vtt.write(agreed, kind="descriptions"), VTT_TYPE)
         for clip in plan.clips:
             store = job_path(jid, "work", lang, clip.name)
             io.put_file(store, folder / clip.name, "audio/wav")
@@ -527,11 +526,14 @@ def tts(io: StepIO) -> dict:
         io.put_text(
             job_path(jid, "work", lang, NARRATION_PLAN), json.dumps(plan.to_dict(), ensure_ascii=False), JSON_TYPE
         )
+        levels = narration.clip_levels(plan, folder / narration.STEM_WAV)
         speech_qc: dict[str, Any] = {
             "clips": len(plan.clips),
             "max_rate": max_rate,
             "extended": [c.to_dict() for c in plan.clips if c.extended],
             "rate_raised": [c.to_dict() for c in plan.clips if c.rate > 1.0 and not c.extended],
+            "levels": levels,  # every standard description's level in the stem
+            "inaudible": [lv for lv in levels if not lv["audible"]],
         }
         qc_path = _update_qc(io, lang, "speech", speech_qc)
         _set_output(outputs, lang, "narration", n_path)
@@ -539,6 +541,7 @@ def tts(io: StepIO) -> dict:
         qc.setdefault(lang, {"path": qc_path})["speech"] = {
             "clips": len(plan.clips),
             "extended": len(speech_qc["extended"]),
+            "inaudible": len(speech_qc["inaudible"]),
         }
     io.progress(100)
     return {"outputs": outputs, "qc_report": qc}

@@ -8,7 +8,8 @@ from pathlib import Path
 from shared.bootstrap import platform
 from shared.errors import PermanentStepError
 from shared.media.probe import InvalidMedia, probe
-from shared.pipeline.contract import SOURCE, StepIO, job_path
+from shared.pipeline.contract import StepIO
+from shared.storage.layout import SOURCE, job_path
 
 
 def run(io: StepIO) -> dict:

@@ -27,10 +27,11 @@ from shared.bootstrap import platform
 from shared.domain.status import HEAVY_STEPS, STEPS, status_after_step
 from shared.errors import Conflict, NotFound, PermanentStepError, TransientError
 from shared.persistence.documents import Query, update_with_retry
-from shared.pipeline.contract import Step, job_path
+from shared.pipeline.contract import Step
 from shared.pipeline.registry import steps as registry
 from shared.services import jobs, webhooks
 from shared.services.job_events import publish_notification
+from shared.storage.layout import job_path
 from shared.timestamps import now_iso
 
 log = logs.get("avp.pipeline")

@@ -11,7 +11,8 @@ import hashlib
 import os
 import time
 
-from shared.pipeline.contract import ACCESSIBLE_MP4, CAPTIONS_VTT, DESCRIPTIONS_VTT, NARRATION, Step, StepIO, job_path
+from shared.pipeline.contract import Step, StepIO
+from shared.storage.layout import ACCESSIBLE_MP4, CAPTIONS_VTT, DESCRIPTIONS_VTT, NARRATION, job_path
 
 
 def _seconds() -> float:

@@ -14,8 +14,8 @@ from shared.domain.jobs import assigned_languages
 from shared.domain.roles import LINGUIST
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.ids import is_id
-from shared.pipeline.contract import job_path
 from shared.services.jobs import get_job_for
+from shared.storage.layout import job_path
 from shared.timestamps import expire_in
 
 DELIVERABLE_EXTS = (".vtt", ".srt", ".ttml", ".dfxp", ".scc", ".m4a", ".mp3", ".wav", ".mp4", ".json")

@@ -18,7 +18,7 @@ from shared.domain.roles import ADMIN
 from shared.errors import AlreadyExists, Conflict, Invalid, NotFound
 from shared.ids import is_id, new_id
 from shared.models.glossaries import GlossaryCreate, GlossaryUpdate, TermCreate
-from shared.persistence.documents import Query, strip_meta, update_with_retry
+from shared.persistence.documents import Query, strip_meta, update_existing, update_with_retry
 from shared.timestamps import now_iso
 
 COLLECTION = "glossaries"
@@ -195,9 +195,7 @@ def add_term(principal: Principal, glossary_id: str, body: TermCreate) -> dict[s
         data["updated_at"] = now_iso()
         return data
 
-    stored = update_with_retry(platform().documents, COLLECTION, glossary_id, add, what="glossary")
-    if stored is None:
-        raise NotFound("Glossary not found")
+    stored = update_existing(platform().documents, COLLECTION, glossary_id, add, what="glossary")
     return {**view(stored), "added_term_id": term["id"]}
 
 

@@ -35,7 +35,7 @@ from shared import logs
 from shared.bootstrap import platform
 from shared.errors import VersionConflict
 from shared.persistence.documents import Documents, Query
-from shared.pipeline.contract import upload_path
+from shared.storage.layout import upload_path
 from shared.timestamps import iso, iso_at, parse_iso
 
 log = logs.get("avp.housekeeping")
@@ -53,6 +53,7 @@ COLLECTIONS = (
     "idempotency",
     "uploads",
     "webhook_deliveries",
+    "ws_tickets",
 )
 IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600
 INVITE_RETENTION_SECONDS = 7 * 24 * 3600

@@ -9,9 +9,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
-
-from werkzeug.datastructures import FileStorage
+from typing import Any, Protocol, TypeVar
 
 from shared import logs
 from shared.auth.tokens import Principal
@@ -32,6 +30,14 @@ from shared.timestamps import expire_in, now_iso
 log = logs.get("avp.jobs")
 IDEMPOTENCY = "idempotency"
 T = TypeVar("T")
+
+
+class UploadedVideo(Protocol):
+    """A video sent with the request (the function passes werkzeug's FileStorage)."""
+
+    filename: str | None
+
+    def save(self, dst: str) -> None: ...
 
 
 def _resolve_org(principal: Principal, requested: str | None) -> str:
@@ -163,9 +169,9 @@ def new_job_document(
 
 
 def create_job(
-    principal: Principal, data: JobCreate, upload_file: FileStorage | None = None, idempotency_key: str | None = None
+    principal: Principal, data: JobCreate, upload_file: UploadedVideo | None = None, idempotency_key: str | None = None
 ) -> tuple[dict[str, Any], bool]:
-    """Create a job from a multipart upload (`upload_file`: a werkzeug FileStorage) or from
+    """Create a job from a multipart upload (`upload_file`, the request's file part) or from
     `data.upload_id`. Returns (job, created): created is False for an idempotent replay."""
 
     if upload_file is None and not data.upload_id:

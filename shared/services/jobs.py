@@ -31,9 +31,9 @@ from shared.domain.status import (
 )
 from shared.errors import Conflict, Invalid, NotFound
 from shared.models.jobs import Job
-from shared.persistence.documents import Page, Query, update_with_retry
-from shared.pipeline.contract import job_path
+from shared.persistence.documents import Page, Query, update_existing, update_with_retry
 from shared.services import job_events
+from shared.storage.layout import job_path
 from shared.timestamps import now_iso
 
 log = logs.get("avp.jobs")
@@ -155,9 +155,7 @@ def cas_transition(
         _enter(job, new_status, job_id)
         return job
 
-    stored = update_with_retry(platform().documents, COLLECTION, job_id, move, what="job")
-    if stored is None:
-        raise NotFound("Job not found")
+    stored = update_existing(platform().documents, COLLECTION, job_id, move, what="job")
     flush_outbox(stored)
     step = step_for(new_status)
     if step is not None and enqueue:

@@ -19,7 +19,7 @@ from shared.domain.roles import LINGUIST, PM
 from shared.domain.status import JobStatus, translated_languages
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 from shared.ids import new_id
-from shared.persistence.documents import update_with_retry
+from shared.persistence.documents import update_existing
 from shared.services import jobs
 from shared.services.job_events import publish_notification
 from shared.services.users import get_active_user
@@ -74,10 +74,7 @@ def _update(
         job["updated_at"] = now_iso()
         return job
 
-    stored = update_with_retry(platform().documents, COLLECTION, job_id, apply, what="job")
-    if stored is None:
-        raise NotFound("Job not found")
-    return stored
+    return update_existing(platform().documents, COLLECTION, job_id, apply, what="job")
 
 
 def get_language_qc(principal: Principal, job_id: str) -> dict[str, Any]:

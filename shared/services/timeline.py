@@ -6,30 +6,33 @@ come from the VTT endpoints, where they are edited."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.errors import NotFound
 from shared.ids import is_id
 from shared.media.peaks import PEAKS_JSON
-from shared.pipeline.contract import job_path
 from shared.services.jobs import get_job_for
+from shared.storage.layout import job_path
 
 TRANSCRIPT_JSON = "transcript.json"  # as shared.pipeline.media_steps writes them
 VISUAL_JSON = "visual.json"
 
 
-def _work_json(job_id: str, name: str) -> dict | None:
+def _work_json(job_id: str, name: str) -> dict[str, Any] | None:
     files = platform().files
     path = job_path(job_id, "work", name)
     if not files.exists(path):
         return None
     try:
-        return json.loads(files.get_bytes(path))
+        data = json.loads(files.get_bytes(path))
     except ValueError:
         return None
+    return data if isinstance(data, dict) else None
 
 
-def timeline(principal, job_id: str) -> dict:
+def timeline(principal: Principal, job_id: str) -> dict[str, Any]:
     """What the timeline draws; lanes the pipeline has not produced yet are empty."""
     if not is_id(job_id):
         raise NotFound("Job not found")

@@ -21,8 +21,8 @@ from shared.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from shared.ids import is_id, new_id
 from shared.models.files import UploadUrlRequest
 from shared.persistence.documents import update_with_retry
-from shared.pipeline.contract import SOURCE, job_path, upload_path
 from shared.services import housekeeping, jobs
+from shared.storage.layout import SOURCE, job_path, upload_path
 from shared.timestamps import expire_in, now_iso
 
 log = logs.get("avp.files")

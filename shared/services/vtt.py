@@ -23,8 +23,8 @@ from shared.errors import Conflict, DomainError, Forbidden, NotFound, Preconditi
 from shared.media.probe import duration_seconds
 from shared.models.vtt import AdjustTiming
 from shared.persistence.documents import update_with_retry
-from shared.pipeline.contract import CAPTIONS_VTT, DESCRIPTIONS_VTT, SOURCE, job_path
 from shared.services import jobs, vtt_versions
+from shared.storage.layout import CAPTIONS_VTT, DESCRIPTIONS_VTT, SOURCE, job_path
 from shared.timestamps import now_iso
 
 KINDS = {"captions": CAPTIONS_VTT, "descriptions": DESCRIPTIONS_VTT}

@@ -28,13 +28,13 @@ from shared import logs
 from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.config import VERSION, settings
-from shared.errors import AlreadyExists, Conflict, NotFound, VersionConflict
+from shared.errors import AlreadyExists, Conflict, Invalid, NotFound, VersionConflict
 from shared.ids import is_id, new_id
 from shared.models.webhooks import WebhookCreate, WebhookUpdate
-from shared.persistence.documents import Query, strip_meta, update_with_retry
+from shared.persistence.documents import Query, strip_meta, update_existing
 from shared.services.users import check_org_scope
 from shared.timestamps import expire_in, iso, now_iso, parse_iso
-from shared.webhooks import address_guard, signing
+from shared.webhooks import address_guard, sender, signing
 
 log = logs.get("avp.webhooks")
 ENDPOINTS = "webhooks"
@@ -174,10 +174,7 @@ def _change(
         data["updated_at"] = now_iso()
         return data
 
-    stored = update_with_retry(platform().documents, ENDPOINTS, webhook_id, apply, what="webhook")
-    if stored is None:
-        raise NotFound("Webhook not found")
-    return stored
+    return update_existing(platform().documents, ENDPOINTS, webhook_id, apply, what="webhook")
 
 
 def update(principal: Principal, webhook_id: str, body: WebhookUpdate) -> dict[str, Any]:
@@ -332,13 +329,11 @@ def _post(url: str, body: bytes, headers: dict[str, Any]) -> tuple[int | None, s
 
     cfg = settings()
     try:
-        address_guard.check_url(url, cfg.webhook_allow_private)
-    except Exception as exc:  # the host now resolves somewhere refused (or not at all)
-        return None, getattr(exc, "detail", str(exc)), None
+        addresses = address_guard.check_url(url, cfg.webhook_allow_private)
+    except Invalid as exc:  # the host now resolves somewhere refused (or not at all)
+        return None, exc.detail, None
     try:
-        resp = requests.post(
-            url, data=body, headers=headers, timeout=cfg.webhook_timeout_seconds, allow_redirects=False
-        )
+        resp = sender.post(url, addresses[0], body, headers, cfg.webhook_timeout_seconds)
     except requests.RequestException as exc:
         return None, f"{type(exc).__name__}: {str(exc)[:300]}", None
     return resp.status_code, None, resp.text[:500]

@@ -175,4 +175,6 @@ def test_local_pipeline_en_es(client, users, platform, worker, tmp_path_factory)
         assert ff.probe(extended).duration >= video.duration - 0.1
     report = json.loads(text(outputs["en"]["qc_report"]))
     assert {"captions", "descriptions", "speech", "render"} <= set(report)
+    assert report["speech"]["levels"] and report["speech"]["inaudible"] == [], report["speech"]
+    assert report["descriptions"]["overlapping"] == 0
     assert report["render"]["accessible"]["integrated_lufs"] == pytest.approx(-23, abs=1)

@@ -17,8 +17,8 @@ import pytest
 from shared.domain.status import status_after_approve
 from shared.ids import new_id
 from shared.pipeline import synthetic_steps
-from shared.pipeline.contract import ACCESSIBLE_MP4, CAPTIONS_VTT, DESCRIPTIONS_VTT, NARRATION
 from shared.services.jobs import transition
+from shared.storage.layout import ACCESSIBLE_MP4, CAPTIONS_VTT, DESCRIPTIONS_VTT, NARRATION
 from shared.timestamps import now_iso
 
 pytestmark = pytest.mark.slow

@@ -123,6 +123,17 @@ def world(platform, users, client):
     expired["uploads"] += [never["id"], stored["id"]]
     live["uploads"] += [claimed["id"], pending["id"]]
 
+    # WebSocket connection tickets: one expired a minute ago, one still valid (decision 0903)
+    from shared.realtime import tickets
+
+    for bucket, seconds in ((expired, -60), (live, 30)):
+        saved, tickets.TICKET_SECONDS = tickets.TICKET_SECONDS, seconds
+        try:
+            issued = tickets.issue(principal)
+        finally:
+            tickets.TICKET_SECONDS = saved
+        bucket["ws_tickets"].append(tickets._doc_id(issued["ticket"]))  # noqa: SLF001
+
     # documents written before housekeeping existed have no expire_at: kept
     docs.create("rate_limits", "legacy-counter", {"scope": "x", "count": 1, "window_start": 0, "expires_at": 1})
     docs.create("uploads", new_id(), {"status": "pending", "job_id": None, "path": "uploads/x/source.mp4"})

@@ -2,6 +2,7 @@
 5 s pause with on-screen text drawn by ffmpeg): faster-whisper, scene/OCR description,
 Apertium, espeak-ng, pycaption exports and the ffmpeg render with its verification."""
 
+import json
 import subprocess
 import wave
 from pathlib import Path
@@ -412,3 +413,28 @@ def test_apertium_never_reads_caption_text_as_options():
     assert not any("root:" in t or "USAGE" in t.upper() or "Usage" in t for t in out), out
     assert out[0].startswith("-f") and "passwd" in out[0]  # translated as text, not opened
     assert out[3].startswith("- ") and "hoy" in out[3].lower()
+
+
+def test_the_tts_step_measures_every_standard_clip_in_the_stem(work):
+    """A clip that is silent in the stem (what issue 12 saw: -70 LUFS under standard cues) is
+    reported as inaudible."""
+    folder = work / "levels"
+    folder.mkdir()
+    spoken = EspeakSpeech().synthesize("The screen goes black.", "en", folder / "ad-001.wav")
+    with wave.open(str(folder / "ad-002.wav"), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(narration.SAMPLE_RATE)
+        f.writeframes(b"\0\0" * narration.SAMPLE_RATE)
+    plan = narration.Plan(
+        "en",
+        [
+            narration.Clip("ad-001.wav", 1.0, spoken, 3.0, 1.0, "The screen goes black."),
+            narration.Clip("ad-002.wav", 5.0, 1.0, 3.0, 1.0, "Silence."),
+        ],
+    )
+    narration.write_stem(plan, folder, 8.0, folder / "narration.m4a")
+    levels = narration.clip_levels(plan, folder / narration.STEM_WAV)
+    assert [lv["audible"] for lv in levels] == [True, False]
+    assert levels[0]["level_dbfs"] > -30 and levels[1]["level_dbfs"] == -120.0
+    assert json.loads(json.dumps(levels)) == levels  # goes into the QC report as it is

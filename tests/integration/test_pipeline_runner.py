@@ -10,7 +10,7 @@ import pytest
 from shared.errors import PermanentStepError
 from shared.ids import new_id
 from shared.pipeline import runner
-from shared.pipeline.contract import job_path
+from shared.storage.layout import job_path
 from shared.timestamps import now_iso
 
 

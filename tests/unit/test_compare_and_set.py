@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.errors import Conflict, VersionConflict
-from shared.persistence.documents import CAS_ATTEMPTS, update_with_retry
+from shared.errors import Conflict, NotFound, VersionConflict
+from shared.persistence.documents import CAS_ATTEMPTS, update_existing, update_with_retry
 
 
 class RacingStore:
@@ -62,3 +62,10 @@ def test_a_refusal_inside_mutate_propagates_without_a_write():
     with pytest.raises(Conflict, match="COMPLETED"):
         update_with_retry(store, "c", "d", refuse)
     assert store.doc["_version"] == 1
+
+
+def test_update_existing_answers_404_for_a_missing_document():
+    store = RacingStore(lose=0)
+    assert update_existing(store, "c", "d", bump, what="glossary")["n"] == 1
+    with pytest.raises(NotFound, match="Glossary not found"):
+        update_existing(store, "c", "missing", bump, what="glossary")

@@ -8,6 +8,7 @@ module "platform" {
   gateway_region         = var.region
   firestore_location     = var.firestore_location
   public_base_url        = var.public_base_url
+  console_domain         = var.console_domain
   cors_origins           = var.cors_origins
   ms_client_id           = var.ms_client_id
   ms_tenant_id           = var.ms_tenant_id

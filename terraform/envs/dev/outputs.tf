@@ -22,3 +22,8 @@ output "buckets" {
   description = "Bucket names."
   value       = module.platform.buckets
 }
+
+output "console" {
+  description = "The web console site (URL and load balancer address), when console_domain is set."
+  value       = module.platform.console
+}

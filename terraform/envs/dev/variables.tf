@@ -72,3 +72,9 @@ variable "invite_url" {
   description = "The console page invite links open (?token= is appended); empty: <public_base_url>/accept-invite."
   default     = ""
 }
+
+variable "console_domain" {
+  type        = string
+  description = "Hostname of the web console + API site (one load balancer; decision 0801). Empty: no console."
+  default     = ""
+}

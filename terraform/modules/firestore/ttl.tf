@@ -14,6 +14,7 @@ locals {
     "refresh_tokens",
     "sso_states",
     "uploads",
+    "ws_tickets",
     "webhook_deliveries",
   ]
 }

@@ -98,6 +98,20 @@ module "gateway" {
   backend_urls    = { for fn in local.gateway_functions : fn => module.functions.urls[fn] }
 }
 
+# The web console and the API on one site (decision 0801), when a domain is given.
+module "console" {
+  source            = "../console"
+  count             = var.console_domain == "" ? 0 : 1
+  project_id        = var.project_id
+  region            = var.region
+  gateway_region    = var.gateway_region
+  name_prefix       = local.name_prefix
+  domain            = var.console_domain
+  dist_dir          = "${var.build_dir}/../web/dist"
+  gateway_id        = module.gateway.gateway_id
+  websocket_service = module.websocket.name
+}
+
 locals {
   # Functions the route table sends public paths to (every HTTP API function).
   gateway_functions = ["admin", "auth", "files", "glossaries", "health", "jobs", "language_qc", "users", "vtt", "webhooks"]

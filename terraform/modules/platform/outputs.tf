@@ -30,3 +30,8 @@ output "secret_ids" {
   description = "Secret Manager secrets whose values docs/deploy.md tells you to add."
   value       = module.secrets.secret_ids
 }
+
+output "console" {
+  description = "The console site: its URL and the load balancer address for the DNS A record (null without console_domain)."
+  value       = var.console_domain == "" ? null : { url = module.console[0].url, address = module.console[0].address }
+}

@@ -142,3 +142,9 @@ variable "ms_allowed_tenants" {
   description = "Entra tenant ids a multi-tenant Microsoft app accepts (decision 0902)."
   default     = []
 }
+
+variable "console_domain" {
+  type        = string
+  description = "Hostname serving the web console and the API together through one load balancer (decision 0801); empty: no console."
+  default     = ""
+}

@@ -188,7 +188,8 @@ class Client:
                 resp = self.http.request(method, path, headers=headers, **kw)
             except httpx.TransportError as exc:
                 raise Unavailable(f"Cannot reach {self.base_url}: {exc}") from None
-            if resp.status_code == 401 and auth and attempt == 0 and self.session.get("refresh_token"):
+            replayable = not isinstance(kw.get("content"), Iterator)  # a streamed upload cannot be resent
+            if resp.status_code == 401 and auth and attempt == 0 and replayable and self.session.get("refresh_token"):
                 self.refresh()
                 continue
             break

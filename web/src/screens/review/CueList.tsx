@@ -63,6 +63,17 @@ class CueRow extends Component<RowProps> {
   }
 }
 
+const flagKeys = new WeakMap<Flag[], string>();
+function flagKeyOf(f: Flag[] | undefined): string {
+  if (!f || !f.length) return "";
+  let k = flagKeys.get(f);
+  if (k === undefined) {
+    k = f.map((x) => x.text).join("|");
+    flagKeys.set(f, k);
+  }
+  return k;
+}
+
 type ListProps = {
   cues: Cue[];
   flags: Flag[][];
@@ -84,7 +95,7 @@ export function CueList({ cues, flags, playing, selected, kind, readOnly, onText
           cue={c}
           index={i}
           flags={flags[i] ?? []}
-          flagKey={(flags[i] ?? []).map((f) => f.text).join("|")}
+          flagKey={flagKeyOf(flags[i])}
           playing={i === playing}
           selected={i === selected}
           kind={kind}

@@ -34,6 +34,29 @@ type Conflict = { kind: Kind; theirs: VttAnswer; theirCues: Cue[]; changes: CueC
 
 const KINDS: Kind[] = ["captions", "descriptions"];
 
+async function etagOf(content: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(content));
+  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `"${hex.slice(0, 32)}"`; // shared/domain/vtt_document.py etag_for
+}
+
+/** One VTT with its ETag. The VTT endpoint serves REVIEWER and ADMIN; an assigned LINGUIST reads
+ * their language's file through its signed URL, and the console computes the ETag (a SHA-256 of
+ * the content, as the platform does) so nobody has to. */
+async function loadVtt(id: string, lang: string, kind: Kind, role: string): Promise<VttAnswer> {
+  if (role !== "LINGUIST") return api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind } });
+  const file = await api.get("/api/v1/files/{job_id}/{path}", { path: { job_id: id, path: `${lang}/${kind}.vtt` } });
+  let resp: Response;
+  try {
+    resp = await fetch(file.url, { cache: "no-store" });
+  } catch {
+    throw new ApiError(0, "The platform could not be reached. Check your connection; nothing you typed is lost.");
+  }
+  if (!resp.ok) throw new ApiError(resp.status, `The ${lang} ${kind} could not be read (${resp.status}).`);
+  const content = await resp.text();
+  return { job_id: id, lang, kind, content, etag: await etagOf(content), version_id: null, updated_at: null, vtt_changed_since_render: false };
+}
+
 function fromAnswer(a: VttAnswer): DocState {
   const parsed = parseVtt(a.content);
   return { etag: a.etag, base: a.content, baseCues: parsed.cues, header: parsed.header, cues: parsed.cues, versionId: a.version_id ?? null, restored: false };
@@ -43,8 +66,15 @@ function contentOf(d: DocState): string {
   return serializeVtt({ header: d.header, cues: d.cues });
 }
 
+function sameCue(a: Cue, b: Cue): boolean {
+  return a === b || (a.text === b.text && a.start === b.start && a.end === b.end && a.id === b.id && a.settings === b.settings && a.notes === b.notes);
+}
+
+/** Whether the cues differ from what was loaded or saved (cue by cue: cheap enough per keystroke). */
 export function isDirty(d: DocState | undefined): boolean {
-  return !!d && contentOf(d) !== serializeVtt({ header: d.header, cues: d.baseCues });
+  if (!d) return false;
+  if (d.cues === d.baseCues) return false;
+  return d.cues.length !== d.baseCues.length || d.cues.some((c, i) => !sameCue(c, d.baseCues[i]));
 }
 
 export function ReviewScreen({ params }: ScreenProps) {
@@ -85,7 +115,7 @@ export function ReviewScreen({ params }: ScreenProps) {
         const gone: Partial<Record<Kind, string>> = {};
         for (const k of KINDS) {
           try {
-            const a = await api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind: k } });
+            const a = await loadVtt(id, lang, k, session.user.role);
             const state = fromAnswer(a);
             const draft = loadDraft(id, lang, k);
             if (draft) {
@@ -177,8 +207,23 @@ export function ReviewScreen({ params }: ScreenProps) {
   const frame = 1 / fps;
   const sourceLang = job?.source_language ?? lang;
 
+  // Caption flags depend on the cue and the next one: cached per (cue, next) so a keystroke
+  // recomputes one or two cues, not all of them.
+  const flagCache = useRef(new WeakMap<Cue, { next: Cue | undefined; flags: Flag[] }>());
+  useEffect(() => {
+    flagCache.current = new WeakMap();
+  }, [profile, fps, terms, lang]);
   const flags: Flag[][] = useMemo(() => {
-    if (kind === "captions") return cues.map((_, i) => captionFlags(cues, i, profile, fps, lang, sourceLang, terms));
+    if (kind === "captions") {
+      const cache = flagCache.current;
+      return cues.map((c, i) => {
+        const hit = cache.get(c);
+        if (hit && hit.next === cues[i + 1]) return hit.flags;
+        const f = captionFlags(cues, i, profile, fps, lang, sourceLang, terms);
+        cache.set(c, { next: cues[i + 1], flags: f });
+        return f;
+      });
+    }
     return cues.map((_, i) => descriptionFlags(cues, i, docs.captions?.cues ?? [], !!options.extended_ad, lang, sourceLang, terms));
   }, [cues, kind, profile, fps, terms, docs.captions]);
   const flagged = flags.filter((f) => f.length).length;
@@ -193,16 +238,23 @@ export function ReviewScreen({ params }: ScreenProps) {
     if (row && !(active instanceof HTMLTextAreaElement && !row.contains(active))) row.scrollIntoView({ block: "nearest" });
   }, [playing, follow]);
 
-  // Tracks from the current (edited) cues, so the video shows what you typed.
-  const trackUrls = useMemo(() => {
-    const urls: Partial<Record<Kind, string>> = {};
-    for (const k of KINDS) {
-      const d = docs[k];
-      if (d) urls[k] = URL.createObjectURL(new Blob([contentOf(d)], { type: "text/vtt" }));
-    }
-    return urls;
+  // Tracks from the current (edited) cues, so the video shows what you typed; rebuilt a moment
+  // after typing stops (a new track reloads in the player, too costly per keystroke).
+  const [trackUrls, setTrackUrls] = useState<Partial<Record<Kind, string>>>({});
+  useEffect(() => {
+    const t = window.setTimeout(() => {
+      const urls: Partial<Record<Kind, string>> = {};
+      for (const k of KINDS) {
+        const d = docsRef.current[k];
+        if (d) urls[k] = URL.createObjectURL(new Blob([contentOf(d)], { type: "text/vtt" }));
+      }
+      setTrackUrls((old) => {
+        Object.values(old).forEach((u) => u && URL.revokeObjectURL(u));
+        return urls;
+      });
+    }, 800);
+    return () => window.clearTimeout(t);
   }, [docs.captions?.cues, docs.descriptions?.cues]);
-  useEffect(() => () => Object.values(trackUrls).forEach((u) => u && URL.revokeObjectURL(u)), [trackUrls]);
 
   const update = useCallback(
     (fn: (cues: Cue[]) => Cue[]) => {
@@ -319,7 +371,7 @@ export function ReviewScreen({ params }: ScreenProps) {
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
         try {
-          const theirs = await api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind } });
+          const theirs = await loadVtt(id, lang, kind, session.user.role);
           const theirCues = parseVtt(theirs.content).cues;
           setConflict({ kind, theirs, theirCues, changes: diffCues(doc.baseCues, theirCues) });
         } catch (e2) {
@@ -466,6 +518,7 @@ export function ReviewScreen({ params }: ScreenProps) {
     return i >= 0 ? ds[i].text : "";
   })();
   const dirtyKinds = KINDS.filter((k) => isDirty(docs[k]));
+  const isLinguist = session.user.role === "LINGUIST";
 
   return (
     <section class="review">
@@ -571,7 +624,7 @@ export function ReviewScreen({ params }: ScreenProps) {
               {message}
             </p>
           </div>
-          <form class="shift" onSubmit={bulkShift}>
+          {!isLinguist && (<form class="shift" onSubmit={bulkShift}>
             <fieldset>
               <legend>Shift all {kind} cues</legend>
               <div class="shift-fields">
@@ -592,9 +645,9 @@ export function ReviewScreen({ params }: ScreenProps) {
                 Shift and save
               </button>
             </fieldset>
-          </form>
+          </form>)}
           <DecisionPanel job={job} lang={lang} role={session.user.role} onDone={(j) => setJob(j)} />
-          {doc && <VersionsPanel jobId={id} lang={lang} kind={kind} etag={doc.etag} versionId={doc.versionId} onRestored={(a) => setDocs({ ...docs, [kind]: fromAnswer(a) })} dirty={isDirty(doc)} />}
+          {doc && !isLinguist && <VersionsPanel jobId={id} lang={lang} kind={kind} etag={doc.etag} versionId={doc.versionId} onRestored={(a) => setDocs({ ...docs, [kind]: fromAnswer(a) })} dirty={isDirty(doc)} />}
         </div>
         <div class="review-cues">
           <div class="tabs" role="group" aria-label="Which cues">
