@@ -109,6 +109,7 @@ ROUTES: tuple[Route, ...] = (
         "Get a single-use WebSocket connection ticket (30 s) to pass as ?token=",
         response_model="WsTicket",
         body="none",
+        errors=(429,),
     ),
     _r(
         "POST",
@@ -555,6 +556,7 @@ ROUTES: tuple[Route, ...] = (
         "Update an organisation's name or settings (clients_share_jobs)",
         request_model="OrganizationUpdate",
         response_model="Organization",
+        errors=(400,),
     ),
     _r(
         "GET",

@@ -110,7 +110,7 @@ def test_roles_and_organisation_scope(client, org):
 )
 def test_private_loopback_and_link_local_addresses_refused(client, org, url):
     resp = register(client, org["pm"], org["id"], url)
-    assert resp.status_code == 400, resp.get_json()
+    assert resp.status_code == 400, resp.get_json()  # well-formed, refused (decision 1001)
     assert "private, loopback or link-local" in resp.get_json()["detail"]
 
 
