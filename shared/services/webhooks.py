@@ -34,11 +34,12 @@ from shared.models.webhooks import WebhookCreate, WebhookUpdate
 from shared.persistence.documents import Query, strip_meta, update_existing
 from shared.services.users import check_org_scope
 from shared.timestamps import expire_in, iso, now_iso, parse_iso
-from shared.webhooks import address_guard, signing
+from shared.webhooks import address_guard, sender, signing
 
 log = logs.get("avp.webhooks")
 ENDPOINTS = "webhooks"
 DELIVERIES = "webhook_deliveries"
+TEST_EVENT = "webhook.test"  # sent on request only (POST /webhooks/{id}/test), never subscribed
 TASK_STEP = "webhook"  # the step name of delivery tasks on the task queue
 MAX_ENDPOINTS_PER_ORG = 20
 PREVIOUS_SECRET_GRACE = timedelta(hours=24)
@@ -289,6 +290,24 @@ def replay(principal: Principal, webhook_id: str, delivery_id: str) -> dict[str,
     return delivery_view(created)
 
 
+def send_test(principal: Principal, webhook_id: str) -> dict[str, Any]:
+    """Queue a `webhook.test` message to the endpoint (signed like any other), so an integrator
+    can check their receiver and signature verification before a job sends anything."""
+    endpoint = _endpoint_for(principal, webhook_id)
+    if not endpoint.get("enabled", True):
+        raise Conflict("This webhook is disabled; enable it before sending a test event")
+    now = now_iso()
+    body = {
+        "type": TEST_EVENT,
+        "timestamp": now,
+        "data": {"webhook_id": webhook_id, "org_id": endpoint["org_id"], "sent_by": principal.user_id},
+    }
+    doc = _new_delivery(endpoint, TEST_EVENT, "msg_" + new_id(), body, None)
+    created = platform().documents.create(DELIVERIES, new_id(), doc)
+    platform().tasks.enqueue(created["id"], TASK_STEP, 0)
+    return delivery_view(created)
+
+
 def fan_out(event: dict[str, Any]) -> int:
     """Create and enqueue the deliveries of one event; returns how many were created. Raises on
     a storage or queue failure (callers with an outbox retry; the ids dedupe the retry)."""
@@ -329,13 +348,11 @@ def _post(url: str, body: bytes, headers: dict[str, Any]) -> tuple[int | None, s
 
     cfg = settings()
     try:
-        address_guard.check_url(url, cfg.webhook_allow_private)
+        addresses = address_guard.check_url(url, cfg.webhook_allow_private)
     except Invalid as exc:  # the host now resolves somewhere refused (or not at all)
         return None, exc.detail, None
     try:
-        resp = requests.post(
-            url, data=body, headers=headers, timeout=cfg.webhook_timeout_seconds, allow_redirects=False
-        )
+        resp = sender.post(url, addresses[0], body, headers, cfg.webhook_timeout_seconds)
     except requests.RequestException as exc:
         return None, f"{type(exc).__name__}: {str(exc)[:300]}", None
     return resp.status_code, None, resp.text[:500]
