@@ -7,6 +7,7 @@ deliverable with the accessible MP4 playable in the page. axe runs on each scree
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.browser.doc_shots import doc_shot
 from tests.e2e.browser.support import PASSWORD, axe_check, create_job, sign_in, wait_status
 from tests.support.media import session_video
 
@@ -42,6 +43,7 @@ def test_pm_assigns_and_reassigns_then_linguist_approves(page, new_context, scen
     page.get_by_role("button", name="Reassign Spanish (es) of Board tour").click()
     expect(row).to_contain_text(linguist.email)
     expect(row).to_contain_text("Assigned")
+    doc_shot(page, "language-qc-board")
 
     other = new_context().new_page()
     sign_in(other, spare.email, PASSWORD, "/assignments")
@@ -53,6 +55,7 @@ def test_pm_assigns_and_reassigns_then_linguist_approves(page, new_context, scen
     review = lp.get_by_role("link", name="Review Spanish (es) of Board tour")
     review.wait_for()
     axe_check(lp, "my assignments")
+    doc_shot(lp, "assignments")
     review.click()
     lp.wait_for_url(f"**/jobs/{job}/review/es")
     lp.get_by_role("button", name="Approve Spanish (es)").click()
@@ -86,3 +89,4 @@ def test_downloads_with_the_accessible_mp4_in_the_page(page, scene):
     page.evaluate("() => document.querySelector('video').play()")
     page.wait_for_function("() => document.querySelector('video').currentTime > 0.2")
     axe_check(page, "downloads")
+    doc_shot(page, "downloads")
