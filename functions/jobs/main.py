@@ -4,7 +4,7 @@ import json
 
 import functions_framework
 
-from shared.errors import UnsupportedMedia
+from shared.errors import Unprocessable, UnsupportedMedia
 from shared.http import function_dispatcher, json_response
 from shared.models.jobs import Feedback, JobCreate, Reason
 from shared.services import downloads as download_service
@@ -52,7 +52,10 @@ def create_job(ctx):
         data = ctx.json(JobCreate)
     else:
         raise UnsupportedMedia("Send multipart/form-data with the video as `file`, or JSON naming an upload_id")
-    job, created = job_creation.create_job(ctx.principal, data, upload, req.headers.get("Idempotency-Key"))
+    key = req.headers.get("Idempotency-Key")
+    if key is not None and not key.strip():
+        raise Unprocessable("Idempotency-Key is empty: send a unique value (a UUID), or leave the header out")
+    job, created = job_creation.create_job(ctx.principal, data, upload, key)
     ctx.audit.update(target=job["id"], org_id=job.get("org_id"))
     headers = {} if created else {"Idempotent-Replayed": "true"}
     return json_response(jobs.view(job), 201, headers)
