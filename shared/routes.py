@@ -661,6 +661,18 @@ ROUTES: tuple[Route, ...] = (
         errors=(409,),
     ),
     _r(
+        "POST",
+        f"{V1}/webhooks/{{id}}/test",
+        "webhooks",
+        "send_test",
+        (PM, ADMIN),
+        "Send a signed webhook.test message to the endpoint",
+        response_model="WebhookDelivery",
+        body="none",
+        status=202,
+        errors=(409,),
+    ),
+    _r(
         "GET",
         f"{V1}/webhooks/{{id}}/deliveries",
         "webhooks",
