@@ -10,6 +10,22 @@ from shared.models.jobs import Feedback, JobCreate, Reason
 from shared.services import downloads as download_service
 from shared.services import job_creation, jobs, languages, timeline
 
+# The multipart form's text fields (the video is the `file` part); OpenAPI: JobCreateForm.
+FORM_FIELDS = frozenset(
+    {
+        "source_language",
+        "requested_outputs",
+        "title",
+        "glossary_id",
+        "org_id",
+        "upload_id",
+        "options",
+        "delivery_profile",
+        "extended_ad",
+        "burn_in",
+    }
+)
+
 
 def _form_data(form) -> dict:
     """Multipart fields as JobCreate input: lists as repeated fields, commas or a JSON array."""
@@ -46,6 +62,9 @@ def create_job(ctx):
     req = ctx.request
     upload = None
     if req.mimetype == "multipart/form-data":
+        unknown = sorted(set(req.form) - FORM_FIELDS)
+        if unknown:
+            raise Unprocessable(f"Unknown form field {unknown[0]!r}; the fields are: {', '.join(sorted(FORM_FIELDS))}")
         data = ctx.validate(JobCreate, _form_data(req.form))
         upload = req.files.get("file")
     elif req.is_json:
