@@ -126,7 +126,12 @@ JOB_CREATE_FORM = {
     "required": ["requested_outputs"],
     "properties": {
         "file": {"type": "string", "format": "binary", "contentMediaType": "video/mp4", "description": "The video"},
-        "source_language": {"type": "string", "pattern": JOB_LANG, "example": "en"},
+        "source_language": {
+            "type": "string",
+            "pattern": f"^$|{JOB_LANG}",
+            "description": "Empty or left out: detected from the audio",
+            "example": "en",
+        },
         "requested_outputs": {
             "type": "string",
             "pattern": rf"^{_CODE}(,{_CODE}){{0,19}}$",
@@ -139,8 +144,8 @@ JOB_CREATE_FORM = {
         "upload_id": {"type": "string", "pattern": EMPTY_OR_ID, "description": "Instead of `file`: a signed upload"},
         "options": {"type": "string", "description": 'JSON object of the options below, e.g. {"burn_in": true}'},
         "delivery_profile": {"type": "string", "enum": ["default", "bbc", "dcmp"]},
-        "extended_ad": {"type": "boolean"},
-        "burn_in": {"type": "boolean"},
+        "extended_ad": {"type": "string", "enum": ["true", "false"]},
+        "burn_in": {"type": "string", "enum": ["true", "false"]},
     },
     "additionalProperties": False,
 }

@@ -53,6 +53,11 @@ def _form_data(form) -> dict:
     for key in ("delivery_profile", "extended_ad", "burn_in"):
         if form.get(key) not in (None, ""):
             options[key] = form[key]
+    for key in ("extended_ad", "burn_in"):  # form booleans are the words true / false
+        if key in options and isinstance(options[key], str):
+            if options[key].strip().lower() not in ("true", "false"):
+                raise Unprocessable(f"Form field {key} must be true or false")
+            options[key] = options[key].strip().lower() == "true"
     if options:
         data["options"] = options
     return data
