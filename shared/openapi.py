@@ -113,6 +113,7 @@ LINKS = {
     "jobs_create_job": ("$response.body#/_id", "/api/v1/jobs/{id}"),
     "glossaries_create_glossary": ("$response.body#/id", "/api/v1/glossaries/{id}"),
     "users_create_org": ("$response.body#/id", "/api/v1/organizations/{id}"),
+    "webhooks_create_webhook": ("$response.body#/id", "/api/v1/webhooks/{id}"),
 }
 
 _CODE = rf"[{PY_SPACE}]*[A-Za-z]{{2,3}}([-_][A-Za-z0-9]{{2,8}})*[{PY_SPACE}]*"

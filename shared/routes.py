@@ -602,6 +602,7 @@ ROUTES: tuple[Route, ...] = (
         response_model="WebhookList",
         body="none",
         query=PAGING,
+        errors=(400,),
     ),
     _r(
         "POST",
@@ -612,6 +613,8 @@ ROUTES: tuple[Route, ...] = (
         "Register a webhook endpoint (the signing secret is shown once)",
         request_model="WebhookCreate",
         response_model="WebhookWithSecret",
+        status=201,
+        errors=(400, 409),
     ),
     _r(
         "GET",
@@ -632,8 +635,18 @@ ROUTES: tuple[Route, ...] = (
         "Change a webhook's URL, events, description or enabled flag",
         request_model="WebhookUpdate",
         response_model="Webhook",
+        errors=(400, 409),
     ),
-    _r("DELETE", f"{V1}/webhooks/{{id}}", "webhooks", "delete_webhook", (PM, ADMIN), "Delete a webhook", body="none"),
+    _r(
+        "DELETE",
+        f"{V1}/webhooks/{{id}}",
+        "webhooks",
+        "delete_webhook",
+        (PM, ADMIN),
+        "Delete a webhook",
+        body="none",
+        status=204,
+    ),
     _r(
         "POST",
         f"{V1}/webhooks/{{id}}/rotate-secret",
@@ -643,6 +656,7 @@ ROUTES: tuple[Route, ...] = (
         "Rotate the signing secret (the old one also signs for 24 h)",
         response_model="WebhookWithSecret",
         body="none",
+        errors=(409,),
     ),
     _r(
         "GET",
@@ -654,6 +668,7 @@ ROUTES: tuple[Route, ...] = (
         response_model="WebhookDeliveryList",
         body="none",
         query=PAGING,
+        errors=(400,),
     ),
     _r(
         "POST",
@@ -664,6 +679,8 @@ ROUTES: tuple[Route, ...] = (
         "Send a logged delivery again",
         response_model="WebhookDelivery",
         body="none",
+        status=202,
+        errors=(409,),
     ),
     # Admin
     _r(

@@ -134,6 +134,22 @@ def write_stem_wav(clips: list[Clip], duration: float, out: Path, folder: Path |
     return out
 
 
+def relabelled(cues, plan: Plan) -> list | None:
+    """The description cues (vtt.VttCue) with identifiers that say what the narration does with
+    each (`ad-N` plays in the programme, `ad-N-extended` holds the picture), or None when they
+    already agree. Text and times are never changed."""
+    from shared.media.vtt import EXTENDED_ID, VttCue
+
+    ordered = sorted(cues, key=lambda c: c.start)
+    out, changed = [], False
+    for i, (cue, clip) in enumerate(zip(ordered, plan.clips)):
+        base = (cue.identifier or f"ad-{i + 1}").replace(f"-{EXTENDED_ID}", "")
+        ident = f"{base}-{EXTENDED_ID}" if clip.extended else base
+        changed |= ident != cue.identifier
+        out.append(VttCue(cue.start, cue.end, cue.text, ident))
+    return out if changed else None
+
+
 INAUDIBLE_DBFS = -50.0  # a standard clip's window quieter than this in the stem is not heard
 STEM_WAV = "narration-stem.wav"
 

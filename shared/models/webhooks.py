@@ -6,12 +6,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+URL_PATTERN = r"^https?://[!-~]+$"  # printable ASCII (IDN hosts as punycode); the rest: address_guard
 EventType = Literal["job.status_changed", "job.qc_needed", "job.completed", "job.failed", "job.rejected"]
 
 
 class WebhookCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: str = Field(min_length=8, max_length=2000, description="https:// URL that receives the POSTs")
+    url: str = Field(
+        min_length=8,
+        max_length=2000,
+        pattern=URL_PATTERN,
+        description="https:// URL that receives the POSTs; it must resolve to public addresses",
+        examples=["https://hooks.example.com/avp"],
+    )
     events: list[EventType] = Field(min_length=1, max_length=5, description="Event types to receive")
     description: str | None = Field(default=None, max_length=500)
     enabled: bool = True
@@ -19,7 +26,7 @@ class WebhookCreate(BaseModel):
 
 class WebhookUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: str | None = Field(default=None, min_length=8, max_length=2000)
+    url: str | None = Field(default=None, min_length=8, max_length=2000, pattern=URL_PATTERN)
     events: list[EventType] | None = Field(default=None, min_length=1, max_length=5)
     description: str | None = Field(default=None, max_length=500)
     enabled: bool | None = None

@@ -512,8 +512,11 @@ def tts(io: StepIO) -> dict:
         return plan, narration.write_stem(plan, folder, duration, folder / NARRATION)
 
     spoken = _side_by_side(speak, wanted, lambda done: io.progress(90 * done / len(langs)))
-    for lang, _, folder in wanted:
+    for lang, cues, folder in wanted:
         plan, stem = spoken[lang]
+        agreed = narration.relabelled(cues, plan)
+        if agreed is not None:  # the descriptions track says what the narration does
+            io.put_text(job_path(jid, lang, DESCRIPTIONS_VTT), vtt.write(agreed, kind="descriptions"), VTT_TYPE)
         for clip in plan.clips:
             store = job_path(jid, "work", lang, clip.name)
             io.put_file(store, folder / clip.name, "audio/wav")

@@ -28,7 +28,7 @@ from shared import logs
 from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.config import VERSION, settings
-from shared.errors import AlreadyExists, Conflict, NotFound, Unprocessable, VersionConflict
+from shared.errors import AlreadyExists, Conflict, Invalid, NotFound, VersionConflict
 from shared.ids import is_id, new_id
 from shared.models.webhooks import WebhookCreate, WebhookUpdate
 from shared.persistence.documents import Query, strip_meta, update_existing
@@ -330,7 +330,7 @@ def _post(url: str, body: bytes, headers: dict[str, Any]) -> tuple[int | None, s
     cfg = settings()
     try:
         address_guard.check_url(url, cfg.webhook_allow_private)
-    except Unprocessable as exc:  # the host now resolves somewhere refused (or not at all)
+    except Invalid as exc:  # the host now resolves somewhere refused (or not at all)
         return None, exc.detail, None
     try:
         resp = requests.post(

@@ -10,7 +10,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from shared.errors import Unprocessable
+from shared.errors import Invalid
 
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 
@@ -32,22 +32,22 @@ def _public(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 
 def check_url_form(url: str, allow_private: bool) -> tuple[str, int]:
-    """The URL's host and port, or Unprocessable with what to fix (no DNS lookup)."""
+    """The URL's host and port, or Invalid with what to fix (no DNS lookup)."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise Unprocessable("url: not a valid URL") from None
+        raise Invalid("url: not a valid URL") from None
     if parts.scheme not in ("https", "http"):
-        raise Unprocessable("url: use an https:// URL")
+        raise Invalid("url: use an https:// URL")
     if parts.scheme == "http" and not allow_private:
-        raise Unprocessable("url: use https:// (plain http is allowed only on a local platform)")
+        raise Invalid("url: use https:// (plain http is allowed only on a local platform)")
     if not parts.hostname:
-        raise Unprocessable("url: it has no host name")
+        raise Invalid("url: it has no host name")
     if parts.username or parts.password:
-        raise Unprocessable("url: credentials in the URL are not allowed; verify the webhook-signature instead")
+        raise Invalid("url: credentials in the URL are not allowed; verify the webhook-signature instead")
     if parts.fragment:
-        raise Unprocessable("url: remove the #fragment")
+        raise Invalid("url: remove the #fragment")
     return parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
@@ -55,7 +55,7 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise Unprocessable(f"url: the host {host} does not resolve") from None
+        raise Invalid(f"url: the host {host} does not resolve") from None
     return sorted({str(info[4][0]) for info in infos})
 
 
@@ -68,7 +68,7 @@ def check_url(url: str, allow_private: bool) -> list[str]:
     for raw in addresses:
         addr = ipaddress.ip_address(raw.split("%")[0])
         if not _public(addr):
-            raise Unprocessable(
+            raise Invalid(
                 f"url: {host} resolves to {raw}, a private, loopback or link-local address; webhooks "
                 "only call public addresses"
             )

@@ -151,3 +151,18 @@ def test_spaces_come_back_from_a_second_reading_of_the_same_line():
     assert ocr.respace("50%OFF", "50% ORF") == "50% OFF"  # only the spaces are taken from it
     assert ocr.respace("SHIPPING", "SHIP PIN") == "SHIPPING"  # not the same line: unchanged
     assert ocr.respace("ACME", "") == "ACME"
+
+
+def test_the_descriptions_track_says_what_the_narration_does():
+    from shared.media import narration
+
+    cues = [VttCue(1.0, 3.0, "A", "ad-1"), VttCue(5.0, 6.0, "B", "ad-2"), VttCue(8.0, 9.0, "C", "ad-3-extended")]
+    clips = [
+        narration.Clip("ad-001.wav", 1.0, 1.5, 2.0, 1.0, "A"),
+        narration.Clip("ad-002.wav", 5.0, 2.0, 0.9, 1.0, "B", extended=True),  # did not fit
+        narration.Clip("ad-003.wav", 8.0, 0.8, 1.0, 1.0, "C"),  # fits after all
+    ]
+    out = narration.relabelled(cues, narration.Plan("en", clips))
+    assert [c.identifier for c in out] == ["ad-1", "ad-2-extended", "ad-3"]
+    assert [(c.start, c.end, c.text) for c in out] == [(c.start, c.end, c.text) for c in cues]
+    assert narration.relabelled(out, narration.Plan("en", clips)) is None

@@ -4,7 +4,7 @@ import ipaddress
 
 import pytest
 
-from shared.errors import Unprocessable
+from shared.errors import Invalid
 from shared.webhooks import address_guard, signing
 
 # The test vector of the Standard Webhooks specification's reference libraries.
@@ -87,7 +87,7 @@ def test_public_addresses(addr):
     ],
 )
 def test_url_form(url, allow, detail):
-    with pytest.raises(Unprocessable) as err:
+    with pytest.raises(Invalid) as err:
         address_guard.check_url_form(url, allow)
     assert detail in err.value.detail
 

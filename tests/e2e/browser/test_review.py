@@ -18,8 +18,9 @@ def scene(platform_url, admin, tmp_path_factory):
     reviewer = admin.add_member(org, "REVIEWER")
     second = admin.add_member(org, "REVIEWER")
     job_id = create_job(admin, org, video.path, ["en"], "Review tour")
+    translated = create_job(admin, org, video.path, ["en", "es"], "Translated tour")
     wait_status(admin, job_id, "SOURCE_QC")
-    return {"job": job_id, "reviewer": reviewer, "second": second, "admin": admin}
+    return {"job": job_id, "translated": translated, "org": org, "reviewer": reviewer, "second": second, "admin": admin}
 
 
 def captions(user, job_id) -> str:
@@ -223,6 +224,29 @@ def test_timeline_lanes_zoom_nudge_and_drag(page, scene):
     page.get_by_role("button", name="Save caption timings").click()
     expect(page.locator(".save-message")).to_have_text("Saved.")
     assert _cue_end(reviewer, job, 3) > end + 0.1
+
+
+def test_assigned_linguist_edits_their_language(page, scene):
+    """The VTT endpoint serves reviewers; the console reads a linguist's language through its
+    signed file URL and computes the ETag itself, so the If-Match save works for them too."""
+    admin, job = scene["admin"], scene["translated"]
+    wait_status(admin, job, "SOURCE_QC")
+    admin.call("POST", f"/api/v1/jobs/{job}/actions/approve")
+    wait_status(admin, job, "LANGUAGE_QC")
+    linguist = admin.add_member(scene["org"], "LINGUIST")
+    admin.call("POST", f"/api/v1/jobs/{job}/language-qc/es/assign", json={"linguist_id": linguist.user["id"]})
+    sign_in(page, linguist.email, PASSWORD, f"/jobs/{job}")
+    page.get_by_role("link", name="Review Spanish (es)").click()
+    cue(page, 1).wait_for()
+    axe_check(page, "review as linguist")
+    cue(page, 1).fill("Bienvenidos a la fábrica.")
+    page.get_by_role("button", name="Save captions").click()
+    expect(page.locator(".save-message")).to_have_text("Saved.")
+    saved = admin.call("GET", f"/api/v1/jobs/{job}/vtt/es?kind=captions").json()["content"]
+    assert "Bienvenidos a la fábrica." in saved
+    expect(page.get_by_text("Versions of the captions")).to_have_count(0)
+    page.get_by_role("button", name="Approve Spanish (es)").click()
+    expect(page.get_by_role("status").filter(has_text="Approved: Spanish (es) language review.")).to_have_count(1)
 
 
 def test_source_then_final_approval(page, scene):

@@ -34,6 +34,29 @@ type Conflict = { kind: Kind; theirs: VttAnswer; theirCues: Cue[]; changes: CueC
 
 const KINDS: Kind[] = ["captions", "descriptions"];
 
+async function etagOf(content: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(content));
+  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `"${hex.slice(0, 32)}"`; // shared/domain/vtt_document.py etag_for
+}
+
+/** One VTT with its ETag. The VTT endpoint serves REVIEWER and ADMIN; an assigned LINGUIST reads
+ * their language's file through its signed URL, and the console computes the ETag (a SHA-256 of
+ * the content, as the platform does) so nobody has to. */
+async function loadVtt(id: string, lang: string, kind: Kind, role: string): Promise<VttAnswer> {
+  if (role !== "LINGUIST") return api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind } });
+  const file = await api.get("/api/v1/files/{job_id}/{path}", { path: { job_id: id, path: `${lang}/${kind}.vtt` } });
+  let resp: Response;
+  try {
+    resp = await fetch(file.url, { cache: "no-store" });
+  } catch {
+    throw new ApiError(0, "The platform could not be reached. Check your connection; nothing you typed is lost.");
+  }
+  if (!resp.ok) throw new ApiError(resp.status, `The ${lang} ${kind} could not be read (${resp.status}).`);
+  const content = await resp.text();
+  return { job_id: id, lang, kind, content, etag: await etagOf(content), version_id: null, updated_at: null, vtt_changed_since_render: false };
+}
+
 function fromAnswer(a: VttAnswer): DocState {
   const parsed = parseVtt(a.content);
   return { etag: a.etag, base: a.content, baseCues: parsed.cues, header: parsed.header, cues: parsed.cues, versionId: a.version_id ?? null, restored: false };
@@ -92,7 +115,7 @@ export function ReviewScreen({ params }: ScreenProps) {
         const gone: Partial<Record<Kind, string>> = {};
         for (const k of KINDS) {
           try {
-            const a = await api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind: k } });
+            const a = await loadVtt(id, lang, k, session.user.role);
             const state = fromAnswer(a);
             const draft = loadDraft(id, lang, k);
             if (draft) {
@@ -348,7 +371,7 @@ export function ReviewScreen({ params }: ScreenProps) {
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
         try {
-          const theirs = await api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind } });
+          const theirs = await loadVtt(id, lang, kind, session.user.role);
           const theirCues = parseVtt(theirs.content).cues;
           setConflict({ kind, theirs, theirCues, changes: diffCues(doc.baseCues, theirCues) });
         } catch (e2) {
@@ -495,6 +518,7 @@ export function ReviewScreen({ params }: ScreenProps) {
     return i >= 0 ? ds[i].text : "";
   })();
   const dirtyKinds = KINDS.filter((k) => isDirty(docs[k]));
+  const isLinguist = session.user.role === "LINGUIST";
 
   return (
     <section class="review">
@@ -600,7 +624,7 @@ export function ReviewScreen({ params }: ScreenProps) {
               {message}
             </p>
           </div>
-          <form class="shift" onSubmit={bulkShift}>
+          {!isLinguist && (<form class="shift" onSubmit={bulkShift}>
             <fieldset>
               <legend>Shift all {kind} cues</legend>
               <div class="shift-fields">
@@ -621,9 +645,9 @@ export function ReviewScreen({ params }: ScreenProps) {
                 Shift and save
               </button>
             </fieldset>
-          </form>
+          </form>)}
           <DecisionPanel job={job} lang={lang} role={session.user.role} onDone={(j) => setJob(j)} />
-          {doc && <VersionsPanel jobId={id} lang={lang} kind={kind} etag={doc.etag} versionId={doc.versionId} onRestored={(a) => setDocs({ ...docs, [kind]: fromAnswer(a) })} dirty={isDirty(doc)} />}
+          {doc && !isLinguist && <VersionsPanel jobId={id} lang={lang} kind={kind} etag={doc.etag} versionId={doc.versionId} onRestored={(a) => setDocs({ ...docs, [kind]: fromAnswer(a) })} dirty={isDirty(doc)} />}
         </div>
         <div class="review-cues">
           <div class="tabs" role="group" aria-label="Which cues">
