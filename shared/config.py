@@ -197,7 +197,8 @@ def from_env() -> Settings:
         ms_tenant_id=_env("AVP_MS_TENANT_ID"),
         ms_authority=_env("AVP_MS_AUTHORITY"),
         ms_allowed_tenants=tuple(t.strip() for t in _env("AVP_MS_ALLOWED_TENANTS").split(",") if t.strip()),
-        ms_redirect_uri=_env("AVP_MS_REDIRECT_URI", f"http://localhost:{port}/api/v1/auth/microsoft/callback"),
+        # The console's page completes the flow (it relays the response to the POST callback).
+        ms_redirect_uri=_env("AVP_MS_REDIRECT_URI", f"http://localhost:{port}/auth/microsoft/callback"),
         smtp_host=_env("AVP_SMTP_HOST"),
         smtp_port=_int("AVP_SMTP_PORT", 587),
         smtp_user=_env("AVP_SMTP_USER"),

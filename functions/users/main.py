@@ -3,7 +3,7 @@ Logic lives in shared/services/users.py and orgs.py."""
 
 import functions_framework
 
-from shared.errors import NotFound, Unprocessable
+from shared.errors import Invalid, NotFound
 from shared.http import function_dispatcher
 from shared.models.users import InviteCreate, OrganizationCreate, OrganizationUpdate
 from shared.services import orgs, users
@@ -30,7 +30,7 @@ def create_org(ctx):
 def update_org(ctx, id):
     body = ctx.json(OrganizationUpdate)
     if body.name is None and body.clients_share_jobs is None:
-        raise Unprocessable("Send at least one of name, clients_share_jobs")
+        raise Invalid("Send at least one of name, clients_share_jobs")
     ctx.audit.update(target=id, org_id=id)
     return orgs.update_org(ctx.principal, id, body.name, body.clients_share_jobs)
 

@@ -14,6 +14,7 @@ docs/decisions/0311.
 
 from __future__ import annotations
 
+import re
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ MIN_TURN_GAP = 0.15  # seconds of silence where a turn may change
 MIN_STRETCH = 0.6  # seconds of speech a voice print needs
 CHANGE_THRESHOLD = 2.0  # distance (standardised MFCC mean distance + pitch semitones / 4) between two voices
 RATE = 16000
+_SENTENCE_END = re.compile(r"[.!?…]['\")\]»]*$")
 FRAME = 400  # 25 ms
 HOP = 160  # 10 ms
 
@@ -259,4 +261,21 @@ def apply(words: list[Word], wav: Path) -> list[Word]:
         w.speaker = s
     if chunks:
         snap_starts(words, chunks)
+    return words
+
+
+def align_sentence_starts(words: list[Word], wav: Path) -> list[Word]:
+    """The first word of a sentence that Whisper stretched back over the silence before it
+    (it starts in the previous speech stretch and ends in the next) starts at the onset of
+    the stretch it is said in (in place; returns the list)."""
+    if len(words) < 2:
+        return words
+    chunks = speech_chunks(_read(wav))
+    onsets = [a / RATE for a, _ in chunks]
+    for prev, w in zip(words, words[1:]):
+        if not _SENTENCE_END.search(prev.text):
+            continue
+        inside = [o for o in onsets if w.start + 0.05 < o < w.end - 0.05]
+        if inside:
+            w.start = round(inside[-1], 3)
     return words

@@ -232,6 +232,7 @@ def transcribe(io: StepIO) -> dict:
     speaker_change.apply(clean.words, wav)
     clean.words, restored = punctuation.restore(clean.words, src)
     tr.reattach_sentence_starts(clean.words, caption_rules.PROFILES["netflix"].pause_break)
+    speaker_change.align_sentence_starts(clean.words, wav)
     profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
     issues = caption_rules.check(cues, profile, info.fps, clean.words)

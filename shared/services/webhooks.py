@@ -34,7 +34,7 @@ from shared.models.webhooks import WebhookCreate, WebhookUpdate
 from shared.persistence.documents import Query, strip_meta, update_existing
 from shared.services.users import check_org_scope
 from shared.timestamps import expire_in, iso, now_iso, parse_iso
-from shared.webhooks import address_guard, signing
+from shared.webhooks import address_guard, sender, signing
 
 log = logs.get("avp.webhooks")
 ENDPOINTS = "webhooks"
@@ -329,13 +329,11 @@ def _post(url: str, body: bytes, headers: dict[str, Any]) -> tuple[int | None, s
 
     cfg = settings()
     try:
-        address_guard.check_url(url, cfg.webhook_allow_private)
+        addresses = address_guard.check_url(url, cfg.webhook_allow_private)
     except Invalid as exc:  # the host now resolves somewhere refused (or not at all)
         return None, exc.detail, None
     try:
-        resp = requests.post(
-            url, data=body, headers=headers, timeout=cfg.webhook_timeout_seconds, allow_redirects=False
-        )
+        resp = sender.post(url, addresses[0], body, headers, cfg.webhook_timeout_seconds)
     except requests.RequestException as exc:
         return None, f"{type(exc).__name__}: {str(exc)[:300]}", None
     return resp.status_code, None, resp.text[:500]

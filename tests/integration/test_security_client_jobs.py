@@ -45,7 +45,7 @@ def test_who_may_change_the_setting(client, users):
     assert client.patch(f"{V1}/organizations/{org}", json=body, headers=alice["headers"]).status_code == 403
     assert client.patch(f"{V1}/organizations/{other}", json=body, headers=pm["headers"]).status_code == 404
     assert client.patch(f"{V1}/organizations/{other}", json=body, headers=admin["headers"]).status_code == 200
-    assert client.patch(f"{V1}/organizations/{org}", json={}, headers=pm["headers"]).status_code == 422
+    assert client.patch(f"{V1}/organizations/{org}", json={}, headers=pm["headers"]).status_code == 400
     assert client.patch(f"{V1}/organizations/{org}", json={"x": 1}, headers=pm["headers"]).status_code == 422
 
 

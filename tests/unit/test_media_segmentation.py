@@ -163,3 +163,13 @@ def test_a_longer_translation_gets_more_time_where_the_next_cue_allows():
     out = ct.retime(cues, groups, ["Visítanos hoy mismo con toda la familia.", "Gracias."], P, 25.0, 6.0)
     assert out[0].start == 0.0 and out[0].end > 2.0 and out[0].end <= 4.0 - 2 / 25
     assert not [i for i in cr.check(out, P, 25.0) if i["rule"] == "reading_speed"]
+
+
+def test_a_sentence_start_stretched_back_over_a_silence_starts_with_its_speech(tmp_path, monkeypatch):
+    ws = [Word(82.68, 83.14, "factory."), Word(83.14, 83.8, "Our"), Word(83.8, 84.2, "engineers")]
+    ws += [Word(84.2, 84.5, "test"), Word(84.5, 85.1, "springs")]
+    chunks = [(int(80.1 * 16000), int(83.36 * 16000)), (int(83.65 * 16000), int(87.2 * 16000))]
+    monkeypatch.setattr(speaker_change, "_read", lambda wav: None)
+    monkeypatch.setattr(speaker_change, "speech_chunks", lambda audio: chunks)
+    speaker_change.align_sentence_starts(ws, tmp_path / "unused.wav")
+    assert [w.start for w in ws] == [82.68, 83.65, 83.8, 84.2, 84.5]  # only the sentence start moves

@@ -92,15 +92,16 @@ locals {
     AVP_MS_CLIENT_ID          = var.ms_client_id
     AVP_MS_TENANT_ID          = var.ms_tenant_id
     AVP_MS_ALLOWED_TENANTS    = join(",", var.ms_allowed_tenants)
-    AVP_MS_REDIRECT_URI       = "${var.public_base_url}/api/v1/auth/microsoft/callback"
-    AVP_MAX_UPLOAD_BYTES      = tostring(var.max_upload_bytes)
-    AVP_HEAVY_CONCURRENCY     = "1"
-    AVP_SMTP_HOST             = var.smtp_host
-    AVP_SMTP_PORT             = tostring(var.smtp_port)
-    AVP_SMTP_USER             = var.smtp_user
-    AVP_MAIL_FROM             = var.mail_from
-    AVP_INVITE_URL            = var.invite_url
-    LOG_EXECUTION_ID          = "true"
+    # With the console on the site, its page completes Microsoft sign-in (decision 0801).
+    AVP_MS_REDIRECT_URI   = var.console_domain == "" ? "${var.public_base_url}/api/v1/auth/microsoft/callback" : "https://${var.console_domain}/auth/microsoft/callback"
+    AVP_MAX_UPLOAD_BYTES  = tostring(var.max_upload_bytes)
+    AVP_HEAVY_CONCURRENCY = "1"
+    AVP_SMTP_HOST         = var.smtp_host
+    AVP_SMTP_PORT         = tostring(var.smtp_port)
+    AVP_SMTP_USER         = var.smtp_user
+    AVP_MAIL_FROM         = var.mail_from
+    AVP_INVITE_URL        = var.invite_url
+    LOG_EXECUTION_ID      = "true"
   }
 
   secret_env = {

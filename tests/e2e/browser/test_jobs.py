@@ -130,3 +130,26 @@ def test_jobs_list_filters_pages_and_updates_live(page, admin):
         expect=201,
     )
     page.get_by_role("link", name="Arrived live").wait_for(timeout=20_000)
+
+
+def test_a_failed_job_explains_itself_in_plain_words(page, admin, tmp_path):
+    org = admin.create_org("Broken Org")
+    client = admin.add_member(org, "CLIENT")
+    bogus = tmp_path / "holiday.mp4"
+    bogus.write_bytes(b"this is not a video at all" * 100)
+    with open(bogus, "rb") as fh:
+        job_id = client.call(
+            "POST",
+            "/api/v1/jobs",
+            expect=201,
+            files={"file": ("holiday.mp4", fh, "video/mp4")},
+            data={"source_language": "en", "requested_outputs": "en", "title": "Holiday"},
+        ).json()["_id"]
+    sign_in(page, client.email, PASSWORD, f"/jobs/{job_id}")
+    page.locator('[data-status="UPLOAD_INVALID"]').wait_for(timeout=60_000)
+    alert = page.get_by_role("alert").filter(has_text="could not be used as a video")
+    expect(alert).to_be_visible()
+    assert client.call("GET", f"/api/v1/jobs/{job_id}").json()["error"] in alert.inner_text()
+    assert page.locator(".timeline [aria-current=step]").inner_text().startswith("Checking the video")
+    expect(page.get_by_role("button", name="Retry")).to_have_count(0)  # nothing to retry: a new file is needed
+    axe_check(page, "failed job")

@@ -174,11 +174,16 @@ def test_restore_a_version_and_bulk_shift(page, scene):
     assert f"00:00:{expected:06.3f} -->" in shifted
 
 
-def _cue_end(user, job_id, n):
+def _cue_time(user, job_id, n, edge):
+    """Start (edge 0) or end (edge 1) of caption n, in seconds, as stored."""
     blocks = [b for b in captions(user, job_id).split("\n\n") if "-->" in b]
     line = next(line for line in blocks[n - 1].split("\n") if "-->" in line)
-    h, m, sec = line.split("-->")[1].strip().split(" ")[0].split(":")
+    h, m, sec = line.split("-->")[edge].strip().split(" ")[0].split(":")
     return int(h) * 3600 + int(m) * 60 + float(sec)
+
+
+def _cue_end(user, job_id, n):
+    return _cue_time(user, job_id, n, 1)
 
 
 def test_timeline_lanes_zoom_nudge_and_drag(page, scene):
@@ -203,27 +208,27 @@ def test_timeline_lanes_zoom_nudge_and_drag(page, scene):
     expect(page.locator(".save-message")).to_have_text("Saved.")
     assert abs(_cue_end(reviewer, job, 1) - (end + 0.08)) < 0.002
 
-    # Drag the end handle of the last caption on the waveform to the right.
-    end = _cue_end(reviewer, job, 3)
+    # Drag the start handle of the last caption on the waveform to the left (into the gap).
+    start = _cue_time(reviewer, job, 3, 0)
     box = page.locator(".peaks-zoom").bounding_box()
-    start_s, end_s = (
+    view_start, view_end = (
         float(x)
         for x in page.evaluate(
             "() => document.querySelector('.timeline-controls p').textContent.match(/[0-9.:]+/g).slice(0, 2)"
             ".map(t => { const [m, s] = t.split(':'); return 60 * +m + +s })"
         )
     )
-    x = box["x"] + (end - start_s) / (end_s - start_s) * box["width"]
+    x = box["x"] + (start - view_start) / (view_end - view_start) * box["width"]
     y = box["y"] + box["height"] / 2
-    page.mouse.move(x - 2, y)
+    page.mouse.move(x + 2, y)
     page.mouse.down()
-    page.mouse.move(x + 6, y, steps=3)
-    page.mouse.move(x + 12, y, steps=3)
+    for dx in range(0, 41, 5):
+        page.mouse.move(x + 2 - dx, y)
     page.mouse.up()
     expect(page.get_by_role("status").filter(has_text="Caption 3:")).to_have_count(1)
     page.get_by_role("button", name="Save caption timings").click()
     expect(page.locator(".save-message")).to_have_text("Saved.")
-    assert _cue_end(reviewer, job, 3) > end + 0.1
+    assert _cue_time(reviewer, job, 3, 0) < start - 0.2
 
 
 def test_assigned_linguist_edits_their_language(page, scene):
