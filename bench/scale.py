@@ -163,12 +163,15 @@ def main() -> None:
     try:
         for minutes in (float(m) for m in args.minutes.split(",") if m):
             env = {**os.environ, "AVP_SCALE_DIR": str(base)}
-            out = subprocess.run(
+            proc = subprocess.run(
                 [sys.executable, __file__, "--child", f"{minutes:g}", "--languages", str(len(languages)),
                  "--parallel", str(args.parallel)],
-                env=env, capture_output=True, text=True, check=True,
-            ).stdout  # fmt: skip
-            r = json.loads(out.strip().splitlines()[-1])
+                env=env, capture_output=True, text=True,
+            )  # fmt: skip
+            if proc.returncode != 0:
+                print(f"source {minutes:>4g} min  failed:\n{proc.stderr[-3000:]}")
+                continue
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
             rates.append(r["cpu"] / r["seconds"] / len(languages))
             print(
                 f"source {minutes:>4g} min  render {r['render']:7.1f} s wall ({r['render'] / r['seconds']:.4f} s per s "
@@ -179,6 +182,8 @@ def main() -> None:
         # On the pipeline_worker (2 dedicated vCPU, AVP_RENDER_PARALLEL=2) the languages' ffmpeg
         # runs share two cores: wall ~ CPU / 2. CPU time is what this shared machine measures
         # reliably; its wall times include other work.
+        if not rates:
+            return
         hour8 = max(rates) * 8 * 3600 / 2
         print(
             f"60-minute source, 8 languages on 2 dedicated vCPU (from the largest CPU rate above): about "

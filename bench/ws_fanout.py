@@ -46,7 +46,15 @@ def free_port() -> int:
 
 
 def start_server(kind: str, port: int, env: dict, threads: int) -> subprocess.Popen:
-    env = dict(env, AVP_PORT=str(port), AVP_BIND="127.0.0.1")
+    # One bench user holds every connection: lift the per-user and per-process WebSocket caps
+    # (decision 0903) to what this run needs, keeping threads for /health.
+    env = dict(
+        env,
+        AVP_PORT=str(port),
+        AVP_BIND="127.0.0.1",
+        AVP_WS_MAX_CONNECTIONS=str(max(1, threads - 50)),
+        AVP_WS_MAX_PER_USER=str(threads),
+    )
     if kind == "local":
         env["AVP_HTTP_THREADS"] = str(threads)
         cmd = [sys.executable, "-m", "shared.local.serve"]

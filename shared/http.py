@@ -155,7 +155,17 @@ def client_address(request: Request) -> str:
         entries = [e.strip() for e in request.headers.get("X-Forwarded-For", "").split(",") if e.strip()]
         if len(entries) >= hops:
             return entries[-hops][:64]
+        global _warned_short_chain
+        if not _warned_short_chain:  # once per process: the deployment's hop count looks wrong
+            _warned_short_chain = True
+            log.warning(
+                "X-Forwarded-For has fewer entries than AVP_TRUSTED_PROXY_HOPS; using the socket peer",
+                extra={"fields": {"entries": len(entries), "hops": hops}},
+            )
     return request.remote_addr or ""
+
+
+_warned_short_chain = False
 
 
 def authorization_header(request: Request) -> str:

@@ -116,7 +116,7 @@ LINKS = {
     "webhooks_create_webhook": ("$response.body#/id", "/api/v1/webhooks/{id}"),
 }
 
-_CODE = rf"[{PY_SPACE}]*[A-Za-z]{{2,3}}([-_][A-Za-z0-9]{{2,8}})*[{PY_SPACE}]*"
+_CODE = rf"[{PY_SPACE}]*[A-Za-z]{{2,3}}([-_][A-Za-z0-9]{{2,8}}){{0,3}}[{PY_SPACE}]*"
 # An empty form field counts as not sent.
 EMPTY_OR_ID = "^([0-9a-f]{24})?$"
 
@@ -126,11 +126,10 @@ JOB_CREATE_FORM = {
     "required": ["file", "source_language", "requested_outputs"],
     "properties": {
         "file": {"type": "string", "format": "binary", "contentMediaType": "video/mp4", "description": "The video"},
-        "source_language": {"type": "string", "pattern": JOB_LANG, "maxLength": 35, "example": "en"},
+        "source_language": {"type": "string", "pattern": JOB_LANG, "example": "en"},
         "requested_outputs": {
             "type": "string",
             "pattern": rf"^{_CODE}(,{_CODE}){{0,19}}$",
-            "maxLength": 719,
             "description": "Comma-separated BCP-47 codes (or the field repeated)",
             "example": "es,ca",
         },

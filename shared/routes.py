@@ -109,6 +109,7 @@ ROUTES: tuple[Route, ...] = (
         "Get a single-use WebSocket connection ticket (30 s) to pass as ?token=",
         response_model="WsTicket",
         body="none",
+        errors=(429,),
     ),
     _r(
         "POST",
@@ -555,6 +556,7 @@ ROUTES: tuple[Route, ...] = (
         "Update an organisation's name or settings (clients_share_jobs)",
         request_model="OrganizationUpdate",
         response_model="Organization",
+        errors=(400,),
     ),
     _r(
         "GET",
@@ -656,6 +658,18 @@ ROUTES: tuple[Route, ...] = (
         "Rotate the signing secret (the old one also signs for 24 h)",
         response_model="WebhookWithSecret",
         body="none",
+        errors=(409,),
+    ),
+    _r(
+        "POST",
+        f"{V1}/webhooks/{{id}}/test",
+        "webhooks",
+        "send_test",
+        (PM, ADMIN),
+        "Send a signed webhook.test message to the endpoint",
+        response_model="WebhookDelivery",
+        body="none",
+        status=202,
         errors=(409,),
     ),
     _r(

@@ -50,6 +50,11 @@ def replay_delivery(ctx, id, delivery_id):
     return service.replay(ctx.principal, id, delivery_id), 202
 
 
+def send_test(ctx, id):
+    ctx.audit["target"] = id
+    return service.send_test(ctx.principal, id), 202
+
+
 dispatch = function_dispatcher("webhooks", globals())
 
 

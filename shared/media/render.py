@@ -71,7 +71,17 @@ def duck_expression(clips: list[Clip], duck_db: float = DUCK_DB, ramp: float = R
     for c in clips:
         a, b = c.start - ramp, c.start + c.duration + ramp
         terms.append(f"clip((t-{a:.3f})/{ramp},0,1)*clip(({b:.3f}-t)/{ramp},0,1)")
-    return f"1-{depth:.4f}*min(1,{'+'.join(terms)})"
+    return f"1-{depth:.4f}*min(1,{_sum_expression(terms)})"
+
+
+def _sum_expression(terms: list[str], flat: int = 16) -> str:
+    """`a+b+...` as a balanced tree of parenthesised halves: ffmpeg's expression parser refuses
+    a flat sum of about 100 terms (an hour of source has ~180 descriptions); nesting by halves
+    keeps the depth at log2(n / flat). Up to `flat` terms the sum stays flat."""
+    if len(terms) <= flat:
+        return "+".join(terms)
+    mid = len(terms) // 2
+    return f"({_sum_expression(terms[:mid], flat)})+({_sum_expression(terms[mid:], flat)})"
 
 
 _measure_locks: dict[tuple, threading.Lock] = {}

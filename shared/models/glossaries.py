@@ -4,7 +4,7 @@ note}], created_at, updated_at}; the translate step reads it."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from shared.models.jobs import ID_PATTERN, NOT_BLANK
 
@@ -16,7 +16,7 @@ class TermCreate(BaseModel):
     source: str = Field(min_length=1, max_length=500, pattern=NOT_BLANK)
     target_language: str = Field(pattern=_LANG)
     target: str = Field(min_length=1, max_length=500, pattern=NOT_BLANK)
-    case_sensitive: bool = False
+    case_sensitive: StrictBool = False
     note: str | None = Field(None, max_length=1000)
 
 
@@ -32,7 +32,7 @@ class GlossaryCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
     description: str = Field("", max_length=2000)
     source_language: str = Field("en", pattern=_LANG)
-    is_default: bool = False
+    is_default: StrictBool = False
     terms: list[TermCreate] = Field(default_factory=list, max_length=5000)
 
 
@@ -41,7 +41,7 @@ class GlossaryUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200, pattern=NOT_BLANK)
     description: str | None = Field(None, max_length=2000)
     source_language: str | None = Field(None, pattern=_LANG)
-    is_default: bool | None = None
+    is_default: StrictBool | None = None
 
 
 class Glossary(BaseModel):

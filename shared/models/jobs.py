@@ -14,7 +14,7 @@ ID_PATTERN = "^[0-9a-f]{24}$"
 PY_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 NOT_BLANK = rf"[^{PY_SPACE}]"  # at least one character that is not whitespace
 # What canonical_language accepts: surrounding whitespace (stripped), `_` for `-` (en_GB).
-LANG_PATTERN = rf"^[{PY_SPACE}]*[A-Za-z]{{2,3}}([-_][A-Za-z0-9]{{2,8}})*[{PY_SPACE}]*$"
+LANG_PATTERN = rf"^[{PY_SPACE}]*[A-Za-z]{{2,3}}([-_][A-Za-z0-9]{{2,8}}){{0,3}}[{PY_SPACE}]*$"
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -52,10 +52,9 @@ class JobCreate(BaseModel):
         default="und",
         description='BCP-47 code of the spoken language; leave it out (or send "und") to have it detected',
         pattern=LANG_PATTERN,
-        max_length=35,
         examples=["en"],
     )
-    requested_outputs: list[Annotated[str, Field(pattern=LANG_PATTERN, max_length=35)]] = Field(
+    requested_outputs: list[Annotated[str, Field(pattern=LANG_PATTERN)]] = Field(
         min_length=1, max_length=20, description="BCP-47 output languages", examples=[["es", "ca"]]
     )
     title: str | None = Field(default=None, max_length=200)

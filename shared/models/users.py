@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from shared.models.jobs import ID_PATTERN, NOT_BLANK, PY_SPACE
 
@@ -44,7 +44,7 @@ class OrganizationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    clients_share_jobs: bool | None = None
+    clients_share_jobs: StrictBool | None = None
 
 
 class OrganizationList(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 URL_PATTERN = r"^https?://[!-~]+$"  # printable ASCII (IDN hosts as punycode); the rest: address_guard
 EventType = Literal["job.status_changed", "job.qc_needed", "job.completed", "job.failed", "job.rejected"]
@@ -21,7 +21,7 @@ class WebhookCreate(BaseModel):
     )
     events: list[EventType] = Field(min_length=1, max_length=5, description="Event types to receive")
     description: str | None = Field(default=None, max_length=500)
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
 class WebhookUpdate(BaseModel):
@@ -29,7 +29,7 @@ class WebhookUpdate(BaseModel):
     url: str | None = Field(default=None, min_length=8, max_length=2000, pattern=URL_PATTERN)
     events: list[EventType] | None = Field(default=None, min_length=1, max_length=5)
     description: str | None = Field(default=None, max_length=500)
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
 
 class Webhook(BaseModel):

@@ -240,6 +240,8 @@ def admin_update(
         raise Invalid(f"org_id: a {new_role} must belong to an organisation; send org_id")
     if _is_active_admin(user) and not (new_role == ADMIN and new_status == "active"):
         _guard_last_admin(user)
+    if user_id == principal.user_id and (new_role != user.get("role") or new_status != "active"):
+        raise Conflict("You cannot change your own role or disable your own account; ask another ADMIN")
 
     def mutate(data: dict[str, Any]) -> dict[str, Any]:
         data.update(role=new_role, status=new_status, org_id=new_org)

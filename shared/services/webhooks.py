@@ -39,6 +39,7 @@ from shared.webhooks import address_guard, sender, signing
 log = logs.get("avp.webhooks")
 ENDPOINTS = "webhooks"
 DELIVERIES = "webhook_deliveries"
+TEST_EVENT = "webhook.test"  # sent on request only (POST /webhooks/{id}/test), never subscribed
 TASK_STEP = "webhook"  # the step name of delivery tasks on the task queue
 MAX_ENDPOINTS_PER_ORG = 20
 PREVIOUS_SECRET_GRACE = timedelta(hours=24)
@@ -284,6 +285,24 @@ def replay(principal: Principal, webhook_id: str, delivery_id: str) -> dict[str,
         original.get("job_id"),
         delivery_id,
     )
+    created = platform().documents.create(DELIVERIES, new_id(), doc)
+    platform().tasks.enqueue(created["id"], TASK_STEP, 0)
+    return delivery_view(created)
+
+
+def send_test(principal: Principal, webhook_id: str) -> dict[str, Any]:
+    """Queue a `webhook.test` message to the endpoint (signed like any other), so an integrator
+    can check their receiver and signature verification before a job sends anything."""
+    endpoint = _endpoint_for(principal, webhook_id)
+    if not endpoint.get("enabled", True):
+        raise Conflict("This webhook is disabled; enable it before sending a test event")
+    now = now_iso()
+    body = {
+        "type": TEST_EVENT,
+        "timestamp": now,
+        "data": {"webhook_id": webhook_id, "org_id": endpoint["org_id"], "sent_by": principal.user_id},
+    }
+    doc = _new_delivery(endpoint, TEST_EVENT, "msg_" + new_id(), body, None)
     created = platform().documents.create(DELIVERIES, new_id(), doc)
     platform().tasks.enqueue(created["id"], TASK_STEP, 0)
     return delivery_view(created)

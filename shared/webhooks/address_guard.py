@@ -32,7 +32,7 @@ def _public(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 
 def check_url_form(url: str, allow_private: bool) -> tuple[str, int]:
-    """The URL's host and port, or Invalid with what to fix (no DNS lookup)."""
+    """The URL's host and port, or Invalid (400) with what to fix (no DNS lookup)."""
     try:
         parts = urlsplit(url)
         port = parts.port

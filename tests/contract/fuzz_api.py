@@ -40,7 +40,7 @@ def seed(data_dir: Path) -> dict[str, str]:
     return {role: users.user(role, None if role == "ADMIN" else org_id, password=PASSWORD)["token"] for role in ROLES}
 
 
-def schemathesis_cmd(base: str, token: str, max_examples: int, report_dir: Path, seed_value: int) -> list[str]:
+def schemathesis_cmd(base: str, max_examples: int, max_time: int, report_dir: Path, seed_value: int) -> list[str]:
     exe = Path(sys.executable).with_name("schemathesis")
     return [
         str(exe),
@@ -61,8 +61,8 @@ def schemathesis_cmd(base: str, token: str, max_examples: int, report_dir: Path,
         str(seed_value),
         "--workers",
         "1",
-        "--header",
-        f"Authorization: Bearer {token}",
+        "--max-time",
+        str(max_time),
         "--request-timeout",
         "30",
         "--report",
@@ -74,13 +74,19 @@ def schemathesis_cmd(base: str, token: str, max_examples: int, report_dir: Path,
     ]
 
 
-def run_roles(base: str, tokens: dict[str, str], roles, max_examples: int, report_dir: Path) -> dict[str, int]:
+def run_roles(
+    base: str, tokens: dict[str, str], roles, max_examples: int, max_time: int, report_dir: Path
+) -> dict[str, int]:
     results = {}
     for n, role in enumerate(roles):
         started = time.monotonic()
         print(f"== schemathesis as {role}", flush=True)
-        cmd = schemathesis_cmd(base, tokens[role], max_examples, report_dir / role.lower(), 1000 + n)
-        env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.contract.hooks"}
+        cmd = schemathesis_cmd(base, max_examples, max_time, report_dir / role.lower(), 1000 + n)
+        env = {
+            **os.environ,
+            "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name("hooks.py")),
+            "AVP_FUZZ_TOKEN": tokens[role],  # tests/contract/schemathesis.toml binds it to the bearer scheme
+        }
         rc = subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
         print(f"== {role}: exit {rc} in {time.monotonic() - started:.0f} s", flush=True)
         results[role] = rc
@@ -90,7 +96,13 @@ def run_roles(base: str, tokens: dict[str, str], roles, max_examples: int, repor
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--base", help="an already running platform (with the fuzz users seeded)")
-    ap.add_argument("--max-examples", type=int, default=int(os.environ.get("AVP_FUZZ_EXAMPLES", "12")))
+    ap.add_argument("--max-examples", type=int, default=int(os.environ.get("AVP_FUZZ_EXAMPLES", "5")))
+    ap.add_argument(
+        "--max-time",
+        type=int,
+        default=int(os.environ.get("AVP_FUZZ_SECONDS", "40")),
+        help="seconds per role (the five roles stay within about 5 minutes)",
+    )
     ap.add_argument("--roles", default=",".join(ROLES))
     ap.add_argument("--report-dir", default=str(ROOT / "build" / "schemathesis"))
     args = ap.parse_args(argv)
@@ -111,7 +123,7 @@ def main(argv=None) -> int:
         with running([sys.executable, "-m", "shared.local.serve"], env, log) as base:
             os.environ["AVP_JWT_SECRET"] = env["AVP_JWT_SECRET"]
             tokens = seed(data_dir)
-            results = run_roles(base, tokens, roles, args.max_examples, report_dir)
+            results = run_roles(base, tokens, roles, args.max_examples, args.max_time, report_dir)
         server_errors = [line for line in log.read_text(errors="replace").splitlines() if "unhandled error" in line]
     for line in server_errors[:20]:
         print("server log:", line[:2000])

@@ -16,11 +16,10 @@ MAX_KEY = 255
 
 
 @schemathesis.hook
-def map_headers(context, headers):
-    if not headers:
-        return headers
+def before_call(context, case, kwargs):
+    """Every request of every phase: a valid Idempotency-Key becomes unique to this request."""
+    headers = case.headers or {}
     key = headers.get("Idempotency-Key")
     if isinstance(key, str) and 0 < len(key) <= MAX_KEY:
-        headers = dict(headers)
         headers["Idempotency-Key"] = f"{key[: MAX_KEY - 17]}-{uuid.uuid4().hex[:16]}"
-    return headers
+        case.headers = headers

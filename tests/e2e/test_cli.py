@@ -134,6 +134,12 @@ def test_cli_drives_a_job_and_webhooks_follow_it(server, tmp_path_factory, tmp_p
 
         rotated = pm.json("webhooks", "rotate-secret", hook["id"])
         assert rotated["secret"] != hook["secret"]
+        # a test event after the rotation carries two signatures: the new secret's and the old one's
+        assert pm.json("webhooks", "test", hook["id"])["event_type"] == "webhook.test"
+        ping = receiver.wait_for(lambda rs: len(rs) == len(received) + 2, timeout=30)[-1]
+        assert json.loads(ping.body)["type"] == "webhook.test"
+        signing.verify(rotated["secret"], ping.headers, ping.body)
+        signing.verify(hook["secret"], ping.headers, ping.body)
         disabled = pm.json("webhooks", "update", hook["id"], "--disable")
         assert disabled["enabled"] is False
         assert pm("webhooks", "update", hook["id"]).returncode == 1  # nothing to change

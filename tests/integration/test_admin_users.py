@@ -109,3 +109,13 @@ def test_two_admins_disabling_each_other_at_once_leave_one_active(app, users, pl
 
         session._cache.clear()  # noqa: SLF001
     assert set(codes) <= {200, 409, 401}
+
+
+def test_an_admin_cannot_demote_or_disable_themselves(client, users):
+    """Another ADMIN exists, so the last-admin guard does not apply: the account is still its own."""
+    org = users.org()
+    admin, _other = users.user("ADMIN"), users.user("ADMIN")
+    for change in ({"status": "disabled"}, {"role": "PM", "org_id": org}):
+        resp = client.patch(f"{V1}/admin/users/{admin['id']}", json=change, headers=admin["headers"])
+        assert resp.status_code == 409 and "your own" in resp.get_json()["detail"]
+    assert client.get(f"{V1}/users/me", headers=admin["headers"]).json["role"] == "ADMIN"

@@ -110,7 +110,7 @@ def test_roles_and_organisation_scope(client, org):
 )
 def test_private_loopback_and_link_local_addresses_refused(client, org, url):
     resp = register(client, org["pm"], org["id"], url)
-    assert resp.status_code == 400, resp.get_json()
+    assert resp.status_code == 400, resp.get_json()  # well-formed, refused (decision 1001)
     assert "private, loopback or link-local" in resp.get_json()["detail"]
 
 
@@ -318,3 +318,19 @@ def test_delivery_log_kept_30_days_then_purged(client, org, platform):
     assert housekeeping.purge_expired(now=time.time() + 29 * 24 * 3600)["webhook_deliveries"] == 0
     assert housekeeping.purge_expired(now=time.time() + 31 * 24 * 3600)["webhook_deliveries"] == 1
     assert client.get(f"{V1}/webhooks/{hook['id']}/deliveries", headers=org["pm"]["headers"]).get_json()["items"] == []
+
+
+def test_test_event_is_signed_and_logged(client, org, platform, worker):
+    config.configure(webhook_allow_private=True)
+    with WebhookReceiver() as receiver:
+        hook = register(client, org["pm"], org["id"], receiver.url, events=("job.completed",)).get_json()
+        sent = client.post(f"{V1}/webhooks/{hook['id']}/test", headers=org["pm"]["headers"])
+        assert sent.status_code == 202 and sent.get_json()["event_type"] == "webhook.test"
+        (req,) = receiver.wait_for(lambda rs: len(rs) == 1)
+        signing.verify(hook["secret"], req.headers, req.body)
+        body = json.loads(req.body)
+        assert body["type"] == "webhook.test" and body["data"]["webhook_id"] == hook["id"]
+        assert client.post(f"{V1}/webhooks/{hook['id']}/test", headers=org["client"]["headers"]).status_code == 403
+        client.patch(f"{V1}/webhooks/{hook['id']}", json={"enabled": False}, headers=org["pm"]["headers"])
+        disabled = client.post(f"{V1}/webhooks/{hook['id']}/test", headers=org["pm"]["headers"])
+        assert disabled.status_code == 409 and "disabled" in disabled.get_json()["detail"]

@@ -471,6 +471,14 @@ def cmd_webhooks_deliveries(args, out: Output) -> int:
     return 0
 
 
+def cmd_webhooks_test(args, out: Output) -> int:
+    with _client(args) as client:
+        delivery = client.test_webhook(args.id)
+    out.say(f"Queued a webhook.test message as delivery {delivery['id']}; see `avp webhooks deliveries {args.id}`")
+    out.result(delivery, delivery["id"])
+    return 0
+
+
 def cmd_webhooks_replay(args, out: Output) -> int:
     with _client(args) as client:
         delivery = client.replay_delivery(args.id, args.delivery)
@@ -600,6 +608,8 @@ def parser() -> argparse.ArgumentParser:
     p = add(hooks, "delete", cmd_webhooks_delete, "delete a webhook")
     p.add_argument("id")
     p = add(hooks, "rotate-secret", cmd_webhooks_rotate, "new signing secret (the old one signs for 24 h more)")
+    p.add_argument("id")
+    p = add(hooks, "test", cmd_webhooks_test, "send a signed webhook.test message")
     p.add_argument("id")
     p = add(hooks, "deliveries", cmd_webhooks_deliveries, "the delivery log, newest first")
     p.add_argument("id")

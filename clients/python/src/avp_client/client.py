@@ -403,6 +403,10 @@ class Client:
     def webhook_deliveries(self, webhook_id: str, limit: int = 20) -> list[dict]:
         return self.call("GET", f"{V1}/webhooks/{webhook_id}/deliveries", params={"limit": limit})["items"]
 
+    def test_webhook(self, webhook_id: str) -> dict:
+        """Queue a signed `webhook.test` message to the endpoint; returns its delivery."""
+        return self.call("POST", f"{V1}/webhooks/{webhook_id}/test")
+
     def replay_delivery(self, webhook_id: str, delivery_id: str) -> dict:
         return self.call("POST", f"{V1}/webhooks/{webhook_id}/deliveries/{delivery_id}/replay")
 
