@@ -9,6 +9,19 @@ import { JobScreen } from "../screens/job/JobScreen";
 import { ReviewScreen } from "../screens/review/ReviewScreen";
 import { TimelineScreen } from "../screens/timeline/TimelineScreen";
 import { MicrosoftCallbackScreen } from "../screens/sso/MicrosoftCallbackScreen";
+import { LanguageQcBoardScreen } from "../screens/langqc/LanguageQcBoardScreen";
+import { AssignmentsScreen } from "../screens/assignments/AssignmentsScreen";
+import { DeliveriesScreen } from "../screens/downloads/DeliveriesScreen";
+import { DownloadsScreen } from "../screens/downloads/DownloadsScreen";
+import { AdminScreen } from "../screens/admin/AdminScreen";
+import { OrgsScreen } from "../screens/admin/OrgsScreen";
+import { OrgScreen } from "../screens/admin/OrgScreen";
+import { UsersScreen } from "../screens/admin/UsersScreen";
+import { AuditScreen } from "../screens/admin/AuditScreen";
+import { GlossariesScreen } from "../screens/admin/GlossariesScreen";
+import { GlossaryScreen } from "../screens/admin/GlossaryScreen";
+import { AcceptInviteScreen } from "../screens/invite/AcceptInviteScreen";
+import { ChangePasswordScreen } from "../screens/account/ChangePasswordScreen";
 
 export type ScreenProps = { params: Params };
 export type RouteDef = {
@@ -27,4 +40,17 @@ export const routes: RouteDef[] = [
   { path: "/jobs/:id", screen: JobScreen, title: "Job" },
   { path: "/jobs/:id/review/:lang", screen: ReviewScreen, title: "Review" },
   { path: "/jobs/:id/timeline", screen: TimelineScreen, title: "Timeline" },
+  { path: "/language-qc", screen: LanguageQcBoardScreen, title: "Language review board", nav: { label: "Language review", roles: ["PM", "ADMIN"] } },
+  { path: "/assignments", screen: AssignmentsScreen, title: "My assignments", nav: { label: "My assignments", roles: ["LINGUIST"] } },
+  { path: "/downloads", screen: DeliveriesScreen, title: "Downloads", nav: { label: "Downloads" } },
+  { path: "/jobs/:id/downloads", screen: DownloadsScreen, title: "Downloads" },
+  { path: "/admin", screen: AdminScreen, title: "Administration", nav: { label: "Admin", roles: ["PM", "ADMIN"] } },
+  { path: "/admin/orgs", screen: OrgsScreen, title: "Organisations" },
+  { path: "/admin/orgs/:id", screen: OrgScreen, title: "Organisation members" },
+  { path: "/admin/users", screen: UsersScreen, title: "Users" },
+  { path: "/admin/audit", screen: AuditScreen, title: "Audit log" },
+  { path: "/admin/glossaries", screen: GlossariesScreen, title: "Glossaries" },
+  { path: "/admin/glossaries/:id", screen: GlossaryScreen, title: "Glossary" },
+  { path: "/accept-invite", screen: AcceptInviteScreen, title: "Accept your invite", public: true },
+  { path: "/account/password", screen: ChangePasswordScreen, title: "Change password", nav: { label: "Password" } },
 ];

@@ -1,0 +1,88 @@
+"""The PM's language-review board, a linguist's assignments and the downloads page in
+Chromium against the real platform, on one job the real pipeline carries from a generated
+video to COMPLETED: the PM assigns Spanish, the linguist finds it under "My assignments" and
+approves it on the review page, and after final approval the downloads page lists every
+deliverable with the accessible MP4 playable in the page. axe runs on each screen."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.browser.support import PASSWORD, axe_check, create_job, sign_in, wait_status
+from tests.support.media import session_video
+
+
+@pytest.fixture(scope="module")
+def scene(platform_url, admin, tmp_path_factory):
+    video = session_video(tmp_path_factory)
+    org = admin.create_org("Board Org")
+    pm = admin.add_member(org, "PM")
+    linguist = admin.add_member(org, "LINGUIST")
+    spare = admin.add_member(org, "LINGUIST")
+    client = admin.add_member(org, "CLIENT")
+    job = create_job(client, org, video.path, ["en", "es"], "Board tour")
+    wait_status(admin, job, "SOURCE_QC")
+    admin.call("POST", f"/api/v1/jobs/{job}/actions/approve")
+    wait_status(admin, job, "LANGUAGE_QC")
+    return {"org": org, "pm": pm, "linguist": linguist, "spare": spare, "client": client, "job": job, "admin": admin}
+
+
+def test_pm_assigns_and_reassigns_then_linguist_approves(page, new_context, scene):
+    pm, linguist, spare, job = scene["pm"], scene["linguist"], scene["spare"], scene["job"]
+    sign_in(page, pm.email, PASSWORD, "/language-qc")
+    page.get_by_role("heading", name="Language review board").wait_for()
+    row = page.locator(f'tr[data-job-id="{job}"][data-lang="es"]')
+    expect(row).to_contain_text("Waiting for a linguist")
+    axe_check(page, "language review board")
+    choose = page.get_by_label("Linguist for Spanish (es) of Board tour")
+    choose.select_option(label=spare.email)
+    page.get_by_role("button", name="Assign Spanish (es) of Board tour").click()
+    expect(page.get_by_role("status")).to_have_text(f"Spanish (es) of Board tour assigned to {spare.email}.")
+    expect(row).to_contain_text(spare.email)
+    choose.select_option(label=linguist.email)
+    page.get_by_role("button", name="Reassign Spanish (es) of Board tour").click()
+    expect(row).to_contain_text(linguist.email)
+    expect(row).to_contain_text("Assigned")
+
+    other = new_context().new_page()
+    sign_in(other, spare.email, PASSWORD, "/assignments")
+    expect(other.get_by_text("Nothing is waiting for you.")).to_be_visible()
+
+    lp = new_context().new_page()
+    sign_in(lp, linguist.email, PASSWORD, "/assignments")
+    lp.get_by_role("heading", name="My assignments").wait_for()
+    review = lp.get_by_role("link", name="Review Spanish (es) of Board tour")
+    review.wait_for()
+    axe_check(lp, "my assignments")
+    review.click()
+    lp.wait_for_url(f"**/jobs/{job}/review/es")
+    lp.get_by_role("button", name="Approve Spanish (es)").click()
+    expect(lp.get_by_role("status").filter(has_text="Approved: Spanish (es) language review.")).to_have_count(1)
+    page.get_by_role("button", name="Refresh").click()
+    expect(row).to_have_count(0)  # the job left LANGUAGE_QC
+    state = scene["admin"].call("GET", f"/api/v1/jobs/{job}").json()["language_qc"]["es"]
+    assert (state["status"], state["assignee"]) == ("APPROVED", linguist.user["id"])
+
+
+def test_downloads_with_the_accessible_mp4_in_the_page(page, scene):
+    admin, client, job = scene["admin"], scene["client"], scene["job"]
+    wait_status(admin, job, "FINAL_QC", 300)
+    admin.call("POST", f"/api/v1/jobs/{job}/actions/approve")
+    wait_status(admin, job, "COMPLETED", 60)
+    sign_in(page, client.email, PASSWORD, "/downloads")
+    page.get_by_role("link", name="Downloads of Board tour").click()
+    page.get_by_role("heading", name="Downloads: Board tour").wait_for()
+    for lang in ("English (en)", "Spanish (es)"):
+        expect(page.get_by_role("heading", name=lang)).to_be_visible()
+    links = page.get_by_role("link", name="Download Captions (WebVTT), Spanish (es)")
+    expect(links).to_have_count(1)
+    body = page.request.get(links.get_attribute("href"))
+    assert body.ok and body.text().startswith("WEBVTT")
+    video = page.locator("video").first
+    video.wait_for()
+    duration = page.wait_for_function(
+        "() => { const v = document.querySelector('video'); return v && v.readyState >= 1 && v.duration; }"
+    ).json_value()
+    assert duration > 1
+    page.evaluate("() => document.querySelector('video').play()")
+    page.wait_for_function("() => document.querySelector('video').currentTime > 0.2")
+    axe_check(page, "downloads")

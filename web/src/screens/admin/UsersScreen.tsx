@@ -1,0 +1,149 @@
+// ADMIN: every user, filtered by role and status; change a person's role or disable them.
+import { useEffect, useState } from "preact/hooks";
+import { api, errorText, type Schemas } from "../../api/client";
+import { announce, useStore } from "../../app/store";
+import { ROLES, ROLE_WORDS } from "./roles";
+
+type Person = Schemas["User"];
+type Role = Person["role"];
+type Status = "active" | "disabled";
+
+export function UsersScreen() {
+  const me = useStore((s) => s.session?.user.id);
+  const [role, setRole] = useState("");
+  const [status, setStatus] = useState("");
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [users, setUsers] = useState<Person[]>([]);
+  const [edits, setEdits] = useState<Record<string, { role: string; status: string }>>({});
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState("");
+  const [loading, setLoading] = useState(true);
+  const page = cursors.length - 1;
+
+  useEffect(() => {
+    setLoading(true);
+    api
+      .get("/api/v1/admin/users", { query: { role: (role || undefined) as Role | undefined, status: (status || undefined) as Status | undefined, limit: 50, cursor: cursors[page] ?? undefined } })
+      .then((l) => {
+        setUsers(l.items);
+        setNext(l.next_cursor ?? null);
+        setEdits({});
+        setError("");
+      })
+      .catch((e) => setError(errorText(e)))
+      .finally(() => setLoading(false));
+  }, [role, status, cursors]);
+
+  async function save(u: Person) {
+    const edit = edits[u.id];
+    if (!edit) return;
+    const body: { role?: Role; status?: Status } = {};
+    if (edit.role !== u.role) body.role = edit.role as Role;
+    if (edit.status !== u.status) body.status = edit.status as Status;
+    try {
+      const saved = await api.patch("/api/v1/admin/users/{id}", { path: { id: u.id }, body: body as Schemas["AdminUserUpdate"] }); // only the changed fields: the API leaves the others
+      setUsers((us) => us.map((x) => (x.id === u.id ? saved : x)));
+      setEdits(({ [u.id]: _, ...rest }) => rest);
+      setError("");
+      announce(`${saved.email}: ${ROLE_WORDS[saved.role] ?? saved.role}, ${saved.status === "active" ? "active" : "disabled"}.`);
+    } catch (e) {
+      setError(`${u.email}: ${errorText(e)}`);
+    }
+  }
+
+  const filter = (set: (v: string) => void) => (e: Event) => {
+    set((e.currentTarget as HTMLSelectElement).value);
+    setCursors([null]);
+  };
+  return (
+    <section>
+      <h1 tabIndex={-1}>Users</h1>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label for="role-filter">Role</label>
+        <select id="role-filter" value={role} onChange={filter(setRole)}>
+          <option value="">All roles</option>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_WORDS[r]}
+            </option>
+          ))}
+        </select>
+        <label for="status-filter">Status</label>
+        <select id="status-filter" value={status} onChange={filter(setStatus)}>
+          <option value="">Active and disabled</option>
+          <option value="active">Active</option>
+          <option value="disabled">Disabled</option>
+        </select>
+      </form>
+      {error && (
+        <p class="banner error" role="alert">
+          {error}
+        </p>
+      )}
+      <table class="table" aria-busy={loading ? "true" : "false"}>
+        <caption class="visually-hidden">Users, page {page + 1}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Email</th>
+            <th scope="col">Name</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status</th>
+            <th scope="col">Save</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => {
+            const edit = edits[u.id] ?? { role: u.role, status: u.status };
+            const changed = edit.role !== u.role || edit.status !== u.status;
+            const set = (patch: Partial<typeof edit>) => setEdits({ ...edits, [u.id]: { ...edit, ...patch } });
+            return (
+              <tr key={u.id} data-user-id={u.id}>
+                <td>{u.email}</td>
+                <td>{u.name}</td>
+                <td>
+                  <label class="visually-hidden" for={`role-${u.id}`}>
+                    Role of {u.email}
+                  </label>
+                  <select id={`role-${u.id}`} value={edit.role} disabled={u.id === me} onChange={(e) => set({ role: e.currentTarget.value })}>
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {ROLE_WORDS[r]}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <label class="visually-hidden" for={`status-${u.id}`}>
+                    Status of {u.email}
+                  </label>
+                  <select id={`status-${u.id}`} value={edit.status} disabled={u.id === me} onChange={(e) => set({ status: e.currentTarget.value })}>
+                    <option value="active">Active</option>
+                    <option value="disabled">Disabled</option>
+                  </select>
+                </td>
+                <td>
+                  {u.id === me ? (
+                    <span class="muted">You</span>
+                  ) : (
+                    <button type="button" class="button small" disabled={!changed} onClick={() => save(u)}>
+                      Save<span class="visually-hidden"> {u.email}</span>
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <nav class="pager" aria-label="Pages">
+        <button type="button" class="button secondary" disabled={page === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Previous page
+        </button>
+        <span>Page {page + 1}</span>
+        <button type="button" class="button secondary" disabled={!next} onClick={() => setCursors([...cursors, next])}>
+          Next page
+        </button>
+      </nav>
+    </section>
+  );
+}

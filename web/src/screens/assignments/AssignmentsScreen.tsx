@@ -1,0 +1,106 @@
+// A linguist's assignments: the languages of jobs assigned to them (the API lists a LINGUIST
+// only the jobs with a language assigned to them), each linking to the review page.
+import { useEffect, useState } from "preact/hooks";
+import { api, errorText, type Job } from "../../api/client";
+import { useStore } from "../../app/store";
+import { languageName } from "../../app/languages";
+import { when } from "../../app/format";
+import { Link } from "../../components/Link";
+import { StatusTag } from "../../components/StatusTag";
+
+type Assignment = { job: Job; lang: string; status: string };
+
+const WORDS: Record<string, string> = { ASSIGNED: "To review", APPROVED: "Approved", REJECTED: "Rejected", PENDING: "Waiting" };
+
+export function AssignmentsScreen() {
+  const me = useStore((s) => s.session?.user.id);
+  const [items, setItems] = useState<Assignment[]>([]);
+  const [error, setError] = useState("");
+  const [loading, setLoading] = useState(true);
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      try {
+        const jobs: Job[] = [];
+        let cursor: string | undefined;
+        for (let i = 0; i < 10; i++) {
+          const page = await api.get("/api/v1/jobs", { query: { limit: 100, cursor } });
+          jobs.push(...page.items);
+          if (!page.next_cursor) break;
+          cursor = page.next_cursor;
+        }
+        const out: Assignment[] = [];
+        for (const job of jobs) {
+          for (const [lang, st] of Object.entries((job.language_qc ?? {}) as Record<string, { assignee?: string; status?: string }>)) {
+            if (st?.assignee === me) out.push({ job, lang, status: st.status ?? "ASSIGNED" });
+          }
+        }
+        if (live) {
+          setItems(out);
+          setError("");
+        }
+      } catch (e) {
+        if (live) setError(errorText(e));
+      } finally {
+        if (live) setLoading(false);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [me]);
+
+  const open = items.filter((a) => a.job.status === "LANGUAGE_QC" && a.status !== "APPROVED");
+  const rest = items.filter((a) => !open.includes(a));
+  const table = (list: Assignment[], caption: string) => (
+    <table class="table" aria-busy={loading ? "true" : "false"}>
+      <caption class="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Job</th>
+          <th scope="col">Language</th>
+          <th scope="col">Your review</th>
+          <th scope="col">Job status</th>
+          <th scope="col">Updated</th>
+        </tr>
+      </thead>
+      <tbody>
+        {list.map((a) => (
+          <tr key={`${a.job._id}:${a.lang}`} data-job-id={a.job._id}>
+            <td>{a.job.title || "Untitled job"}</td>
+            <td>
+              <Link href={`/jobs/${a.job._id}/review/${a.lang}`}>
+                Review {languageName(a.lang)}
+                <span class="visually-hidden"> of {a.job.title || "Untitled job"}</span>
+              </Link>
+            </td>
+            <td>{WORDS[a.status] ?? a.status}</td>
+            <td>
+              <StatusTag status={a.job.status} />
+            </td>
+            <td>{when(a.job.updated_at)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+  return (
+    <section>
+      <h1 tabIndex={-1}>My assignments</h1>
+      {error && (
+        <p class="banner error" role="alert">
+          {error}
+        </p>
+      )}
+      <h2>Waiting for your review</h2>
+      {open.length ? table(open, "Waiting for your review") : !loading && <p>Nothing is waiting for you.</p>}
+      {rest.length > 0 && (
+        <>
+          <h2>Earlier assignments</h2>
+          {table(rest, "Earlier assignments")}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+// Finished work: the jobs whose deliverables are ready (COMPLETED, or FINAL_QC for a look
+// before approval), each linking to its downloads page.
+import { useEffect, useState } from "preact/hooks";
+import { api, errorText, type Job } from "../../api/client";
+import { when } from "../../app/format";
+import { Link } from "../../components/Link";
+import { StatusTag } from "../../components/StatusTag";
+
+export function DeliveriesScreen() {
+  const [jobs, setJobs] = useState<Job[]>([]);
+  const [error, setError] = useState("");
+  const [loading, setLoading] = useState(true);
+  useEffect(() => {
+    Promise.all([
+      api.get("/api/v1/jobs", { query: { status: "COMPLETED", limit: 100 } }),
+      api.get("/api/v1/jobs", { query: { status: "FINAL_QC", limit: 100 } }),
+    ])
+      .then(([done, final]) => setJobs([...done.items, ...final.items]))
+      .catch((e) => setError(errorText(e)))
+      .finally(() => setLoading(false));
+  }, []);
+  return (
+    <section>
+      <h1 tabIndex={-1}>Downloads</h1>
+      {error && (
+        <p class="banner error" role="alert">
+          {error}
+        </p>
+      )}
+      <table class="table" aria-busy={loading ? "true" : "false"}>
+        <caption class="visually-hidden">Jobs with deliverables</caption>
+        <thead>
+          <tr>
+            <th scope="col">Job</th>
+            <th scope="col">Status</th>
+            <th scope="col">Languages</th>
+            <th scope="col">Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {jobs.map((j) => (
+            <tr key={j._id}>
+              <td>
+                <Link href={`/jobs/${j._id}/downloads`}>
+                  <span class="visually-hidden">Downloads of </span>
+                  {j.title || "Untitled job"}
+                </Link>
+              </td>
+              <td>
+                <StatusTag status={j.status} />
+              </td>
+              <td>{j.requested_outputs.join(", ")}</td>
+              <td>{when(j.updated_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!loading && !jobs.length && !error && <p>No job has finished yet.</p>}
+    </section>
+  );
+}

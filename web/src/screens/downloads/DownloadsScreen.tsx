@@ -1,0 +1,124 @@
+// Downloads of one job: every deliverable by language and kind (signed URLs, 24 h), with the
+// accessible MP4 (and narration audio) playable in the page.
+import { useEffect, useState } from "preact/hooks";
+import { api, errorText, type Job, type Schemas } from "../../api/client";
+import type { ScreenProps } from "../../app/routes";
+import { languageName } from "../../app/languages";
+import { bytes, when } from "../../app/format";
+import { Link } from "../../components/Link";
+import { StatusTag } from "../../components/StatusTag";
+
+type Item = Schemas["DownloadItem"];
+
+const KIND_WORDS: Record<string, string> = {
+  captions_vtt: "Captions (WebVTT)",
+  descriptions_vtt: "Audio description script (WebVTT)",
+  qc_report: "Quality report (JSON)",
+  narration: "Narration audio",
+  accessible_mp4: "Accessible video (MP4)",
+};
+
+export function kindWords(kind: string, path: string): string {
+  if (KIND_WORDS[kind]) return KIND_WORDS[kind];
+  const ext = path.split(".").pop()?.toUpperCase() ?? "";
+  const words = kind.replace(/_/g, " ");
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}${ext ? ` (${ext})` : ""}`;
+}
+
+const isVideo = (p: string) => p.toLowerCase().endsWith(".mp4");
+const isAudio = (p: string) => /\.(m4a|mp3|wav)$/i.test(p);
+
+export function DownloadsScreen({ params }: ScreenProps) {
+  const id = params.id;
+  const [job, setJob] = useState<Job | null>(null);
+  const [files, setFiles] = useState<Item[]>([]);
+  const [expires, setExpires] = useState("");
+  const [error, setError] = useState("");
+  const [loading, setLoading] = useState(true);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([api.get("/api/v1/jobs/{id}", { path: { id } }), api.get("/api/v1/jobs/{id}/downloads", { path: { id } })])
+      .then(([j, d]) => {
+        if (!live) return;
+        setJob(j);
+        setFiles(d.files);
+        setExpires(d.expires_at);
+      })
+      .catch((e) => live && setError(errorText(e)))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  const langs = Array.from(new Set(files.map((f) => f.language)));
+  const title = job?.title || "Untitled job";
+  return (
+    <section aria-busy={loading ? "true" : "false"}>
+      <p>
+        <Link href={`/jobs/${id}`}>Back to the job</Link>
+      </p>
+      <h1 tabIndex={-1}>Downloads{job ? `: ${title}` : ""}</h1>
+      {job && (
+        <p>
+          <StatusTag status={job.status} /> {expires && <span class="muted">Links work until {when(expires)}.</span>}
+        </p>
+      )}
+      {error && (
+        <p class="banner error" role="alert">
+          {error}
+        </p>
+      )}
+      {!loading && !error && !files.length && <p>No deliverable is ready yet: files appear here as the pipeline makes them.</p>}
+      {langs.map((lang) => {
+        const list = files.filter((f) => f.language === lang);
+        const media = list.filter((f) => isVideo(f.path) || isAudio(f.path));
+        return (
+          <section key={lang} aria-labelledby={`dl-${lang}`}>
+            <h2 id={`dl-${lang}`}>{languageName(lang)}</h2>
+            {media.map((f) =>
+              isVideo(f.path) ? (
+                <figure key={f.path} class="download-media">
+                  <video controls preload="metadata" src={f.url} aria-label={`${kindWords(f.kind, f.path)}, ${languageName(lang)}`} />
+                  <figcaption>{kindWords(f.kind, f.path)}</figcaption>
+                </figure>
+              ) : (
+                <figure key={f.path} class="download-media">
+                  <audio controls preload="none" src={f.url} aria-label={`${kindWords(f.kind, f.path)}, ${languageName(lang)}`} />
+                  <figcaption>{kindWords(f.kind, f.path)}</figcaption>
+                </figure>
+              ),
+            )}
+            <table class="table">
+              <caption class="visually-hidden">Files in {languageName(lang)}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">File</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Size</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((f) => (
+                  <tr key={f.path}>
+                    <td>
+                      <a href={f.url} download>
+                        Download {kindWords(f.kind, f.path)}
+                        <span class="visually-hidden">, {languageName(lang)}</span>
+                      </a>
+                    </td>
+                    <td>
+                      <code>{f.path}</code>
+                    </td>
+                    <td>{f.size == null ? "" : bytes(f.size)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        );
+      })}
+    </section>
+  );
+}

@@ -1,0 +1,178 @@
+// The PM's language-QC board: every job at LANGUAGE_QC x its translated languages, with each
+// language's status and assignee; assign or reassign an active linguist of the job's organisation.
+import { useEffect, useState } from "preact/hooks";
+import { api, errorText, type Job, type Schemas } from "../../api/client";
+import { announce, useStore } from "../../app/store";
+import { languageName } from "../../app/languages";
+import { Link } from "../../components/Link";
+
+type LangQc = Schemas["LanguageQc"];
+type Person = Schemas["User"];
+type Row = { job: Job; languages: LangQc[] };
+
+const LANG_STATUS: Record<string, string> = {
+  PENDING: "Waiting for a linguist",
+  ASSIGNED: "Assigned",
+  APPROVED: "Approved",
+  REJECTED: "Rejected",
+};
+
+/** Active LINGUISTs of `org` (a PM reads their members; an ADMIN the user list). */
+export async function linguistsOf(org: string, role: string): Promise<Person[]> {
+  const out: Person[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 20; i++) {
+    const page =
+      role === "ADMIN"
+        ? await api.get("/api/v1/admin/users", { query: { org_id: org, role: "LINGUIST", status: "active", limit: 100, cursor } })
+        : await api.get("/api/v1/organizations/{id}/members", { path: { id: org }, query: { limit: 100, cursor } });
+    out.push(...page.items.filter((u) => u.role === "LINGUIST" && u.status === "active"));
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  return out.sort((a, b) => (a.name || a.email).localeCompare(b.name || b.email));
+}
+
+export function LanguageQcBoardScreen() {
+  const session = useStore((s) => s.session);
+  const role = session?.user.role ?? "";
+  const [rows, setRows] = useState<Row[]>([]);
+  const [linguists, setLinguists] = useState<Record<string, Person[]>>({});
+  const [choice, setChoice] = useState<Record<string, string>>({});
+  const [error, setError] = useState("");
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      setLoading(true);
+      try {
+        const jobs: Job[] = [];
+        let cursor: string | undefined;
+        for (let i = 0; i < 10; i++) {
+          const page = await api.get("/api/v1/jobs", { query: { status: "LANGUAGE_QC", limit: 100, cursor } });
+          jobs.push(...page.items);
+          if (!page.next_cursor) break;
+          cursor = page.next_cursor;
+        }
+        const loaded = await Promise.all(
+          jobs.map(async (job) => ({ job, languages: (await api.get("/api/v1/jobs/{id}/language-qc", { path: { id: job._id } })).languages })),
+        );
+        const orgs = Array.from(new Set(jobs.map((j) => j.org_id).filter((o): o is string => !!o)));
+        const people: Record<string, Person[]> = {};
+        await Promise.all(orgs.map(async (o) => (people[o] = await linguistsOf(o, role))));
+        if (!live) return;
+        setRows(loaded);
+        setLinguists(people);
+        setError("");
+      } catch (e) {
+        if (live) setError(errorText(e));
+      } finally {
+        if (live) setLoading(false);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [tick]);
+
+  async function assign(job: Job, lang: string) {
+    const key = `${job._id}:${lang}`;
+    const linguist = choice[key];
+    if (!linguist) {
+      setError(`Choose a linguist for ${languageName(lang)} of “${job.title || "Untitled job"}” first.`);
+      return;
+    }
+    try {
+      const entry = await api.post("/api/v1/jobs/{id}/language-qc/{lang}/assign", { path: { id: job._id, lang }, body: { linguist_id: linguist } });
+      setRows((rs) => rs.map((r) => (r.job._id !== job._id ? r : { ...r, languages: r.languages.map((l) => (l.lang === lang ? entry : l)) })));
+      setError("");
+      announce(`${languageName(lang)} of ${job.title || "Untitled job"} assigned to ${entry.assignee_email || "the linguist"}.`);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
+  return (
+    <section>
+      <div class="title-row">
+        <h1 tabIndex={-1}>Language review board</h1>
+        <button type="button" class="button secondary" onClick={() => setTick((t) => t + 1)}>
+          Refresh
+        </button>
+      </div>
+      <p class="hint">Jobs waiting for language review, one row per language. Assign each language to an active linguist of the job's organisation; reassigning hands it to someone else.</p>
+      {error && (
+        <p class="banner error" role="alert">
+          {error}
+        </p>
+      )}
+      <table class="table" aria-busy={loading ? "true" : "false"}>
+        <caption class="visually-hidden">Languages in review</caption>
+        <thead>
+          <tr>
+            <th scope="col">Job</th>
+            <th scope="col">Language</th>
+            <th scope="col">Status</th>
+            <th scope="col">Assignee</th>
+            <th scope="col">Assign</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.flatMap(({ job, languages }) =>
+            languages.map((l) => {
+              const key = `${job._id}:${l.lang}`;
+              const people = linguists[job.org_id ?? ""] ?? [];
+              const title = job.title || "Untitled job";
+              const selectId = `assign-${job._id}-${l.lang}`;
+              return (
+                <tr key={key} data-job-id={job._id} data-lang={l.lang}>
+                  <td>
+                    <Link href={`/jobs/${job._id}`}>{title}</Link>
+                  </td>
+                  <td>
+                    <Link href={`/jobs/${job._id}/review/${l.lang}`}>{languageName(l.lang)}</Link>
+                  </td>
+                  <td>
+                    <span class={`tag tag-${l.status === "APPROVED" ? "ok" : l.status === "REJECTED" ? "fail" : l.status === "ASSIGNED" ? "wait" : "act"}`}>{LANG_STATUS[l.status] ?? l.status}</span>
+                  </td>
+                  <td>{l.assignee_email || (l.assignee ? l.assignee : <span class="muted">Nobody yet</span>)}</td>
+                  <td>
+                    {l.status === "APPROVED" ? (
+                      <span class="muted">Done</span>
+                    ) : people.length ? (
+                      <div class="inline-form">
+                        <label class="visually-hidden" for={selectId}>
+                          Linguist for {languageName(l.lang)} of {title}
+                        </label>
+                        <select id={selectId} value={choice[key] ?? ""} onChange={(e) => setChoice({ ...choice, [key]: e.currentTarget.value })}>
+                          <option value="">Choose a linguist</option>
+                          {people.map((p) => (
+                            <option key={p.id} value={p.id}>
+                              {p.name ? `${p.name} (${p.email})` : p.email}
+                            </option>
+                          ))}
+                        </select>
+                        <button type="button" class="button small" onClick={() => assign(job, l.lang)}>
+                          {l.assignee ? "Reassign" : "Assign"}
+                          <span class="visually-hidden">
+                            {" "}
+                            {languageName(l.lang)} of {title}
+                          </span>
+                        </button>
+                      </div>
+                    ) : (
+                      <span class="muted">No active linguist in this organisation: invite one first.</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            }),
+          )}
+        </tbody>
+      </table>
+      {!loading && !rows.length && !error && <p>No job is waiting for language review.</p>}
+    </section>
+  );
+}
