@@ -123,10 +123,15 @@ EMPTY_OR_ID = "^([0-9a-f]{24})?$"
 # Job creation as multipart/form-data: the video and the JobCreate fields as form fields.
 JOB_CREATE_FORM = {
     "type": "object",
-    "required": ["file", "source_language", "requested_outputs"],
+    "required": ["requested_outputs"],
     "properties": {
         "file": {"type": "string", "format": "binary", "contentMediaType": "video/mp4", "description": "The video"},
-        "source_language": {"type": "string", "pattern": JOB_LANG, "example": "en"},
+        "source_language": {
+            "type": "string",
+            "pattern": f"^$|{JOB_LANG}",
+            "description": "Empty or left out: detected from the audio",
+            "example": "en",
+        },
         "requested_outputs": {
             "type": "string",
             "pattern": rf"^{_CODE}(,{_CODE}){{0,19}}$",
@@ -136,9 +141,11 @@ JOB_CREATE_FORM = {
         "title": {"type": "string", "maxLength": 200},
         "glossary_id": {"type": "string", "pattern": EMPTY_OR_ID, "description": "Empty: the default glossary"},
         "org_id": {"type": "string", "pattern": EMPTY_OR_ID, "description": "Organisation (ADMIN only; required)"},
+        "upload_id": {"type": "string", "pattern": EMPTY_OR_ID, "description": "Instead of `file`: a signed upload"},
+        "options": {"type": "string", "description": 'JSON object of the options below, e.g. {"burn_in": true}'},
         "delivery_profile": {"type": "string", "enum": ["default", "bbc", "dcmp"]},
-        "extended_ad": {"type": "boolean"},
-        "burn_in": {"type": "boolean"},
+        "extended_ad": {"type": "string", "enum": ["true", "false"]},
+        "burn_in": {"type": "string", "enum": ["true", "false"]},
     },
     "additionalProperties": False,
 }

@@ -4,11 +4,27 @@ import json
 
 import functions_framework
 
-from shared.errors import UnsupportedMedia
+from shared.errors import Unprocessable, UnsupportedMedia
 from shared.http import function_dispatcher, json_response
 from shared.models.jobs import Feedback, JobCreate, Reason
 from shared.services import downloads as download_service
 from shared.services import job_creation, jobs, languages, timeline
+
+# The multipart form's text fields (the video is the `file` part); OpenAPI: JobCreateForm.
+FORM_FIELDS = frozenset(
+    {
+        "source_language",
+        "requested_outputs",
+        "title",
+        "glossary_id",
+        "org_id",
+        "upload_id",
+        "options",
+        "delivery_profile",
+        "extended_ad",
+        "burn_in",
+    }
+)
 
 
 def _form_data(form) -> dict:
@@ -37,6 +53,11 @@ def _form_data(form) -> dict:
     for key in ("delivery_profile", "extended_ad", "burn_in"):
         if form.get(key) not in (None, ""):
             options[key] = form[key]
+    for key in ("extended_ad", "burn_in"):  # form booleans are the words true / false
+        if key in options and isinstance(options[key], str):
+            if options[key].strip().lower() not in ("true", "false"):
+                raise Unprocessable(f"Form field {key} must be true or false")
+            options[key] = options[key].strip().lower() == "true"
     if options:
         data["options"] = options
     return data
@@ -46,13 +67,19 @@ def create_job(ctx):
     req = ctx.request
     upload = None
     if req.mimetype == "multipart/form-data":
+        unknown = sorted(set(req.form) - FORM_FIELDS)
+        if unknown:
+            raise Unprocessable(f"Unknown form field {unknown[0]!r}; the fields are: {', '.join(sorted(FORM_FIELDS))}")
         data = ctx.validate(JobCreate, _form_data(req.form))
         upload = req.files.get("file")
     elif req.is_json:
         data = ctx.json(JobCreate)
     else:
         raise UnsupportedMedia("Send multipart/form-data with the video as `file`, or JSON naming an upload_id")
-    job, created = job_creation.create_job(ctx.principal, data, upload, req.headers.get("Idempotency-Key"))
+    key = req.headers.get("Idempotency-Key")
+    if key is not None and not key.strip():
+        raise Unprocessable("Idempotency-Key is empty: send a unique value (a UUID), or leave the header out")
+    job, created = job_creation.create_job(ctx.principal, data, upload, key)
     ctx.audit.update(target=job["id"], org_id=job.get("org_id"))
     headers = {} if created else {"Idempotent-Replayed": "true"}
     return json_response(jobs.view(job), 201, headers)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from shared.media import ffmpeg as ff
 from shared.media.types import Word
+from shared.media.vtt import EXTENDED_ID, VttCue
 
 MAX_RATE = 1.5
 SAMPLE_RATE = 48000
@@ -138,8 +139,6 @@ def relabelled(cues, plan: Plan) -> list | None:
     """The description cues (vtt.VttCue) with identifiers that say what the narration does with
     each (`ad-N` plays in the programme, `ad-N-extended` holds the picture), or None when they
     already agree. Text and times are never changed."""
-    from shared.media.vtt import EXTENDED_ID, VttCue
-
     ordered = sorted(cues, key=lambda c: c.start)
     out, changed = [], False
     for i, (cue, clip) in enumerate(zip(ordered, plan.clips)):

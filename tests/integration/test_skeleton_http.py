@@ -61,3 +61,14 @@ def test_cors_preflight_only_for_configured_origins(client):
     assert "Authorization" in ok.headers["Access-Control-Allow-Headers"]
     other = client.options("/api/v1/jobs", headers={"Origin": "https://evil.example.com"})
     assert other.status_code == 405 and "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_empty_idempotency_key_is_refused(client, users):
+    org = users.org()
+    client_user = users.user("CLIENT", org)
+    resp = client.post(
+        "/api/v1/jobs",
+        json={"source_language": "en", "requested_outputs": ["es"], "upload_id": "0" * 24},
+        headers={**client_user["headers"], "Idempotency-Key": " "},
+    )
+    assert resp.status_code == 422 and "Idempotency-Key" in resp.get_json()["detail"]
