@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, errorText, type Schemas } from "../../api/client";
 import type { ScreenProps } from "../../app/routes";
 import { announce, useStore } from "../../app/store";
+import { navigate } from "../../app/router";
 import { languageName } from "../../app/languages";
 import { Link } from "../../components/Link";
 import { ErrorSummary, type FieldError } from "../../components/ErrorSummary";
@@ -56,6 +57,27 @@ export function GlossaryScreen({ params }: ScreenProps) {
       await api.delete("/api/v1/glossaries/{id}/terms/{term_id}", { path: { id, term_id: t.id } });
       setG((cur) => (cur ? { ...cur, terms: cur.terms.filter((x) => x.id !== t.id) } : cur));
       announce(`Term ${t.source} deleted.`);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+
+  async function makeDefault() {
+    try {
+      const saved = await api.put("/api/v1/glossaries/{id}", { path: { id }, body: { is_default: true } as Schemas["GlossaryUpdate"] });
+      setG(saved);
+      announce(`${saved.name} is now the organisation's default glossary.`);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+
+  async function removeGlossary() {
+    if (!g || !window.confirm(`Delete the glossary ${g.name} and its ${g.terms.length} terms?`)) return;
+    try {
+      await api.delete("/api/v1/glossaries/{id}", { path: { id } });
+      announce(`Glossary ${g.name} deleted.`);
+      navigate(`/admin/glossaries?org=${g.org_id}`, true);
     } catch (err) {
       setError(errorText(err));
     }
@@ -115,12 +137,22 @@ export function GlossaryScreen({ params }: ScreenProps) {
         <>
           {g.description && <p class="user-text">{g.description}</p>}
           <p>
-            Source language: {languageName(g.source_language)}. {g.terms.length} terms.
+            Source language: {languageName(g.source_language)}. {g.terms.length} terms.{g.is_default ? " The organisation's default glossary." : ""}
           </p>
           <div class="actions">
             <button type="button" class="button secondary" onClick={exportCsv}>
               Export CSV
             </button>
+            {admin && !g.is_default && (
+              <button type="button" class="button secondary" onClick={makeDefault}>
+                Make default
+              </button>
+            )}
+            {admin && (
+              <button type="button" class="button warning" onClick={removeGlossary}>
+                Delete glossary
+              </button>
+            )}
           </div>
           <table class="table">
             <caption class="visually-hidden">Terms</caption>

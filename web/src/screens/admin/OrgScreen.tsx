@@ -72,6 +72,26 @@ export function OrgScreen({ params }: ScreenProps) {
     }
   }
 
+  async function saveSettings(e: Event) {
+    e.preventDefault();
+    if (!org) return;
+    const form = e.currentTarget as HTMLFormElement;
+    const name = (form.elements.namedItem("org-rename") as HTMLInputElement).value.trim();
+    const share = (form.elements.namedItem("org-share") as HTMLInputElement).checked;
+    if (!name) {
+      setError("Enter the organisation's name.");
+      return;
+    }
+    try {
+      const saved = await api.patch("/api/v1/organizations/{id}", { path: { id }, body: { name, clients_share_jobs: share } });
+      setOrg(saved);
+      setError("");
+      announce(`Settings of ${saved.name} saved.`);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+
   async function remove(p: Person) {
     if (!window.confirm(`Remove ${p.email} from this organisation?`)) return;
     try {
@@ -105,6 +125,24 @@ export function OrgScreen({ params }: ScreenProps) {
         <p class="banner error" role="alert">
           {error}
         </p>
+      )}
+      {org && (
+        <details class="panel">
+          <summary>Settings</summary>
+          <form class="narrow" onSubmit={saveSettings} key={`${org.name}:${org.clients_share_jobs}`}>
+            <div class="field">
+              <label for="org-rename">Name</label>
+              <input id="org-rename" name="org-rename" type="text" maxLength={200} defaultValue={org.name} />
+            </div>
+            <div class="checkbox">
+              <input id="org-share" name="org-share" type="checkbox" defaultChecked={org.clients_share_jobs} />
+              <label for="org-share">Clients of this organisation see each other's jobs</label>
+            </div>
+            <button type="submit" class="button">
+              Save settings
+            </button>
+          </form>
+        </details>
       )}
       <h2>Members</h2>
       <table class="table">
