@@ -9,6 +9,7 @@ import io
 import requests
 from playwright.sync_api import expect
 
+from tests.e2e.browser.doc_shots import doc_shot
 from tests.e2e.browser.support import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, axe_check, sign_in
 
 XSS = '<img src=x onerror="window.__pwned=1">'
@@ -40,6 +41,7 @@ def test_admin_hub_orgs_and_invite_then_accept(page, new_context, admin, platfor
     page.get_by_role("button", name="Copy link").click()
     expect(page.get_by_role("status")).to_contain_text("Invite link")
     axe_check(page, "organisation members and invite")
+    doc_shot(page, "invite")
 
     other = new_context().new_page()
     other.goto(link)
@@ -76,6 +78,7 @@ def test_users_role_and_status(page, admin):
     row = page.get_by_role("row").filter(has_text=person.email)
     row.wait_for()
     axe_check(page, "users")
+    doc_shot(page, "users")
     page.get_by_label(f"Role of {person.email}").select_option("REVIEWER")
     page.get_by_label(f"Status of {person.email}").select_option("disabled")
     page.get_by_role("button", name=f"Save {person.email}").click()
@@ -90,6 +93,7 @@ def test_audit_log_filters(page, admin):
     page.get_by_role("heading", name="Audit log").wait_for()
     page.locator("tbody tr").first.wait_for()
     axe_check(page, "audit log")
+    doc_shot(page, "audit-log")
     page.get_by_label("Action (for example auth.login)").fill("auth.login")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("tbody tr").first).to_contain_text("auth.login")
@@ -129,6 +133,7 @@ def test_glossary_terms_csv_import_and_export(page, admin, tmp_path):
     expect(report).to_contain_text("Line 4: source, target_language and target are all needed.")
     expect(page.get_by_role("cell", name="fábrica")).to_be_visible()
     axe_check(page, "glossary")
+    doc_shot(page, "glossary")
 
     with page.expect_download() as dl:
         page.get_by_role("button", name="Export CSV").click()

@@ -7,6 +7,7 @@ deliverable with the accessible MP4 playable in the page. axe runs on each scree
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.browser.doc_shots import doc_shot
 from tests.e2e.browser.support import PASSWORD, axe_check, create_job, sign_in, wait_status
 from tests.support.media import session_video
 
@@ -38,27 +39,31 @@ def test_pm_assigns_and_reassigns_then_linguist_approves(page, new_context, scen
     page.get_by_role("button", name="Assign Spanish (es) of Board tour").click()
     expect(page.get_by_role("status")).to_have_text(f"Spanish (es) of Board tour assigned to {spare.email}.")
     expect(row).to_contain_text(spare.email)
+    lp = new_context().new_page()
+    sign_in(lp, linguist.email, PASSWORD, "/assignments")
+    lp.get_by_role("heading", name="My assignments").wait_for()
+    expect(lp.get_by_text("Nothing is waiting for you.")).to_be_visible()
+
     choose.select_option(label=linguist.email)
     page.get_by_role("button", name="Reassign Spanish (es) of Board tour").click()
     expect(row).to_contain_text(linguist.email)
     expect(row).to_contain_text("Assigned")
+    doc_shot(page, "language-qc-board")
 
     other = new_context().new_page()
     sign_in(other, spare.email, PASSWORD, "/assignments")
     expect(other.get_by_text("Nothing is waiting for you.")).to_be_visible()
 
-    lp = new_context().new_page()
-    sign_in(lp, linguist.email, PASSWORD, "/assignments")
-    lp.get_by_role("heading", name="My assignments").wait_for()
     review = lp.get_by_role("link", name="Review Spanish (es) of Board tour")
-    review.wait_for()
+    review.wait_for()  # arrived live over the organisation stream, without a reload
+    expect(lp.get_by_role("status")).to_have_text("Your assignments changed.")
     axe_check(lp, "my assignments")
+    doc_shot(lp, "assignments")
     review.click()
     lp.wait_for_url(f"**/jobs/{job}/review/es")
     lp.get_by_role("button", name="Approve Spanish (es)").click()
     expect(lp.get_by_role("status").filter(has_text="Approved: Spanish (es) language review.")).to_have_count(1)
-    page.get_by_role("button", name="Refresh").click()
-    expect(row).to_have_count(0)  # the job left LANGUAGE_QC
+    expect(row).to_have_count(0)  # the job left LANGUAGE_QC: the board updates live
     state = scene["admin"].call("GET", f"/api/v1/jobs/{job}").json()["language_qc"]["es"]
     assert (state["status"], state["assignee"]) == ("APPROVED", linguist.user["id"])
 
@@ -86,3 +91,4 @@ def test_downloads_with_the_accessible_mp4_in_the_page(page, scene):
     page.evaluate("() => document.querySelector('video').play()")
     page.wait_for_function("() => document.querySelector('video').currentTime > 0.2")
     axe_check(page, "downloads")
+    doc_shot(page, "downloads")

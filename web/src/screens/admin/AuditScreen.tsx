@@ -122,7 +122,7 @@ export function AuditScreen() {
                     setCursors([null]);
                   }}
                 >
-                  <span class="visually-hidden">Show only actor </span>
+                  <span class="visually-hidden">Show only actor</span>{" "}
                   {a.actor ?? "—"}
                 </button>
               </td>

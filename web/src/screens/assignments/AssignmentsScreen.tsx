@@ -2,11 +2,12 @@
 // only the jobs with a language assigned to them), each linking to the review page.
 import { useEffect, useState } from "preact/hooks";
 import { api, errorText, type Job } from "../../api/client";
-import { useStore } from "../../app/store";
+import { announce, useStore } from "../../app/store";
 import { languageName } from "../../app/languages";
 import { when } from "../../app/format";
 import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
+import { useOrgReload } from "../langqc/useOrgReload";
 
 type Assignment = { job: Job; lang: string; status: string };
 
@@ -14,6 +15,8 @@ const WORDS: Record<string, string> = { ASSIGNED: "To review", APPROVED: "Approv
 
 export function AssignmentsScreen() {
   const me = useStore((s) => s.session?.user.id);
+  const org = useStore((s) => s.session?.user.org_id);
+  const [tick, setTick] = useState(0);
   const [items, setItems] = useState<Assignment[]>([]);
   const [error, setError] = useState("");
   const [loading, setLoading] = useState(true);
@@ -49,7 +52,13 @@ export function AssignmentsScreen() {
     return () => {
       live = false;
     };
-  }, [me]);
+  }, [me, tick]);
+
+  // Live: a new assignment (or a job moving on) reloads the list and is announced.
+  useOrgReload(org ? [org] : [], (m) => {
+    setTick((t) => t + 1);
+    if (m.type === "notification" && m.kind === "assignment") announce("Your assignments changed.");
+  });
 
   const open = items.filter((a) => a.job.status === "LANGUAGE_QC" && a.status !== "APPROVED");
   const rest = items.filter((a) => !open.includes(a));

@@ -41,8 +41,7 @@ export function DeliveriesScreen() {
           {jobs.map((j) => (
             <tr key={j._id}>
               <td>
-                <Link href={`/jobs/${j._id}/downloads`}>
-                  <span class="visually-hidden">Downloads of </span>
+                <Link href={`/jobs/${j._id}/downloads`} aria-label={`Downloads of ${j.title || "Untitled job"}`}>
                   {j.title || "Untitled job"}
                 </Link>
               </td>

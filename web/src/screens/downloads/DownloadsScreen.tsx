@@ -13,9 +13,13 @@ type Item = Schemas["DownloadItem"];
 const KIND_WORDS: Record<string, string> = {
   captions_vtt: "Captions (WebVTT)",
   descriptions_vtt: "Audio description script (WebVTT)",
+  captions_srt: "Captions (SRT)",
+  captions_ttml: "Captions (TTML)",
+  captions_scc: "Captions (SCC, broadcast)",
   qc_report: "Quality report (JSON)",
   narration: "Narration audio",
   accessible_mp4: "Accessible video (MP4)",
+  video: "Accessible video (MP4)",
 };
 
 export function kindWords(kind: string, path: string): string {
@@ -73,7 +77,7 @@ export function DownloadsScreen({ params }: ScreenProps) {
       {!loading && !error && !files.length && <p>No deliverable is ready yet: files appear here as the pipeline makes them.</p>}
       {langs.map((lang) => {
         const list = files.filter((f) => f.language === lang);
-        const media = list.filter((f) => isVideo(f.path) || isAudio(f.path));
+        const media = [...list.filter((f) => isVideo(f.path)), ...list.filter((f) => isAudio(f.path))]; // the accessible video first
         return (
           <section key={lang} aria-labelledby={`dl-${lang}`}>
             <h2 id={`dl-${lang}`}>{languageName(lang)}</h2>
@@ -103,9 +107,8 @@ export function DownloadsScreen({ params }: ScreenProps) {
                 {list.map((f) => (
                   <tr key={f.path}>
                     <td>
-                      <a href={f.url} download>
+                      <a href={f.url} download aria-label={`Download ${kindWords(f.kind, f.path)}, ${languageName(lang)}`}>
                         Download {kindWords(f.kind, f.path)}
-                        <span class="visually-hidden">, {languageName(lang)}</span>
                       </a>
                     </td>
                     <td>

@@ -4,7 +4,9 @@ import { useEffect, useState } from "preact/hooks";
 import { api, errorText, type Job, type Schemas } from "../../api/client";
 import { announce, useStore } from "../../app/store";
 import { languageName } from "../../app/languages";
+import { statusWords } from "../../app/format";
 import { Link } from "../../components/Link";
+import { useOrgReload } from "./useOrgReload";
 
 type LangQc = Schemas["LanguageQc"];
 type Person = Schemas["User"];
@@ -76,6 +78,13 @@ export function LanguageQcBoardScreen() {
       live = false;
     };
   }, [tick]);
+
+  // Live: a job entering or leaving language review, or a language changing, reloads the board.
+  const orgs = [session?.user.org_id, ...rows.map((r) => r.job.org_id)].filter((o): o is string => !!o);
+  useOrgReload(orgs, (m) => {
+    setTick((t) => t + 1);
+    if (m.type === "job_status_update" && m.status) announce(`A job is now: ${statusWords(m.status)}. The board was updated.`);
+  });
 
   async function assign(job: Job, lang: string) {
     const key = `${job._id}:${lang}`;
