@@ -80,6 +80,7 @@ def test_users_role_and_status(page, admin):
     person = admin.add_member(org, "CLIENT")
     sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD, "/admin/users")
     page.get_by_role("heading", name="Users").wait_for()
+    page.get_by_label("Organisation").select_option(org)
     page.get_by_label("Role", exact=True).select_option("CLIENT")
     row = page.get_by_role("row").filter(has_text=person.email)
     row.wait_for()
@@ -141,6 +142,11 @@ def test_glossary_terms_csv_import_and_export(page, admin, tmp_path):
     axe_check(page, "glossary")
     doc_shot(page, "glossary")
 
+    gid = page.url.rsplit("/", 1)[-1]
+    term = {"source": "=HYPERLINK(1)", "target_language": "es", "target": "x", "case_sensitive": False, "note": None}
+    admin.call("POST", f"/api/v1/glossaries/{gid}/terms", expect=201, json=term)
+    page.reload()
+    page.get_by_role("cell", name="=HYPERLINK(1)", exact=True).wait_for()
     with page.expect_download() as dl:
         page.get_by_role("button", name="Export CSV").click()
     rows = list(csv.DictReader(io.StringIO(open(dl.value.path(), encoding="utf-8").read())))
@@ -148,6 +154,7 @@ def test_glossary_terms_csv_import_and_export(page, admin, tmp_path):
     assert ("factory", "es", "fábrica", "false", "plant, mill") in got
     assert ("Acme", "fr", "Acme", "true", "") in got
     assert any(r["target"] == "Widget" for r in rows)
+    assert any(r["source"] == "'=HYPERLINK(1)" for r in rows)  # not a formula in a spreadsheet
 
     page.get_by_role("button", name="Delete factory (es)").click()
     expect(page.get_by_role("cell", name="fábrica")).to_have_count(0)

@@ -11,6 +11,8 @@ type Status = "active" | "disabled";
 export function UsersScreen() {
   const me = useStore((s) => s.session?.user.id);
   const [role, setRole] = useState("");
+  const [org, setOrg] = useState("");
+  const [orgs, setOrgs] = useState<Schemas["Organization"][]>([]);
   const [status, setStatus] = useState("");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [users, setUsers] = useState<Person[]>([]);
@@ -21,9 +23,17 @@ export function UsersScreen() {
   const page = cursors.length - 1;
 
   useEffect(() => {
+    api
+      .get("/api/v1/organizations", { query: { limit: 100 } })
+      .then((l) => setOrgs(l.items))
+      .catch(() => undefined); // the filter is optional; the list below still loads
+  }, []);
+  const orgName = (id: string | null) => (id ? (orgs.find((o) => o.id === id)?.name ?? id) : "None");
+
+  useEffect(() => {
     setLoading(true);
     api
-      .get("/api/v1/admin/users", { query: { role: (role || undefined) as Role | undefined, status: (status || undefined) as Status | undefined, limit: 50, cursor: cursors[page] ?? undefined } })
+      .get("/api/v1/admin/users", { query: { org_id: org || undefined, role: (role || undefined) as Role | undefined, status: (status || undefined) as Status | undefined, limit: 50, cursor: cursors[page] ?? undefined } })
       .then((l) => {
         setUsers(l.items);
         setNext(l.next_cursor ?? null);
@@ -32,7 +42,7 @@ export function UsersScreen() {
       })
       .catch((e) => setError(errorText(e)))
       .finally(() => setLoading(false));
-  }, [role, status, cursors]);
+  }, [org, role, status, cursors]);
 
   async function save(u: Person) {
     const edit = edits[u.id];
@@ -59,6 +69,15 @@ export function UsersScreen() {
     <section>
       <h1 tabIndex={-1}>Users</h1>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label for="org-filter">Organisation</label>
+        <select id="org-filter" value={org} onChange={filter(setOrg)}>
+          <option value="">All organisations</option>
+          {orgs.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
         <label for="role-filter">Role</label>
         <select id="role-filter" value={role} onChange={filter(setRole)}>
           <option value="">All roles</option>
@@ -86,6 +105,7 @@ export function UsersScreen() {
           <tr>
             <th scope="col">Email</th>
             <th scope="col">Name</th>
+            <th scope="col">Organisation</th>
             <th scope="col">Role</th>
             <th scope="col">Status</th>
             <th scope="col">Save</th>
@@ -100,6 +120,7 @@ export function UsersScreen() {
               <tr key={u.id} data-user-id={u.id}>
                 <td>{u.email}</td>
                 <td>{u.name}</td>
+                <td>{orgName(u.org_id)}</td>
                 <td>
                   <label class="visually-hidden" for={`role-${u.id}`}>
                     Role of {u.email}

@@ -145,6 +145,7 @@ export function LanguageQcBoardScreen() {
                   </td>
                   <td>
                     <span class={`tag tag-${l.status === "APPROVED" ? "ok" : l.status === "REJECTED" ? "fail" : l.status === "ASSIGNED" ? "wait" : "act"}`}>{LANG_STATUS[l.status] ?? l.status}</span>
+                    {l.status === "REJECTED" && l.rejection_reason && <p class="user-text">Reason: {l.rejection_reason}</p>}
                   </td>
                   <td>{l.assignee_email || (l.assignee ? l.assignee : <span class="muted">Nobody yet</span>)}</td>
                   <td>
