@@ -12,6 +12,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from shared import logs
+from shared.config import settings
 from shared.http import Dispatcher
 from shared.routes import Route
 
@@ -101,7 +102,8 @@ def test_every_line_of_a_request_carries_request_id_and_trace():
     assert [line["message"] for line in lines] == ["first line", "second line"]
     for line in lines:
         assert line["request_id"] == resp.headers["X-Request-ID"]
-        assert line[logs.TRACE_KEY] == f"projects/local/traces/{TRACE}"
+        # the project is the configured one (the emulator tests of the same session set one)
+        assert line[logs.TRACE_KEY] == f"projects/{settings().gcp_project or 'local'}/traces/{TRACE}"
         assert line[logs.SPAN_KEY] == f"{99:016x}"
         assert line[logs.SAMPLED_KEY] is True
     assert lines[1]["step"] == "x"
