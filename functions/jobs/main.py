@@ -3,10 +3,11 @@
 import json
 
 import functions_framework
+from pydantic import ValidationError
 
-from shared.errors import Unprocessable, UnsupportedMedia
+from shared.errors import Invalid, Unprocessable, UnsupportedMedia
 from shared.http import function_dispatcher, json_response
-from shared.models.jobs import Feedback, JobCreate, Reason
+from shared.models.jobs import Feedback, JobCreate, JobOptions, Reason
 from shared.services import downloads as download_service
 from shared.services import job_creation, jobs, languages, timeline
 
@@ -46,10 +47,19 @@ def _form_data(form) -> dict:
     data["requested_outputs"] = outputs
     options: dict = {}
     if form.get("options"):
+        # the form documents `options` as a string holding a JSON object: any other string is a
+        # well-formed value the server cannot use (400), not a schema violation
         try:
             options = json.loads(form["options"])
         except ValueError:
-            options = {"_": form["options"]}  # reported by validation as an unknown field
+            options = None
+        if not isinstance(options, dict):
+            raise Invalid('Form field options must be a JSON object, e.g. {"burn_in": true}')
+        try:
+            options = JobOptions.model_validate(options).model_dump(exclude_unset=True)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg']}" for e in exc.errors())
+            raise Invalid(f"Form field options is not usable: {problems}")
     for key in ("delivery_profile", "extended_ad", "burn_in"):
         if form.get(key) not in (None, ""):
             options[key] = form[key]
