@@ -87,6 +87,14 @@ def _wav_duration(path: Path) -> float:
         return f.getnframes() / f.getframerate()
 
 
+def _silence(path: Path, seconds: float) -> None:
+    """A mono PCM WAV of `seconds` of silence at the test sample rate."""
+    _run(
+        ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"anullsrc=r={RATE}:cl=mono"]
+        + ["-t", f"{seconds}", "-c:a", "pcm_s16le", str(path)]
+    )
+
+
 def make_talking_video(
     parts: list[Part],
     out: Path,
@@ -106,23 +114,7 @@ def make_talking_video(
     timeline: list[tuple[float, float, Part]] = []
     t = 0.0
     silence = work / "lead.wav"
-    _run(
-        [
-            "ffmpeg",
-            "-y",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            f"anullsrc=r={RATE}:cl=mono",
-            "-t",
-            f"{lead}",
-            "-c:a",
-            "pcm_s16le",
-            str(silence),
-        ]
-    )
+    _silence(silence, lead)
     audio_parts.append(silence)
     t += lead
     for n, part in enumerate(parts):
@@ -144,45 +136,13 @@ def make_talking_video(
                 ]
             )
         else:
-            _run(
-                [
-                    "ffmpeg",
-                    "-y",
-                    "-loglevel",
-                    "error",
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    f"anullsrc=r={RATE}:cl=mono",
-                    "-t",
-                    f"{part.pause}",
-                    "-c:a",
-                    "pcm_s16le",
-                    str(wav),
-                ]
-            )
+            _silence(wav, part.pause)
         d = _wav_duration(wav)
         timeline.append((t, t + d, part))
         audio_parts.append(wav)
         t += d
     tail = work / "tail.wav"
-    _run(
-        [
-            "ffmpeg",
-            "-y",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            f"anullsrc=r={RATE}:cl=mono",
-            "-t",
-            "0.6",
-            "-c:a",
-            "pcm_s16le",
-            str(tail),
-        ]
-    )
+    _silence(tail, 0.6)
     audio_parts.append(tail)
     duration = round(t + 0.6, 2)
     listing = work / "audio.txt"
