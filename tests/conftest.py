@@ -28,7 +28,8 @@ def isolated_settings(tmp_path, monkeypatch):
     config.reset()
     bootstrap.reset()
     session._cache.clear()  # noqa: SLF001
-    cfg = config.configure(task_backoff_seconds=0.05)
+    # argon2 at its lowest cost (decision 1320); the tests of decision 0901's cost configure it back
+    cfg = config.configure(task_backoff_seconds=0.05, insecure_fast_password_hashing=True)
     yield cfg
     config.reset()
     bootstrap.reset()
