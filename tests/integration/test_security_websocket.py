@@ -15,6 +15,7 @@ from shared import config
 from shared.realtime import protocol as P
 from shared.realtime import tickets
 from tests.integration.test_ws_channels import job_url, make_job, org_url, recv, refused_with
+from tests.support import servers
 
 V1 = "/api/v1"
 
@@ -30,15 +31,8 @@ def fast_ws(isolated_settings):
 
 @pytest.fixture
 def server(app, fast_ws):
-    import threading
-
-    from werkzeug.serving import make_server
-
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{srv.server_port}"
-    srv.shutdown()
+    with servers.wsgi(app) as address:
+        yield address
 
 
 def _ticket(client, user) -> str:

@@ -4,7 +4,6 @@ tasks delivered by gcloud-tasks-emulator to a real HTTP server here) pass the sa
 from __future__ import annotations
 
 import json
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -12,6 +11,7 @@ import pytest
 
 from shared.queues.tasks import task_name
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
+from tests.support import servers
 
 
 class SqliteHarness:
@@ -65,7 +65,7 @@ class CloudHarness:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
         self.server.received = []
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        servers.start(self.server, "cloud-tasks-target")
         url = f"http://127.0.0.1:{self.server.server_address[1]}/pipeline_worker"
         self.queue = CloudTasksQueue(unique_project(), "europe-west1", "pipeline-steps", url)
         self.queue.ensure_queue()
@@ -80,8 +80,7 @@ class CloudHarness:
         return out
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        servers.stop(self.server)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("cloud_tasks", marks=pytest.mark.emulators)])

@@ -4,7 +4,6 @@ werkzeug server thread, real SQLite documents and event log, real JWTs."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import pytest
@@ -15,6 +14,7 @@ from shared import config
 from shared.ids import new_id
 from shared.realtime import protocol as P
 from shared.timestamps import now_iso
+from tests.support import servers
 
 
 @pytest.fixture(autouse=True)
@@ -46,13 +46,8 @@ def orgs_share_jobs(users, monkeypatch):
 
 @pytest.fixture
 def server(app):
-    from werkzeug.serving import make_server
-
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"ws://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
+    with servers.wsgi(app) as address:
+        yield f"ws://{address}"
 
 
 def make_job(platform, org_id, status="SOURCE_QC", **fields) -> dict:

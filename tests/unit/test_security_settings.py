@@ -21,6 +21,8 @@ from shared.persistence.sqlite_documents import SqliteDocuments
 @pytest.mark.parametrize(
     "secret",
     ["", "changeme", "x" * 64, "ab" * 40, secrets.token_hex(16), secrets.token_urlsafe(24), "0123456789abcdef" * 3],
+    # ids, not the values: random values would give each xdist worker other test names
+    ids=["empty", "word", "one-char", "two-chars", "hex-16-bytes", "urlsafe-24-bytes", "repeated-pattern"],
 )
 def test_gcp_refuses_a_jwt_secret_below_32_random_bytes(monkeypatch, secret):
     monkeypatch.setenv("AVP_BACKEND", "gcp")
@@ -29,7 +31,11 @@ def test_gcp_refuses_a_jwt_secret_below_32_random_bytes(monkeypatch, secret):
         config.from_env()
 
 
-@pytest.mark.parametrize("secret", [secrets.token_hex(32), secrets.token_urlsafe(48), secrets.token_urlsafe(32)])
+@pytest.mark.parametrize(
+    "secret",
+    [secrets.token_hex(32), secrets.token_urlsafe(48), secrets.token_urlsafe(32)],
+    ids=["hex-32-bytes", "urlsafe-48-bytes", "urlsafe-32-bytes"],
+)
 def test_gcp_accepts_a_random_secret_of_32_bytes(monkeypatch, secret):
     monkeypatch.setenv("AVP_BACKEND", "gcp")
     monkeypatch.setenv("AVP_JWT_SECRET", secret)
