@@ -7,6 +7,7 @@ import pytest
 from websockets.sync.client import connect
 
 from shared import config
+from shared.realtime import hub
 from shared.services.jobs import cas_transition
 from tests.integration.test_ws_channels import make_job, org_url, recv
 from tests.support import servers
@@ -51,7 +52,6 @@ def test_who_may_change_the_setting(client, users):
 @pytest.fixture
 def ws_server(app, isolated_settings):
     config.configure(extra={"ws_ping_seconds": 30, "ws_poll_seconds": 0.01})
-    from shared.realtime import hub
 
     with servers.wsgi(app) as address:
         yield f"ws://{address}"

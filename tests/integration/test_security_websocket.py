@@ -12,8 +12,8 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from shared import config
+from shared.realtime import hub, tickets
 from shared.realtime import protocol as P
-from shared.realtime import tickets
 from tests.integration.test_ws_channels import job_url, make_job, org_url, recv, refused_with
 from tests.support import servers
 
@@ -24,7 +24,6 @@ V1 = "/api/v1"
 def fast_ws(isolated_settings):
     cfg = config.configure(extra={"ws_ping_seconds": 0.3, "ws_poll_seconds": 0.01})
     yield cfg
-    from shared.realtime import hub
 
     hub.reset()
 

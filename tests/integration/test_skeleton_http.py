@@ -1,5 +1,6 @@
 """The skeleton's HTTP behaviour through the local app: health, errors as JSON, OpenAPI, docs."""
 
+from shared import config
 from shared.routes import ROUTES, spec_path
 
 
@@ -49,8 +50,6 @@ def test_docs_served_without_cdn(client):
 
 
 def test_cors_preflight_only_for_configured_origins(client):
-    from shared import config
-
     config.configure(cors_origins=("https://app.example.com",))
     ok = client.options(
         "/api/v1/jobs", headers={"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"}

@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from shared.queues.cloud_tasks import CloudTasksQueue
+from shared.queues.sqlite_tasks import SqliteTasks
 from shared.queues.tasks import task_name
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
 from tests.support import servers
@@ -18,8 +20,6 @@ class SqliteHarness:
     cloud = False
 
     def __init__(self, tmp_path):
-        from shared.queues.sqlite_tasks import SqliteTasks
-
         self.queue = SqliteTasks(tmp_path / "tasks.sqlite3")
 
     def delivered(self, timeout: float) -> list[dict]:
@@ -61,8 +61,6 @@ class CloudHarness:
     cloud = True
 
     def __init__(self):
-        from shared.queues.cloud_tasks import CloudTasksQueue
-
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
         self.server.received = []
         servers.start(self.server, "cloud-tasks-target")
