@@ -297,7 +297,7 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
         "probability": verdict.probability,
         "detail": verdict.detail,
     }
-    result = {
+    result: dict[str, Any] = {
         "outputs": outputs,
         "media": {"duration": info.duration, "fps": info.fps, "width": info.width, "height": info.height},
         "qc_report": qc,
