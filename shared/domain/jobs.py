@@ -43,6 +43,15 @@ class QcAction(TypedDict, total=False):
     message: str
 
 
+class StepRun(TypedDict):
+    """One successful step run, appended by the pipeline runner."""
+
+    step: str
+    attempt: int
+    seconds: float
+    at: str
+
+
 class JobDocument(TypedDict, total=False):
     # identity and request
     id: str
@@ -78,10 +87,37 @@ class JobDocument(TypedDict, total=False):
     # pipeline bookkeeping (shared.pipeline.runner)
     step_attempts: dict[str, int]
     step_tries: int
+    step_history: list[StepRun]
+    last_error: str  # the error of the last failed try of a step that will be retried
+    failed_step: str  # the step whose failure ended in <STEP>_FAILED
     outbox: list[dict[str, Any]]  # status events not yet published
     outbox_pending: bool
     # document-store metadata
     _version: int
+
+
+# The stored fields the API does not show (bookkeeping of the pipeline, the store and list
+# queries, and where the source came from). Every other field of `JobDocument` is a field of the
+# API's `Job` model and so of the OpenAPI document: tests/unit/test_job_document.py fails when a
+# field is added to one and not declared in the other.
+INTERNAL_FIELDS = frozenset(
+    {
+        "upload_id",
+        "source_path",
+        "source_size",
+        "source_content_type",
+        "assignees",
+        "qc_history",
+        "step_attempts",
+        "step_tries",
+        "step_history",
+        "last_error",
+        "failed_step",
+        "outbox",
+        "outbox_pending",
+        "_version",
+    }
+)
 
 
 def assignees(job: Mapping[str, Any]) -> list[str]:
