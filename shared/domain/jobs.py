@@ -52,6 +52,22 @@ class StepRun(TypedDict):
     at: str
 
 
+class SourceMedia(TypedDict, total=False):
+    """`media`: what the probe step measured on the source (shared.media.probe.MediaInfo)."""
+
+    container: str  # mp4 | mov
+    duration: float  # seconds
+    size: int  # bytes
+    video_codec: str
+    width: int
+    height: int
+    fps: float
+    audio_codec: str  # "" without an audio track
+    sample_rate: int
+    channels: int
+    has_audio: bool
+
+
 class JobDocument(TypedDict, total=False):
     # identity and request
     id: str
@@ -69,14 +85,14 @@ class JobDocument(TypedDict, total=False):
     source_path: str | None
     source_size: int | None
     source_content_type: str | None
-    media: dict[str, Any]
+    media: SourceMedia
     # status and progress (shared.domain.status)
     status: str
     progress: Progress | None
     error: str | None
     # deliverables: {lang: {kind: storage path}} and the QC summary per language
     outputs: dict[str, dict[str, str]]
-    qc_report: dict[str, Any]
+    qc_report: dict[str, dict[str, Any]]  # per language: the report file `path` and one summary per step
     vtt_changed_since_render: bool
     # human QC
     language_qc: dict[str, LanguageQcState]

@@ -91,10 +91,9 @@ _durations_lock = threading.Lock()
 def media_duration_ms(job: JobDocument) -> int | None:
     """The source's duration: the probe result on the job if the pipeline stored one, else an
     ffprobe of the stored source (cached per job). None if unknown."""
-    media = job.get("media") or {}
-    for key in ("duration", "duration_seconds"):
-        if isinstance(media.get(key), (int, float)) and media[key] > 0:
-            return int(round(float(media[key]) * 1000))
+    stored = (job.get("media") or {}).get("duration")
+    if isinstance(stored, (int, float)) and stored > 0:
+        return int(round(float(stored) * 1000))
     job_id = job["id"]
     with _durations_lock:
         if job_id in _durations:
