@@ -43,6 +43,31 @@ class QcAction(TypedDict, total=False):
     message: str
 
 
+class StepRun(TypedDict):
+    """One successful step run, appended by the pipeline runner."""
+
+    step: str
+    attempt: int
+    seconds: float
+    at: str
+
+
+class SourceMedia(TypedDict, total=False):
+    """`media`: what the probe step measured on the source (shared.media.probe.MediaInfo)."""
+
+    container: str  # mp4 | mov
+    duration: float  # seconds
+    size: int  # bytes
+    video_codec: str
+    width: int
+    height: int
+    fps: float
+    audio_codec: str  # "" without an audio track
+    sample_rate: int
+    channels: int
+    has_audio: bool
+
+
 class JobDocument(TypedDict, total=False):
     # identity and request
     id: str
@@ -60,14 +85,14 @@ class JobDocument(TypedDict, total=False):
     source_path: str | None
     source_size: int | None
     source_content_type: str | None
-    media: dict[str, Any]
+    media: SourceMedia
     # status and progress (shared.domain.status)
     status: str
     progress: Progress | None
     error: str | None
     # deliverables: {lang: {kind: storage path}} and the QC summary per language
     outputs: dict[str, dict[str, str]]
-    qc_report: dict[str, Any]
+    qc_report: dict[str, dict[str, Any]]  # per language: the report file `path` and one summary per step
     vtt_changed_since_render: bool
     # human QC
     language_qc: dict[str, LanguageQcState]
@@ -78,10 +103,37 @@ class JobDocument(TypedDict, total=False):
     # pipeline bookkeeping (shared.pipeline.runner)
     step_attempts: dict[str, int]
     step_tries: int
+    step_history: list[StepRun]
+    last_error: str  # the error of the last failed try of a step that will be retried
+    failed_step: str  # the step whose failure ended in <STEP>_FAILED
     outbox: list[dict[str, Any]]  # status events not yet published
     outbox_pending: bool
     # document-store metadata
     _version: int
+
+
+# The stored fields the API does not show (bookkeeping of the pipeline, the store and list
+# queries, and where the source came from). Every other field of `JobDocument` is a field of the
+# API's `Job` model and so of the OpenAPI document: tests/unit/test_job_document.py fails when a
+# field is added to one and not declared in the other.
+INTERNAL_FIELDS = frozenset(
+    {
+        "upload_id",
+        "source_path",
+        "source_size",
+        "source_content_type",
+        "assignees",
+        "qc_history",
+        "step_attempts",
+        "step_tries",
+        "step_history",
+        "last_error",
+        "failed_step",
+        "outbox",
+        "outbox_pending",
+        "_version",
+    }
+)
 
 
 def assignees(job: Mapping[str, Any]) -> list[str]:

@@ -21,12 +21,14 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any, cast
 
 from shared import logs, metrics
 from shared.bootstrap import platform
+from shared.domain.jobs import JobDocument
 from shared.domain.status import HEAVY_STEPS, STEPS, status_after_step
 from shared.errors import Conflict, NotFound, PermanentStepError, TransientError
-from shared.persistence.documents import Query, update_with_retry
+from shared.persistence.job_store import JobStore
 from shared.pipeline.contract import Step
 from shared.pipeline.registry import steps as registry
 from shared.services import jobs, webhooks
@@ -67,17 +69,18 @@ def _heavy_slots() -> threading.BoundedSemaphore:
 class RunnerIO:
     """The StepIO a step gets: file access bound to its job, progress, cancellation."""
 
-    def __init__(self, job: dict, step: str, attempt: int, workdir: Path):
-        self.job = job
+    def __init__(self, job: JobDocument, step: str, attempt: int, workdir: Path):
+        # the step contract hands steps the document as a plain dict (shared.pipeline.contract)
+        self.job: dict[str, Any] = cast(dict[str, Any], job)
         self.step = step
         self.attempt = attempt
         self.workdir = workdir
         self._files = platform().files
-        self._docs = platform().documents
+        self._jobs = JobStore(platform().documents)
         self._last_progress = (0.0, -100.0)
 
     def cancelled(self) -> bool:
-        return self._docs.get("jobs", self.job["id"]) is None
+        return self._jobs.get(self.job["id"]) is None
 
     def _guard(self) -> None:
         if self.cancelled():
@@ -112,24 +115,28 @@ class RunnerIO:
         job_id, step, attempt = self.job["id"], self.step, self.attempt
         running = STEPS[step][0].value
 
-        def mutate(doc: dict) -> dict | None:
+        def mutate(doc: JobDocument) -> JobDocument | None:
             if doc.get("status") != running or (doc.get("step_attempts") or {}).get(step) != attempt:
                 return None
             doc["progress"] = {"step": step, "percent": round(pct, 1)}
             return doc
 
         try:
-            stored = update_with_retry(self._docs, "jobs", job_id, mutate)
+            stored = self._jobs.update(job_id, mutate)
         except Exception:
             log.warning("progress not recorded", extra={"fields": {"job_id": job_id, "step": step}})
             return
-        if stored is not None and stored.get("progress", {}).get("percent") == round(pct, 1):
+        progress = stored.get("progress") if stored is not None else None
+        if stored is not None and progress is not None and progress["percent"] == round(pct, 1):
             publish_notification(stored, "progress", f"{step} {pct:.0f}%", step=step, percent=round(pct, 1))
 
 
-def _merge(doc: dict, result: dict) -> None:
+def _merge(job: JobDocument, result: dict[str, Any]) -> None:
     """Merge a step's result into the job: dicts one level deep per key (outputs[lang] entries
-    are merged, so steps may return only what they add), other values replaced."""
+    are merged, so steps may return only what they add), other values replaced. A step names
+    the fields it returns at run time (the step contract), so the merge works on the plain
+    dict."""
+    doc = cast(dict[str, Any], job)
     for key, value in (result or {}).items():
         if key in ("id", "_version", "status", "step_attempts", "step_tries"):
             continue
@@ -164,8 +171,7 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
     cancelled). Raises only for infrastructure failures (the queue then redelivers)."""
     if step == webhooks.TASK_STEP:  # a webhook delivery attempt shares the queue (decision 1101)
         return webhooks.deliver(job_id, attempt)
-    docs = platform().documents
-    job = docs.get("jobs", job_id)
+    job = JobStore(platform().documents).get(job_id)
     if job is None:
         return GONE
     if step not in STEPS:
@@ -208,11 +214,11 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
     return _succeed(job, step, attempt, result, time.monotonic() - started)
 
 
-def _succeed(job: dict, step: str, attempt: int, result: dict, seconds: float) -> str:
+def _succeed(job: JobDocument, step: str, attempt: int, result: dict[str, Any], seconds: float) -> str:
     job_id = job["id"]
     running, _ = STEPS[step]
 
-    def complete(doc: dict) -> None:
+    def complete(doc: JobDocument) -> None:
         if (doc.get("step_attempts") or {}).get(step) != attempt:
             raise _Stale()
         _merge(doc, result)
@@ -221,7 +227,7 @@ def _succeed(job: dict, step: str, attempt: int, result: dict, seconds: float) -
         )
 
     try:
-        target = status_after_step(step, {**job, **result})
+        target = status_after_step(step, job)
         jobs.cas_transition(job_id, running, target, complete)
     except NotFound:
         _cleanup_deleted(job_id)
@@ -240,7 +246,8 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
     p = platform()
     cfg = p.settings
     running, failed = STEPS[step]
-    job = p.documents.get("jobs", job_id)
+    store = JobStore(p.documents)
+    job = store.get(job_id)
     if job is None:
         _cleanup_deleted(job_id)
         return CANCELLED
@@ -248,7 +255,7 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
     if not permanent and tries < cfg.task_max_attempts:
         delay = min(MAX_BACKOFF_SECONDS, cfg.task_backoff_seconds * (2 ** (tries - 1)))
 
-        def next_attempt(doc: dict) -> dict | None:
+        def next_attempt(doc: JobDocument) -> JobDocument | None:
             if doc.get("status") != running.value or (doc.get("step_attempts") or {}).get(step) != attempt:
                 return None
             doc["step_attempts"] = {**doc["step_attempts"], step: attempt + 1}
@@ -256,7 +263,7 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
             doc["last_error"] = message
             return doc
 
-        stored = update_with_retry(p.documents, "jobs", job_id, next_attempt)
+        stored = store.update(job_id, next_attempt)
         if stored is None:
             return CANCELLED
         if (stored.get("step_attempts") or {}).get(step) != attempt + 1 or stored.get("status") != running.value:
@@ -269,7 +276,7 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
         )
         return RETRY
 
-    def record(doc: dict) -> None:
+    def record(doc: JobDocument) -> None:
         if (doc.get("step_attempts") or {}).get(step) != attempt:
             raise _Stale()
         doc["error"] = message if permanent else f"{message} (gave up after {tries} attempts)"
@@ -297,7 +304,6 @@ def reconcile(limit: int = 500) -> int:
     for job in jobs.jobs_in(running, limit=limit):
         if jobs.ensure_current_task(job):
             created += 1
-    stuck = platform().documents.query(Query(jobs.COLLECTION, where=[("outbox_pending", "==", True)], limit=limit))
-    for job in stuck.items:
+    for job in JobStore(platform().documents).with_pending_outbox(limit=limit):
         jobs.flush_outbox(job)
     return created + webhooks.reconcile()
