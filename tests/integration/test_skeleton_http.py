@@ -1,6 +1,6 @@
 """The skeleton's HTTP behaviour through the local app: health, errors as JSON, OpenAPI, docs."""
 
-from shared import config
+from shared.config import configure, settings
 from shared.routes import ROUTES, spec_path
 
 
@@ -50,7 +50,7 @@ def test_docs_served_without_cdn(client):
 
 
 def test_cors_preflight_only_for_configured_origins(client):
-    config.configure(cors_origins=("https://app.example.com",))
+    configure(cors_origins=("https://app.example.com",))
     ok = client.options(
         "/api/v1/jobs", headers={"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"}
     )
@@ -71,3 +71,14 @@ def test_empty_idempotency_key_is_refused(client, users):
         headers={**client_user["headers"], "Idempotency-Key": " "},
     )
     assert resp.status_code == 422 and "Idempotency-Key" in resp.get_json()["detail"]
+
+
+def test_openapi_server_is_the_public_base_path(client):
+    local = settings()
+    assert client.get("/openapi.json").get_json()["servers"] == [{"url": "/"}]
+    try:
+        configure(public_base_url="https://ai-sandbox.oliver.solutions/video-accessibility-back/")
+        doc = client.get("/openapi.json").get_json()
+        assert doc["servers"] == [{"url": "/video-accessibility-back"}]
+    finally:
+        configure(local)
