@@ -3,9 +3,13 @@
 Storage written per job (all paths deterministic, so a re-run overwrites):
   jobs/<id>/work/transcript.json          words with timings (transcribe)
   jobs/<id>/work/peaks.json               waveform peaks for the console's timeline (transcribe)
+  jobs/<id>/work/analysis.json            the picture analysis, made while transcribing (transcribe,
+                                          describe; shared.pipeline.picture_analysis)
   jobs/<id>/work/visual.json              scene / on-screen text events (describe)
   jobs/<id>/work/<lang>/narration.json    the narration plan: one clip per description (tts)
   jobs/<id>/work/<lang>/ad-NNN.wav        the narration clips (tts)
+  jobs/<id>/work/voiced.zip               every clip the voices said, by (voice, text, rate), for a
+                                          re-run of tts (shared.media.tts.ClipMemo)
   jobs/<id>/<lang>/captions.vtt|.srt|.ttml|.scc, descriptions.vtt, narration.m4a,
   jobs/<id>/<lang>/accessible.mp4 (+ -burned-in / -extended on request), qc-report.json
 
@@ -43,8 +47,10 @@ from shared.media import describe as ad
 from shared.media import glossary as gl
 from shared.media import render as rd
 from shared.media import transcript as tr
+from shared.media import tts as voices
 from shared.media.engines import engines as current_engines
 from shared.media.languages import UNDETERMINED, normalize
+from shared.pipeline import picture_analysis
 from shared.pipeline.contract import Step, StepIO
 from shared.storage.layout import (
     ACCESSIBLE_MP4,
@@ -63,6 +69,7 @@ from shared.storage.layout import (
 TRANSCRIPT_JSON = "transcript.json"
 VISUAL_JSON = "visual.json"
 NARRATION_PLAN = "narration.json"
+VOICED_ZIP = "voiced.zip"
 
 VTT_TYPE = "text/vtt"
 JSON_TYPE = "application/json"
@@ -202,7 +209,8 @@ def _identify_language(transcriber, wav: Path, src: str, job: dict):
 
 def transcribe(io: StepIO) -> dict:
     """Source audio -> spoken-language check -> words (transcript.json) -> source-language
-    captions.vtt + caption QC. A confident other language withholds the captions and flags it."""
+    captions.vtt + caption QC. A confident other language withholds the captions and flags it.
+    Meanwhile the describe step's picture analysis runs on a thread (decision 1210)."""
     job = io.job
     src, _ = _langs(job)
     video = _source(io)
@@ -214,6 +222,28 @@ def transcribe(io: StepIO) -> dict:
         first = normalize((job.get("requested_outputs") or ["en"])[0])
         io.job = {**job, "source_language": first}
         return {**_no_speech(io, info), "source_language": first}
+    analysis = _start_picture_analysis(io, video, src)
+    try:
+        return _transcribe_speech(io, video, info, src)
+    finally:
+        if analysis is not None:
+            analysis.finish(io)
+
+
+def _start_picture_analysis(io: StepIO, video: Path, src: str):
+    """The describe step's picture analysis on a thread next to the transcription; None for an
+    engine without one (Gemini on gcp describes with the transcript) or when it cannot start."""
+    engines = current_engines()
+    if engines.cloud:
+        return None
+    try:
+        return picture_analysis.start(io, engines.describer, video, src if src != UNDETERMINED else "en")
+    except Exception:  # the describe step analyses the picture itself
+        return None
+
+
+def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
+    job = io.job
     wav = ffmpeg.extract_wav16k(video, io.workdir / "audio16k.wav")
     io.progress(5)
     if io.cancelled():
@@ -271,7 +301,7 @@ def transcribe(io: StepIO) -> dict:
         "probability": verdict.probability,
         "detail": verdict.detail,
     }
-    result = {
+    result: dict[str, Any] = {
         "outputs": outputs,
         "media": {"duration": info.duration, "fps": info.fps, "width": info.width, "height": info.height},
         "qc_report": qc,
@@ -331,7 +361,7 @@ def describe(io: StepIO) -> dict:
     info = _media_info(io, video)
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
     io.progress(5)
-    events = current_engines().describer.describe(video, transcript, io.workdir, src)
+    events = _visual_events(io, video, transcript, src)
     io.progress(70)
     if io.cancelled():
         return {}
@@ -374,6 +404,21 @@ def describe(io: StepIO) -> dict:
         "outputs": outputs,
         "qc_report": _qc_summary(job, src, "descriptions", {"cues": len(descriptions), "extended": len(extended)}),
     }
+
+
+def _visual_events(io: StepIO, video: Path, transcript, src: str) -> list:
+    """What is seen: the picture analysis made while transcribing when it is fresh for this
+    source, describer and code (decision 1210), else the describer's own run (stored for a
+    retry of this step)."""
+    describer = current_engines().describer
+    key = picture_analysis.key_for(describer, video) if picture_analysis.analyser(describer) else None
+    stored = picture_analysis.load(io, key) if key is not None else None
+    if stored is not None:
+        return picture_analysis.worded(stored, src)
+    events = describer.describe(video, transcript, io.workdir, src)
+    if key is not None:
+        picture_analysis.store(io, key, src, events)
+    return events
 
 
 def _overlaps(cues) -> int:
@@ -493,7 +538,10 @@ def tts(io: StepIO) -> dict:
     if not duration:  # a job transcribed before `media` was recorded: probe the source
         duration = _media_info(io, _source(io)).duration
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
-    speech = current_engines().speech
+    speech = voices.ClipMemo(current_engines().speech, io.workdir / "tts" / "voiced", _parallel())
+    voiced_path = job_path(jid, "work", VOICED_ZIP)
+    if io.exists(voiced_path):  # clips of an earlier run: unchanged descriptions are not voiced again
+        speech.load(io.get_file(voiced_path, io.workdir / "tts" / VOICED_ZIP))
     max_rate = float(_opt(job, "max_speech_rate", narration.MAX_RATE))
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
@@ -512,7 +560,11 @@ def tts(io: StepIO) -> dict:
         plan = narration.synthesize_plan(speech, cues, lang, transcript.words, duration, folder, max_rate)
         return plan, narration.write_stem(plan, folder, duration, folder / NARRATION)
 
-    spoken = _side_by_side(speak, wanted, lambda done: io.progress(90 * done / len(langs)))
+    # Every description at the voice's natural rate, on every core; fitting them then re-voices
+    # only the clips that must go faster (decision 1211).
+    speech.prepare([(" ".join(c.text.split()), lang, 1.0) for lang, cues, _ in wanted for c in cues])
+    io.progress(60)
+    spoken = _side_by_side(speak, wanted, lambda done: io.progress(60 + 30 * done / len(langs)))
     for lang, cues, folder in wanted:
         plan, stem = spoken[lang]
         agreed = narration.relabelled(cues, plan)
@@ -544,6 +596,7 @@ def tts(io: StepIO) -> dict:
             "extended": len(speech_qc["extended"]),
             "inaudible": len(speech_qc["inaudible"]),
         }
+    io.put_file(voiced_path, speech.save(io.workdir / "tts" / VOICED_ZIP), "application/zip")
     io.progress(100)
     return {"outputs": outputs, "qc_report": qc}
 
@@ -610,10 +663,14 @@ def _side_by_side(fn, items: list[tuple], progress=None) -> dict:
     return done
 
 
+def _parallel() -> int:
+    """Media jobs run at once in a step: AVP_RENDER_PARALLEL, else one per core (1202)."""
+    return max(1, settings().render_parallel or os.cpu_count() or 1)
+
+
 def _render_parallel(languages: int) -> int:
-    """Languages voiced or rendered at once: AVP_RENDER_PARALLEL, else one per core (1202)."""
-    wanted = settings().render_parallel or os.cpu_count() or 1
-    return max(1, min(languages, wanted))
+    """Languages voiced or rendered at once (1202)."""
+    return max(1, min(languages, _parallel()))
 
 
 def render(io: StepIO) -> dict:
