@@ -31,7 +31,8 @@ FRAME = 400  # 25 ms
 HOP = 160  # 10 ms
 
 
-def _read(wav: Path):
+def read_wav(wav: Path):
+    """16 kHz mono samples as float32 in [-1, 1]."""
     import numpy as np
 
     with wave.open(str(wav), "rb") as f:
@@ -240,7 +241,7 @@ def snap_starts(words: list[Word], chunks: list[tuple[int, int]], limit: float =
 
 def label(words: list[Word], wav: Path, threshold: float = CHANGE_THRESHOLD) -> list[int]:
     """A speaker number per word."""
-    return _label(words, _read(wav), threshold)[0] if words else []
+    return _label(words, read_wav(wav), threshold)[0] if words else []
 
 
 def _label(words: list[Word], audio, threshold: float) -> tuple[list[int], list[tuple[int, int]]]:
@@ -256,7 +257,7 @@ def apply(words: list[Word], wav: Path) -> list[Word]:
     its onset (in place; returns the list)."""
     if not words:
         return words
-    labels, chunks = _label(words, _read(wav), CHANGE_THRESHOLD)
+    labels, chunks = _label(words, read_wav(wav), CHANGE_THRESHOLD)
     for w, s in zip(words, labels):
         w.speaker = s
     if chunks:
@@ -270,7 +271,7 @@ def align_sentence_starts(words: list[Word], wav: Path) -> list[Word]:
     the stretch it is said in (in place; returns the list)."""
     if len(words) < 2:
         return words
-    chunks = speech_chunks(_read(wav))
+    chunks = speech_chunks(read_wav(wav))
     onsets = [a / RATE for a, _ in chunks]
     for prev, w in zip(words, words[1:]):
         if not _SENTENCE_END.search(prev.text):

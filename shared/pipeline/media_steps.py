@@ -35,6 +35,7 @@ from shared.media import (
     peaks,
     placement,
     punctuation,
+    sentence_ends,
     speaker_change,
     vtt,
 )
@@ -231,6 +232,7 @@ def transcribe(io: StepIO) -> dict:
     clean = tr.clean(raw, wav)
     speaker_change.apply(clean.words, wav)
     clean.words, restored = punctuation.restore(clean.words, src)
+    ends_added = sentence_ends.mark(clean.words, wav)
     tr.reattach_sentence_starts(clean.words, caption_rules.PROFILES["netflix"].pause_break)
     speaker_change.align_sentence_starts(clean.words, wav)
     profile = caption_rules.profile(_profile_name(job))
@@ -257,6 +259,7 @@ def transcribe(io: StepIO) -> dict:
             "issues": issues,
             "dropped_text": clean.dropped,
             "punctuation_restored": restored,
+            "sentence_ends_added": [a.to_dict() for a in ends_added],
             "speakers": len({w.speaker for w in clean.words}),
         },
     )
