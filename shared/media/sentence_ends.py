@@ -7,7 +7,7 @@ with "and" stretched over the 0.4 s of silence between the sentences, so the cue
 the sentence end and nothing could flag it. The audio still holds the boundary:
 
 - a silence of at least MIN_PAUSE between two speech stretches (Silero VAD, or the energy
-  gate where it is not installed: shared.media.speaker_change.speech_chunks), and
+  gate where it is not installed: shared.media.speaker_change.wav_chunks), and
 - the pitch falling into it, as it does at the end of a statement: the median pitch of the
   last TAIL_FRAMES voiced frames before the silence is at most FALL_RATIO of the median pitch
   of the CONTEXT seconds before it (a comma, a list or a question keeps or raises it).
@@ -131,7 +131,7 @@ def mark(words: list[Word], wav: Path) -> list[Added]:
     if len(words) < 2:
         return []
     audio = speaker_change.read_wav(wav)
-    return add(words, find(words, audio, speaker_change.speech_chunks(audio)))
+    return add(words, find(words, audio, speaker_change.wav_chunks(wav)))
 
 
 def add(words: list[Word], found: list[tuple[int, float, float, float]]) -> list[Added]:

@@ -157,8 +157,7 @@ class FasterWhisperTranscriber:
         if model.model.is_multilingual and lang not in self.languages:
             raise PermanentStepError(f"The speech model does not know the language {language!r}.")
         words, dropped, duration = self._decode(model, wav16k, lang, hints, progress)
-        audio = speaker_change.read_wav(wav16k)
-        rate = speaking_rate(len(words), speaker_change.speech_chunks(audio))
+        rate = speaking_rate(len(words), speaker_change.wav_chunks(wav16k))
         if rate > FAST_WPM:
             tempo = max(MIN_TEMPO, TARGET_WPM / rate)
             slowed = slow_down(wav16k, tempo, wav16k.with_name(wav16k.stem + ".slowed.wav"))

@@ -1,6 +1,10 @@
 """Caption segmentation: cues break at sentence ends, pauses and speaker changes; lines break
 at linguistic boundaries; punctuation is restored; QC flags what still breaks a rule; the
-speaker-change detector separates two synthetic voices."""
+speaker-change detector separates two synthetic voices; a sentence end the recogniser ran
+together is found again from a pause and a falling pitch; fast speech is measured for the
+slowed second pass."""
+
+import wave
 
 import numpy as np
 import pytest
@@ -170,8 +174,7 @@ def test_a_sentence_start_stretched_back_over_a_silence_starts_with_its_speech(t
     ws = [Word(82.68, 83.14, "factory."), Word(83.14, 83.8, "Our"), Word(83.8, 84.2, "engineers")]
     ws += [Word(84.2, 84.5, "test"), Word(84.5, 85.1, "springs")]
     chunks = [(int(80.1 * 16000), int(83.36 * 16000)), (int(83.65 * 16000), int(87.2 * 16000))]
-    monkeypatch.setattr(speaker_change, "read_wav", lambda wav: None)
-    monkeypatch.setattr(speaker_change, "speech_chunks", lambda audio: chunks)
+    monkeypatch.setattr(speaker_change, "wav_chunks", lambda wav: chunks)
     speaker_change.align_sentence_starts(ws, tmp_path / "unused.wav")
     assert [w.start for w in ws] == [82.68, 83.65, 83.8, 84.2, 84.5]  # only the sentence start moves
 
@@ -221,6 +224,20 @@ def test_a_pause_without_a_falling_pitch_or_with_an_end_already_is_left_alone():
     ws = merged_words("sheet,")  # a comma where the sentence ends becomes a full stop
     sentence_ends.add(ws, sentence_ends.find(ws, falling, chunks))
     assert ws[4].text == "sheet." and ws[5].text == "And"
+
+
+def test_speech_stretches_of_a_file_are_computed_once(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(speaker_change, "speech_chunks", lambda audio, gap: calls.append(gap) or [(0, 160)])
+    path = tmp_path / "a.wav"
+    with wave.open(str(path), "wb") as f:
+        f.setnchannels(1), f.setsampwidth(2), f.setframerate(16000), f.writeframes(b"\0\0" * 1600)
+    assert speaker_change.wav_chunks(path) == speaker_change.wav_chunks(path) == [(0, 160)]
+    assert calls == [speaker_change.MIN_TURN_GAP]
+    with wave.open(str(path), "wb") as f:  # a new file at the same path is read again
+        f.setnchannels(1), f.setsampwidth(2), f.setframerate(16000), f.writeframes(b"\0\0" * 3200)
+    speaker_change.wav_chunks(path)
+    assert len(calls) == 2
 
 
 def test_fast_speech_is_measured_in_words_per_minute_of_speech_and_timed_back():
