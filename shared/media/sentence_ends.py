@@ -13,9 +13,9 @@ the sentence end and nothing could flag it. The audio still holds the boundary:
   of the CONTEXT seconds before it (a comma, a list or a question keeps or raises it).
 
 Where both hold and no punctuation marks an end there, the word before gets a full stop, the
-next word a capital, and the two words' timings stop at the silence (a word Whisper stretched
-across it goes with the sentence it starts when it is a function word, "and", "the", else with
-the one it ends), so the cue breaks there. Every end added is listed (`Added`) for the QC
+next word a capital, and the two words' timings stop at the silence (a function word before
+the silence, "and", "the", goes with the sentence it starts; a lone word after a sentence end
+is a sentence start Whisper hung on the silence, not a sentence), so the cue breaks there. Every end added is listed (`Added`) for the QC
 report: they are the recogniser's guesses made good by the audio, for the reviewer to confirm.
 Measured precision and recall: docs/decisions/0331.
 """
@@ -86,15 +86,15 @@ def pitch_ratio(audio, end: int) -> float | None:
 
 
 def _boundary(words: list[Word], start: float, end: float) -> int | None:
-    """Index of the word before the silence (start, end): the last word that starts before it;
-    a word stretched across it goes after it when it is a function word ("and", "the")."""
+    """Index of the word before the silence (start, end): the last word that starts before it,
+    or the one before that when it is a function word ("and", "the"), which starts the next
+    sentence (Whisper often stretches it across the silence)."""
     before = [i for i, w in enumerate(words) if w.start < start]
     if not before:
         return None
     i = before[-1]
-    w = words[i]
-    if w.end > end and caption_rules.dangles(w.text) and i > 0:
-        return i - 1  # stretched over the silence and starts the next sentence
+    if caption_rules.dangles(words[i].text) and i > 0:
+        return i - 1
     return i
 
 
@@ -110,6 +110,8 @@ def find(words: list[Word], audio, chunks: list[tuple[int, int]]) -> list[tuple[
         i = _boundary(words, start, end)
         if i is None or i + 1 >= len(words) or _END.search(words[i].text):
             continue
+        if i > 0 and _END.search(words[i - 1].text):
+            continue  # a sentence's first word hung on the silence before it (see transcript.reattach_sentence_starts)
         if words[i].speaker != words[i + 1].speaker or words[i + 1].start > end + 1.0:
             continue  # a speaker change or a visible pause is handled as such
         ratio = pitch_ratio(audio, a_end)
