@@ -38,12 +38,15 @@ class LocalPlatform:
             "AVP_LOGIN_MAX_PER_ACCOUNT": "100000",
         }
         env.update(extra_env or {})
+        self.log = open(Path(self.data) / "server.log", "w+b")  # noqa: SIM115 (closed in __exit__)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "shared.local.serve"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            # a file, not a pipe: nobody drains a pipe during the bench, and once it is full every
+            # log write (the pipeline workers', a request's warning) would block the server
+            stderr=self.log,
         )
 
     def __enter__(self):
@@ -54,7 +57,8 @@ class LocalPlatform:
                 return self
             except OSError:
                 if self.proc.poll() is not None:
-                    raise SystemExit("platform failed to start:\n" + self.proc.stderr.read().decode()[-2000:])
+                    self.log.seek(0)
+                    raise SystemExit("platform failed to start:\n" + self.log.read().decode()[-2000:])
                 time.sleep(0.2)
         raise SystemExit("platform did not answer /health within 60 s")
 
@@ -64,6 +68,7 @@ class LocalPlatform:
             self.proc.wait(15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        self.log.close()
 
     def login(self) -> str:
         req = urllib.request.Request(

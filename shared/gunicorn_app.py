@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+
+class AccessLogWhenEnabled(Logger):
+    """gunicorn's logger, except that a request's access-log fields are only gathered when the
+    `gunicorn.access` logger would write the line: gunicorn builds them whenever a logging
+    configuration is given, even with that logger at WARNING (about 5% of a small request's
+    CPU, decision 1220)."""
+
+    def access(self, resp, req, environ, request_time):
+        if self.access_log.isEnabledFor(logging.INFO):
+            super().access(resp, req, environ, request_time)
 
 
 class GunicornApp(BaseApplication):
@@ -12,7 +25,7 @@ class GunicornApp(BaseApplication):
 
     def __init__(self, load_app: Callable, options: dict):
         self.load_app = load_app
-        self.options = options
+        self.options = {"logger_class": AccessLogWhenEnabled, **options}
         super().__init__()
 
     def load_config(self):

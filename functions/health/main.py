@@ -1,13 +1,14 @@
 """Health, metrics, the OpenAPI document and Swagger UI (served from the packaged bundle)."""
 
 import os
+from urllib.parse import urlsplit
 
 import flask_swagger_ui
 import functions_framework
 from flask import Response
 
 from shared import metrics as m
-from shared.config import VERSION
+from shared.config import VERSION, settings
 from shared.errors import NotFound
 from shared.http import function_dispatcher, json_response
 from shared.openapi import document
@@ -70,7 +71,11 @@ def metrics(ctx):
 
 
 def openapi(ctx):
-    return json_response(document())
+    doc = document()
+    # "Try it out" calls the API under the public URL's base path (e.g. the gateway's
+    # /video-accessibility-back); locally the path is empty and the server is "/".
+    doc["servers"] = [{"url": urlsplit(settings().public_base_url).path.rstrip("/") or "/"}]
+    return json_response(doc)
 
 
 def docs(ctx):

@@ -1,14 +1,15 @@
 """The job document as stored (collection "jobs") and the pure rules over it: who may see a
 job and which languages a linguist is assigned. The API's view of a job is the `Job` model
-(shared.models.jobs); every field of that model is a field of `JobDocument`
-(tests/unit/test_job_document.py holds the two together).
+(shared.models.jobs); every stored field is a field of that model or in `INTERNAL_FIELDS`,
+with compatible types (tests/unit/test_job_document.py holds the two together).
 
 The document is a plain dict at run time (every document store returns one); `JobDocument`
-names its fields and their types, and the rules below accept any mapping of them."""
+names its fields and their types, so mypy checks each read. Services get it typed from
+shared.persistence.job_store.JobStore (decision 1310)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, TypedDict
 
 from shared.domain.accounts import Actor, Person
@@ -43,6 +44,31 @@ class QcAction(TypedDict, total=False):
     message: str
 
 
+class StepRun(TypedDict):
+    """One successful step run, appended by the pipeline runner."""
+
+    step: str
+    attempt: int
+    seconds: float
+    at: str
+
+
+class SourceMedia(TypedDict, total=False):
+    """`media`: what the probe step measured on the source (shared.media.probe.MediaInfo)."""
+
+    container: str  # mp4 | mov
+    duration: float  # seconds
+    size: int  # bytes
+    video_codec: str
+    width: int
+    height: int
+    fps: float
+    audio_codec: str  # "" without an audio track
+    sample_rate: int
+    channels: int
+    has_audio: bool
+
+
 class JobDocument(TypedDict, total=False):
     # identity and request
     id: str
@@ -60,14 +86,14 @@ class JobDocument(TypedDict, total=False):
     source_path: str | None
     source_size: int | None
     source_content_type: str | None
-    media: dict[str, Any]
+    media: SourceMedia
     # status and progress (shared.domain.status)
     status: str
     progress: Progress | None
     error: str | None
     # deliverables: {lang: {kind: storage path}} and the QC summary per language
     outputs: dict[str, dict[str, str]]
-    qc_report: dict[str, Any]
+    qc_report: dict[str, dict[str, Any]]  # per language: the report file `path` and one summary per step
     vtt_changed_since_render: bool
     # human QC
     language_qc: dict[str, LanguageQcState]
@@ -78,20 +104,47 @@ class JobDocument(TypedDict, total=False):
     # pipeline bookkeeping (shared.pipeline.runner)
     step_attempts: dict[str, int]
     step_tries: int
+    step_history: list[StepRun]
+    last_error: str  # the error of the last failed try of a step that will be retried
+    failed_step: str  # the step whose failure ended in <STEP>_FAILED
     outbox: list[dict[str, Any]]  # status events not yet published
     outbox_pending: bool
     # document-store metadata
     _version: int
 
 
-def assignees(job: Mapping[str, Any]) -> list[str]:
+# The stored fields the API does not show (bookkeeping of the pipeline, the store and list
+# queries, and where the source came from). Every other field of `JobDocument` is a field of the
+# API's `Job` model and so of the OpenAPI document: tests/unit/test_job_document.py fails when a
+# field is added to one and not declared in the other.
+INTERNAL_FIELDS = frozenset(
+    {
+        "upload_id",
+        "source_path",
+        "source_size",
+        "source_content_type",
+        "assignees",
+        "qc_history",
+        "step_attempts",
+        "step_tries",
+        "step_history",
+        "last_error",
+        "failed_step",
+        "outbox",
+        "outbox_pending",
+        "_version",
+    }
+)
+
+
+def assignees(job: JobDocument) -> list[str]:
     """The user ids assigned to any language of the job, sorted (stored as `assignees`, so GET
     /jobs can find a linguist's jobs)."""
     states = (job.get("language_qc") or {}).values()
     return sorted({uid for state in states if (uid := (state or {}).get("assignee"))})
 
 
-def assigned_languages(job: Mapping[str, Any], user_id: str) -> list[str]:
+def assigned_languages(job: JobDocument, user_id: str) -> list[str]:
     """The languages of the job assigned to `user_id`."""
     return [lang for lang, st in (job.get("language_qc") or {}).items() if (st or {}).get("assignee") == user_id]
 
@@ -100,7 +153,7 @@ def _no_sharing(org_id: str) -> bool:
     return False
 
 
-def can_see(person: Person, job: Mapping[str, Any], clients_share_jobs: Callable[[str], bool] = _no_sharing) -> bool:
+def can_see(person: Person, job: JobDocument, clients_share_jobs: Callable[[str], bool] = _no_sharing) -> bool:
     """ADMIN and REVIEWER see every job; a PM their organisation's; a CLIENT the jobs they
     created, or every job of their organisation when it shares jobs among its clients
     (`clients_share_jobs(org_id)`, asked only then; decision 0906); a LINGUIST the jobs with a

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from shared.domain.accounts import Actor
+from shared.domain.jobs import JobDocument, LanguageQcState
 from shared.domain.roles import ADMIN, LINGUIST, PM
 from shared.domain.status import JobStatus, translated_languages
 from shared.errors import Conflict, NotFound, Unprocessable
@@ -27,31 +28,31 @@ class LangStatus(str, Enum):
 L = LangStatus
 
 
-def empty_state() -> dict[str, Any]:
+def empty_state() -> LanguageQcState:
     return {"status": L.PENDING.value, "assignee": None, "history": [], "feedback": []}
 
 
-def state_of(job: dict[str, Any], lang: str) -> dict[str, Any]:
+def state_of(job: JobDocument, lang: str) -> LanguageQcState:
     """The QC entry of `lang`, with defaults filled in (jobs created before it existed)."""
-    entry = dict(empty_state())
+    entry = empty_state()
     entry.update((job.get("language_qc") or {}).get(lang) or {})
     entry["history"] = list(entry.get("history") or [])
     entry["feedback"] = list(entry.get("feedback") or [])
     return entry
 
 
-def require_qc_language(job: dict[str, Any], lang: str) -> None:
+def require_qc_language(job: JobDocument, lang: str) -> None:
     if lang not in translated_languages(job):
         langs = ", ".join(translated_languages(job)) or "none"
         raise NotFound(f"Language {lang} is not a translated output of this job (languages under QC: {langs})")
 
 
-def require_language_qc_stage(job: dict[str, Any]) -> None:
+def require_language_qc_stage(job: JobDocument) -> None:
     if job.get("status") != JobStatus.LANGUAGE_QC.value:
         raise Conflict(f"Language QC actions are only possible while the job is LANGUAGE_QC; it is {job.get('status')}")
 
 
-def may_act(role: str, user_id: str, entry: dict[str, Any]) -> bool:
+def may_act(role: str, user_id: str, entry: LanguageQcState) -> bool:
     """Approve/reject/feedback: the assigned linguist, any PM (own org, checked by the caller) or ADMIN."""
     if role in (PM, ADMIN):
         return True
@@ -62,12 +63,12 @@ def _event(action: str, actor: Actor, at: str, **extra: Any) -> dict[str, Any]:
     return {"action": action, "by": actor["user_id"], "by_email": actor["email"], "at": at, **extra}
 
 
-def assign(entry: dict[str, Any], linguist: dict[str, Any], actor: Actor, at: str) -> dict[str, Any]:
+def assign(entry: LanguageQcState, linguist: dict[str, Any], actor: Actor, at: str) -> LanguageQcState:
     status = entry["status"]
     if status == L.APPROVED.value:
         raise Conflict("This language is already APPROVED; it cannot be reassigned")
-    new = dict(entry)
-    new.update(status=L.ASSIGNED.value, assignee=linguist["id"], assignee_email=linguist.get("email", ""))
+    new = entry.copy()
+    new.update({"status": L.ASSIGNED.value, "assignee": linguist["id"], "assignee_email": linguist.get("email", "")})
     new["history"] = entry["history"] + [
         _event(
             "assigned",
@@ -81,7 +82,7 @@ def assign(entry: dict[str, Any], linguist: dict[str, Any], actor: Actor, at: st
     return new
 
 
-def approve(entry: dict[str, Any], actor: Actor, at: str) -> dict[str, Any]:
+def approve(entry: LanguageQcState, actor: Actor, at: str) -> LanguageQcState:
     status = entry["status"]
     if status == L.PENDING.value:
         raise Conflict("This language is PENDING: assign a linguist before approving it")
@@ -89,12 +90,13 @@ def approve(entry: dict[str, Any], actor: Actor, at: str) -> dict[str, Any]:
         raise Conflict("This language was REJECTED: reassign it for rework before approving it")
     if status == L.APPROVED.value:
         raise Conflict("This language is already APPROVED")
-    new = dict(entry, status=L.APPROVED.value)
+    new = entry.copy()
+    new["status"] = L.APPROVED.value
     new["history"] = entry["history"] + [_event("approved", actor, at)]
     return new
 
 
-def reject(entry: dict[str, Any], actor: Actor, at: str, reason: str) -> dict[str, Any]:
+def reject(entry: LanguageQcState, actor: Actor, at: str, reason: str) -> LanguageQcState:
     reason = (reason or "").strip()
     if not reason:
         raise Unprocessable("A reason is required to reject a language")
@@ -103,16 +105,17 @@ def reject(entry: dict[str, Any], actor: Actor, at: str, reason: str) -> dict[st
         raise Conflict("This language is PENDING: nothing to reject until a linguist is assigned")
     if status == L.REJECTED.value:
         raise Conflict("This language is already REJECTED")
-    new = dict(entry, status=L.REJECTED.value, rejection_reason=reason)
+    new = entry.copy()
+    new.update({"status": L.REJECTED.value, "rejection_reason": reason})
     new["history"] = entry["history"] + [_event("rejected", actor, at, reason=reason)]
     return new
 
 
-def add_feedback(entry: dict[str, Any], actor: Actor, at: str, message: str, feedback_id: str) -> dict[str, Any]:
+def add_feedback(entry: LanguageQcState, actor: Actor, at: str, message: str, feedback_id: str) -> LanguageQcState:
     message = (message or "").strip()
     if not message:
         raise Unprocessable("Feedback must not be empty")
-    new = dict(entry)
+    new = entry.copy()
     item = {
         "id": feedback_id,
         "author": actor["user_id"],
@@ -126,6 +129,6 @@ def add_feedback(entry: dict[str, Any], actor: Actor, at: str, message: str, fee
     return new
 
 
-def all_approved(job: dict[str, Any]) -> bool:
+def all_approved(job: JobDocument) -> bool:
     langs = translated_languages(job)
     return bool(langs) and all(state_of(job, lang)["status"] == L.APPROVED.value for lang in langs)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+
+from shared.domain.jobs import JobDocument
 
 
 class JobStatus(str, Enum):
@@ -50,16 +51,16 @@ REVIEWER_EDIT_STAGES = frozenset({S.SOURCE_QC, S.FINAL_QC})
 LINGUIST_EDIT_STAGES = frozenset({S.LANGUAGE_QC})
 
 
-def needs_translation(job: dict[str, Any]) -> bool:
+def needs_translation(job: JobDocument) -> bool:
     """A job whose outputs are only its source language skips TRANSLATING/LANGUAGE_QC."""
     return any(lang != job["source_language"] for lang in job["requested_outputs"])
 
 
-def translated_languages(job: dict[str, Any]) -> list[str]:
+def translated_languages(job: JobDocument) -> list[str]:
     return [lang for lang in job["requested_outputs"] if lang != job["source_language"]]
 
 
-def status_after_step(step: str, job: dict[str, Any]) -> JobStatus:
+def status_after_step(step: str, job: JobDocument) -> JobStatus:
     """Where a job goes when `step` succeeds."""
     if step == "probe":
         return S.TRANSCRIBING
@@ -76,7 +77,7 @@ def status_after_step(step: str, job: dict[str, Any]) -> JobStatus:
     raise ValueError(f"unknown step {step}")
 
 
-def status_after_approve(job: dict[str, Any]) -> JobStatus:
+def status_after_approve(job: JobDocument) -> JobStatus:
     """Where `actions/approve` sends a job at a job-level QC stage."""
     status = S(job["status"])
     if status == S.SOURCE_QC:

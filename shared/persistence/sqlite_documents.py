@@ -139,21 +139,23 @@ class SqliteDocuments:
         self._indexes = {
             name for (name,) in self._conn().execute("SELECT name FROM sqlite_master WHERE type='index'").fetchall()
         }
+        self._shapes: set[tuple] = set()  # query shapes whose index is known to exist
         self._index_lock = threading.Lock()
 
     def _ensure_index(self, collection: str, columns: list[tuple[str, str]]) -> None:
         """The partial index `columns` (SQL expression, ASC|DESC) over `collection`'s documents."""
+        shape = (collection, *columns)
+        if shape in self._shapes:  # every query after the first of its shape: one set lookup
+            return
         spec = ", ".join(f"{expr} {direction}" for expr, direction in columns)
         name = f"ix_{collection}_{hashlib.sha1(spec.encode()).hexdigest()[:16]}"
-        if name in self._indexes:
-            return
         with self._index_lock:
-            if name in self._indexes:
-                return
-            self._conn().execute(
-                f"CREATE INDEX IF NOT EXISTS {name} ON documents ({spec}) WHERE collection='{collection}'"
-            )
-            self._indexes.add(name)
+            if name not in self._indexes:
+                self._conn().execute(
+                    f"CREATE INDEX IF NOT EXISTS {name} ON documents ({spec}) WHERE collection='{collection}'"
+                )
+                self._indexes.add(name)
+            self._shapes.add(shape)
 
     def get(self, collection: str, doc_id: str) -> dict | None:
         return _Tx(self._conn()).get(collection, doc_id)

@@ -3,6 +3,8 @@
 Storage written per job (all paths deterministic, so a re-run overwrites):
   jobs/<id>/work/transcript.json          words with timings (transcribe)
   jobs/<id>/work/peaks.json               waveform peaks for the console's timeline (transcribe)
+  jobs/<id>/work/analysis.json            the picture analysis, made while transcribing (transcribe,
+                                          describe; shared.pipeline.picture_analysis)
   jobs/<id>/work/visual.json              scene / on-screen text events (describe)
   jobs/<id>/work/<lang>/narration.json    the narration plan: one clip per description (tts)
   jobs/<id>/work/<lang>/ad-NNN.wav        the narration clips (tts)
@@ -46,6 +48,7 @@ from shared.media import render as rd
 from shared.media import transcript as tr
 from shared.media.engines import engines as current_engines
 from shared.media.languages import UNDETERMINED, normalize
+from shared.pipeline import picture_analysis
 from shared.pipeline.contract import Step, StepIO
 from shared.storage.layout import (
     ACCESSIBLE_MP4,
@@ -203,7 +206,8 @@ def _identify_language(transcriber, wav: Path, src: str, job: dict):
 
 def transcribe(io: StepIO) -> dict:
     """Source audio -> spoken-language check -> words (transcript.json) -> source-language
-    captions.vtt + caption QC. A confident other language withholds the captions and flags it."""
+    captions.vtt + caption QC. A confident other language withholds the captions and flags it.
+    Meanwhile the describe step's picture analysis runs on a thread (decision 1210)."""
     job = io.job
     src, _ = _langs(job)
     video = _source(io)
@@ -215,6 +219,28 @@ def transcribe(io: StepIO) -> dict:
         first = normalize((job.get("requested_outputs") or ["en"])[0])
         io.job = {**job, "source_language": first}
         return {**_no_speech(io, info), "source_language": first}
+    analysis = _start_picture_analysis(io, video, src)
+    try:
+        return _transcribe_speech(io, video, info, src)
+    finally:
+        if analysis is not None:
+            analysis.finish(io)
+
+
+def _start_picture_analysis(io: StepIO, video: Path, src: str):
+    """The describe step's picture analysis on a thread next to the transcription; None for an
+    engine without one (Gemini on gcp describes with the transcript) or when it cannot start."""
+    engines = current_engines()
+    if engines.cloud:
+        return None
+    try:
+        return picture_analysis.start(io, engines.describer, video, src if src != UNDETERMINED else "en")
+    except Exception:  # the describe step analyses the picture itself
+        return None
+
+
+def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
+    job = io.job
     wav = ffmpeg.extract_wav16k(video, io.workdir / "audio16k.wav")
     io.progress(5)
     if io.cancelled():
@@ -274,7 +300,7 @@ def transcribe(io: StepIO) -> dict:
         "probability": verdict.probability,
         "detail": verdict.detail,
     }
-    result = {
+    result: dict[str, Any] = {
         "outputs": outputs,
         "media": {"duration": info.duration, "fps": info.fps, "width": info.width, "height": info.height},
         "qc_report": qc,
@@ -334,7 +360,7 @@ def describe(io: StepIO) -> dict:
     info = _media_info(io, video)
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
     io.progress(5)
-    events = current_engines().describer.describe(video, transcript, io.workdir, src)
+    events = _visual_events(io, video, transcript, src)
     io.progress(70)
     if io.cancelled():
         return {}
@@ -377,6 +403,21 @@ def describe(io: StepIO) -> dict:
         "outputs": outputs,
         "qc_report": _qc_summary(job, src, "descriptions", {"cues": len(descriptions), "extended": len(extended)}),
     }
+
+
+def _visual_events(io: StepIO, video: Path, transcript, src: str) -> list:
+    """What is seen: the picture analysis made while transcribing when it is fresh for this
+    source, describer and code (decision 1210), else the describer's own run (stored for a
+    retry of this step)."""
+    describer = current_engines().describer
+    key = picture_analysis.key_for(describer, video) if picture_analysis.analyser(describer) else None
+    stored = picture_analysis.load(io, key) if key is not None else None
+    if stored is not None:
+        return picture_analysis.worded(stored, src)
+    events = describer.describe(video, transcript, io.workdir, src)
+    if key is not None:
+        picture_analysis.store(io, key, src, events)
+    return events
 
 
 def _overlaps(cues) -> int:

@@ -21,15 +21,17 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any, cast
 
 from shared import logs, metrics
 from shared.bootstrap import platform
+from shared.domain.jobs import JobDocument
 from shared.domain.status import HEAVY_STEPS, STEPS, status_after_step
 from shared.errors import Conflict, NotFound, PermanentStepError, TransientError
-from shared.persistence.documents import Query, update_with_retry
+from shared.persistence.job_store import JobStore
 from shared.pipeline.contract import Step
 from shared.pipeline.registry import steps as registry
-from shared.services import jobs, webhooks
+from shared.services import job_events, jobs, webhooks
 from shared.services.job_events import publish_notification
 from shared.storage.layout import job_path
 from shared.timestamps import now_iso
@@ -67,21 +69,23 @@ def _heavy_slots() -> threading.BoundedSemaphore:
 class RunnerIO:
     """The StepIO a step gets: file access bound to its job, progress, cancellation."""
 
-    def __init__(self, job: dict, step: str, attempt: int, workdir: Path):
-        self.job = job
+    def __init__(self, job: JobDocument, step: str, attempt: int, workdir: Path):
+        # the step contract hands steps the document as a plain dict (shared.pipeline.contract)
+        self.job: dict[str, Any] = cast(dict[str, Any], job)
+        self.job_id = job["id"]
         self.step = step
         self.attempt = attempt
         self.workdir = workdir
         self._files = platform().files
-        self._docs = platform().documents
+        self._jobs = JobStore(platform().documents)
         self._last_progress = (0.0, -100.0)
 
     def cancelled(self) -> bool:
-        return self._docs.get("jobs", self.job["id"]) is None
+        return self._jobs.get(self.job_id) is None
 
     def _guard(self) -> None:
         if self.cancelled():
-            raise JobGone(self.job["id"])
+            raise JobGone(self.job_id)
 
     def get_file(self, path: str, local: Path) -> Path:
         local = Path(local)
@@ -109,27 +113,31 @@ class RunnerIO:
         if pct < 100 and now - last_t < PROGRESS_MIN_INTERVAL and pct - last_pct < 25:
             return
         self._last_progress = (now, pct)
-        job_id, step, attempt = self.job["id"], self.step, self.attempt
+        job_id, step, attempt = self.job_id, self.step, self.attempt
         running = STEPS[step][0].value
 
-        def mutate(doc: dict) -> dict | None:
+        def mutate(doc: JobDocument) -> JobDocument | None:
             if doc.get("status") != running or (doc.get("step_attempts") or {}).get(step) != attempt:
                 return None
             doc["progress"] = {"step": step, "percent": round(pct, 1)}
             return doc
 
         try:
-            stored = update_with_retry(self._docs, "jobs", job_id, mutate)
+            stored = self._jobs.update(job_id, mutate)
         except Exception:
             log.warning("progress not recorded", extra={"fields": {"job_id": job_id, "step": step}})
             return
-        if stored is not None and stored.get("progress", {}).get("percent") == round(pct, 1):
+        progress = stored.get("progress") if stored is not None else None
+        if stored is not None and progress is not None and progress["percent"] == round(pct, 1):
             publish_notification(stored, "progress", f"{step} {pct:.0f}%", step=step, percent=round(pct, 1))
 
 
-def _merge(doc: dict, result: dict) -> None:
+def _merge(job: JobDocument, result: dict[str, Any]) -> None:
     """Merge a step's result into the job: dicts one level deep per key (outputs[lang] entries
-    are merged, so steps may return only what they add), other values replaced."""
+    are merged, so steps may return only what they add), other values replaced. A step names
+    the fields it returns at run time (the step contract), so the merge works on the plain
+    dict."""
+    doc = cast(dict[str, Any], job)
     for key, value in (result or {}).items():
         if key in ("id", "_version", "status", "step_attempts", "step_tries"):
             continue
@@ -164,8 +172,9 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
     cancelled). Raises only for infrastructure failures (the queue then redelivers)."""
     if step == webhooks.TASK_STEP:  # a webhook delivery attempt shares the queue (decision 1101)
         return webhooks.deliver(job_id, attempt)
-    docs = platform().documents
-    job = docs.get("jobs", job_id)
+    p = platform()
+    store = JobStore(p.documents)
+    job = store.get(job_id)
     if job is None:
         return GONE
     if step not in STEPS:
@@ -175,8 +184,8 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
     if job["status"] != running.value or (job.get("step_attempts") or {}).get(step) != attempt:
         # a crash between a committed transition and its follow-ups loses them; re-doing both is
         # idempotent (the task name and the event's (job, status, updated_at) dedupe)
-        jobs.ensure_current_task(job)
-        jobs.flush_outbox(job)
+        jobs.ensure_current_task(job, p.tasks)
+        jobs.flush_outbox(job, store, job_events.publish_status_strict)
         return STALE
     if steps is None:
         steps = registry()
@@ -208,11 +217,11 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
     return _succeed(job, step, attempt, result, time.monotonic() - started)
 
 
-def _succeed(job: dict, step: str, attempt: int, result: dict, seconds: float) -> str:
+def _succeed(job: JobDocument, step: str, attempt: int, result: dict[str, Any], seconds: float) -> str:
     job_id = job["id"]
     running, _ = STEPS[step]
 
-    def complete(doc: dict) -> None:
+    def complete(doc: JobDocument) -> None:
         if (doc.get("step_attempts") or {}).get(step) != attempt:
             raise _Stale()
         _merge(doc, result)
@@ -221,7 +230,7 @@ def _succeed(job: dict, step: str, attempt: int, result: dict, seconds: float) -
         )
 
     try:
-        target = status_after_step(step, {**job, **result})
+        target = status_after_step(step, job)
         jobs.cas_transition(job_id, running, target, complete)
     except NotFound:
         _cleanup_deleted(job_id)
@@ -240,7 +249,8 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
     p = platform()
     cfg = p.settings
     running, failed = STEPS[step]
-    job = p.documents.get("jobs", job_id)
+    store = JobStore(p.documents)
+    job = store.get(job_id)
     if job is None:
         _cleanup_deleted(job_id)
         return CANCELLED
@@ -248,7 +258,7 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
     if not permanent and tries < cfg.task_max_attempts:
         delay = min(MAX_BACKOFF_SECONDS, cfg.task_backoff_seconds * (2 ** (tries - 1)))
 
-        def next_attempt(doc: dict) -> dict | None:
+        def next_attempt(doc: JobDocument) -> JobDocument | None:
             if doc.get("status") != running.value or (doc.get("step_attempts") or {}).get(step) != attempt:
                 return None
             doc["step_attempts"] = {**doc["step_attempts"], step: attempt + 1}
@@ -256,7 +266,7 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
             doc["last_error"] = message
             return doc
 
-        stored = update_with_retry(p.documents, "jobs", job_id, next_attempt)
+        stored = store.update(job_id, next_attempt)
         if stored is None:
             return CANCELLED
         if (stored.get("step_attempts") or {}).get(step) != attempt + 1 or stored.get("status") != running.value:
@@ -269,7 +279,7 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
         )
         return RETRY
 
-    def record(doc: dict) -> None:
+    def record(doc: JobDocument) -> None:
         if (doc.get("step_attempts") or {}).get(step) != attempt:
             raise _Stale()
         doc["error"] = message if permanent else f"{message} (gave up after {tries} attempts)"
@@ -292,12 +302,13 @@ def reconcile(limit: int = 500) -> int:
     otherwise strand the job or lose the event), and re-creates the task of webhook deliveries
     left waiting with none. All dedupe, so this is cheap and harmless; returns how many tasks
     were created."""
+    p = platform()
+    store = JobStore(p.documents)
     created = 0
     running = [s.value for s, _ in STEPS.values()]
-    for job in jobs.jobs_in(running, limit=limit):
-        if jobs.ensure_current_task(job):
+    for job in store.in_statuses(running, limit=limit):
+        if jobs.ensure_current_task(job, p.tasks):
             created += 1
-    stuck = platform().documents.query(Query(jobs.COLLECTION, where=[("outbox_pending", "==", True)], limit=limit))
-    for job in stuck.items:
-        jobs.flush_outbox(job)
+    for job in store.with_pending_outbox(limit=limit):
+        jobs.flush_outbox(job, store, job_events.publish_status_strict)
     return created + webhooks.reconcile()

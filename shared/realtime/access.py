@@ -12,9 +12,11 @@ from shared.auth.session import principal_for
 from shared.auth.tokens import ALGORITHM, Principal
 from shared.bootstrap import platform
 from shared.config import settings, signing_secret
+from shared.domain.jobs import JobDocument
 from shared.domain.roles import LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
 from shared.errors import Unauthenticated
 from shared.ids import is_id
+from shared.persistence.job_store import JobStore
 from shared.realtime import protocol as P
 from shared.realtime import tickets
 from shared.services.jobs import can_see
@@ -82,14 +84,14 @@ def token_expired(token: str) -> bool:
     return int(claims["exp"]) <= time.time()
 
 
-def can_see_job(principal: Principal, job: dict) -> bool:
+def can_see_job(principal: Principal, job: JobDocument) -> bool:
     """Exactly the REST rule (shared.services.jobs.can_see)."""
     return can_see(principal, job)
 
 
-def open_job(principal: Principal, job_id: str) -> dict:
+def open_job(principal: Principal, job_id: str) -> JobDocument:
     """The job a principal may watch; Refused(4404) if it does not exist or is not theirs."""
-    job = platform().documents.get("jobs", job_id) if is_id(job_id) else None
+    job = JobStore(platform().documents).get(job_id) if is_id(job_id) else None
     if job is None or not can_see_job(principal, job):
         raise Refused(P.NOT_FOUND, "No such job")
     return job

@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from shared.bootstrap import platform
 from shared.config import settings
+from shared.domain.jobs import JobDocument
+from shared.persistence.job_store import JobStore
 from shared.realtime import protocol as P
 from shared.realtime.access import Refused
 from shared.realtime.sources import source_for
@@ -34,11 +36,11 @@ class JobLookup:
     """Job documents read at most once per dispatched event, shared by that event's filters."""
 
     def __init__(self):
-        self._jobs: dict[str, dict | None] = {}
+        self._jobs: dict[str, JobDocument | None] = {}
 
-    def job(self, job_id: str) -> dict | None:
+    def job(self, job_id: str) -> JobDocument | None:
         if job_id not in self._jobs:
-            self._jobs[job_id] = platform().documents.get("jobs", job_id)
+            self._jobs[job_id] = JobStore(platform().documents).get(job_id)
         return self._jobs[job_id]
 
 

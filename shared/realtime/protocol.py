@@ -7,6 +7,7 @@ import json
 import os
 
 from shared.config import settings
+from shared.domain.jobs import JobDocument
 from shared.timestamps import now_iso
 
 # Close codes (4000-4999 are reserved for applications by RFC 6455). A browser sees the code
@@ -44,7 +45,7 @@ _EVENT_FIELDS = ("type", "job_id", "org_id", "status", "updated_at")
 _NOTIFICATION_FIELDS = ("kind", "message", "lang", "assignee", "percent", "step", "stage")
 
 
-def job_status_message(job: dict) -> dict:
+def job_status_message(job: JobDocument) -> dict:
     """The current state of a job, as a `job_status_update` message."""
     return {
         "type": JOB_STATUS_UPDATE,

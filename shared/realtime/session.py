@@ -17,9 +17,11 @@ from typing import Protocol
 
 from shared.auth.tokens import Principal
 from shared.bootstrap import platform
-from shared.domain.jobs import assignees
+from shared.domain.jobs import JobDocument, assignees
 from shared.domain.roles import CLIENT, LINGUIST
+from shared.persistence import job_store
 from shared.persistence.documents import Query
+from shared.persistence.job_store import JobStore
 from shared.realtime import access
 from shared.realtime import protocol as P
 from shared.realtime.access import Refused
@@ -129,14 +131,14 @@ class Session:
             self.transport.write(P.text_frame(P.dumps(P.ping_message())))
         self.sub.attach(self.transport)
 
-    def _changed_since(self, since: str) -> list[dict]:
+    def _changed_since(self, since: str) -> list[JobDocument]:
         assert self.principal is not None  # admitted before anything is read
-        out: list[dict] = []
-        docs, cap, cursor = platform().documents, P.since_limit(), None
+        out: list[JobDocument] = []
+        store, cap, cursor = JobStore(platform().documents), P.since_limit(), None
         while len(out) < cap:
-            page = docs.query(
+            page = store.query(
                 Query(
-                    "jobs",
+                    job_store.COLLECTION,
                     where=[("org_id", "==", self.target), ("updated_at", ">", since)],
                     order_by=[("updated_at", "asc")],
                     limit=min(200, cap - len(out)),

@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 from shared import logs
 from shared.auth.tokens import Principal
 from shared.bootstrap import platform
+from shared.domain.jobs import JobDocument
 from shared.domain.roles import ADMIN
 from shared.domain.status import JobStatus, translated_languages
 from shared.errors import AlreadyExists, Conflict, Forbidden, Invalid, Unprocessable
@@ -21,10 +22,11 @@ from shared.ids import new_id
 from shared.media.languages import UNDETERMINED, normalize, supported_targets, transcribable
 from shared.models.jobs import JobCreate
 from shared.persistence.documents import Query
-from shared.services import uploads
+from shared.persistence.job_store import JobStore
+from shared.services import job_events, jobs, uploads
 from shared.services.housekeeping import IDEMPOTENCY_RETENTION_SECONDS
 from shared.services.job_events import status_event
-from shared.services.jobs import COLLECTION, flush_outbox
+from shared.services.jobs import flush_outbox
 from shared.timestamps import expire_in, now_iso
 
 log = logs.get("avp.jobs")
@@ -114,10 +116,10 @@ def wait_for(predicate: Callable[[], T], timeout: float = 5.0, interval: float =
         time.sleep(interval)
 
 
-def _replay(idem: dict[str, Any], fingerprint: str) -> dict[str, Any]:
+def _replay(idem: dict[str, Any], fingerprint: str) -> JobDocument:
     if idem.get("fingerprint") != fingerprint:
         raise Unprocessable("This Idempotency-Key was used for a different request; use a new key")
-    job = wait_for(lambda: platform().documents.get(COLLECTION, idem["job_id"]), timeout=10)
+    job = wait_for(lambda: jobs.store().get(idem["job_id"]), timeout=10)
     if job is None:
         raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly")
     return job
@@ -131,10 +133,10 @@ def new_job_document(
     glossary_id: str | None,
     upload_id: str,
     job_id: str,
-) -> dict[str, Any]:
+) -> JobDocument:
 
     now = now_iso()
-    doc: dict[str, Any] = {
+    doc: JobDocument = {
         "org_id": org_id,
         "created_by": principal.user_id,
         "title": data.title or "",
@@ -170,7 +172,7 @@ def new_job_document(
 
 def create_job(
     principal: Principal, data: JobCreate, upload_file: UploadedVideo | None = None, idempotency_key: str | None = None
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[JobDocument, bool]:
     """Create a job from a multipart upload (`upload_file`, the request's file part) or from
     `data.upload_id`. Returns (job, created): created is False for an idempotent replay."""
 
@@ -226,12 +228,12 @@ def create_job(
                 upload = uploads.new_upload(
                     principal, org_id, "video/mp4", getattr(upload_file, "filename", None), job_id=job_id
                 )
-            job = docs.create(
-                COLLECTION,
+            store = JobStore(docs)
+            job = store.create(
                 job_id,
                 new_job_document(principal, data, org_id, outputs, glossary_id, upload["id"], job_id),
             )
-            flush_outbox(job)
+            flush_outbox(job, store, job_events.publish_status_strict)
             if local is not None:
                 # finalizing the object emits the storage event that attaches it to the job
                 platform().files.put_file(upload["path"], local, "video/mp4")
@@ -243,13 +245,13 @@ def create_job(
     finally:
         if tmp_dir is not None:
             tmp_dir.cleanup()
-    return docs.get(COLLECTION, job_id) or job, True
+    return JobStore(docs).get(job_id) or job, True
 
 
 def _undo_create(job_id: str, own_upload: dict[str, Any] | None, idem_id: str | None) -> None:
     docs = platform().documents
     try:
-        docs.delete(COLLECTION, job_id)
+        JobStore(docs).delete(job_id)
         if own_upload is not None:
             platform().files.delete(own_upload["path"])
             docs.delete("uploads", own_upload["id"])

@@ -7,6 +7,7 @@ from typing import Any
 
 from shared import logs
 from shared.bootstrap import platform
+from shared.domain.jobs import JobDocument
 from shared.services import webhooks
 from shared.timestamps import now_iso
 
@@ -14,7 +15,7 @@ log = logs.get("avp.events")
 NOTIFICATION_KINDS = frozenset({"feedback", "rejection", "assignment", "progress"})
 
 
-def status_event(job: dict[str, Any]) -> dict[str, Any]:
+def status_event(job: JobDocument) -> dict[str, Any]:
     return {
         "type": "job_status_update",
         "job_id": job["id"],
@@ -24,7 +25,7 @@ def status_event(job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def publish_status(job: dict[str, Any]) -> None:
+def publish_status(job: JobDocument) -> None:
     """Publish the job's current status. The status is already stored, so a failed publish is
     logged rather than raised: the caller must not redo a committed transition."""
     event = status_event(job)
@@ -45,7 +46,7 @@ def publish_status_strict(event: dict[str, Any]) -> None:
     webhooks.fan_out(event)
 
 
-def notification(job: dict[str, Any], kind: str, message: str, **extra: Any) -> dict[str, Any]:
+def notification(job: JobDocument, kind: str, message: str, **extra: Any) -> dict[str, Any]:
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind}")
     event = {
@@ -61,7 +62,7 @@ def notification(job: dict[str, Any], kind: str, message: str, **extra: Any) -> 
     return event
 
 
-def publish_notification(job: dict[str, Any], kind: str, message: str, **extra: Any) -> dict[str, Any]:
+def publish_notification(job: JobDocument, kind: str, message: str, **extra: Any) -> dict[str, Any]:
     """Publish a `notification` event about `job` (extra keys: lang, assignee, percent...)."""
     event = notification(job, kind, message, **extra)
     try:

@@ -11,27 +11,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Unpack
 
 from shared import logs
 from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain import jobs as rules
 from shared.domain.accounts import actor
+from shared.domain.jobs import JobDocument, QcAction
 from shared.domain.roles import CLIENT, LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
 from shared.domain.status import (
     QC_STAGES,
     RETRYABLE,
     STEP_OF_FAILURE,
     STEPS,
-    TERMINAL,
     JobStatus,
     status_after_approve,
     step_for,
 )
 from shared.errors import Conflict, Invalid, NotFound
 from shared.models.jobs import Job
-from shared.persistence.documents import Page, Query, update_existing, update_with_retry
+from shared.persistence import job_store
+from shared.persistence.documents import Query
+from shared.persistence.job_store import JobStore
+from shared.queues.tasks import TaskQueue
 from shared.services import job_events
 from shared.storage.layout import job_path
 from shared.timestamps import now_iso
@@ -39,7 +42,6 @@ from shared.timestamps import now_iso
 log = logs.get("avp.jobs")
 # one status or several (a JobStatus is a str)
 Statuses = str | Iterable[str]
-COLLECTION = "jobs"
 FAILURE_STATUSES = frozenset(failed.value for _, failed in STEPS.values())
 # The fields the API shows are the fields of the `Job` model (the OpenAPI schema): `view` is
 # built from it, so the two cannot drift; everything else on the document is internal.
@@ -70,33 +72,36 @@ def forget_org_settings(org_id: str) -> None:
     _share_cache.pop(org_id, None)
 
 
-def can_see(principal: Principal, job: dict[str, Any]) -> bool:
+def store() -> JobStore:
+    """The jobs collection of this process's platform."""
+    return JobStore(platform().documents)
+
+
+def can_see(principal: Principal, job: JobDocument) -> bool:
     """The visibility rule (shared.domain.jobs.can_see) with this organisation's setting."""
     return rules.can_see(principal, job, clients_share_jobs)
 
 
-def get_job(job_id: str) -> dict[str, Any]:
-    job = platform().documents.get(COLLECTION, job_id) if job_id else None
-    if job is None:
-        raise NotFound("Job not found")
-    return job
+def get_job(job_id: str) -> JobDocument:
+    return store().require(job_id)
 
 
-def get_job_for(principal: Principal, job_id: str) -> dict[str, Any]:
+def get_job_for(principal: Principal, job_id: str) -> JobDocument:
     """The job document if `principal` may see it; NotFound (404) otherwise, so the existence of
     another organisation's job is not revealed."""
-    job = platform().documents.get(COLLECTION, job_id) if job_id else None
+    job = store().get(job_id)
     if job is None or not can_see(principal, job):
         raise NotFound("Job not found")
     return job
 
 
-def view(job: dict[str, Any]) -> dict[str, Any]:
+def view(job: JobDocument) -> dict[str, Any]:
     """The API representation: `_id` plus the spec's fields and progress."""
-    out = {"_id": job["id"]}
+    out: dict[str, Any] = {"_id": job["id"]}
+    stored: dict[str, Any] = dict(job)
     for key in API_FIELDS:
-        if key in job:
-            out[key] = job[key]
+        if key in stored:
+            out[key] = stored[key]
     out.setdefault("error", None)
     out.setdefault("outputs", {})
     out.setdefault("language_qc", {})
@@ -111,7 +116,7 @@ def _expected_set(expected: Statuses) -> frozenset[str]:
     return frozenset(JobStatus(s).value for s in expected)
 
 
-def _enter(new: dict[str, Any], new_status: str, job_id: str) -> None:
+def _enter(new: JobDocument, new_status: str, job_id: str) -> None:
     """Bookkeeping on entering `new_status` (attempt counters and progress of its automated
     step, if it has one). The status event goes into the job's outbox in the same write as the status (published
     right after; a crash in between is repaired by whoever touches the job next)."""
@@ -131,22 +136,22 @@ def _enter(new: dict[str, Any], new_status: str, job_id: str) -> None:
         new["progress"] = {"step": None, "percent": 100}
 
 
-def cas_transition(
+def change_status(
+    jobs: JobStore,
     job_id: str,
     expected: Statuses,
     new_status: str,
-    mutate: Callable[[dict[str, Any]], None] | None = None,
-    *,
-    enqueue: bool = True,
-) -> dict[str, Any]:
-    """Move the job from one of the `expected` statuses to `new_status` atomically; `mutate`
-    edits the fresh document first. Raises Conflict naming the current status if the job is
-    not in an expected status (so of two racing callers exactly one wins), NotFound if gone.
-    After the write: publishes job_status_update and enqueues the new status's step."""
+    mutate: Callable[[JobDocument], None] | None = None,
+) -> JobDocument:
+    """The compare-and-set of a status change alone: move the job from one of the `expected`
+    statuses to `new_status` (with its status event in the outbox and its step's attempt
+    counted); `mutate` edits the fresh document first. Raises Conflict naming the current status
+    if the job is not in an expected status (so of two racing callers exactly one wins), NotFound
+    if gone. Publishes and enqueues nothing (cas_transition does)."""
     allowed = _expected_set(expected)
     new_status = JobStatus(new_status).value
 
-    def move(job: dict[str, Any]) -> dict[str, Any]:
+    def move(job: JobDocument) -> JobDocument:
         if job["status"] not in allowed:
             want = " or ".join(sorted(allowed))
             raise Conflict(f"Job is {job['status']}; this needs it to be {want}")
@@ -155,35 +160,52 @@ def cas_transition(
         _enter(job, new_status, job_id)
         return job
 
-    stored = update_existing(platform().documents, COLLECTION, job_id, move, what="job")
-    flush_outbox(stored)
-    step = step_for(new_status)
+    return jobs.update_existing(job_id, move)
+
+
+def cas_transition(
+    job_id: str,
+    expected: Statuses,
+    new_status: str,
+    mutate: Callable[[JobDocument], None] | None = None,
+    *,
+    enqueue: bool = True,
+) -> JobDocument:
+    """change_status on this platform's jobs, then its follow-ups: publishes job_status_update
+    and enqueues the new status's step."""
+    p = platform()
+    jobs = JobStore(p.documents)
+    stored = change_status(jobs, job_id, expected, new_status, mutate)
+    flush_outbox(stored, jobs, job_events.publish_status_strict)
+    step = step_for(stored["status"])
     if step is not None and enqueue:
-        platform().tasks.enqueue(job_id, step, stored["step_attempts"][step])
+        p.tasks.enqueue(job_id, step, stored["step_attempts"][step])
     return stored
 
 
-def transition(job_id: str, expected_status: Statuses, new_status: str, **fields: Any) -> dict[str, Any]:
+def transition(job_id: str, expected_status: Statuses, new_status: str, **fields: Unpack[JobDocument]) -> JobDocument:
     """Compare-and-set the job's status from `expected_status` (a status or a set of them) to
-    `new_status`, merging `fields` into the document and setting updated_at. Raises
-    shared.errors.Conflict (409) naming the current status if the job is elsewhere. Publishes
-    `job_status_update` and enqueues the automated step of the new status, if it has one."""
+    `new_status`, merging `fields` (job fields, type-checked) into the document and setting
+    updated_at. Raises shared.errors.Conflict (409) naming the current status if the job is
+    elsewhere. Publishes `job_status_update` and enqueues the automated step of the new status,
+    if it has one."""
 
-    def merge(doc: dict[str, Any]) -> None:
+    def merge(doc: JobDocument) -> None:
         doc.update(fields)
 
     return cas_transition(job_id, expected_status, new_status, merge)
 
 
-def flush_outbox(job: dict[str, Any]) -> int:
-    """Publish the job's unpublished status events in order, then drop them from the outbox.
-    Safe to repeat: the local event log ignores a status change it already holds (Pub/Sub
-    subscribers may see a repeat, as with any at-least-once delivery)."""
+def flush_outbox(job: JobDocument, jobs: JobStore, publish: Callable[[dict[str, Any]], None]) -> int:
+    """Publish the job's unpublished status events in order with `publish` (which raises when an
+    event could not be published), then drop them from the outbox. Safe to repeat: the local
+    event log ignores a status change it already holds (Pub/Sub subscribers may see a repeat, as
+    with any at-least-once delivery)."""
     pending = list(job.get("outbox") or [])
     published = []
     for event in pending:
         try:
-            job_events.publish_status_strict(event)
+            publish(event)
         except Exception:
             log.exception(
                 "status event not published; it stays in the outbox", extra={"fields": {"job_id": job.get("id")}}
@@ -194,7 +216,7 @@ def flush_outbox(job: dict[str, Any]) -> int:
         return 0
     done = set(published)
 
-    def clear(doc: dict[str, Any]) -> dict[str, Any] | None:
+    def clear(doc: JobDocument) -> JobDocument | None:
         box = list(doc.get("outbox") or [])
         rest = [e for e in box if (e.get("status"), e.get("updated_at")) not in done]
         if len(rest) == len(box) and doc.get("outbox_pending") == bool(rest):
@@ -204,13 +226,13 @@ def flush_outbox(job: dict[str, Any]) -> int:
         return doc
 
     try:
-        update_with_retry(platform().documents, COLLECTION, job["id"], clear)
+        jobs.update(job["id"], clear)
     except Exception:
         log.exception("outbox not cleared; its events will be published again (deduplicated)")
     return len(published)
 
 
-def ensure_current_task(job: dict[str, Any]) -> bool:
+def ensure_current_task(job: JobDocument, tasks: TaskQueue) -> bool:
     """Make sure the task of the job's current automated step exists (idempotent: the task name
     dedupes). Repairs a crash between a committed transition and its enqueue."""
     step = step_for(job["status"])
@@ -219,11 +241,11 @@ def ensure_current_task(job: dict[str, Any]) -> bool:
     attempt = int((job.get("step_attempts") or {}).get(step, 0))
     if attempt <= 0:
         return False
-    return bool(platform().tasks.enqueue(job["id"], step, attempt))
+    return bool(tasks.enqueue(job["id"], step, attempt))
 
 
 # -- QC actions -----------------------------------------------------------------------------
-def approve(principal: Principal, job_id: str) -> dict[str, Any]:
+def approve(principal: Principal, job_id: str) -> JobDocument:
     job = get_job_for(principal, job_id)
     status = job["status"]
     if status not in (JobStatus.SOURCE_QC.value, JobStatus.FINAL_QC.value):
@@ -231,7 +253,7 @@ def approve(principal: Principal, job_id: str) -> dict[str, Any]:
         raise Conflict(f"Job is {status}; approve applies at SOURCE_QC or FINAL_QC{hint}")
     target = status_after_approve(job)
 
-    def record(doc: dict[str, Any]) -> None:
+    def record(doc: JobDocument) -> None:
         doc.setdefault("qc_history", []).append(
             {"stage": status, "action": "approve", "by": actor(principal), "at": now_iso(), "next": target.value}
         )
@@ -239,15 +261,15 @@ def approve(principal: Principal, job_id: str) -> dict[str, Any]:
     return cas_transition(job_id, status, target, record)
 
 
-def reject(principal: Principal, job_id: str, reason: str) -> dict[str, Any]:
+def reject(principal: Principal, job_id: str, reason: str) -> JobDocument:
     job = get_job_for(principal, job_id)
     status = job["status"]
     if status not in (JobStatus.SOURCE_QC.value, JobStatus.FINAL_QC.value):
         raise Conflict(f"Job is {status}; reject applies at SOURCE_QC or FINAL_QC")
     reason = reason.strip()
-    entry = {"stage": status, "reason": reason, "by": actor(principal), "at": now_iso()}
+    entry: QcAction = {"stage": status, "reason": reason, "by": actor(principal), "at": now_iso()}
 
-    def record(doc: dict[str, Any]) -> None:
+    def record(doc: JobDocument) -> None:
         doc["rejection"] = entry
         doc.setdefault("qc_history", []).append({**entry, "action": "reject"})
 
@@ -256,25 +278,23 @@ def reject(principal: Principal, job_id: str, reason: str) -> dict[str, Any]:
     return stored
 
 
-def feedback(principal: Principal, job_id: str, message: str) -> dict[str, Any]:
+def feedback(principal: Principal, job_id: str, message: str) -> JobDocument:
     job = get_job_for(principal, job_id)
     if job["status"] not in {s.value for s in QC_STAGES}:
         raise Conflict(f"Job is {job['status']}; feedback applies at SOURCE_QC, LANGUAGE_QC or FINAL_QC")
-    entry = {"message": message.strip(), "stage": job["status"], "by": actor(principal), "at": now_iso()}
+    entry: QcAction = {"message": message.strip(), "stage": job["status"], "by": actor(principal), "at": now_iso()}
 
-    def add(doc: dict[str, Any]) -> dict[str, Any]:
+    def add(doc: JobDocument) -> JobDocument:
         doc["feedback"] = list(doc.get("feedback") or []) + [entry]
         doc["updated_at"] = entry["at"]
         return doc
 
-    stored = update_with_retry(platform().documents, COLLECTION, job_id, add)
-    if stored is None:
-        raise NotFound("Job not found")
+    stored = store().update_existing(job_id, add)
     job_events.publish_notification(stored, "feedback", entry["message"], stage=entry["stage"], author=principal.email)
     return stored
 
 
-def retry(principal: Principal, job_id: str) -> dict[str, Any]:
+def retry(principal: Principal, job_id: str) -> JobDocument:
     job = get_job_for(principal, job_id)
     status = JobStatus(job["status"])
     if status not in RETRYABLE:
@@ -282,14 +302,6 @@ def retry(principal: Principal, job_id: str) -> dict[str, Any]:
     step = STEP_OF_FAILURE[status]
     running, _ = STEPS[step]
     return cas_transition(job_id, status, running)
-
-
-def is_terminal(job: dict[str, Any]) -> bool:
-    return JobStatus(job["status"]) in TERMINAL
-
-
-def jobs_in(statuses: Iterable[str], limit: int = 500) -> list[dict[str, Any]]:
-    return platform().documents.query(Query(COLLECTION, where=[("status", "in", list(statuses))], limit=limit)).items
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -322,8 +334,8 @@ def list_jobs(
             where.append(("org_id", "==", org_id))
     else:
         return {"items": [], "next_cursor": None}
-    page: Page = platform().documents.query(
-        Query(COLLECTION, where=where, order_by=[("created_at", "desc")], limit=limit, cursor=cursor)
+    page = store().query(
+        Query(job_store.COLLECTION, where=where, order_by=[("created_at", "desc")], limit=limit, cursor=cursor)
     )
     items = [view(j) for j in page.items if can_see(principal, j)]
     return {"items": items, "next_cursor": page.next_cursor}
@@ -340,7 +352,7 @@ def delete_job(principal: Principal, job_id: str) -> None:
     job = get_job_for(principal, job_id)
     p = platform()
     docs = p.documents
-    docs.delete(COLLECTION, job_id)
+    JobStore(docs).delete(job_id)
     for collection in RELATED_COLLECTIONS:
         while True:
             page = docs.query(Query(collection, where=[("job_id", "==", job_id)], limit=200))

@@ -11,25 +11,22 @@ from typing import Any
 
 from shared import logs
 from shared.auth.tokens import Principal
-from shared.bootstrap import platform
 from shared.domain import language_qc as qc
 from shared.domain.accounts import actor as actor_of
-from shared.domain.jobs import assignees
+from shared.domain.jobs import JobDocument, LanguageQcState, assignees
 from shared.domain.roles import LINGUIST, PM
 from shared.domain.status import JobStatus, translated_languages
-from shared.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
+from shared.errors import Conflict, DomainError, Forbidden, Unprocessable
 from shared.ids import new_id
-from shared.persistence.documents import update_existing
 from shared.services import jobs
 from shared.services.job_events import publish_notification
 from shared.services.users import get_active_user
 from shared.timestamps import now_iso
 
 log = logs.get("avp.language_qc")
-COLLECTION = "jobs"
 
 
-def entry_view(job: dict[str, Any], lang: str) -> dict[str, Any]:
+def entry_view(job: JobDocument, lang: str) -> dict[str, Any]:
     entry = qc.state_of(job, lang)
     return {
         "job_id": job["id"],
@@ -43,13 +40,11 @@ def entry_view(job: dict[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
-def load_for_action(principal: Principal, job_id: str, lang: str) -> dict[str, Any]:
+def load_for_action(principal: Principal, job_id: str, lang: str) -> JobDocument:
     """The job, for a language action. A LINGUIST who is not assigned `lang` gets 403 (the
     issue's rule), PMs only see their own organisation's jobs (404 otherwise)."""
     if principal.role == LINGUIST:
-        job = platform().documents.get(COLLECTION, job_id) if job_id else None
-        if job is None:
-            raise NotFound("Job not found")
+        job = jobs.store().require(job_id)
         if qc.state_of(job, lang).get("assignee") != principal.user_id:
             raise Forbidden(f"Only the linguist assigned to {lang}, a PM or an ADMIN may act on this language")
     else:
@@ -58,13 +53,11 @@ def load_for_action(principal: Principal, job_id: str, lang: str) -> dict[str, A
     return job
 
 
-def _update(
-    job_id: str, lang: str, change: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
-) -> dict[str, Any]:
+def _update(job_id: str, lang: str, change: Callable[[JobDocument, LanguageQcState], LanguageQcState]) -> JobDocument:
     """Compare-and-set on the job: check the stage, apply `change(job, entry)` to the language's
     entry and keep `assignees` in sync (re-run on a fresh read when another writer came first)."""
 
-    def apply(job: dict[str, Any]) -> dict[str, Any]:
+    def apply(job: JobDocument) -> JobDocument:
         qc.require_language_qc_stage(job)
         entry = change(job, qc.state_of(job, lang))
         states = dict(job.get("language_qc") or {})
@@ -74,7 +67,7 @@ def _update(
         job["updated_at"] = now_iso()
         return job
 
-    return update_existing(platform().documents, COLLECTION, job_id, apply, what="job")
+    return jobs.store().update_existing(job_id, apply)
 
 
 def get_language_qc(principal: Principal, job_id: str) -> dict[str, Any]:
@@ -127,10 +120,10 @@ def approve(principal: Principal, job_id: str, lang: str) -> dict[str, Any]:
     return entry_view(stored, lang)
 
 
-def _advance_if_done(job_id: str) -> dict[str, Any] | None:
+def _advance_if_done(job_id: str) -> JobDocument | None:
     """Move the job on when every language is approved. Of racing callers, the status CAS in
     transition() lets exactly one win; the others see Conflict and leave it."""
-    job = platform().documents.get(COLLECTION, job_id)
+    job = jobs.store().get(job_id)
     if job is None or job.get("status") != JobStatus.LANGUAGE_QC.value or not qc.all_approved(job):
         return None
     try:

@@ -116,7 +116,7 @@ def attach_if_ready(upload: dict[str, Any]) -> bool:
     if upload.get("status") != "uploaded" or not upload.get("job_id"):
         return False
     job_id = upload["job_id"]
-    job = platform().documents.get(jobs.COLLECTION, job_id)
+    job = jobs.store().get(job_id)
     if job is None or job["status"] != "CREATED":
         return False
     files = platform().files

@@ -16,13 +16,13 @@ from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain import vtt_diff
 from shared.domain.accounts import actor
+from shared.domain.jobs import JobDocument
 from shared.domain.roles import LINGUIST
 from shared.domain.status import LINGUIST_EDIT_STAGES, REVIEWER_EDIT_STAGES
 from shared.domain.vtt_document import VttError, content_hash, etag_for, normalize, parse, shift
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from shared.media.probe import duration_seconds
 from shared.models.vtt import AdjustTiming
-from shared.persistence.documents import update_with_retry
 from shared.services import jobs, vtt_versions
 from shared.storage.layout import CAPTIONS_VTT, DESCRIPTIONS_VTT, SOURCE, job_path
 from shared.timestamps import now_iso
@@ -46,17 +46,17 @@ def vtt_path(job_id: str, lang: str, kind: str) -> str:
     return job_path(job_id, lang, KINDS[kind])
 
 
-def job_languages(job: dict[str, Any]) -> list[str]:
+def job_languages(job: JobDocument) -> list[str]:
     langs = [job.get("source_language")] + list(job.get("requested_outputs") or [])
     return [lang for i, lang in enumerate(langs) if lang and lang not in langs[:i]]
 
 
-def _require_language(job: dict[str, Any], lang: str) -> None:
+def _require_language(job: JobDocument, lang: str) -> None:
     if lang not in job_languages(job):
         raise NotFound(f"This job has no {lang} output (languages: {', '.join(job_languages(job))})")
 
 
-def read_current(job: dict[str, Any], lang: str, kind: str) -> str:
+def read_current(job: JobDocument, lang: str, kind: str) -> str:
     files = platform().files
     path = vtt_path(job["id"], lang, kind)
     if not files.exists(path):
@@ -65,7 +65,7 @@ def read_current(job: dict[str, Any], lang: str, kind: str) -> str:
 
 
 def _document(
-    job: dict[str, Any], lang: str, kind: str, content: str, version: dict[str, Any] | None = None
+    job: JobDocument, lang: str, kind: str, content: str, version: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     if version is None:
         top = vtt_versions.head(job["id"], lang, kind)
@@ -88,13 +88,12 @@ _durations: dict[str, float | None] = {}
 _durations_lock = threading.Lock()
 
 
-def media_duration_ms(job: dict[str, Any]) -> int | None:
+def media_duration_ms(job: JobDocument) -> int | None:
     """The source's duration: the probe result on the job if the pipeline stored one, else an
     ffprobe of the stored source (cached per job). None if unknown."""
-    media = job.get("media") or {}
-    for key in ("duration", "duration_seconds"):
-        if isinstance(media.get(key), (int, float)) and media[key] > 0:
-            return int(round(float(media[key]) * 1000))
+    stored = (job.get("media") or {}).get("duration")
+    if isinstance(stored, (int, float)) and stored > 0:
+        return int(round(float(stored) * 1000))
     job_id = job["id"]
     with _durations_lock:
         if job_id in _durations:
@@ -120,7 +119,7 @@ def _probe_source(job_id: str) -> float | None:
 # ---------------------------------------------------------------- access rules
 
 
-def check_edit_window(job: dict[str, Any], lang: str, principal: Principal) -> None:
+def check_edit_window(job: JobDocument, lang: str, principal: Principal) -> None:
     """Edits are allowed to reviewers/admins at SOURCE_QC and FINAL_QC, and to the linguist
     assigned to `lang` at LANGUAGE_QC (while that language is ASSIGNED)."""
     status = job.get("status")
@@ -161,7 +160,7 @@ def _check_if_match(if_match: str | None, current: str, required: bool = True) -
         )
 
 
-def _validate(content: str, job: dict[str, Any]) -> str:
+def _validate(content: str, job: JobDocument) -> str:
     text = normalize(content)
     try:
         parse(text, duration_ms=media_duration_ms(job))
@@ -171,7 +170,7 @@ def _validate(content: str, job: dict[str, Any]) -> str:
 
 
 def _save(
-    job: dict[str, Any],
+    job: JobDocument,
     lang: str,
     kind: str,
     previous: str,
@@ -198,16 +197,15 @@ def _save(
     return _document(stored or job, lang, kind, new, version)
 
 
-def mark_changed(job_id: str) -> dict[str, Any] | None:
+def mark_changed(job_id: str) -> JobDocument | None:
     """Every save sets vtt_changed_since_render (the render step clears it)."""
 
-    def mutate(doc: dict[str, Any]) -> dict[str, Any]:
+    def mutate(doc: JobDocument) -> JobDocument:
         doc["vtt_changed_since_render"] = True
         doc["updated_at"] = now_iso()
         return doc
 
-    stored = update_with_retry(platform().documents, "jobs", job_id, mutate)
-    return dict(stored, id=job_id) if stored else None
+    return jobs.store().update(job_id, mutate)
 
 
 # ---------------------------------------------------------------- operations

@@ -1,5 +1,6 @@
 """The skeleton's HTTP behaviour through the local app: health, errors as JSON, OpenAPI, docs."""
 
+from shared.config import configure, settings
 from shared.routes import ROUTES, spec_path
 
 
@@ -72,3 +73,14 @@ def test_empty_idempotency_key_is_refused(client, users):
         headers={**client_user["headers"], "Idempotency-Key": " "},
     )
     assert resp.status_code == 422 and "Idempotency-Key" in resp.get_json()["detail"]
+
+
+def test_openapi_server_is_the_public_base_path(client):
+    local = settings()
+    assert client.get("/openapi.json").get_json()["servers"] == [{"url": "/"}]
+    try:
+        configure(public_base_url="https://ai-sandbox.oliver.solutions/video-accessibility-back/")
+        doc = client.get("/openapi.json").get_json()
+        assert doc["servers"] == [{"url": "/video-accessibility-back"}]
+    finally:
+        configure(local)

@@ -41,3 +41,11 @@ def test_console_responses_carry_the_strict_csp():
 def test_platform_makes_the_console_only_with_a_domain():
     text = (MODULES / "platform" / "main.tf").read_text()
     assert 'count             = var.console_domain == "" ? 0 : 1' in text
+
+
+def test_buckets_allow_the_console_origin_for_signed_url_reads_and_uploads():
+    text = (MODULES / "platform" / "main.tf").read_text()
+    assert '["https://${var.console_domain}"]' in text
+    assert "cors_origins           = local.bucket_cors_origins" in text
+    storage = (MODULES / "storage" / "main.tf").read_text()
+    assert 'method          = ["GET", "HEAD"]' in storage and 'method          = ["PUT", "OPTIONS"]' in storage

@@ -3,6 +3,9 @@
 locals {
   name_prefix = "avp-${var.env}"
   members     = module.iam.members
+  # The console reads a linguist's VTT and uploads sources straight from/to the buckets through
+  # signed URLs (decision 0802): its origin is always allowed there, besides cors_origins.
+  bucket_cors_origins = distinct(concat(var.cors_origins, var.console_domain == "" ? [] : ["https://${var.console_domain}"]))
 }
 
 module "iam" {
@@ -43,7 +46,7 @@ module "storage" {
   uploads_bucket         = "${var.project_id}-${local.name_prefix}-uploads"
   deliverables_bucket    = "${var.project_id}-${local.name_prefix}-deliverables"
   uploads_retention_days = var.uploads_retention_days
-  cors_origins           = var.cors_origins
+  cors_origins           = local.bucket_cors_origins
   uploads_topic_id       = module.pubsub.uploads_topic_id
   object_admin_members   = [local.members["api"], local.members["pipeline"], local.members["worker"]]
   force_destroy          = !var.protect_data

@@ -1,6 +1,8 @@
 // The cue list: one row per cue with its times, its text (edited in place) and its QC flags.
-// Rows only re-render when their own cue, flags or highlight change, so typing in one cue of a
-// 900-cue programme touches one row.
+// Rows sit in blocks of BLOCK cues; a block, and a row within it, only re-renders when its own
+// cues, flags or highlight change, so typing in one cue of a 900-cue programme builds one
+// block's rows and re-renders one row. Off-screen rows skip layout and paint (styles.css:
+// content-visibility), which keeps the first render and each keystroke's layout short.
 import { Component } from "preact";
 import { shortTime, type Cue } from "./vtt";
 import type { Flag } from "./qc";
@@ -86,24 +88,66 @@ type ListProps = {
   onSeek: (index: number) => void;
 };
 
-export function CueList({ cues, flags, playing, selected, kind, readOnly, onText, onSelect, onSeek }: ListProps) {
+/** Rows per block. A keystroke re-renders the list: each block checks its own rows (reference
+ * compares, no VNodes) and only the block holding the edited cue builds its rows again, so the
+ * work per keystroke is about BLOCK rows plus one cheap loop, whatever the programme's length. */
+export const BLOCK = 50;
+
+type BlockProps = ListProps & { start: number; flagKeys: string[] };
+
+/** `i` when it falls in [start, start + BLOCK), otherwise -1. */
+function within(i: number, start: number): number {
+  return i >= start && i < start + BLOCK ? i : -1;
+}
+
+class CueBlock extends Component<BlockProps> {
+  shouldComponentUpdate(n: BlockProps) {
+    const p = this.props;
+    if (p.start !== n.start || p.kind !== n.kind || p.readOnly !== n.readOnly || p.onText !== n.onText || p.onSelect !== n.onSelect || p.onSeek !== n.onSeek) return true;
+    if (within(p.playing, n.start) !== within(n.playing, n.start) || within(p.selected, n.start) !== within(n.selected, n.start)) return true;
+    const end = Math.min(n.start + BLOCK, Math.max(p.cues.length, n.cues.length));
+    for (let i = n.start; i < end; i++) {
+      if (p.cues[i] !== n.cues[i] || p.flagKeys[i] !== n.flagKeys[i]) return true;
+    }
+    return false;
+  }
+  render({ cues, flags, flagKeys, playing, selected, kind, readOnly, onText, onSelect, onSeek, start }: BlockProps) {
+    // A fragment: the rows stay direct children of the <ol> (list semantics for screen readers).
+    return (
+      <>
+        {cues.slice(start, start + BLOCK).map((c, j) => {
+          const i = start + j;
+          return (
+            <CueRow
+              key={c.key}
+              cue={c}
+              index={i}
+              flags={flags[i] ?? []}
+              flagKey={flagKeys[i]}
+              playing={i === playing}
+              selected={i === selected}
+              kind={kind}
+              readOnly={readOnly}
+              onText={onText}
+              onSelect={onSelect}
+              onSeek={onSeek}
+            />
+          );
+        })}
+      </>
+    );
+  }
+}
+
+export function CueList(props: ListProps) {
+  const { cues, flags, kind } = props;
+  const flagKeys = flags.map(flagKeyOf);
+  const blocks: number[] = [];
+  for (let s = 0; s < cues.length; s += BLOCK) blocks.push(s);
   return (
     <ol class="cue-list" aria-label={`${kind === "captions" ? "Caption" : "Description"} cues`}>
-      {cues.map((c, i) => (
-        <CueRow
-          key={c.key}
-          cue={c}
-          index={i}
-          flags={flags[i] ?? []}
-          flagKey={flagKeyOf(flags[i])}
-          playing={i === playing}
-          selected={i === selected}
-          kind={kind}
-          readOnly={readOnly}
-          onText={onText}
-          onSelect={onSelect}
-          onSeek={onSeek}
-        />
+      {blocks.map((s) => (
+        <CueBlock key={s} {...props} start={s} flagKeys={flagKeys} />
       ))}
     </ol>
   );
