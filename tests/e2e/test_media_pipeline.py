@@ -10,17 +10,16 @@ import io
 import json
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 from shared.ids import new_id
-from shared.local.worker import Worker
 from shared.media import ffmpeg as ff
 from shared.media import vtt
 from shared.timestamps import now_iso
 from tests.support import description_cases as dc
+from tests.support.job_flow import wait_for_status
 from tests.support.media import session_video, wer
 
 pytestmark = pytest.mark.slow
@@ -28,22 +27,8 @@ pytestmark = pytest.mark.slow
 STEP_TIMEOUT = 240
 
 
-@pytest.fixture
-def worker(platform):
-    w = Worker(poll_seconds=0.05).start()
-    yield w
-    w.stop()
-
-
 def wait_status(client, user, job_id, status, timeout=STEP_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while True:
-        job = client.get(f"/api/v1/jobs/{job_id}", headers=user["headers"]).get_json()
-        if job.get("status") == status:
-            return job
-        assert not job.get("status", "").endswith(("FAILED", "INVALID")), job
-        assert time.monotonic() < deadline, f"stuck at {job.get('status')}: {job}"
-        time.sleep(0.2)
+    return wait_for_status(client, user, job_id, status, timeout)
 
 
 def streams(path: Path) -> list[dict]:

@@ -1,0 +1,21 @@
+"""Following a job through the local app's API in tests."""
+
+from __future__ import annotations
+
+import time
+
+
+def wait_for_status(client, user, job_id: str, statuses, timeout: float, poll: float = 0.2) -> dict:
+    """GET the job as `user` until its status is one of `statuses` (a status or a set), and
+    return it. Fails at the deadline, or as soon as the job ends FAILED or *_INVALID when that
+    is not what the test waits for."""
+    wanted = {statuses} if isinstance(statuses, str) else set(statuses)
+    deadline = time.monotonic() + timeout
+    while True:
+        job = client.get(f"/api/v1/jobs/{job_id}", headers=user["headers"]).get_json()
+        status = job.get("status", "")
+        if status in wanted:
+            return job
+        assert not status.endswith(("FAILED", "INVALID")), job
+        assert time.monotonic() < deadline, f"stuck at {status}, waiting for {sorted(wanted)}: {job}"
+        time.sleep(poll)
