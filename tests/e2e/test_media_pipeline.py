@@ -6,7 +6,6 @@ error rate of the English captions against the script, the descriptions mention 
 text, the Spanish captions carry the glossary's target term, every MP4 has the expected streams
 and duration, and the loudness is on target."""
 
-import io
 import json
 import subprocess
 import tempfile
@@ -19,7 +18,7 @@ from shared.media import ffmpeg as ff
 from shared.media import vtt
 from shared.timestamps import now_iso
 from tests.support import description_cases as dc
-from tests.support.job_flow import wait_for_status
+from tests.support.job_flow import post_job, wait_for_status
 from tests.support.media import session_video, wer
 
 pytestmark = pytest.mark.slow
@@ -68,18 +67,16 @@ def test_local_pipeline_en_es(client, users, platform, worker, tmp_path_factory)
             ],
         },
     )
-    resp = client.post(
-        "/api/v1/jobs",
-        headers=customer["headers"],
-        content_type="multipart/form-data",
-        data={
-            "source_language": "en",
-            "requested_outputs": "en,es",
-            "title": "Widget tour",
-            "glossary_id": glossary_id,
-            "options": json.dumps({"burn_in": True, "extended_ad": True}),
-            "file": (io.BytesIO(video.path.read_bytes()), "tour.mp4"),
-        },
+    resp = post_job(
+        client,
+        customer,
+        video.path.read_bytes(),
+        "tour.mp4",
+        source_language="en",
+        requested_outputs="en,es",
+        title="Widget tour",
+        glossary_id=glossary_id,
+        options=json.dumps({"burn_in": True, "extended_ad": True}),
     )
     assert resp.status_code == 201, resp.get_json()
     job_id = resp.get_json()["_id"]

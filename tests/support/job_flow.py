@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import time
+
+
+def post_job(client, user, content: bytes, filename: str, **form) -> object:
+    """POST /api/v1/jobs as `user` with the file and `form` fields in one multipart body (the
+    upload the console makes); returns the response."""
+    return client.post(
+        "/api/v1/jobs",
+        headers=user["headers"],
+        content_type="multipart/form-data",
+        data={**form, "file": (io.BytesIO(content), filename)},
+    )
 
 
 def wait_for_status(client, user, job_id: str, statuses, timeout: float, poll: float = 0.2) -> dict:
