@@ -7,25 +7,14 @@ import pytest
 
 from shared.auth.tokens import Principal
 from shared.domain.jobs import can_see
-from tests.support.jobs import stored_job
+from tests.support.jobs import api_job
 
 
 def make_job(platform, org_id, status="LANGUAGE_QC", langs=("en", "es", "ca")):
     qc = {
         lang: {"status": "PENDING", "assignee": None, "history": [], "feedback": []} for lang in langs if lang != "en"
     }
-    return stored_job(
-        platform,
-        org_id,
-        status,
-        langs,
-        created_by="u",
-        title="t",
-        options={},
-        language_qc=qc,
-        assignees=[],
-        feedback=[],
-    )
+    return api_job(platform, org_id, status, langs, language_qc=qc)
 
 
 @pytest.fixture

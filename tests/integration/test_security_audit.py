@@ -6,13 +6,13 @@ from __future__ import annotations
 from shared import config
 from shared.ids import new_id
 from shared.persistence.documents import Query
-from tests.support.jobs import stored_job
+from tests.support.jobs import api_job
 
 V1 = "/api/v1"
 
 
 def _job(platform, org_id, status="FINAL_QC") -> str:
-    return stored_job(platform, org_id, status, created_by="u", title="t", options={}, assignees=[], feedback=[])
+    return api_job(platform, org_id, status)
 
 
 def _count(platform, collection: str) -> int:

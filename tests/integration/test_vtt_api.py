@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from shared.ids import new_id
-from tests.support.jobs import stored_job
+from tests.support.jobs import api_job
 
 VTT = """WEBVTT
 
@@ -21,18 +21,14 @@ Second line
 
 
 def make_job(platform, org_id, status="SOURCE_QC", langs=("en", "es"), duration=10.0, qc=None, files=("en",)):
-    job_id = stored_job(
+    job_id = api_job(
         platform,
         org_id,
         status,
         langs,
-        created_by="u",
-        title="t",
-        options={},
         language_qc=qc or {},
         assignees=sorted({e["assignee"] for e in (qc or {}).values() if e.get("assignee")}),
         media={"duration": duration},
-        feedback=[],
         vtt_changed_since_render=False,
     )
     for lang in files:

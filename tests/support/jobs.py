@@ -26,3 +26,10 @@ def stored_job(platform, org_id: str = "org1", status: str = "CREATED", outputs=
     }
     platform.documents.create("jobs", job_id, {**doc, **fields})
     return job_id
+
+
+def api_job(platform, org_id: str, status: str, outputs=("en",), **fields) -> str:
+    """stored_job() with what a job created through the API carries besides (its creator, a
+    title, options, assignees, feedback); `fields` win."""
+    made_by_api = {"created_by": "u", "title": "t", "options": {}, "assignees": [], "feedback": []}
+    return stored_job(platform, org_id, status, outputs, **{**made_by_api, **fields})
