@@ -519,7 +519,7 @@ export function ReviewScreen({ params }: ScreenProps) {
       </div>
       {decisionLevel(job.status, session.user.role) && (
         <p class="muted">
-          Edit the cues on the right and save; then approve or reject under <a href="#decision">Decision</a>, below the video.
+          Edit the captions and descriptions in the cue list and save; then approve or reject under <a href="#decision">Decision</a>.
         </p>
       )}
       {dirtyKinds.length > 0 && (
