@@ -75,7 +75,7 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
         return speech.synthesize(runs[0][0], runs[0][1], out, rate)
     import numpy as np
 
-    pieces = []
+    pieces: list = []
     gap = np.zeros(int(VOICE_GAP * SAMPLE_RATE), dtype="float32")
     for k, (words, lang) in enumerate(runs):
         part = out.with_name(f"{out.stem}.part{k}.wav")
