@@ -1,14 +1,15 @@
 """The job document as stored (collection "jobs") and the pure rules over it: who may see a
 job and which languages a linguist is assigned. The API's view of a job is the `Job` model
-(shared.models.jobs); every field of that model is a field of `JobDocument`
-(tests/unit/test_job_document.py holds the two together).
+(shared.models.jobs); every stored field is a field of that model or in `INTERNAL_FIELDS`,
+with compatible types (tests/unit/test_job_document.py holds the two together).
 
 The document is a plain dict at run time (every document store returns one); `JobDocument`
-names its fields and their types, and the rules below accept any mapping of them."""
+names its fields and their types, so mypy checks each read. Services get it typed from
+shared.persistence.job_store.JobStore (decision 1310)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, TypedDict
 
 from shared.domain.accounts import Actor, Person
@@ -136,14 +137,14 @@ INTERNAL_FIELDS = frozenset(
 )
 
 
-def assignees(job: Mapping[str, Any]) -> list[str]:
+def assignees(job: JobDocument) -> list[str]:
     """The user ids assigned to any language of the job, sorted (stored as `assignees`, so GET
     /jobs can find a linguist's jobs)."""
     states = (job.get("language_qc") or {}).values()
     return sorted({uid for state in states if (uid := (state or {}).get("assignee"))})
 
 
-def assigned_languages(job: Mapping[str, Any], user_id: str) -> list[str]:
+def assigned_languages(job: JobDocument, user_id: str) -> list[str]:
     """The languages of the job assigned to `user_id`."""
     return [lang for lang, st in (job.get("language_qc") or {}).items() if (st or {}).get("assignee") == user_id]
 
@@ -152,7 +153,7 @@ def _no_sharing(org_id: str) -> bool:
     return False
 
 
-def can_see(person: Person, job: Mapping[str, Any], clients_share_jobs: Callable[[str], bool] = _no_sharing) -> bool:
+def can_see(person: Person, job: JobDocument, clients_share_jobs: Callable[[str], bool] = _no_sharing) -> bool:
     """ADMIN and REVIEWER see every job; a PM their organisation's; a CLIENT the jobs they
     created, or every job of their organisation when it shares jobs among its clients
     (`clients_share_jobs(org_id)`, asked only then; decision 0906); a LINGUIST the jobs with a

@@ -18,6 +18,8 @@ class ApertiumError(RuntimeError):
 
 
 class ApertiumTranslator:
+    glossary_aware = False  # glossaries are enforced around it (shared.media.glossary)
+
     def __init__(self, binary: str = "apertium", timeout: float = 300.0):
         self.binary = binary
         self.timeout = timeout

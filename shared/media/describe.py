@@ -172,10 +172,11 @@ class LocalDescriber:
         ocr_interval: float = OCR_INTERVAL,
         ocr_engine: str = "rapidocr",
         people: bool = True,
+        ocr_threads: int = ocr.OCR_THREADS,
     ):
         self.scene_threshold = scene_threshold
         self.ocr_interval = ocr_interval
-        self.reader = ocr.reader(ocr_engine)
+        self.reader = ocr.reader(ocr_engine, ocr_threads)
         self.people = people
 
     @classmethod
@@ -185,6 +186,7 @@ class LocalDescriber:
             ocr_interval=float(cfg.extra.get("ocr_interval", OCR_INTERVAL)),
             ocr_engine=str(cfg.extra.get("ocr_engine", "rapidocr")),
             people=bool(cfg.extra.get("describe_people", True)),
+            ocr_threads=int(cfg.extra.get("ocr_threads", ocr.OCR_THREADS)),
         )
 
     def extract(self, video: Path, workdir: Path) -> tuple[list[float], bytes, list[Path]]:

@@ -28,6 +28,15 @@ MIN_LETTERS = 3  # a line needs this many letters (a lone changing number is not
 SAME = 0.9  # difflib ratio for "reads the same" across samples (one character in ten)
 REPEAT_AFTER = 30.0  # the same text is quoted again only after this long off screen
 SAME_PICTURE = 1.5  # mean absolute grey difference (0-255) under which a frame is not read again
+COARSE_SIDE = 480  # stage 1: the detector sees the frame with its longer side at this size
+FINE_SIDE = 960  # stage 2: ... and the bands around persistent text at this scale
+MARGIN = 8  # px around a box, at least, in the band the fine detector sees
+# onnxruntime threads per OCR model: one. On the 2 shared cores, two spin-waiting threads took
+# twice the CPU time and more wall time than one (decision 0340)
+OCR_THREADS = 1
+FLAT_EDGES = 40  # a frame with fewer edge pixels than this (Canny) has no text to find
+PERSIST_IOU = 0.3  # a box this much overlapped by one on a neighbouring sample persists
+SAME_SIZE = 0.75  # ... as does one whose width and height are within this ratio of another's
 
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"
 _WORD = re.compile(rf"^[\"'(¿¡]*[{_LATIN}]+(?:['’-][{_LATIN}]+)*[.,:;!?\"')]*$")
@@ -73,7 +82,18 @@ def plausible(line: str) -> bool:
 
 def normalise(line: str) -> str:
     line = " ".join(line.split())
-    return re.sub(r"(?<=[0-9])%(?=[A-Za-z])", "% ", line)  # "50%OFF" -> "50% OFF"
+    line = re.sub(r"(?<=%)0(?=[A-Z]{2})", "O", line)  # "50%0FF" -> "50%OFF"
+    line = re.sub(r"(?<=[0-9])%(?=[A-Za-z])", "% ", line)  # "50%OFF" -> "50% OFF"
+    return " ".join(_capital_o(t) for t in line.split())
+
+
+def _capital_o(token: str) -> str:
+    """A zero read inside a word in capitals is the letter O ("0FF", "B00K"): the recogniser
+    confuses the two, and a capital word with a zero in it is not a code."""
+    core = token.strip(".,:;!?\"'()")
+    if "0" in core and re.fullmatch(r"[A-Z0]+", core) and sum(c.isalpha() for c in core) >= 2:
+        return token.replace(core, core.replace("0", "O"))
+    return token
 
 
 def lines_of(boxes: list[Box]) -> list[tuple[str, float]]:
@@ -140,12 +160,25 @@ def _dedupe(lines: list[str]) -> list[str]:
 
 
 class RapidOcrReader:
-    """RapidOCR with the models its wheel ships (no download at run time)."""
+    """RapidOCR with the models its wheel ships (no download at run time), run in two stages so
+    a busy moving picture costs little (issue 15, decision 0340):
+
+    1. where text may be: the text detector alone on a small copy of every sampled frame
+       (longer side COARSE_SIDE; RapidOCR's default scales the shorter side UP to 736 px, eight
+       times the pixels); a frame with (almost) no edges has no text and is not run through it;
+       a frame that looks the same as the one before it gets that one's reading;
+    2. only for boxes that persist (a box in about the same place, or of about the same size,
+       on the sample before or after: text on one sample only can never be quoted, as
+       stable_texts needs two consecutive samples): the detector again at FINE_SIDE on the
+       bands around them only (word boxes), and the recogniser on those boxes.
+    Where RapidOCR drops the spaces of a line, tesseract's reading of that box puts them back
+    (once per distinct reading in a call)."""
 
     name = "rapidocr"
 
-    def __init__(self):
+    def __init__(self, threads: int = OCR_THREADS):
         self._engine = None
+        self.threads = threads  # onnxruntime intra-op threads; 0: onnxruntime's default (one per core)
 
     @property
     def engine(self):
@@ -153,54 +186,194 @@ class RapidOcrReader:
             # heavy (onnxruntime + OpenCV): imported on first use only
             from rapidocr_onnxruntime import RapidOCR
 
-            self._engine = RapidOCR()
+            # "max": the detector works at the size we give it (COARSE_SIDE, FINE_SIDE) instead
+            # of scaling the shorter side up to 736 px
+            options: dict = {"det_limit_type": "max"}
+            if self.threads > 0:
+                options["intra_op_num_threads"] = self.threads
+            self._engine = RapidOCR(**options)
         return self._engine
 
     def read(self, images: list[Path]) -> list[list[Box]]:
-        """The boxes of each image. A frame that looks the same as the one read before it (a
-        static shot: mean absolute difference of 64x36 grey thumbnails under SAME_PICTURE)
-        gets the same boxes without being read again."""
+        """The boxes of each image."""
         import cv2  # comes with rapidocr-onnxruntime
 
-        pages: list[list[Box]] = []
+        # stage 1: where is there text? (quads in frame coordinates; None: same as the frame before)
+        found: list[list | None] = []
         previous = None
         for path in images:
             img = cv2.imread(str(path))
             if img is None:
-                pages.append([])
+                found.append([])
                 previous = None
                 continue
-            thumb = cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), (64, 36), interpolation=cv2.INTER_AREA)
-            if previous is not None and pages and float(cv2.absdiff(thumb, previous).mean()) < SAME_PICTURE:
-                pages.append(list(pages[-1]))
+            grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+            thumb = cv2.resize(grey, (64, 36), interpolation=cv2.INTER_AREA)
+            if previous is not None and found and float(cv2.absdiff(thumb, previous).mean()) < SAME_PICTURE:
+                found.append(None)
                 continue
             previous = thumb
-            result, _ = self.engine(img, use_cls=False)
-            boxes = []
-            for quad, text, conf in result or []:
-                ys = [p[1] for p in quad]
-                xs = [p[0] for p in quad]
-                text = str(text)
-                if " " not in text and len(text) >= 5:
-                    text = respace(text, _line_spacing(img, xs, ys, path.parent / "line.png"))
-                boxes.append(Box(text, float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys)))
-            pages.append(boxes)
+            found.append(self._detect(img, grey))
+        # stage 2: read the boxes that persist
+        crops: dict[str, Path] = {}  # a reading without spaces -> its box, for tesseract
+        pages: list[list[Box]] = []
+        for k, path in enumerate(images):
+            quads = found[k]
+            if quads is None:
+                pages.append(list(pages[-1]))
+                continue
+            keep = persistent(quads, [_quads_at(found, k - 1), _quads_at(found, k + 1)])
+            quads = [q for q, ok in zip(quads, keep) if ok]
+            if not quads:
+                pages.append([])
+                continue
+            img = cv2.imread(str(path))
+            words = self._words(img, quads)
+            pages.append(self._recognise(img, words, path.parent, crops) if words else [])
+        spaced = dict(zip(crops, _spacings(list(crops.values()), path.parent))) if crops else {}
+        for page in pages:
+            for box in page:
+                box.text = respace(box.text, spaced.get(box.text, ""))
         return pages
 
+    def _detect(self, img, grey) -> list:
+        """Stage 1: where text may be, from the detector on a small copy of the frame."""
+        import cv2
 
-def _line_spacing(img, xs, ys, scratch: Path) -> str:
-    """tesseract's reading of one text box (cropped, enlarged, a single line): used only for
-    where the spaces go, which RapidOCR's recogniser drops ("QUALITYCHECK")."""
+        if int(cv2.countNonZero(cv2.Canny(grey, 50, 150))) < FLAT_EDGES:
+            return []  # a plain picture (a solid colour, a fade): nothing to find
+        return self._det(img, COARSE_SIDE / max(img.shape[:2]))
+
+    def _det(self, img, scale: float) -> list:
+        """The detector's boxes on `img` scaled by `scale`, in `img`'s coordinates."""
+        import cv2
+
+        h, w = img.shape[:2]
+        small = img if abs(scale - 1) < 0.01 else cv2.resize(img, (max(1, round(w * scale)), max(1, round(h * scale))))
+        boxes, _ = self.engine.text_det(small)
+        if boxes is None or len(boxes) == 0:
+            return []
+        return [(q / scale).astype("float32") for q in boxes]
+
+    def _words(self, img, quads: list) -> list:
+        """Stage 2: the detector again at FINE_SIDE, only on the bands around the persistent
+        boxes (at the coarse size it joins words into one box, and RapidOCR's recogniser then
+        drops the spaces and misreads more)."""
+        h, w = img.shape[:2]
+        scale = FINE_SIDE / max(h, w)
+        out = []
+        for x0, y0, x1, y1 in regions(quads, w, h):
+            for q in self._det(img[y0:y1, x0:x1], scale):
+                q[:, 0] += x0
+                q[:, 1] += y0
+                out.append(q)
+        return out
+
+    def _recognise(self, img, quads: list, folder: Path, crops: dict[str, Path]) -> list[Box]:
+        engine = self.engine
+        results, _ = engine.text_rec(engine.get_crop_img_list(img, quads))
+        boxes = []
+        for quad, (text, conf) in zip(quads, results):
+            if float(conf) < engine.text_score:
+                continue  # what RapidOCR itself leaves out
+            xs = [float(p[0]) for p in quad]
+            ys = [float(p[1]) for p in quad]
+            text = str(text)
+            if " " not in text and len(text) >= 5 and text not in crops:
+                crops[text] = _crop_line(img, xs, ys, folder / f"line-{len(crops):04d}.png")
+            boxes.append(Box(text, float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys)))
+        return boxes
+
+
+def _quads_at(found: list, k: int) -> list:
+    """The boxes found on sample k (a repeated frame has those of the frame it repeats)."""
+    while 0 <= k < len(found) and found[k] is None:
+        k -= 1
+    return found[k] if 0 <= k < len(found) and found[k] is not None else []
+
+
+def _extent(quad) -> tuple[float, float, float, float]:
+    xs = [float(p[0]) for p in quad]
+    ys = [float(p[1]) for p in quad]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _iou(a, b) -> float:
+    ax0, ay0, ax1, ay1 = _extent(a)
+    bx0, by0, bx1, by1 = _extent(b)
+    w, h = min(ax1, bx1) - max(ax0, bx0), min(ay1, by1) - max(ay0, by0)
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    return inter / ((ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter)
+
+
+def _same_size(a, b) -> bool:
+    ax0, ay0, ax1, ay1 = _extent(a)
+    bx0, by0, bx1, by1 = _extent(b)
+    wa, ha, wb, hb = ax1 - ax0, ay1 - ay0, bx1 - bx0, by1 - by0
+    return min(wa, wb) >= SAME_SIZE * max(wa, wb) and min(ha, hb) >= SAME_SIZE * max(ha, hb)
+
+
+def regions(quads: list, width: int, height: int) -> list[tuple[int, int, int, int]]:
+    """(x0, y0, x1, y1) bands around the boxes, each box grown by its height (at least
+    MARGIN px) on every side and overlapping bands merged; clipped to the frame."""
+    rects = []
+    for q in quads:
+        x0, y0, x1, y1 = _extent(q)
+        m = max(MARGIN, y1 - y0)
+        rects.append(
+            [max(0, int(x0 - m)), max(0, int(y0 - m)), min(width, int(x1 + m) + 1), min(height, int(y1 + m) + 1)]
+        )
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(rects)):
+            for j in range(i + 1, len(rects)):
+                a, b = rects[i], rects[j]
+                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                    rects[i] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+                    del rects[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return sorted((int(a), int(b), int(c), int(d)) for a, b, c, d in rects if c > a and d > b)
+
+
+def persistent(quads: list, neighbours: list[list]) -> list[bool]:
+    """For each text box (4 corner points), whether a box on a neighbouring sample is in about
+    the same place (IoU >= PERSIST_IOU) or has about the same size (moving text, a crawl)."""
+    others = [q for n in neighbours for q in n]
+    return [any(_iou(q, o) >= PERSIST_IOU or _same_size(q, o) for o in others) for q in quads]
+
+
+def _crop_line(img, xs, ys, out: Path) -> Path:
+    """One text box cropped, grey and enlarged, for tesseract's reading of its spaces."""
     import cv2
 
     x0, x1 = int(max(0, min(xs) - 4)), int(max(xs) + 4)
     y0, y1 = int(max(0, min(ys) - 4)), int(max(ys) + 4)
     crop = cv2.cvtColor(img[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
-    if crop.size == 0:
-        return ""
-    cv2.imwrite(str(scratch), cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
-    proc = subprocess.run(["tesseract", str(scratch), "stdout", "--psm", "7"], capture_output=True, text=True)
-    return proc.stdout.strip() if proc.returncode == 0 else ""
+    if crop.size:
+        crop = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    cv2.imwrite(str(out), crop if crop.size else img[:8, :8])
+    return out
+
+
+def _spacings(lines: list[Path], folder: Path) -> list[str]:
+    """tesseract's reading of each cropped line (one process for all of them, a single line
+    each): used only for where the spaces go, which RapidOCR's recogniser drops
+    ("QUALITYCHECK"). Empty strings when tesseract fails or its pages do not line up."""
+    listing = folder / "lines.txt"
+    listing.write_text("".join(f"{p}\n" for p in lines))
+    proc = subprocess.run(["tesseract", str(listing), "stdout", "--psm", "7"], capture_output=True, text=True)
+    pages = proc.stdout.split("\f") if proc.returncode == 0 else []
+    if len(pages) == len(lines) + 1 and not pages[-1].strip():
+        pages = pages[:-1]
+    if len(pages) != len(lines):
+        return [""] * len(lines)
+    return [p.strip() for p in pages]
 
 
 def respace(text: str, other: str) -> str:
@@ -275,5 +448,5 @@ def read_distinct(reader, images: list[Path]) -> list[list[Box]]:
     return [[replace(box) for box in pages[i]] for i in index]
 
 
-def reader(engine: str = "rapidocr"):
-    return TesseractReader() if engine == "tesseract" else RapidOcrReader()
+def reader(engine: str = "rapidocr", threads: int = OCR_THREADS):
+    return TesseractReader() if engine == "tesseract" else RapidOcrReader(threads)

@@ -4,12 +4,22 @@ other language (decision 0324). On gcp, Cloud Text-to-Speech (shared.media.gcp_t
 
 No text ever reaches a command line: Piper is called through its Python API, espeak-ng reads
 the text on standard input, so a cue reading "-f/etc/passwd" is spoken, not parsed.
+
+Cost (decision 1211): a Piper voice is loaded once per process with one intra-op thread, and
+`ClipMemo` says each (voice, text, rate) once per step, voices a step's clips side by side on
+every core before the narration is fitted, and takes back the clips of an earlier run.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
+import threading
 import wave
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 BASE_WPM = 175
@@ -46,6 +56,9 @@ class EspeakSpeech:
     def voice(self, language: str) -> str:
         return VOICES.get(base(language), language)
 
+    def voice_name(self, language: str) -> str:
+        return f"{self.voice(language)}@{BASE_WPM}wpm"
+
     def synthesize(self, text: str, language: str, out_wav: Path, rate: float = 1.0) -> float:
         wpm = int(round(BASE_WPM * rate))
         proc = subprocess.run(
@@ -72,13 +85,36 @@ def _joe():
 PIPER_VOICES = {"en": _joe}
 
 
+_voices: dict[tuple[str, int], object] = {}
+_voices_lock = threading.Lock()
+
+
+def _load_piper(model: Path, config: Path, threads: int):
+    """A Piper voice whose ONNX session runs each synthesis on `threads` threads (one: the
+    step voices several clips at once instead); loaded once per process and model."""
+    key = (str(model), threads)
+    with _voices_lock:
+        if key not in _voices:
+            import onnxruntime  # heavy: comes with piper-tts
+            from piper import PiperVoice  # heavy (onnxruntime): imported on first use
+            from piper.config import PiperConfig
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+            with open(config, encoding="utf-8") as f:
+                _voices[key] = PiperVoice(config=PiperConfig.from_dict(json.load(f)), session=session)
+        return _voices[key]
+
+
 class PiperSpeech:
-    """Piper neural voices, loaded once per language and kept for warm invocations."""
+    """Piper neural voices, loaded once per process and language and kept for warm invocations."""
 
     name = "piper"
 
-    def __init__(self):
-        self._voices: dict[str, object] = {}
+    def __init__(self, threads: int = 1):
+        self.threads = threads
 
     @staticmethod
     def available(language: str) -> bool:
@@ -91,14 +127,13 @@ class PiperSpeech:
             return False
         return True
 
-    def _voice(self, language: str):
-        key = base(language)
-        if key not in self._voices:
-            from piper import PiperVoice  # heavy (onnxruntime): imported on first use
+    def voice_name(self, language: str) -> str:
+        model, _ = PIPER_VOICES[base(language)]()
+        return Path(model).name
 
-            model, config = PIPER_VOICES[key]()
-            self._voices[key] = PiperVoice.load(model, config_path=config)
-        return self._voices[key]
+    def _voice(self, language: str):
+        model, config = PIPER_VOICES[base(language)]()
+        return _load_piper(Path(model), Path(config), self.threads)
 
     def synthesize(self, text: str, language: str, out_wav: Path, rate: float = 1.0) -> float:
         from piper import SynthesisConfig
@@ -127,3 +162,115 @@ class LocalSpeech:
 
     def synthesize(self, text: str, language: str, out_wav: Path, rate: float = 1.0) -> float:
         return self.engine_for(language).synthesize(text, language, out_wav, rate)
+
+
+def voice_id(speech, language: str) -> str:
+    """Which voice `speech` uses for `language` (engine and voice), for ClipMemo's keys."""
+    engine = speech.engine_for(language) if hasattr(speech, "engine_for") else speech
+    named = getattr(engine, "voice_name", None)
+    return f"{type(engine).__name__}:{named(language) if named else ''}:{base(language)}"
+
+
+class ClipMemo:
+    """A Speech that says each (voice, text, rate) once: a request it has answered before gets a
+    copy of that clip. `prepare` voices many requests side by side first (Piper's session and
+    espeak-ng's processes run outside the GIL); `remember` takes back a clip of an earlier run."""
+
+    def __init__(self, speech, folder: Path, workers: int | None = None):
+        self.speech = speech
+        self.folder = folder
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._clips: dict[tuple[str, str, float], Path] = {}
+        self._used: set[tuple[str, str, float]] = set()
+        self._lock = threading.Lock()
+        self.synthesized = 0
+        self.reused = 0
+
+    def key(self, text: str, language: str, rate: float = 1.0) -> tuple[str, str, float]:
+        return (voice_id(self.speech, language), " ".join(text.split()), round(float(rate), 3))
+
+    def _keep(self, key: tuple[str, str, float], wav: Path) -> None:
+        with self._lock:
+            if key in self._clips:
+                return
+            kept = self.folder / f"clip-{len(self._clips):05d}.wav"
+            shutil.copyfile(wav, kept)
+            self._clips[key] = kept
+
+    def knows(self, text: str, language: str, rate: float = 1.0) -> bool:
+        with self._lock:
+            return self.key(text, language, rate) in self._clips
+
+    def remember(self, text: str, language: str, rate: float, wav: Path) -> None:
+        """A clip of (text, language, rate) made by this voice earlier (a previous run)."""
+        self._keep(self.key(text, language, rate), wav)
+
+    def synthesize(self, text: str, language: str, out_wav: Path, rate: float = 1.0) -> float:
+        key = self.key(text, language, rate)
+        with self._lock:
+            self._used.add(key)
+            known = self._clips.get(key)
+        if known is not None:
+            shutil.copyfile(known, out_wav)
+            with self._lock:
+                self.reused += 1
+            return wav_duration(out_wav)
+        length = self.speech.synthesize(text, language, out_wav, rate)
+        with self._lock:
+            self.synthesized += 1
+        self._keep(key, out_wav)
+        return length
+
+    def prepare(self, requests: list[tuple[str, str, float]]) -> None:
+        """Voice every (text, language, rate) not known yet, up to `workers` at once."""
+        unique: dict[tuple[str, str, float], tuple[str, str, float]] = {}
+        for request in requests:
+            key = self.key(*request)
+            if key not in unique and not self.knows(*request):
+                unique[key] = request
+        todo = list(unique.values())
+        if not todo:
+            return
+        scratch = self.folder / "prepare"
+        scratch.mkdir(exist_ok=True)
+
+        def one(n: int, request: tuple[str, str, float]) -> None:
+            text, language, rate = request
+            self.synthesize(text, language, scratch / f"{n:05d}.wav", rate)
+
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(todo))) as pool:
+            for future in [pool.submit(one, n, r) for n, r in enumerate(todo)]:
+                future.result()
+
+    def save(self, archive: Path) -> Path:
+        """The clips asked for in this run, as one uncompressed zip (index.json + WAVs)."""
+        with self._lock:
+            kept = [(key, self._clips[key]) for key in sorted(self._used) if key in self._clips]
+        index = []
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+            for n, ((voice, text, rate), wav) in enumerate(kept):
+                name = f"{n:05d}.wav"
+                z.write(wav, name)
+                index.append({"voice": voice, "text": text, "rate": rate, "file": name})
+            z.writestr("index.json", json.dumps(index, ensure_ascii=False))
+        return archive
+
+    def load(self, archive: Path) -> int:
+        """Take back the clips of an earlier run's `save`; how many. An unreadable archive
+        gives none (they are voiced again)."""
+        taken = 0
+        try:
+            with zipfile.ZipFile(archive) as z:
+                for entry in json.loads(z.read("index.json")):
+                    key = (str(entry["voice"]), str(entry["text"]), round(float(entry["rate"]), 3))
+                    with self._lock:
+                        if key in self._clips:
+                            continue
+                        kept = self.folder / f"clip-{len(self._clips):05d}.wav"
+                        kept.write_bytes(z.read(entry["file"]))
+                        self._clips[key] = kept
+                    taken += 1
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
+            return taken
+        return taken

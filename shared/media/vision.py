@@ -13,6 +13,7 @@ the rest of the platform has moved past.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 MIN_FACE = 0.12  # of the frame height
@@ -47,9 +48,16 @@ def people_changes(
     images: list[Path], times: list[float], counter: FaceCounter | None = None
 ) -> list[tuple[float, int]]:
     """(time, number of people) each time a new non-zero number of faces holds on two
-    consecutive samples."""
+    consecutive samples. A sample whose file is byte-identical to an earlier one (a still
+    shot) is not searched again."""
     counter = counter or FaceCounter()
-    counts = [counter.count(p) for p in images]
+    seen: dict[str, int] = {}
+    counts = []
+    for p in images:
+        digest = hashlib.sha256(p.read_bytes()).hexdigest()
+        if digest not in seen:
+            seen[digest] = counter.count(p)
+        counts.append(seen[digest])
     return stable_counts(counts, times)
 
 

@@ -8,6 +8,8 @@ Storage written per job (all paths deterministic, so a re-run overwrites):
   jobs/<id>/work/visual.json              scene / on-screen text events (describe)
   jobs/<id>/work/<lang>/narration.json    the narration plan: one clip per description (tts)
   jobs/<id>/work/<lang>/ad-NNN.wav        the narration clips (tts)
+  jobs/<id>/work/voiced.zip               every clip the voices said, by (voice, text, rate), for a
+                                          re-run of tts (shared.media.tts.ClipMemo)
   jobs/<id>/<lang>/captions.vtt|.srt|.ttml|.scc, descriptions.vtt, narration.m4a,
   jobs/<id>/<lang>/accessible.mp4 (+ -burned-in / -extended on request), qc-report.json
 
@@ -37,6 +39,7 @@ from shared.media import (
     peaks,
     placement,
     punctuation,
+    sentence_ends,
     speaker_change,
     vtt,
 )
@@ -45,6 +48,7 @@ from shared.media import describe as ad
 from shared.media import glossary as gl
 from shared.media import render as rd
 from shared.media import transcript as tr
+from shared.media import tts as voices
 from shared.media.engines import engines as current_engines
 from shared.media.languages import UNDETERMINED, normalize
 from shared.pipeline import picture_analysis
@@ -66,6 +70,7 @@ from shared.storage.layout import (
 TRANSCRIPT_JSON = "transcript.json"
 VISUAL_JSON = "visual.json"
 NARRATION_PLAN = "narration.json"
+VOICED_ZIP = "voiced.zip"
 
 VTT_TYPE = "text/vtt"
 JSON_TYPE = "application/json"
@@ -259,6 +264,7 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
     clean.words, restored = punctuation.restore(clean.words, src)
     tr.reattach_sentence_starts(clean.words, caption_rules.PROFILES["netflix"].pause_break)
     speaker_change.align_sentence_starts(clean.words, wav)
+    ends_added = sentence_ends.mark(clean.words, wav)
     profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
     issues = caption_rules.check(cues, profile, info.fps, clean.words)
@@ -283,6 +289,7 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
             "issues": issues,
             "dropped_text": clean.dropped,
             "punctuation_restored": restored,
+            "sentence_ends_added": [a.to_dict() for a in ends_added],
             "speakers": len({w.speaker for w in clean.words}),
         },
     )
@@ -534,7 +541,10 @@ def tts(io: StepIO) -> dict:
     if not duration:  # a job transcribed before `media` was recorded: probe the source
         duration = _media_info(io, _source(io)).duration
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
-    speech = current_engines().speech
+    speech = voices.ClipMemo(current_engines().speech, io.workdir / "tts" / "voiced", _parallel())
+    voiced_path = job_path(jid, "work", VOICED_ZIP)
+    if io.exists(voiced_path):  # clips of an earlier run: unchanged descriptions are not voiced again
+        speech.load(io.get_file(voiced_path, io.workdir / "tts" / VOICED_ZIP))
     max_rate = float(_opt(job, "max_speech_rate", narration.MAX_RATE))
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
@@ -553,7 +563,11 @@ def tts(io: StepIO) -> dict:
         plan = narration.synthesize_plan(speech, cues, lang, transcript.words, duration, folder, max_rate)
         return plan, narration.write_stem(plan, folder, duration, folder / NARRATION)
 
-    spoken = _side_by_side(speak, wanted, lambda done: io.progress(90 * done / len(langs)))
+    # Every description at the voice's natural rate, on every core; fitting them then re-voices
+    # only the clips that must go faster (decision 1211).
+    speech.prepare([(" ".join(c.text.split()), lang, 1.0) for lang, cues, _ in wanted for c in cues])
+    io.progress(60)
+    spoken = _side_by_side(speak, wanted, lambda done: io.progress(60 + 30 * done / len(langs)))
     for lang, cues, folder in wanted:
         plan, stem = spoken[lang]
         agreed = narration.relabelled(cues, plan)
@@ -585,6 +599,7 @@ def tts(io: StepIO) -> dict:
             "extended": len(speech_qc["extended"]),
             "inaudible": len(speech_qc["inaudible"]),
         }
+    io.put_file(voiced_path, speech.save(io.workdir / "tts" / VOICED_ZIP), "application/zip")
     io.progress(100)
     return {"outputs": outputs, "qc_report": qc}
 
@@ -651,10 +666,14 @@ def _side_by_side(fn, items: list[tuple], progress=None) -> dict:
     return done
 
 
+def _parallel() -> int:
+    """Media jobs run at once in a step: AVP_RENDER_PARALLEL, else one per core (1202)."""
+    return max(1, settings().render_parallel or os.cpu_count() or 1)
+
+
 def _render_parallel(languages: int) -> int:
-    """Languages voiced or rendered at once: AVP_RENDER_PARALLEL, else one per core (1202)."""
-    wanted = settings().render_parallel or os.cpu_count() or 1
-    return max(1, min(languages, wanted))
+    """Languages voiced or rendered at once (1202)."""
+    return max(1, min(languages, _parallel()))
 
 
 def render(io: StepIO) -> dict:

@@ -31,7 +31,7 @@ from shared.errors import Conflict, NotFound, PermanentStepError, TransientError
 from shared.persistence.job_store import JobStore
 from shared.pipeline.contract import Step
 from shared.pipeline.registry import steps as registry
-from shared.services import jobs, webhooks
+from shared.services import job_events, jobs, webhooks
 from shared.services.job_events import publish_notification
 from shared.storage.layout import job_path
 from shared.timestamps import now_iso
@@ -72,6 +72,7 @@ class RunnerIO:
     def __init__(self, job: JobDocument, step: str, attempt: int, workdir: Path):
         # the step contract hands steps the document as a plain dict (shared.pipeline.contract)
         self.job: dict[str, Any] = cast(dict[str, Any], job)
+        self.job_id = job["id"]
         self.step = step
         self.attempt = attempt
         self.workdir = workdir
@@ -80,11 +81,11 @@ class RunnerIO:
         self._last_progress = (0.0, -100.0)
 
     def cancelled(self) -> bool:
-        return self._jobs.get(self.job["id"]) is None
+        return self._jobs.get(self.job_id) is None
 
     def _guard(self) -> None:
         if self.cancelled():
-            raise JobGone(self.job["id"])
+            raise JobGone(self.job_id)
 
     def get_file(self, path: str, local: Path) -> Path:
         local = Path(local)
@@ -112,7 +113,7 @@ class RunnerIO:
         if pct < 100 and now - last_t < PROGRESS_MIN_INTERVAL and pct - last_pct < 25:
             return
         self._last_progress = (now, pct)
-        job_id, step, attempt = self.job["id"], self.step, self.attempt
+        job_id, step, attempt = self.job_id, self.step, self.attempt
         running = STEPS[step][0].value
 
         def mutate(doc: JobDocument) -> JobDocument | None:
@@ -171,7 +172,9 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
     cancelled). Raises only for infrastructure failures (the queue then redelivers)."""
     if step == webhooks.TASK_STEP:  # a webhook delivery attempt shares the queue (decision 1101)
         return webhooks.deliver(job_id, attempt)
-    job = JobStore(platform().documents).get(job_id)
+    p = platform()
+    store = JobStore(p.documents)
+    job = store.get(job_id)
     if job is None:
         return GONE
     if step not in STEPS:
@@ -181,8 +184,8 @@ def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | N
     if job["status"] != running.value or (job.get("step_attempts") or {}).get(step) != attempt:
         # a crash between a committed transition and its follow-ups loses them; re-doing both is
         # idempotent (the task name and the event's (job, status, updated_at) dedupe)
-        jobs.ensure_current_task(job)
-        jobs.flush_outbox(job)
+        jobs.ensure_current_task(job, p.tasks)
+        jobs.flush_outbox(job, store, job_events.publish_status_strict)
         return STALE
     if steps is None:
         steps = registry()
@@ -299,11 +302,13 @@ def reconcile(limit: int = 500) -> int:
     otherwise strand the job or lose the event), and re-creates the task of webhook deliveries
     left waiting with none. All dedupe, so this is cheap and harmless; returns how many tasks
     were created."""
+    p = platform()
+    store = JobStore(p.documents)
     created = 0
     running = [s.value for s, _ in STEPS.values()]
-    for job in jobs.jobs_in(running, limit=limit):
-        if jobs.ensure_current_task(job):
+    for job in store.in_statuses(running, limit=limit):
+        if jobs.ensure_current_task(job, p.tasks):
             created += 1
-    for job in JobStore(platform().documents).with_pending_outbox(limit=limit):
-        jobs.flush_outbox(job)
+    for job in store.with_pending_outbox(limit=limit):
+        jobs.flush_outbox(job, store, job_events.publish_status_strict)
     return created + webhooks.reconcile()

@@ -23,7 +23,7 @@ from shared.media.languages import UNDETERMINED, normalize, supported_targets, t
 from shared.models.jobs import JobCreate
 from shared.persistence.documents import Query
 from shared.persistence.job_store import JobStore
-from shared.services import jobs, uploads
+from shared.services import job_events, jobs, uploads
 from shared.services.housekeeping import IDEMPOTENCY_RETENTION_SECONDS
 from shared.services.job_events import status_event
 from shared.services.jobs import flush_outbox
@@ -228,11 +228,12 @@ def create_job(
                 upload = uploads.new_upload(
                     principal, org_id, "video/mp4", getattr(upload_file, "filename", None), job_id=job_id
                 )
-            job = JobStore(docs).create(
+            store = JobStore(docs)
+            job = store.create(
                 job_id,
                 new_job_document(principal, data, org_id, outputs, glossary_id, upload["id"], job_id),
             )
-            flush_outbox(job)
+            flush_outbox(job, store, job_events.publish_status_strict)
             if local is not None:
                 # finalizing the object emits the storage event that attaches it to the job
                 platform().files.put_file(upload["path"], local, "video/mp4")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import Any, Unpack
 
 from shared import logs
 from shared.auth.tokens import Principal
@@ -25,7 +25,6 @@ from shared.domain.status import (
     RETRYABLE,
     STEP_OF_FAILURE,
     STEPS,
-    TERMINAL,
     JobStatus,
     status_after_approve,
     step_for,
@@ -35,6 +34,7 @@ from shared.models.jobs import Job
 from shared.persistence import job_store
 from shared.persistence.documents import Query
 from shared.persistence.job_store import JobStore
+from shared.queues.tasks import TaskQueue
 from shared.services import job_events
 from shared.storage.layout import job_path
 from shared.timestamps import now_iso
@@ -136,18 +136,18 @@ def _enter(new: JobDocument, new_status: str, job_id: str) -> None:
         new["progress"] = {"step": None, "percent": 100}
 
 
-def cas_transition(
+def change_status(
+    jobs: JobStore,
     job_id: str,
     expected: Statuses,
     new_status: str,
     mutate: Callable[[JobDocument], None] | None = None,
-    *,
-    enqueue: bool = True,
 ) -> JobDocument:
-    """Move the job from one of the `expected` statuses to `new_status` atomically; `mutate`
-    edits the fresh document first. Raises Conflict naming the current status if the job is
-    not in an expected status (so of two racing callers exactly one wins), NotFound if gone.
-    After the write: publishes job_status_update and enqueues the new status's step."""
+    """The compare-and-set of a status change alone: move the job from one of the `expected`
+    statuses to `new_status` (with its status event in the outbox and its step's attempt
+    counted); `mutate` edits the fresh document first. Raises Conflict naming the current status
+    if the job is not in an expected status (so of two racing callers exactly one wins), NotFound
+    if gone. Publishes and enqueues nothing (cas_transition does)."""
     allowed = _expected_set(expected)
     new_status = JobStatus(new_status).value
 
@@ -160,36 +160,52 @@ def cas_transition(
         _enter(job, new_status, job_id)
         return job
 
-    stored = store().update_existing(job_id, move)
-    flush_outbox(stored)
-    step = step_for(new_status)
+    return jobs.update_existing(job_id, move)
+
+
+def cas_transition(
+    job_id: str,
+    expected: Statuses,
+    new_status: str,
+    mutate: Callable[[JobDocument], None] | None = None,
+    *,
+    enqueue: bool = True,
+) -> JobDocument:
+    """change_status on this platform's jobs, then its follow-ups: publishes job_status_update
+    and enqueues the new status's step."""
+    p = platform()
+    jobs = JobStore(p.documents)
+    stored = change_status(jobs, job_id, expected, new_status, mutate)
+    flush_outbox(stored, jobs, job_events.publish_status_strict)
+    step = step_for(stored["status"])
     if step is not None and enqueue:
-        platform().tasks.enqueue(job_id, step, stored["step_attempts"][step])
+        p.tasks.enqueue(job_id, step, stored["step_attempts"][step])
     return stored
 
 
-def transition(job_id: str, expected_status: Statuses, new_status: str, **fields: Any) -> JobDocument:
+def transition(job_id: str, expected_status: Statuses, new_status: str, **fields: Unpack[JobDocument]) -> JobDocument:
     """Compare-and-set the job's status from `expected_status` (a status or a set of them) to
-    `new_status`, merging `fields` into the document and setting updated_at. Raises
-    shared.errors.Conflict (409) naming the current status if the job is elsewhere. Publishes
-    `job_status_update` and enqueues the automated step of the new status, if it has one."""
+    `new_status`, merging `fields` (job fields, type-checked) into the document and setting
+    updated_at. Raises shared.errors.Conflict (409) naming the current status if the job is
+    elsewhere. Publishes `job_status_update` and enqueues the automated step of the new status,
+    if it has one."""
 
     def merge(doc: JobDocument) -> None:
-        # `fields` are named by the caller (keyword arguments), so they are not checked here
-        doc.update(cast(JobDocument, fields))
+        doc.update(fields)
 
     return cas_transition(job_id, expected_status, new_status, merge)
 
 
-def flush_outbox(job: JobDocument) -> int:
-    """Publish the job's unpublished status events in order, then drop them from the outbox.
-    Safe to repeat: the local event log ignores a status change it already holds (Pub/Sub
-    subscribers may see a repeat, as with any at-least-once delivery)."""
+def flush_outbox(job: JobDocument, jobs: JobStore, publish: Callable[[dict[str, Any]], None]) -> int:
+    """Publish the job's unpublished status events in order with `publish` (which raises when an
+    event could not be published), then drop them from the outbox. Safe to repeat: the local
+    event log ignores a status change it already holds (Pub/Sub subscribers may see a repeat, as
+    with any at-least-once delivery)."""
     pending = list(job.get("outbox") or [])
     published = []
     for event in pending:
         try:
-            job_events.publish_status_strict(event)
+            publish(event)
         except Exception:
             log.exception(
                 "status event not published; it stays in the outbox", extra={"fields": {"job_id": job.get("id")}}
@@ -210,13 +226,13 @@ def flush_outbox(job: JobDocument) -> int:
         return doc
 
     try:
-        store().update(job["id"], clear)
+        jobs.update(job["id"], clear)
     except Exception:
         log.exception("outbox not cleared; its events will be published again (deduplicated)")
     return len(published)
 
 
-def ensure_current_task(job: JobDocument) -> bool:
+def ensure_current_task(job: JobDocument, tasks: TaskQueue) -> bool:
     """Make sure the task of the job's current automated step exists (idempotent: the task name
     dedupes). Repairs a crash between a committed transition and its enqueue."""
     step = step_for(job["status"])
@@ -225,7 +241,7 @@ def ensure_current_task(job: JobDocument) -> bool:
     attempt = int((job.get("step_attempts") or {}).get(step, 0))
     if attempt <= 0:
         return False
-    return bool(platform().tasks.enqueue(job["id"], step, attempt))
+    return bool(tasks.enqueue(job["id"], step, attempt))
 
 
 # -- QC actions -----------------------------------------------------------------------------
@@ -286,14 +302,6 @@ def retry(principal: Principal, job_id: str) -> JobDocument:
     step = STEP_OF_FAILURE[status]
     running, _ = STEPS[step]
     return cas_transition(job_id, status, running)
-
-
-def is_terminal(job: JobDocument) -> bool:
-    return JobStatus(job["status"]) in TERMINAL
-
-
-def jobs_in(statuses: Iterable[str], limit: int = 500) -> list[JobDocument]:
-    return store().in_statuses(statuses, limit=limit)
 
 
 # -- reading ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ at a time, priorities, each language's own phrases."""
 import random
 
 from shared.media import describe as ad
-from shared.media import ocr, placement, vision
+from shared.media import narration, ocr, placement, vision
 from shared.media.types import VisualEvent, Word
 from shared.media.vtt import VttCue
 
@@ -146,6 +146,23 @@ def test_people_are_said_when_a_count_holds_and_changes():
     assert vision.stable_counts(counts, times) == [(3.0, 1), (6.0, 2), (10.0, 1)]
 
 
+def test_a_still_shot_is_searched_for_faces_once(tmp_path):
+    class Counter:
+        searched: list[str] = []
+
+        def count(self, path):
+            self.searched.append(path.name)
+            return 2 if path.read_bytes() == b"two" else 0
+
+    images = []
+    for k, content in enumerate([b"two", b"two", b"two", b"none", b"two"]):
+        images.append(tmp_path / f"f-{k}.png")
+        images[-1].write_bytes(content)
+    counter = Counter()
+    assert vision.people_changes(images, [0.0, 1.0, 2.0, 3.0, 4.0], counter) == [(0.0, 2)]
+    assert counter.searched == ["f-0.png", "f-3.png"]
+
+
 def test_spaces_come_back_from_a_second_reading_of_the_same_line():
     assert ocr.respace("QUALITYCHECK", "QUALITY CHECK") == "QUALITY CHECK"
     assert ocr.respace("50%OFF", "50% ORF") == "50% OFF"  # only the spaces are taken from it
@@ -154,8 +171,6 @@ def test_spaces_come_back_from_a_second_reading_of_the_same_line():
 
 
 def test_the_descriptions_track_says_what_the_narration_does():
-    from shared.media import narration
-
     cues = [VttCue(1.0, 3.0, "A", "ad-1"), VttCue(5.0, 6.0, "B", "ad-2"), VttCue(8.0, 9.0, "C", "ad-3-extended")]
     clips = [
         narration.Clip("ad-001.wav", 1.0, 1.5, 2.0, 1.0, "A"),
