@@ -7,6 +7,7 @@ from __future__ import annotations
 import wave
 
 from shared.media import narration, quote_language
+from shared.media.vtt import VttCue
 
 
 def test_a_quote_is_in_another_language_only_when_that_is_clear():
@@ -101,8 +102,6 @@ class Paused(Tone):
 
 
 def test_a_clip_is_asked_again_faster_until_it_fits(tmp_path):
-    from shared.media.vtt import VttCue
-
     speech = Paused()
     text = " ".join(["word"] * 20)  # 2.0 s of words + 0.5 s of pause at rate 1
     plan = narration.synthesize_plan(speech, [VttCue(0.0, 3.0, text)], "en", [], 2.0, tmp_path)
