@@ -21,6 +21,8 @@ MAX_RATE = 1.5
 SAMPLE_RATE = 48000
 MARGIN = 0.1
 VOICE_GAP = 0.12  # seconds between a description's words and a quote spoken in another voice
+FIT_TRIES = 3  # syntheses at a faster rate to fit a clip into its slot
+EDGE_SILENCE = 0.03  # seconds of a voice's leading/trailing silence kept when runs are joined
 
 
 @dataclass
@@ -80,7 +82,8 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
     for k, (words, lang) in enumerate(runs):
         part = out.with_name(f"{out.stem}.part{k}.wav")
         speech.synthesize(words, lang, part, rate)
-        pieces += [gap, _read(part)] if pieces else [_read(part)]
+        audio = trimmed(_read(part))
+        pieces += [gap, audio] if pieces else [audio]
         part.unlink(missing_ok=True)
     pcm = np.clip(np.concatenate(pieces), -32768, 32767).astype("<i2")
     with wave.open(str(out), "wb") as f:
@@ -89,6 +92,18 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
         f.setframerate(SAMPLE_RATE)
         f.writeframes(pcm.tobytes())
     return len(pcm) / SAMPLE_RATE
+
+
+def trimmed(data, threshold: float = 100.0):
+    """`data` (48 kHz samples) without the voice's leading and trailing silence (quieter than
+    `threshold`, about -50 dBFS), keeping EDGE_SILENCE on each side."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(data) > threshold)
+    if not len(loud):
+        return data
+    keep = int(EDGE_SILENCE * SAMPLE_RATE)
+    return data[max(0, loud[0] - keep) : loud[-1] + 1 + keep]
 
 
 def synthesize_plan(
@@ -106,8 +121,11 @@ def synthesize_plan(
         text = " ".join(cue.text.split())
         rate = 1.0
         length = speak(speech, text, language, out, rate)
-        if length > slot:
-            rate = min(max_rate, length / max(slot, 0.01) * 1.03)
+        for _ in range(FIT_TRIES):
+            if length <= slot or rate >= max_rate:
+                break
+            # a voice's pauses do not shrink with its rate: ask again from what was measured
+            rate = min(max_rate, rate * length / max(slot, 0.01) * 1.03)
             length = speak(speech, text, language, out, rate)
         extended = length > slot  # measured, whatever the script's estimate said
         if extended and rate != 1.0:

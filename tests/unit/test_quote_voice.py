@@ -7,6 +7,7 @@ from __future__ import annotations
 import wave
 
 from shared.media import narration, quote_language
+from shared.media.vtt import VttCue
 
 
 def test_a_quote_is_in_another_language_only_when_that_is_clear():
@@ -71,3 +72,39 @@ def test_a_clip_with_a_quote_is_spoken_in_two_voices(tmp_path, monkeypatch):
     speech.calls.clear()
     narration.speak(speech, "Empieza una escena nueva.", "es", out)
     assert speech.calls == [("Empieza una escena nueva.", "es")]
+
+
+def test_joined_runs_lose_their_voices_silent_edges():
+    import numpy as np
+
+    sound = np.concatenate([np.zeros(4800), np.full(480, 5000.0), np.zeros(9600)]).astype("float32")
+    cut = narration.trimmed(sound)
+    keep = int(narration.EDGE_SILENCE * narration.SAMPLE_RATE)
+    assert len(cut) == 480 + 2 * keep
+    silence = np.zeros(100, dtype="float32")
+    assert len(narration.trimmed(silence)) == 100  # nothing loud: left as it is
+
+
+class Paused(Tone):
+    """Like Tone, plus half a second of pause that no rate shortens (as a voice's pauses)."""
+
+    def synthesize(self, text, language, out_wav, rate=1.0):
+        import numpy as np
+
+        self.calls.append((text, rate))
+        n = int(0.1 * len(text.split()) * 22050 / rate) + 11025
+        with wave.open(str(out_wav), "wb") as f:
+            f.setnchannels(1)
+            f.setsampwidth(2)
+            f.setframerate(22050)
+            f.writeframes((8000 * np.sin(np.arange(n) * 0.1)).astype("<i2").tobytes())
+        return n / 22050
+
+
+def test_a_clip_is_asked_again_faster_until_it_fits(tmp_path):
+    speech = Paused()
+    text = " ".join(["word"] * 20)  # 2.0 s of words + 0.5 s of pause at rate 1
+    plan = narration.synthesize_plan(speech, [VttCue(0.0, 3.0, text)], "en", [], 2.0, tmp_path)
+    clip = plan.clips[0]
+    # one try at 2.5/1.9*1.03 = 1.36 gives 1.97 s, still over 1.9: a second try fits it
+    assert len(speech.calls) == 3 and not clip.extended and clip.duration <= clip.slot
