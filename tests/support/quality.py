@@ -19,6 +19,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from shared.media import caption_rules as cr
+from shared.media import vtt
+from shared.pipeline.media_steps import STEPS
 from tests.support.media import Part, TalkingVideo, make_talking_video, wer
 
 FPS_2997 = "30000/1001"
@@ -262,8 +265,6 @@ def reference_srt(spans: list[tuple[float, float, Sentence]]) -> str:
     """One cue per sentence, timed by its audio, lines broken as a subtitler would for the
     default profile (balanced, at most 42 characters, never after an article or a
     preposition), a leading dash where the speaker changes."""
-    from shared.media import caption_rules as cr
-
     prof = cr.profile("netflix")
     cues = []
     for i, (a, b, s) in enumerate(spans):
@@ -397,8 +398,6 @@ def _merge(job: dict, result: dict) -> None:
 def run_steps(gen: Generated, root: Path, steps: list[str], glossary_id: str | None = None) -> tuple[dict, dict]:
     """Runs the named media steps (shared.pipeline.media_steps) on the case's video; returns
     (job, seconds per step). The platform must be configured (documents for the glossary)."""
-    from shared.pipeline.media_steps import STEPS
-
     case = gen.case
     jid = case.name
     job = {
@@ -431,8 +430,6 @@ def norm(text: str) -> str:
 
 
 def read_cues(root: Path, job: dict, lang: str):
-    from shared.media import vtt
-
     path = root / "store" / job["outputs"][lang]["captions_vtt"]
     return [vtt.to_cue(c) for c in vtt.read(path.read_text())]
 

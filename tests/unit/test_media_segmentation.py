@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from shared.media import caption_rules as cr
+from shared.media import caption_translation as ct
 from shared.media import punctuation, sentence_ends, speaker_change, whisper
+from shared.media.transcript import reattach_sentence_starts
 from shared.media.types import Cue, Word
 
 P = cr.profile("netflix")
@@ -96,8 +98,6 @@ def test_speaker_changes_are_found_from_voice_features():
 
 
 def test_captions_are_translated_by_sentence_and_cut_back_into_the_cues():
-    from shared.media import caption_translation as ct
-
     cues = [
         Cue(0.0, 2.0, "Everything in the store is"),
         Cue(2.1, 4.0, "half priced this week."),
@@ -114,8 +114,6 @@ def test_captions_are_translated_by_sentence_and_cut_back_into_the_cues():
 
 
 def test_a_translation_shorter_than_its_cues_hands_the_time_on():
-    from shared.media import caption_translation as ct
-
     cues = [Cue(0.0, 1.0, "Well,"), Cue(1.1, 2.0, "you"), Cue(2.1, 3.0, "know.")]
     groups = ct.sentences(cues, P)
     out = ct.retime(cues, groups, ["Pues."], P)
@@ -148,8 +146,6 @@ def test_a_stretch_too_short_for_a_voice_print_goes_with_the_nearest_voice():
 
 
 def test_a_sentence_start_hung_on_the_previous_sentence_moves_to_its_sentence():
-    from shared.media.transcript import reattach_sentence_starts
-
     ws = [Word(1.0, 1.5, "hours."), Word(1.55, 1.7, "The"), Word(2.9, 3.3, "widgets"), Word(3.35, 3.6, "are")]
     reattach_sentence_starts(ws)
     assert (ws[1].start, ws[1].end) == (2.73, 2.88)
@@ -161,8 +157,6 @@ def test_a_sentence_start_hung_on_the_previous_sentence_moves_to_its_sentence():
 
 
 def test_a_longer_translation_gets_more_time_where_the_next_cue_allows():
-    from shared.media import caption_translation as ct
-
     cues = [Cue(0.0, 1.2, "Visit us today."), Cue(4.0, 5.0, "Thanks.")]
     groups = ct.sentences(cues, P)
     out = ct.retime(cues, groups, ["Visítanos hoy mismo con toda la familia.", "Gracias."], P, 25.0, 6.0)
@@ -177,6 +171,12 @@ def test_a_sentence_start_stretched_back_over_a_silence_starts_with_its_speech(t
     monkeypatch.setattr(speaker_change, "wav_chunks", lambda wav: chunks)
     speaker_change.align_sentence_starts(ws, tmp_path / "unused.wav")
     assert [w.start for w in ws] == [82.68, 83.65, 83.8, 84.2, 84.5]  # only the sentence start moves
+    # A first word starting in the silence whose speech begins just before its end (the
+    # ten-minute talk's "hand. | 1.3 s | The team": "The" timed 0.5 s early).
+    ws = [Word(217.85, 218.29, "hand."), Word(219.18, 219.78, "The"), Word(219.78, 220.1, "team")]
+    chunks = [(int(216.0 * 16000), int(218.37 * 16000)), (int(219.744 * 16000), int(221.0 * 16000))]
+    speaker_change.align_sentence_starts(ws, tmp_path / "unused.wav")
+    assert [w.start for w in ws] == [217.85, 219.744, 219.78]
 
 
 def voiced(pitch_hz) -> np.ndarray:

@@ -7,6 +7,7 @@ version, bulk shift, and the approvals through to COMPLETED. axe runs on each st
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.browser.doc_shots import doc_shot
 from tests.e2e.browser.support import PASSWORD, axe_check, create_job, sign_in, wait_status
 from tests.support.media import session_video
 
@@ -40,6 +41,7 @@ def test_edit_a_cue_with_flags_shortcuts_and_save(page, scene):
     job, reviewer = scene["job"], scene["reviewer"]
     open_review(page, reviewer, job)
     axe_check(page, "review")
+    doc_shot(page, "review")
     first = cue(page, 1)
     first.click()
     first.press("End")
@@ -193,6 +195,7 @@ def test_timeline_lanes_zoom_nudge_and_drag(page, scene):
     expect(page.get_by_role("group", name="Spoken words")).to_contain_text("Welcome")
     expect(page.get_by_role("group", name="Dialogue gaps")).to_contain_text(" s")
     axe_check(page, "timeline")
+    doc_shot(page, "timeline")
 
     showing = page.get_by_text("Showing").inner_text()
     page.get_by_role("button", name="Zoom out").click()

@@ -5,6 +5,7 @@ import { api, errorText, type Job } from "../../api/client";
 import { announce } from "../../app/store";
 import { statusWords } from "../../app/format";
 import { languageName } from "../../app/languages";
+import { ErrorBanner } from "../../components/Banner";
 
 type Props = { job: Job; lang: string; role: string; onDone: (job: Job) => void };
 
@@ -63,11 +64,7 @@ export function DecisionPanel({ job, lang, role, onDone }: Props) {
   return (
     <section class="panel decision" aria-labelledby="decision-title">
       <h2 id="decision-title">Decision: {what}</h2>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorBanner error={error} />
       {done && (
         <p class="banner ok" role="status">
           {done}

@@ -18,6 +18,7 @@ import { clearDraft, loadDraft, saveDraft } from "./drafts";
 import { VersionsPanel } from "./VersionsPanel";
 import { DecisionPanel } from "./DecisionPanel";
 import { SHORTCUTS, matchShortcut } from "./shortcuts";
+import { ScreenPending } from "../../components/Banner";
 
 type Kind = "captions" | "descriptions";
 type VttAnswer = Schemas["VttDocument"];
@@ -495,22 +496,7 @@ export function ReviewScreen({ params }: ScreenProps) {
     if (!v.paused && a.paused) void a.play().catch(() => undefined);
   };
 
-  if (error)
-    return (
-      <section>
-        <h1 tabIndex={-1}>Review</h1>
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      </section>
-    );
-  if (!job)
-    return (
-      <section>
-        <h1 tabIndex={-1}>Review</h1>
-        <p aria-busy="true">Loading…</p>
-      </section>
-    );
+  if (error || !job) return <ScreenPending title="Review" error={error} />;
 
   const currentDescription = (() => {
     const ds = docs.descriptions?.cues ?? [];
@@ -562,7 +548,7 @@ export function ReviewScreen({ params }: ScreenProps) {
               {trackUrls.descriptions && <track kind="descriptions" srclang={lang} label={`${languageName(lang)} descriptions`} src={trackUrls.descriptions} />}
             </video>
           ) : (
-            <p class="banner">The video is not available to you here.</p>
+            <p class="banner">{isLinguist ? "Reviewers see the programme video here; you work from the cues, and from the narration once it is recorded." : "The programme video is not available to you here."}</p>
           )}
           {narrationUrl && (
             <div class="field">
@@ -580,6 +566,7 @@ export function ReviewScreen({ params }: ScreenProps) {
             </p>
             {selCue && (
               <div class="edges">
+                <span class="edge">
                 <label for="cue-start">Start</label>
                 <input id="cue-start" type="text" class="time-input" value={formatTime(selCue.start)} key={`s-${selCue.key}-${selCue.start}`} onChange={(e) => setEdge("start", e.currentTarget.value)} />
                 <button type="button" class="button secondary small" onClick={() => nudge("start", -1)} aria-label="Start −1 frame">
@@ -588,6 +575,8 @@ export function ReviewScreen({ params }: ScreenProps) {
                 <button type="button" class="button secondary small" onClick={() => nudge("start", 1)} aria-label="Start +1 frame">
                   +1 frame
                 </button>
+                </span>
+                <span class="edge">
                 <label for="cue-end">End</label>
                 <input id="cue-end" type="text" class="time-input" value={formatTime(selCue.end)} key={`e-${selCue.key}-${selCue.end}`} onChange={(e) => setEdge("end", e.currentTarget.value)} />
                 <button type="button" class="button secondary small" onClick={() => nudge("end", -1)} aria-label="End −1 frame">
@@ -596,6 +585,7 @@ export function ReviewScreen({ params }: ScreenProps) {
                 <button type="button" class="button secondary small" onClick={() => nudge("end", 1)} aria-label="End +1 frame">
                   +1 frame
                 </button>
+                </span>
               </div>
             )}
             <div class="toolbar-buttons">
