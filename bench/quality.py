@@ -8,7 +8,8 @@ steps on each and prints per case:
   change (by the script's ground truth) and how many of those the QC report left unflagged;
 - SubER (subtitle-edit-rate) against a reference SRT written from the script;
 - chrF (sacrebleu) of the Spanish captions against reference translations;
-- the speaker-change detector's precision and recall;
+- the speaker-change detector's precision and recall; sentence ends (precision/recall) and the
+  ends added from the audio (shared.media.sentence_ends) that lie on a real boundary;
 - step times.
 Then, with --models, WER and time of tiny.en and base on every case (transcription only), and
 the brand-name case with and without glossary hints.
@@ -17,7 +18,10 @@ Then the description and narration figures of bench/quality_description.py on it
 picture with on-screen text, silent film): overlapping descriptions, text quoted correctly vs
 garbage, standard descriptions audible, narration WER, loudness (its comparisons with --models).
 
-Usage: .venv/bin/python bench/quality.py [--cases clean,fast] [--models] [--keep DIR]
+With --voices, the Spanish script said by several espeak-ng voices and speeds, transcribed with
+beam 1 and beam 5 (engine vs synthetic voice; docs/decisions/0332).
+
+Usage: .venv/bin/python bench/quality.py [--cases clean,fast] [--models] [--voices] [--keep DIR]
        [--description-cases all|none|busy_sale,silent_film]
 Prints figures only; it asserts nothing (tests/integration/test_caption_quality.py asserts the
 aims on two cases).
@@ -33,6 +37,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import jiwer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -112,7 +118,8 @@ def print_table(rows: list[dict]) -> None:
     _say()
     head = (
         f"{'case':<24}{'lang':<18}{'WER':>7}{'cues':>6}{'in prof':>9}{'x sent':>7}{'x pause':>8}"
-        f"{'x spk':>6}{'unflag':>7}{'SubER':>7}{'chrF es':>8}{'es prof':>8}{'spk P/R':>12}{'punct':>6}{'s':>7}"
+        f"{'x spk':>6}{'unflag':>7}{'SubER':>7}{'chrF es':>8}{'es prof':>8}{'spk P/R':>12}{'punct':>6}{'end P/R':>11}"
+        f"{'added':>7}{'s':>7}"
     )
     _say(head)
     _say("-" * len(head))
@@ -122,11 +129,15 @@ def print_table(rows: list[dict]) -> None:
         spk = r.get("speakers")
         spk_s = "-" if not spk else f"{spk['precision']:.2f}/{spk['recall']:.2f}"
         c = r["crossing"]
+        ends = r.get("sentence_ends")
+        ends_s = "-" if not ends else f"{ends['precision']:.2f}/{ends['recall']:.2f}"
+        added = r.get("ends_added") or {}
+        added_s = f"{added.get('right', 0)}/{added.get('added', 0)}"
         _say(
             f"{r['case']:<24}{verdict:<18}{_pct(r['wer']):>7}{r['cues']:>6}{_pct(r['within_profile']):>9}"
             f"{c['sentence_end']:>7}{c['pause']:>8}{c['speaker_change']:>6}{r['unflagged_crossings']:>7}"
             f"{_num(r['suber']):>7}{_num(r.get('chrf_es')):>8}{_pct(r.get('es_within_profile')):>8}{spk_s:>12}"
-            f"{'yes' if r.get('punctuation_restored') else 'no':>6}{sum(r['seconds'].values()):>7.1f}"
+            f"{'yes' if r.get('punctuation_restored') else 'no':>6}{ends_s:>11}{added_s:>7}{sum(r['seconds'].values()):>7.1f}"
         )
     _say()
     for r in rows:
@@ -134,7 +145,8 @@ def print_table(rows: list[dict]) -> None:
             _say(f"{r['case']:<24}chrF es by sentence {r['chrf_es']:.1f} vs cue by cue {r['chrf_es_by_cue']:.1f}")
     _say()
     _say("Aims: WER <= 8% clean (and fast, talk), <= 12% under music; SubER <= 10 on clean speech;")
-    _say("every cue within the profile or flagged (unflagged crossings 0).")
+    _say("every cue within the profile or flagged (unflagged crossings 0). end P/R: sentence ends in the")
+    _say("transcript vs the script's; added: sentence ends added from pauses + falling pitch, right/all.")
     for r in rows:
         for metric, limit in (r.get("aims") or {}).items():
             value = r.get(metric)
@@ -180,6 +192,41 @@ def compare_models(names: list[str], cases: dict, media: Path) -> None:
                 _say(f"  {model:<8} {'with' if hints else 'without':<8} hints: {got}/{want}   {out.text[:90]}...")
 
 
+SPANISH_VOICES = [("es", 160), ("es", 130), ("es-419", 160), ("es-419", 130), ("es+m3", 160), ("es+f3", 160)]
+
+
+def compare_voices(media: Path) -> None:
+    """The Spanish case's script said by several espeak-ng voices and speeds, transcribed by
+    the pipeline's transcriber with beam 1 and beam 5: how much of the Spanish WER is the
+    engine and how much the synthetic voice. Lists each voice's misheard words."""
+    base = q.cases()["spanish"]
+    script = " ".join(s.text for s in base.sentences)
+    _say()
+    _say(f"Spanish script ({len(script.split())} words) by voice, WER beam 1 / beam 5, and what beam 1 misheard:")
+    for voice, speed in SPANISH_VOICES:
+        case = q.Case(
+            f"spanish_{voice.replace('+', '_')}_{speed}",
+            [q.Sentence(s.text, s.es, voice=voice) for s in base.sentences],
+            language="es",
+            speed=speed,
+        )
+        gen = q.generate(case, media)
+        wav = ffmpeg.extract_wav16k(gen.video, media / f"{case.name}.16k.wav")
+        texts = [tr.clean(FasterWhisperTranscriber(beam_size=beam).transcribe(wav, "es"), wav).text for beam in (1, 5)]
+        ref = " ".join(q.norm(script).split())
+        out = jiwer.process_words(ref, q.norm(texts[0]))
+        misheard = []
+        for chunk in out.alignments[0]:
+            if chunk.type != "equal":
+                got = " ".join(out.hypotheses[0][chunk.hyp_start_idx : chunk.hyp_end_idx]) or "-"
+                want = " ".join(out.references[0][chunk.ref_start_idx : chunk.ref_end_idx]) or "-"
+                misheard.append(f"{want}->{got}")
+        _say(
+            f"  {voice:<8}{speed:>4} wpm  {100 * wer(script, texts[0]):5.1f}% / {100 * wer(script, texts[1]):5.1f}%  "
+            + "; ".join(misheard)
+        )
+
+
 def description_figures(cases: str, quick: bool) -> None:
     """The description and narration figures (bench/quality_description.py, issue 12 items
     1-3, 7, 8) on its own cases: overlapping descriptions, on-screen text quoted correctly vs
@@ -203,6 +250,9 @@ def main() -> None:
     all_cases = q.cases()
     ap.add_argument("--cases", default=",".join(all_cases), help="comma-separated: " + ", ".join(all_cases))
     ap.add_argument("--models", action="store_true", help="also compare tiny.en and base on every case")
+    ap.add_argument(
+        "--voices", action="store_true", help="also transcribe the Spanish script said by several espeak-ng voices"
+    )
     ap.add_argument("--keep", help="keep the media and outputs in this folder (reused on the next run)")
     ap.add_argument(
         "--description-cases",
@@ -228,6 +278,8 @@ def main() -> None:
         _say(f"figures: {base / 'quality.json'}")
         if args.models:
             compare_models(names, all_cases, media)
+        if args.voices:
+            compare_voices(media)
         if args.description_cases != "none":
             description_figures(args.description_cases, quick=not args.models)
     finally:

@@ -51,6 +51,9 @@ class Settings:
     trusted_proxy_hops: int = 0  # X-Forwarded-For entries added by our own proxies (0 locally)
     behind_gateway: bool = False  # API Gateway forwards the caller's token as X-Forwarded-Authorization
     password_concurrency: int = 4  # argon2 verifications at once per instance (decision 0901)
+    # Tests only: argon2id at its lowest cost instead of decision 0901's (decision 1320). The
+    # gcp backend refuses it at start, and passwords.py ignores it there.
+    insecure_fast_password_hashing: bool = False
     worker_threads: int = 2
     heavy_step_concurrency: int = 1
     render_parallel: int = 0  # languages rendered at once; 0: one per core (decision 1202)
@@ -168,6 +171,9 @@ def from_env() -> Settings:
         secret = _load_or_create_secret(data_dir)
     if backend == "gcp" and not tokenless:
         check_jwt_secret(secret)
+    fast_hashing = _env("AVP_INSECURE_FAST_PASSWORD_HASHING", "0") == "1"
+    if fast_hashing and backend == "gcp":
+        raise RuntimeError("AVP_INSECURE_FAST_PASSWORD_HASHING is for tests only; the gcp backend refuses it")
     origins = tuple(o.strip() for o in _env("AVP_CORS_ORIGINS").split(",") if o.strip())
     return Settings(
         backend=backend,
@@ -190,6 +196,7 @@ def from_env() -> Settings:
         trusted_proxy_hops=_int("AVP_TRUSTED_PROXY_HOPS", 0),
         behind_gateway=_env("AVP_BEHIND_GATEWAY", "0") == "1",
         password_concurrency=_int("AVP_PASSWORD_CONCURRENCY", 4),
+        insecure_fast_password_hashing=fast_hashing,
         refresh_reuse_grace_seconds=_int("AVP_REFRESH_REUSE_GRACE_SECONDS", 10),
         whisper_model=_env("AVP_WHISPER_MODEL"),
         ms_client_id=_env("AVP_MS_CLIENT_ID"),

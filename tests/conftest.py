@@ -15,6 +15,11 @@ if str(ROOT) not in sys.path:
 
 from shared import bootstrap, config  # noqa: E402
 from shared.auth import session  # noqa: E402
+from shared.auth.passwords import hash_password  # noqa: E402
+from shared.auth.tokens import issue_access_token  # noqa: E402
+from shared.ids import new_id  # noqa: E402
+from shared.local.app import create_app  # noqa: E402
+from shared.timestamps import now_iso  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +33,8 @@ def isolated_settings(tmp_path, monkeypatch):
     config.reset()
     bootstrap.reset()
     session._cache.clear()  # noqa: SLF001
-    cfg = config.configure(task_backoff_seconds=0.05)
+    # argon2 at its lowest cost (decision 1320); the tests of decision 0901's cost configure it back
+    cfg = config.configure(task_backoff_seconds=0.05, insecure_fast_password_hashing=True)
     yield cfg
     config.reset()
     bootstrap.reset()
@@ -41,8 +47,6 @@ def platform(isolated_settings):
 
 @pytest.fixture
 def app(isolated_settings):
-    from shared.local.app import create_app
-
     application = create_app()
     application.testing = True
     return application
@@ -60,9 +64,6 @@ class Users:
         self.platform = platform
 
     def org(self, name: str = "Acme") -> str:
-        from shared.ids import new_id
-        from shared.timestamps import now_iso
-
         org_id = new_id()
         self.platform.documents.create("organizations", org_id, {"name": name, "created_at": now_iso()})
         return org_id
@@ -75,11 +76,6 @@ class Users:
         password: str = "Correct-Horse-9",
         status: str = "active",
     ) -> dict:
-        from shared.auth.passwords import hash_password
-        from shared.auth.tokens import issue_access_token
-        from shared.ids import new_id
-        from shared.timestamps import now_iso
-
         uid = new_id()
         email = email or f"{role.lower()}-{uid[-6:]}@example.com"
         now = now_iso()

@@ -5,6 +5,10 @@ without authentication, so at most `settings().password_concurrency` of them run
 process; a caller that cannot get a slot within WAIT_SECONDS gets 503 + Retry-After instead of
 pushing the instance out of memory. Hashes made with other parameters (the earlier 64 MiB
 default) still verify; `needs_rehash` tells the login path to store a fresh one.
+
+Tests set `insecure_fast_password_hashing` (decision 1320): argon2id at its lowest cost, so a
+test that creates users does not pay ~0.1 s a hash. Only a local or emulators backend honours
+it (the gcp backend refuses it at start and is never given the fast hasher here).
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ WAIT_SECONDS = 5.0
 
 _hasher = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_KIB, parallelism=PARALLELISM)
 _DUMMY = _hasher.hash("timing-equaliser")
+# argon2's floor (8 KiB, 1 pass): for tests only, see the module's docstring
+_fast_hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+_FAST_DUMMY = _fast_hasher.hash("timing-equaliser")
 _slots_lock = threading.Lock()
 _slots: tuple[int, threading.BoundedSemaphore] | None = None
 
@@ -52,16 +59,26 @@ def verification_slot() -> Iterator[None]:
         sem.release()
 
 
+def _active() -> tuple[PasswordHasher, str]:
+    """The hasher and its timing-equaliser hash: decision 0901's, unless a test asked otherwise."""
+    s = settings()
+    if s.insecure_fast_password_hashing and s.backend != "gcp":
+        return _fast_hasher, _FAST_DUMMY
+    return _hasher, _DUMMY
+
+
 def hash_password(password: str) -> str:
+    hasher, _ = _active()
     with verification_slot():
-        return _hasher.hash(password)
+        return hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant-ish time: an unknown user still costs one verification."""
+    hasher, dummy = _active()
     with verification_slot():
         try:
-            return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
+            return hasher.verify(password_hash or dummy, password) and password_hash is not None
         except (VerificationError, InvalidHashError):
             return False
 
@@ -70,8 +87,9 @@ def needs_rehash(password_hash: str | None) -> bool:
     """True when a stored hash was made with other parameters than today's."""
     if not password_hash:
         return False
+    hasher, _ = _active()
     try:
-        return _hasher.check_needs_rehash(password_hash)
+        return hasher.check_needs_rehash(password_hash)
     except InvalidHashError:
         return False
 

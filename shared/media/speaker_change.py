@@ -14,6 +14,7 @@ docs/decisions/0311.
 
 from __future__ import annotations
 
+import functools
 import re
 import wave
 from dataclasses import dataclass, field
@@ -31,7 +32,8 @@ FRAME = 400  # 25 ms
 HOP = 160  # 10 ms
 
 
-def _read(wav: Path):
+def read_wav(wav: Path):
+    """16 kHz mono samples as float32 in [-1, 1]."""
     import numpy as np
 
     with wave.open(str(wav), "rb") as f:
@@ -180,6 +182,19 @@ def speech_chunks(audio, gap: float = MIN_TURN_GAP) -> list[tuple[int, int]]:
     return [(c["start"], c["end"]) for c in get_speech_timestamps(audio, opts)]
 
 
+@functools.lru_cache(maxsize=4)
+def _cached_chunks(path: str, mtime_ns: int, size: int, gap: float) -> tuple[tuple[int, int], ...]:
+    return tuple(speech_chunks(read_wav(Path(path)), gap))
+
+
+def wav_chunks(wav: Path, gap: float = MIN_TURN_GAP) -> list[tuple[int, int]]:
+    """speech_chunks of a 16 kHz WAV file, computed once per file (the transcribe step asks
+    for them four times: speaking rate, speakers, sentence starts, sentence ends; the VAD
+    costs a few seconds per ten minutes of audio)."""
+    st = Path(wav).stat()
+    return list(_cached_chunks(str(wav), st.st_mtime_ns, st.st_size, gap))
+
+
 def _merge(into: Voice, new: Voice) -> None:
     total = into.seconds + new.seconds
     into.mfcc = (into.mfcc * into.seconds + new.mfcc * new.seconds) / total
@@ -240,11 +255,12 @@ def snap_starts(words: list[Word], chunks: list[tuple[int, int]], limit: float =
 
 def label(words: list[Word], wav: Path, threshold: float = CHANGE_THRESHOLD) -> list[int]:
     """A speaker number per word."""
-    return _label(words, _read(wav), threshold)[0] if words else []
+    return _label(words, read_wav(wav), wav_chunks(wav), threshold)[0] if words else []
 
 
-def _label(words: list[Word], audio, threshold: float) -> tuple[list[int], list[tuple[int, int]]]:
-    chunks = speech_chunks(audio)
+def _label(
+    words: list[Word], audio, chunks: list[tuple[int, int]], threshold: float
+) -> tuple[list[int], list[tuple[int, int]]]:
     if not chunks:
         return [0] * len(words), chunks
     labels = chunk_speakers(audio, chunks, threshold)
@@ -256,7 +272,7 @@ def apply(words: list[Word], wav: Path) -> list[Word]:
     its onset (in place; returns the list)."""
     if not words:
         return words
-    labels, chunks = _label(words, _read(wav), CHANGE_THRESHOLD)
+    labels, chunks = _label(words, read_wav(wav), wav_chunks(wav), CHANGE_THRESHOLD)
     for w, s in zip(words, labels):
         w.speaker = s
     if chunks:
@@ -266,11 +282,11 @@ def apply(words: list[Word], wav: Path) -> list[Word]:
 
 def align_sentence_starts(words: list[Word], wav: Path) -> list[Word]:
     """The first word of a sentence that Whisper stretched back over the silence before it
-    (it starts in the previous speech stretch and ends in the next) starts at the onset of
-    the stretch it is said in (in place; returns the list)."""
+    (it starts in the previous speech stretch, or in the silence, and ends in the next
+    stretch) starts at the onset of the stretch it is said in (in place; returns the list)."""
     if len(words) < 2:
         return words
-    chunks = speech_chunks(_read(wav))
+    chunks = wav_chunks(wav)
     onsets = [a / RATE for a, _ in chunks]
     for prev, w in zip(words, words[1:]):
         if not _SENTENCE_END.search(prev.text):
@@ -278,4 +294,9 @@ def align_sentence_starts(words: list[Word], wav: Path) -> list[Word]:
         inside = [o for o in onsets if w.start + 0.05 < o < w.end - 0.05]
         if inside:
             w.start = round(inside[-1], 3)
+            continue
+        silent = not any(a / RATE <= w.start < b / RATE for a, b in chunks)
+        onset = next((o for o in onsets if o > w.start), None)
+        if silent and onset is not None and onset < w.end - 0.01:
+            w.start = round(onset, 3)  # starts in the silence, its speech just before its end
     return words

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 from shared.errors import PermanentStepError
-from shared.media import whisper_models
+from shared.media import ffmpeg, speaker_change, whisper_models
 from shared.media.types import LanguageGuess, Transcript, Word
 
 # Segments Whisper itself flags as probably not speech, or decoded with very low confidence,
@@ -28,6 +28,13 @@ MAX_COMPRESSION_RATIO = 2.4
 LID_WINDOWS = 3
 MIN_SPEECH_SECONDS = 1.0
 HOTWORDS_MAX_CHARS = 200  # the hotwords prompt shares Whisper's 224-token prompt budget
+# Fast speech (docs/decisions/0330): when the first pass hears more than FAST_WPM words per
+# minute of speech (VAD speech time, pauses excluded), the audio is slowed down to about
+# TARGET_WPM (never below MIN_TEMPO of its speed, ffmpeg's atempo keeps the pitch) and decoded
+# again; the pass whose words the model is surer of (mean word probability) is kept.
+FAST_WPM = 220.0
+TARGET_WPM = 165.0
+MIN_TEMPO = 0.65
 
 _models: dict[str, object] = {}
 _lock = threading.Lock()
@@ -149,8 +156,26 @@ class FasterWhisperTranscriber:
             )
         if model.model.is_multilingual and lang not in self.languages:
             raise PermanentStepError(f"The speech model does not know the language {language!r}.")
+        words, dropped, duration = self._decode(model, wav16k, lang, hints, progress)
+        rate = speaking_rate(len(words), speaker_change.wav_chunks(wav16k))
+        if rate > FAST_WPM:
+            tempo = max(MIN_TEMPO, TARGET_WPM / rate)
+            slowed = slow_down(wav16k, tempo, wav16k.with_name(wav16k.stem + ".slowed.wav"))
+            slow_words, slow_dropped, _ = self._decode(model, slowed, lang, hints, None)
+            if mean_probability(slow_words) > mean_probability(words):
+                words = [rescaled(w, tempo) for w in slow_words]
+                dropped = [
+                    {**d, "start": round(d["start"] * tempo, 3), "end": round(d["end"] * tempo, 3)}
+                    for d in slow_dropped
+                ]
+        return Transcript(language=language, duration=duration, words=words, dropped=dropped)
+
+    def _decode(
+        self, model, wav: Path, lang: str, hints: list[str] | None, progress
+    ) -> tuple[list[Word], list[dict], float]:
+        """(words, dropped segments, duration) of one decoding pass."""
         segments, info = model.transcribe(
-            str(wav16k),
+            str(wav),
             language=lang,
             beam_size=self.beam_size,
             word_timestamps=True,
@@ -181,4 +206,27 @@ class FasterWhisperTranscriber:
                             probability=round(float(w.probability), 3),
                         )
                     )
-        return Transcript(language=language, duration=float(info.duration), words=words, dropped=dropped)
+        return words, dropped, float(info.duration)
+
+
+def speaking_rate(words: int, chunks: list[tuple[int, int]], rate: int = speaker_change.RATE) -> float:
+    """Words per minute of speech (the VAD's speech stretches; pauses do not count)."""
+    seconds = sum(b - a for a, b in chunks) / rate
+    return 60.0 * words / seconds if seconds >= 1.0 else 0.0
+
+
+def mean_probability(words: list[Word]) -> float:
+    return sum(w.probability for w in words) / len(words) if words else 0.0
+
+
+def rescaled(word: Word, tempo: float) -> Word:
+    """A word decoded from audio slowed to `tempo` of its speed, timed back on the original."""
+    return Word(round(word.start * tempo, 3), round(word.end * tempo, 3), word.text, word.probability, word.speaker)
+
+
+def slow_down(wav16k: Path, tempo: float, out: Path) -> Path:
+    """The audio played at `tempo` of its speed (pitch kept; ffmpeg's atempo)."""
+    ffmpeg.ffmpeg(
+        "-i", str(wav16k), "-af", f"atempo={tempo:.4f}", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(out)
+    )
+    return out

@@ -39,6 +39,7 @@ from shared.media import (
     peaks,
     placement,
     punctuation,
+    sentence_ends,
     speaker_change,
     vtt,
 )
@@ -263,6 +264,7 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
     clean.words, restored = punctuation.restore(clean.words, src)
     tr.reattach_sentence_starts(clean.words, caption_rules.PROFILES["netflix"].pause_break)
     speaker_change.align_sentence_starts(clean.words, wav)
+    ends_added = sentence_ends.mark(clean.words, wav)
     profile = caption_rules.profile(_profile_name(job))
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
     issues = caption_rules.check(cues, profile, info.fps, clean.words)
@@ -287,6 +289,7 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
             "issues": issues,
             "dropped_text": clean.dropped,
             "punctuation_restored": restored,
+            "sentence_ends_added": [a.to_dict() for a in ends_added],
             "speakers": len({w.speaker for w in clean.words}),
         },
     )

@@ -18,6 +18,7 @@ from shared.domain.roles import LINGUIST, PM
 from shared.domain.status import JobStatus, translated_languages
 from shared.errors import Conflict, DomainError, Forbidden, Unprocessable
 from shared.ids import new_id
+from shared.persistence.job_store import JobStore
 from shared.services import jobs
 from shared.services.job_events import publish_notification
 from shared.services.users import get_active_user
@@ -53,7 +54,9 @@ def load_for_action(principal: Principal, job_id: str, lang: str) -> JobDocument
     return job
 
 
-def _update(job_id: str, lang: str, change: Callable[[JobDocument, LanguageQcState], LanguageQcState]) -> JobDocument:
+def _update(
+    store: JobStore, job_id: str, lang: str, change: Callable[[JobDocument, LanguageQcState], LanguageQcState]
+) -> JobDocument:
     """Compare-and-set on the job: check the stage, apply `change(job, entry)` to the language's
     entry and keep `assignees` in sync (re-run on a fresh read when another writer came first)."""
 
@@ -67,7 +70,7 @@ def _update(job_id: str, lang: str, change: Callable[[JobDocument, LanguageQcSta
         job["updated_at"] = now_iso()
         return job
 
-    return jobs.store().update_existing(job_id, apply)
+    return store.update_existing(job_id, apply)
 
 
 def get_language_qc(principal: Principal, job_id: str) -> dict[str, Any]:
@@ -91,7 +94,7 @@ def assign(principal: Principal, job_id: str, lang: str, linguist_id: str) -> di
         raise Unprocessable("A PM may assign only linguists of their own organisation")
     linguist = {"id": linguist_id, "email": linguist.get("email", "")}
     actor, at = actor_of(principal), now_iso()
-    stored = _update(job["id"], lang, lambda _job, entry: qc.assign(entry, linguist, actor, at))
+    stored = _update(jobs.store(), job["id"], lang, lambda _job, entry: qc.assign(entry, linguist, actor, at))
     publish_notification(
         stored,
         "assignment",
@@ -115,7 +118,7 @@ def approve(principal: Principal, job_id: str, lang: str) -> dict[str, Any]:
         # A repeated approve after a crash between the last approval and the status change.
         _advance_if_done(job["id"])
         raise Conflict("This language is already APPROVED")
-    stored = _update(job["id"], lang, lambda _job, e: qc.approve(e, actor, at))
+    stored = _update(jobs.store(), job["id"], lang, lambda _job, e: qc.approve(e, actor, at))
     stored = _advance_if_done(stored["id"]) or stored
     return entry_view(stored, lang)
 
@@ -138,7 +141,7 @@ def _advance_if_done(job_id: str) -> JobDocument | None:
 def reject(principal: Principal, job_id: str, lang: str, reason: str) -> dict[str, Any]:
     job = load_for_action(principal, job_id, lang)
     actor, at = actor_of(principal), now_iso()
-    stored = _update(job["id"], lang, lambda _job, e: qc.reject(e, actor, at, reason))
+    stored = _update(jobs.store(), job["id"], lang, lambda _job, e: qc.reject(e, actor, at, reason))
     publish_notification(
         stored,
         "rejection",
@@ -154,7 +157,7 @@ def reject(principal: Principal, job_id: str, lang: str, reason: str) -> dict[st
 def feedback(principal: Principal, job_id: str, lang: str, message: str) -> dict[str, Any]:
     job = load_for_action(principal, job_id, lang)
     actor, at, fid = actor_of(principal), now_iso(), new_id()
-    stored = _update(job["id"], lang, lambda _job, e: qc.add_feedback(e, actor, at, message, fid))
+    stored = _update(jobs.store(), job["id"], lang, lambda _job, e: qc.add_feedback(e, actor, at, message, fid))
     publish_notification(
         stored,
         "feedback",

@@ -23,6 +23,7 @@ from shared.domain.vtt_document import VttError, content_hash, etag_for, normali
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from shared.media.probe import duration_seconds
 from shared.models.vtt import AdjustTiming
+from shared.persistence.job_store import JobStore
 from shared.services import jobs, vtt_versions
 from shared.storage.layout import CAPTIONS_VTT, DESCRIPTIONS_VTT, SOURCE, job_path
 from shared.timestamps import now_iso
@@ -193,11 +194,11 @@ def _save(
         restored_from=restored_from,
     )
     platform().files.put_bytes(vtt_path(job["id"], lang, kind), new.encode("utf-8"), "text/vtt; charset=utf-8")
-    stored = mark_changed(job["id"])
+    stored = mark_changed(jobs.store(), job["id"])
     return _document(stored or job, lang, kind, new, version)
 
 
-def mark_changed(job_id: str) -> JobDocument | None:
+def mark_changed(store: JobStore, job_id: str) -> JobDocument | None:
     """Every save sets vtt_changed_since_render (the render step clears it)."""
 
     def mutate(doc: JobDocument) -> JobDocument:
@@ -205,7 +206,7 @@ def mark_changed(job_id: str) -> JobDocument | None:
         doc["updated_at"] = now_iso()
         return doc
 
-    return jobs.store().update(job_id, mutate)
+    return store.update(job_id, mutate)
 
 
 # ---------------------------------------------------------------- operations

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from shared import bootstrap, config
+from tests.conftest import Users
 from tests.support.platform_process import ROOT, clean_env, free_port, running
 
 ROLES = ("CLIENT", "LINGUIST", "REVIEWER", "PM", "ADMIN")
@@ -29,9 +31,6 @@ PASSWORD = "Fuzz-Correct-Horse-9"
 def seed(data_dir: Path) -> dict[str, str]:
     """One organisation with a user of each role besides the first ADMIN, written into the
     platform's store with the test suite's helper; a bearer token for each (same JWT secret)."""
-    from shared import bootstrap, config
-    from tests.conftest import Users
-
     os.environ["AVP_DATA_DIR"] = str(data_dir)
     config.reset()
     bootstrap.reset()

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from shared.ids import new_id
+from shared.local.worker import Worker
 from shared.media import ffmpeg as ff
 from shared.media import vtt
+from shared.timestamps import now_iso
 from tests.support import description_cases as dc
 from tests.support.media import session_video, wer
 
@@ -27,8 +30,6 @@ STEP_TIMEOUT = 240
 
 @pytest.fixture
 def worker(platform):
-    from shared.local.worker import Worker
-
     w = Worker(poll_seconds=0.05).start()
     yield w
     w.stop()
@@ -56,9 +57,6 @@ def streams(path: Path) -> list[dict]:
 
 
 def test_local_pipeline_en_es(client, users, platform, worker, tmp_path_factory):
-    from shared.ids import new_id
-    from shared.timestamps import now_iso
-
     video = session_video(tmp_path_factory)
     org_id = users.org("Acme")
     customer, reviewer, admin = users.user("CLIENT", org_id), users.user("REVIEWER"), users.user("ADMIN")

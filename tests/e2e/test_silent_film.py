@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from shared.local.worker import Worker
 from shared.media import ffmpeg as ff
 from shared.media import vtt
 from tests.support import description_cases as dc
@@ -20,8 +21,6 @@ TIMEOUT = 300
 
 @pytest.fixture
 def worker(platform):
-    from shared.local.worker import Worker
-
     w = Worker(poll_seconds=0.05).start()
     yield w
     w.stop()

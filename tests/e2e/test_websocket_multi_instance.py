@@ -18,6 +18,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from shared.ids import new_id
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,7 +116,6 @@ def test_every_instance_delivers_every_event_whoever_caused_it(instances, users,
     client = users.user("CLIENT", org)
     reviewer = users.user("REVIEWER")
     now = "2026-01-01T00:00:00.000000Z"
-    from shared.ids import new_id
 
     job = platform.documents.create(
         "jobs",

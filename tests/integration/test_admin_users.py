@@ -1,5 +1,8 @@
 """Admin endpoints: all users with cursor pagination, role/status changes, last-admin guard."""
 
+from shared.auth import session
+from shared.persistence.documents import Query
+
 V1 = "/api/v1"
 
 
@@ -79,8 +82,6 @@ def test_two_admins_disabling_each_other_at_once_leave_one_active(app, users, pl
     """Both requests pass the guard's count; the re-check after writing undoes one (or both)."""
     import threading
 
-    from shared.persistence.documents import Query
-
     a, b = users.user("ADMIN"), users.user("ADMIN")
     barrier = threading.Barrier(2)
     codes = []
@@ -105,7 +106,6 @@ def test_two_admins_disabling_each_other_at_once_leave_one_active(app, users, pl
         for u in (a, b):  # reset for the next round
             doc = platform.documents.get("users", u["id"])
             platform.documents.update("users", u["id"], {**doc, "status": "active"}, expected_version=doc["_version"])
-        from shared.auth import session
 
         session._cache.clear()  # noqa: SLF001
     assert set(codes) <= {200, 409, 401}

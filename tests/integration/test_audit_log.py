@@ -5,6 +5,7 @@ import json
 
 from shared.bootstrap import platform
 from shared.persistence.documents import Query
+from shared.timestamps import parse_iso
 
 V1 = "/api/v1"
 
@@ -104,8 +105,6 @@ def test_filters_time_range_and_cursor(client, users):
     assert len(since) == 3 and len(until) == 3
     # an offset timestamp is normalised to UTC before comparing
     from datetime import timedelta, timezone
-
-    from shared.timestamps import parse_iso
 
     shifted = parse_iso(middle).astimezone(timezone(timedelta(hours=2))).isoformat().replace("+", "%2B")
     same = client.get(f"{V1}/admin/audit-log?action=users.create_org&since={shifted}", headers=h).get_json()["items"]

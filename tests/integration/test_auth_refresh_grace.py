@@ -9,7 +9,9 @@ import time
 import pytest
 
 from shared import bootstrap, config
+from shared.auth import refresh
 from shared.bootstrap import platform
+from shared.errors import Unauthenticated
 from shared.persistence.documents import Query
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
 from tests.support import refresh_cookie, with_cookie
@@ -200,9 +202,6 @@ def test_forged_or_wrong_secret_never_gets_the_successor(app, client, users):
 @pytest.mark.emulators
 def test_grace_on_the_firestore_emulator(gcp_emulators):  # noqa: F811
     """The same rules through the Firestore adapter (its transactions: reads before writes)."""
-    from shared.auth import refresh
-    from shared.errors import Unauthenticated
-
     config.configure(backend="emulators", gcp_project=unique_project())
     bootstrap.reset()
     docs = platform().documents

@@ -6,6 +6,7 @@ import pytest
 
 from shared import config
 from shared.bootstrap import platform
+from shared.local.app import create_app
 from shared.persistence.documents import Query
 from tests.support import refresh_cookie, set_cookie_header, with_cookie
 
@@ -90,8 +91,6 @@ def test_login_rate_limited_per_address_across_accounts(client, users):
 
 def test_rate_limit_counters_live_in_the_document_store(app, users):
     """Two separate app instances (as two function instances) share the counters."""
-    from shared.local.app import create_app
-
     config.configure(login_max_per_account=2, login_window_seconds=600)
     user = users.user("CLIENT", users.org())
     first, second = app.test_client(), create_app().test_client()

@@ -8,6 +8,7 @@ import requests
 
 from shared import config
 from shared.bootstrap import platform
+from shared.services import sso
 from tests.support import refresh_cookie
 from tests.support.oidc_issuer import OidcIssuer
 
@@ -64,8 +65,6 @@ def test_authorize_redirect_has_state_nonce_pkce(client, idp):
 
 def _bound_user(users, idp, role="CLIENT", email="sam@example.com", oid="oid-1", status="active"):
     """A user whose account is linked to the Microsoft identity (idp tenant, oid)."""
-    from shared.services import sso
-
     user = users.user(role, None if role == "ADMIN" else users.org(), email=email)
     sso.link(user["id"], idp.tenant, oid)
     if status != "active":

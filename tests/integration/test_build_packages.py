@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from shared.routes import routes_for
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,8 +94,6 @@ PROBE = textwrap.dedent("""
 
 def _call_for(function: str) -> dict | None:
     """A request the function answers without reaching Google Cloud."""
-    from shared.routes import routes_for
-
     if function == "health":
         return {"method": "GET", "path": "/health"}
     if function == "pipeline_worker":

@@ -1,6 +1,6 @@
 """Caption quality on generated cases (tests/support/quality.py), through the real media steps:
 clean speech with a made-up brand name and music intro + music bed + two voices at 29.97 fps
-meet the issue's aims; Spanish speech is caught when the job claims English and detected when
+meet the issue's aims; fast speech is decoded again slowed down; Spanish speech is caught when the job claims English and detected when
 the job leaves the language out. bench/quality.py prints the same figures for more cases."""
 
 import json
@@ -45,14 +45,15 @@ def test_clean_speech_meets_the_aims(folder, documents):
     assert f["language"]["status"] == "match"
     assert f["wer"] <= 0.08, f
     assert f["suber"] <= 10.0, f
-    # Every sentence end the recogniser hears ends a cue; it merges one pair of this script's
-    # sentences without a pause ("sheet. Then we" -> "sheet and we"), which nothing downstream
-    # can see, hence at most one crossing.
-    assert f["crossing"]["sentence_end"] <= 1 and f["crossing"]["pause"] == 0, f
-    assert not any(
-        i["rule"] == "sentence_end" for i in q.qc_report(folder / "work" / "clean-en", job, "en")["captions"]["issues"]
-    )
-    assert f["unflagged_crossings"] <= 1, f  # that same merge
+    # Every sentence end ends a cue: the one the recogniser runs together ("sheet. Then we"
+    # heard as "sheet and we") is found again from the pause and the falling pitch, and listed.
+    assert f["crossing"]["sentence_end"] == 0 and f["crossing"]["pause"] == 0, f
+    report = q.qc_report(folder / "work" / "clean-en", job, "en")["captions"]
+    assert not any(i["rule"] == "sentence_end" for i in report["issues"])
+    assert f["unflagged_crossings"] == 0, f
+    assert [(a["after"], a["before"]) for a in report["sentence_ends_added"]] == [("sheet.", "And")]
+    assert f["ends_added"] == {"added": 1, "right": 1}
+    assert f["sentence_ends"]["recall"] == 1.0 and f["sentence_ends"]["precision"] == 1.0, f
     assert f["chrf_es"] >= 45.0, f
     es = " ".join(c.text for c in q.read_cues(folder / "work" / "clean-en", job, "es"))
     assert "Zentrix" in es  # heard right with the glossary hint, and kept by the glossary
@@ -69,6 +70,16 @@ def test_music_and_two_voices_meet_the_aims(folder, documents):
     cues = q.read_cues(root, job, "en")
     assert any(c.text.startswith("- ") for c in cues)  # speaker changes marked
     assert cues[0].start >= 4.0  # nothing captioned over the music intro
+
+
+def test_fast_speech_is_decoded_again_slowed_down(folder, documents):
+    # espeak-ng at 230 words per minute: one pass at full speed mishears a fifth of the words
+    # (20 %); decoded again at about 165 words per minute it mishears about 15 % (0330).
+    gen, job = run("fast", folder, documents, steps=("transcribe",))
+    f = q.measure(gen, job, folder / "work" / "fast-en")
+    assert f["wer"] <= 0.16, f
+    assert f["suber"] <= 16.0, f
+    assert f["crossing"]["sentence_end"] == 0 and f["unflagged_crossings"] == 0, f
 
 
 def test_spanish_speech_in_an_english_job_is_flagged_not_captioned(folder, documents):

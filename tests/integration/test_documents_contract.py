@@ -9,17 +9,16 @@ import pytest
 
 from shared.errors import AlreadyExists, Invalid, VersionConflict
 from shared.persistence.documents import Query, update_with_retry
+from shared.persistence.firestore_documents import FirestoreDocuments
+from shared.persistence.sqlite_documents import SqliteDocuments
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
 
 
 @pytest.fixture(params=["sqlite", pytest.param("firestore", marks=pytest.mark.emulators)])
 def store(request, tmp_path):
     if request.param == "sqlite":
-        from shared.persistence.sqlite_documents import SqliteDocuments
-
         return SqliteDocuments(tmp_path / "docs.sqlite3")
     request.getfixturevalue("gcp_emulators")
-    from shared.persistence.firestore_documents import FirestoreDocuments
 
     return FirestoreDocuments(project=unique_project())
 

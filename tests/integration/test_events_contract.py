@@ -8,13 +8,13 @@ import time
 
 import pytest
 
+from shared.events.pubsub_events import PubSubEvents
+from shared.events.sqlite_events import SqliteEvents
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
 
 
 class SqliteHarness:
     def __init__(self, tmp_path):
-        from shared.events.sqlite_events import SqliteEvents
-
         self.bus = SqliteEvents(tmp_path / "events.sqlite3")
         self.seq = self.bus.last_seq()
 
@@ -35,8 +35,6 @@ class SqliteHarness:
 class PubSubHarness:
     def __init__(self):
         from google.cloud import pubsub_v1
-
-        from shared.events.pubsub_events import PubSubEvents
 
         self.bus = PubSubEvents(unique_project(), "job-events")
         self.bus.ensure_topic()

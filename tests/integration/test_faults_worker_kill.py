@@ -17,6 +17,7 @@ import pytest
 from shared.domain.status import status_after_approve
 from shared.ids import new_id
 from shared.pipeline import synthetic_steps
+from shared.pipeline.runner import run_task
 from shared.services.jobs import transition
 from shared.storage.layout import ACCESSIBLE_MP4, CAPTIONS_VTT, DESCRIPTIONS_VTT, NARRATION
 from shared.timestamps import now_iso
@@ -163,8 +164,6 @@ def test_sigkill_at_random_points(platform, isolated_settings):
     assert not list((data_dir / "files").rglob(".avp-tmp-*"))
 
     # duplicate and out-of-order deliveries after the fact change nothing
-    from shared.pipeline.runner import run_task
-
     seq = platform.events.last_seq()
     versions = {j: platform.documents.get("jobs", j)["_version"] for j in ids}
     for job_id in ids:

@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from shared.local.file_routes import register
+from shared.storage.gcs_files import GcsFiles
+from shared.storage.local_files import LocalFiles
 from tests.integration.emulators import gcp_emulators  # noqa: F401
 
 
@@ -25,9 +28,6 @@ class Harness:
 
 def _local(tmp_path, platform_obj):
     from flask import Flask
-
-    from shared.local.file_routes import register
-    from shared.storage.local_files import LocalFiles
 
     store = LocalFiles(tmp_path / "files", b"k" * 32, "http://localhost:8003")
     platform_obj.__dict__["files"] = store  # the routes `register` adds serve the platform's store
@@ -98,7 +98,6 @@ def files(request, tmp_path, platform):
     if request.param == "local":
         return _local(tmp_path, platform)
     request.getfixturevalue("gcp_emulators")
-    from shared.storage.gcs_files import GcsFiles
 
     suffix = uuid.uuid4().hex[:10]
     store = GcsFiles(f"up-{suffix}", f"del-{suffix}", project="avp-local", signing_key_file=signing_key_file(tmp_path))

@@ -7,7 +7,9 @@ import json
 
 import pytest
 
+from shared.local import functions
 from shared.local.upload_notifications import pubsub_cloud_event
+from shared.services.uploads import handle_object_finalized
 from shared.storage.local_files import InvalidPath, LocalFiles, TooLargeUpload
 
 
@@ -92,8 +94,6 @@ def test_finalize_event_only_for_uploads_with_gcs_shape(store):
 
 
 def test_upload_trigger_parses_the_event(isolated_settings):
-    from shared.local import functions
-
     trigger = functions.load("upload_trigger")
     res = {"name": "uploads/x/source.mp4", "bucket": "b", "size": "1", "generation": "1", "updated": "t"}
     event = pubsub_cloud_event(res)
@@ -104,8 +104,6 @@ def test_upload_trigger_parses_the_event(isolated_settings):
 
 
 def test_unknown_or_foreign_objects_are_ignored(platform):
-    from shared.services.uploads import handle_object_finalized
-
     assert handle_object_finalized({"name": "jobs/x/en/captions.vtt"}) == "ignored"
     assert (
         handle_object_finalized({"name": "uploads/0123456789abcdef01234567/source.mp4", "size": "3"})

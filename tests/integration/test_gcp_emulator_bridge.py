@@ -8,6 +8,9 @@ import time
 
 import pytest
 
+from shared.events.pubsub_events import PubSubEvents
+from shared.queues.cloud_tasks import CloudTasksQueue
+from shared.storage.gcs_files import GcsFiles
 from tests.integration.emulators import emulators_module, gcp_emulators, unique_project  # noqa: F401
 
 pytestmark = pytest.mark.emulators
@@ -43,10 +46,6 @@ def _pull(subscriber, subscription, want: int, timeout: float = 10.0) -> list:
 
 def test_provisioning_and_finalize_notifications(bridge_env):
     from google.cloud import pubsub_v1
-
-    from shared.events.pubsub_events import PubSubEvents
-    from shared.queues.cloud_tasks import CloudTasksQueue
-    from shared.storage.gcs_files import GcsFiles
 
     emu, project = bridge_env
     # provisioned: both buckets, the events topic, the queue

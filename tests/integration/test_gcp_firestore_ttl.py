@@ -9,7 +9,9 @@ from datetime import datetime
 
 import pytest
 
+from shared import bootstrap, config
 from shared.persistence.documents import Query
+from shared.persistence.firestore_documents import FirestoreDocuments
 from shared.services import housekeeping
 from shared.timestamps import iso_at, now_iso
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
@@ -19,8 +21,6 @@ pytestmark = pytest.mark.emulators
 
 @pytest.fixture
 def store(gcp_emulators):  # noqa: F811
-    from shared.persistence.firestore_documents import FirestoreDocuments
-
     return FirestoreDocuments(project=unique_project())
 
 
@@ -78,12 +78,9 @@ def test_range_filter_order_and_cursor_on_expire_at(store):
 
 
 def test_purge_expired_on_firestore(gcp_emulators):  # noqa: F811
-    from shared import bootstrap, config
-
     config.configure(backend="emulators", gcp_project=unique_project())
     bootstrap.reset()
     docs = bootstrap.platform().documents
-    from shared.persistence.firestore_documents import FirestoreDocuments
 
     assert isinstance(docs, FirestoreDocuments)
     docs.create("sso_states", "old", {"expire_at": iso_at(time.time() - 60)})

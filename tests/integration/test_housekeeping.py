@@ -10,12 +10,18 @@ import threading
 import time
 
 import pytest
+from flask import Flask, request
 
+from functions.pipeline_worker import main as pipeline_worker
 from shared import config
+from shared.auth import refresh
 from shared.auth.tokens import Principal
+from shared.bootstrap import platform
 from shared.ids import new_id
+from shared.local import worker as worker_mod
 from shared.persistence.documents import Query
-from shared.services import housekeeping
+from shared.realtime import tickets
+from shared.services import housekeeping, orgs, rate_limit, uploads
 from shared.timestamps import iso_at, now_iso, parse_iso
 
 DAY = 24 * 3600
@@ -29,9 +35,6 @@ def _epoch(iso: str) -> float:
 def world(platform, users, client):
     """Expired and live documents of every kind, written by the services themselves where they
     can run locally. Returns (expired, live) as {collection: [doc ids]} plus upload paths."""
-    from shared.auth import refresh
-    from shared.services import orgs, rate_limit, uploads
-
     docs = platform.documents
     org_id = users.org()
     admin = users.user("ADMIN")
@@ -124,8 +127,6 @@ def world(platform, users, client):
     live["uploads"] += [claimed["id"], pending["id"]]
 
     # WebSocket connection tickets: one expired a minute ago, one still valid (decision 0903)
-    from shared.realtime import tickets
-
     for bucket, seconds in ((expired, -60), (live, 30)):
         saved, tickets.TICKET_SECONDS = tickets.TICKET_SECONDS, seconds
         try:
@@ -147,8 +148,6 @@ def world(platform, users, client):
 
 
 def _current():
-    from shared.bootstrap import platform
-
     return platform()
 
 
@@ -225,8 +224,6 @@ def test_limit_bounds_one_pass_and_run_loops_until_done(platform):
 def test_a_document_written_after_it_was_read_is_left_alone(platform):
     """The compare-and-set delete: an upload claimed (or a counter restarted) between the
     purge's query and its delete keeps living."""
-    from shared.services import uploads
-
     docs = platform.documents
     doc = docs.create(
         "uploads",
@@ -239,8 +236,6 @@ def test_a_document_written_after_it_was_read_is_left_alone(platform):
 
 
 def test_rotation_keeps_the_family_alive_as_long_as_its_newest_token(platform, users):
-    from shared.auth import refresh
-
     user = users.user("CLIENT", users.org())
     config.configure(refresh_ttl_seconds=2)
     first = refresh.start_family(user["id"])
@@ -253,18 +248,11 @@ def test_rotation_keeps_the_family_alive_as_long_as_its_newest_token(platform, u
 
 
 def test_pipeline_worker_function_runs_housekeeping(platform):
-    import functions_framework  # noqa: F401  (the function module needs it)
-    from flask import Flask
-
-    from functions.pipeline_worker import main
-
     platform.documents.create("sso_states", "gone", {"expire_at": iso_at(time.time() - 10)})
     platform.documents.create("sso_states", "kept", {"expire_at": iso_at(time.time() + 600)})
     app = Flask("t")
     with app.test_request_context("/", method="POST", json={"housekeeping": True}):
-        from flask import request
-
-        resp = main.entry(request)
+        resp = pipeline_worker.entry(request)
     assert resp.status_code == 200
     assert resp.get_json()["purged"]["sso_states"] == 1
     assert platform.documents.get("sso_states", "gone") is None
@@ -272,8 +260,6 @@ def test_pipeline_worker_function_runs_housekeeping(platform):
 
 
 def test_local_worker_purges_in_its_repair_loop(platform, monkeypatch):
-    from shared.local import worker as worker_mod
-
     monkeypatch.setattr(worker_mod, "PURGE_FIRST_AFTER", 0.0)
     platform.documents.create("rate_limits", "gone", {"expire_at": iso_at(time.time() - 10)})
     platform.documents.create("rate_limits", "kept", {"expire_at": iso_at(time.time() + 600)})

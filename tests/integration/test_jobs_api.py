@@ -8,7 +8,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from shared import bootstrap, config
+from shared.local.worker import Worker
+from shared.persistence.documents import update_with_retry
 from shared.pipeline import probe_step, synthetic_steps
+from shared.services.jobs import transition
 from tests.integration.test_probe_media import make_video
 
 STEPS = {**synthetic_steps.STEPS, "probe": probe_step.run}
@@ -25,8 +29,6 @@ def videos(tmp_path_factory):
 
 @pytest.fixture
 def worker(platform):
-    from shared.local.worker import Worker
-
     w = Worker(steps=STEPS, poll_seconds=0.02).start()
     yield w
     w.stop()
@@ -119,8 +121,6 @@ def test_video_without_audio_is_accepted(client, org, videos, worker, platform):
 
 
 def test_creation_rules(client, org, videos, isolated_settings):
-    from shared import config
-
     bad = create(client, org["client"], videos["good"], outputs="en,ja")
     assert bad.status_code == 400 and "ja" in bad.get_json()["detail"] and "es" in bad.get_json()["detail"]
     assert create(client, org["admin"], videos["good"]).status_code == 400  # admin must name org_id
@@ -190,8 +190,6 @@ def test_signed_upload_flow_both_orders(client, org, videos, worker, platform):
 
 
 def test_signed_urls_refuse_tampering_expiry_and_oversize(client, org, videos, platform):
-    from shared import config
-
     h = org["client"]["headers"]
     upload = client.post("/api/v1/files/upload-url", json={}, headers=h).get_json()
     url = local_path(upload["url"])
@@ -207,7 +205,6 @@ def test_signed_urls_refuse_tampering_expiry_and_oversize(client, org, videos, p
     resp = client.put(local_path(expired["url"]), data=videos["good"], headers={"Content-Type": "video/mp4"})
     assert resp.status_code == 403 and "expired" in resp.get_json()["detail"]
     config.configure(upload_url_ttl_seconds=3600, max_signed_upload_bytes=1000)
-    from shared import bootstrap
 
     bootstrap.reset()
     small = client.post("/api/v1/files/upload-url", json={}, headers=h).get_json()
@@ -223,8 +220,6 @@ def _ready_job(client, org, videos, worker, outputs="en,es"):
 
 
 def _assign(platform, job_id, lang, user_id):
-    from shared.persistence.documents import update_with_retry
-
     def mutate(doc):
         doc["language_qc"][lang].update(status="ASSIGNED", assignee=user_id)
         doc["assignees"] = [user_id]
@@ -333,7 +328,6 @@ def test_qc_actions(client, org, videos, worker, platform):
     wait_status(client, org["reviewer"], jid, "LANGUAGE_QC")
     lq = client.post(f"/api/v1/jobs/{jid}/actions/approve", headers=rh)
     assert lq.status_code == 409 and "LANGUAGE_QC" in lq.get_json()["detail"]
-    from shared.services.jobs import transition
 
     transition(jid, "LANGUAGE_QC", "TTS_GENERATING")
     final = wait_status(client, org["reviewer"], jid, "FINAL_QC")
@@ -346,9 +340,6 @@ def test_qc_actions(client, org, videos, worker, platform):
 
 
 def test_final_qc_approve_reruns_after_vtt_change_then_completes(client, org, videos, worker, platform):
-    from shared.persistence.documents import update_with_retry
-    from shared.services.jobs import transition
-
     job = _ready_job(client, org, videos, worker, outputs="en")
     jid, rh = job["_id"], org["reviewer"]["headers"]
     assert client.post(f"/api/v1/jobs/{jid}/actions/approve", headers=rh).get_json()["status"] == "TTS_GENERATING"
@@ -364,9 +355,6 @@ def test_final_qc_approve_reruns_after_vtt_change_then_completes(client, org, vi
 
 
 def test_retry_reruns_exactly_the_failed_step(client, org, videos, platform, isolated_settings):
-    from shared import config
-    from shared.local.worker import Worker
-
     config.configure(task_max_attempts=2, task_backoff_seconds=0.01)
     calls = []
 

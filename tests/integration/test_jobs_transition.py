@@ -5,7 +5,11 @@ import threading
 import pytest
 
 from shared.errors import Conflict
+from shared.events.sqlite_events import SqliteEvents
 from shared.ids import new_id
+from shared.pipeline.runner import reconcile, run_task
+from shared.services import job_events
+from shared.services.jobs import transition
 from shared.timestamps import now_iso
 
 
@@ -35,8 +39,6 @@ def _job(platform, status="SOURCE_QC", outputs=("en", "es")):
 
 
 def test_transition_sets_status_publishes_and_enqueues(platform):
-    from shared.services.jobs import transition
-
     job_id = _job(platform)
     before = platform.events.last_seq()
     job = transition(job_id, "SOURCE_QC", "TRANSLATING", note="x")
@@ -58,8 +60,6 @@ def test_transition_sets_status_publishes_and_enqueues(platform):
 
 
 def test_transition_conflict_names_current_status(platform):
-    from shared.services.jobs import transition
-
     job_id = _job(platform, status="TRANSCRIBING")
     with pytest.raises(Conflict) as exc:
         transition(job_id, "LANGUAGE_QC", "TTS_GENERATING")
@@ -67,8 +67,6 @@ def test_transition_conflict_names_current_status(platform):
 
 
 def test_racing_transitions_happen_exactly_once(platform):
-    from shared.services.jobs import transition
-
     job_id = _job(platform, status="LANGUAGE_QC")
     before = platform.events.last_seq()
     wins, losses = [], []
@@ -91,8 +89,6 @@ def test_racing_transitions_happen_exactly_once(platform):
 
 
 def test_events_log_is_shared_between_instances(platform, isolated_settings):
-    from shared.events.sqlite_events import SqliteEvents
-
     other = SqliteEvents.from_settings(isolated_settings)
     assert other.last_seq() == 0
     seq = platform.events.publish({"type": "notification", "job_id": "j", "org_id": "o", "kind": "feedback"})
@@ -114,10 +110,6 @@ def test_republishing_a_status_change_is_deduplicated(platform):
 
 
 def test_lost_status_events_are_published_later_in_order(platform, monkeypatch):
-    from shared.pipeline.runner import reconcile, run_task
-    from shared.services import job_events
-    from shared.services.jobs import transition
-
     job_id = _job(platform, status="RENDERING")
     real = job_events.publish_status_strict
 

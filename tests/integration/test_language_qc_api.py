@@ -5,6 +5,8 @@ import threading
 
 import pytest
 
+from shared.auth.tokens import Principal
+from shared.domain.jobs import can_see
 from shared.ids import new_id
 from shared.timestamps import now_iso
 
@@ -101,9 +103,6 @@ def test_assign_rules(client, platform, world):
     assert assign(client, world["admin"], job_id, "es", world["foreign_linguist"]["id"]).status_code == 200
     assert platform.documents.get("jobs", job_id)["assignees"] == [world["foreign_linguist"]["id"]]
     # the jobs service's visibility follows the assignment
-    from shared.auth.tokens import Principal
-    from shared.domain.jobs import can_see
-
     job = platform.documents.get("jobs", job_id)
     assert can_see(Principal(world["foreign_linguist"]["id"], "LINGUIST", None), job)
     assert not can_see(Principal(world["linguist"]["id"], "LINGUIST", world["org"]), job)

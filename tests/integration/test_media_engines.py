@@ -9,15 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from shared.media import caption_rules, glossary, languages, narration, vtt
+from shared.errors import PermanentStepError
+from shared.media import caption_rules, glossary, languages, narration, vtt, whisper_models
 from shared.media import describe as ad
 from shared.media import ffmpeg as ff
 from shared.media import render as rd
 from shared.media import transcript as tr
 from shared.media.apertium import ApertiumTranslator
-from shared.media.tts import EspeakSpeech
+from shared.media.tts import EspeakSpeech, PiperSpeech, wav_duration
 from shared.media.types import Transcript, Word
 from shared.media.whisper import FasterWhisperTranscriber
+from shared.pipeline.media_steps import STEPS
 from tests.support.media import session_video, wer
 
 pytestmark = pytest.mark.slow
@@ -236,7 +238,6 @@ def test_no_text_over_music(work):
         "pcm_s16le",
         str(mixed),
     )
-    from shared.media.tts import wav_duration
 
     speech_end = wav_duration(speech)
     out = tr.clean(FasterWhisperTranscriber().transcribe(mixed, "en"), mixed)
@@ -245,8 +246,6 @@ def test_no_text_over_music(work):
 
 
 def test_english_only_model_refuses_other_languages(wav):
-    from shared.errors import PermanentStepError
-
     with pytest.raises(PermanentStepError, match="only transcribes English"):
         FasterWhisperTranscriber(model="tiny.en").transcribe(wav, "es")
 
@@ -291,9 +290,6 @@ class FolderIO:
 
 
 def test_a_broken_manual_vtt_edit_fails_the_step_permanently(tmp_path):
-    from shared.errors import PermanentStepError
-    from shared.pipeline.media_steps import STEPS
-
     job = {"id": "j1", "source_language": "en", "requested_outputs": ["en", "es"], "outputs": {}}
     io = FolderIO(job, tmp_path / "store", tmp_path)
     io.put_text("jobs/j1/en/captions.vtt", "WEBVTT\n\n00:00:01.000 --> nonsense\nHello\n")
@@ -384,8 +380,6 @@ def test_quiet_source_keeps_its_words(wav, transcript, work):
 @pytest.mark.parametrize("engine", ["espeak-ng", "piper"])
 def test_cue_text_starting_with_a_dash_is_spoken_not_parsed(engine, work):
     """Issue 13 item 1: a cue reading -f/etc/passwd must not make the voice read that file."""
-    from shared.media.tts import PiperSpeech
-
     speech = EspeakSpeech() if engine == "espeak-ng" else PiperSpeech()
     seconds = speech.synthesize("-f/etc/passwd", "en", work / f"dash-{engine}.wav")
     assert 0.3 < seconds < 5.0  # /etc/passwd read aloud would last minutes
@@ -393,8 +387,6 @@ def test_cue_text_starting_with_a_dash_is_spoken_not_parsed(engine, work):
 
 
 def test_the_multilingual_model_is_joined_once_into_the_cache(tmp_path, monkeypatch):
-    from shared.media import whisper_models
-
     monkeypatch.setenv("AVP_MODEL_CACHE", str(tmp_path / "cache"))
     first = Path(whisper_models.base_model_path())
     d1, d2 = whisper_models._base_parts()

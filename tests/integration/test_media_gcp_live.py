@@ -8,6 +8,9 @@ import os
 import pytest
 
 from shared.media import ffmpeg as ff
+from shared.media.gcp_speech import SpeechV2Transcriber
+from shared.media.gcp_translate import CloudTranslator
+from shared.media.gcp_tts import CloudSpeech
 from tests.support.media import session_video, wer
 
 PROJECT = os.environ.get("GOOGLE_CLOUD_PROJECT", "")
@@ -22,8 +25,6 @@ live = pytest.mark.skipif(
 
 @live
 def test_speech_v2_live(tmp_path_factory):
-    from shared.media.gcp_speech import SpeechV2Transcriber
-
     video = session_video(tmp_path_factory)
     wav = ff.extract_wav16k(video.path, tmp_path_factory.mktemp("stt") / "a.wav")
     out = SpeechV2Transcriber(PROJECT).transcribe(wav, "en-US")
@@ -32,8 +33,5 @@ def test_speech_v2_live(tmp_path_factory):
 
 @live
 def test_translation_and_tts_live(tmp_path):
-    from shared.media.gcp_translate import CloudTranslator
-    from shared.media.gcp_tts import CloudSpeech
-
     assert "fábrica" in CloudTranslator(PROJECT).translate(["The factory"], "en", "es")[0].lower()
     assert CloudSpeech().synthesize("Hola a todos.", "es-ES", tmp_path / "x.wav") > 0.3

@@ -6,9 +6,12 @@ import json
 import functions_framework
 import pytest
 
+from shared.auth.tokens import Principal
 from shared.ids import new_id
 from shared.local import functions as local_functions
 from shared.local.upload_notifications import pubsub_cloud_event
+from shared.services.jobs import transition
+from shared.services.uploads import claim_upload, new_upload
 from shared.storage.local_files import object_resource
 from shared.timestamps import now_iso
 
@@ -49,8 +52,6 @@ def _job(platform, status="CREATED"):
 
 
 def test_pipeline_worker_runs_a_task_and_ignores_duplicates(worker_app, platform, monkeypatch):
-    from shared.services.jobs import transition
-
     monkeypatch.setenv("AVP_STEP_REGISTRY", "shared.pipeline.synthetic_steps:STEPS")
     job_id = _job(platform)
     transition(job_id, "CREATED", "UPLOADED")
@@ -64,9 +65,6 @@ def test_pipeline_worker_runs_a_task_and_ignores_duplicates(worker_app, platform
 
 
 def test_upload_trigger_cloud_event_attaches_upload(trigger_app, platform, users):
-    from shared.auth.tokens import Principal
-    from shared.services.uploads import claim_upload, new_upload
-
     org = users.org()
     principal = Principal(user_id="u1", role="CLIENT", org_id=org)
     job_id = _job(platform)

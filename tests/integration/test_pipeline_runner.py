@@ -7,9 +7,13 @@ import time
 
 import pytest
 
+from shared import config
+from shared.auth.tokens import Principal
 from shared.errors import PermanentStepError
 from shared.ids import new_id
+from shared.local.worker import Worker
 from shared.pipeline import runner
+from shared.services.jobs import delete_job, transition
 from shared.storage.layout import job_path
 from shared.timestamps import now_iso
 
@@ -36,8 +40,6 @@ def make_job(platform, status="CREATED", outputs=("en",)) -> str:
 
 
 def start(platform, job_id):
-    from shared.services.jobs import transition
-
     return transition(job_id, "CREATED", "UPLOADED")
 
 
@@ -119,8 +121,6 @@ def test_early_delivery_of_a_later_step_is_stale(platform):
 
 
 def test_transient_failures_back_off_then_fail_readably(platform, isolated_settings):
-    from shared import config
-
     config.configure(task_max_attempts=3, task_backoff_seconds=10)
     job_id = make_job(platform)
     start(platform, job_id)
@@ -146,8 +146,6 @@ def test_transient_failures_back_off_then_fail_readably(platform, isolated_setti
 
 
 def test_backoff_doubles(platform, isolated_settings):
-    from shared import config
-
     config.configure(task_max_attempts=4, task_backoff_seconds=1)
     job_id = make_job(platform)
     start(platform, job_id)
@@ -189,9 +187,6 @@ def test_missing_step_is_a_readable_failure(platform):
 
 
 def test_deleted_mid_step_stops_without_recreating_files(platform, users):
-    from shared.auth.tokens import Principal
-    from shared.services.jobs import delete_job
-
     job_id = make_job(platform)
     start(platform, job_id)
     drain(platform, FAKE, rounds=1)  # probe done, job TRANSCRIBING
@@ -266,9 +261,6 @@ def test_lost_task_is_recreated_by_reconcile(platform):
 
 
 def test_heavy_steps_respect_the_concurrency_limit(platform, isolated_settings):
-    from shared import config
-    from shared.local.worker import Worker
-
     config.configure(heavy_step_concurrency=1, worker_threads=3)
     running, peak = [0], [0]
     lock = threading.Lock()

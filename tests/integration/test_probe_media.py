@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from shared import config
+from shared.errors import PermanentStepError
+from shared.media import ffmpeg as ff
 from shared.media.probe import InvalidMedia, probe
+from shared.pipeline import probe_step
 
 pytestmark = pytest.mark.slow
 
@@ -121,8 +125,6 @@ def test_a_video_without_audio_is_accepted(media):
 def test_playlists_and_concat_lists_are_refused_without_opening_what_they_name(media, tmp_path):
     """Even past the first-bytes check, ffprobe and ffmpeg open an upload only as MP4/MOV from a
     local file: the concat demuxer never runs, so nothing the list names is opened."""
-    from shared.media import ffmpeg as ff
-
     for name in ("hls", "concat"):
         with pytest.raises(ff.MediaError):
             ff.probe(media[name])
@@ -161,10 +163,6 @@ def _step_io(platform, source, workdir) -> _StepIO:
 
 def test_probe_step_refuses_a_source_over_the_upload_cap(media, platform, tmp_path):
     """A signed GCS PUT URL cannot bind the size: the probe step enforces the cap before work."""
-    from shared import config
-    from shared.errors import PermanentStepError
-    from shared.pipeline import probe_step
-
     config.configure(max_signed_upload_bytes=1024)
     io = _step_io(platform, media["good"], tmp_path)
     with pytest.raises(PermanentStepError, match="over the upload limit"):
@@ -173,10 +171,6 @@ def test_probe_step_refuses_a_source_over_the_upload_cap(media, platform, tmp_pa
 
 def test_probe_step_refuses_a_source_longer_than_accepted(media, platform, tmp_path):
     """Media steps must fit a 30-minute task: the longest accepted source is a setting."""
-    from shared import config
-    from shared.errors import PermanentStepError
-    from shared.pipeline import probe_step
-
     config.configure(max_source_seconds=0)
     io = _step_io(platform, media["good"], tmp_path)  # 1 s long
     with pytest.raises(PermanentStepError, match="longer than the 0 minutes"):

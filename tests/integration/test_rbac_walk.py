@@ -16,7 +16,10 @@ import jwt
 import pytest
 
 from shared import config
+from shared.auth.tokens import issue_access_token
+from shared.ids import new_id
 from shared.routes import ALL_ROLES, ROUTES
+from shared.timestamps import now_iso
 
 PROTECTED = [r for r in ROUTES if not r.public]
 DUMMY_ID = "0123456789abcdef01234567"
@@ -42,10 +45,6 @@ def _call(client, route, headers=None):
 @pytest.fixture
 def principals(platform):
     """One active user per role (stored without a password: only tokens are needed here)."""
-    from shared.auth.tokens import issue_access_token
-    from shared.ids import new_id
-    from shared.timestamps import now_iso
-
     docs = platform.documents
     org = new_id()
     docs.create("organizations", org, {"name": "Walk", "created_at": now_iso()})

@@ -3,14 +3,14 @@ jobs among its clients (decision 0906)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from websockets.sync.client import connect
 
 from shared import config
+from shared.realtime import hub
 from shared.services.jobs import cas_transition
 from tests.integration.test_ws_channels import make_job, org_url, recv
+from tests.support import servers
 
 V1 = "/api/v1"
 
@@ -52,15 +52,9 @@ def test_who_may_change_the_setting(client, users):
 @pytest.fixture
 def ws_server(app, isolated_settings):
     config.configure(extra={"ws_ping_seconds": 30, "ws_poll_seconds": 0.01})
-    from werkzeug.serving import make_server
 
-    from shared.realtime import hub
-
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"ws://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
+    with servers.wsgi(app) as address:
+        yield f"ws://{address}"
     hub.reset()
 
 

@@ -12,8 +12,9 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from shared import config
-from shared.mail import Message
+from shared import bootstrap, config
+from shared.mail import MailError, Message, NoMail
+from shared.mail.outbox_mail import OutboxMail
 from shared.mail.smtp_mail import SmtpMail
 
 V1 = "/api/v1"
@@ -129,9 +130,6 @@ def test_smtp_adapter_refuses_unknown_security():
 
 
 def test_gcp_without_smtp_sends_nothing_and_says_so(isolated_settings):
-    from shared import bootstrap
-    from shared.mail import MailError, NoMail
-
     config.configure(backend="gcp")
     mail = bootstrap.platform().mail
     assert isinstance(mail, NoMail)
@@ -140,9 +138,6 @@ def test_gcp_without_smtp_sends_nothing_and_says_so(isolated_settings):
 
 
 def test_an_unwritable_outbox_is_a_mail_error(tmp_path):
-    from shared.mail import MailError
-    from shared.mail.outbox_mail import OutboxMail
-
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(MailError, match="outbox"):

@@ -7,7 +7,8 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from shared.services.uploads import handle_object_finalized
+from shared.auth.tokens import Principal
+from shared.services.uploads import handle_object_finalized, new_upload
 
 V1 = "/api/v1"
 
@@ -49,9 +50,6 @@ def test_a_used_upload_url_cannot_be_replayed(client, users, platform, tmp_path)
 
 def test_an_object_written_to_a_consumed_upload_is_deleted_when_it_lands(users, platform):
     """GCS cannot refuse the replayed PUT; its finalize event removes the object."""
-    from shared.auth.tokens import Principal
-    from shared.services.uploads import new_upload
-
     org = users.org()
     upload = new_upload(Principal("u", "CLIENT", org), org, "video/mp4", "v.mp4", job_id="j" * 24)
     docs = platform.documents
@@ -64,9 +62,6 @@ def test_an_object_written_to_a_consumed_upload_is_deleted_when_it_lands(users, 
 
 
 def test_a_redelivered_event_keeps_a_waiting_upload(users, platform):
-    from shared.auth.tokens import Principal
-    from shared.services.uploads import new_upload
-
     org = users.org()
     upload = new_upload(Principal("u", "CLIENT", org), org, "video/mp4", "v.mp4")
     path = f"uploads/{upload['id']}/source.mp4"

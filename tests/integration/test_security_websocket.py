@@ -12,9 +12,10 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from shared import config
+from shared.realtime import hub, tickets
 from shared.realtime import protocol as P
-from shared.realtime import tickets
 from tests.integration.test_ws_channels import job_url, make_job, org_url, recv, refused_with
+from tests.support import servers
 
 V1 = "/api/v1"
 
@@ -23,22 +24,14 @@ V1 = "/api/v1"
 def fast_ws(isolated_settings):
     cfg = config.configure(extra={"ws_ping_seconds": 0.3, "ws_poll_seconds": 0.01})
     yield cfg
-    from shared.realtime import hub
 
     hub.reset()
 
 
 @pytest.fixture
 def server(app, fast_ws):
-    import threading
-
-    from werkzeug.serving import make_server
-
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{srv.server_port}"
-    srv.shutdown()
+    with servers.wsgi(app) as address:
+        yield address
 
 
 def _ticket(client, user) -> str:

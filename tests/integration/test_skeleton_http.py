@@ -50,9 +50,7 @@ def test_docs_served_without_cdn(client):
 
 
 def test_cors_preflight_only_for_configured_origins(client):
-    from shared import config
-
-    config.configure(cors_origins=("https://app.example.com",))
+    configure(cors_origins=("https://app.example.com",))
     ok = client.options(
         "/api/v1/jobs", headers={"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"}
     )

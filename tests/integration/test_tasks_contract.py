@@ -4,22 +4,22 @@ tasks delivered by gcloud-tasks-emulator to a real HTTP server here) pass the sa
 from __future__ import annotations
 
 import json
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from shared.queues.cloud_tasks import CloudTasksQueue
+from shared.queues.sqlite_tasks import SqliteTasks
 from shared.queues.tasks import task_name
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
+from tests.support import servers
 
 
 class SqliteHarness:
     cloud = False
 
     def __init__(self, tmp_path):
-        from shared.queues.sqlite_tasks import SqliteTasks
-
         self.queue = SqliteTasks(tmp_path / "tasks.sqlite3")
 
     def delivered(self, timeout: float) -> list[dict]:
@@ -61,11 +61,9 @@ class CloudHarness:
     cloud = True
 
     def __init__(self):
-        from shared.queues.cloud_tasks import CloudTasksQueue
-
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
         self.server.received = []
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        servers.start(self.server, "cloud-tasks-target")
         url = f"http://127.0.0.1:{self.server.server_address[1]}/pipeline_worker"
         self.queue = CloudTasksQueue(unique_project(), "europe-west1", "pipeline-steps", url)
         self.queue.ensure_queue()
@@ -80,8 +78,7 @@ class CloudHarness:
         return out
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        servers.stop(self.server)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("cloud_tasks", marks=pytest.mark.emulators)])

@@ -3,6 +3,8 @@ organisation, 404 for others), invites and their acceptance."""
 
 from shared import config
 from shared.bootstrap import platform
+from shared.persistence.documents import Query
+from shared.services.users import get_active_user
 from tests.support import refresh_cookie
 
 V1 = "/api/v1"
@@ -153,8 +155,6 @@ def test_remove_member(client, users, app):
 
 
 def test_get_active_user_for_other_services(users):
-    from shared.services.users import get_active_user
-
     org = users.org()
     linguist = users.user("LINGUIST", org)
     gone = users.user("LINGUIST", org, status="disabled")
@@ -203,6 +203,5 @@ def test_concurrent_accepts_of_one_invite_create_one_user(app, client, users):
         t.join()
     assert sorted(results)[0] == 200 and results.count(200) == 1
     assert all(code in (200, 400, 409) for code in results)
-    from shared.persistence.documents import Query
 
     assert len(platform().documents.query(Query("users", where=[("email", "==", "race@example.com")])).items) == 1

@@ -4,13 +4,13 @@ loopback with a certificate for `localhost`, made by the test."""
 
 import datetime
 import ssl
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
 from shared.webhooks import sender
+from tests.support import servers
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +66,10 @@ class Receiver:
             context.load_cert_chain(*tls)
             self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        servers.start(self.server, "webhook-sender-receiver")
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        servers.stop(self.server)
 
 
 def test_https_goes_to_the_checked_address_and_verifies_the_host_name(certificate):

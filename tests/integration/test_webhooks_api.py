@@ -9,7 +9,10 @@ import time
 import pytest
 
 from shared import config
-from shared.services import job_events, webhooks
+from shared.ids import new_id
+from shared.local.worker import Worker
+from shared.services import housekeeping, job_events, webhooks
+from shared.timestamps import now_iso
 from shared.webhooks import signing
 from tests.support.webhook_receiver import WebhookReceiver
 
@@ -46,8 +49,6 @@ def org(users):
 
 @pytest.fixture
 def worker(platform):
-    from shared.local.worker import Worker
-
     w = Worker(poll_seconds=0.02).start()
     yield w
     w.stop()
@@ -138,9 +139,6 @@ def test_unknown_event_unknown_field_and_non_http_url_are_422(client, org):
 
 
 def _job(platform, org_id, status="SOURCE_QC"):
-    from shared.ids import new_id
-    from shared.timestamps import now_iso
-
     job_id = new_id()
     now = now_iso()
     platform.documents.create(
@@ -297,8 +295,6 @@ def test_event_types_of_status_events():
 
 
 def test_delivery_log_kept_30_days_then_purged(client, org, platform):
-    from shared.services import housekeeping
-
     config.configure(webhook_allow_private=True)
     hook = register(client, org["pm"], org["id"], "http://127.0.0.1:9/hooks", events=("job.completed",)).get_json()
     assert (

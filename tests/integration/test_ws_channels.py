@@ -4,7 +4,6 @@ werkzeug server thread, real SQLite documents and event log, real JWTs."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import pytest
@@ -12,16 +11,22 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from shared import config
+from shared.auth import session
+from shared.auth.tokens import issue_access_token
 from shared.ids import new_id
+from shared.persistence.documents import update_with_retry
+from shared.realtime import hub
 from shared.realtime import protocol as P
+from shared.services.job_events import publish_notification
+from shared.services.jobs import cas_transition
 from shared.timestamps import now_iso
+from tests.support import servers
 
 
 @pytest.fixture(autouse=True)
 def fast_ws(isolated_settings):
     cfg = config.configure(extra={"ws_ping_seconds": 30, "ws_poll_seconds": 0.01})
     yield cfg
-    from shared.realtime import hub
 
     hub.reset()
 
@@ -46,13 +51,8 @@ def orgs_share_jobs(users, monkeypatch):
 
 @pytest.fixture
 def server(app):
-    from werkzeug.serving import make_server
-
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"ws://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
+    with servers.wsgi(app) as address:
+        yield f"ws://{address}"
 
 
 def make_job(platform, org_id, status="SOURCE_QC", **fields) -> dict:
@@ -102,8 +102,6 @@ def refused_with(url) -> tuple[int, str]:
 
 def publish_status(job, status) -> dict:
     """A real status change: compare-and-set on the document, then the event (no task)."""
-    from shared.services.jobs import cas_transition
-
     return cas_transition(job["id"], job["status"], status, enqueue=False)
 
 
@@ -145,7 +143,6 @@ def test_expired_token_is_refused_with_4408(server, users, platform):
     org = users.org()
     client = users.user("CLIENT", org)
     config.configure(access_ttl_seconds=-5)
-    from shared.auth.tokens import issue_access_token
 
     expired = issue_access_token(client)
     config.configure(access_ttl_seconds=900)
@@ -177,8 +174,6 @@ def test_account_disabled_during_the_connection_is_closed_at_the_next_ping(serve
     with connect(job_url(server, job["id"], client["token"])) as ws:
         assert recv(ws)["type"] == P.JOB_STATUS_UPDATE
         assert recv(ws)["type"] == P.PING
-        from shared.auth import session
-        from shared.persistence.documents import update_with_retry
 
         update_with_retry(platform.documents, "users", client["id"], lambda d: {**d, "status": "disabled"})
         session.forget(client["id"])
@@ -255,8 +250,6 @@ def test_linguist_org_channel_only_carries_assigned_jobs(server, users, platform
 
 # -- messages ---------------------------------------------------------------------------------
 def test_current_status_first_then_every_change_and_notifications(server, users, platform):
-    from shared.services.job_events import publish_notification
-
     org = users.org()
     client = users.user("CLIENT", org)
     job = make_job(platform, org, status="SOURCE_QC")
@@ -393,30 +386,26 @@ def test_reconnect_with_since_sends_jobs_changed_since(server, users, platform):
 
 
 def test_shutdown_closes_connections_with_going_away(server, users, platform):
-    from shared.realtime.hub import hub
-
     org = users.org()
     client = users.user("CLIENT", org)
     with connect(org_url(server, org, client["token"])) as ws:
         assert recv(ws)["type"] == "ping"
-        hub().shutdown()
+        hub.hub().shutdown()
         with pytest.raises(ConnectionClosed) as info:
             ws.recv(timeout=5)
         assert info.value.rcvd.code == P.GOING_AWAY
 
 
 def test_connection_ends_cleanly_when_the_client_leaves(server, users, platform):
-    from shared.realtime.hub import hub
-
     org = users.org()
     client = users.user("CLIENT", org)
     for _ in range(5):
         with connect(org_url(server, org, client["token"])):
             pass
     deadline = time.monotonic() + 5
-    while hub().subscriber_count() and time.monotonic() < deadline:
+    while hub.hub().subscriber_count() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert hub().subscriber_count() == 0
+    assert hub.hub().subscriber_count() == 0
 
 
 def test_since_replay_pages_through_many_changes_up_to_the_cap(server, users, platform):

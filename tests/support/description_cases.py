@@ -21,6 +21,7 @@ from shared.media import describe as ad
 from shared.media import ffmpeg as ff
 from shared.media import narration, placement
 from shared.media import render as rd
+from shared.media.tts import LocalSpeech
 from shared.media.types import Transcript, Word
 from shared.media.vtt import VttCue
 
@@ -257,8 +258,6 @@ class Outcome:
 def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, speech=None) -> list[Outcome]:
     """Describe, place, narrate and mix one case the way the pipeline steps do, in each language;
     the measures of each language's output."""
-    from shared.media.tts import LocalSpeech
-
     work.mkdir(parents=True, exist_ok=True)
     describer = describer or ad.LocalDescriber()
     speech = speech or LocalSpeech()

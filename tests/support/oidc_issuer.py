@@ -34,6 +34,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from tests.support import servers
+
 
 def _b64(n: int) -> str:
     raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
@@ -136,18 +138,14 @@ class OidcIssuer:
         ctx.load_cert_chain(str(cert_path), str(key_path))
         self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="oidc-issuer", daemon=True
-        )
 
     # --- lifecycle -----------------------------------------------------------------------
     def __enter__(self):
-        self.thread.start()
+        servers.start(self.server, "oidc-issuer")
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        servers.stop(self.server)
         if self._tmp is not None:
             self._tmp.cleanup()
 

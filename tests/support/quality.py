@@ -19,6 +19,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from shared.media import caption_rules as cr
+from shared.media import vtt
+from shared.pipeline.media_steps import STEPS
 from tests.support.media import Part, TalkingVideo, make_talking_video, wer
 
 FPS_2997 = "30000/1001"
@@ -168,9 +171,9 @@ def cases() -> dict[str, Case]:
             music_intro=4.0,
             music_bed_db=-18.0,
             fps=FPS_2997,
-            aims={"wer": 0.12},
+            aims={"wer": 0.12, "suber": 10.0},
         ),
-        "fast": Case("fast", [Sentence(en, es) for en, es in _FAST], speed=230, aims={"wer": 0.08}),
+        "fast": Case("fast", [Sentence(en, es) for en, es in _FAST], speed=230, aims={"wer": 0.08, "suber": 10.0}),
         "talk_10min": Case("talk_10min", talk[:155], aims={"wer": 0.08}),
         "spanish": Case(
             "spanish", [Sentence(t, t) for t in _SPANISH], language="es", outputs=["es", "en"], aims={"wer": 0.12}
@@ -262,8 +265,6 @@ def reference_srt(spans: list[tuple[float, float, Sentence]]) -> str:
     """One cue per sentence, timed by its audio, lines broken as a subtitler would for the
     default profile (balanced, at most 42 characters, never after an article or a
     preposition), a leading dash where the speaker changes."""
-    from shared.media import caption_rules as cr
-
     prof = cr.profile("netflix")
     cues = []
     for i, (a, b, s) in enumerate(spans):
@@ -397,8 +398,6 @@ def _merge(job: dict, result: dict) -> None:
 def run_steps(gen: Generated, root: Path, steps: list[str], glossary_id: str | None = None) -> tuple[dict, dict]:
     """Runs the named media steps (shared.pipeline.media_steps) on the case's video; returns
     (job, seconds per step). The platform must be configured (documents for the glossary)."""
-    from shared.pipeline.media_steps import STEPS
-
     case = gen.case
     jid = case.name
     job = {
@@ -425,13 +424,12 @@ def run_steps(gen: Generated, root: Path, steps: list[str], glossary_id: str | N
 # ---------------------------------------------------------------- metrics
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
+    """Lower case, punctuation removed (as the WER sees text)."""
     return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
 
 
 def read_cues(root: Path, job: dict, lang: str):
-    from shared.media import vtt
-
     path = root / "store" / job["outputs"][lang]["captions_vtt"]
     return [vtt.to_cue(c) for c in vtt.read(path.read_text())]
 
@@ -489,6 +487,35 @@ def speaker_accuracy(words: list[dict], gen: Generated, tolerance: float = 1.0) 
     }
 
 
+def sentence_end_accuracy(words: list[dict], gen: Generated, tolerance: float = 0.8) -> dict | None:
+    """Precision and recall of the sentence ends in the final words (punctuation, whether the
+    recogniser's or restored) against the script's: an end after a word matches a boundary
+    (the next sentence's first sound) within `tolerance` seconds of the gap after the word."""
+    if not words:
+        return None
+    truth = [a for a, _, _ in gen.spans[1:]]
+    ends = []
+    for w1, w2 in zip(words, words[1:]):
+        if re.search(r"[.!?…]['\")\]»]*$", w1["text"]):
+            ends.append((w1["end"] + w2["start"]) / 2)
+    hits = sum(1 for t in truth if any(abs(t - e) <= tolerance for e in ends))
+    right = sum(1 for e in ends if any(abs(t - e) <= tolerance for t in truth))
+    return {
+        "truth": len(truth),
+        "found": len(ends),
+        "recall": hits / len(truth) if truth else 1.0,
+        "precision": right / len(ends) if ends else 1.0,
+    }
+
+
+def added_end_accuracy(added: list[dict], gen: Generated, tolerance: float = 0.3) -> dict:
+    """How many of the sentence ends added from the audio (shared.media.sentence_ends) lie on
+    a real sentence boundary (within `tolerance` of their silence)."""
+    truth = [a for a, _, _ in gen.spans[1:]]
+    right = sum(1 for a in added if any(a["start"] - tolerance <= t <= a["end"] + tolerance for t in truth))
+    return {"added": len(added), "right": right}
+
+
 def suber(hyp_cues, reference_srt: Path, work: Path) -> float:
     from suber.file_readers import read_input_file
     from suber.metrics.suber import calculate_SubER
@@ -531,6 +558,8 @@ def measure(gen: Generated, job: dict, root: Path) -> dict:
     )
     out["speakers"] = speaker_accuracy(transcript["words"], gen)
     out["punctuation_restored"] = report["captions"].get("punctuation_restored")
+    out["sentence_ends"] = sentence_end_accuracy(transcript["words"], gen)
+    out["ends_added"] = added_end_accuracy(report["captions"].get("sentence_ends_added") or [], gen)
     work = root / "work" / job["id"]
     work.mkdir(parents=True, exist_ok=True)
     out["suber"] = suber(cues, gen.reference_srt, work) if cues else None

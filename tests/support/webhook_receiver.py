@@ -7,6 +7,8 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.support import servers
+
 
 @dataclass
 class Received:
@@ -40,19 +42,17 @@ class WebhookReceiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
 
     def __enter__(self) -> WebhookReceiver:
-        self.thread.start()
+        servers.start(self.server, "webhook-receiver")
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        servers.stop(self.server)
 
     def wait_for(self, predicate, timeout: float = 30.0) -> list[Received]:
         """Wait until `predicate(requests)` is true; returns the requests."""

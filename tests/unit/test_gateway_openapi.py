@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from shared import gateway
-from shared.routes import ROUTES
+from shared.routes import ROUTES, WEBSOCKET_PATHS
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "terraform" / "modules" / "gateway" / "openapi.json.tftpl"
 
@@ -60,8 +60,6 @@ def test_uploads_get_a_longer_deadline_and_multipart():
 
 
 def test_websocket_paths_are_not_routed_by_the_gateway():
-    from shared.routes import WEBSOCKET_PATHS
-
     doc = gateway.document()
     assert not any(p in doc["paths"] for p in WEBSOCKET_PATHS)
 

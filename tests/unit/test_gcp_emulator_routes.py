@@ -8,20 +8,17 @@ import json
 from flask import Flask
 
 from shared import config
+from shared.local.emulators import push_to_cloud_event, register
+from shared.local.functions import load
 
 
 def _app():
-    from shared.local.emulators import register
-
     app = Flask("emulator-routes")
     register(app)
     return app
 
 
 def test_push_body_becomes_the_cloud_event_the_upload_trigger_reads():
-    from shared.local.emulators import push_to_cloud_event
-    from shared.local.functions import load
-
     resource = {"bucket": "b", "name": "uploads/abc/source.mp4", "size": "10"}
     body = {
         "subscription": "projects/p/subscriptions/s",

@@ -1,7 +1,7 @@
 from shared.media import placement as ad
 from shared.media import render as rd
 from shared.media import transcript as tr
-from shared.media.narration import Clip
+from shared.media.narration import MAX_RATE, Clip
 from shared.media.types import VisualEvent, Word
 
 
@@ -74,8 +74,6 @@ def test_parse_ebur128_summary_and_silence():
 
 
 def test_description_that_fits_at_the_faster_rate_is_not_extended():
-    from shared.media.narration import MAX_RATE
-
     text = 'A new scene begins. The text "ACME WIDGETS" appears on the screen.'
     need = ad.estimate_speech(text, "en")
     words = [Word(0.0, 2.0, "talk."), Word(2.0 + 0.15 + 0.1 + need * 0.85 + 0.15, 30.0, "talk")]

@@ -4,7 +4,7 @@ at a time, priorities, each language's own phrases."""
 import random
 
 from shared.media import describe as ad
-from shared.media import ocr, placement, vision
+from shared.media import narration, ocr, placement, vision
 from shared.media.types import VisualEvent, Word
 from shared.media.vtt import VttCue
 
@@ -171,8 +171,6 @@ def test_spaces_come_back_from_a_second_reading_of_the_same_line():
 
 
 def test_the_descriptions_track_says_what_the_narration_does():
-    from shared.media import narration
-
     cues = [VttCue(1.0, 3.0, "A", "ad-1"), VttCue(5.0, 6.0, "B", "ad-2"), VttCue(8.0, 9.0, "C", "ad-3-extended")]
     clips = [
         narration.Clip("ad-001.wav", 1.0, 1.5, 2.0, 1.0, "A"),

@@ -1,4 +1,5 @@
 from shared.media import glossary as gl
+from shared.media.glossary import source_terms
 from shared.media.types import GlossaryTerm
 
 DOC = {
@@ -100,8 +101,6 @@ def test_protect_and_restore_round_trip():
 
 
 def test_source_terms_are_the_distinct_glossary_sources():
-    from shared.media.glossary import source_terms
-
     doc = {
         "terms": [
             {"source": "Zentrix", "target_language": "es", "target": "Zentrix"},

@@ -1,6 +1,7 @@
 """The spoken-language verdict (shared.media.language_id) and the transcriber's hints."""
 
 from shared.media import language_id as lid
+from shared.media import languages
 from shared.media.types import LanguageGuess
 from shared.media.whisper import HOTWORDS_MAX_CHARS, hotwords
 
@@ -49,8 +50,6 @@ def test_hotwords_are_deduplicated_longest_first_and_bounded():
 
 def test_the_api_knows_every_language_the_local_model_transcribes():
     from faster_whisper.tokenizer import _LANGUAGE_CODES
-
-    from shared.media import languages
 
     assert languages.WHISPER_LANGUAGES == set(_LANGUAGE_CODES)
     assert languages.transcribable("es-MX") and languages.transcribable("und")

@@ -1,11 +1,18 @@
 """Caption segmentation: cues break at sentence ends, pauses and speaker changes; lines break
 at linguistic boundaries; punctuation is restored; QC flags what still breaks a rule; the
-speaker-change detector separates two synthetic voices."""
+speaker-change detector separates two synthetic voices; a sentence end the recogniser ran
+together is found again from a pause and a falling pitch; fast speech is measured for the
+slowed second pass."""
+
+import wave
 
 import numpy as np
+import pytest
 
 from shared.media import caption_rules as cr
-from shared.media import punctuation, speaker_change
+from shared.media import caption_translation as ct
+from shared.media import punctuation, sentence_ends, speaker_change, whisper
+from shared.media.transcript import reattach_sentence_starts
 from shared.media.types import Cue, Word
 
 P = cr.profile("netflix")
@@ -91,8 +98,6 @@ def test_speaker_changes_are_found_from_voice_features():
 
 
 def test_captions_are_translated_by_sentence_and_cut_back_into_the_cues():
-    from shared.media import caption_translation as ct
-
     cues = [
         Cue(0.0, 2.0, "Everything in the store is"),
         Cue(2.1, 4.0, "half priced this week."),
@@ -109,8 +114,6 @@ def test_captions_are_translated_by_sentence_and_cut_back_into_the_cues():
 
 
 def test_a_translation_shorter_than_its_cues_hands_the_time_on():
-    from shared.media import caption_translation as ct
-
     cues = [Cue(0.0, 1.0, "Well,"), Cue(1.1, 2.0, "you"), Cue(2.1, 3.0, "know.")]
     groups = ct.sentences(cues, P)
     out = ct.retime(cues, groups, ["Pues."], P)
@@ -143,8 +146,6 @@ def test_a_stretch_too_short_for_a_voice_print_goes_with_the_nearest_voice():
 
 
 def test_a_sentence_start_hung_on_the_previous_sentence_moves_to_its_sentence():
-    from shared.media.transcript import reattach_sentence_starts
-
     ws = [Word(1.0, 1.5, "hours."), Word(1.55, 1.7, "The"), Word(2.9, 3.3, "widgets"), Word(3.35, 3.6, "are")]
     reattach_sentence_starts(ws)
     assert (ws[1].start, ws[1].end) == (2.73, 2.88)
@@ -156,8 +157,6 @@ def test_a_sentence_start_hung_on_the_previous_sentence_moves_to_its_sentence():
 
 
 def test_a_longer_translation_gets_more_time_where_the_next_cue_allows():
-    from shared.media import caption_translation as ct
-
     cues = [Cue(0.0, 1.2, "Visit us today."), Cue(4.0, 5.0, "Thanks.")]
     groups = ct.sentences(cues, P)
     out = ct.retime(cues, groups, ["Visítanos hoy mismo con toda la familia.", "Gracias."], P, 25.0, 6.0)
@@ -169,7 +168,82 @@ def test_a_sentence_start_stretched_back_over_a_silence_starts_with_its_speech(t
     ws = [Word(82.68, 83.14, "factory."), Word(83.14, 83.8, "Our"), Word(83.8, 84.2, "engineers")]
     ws += [Word(84.2, 84.5, "test"), Word(84.5, 85.1, "springs")]
     chunks = [(int(80.1 * 16000), int(83.36 * 16000)), (int(83.65 * 16000), int(87.2 * 16000))]
-    monkeypatch.setattr(speaker_change, "_read", lambda wav: None)
-    monkeypatch.setattr(speaker_change, "speech_chunks", lambda audio: chunks)
+    monkeypatch.setattr(speaker_change, "wav_chunks", lambda wav: chunks)
     speaker_change.align_sentence_starts(ws, tmp_path / "unused.wav")
     assert [w.start for w in ws] == [82.68, 83.65, 83.8, 84.2, 84.5]  # only the sentence start moves
+    # A first word starting in the silence whose speech begins just before its end (the
+    # ten-minute talk's "hand. | 1.3 s | The team": "The" timed 0.5 s early).
+    ws = [Word(217.85, 218.29, "hand."), Word(219.18, 219.78, "The"), Word(219.78, 220.1, "team")]
+    chunks = [(int(216.0 * 16000), int(218.37 * 16000)), (int(219.744 * 16000), int(221.0 * 16000))]
+    speaker_change.align_sentence_starts(ws, tmp_path / "unused.wav")
+    assert [w.start for w in ws] == [217.85, 219.744, 219.78]
+
+
+def voiced(pitch_hz) -> np.ndarray:
+    """A voiced sound (five harmonics) following a pitch contour given per sample."""
+    phase = 2 * np.pi * np.cumsum(pitch_hz) / sentence_ends.RATE
+    return sum(np.sin(k * phase) / k for k in range(1, 6)).astype("float32") * 0.2
+
+
+def two_phrases(end_from: float, end_to: float) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """1.5 s phrase at 130 Hz whose last 0.3 s glides from `end_from` to `end_to` Hz, 0.4 s of
+    silence, then a 1.1 s phrase at 130 Hz; and its two speech stretches (sample ranges)."""
+    r = sentence_ends.RATE
+    first = np.full(int(1.5 * r), 130.0)
+    first[-int(0.3 * r) :] = np.linspace(end_from, end_to, int(0.3 * r))
+    audio = np.concatenate([voiced(first), np.zeros(int(0.4 * r), "float32"), voiced(np.full(int(1.1 * r), 130.0))])
+    return audio, [(0, int(1.5 * r)), (int(1.9 * r), int(3.0 * r))]
+
+
+def merged_words(sheet: str = "sheet") -> list[Word]:
+    # Whisper's "and" (the next sentence's "Then", misheard) stretched across the silence.
+    spec = [("We", 0.0, 0.3), ("cut", 0.3, 0.6), ("the", 0.6, 0.8), ("metal", 0.8, 1.1), (sheet, 1.1, 1.4)]
+    spec += [("and", 1.4, 2.1), ("we", 2.1, 2.4), ("polish", 2.4, 3.0)]
+    return [Word(a, b, t) for t, a, b in spec]
+
+
+def test_a_sentence_end_the_recogniser_ran_together_is_found_from_pause_and_falling_pitch():
+    audio, chunks = two_phrases(130.0, 95.0)
+    ws = merged_words()
+    found = sentence_ends.find(ws, audio, chunks)
+    assert [(i, round(a, 2), round(b, 2)) for i, a, b, _ in found] == [(4, 1.5, 1.9)]
+    assert found[0][3] <= sentence_ends.FALL_RATIO
+    added = sentence_ends.add(ws, found)
+    assert [w.text for w in ws[3:7]] == ["metal", "sheet.", "And", "we"]
+    assert ws[5].start == 1.9  # off the silence, so the cue breaks at the sentence end
+    assert [(a.after, a.before) for a in added] == [("sheet.", "And")]
+    cues = cr.build_cues(ws, P, 25, 4.0)
+    assert [c.text for c in cues] == ["We cut the metal sheet.", "And we polish"]
+
+
+def test_a_pause_without_a_falling_pitch_or_with_an_end_already_is_left_alone():
+    rising, chunks = two_phrases(130.0, 175.0)  # a comma, a list or a question
+    assert sentence_ends.find(merged_words(), rising, chunks) == []
+    falling, chunks = two_phrases(130.0, 95.0)
+    assert sentence_ends.find(merged_words("sheet."), falling, chunks) == []
+    ws = merged_words("sheet,")  # a comma where the sentence ends becomes a full stop
+    sentence_ends.add(ws, sentence_ends.find(ws, falling, chunks))
+    assert ws[4].text == "sheet." and ws[5].text == "And"
+
+
+def test_speech_stretches_of_a_file_are_computed_once(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(speaker_change, "speech_chunks", lambda audio, gap: calls.append(gap) or [(0, 160)])
+    path = tmp_path / "a.wav"
+    with wave.open(str(path), "wb") as f:
+        f.setnchannels(1), f.setsampwidth(2), f.setframerate(16000), f.writeframes(b"\0\0" * 1600)
+    assert speaker_change.wav_chunks(path) == speaker_change.wav_chunks(path) == [(0, 160)]
+    assert calls == [speaker_change.MIN_TURN_GAP]
+    with wave.open(str(path), "wb") as f:  # a new file at the same path is read again
+        f.setnchannels(1), f.setsampwidth(2), f.setframerate(16000), f.writeframes(b"\0\0" * 3200)
+    speaker_change.wav_chunks(path)
+    assert len(calls) == 2
+
+
+def test_fast_speech_is_measured_in_words_per_minute_of_speech_and_timed_back():
+    r = sentence_ends.RATE
+    assert whisper.speaking_rate(54, [(0, 7 * r), (int(7.3 * r), int(13.8 * r))]) == pytest.approx(240, abs=1)
+    assert whisper.speaking_rate(3, [(0, r // 2)]) == 0.0  # too little speech to tell
+    assert whisper.rescaled(Word(10.0, 10.5, "work", 0.9, 1), 0.7) == Word(7.0, 7.35, "work", 0.9, 1)
+    assert whisper.mean_probability([Word(0, 1, "a", 0.5), Word(1, 2, "b", 1.0)]) == 0.75
+    assert whisper.mean_probability([]) == 0.0

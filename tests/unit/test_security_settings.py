@@ -9,6 +9,7 @@ import stat
 import threading
 
 import pytest
+from argon2 import PasswordHasher
 
 from shared import config
 from shared.auth import passwords
@@ -20,6 +21,8 @@ from shared.persistence.sqlite_documents import SqliteDocuments
 @pytest.mark.parametrize(
     "secret",
     ["", "changeme", "x" * 64, "ab" * 40, secrets.token_hex(16), secrets.token_urlsafe(24), "0123456789abcdef" * 3],
+    # ids, not the values: random values would give each xdist worker other test names
+    ids=["empty", "word", "one-char", "two-chars", "hex-16-bytes", "urlsafe-24-bytes", "repeated-pattern"],
 )
 def test_gcp_refuses_a_jwt_secret_below_32_random_bytes(monkeypatch, secret):
     monkeypatch.setenv("AVP_BACKEND", "gcp")
@@ -28,7 +31,11 @@ def test_gcp_refuses_a_jwt_secret_below_32_random_bytes(monkeypatch, secret):
         config.from_env()
 
 
-@pytest.mark.parametrize("secret", [secrets.token_hex(32), secrets.token_urlsafe(48), secrets.token_urlsafe(32)])
+@pytest.mark.parametrize(
+    "secret",
+    [secrets.token_hex(32), secrets.token_urlsafe(48), secrets.token_urlsafe(32)],
+    ids=["hex-32-bytes", "urlsafe-48-bytes", "urlsafe-32-bytes"],
+)
 def test_gcp_accepts_a_random_secret_of_32_bytes(monkeypatch, secret):
     monkeypatch.setenv("AVP_BACKEND", "gcp")
     monkeypatch.setenv("AVP_JWT_SECRET", secret)
@@ -76,19 +83,38 @@ def test_private_helpers_tighten_existing_paths(tmp_path):
 
 
 def test_hash_parameters_match_the_decision():
+    config.configure(insecure_fast_password_hashing=False)  # the suite's default is the fast profile
     h = passwords.hash_password("Correct-Horse-9")
     assert f"m={passwords.MEMORY_KIB},t={passwords.TIME_COST},p={passwords.PARALLELISM}" in h
     assert passwords.MEMORY_KIB == 19 * 1024
 
 
 def test_old_64mib_hashes_still_verify_and_ask_for_a_rehash():
-    from argon2 import PasswordHasher
-
+    config.configure(insecure_fast_password_hashing=False)
     old = PasswordHasher().hash("Correct-Horse-9")  # the library default the platform used before
     assert "m=65536" in old
     assert passwords.verify_password(old, "Correct-Horse-9")
     assert passwords.needs_rehash(old)
     assert not passwords.needs_rehash(passwords.hash_password("Correct-Horse-9"))
+
+
+def test_fast_test_hashing_is_refused_by_the_gcp_backend(monkeypatch):
+    monkeypatch.setenv("AVP_BACKEND", "gcp")
+    monkeypatch.setenv("AVP_JWT_SECRET", secrets.token_urlsafe(48))
+    monkeypatch.setenv("AVP_INSECURE_FAST_PASSWORD_HASHING", "1")
+    with pytest.raises(RuntimeError, match="AVP_INSECURE_FAST_PASSWORD_HASHING"):
+        config.from_env()
+    # and settings that carry it anyway (configure() in a test) still get decision 0901's cost
+    config.configure(backend="gcp", insecure_fast_password_hashing=True)
+    assert f"m={passwords.MEMORY_KIB},t={passwords.TIME_COST}" in passwords.hash_password("Correct-Horse-9")
+
+
+def test_the_fast_test_profile_still_hashes_with_argon2id_and_verifies():
+    config.configure(insecure_fast_password_hashing=True)
+    h = passwords.hash_password("Correct-Horse-9")
+    assert h.startswith("$argon2id$") and "m=8,t=1,p=1" in h
+    assert passwords.verify_password(h, "Correct-Horse-9") and not passwords.verify_password(h, "Wrong-Horse-9")
+    assert not passwords.verify_password(None, "Correct-Horse-9")
 
 
 def test_verifications_beyond_the_per_instance_bound_get_503(monkeypatch):

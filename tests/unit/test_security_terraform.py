@@ -6,7 +6,7 @@ import pytest
 
 from shared import config
 from shared.auth import tokens
-from tests.unit.test_terraform_config import MODULES, load, platform_functions, unquote
+from tests.support.terraform import MODULES, load, platform_functions, unquote
 
 
 def _iam_locals() -> dict:

@@ -1,7 +1,6 @@
-"""The Terraform configuration, read with python-hcl2 (providers cannot be downloaded here, so
-`terraform validate` cannot run): every function is deployed, every route is reachable through
-the gateway, no secret value is inlined, variables are typed and described, providers pinned,
-`terraform fmt -check` is clean."""
+"""The Terraform configuration, read with python-hcl2 (tests/support/terraform.py): every
+function is deployed, every route is reachable through the gateway, no secret value is inlined,
+variables are typed and described, providers pinned, `terraform fmt -check` is clean."""
 
 from __future__ import annotations
 
@@ -9,69 +8,24 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
-import hcl2
 import pytest
 
 from shared import gateway
+from tests.support.terraform import (
+    MODULES,
+    ROOT,
+    TF,
+    blocks,
+    code,
+    load,
+    platform_functions,
+    resources,
+    tf_files,
+    unquote,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-TF = ROOT / "terraform"
-MODULES = TF / "modules"
 ENVS = ("dev", "prod")
-
-
-def unquote(value):
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
-        return value[1:-1]
-    return value
-
-
-def _keys_unquoted(value):
-    if isinstance(value, dict):
-        return {unquote(k): _keys_unquoted(v) for k, v in value.items() if k != "__is_block__"}
-    if isinstance(value, list):
-        return [_keys_unquoted(v) for v in value]
-    return value
-
-
-def load(path: Path) -> dict:
-    """The HCL file as python-hcl2 reads it, block labels without their quotes."""
-    with open(path) as fh:
-        return _keys_unquoted(hcl2.load(fh))
-
-
-def code(path: Path) -> str:
-    """The file without comment lines."""
-    return "\n".join(line.split("#", 1)[0] for line in path.read_text().splitlines())
-
-
-def tf_files() -> list[Path]:
-    return sorted(TF.rglob("*.tf"))
-
-
-def blocks(kind: str, path: Path | None = None) -> list[tuple[Path, dict]]:
-    out = []
-    for f in [path] if path else tf_files():
-        for block in load(f).get(kind, []):
-            out.append((f, block))
-    return out
-
-
-def resources(rtype: str) -> list[tuple[Path, str, dict]]:
-    out = []
-    for f, block in blocks("resource"):
-        for name, body in block.get(rtype, {}).items() if rtype in block else []:
-            out.append((f, name, body))
-    return out
-
-
-def platform_functions() -> dict:
-    for block in load(MODULES / "platform" / "functions.tf")["locals"]:
-        if "functions" in block:
-            return block["functions"]
-    raise AssertionError("local.functions not found in modules/platform/functions.tf")
 
 
 def deployable_functions() -> set[str]:

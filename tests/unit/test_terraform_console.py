@@ -3,7 +3,7 @@ API and the console's files on one domain, and the console's responses carry its
 
 import json
 
-from tests.unit.test_terraform_config import MODULES, load, unquote
+from tests.support.terraform import MODULES, load, unquote
 
 
 def _resources(kind: str) -> dict:

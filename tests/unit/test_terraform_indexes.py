@@ -12,6 +12,7 @@ indexes.tf declares each one. `python tests/unit/test_terraform_indexes.py` prin
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ if str(ROOT) not in sys.path:
 
 from shared.persistence.documents import Query  # noqa: E402
 from shared.persistence.firestore_documents import effective_order  # noqa: E402
+from tests.support.terraform import load, unquote  # noqa: E402
 
 EQUALITY = ("==", "in", "array_contains")
 INDEX_FILE = ROOT / "terraform" / "modules" / "firestore" / "indexes.tf"
@@ -167,8 +169,9 @@ def _where_combinations(where_node, func, consts) -> list[list[tuple[str, str]]]
     return combos
 
 
-def discovered_queries() -> list[tuple[str, Query]]:
-    """(where in the code, Query) for every query shape the code can build."""
+@functools.cache
+def discovered_queries() -> tuple[tuple[str, Query], ...]:
+    """(where in the code, Query) for every query shape the code can build (read once per run)."""
     out = []
     for path in sorted(list((ROOT / "shared").rglob("*.py")) + list((ROOT / "functions").rglob("*.py"))):
         if "persistence" in path.parts:
@@ -194,7 +197,7 @@ def discovered_queries() -> list[tuple[str, Query]]:
                 for combo, name in itertools.product(combos, collection):
                     q = Query(name, where=[(f, op, None) for f, op in combo], order_by=[tuple(o) for o in order])
                     out.append((where, q))
-    return out
+    return tuple(out)
 
 
 def needed_index(q: Query):
@@ -217,23 +220,15 @@ def needed_index(q: Query):
     return q.collection, eq, tuple((f, "DESCENDING" if d == "desc" else "ASCENDING") for f, d in order)
 
 
-def _unquote(value):
-    return value[1:-1] if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"' else value
-
-
 def declared_indexes() -> list[tuple[str, tuple]]:
     """(collection, fields) of every index in local.composite_indexes."""
-    import hcl2
-
-    with open(INDEX_FILE) as fh:
-        doc = hcl2.load(fh)
     out = []
-    for block in doc.get("locals", []):
+    for block in load(INDEX_FILE).get("locals", []):
         for item in block.get("composite_indexes", []):
             fields = tuple(
-                (_unquote(f["field_path"]), _unquote(f.get("array_config") or f.get("order"))) for f in item["fields"]
+                (unquote(f["field_path"]), unquote(f.get("array_config") or f.get("order"))) for f in item["fields"]
             )
-            out.append((_unquote(item["collection"]), fields))
+            out.append((unquote(item["collection"]), fields))
     return out
 
 

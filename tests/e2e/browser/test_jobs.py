@@ -7,6 +7,7 @@ import time
 
 from playwright.sync_api import expect
 
+from tests.e2e.browser.doc_shots import doc_shot
 from tests.e2e.browser.support import PASSWORD, axe_check, sign_in
 from tests.support.media import session_video
 
@@ -34,6 +35,7 @@ def test_upload_with_progress_then_follow_the_job_live_to_source_qc(page, admin,
     page.get_by_role("heading", name="New job").wait_for()
     page.get_by_label("English (en)").wait_for()
     axe_check(page, "new job")
+    doc_shot(page, "new-job")
 
     page.get_by_role("button", name="Create job").click()  # nothing chosen yet
     page.get_by_role("link", name="Choose the video to upload (MP4 or QuickTime)").wait_for()
@@ -71,6 +73,7 @@ def test_upload_with_progress_then_follow_the_job_live_to_source_qc(page, admin,
     page.locator('[data-status="SOURCE_QC"]').wait_for(timeout=240_000)
     assert page.locator(".timeline [aria-current=step]").inner_text().startswith("Source review")
     axe_check(page, "job page (source review)")
+    doc_shot(page, "job")
 
 
 def test_jobs_list_filters_pages_and_updates_live(page, admin):
@@ -108,6 +111,7 @@ def test_jobs_list_filters_pages_and_updates_live(page, admin):
     page.get_by_label("Status").select_option("CREATED")
     expect(rows).to_have_count(20)
     axe_check(page, "jobs list filtered")
+    doc_shot(page, "jobs")
 
     # A job created elsewhere appears without a reload (org WebSocket).
     page.get_by_label("Status").select_option("")

@@ -2,11 +2,15 @@
 (tests/support/oidc_issuer.py, laid out like Entra ID): the platform's redirect URI is the
 console's /auth/microsoft/callback page, which relays the authorization response to
 POST /api/v1/auth/microsoft/callback. An invited person accepts with Microsoft, signs out and
-signs in again with "Sign in with Microsoft"; an identity nobody invited is refused in words."""
+signs in again with "Sign in with Microsoft"; a person signed in with a password links their
+Microsoft account from "Your account" and then signs in with it; an identity already linked
+elsewhere, or nobody invited, is refused in words."""
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.browser.support import axe_check
+from tests.e2e.browser.doc_shots import doc_shot
+from tests.e2e.browser.support import PASSWORD, axe_check, sign_in
 from tests.support.oidc_issuer import OidcIssuer
 
 
@@ -44,7 +48,7 @@ def test_invited_person_accepts_with_microsoft_then_signs_in_again(sso_page, adm
     page.goto(f"/api/v1/auth/microsoft/login?invite={invite['token']}")
     page.wait_for_url("**/jobs")
     page.get_by_role("heading", name="Jobs").wait_for()
-    assert "(PM)" in page.locator(".who").inner_text()
+    assert "(Project manager)" in page.locator(".who").inner_text()
     assert "code=" not in page.url
     axe_check(page, "jobs after Microsoft sign-in")
 
@@ -74,3 +78,43 @@ def test_the_callback_page_opened_by_hand_explains_itself(page):
     page.goto("/auth/microsoft/callback")
     page.get_by_role("alert").wait_for()
     assert "without a sign-in response" in page.get_by_role("alert").inner_text()
+
+
+def test_a_signed_in_person_links_their_microsoft_account_then_signs_in_with_it(sso_page, admin, issuer):
+    page = sso_page
+    org = admin.create_org("Link Org")
+    person = admin.add_member(org, "REVIEWER")
+    sign_in(page, person.email, PASSWORD, "/account")
+    page.get_by_role("heading", name="Your account").wait_for()
+    axe_check(page, "your account")
+    microsoft = {"email": "rev@contoso.example", "oid": "oid-rev-link", "name": "Rev"}
+    issuer.next_user = microsoft
+    page.get_by_role("button", name="Link Microsoft account").click()
+    page.wait_for_url("**/account?linked=microsoft")  # through the issuer and the callback page
+    expect(page.locator(".banner.ok")).to_contain_text("Your Microsoft account is linked")
+    assert "code=" not in page.url
+    axe_check(page, "your account, linked")
+    doc_shot(page, "account")
+
+    # Signed out, "Sign in with Microsoft" now opens the same account.
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
+    page.goto("/signin?next=%2Fjobs")
+    page.get_by_role("link", name="Sign in with Microsoft").click()
+    page.wait_for_url("**/jobs")
+    assert person.email in page.locator(".who").inner_text()
+
+    # The same Microsoft account cannot be linked to a second account here.
+    other = admin.add_member(org, "CLIENT")
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
+    sign_in(page, other.email, PASSWORD, "/account")
+    page.get_by_role("button", name="Link Microsoft account").click()
+    page.get_by_role("heading", name="Linking your Microsoft account").wait_for()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Your Microsoft account was not linked.")
+    expect(alert).to_contain_text("already linked")
+    page.get_by_role("link", name="Back to your account").click()
+    page.get_by_role("heading", name="Your account").wait_for()
+    assert other.email in page.locator(".who").inner_text()  # still signed in as themselves
+    axe_check(page, "Microsoft link refused")

@@ -4,6 +4,7 @@ access token's 15-minute expiry, signing out, the console's CSP, and axe on each
 
 import requests
 
+from tests.e2e.browser.doc_shots import doc_shot
 from tests.e2e.browser.support import ADMIN_EMAIL, ADMIN_PASSWORD, axe_check, sign_in
 
 
@@ -23,6 +24,7 @@ def test_sign_in_errors_then_success_reload_and_sign_out(page):
     page.goto("/jobs")
     page.wait_for_url("**/signin?next=%2Fjobs")
     axe_check(page, "sign in")
+    doc_shot(page, "sign-in")
 
     page.get_by_role("button", name="Sign in", exact=True).click()
     summary = page.get_by_role("alert").filter(has_text="There is a problem")

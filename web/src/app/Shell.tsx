@@ -7,6 +7,7 @@ import { useStore } from "./store";
 import { signOut } from "./session";
 import { Link } from "../components/Link";
 import { NotFoundScreen } from "../screens/notfound/NotFoundScreen";
+import { ROLE_WORDS } from "../screens/admin/roles";
 
 function resolve(path: string): { route: RouteDef | null; params: Record<string, string> } {
   for (const route of routes) {
@@ -54,24 +55,10 @@ export function Shell() {
             Accessible Video Console
           </Link>
           {session && (
-            <nav aria-label="Main">
-              <ul class="nav-list">
-                {routes
-                  .filter((r) => r.nav && (!r.nav.roles || r.nav.roles.includes(session.user.role)))
-                  .map((r) => (
-                    <li key={r.path}>
-                      <Link href={r.path} aria-current={r.path === currentNav ? "page" : undefined}>
-                        {r.nav!.label}
-                      </Link>
-                    </li>
-                  ))}
-              </ul>
-            </nav>
-          )}
-          {session && (
             <div class="who">
-              <span>
-                {session.user.email} <span class="role">({session.user.role})</span>
+              <span class="who-name">
+                <span class="visually-hidden">Signed in as </span>
+                {session.user.email} <span class="role">({ROLE_WORDS[session.user.role] ?? session.user.role})</span>
               </span>
               <button
                 type="button"
@@ -86,6 +73,21 @@ export function Shell() {
             </div>
           )}
         </div>
+        {session && (
+          <nav aria-label="Main" class="service-nav">
+            <ul class="nav-list">
+              {routes
+                .filter((r) => r.nav && (!r.nav.roles || r.nav.roles.includes(session.user.role)))
+                .map((r) => (
+                  <li key={r.path}>
+                    <Link href={r.path} aria-current={r.path === currentNav ? "page" : undefined}>
+                      {r.nav!.label}
+                    </Link>
+                  </li>
+                ))}
+            </ul>
+          </nav>
+        )}
       </header>
       {expired && !session && (
         <div class="banner warn" role="alert">

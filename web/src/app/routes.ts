@@ -22,6 +22,7 @@ import { GlossariesScreen } from "../screens/admin/GlossariesScreen";
 import { GlossaryScreen } from "../screens/admin/GlossaryScreen";
 import { AcceptInviteScreen } from "../screens/invite/AcceptInviteScreen";
 import { ChangePasswordScreen } from "../screens/account/ChangePasswordScreen";
+import { AccountScreen } from "../screens/account/AccountScreen";
 
 export type ScreenProps = { params: Params };
 export type RouteDef = {
@@ -52,5 +53,6 @@ export const routes: RouteDef[] = [
   { path: "/admin/glossaries", screen: GlossariesScreen, title: "Glossaries" },
   { path: "/admin/glossaries/:id", screen: GlossaryScreen, title: "Glossary" },
   { path: "/accept-invite", screen: AcceptInviteScreen, title: "Accept your invite", public: true },
-  { path: "/account/password", screen: ChangePasswordScreen, title: "Change password", nav: { label: "Password" } },
+  { path: "/account", screen: AccountScreen, title: "Your account", nav: { label: "Account" } },
+  { path: "/account/password", screen: ChangePasswordScreen, title: "Change password" },
 ];

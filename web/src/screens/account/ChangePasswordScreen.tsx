@@ -5,6 +5,7 @@ import { api, errorText } from "../../api/client";
 import { startSession } from "../../app/session";
 import { announce, useStore, type User } from "../../app/store";
 import { ErrorSummary, type FieldError } from "../../components/ErrorSummary";
+import { TextField } from "../../components/TextField";
 
 const MIN = 10;
 
@@ -45,31 +46,7 @@ export function ChangePasswordScreen() {
     }
   }
 
-  const err = (f: string) => errors.find((x) => x.field === f);
-  const input = (id: string, label: string, value: string, set: (v: string) => void, auto: string, hint?: string) => (
-    <div class={`field ${err(id) ? "has-error" : ""}`}>
-      <label for={id}>{label}</label>
-      {hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {err(id) && (
-        <p class="field-error" id={`${id}-error`}>
-          {err(id)!.text}
-        </p>
-      )}
-      <input
-        id={id}
-        type="password"
-        autocomplete={auto}
-        value={value}
-        aria-invalid={err(id) ? "true" : undefined}
-        aria-describedby={[hint ? `${id}-hint` : "", err(id) ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined}
-        onInput={(e) => set(e.currentTarget.value)}
-      />
-    </div>
-  );
+  const err = (f: string) => errors.find((x) => x.field === f)?.text;
   return (
     <section class="narrow">
       <h1 tabIndex={-1}>Change password</h1>
@@ -82,9 +59,9 @@ export function ChangePasswordScreen() {
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
         <input type="text" name="username" autocomplete="username" value={user?.email ?? ""} hidden readOnly />
-        {input("current-password", "Current password", current, setCurrent, "current-password")}
-        {input("new-password", "New password", next, setNext, "new-password", `At least ${MIN} characters; not a common password.`)}
-        {input("confirm-password", "Type the new password again", confirm, setConfirm, "new-password")}
+        <TextField id="current-password" type="password" label="Current password" autocomplete="current-password" value={current} onValue={setCurrent} error={err("current-password")} />
+        <TextField id="new-password" type="password" label="New password" autocomplete="new-password" hint={`At least ${MIN} characters; not a common password.`} value={next} onValue={setNext} error={err("new-password")} />
+        <TextField id="confirm-password" type="password" label="Type the new password again" autocomplete="new-password" value={confirm} onValue={setConfirm} error={err("confirm-password")} />
         <button type="submit" class="button" disabled={busy}>
           {busy ? "Changing…" : "Change password"}
         </button>

@@ -1,7 +1,12 @@
 // The audit log (ADMIN: everything; PM: their organisation), filtered by actor, action,
 // target and a time range, newest first with cursor paging.
 import { useEffect, useState } from "preact/hooks";
-import { api, errorText, type Schemas } from "../../api/client";
+import { useStore } from "../../app/store";
+import { api, type Schemas } from "../../api/client";
+import { usePagedList } from "../../app/pagedList";
+import { DataTable } from "../../components/DataTable";
+import { Pager } from "../../components/Pager";
+import { ErrorBanner } from "../../components/Banner";
 import { when } from "../../app/format";
 
 type Entry = Schemas["AuditEntry"];
@@ -15,20 +20,41 @@ function iso(local: string): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
+/** Email addresses of the people this admin can list (ADMIN: everyone; PM: their organisation),
+ * so the log names people rather than ids. Ids nobody can resolve stay as they are. */
+function usePeopleNames(): Record<string, string> {
+  const me = useStore((s) => s.session?.user);
+  const [names, setNames] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (!me) return;
+    (async () => {
+      const found: Record<string, string> = {};
+      let cursor: string | undefined;
+      for (let i = 0; i < 5; i++) {
+        const l =
+          me.role === "ADMIN"
+            ? await api.get("/api/v1/admin/users", { query: { limit: 100, cursor } })
+            : me.org_id
+              ? await api.get("/api/v1/organizations/{id}/members", { path: { id: me.org_id }, query: { limit: 100, cursor } })
+              : null;
+        if (!l) break;
+        for (const u of l.items) found[u.id] = u.email;
+        setNames({ ...found });
+        if (!l.next_cursor) break;
+        cursor = l.next_cursor;
+      }
+    })().catch(() => undefined); // names are a help; the log shows ids without them
+  }, [me?.id]);
+  return names;
+}
+
 export function AuditScreen() {
+  const names = usePeopleNames();
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [items, setItems] = useState<Entry[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState("");
-  const [loading, setLoading] = useState(true);
-  const page = cursors.length - 1;
-
-  useEffect(() => {
-    setLoading(true);
-    api
-      .get("/api/v1/admin/audit-log", {
+  const list = usePagedList<Entry>(
+    (cursor, signal) =>
+      api.get("/api/v1/admin/audit-log", {
         query: {
           actor: filters.actor.trim() || undefined,
           action: filters.action.trim() || undefined,
@@ -36,17 +62,13 @@ export function AuditScreen() {
           since: iso(filters.since),
           until: iso(filters.until),
           limit: 50,
-          cursor: cursors[page] ?? undefined,
+          cursor,
         },
-      })
-      .then((l) => {
-        setItems(l.items);
-        setNext(l.next_cursor ?? null);
-        setError("");
-      })
-      .catch((e) => setError(errorText(e)))
-      .finally(() => setLoading(false));
-  }, [filters, cursors]);
+        signal,
+      }),
+    [filters],
+  );
+  const { items, error, loading, pages } = list;
 
   const field = (key: keyof Filters, label: string, type = "text") => (
     <div class="field">
@@ -62,11 +84,10 @@ export function AuditScreen() {
         onSubmit={(e) => {
           e.preventDefault();
           setFilters(draft);
-          setCursors([null]);
         }}
       >
         {field("action", "Action (for example auth.login)")}
-        {field("actor", "Actor user id")}
+        {field("actor", "Actor user id (or choose a person in the log)")}
         {field("target", "Target id")}
         {field("since", "From", "datetime-local")}
         {field("until", "Until", "datetime-local")}
@@ -80,30 +101,20 @@ export function AuditScreen() {
             onClick={() => {
               setDraft(EMPTY);
               setFilters(EMPTY);
-              setCursors([null]);
             }}
           >
             Clear
           </button>
         </div>
       </form>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
-      <table class="table" aria-busy={loading ? "true" : "false"}>
-        <caption class="visually-hidden">Audit entries, page {page + 1}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Action</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Target</th>
-            <th scope="col">Outcome</th>
-          </tr>
-        </thead>
-        <tbody>
+      <ErrorBanner error={error} />
+      <DataTable
+        caption={`Audit entries, page ${pages.page + 1}`}
+        columns={["Time", "Action", "Actor", "Target", "Outcome"]}
+        busy={loading}
+        rowCount={items.length}
+        empty={error ? null : "No entries match."}
+      >
           {items.map((a) => (
             <tr key={a.id}>
               <td>{when(a.time)}</td>
@@ -119,14 +130,13 @@ export function AuditScreen() {
                     const f = { ...draft, actor: a.actor ?? "" };
                     setDraft(f);
                     setFilters(f);
-                    setCursors([null]);
                   }}
                 >
                   <span class="visually-hidden">Show only actor</span>{" "}
-                  {a.actor ?? "—"}
+                  {a.actor ? (names[a.actor] ?? a.actor) : "—"}
                 </button>
               </td>
-              <td>{a.target ?? ""}</td>
+              <td>{a.target ? (names[a.target] ?? a.target) : ""}</td>
               <td>
                 <span class={`tag tag-${a.outcome === "success" ? "ok" : "fail"}`}>
                   {a.outcome === "success" ? "Succeeded" : "Failed"} ({a.status})
@@ -134,18 +144,8 @@ export function AuditScreen() {
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-      {!loading && !items.length && !error && <p>No entries match.</p>}
-      <nav class="pager" aria-label="Pages">
-        <button type="button" class="button secondary" disabled={page === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous page
-        </button>
-        <span>Page {page + 1}</span>
-        <button type="button" class="button secondary" disabled={!next} onClick={() => setCursors([...cursors, next])}>
-          Next page
-        </button>
-      </nav>
+      </DataTable>
+      <Pager pages={pages} />
     </section>
   );
 }

@@ -6,6 +6,8 @@ import { announce } from "../../app/store";
 import { when } from "../../app/format";
 import { Link } from "../../components/Link";
 import { ErrorSummary, type FieldError } from "../../components/ErrorSummary";
+import { DataTable } from "../../components/DataTable";
+import { ErrorBanner } from "../../components/Banner";
 
 type Org = Schemas["Organization"];
 type Summary = Schemas["GlossarySummary"];
@@ -79,37 +81,25 @@ export function GlossariesScreen() {
           ))}
         </select>
       </form>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
-      <table class="table">
-        <caption class="visually-hidden">Glossaries</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Source language</th>
-            <th scope="col">Terms</th>
-            <th scope="col">Default</th>
-            <th scope="col">Updated</th>
+      <ErrorBanner error={error} />
+      <DataTable
+        caption={`Glossaries`}
+        columns={["Name", "Source language", "Terms", "Default", "Updated"]}
+        rowCount={items.length}
+        empty={error ? null : "This organisation has no glossary yet."}
+      >
+        {items.map((g) => (
+          <tr key={g.id}>
+            <td>
+              <Link href={`/admin/glossaries/${g.id}`}>{g.name}</Link>
+            </td>
+            <td>{g.source_language}</td>
+            <td>{g.term_count}</td>
+            <td>{g.is_default ? "Yes" : "No"}</td>
+            <td>{when(g.updated_at)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {items.map((g) => (
-            <tr key={g.id}>
-              <td>
-                <Link href={`/admin/glossaries/${g.id}`}>{g.name}</Link>
-              </td>
-              <td>{g.source_language}</td>
-              <td>{g.term_count}</td>
-              <td>{g.is_default ? "Yes" : "No"}</td>
-              <td>{when(g.updated_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {!items.length && !error && <p>This organisation has no glossary yet.</p>}
+        ))}
+      </DataTable>
       <h2>New glossary</h2>
       <form class="narrow" onSubmit={create} noValidate>
         <ErrorSummary errors={errors} />

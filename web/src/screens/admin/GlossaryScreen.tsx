@@ -9,6 +9,8 @@ import { languageName } from "../../app/languages";
 import { Link } from "../../components/Link";
 import { ErrorSummary, type FieldError } from "../../components/ErrorSummary";
 import { csvToTerms, termsToCsv } from "./csv";
+import { DataTable } from "../../components/DataTable";
+import { ErrorBanner } from "../../components/Banner";
 
 type Glossary = Schemas["Glossary"];
 type Term = Schemas["Term"];
@@ -128,11 +130,7 @@ export function GlossaryScreen({ params }: ScreenProps) {
         <Link href={g ? `/admin/glossaries?org=${g.org_id}` : "/admin/glossaries"}>Glossaries</Link>
       </p>
       <h1 tabIndex={-1}>{g ? g.name : "Glossary"}</h1>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorBanner error={error} />
       {g && (
         <>
           {g.description && <p class="user-text">{g.description}</p>}
@@ -154,37 +152,29 @@ export function GlossaryScreen({ params }: ScreenProps) {
               </button>
             )}
           </div>
-          <table class="table">
-            <caption class="visually-hidden">Terms</caption>
-            <thead>
-              <tr>
-                <th scope="col">Source</th>
-                <th scope="col">Language</th>
-                <th scope="col">Translation</th>
-                <th scope="col">Match case</th>
-                <th scope="col">Note</th>
-                {admin && <th scope="col">Delete</th>}
+          <DataTable
+            caption={`Terms`}
+            columns={["Source", "Language", "Translation", "Match case", "Note", ...(admin ? ["Delete"] : [])]}
+            rowCount={g.terms.length}
+            empty={"No terms yet."}
+          >
+            {g.terms.map((t) => (
+              <tr key={t.id}>
+                <td class="user-text">{t.source}</td>
+                <td>{t.target_language}</td>
+                <td class="user-text">{t.target}</td>
+                <td>{t.case_sensitive ? "Yes" : "No"}</td>
+                <td class="user-text">{t.note ?? ""}</td>
+                {admin && (
+                  <td>
+                    <button type="button" class="button small warning" onClick={() => remove(t)}>
+                      Delete<span class="visually-hidden"> {t.source} ({t.target_language})</span>
+                    </button>
+                  </td>
+                )}
               </tr>
-            </thead>
-            <tbody>
-              {g.terms.map((t) => (
-                <tr key={t.id}>
-                  <td class="user-text">{t.source}</td>
-                  <td>{t.target_language}</td>
-                  <td class="user-text">{t.target}</td>
-                  <td>{t.case_sensitive ? "Yes" : "No"}</td>
-                  <td class="user-text">{t.note ?? ""}</td>
-                  {admin && (
-                    <td>
-                      <button type="button" class="button small warning" onClick={() => remove(t)}>
-                        Delete<span class="visually-hidden"> {t.source} ({t.target_language})</span>
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
           {admin && (
             <>
               <h2>Add a term</h2>

@@ -8,6 +8,11 @@ import { when } from "../../app/format";
 import { Link } from "../../components/Link";
 import { ErrorSummary, type FieldError } from "../../components/ErrorSummary";
 import { ROLES, ROLE_WORDS } from "./roles";
+import { usePagedList } from "../../app/pagedList";
+import { DataTable } from "../../components/DataTable";
+import { Pager } from "../../components/Pager";
+import { ErrorBanner } from "../../components/Banner";
+import { TextField } from "../../components/TextField";
 
 type Person = Schemas["User"];
 type Invite = Schemas["Invite"];
@@ -16,16 +21,11 @@ export function OrgScreen({ params }: ScreenProps) {
   const id = params.id;
   const me = useStore((s) => s.session?.user);
   const [org, setOrg] = useState<Schemas["Organization"] | null>(null);
-  const [members, setMembers] = useState<Person[]>([]);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState("");
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("CLIENT");
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [invite, setInvite] = useState<Invite | null>(null);
-  const [tick, setTick] = useState(0);
-  const page = cursors.length - 1;
 
   useEffect(() => {
     if (me?.role !== "ADMIN") return;
@@ -42,16 +42,12 @@ export function OrgScreen({ params }: ScreenProps) {
     })().catch(() => undefined);
   }, [id]);
 
-  useEffect(() => {
-    api
-      .get("/api/v1/organizations/{id}/members", { path: { id }, query: { limit: 50, cursor: cursors[page] ?? undefined } })
-      .then((l) => {
-        setMembers(l.items);
-        setNext(l.next_cursor ?? null);
-        setError("");
-      })
-      .catch((e) => setError(errorText(e)));
-  }, [id, cursors, tick]);
+  const list = usePagedList<Person>(
+    (cursor, signal) => api.get("/api/v1/organizations/{id}/members", { path: { id }, query: { limit: 50, cursor }, signal }),
+    [id],
+  );
+  const { items: members, pages } = list;
+  const shownError = error || list.error;
 
   async function sendInvite(e: Event) {
     e.preventDefault();
@@ -97,7 +93,7 @@ export function OrgScreen({ params }: ScreenProps) {
     try {
       await api.delete("/api/v1/organizations/{id}/members/{user_id}", { path: { id, user_id: p.id } });
       announce(`${p.email} removed.`);
-      setTick((t) => t + 1);
+      list.reload();
     } catch (err) {
       setError(errorText(err));
     }
@@ -121,11 +117,7 @@ export function OrgScreen({ params }: ScreenProps) {
         <Link href={me?.role === "ADMIN" ? "/admin/orgs" : "/admin"}>{me?.role === "ADMIN" ? "Organisations" : "Administration"}</Link>
       </p>
       <h1 tabIndex={-1}>{org ? org.name : "Organisation members"}</h1>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorBanner error={shownError} />
       {org && (
         <details class="panel">
           <summary>Settings</summary>
@@ -145,19 +137,13 @@ export function OrgScreen({ params }: ScreenProps) {
         </details>
       )}
       <h2>Members</h2>
-      <table class="table">
-        <caption class="visually-hidden">Members, page {page + 1}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Joined</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
+      <DataTable
+        caption={`Members, page ${pages.page + 1}`}
+        columns={["Email", "Name", "Role", "Status", "Joined", "Actions"]}
+        busy={list.loading}
+        rowCount={members.length}
+        empty={list.error ? null : "Nobody belongs to this organisation yet: invite someone below."}
+      >
           {members.map((p) => (
             <tr key={p.id}>
               <td>{p.email}</td>
@@ -174,24 +160,12 @@ export function OrgScreen({ params }: ScreenProps) {
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-      <nav class="pager" aria-label="Member pages">
-        <button type="button" class="button secondary" disabled={page === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous page
-        </button>
-        <span>Page {page + 1}</span>
-        <button type="button" class="button secondary" disabled={!next} onClick={() => setCursors([...cursors, next])}>
-          Next page
-        </button>
-      </nav>
+      </DataTable>
+      <Pager pages={pages} label="Member pages" />
       <h2>Invite someone</h2>
       <form class="narrow" onSubmit={sendInvite} noValidate>
         <ErrorSummary errors={errors} />
-        <div class={`field${errors.length ? " has-error" : ""}`}>
-          <label for="invite-email">Email address</label>
-          <input id="invite-email" type="email" autoComplete="off" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-        </div>
+        <TextField id="invite-email" type="email" label="Email address" autoComplete="off" value={email} onValue={setEmail} error={errors[0]?.text} />
         <div class="field">
           <label for="invite-role">Role</label>
           <select id="invite-role" value={role} onChange={(e) => setRole(e.currentTarget.value)}>

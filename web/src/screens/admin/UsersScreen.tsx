@@ -3,6 +3,10 @@ import { useEffect, useState } from "preact/hooks";
 import { api, errorText, type Schemas } from "../../api/client";
 import { announce, useStore } from "../../app/store";
 import { ROLES, ROLE_WORDS } from "./roles";
+import { usePagedList } from "../../app/pagedList";
+import { DataTable } from "../../components/DataTable";
+import { Pager } from "../../components/Pager";
+import { ErrorBanner } from "../../components/Banner";
 
 type Person = Schemas["User"];
 type Role = Person["role"];
@@ -14,13 +18,8 @@ export function UsersScreen() {
   const [org, setOrg] = useState("");
   const [orgs, setOrgs] = useState<Schemas["Organization"][]>([]);
   const [status, setStatus] = useState("");
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [users, setUsers] = useState<Person[]>([]);
   const [edits, setEdits] = useState<Record<string, { role: string; status: string }>>({});
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState("");
-  const [loading, setLoading] = useState(true);
-  const page = cursors.length - 1;
+  const [saveError, setSaveError] = useState("");
 
   useEffect(() => {
     api
@@ -30,19 +29,17 @@ export function UsersScreen() {
   }, []);
   const orgName = (id: string | null) => (id ? (orgs.find((o) => o.id === id)?.name ?? id) : "None");
 
-  useEffect(() => {
-    setLoading(true);
-    api
-      .get("/api/v1/admin/users", { query: { org_id: org || undefined, role: (role || undefined) as Role | undefined, status: (status || undefined) as Status | undefined, limit: 50, cursor: cursors[page] ?? undefined } })
-      .then((l) => {
-        setUsers(l.items);
-        setNext(l.next_cursor ?? null);
-        setEdits({});
-        setError("");
-      })
-      .catch((e) => setError(errorText(e)))
-      .finally(() => setLoading(false));
-  }, [org, role, status, cursors]);
+  const list = usePagedList<Person>(
+    (cursor, signal) =>
+      api
+        .get("/api/v1/admin/users", { query: { org_id: org || undefined, role: (role || undefined) as Role | undefined, status: (status || undefined) as Status | undefined, limit: 50, cursor }, signal })
+        .then((l) => {
+          setEdits({});
+          return l;
+        }),
+    [org, role, status],
+  );
+  const { items: users, error, loading, pages } = list;
 
   async function save(u: Person) {
     const edit = edits[u.id];
@@ -52,18 +49,17 @@ export function UsersScreen() {
     if (edit.status !== u.status) body.status = edit.status as Status;
     try {
       const saved = await api.patch("/api/v1/admin/users/{id}", { path: { id: u.id }, body: body as Schemas["AdminUserUpdate"] }); // only the changed fields: the API leaves the others
-      setUsers((us) => us.map((x) => (x.id === u.id ? saved : x)));
+      list.setItems((us) => us.map((x) => (x.id === u.id ? saved : x)));
       setEdits(({ [u.id]: _, ...rest }) => rest);
-      setError("");
+      setSaveError("");
       announce(`${saved.email}: ${ROLE_WORDS[saved.role] ?? saved.role}, ${saved.status === "active" ? "active" : "disabled"}.`);
     } catch (e) {
-      setError(`${u.email}: ${errorText(e)}`);
+      setSaveError(`${u.email}: ${errorText(e)}`);
     }
   }
 
   const filter = (set: (v: string) => void) => (e: Event) => {
     set((e.currentTarget as HTMLSelectElement).value);
-    setCursors([null]);
   };
   return (
     <section>
@@ -94,24 +90,14 @@ export function UsersScreen() {
           <option value="disabled">Disabled</option>
         </select>
       </form>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
-      <table class="table" aria-busy={loading ? "true" : "false"}>
-        <caption class="visually-hidden">Users, page {page + 1}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Name</th>
-            <th scope="col">Organisation</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Save</th>
-          </tr>
-        </thead>
-        <tbody>
+      <ErrorBanner error={saveError || error} />
+      <DataTable
+        caption={`Users, page ${pages.page + 1}`}
+        columns={["Email", "Name", "Organisation", "Role", "Status", "Save"]}
+        busy={loading}
+        rowCount={users.length}
+        empty={error ? null : "Nobody matches these filters."}
+      >
           {users.map((u) => {
             const edit = edits[u.id] ?? { role: u.role, status: u.status };
             const changed = edit.role !== u.role || edit.status !== u.status;
@@ -154,17 +140,8 @@ export function UsersScreen() {
               </tr>
             );
           })}
-        </tbody>
-      </table>
-      <nav class="pager" aria-label="Pages">
-        <button type="button" class="button secondary" disabled={page === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous page
-        </button>
-        <span>Page {page + 1}</span>
-        <button type="button" class="button secondary" disabled={!next} onClick={() => setCursors([...cursors, next])}>
-          Next page
-        </button>
-      </nav>
+      </DataTable>
+      <Pager pages={pages} />
     </section>
   );
 }

@@ -8,6 +8,8 @@ import { when } from "../../app/format";
 import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
 import { useOrgReload } from "../langqc/useOrgReload";
+import { DataTable } from "../../components/DataTable";
+import { ErrorBanner } from "../../components/Banner";
 
 type Assignment = { job: Job; lang: string; status: string };
 
@@ -63,45 +65,34 @@ export function AssignmentsScreen() {
   const open = items.filter((a) => a.job.status === "LANGUAGE_QC" && a.status !== "APPROVED");
   const rest = items.filter((a) => !open.includes(a));
   const table = (list: Assignment[], caption: string) => (
-    <table class="table" aria-busy={loading ? "true" : "false"}>
-      <caption class="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Job</th>
-          <th scope="col">Language</th>
-          <th scope="col">Your review</th>
-          <th scope="col">Job status</th>
-          <th scope="col">Updated</th>
+    <DataTable
+      caption={caption}
+      columns={["Job", "Language", "Your review", "Job status", "Updated"]}
+      busy={loading}
+      rowCount={list.length}
+    >
+      {list.map((a) => (
+        <tr key={`${a.job._id}:${a.lang}`} data-job-id={a.job._id}>
+          <td>{a.job.title || "Untitled job"}</td>
+          <td>
+            <Link href={`/jobs/${a.job._id}/review/${a.lang}`}>
+              Review {languageName(a.lang)}
+              <span class="visually-hidden"> of {a.job.title || "Untitled job"}</span>
+            </Link>
+          </td>
+          <td>{WORDS[a.status] ?? a.status}</td>
+          <td>
+            <StatusTag status={a.job.status} />
+          </td>
+          <td>{when(a.job.updated_at)}</td>
         </tr>
-      </thead>
-      <tbody>
-        {list.map((a) => (
-          <tr key={`${a.job._id}:${a.lang}`} data-job-id={a.job._id}>
-            <td>{a.job.title || "Untitled job"}</td>
-            <td>
-              <Link href={`/jobs/${a.job._id}/review/${a.lang}`}>
-                Review {languageName(a.lang)}
-                <span class="visually-hidden"> of {a.job.title || "Untitled job"}</span>
-              </Link>
-            </td>
-            <td>{WORDS[a.status] ?? a.status}</td>
-            <td>
-              <StatusTag status={a.job.status} />
-            </td>
-            <td>{when(a.job.updated_at)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
   return (
     <section>
       <h1 tabIndex={-1}>My assignments</h1>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorBanner error={error} />
       <h2>Waiting for your review</h2>
       {open.length ? table(open, "Waiting for your review") : !loading && <p>Nothing is waiting for you.</p>}
       {rest.length > 0 && (

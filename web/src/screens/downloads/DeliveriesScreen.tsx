@@ -5,6 +5,8 @@ import { api, errorText, type Job } from "../../api/client";
 import { when } from "../../app/format";
 import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
+import { DataTable } from "../../components/DataTable";
+import { ErrorBanner } from "../../components/Banner";
 
 export function DeliveriesScreen() {
   const [jobs, setJobs] = useState<Job[]>([]);
@@ -22,39 +24,29 @@ export function DeliveriesScreen() {
   return (
     <section>
       <h1 tabIndex={-1}>Downloads</h1>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
-      <table class="table" aria-busy={loading ? "true" : "false"}>
-        <caption class="visually-hidden">Jobs with deliverables</caption>
-        <thead>
-          <tr>
-            <th scope="col">Job</th>
-            <th scope="col">Status</th>
-            <th scope="col">Languages</th>
-            <th scope="col">Updated</th>
+      <ErrorBanner error={error} />
+      <DataTable
+        caption={`Jobs with deliverables`}
+        columns={["Job", "Status", "Languages", "Updated"]}
+        busy={loading}
+        rowCount={jobs.length}
+        empty={error ? null : "No job has finished yet. Jobs appear here at final review and when completed."}
+      >
+        {jobs.map((j) => (
+          <tr key={j._id}>
+            <td>
+              <Link href={`/jobs/${j._id}/downloads`} aria-label={`Downloads of ${j.title || "Untitled job"}`}>
+                {j.title || "Untitled job"}
+              </Link>
+            </td>
+            <td>
+              <StatusTag status={j.status} />
+            </td>
+            <td>{j.requested_outputs.join(", ")}</td>
+            <td>{when(j.updated_at)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {jobs.map((j) => (
-            <tr key={j._id}>
-              <td>
-                <Link href={`/jobs/${j._id}/downloads`} aria-label={`Downloads of ${j.title || "Untitled job"}`}>
-                  {j.title || "Untitled job"}
-                </Link>
-              </td>
-              <td>
-                <StatusTag status={j.status} />
-              </td>
-              <td>{j.requested_outputs.join(", ")}</td>
-              <td>{when(j.updated_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {!loading && !jobs.length && !error && <p>No job has finished yet.</p>}
+        ))}
+      </DataTable>
     </section>
   );
 }

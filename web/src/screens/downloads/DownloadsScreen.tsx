@@ -7,6 +7,8 @@ import { languageName } from "../../app/languages";
 import { bytes, when } from "../../app/format";
 import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
+import { DataTable } from "../../components/DataTable";
+import { ErrorBanner } from "../../components/Banner";
 
 type Item = Schemas["DownloadItem"];
 
@@ -69,11 +71,7 @@ export function DownloadsScreen({ params }: ScreenProps) {
           <StatusTag status={job.status} /> {expires && <span class="muted">Links work until {when(expires)}.</span>}
         </p>
       )}
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorBanner error={error} />
       {!loading && !error && !files.length && <p>No deliverable is ready yet: files appear here as the pipeline makes them.</p>}
       {langs.map((lang) => {
         const list = files.filter((f) => f.language === lang);
@@ -94,31 +92,25 @@ export function DownloadsScreen({ params }: ScreenProps) {
                 </figure>
               ),
             )}
-            <table class="table">
-              <caption class="visually-hidden">Files in {languageName(lang)}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">File</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Size</th>
+            <DataTable
+              caption={`Files in ${languageName(lang)}`}
+              columns={["File", "Kind", "Size"]}
+              rowCount={list.length}
+            >
+              {list.map((f) => (
+                <tr key={f.path}>
+                  <td>
+                    <a href={f.url} download aria-label={`Download ${kindWords(f.kind, f.path)}, ${languageName(lang)}`}>
+                      Download {kindWords(f.kind, f.path)}
+                    </a>
+                  </td>
+                  <td>
+                    <code>{f.path}</code>
+                  </td>
+                  <td>{f.size == null ? "" : bytes(f.size)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {list.map((f) => (
-                  <tr key={f.path}>
-                    <td>
-                      <a href={f.url} download aria-label={`Download ${kindWords(f.kind, f.path)}, ${languageName(lang)}`}>
-                        Download {kindWords(f.kind, f.path)}
-                      </a>
-                    </td>
-                    <td>
-                      <code>{f.path}</code>
-                    </td>
-                    <td>{f.size == null ? "" : bytes(f.size)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           </section>
         );
       })}

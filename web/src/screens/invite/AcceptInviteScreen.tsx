@@ -6,6 +6,7 @@ import { navigate, queryParam } from "../../app/router";
 import { startSession } from "../../app/session";
 import { announce, type User } from "../../app/store";
 import { ErrorSummary, type FieldError } from "../../components/ErrorSummary";
+import { TextField } from "../../components/TextField";
 
 const MIN = 10;
 
@@ -56,47 +57,9 @@ export function AcceptInviteScreen() {
       <p>Choose a password to create your account. The invite works once.</p>
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
-        <div class="field">
-          <label for="invite-name">Your name (optional)</label>
-          <input id="invite-name" type="text" autocomplete="name" maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </div>
-        <div class={`field ${err("new-password") ? "has-error" : ""}`}>
-          <label for="new-password">New password</label>
-          <p class="hint" id="new-password-hint">
-            At least {MIN} characters; a long phrase is easiest to remember.
-          </p>
-          {err("new-password") && (
-            <p class="field-error" id="new-password-error">
-              {err("new-password")!.text}
-            </p>
-          )}
-          <input
-            id="new-password"
-            type="password"
-            autocomplete="new-password"
-            value={password}
-            aria-invalid={err("new-password") ? "true" : undefined}
-            aria-describedby={err("new-password") ? "new-password-hint new-password-error" : "new-password-hint"}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </div>
-        <div class={`field ${err("confirm-password") ? "has-error" : ""}`}>
-          <label for="confirm-password">Type the password again</label>
-          {err("confirm-password") && (
-            <p class="field-error" id="confirm-password-error">
-              {err("confirm-password")!.text}
-            </p>
-          )}
-          <input
-            id="confirm-password"
-            type="password"
-            autocomplete="new-password"
-            value={confirm}
-            aria-invalid={err("confirm-password") ? "true" : undefined}
-            aria-describedby={err("confirm-password") ? "confirm-password-error" : undefined}
-            onInput={(e) => setConfirm(e.currentTarget.value)}
-          />
-        </div>
+        <TextField id="invite-name" label="Your name (optional)" autocomplete="name" maxLength={200} value={name} onValue={setName} />
+        <TextField id="new-password" type="password" label="New password" autocomplete="new-password" hint={`At least ${MIN} characters; a long phrase is easiest to remember.`} value={password} onValue={setPassword} error={err("new-password")?.text} />
+        <TextField id="confirm-password" type="password" label="Type the password again" autocomplete="new-password" value={confirm} onValue={setConfirm} error={err("confirm-password")?.text} />
         <button type="submit" class="button" disabled={busy}>
           {busy ? "Creating your account…" : "Create account"}
         </button>

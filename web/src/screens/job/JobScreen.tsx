@@ -9,6 +9,7 @@ import { languageName } from "../../app/languages";
 import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
 import type { ScreenProps } from "../../app/routes";
+import { ErrorBanner, ScreenPending } from "../../components/Banner";
 
 const STAGES = ["UPLOADED", "TRANSCRIBING", "DESCRIBING", "SOURCE_QC", "TRANSLATING", "LANGUAGE_QC", "TTS_GENERATING", "RENDERING", "FINAL_QC", "COMPLETED"];
 const FAILED_AT: Record<string, string> = {
@@ -20,6 +21,13 @@ const FAILED_AT: Record<string, string> = {
   RENDER_FAILED: "RENDERING",
 };
 const RETRYABLE = new Set(["TRANSCRIPTION_FAILED", "DESCRIPTION_FAILED", "TRANSLATION_FAILED", "TTS_FAILED", "RENDER_FAILED"]);
+/** What happens at a review stage, for whoever has nothing to do there (the job waits for people). */
+const WAITING: Record<string, string> = {
+  SOURCE_QC: "A reviewer is checking the captions and the audio description in the spoken language. The job moves on when they approve it.",
+  LANGUAGE_QC: "Linguists are checking each translated language. The job moves on when every language is approved.",
+  FINAL_QC: "A reviewer is checking the finished files. When they approve, the job is completed and its downloads are final.",
+};
+
 const EXPLAIN: Record<string, string> = {
   UPLOAD_INVALID: "The uploaded file could not be used as a video. Create a new job with another file.",
   TRANSCRIPTION_FAILED: "The speech in the video could not be transcribed.",
@@ -84,22 +92,7 @@ export function JobScreen({ params }: ScreenProps) {
     [id],
   );
 
-  if (error && !job)
-    return (
-      <section>
-        <h1 tabIndex={-1}>Job</h1>
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      </section>
-    );
-  if (!job)
-    return (
-      <section>
-        <h1 tabIndex={-1}>Job</h1>
-        <p aria-busy="true">Loading…</p>
-      </section>
-    );
+  if (!job) return <ScreenPending title="Job" error={error} />;
 
   const role = session.user.role;
   const failedAt = FAILED_AT[job.status];
@@ -107,6 +100,7 @@ export function JobScreen({ params }: ScreenProps) {
   const running = !job.status.endsWith("_QC") && !failedAt && !["COMPLETED", "REJECTED", "CREATED"].includes(job.status);
   const langs = reviewLanguages(job, role, session.user.id);
   const feedback = (job.feedback ?? []) as FeedbackEntry[];
+  const hasOutputs = Object.values((job.outputs ?? {}) as Record<string, Record<string, string>>).some((o) => o && Object.keys(o).length > 0);
   const rejection = job.rejection as { reason?: string; stage?: string; at?: string } | null;
 
   const retry = async () => {
@@ -141,11 +135,7 @@ export function JobScreen({ params }: ScreenProps) {
         <dt>Last change</dt>
         <dd>{when(job.updated_at)}</dd>
       </dl>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorBanner error={error} />
       {(EXPLAIN[job.status] || job.error) && (
         <div class="banner error" role="alert">
           <p>
@@ -191,6 +181,7 @@ export function JobScreen({ params }: ScreenProps) {
           <p class="muted">{Math.round(progress?.percent ?? 0)}% done</p>
         </div>
       )}
+      {langs.length === 0 && WAITING[job.status] && <p class="banner">{WAITING[job.status]}</p>}
       {langs.length > 0 && (
         <>
           <h2>Review</h2>
@@ -205,10 +196,26 @@ export function JobScreen({ params }: ScreenProps) {
           </ul>
         </>
       )}
-      {job.status !== "CREATED" && job.status !== "UPLOADED" && (
-        <p>
-          <Link href={`/jobs/${id}/timeline`}>Timeline of speech, captions and descriptions</Link>
-        </p>
+      {(hasOutputs || (job.status !== "CREATED" && job.status !== "UPLOADED")) && (
+        <>
+          <h2>Files and timeline</h2>
+          <ul class="link-list">
+            {hasOutputs && (
+              <li>
+                <Link href={`/jobs/${id}/downloads`}>Downloads</Link>
+                <span class="muted">
+                  {" "}
+                  {job.status === "COMPLETED" ? "— the approved captions, descriptions, narration and accessible video" : "— the files made so far (not final until the job is completed)"}
+                </span>
+              </li>
+            )}
+            {job.status !== "CREATED" && job.status !== "UPLOADED" && (
+              <li>
+                <Link href={`/jobs/${id}/timeline`}>Timeline of speech, captions and descriptions</Link>
+              </li>
+            )}
+          </ul>
+        </>
       )}
       {feedback.length > 0 && (
         <>

@@ -1,13 +1,18 @@
 // Jobs list: filter by status, cursor paging, live updates from the organisation streams.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, errorText, type Job } from "../../api/client";
+import { api, type Job } from "../../api/client";
 import type { paths } from "../../api/schema";
 import { openChannel } from "../../app/live";
 import { navigate, queryParam } from "../../app/router";
 import { announce, useStore } from "../../app/store";
 import { STATUSES, statusWords, when } from "../../app/format";
+import { languageShort } from "../../app/languages";
 import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
+import { DataTable } from "../../components/DataTable";
+import { Pager } from "../../components/Pager";
+import { usePagedList } from "../../app/pagedList";
+import { ErrorBanner } from "../../components/Banner";
 
 const PAGE = 20;
 type StatusFilter = NonNullable<NonNullable<paths["/api/v1/jobs"]["get"]["parameters"]["query"]>["status"]>;
@@ -15,31 +20,13 @@ type StatusFilter = NonNullable<NonNullable<paths["/api/v1/jobs"]["get"]["parame
 export function JobsScreen() {
   const session = useStore((s) => s.session);
   const [status, setStatus] = useState(queryParam("status") ?? "");
-  const [cursors, setCursors] = useState<(string | null)[]>([null]); // cursor of each page seen
-  const [jobs, setJobs] = useState<Job[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState("");
-  const [loading, setLoading] = useState(true);
-  const [reloadTick, setReloadTick] = useState(0);
-  const page = cursors.length - 1;
+  const list = usePagedList<Job>(
+    (cursor, signal) => api.get("/api/v1/jobs", { query: { status: (status || undefined) as StatusFilter | undefined, limit: PAGE, cursor }, signal }),
+    [status],
+  );
+  const { items: jobs, error, loading, pages } = list;
+  const page = pages.page;
   const reloadTimer = useRef<number>();
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setLoading(true);
-    api
-      .get("/api/v1/jobs", { query: { status: (status || undefined) as StatusFilter | undefined, limit: PAGE, cursor: cursors[page] ?? undefined }, signal: ctrl.signal })
-      .then((list) => {
-        setJobs(list.items);
-        setNext(list.next_cursor ?? null);
-        setError("");
-      })
-      .catch((e) => {
-        if ((e as Error).name !== "AbortError") setError(errorText(e));
-      })
-      .finally(() => setLoading(false));
-    return () => ctrl.abort();
-  }, [status, cursors, reloadTick]);
 
   // Live: one org stream per organisation on screen (a CLIENT or PM: their own).
   const orgs = Array.from(new Set([session?.user.org_id, ...jobs.map((j) => j.org_id)].filter((o): o is string => !!o))).sort();
@@ -49,7 +36,7 @@ export function JobsScreen() {
       openChannel(`/api/v1/ws/org/${encodeURIComponent(org)}`, (msg) => {
         if (msg.type !== "job_status_update" || !msg.job_id) return;
         let known = false;
-        setJobs((current) =>
+        list.setItems((current) =>
           current.map((j) => {
             if (j._id !== msg.job_id) return j;
             known = true;
@@ -60,7 +47,7 @@ export function JobsScreen() {
         // A job not on this page: a new one shows up on the first page (debounced reload).
         if (!known && page === 0) {
           window.clearTimeout(reloadTimer.current);
-          reloadTimer.current = window.setTimeout(() => setReloadTick((t) => t + 1), 400);
+          reloadTimer.current = window.setTimeout(list.reload, 400);
         }
       }),
     );
@@ -86,7 +73,6 @@ export function JobsScreen() {
           onChange={(e) => {
             const v = e.currentTarget.value;
             setStatus(v);
-            setCursors([null]);
             navigate(v ? `/jobs?status=${v}` : "/jobs", true);
           }}
         >
@@ -98,48 +84,30 @@ export function JobsScreen() {
           ))}
         </select>
       </form>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
-      <table class="table" aria-busy={loading ? "true" : "false"}>
-        <caption class="visually-hidden">Jobs{status ? `, ${statusWords(status)}` : ""}, page {page + 1}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Title</th>
-            <th scope="col">Status</th>
-            <th scope="col">Languages</th>
-            <th scope="col">Updated</th>
+      <ErrorBanner error={error} />
+      <DataTable
+        caption={`Jobs${status ? `, ${statusWords(status)}` : ""}, page ${page + 1}`}
+        columns={["Title", "Status", "Languages", "Updated"]}
+        busy={loading}
+        rowCount={jobs.length}
+        empty={error ? null : `No jobs${status ? ` with status “${statusWords(status)}”` : ""} yet.${canCreate && !status ? " Start with “New job”." : ""}`}
+      >
+        {jobs.map((j) => (
+          <tr key={j._id} data-job-id={j._id}>
+            <td>
+              <Link href={`/jobs/${j._id}`}>{j.title || "Untitled job"}</Link>
+            </td>
+            <td>
+              <StatusTag status={j.status} />
+            </td>
+            <td>
+              {j.requested_outputs.map(languageShort).join(", ")}
+            </td>
+            <td>{when(j.updated_at)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {jobs.map((j) => (
-            <tr key={j._id} data-job-id={j._id}>
-              <td>
-                <Link href={`/jobs/${j._id}`}>{j.title || "Untitled job"}</Link>
-              </td>
-              <td>
-                <StatusTag status={j.status} />
-              </td>
-              <td>
-                {j.source_language} → {j.requested_outputs.join(", ")}
-              </td>
-              <td>{when(j.updated_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {!loading && !jobs.length && !error && <p>No jobs{status ? ` with status “${statusWords(status)}”` : ""} yet.</p>}
-      <nav class="pager" aria-label="Pages">
-        <button type="button" class="button secondary" disabled={page === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous page
-        </button>
-        <span>Page {page + 1}</span>
-        <button type="button" class="button secondary" disabled={!next} onClick={() => setCursors([...cursors, next])}>
-          Next page
-        </button>
-      </nav>
+        ))}
+      </DataTable>
+      <Pager pages={pages} />
     </section>
   );
 }

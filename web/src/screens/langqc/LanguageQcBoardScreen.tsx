@@ -7,6 +7,8 @@ import { languageName } from "../../app/languages";
 import { statusWords } from "../../app/format";
 import { Link } from "../../components/Link";
 import { useOrgReload } from "./useOrgReload";
+import { DataTable } from "../../components/DataTable";
+import { ErrorBanner } from "../../components/Banner";
 
 type LangQc = Schemas["LanguageQc"];
 type Person = Schemas["User"];
@@ -112,77 +114,66 @@ export function LanguageQcBoardScreen() {
         </button>
       </div>
       <p class="hint">Jobs waiting for language review, one row per language. Assign each language to an active linguist of the job's organisation; reassigning hands it to someone else.</p>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
-      <table class="table" aria-busy={loading ? "true" : "false"}>
-        <caption class="visually-hidden">Languages in review</caption>
-        <thead>
-          <tr>
-            <th scope="col">Job</th>
-            <th scope="col">Language</th>
-            <th scope="col">Status</th>
-            <th scope="col">Assignee</th>
-            <th scope="col">Assign</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.flatMap(({ job, languages }) =>
-            languages.map((l) => {
-              const key = `${job._id}:${l.lang}`;
-              const people = linguists[job.org_id ?? ""] ?? [];
-              const title = job.title || "Untitled job";
-              const selectId = `assign-${job._id}-${l.lang}`;
-              return (
-                <tr key={key} data-job-id={job._id} data-lang={l.lang}>
-                  <td>
-                    <Link href={`/jobs/${job._id}`}>{title}</Link>
-                  </td>
-                  <td>
-                    <Link href={`/jobs/${job._id}/review/${l.lang}`}>{languageName(l.lang)}</Link>
-                  </td>
-                  <td>
-                    <span class={`tag tag-${l.status === "APPROVED" ? "ok" : l.status === "REJECTED" ? "fail" : l.status === "ASSIGNED" ? "wait" : "act"}`}>{LANG_STATUS[l.status] ?? l.status}</span>
-                    {l.status === "REJECTED" && l.rejection_reason && <p class="user-text">Reason: {l.rejection_reason}</p>}
-                  </td>
-                  <td>{l.assignee_email || (l.assignee ? l.assignee : <span class="muted">Nobody yet</span>)}</td>
-                  <td>
-                    {l.status === "APPROVED" ? (
-                      <span class="muted">Done</span>
-                    ) : people.length ? (
-                      <div class="inline-form">
-                        <label class="visually-hidden" for={selectId}>
-                          Linguist for {languageName(l.lang)} of {title}
-                        </label>
-                        <select id={selectId} value={choice[key] ?? ""} onChange={(e) => setChoice({ ...choice, [key]: e.currentTarget.value })}>
-                          <option value="">Choose a linguist</option>
-                          {people.map((p) => (
-                            <option key={p.id} value={p.id}>
-                              {p.name ? `${p.name} (${p.email})` : p.email}
-                            </option>
-                          ))}
-                        </select>
-                        <button type="button" class="button small" onClick={() => assign(job, l.lang)}>
-                          {l.assignee ? "Reassign" : "Assign"}
-                          <span class="visually-hidden">
-                            {" "}
-                            {languageName(l.lang)} of {title}
-                          </span>
-                        </button>
-                      </div>
-                    ) : (
-                      <span class="muted">No active linguist in this organisation: invite one first.</span>
-                    )}
-                  </td>
-                </tr>
-              );
-            }),
-          )}
-        </tbody>
-      </table>
-      {!loading && !rows.length && !error && <p>No job is waiting for language review.</p>}
+      <ErrorBanner error={error} />
+      <DataTable
+        caption={`Languages in review`}
+        columns={["Job", "Language", "Status", "Assignee", "Assign"]}
+        busy={loading}
+        rowCount={rows.length}
+        empty={error ? null : "No job is waiting for language review."}
+      >
+        {rows.flatMap(({ job, languages }) =>
+          languages.map((l) => {
+            const key = `${job._id}:${l.lang}`;
+            const people = linguists[job.org_id ?? ""] ?? [];
+            const title = job.title || "Untitled job";
+            const selectId = `assign-${job._id}-${l.lang}`;
+            return (
+              <tr key={key} data-job-id={job._id} data-lang={l.lang}>
+                <td>
+                  <Link href={`/jobs/${job._id}`}>{title}</Link>
+                </td>
+                <td>
+                  <Link href={`/jobs/${job._id}/review/${l.lang}`}>{languageName(l.lang)}</Link>
+                </td>
+                <td>
+                  <span class={`tag tag-${l.status === "APPROVED" ? "ok" : l.status === "REJECTED" ? "fail" : l.status === "ASSIGNED" ? "wait" : "act"}`}>{LANG_STATUS[l.status] ?? l.status}</span>
+                  {l.status === "REJECTED" && l.rejection_reason && <p class="user-text">Reason: {l.rejection_reason}</p>}
+                </td>
+                <td>{l.assignee_email || (l.assignee ? l.assignee : <span class="muted">Nobody yet</span>)}</td>
+                <td>
+                  {l.status === "APPROVED" ? (
+                    <span class="muted">Done</span>
+                  ) : people.length ? (
+                    <div class="inline-form">
+                      <label class="visually-hidden" for={selectId}>
+                        Linguist for {languageName(l.lang)} of {title}
+                      </label>
+                      <select id={selectId} value={choice[key] ?? ""} onChange={(e) => setChoice({ ...choice, [key]: e.currentTarget.value })}>
+                        <option value="">Choose a linguist</option>
+                        {people.map((p) => (
+                          <option key={p.id} value={p.id}>
+                            {p.name ? `${p.name} (${p.email})` : p.email}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="button" class="button small" onClick={() => assign(job, l.lang)}>
+                        {l.assignee ? "Reassign" : "Assign"}
+                        <span class="visually-hidden">
+                          {" "}
+                          {languageName(l.lang)} of {title}
+                        </span>
+                      </button>
+                    </div>
+                  ) : (
+                    <span class="muted">No active linguist in this organisation: invite one first.</span>
+                  )}
+                </td>
+              </tr>
+            );
+          }),
+        )}
+      </DataTable>
     </section>
   );
 }

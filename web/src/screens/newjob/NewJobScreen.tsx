@@ -5,7 +5,7 @@ import { api, errorText, type Schemas } from "../../api/client";
 import { navigate } from "../../app/router";
 import { announce, useStore } from "../../app/store";
 import { uploadWithProgress } from "../../app/upload";
-import { languageName } from "../../app/languages";
+import { byLanguageName, languageName } from "../../app/languages";
 import { bytes } from "../../app/format";
 import { ErrorSummary, type FieldError } from "../../components/ErrorSummary";
 
@@ -171,7 +171,7 @@ export function NewJobScreen() {
           <legend>Output languages</legend>
           <p class="hint">Captions, description and narration are made in each language you choose.</p>
           {fe(`out-${langs?.targets[0] ?? "en"}`) && <p class="field-error">Choose at least one output language</p>}
-          {(langs?.targets ?? []).map((c) => (
+          {byLanguageName(langs?.targets ?? []).map((c) => (
             <div class="checkbox" key={c}>
               <input
                 id={`out-${c}`}

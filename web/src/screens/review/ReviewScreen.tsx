@@ -16,8 +16,9 @@ import { cueAt, formatTime, newKey, parseTime, parseVtt, renumber, serializeVtt,
 import { diffCues, reapply, type CueChange } from "./merge";
 import { clearDraft, loadDraft, saveDraft } from "./drafts";
 import { VersionsPanel } from "./VersionsPanel";
-import { DecisionPanel } from "./DecisionPanel";
+import { DecisionPanel, decisionLevel } from "./DecisionPanel";
 import { SHORTCUTS, matchShortcut } from "./shortcuts";
+import { ScreenPending } from "../../components/Banner";
 
 type Kind = "captions" | "descriptions";
 type VttAnswer = Schemas["VttDocument"];
@@ -495,22 +496,7 @@ export function ReviewScreen({ params }: ScreenProps) {
     if (!v.paused && a.paused) void a.play().catch(() => undefined);
   };
 
-  if (error)
-    return (
-      <section>
-        <h1 tabIndex={-1}>Review</h1>
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      </section>
-    );
-  if (!job)
-    return (
-      <section>
-        <h1 tabIndex={-1}>Review</h1>
-        <p aria-busy="true">Loading…</p>
-      </section>
-    );
+  if (error || !job) return <ScreenPending title="Review" error={error} />;
 
   const currentDescription = (() => {
     const ds = docs.descriptions?.cues ?? [];
@@ -531,6 +517,11 @@ export function ReviewScreen({ params }: ScreenProps) {
         </h1>
         <StatusTag status={job.status} />
       </div>
+      {decisionLevel(job.status, session.user.role) && (
+        <p class="muted">
+          Edit the captions and descriptions in the cue list and save; then approve or reject under <a href="#decision">Decision</a>.
+        </p>
+      )}
       {dirtyKinds.length > 0 && (
         <p class="banner warn-inline" role="status">
           Unsaved changes in {dirtyKinds.join(" and ")}
@@ -562,7 +553,7 @@ export function ReviewScreen({ params }: ScreenProps) {
               {trackUrls.descriptions && <track kind="descriptions" srclang={lang} label={`${languageName(lang)} descriptions`} src={trackUrls.descriptions} />}
             </video>
           ) : (
-            <p class="banner">The video is not available to you here.</p>
+            <p class="banner">{isLinguist ? "Reviewers see the programme video here; you work from the cues, and from the narration once it is recorded." : "The programme video is not available to you here."}</p>
           )}
           {narrationUrl && (
             <div class="field">
@@ -580,6 +571,7 @@ export function ReviewScreen({ params }: ScreenProps) {
             </p>
             {selCue && (
               <div class="edges">
+                <span class="edge">
                 <label for="cue-start">Start</label>
                 <input id="cue-start" type="text" class="time-input" value={formatTime(selCue.start)} key={`s-${selCue.key}-${selCue.start}`} onChange={(e) => setEdge("start", e.currentTarget.value)} />
                 <button type="button" class="button secondary small" onClick={() => nudge("start", -1)} aria-label="Start −1 frame">
@@ -588,6 +580,8 @@ export function ReviewScreen({ params }: ScreenProps) {
                 <button type="button" class="button secondary small" onClick={() => nudge("start", 1)} aria-label="Start +1 frame">
                   +1 frame
                 </button>
+                </span>
+                <span class="edge">
                 <label for="cue-end">End</label>
                 <input id="cue-end" type="text" class="time-input" value={formatTime(selCue.end)} key={`e-${selCue.key}-${selCue.end}`} onChange={(e) => setEdge("end", e.currentTarget.value)} />
                 <button type="button" class="button secondary small" onClick={() => nudge("end", -1)} aria-label="End −1 frame">
@@ -596,6 +590,7 @@ export function ReviewScreen({ params }: ScreenProps) {
                 <button type="button" class="button secondary small" onClick={() => nudge("end", 1)} aria-label="End +1 frame">
                   +1 frame
                 </button>
+                </span>
               </div>
             )}
             <div class="toolbar-buttons">
@@ -626,7 +621,7 @@ export function ReviewScreen({ params }: ScreenProps) {
           </div>
           {!isLinguist && (<form class="shift" onSubmit={bulkShift}>
             <fieldset>
-              <legend>Shift all {kind} cues</legend>
+              <legend>Shift all {kind === "captions" ? "caption" : "description"} cues</legend>
               <div class="shift-fields">
                 <span>
                   <label for="shift-offset">By (seconds)</label>

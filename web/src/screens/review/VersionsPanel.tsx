@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, call, errorText, type Schemas } from "../../api/client";
 import { announce } from "../../app/store";
 import { when } from "../../app/format";
+import { ErrorBanner } from "../../components/Banner";
 
 type Summary = Schemas["VersionSummary"];
 type Props = {
@@ -71,11 +72,7 @@ export function VersionsPanel({ jobId, lang, kind, etag, versionId, dirty, onRes
   return (
     <details class="panel" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
       <summary>Versions of the {kind}</summary>
-      {error && (
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorBanner error={error} />
       {open && items.length === 0 && !error && <p>No saved versions yet: the first save makes one.</p>}
       <ol class="versions">
         {items.map((v) => (

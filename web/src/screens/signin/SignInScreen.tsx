@@ -5,6 +5,7 @@ import { navigate, queryParam } from "../../app/router";
 import { signIn } from "../../app/session";
 import { useStore } from "../../app/store";
 import { ErrorSummary, type FieldError } from "../../components/ErrorSummary";
+import { TextField } from "../../components/TextField";
 
 /** Where to go after signing in: only a path inside the console. */
 export function safeNext(raw: string | null): string {
@@ -46,43 +47,8 @@ export function SignInScreen() {
       <h1 tabIndex={-1}>Sign in</h1>
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
-        <div class={`field ${fieldError("email") ? "has-error" : ""}`}>
-          <label for="email">Email address</label>
-          {fieldError("email") && (
-            <p class="field-error" id="email-error">
-              {fieldError("email")!.text}
-            </p>
-          )}
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autocomplete="username"
-            spellcheck={false}
-            value={email}
-            aria-invalid={fieldError("email") ? "true" : undefined}
-            aria-describedby={fieldError("email") ? "email-error" : undefined}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-          />
-        </div>
-        <div class={`field ${fieldError("password") ? "has-error" : ""}`}>
-          <label for="password">Password</label>
-          {fieldError("password") && (
-            <p class="field-error" id="password-error">
-              {fieldError("password")!.text}
-            </p>
-          )}
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            value={password}
-            aria-invalid={fieldError("password") ? "true" : undefined}
-            aria-describedby={fieldError("password") ? "password-error" : undefined}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </div>
+        <TextField id="email" name="email" type="email" label="Email address" autocomplete="username" spellcheck={false} value={email} onValue={setEmail} error={fieldError("email")?.text} />
+        <TextField id="password" name="password" type="password" label="Password" autocomplete="current-password" value={password} onValue={setPassword} error={fieldError("password")?.text} />
         <button type="submit" class="button" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>

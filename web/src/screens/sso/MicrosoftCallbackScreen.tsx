@@ -8,10 +8,14 @@ import { Link } from "../../components/Link";
 import { safeNext } from "../signin/SignInScreen";
 
 export const SSO_NEXT_KEY = "avp-sso-next";
+/** Where the page returns to after linking a Microsoft account (screens/account). */
+export const LINKED_PATH = "/account?linked=microsoft";
 
 export function MicrosoftCallbackScreen() {
   const [error, setError] = useState("");
   const started = useRef(false);
+  // Linking (from Your account) rather than signing in: the words of a refusal differ.
+  const [linking] = useState(() => sessionStorage.getItem(SSO_NEXT_KEY) === LINKED_PATH);
 
   useEffect(() => {
     if (started.current) return;
@@ -39,7 +43,8 @@ export function MicrosoftCallbackScreen() {
         });
         const data = await resp.json().catch(() => ({}));
         if (!resp.ok) {
-          setError(typeof data.detail === "string" ? data.detail : `Microsoft sign-in failed (${resp.status}).`);
+          sessionStorage.removeItem(SSO_NEXT_KEY);
+          setError(typeof data.detail === "string" ? data.detail : `Microsoft ${linking ? "linking" : "sign-in"} failed (${resp.status}).`);
           return;
         }
         startSession(data);
@@ -54,22 +59,22 @@ export function MicrosoftCallbackScreen() {
 
   return (
     <section class="narrow">
-      <h1 tabIndex={-1}>Signing in with Microsoft</h1>
+      <h1 tabIndex={-1}>{linking ? "Linking your Microsoft account" : "Signing in with Microsoft"}</h1>
       {error ? (
         <>
           <div class="banner error" role="alert">
             <p>
-              <strong>You are not signed in.</strong>
+              <strong>{linking ? "Your Microsoft account was not linked." : "You are not signed in."}</strong>
             </p>
             <p class="user-text">{error}</p>
           </div>
           <p>
-            <Link href="/signin">Back to sign in</Link>
+            {linking ? <Link href="/account">Back to your account</Link> : <Link href="/signin">Back to sign in</Link>}
           </p>
         </>
       ) : (
         <p role="status" aria-busy="true">
-          Finishing sign-in…
+          {linking ? "Linking your Microsoft account…" : "Finishing sign-in…"}
         </p>
       )}
     </section>

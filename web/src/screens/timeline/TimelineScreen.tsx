@@ -6,12 +6,13 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import Peaks, { type PeaksInstance } from "peaks.js";
 import { api, ApiError, call, errorText, type Job, type Schemas } from "../../api/client";
 import { announce } from "../../app/store";
-import { languageName } from "../../app/languages";
+import { languageShort } from "../../app/languages";
 import { Link } from "../../components/Link";
 import type { ScreenProps } from "../../app/routes";
 import { parseVtt, serializeVtt, shortTime, formatTime, type Cue } from "../review/vtt";
 import { descriptionFlags } from "../review/qc";
 import { clearDraft, saveDraft } from "../review/drafts";
+import { ScreenPending } from "../../components/Banner";
 
 type Timeline = Schemas["Timeline"];
 type Doc = { etag: string; base: string; header: string; cues: Cue[] };
@@ -123,6 +124,7 @@ export function TimelineScreen({ params }: ScreenProps) {
     const seg = peaksRef.current?.segments.getSegment(`c${i}`);
     seg?.update({ startTime: cues[i].start, endTime: cues[i].end });
     announce(`Caption ${i + 1}: ${formatTime(cues[i].start)} to ${formatTime(cues[i].end)}`);
+    setMessage("Not saved yet: press “Save caption timings”.");
   };
 
   const fps = tl?.fps || 25;
@@ -135,6 +137,7 @@ export function TimelineScreen({ params }: ScreenProps) {
 
   const save = async () => {
     if (!captions) return;
+    setMessage("Saving…");
     try {
       const r = await call<"patch", "/api/v1/jobs/{id}/vtt/{lang}">("patch", "/api/v1/jobs/{id}/vtt/{lang}", {
         path: { id, lang },
@@ -171,22 +174,7 @@ export function TimelineScreen({ params }: ScreenProps) {
     [descriptions, capCues, job],
   );
 
-  if (error)
-    return (
-      <section>
-        <h1 tabIndex={-1}>Timeline</h1>
-        <p class="banner error" role="alert">
-          {error}
-        </p>
-      </section>
-    );
-  if (!job || !tl)
-    return (
-      <section>
-        <h1 tabIndex={-1}>Timeline</h1>
-        <p aria-busy="true">Loading…</p>
-      </section>
-    );
+  if (error || !job || !tl) return <ScreenPending title="Timeline" error={error} />;
 
   const span = Math.max(0.001, view.end - view.start);
   const visible = <T extends { start: number; end: number }>(xs: T[]) => xs.map((x, i) => ({ x, i })).filter(({ x }) => x.end >= view.start && x.start <= view.end);
@@ -199,13 +187,13 @@ export function TimelineScreen({ params }: ScreenProps) {
         <Link href={`/jobs/${id}`}>Back to the job</Link>
       </p>
       <h1 tabIndex={-1}>
-        Timeline: <span class="user-text">{job.title || "Untitled job"}</span> ({languageName(lang)})
+        Timeline, {languageShort(lang)}: <span class="user-text">{job.title || "Untitled job"}</span>
       </h1>
       <div class="timeline-top">
         {videoUrl && <video ref={videoRef} src={videoUrl} controls preload="metadata" crossOrigin="anonymous" aria-label="Programme video" />}
         <div class="timeline-controls">
           <p>
-            Showing {shortTime(view.start)} to {shortTime(view.end)} of {shortTime(tl.duration)}.
+            Showing {shortTime(view.start)} to {shortTime(view.end)}; the programme is {shortTime(tl.duration)} long.
           </p>
           <div class="toolbar-buttons">
             <button type="button" class="button secondary small" onClick={() => zoomBy(-1)} disabled={!peaksRef.current || zoom === 0}>

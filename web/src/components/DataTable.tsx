@@ -1,0 +1,36 @@
+// A list screen's table: a caption for screen readers, column headers, the rows the screen
+// renders, and what to say when there are none. Used by every list (jobs, admin, downloads).
+import type { ComponentChildren } from "preact";
+
+type Props = {
+  caption: string;
+  columns: string[];
+  busy?: boolean;
+  /** Shown under the table when there is no row (omit or null while loading or on an error). */
+  empty?: string | null;
+  rowCount: number;
+  children: ComponentChildren;
+};
+
+export function DataTable({ caption, columns, busy = false, empty, rowCount, children }: Props) {
+  return (
+    <>
+      <div class="table-scroll">
+        <table class="table" aria-busy={busy ? "true" : "false"}>
+          <caption class="visually-hidden">{caption}</caption>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c} scope="col">
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{children}</tbody>
+        </table>
+      </div>
+      {!busy && rowCount === 0 && empty && <p class="empty">{empty}</p>}
+    </>
+  );
+}
