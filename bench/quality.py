@@ -38,6 +38,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import jiwer
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from shared import bootstrap, config  # noqa: E402
@@ -197,8 +199,6 @@ def compare_voices(media: Path) -> None:
     """The Spanish case's script said by several espeak-ng voices and speeds, transcribed by
     the pipeline's transcriber with beam 1 and beam 5: how much of the Spanish WER is the
     engine and how much the synthetic voice. Lists each voice's misheard words."""
-    import jiwer
-
     base = q.cases()["spanish"]
     script = " ".join(s.text for s in base.sentences)
     _say()

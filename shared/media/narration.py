@@ -13,12 +13,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from shared.media import ffmpeg as ff
+from shared.media import quote_language
 from shared.media.types import Word
 from shared.media.vtt import EXTENDED_ID, VttCue
 
 MAX_RATE = 1.5
 SAMPLE_RATE = 48000
 MARGIN = 0.1
+VOICE_GAP = 0.12  # seconds between a description's words and a quote spoken in another voice
+FIT_TRIES = 3  # syntheses at a faster rate to fit a clip into its slot
+EDGE_SILENCE = 0.03  # seconds of a voice's leading/trailing silence kept when runs are joined
 
 
 @dataclass
@@ -64,12 +68,51 @@ def slot_for(start: float, next_cue_start: float | None, words: list[Word], dura
     return max(0.0, min(ends) - start - MARGIN)
 
 
+def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> float:
+    """`text` spoken into `out` (WAV) in `language`; a quote in it that is clearly in another
+    language ('... el texto "SUMMER SALE 50% OFF".') is spoken by a voice of that language
+    (shared.media.quote_language, decision 0341). Returns the duration in seconds."""
+    runs = quote_language.parts(text, language) or [(text, language)]
+    if len(runs) == 1:
+        return speech.synthesize(runs[0][0], runs[0][1], out, rate)
+    import numpy as np
+
+    pieces: list = []
+    gap = np.zeros(int(VOICE_GAP * SAMPLE_RATE), dtype="float32")
+    for k, (words, lang) in enumerate(runs):
+        part = out.with_name(f"{out.stem}.part{k}.wav")
+        speech.synthesize(words, lang, part, rate)
+        audio = trimmed(_read(part))
+        pieces += [gap, audio] if pieces else [audio]
+        part.unlink(missing_ok=True)
+    pcm = np.clip(np.concatenate(pieces), -32768, 32767).astype("<i2")
+    with wave.open(str(out), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(SAMPLE_RATE)
+        f.writeframes(pcm.tobytes())
+    return len(pcm) / SAMPLE_RATE
+
+
+def trimmed(data, threshold: float = 100.0):
+    """`data` (48 kHz samples) without the voice's leading and trailing silence (quieter than
+    `threshold`, about -50 dBFS), keeping EDGE_SILENCE on each side."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(data) > threshold)
+    if not len(loud):
+        return data
+    keep = int(EDGE_SILENCE * SAMPLE_RATE)
+    return data[max(0, loud[0] - keep) : loud[-1] + 1 + keep]
+
+
 def synthesize_plan(
     speech, cues, language: str, words: list[Word], duration: float, folder: Path, max_rate: float = MAX_RATE
 ) -> Plan:
     """Synthesize every description cue (vtt.VttCue) and fit it into its slot."""
     plan = Plan(language=language)
     ordered = sorted(cues, key=lambda c: c.start)
+    quote_language.learn(c.text for c in ordered)  # every quote's words looked up at once
     for i, cue in enumerate(ordered):
         name = f"ad-{i + 1:03d}.wav"
         out = folder / name
@@ -77,14 +120,17 @@ def synthesize_plan(
         slot = slot_for(cue.start, nxt, words, duration)
         text = " ".join(cue.text.split())
         rate = 1.0
-        length = speech.synthesize(text, language, out, rate)
-        if length > slot:
-            rate = min(max_rate, length / max(slot, 0.01) * 1.03)
-            length = speech.synthesize(text, language, out, rate)
+        length = speak(speech, text, language, out, rate)
+        for _ in range(FIT_TRIES):
+            if length <= slot or rate >= max_rate:
+                break
+            # a voice's pauses do not shrink with its rate: ask again from what was measured
+            rate = min(max_rate, rate * length / max(slot, 0.01) * 1.03)
+            length = speak(speech, text, language, out, rate)
         extended = length > slot  # measured, whatever the script's estimate said
         if extended and rate != 1.0:
             rate = 1.0  # extended: the picture waits, so speak at the natural rate
-            length = speech.synthesize(text, language, out, rate)
+            length = speak(speech, text, language, out, rate)
         plan.clips.append(
             Clip(
                 name=name,

@@ -282,8 +282,8 @@ def apply(words: list[Word], wav: Path) -> list[Word]:
 
 def align_sentence_starts(words: list[Word], wav: Path) -> list[Word]:
     """The first word of a sentence that Whisper stretched back over the silence before it
-    (it starts in the previous speech stretch and ends in the next) starts at the onset of
-    the stretch it is said in (in place; returns the list)."""
+    (it starts in the previous speech stretch, or in the silence, and ends in the next
+    stretch) starts at the onset of the stretch it is said in (in place; returns the list)."""
     if len(words) < 2:
         return words
     chunks = wav_chunks(wav)
@@ -294,4 +294,9 @@ def align_sentence_starts(words: list[Word], wav: Path) -> list[Word]:
         inside = [o for o in onsets if w.start + 0.05 < o < w.end - 0.05]
         if inside:
             w.start = round(inside[-1], 3)
+            continue
+        silent = not any(a / RATE <= w.start < b / RATE for a, b in chunks)
+        onset = next((o for o in onsets if o > w.start), None)
+        if silent and onset is not None and onset < w.end - 0.01:
+            w.start = round(onset, 3)  # starts in the silence, its speech just before its end
     return words

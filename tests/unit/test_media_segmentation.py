@@ -171,6 +171,12 @@ def test_a_sentence_start_stretched_back_over_a_silence_starts_with_its_speech(t
     monkeypatch.setattr(speaker_change, "wav_chunks", lambda wav: chunks)
     speaker_change.align_sentence_starts(ws, tmp_path / "unused.wav")
     assert [w.start for w in ws] == [82.68, 83.65, 83.8, 84.2, 84.5]  # only the sentence start moves
+    # A first word starting in the silence whose speech begins just before its end (the
+    # ten-minute talk's "hand. | 1.3 s | The team": "The" timed 0.5 s early).
+    ws = [Word(217.85, 218.29, "hand."), Word(219.18, 219.78, "The"), Word(219.78, 220.1, "team")]
+    chunks = [(int(216.0 * 16000), int(218.37 * 16000)), (int(219.744 * 16000), int(221.0 * 16000))]
+    speaker_change.align_sentence_starts(ws, tmp_path / "unused.wav")
+    assert [w.start for w in ws] == [217.85, 219.744, 219.78]
 
 
 def voiced(pitch_hz) -> np.ndarray:

@@ -1,0 +1,134 @@
+"""The language of a quoted on-screen text, told cheaply and only when it is clear (decision 0341).
+
+A description in Spanish that quotes an English title ('Aparece en la pantalla el texto
+"SUMMER SALE 50% OFF".') is spoken by the Spanish voice, which reads the English words with
+Spanish letter sounds. The narration speaks such a quote in a voice of the quote's language
+(shared.media.narration), and this module says which language that is.
+
+How: the installed Apertium morphological analysers (`<lang>-<other>.automorf.bin`, the
+dictionaries the local translation pairs already use) say which words of the quote each
+language knows. The quote is in language L when L knows at least two of its words and at least
+half of them, half more of them than the narration language does, and no other language knows
+as many.
+Anything less clear (a brand name nobody knows, "HOTEL" that every language knows, no
+analysers installed as on gcp) gives None: the narration voice reads it, as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+from pathlib import Path
+
+from shared.media import languages
+
+APERTIUM_DIR = Path("/usr/share/apertium")
+MIN_KNOWN = 0.5  # of the quote's words, known to its language
+MIN_LEAD = 0.5  # ... more than the narration language knows
+MIN_WORDS = 2  # words it knows, at least: one short word ("ZARA" is Basque for "you are") is no evidence
+_TOKEN = re.compile(r"\^([^/$]*)/([^$]*)\$")
+QUOTE = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]")
+
+
+@functools.lru_cache(maxsize=4)
+def analysers(folder: str = str(APERTIUM_DIR)) -> dict[str, tuple[str, ...]]:
+    """language (BCP-47 primary subtag) -> the analyser files that know its words."""
+    out: dict[str, list[str]] = {}
+    for path in sorted(Path(folder).glob("apertium-*/*.automorf.bin")):
+        lang = languages.normalize(path.name.split("-")[0])
+        out.setdefault(lang, []).append(str(path))
+    return {lang: tuple(paths) for lang, paths in out.items()}
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", text.lower())]
+
+
+_KNOWN: dict[str, dict[str, bool]] = {}  # analyser -> word -> known (a process's lifetime)
+
+
+def _known(analyser: str, words: set[str]) -> set[str]:
+    """The words the analyser knows; words not asked before are looked up in one lt-proc run
+    (the text goes on standard input, one word a line)."""
+    seen = _KNOWN.setdefault(analyser, {})
+    missing = sorted(w for w in words if w not in seen)
+    if missing:
+        found: set[str] = set()
+        try:
+            proc = subprocess.run(
+                ["lt-proc", "-w", analyser], input="\n".join(missing) + "\n", capture_output=True, text=True, timeout=60
+            )
+            if proc.returncode == 0:
+                found = {w for w, analysis in _TOKEN.findall(proc.stdout) if not analysis.startswith("*")}
+        except (OSError, subprocess.SubprocessError):
+            return set()  # not remembered: asked again next time
+        for w in missing:
+            seen[w] = w in found
+    return {w for w in words if seen[w]}
+
+
+def learn(texts, folder: str = str(APERTIUM_DIR)) -> None:
+    """Look up the words of every quote in `texts` at once (one lt-proc run per analyser for a
+    whole narration, not one per quote)."""
+    words = {w for t in texts for m in QUOTE.finditer(t) for w in _words(m.group(1))}
+    if words:
+        for files in analysers(folder).values():
+            for f in files:
+                _known(f, words)
+
+
+def coverage(text: str, folder: str = str(APERTIUM_DIR)) -> dict[str, tuple[int, int]]:
+    """For each language with an analyser, (words of the text it knows, words in the text)."""
+    words = _words(text)
+    if not words:
+        return {}
+    out = {}
+    for lang, files in analysers(folder).items():
+        known: set[str] = set()
+        for f in files:
+            known |= _known(f, set(words))
+        out[lang] = (sum(w in known for w in words), len(words))
+    return out
+
+
+def decide(counts: dict[str, tuple[int, int]], narration: str) -> str | None:
+    """The quote's language from what each language knows of it ((known, total) words), when
+    it is clearly not the narration's; else None."""
+    narration = languages.normalize(narration)
+    cover = {lang: known / total for lang, (known, total) in counts.items() if total}
+    others = {lang: c for lang, c in cover.items() if lang != narration}
+    if not others:
+        return None
+    best = max(others, key=lambda lang: others[lang])
+    top = others[best]
+    if counts[best][0] < MIN_WORDS or top < MIN_KNOWN or top - cover.get(narration, 0.0) < MIN_LEAD:
+        return None
+    if sum(1 for c in others.values() if c >= top) > 1:
+        return None  # two other languages know it as well: unsure which
+    return best
+
+
+def language_of(quote: str, narration: str, folder: str = str(APERTIUM_DIR)) -> str | None:
+    """The language to speak `quote` in when it is clearly not `narration`'s, else None."""
+    return decide(coverage(quote, folder), narration)
+
+
+def parts(text: str, narration: str, folder: str = str(APERTIUM_DIR)) -> list[tuple[str, str]]:
+    """The description split into (text, language) runs to speak: each quote that is clearly
+    in another language is its own run in that language (the quote marks dropped); everything
+    else stays in the narration language. Runs without a letter or digit (a closing period)
+    are left out. One run when nothing needs another voice."""
+    runs: list[tuple[str, str]] = []
+    at = 0
+    for m in QUOTE.finditer(text):
+        lang = language_of(m.group(1), narration, folder)
+        if lang is None:
+            continue
+        runs.append((text[at : m.start()], narration))
+        runs.append((m.group(1), lang))
+        at = m.end()
+    if not runs:
+        return [(text, narration)]
+    runs.append((text[at:], narration))
+    return [(" ".join(t.split()), lang) for t, lang in runs if any(c.isalnum() for c in t)]
