@@ -14,7 +14,7 @@ from werkzeug.exceptions import MethodNotAllowed as _WzMethodNotAllowed
 from werkzeug.exceptions import NotFound as _WzNotFound
 from werkzeug.routing import Map, PathConverter, Rule
 
-from shared import logs, metrics
+from shared import fast_json, logs, metrics
 from shared.auth.session import authenticate
 from shared.auth.tokens import Principal
 from shared.config import settings
@@ -31,7 +31,7 @@ MATCHED_ROUTE = "avp.matched_route"
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
-    resp = Response(json.dumps(body, default=str, separators=(",", ":")), status=status, mimetype="application/json")
+    resp = Response(fast_json.dumps(body), status=status, mimetype="application/json")
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp

@@ -16,6 +16,36 @@ from shared.domain.accounts import Actor, Person
 from shared.domain.roles import CLIENT, LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
 
 
+class LanguageQcDetails(TypedDict, total=False):
+    """What a language QC history entry adds to who and when, by action."""
+
+    assignee: str  # assigned
+    assignee_email: str  # assigned
+    previous_status: str  # assigned
+    reason: str  # rejected
+    feedback_id: str  # feedback
+
+
+class LanguageQcEvent(LanguageQcDetails):
+    """One entry of `language_qc[lang].history`."""
+
+    action: str  # assigned | approved | rejected | feedback
+    by: str  # user id
+    by_email: str
+    at: str
+
+
+class LanguageQcFeedback(TypedDict):
+    """One entry of `language_qc[lang].feedback`."""
+
+    id: str
+    author: str  # user id
+    author_email: str
+    author_role: str
+    at: str
+    message: str
+
+
 class LanguageQcState(TypedDict, total=False):
     """`language_qc[lang]`: see shared.domain.language_qc for the states and their changes."""
 
@@ -23,8 +53,8 @@ class LanguageQcState(TypedDict, total=False):
     assignee: str | None
     assignee_email: str
     rejection_reason: str
-    history: list[dict[str, Any]]
-    feedback: list[dict[str, Any]]
+    history: list[LanguageQcEvent]
+    feedback: list[LanguageQcFeedback]
 
 
 class Progress(TypedDict):

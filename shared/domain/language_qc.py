@@ -9,10 +9,10 @@ Conflict, NotFound (a language not under QC) or Unprocessable (an empty reason o
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, Unpack
 
 from shared.domain.accounts import Actor
-from shared.domain.jobs import JobDocument, LanguageQcState
+from shared.domain.jobs import JobDocument, LanguageQcDetails, LanguageQcEvent, LanguageQcFeedback, LanguageQcState
 from shared.domain.roles import ADMIN, LINGUIST, PM
 from shared.domain.status import JobStatus, translated_languages
 from shared.errors import Conflict, NotFound, Unprocessable
@@ -59,8 +59,8 @@ def may_act(role: str, user_id: str, entry: LanguageQcState) -> bool:
     return role == LINGUIST and entry.get("assignee") == user_id
 
 
-def _event(action: str, actor: Actor, at: str, **extra: Any) -> dict[str, Any]:
-    return {"action": action, "by": actor["user_id"], "by_email": actor["email"], "at": at, **extra}
+def _event(action: str, actor: Actor, at: str, **details: Unpack[LanguageQcDetails]) -> LanguageQcEvent:
+    return {"action": action, "by": actor["user_id"], "by_email": actor["email"], "at": at, **details}
 
 
 def assign(entry: LanguageQcState, linguist: dict[str, Any], actor: Actor, at: str) -> LanguageQcState:
@@ -116,7 +116,7 @@ def add_feedback(entry: LanguageQcState, actor: Actor, at: str, message: str, fe
     if not message:
         raise Unprocessable("Feedback must not be empty")
     new = entry.copy()
-    item = {
+    item: LanguageQcFeedback = {
         "id": feedback_id,
         "author": actor["user_id"],
         "author_email": actor["email"],

@@ -13,6 +13,7 @@ from shared.file_modes import private_dir
 from shared.gunicorn_app import GunicornApp
 from shared.local import worker as pipeline_worker
 from shared.local.app import create_app
+from shared.local.gunicorn_worker import KeepServingThreadWorker
 from shared.local.pipeline_once import PipelineOnce
 from shared.local.setup import ensure_first_admin
 from shared.logs import GUNICORN_LOGCONFIG
@@ -67,7 +68,8 @@ def main() -> int:
     options = {
         "bind": f"{os.environ.get('AVP_BIND', '127.0.0.1')}:{cfg.port}",
         "workers": http_workers(),  # the pipeline runs in one of them; the WebSocket hub in each
-        "worker_class": "gthread",
+        # gunicorn's threaded worker, answering a client's back-to-back requests on one thread
+        "worker_class": KeepServingThreadWorker,
         "threads": threads,
         "worker_connections": max(1000, threads * 2),
         "timeout": 0,

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from shared import fast_json
 from shared.errors import AlreadyExists, Invalid, VersionConflict
 from shared.file_modes import private_dir, private_file
 from shared.persistence.documents import OPS, Page, Query, Transaction, cursor_for, decode_cursor
@@ -89,7 +90,7 @@ class _Tx:
         ).fetchone()
         if row is None:
             return None
-        doc = json.loads(row[1])
+        doc = fast_json.loads(row[1])
         doc["id"] = doc_id
         doc["_version"] = row[0]
         return doc
@@ -193,7 +194,7 @@ class SqliteDocuments:
         rows = self._conn().execute(*select).fetchall()
         items = []
         for doc_id, version, data in rows:
-            doc = json.loads(data)
+            doc = fast_json.loads(data)
             doc["id"] = doc_id
             doc["_version"] = version
             items.append(doc)

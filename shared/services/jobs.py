@@ -2,10 +2,15 @@
 operations of functions/jobs (list, get, delete, downloads, QC actions; creation is in
 shared.services.job_creation).
 
-A job document lives in the "jobs" collection (24-hex id). Besides the API fields it carries
-`assignees` (user ids of the linguists assigned to any language, for list queries),
-`step_attempts` ({step: current attempt number}) and `step_tries` (tries of the current step
-run), which the pipeline runner uses to tell a current task from a stale one."""
+A job document (shared.domain.jobs.JobDocument) lives in the "jobs" collection (24-hex id) and
+is read and written through shared.persistence.job_store.JobStore (`store()` here, typed).
+Besides the API fields it carries internal ones (`INTERNAL_FIELDS`: `assignees` for list queries,
+`step_attempts` and `step_tries`, which the pipeline runner uses to tell a current task from a
+stale one, the status-event outbox, ...).
+
+The operations (called by functions/jobs, the runner and other services) resolve the platform's
+ports; the pieces below them take the ports they use as arguments: `change_status(jobs, ...)`,
+`flush_outbox(job, jobs, publish)`, `ensure_current_task(job, tasks)` (decision 1311)."""
 
 from __future__ import annotations
 

@@ -1,18 +1,27 @@
-"""The browser-test harness: one real platform process per test module (`python -m
-shared.local.serve` on a free port, fresh data folder), Debian's Chromium driven by Playwright
-(never a downloaded browser), a fresh browser context per test, a screenshot of every page of a
-failing test in build/browser-failures/, and `axe_check` for accessibility."""
+"""The browser-test harness: one real platform process (`python -m shared.local.serve` on a free
+port, fresh data folder) shared by the test modules, or one of its own for a module that needs
+other settings (`extra_platform_env`); Debian's Chromium driven by Playwright (never a downloaded
+browser), a fresh browser context per test, a screenshot of every page of a failing test in
+build/browser-failures/, and `axe_check` for accessibility.
+
+Most of these tests' time is the real pipeline turning a generated video into captions and
+descriptions. A module that needs such jobs declares `start_jobs(admin, video) -> dict`: the
+session calls it for every collected module as soon as the shared platform is up, so the
+pipeline works on all of them while the modules before run, and the module's own fixture finds
+the result in `started_jobs[__name__]` and waits for the status it needs."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.browser.support import ADMIN_EMAIL, ADMIN_PASSWORD, ApiUser
+from tests.support.media import session_video
 from tests.support.platform_process import clean_env, free_port, running
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -21,10 +30,16 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FAILURES = ROOT / "build" / "browser-failures"
 
 
+_JOB_MODULES: dict = {}  # collected modules that declare start_jobs (module name -> module)
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/browser" in str(item.fspath):
             item.add_marker(pytest.mark.slow)
+            module = item.module
+            if hasattr(module, "start_jobs"):
+                _JOB_MODULES[module.__name__] = module
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +49,8 @@ def extra_platform_env() -> dict:
     return {}
 
 
-@pytest.fixture(scope="module")
-def platform_url(tmp_path_factory, extra_platform_env):
-    """The platform, started once for the whole test module."""
+@contextmanager
+def _platform(tmp_path_factory, extra_env: dict):
     if not (ROOT / "web" / "dist" / "index.html").is_file():
         pytest.fail("web/dist is not built: run ./scripts/setup requirements-dev.txt")
     tmp = tmp_path_factory.mktemp("platform")
@@ -48,11 +62,47 @@ def platform_url(tmp_path_factory, extra_platform_env):
         AVP_ADMIN_PASSWORD=ADMIN_PASSWORD,
         AVP_COOKIE_SECURE="0",
         AVP_TASK_BACKOFF_SECONDS="1",
-        **{k: str(v).replace("{port}", str(port)) for k, v in extra_platform_env.items()},
+        **{k: str(v).replace("{port}", str(port)) for k, v in extra_env.items()},
     )
     log = tmp / "server.log"
     with running([PY, "-m", "shared.local.serve"], env, log) as base:
         yield base.replace("127.0.0.1", "localhost")
+
+
+@pytest.fixture(scope="session")
+def shared_platform(tmp_path_factory):
+    """The platform most modules share: started once (one start-up, one warm pipeline)."""
+    with _platform(tmp_path_factory, {}) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def platform_url(request, tmp_path_factory, extra_platform_env):
+    """The module's platform: the shared one, or its own when the module adds settings."""
+    if not extra_platform_env:
+        yield request.getfixturevalue("shared_platform")
+        return
+    with _platform(tmp_path_factory, extra_platform_env) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def started_jobs(request, tmp_path_factory) -> dict:
+    """`start_jobs` of every collected module that has one, called on the shared platform at
+    once (module name -> what it returned)."""
+    if not _JOB_MODULES:
+        return {}
+    base = request.getfixturevalue("shared_platform")
+    admin = ApiUser.sign_in(base, ADMIN_EMAIL, ADMIN_PASSWORD)
+    video = session_video(tmp_path_factory)
+    return {name: module.start_jobs(admin, video.path) for name, module in sorted(_JOB_MODULES.items())}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pipeline_starts_first(request):
+    """Before the first browser test: hand the pipeline every module's jobs (see above)."""
+    if _JOB_MODULES:
+        request.getfixturevalue("started_jobs")
 
 
 @pytest.fixture(scope="module")

@@ -8,19 +8,23 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser.doc_shots import doc_shot
-from tests.e2e.browser.support import PASSWORD, axe_check, create_job, sign_in, wait_status
-from tests.support.media import session_video
+from tests.e2e.browser.support import PASSWORD, ApiUser, axe_check, create_job, sign_in, wait_status
+
+
+def start_jobs(admin, video) -> dict:
+    """Called by conftest when the session starts: the pipeline works on this job meanwhile."""
+    org = admin.create_org("Board Org")
+    client = admin.add_member(org, "CLIENT")
+    return {"org": org, "client": client.email, "job": create_job(client, org, video, ["en", "es"], "Board tour")}
 
 
 @pytest.fixture(scope="module")
-def scene(platform_url, admin, tmp_path_factory):
-    video = session_video(tmp_path_factory)
-    org = admin.create_org("Board Org")
+def scene(started_jobs, admin):
+    org, job = started_jobs[__name__]["org"], started_jobs[__name__]["job"]
+    client = ApiUser.sign_in(admin.base, started_jobs[__name__]["client"], PASSWORD)
     pm = admin.add_member(org, "PM")
     linguist = admin.add_member(org, "LINGUIST")
     spare = admin.add_member(org, "LINGUIST")
-    client = admin.add_member(org, "CLIENT")
-    job = create_job(client, org, video.path, ["en", "es"], "Board tour")
     wait_status(admin, job, "SOURCE_QC")
     admin.call("POST", f"/api/v1/jobs/{job}/actions/approve")
     wait_status(admin, job, "LANGUAGE_QC")

@@ -9,17 +9,23 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser.doc_shots import doc_shot
 from tests.e2e.browser.support import PASSWORD, axe_check, create_job, sign_in, wait_status
-from tests.support.media import session_video
+
+
+def start_jobs(admin, video) -> dict:
+    """Called by conftest when the session starts: the pipeline works on these jobs meanwhile."""
+    org = admin.create_org("Review Org")
+    return {
+        "org": org,
+        "job": create_job(admin, org, video, ["en"], "Review tour"),
+        "translated": create_job(admin, org, video, ["en", "es"], "Translated tour"),
+    }
 
 
 @pytest.fixture(scope="module")
-def scene(platform_url, admin, tmp_path_factory):
-    video = session_video(tmp_path_factory)
-    org = admin.create_org("Review Org")
+def scene(started_jobs, admin):
+    org, job_id, translated = (started_jobs[__name__][k] for k in ("org", "job", "translated"))
     reviewer = admin.add_member(org, "REVIEWER")
     second = admin.add_member(org, "REVIEWER")
-    job_id = create_job(admin, org, video.path, ["en"], "Review tour")
-    translated = create_job(admin, org, video.path, ["en", "es"], "Translated tour")
     wait_status(admin, job_id, "SOURCE_QC")
     return {"job": job_id, "translated": translated, "org": org, "reviewer": reviewer, "second": second, "admin": admin}
 

@@ -1,6 +1,6 @@
 // Jobs list: filter by status, cursor paging, live updates from the organisation streams.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, errorText, type Job } from "../../api/client";
+import { api, type Job } from "../../api/client";
 import type { paths } from "../../api/schema";
 import { openChannel } from "../../app/live";
 import { navigate, queryParam } from "../../app/router";
@@ -10,7 +10,8 @@ import { languageShort } from "../../app/languages";
 import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
 import { DataTable } from "../../components/DataTable";
-import { Pager, usePages } from "../../components/Pager";
+import { Pager } from "../../components/Pager";
+import { usePagedList } from "../../app/pagedList";
 import { ErrorBanner } from "../../components/Banner";
 
 const PAGE = 20;
@@ -19,30 +20,13 @@ type StatusFilter = NonNullable<NonNullable<paths["/api/v1/jobs"]["get"]["parame
 export function JobsScreen() {
   const session = useStore((s) => s.session);
   const [status, setStatus] = useState(queryParam("status") ?? "");
-  const [jobs, setJobs] = useState<Job[]>([]);
-  const [error, setError] = useState("");
-  const [loading, setLoading] = useState(true);
-  const [reloadTick, setReloadTick] = useState(0);
-  const pages = usePages();
+  const list = usePagedList<Job>(
+    (cursor, signal) => api.get("/api/v1/jobs", { query: { status: (status || undefined) as StatusFilter | undefined, limit: PAGE, cursor }, signal }),
+    [status],
+  );
+  const { items: jobs, error, loading, pages } = list;
   const page = pages.page;
   const reloadTimer = useRef<number>();
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setLoading(true);
-    api
-      .get("/api/v1/jobs", { query: { status: (status || undefined) as StatusFilter | undefined, limit: PAGE, cursor: pages.cursor }, signal: ctrl.signal })
-      .then((list) => {
-        setJobs(list.items);
-        pages.setNext(list.next_cursor ?? null);
-        setError("");
-      })
-      .catch((e) => {
-        if ((e as Error).name !== "AbortError") setError(errorText(e));
-      })
-      .finally(() => setLoading(false));
-    return () => ctrl.abort();
-  }, [status, pages.page, pages.cursor, reloadTick]);
 
   // Live: one org stream per organisation on screen (a CLIENT or PM: their own).
   const orgs = Array.from(new Set([session?.user.org_id, ...jobs.map((j) => j.org_id)].filter((o): o is string => !!o))).sort();
@@ -52,7 +36,7 @@ export function JobsScreen() {
       openChannel(`/api/v1/ws/org/${encodeURIComponent(org)}`, (msg) => {
         if (msg.type !== "job_status_update" || !msg.job_id) return;
         let known = false;
-        setJobs((current) =>
+        list.setItems((current) =>
           current.map((j) => {
             if (j._id !== msg.job_id) return j;
             known = true;
@@ -63,7 +47,7 @@ export function JobsScreen() {
         // A job not on this page: a new one shows up on the first page (debounced reload).
         if (!known && page === 0) {
           window.clearTimeout(reloadTimer.current);
-          reloadTimer.current = window.setTimeout(() => setReloadTick((t) => t + 1), 400);
+          reloadTimer.current = window.setTimeout(list.reload, 400);
         }
       }),
     );
@@ -89,7 +73,6 @@ export function JobsScreen() {
           onChange={(e) => {
             const v = e.currentTarget.value;
             setStatus(v);
-            pages.reset();
             navigate(v ? `/jobs?status=${v}` : "/jobs", true);
           }}
         >

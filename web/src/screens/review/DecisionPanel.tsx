@@ -9,6 +9,13 @@ import { ErrorBanner } from "../../components/Banner";
 
 type Props = { job: Job; lang: string; role: string; onDone: (job: Job) => void };
 
+/** Whether `role` decides at the job's stage: the whole job (SOURCE_QC, FINAL_QC) or a language. */
+export function decisionLevel(status: string, role: string): "job" | "language" | null {
+  if ((status === "SOURCE_QC" || status === "FINAL_QC") && ["REVIEWER", "ADMIN"].includes(role)) return "job";
+  if (status === "LANGUAGE_QC" && ["LINGUIST", "PM", "ADMIN"].includes(role)) return "language";
+  return null;
+}
+
 export function DecisionPanel({ job, lang, role, onDone }: Props) {
   const [reason, setReason] = useState("");
   const [feedback, setFeedback] = useState("");
@@ -16,8 +23,8 @@ export function DecisionPanel({ job, lang, role, onDone }: Props) {
   const [done, setDone] = useState("");
   const [busy, setBusy] = useState(false);
   const stage = job.status;
-  const jobLevel = (stage === "SOURCE_QC" || stage === "FINAL_QC") && ["REVIEWER", "ADMIN"].includes(role);
-  const langLevel = stage === "LANGUAGE_QC" && ["LINGUIST", "PM", "ADMIN"].includes(role);
+  const jobLevel = decisionLevel(stage, role) === "job";
+  const langLevel = decisionLevel(stage, role) === "language";
   if (!jobLevel && !langLevel) return null;
   const what = jobLevel ? statusWords(stage) : `${languageName(lang)} language review`;
 
@@ -62,7 +69,7 @@ export function DecisionPanel({ job, lang, role, onDone }: Props) {
   };
 
   return (
-    <section class="panel decision" aria-labelledby="decision-title">
+    <section class="panel decision" id="decision" aria-labelledby="decision-title">
       <h2 id="decision-title">Decision: {what}</h2>
       <ErrorBanner error={error} />
       {done && (

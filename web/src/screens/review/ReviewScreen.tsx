@@ -16,7 +16,7 @@ import { cueAt, formatTime, newKey, parseTime, parseVtt, renumber, serializeVtt,
 import { diffCues, reapply, type CueChange } from "./merge";
 import { clearDraft, loadDraft, saveDraft } from "./drafts";
 import { VersionsPanel } from "./VersionsPanel";
-import { DecisionPanel } from "./DecisionPanel";
+import { DecisionPanel, decisionLevel } from "./DecisionPanel";
 import { SHORTCUTS, matchShortcut } from "./shortcuts";
 import { ScreenPending } from "../../components/Banner";
 
@@ -517,6 +517,11 @@ export function ReviewScreen({ params }: ScreenProps) {
         </h1>
         <StatusTag status={job.status} />
       </div>
+      {decisionLevel(job.status, session.user.role) && (
+        <p class="muted">
+          Edit the captions and descriptions in the cue list and save; then approve or reject under <a href="#decision">Decision</a>.
+        </p>
+      )}
       {dirtyKinds.length > 0 && (
         <p class="banner warn-inline" role="status">
           Unsaved changes in {dirtyKinds.join(" and ")}
@@ -616,7 +621,7 @@ export function ReviewScreen({ params }: ScreenProps) {
           </div>
           {!isLinguist && (<form class="shift" onSubmit={bulkShift}>
             <fieldset>
-              <legend>Shift all {kind} cues</legend>
+              <legend>Shift all {kind === "captions" ? "caption" : "description"} cues</legend>
               <div class="shift-fields">
                 <span>
                   <label for="shift-offset">By (seconds)</label>

@@ -124,6 +124,7 @@ export function TimelineScreen({ params }: ScreenProps) {
     const seg = peaksRef.current?.segments.getSegment(`c${i}`);
     seg?.update({ startTime: cues[i].start, endTime: cues[i].end });
     announce(`Caption ${i + 1}: ${formatTime(cues[i].start)} to ${formatTime(cues[i].end)}`);
+    setMessage("Not saved yet: press “Save caption timings”.");
   };
 
   const fps = tl?.fps || 25;
@@ -136,6 +137,7 @@ export function TimelineScreen({ params }: ScreenProps) {
 
   const save = async () => {
     if (!captions) return;
+    setMessage("Saving…");
     try {
       const r = await call<"patch", "/api/v1/jobs/{id}/vtt/{lang}">("patch", "/api/v1/jobs/{id}/vtt/{lang}", {
         path: { id, lang },
