@@ -170,7 +170,8 @@ class RapidOcrReader:
     2. only for boxes that persist (a box in about the same place, or of about the same size,
        on the sample before or after: text on one sample only can never be quoted, as
        stable_texts needs two consecutive samples): the detector again at FINE_SIDE on the
-       bands around them only (word boxes), and the recogniser on those boxes.
+       bands around them only (word boxes), and the recogniser on those boxes. (A picture
+       read on its own, with no samples around it, is read whole.)
     Where RapidOCR drops the spaces of a line, tesseract's reading of that box puts them back
     (once per distinct reading in a call)."""
 
@@ -222,8 +223,9 @@ class RapidOcrReader:
             if quads is None:
                 pages.append(list(pages[-1]))
                 continue
-            keep = persistent(quads, [_quads_at(found, k - 1), _quads_at(found, k + 1)])
-            quads = [q for q, ok in zip(quads, keep) if ok]
+            if len(images) > 1:  # a picture read on its own has no neighbours: all of it is read
+                keep = persistent(quads, [_quads_at(found, k - 1), _quads_at(found, k + 1)])
+                quads = [q for q, ok in zip(quads, keep) if ok]
             if not quads:
                 pages.append([])
                 continue
