@@ -83,14 +83,14 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
         speech.synthesize(words, lang, part, rate)
         audios.append(trimmed(_read(part)))
         part.unlink(missing_ok=True)
-    # the other voice brought to the narration voice's level (Piper is 3-6 dB louder than
-    # espeak-ng), without clipping
-    own = [_level(a) for a, (_, lang) in zip(audios, runs) if lang == language]
-    reference = max(own) if own else 0.0
+    # every run brought to the loudest run's level (Piper speaks 3-6 dB louder than
+    # espeak-ng), without clipping: one sentence at one level. (Bringing the quote down to the
+    # quieter voice instead made whisper miss it when the stem was transcribed back.)
+    reference = max((_level(a) for a in audios), default=0.0)
     pieces: list = []
     gap = np.zeros(int(VOICE_GAP * SAMPLE_RATE), dtype="float32")
-    for audio, (_, lang) in zip(audios, runs):
-        if lang != language and reference > 0 and len(audio):
+    for audio in audios:
+        if reference > 0 and len(audio):
             audio = audio * min(reference / max(_level(audio), 1.0), 32000.0 / max(float(np.abs(audio).max()), 1.0))
         pieces += [gap, audio] if pieces else [audio]
     pcm = np.clip(np.concatenate(pieces), -32768, 32767).astype("<i2")

@@ -111,7 +111,7 @@ def test_a_clip_is_asked_again_faster_until_it_fits(tmp_path):
     assert len(speech.calls) == 3 and not clip.extended and clip.duration <= clip.slot
 
 
-def test_the_quote_voice_is_brought_to_the_narration_voice_level(tmp_path, monkeypatch):
+def test_both_voices_of_a_clip_speak_at_one_level(tmp_path, monkeypatch):
     import numpy as np
 
     monkeypatch.setattr(quote_language, "language_of", lambda quote, narration, folder="": "en")
