@@ -123,3 +123,11 @@ def test_both_voices_of_a_clip_speak_at_one_level(tmp_path, monkeypatch):
     first, second = pcm[: int(0.18 * 48000)], pcm[int(0.4 * 48000) :]
     ratio = narration._level(second) / narration._level(first)
     assert 0.9 < ratio < 1.1
+
+
+def test_a_run_of_letters_is_cut_into_the_fewest_known_words():
+    known = {"free", "delivery", "deli", "very", "today", "to", "day", "summer", "sum", "mer", "sale"}
+    assert quote_language._fewest("freedeliverytoday", known) == (4, 12)
+    assert quote_language._fewest("summersale", known) == (6,)
+    assert quote_language._fewest("freexyz", known) is None  # not all of it is words
+    assert quote_language._fewest("today", known) is None  # one word: nothing to cut
