@@ -9,6 +9,8 @@ real steps, every QC approval given at once) to FINAL_QC with outputs en and es,
   <= 0.8 against this one);
 - the same naive sequence with the engines the platform uses for quality (the multilingual
   whisper base model, RapidOCR, the Piper English voice): "naive-q", and platform / naive-q;
+- CPU seconds of each side (this process's threads and its finished children), steadier than
+  wall time on a shared machine, and platform / naive in CPU;
 - with --direct, our own engine modules called directly (no storage, no job), as before.
 Models (whisper, the language check's model, the neural voice, OCR) are loaded before either
 side is timed, as in a worker that has run a job before.
@@ -151,6 +153,7 @@ def run_pipeline(video_path: Path, data_dir: Path) -> dict:
     worker = Worker(poll_seconds=0.05).start()
     waits = 0.0
     try:
+        c0 = _cpu()
         t0 = time.perf_counter()
         resp = client.post(
             "/api/v1/jobs",
@@ -189,13 +192,21 @@ def run_pipeline(video_path: Path, data_dir: Path) -> dict:
                 client.post(f"/api/v1/jobs/{job_id}/language-qc/es/approve", headers=linguist["headers"])
             waits += time.perf_counter() - a
         wall = time.perf_counter() - t0
+        cpu = _cpu() - c0
     finally:
         worker.stop()
     history = docs.get("jobs", job_id).get("step_history", [])
     per_step = {}
     for h in history:
         per_step[h["step"]] = per_step.get(h["step"], 0.0) + h["seconds"]
-    return {"job": job, "per_step": per_step, "wall": wall, "human_actions": waits}
+    return {"job": job, "per_step": per_step, "wall": wall, "human_actions": waits, "cpu": cpu}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process (the worker's threads) and its finished children (ffmpeg,
+    Apertium, espeak-ng, tesseract): the figure the machine's load changes least."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def run_direct(video_path: Path, work: Path) -> dict:
@@ -285,6 +296,7 @@ def run_naive(video_path: Path, work: Path, languages: tuple[str, ...] = ("en", 
     engines = NAIVE_ENGINES[kind]
     times: dict[str, float] = {}
     ffmpeg = ["ffmpeg", "-hide_banner", "-nostdin", "-y"]
+    c0 = _cpu()
     t = time.perf_counter()
     wav = work / "a.wav"
     _sh([*ffmpeg, "-i", str(video_path), "-vn", "-ac", "1", "-ar", "16000", str(wav)])
@@ -390,6 +402,7 @@ def run_naive(video_path: Path, work: Path, languages: tuple[str, ...] = ("en", 
             ]
         )
     times["render"] = time.perf_counter() - t
+    times["cpu"] = _cpu() - c0
     return times
 
 
@@ -445,8 +458,10 @@ def main() -> None:
             "per_step": {s: min(p["per_step"].get(s, 0.0) for p in pipes) for s in STEPS + ["probe"]},
             "wall": min(p["wall"] for p in pipes),
             "human_actions": min(p["human_actions"] for p in pipes),
+            "cpu": min(p["cpu"] for p in pipes),
         }
         naive = {kind: {s: min(n[s] for n in runs) for s in STEPS} for kind, runs in naives.items()}
+        naive_cpu = {kind: min(n["cpu"] for n in runs) for kind, runs in naives.items()}
         direct = {s: min(x[s] for x in directs) for s in STEPS} if directs else {}
         d = video.duration
         print()
@@ -480,6 +495,10 @@ def main() -> None:
             print(f"{kind + ' sequence':<27}{ntot[kind]:.1f} s ({engines_used})")
             print(f"{'platform / ' + kind + ' (wall)':<27}{pipe['wall'] / ntot[kind]:.3f}{aim}")
             print(f"{'platform / ' + kind + ' (steps)':<27}{ptot / ntot[kind]:.3f}")
+            print(
+                f"{'platform / ' + kind + ' (CPU)':<27}{pipe['cpu'] / naive_cpu[kind]:.3f}   "
+                f"({pipe['cpu']:.1f} / {naive_cpu[kind]:.1f} CPU-s)"
+            )
         if direct:
             print(f"pipeline / direct (steps)  {ptot / sum(direct.values()):.3f}")
         print(f"real-time factor (wall)    {pipe['wall'] / d:.3f}")
@@ -495,6 +514,7 @@ def main() -> None:
                     "pipeline_wall": pipe["wall"],
                     "naive": naive["naive"],
                     "naive_quality": naive["naive-q"],
+                    "cpu": {"pipeline": pipe["cpu"], **naive_cpu},
                     "direct": direct,
                     "pipeline_runs": [p["per_step"] for p in pipes],
                     "naive_runs": naives["naive"],

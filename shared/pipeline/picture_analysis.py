@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -113,16 +114,20 @@ class Background:
         self.language = language
         self.events: list[VisualEvent] | None = None
         self.error: BaseException | None = None
+        self.seconds = 0.0
         self._thread = threading.Thread(
             target=self._run, args=(describer, video, workdir, language), name="avp-picture-analysis", daemon=True
         )
 
     def _run(self, describer, video: Path, workdir: Path, language: str) -> None:
+        started = time.monotonic()
         try:
             workdir.mkdir(parents=True, exist_ok=True)
             self.events = analyser(describer)(video, workdir, language)
         except BaseException as exc:  # reported by finish; the describe step analyses again
             self.error = exc
+        finally:
+            self.seconds = time.monotonic() - started
 
     def start(self) -> Background:
         self._thread.start()
@@ -131,7 +136,16 @@ class Background:
     def finish(self, io: StepIO) -> bool:
         """Wait for the analysis and store it; True when stored. Never raises: without stored
         events the describe step analyses the picture itself."""
+        waiting = time.monotonic()
         self._thread.join()
+        logs.event(
+            log,
+            "picture analysis finished",
+            job_id=io.job["id"],
+            seconds=round(self.seconds, 2),
+            waited=round(time.monotonic() - waiting, 2),  # the step's own work was done by then
+            ok=self.events is not None,
+        )
         if self.events is None:
             log.warning(
                 "picture analysis failed; the describe step will analyse again",
