@@ -1,7 +1,8 @@
 """The local server's gunicorn worker (shared.local.gunicorn_worker, decision 1220) on the real
 server: back-to-back and pipelined requests on one kept-alive connection are answered in order,
 a connection left quiet goes back to the poller without holding a thread (a pool of two threads
-still serves a fourth connection while three sit idle), and an idle connection answers again."""
+still serves a fourth connection while three sit idle), an idle connection answers again, and a
+WebSocket on the same server ends without errors and gives its thread back."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import sys
 import time
 
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from shared.local.gunicorn_worker import STAY_SECONDS
 from tests.support.platform_process import clean_env, free_port, start, stop, wait_healthy
@@ -109,3 +112,17 @@ def test_quiet_connections_hold_no_thread(server):
     finally:
         for conn in idle:
             conn.close()
+
+
+def test_websocket_upgrade_ends_cleanly_and_frees_its_thread(server):
+    port, _ = server
+    for _ in range(3):  # more sockets than the pool's 2 threads, one after another
+        with connect(f"ws://127.0.0.1:{port}/api/v1/ws/org/{'0' * 24}?token=bad", open_timeout=10) as ws:
+            with pytest.raises(ConnectionClosed) as closed:
+                ws.recv(timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+    conn = Conn(port)
+    try:
+        assert conn.get()[0] == 200
+    finally:
+        conn.close()

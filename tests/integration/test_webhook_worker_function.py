@@ -3,6 +3,7 @@
 SQLite task queue; the worker function runs it against a real receiver on loopback, schedules
 the retry on the same queue, answers duplicates as stale and refuses anything but a delivery."""
 
+import sqlite3
 import time
 
 import functions_framework
@@ -10,7 +11,10 @@ import pytest
 
 from shared import config
 from shared.local import functions as local_functions
+from shared.persistence.documents import strip_meta
+from shared.pipeline import runner
 from shared.queues.tasks import WEBHOOKS
+from shared.timestamps import expire_in
 from shared.webhooks import signing
 from tests.integration.test_webhooks_api import V1, Org, register
 from tests.support.webhook_receiver import WebhookReceiver
@@ -85,3 +89,26 @@ def test_anything_but_a_delivery_attempt_is_refused(hook_app, platform, body, ex
 def test_an_unknown_delivery_is_gone(hook_app, platform):
     resp = hook_app.post("/", json={"job_id": "b" * 24, "step": "webhook", "attempt": 0})
     assert resp.status_code == 200 and resp.get_json() == {"outcome": "gone"}
+
+
+def test_reconcile_requeues_a_stranded_attempt_on_the_webhooks_queue(client, org, platform):
+    """A crash between the delivery's write and its enqueue leaves no task: the repair pass
+    re-creates it on the webhooks queue (once: the task name dedupes the next pass)."""
+    config.configure(webhook_allow_private=True)
+    made = register(client, org["pm"], org["id"], "http://127.0.0.1:9/hooks").get_json()
+    delivery_id = client.post(f"{V1}/webhooks/{made['id']}/test", headers=org["pm"]["headers"]).get_json()["id"]
+    with sqlite3.connect(platform.tasks.path) as conn:  # the task is lost
+        assert conn.execute("DELETE FROM tasks WHERE job_id=?", (delivery_id,)).rowcount == 1
+    doc = platform.documents.get("webhook_deliveries", delivery_id)
+    platform.documents.update(
+        "webhook_deliveries",
+        delivery_id,
+        {**strip_meta(doc), "next_attempt_at": expire_in(-300)},
+        expected_version=doc["_version"],
+    )
+    assert runner.reconcile() >= 1
+    assert [(t["step"], t["attempt"], t["queue"]) for t in platform.tasks.tasks_for(delivery_id)] == [
+        ("webhook", 0, WEBHOOKS)
+    ]
+    runner.reconcile()
+    assert len(platform.tasks.tasks_for(delivery_id)) == 1

@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from flask import Flask
 
 from shared import config
+from shared.local.emulators import register
 from shared.queues.cloud_tasks import DISPATCH_DEADLINE_SECONDS, WEBHOOK_DISPATCH_DEADLINE_SECONDS, CloudTasksQueue
 from shared.queues.tasks import PIPELINE, WEBHOOKS
 from tests.unit.test_gcp_cloud_tasks import SA, URL, FakeTasksClient
@@ -100,3 +102,14 @@ def test_settings_name_the_webhook_queue_and_target(monkeypatch):
     assert q.queue_path(WEBHOOKS) == f"{PARENT}hooks" and q.parent == f"{PARENT}pipeline-steps"
     with pytest.raises(RuntimeError, match="AVP_WEBHOOK_TASKS_QUEUE"):
         CloudTasksQueue("proj", "europe-west1", "steps", URL, webhook_queue="", webhook_target_url=HOOK_URL)
+
+
+def test_the_emulator_delivery_route_reaches_the_webhook_worker_for_loopback_only():
+    config.configure(backend="emulators")
+    app = Flask("emulator-routes")
+    register(app)
+    client = app.test_client()
+    remote = client.post("/_emulators/tasks/webhook_worker", json={}, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert remote.status_code == 403
+    wrong = client.post("/_emulators/tasks/webhook_worker", json={"job_id": "a" * 24, "step": "probe", "attempt": 0})
+    assert wrong.status_code == 400 and "webhook deliveries only" in wrong.get_json()["detail"]
