@@ -33,7 +33,14 @@ def test_transition_sets_status_publishes_and_enqueues(platform):
         "updated_at": job["updated_at"],
     }
     assert platform.tasks.tasks_for(job_id) == [
-        {"name": f"{job_id}-translate-1", "step": "translate", "attempt": 1, "state": "pending", "deliveries": 0}
+        {
+            "name": f"{job_id}-translate-1",
+            "step": "translate",
+            "attempt": 1,
+            "state": "pending",
+            "deliveries": 0,
+            "queue": "pipeline",
+        }
     ]
 
 
