@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -68,7 +69,9 @@ class LocalPlatform:
             self.proc.wait(15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            self.proc.wait()
         self.log.close()
+        shutil.rmtree(self.data, ignore_errors=True)  # a 100,000-job store is ~100 MB
 
     def login(self) -> str:
         req = urllib.request.Request(

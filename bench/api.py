@@ -190,7 +190,14 @@ def main() -> None:
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  cores={cores}  load={os.getloadavg()[0]:.1f}  server processes={args.workers}  "
         f"wrk -t{args.threads} -c{args.connections} -d{args.seconds:g}s  jobs={args.jobs}"
     )
-    floor_db = str(Path(tempfile.mkdtemp(prefix="avp-floor-")) / "floor.sqlite3")
+    floor_dir = tempfile.mkdtemp(prefix="avp-floor-")
+    try:
+        run(args, str(Path(floor_dir) / "floor.sqlite3"))
+    finally:
+        shutil.rmtree(floor_dir, ignore_errors=True)
+
+
+def run(args, floor_db: str) -> None:
     env = {"AVP_HTTP_WORKERS": str(args.workers), "AVP_COOKIE_SECURE": "0"}
     with LocalPlatform(env) as platform:
         token = platform.login()

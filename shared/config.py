@@ -81,6 +81,8 @@ class Settings:
     tasks_queue: str = "pipeline-steps"
     tasks_target_url: str = ""
     tasks_service_account: str = ""  # OIDC identity of Cloud Tasks requests (gcp backend)
+    webhook_tasks_queue: str = "webhook-deliveries"  # webhook attempts' queue (decision 1110)
+    webhook_tasks_target_url: str = ""  # the webhook_worker URL; unset: the pipeline queue
     events_topic: str = "job-events"
     signing_key_file: str = ""
     signing_service_account: str = ""
@@ -222,6 +224,8 @@ def from_env() -> Settings:
         tasks_queue=_env("AVP_TASKS_QUEUE", "pipeline-steps"),
         tasks_target_url=_env("AVP_TASKS_TARGET_URL"),
         tasks_service_account=_env("AVP_TASKS_SERVICE_ACCOUNT"),
+        webhook_tasks_queue=_env("AVP_WEBHOOK_TASKS_QUEUE", "webhook-deliveries"),
+        webhook_tasks_target_url=_env("AVP_WEBHOOK_TASKS_TARGET_URL"),
         events_topic=_env("AVP_EVENTS_TOPIC", "job-events"),
         signing_key_file=_env("AVP_SIGNING_KEY_FILE"),
         signing_service_account=_env("AVP_SIGNING_SERVICE_ACCOUNT"),

@@ -751,7 +751,7 @@ ROUTES: tuple[Route, ...] = (
 WEBSOCKET_PATHS: tuple[str, ...] = (f"{V1}/ws/jobs/{{id}}", f"{V1}/ws/org/{{org_id}}")
 
 # Internal, not routed by the gateway: Cloud Tasks / Pub/Sub push targets.
-INTERNAL_FUNCTIONS: tuple[str, ...] = ("pipeline_worker", "upload_trigger")
+INTERNAL_FUNCTIONS: tuple[str, ...] = ("pipeline_worker", "upload_trigger", "webhook_worker")
 
 
 def routes_for(function: str) -> list[Route]:

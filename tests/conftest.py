@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from xdist.scheduler import LoadFileScheduling
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -20,6 +21,22 @@ from shared.auth.tokens import issue_access_token  # noqa: E402
 from shared.ids import new_id  # noqa: E402
 from shared.local.app import create_app  # noqa: E402
 from shared.timestamps import now_iso  # noqa: E402
+
+
+class ModulesAndBrowserTests(LoadFileScheduling):
+    """--dist loadfile (scripts/test), except that every browser test goes to the same process:
+    they share one platform process and a pipeline warmed up with every module's jobs
+    (tests/e2e/browser/conftest.py), which two processes would each start."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        if nodeid.startswith("tests/e2e/browser/"):
+            return "tests/e2e/browser"
+        return super()._split_scope(nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return ModulesAndBrowserTests(config, log) if config.getvalue("dist") == "loadfile" else None
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,8 @@ first, then the console with its single-page fallback)."""
 
 from __future__ import annotations
 
+import functools
+
 from flask import Flask, Request, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
@@ -19,15 +21,22 @@ from shared.routes import ROUTES, werkzeug_rule
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE", "CONNECT"]
 
 
-def create_app() -> Flask:
-    app = Flask("avp-local")
-    app.config["MAX_CONTENT_LENGTH"] = None
-    table = Map(
+@functools.cache
+def route_table() -> Map:
+    """The route table as one werkzeug Map, compiled once per process: compiling its rules is
+    most of what create_app costs, and the tests create an app per test. Only ever bound."""
+    return Map(
         [Rule(werkzeug_rule(r.path), methods=[r.method], endpoint=r) for r in ROUTES],
         strict_slashes=False,
         merge_slashes=False,
         converters=CONVERTERS,
     )
+
+
+def create_app() -> Flask:
+    app = Flask("avp-local")
+    app.config["MAX_CONTENT_LENGTH"] = None
+    table = route_table()
 
     file_routes.register(app)  # the signed URLs of LocalFiles
     flask_ws.register(app)  # /api/v1/ws/... as the Cloud Run service serves them

@@ -2,6 +2,7 @@
 push call in GCP, the emulators call here (scripts/emulators points them at these URLs).
 
   POST /_emulators/tasks/pipeline_worker        HTTP tasks from gcloud-tasks-emulator
+  POST /_emulators/tasks/webhook_worker         the same, from the webhook-deliveries queue
   POST /_emulators/pubsub/upload_trigger        Pub/Sub emulator push of upload notifications
 
 The push body becomes the CloudEvent Eventarc would deliver, so functions/upload_trigger runs

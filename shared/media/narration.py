@@ -77,14 +77,22 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
         return speech.synthesize(runs[0][0], runs[0][1], out, rate)
     import numpy as np
 
-    pieces: list = []
-    gap = np.zeros(int(VOICE_GAP * SAMPLE_RATE), dtype="float32")
+    audios = []
     for k, (words, lang) in enumerate(runs):
         part = out.with_name(f"{out.stem}.part{k}.wav")
         speech.synthesize(words, lang, part, rate)
-        audio = trimmed(_read(part))
-        pieces += [gap, audio] if pieces else [audio]
+        audios.append(trimmed(_read(part)))
         part.unlink(missing_ok=True)
+    # every run brought to the loudest run's level (Piper speaks 3-6 dB louder than
+    # espeak-ng), without clipping: one sentence at one level. (Bringing the quote down to the
+    # quieter voice instead made whisper miss it when the stem was transcribed back.)
+    reference = max((_level(a) for a in audios), default=0.0)
+    pieces: list = []
+    gap = np.zeros(int(VOICE_GAP * SAMPLE_RATE), dtype="float32")
+    for audio in audios:
+        if reference > 0 and len(audio):
+            audio = audio * min(reference / max(_level(audio), 1.0), 32000.0 / max(float(np.abs(audio).max()), 1.0))
+        pieces += [gap, audio] if pieces else [audio]
     pcm = np.clip(np.concatenate(pieces), -32768, 32767).astype("<i2")
     with wave.open(str(out), "wb") as f:
         f.setnchannels(1)
@@ -92,6 +100,14 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
         f.setframerate(SAMPLE_RATE)
         f.writeframes(pcm.tobytes())
     return len(pcm) / SAMPLE_RATE
+
+
+def _level(data, threshold: float = 100.0) -> float:
+    """RMS of the sounding samples (louder than `threshold`)."""
+    import numpy as np
+
+    loud = data[np.abs(data) > threshold]
+    return float(np.sqrt(np.mean(loud**2))) if len(loud) else 0.0
 
 
 def trimmed(data, threshold: float = 100.0):

@@ -23,6 +23,8 @@ import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from shared.media import quote_language
+
 MIN_CONFIDENCE = 0.9  # per box (RapidOCR) or per word (tesseract, 0-100 scaled to 0-1)
 MIN_LETTERS = 3  # a line needs this many letters (a lone changing number is not text to quote)
 SAME = 0.9  # difflib ratio for "reads the same" across samples (one character in ten)
@@ -30,6 +32,7 @@ REPEAT_AFTER = 30.0  # the same text is quoted again only after this long off sc
 SAME_PICTURE = 1.5  # mean absolute grey difference (0-255) under which a frame is not read again
 COARSE_SIDE = 480  # stage 1: the detector sees the frame with its longer side at this size
 FINE_SIDE = 960  # stage 2: ... and the bands around persistent text at this scale
+SPLIT_FROM = 8  # letters: a reading this long without a space may be words run together
 MARGIN = 8  # px around a box, at least, in the band the fine detector sees
 # onnxruntime threads per OCR model: one. On the 2 shared cores, two spin-waiting threads took
 # twice the CPU time and more wall time than one (decision 0340)
@@ -170,9 +173,11 @@ class RapidOcrReader:
     2. only for boxes that persist (a box in about the same place, or of about the same size,
        on the sample before or after: text on one sample only can never be quoted, as
        stable_texts needs two consecutive samples): the detector again at FINE_SIDE on the
-       bands around them only (word boxes), and the recogniser on those boxes.
+       bands around them only (word boxes), and the recogniser on those boxes. (A picture
+       read on its own, with no samples around it, is read whole.)
     Where RapidOCR drops the spaces of a line, tesseract's reading of that box puts them back
-    (once per distinct reading in a call)."""
+    (one tesseract run per call); where tesseract cannot, the words a language's dictionary
+    knows do (`quote_language.split_words`)."""
 
     name = "rapidocr"
 
@@ -222,8 +227,9 @@ class RapidOcrReader:
             if quads is None:
                 pages.append(list(pages[-1]))
                 continue
-            keep = persistent(quads, [_quads_at(found, k - 1), _quads_at(found, k + 1)])
-            quads = [q for q, ok in zip(quads, keep) if ok]
+            if len(images) > 1:  # a picture read on its own has no neighbours: all of it is read
+                keep = persistent(quads, [_quads_at(found, k - 1), _quads_at(found, k + 1)])
+                quads = [q for q, ok in zip(quads, keep) if ok]
             if not quads:
                 pages.append([])
                 continue
@@ -231,9 +237,16 @@ class RapidOcrReader:
             words = self._words(img, quads)
             pages.append(self._recognise(img, words, path.parent, crops) if words else [])
         spaced = dict(zip(crops, _spacings(list(crops.values()), path.parent))) if crops else {}
+        split: dict[str, str] = {}
         for page in pages:
             for box in page:
                 box.text = respace(box.text, spaced.get(box.text, ""))
+                if " " not in box.text and len(box.text) >= SPLIT_FROM:
+                    # tesseract could not tell the spaces (a busy background behind the line):
+                    # the words one language knows ("FREEDELIVERYTODAY" -> "FREE DELIVERY TODAY")
+                    if box.text not in split:
+                        split[box.text] = quote_language.split_words(box.text) or box.text
+                    box.text = split[box.text]
         return pages
 
     def _detect(self, img, grey) -> list:

@@ -132,3 +132,53 @@ def parts(text: str, narration: str, folder: str = str(APERTIUM_DIR)) -> list[tu
         return [(text, narration)]
     runs.append((text[at:], narration))
     return [(" ".join(t.split()), lang) for t, lang in runs if any(c.isalnum() for c in t)]
+
+
+MIN_PIECE = 2  # letters of a word found inside a run-together line
+MAX_RUN = 40  # longer runs of letters are not split
+
+
+def split_words(token: str, folder: str = str(APERTIUM_DIR)) -> str | None:
+    """A run of letters that reads as several words without spaces ("FREEDELIVERYTODAY", as
+    OCR returns words whose spaces it lost), split into the fewest words one language knows
+    ("FREE DELIVERY TODAY"), keeping the letters and their case; None when the run is a word
+    itself, no language can split it, or languages disagree on where."""
+    if not token.isalpha() or not (2 * MIN_PIECE <= len(token) <= MAX_RUN):
+        return None
+    low = token.lower()
+    pieces = {low[i:j] for i in range(len(low)) for j in range(i + MIN_PIECE, len(low) + 1)}
+    found: set[tuple[int, ...]] = set()
+    best = len(low)
+    for files in analysers(folder).values():
+        known: set[str] = set()
+        for f in files:
+            known |= _known(f, pieces)
+        if low in known:
+            return None  # a word in this language as it stands
+        cuts = _fewest(low, known)
+        if cuts is None:
+            continue
+        if len(cuts) < best:
+            best, found = len(cuts), {cuts}
+        elif len(cuts) == best:
+            found.add(cuts)
+    if len(found) != 1:
+        return None
+    cuts = found.pop()
+    return " ".join(token[a:b] for a, b in zip((0, *cuts), (*cuts, len(token))) if b > a)
+
+
+def _fewest(word: str, known: set[str]) -> tuple[int, ...] | None:
+    """Cut positions splitting `word` into the fewest known pieces (at least two), or None."""
+    n = len(word)
+    best: dict[int, tuple[int, ...]] = {0: ()}  # position -> fewest piece ends reaching it
+    for j in range(1, n + 1):
+        for i in range(0, j - MIN_PIECE + 1):
+            if i in best and word[i:j] in known:
+                cand = (*best[i], j)
+                if j not in best or len(cand) < len(best[j]):
+                    best[j] = cand
+    cuts = best.get(n)
+    if cuts is None or len(cuts) < 2:
+        return None
+    return cuts[:-1]

@@ -102,6 +102,9 @@ class JobMedia(BaseModel):
     audio_codec: str | None = None
     sample_rate: int | None = None
     channels: int | None = None
+    has_audio: bool | None = Field(
+        None, description="False when the source has no audio track: captions are empty with a note saying why"
+    )
 
 
 class Job(BaseModel):

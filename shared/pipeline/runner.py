@@ -170,7 +170,7 @@ def _cleanup_deleted(job_id: str) -> None:
 def run_task(job_id: str, step: str, attempt: int, *, steps: dict[str, Step] | None = None) -> str:
     """Run one delivery of a task. Returns the outcome (done, retry, failed, stale, gone,
     cancelled). Raises only for infrastructure failures (the queue then redelivers)."""
-    if step == webhooks.TASK_STEP:  # a webhook delivery attempt shares the queue (decision 1101)
+    if step == webhooks.TASK_STEP:  # local webhook attempts, and gcp ones queued before decision 1110
         return webhooks.deliver(job_id, attempt)
     p = platform()
     store = JobStore(p.documents)

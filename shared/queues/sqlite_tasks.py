@@ -1,11 +1,16 @@
 """SqliteTasks: the step-task port as a durable queue in SQLite (cfg.data_dir/tasks.sqlite3).
 
-A task row is (name, job_id, step, attempt) plus its delivery state:
+A task row is (name, queue, job_id, step, attempt) plus its delivery state:
   pending -> leased (a worker holds it until lease_until, extending it while it runs) -> done.
 A worker that dies (SIGKILL, power loss) stops extending its lease; once the lease lapses any
 worker claims the task again, so every task is delivered at least once. Rows stay after they
 are done so a task name is never reused (the same dedupe Cloud Tasks applies to task names);
 `prune` drops old finished rows.
+
+Both queues of the port (pipeline steps, webhook deliveries: decision 1110) share the one table;
+`queue` says which a row belongs to and `claim(queues=...)` takes from some only. Task names stay
+unique across the table (job ids and delivery ids are distinct random ids). A file written before
+the column existed gains it on open, its webhook rows marked as such.
 
 Heavy steps are limited across every process sharing the file: a claim skips heavy tasks while
 `heavy_limit` of them hold live leases."""
@@ -19,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.persistence.sqlite_documents import PerThreadConnection
-from shared.queues.tasks import task_name
+from shared.queues.tasks import PIPELINE, WEBHOOKS, check_queue, task_name
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tasks (
@@ -34,11 +39,15 @@ CREATE TABLE IF NOT EXISTS tasks (
     lease_until REAL,
     started_at REAL,
     finished_at REAL,
-    deliveries INTEGER NOT NULL DEFAULT 0
+    deliveries INTEGER NOT NULL DEFAULT 0,
+    queue TEXT NOT NULL DEFAULT 'pipeline'
 );
 CREATE INDEX IF NOT EXISTS tasks_ready ON tasks (state, available_at);
 CREATE INDEX IF NOT EXISTS tasks_job ON tasks (job_id);
 """
+# The step a webhook delivery attempt runs as (shared.services.webhooks.TASK_STEP): rows of a file
+# from before the queue column are put on the webhooks queue by it.
+_WEBHOOK_STEP = "webhook"
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class ClaimedTask:
     available_at: float  # when it became runnable (enqueue time + delay)
     started_at: float
     deliveries: int
+    queue: str = PIPELINE
 
 
 class SqliteTasks:
@@ -59,20 +69,44 @@ class SqliteTasks:
         self.path = Path(path)
         self._conn = PerThreadConnection(self.path)
         self._wake = threading.Condition()
-        self._conn().executescript(SCHEMA)
+        conn = self._conn()
+        conn.executescript(SCHEMA)
+        self._add_queue_column(conn)
+
+    @staticmethod
+    def _add_queue_column(conn: sqlite3.Connection) -> None:
+        """Files made before the queue column existed gain it (every process may race to do so)."""
+        if any(row[1] == "queue" for row in conn.execute("PRAGMA table_info(tasks)")):
+            return
+        try:
+            conn.execute("ALTER TABLE tasks ADD COLUMN queue TEXT NOT NULL DEFAULT 'pipeline'")
+        except sqlite3.OperationalError as exc:
+            if "duplicate column" not in str(exc):
+                raise
+        conn.execute("UPDATE tasks SET queue=? WHERE step=?", (WEBHOOKS, _WEBHOOK_STEP))
 
     @classmethod
     def from_settings(cls, cfg) -> SqliteTasks:
         return cls(Path(cfg.data_dir) / "tasks.sqlite3")
 
     # -- the port ---------------------------------------------------------------------------
-    def enqueue(self, job_id: str, step: str, attempt: int = 0, delay_seconds: float = 0.0) -> bool:
-        """Create the task unless one of that name exists; True if created."""
+    def enqueue(
+        self, job_id: str, step: str, attempt: int = 0, delay_seconds: float = 0.0, queue: str = PIPELINE
+    ) -> bool:
+        """Create the task on `queue` unless one of that name exists there; True if created."""
         now = time.time()
         cur = self._conn().execute(
-            "INSERT OR IGNORE INTO tasks (name, job_id, step, attempt, state, enqueued_at, available_at) "
-            "VALUES (?, ?, ?, ?, 'pending', ?, ?)",
-            (task_name(job_id, step, attempt), job_id, step, int(attempt), now, now + max(0.0, delay_seconds)),
+            "INSERT OR IGNORE INTO tasks (name, queue, job_id, step, attempt, state, enqueued_at, available_at) "
+            "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+            (
+                task_name(job_id, step, attempt),
+                check_queue(queue),
+                job_id,
+                step,
+                int(attempt),
+                now,
+                now + max(0.0, delay_seconds),
+            ),
         )
         created = cur.rowcount == 1
         if created:
@@ -81,15 +115,23 @@ class SqliteTasks:
         return created
 
     def delete_for_job(self, job_id: str) -> int:
-        """Drop the job's tasks that have not finished (job deletion)."""
-        cur = self._conn().execute("DELETE FROM tasks WHERE job_id=? AND state != 'done'", (job_id,))
+        """Drop the job's pipeline tasks that have not finished (job deletion)."""
+        cur = self._conn().execute(
+            "DELETE FROM tasks WHERE job_id=? AND queue=? AND state != 'done'", (job_id, PIPELINE)
+        )
         return cur.rowcount
 
     # -- worker side (local only) -----------------------------------------------------------
     def claim(
-        self, owner: str, lease_seconds: float, heavy_steps: frozenset = frozenset(), heavy_limit: int = 0
+        self,
+        owner: str,
+        lease_seconds: float,
+        heavy_steps: frozenset = frozenset(),
+        heavy_limit: int = 0,
+        queues: tuple[str, ...] | None = None,
     ) -> ClaimedTask | None:
-        """Lease the oldest runnable task (pending and due, or leased with a lapsed lease)."""
+        """Lease the oldest runnable task (pending and due, or leased with a lapsed lease), of
+        `queues` only when given."""
         conn = self._conn()
         now = time.time()
         for attempt in range(50):
@@ -112,8 +154,11 @@ class SqliteTasks:
                 if running >= heavy_limit:
                     exclude = f" AND step NOT IN ({marks})"
                     params += sorted(heavy_steps)
+            if queues is not None:
+                exclude += f" AND queue IN ({','.join('?' * len(queues))})"
+                params += [check_queue(q) for q in queues]
             row = conn.execute(
-                "SELECT name, job_id, step, attempt, available_at, deliveries FROM tasks "
+                "SELECT name, job_id, step, attempt, available_at, deliveries, queue FROM tasks "
                 "WHERE ((state='pending' AND available_at <= ?) OR (state='leased' AND lease_until <= ?))"
                 f"{exclude} ORDER BY available_at, rowid LIMIT 1",
                 params,
@@ -121,7 +166,7 @@ class SqliteTasks:
             if row is None:
                 conn.execute("COMMIT")
                 return None
-            name, job_id, step, att, available_at, deliveries = row
+            name, job_id, step, att, available_at, deliveries, queue = row
             conn.execute(
                 "UPDATE tasks SET state='leased', lease_owner=?, lease_until=?, started_at=?, "
                 "deliveries=deliveries+1 WHERE name=?",
@@ -131,7 +176,7 @@ class SqliteTasks:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        return ClaimedTask(name, job_id, step, int(att), float(available_at), now, int(deliveries) + 1)
+        return ClaimedTask(name, job_id, step, int(att), float(available_at), now, int(deliveries) + 1, queue)
 
     def extend(self, name: str, owner: str, lease_seconds: float) -> bool:
         """Keep a running task's lease alive; False if the lease was lost."""
@@ -197,11 +242,12 @@ class SqliteTasks:
         rows = (
             self._conn()
             .execute(
-                "SELECT name, step, attempt, state, deliveries FROM tasks WHERE job_id=? ORDER BY rowid", (job_id,)
+                "SELECT name, step, attempt, state, deliveries, queue FROM tasks WHERE job_id=? ORDER BY rowid",
+                (job_id,),
             )
             .fetchall()
         )
-        return [dict(zip(("name", "step", "attempt", "state", "deliveries"), r)) for r in rows]
+        return [dict(zip(("name", "step", "attempt", "state", "deliveries", "queue"), r)) for r in rows]
 
     def prune(self, older_than_seconds: float) -> int:
         """Forget finished tasks older than the given age."""

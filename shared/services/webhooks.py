@@ -11,9 +11,10 @@ Collections:
 A job status event (shared.services.job_events) fans out to one delivery per subscribed endpoint
 and event type. The delivery id is derived from the endpoint and the event, so an event published
 twice (outbox repair, duplicate delivery) creates it once. Each attempt is a task
-`(<delivery id>, "webhook", <attempt>)` on the same queue as pipeline steps (SqliteTasks locally,
-Cloud Tasks on gcp, both run by shared.pipeline.runner.run_task); a failed attempt enqueues the
-next one with exponential backoff until `webhook_max_attempts`."""
+`(<delivery id>, "webhook", <attempt>)` on the port's WEBHOOKS queue (decision 1110): locally a
+row of SqliteTasks run by the worker threads (shared.pipeline.runner.run_task), on gcp a Cloud
+Tasks queue of its own run by the webhook_worker function; a failed attempt enqueues the next one
+with exponential backoff until `webhook_max_attempts`."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from shared.errors import AlreadyExists, Conflict, Invalid, NotFound, VersionCon
 from shared.ids import is_id, new_id
 from shared.models.webhooks import WebhookCreate, WebhookUpdate
 from shared.persistence.documents import Query, strip_meta, update_existing
+from shared.queues.tasks import WEBHOOKS
 from shared.services.users import check_org_scope
 from shared.timestamps import expire_in, iso, now_iso, parse_iso
 from shared.webhooks import address_guard, sender, signing
@@ -286,7 +288,7 @@ def replay(principal: Principal, webhook_id: str, delivery_id: str) -> dict[str,
         delivery_id,
     )
     created = platform().documents.create(DELIVERIES, new_id(), doc)
-    platform().tasks.enqueue(created["id"], TASK_STEP, 0)
+    platform().tasks.enqueue(created["id"], TASK_STEP, 0, queue=WEBHOOKS)
     return delivery_view(created)
 
 
@@ -304,7 +306,7 @@ def send_test(principal: Principal, webhook_id: str) -> dict[str, Any]:
     }
     doc = _new_delivery(endpoint, TEST_EVENT, "msg_" + new_id(), body, None)
     created = platform().documents.create(DELIVERIES, new_id(), doc)
-    platform().tasks.enqueue(created["id"], TASK_STEP, 0)
+    platform().tasks.enqueue(created["id"], TASK_STEP, 0, queue=WEBHOOKS)
     return delivery_view(created)
 
 
@@ -333,7 +335,7 @@ def fan_out(event: dict[str, Any]) -> int:
                 stored = platform().documents.create(DELIVERIES, _delivery_id(endpoint["id"], msg_id), doc)
             except AlreadyExists:
                 continue
-            platform().tasks.enqueue(stored["id"], TASK_STEP, 0)
+            platform().tasks.enqueue(stored["id"], TASK_STEP, 0, queue=WEBHOOKS)
             created += 1
     return created
 
@@ -412,7 +414,7 @@ def deliver(delivery_id: str, attempt: int) -> str:
         log, "webhook delivery", delivery_id=delivery_id, attempt=attempt, status_code=code, outcome=data["status"]
     )
     if data["status"] == "retrying":
-        platform().tasks.enqueue(delivery_id, TASK_STEP, attempt + 1, delay_seconds=delay)
+        platform().tasks.enqueue(delivery_id, TASK_STEP, attempt + 1, delay_seconds=delay, queue=WEBHOOKS)
     return str(data["status"])
 
 
@@ -431,6 +433,6 @@ def reconcile(limit: int = 200) -> int:
             )
         )
         for doc in page.items:
-            if platform().tasks.enqueue(doc["id"], TASK_STEP, len(doc.get("attempts") or [])):
+            if platform().tasks.enqueue(doc["id"], TASK_STEP, len(doc.get("attempts") or []), queue=WEBHOOKS):
                 created += 1
     return created

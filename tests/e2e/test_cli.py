@@ -8,18 +8,16 @@ import json
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from shared.webhooks import signing
 from tests.support.media import session_video
-from tests.support.platform_process import clean_env, free_port, running
+from tests.support.platform_process import PY, free_port, platform_env, running
 from tests.support.webhook_receiver import WebhookReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
-PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 ADMIN_EMAIL, ADMIN_PASSWORD = "cli-admin@example.com", "Cli-Admin-Passw0rd!"
 PASSWORD = "Cli-User-Passw0rd!"
 
@@ -29,15 +27,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cli-platform")
-    env = clean_env(
-        AVP_DATA_DIR=tmp / "data",
-        AVP_PORT=free_port(),
-        AVP_ADMIN_EMAIL=ADMIN_EMAIL,
-        AVP_ADMIN_PASSWORD=ADMIN_PASSWORD,
-        AVP_COOKIE_SECURE="0",
-        AVP_TASK_BACKOFF_SECONDS="1",
-        AVP_WEBHOOK_ALLOW_PRIVATE="1",
-        AVP_WEBHOOK_BACKOFF_SECONDS="0.5",
+    env = platform_env(
+        tmp / "data", ADMIN_EMAIL, ADMIN_PASSWORD, AVP_WEBHOOK_ALLOW_PRIVATE="1", AVP_WEBHOOK_BACKOFF_SECONDS="0.5"
     )
     log = tmp / "server.log"
     with running([PY, "-m", "shared.local.serve"], env, log) as base:

@@ -6,21 +6,19 @@ error rate of the English captions against the script, the descriptions mention 
 text, the Spanish captions carry the glossary's target term, every MP4 has the expected streams
 and duration, and the loudness is on target."""
 
-import io
 import json
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 from shared.ids import new_id
-from shared.local.worker import Worker
 from shared.media import ffmpeg as ff
 from shared.media import vtt
 from shared.timestamps import now_iso
 from tests.support import description_cases as dc
+from tests.support.job_flow import post_job, wait_for_status
 from tests.support.media import session_video, wer
 
 pytestmark = pytest.mark.slow
@@ -28,22 +26,8 @@ pytestmark = pytest.mark.slow
 STEP_TIMEOUT = 240
 
 
-@pytest.fixture
-def worker(platform):
-    w = Worker(poll_seconds=0.05).start()
-    yield w
-    w.stop()
-
-
 def wait_status(client, user, job_id, status, timeout=STEP_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while True:
-        job = client.get(f"/api/v1/jobs/{job_id}", headers=user["headers"]).get_json()
-        if job.get("status") == status:
-            return job
-        assert not job.get("status", "").endswith(("FAILED", "INVALID")), job
-        assert time.monotonic() < deadline, f"stuck at {job.get('status')}: {job}"
-        time.sleep(0.2)
+    return wait_for_status(client, user, job_id, status, timeout)
 
 
 def streams(path: Path) -> list[dict]:
@@ -83,18 +67,16 @@ def test_local_pipeline_en_es(client, users, platform, worker, tmp_path_factory)
             ],
         },
     )
-    resp = client.post(
-        "/api/v1/jobs",
-        headers=customer["headers"],
-        content_type="multipart/form-data",
-        data={
-            "source_language": "en",
-            "requested_outputs": "en,es",
-            "title": "Widget tour",
-            "glossary_id": glossary_id,
-            "options": json.dumps({"burn_in": True, "extended_ad": True}),
-            "file": (io.BytesIO(video.path.read_bytes()), "tour.mp4"),
-        },
+    resp = post_job(
+        client,
+        customer,
+        video.path.read_bytes(),
+        "tour.mp4",
+        source_language="en",
+        requested_outputs="en,es",
+        title="Widget tour",
+        glossary_id=glossary_id,
+        options=json.dumps({"burn_in": True, "extended_ad": True}),
     )
     assert resp.status_code == 201, resp.get_json()
     job_id = resp.get_json()["_id"]

@@ -2,39 +2,23 @@
 accepted, the captions are empty with a note saying why, and the descriptions, narration and
 accessible MP4 are made from the picture. And a text file named .mp4 is told it is not a video."""
 
-import io
 import json
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from shared.local.worker import Worker
 from shared.media import ffmpeg as ff
 from shared.media import vtt
 from tests.support import description_cases as dc
+from tests.support.job_flow import post_job, wait_for_status
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 300
 
 
-@pytest.fixture
-def worker(platform):
-    w = Worker(poll_seconds=0.05).start()
-    yield w
-    w.stop()
-
-
 def wait_for(client, user, job_id, statuses, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while True:
-        job = client.get(f"/api/v1/jobs/{job_id}", headers=user["headers"]).get_json()
-        if job.get("status") in statuses:
-            return job
-        assert not job.get("status", "").endswith(("FAILED", "INVALID")), job
-        assert time.monotonic() < deadline, f"stuck at {job.get('status')}: {job}"
-        time.sleep(0.2)
+    return wait_for_status(client, user, job_id, statuses, timeout)
 
 
 def test_a_silent_film_gets_descriptions_narration_and_empty_captions_with_a_note(
@@ -43,17 +27,15 @@ def test_a_silent_film_gets_descriptions_narration_and_empty_captions_with_a_not
     case = dc.silent_film(tmp_path_factory.getbasetemp() / "silent-film")
     org_id = users.org("Silent Pictures")
     customer, reviewer = users.user("CLIENT", org_id), users.user("REVIEWER")
-    resp = client.post(
-        "/api/v1/jobs",
-        headers=customer["headers"],
-        content_type="multipart/form-data",
-        data={
-            "source_language": "en",
-            "requested_outputs": "en",
-            "title": "Silent film",
-            "options": json.dumps({"extended_ad": True}),
-            "file": (io.BytesIO(case.path.read_bytes()), "film.mp4"),
-        },
+    resp = post_job(
+        client,
+        customer,
+        case.path.read_bytes(),
+        "film.mp4",
+        source_language="en",
+        requested_outputs="en",
+        title="Silent film",
+        options=json.dumps({"extended_ad": True}),
     )
     assert resp.status_code == 201, resp.get_json()
     job_id = resp.get_json()["_id"]
@@ -88,28 +70,12 @@ def test_a_silent_film_gets_descriptions_narration_and_empty_captions_with_a_not
 def test_a_text_file_named_mp4_is_told_it_is_not_a_video(client, users, platform, worker):
     org_id = users.org("Notes Inc")
     customer = users.user("CLIENT", org_id)
-    resp = client.post(
-        "/api/v1/jobs",
-        headers=customer["headers"],
-        content_type="multipart/form-data",
-        data={
-            "source_language": "en",
-            "requested_outputs": "en",
-            "title": "Notes",
-            "file": (io.BytesIO(b"Meeting notes: ship the video on Friday.\n" * 40), "notes.mp4"),
-        },
-    )
+    notes = b"Meeting notes: ship the video on Friday.\n" * 40
+    resp = post_job(client, customer, notes, "notes.mp4", source_language="en", requested_outputs="en", title="Notes")
     if resp.status_code >= 400:  # refused at upload: the reason must say what the file is
         detail = json.dumps(resp.get_json())
         assert resp.status_code < 500 and "not a video" in detail, detail
         return
-    job_id = resp.get_json()["_id"]
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        job = client.get(f"/api/v1/jobs/{job_id}", headers=customer["headers"]).get_json()
-        if job.get("status") == "UPLOAD_INVALID":
-            break
-        assert time.monotonic() < deadline, job
-        time.sleep(0.2)
+    job = wait_for(client, customer, resp.get_json()["_id"], {"UPLOAD_INVALID"})
     reason = json.dumps(job)
     assert "is text, not a video" in reason and "index is missing" not in reason, reason

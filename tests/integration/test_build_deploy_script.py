@@ -31,10 +31,14 @@ def test_plan_builds_and_plans_with_the_env_state_prefix(tfvars):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "scripts/build" in out
-    assert "init -input=false -backend-config=bucket=avp-test-proj-avp-tfstate" in out
+    assert (
+        "terraform -chdir=terraform/root init -input=false -backend-config=bucket=avp-test-proj-avp-tfstate "
+        "-backend-config=prefix=avp/dev"
+    ) in out
+    assert "data folder terraform/root/.terraform-dev" in out
     assert (
         f"plan -input=false -out=dev.tfplan -var-file={tfvars} "
-        "-var websocket_image=europe-west4-docker.pkg.dev/avp-test-proj/avp/websocket:t123"
+        "-var websocket_image=europe-west4-docker.pkg.dev/avp-test-proj/avp/websocket:t123 -var env=dev"
     ) in out
     assert " apply " not in out and "gcloud builds submit" not in out
 
@@ -45,7 +49,7 @@ def test_apply_builds_the_websocket_image_then_applies_the_saved_plan(tfvars):
     out = proc.stdout
     assert "gcloud builds submit build/websocket --project avp-test-proj --region europe-west4" in out
     assert "europe-west4-docker.pkg.dev/avp-test-proj/avp/websocket:t123" in out
-    assert out.index("gcloud builds submit") < out.index("terraform -chdir=terraform/envs/dev plan")
+    assert out.index("gcloud builds submit") < out.index("terraform -chdir=terraform/root plan")
     assert "apply -input=false dev.tfplan" in out
 
 

@@ -96,7 +96,7 @@ def _call_for(function: str) -> dict | None:
     """A request the function answers without reaching Google Cloud."""
     if function == "health":
         return {"method": "GET", "path": "/health"}
-    if function == "pipeline_worker":
+    if function in ("pipeline_worker", "webhook_worker"):
         return {"method": "POST", "path": "/", "json": {"job_id": 1}}
     routes = [r for r in routes_for(function) if not r.public]
     if routes:
@@ -143,7 +143,7 @@ def test_package_imports_and_serves_from_its_folder_alone(packages, function):
     assert out["leaked"] == []
     if function == "health":
         assert out["status"] == 200 and out["body"]["status"] == "healthy"
-    elif function == "pipeline_worker":
+    elif function in ("pipeline_worker", "webhook_worker"):
         assert out["status"] == 400 and "job_id" in out["body"]["detail"]
     elif call is not None:
         assert out["status"] == 401 and "bearer" in out["body"]["detail"].lower()

@@ -7,14 +7,13 @@ backend."""
 from __future__ import annotations
 
 import json
-import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.integration.emulators import gcp_emulators  # noqa: F401
-from tests.support.platform_process import clean_env, free_port, running
+from tests.support.platform_process import platform_env, run_demo, running
 
 pytestmark = [pytest.mark.emulators, pytest.mark.slow]
 
@@ -25,13 +24,10 @@ ADMIN_EMAIL, ADMIN_PASSWORD = "emu-admin@example.com", "Emu-Admin-Passw0rd!"
 @pytest.fixture
 def emulator_platform(gcp_emulators, tmp_path):
     project = f"avp-e2e-{uuid.uuid4().hex[:8]}"
-    env = clean_env(
-        AVP_DATA_DIR=tmp_path / "data",
-        AVP_PORT=free_port(),
-        AVP_ADMIN_EMAIL=ADMIN_EMAIL,
-        AVP_ADMIN_PASSWORD=ADMIN_PASSWORD,
-        AVP_COOKIE_SECURE="0",
-        AVP_TASK_BACKOFF_SECONDS="1",
+    env = platform_env(
+        tmp_path / "data",
+        ADMIN_EMAIL,
+        ADMIN_PASSWORD,
         GOOGLE_CLOUD_PROJECT=project,
         AVP_UPLOADS_BUCKET=f"{project}-uploads",
         AVP_DELIVERABLES_BUCKET=f"{project}-deliverables",
@@ -43,27 +39,8 @@ def emulator_platform(gcp_emulators, tmp_path):
 
 def test_demo_job_completes_on_the_emulators(emulator_platform, tmp_path):
     out = tmp_path / "demo-output"
-    run = subprocess.run(
-        [
-            str(ROOT / "scripts" / "demo"),
-            "--url",
-            emulator_platform["base"],
-            "--out",
-            str(out),
-            "--languages",
-            "es",
-            "--timeout",
-            "900",
-        ],
-        cwd=ROOT,
-        env=emulator_platform["env"],
-        capture_output=True,
-        text=True,
-        timeout=2400,
-    )
-    print(run.stdout[-6000:])
+    run = run_demo(emulator_platform["base"], out, emulator_platform["env"])
     if run.returncode != 0:
-        print(run.stderr[-3000:])
         print(emulator_platform["log"].read_text()[-6000:])
     assert run.returncode == 0
     result = json.loads(run.stdout[run.stdout.index("\n{") + 1 :])

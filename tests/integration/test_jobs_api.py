@@ -14,6 +14,7 @@ from shared.persistence.documents import update_with_retry
 from shared.pipeline import probe_step, synthetic_steps
 from shared.services.jobs import transition
 from tests.integration.test_probe_media import make_video
+from tests.support.job_flow import wait_for_status
 
 STEPS = {**synthetic_steps.STEPS, "probe": probe_step.run}
 
@@ -62,13 +63,7 @@ def create(client, user, video, outputs="en,es", **extra):
 
 
 def wait_status(client, user, job_id, status, timeout=15):
-    deadline = time.monotonic() + timeout
-    while True:
-        job = client.get(f"/api/v1/jobs/{job_id}", headers=user["headers"]).get_json()
-        if job.get("status") == status or time.monotonic() > deadline:
-            assert job.get("status") == status, job
-            return job
-        time.sleep(0.05)
+    return wait_for_status(client, user, job_id, status, timeout, poll=0.05)
 
 
 def local_path(url: str) -> str:

@@ -6,36 +6,14 @@ import pytest
 
 from shared.errors import Conflict
 from shared.events.sqlite_events import SqliteEvents
-from shared.ids import new_id
 from shared.pipeline.runner import reconcile, run_task
 from shared.services import job_events
 from shared.services.jobs import transition
-from shared.timestamps import now_iso
+from tests.support.jobs import stored_job
 
 
 def _job(platform, status="SOURCE_QC", outputs=("en", "es")):
-    job_id = new_id()
-    now = now_iso()
-    platform.documents.create(
-        "jobs",
-        job_id,
-        {
-            "org_id": "org1",
-            "created_by": "u1",
-            "title": "t",
-            "status": status,
-            "source_language": "en",
-            "requested_outputs": list(outputs),
-            "options": {},
-            "outputs": {},
-            "language_qc": {},
-            "feedback": [],
-            "created_at": now,
-            "updated_at": now,
-            "step_attempts": {},
-        },
-    )
-    return job_id
+    return stored_job(platform, status=status, outputs=outputs, created_by="u1", title="t", options={}, feedback=[])
 
 
 def test_transition_sets_status_publishes_and_enqueues(platform):

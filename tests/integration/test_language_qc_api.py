@@ -7,37 +7,14 @@ import pytest
 
 from shared.auth.tokens import Principal
 from shared.domain.jobs import can_see
-from shared.ids import new_id
-from shared.timestamps import now_iso
+from tests.support.jobs import api_job
 
 
 def make_job(platform, org_id, status="LANGUAGE_QC", langs=("en", "es", "ca")):
-    job_id = new_id()
-    now = now_iso()
     qc = {
         lang: {"status": "PENDING", "assignee": None, "history": [], "feedback": []} for lang in langs if lang != "en"
     }
-    platform.documents.create(
-        "jobs",
-        job_id,
-        {
-            "org_id": org_id,
-            "created_by": "u",
-            "title": "t",
-            "status": status,
-            "source_language": "en",
-            "requested_outputs": list(langs),
-            "options": {},
-            "outputs": {},
-            "language_qc": qc,
-            "assignees": [],
-            "feedback": [],
-            "created_at": now,
-            "updated_at": now,
-            "step_attempts": {},
-        },
-    )
-    return job_id
+    return api_job(platform, org_id, status, langs, language_qc=qc)
 
 
 @pytest.fixture

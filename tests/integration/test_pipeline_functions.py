@@ -7,13 +7,12 @@ import functions_framework
 import pytest
 
 from shared.auth.tokens import Principal
-from shared.ids import new_id
 from shared.local import functions as local_functions
 from shared.local.upload_notifications import pubsub_cloud_event
 from shared.services.jobs import transition
 from shared.services.uploads import claim_upload, new_upload
 from shared.storage.local_files import object_resource
-from shared.timestamps import now_iso
+from tests.support.jobs import stored_job
 
 SRC = local_functions.FUNCTIONS_DIR
 
@@ -31,24 +30,7 @@ def trigger_app(isolated_settings):
 
 
 def _job(platform, status="CREATED"):
-    job_id = new_id()
-    now = now_iso()
-    platform.documents.create(
-        "jobs",
-        job_id,
-        {
-            "org_id": "o",
-            "status": status,
-            "source_language": "en",
-            "requested_outputs": ["en"],
-            "outputs": {},
-            "language_qc": {},
-            "created_at": now,
-            "updated_at": now,
-            "step_attempts": {},
-        },
-    )
-    return job_id
+    return stored_job(platform, org_id="o", status=status)
 
 
 def test_pipeline_worker_runs_a_task_and_ignores_duplicates(worker_app, platform, monkeypatch):

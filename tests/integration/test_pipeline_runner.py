@@ -15,28 +15,11 @@ from shared.local.worker import Worker
 from shared.pipeline import runner
 from shared.services.jobs import delete_job, transition
 from shared.storage.layout import job_path
-from shared.timestamps import now_iso
+from tests.support.jobs import stored_job
 
 
 def make_job(platform, status="CREATED", outputs=("en",)) -> str:
-    job_id = new_id()
-    now = now_iso()
-    platform.documents.create(
-        "jobs",
-        job_id,
-        {
-            "org_id": "org1",
-            "status": status,
-            "source_language": "en",
-            "requested_outputs": list(outputs),
-            "outputs": {},
-            "language_qc": {},
-            "created_at": now,
-            "updated_at": now,
-            "step_attempts": {},
-        },
-    )
-    return job_id
+    return stored_job(platform, status=status, outputs=outputs)
 
 
 def start(platform, job_id):

@@ -20,3 +20,10 @@ def test_unclear_quotes_keep_the_narration_voice():
 def test_text_reaches_the_analyser_as_words_not_options():
     # on standard input: "--help" and "-w" are words to look up, the analyser still answers
     assert quote_language.coverage("--help -w")["en"] == (2, 2)
+
+
+def test_words_run_together_are_split_by_a_dictionary():
+    assert quote_language.split_words("FREEDELIVERYTODAY") == "FREE DELIVERY TODAY"
+    assert quote_language.split_words("SummerSale") == "Summer Sale"  # letters and case kept
+    for word in ("SHIPPING", "THERAPIST", "SPOTIFY", "50%OFF", "ABC"):
+        assert quote_language.split_words(word) is None, word

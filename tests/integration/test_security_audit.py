@@ -6,34 +6,13 @@ from __future__ import annotations
 from shared import config
 from shared.ids import new_id
 from shared.persistence.documents import Query
-from shared.timestamps import now_iso
+from tests.support.jobs import api_job
 
 V1 = "/api/v1"
 
 
 def _job(platform, org_id, status="FINAL_QC") -> str:
-    job_id, now = new_id(), now_iso()
-    platform.documents.create(
-        "jobs",
-        job_id,
-        {
-            "org_id": org_id,
-            "created_by": "u",
-            "title": "t",
-            "status": status,
-            "source_language": "en",
-            "requested_outputs": ["en"],
-            "options": {},
-            "outputs": {},
-            "language_qc": {},
-            "assignees": [],
-            "feedback": [],
-            "created_at": now,
-            "updated_at": now,
-            "step_attempts": {},
-        },
-    )
-    return job_id
+    return api_job(platform, org_id, status)
 
 
 def _count(platform, collection: str) -> int:

@@ -70,6 +70,7 @@ def test_unpinned_requirements_are_refused(tmp_path):
     assert audit.check_pinned(req) is True
 
 
+@pytest.mark.slow  # the real pip-audit waits out the unreachable vulnerability API (5-15 s)
 def test_the_real_pip_audit_without_its_database_refuses(tmp_path):
     """Here pypi.org's vulnerability API is unreachable: pip-audit prints "No known
     vulnerabilities found" and exits 0, having audited nothing. The script must refuse."""
@@ -80,6 +81,7 @@ def test_the_real_pip_audit_without_its_database_refuses(tmp_path):
     assert "REFUSED" in proc.stderr and "Nothing was audited" in proc.stderr
 
 
+@pytest.mark.slow  # the real pip-audit waits out the unreachable vulnerability API (5-15 s)
 def test_deploy_stops_before_building_when_the_audit_cannot_run(tmp_path):
     tfvars = tmp_path / "dev.tfvars"
     tfvars.write_text('project_id = "avp-test-proj"\nregion = "europe-west4"\npublic_base_url = "https://x"\n')

@@ -1,5 +1,6 @@
 """The step-task contract: SqliteTasks (claimed by local workers) and CloudTasksQueue (HTTP
-tasks delivered by gcloud-tasks-emulator to a real HTTP server here) pass the same tests."""
+tasks delivered by gcloud-tasks-emulator to a real HTTP server here) pass the same tests,
+including the second queue of webhook delivery attempts (decision 1110)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from shared.queues.cloud_tasks import CloudTasksQueue
 from shared.queues.sqlite_tasks import SqliteTasks
-from shared.queues.tasks import task_name
+from shared.queues.tasks import PIPELINE, WEBHOOKS, task_name
 from tests.integration.emulators import gcp_emulators, unique_project  # noqa: F401
 from tests.support import servers
 
@@ -30,7 +31,15 @@ class SqliteHarness:
             if task is None:
                 time.sleep(0.05)
                 continue
-            out.append({"job_id": task.job_id, "step": task.step, "attempt": task.attempt, "name": task.name})
+            out.append(
+                {
+                    "job_id": task.job_id,
+                    "step": task.step,
+                    "attempt": task.attempt,
+                    "name": task.name,
+                    "queue": task.queue,
+                }
+            )
             self.queue.complete(task.name, "contract-worker")
         return out
 
@@ -46,6 +55,7 @@ class _Recorder(BaseHTTPRequestHandler):
                 **body,
                 "name": self.headers.get("X-CloudTasks-TaskName"),
                 "content_type": self.headers.get("Content-Type"),
+                "queue": WEBHOOKS if self.path == "/webhook_worker" else PIPELINE,
             }
         )
         self.send_response(200)
@@ -56,7 +66,7 @@ class _Recorder(BaseHTTPRequestHandler):
 
 
 class CloudHarness:
-    """A real HTTP target on 127.0.0.1 plays the pipeline_worker function."""
+    """A real HTTP target on 127.0.0.1 plays the pipeline_worker and webhook_worker functions."""
 
     cloud = True
 
@@ -64,8 +74,15 @@ class CloudHarness:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
         self.server.received = []
         servers.start(self.server, "cloud-tasks-target")
-        url = f"http://127.0.0.1:{self.server.server_address[1]}/pipeline_worker"
-        self.queue = CloudTasksQueue(unique_project(), "europe-west1", "pipeline-steps", url)
+        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.queue = CloudTasksQueue(
+            unique_project(),
+            "europe-west1",
+            "pipeline-steps",
+            f"{base}/pipeline_worker",
+            webhook_queue="webhook-deliveries",
+            webhook_target_url=f"{base}/webhook_worker",
+        )
         self.queue.ensure_queue()
 
     def delivered(self, timeout: float) -> list[dict]:
@@ -101,6 +118,22 @@ def test_enqueued_task_is_delivered_with_its_identity(tasks):
     assert task["name"] == task_name("a" * 24, "transcribe", 0)
     if tasks.cloud:
         assert task["content_type"] == "application/json"
+
+
+def test_webhook_attempts_reach_their_own_queue_and_worker(tasks):
+    assert tasks.queue.enqueue("a" * 24, "transcribe", 0) is True
+    assert tasks.queue.enqueue("9" * 24, "webhook", 0, queue=WEBHOOKS) is True
+    assert tasks.queue.enqueue("9" * 24, "webhook", 1, queue=WEBHOOKS, delay_seconds=1.0) is True
+    got = tasks.delivered(timeout=3)
+    assert sorted((t["job_id"][0], t["step"], t["attempt"], t["queue"]) for t in got) == [
+        ("9", "webhook", 0, WEBHOOKS),
+        ("9", "webhook", 1, WEBHOOKS),
+        ("a", "transcribe", 0, PIPELINE),
+    ]
+    assert {t["name"] for t in got if t["queue"] == WEBHOOKS} == {
+        task_name("9" * 24, "webhook", 0),
+        task_name("9" * 24, "webhook", 1),
+    }
 
 
 def test_distinct_tasks_are_all_delivered(tasks):

@@ -7,11 +7,15 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from shared.ids import new_id
 from shared.media import tts, vtt
 from shared.pipeline import media_steps, runner
 from shared.storage.layout import job_path
 from shared.timestamps import now_iso
+
+pytestmark = pytest.mark.slow  # real Piper voices (pytest.ini: media-heavy tests are slow)
 
 SCENE = "A new scene begins."
 SIGN = 'The text "ACME WIDGETS" appears on the screen.'

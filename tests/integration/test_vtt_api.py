@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from shared.ids import new_id
-from shared.timestamps import now_iso
+from tests.support.jobs import api_job
 
 VTT = """WEBVTT
 
@@ -21,29 +21,15 @@ Second line
 
 
 def make_job(platform, org_id, status="SOURCE_QC", langs=("en", "es"), duration=10.0, qc=None, files=("en",)):
-    job_id = new_id()
-    now = now_iso()
-    platform.documents.create(
-        "jobs",
-        job_id,
-        {
-            "org_id": org_id,
-            "created_by": "u",
-            "title": "t",
-            "status": status,
-            "source_language": "en",
-            "requested_outputs": list(langs),
-            "options": {},
-            "outputs": {},
-            "language_qc": qc or {},
-            "assignees": sorted({e["assignee"] for e in (qc or {}).values() if e.get("assignee")}),
-            "media": {"duration": duration},
-            "feedback": [],
-            "created_at": now,
-            "updated_at": now,
-            "step_attempts": {},
-            "vtt_changed_since_render": False,
-        },
+    job_id = api_job(
+        platform,
+        org_id,
+        status,
+        langs,
+        language_qc=qc or {},
+        assignees=sorted({e["assignee"] for e in (qc or {}).values() if e.get("assignee")}),
+        media={"duration": duration},
+        vtt_changed_since_render=False,
     )
     for lang in files:
         for kind in ("captions", "descriptions"):

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+# The project's interpreter for the processes tests start (the one running the tests otherwise)
+PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 
 
 def free_port() -> int:
@@ -27,6 +30,42 @@ def clean_env(**avp) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AVP_")}
     env.update({k: str(v) for k, v in avp.items()})
     return env
+
+
+def platform_env(data_dir: Path, admin_email: str, admin_password: str, **avp) -> dict:
+    """clean_env() for a local platform process: its own data folder and a free port, a first
+    ADMIN, cookies over plain HTTP, retries after 1 s, argon2 at the tests' cost (decision
+    1320); `avp` adds or overrides settings."""
+    return clean_env(
+        **{
+            "AVP_DATA_DIR": data_dir,
+            "AVP_PORT": free_port(),
+            "AVP_ADMIN_EMAIL": admin_email,
+            "AVP_ADMIN_PASSWORD": admin_password,
+            "AVP_COOKIE_SECURE": "0",
+            "AVP_TASK_BACKOFF_SECONDS": "1",
+            "AVP_INSECURE_FAST_PASSWORD_HASHING": "1",
+            **avp,
+        }
+    )
+
+
+def run_demo(base: str, out: Path, env: dict) -> subprocess.CompletedProcess:
+    """scripts/demo against the platform at `base`: one job with a Spanish version through every
+    stage to COMPLETED, the deliverables downloaded into `out`. Its output is printed (and the
+    platform's log by the caller) when it fails."""
+    run = subprocess.run(
+        [str(ROOT / "scripts" / "demo"), "--url", base, "--out", str(out), "--languages", "es", "--timeout", "900"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=2400,
+    )
+    print(run.stdout[-6000:])
+    if run.returncode != 0:
+        print(run.stderr[-3000:])
+    return run
 
 
 def start(cmd: list[str], env: dict, log: Path) -> subprocess.Popen:

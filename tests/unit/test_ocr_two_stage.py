@@ -122,3 +122,24 @@ def test_tesseract_gives_the_spaces_of_every_line_in_one_run(tmp_path):
         lines.append(tmp_path / f"line-{k}.png")
         cv2.imwrite(str(lines[-1]), img)
     assert ocr._spacings(lines, tmp_path) == ["QUALITY CHECK", "SOLAR"]
+
+
+def test_a_picture_read_on_its_own_is_read_whole(tmp_path):
+    engine = WhiteIsText()
+    reader = ocr.RapidOcrReader()
+    reader._engine = engine
+    pages = reader.read(frames(tmp_path, [(100, 200, 400, 240)]))
+    assert [b.text for b in pages[0]] == ["HI THERE"]
+
+
+def test_words_run_together_are_split_where_tesseract_finds_no_spaces(tmp_path, monkeypatch):
+    monkeypatch.setattr(ocr, "_spacings", lambda lines, folder: [""] * len(lines))
+    asked = []
+    monkeypatch.setattr(ocr.quote_language, "split_words", lambda token: asked.append(token) or "FREE DELIVERY TODAY")
+    engine = WhiteIsText("FREEDELIVERYTODAY")
+    reader = ocr.RapidOcrReader()
+    reader._engine = engine
+    rect = (100, 200, 400, 240)
+    pages = reader.read(frames(tmp_path, [rect, rect]))
+    assert [[b.text for b in p] for p in pages] == [["FREE DELIVERY TODAY"]] * 2
+    assert asked == ["FREEDELIVERYTODAY"]  # once per distinct reading

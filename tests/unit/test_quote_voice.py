@@ -39,15 +39,16 @@ def test_descriptions_are_split_around_quotes_in_another_language(monkeypatch):
 class Tone:
     """Writes 0.1 s of a tone per word at 22.05 kHz; remembers what it was asked."""
 
-    def __init__(self):
+    def __init__(self, loudness=None):
         self.calls = []
+        self.loudness = loudness or {}  # language -> amplitude (default 8000)
 
     def synthesize(self, text, language, out_wav, rate=1.0):
         import numpy as np
 
         self.calls.append((text, language))
         n = int(0.1 * len(text.split()) * 22050 / rate)
-        pcm = (8000 * np.sin(np.arange(n) * 0.1)).astype("<i2")
+        pcm = (self.loudness.get(language, 8000) * np.sin(np.arange(n) * 0.1)).astype("<i2")
         with wave.open(str(out_wav), "wb") as f:
             f.setnchannels(1)
             f.setsampwidth(2)
@@ -108,3 +109,25 @@ def test_a_clip_is_asked_again_faster_until_it_fits(tmp_path):
     clip = plan.clips[0]
     # one try at 2.5/1.9*1.03 = 1.36 gives 1.97 s, still over 1.9: a second try fits it
     assert len(speech.calls) == 3 and not clip.extended and clip.duration <= clip.slot
+
+
+def test_both_voices_of_a_clip_speak_at_one_level(tmp_path, monkeypatch):
+    import numpy as np
+
+    monkeypatch.setattr(quote_language, "language_of", lambda quote, narration, folder="": "en")
+    speech = Tone({"es": 4000, "en": 16000})
+    out = tmp_path / "ad-001.wav"
+    narration.speak(speech, 'el texto "SUMMER SALE"', "es", out)
+    with wave.open(str(out), "rb") as f:
+        pcm = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2").astype("float32")
+    first, second = pcm[: int(0.18 * 48000)], pcm[int(0.4 * 48000) :]
+    ratio = narration._level(second) / narration._level(first)
+    assert 0.9 < ratio < 1.1
+
+
+def test_a_run_of_letters_is_cut_into_the_fewest_known_words():
+    known = {"free", "delivery", "deli", "very", "today", "to", "day", "summer", "sum", "mer", "sale"}
+    assert quote_language._fewest("freedeliverytoday", known) == (4, 12)
+    assert quote_language._fewest("summersale", known) == (6,)
+    assert quote_language._fewest("freexyz", known) is None  # not all of it is words
+    assert quote_language._fewest("today", known) is None  # one word: nothing to cut

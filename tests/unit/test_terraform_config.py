@@ -154,18 +154,30 @@ def test_every_variable_is_typed_and_described():
             assert unquote(body.get("description", "")).strip(), f"output {name} in {f} has no description"
 
 
-def test_env_roots_are_thin_and_pin_providers():
-    for env in ENVS:
-        root = TF / "envs" / env
-        mods = [name for _, block in blocks("module", root / "main.tf") for name in block]
-        assert mods == ["platform"]
-        assert not [r for f in root.glob("*.tf") for r in load(f).get("resource", [])], f"{env} declares resources"
-        tf = load(root / "versions.tf")["terraform"][0]
-        providers = tf["required_providers"][0]
-        assert set(providers) == {"google", "google-beta", "archive"}
-        for name, spec in providers.items():
-            assert re.fullmatch(r"= \d+\.\d+\.\d+", unquote(spec["version"])), f"{env}: {name} not pinned exactly"
-        assert unquote(tf["backend"][0]["gcs"]["prefix"]) == f"avp/{env}"
+def test_one_thin_root_serves_every_environment_and_pins_providers():
+    root = TF / "root"
+    mods = [name for _, block in blocks("module", root / "main.tf") for name in block]
+    assert mods == ["platform"]
+    assert not [r for f in root.glob("*.tf") for r in load(f).get("resource", [])], "the root declares resources"
+    assert sorted(p.name for p in (TF / "envs").iterdir()) == sorted(ENVS)
+    assert not list((TF / "envs").rglob("*.tf")), "environments hold variables files only; the root is terraform/root"
+    tf = load(root / "versions.tf")["terraform"][0]
+    providers = tf["required_providers"][0]
+    assert set(providers) == {"google", "google-beta", "archive"}
+    for name, spec in providers.items():
+        assert re.fullmatch(r"= \d+\.\d+\.\d+", unquote(spec["version"])), f"{name} not pinned exactly"
+    # the state prefix is per environment, given at init by scripts/deploy (avp/<env>)
+    assert tf["backend"][0]["gcs"] == {}
+    assert 'backend-config="prefix=avp/$env_name"' in (ROOT / "scripts" / "deploy").read_text()
+    # what differs between the environments, and only dev or prod is accepted
+    local = next(b for b in load(root / "main.tf")["locals"] if "environments" in b)["environments"]
+    assert set(local) == set(ENVS)
+    assert local["prod"]["protect_data"] is True and local["dev"]["protect_data"] is False
+    env_var = next(b["env"] for _, b in blocks("variable", root / "variables.tf") if "env" in b)
+    assert 'contains(["dev", "prod"], var.env)' in unquote(env_var["validation"][0]["condition"])
+    platform = load(root / "main.tf")["module"][0]["platform"]
+    assert unquote(platform["env"]) == "${var.env}"
+    assert unquote(platform["protect_data"]) == "${local.environment.protect_data}"
 
 
 def test_firestore_indexes_and_topics_with_dead_letter():

@@ -7,7 +7,8 @@ locals {
     api       = "HTTP API functions"
     pipeline  = "Upload trigger"
     worker    = "Pipeline worker (parses untrusted media; no JWT secret)"
-    tasks     = "Identity of Cloud Tasks requests to the pipeline worker"
+    tasks     = "Identity of Cloud Tasks requests to the pipeline and webhook workers"
+    webhooks  = "Webhook worker (POSTs to customer-chosen addresses)"
     push      = "Identity of Pub/Sub pushes to the upload trigger"
     gateway   = "API Gateway calling the functions"
     websocket = "WebSocket service"
@@ -17,6 +18,7 @@ locals {
     pipeline  = ["roles/datastore.user", "roles/logging.logWriter"]
     worker    = ["roles/datastore.user", "roles/logging.logWriter", "roles/aiplatform.user", "roles/cloudtranslate.user", "roles/speech.client"]
     tasks     = []
+    webhooks  = ["roles/datastore.user", "roles/logging.logWriter"]
     push      = []
     gateway   = []
     websocket = ["roles/datastore.user", "roles/logging.logWriter"] # user: redeeming a connection ticket deletes it (0903)
@@ -50,7 +52,7 @@ resource "google_service_account_iam_member" "sign_as_self" {
 
 # Creating a task with an OIDC token for the tasks account requires acting as it.
 resource "google_service_account_iam_member" "act_as_tasks" {
-  for_each           = toset(["api", "pipeline", "worker"])
+  for_each           = toset(["api", "pipeline", "worker", "webhooks"])
   service_account_id = google_service_account.sa["tasks"].name
   role               = "roles/iam.serviceAccountUser"
   member             = "serviceAccount:${google_service_account.sa[each.key].email}"

@@ -1,5 +1,5 @@
 output "emails" {
-  description = "Service account email per kind (api, pipeline, tasks, push, gateway, websocket)."
+  description = "Service account email per kind (api, pipeline, worker, tasks, webhooks, push, gateway, websocket)."
   value       = { for k, sa in google_service_account.sa : k => sa.email }
 }
 

@@ -5,6 +5,10 @@ locals {
   pipeline_sa = module.iam.emails["pipeline"]
   worker_sa   = module.iam.emails["worker"]
   gateway     = [module.iam.members["gateway"]]
+  webhooks_sa = module.iam.emails["webhooks"]
+
+  # Delivery attempts wait on the network (10 s timeout each), so one small instance runs many.
+  webhook_worker_concurrency = 20
 
   api_function = {
     memory          = "512Mi"
@@ -56,6 +60,23 @@ locals {
       invokers        = [module.iam.members["tasks"]]
     }
 
+    # Webhook delivery attempts only (decision 1110), from their own queue: small, many at once,
+    # reachable only with the tasks account's OIDC token like pipeline_worker. Its own account
+    # (documents and logs, the webhook queue): it POSTs to addresses customers chose.
+    webhook_worker = {
+      description     = "Runs one webhook delivery attempt per Cloud Tasks HTTP task"
+      memory          = "256Mi"
+      cpu             = "0.5"
+      timeout_seconds = 60
+      max_instances   = var.webhook_max_instances
+      min_instances   = 0
+      concurrency     = local.webhook_worker_concurrency
+      service_account = local.webhooks_sa
+      env             = { AVP_TOKENLESS = "1" }
+      secrets         = []
+      invokers        = [module.iam.members["tasks"]]
+    }
+
     upload_trigger = {
       description     = "Attaches finalized uploads (GCS notification via Pub/Sub push) to their jobs"
       memory          = "1Gi"
@@ -75,6 +96,7 @@ locals {
   # the worker's own settings do not depend on the worker resource.
   function_base_url   = "https://${var.region}-${var.project_id}.cloudfunctions.net"
   pipeline_worker_url = "${local.function_base_url}/${local.name_prefix}-pipeline-worker"
+  webhook_worker_url  = "${local.function_base_url}/${local.name_prefix}-webhook-worker"
 
   common_env = {
     AVP_BACKEND               = "gcp"
@@ -102,6 +124,9 @@ locals {
     AVP_MAIL_FROM         = var.mail_from
     AVP_INVITE_URL        = var.invite_url
     LOG_EXECUTION_ID      = "true"
+    # Webhook delivery attempts: their own queue and worker (decision 1110).
+    AVP_WEBHOOK_TASKS_QUEUE      = module.webhook_tasks.queue_name
+    AVP_WEBHOOK_TASKS_TARGET_URL = local.webhook_worker_url
   }
 
   secret_env = {

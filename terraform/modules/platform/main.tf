@@ -63,6 +63,22 @@ module "tasks" {
   depends_on = [google_project_service.api]
 }
 
+# Webhook delivery attempts (decision 1110): their own queue, run by the small webhook_worker,
+# so a backlog of media steps never delays them. Any workload that changes a job's status fans
+# out deliveries (api, pipeline, worker); the webhooks account schedules the retries. Cloud
+# Tasks' own retries cover only failed dispatches: the service retries a receiver's failures.
+module "webhook_tasks" {
+  source                    = "../tasks"
+  project_id                = var.project_id
+  region                    = var.region
+  queue_name                = "${local.name_prefix}-webhook-deliveries"
+  max_dispatches_per_second = 50
+  max_concurrent_dispatches = var.webhook_max_instances * local.webhook_worker_concurrency
+  enqueuers                 = [local.members["api"], local.members["pipeline"], local.members["worker"], local.members["webhooks"]]
+
+  depends_on = [google_project_service.api]
+}
+
 module "secrets" {
   source      = "../secrets"
   project_id  = var.project_id

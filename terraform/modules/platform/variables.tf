@@ -89,6 +89,12 @@ variable "pipeline_max_instances" {
   default     = 10
 }
 
+variable "webhook_max_instances" {
+  type        = number
+  description = "Upper bound of webhook worker instances (each runs up to 20 delivery attempts at once)."
+  default     = 5
+}
+
 variable "websocket_max_instances" {
   type        = number
   description = "Upper bound of WebSocket service instances."

@@ -1,6 +1,7 @@
-# The queue of pipeline step tasks (HTTP tasks to the pipeline_worker function). The runner
-# retries failed steps itself with new, named tasks; Cloud Tasks' own retries cover delivery
-# failures (the worker answers 5xx only for those).
+# One queue of HTTP tasks: used twice by the platform, for pipeline steps (to pipeline_worker) and
+# for webhook delivery attempts (to webhook_worker, decision 1110). The runner and the webhooks
+# service retry failed work themselves with new, named tasks; Cloud Tasks' own retries cover
+# delivery failures (the workers answer 5xx only for those).
 resource "google_cloud_tasks_queue" "steps" {
   project  = var.project_id
   location = var.region

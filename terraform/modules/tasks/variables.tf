@@ -10,7 +10,7 @@ variable "region" {
 
 variable "queue_name" {
   type        = string
-  description = "Queue id (AVP_TASKS_QUEUE)."
+  description = "Queue id (AVP_TASKS_QUEUE, or AVP_WEBHOOK_TASKS_QUEUE for the webhook queue)."
 }
 
 variable "max_dispatches_per_second" {
@@ -21,7 +21,7 @@ variable "max_dispatches_per_second" {
 
 variable "max_concurrent_dispatches" {
   type        = number
-  description = "Steps running at once across the platform (media steps are heavy: keep this modest)."
+  description = "Tasks running at once across the platform (media steps are heavy: keep the step queue's modest)."
   default     = 10
 }
 

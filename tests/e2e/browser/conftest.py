@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,10 +21,9 @@ import pytest
 
 from tests.e2e.browser.support import ADMIN_EMAIL, ADMIN_PASSWORD, ApiUser
 from tests.support.media import session_video
-from tests.support.platform_process import clean_env, free_port, running
+from tests.support.platform_process import PY, free_port, platform_env, running
 
 ROOT = Path(__file__).resolve().parents[3]
-PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FAILURES = ROOT / "build" / "browser-failures"
 
@@ -55,13 +53,11 @@ def _platform(tmp_path_factory, extra_env: dict):
         pytest.fail("web/dist is not built: run ./scripts/setup requirements-dev.txt")
     tmp = tmp_path_factory.mktemp("platform")
     port = free_port()
-    env = clean_env(
-        AVP_DATA_DIR=tmp / "data",
+    env = platform_env(
+        tmp / "data",
+        ADMIN_EMAIL,
+        ADMIN_PASSWORD,
         AVP_PORT=port,
-        AVP_ADMIN_EMAIL=ADMIN_EMAIL,
-        AVP_ADMIN_PASSWORD=ADMIN_PASSWORD,
-        AVP_COOKIE_SECURE="0",
-        AVP_TASK_BACKOFF_SECONDS="1",
         **{k: str(v).replace("{port}", str(port)) for k, v in extra_env.items()},
     )
     log = tmp / "server.log"

@@ -82,6 +82,19 @@ async function send(method: string, url: string, body: BodyInit | undefined, hea
   return resp;
 }
 
+/** Words for an error answer that carries no `detail` of the platform's (a proxy or gateway
+ * answered, or the service is down): what happened and what to do, the code only as a reference. */
+export function plainStatus(status: number): string {
+  if (status === 401) return "You are signed out. Sign in again to carry on.";
+  if (status === 403) return "Your account may not do this. Ask an administrator if you need it.";
+  if (status === 404) return "This was not found: it may have been deleted, or the link is wrong.";
+  if (status === 409 || status === 412) return "Someone changed this meanwhile. Reload the page and try again.";
+  if (status === 413) return "The file is too large for the platform.";
+  if (status === 429) return "Too many requests in a short time. Wait a minute and try again.";
+  if (status >= 500) return `The platform had a problem (error ${status}). Try again in a moment; if it keeps happening, tell an administrator.`;
+  return `The platform refused this (error ${status}). Check what you entered and try again.`;
+}
+
 async function parse<T>(resp: Response): Promise<ApiResponse<T>> {
   const text = await resp.text();
   let data: unknown = null;
@@ -96,7 +109,7 @@ async function parse<T>(resp: Response): Promise<ApiResponse<T>> {
     const detail =
       data && typeof data === "object" && "detail" in data && typeof (data as { detail: unknown }).detail === "string"
         ? (data as { detail: string }).detail
-        : `The platform answered ${resp.status} ${resp.statusText}.`;
+        : plainStatus(resp.status);
     throw new ApiError(resp.status, detail, resp.headers);
   }
   return { data: data as T, headers: resp.headers, status: resp.status };

@@ -51,3 +51,54 @@ export function usePagedList<T>(
   }, [filterKey, pages.page, pages.cursor, tick]);
   return { items, setItems, error, loading, pages, reload: () => setTick((t) => t + 1) };
 }
+
+/** Every item of a cursor-paged list, following next_cursor (at most `maxPages` pages). */
+export async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor?: string | null }>, maxPages = 10): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < maxPages; i++) {
+    const p = await page(cursor);
+    out.push(...p.items);
+    if (!p.next_cursor) break;
+    cursor = p.next_cursor;
+  }
+  return out;
+}
+
+export type Loaded<T> = {
+  data: T | undefined;
+  /** Change the loaded data in place (after an action the API answered). */
+  setData: (f: (d: T | undefined) => T | undefined) => void;
+  error: string;
+  loading: boolean;
+  reload: () => void;
+};
+
+/** `load()` run when `deps` change or on reload(), with its loading and error state; an answer
+ * that arrives after the screen moved on (or after a newer load started) is dropped. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState("");
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    load()
+      .then((d) => {
+        if (!live) return;
+        setData(d);
+        setError("");
+      })
+      .catch((e) => {
+        if (live) setError(errorText(e));
+      })
+      .finally(() => {
+        if (live) setLoading(false);
+      });
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  return { data, setData, error, loading, reload: () => setTick((t) => t + 1) };
+}

@@ -13,6 +13,8 @@ type Props = {
 };
 
 export function DataTable({ caption, columns, busy = false, empty, rowCount, children }: Props) {
+  // Nothing to list: the sentence alone (headers over no rows only make people look for them).
+  if (!busy && rowCount === 0 && empty) return <p class="empty">{empty}</p>;
   return (
     <>
       <div class="table-scroll">
@@ -30,7 +32,6 @@ export function DataTable({ caption, columns, busy = false, empty, rowCount, chi
           <tbody>{children}</tbody>
         </table>
       </div>
-      {!busy && rowCount === 0 && empty && <p class="empty">{empty}</p>}
     </>
   );
 }

@@ -122,19 +122,21 @@ export function AuditScreen() {
                 <code>{a.action}</code>
               </td>
               <td>
-                <button
-                  type="button"
-                  class="linklike"
-                  disabled={!a.actor}
-                  onClick={() => {
-                    const f = { ...draft, actor: a.actor ?? "" };
-                    setDraft(f);
-                    setFilters(f);
-                  }}
-                >
-                  <span class="visually-hidden">Show only actor</span>{" "}
-                  {a.actor ? (names[a.actor] ?? a.actor) : "—"}
-                </button>
+                {a.actor ? (
+                  <button
+                    type="button"
+                    class="linklike"
+                    onClick={() => {
+                      const f = { ...draft, actor: a.actor ?? "" };
+                      setDraft(f);
+                      setFilters(f);
+                    }}
+                  >
+                    <span class="visually-hidden">Show only actor</span> {names[a.actor] ?? a.actor}
+                  </button>
+                ) : (
+                  <span class="muted">nobody signed in</span>
+                )}
               </td>
               <td>{a.target ? (names[a.target] ?? a.target) : ""}</td>
               <td>

@@ -1,7 +1,6 @@
 // A linguist's assignments: the languages of jobs assigned to them (the API lists a LINGUIST
 // only the jobs with a language assigned to them), each linking to the review page.
-import { useEffect, useState } from "preact/hooks";
-import { api, errorText, type Job } from "../../api/client";
+import { api, type Job } from "../../api/client";
 import { announce, useStore } from "../../app/store";
 import { languageName } from "../../app/languages";
 import { when } from "../../app/format";
@@ -10,6 +9,7 @@ import { StatusTag } from "../../components/StatusTag";
 import { useOrgReload } from "../langqc/useOrgReload";
 import { DataTable } from "../../components/DataTable";
 import { ErrorBanner } from "../../components/Banner";
+import { allPages, useLoad } from "../../app/pagedList";
 
 type Assignment = { job: Job; lang: string; status: string };
 
@@ -18,47 +18,22 @@ const WORDS: Record<string, string> = { ASSIGNED: "To review", APPROVED: "Approv
 export function AssignmentsScreen() {
   const me = useStore((s) => s.session?.user.id);
   const org = useStore((s) => s.session?.user.org_id);
-  const [tick, setTick] = useState(0);
-  const [items, setItems] = useState<Assignment[]>([]);
-  const [error, setError] = useState("");
-  const [loading, setLoading] = useState(true);
-
-  useEffect(() => {
-    let live = true;
-    (async () => {
-      try {
-        const jobs: Job[] = [];
-        let cursor: string | undefined;
-        for (let i = 0; i < 10; i++) {
-          const page = await api.get("/api/v1/jobs", { query: { limit: 100, cursor } });
-          jobs.push(...page.items);
-          if (!page.next_cursor) break;
-          cursor = page.next_cursor;
-        }
-        const out: Assignment[] = [];
-        for (const job of jobs) {
-          for (const [lang, st] of Object.entries((job.language_qc ?? {}) as Record<string, { assignee?: string; status?: string }>)) {
-            if (st?.assignee === me) out.push({ job, lang, status: st.status ?? "ASSIGNED" });
-          }
-        }
-        if (live) {
-          setItems(out);
-          setError("");
-        }
-      } catch (e) {
-        if (live) setError(errorText(e));
-      } finally {
-        if (live) setLoading(false);
+  const loaded = useLoad(async () => {
+    const jobs = await allPages<Job>((cursor) => api.get("/api/v1/jobs", { query: { limit: 100, cursor } }));
+    const out: Assignment[] = [];
+    for (const job of jobs) {
+      for (const [lang, st] of Object.entries((job.language_qc ?? {}) as Record<string, { assignee?: string; status?: string }>)) {
+        if (st?.assignee === me) out.push({ job, lang, status: st.status ?? "ASSIGNED" });
       }
-    })();
-    return () => {
-      live = false;
-    };
-  }, [me, tick]);
+    }
+    return out;
+  }, [me]);
+  const { error, loading } = loaded;
+  const items = loaded.data ?? [];
 
   // Live: a new assignment (or a job moving on) reloads the list and is announced.
   useOrgReload(org ? [org] : [], (m) => {
-    setTick((t) => t + 1);
+    loaded.reload();
     if (m.type === "notification" && m.kind === "assignment") announce("Your assignments changed.");
   });
 

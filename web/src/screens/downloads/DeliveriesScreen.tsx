@@ -7,6 +7,7 @@ import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
 import { DataTable } from "../../components/DataTable";
 import { ErrorBanner } from "../../components/Banner";
+import { languageShort } from "../../app/languages";
 
 export function DeliveriesScreen() {
   const [jobs, setJobs] = useState<Job[]>([]);
@@ -24,6 +25,7 @@ export function DeliveriesScreen() {
   return (
     <section>
       <h1 tabIndex={-1}>Downloads</h1>
+      <p class="hint">Jobs whose files are ready: completed, or at final review. Open one for its captions, descriptions, narration and accessible video.</p>
       <ErrorBanner error={error} />
       <DataTable
         caption={`Jobs with deliverables`}
@@ -42,7 +44,7 @@ export function DeliveriesScreen() {
             <td>
               <StatusTag status={j.status} />
             </td>
-            <td>{j.requested_outputs.join(", ")}</td>
+            <td>{j.requested_outputs.map(languageShort).join(", ")}</td>
             <td>{when(j.updated_at)}</td>
           </tr>
         ))}

@@ -1,6 +1,6 @@
 // The PM's language-QC board: every job at LANGUAGE_QC x its translated languages, with each
 // language's status and assignee; assign or reassign an active linguist of the job's organisation.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, errorText, type Job, type Schemas } from "../../api/client";
 import { announce, useStore } from "../../app/store";
 import { languageName } from "../../app/languages";
@@ -9,6 +9,7 @@ import { Link } from "../../components/Link";
 import { useOrgReload } from "./useOrgReload";
 import { DataTable } from "../../components/DataTable";
 import { ErrorBanner } from "../../components/Banner";
+import { allPages, useLoad } from "../../app/pagedList";
 
 type LangQc = Schemas["LanguageQc"];
 type Person = Schemas["User"];
@@ -40,51 +41,27 @@ export async function linguistsOf(org: string, role: string): Promise<Person[]> 
 export function LanguageQcBoardScreen() {
   const session = useStore((s) => s.session);
   const role = session?.user.role ?? "";
-  const [rows, setRows] = useState<Row[]>([]);
-  const [linguists, setLinguists] = useState<Record<string, Person[]>>({});
   const [choice, setChoice] = useState<Record<string, string>>({});
-  const [error, setError] = useState("");
-  const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    (async () => {
-      setLoading(true);
-      try {
-        const jobs: Job[] = [];
-        let cursor: string | undefined;
-        for (let i = 0; i < 10; i++) {
-          const page = await api.get("/api/v1/jobs", { query: { status: "LANGUAGE_QC", limit: 100, cursor } });
-          jobs.push(...page.items);
-          if (!page.next_cursor) break;
-          cursor = page.next_cursor;
-        }
-        const loaded = await Promise.all(
-          jobs.map(async (job) => ({ job, languages: (await api.get("/api/v1/jobs/{id}/language-qc", { path: { id: job._id } })).languages })),
-        );
-        const orgs = Array.from(new Set(jobs.map((j) => j.org_id).filter((o): o is string => !!o)));
-        const people: Record<string, Person[]> = {};
-        await Promise.all(orgs.map(async (o) => (people[o] = await linguistsOf(o, role))));
-        if (!live) return;
-        setRows(loaded);
-        setLinguists(people);
-        setError("");
-      } catch (e) {
-        if (live) setError(errorText(e));
-      } finally {
-        if (live) setLoading(false);
-      }
-    })();
-    return () => {
-      live = false;
-    };
-  }, [tick]);
+  const [actionError, setError] = useState("");
+  const board = useLoad(async () => {
+    const jobs = await allPages<Job>((cursor) => api.get("/api/v1/jobs", { query: { status: "LANGUAGE_QC", limit: 100, cursor } }));
+    const rows: Row[] = await Promise.all(
+      jobs.map(async (job) => ({ job, languages: (await api.get("/api/v1/jobs/{id}/language-qc", { path: { id: job._id } })).languages })),
+    );
+    const orgs = Array.from(new Set(jobs.map((j) => j.org_id).filter((o): o is string => !!o)));
+    const linguists: Record<string, Person[]> = {};
+    await Promise.all(orgs.map(async (o) => (linguists[o] = await linguistsOf(o, role))));
+    return { rows, linguists };
+  }, []);
+  const rows = board.data?.rows ?? [];
+  const linguists = board.data?.linguists ?? {};
+  const loading = board.loading;
+  const error = actionError || board.error;
 
   // Live: a job entering or leaving language review, or a language changing, reloads the board.
   const orgs = [session?.user.org_id, ...rows.map((r) => r.job.org_id)].filter((o): o is string => !!o);
   useOrgReload(orgs, (m) => {
-    setTick((t) => t + 1);
+    board.reload();
     if (m.type === "job_status_update" && m.status) announce(`A job is now: ${statusWords(m.status)}. The board was updated.`);
   });
 
@@ -97,7 +74,7 @@ export function LanguageQcBoardScreen() {
     }
     try {
       const entry = await api.post("/api/v1/jobs/{id}/language-qc/{lang}/assign", { path: { id: job._id, lang }, body: { linguist_id: linguist } });
-      setRows((rs) => rs.map((r) => (r.job._id !== job._id ? r : { ...r, languages: r.languages.map((l) => (l.lang === lang ? entry : l)) })));
+      board.setData((d) => d && { ...d, rows: d.rows.map((r) => (r.job._id !== job._id ? r : { ...r, languages: r.languages.map((l) => (l.lang === lang ? entry : l)) })) });
       setError("");
       announce(`${languageName(lang)} of ${job.title || "Untitled job"} assigned to ${entry.assignee_email || "the linguist"}.`);
     } catch (e) {
@@ -109,7 +86,7 @@ export function LanguageQcBoardScreen() {
     <section>
       <div class="title-row">
         <h1 tabIndex={-1}>Language review board</h1>
-        <button type="button" class="button secondary" onClick={() => setTick((t) => t + 1)}>
+        <button type="button" class="button secondary" onClick={board.reload}>
           Refresh
         </button>
       </div>

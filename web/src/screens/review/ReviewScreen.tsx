@@ -3,7 +3,7 @@
 // flags as you type, save with If-Match and a conflict dialog, drafts that survive a reload,
 // versions with diff and restore, and the QC decision (approve, reject with a reason, feedback).
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { api, ApiError, call, errorText, type Job, type Schemas } from "../../api/client";
+import { api, ApiError, call, errorText, plainStatus, type Job, type Schemas } from "../../api/client";
 import { announce, useStore } from "../../app/store";
 import { languageName } from "../../app/languages";
 import { statusWords } from "../../app/format";
@@ -53,7 +53,7 @@ async function loadVtt(id: string, lang: string, kind: Kind, role: string): Prom
   } catch {
     throw new ApiError(0, "The platform could not be reached. Check your connection; nothing you typed is lost.");
   }
-  if (!resp.ok) throw new ApiError(resp.status, `The ${lang} ${kind} could not be read (${resp.status}).`);
+  if (!resp.ok) throw new ApiError(resp.status, `The ${languageName(lang)} ${kind} could not be read. ${plainStatus(resp.status)}`);
   const content = await resp.text();
   return { job_id: id, lang, kind, content, etag: await etagOf(content), version_id: null, updated_at: null, vtt_changed_since_render: false };
 }

@@ -6,6 +6,7 @@ import { navigate } from "../../app/router";
 import { startSession } from "../../app/session";
 import { Link } from "../../components/Link";
 import { safeNext } from "../signin/SignInScreen";
+import { plainStatus } from "../../api/client";
 
 export const SSO_NEXT_KEY = "avp-sso-next";
 /** Where the page returns to after linking a Microsoft account (screens/account). */
@@ -44,7 +45,7 @@ export function MicrosoftCallbackScreen() {
         const data = await resp.json().catch(() => ({}));
         if (!resp.ok) {
           sessionStorage.removeItem(SSO_NEXT_KEY);
-          setError(typeof data.detail === "string" ? data.detail : `Microsoft ${linking ? "linking" : "sign-in"} failed (${resp.status}).`);
+          setError(typeof data.detail === "string" ? data.detail : plainStatus(resp.status));
           return;
         }
         startSession(data);

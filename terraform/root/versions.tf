@@ -1,10 +1,9 @@
 terraform {
   required_version = ">= 1.5.0"
 
-  # State per environment: same bucket, own prefix (create the bucket once, docs/deploy.md).
-  backend "gcs" {
-    prefix = "avp/prod"
-  }
+  # State per environment: same bucket, own prefix avp/<env>; scripts/deploy passes both at
+  # init (-backend-config), the bucket is created once (docs/deploy.md).
+  backend "gcs" {}
 
   required_providers {
     google = {

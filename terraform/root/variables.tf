@@ -1,3 +1,13 @@
+variable "env" {
+  type        = string
+  description = "Environment: dev or prod (scripts/deploy sets it). Names the resources and picks local.environments."
+
+  validation {
+    condition     = contains(["dev", "prod"], var.env)
+    error_message = "env must be dev or prod."
+  }
+}
+
 variable "project_id" {
   type        = string
   description = "Google Cloud project id of this environment."
