@@ -39,6 +39,7 @@ from shared.media import (
     peaks,
     placement,
     punctuation,
+    quote_language,
     sentence_ends,
     speaker_change,
     vtt,
@@ -531,6 +532,12 @@ def translate(io: StepIO) -> dict:
 # ---------------------------------------------------------------- tts
 
 
+def _voice_requests(text: str, lang: str) -> list[tuple[str, str, float]]:
+    """What narration.speak asks the voice for `text` at the natural rate."""
+    text = " ".join(text.split())
+    return [(words, voice_lang, 1.0) for words, voice_lang in quote_language.parts(text, lang) or [(text, lang)]]
+
+
 def tts(io: StepIO) -> dict:
     """Each language's descriptions (as edited) -> narration clips fitted to their gaps, the
     narration stem, and the plan render uses."""
@@ -563,9 +570,11 @@ def tts(io: StepIO) -> dict:
         plan = narration.synthesize_plan(speech, cues, lang, transcript.words, duration, folder, max_rate)
         return plan, narration.write_stem(plan, folder, duration, folder / NARRATION)
 
-    # Every description at the voice's natural rate, on every core; fitting them then re-voices
-    # only the clips that must go faster (decision 1211).
-    speech.prepare([(" ".join(c.text.split()), lang, 1.0) for lang, cues, _ in wanted for c in cues])
+    # Every description at the voice's natural rate, on every core, as narration.speak will ask
+    # for it (a quote in another language is its own request); fitting them then re-voices only
+    # the clips that must go faster (decision 1211).
+    quote_language.learn(c.text for _, cues, _ in wanted for c in cues)  # every quote's words at once
+    speech.prepare([request for lang, cues, _ in wanted for c in cues for request in _voice_requests(c.text, lang)])
     io.progress(60)
     spoken = _side_by_side(speak, wanted, lambda done: io.progress(60 + 30 * done / len(langs)))
     for lang, cues, folder in wanted:
