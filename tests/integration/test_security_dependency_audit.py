@@ -81,13 +81,13 @@ def test_the_real_pip_audit_without_its_database_refuses(tmp_path):
     assert "REFUSED" in proc.stderr and "Nothing was audited" in proc.stderr
 
 
-@pytest.mark.slow  # the real pip-audit waits out the unreachable vulnerability API (5-15 s)
-def test_deploy_stops_before_building_when_the_audit_cannot_run(tmp_path):
+def _deploy_dev_plan(tmp_path, **extra_env) -> subprocess.CompletedProcess:
+    """scripts/deploy dev plan with a test project's variables file, `extra_env` on top."""
     tfvars = tmp_path / "dev.tfvars"
     tfvars.write_text('project_id = "avp-test-proj"\nregion = "europe-west4"\npublic_base_url = "https://x"\n')
     env = {k: v for k, v in os.environ.items() if k != "DRY_RUN"}
-    env.update(AVP_TFVARS=str(tfvars), AVP_IMAGE_TAG="t1")
-    proc = subprocess.run(
+    env.update(AVP_TFVARS=str(tfvars), AVP_IMAGE_TAG="t1", **extra_env)
+    return subprocess.run(
         [str(ROOT / "scripts" / "deploy"), "dev", "plan"],
         cwd=ROOT,
         env=env,
@@ -95,23 +95,18 @@ def test_deploy_stops_before_building_when_the_audit_cannot_run(tmp_path):
         text=True,
         timeout=600,
     )
+
+
+@pytest.mark.slow  # the real pip-audit waits out the unreachable vulnerability API (5-15 s)
+def test_deploy_stops_before_building_when_the_audit_cannot_run(tmp_path):
+    proc = _deploy_dev_plan(tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Deployment stopped by the dependency audit" in proc.stderr and "REFUSED" in proc.stderr
     assert "Building function packages" not in proc.stdout and "terraform" not in proc.stdout.split("Auditing")[1]
 
 
 def test_dry_run_shows_the_audit_first(tmp_path):
-    tfvars = tmp_path / "dev.tfvars"
-    tfvars.write_text('project_id = "avp-test-proj"\nregion = "europe-west4"\npublic_base_url = "https://x"\n')
-    env = {**os.environ, "DRY_RUN": "1", "AVP_TFVARS": str(tfvars), "AVP_IMAGE_TAG": "t1"}
-    proc = subprocess.run(
-        [str(ROOT / "scripts" / "deploy"), "dev", "plan"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = _deploy_dev_plan(tmp_path, DRY_RUN="1")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert out.index("scripts/audit-requirements requirements.txt") < out.index("scripts/build")
