@@ -17,9 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from shared.domain.jobs import JobDocument
+
 
 class StepIO(Protocol):
-    job: dict  # the job document (with "id") as the step starts
+    job: JobDocument  # the job document (with "id") as the step starts
     workdir: Path
 
     def get_file(self, path: str, local: Path) -> Path: ...

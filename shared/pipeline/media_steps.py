@@ -23,12 +23,14 @@ from __future__ import annotations
 import copy
 import json
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from shared.bootstrap import platform
 from shared.config import settings
+from shared.domain.jobs import JobDocument
 from shared.errors import PermanentStepError
 from shared.media import (
     caption_rules,
@@ -80,13 +82,14 @@ JSON_TYPE = "application/json"
 # ---------------------------------------------------------------- helpers
 
 
-def _opt(job: dict, name: str, default=None):
-    if name in job and job[name] is not None:
-        return job[name]
+def _opt(job: JobDocument, name: str, default=None):
+    fields = cast(Mapping[str, Any], job)  # a top-level field of that name wins over options
+    if fields.get(name) is not None:
+        return fields[name]
     return (job.get("options") or {}).get(name, default)
 
 
-def _langs(job: dict) -> tuple[str, list[str]]:
+def _langs(job: JobDocument) -> tuple[str, list[str]]:
     src = normalize(job["source_language"])
     outs = []
     for lang in job.get("requested_outputs") or [src]:
@@ -98,7 +101,7 @@ def _langs(job: dict) -> tuple[str, list[str]]:
     return src, outs
 
 
-def _outputs(job: dict) -> dict:
+def _outputs(job: JobDocument) -> dict:
     """The job's outputs so far (deep copy), so a step returns the whole map whether the runner
     merges fields shallowly or deeply."""
     return copy.deepcopy(job.get("outputs") or {})
@@ -137,7 +140,7 @@ def _read_vtt(io: StepIO, path: str):
 def _update_qc(io: StepIO, lang: str, section: str, data: dict) -> str:
     """Merge one section into jobs/<id>/<lang>/qc-report.json and return its path."""
     path = job_path(io.job["id"], lang, QC_REPORT)
-    report = {"job_id": io.job["id"], "language": lang}
+    report: dict[str, Any] = {"job_id": io.job["id"], "language": lang}
     if io.exists(path):
         try:
             report = json.loads(io.get_text(path))
@@ -148,18 +151,18 @@ def _update_qc(io: StepIO, lang: str, section: str, data: dict) -> str:
     return path
 
 
-def _qc_summary(job: dict, lang: str, section: str, summary: dict) -> dict:
+def _qc_summary(job: JobDocument, lang: str, section: str, summary: dict) -> dict:
     qc = copy.deepcopy(job.get("qc_report") or {})
     entry = qc.setdefault(lang, {"path": job_path(job["id"], lang, QC_REPORT)})
     entry[section] = summary
     return qc
 
 
-def _profile_name(job: dict) -> str:
+def _profile_name(job: JobDocument) -> str:
     return _opt(job, "delivery_profile") or _opt(job, "caption_profile") or "netflix"
 
 
-def _fps(job: dict, info=None) -> float:
+def _fps(job: JobDocument, info=None) -> float:
     media = job.get("media") or {}
     if info is not None:
         return info.fps
@@ -169,7 +172,7 @@ def _fps(job: dict, info=None) -> float:
 # ---------------------------------------------------------------- transcribe
 
 
-def _glossary_doc(job: dict) -> dict | None:
+def _glossary_doc(job: JobDocument) -> dict | None:
     gid = _opt(job, "glossary_id")
     if not gid:
         return None
@@ -179,7 +182,7 @@ def _glossary_doc(job: dict) -> dict | None:
     return doc
 
 
-def _identify_language(transcriber, wav: Path, src: str, job: dict):
+def _identify_language(transcriber, wav: Path, src: str, job: JobDocument):
     """(source language, verdict) for the job (shared.media.language_id). An undetermined
     source becomes the language heard, when the model transcribes it and the job's outputs
     can be translated from it. Backends without language identification give a no-speech
@@ -446,7 +449,7 @@ def _described_in(io: StepIO, desc_src, tgt: str) -> list[str | None]:
 # ---------------------------------------------------------------- translate
 
 
-def _glossary_terms(job: dict, target: str):
+def _glossary_terms(job: JobDocument, target: str):
     doc = _glossary_doc(job)
     return gl.terms_for(doc, target) if doc is not None else []
 

@@ -70,8 +70,7 @@ class RunnerIO:
     """The StepIO a step gets: file access bound to its job, progress, cancellation."""
 
     def __init__(self, job: JobDocument, step: str, attempt: int, workdir: Path):
-        # the step contract hands steps the document as a plain dict (shared.pipeline.contract)
-        self.job: dict[str, Any] = cast(dict[str, Any], job)
+        self.job = job
         self.job_id = job["id"]
         self.step = step
         self.attempt = attempt

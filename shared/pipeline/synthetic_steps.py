@@ -11,6 +11,7 @@ import hashlib
 import os
 import time
 
+from shared.domain.jobs import JobDocument
 from shared.pipeline.contract import Step, StepIO
 from shared.storage.layout import ACCESSIBLE_MP4, CAPTIONS_VTT, DESCRIPTIONS_VTT, NARRATION, job_path
 
@@ -53,7 +54,7 @@ def _write(io: StepIO, langs: list[str], names: list[tuple[str, str]], half: boo
     return {"outputs": outputs}
 
 
-def _langs(job: dict) -> list[str]:
+def _langs(job: JobDocument) -> list[str]:
     out = [job["source_language"]]
     out += [lang for lang in job["requested_outputs"] if lang != job["source_language"]]
     return out
