@@ -28,6 +28,8 @@ from shared.media import quote_language
 MIN_CONFIDENCE = 0.9  # per box (RapidOCR) or per word (tesseract, 0-100 scaled to 0-1)
 MIN_LETTERS = 3  # a line needs this many letters (a lone changing number is not text to quote)
 SAME = 0.9  # difflib ratio for "reads the same" across samples (one character in ten)
+MISREAD_EDITS = 2  # a stable reading this many characters off a text on screen is a misread of it
+MISREAD_MIN = 8  # ... when both lines have at least this many characters
 REPEAT_AFTER = 30.0  # the same text is quoted again only after this long off screen
 SAME_PICTURE = 1.5  # mean absolute grey difference (0-255) under which a frame is not read again
 COARSE_SIDE = 480  # stage 1: the detector sees the frame with its longer side at this size
@@ -125,6 +127,28 @@ def _same(a: str, b: str) -> bool:
     return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= SAME
 
 
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (short lines only)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _variant(a: str, b: str) -> bool:
+    """Whether b is a reading of a text already said: the same, or at most MISREAD_EDITS
+    characters off a line of at least MISREAD_MIN characters ("GRAND OPENII" for "GRAND
+    OPENING" over a busy picture). Used only to keep such a reading from being quoted while the
+    text it garbles is on screen or was just said."""
+    if _same(a, b):
+        return True
+    a, b = a.casefold(), b.casefold()
+    return min(len(a), len(b)) >= MISREAD_MIN and _edits(a, b) <= MISREAD_EDITS
+
+
 def stable_texts(samples: list[tuple[float, list[str]]], repeat_after: float = REPEAT_AFTER) -> list[tuple[float, str]]:
     """(time first seen, text) for each line that reads the same on two consecutive samples,
     once per appearance. Lines seen together at the same time come back as one text, in
@@ -139,13 +163,13 @@ def stable_texts(samples: list[tuple[float, list[str]]], repeat_after: float = R
         fresh = []
         for line in stable:
             key = line.casefold()
-            known = next((s for s in last_said if _same(s, key)), None)
+            known = next((s for s in last_said if _variant(s, key)), None)
             if known is not None and (known in on_screen or t - last_said[known] < repeat_after):
                 last_said[known] = t
                 continue
             fresh.append(line)
             last_said[key] = t
-        on_screen = {s for s in last_said if any(_same(s, line.casefold()) for line in lines)}
+        on_screen = {s for s in last_said if any(_variant(s, line.casefold()) for line in lines)}
         if fresh:
             out.append((t, " ".join(_dedupe(fresh))))
     return out

@@ -51,6 +51,19 @@ def test_only_text_that_reads_the_same_on_consecutive_samples_is_quoted_once():
     assert ocr.stable_texts(later)[-1] == (60.0, "SUMMER SALE")
 
 
+def test_a_stable_misreading_of_the_text_on_screen_is_not_quoted_again():
+    samples = [
+        (3.0, ["GRAND OPENING"]),
+        (4.0, ["GRAND OPENING"]),
+        (5.0, ["GRAND OPENII"]),  # the picture behind the last letters changed: read twice the same way
+        (6.0, ["GRAND OPENII"]),
+        (7.0, ["GRAND OPENING"]),
+        (8.0, ["GRAND CLOSING"]),  # four characters off: a new text
+        (9.0, ["GRAND CLOSING"]),
+    ]
+    assert ocr.stable_texts(samples) == [(3.0, "GRAND OPENING"), (8.0, "GRAND CLOSING")]
+
+
 def test_tesseract_tsv_words_become_boxes():
     tsv = (
         "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
