@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from shared.local.gunicorn_worker import STAY_SECONDS
-from tests.support.platform_process import clean_env, free_port, start, stop, wait_healthy
+from tests.support.platform_process import platform_env, start, stop, wait_healthy
 
 pytestmark = pytest.mark.slow  # a real server per test
 
@@ -51,16 +51,10 @@ class Conn:
 
 @pytest.fixture()
 def server(tmp_path):
-    port = free_port()
-    env = clean_env(
-        AVP_DATA_DIR=tmp_path / "data",
-        AVP_PORT=port,
-        AVP_HTTP_WORKERS=1,
-        AVP_HTTP_THREADS=2,
-        AVP_ADMIN_EMAIL="admin@example.com",
-        AVP_ADMIN_PASSWORD="Admin-Password-123",
-        AVP_COOKIE_SECURE=0,
+    env = platform_env(
+        tmp_path / "data", "admin@example.com", "Admin-Password-123", AVP_HTTP_WORKERS=1, AVP_HTTP_THREADS=2
     )
+    port = int(env["AVP_PORT"])
     log = tmp_path / "server.log"
     proc = start([sys.executable, "-m", "shared.local.serve"], env, log)
     try:

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from shared.local.pipeline_once import PipelineOnce
-from tests.support.platform_process import clean_env, free_port, start, stop, wait_healthy
+from tests.support.platform_process import platform_env, start, stop, wait_healthy
 
 
 def _wait(predicate, timeout: float = 10.0) -> bool:
@@ -81,17 +81,9 @@ def _lock_holders(lock_file: Path) -> list[int]:
 
 @pytest.mark.slow
 def test_server_runs_the_pipeline_in_one_worker_and_hands_it_over(tmp_path):
-    port = free_port()
     data = tmp_path / "data"
-    env = clean_env(
-        AVP_DATA_DIR=data,
-        AVP_PORT=port,
-        AVP_HTTP_WORKERS=2,
-        AVP_HTTP_THREADS=16,
-        AVP_ADMIN_EMAIL="admin@example.com",
-        AVP_ADMIN_PASSWORD="Admin-Password-123",
-        AVP_COOKIE_SECURE=0,
-    )
+    env = platform_env(data, "admin@example.com", "Admin-Password-123", AVP_HTTP_WORKERS=2, AVP_HTTP_THREADS=16)
+    port = env["AVP_PORT"]
     log = tmp_path / "server.log"
     proc = start([sys.executable, "-m", "shared.local.serve"], env, log)
     try:

@@ -477,13 +477,18 @@ def speaker_accuracy(words: list[dict], gen: Generated, tolerance: float = 1.0) 
     found = [(w1["end"] + w2["start"]) / 2 for w1, w2 in zip(words, words[1:]) if w1["speaker"] != w2["speaker"]]
     if not truth and not found:
         return None
+    return boundary_accuracy(truth, found, tolerance)
+
+
+def boundary_accuracy(truth: list[float], found: list[float], tolerance: float) -> dict:
+    """Precision and recall of found boundary times against true ones, each within `tolerance`."""
     hits = sum(1 for t in truth if any(abs(t - f) <= tolerance for f in found))
-    true_found = sum(1 for f in found if any(abs(t - f) <= tolerance for t in truth))
+    right = sum(1 for f in found if any(abs(t - f) <= tolerance for t in truth))
     return {
         "truth": len(truth),
         "found": len(found),
         "recall": hits / len(truth) if truth else 1.0,
-        "precision": true_found / len(found) if found else 1.0,
+        "precision": right / len(found) if found else 1.0,
     }
 
 
@@ -498,14 +503,7 @@ def sentence_end_accuracy(words: list[dict], gen: Generated, tolerance: float = 
     for w1, w2 in zip(words, words[1:]):
         if re.search(r"[.!?…]['\")\]»]*$", w1["text"]):
             ends.append((w1["end"] + w2["start"]) / 2)
-    hits = sum(1 for t in truth if any(abs(t - e) <= tolerance for e in ends))
-    right = sum(1 for e in ends if any(abs(t - e) <= tolerance for t in truth))
-    return {
-        "truth": len(truth),
-        "found": len(ends),
-        "recall": hits / len(truth) if truth else 1.0,
-        "precision": right / len(ends) if ends else 1.0,
-    }
+    return boundary_accuracy(truth, ends, tolerance)
 
 
 def added_end_accuracy(added: list[dict], gen: Generated, tolerance: float = 0.3) -> dict:
