@@ -252,6 +252,16 @@ def test_assigned_linguist_edits_their_language(page, scene):
     sign_in(page, linguist.email, PASSWORD, f"/jobs/{job}")
     page.get_by_role("link", name="Review Spanish (es)").click()
     cue(page, 1).wait_for()
+    # The programme plays for the linguist (decision 0822) and the English said at the same
+    # time shows under each Spanish cue.
+    video = page.get_by_label("Programme video")
+    video.wait_for()
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1", timeout=20_000)
+    english = captions(admin, job).splitlines()
+    first_en = english[next(i for i, line in enumerate(english) if "-->" in line) + 1]
+    expect(page.locator(".cue-ref").first).to_contain_text(f"English (en): {first_en}")
+    expect(page.get_by_role("heading", name="What the pipeline noticed")).to_be_visible()
+    expect(page.get_by_text("Glossary:")).to_have_count(0)  # no glossary on this job: no section
     axe_check(page, "review as linguist")
     cue(page, 1).fill("Bienvenidos a la fábrica.")
     page.get_by_role("button", name="Save captions").click()
