@@ -130,7 +130,11 @@ function descriptionsSection(r: Json, extendedAd: boolean): Section | null {
   const overlapping = num(d.overlapping) ?? 0;
   if (overlapping) notes.push({ warn: true, text: `${plural(overlapping, "description")} overlap the next one.` });
   const gaps = num(d.gaps);
-  const summary = `${plural(num(d.cues) ?? 0, "description")} placed in ${gaps === undefined ? "the" : plural(gaps, "gap")} of ${num(d.min_gap_seconds) ?? 2} s or more between speech${arr(d.extended).length ? `; ${arr(d.extended).length} extended` : ""}.`;
+  const count = num(d.cues) ?? 0;
+  const minGap = num(d.min_gap_seconds) ?? 2;
+  const summary = count
+    ? `${plural(count, "description")} placed in ${gaps === undefined ? "the" : plural(gaps, "gap")} of ${minGap} s or more between speech${arr(d.extended).length ? `; ${arr(d.extended).length} extended` : ""}.`
+    : `No descriptions: ${gaps ? "nothing new was seen to describe" : `there is no gap of ${minGap} s or more between speech`}.`;
   return { id: "descriptions", title: "Descriptions", summary, notes };
 }
 
@@ -143,7 +147,7 @@ function glossarySection(r: Json, lang: string): Section | null {
   }));
   const enforced = arr(g.enforced).length;
   const terms = num(g.terms) ?? 0;
-  const summary = terms ? `${plural(terms, "glossary term")} for ${languageName(lang)}; used ${plural(enforced, "time")}, missing ${arr(g.unenforced).length}.` : "No glossary terms for this language.";
+  const summary = !g.glossary_id ? "The job has no glossary." : terms ? `${plural(terms, "glossary term")} for ${languageName(lang)}; used ${plural(enforced, "time")}, missing ${arr(g.unenforced).length}.` : "No glossary terms for this language.";
   return { id: "glossary", title: "Glossary", summary, notes };
 }
 
