@@ -72,8 +72,9 @@ class LoadBoard:
         self._counts[slot] = count
 
     def least_other(self, slot: int) -> int | None:
-        """The fewest open connections among the other live processes, None if there is none."""
-        counts = [self._counts[i] for i in range(self.SLOTS) if i != slot and self._pids[i]]
+        """The fewest open connections among the other live processes, None if there is none (a
+        process killed without releasing its slot does not count)."""
+        counts = [self._counts[i] for i in range(self.SLOTS) if i != slot and self._pids[i] and _alive(self._pids[i])]
         return min(counts) if counts else None
 
 
