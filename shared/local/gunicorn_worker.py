@@ -1,16 +1,17 @@
 """The local server's gunicorn worker (decisions 1220 and 1221): gunicorn's threaded worker with
-a small request pool, WebSocket connections on threads of their own, and connections shared out
-evenly between the server processes.
+a small request pool, long-lived requests (WebSockets, local file transfers) on threads of their
+own, and connections shared out evenly between the server processes.
 
 - Requests: a connection with a request waiting is queued (first in, first out) for a pool of
   `threads` threads, two per process by default. With one thread per busy connection (the
   previous design) every busy connection's thread competed for the GIL and Python hands it to
   no thread in particular, so some requests waited behind many others: the latency tail. Two
   threads keep one running Python while the other waits on SQLite or the socket.
-- WebSockets live as long as their client: the pool thread that parsed an upgrade request hands
-  the connection to a new thread and goes back to the queue, so open sockets never take the
-  request pool's threads. When the socket ends the connection is closed (or, if the app
-  refused the upgrade with a keep-alive answer, goes back to the poller).
+- WebSockets live as long as their client, and an upload or download of a video through a local
+  signed URL (`/_files/`) as long as the client's network needs: the pool thread that parsed
+  such a request hands the connection to a new thread and goes back to the queue, so they never
+  take the request pool's threads. When that thread is done the connection is closed, or goes
+  back to the poller if the answer kept it alive (a refused upgrade, a finished transfer).
 - Sharing: the processes accept from one listening socket, and the first to wake takes the
   connection, so a busy moment could leave one process with 30 of 32 connections and the other
   with 2 (measured). Each process publishes its open connections on a board shared by all
@@ -31,12 +32,14 @@ from concurrent import futures
 from gunicorn import http
 from gunicorn.workers.gthread import ThreadWorker
 
+from shared.storage.local_files import URL_PREFIX
+
 # Longest a process leaves a waiting connection to a less loaded process before it accepts it
 # itself, and how long it looks away from the listening socket each time it leaves one.
 MAX_DEFER_SECONDS = 0.02
 BACKOFF_SECONDS = 0.001
 
-_DETACHED = object()  # handle(): the connection now belongs to a WebSocket thread
+_DETACHED = object()  # handle(): the connection now belongs to a thread of its own
 
 
 class LoadBoard:
@@ -157,11 +160,13 @@ class FairThreadWorker(ThreadWorker):
             self.set_accept_enabled(True)
         super().wait_for_and_dispatch_events(timeout)
 
-    # --- WebSockets on threads of their own ----------------------------------------------------
+    # --- long-lived requests on threads of their own ---
 
     def handle_request(self, req, conn):
-        if _is_upgrade(req):
-            thread = threading.Thread(target=self._serve_detached, args=(req, conn), name="avp-websocket", daemon=True)
+        if _long_lived(req):
+            thread = threading.Thread(
+                target=self._serve_detached, args=(req, conn), name="avp-long-request", daemon=True
+            )
             thread.start()
             return _DETACHED
         return super().handle_request(req, conn)
@@ -173,13 +178,13 @@ class FairThreadWorker(ThreadWorker):
 
     def finish_request(self, conn, fs):
         if not fs.cancelled() and fs.exception() is None and fs.result() is _DETACHED:
-            return  # the WebSocket thread hands the connection back when it ends
+            return  # the request's own thread hands the connection back when it ends
         super().finish_request(conn, fs)
 
     def _serve_detached(self, req, conn) -> None:
-        """Runs the upgrade request (the WebSocket's whole life) on this thread, then gives the
+        """Runs the request (for a WebSocket, its whole life) on this thread, then gives the
         connection back to the main thread as gunicorn's pool threads do: closed, or kept alive
-        if the app answered without upgrading."""
+        if the answer allows it."""
         keep = False
         try:
             keep = self._keepalive_after(conn, super().handle_request(req, conn))
@@ -192,5 +197,9 @@ class FairThreadWorker(ThreadWorker):
         self.method_queue.defer(self.finish_request, conn, done)
 
 
-def _is_upgrade(req) -> bool:
+def _long_lived(req) -> bool:
+    """A WebSocket upgrade, or a transfer of a local signed-URL file (an upload or a download
+    of a video takes as long as the client's network): served on a thread of its own."""
+    if req.path.startswith(URL_PREFIX):
+        return True
     return any(name == "UPGRADE" and "websocket" in value.lower() for name, value in req.headers)

@@ -1,8 +1,9 @@
 """The local server's gunicorn worker (shared.local.gunicorn_worker, decisions 1220/1221) on the
 real server: back-to-back and pipelined requests on one kept-alive connection are answered in
 order, quiet connections hold no request thread, open WebSockets live on threads of their own
-(a request pool of one thread still answers while several sockets are open and pinging), a
-refused upgrade gives its connection back, and two server processes share connections evenly."""
+(a request pool of one thread still answers while several sockets are open and pinging, or
+while an upload through a local signed URL is half way), a refused upgrade gives its connection
+back, and two server processes share connections evenly."""
 
 from __future__ import annotations
 
@@ -156,6 +157,40 @@ def test_open_websockets_do_not_take_the_request_pool(one_thread_server):
             for ws in sockets:  # still served after the requests
                 assert json.loads(ws.recv(timeout=10))["type"] == "ping"
         assert conn.get("/health")[0] == 200
+    finally:
+        conn.close()
+
+
+def test_a_slow_upload_does_not_take_the_request_pool(one_thread_server):
+    """An upload through a local signed URL lasts as long as the client's network: with one
+    request thread, the API still answers while a client is half way through its upload."""
+    _, port, _ = one_thread_server
+    conn = Conn(port)
+    try:
+        status, _, body = conn.post("/api/v1/auth/login", {"email": ADMIN[0], "password": ADMIN[1]})
+        token = json.loads(body)["access_token"]
+        status, _, body = conn.post("/api/v1/files/upload-url", {"filename": "slow.mp4"}, token)
+        assert status == 201, body
+        url = json.loads(body)["url"]
+        path = url[url.index("/_files/") :]
+        payload = b"\0" * 200_000
+        upload = Conn(port)
+        try:
+            upload.sock.sendall(
+                f"PUT {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: video/mp4\r\n"
+                f"Content-Length: {len(payload)}\r\n\r\n".encode()
+                + payload[:1000]
+            )
+            time.sleep(0.5)  # the server is reading the body now
+            started = time.monotonic()
+            assert conn.get("/api/v1/users/me", token)[0] == 200
+            assert time.monotonic() - started < 3
+            upload.sock.sendall(payload[1000:])
+            status, _, body = _read_response(upload.stream)
+            assert status == 200, body
+            assert upload.get()[0] == 200  # the connection is kept alive and served again
+        finally:
+            upload.close()
     finally:
         conn.close()
 
