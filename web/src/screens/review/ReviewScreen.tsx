@@ -385,8 +385,11 @@ export function ReviewScreen({ params }: ScreenProps) {
     window.setTimeout(() => document.getElementById(`cue-text-${kind}-${c.key}`)?.focus(), 0);
   };
 
-  // A PM reads the cues and decides at LANGUAGE_QC; only reviewers, admins and linguists edit.
-  const readOnly = !["REVIEWER", "ADMIN", "LINGUIST"].includes(session.user.role);
+  // A PM reads the cues and decides at LANGUAGE_QC; only reviewers, admins and linguists edit, a
+  // linguist only while the language is assigned to them (after a rejection, once reassigned).
+  const langState = ((job?.language_qc ?? {}) as Record<string, { status?: string }>)[lang]?.status;
+  const linguistWaits = session.user.role === "LINGUIST" && (job?.status !== "LANGUAGE_QC" || langState !== "ASSIGNED");
+  const readOnly = !["REVIEWER", "ADMIN", "LINGUIST"].includes(session.user.role) || linguistWaits;
   const sel = Math.min(selected, Math.max(0, cues.length - 1));
   const selCue = cues[sel];
 
@@ -610,12 +613,12 @@ export function ReviewScreen({ params }: ScreenProps) {
         </h1>
         <StatusTag status={job.status} />
       </div>
-      {decisionLevel(job.status, session.user.role) && (
+      {decisionLevel(job.status, session.user.role) && !linguistWaits && (
         <p class="muted">
           {readOnly ? "Read the captions and descriptions in the cue list" : "Edit the captions and descriptions in the cue list and save"}; then approve or reject under <a href="#decision">Decision</a>.
         </p>
       )}
-      <LanguageReviewState job={job} lang={lang} />
+      <LanguageReviewState job={job} lang={lang} role={session.user.role} />
       {reportWarnings > 0 && (
         <p class="banner warn-inline">
           The pipeline noted {reportWarnings} {reportWarnings === 1 ? "thing" : "things"} to check: see <a href="#report-title">What the pipeline noticed</a>.
@@ -694,7 +697,17 @@ export function ReviewScreen({ params }: ScreenProps) {
           </div>
         </div>
         <div class="review-tools">
-          {readOnly && <p class="banner">You can read the cues, play them and decide here; the assigned linguist or a reviewer edits them.</p>}
+          {readOnly && (
+            <p class="banner">
+              {linguistWaits
+                ? langState === "APPROVED"
+                  ? `${languageName(lang)} is approved: nothing more to do here. The job goes on to narration and the final review.`
+                  : langState === "REJECTED"
+                  ? "You can edit this language again once a project manager reassigns it to you for rework."
+                  : `You can read and play the cues; editing is open while the job is at language review and ${languageName(lang)} is assigned to you.`
+                : "You can read the cues, play them and decide here; the assigned linguist or a reviewer edits them."}
+            </p>
+          )}
           {!readOnly && (<>
           <div class="toolbar" role="group" aria-label="Selected cue">
             <p class="toolbar-title">
@@ -775,7 +788,7 @@ export function ReviewScreen({ params }: ScreenProps) {
             </fieldset>
           </form>)}
           <ReportPanel sections={report} error={reportError} onJump={jumpTo} />
-          <DecisionPanel job={job} lang={lang} role={session.user.role} onDone={(j) => setJob(j)} />
+          {!linguistWaits && <DecisionPanel job={job} lang={lang} role={session.user.role} onDone={(j) => setJob(j)} />}
           {doc && !isLinguist && !readOnly && <VersionsPanel jobId={id} lang={lang} kind={kind} etag={doc.etag} versionId={doc.versionId} onRestored={(a) => setDocs({ ...docs, [kind]: fromAnswer(a) })} dirty={isDirty(doc)} />}
         </div>
       </div>
@@ -799,7 +812,7 @@ type LanguageQc = {
 
 /** At LANGUAGE_QC: who reviews this language, why it was sent back and the feedback so far, so the
  * linguist sees what to fix where they fix it. */
-function LanguageReviewState({ job, lang }: { job: Job; lang: string }) {
+function LanguageReviewState({ job, lang, role }: { job: Job; lang: string; role: string }) {
   const st = ((job.language_qc ?? {}) as Record<string, LanguageQc>)[lang];
   if (job.status !== "LANGUAGE_QC" || !st) return null;
   const rejected = st.status === "REJECTED" ? [...(st.history ?? [])].reverse().find((h) => h.action === "rejected") : undefined;
@@ -813,7 +826,14 @@ function LanguageReviewState({ job, lang }: { job: Job; lang: string }) {
       {rejected && (
         <p class="banner-line">
           Sent back by {rejected.by_email ?? "a project manager"}
-          {rejected.at ? ` on ${when(rejected.at)}` : ""}: <q class="user-text">{rejected.reason ?? st.rejection_reason ?? ""}</q> Fix it, save, then approve again.
+          {rejected.at ? ` on ${when(rejected.at)}` : ""}: <q class="user-text">{rejected.reason ?? st.rejection_reason ?? ""}</q>{" "}
+          {role === "LINGUIST" ? (
+            "A project manager reassigns it to you for rework; then edit, save and approve again."
+          ) : (
+            <>
+              Assign it again on the <Link href="/language-qc">Language review board</Link> so the linguist can rework it.
+            </>
+          )}
         </p>
       )}
       {feedback.length > 0 && (
