@@ -18,6 +18,7 @@ from machine translation of the English (decision 0323).
 
 from __future__ import annotations
 
+import difflib
 import re
 import subprocess
 from dataclasses import replace
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from shared.media import ffmpeg as ff
 from shared.media import ocr, placement, vision
-from shared.media.types import Description, Transcript, VisualEvent
+from shared.media.types import Description, Transcript, VisualEvent, Word
 
 SCENE_THRESHOLD = 0.3
 OCR_INTERVAL = 1.0
@@ -34,6 +35,14 @@ FADE_FPS = 4
 FADE_MIN = 0.5  # seconds of uniform black/white that make a fade (a flash is not one)
 BLACK_MAX, WHITE_MIN = 32, 224  # every channel of every thumbnail pixel below / above
 SCENE_NEAR = 1.0  # a cut this close to a fade or new text adds nothing
+# Subtitles burnt into the picture (decision 0342): a text read on screen is the dialogue when
+# at least SUBTITLE_SHARE of its letters are, in order, among the words spoken from
+# SUBTITLE_BEFORE s before to SUBTITLE_AFTER s after it was read, and it has SUBTITLE_LETTERS
+# letters or more (a short title that repeats a spoken name is still quoted).
+SUBTITLE_LETTERS = 10
+SUBTITLE_SHARE = 0.6
+SUBTITLE_BEFORE, SUBTITLE_AFTER = 2.5, 3.5
+SUBTITLE_RUN = 3  # letters in a row that count as matching (single letters match anything)
 
 PHRASES = {
     "en": {
@@ -139,6 +148,33 @@ def own_phrases(cues, placed: list[dict], lang: str) -> list[str | None]:
 def record(descriptions: list[Description]) -> list[dict]:
     """What visual.json keeps of each placed description (with its events, for own_phrases)."""
     return [dict(d.to_dict(), parts=[e.__dict__ for e in d.parts]) for d in descriptions]
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def spoken_on_screen(text: str, time: float, words: list[Word]) -> bool:
+    """Whether on-screen `text` read at `time` is the dialogue itself (burnt-in subtitles):
+    most of its letters, in order, are those of the words spoken around that time. Works on
+    readings that lost their spaces ("dwelcometoouropenday") and on misheard words."""
+    key = _letters(text)
+    if len(key) < SUBTITLE_LETTERS:
+        return False
+    said = _letters(
+        " ".join(w.text for w in words if w.end >= time - SUBTITLE_BEFORE and w.start <= time + SUBTITLE_AFTER)
+    )
+    if not said:
+        return False
+    blocks = difflib.SequenceMatcher(None, key, said, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks if b.size >= SUBTITLE_RUN) >= SUBTITLE_SHARE * len(key)
+
+
+def without_subtitles(events: list[VisualEvent], words: list[Word]) -> list[VisualEvent]:
+    """The events without on-screen text that only repeats what is being said (subtitles
+    burnt into the picture): a blind viewer hears the dialogue already, and quoting each
+    subtitle line would fill every gap with it (decision 0342)."""
+    return [e for e in events if not (e.key == "text" and e.value and spoken_on_screen(e.value, e.time, words))]
 
 
 # ---------------------------------------------------------------- local engine

@@ -42,6 +42,8 @@ OCR_THREADS = 1
 FLAT_EDGES = 40  # a frame with fewer edge pixels than this (Canny) has no text to find
 PERSIST_IOU = 0.3  # a box this much overlapped by one on a neighbouring sample persists
 SAME_SIZE = 0.75  # ... as does one whose width and height are within this ratio of another's
+EDGE = 1.5  # px: a box this close to the left or right edge is cut off by the frame (decision 0342)
+MAX_WORD = 20  # letters: a "word" longer than this is words run together that nothing could split
 
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"
 _WORD = re.compile(rf"^[\"'(¿¡]*[{_LATIN}]+(?:['’-][{_LATIN}]+)*[.,:;!?\"')]*$")
@@ -68,6 +70,8 @@ def _token_ok(tok: str) -> bool:
     letters = [c for c in tok if c.isalpha()]
     if len(letters) == 1:
         return tok.strip(".,:;!?\"'()").lower() in {"a", "i", "y", "o", "e", "à", "é"} or tok.isupper()
+    if len(letters) > MAX_WORD:
+        return False
     if any(c in _VOWELS for c in letters):
         # no long runs of consonants, no case salad like "fEe"
         word = "".join(letters)
@@ -310,16 +314,25 @@ class RapidOcrReader:
         engine = self.engine
         results, _ = engine.text_rec(engine.get_crop_img_list(img, quads))
         boxes = []
+        width = img.shape[1]
         for quad, (text, conf) in zip(quads, results):
             if float(conf) < engine.text_score:
                 continue  # what RapidOCR itself leaves out
             xs = [float(p[0]) for p in quad]
             ys = [float(p[1]) for p in quad]
             text = str(text)
+            if cut_off(xs, width):
+                conf = 0.0  # part of a line that runs off the picture: its line is not quoted
             if " " not in text and len(text) >= 5 and text not in crops:
                 crops[text] = _crop_line(img, xs, ys, folder / f"line-{len(crops):04d}.png")
             boxes.append(Box(text, float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys)))
         return boxes
+
+
+def cut_off(xs: list[float], width: int) -> bool:
+    """Whether a text box touches the left or right edge of the picture: the line runs on past
+    it (a subtitle wider than a portrait frame), so what is read is only part of it."""
+    return min(xs) < EDGE or max(xs) > width - EDGE
 
 
 def _quads_at(found: list, k: int) -> list:
