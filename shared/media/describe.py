@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from shared.media import ffmpeg as ff
-from shared.media import ocr, placement, vision
+from shared.media import ocr, placement, quote_language, vision
 from shared.media.types import Description, Transcript, VisualEvent, Word
 
 SCENE_THRESHOLD = 0.3
@@ -34,6 +34,9 @@ OCR_WIDTH = 640  # frames are read at this width at most (RapidOCR's detector wo
 FADE_FPS = 4
 FADE_MIN = 0.5  # seconds of uniform black/white that make a fade (a flash is not one)
 BLACK_MAX, WHITE_MIN = 32, 224  # every channel of every thumbnail pixel below / above
+# ... but for up to FADE_OTHER of the 64 thumbnail pixels: a channel logo in a corner stays on
+# screen through a fade (decision 0342)
+FADE_OTHER = 3
 SCENE_NEAR = 1.0  # a cut this close to a fade or new text adds nothing
 # Subtitles burnt into the picture (decision 0342): a text read on screen is the dialogue when
 # at least SUBTITLE_SHARE of its letters are, in order, among the words spoken from
@@ -188,7 +191,11 @@ def fades(thumbs: bytes, fps: float = FADE_FPS, min_len: float = FADE_MIN) -> li
     states = []
     for i in range(len(thumbs) // size):
         px = thumbs[i * size : (i + 1) * size]
-        states.append("black" if max(px) < BLACK_MAX else "white" if min(px) > WHITE_MIN else "")
+        cells = [px[k : k + 3] for k in range(0, size, 3)]
+        black = sum(1 for c in cells if max(c) < BLACK_MAX)
+        white = sum(1 for c in cells if min(c) > WHITE_MIN)
+        full = len(cells) - FADE_OTHER
+        states.append("black" if black >= full else "white" if white >= full else "")
     out: list[tuple[float, str]] = []
     i = 0
     while i < len(states):
@@ -276,6 +283,8 @@ class LocalDescriber:
         pages = ocr.read_distinct(self.reader, images)
         texts = ocr.stable_texts([(t, ocr.legible(boxes)) for t, boxes in zip(times, pages)])
         for t, text in texts:
+            if not quote_language.readable(text):
+                continue  # letters of another script read as Latin ones (decision 0342)
             # first read on the sample labelled t (ffmpeg's fps filter takes the frame nearest
             # to t, up to half an interval later); it may have appeared up to one interval
             # earlier, and a cut in that window is the better anchor
