@@ -306,6 +306,9 @@ def extended_version(
     holds = sorted((c.start, round(c.duration + HOLD_PAD, 3)) for c in plan.clips if c.extended)
     cuts = [0.0] + [at for at, _ in holds] + [info.duration]
     n = len(cuts) - 1
+    # a picture shorter than the programme (its sound runs on) keeps its last frame to the end
+    pictures = [s.duration for s in info.of("video") if s.duration]
+    short = round(info.duration - pictures[0], 3) if pictures else 0.0
     parts, labels = [], []
     parts.append(f"[0:v:0]{EVEN_SIZE},split={n}" + "".join(f"[vs{i}]" for i in range(n)))
     parts.append(f"[0:a:0]asplit={n}" + "".join(f"[as{i}]" for i in range(n)))
@@ -317,6 +320,8 @@ def extended_version(
         if hold:
             v += f",tpad=stop_mode=clone:stop_duration={hold:.3f}"
             au += f",apad=pad_dur={hold:.3f}"
+        if i == n - 1 and short > DURATION_TOLERANCE:
+            v += f",tpad=stop_mode=clone:stop_duration={short:.3f}"
         parts.append(f"{v}[v{i}]")
         parts.append(f"{au}[a{i}]")
         labels.append(f"[v{i}][a{i}]")

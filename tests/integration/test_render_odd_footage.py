@@ -5,6 +5,7 @@ and the programme in sync."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -55,3 +56,60 @@ def test_an_odd_sized_variable_frame_rate_picture_gets_every_version(tmp_path):
     for kind in ("burned_in", "extended"):
         info = ff.probe(made[kind][0])
         assert (info.width, info.height) == (854, 482), kind  # one black row added, nothing cut
+
+
+def _first_sound(path: Path) -> float:
+    """When the first sound louder than -40 dBFS starts."""
+    proc = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a:0", "-af", "silencedetect=n=-40dB:d=0.2"]
+        + ["-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
+    return float(re.search(r"silence_end: ([0-9.]+)", proc.stderr).group(1))
+
+
+def _first_flash(path: Path) -> float:
+    """When the picture first turns from black to white."""
+    proc = subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-map",
+            "0:v:0",
+            "-vf",
+            "select='gt(scene,0.5)',showinfo",
+        ]
+        + ["-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
+    return float(re.search(r"pts_time:([0-9.]+)", proc.stderr).group(1))
+
+
+def test_a_late_start_and_sound_longer_than_the_picture_keep_sync_in_every_version(tmp_path):
+    """The source starts at 3 s (an edit list) and its 96 kHz sound runs 2 s past the picture;
+    a white flash and a tone burst happen together 2 s into the programme. Every version is
+    made and verified, and in each the burst is heard when the flash is seen."""
+    video = tmp_path / "late.mp4"
+    picture = "color=c=black:s=640x360:r=25:d=8,drawbox=c=white:t=fill:enable='between(t,2,2.4)',format=yuv420p"
+    sound = "sine=f=660:d=10:r=96000,volume='between(t,2,2.4)':eval=frame,aformat=channel_layouts=stereo"
+    subprocess.run(
+        ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", picture, "-f", "lavfi", "-i", sound]
+        + ["-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ar", "96000"]
+        + ["-output_ts_offset", "3", str(video)],
+        check=True,
+        capture_output=True,
+    )
+    info = ff.probe(video)
+    assert abs(info.duration - 10.0) < 0.1, info  # the programme, not the header's 13 s
+    captions = tmp_path / "captions.vtt"
+    captions.write_text(vtt.write([vtt.VttCue(0.5, 1.5, "Look.")]), encoding="utf-8")
+    plan = Plan("en", [_clip(tmp_path, "ad-1.wav", 5.0, 1.0, False), _clip(tmp_path, "ad-2.wav", 6.5, 1.0, True)])
+    made = render_language(video, info, tmp_path, captions, plan, [(captions, "en")], burn=True, extended=True)
+    for kind in ("accessible", "burned_in", "extended"):
+        path = made[kind][0]
+        assert abs(_first_sound(path) - _first_flash(path)) < 0.06, kind
