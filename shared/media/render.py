@@ -59,6 +59,12 @@ class RenderError(RuntimeError):
     """An output failed verification (retrying may help if it was a resource problem)."""
 
 
+# The versions whose picture is re-encoded (burnt-in captions, extended AD) are H.264 4:2:0,
+# which needs an even width and height: an odd-sized source (854x481) gets one black row or
+# column added (nothing of the picture is lost; decision 0342). A no-op on even sizes.
+EVEN_SIZE = "pad=ceil(iw/2)*2:ceil(ih/2)*2"
+
+
 def lang3(code: str) -> str:
     return iso639_2(code)
 
@@ -266,7 +272,7 @@ def burn_in(video: Path, info: ff.MediaInfo, audio: Path, captions_vtt: Path, ou
         "-map",
         "1:a:0",
         "-vf",
-        f"subtitles='{escaped}'",
+        f"{EVEN_SIZE},subtitles='{escaped}'",
         "-c:v",
         "libx264",
         "-preset",
@@ -308,8 +314,11 @@ def extended_version(
     holds = sorted((c.start, round(c.duration + HOLD_PAD, 3)) for c in plan.clips if c.extended)
     cuts = [0.0] + [at for at, _ in holds] + [info.duration]
     n = len(cuts) - 1
+    # a picture shorter than the programme (its sound runs on) keeps its last frame to the end
+    pictures = [s.duration for s in info.of("video") if s.duration]
+    short = round(info.duration - pictures[0], 3) if pictures else 0.0
     parts, labels = [], []
-    parts.append(f"[0:v:0]split={n}" + "".join(f"[vs{i}]" for i in range(n)))
+    parts.append(f"[0:v:0]{EVEN_SIZE},split={n}" + "".join(f"[vs{i}]" for i in range(n)))
     parts.append(f"[0:a:0]asplit={n}" + "".join(f"[as{i}]" for i in range(n)))
     for i in range(n):
         a, b = cuts[i], cuts[i + 1]
@@ -319,6 +328,8 @@ def extended_version(
         if hold:
             v += f",tpad=stop_mode=clone:stop_duration={hold:.3f}"
             au += f",apad=pad_dur={hold:.3f}"
+        if i == n - 1 and short > DURATION_TOLERANCE:
+            v += f",tpad=stop_mode=clone:stop_duration={short:.3f}"
         parts.append(f"{v}[v{i}]")
         parts.append(f"{au}[a{i}]")
         labels.append(f"[v{i}][a{i}]")

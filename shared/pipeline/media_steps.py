@@ -369,7 +369,8 @@ def describe(io: StepIO) -> dict:
     info = _media_info(io, video)
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
     io.progress(5)
-    events = _visual_events(io, video, transcript, src)
+    seen = _visual_events(io, video, transcript, src)
+    events = ad.without_subtitles(seen, transcript.words)
     io.progress(70)
     if io.cancelled():
         return {}
@@ -401,6 +402,7 @@ def describe(io: StepIO) -> dict:
             "min_gap_seconds": min_gap,
             "extended": extended,
             "events": len(events),
+            "subtitles_not_quoted": [e.value for e in seen if e not in events],
             "overlapping": _overlaps(descriptions),
         },
     )
