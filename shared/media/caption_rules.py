@@ -7,8 +7,9 @@ template; `bbc` and `dcmp` follow those guides' headline numbers (docs/decisions
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from shared.media.caption_numbers import NumberStyle
 from shared.media.types import Cue, Word
 
 
@@ -25,6 +26,9 @@ class Profile:
     pause_break: float = 0.5  # a silence this long between words always starts a new cue
     chain_gap: float = 0.5  # gaps shorter than this are closed down to min_gap_frames
     speaker_mark: str = "- "  # starts a cue whose speaker differs from the previous cue's
+    # How numbers are written (shared.media.caption_numbers, docs/decisions/0334): one to ten
+    # in words, figures above, a percentage as "12%"; every profile follows the broadcast rule.
+    numbers: NumberStyle = field(default_factory=NumberStyle)
 
 
 PROFILES = {

@@ -10,7 +10,9 @@ English pronoun "i" is capitalised. Words keep their timings; only their text ch
 
 A punctuated transcript still gets the sentence ends Whisper sometimes drops between two
 sentences ("... at the store Everything is ..."): a capitalised word after a pause of at least
-LOCAL_PAUSE, or a change of speaker, closes the sentence before it.
+LOCAL_PAUSE, or a change of speaker, closes the sentence before it. Every sentence then starts
+with a capital (a word written with a capital inside, "iPhone", is left as written) and the
+last word ends with a full stop when the recogniser left it open.
 """
 
 from __future__ import annotations
@@ -90,7 +92,18 @@ def mend(words: list[Word]) -> list[Word]:
         elif nxt is not None and nxt.speaker != w.speaker and not _END.search(text):
             text = text.rstrip(",;:") + "."
         out.append(Word(w.start, w.end, text, w.probability, w.speaker))
-    for i in range(1, len(out)):
-        if _END.search(out[i - 1].text) and out[i].speaker != out[i - 1].speaker:
-            out[i].text = _capitalise(out[i].text)
+    for i in range(len(out)):
+        if i == 0 or _END.search(out[i - 1].text):
+            out[i].text = _sentence_start(out[i].text)
+    if out and not _END.search(out[-1].text):  # the very last caption ends with a full stop
+        out[-1].text = out[-1].text.rstrip(",;:") + "."
     return out
+
+
+def _sentence_start(text: str) -> str:
+    """A sentence's first word with a capital, unless the recogniser wrote it with a capital
+    inside ("iPhone", "eBay": a name written that way)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and all(ch.islower() for ch in letters):
+        return _capitalise(text)
+    return text

@@ -33,6 +33,7 @@ from shared.config import settings
 from shared.domain.jobs import JobDocument
 from shared.errors import PermanentStepError
 from shared.media import (
+    caption_numbers,
     caption_rules,
     ffmpeg,
     language_id,
@@ -270,6 +271,7 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
     speaker_change.align_sentence_starts(clean.words, wav)
     ends_added = sentence_ends.mark(clean.words, wav)
     profile = caption_rules.profile(_profile_name(job))
+    clean.words, numbers_rewritten = caption_numbers.apply(clean.words, src, profile.numbers)
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
     issues = caption_rules.check(cues, profile, info.fps, clean.words)
     if verdict.flagged:
@@ -294,6 +296,7 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
             "dropped_text": clean.dropped,
             "punctuation_restored": restored,
             "sentence_ends_added": [a.to_dict() for a in ends_added],
+            "numbers_rewritten": numbers_rewritten,
             "speakers": len({w.speaker for w in clean.words}),
         },
     )

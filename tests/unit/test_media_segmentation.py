@@ -247,3 +247,10 @@ def test_fast_speech_is_measured_in_words_per_minute_of_speech_and_timed_back():
     assert whisper.rescaled(Word(10.0, 10.5, "work", 0.9, 1), 0.7) == Word(7.0, 7.35, "work", 0.9, 1)
     assert whisper.mean_probability([Word(0, 1, "a", 0.5), Word(1, 2, "b", 1.0)]) == 0.75
     assert whisper.mean_probability([]) == 0.0
+
+
+def test_every_sentence_starts_with_a_capital_and_the_last_one_ends_with_a_full_stop():
+    ws = words("the store opens today. it closes late. iPhone cases are cheap, and so")
+    out, restored = punctuation.restore(ws, "en")
+    assert not restored
+    assert " ".join(w.text for w in out) == "The store opens today. It closes late. iPhone cases are cheap, and so."
