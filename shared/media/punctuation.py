@@ -107,3 +107,61 @@ def _sentence_start(text: str) -> str:
     if letters and all(ch.islower() for ch in letters):
         return _capitalise(text)
     return text
+
+
+# English words written with a capital whatever the rest of the transcript does (a month is
+# not the verb "may", a weekday not an adjective).
+_PROPER_EN = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_EDGE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.UNICODE)
+
+
+def _parts(text: str) -> tuple[str, str, str]:
+    m = _EDGE.match(text)
+    return (m.group(1), m.group(2), m.group(3)) if m else ("", text, "")
+
+
+def consistent_casing(words: list[Word], language: str = "en", names: list[str] | None = None) -> int:
+    """One word, one spelling through the captions (in place; returns how many words changed):
+    - a glossary term is written as the glossary writes it ("zentrix" -> "Zentrix");
+    - a word the recogniser capitalised inside a sentence ("the Widget Factory") that it writes
+      in lower case inside sentences at least twice as often elsewhere is lower-cased. Words
+      written in capitals throughout ("US"), sentence starts, "I", and in English month and
+      weekday names keep their capital."""
+    changed = 0
+    for term in names or []:
+        tokens = term.split()
+        keys = [t.lower() for t in tokens]
+        for i in range(len(words) - len(tokens) + 1):
+            span = words[i : i + len(tokens)]
+            if [_parts(w.text)[1].lower() for w in span] == keys:
+                for w, t in zip(span, tokens):
+                    head, bare, tail = _parts(w.text)
+                    if bare != t:
+                        w.text = head + t + tail
+                        changed += 1
+    protected = {t.lower() for term in names or [] for t in term.split()}
+    if language.lower().startswith("en"):
+        protected |= _PROPER_EN | {"i"}
+    inside = [i for i in range(1, len(words)) if not _END.search(words[i - 1].text)]
+    title: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for i in inside:
+        bare = _parts(words[i].text)[1]
+        if not bare.isalpha():
+            continue
+        if bare.islower():
+            lower[bare] = lower.get(bare, 0) + 1
+        elif bare[0].isupper() and (len(bare) == 1 or bare[1:].islower()):
+            title[bare.lower()] = title.get(bare.lower(), 0) + 1
+    for i in inside:
+        head, bare, tail = _parts(words[i].text)
+        key = bare.lower()
+        if key in protected or not bare.isalpha() or len(bare) < 2 or not (bare[0].isupper() and bare[1:].islower()):
+            continue
+        if lower.get(key, 0) >= 2 and lower.get(key, 0) >= 2 * title.get(key, 0):
+            words[i].text = head + key + tail
+            changed += 1
+    return changed

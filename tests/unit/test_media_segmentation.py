@@ -254,3 +254,17 @@ def test_every_sentence_starts_with_a_capital_and_the_last_one_ends_with_a_full_
     out, restored = punctuation.restore(ws, "en")
     assert not restored
     assert " ".join(w.text for w in out) == "The store opens today. It closes late. iPhone cases are cheap, and so."
+
+
+def test_a_word_is_written_one_way_through_the_captions():
+    ws = words(
+        "Welcome to the Widget Factory. The widget factory is big. Every widget and every factory "
+        "here is new. Our widget factory opens in May. The US team and zentrix work with us."
+    )
+    changed = punctuation.consistent_casing(ws, "en", names=["Zentrix"])
+    text = " ".join(w.text for w in ws)
+    assert text == (
+        "Welcome to the widget factory. The widget factory is big. Every widget and every factory "
+        "here is new. Our widget factory opens in May. The US team and Zentrix work with us."
+    )
+    assert changed == 3
