@@ -160,12 +160,18 @@ def _parse_words(tokens: list[str], i: int) -> tuple[int, int] | None:
 def _find(words: list[Word], i: int) -> _Number | None:
     tokens = [w.text for w in words]
     h, bare, tail = _split(tokens[i])
+    joined = 1
+    # "12 ,000": a figure the recogniser wrote in two tokens
+    while not tail and i + joined < len(tokens) and re.match(r"^,\d{3}", tokens[i + joined]):
+        h2, more, tail = _split(tokens[i + joined])
+        bare += more if more.startswith(",") else "," + more
+        joined += 1
     m = _FIGURE.match(bare)
     if m:
         integer = int(m.group(1).replace(",", ""))
         decimals = (m.group(2) or "")[1:]
         value = float(f"{integer}.{decimals}") if decimals else float(integer)
-        end = i + 1
+        end = i + joined
         percent = bool(m.group(3))
         if not percent and not tail and end < len(tokens):
             end, percent = _percent_after(tokens, end)

@@ -189,6 +189,7 @@ def group_words(words: list[Word], prof: Profile) -> list[list[Word]]:
     more, at a change of speaker, and where the next word would not fit (lines, duration)."""
     groups: list[list[Word]] = []
     cur: list[Word] = []
+    forced: set[int] = set()  # groups cut only because the next word did not fit
     for w in words:
         if cur:
             prev = cur[-1]
@@ -203,12 +204,41 @@ def group_words(words: list[Word], prof: Profile) -> list[list[Word]]:
                 candidate = prof.speaker_mark + " ".join(x.text for x in cur + [w])
                 if not fits(candidate, prof) or w.end - cur[0].start > prof.max_duration:
                     cut = _forced_cut(cur)
+                    forced.add(len(groups))
                     groups.append(cur[:cut])
                     cur = cur[cut:]
         cur.append(w)
     if cur:
         groups.append(cur)
+    for i in sorted(forced):
+        if i + 1 < len(groups) and i + 1 not in forced:
+            groups[i], groups[i + 1] = _rebalanced(groups[i], groups[i + 1], prof)
     return groups
+
+
+def _rebalanced(first: list[Word], tail: list[Word], prof: Profile) -> tuple[list[Word], list[Word]]:
+    """A sentence cut because it did not fit one cue, with a short last piece ("... another
+    fort" / "night."): the cut moved so both cues read as balanced parts (clause punctuation
+    preferred, never after an article or a preposition)."""
+    if len(tail) > 2 and _chars(" ".join(w.text for w in tail)) >= 0.4 * _chars(" ".join(w.text for w in first)):
+        return first, tail
+    both = first + tail
+    best = None
+    for k in range(1, len(both)):
+        a, b = both[:k], both[k:]
+        ta, tb = " ".join(w.text for w in a), " ".join(w.text for w in b)
+        if not fits(prof.speaker_mark + ta, prof) or not fits(prof.speaker_mark + tb, prof):
+            continue
+        if a[-1].end - a[0].start > prof.max_duration or b[-1].end - b[0].start > prof.max_duration:
+            continue
+        cost = abs(len(ta) - len(tb)) + (1000 if dangles(a[-1].text) else 0)
+        if _CLAUSE_END.search(a[-1].text):
+            cost -= 15
+        if best is None or cost < best[0]:
+            best = (cost, k)
+    if best is None:
+        return first, tail
+    return both[: best[1]], both[best[1] :]
 
 
 def cue_texts(groups: list[list[Word]], prof: Profile) -> list[str]:

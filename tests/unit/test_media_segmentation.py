@@ -268,3 +268,28 @@ def test_a_word_is_written_one_way_through_the_captions():
         "here is new. Our widget factory opens in May. The US team and Zentrix work with us."
     )
     assert changed == 3
+
+
+def test_two_voices_handing_over_without_a_pause_are_told_apart_sentence_by_sentence():
+    # Fast talkers hand over with no silence the VAD can see: one 6 s stretch holds both
+    # voices; it is printed sentence by sentence (cut between the recogniser's sentences).
+    rate = 16000
+    audio = np.concatenate([_voice(105, 3.0), _voice(215, 3.0, bright=0.6)])
+    chunks = [(0, len(audio))]
+    ws = words("We open at nine today.", start=0.2, step=0.5) + words("Great, see you there.", start=3.1, step=0.5)
+    pieces = speaker_change.split_at_sentences(chunks, ws, clauses=True)
+    assert len(pieces) == 3  # "Great," is a clause of its own
+    assert speaker_change.chunk_speakers(audio, pieces)[0] != speaker_change.chunk_speakers(audio, pieces)[-1]
+    labels, _ = speaker_change._label(ws, audio, chunks, speaker_change.CHANGE_THRESHOLD)
+    assert labels[:5] == [0] * 5 and labels[5:] == [1] * 4
+    # A stretch no longer than SPLIT_STRETCH is printed whole, as before.
+    short = [(0, int(3.5 * rate))]
+    assert speaker_change.split_at_sentences(short, ws) == short
+
+
+def test_a_sentence_too_long_for_one_cue_is_not_left_with_a_one_word_tail():
+    ws = words("The operator says that repairs to the main line will take at least another two fortnights.")
+    cues = cr.build_cues(ws, P, 25, 30.0)
+    texts = [c.text.replace("\n", " ") for c in cues]
+    assert len(texts) == 2 and min(len(t.split()) for t in texts) >= 4, texts
+    assert not cr.dangles(texts[0].split()[-1]), texts
