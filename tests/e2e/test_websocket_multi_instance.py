@@ -5,6 +5,7 @@ of them; clients on each instance must receive every event of their channels, in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -137,8 +138,8 @@ def test_every_instance_delivers_every_event_whoever_caused_it(instances, users,
         "job@service": f"ws://127.0.0.1:{b}/api/v1/ws/jobs/{job['id']}?token={reviewer['token']}",
         "org@service": f"ws://127.0.0.1:{b}/api/v1/ws/org/{org}?token={reviewer['token']}",
     }
-    conns = {name: connect(url, open_timeout=10) for name, url in urls.items()}
-    try:
+    with contextlib.ExitStack() as stack:
+        conns = {name: stack.enter_context(connect(url, open_timeout=10)) for name, url in urls.items()}
         for name in ("job@platform", "job@service"):
             first = collect(conns[name], 1)[0]
             assert (first["type"], first["status"], first["updated_at"]) == ("job_status_update", "SOURCE_QC", now)
@@ -183,9 +184,6 @@ def test_every_instance_delivers_every_event_whoever_caused_it(instances, users,
                 while True:
                     if json.loads(ws.recv(timeout=0.3))["type"] != "ping":
                         break
-    finally:
-        for ws in conns.values():
-            ws.close()
 
 
 def test_refusals_are_the_same_on_both_instances(instances, users, platform):

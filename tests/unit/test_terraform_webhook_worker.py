@@ -74,3 +74,20 @@ def test_it_has_no_public_route():
     assert "webhook_worker" in INTERNAL_FUNCTIONS
     assert not [r for r in ROUTES if r.function == "webhook_worker"]
     assert "webhook_worker" not in (MODULES / "gateway" / "openapi.json.tftpl").read_text()
+
+
+def test_only_the_api_may_list_and_delete_tasks_and_only_on_the_step_queue():
+    """DELETE /jobs/{id} is the one caller of delete_for_job, on the pipeline step queue: enqueuers
+    get no viewer or deleter role, and the webhook queue grants them to nobody."""
+    modules = _platform_modules()
+    assert [unquote(m) for m in modules["tasks"]["task_deleters"]] == ['${local.members["api"]}']
+    assert "task_deleters" not in modules["webhook_tasks"]
+    granted = {name: unquote(body.get("for_each", "")) for _, name, body in _resources(MODULES / "tasks" / "main.tf")}
+    assert granted["enqueuers"] == "${toset(var.enqueuers)}"
+    assert granted["deleters"] == granted["viewers"] == "${toset(var.task_deleters)}"
+    variables = {
+        name: body
+        for _, block in blocks("variable", MODULES / "tasks" / "variables.tf")
+        for name, body in block.items()
+    }
+    assert variables["task_deleters"]["default"] == []

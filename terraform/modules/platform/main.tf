@@ -59,6 +59,7 @@ module "tasks" {
   queue_name                = "${local.name_prefix}-pipeline-steps"
   max_concurrent_dispatches = var.pipeline_max_instances
   enqueuers                 = [local.members["api"], local.members["pipeline"], local.members["worker"]]
+  task_deleters             = [local.members["api"]] # DELETE /jobs/{id} removes the job's pending steps
 
   depends_on = [google_project_service.api]
 }

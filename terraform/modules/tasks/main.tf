@@ -34,9 +34,10 @@ resource "google_cloud_tasks_queue_iam_member" "enqueuers" {
   member   = each.value
 }
 
-# delete_for_job lists and deletes a job's pending tasks.
+# Deleting a job removes its pending step tasks (CloudTasksQueue.delete_for_job lists the queue and
+# deletes the job's tasks): only the members in task_deleters may list and delete, on this queue.
 resource "google_cloud_tasks_queue_iam_member" "deleters" {
-  for_each = toset(var.enqueuers)
+  for_each = toset(var.task_deleters)
   project  = var.project_id
   location = var.region
   name     = google_cloud_tasks_queue.steps.name
@@ -45,7 +46,7 @@ resource "google_cloud_tasks_queue_iam_member" "deleters" {
 }
 
 resource "google_cloud_tasks_queue_iam_member" "viewers" {
-  for_each = toset(var.enqueuers)
+  for_each = toset(var.task_deleters)
   project  = var.project_id
   location = var.region
   name     = google_cloud_tasks_queue.steps.name

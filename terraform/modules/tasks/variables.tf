@@ -33,5 +33,11 @@ variable "max_attempts" {
 
 variable "enqueuers" {
   type        = list(string)
-  description = "IAM members that create and delete tasks."
+  description = "IAM members that create tasks."
+}
+
+variable "task_deleters" {
+  type        = list(string)
+  description = "IAM members that list and delete a job's pending tasks (the API, when a job is deleted)."
+  default     = []
 }
