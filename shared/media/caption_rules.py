@@ -26,6 +26,7 @@ class Profile:
     pause_break: float = 0.5  # a silence this long between words always starts a new cue
     chain_gap: float = 0.5  # gaps shorter than this are closed down to min_gap_frames
     speaker_mark: str = "- "  # starts a cue whose speaker differs from the previous cue's
+    max_lead_in: float = 0.2  # seconds a cue may appear before its speech to be readable
     # How numbers are written (shared.media.caption_numbers, docs/decisions/0334): one to ten
     # in words, figures above, a percentage as "12%"; every profile follows the broadcast rule.
     numbers: NumberStyle = field(default_factory=NumberStyle)
@@ -269,6 +270,29 @@ def time_cues(cues: list[Cue], prof: Profile, fps: float, duration: float | None
             end = limit  # the last word ran into the next cue's gap: trim it back
         cue.end = round(end, 3)
         cue.start = round(cue.start, 3)
+    return lead_in(cues, prof, fps)
+
+
+def lead_in(cues: list[Cue], prof: Profile, fps: float) -> list[Cue]:
+    """A cue still too short to read (reading speed, minimum duration) appears up to
+    prof.max_lead_in seconds before its first word: into the silence before it, else by ending
+    the previous cue earlier where that one has time to spare beyond its own reading time (in
+    place; returns the list). Docs/decisions/0335."""
+    gap = prof.min_gap_frames / (fps or 25.0)
+    for i, cue in enumerate(cues):
+        need = max(prof.min_duration, reading_time(cue.text, prof)) - (cue.end - cue.start)
+        if need <= 0.005:
+            continue
+        room = min(need, prof.max_lead_in)
+        floor = 0.0 if i == 0 else cues[i - 1].end + gap
+        take = max(0.0, min(room, cue.start - floor))
+        if i > 0 and take < room:
+            prev = cues[i - 1]
+            spare = (prev.end - prev.start) - max(prof.min_duration, reading_time(prev.text, prof)) - 0.001
+            more = max(0.0, min(room - take, spare))
+            prev.end = round(prev.end - more, 3)
+            take += more
+        cue.start = round(cue.start - take, 3)
     return cues
 
 

@@ -127,9 +127,9 @@ def consistent_casing(words: list[Word], language: str = "en", names: list[str] 
     """One word, one spelling through the captions (in place; returns how many words changed):
     - a glossary term is written as the glossary writes it ("zentrix" -> "Zentrix");
     - a word the recogniser capitalised inside a sentence ("the Widget Factory") that it writes
-      in lower case inside sentences at least twice as often elsewhere is lower-cased. Words
-      written in capitals throughout ("US"), sentence starts, "I", and in English month and
-      weekday names keep their capital."""
+      in lower case inside sentences at least twice as often elsewhere is lower-cased (words
+      capitalised in a row only all together). Words written in capitals throughout ("US"),
+      sentence starts, "I", and in English month and weekday names keep their capital."""
     changed = 0
     for term in names or []:
         tokens = term.split()
@@ -156,12 +156,30 @@ def consistent_casing(words: list[Word], language: str = "en", names: list[str] 
             lower[bare] = lower.get(bare, 0) + 1
         elif bare[0].isupper() and (len(bare) == 1 or bare[1:].islower()):
             title[bare.lower()] = title.get(bare.lower(), 0) + 1
+
+    def titled(i: int) -> bool:
+        bare = _parts(words[i].text)[1]
+        return bare.isalpha() and len(bare) >= 2 and bare[0].isupper() and bare[1:].islower()
+
+    def lower_more_often(i: int) -> bool:
+        key = _parts(words[i].text)[1].lower()
+        return lower.get(key, 0) >= 2 and lower.get(key, 0) >= 2 * title.get(key, 0)
+
+    # Capitalised words in a row ("the Widget Factory") are a name or not as a whole: they are
+    # lower-cased only when every one of them (glossary terms aside) is lower case elsewhere.
+    runs: list[list[int]] = []
     for i in inside:
-        head, bare, tail = _parts(words[i].text)
-        key = bare.lower()
-        if key in protected or not bare.isalpha() or len(bare) < 2 or not (bare[0].isupper() and bare[1:].islower()):
+        if not titled(i):
             continue
-        if lower.get(key, 0) >= 2 and lower.get(key, 0) >= 2 * title.get(key, 0):
-            words[i].text = head + key + tail
-            changed += 1
+        if runs and runs[-1][-1] == i - 1 and not _parts(words[i - 1].text)[2]:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        free = [i for i in run if _parts(words[i].text)[1].lower() not in protected]
+        if free and all(lower_more_often(i) for i in free):
+            for i in free:
+                head, bare, tail = _parts(words[i].text)
+                words[i].text = head + bare.lower() + tail
+                changed += 1
     return changed

@@ -26,6 +26,7 @@ from shared.media.types import Word
 MIN_TURN_GAP = 0.15  # seconds of silence where a turn may change
 MIN_STRETCH = 0.6  # seconds of speech a voice print needs
 SPLIT_STRETCH = 4.0  # a longer stretch is printed sentence by sentence (fast talkers, no pauses)
+MIN_PIECE = 0.8  # seconds: a shorter sentence ("Thanks, Anna.") is printed with its neighbour
 CHANGE_THRESHOLD = 2.0  # distance (standardised MFCC mean distance + pitch semitones / 4) between two voices
 RATE = 16000
 _SENTENCE_END = re.compile(r"[.!?…]['\")\]»]*$")
@@ -274,7 +275,7 @@ def split_at_sentences(
             continue
         start = a
         for c in cuts:
-            if start < c < b and (c - start) / RATE >= MIN_STRETCH and (b - c) / RATE >= MIN_STRETCH:
+            if start < c < b and (c - start) / RATE >= MIN_PIECE and (b - c) / RATE >= MIN_PIECE:
                 out.append((start, c))
                 start = c
         out.append((start, b))
