@@ -11,6 +11,7 @@ prints the list's latency at each size (it should stay flat: decision 1201).
 
 Usage: .venv/bin/python bench/api.py [--seconds 10] [--connections 32] [--jobs 1000]
                                      [--scale 1000,10000,100000] [--workers N]
+                                     [--endpoints health,job,list,me]
 The client shares the machine's cores with the server (the figures include that contention);
 on a machine shared with other work, say so next to the figures.
 """
@@ -102,17 +103,60 @@ def cpu_seconds(root_pid: int) -> float:
     return total
 
 
-def wrk(url: str, token: str | None, seconds: float, connections: int, threads: int, server_pid: int = 0) -> dict:
+def connection_counts(port: int) -> dict:
+    """Per-connection fairness, read from the kernel while the client runs: for every established
+    client connection to `port`, the requests it has sent so far (`data_segs_out`: wrk writes each
+    request as one segment), and for every server connection the process that holds it. A server
+    that starves some connections while it answers the others shows as a low minimum here, which
+    wrk's latency figures cannot show (they only count answered requests)."""
+    out = subprocess.run(
+        ["ss", "-tinpH", "state", "established", f"( dport = :{port} or sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    sent: list[int] = []
+    per_pid: dict[str, int] = {}
+    lines = out.splitlines()
+    for head, info in zip(lines[::2], lines[1::2], strict=False):
+        cols = head.split()
+        if len(cols) < 4:
+            continue
+        if cols[3].endswith(f":{port}"):  # the client's side: peer is the server
+            m = re.search(r"data_segs_out:(\d+)", info)
+            sent.append(int(m.group(1)) if m else 0)
+        else:
+            pid = re.search(r"pid=(\d+)", head)
+            if pid:
+                per_pid[pid.group(1)] = per_pid.get(pid.group(1), 0) + 1
+    return {"sent": sent, "per_process": sorted(per_pid.values(), reverse=True)}
+
+
+def wrk(
+    url: str, token: str | None, seconds: float, connections: int, threads: int, server_pid: int = 0, port: int = 0
+) -> dict:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "10s"]
+    cmd += ["-s", str(BENCH / "wrk_percentiles.lua")]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
     cpu_before = cpu_seconds(server_pid) if server_pid else 0.0
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    proc = subprocess.Popen([*cmd, url], stdout=subprocess.PIPE, text=True)
+    conns = None
+    if port:
+        time.sleep(max(0.0, seconds - 0.5))  # just before wrk stops: every connection has been busy
+        conns = connection_counts(port)
+    out, _ = proc.communicate()
+    if proc.returncode:
+        raise SystemExit(f"wrk failed ({proc.returncode}): {out}")
     cpu = cpu_seconds(server_pid) - cpu_before if server_pid else 0.0
 
     def pct(p: str) -> float:
         m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
         return float(m.group(1)) * _UNIT[m.group(2)] if m else float("nan")
+
+    def lua_pct(p: str) -> float:
+        m = re.search(rf"^p{p}=([\d.]+)us$", out, re.M)
+        return float(m.group(1)) / 1000 if m else float("nan")
 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -123,8 +167,10 @@ def wrk(url: str, token: str | None, seconds: float, connections: int, threads: 
         "cpu_ms": cpu * 1000 / int(done.group(1)) if done and int(done.group(1)) else float("nan"),
         "p50": pct("50"),
         "p99": pct("99"),
+        "p999": lua_pct("99.9"),
         "non2xx": int(bad.group(1)) if bad else 0,
         "socket_errors": errors.group(0) if errors else "",
+        "conns": conns,
     }
 
 
@@ -171,7 +217,24 @@ def line(name: str, r: dict) -> str:
     extra = f"  non-2xx={r['non2xx']}" if r["non2xx"] else ""
     extra += f"  {r['socket_errors']}" if r["socket_errors"] else ""
     cpu = f"  server CPU/request={r['cpu_ms']:.2f} ms" if r.get("cpu_ms") == r.get("cpu_ms") else ""
-    return f"{name:<10} req/s={r['rps']:8.1f}  p50={r['p50']:7.2f} ms  p99={r['p99']:7.2f} ms{cpu}{extra}"
+    return (
+        f"{name:<10} req/s={r['rps']:8.1f}  p50={r['p50']:7.2f} ms  p99={r['p99']:7.2f} ms  "
+        f"p99.9={r['p999']:7.2f} ms{cpu}{extra}"
+    )
+
+
+def fairness(r: dict, connections: int) -> str:
+    """Requests per kept-alive connection (min / median / max) and connections per server
+    process, half a second before the end of the run."""
+    c = r["conns"]
+    if not c or not c["sent"]:
+        return ""
+    sent = sorted(c["sent"])
+    open_note = f" ({len(sent)} of {connections} open)" if len(sent) != connections else ""
+    return (
+        f"requests per connection min/median/max={sent[0]}/{sent[len(sent) // 2]}/{sent[-1]}{open_note}  "
+        f"connections per server process={'/'.join(map(str, c['per_process']))}"
+    )
 
 
 def main() -> None:
@@ -181,6 +244,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
     ap.add_argument("--jobs", type=int, default=1000)
     ap.add_argument("--scale", default="1000,10000,100000", help="job counts for the list-latency series")
+    ap.add_argument("--endpoints", default="health,job,list,me", help="which of health,job,list,me to measure")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes of each side")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
@@ -209,11 +273,12 @@ def run(args, floor_db: str) -> None:
         floor_token = seed_floor(floor_db, floor_user, floor_jobs)
         job_id = job_doc(args.jobs // 2, admin["id"])[0]
         paths = [
-            ("/health", "/health", False),
+            ("health", "/health", False),
             ("job", f"/api/v1/jobs/{job_id}", True),
             ("list", "/api/v1/jobs?limit=20", True),
             ("me", "/api/v1/users/me", True),
         ]
+        paths = [p for p in paths if p[0] in args.endpoints.split(",")]
         with Floor(floor_db, args.workers) as floor:
             # warm both (imports, index creation, connections)
             for _, path, auth in paths:
@@ -235,10 +300,13 @@ def run(args, floor_db: str) -> None:
                     args.connections,
                     args.threads,
                     platform.proc.pid,
+                    platform.port,
                 )
                 print(f"{path.split('?')[0] if name != 'list' else path}")
                 print("  " + line("floor", f))
                 print("  " + line("platform", p))
+                if fair := fairness(p, args.connections):
+                    print("    platform " + fair)
                 ratio = p["rps"] / f["rps"] if f["rps"] else float("nan")
                 print(f"  ratio platform/floor: {ratio:.2f}x")
         print("GET /api/v1/jobs?limit=20 (platform) as the jobs collection grows:")
@@ -258,8 +326,11 @@ def run(args, floor_db: str) -> None:
                 args.connections // 2,
                 args.threads,
                 platform.proc.pid,
+                platform.port,
             )
             print(f"  jobs={size:<7} " + line("platform", r))
+            if fair := fairness(r, args.connections // 2):
+                print("    " + fair)
 
 
 if __name__ == "__main__":

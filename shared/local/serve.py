@@ -13,7 +13,7 @@ from shared.file_modes import private_dir
 from shared.gunicorn_app import GunicornApp
 from shared.local import worker as pipeline_worker
 from shared.local.app import create_app
-from shared.local.gunicorn_worker import KeepServingThreadWorker
+from shared.local.gunicorn_worker import FairThreadWorker
 from shared.local.pipeline_once import PipelineOnce
 from shared.local.setup import ensure_first_admin
 from shared.logs import GUNICORN_LOGCONFIG
@@ -51,6 +51,14 @@ def http_workers() -> int:
     return max(1, int(raw)) if raw.strip() else max(1, os.cpu_count() or 1)
 
 
+def request_threads() -> int:
+    """Threads per process that run requests: AVP_HTTP_REQUEST_THREADS, default 2 (one runs
+    Python while the other waits on SQLite or a socket; more only add GIL contention, decision
+    1221). WebSockets do not use them."""
+    raw = os.environ.get("AVP_HTTP_REQUEST_THREADS", "")
+    return max(1, int(raw)) if raw.strip() else 2
+
+
 def main() -> int:
     cfg = config.settings()
     private_dir(cfg.data_dir)
@@ -64,13 +72,14 @@ def main() -> int:
             print(f"  Generated password (shown once, change it after signing in): {generated}")
     print(f"Platform: {base}   API docs: {base}/docs   Health: {base}/health")
     print("Sign in: POST /api/v1/auth/login {email, password}.  Stop with Ctrl-C.", flush=True)
-    threads = int(os.environ.get("AVP_HTTP_THREADS", "256"))
+    threads = int(os.environ.get("AVP_HTTP_THREADS", "256"))  # connections served at once, WebSockets included
     options = {
         "bind": f"{os.environ.get('AVP_BIND', '127.0.0.1')}:{cfg.port}",
         "workers": http_workers(),  # the pipeline runs in one of them; the WebSocket hub in each
-        # gunicorn's threaded worker, answering a client's back-to-back requests on one thread
-        "worker_class": KeepServingThreadWorker,
-        "threads": threads,
+        # gunicorn's threaded worker with a small FIFO request pool, WebSockets on threads of their
+        # own and connections shared evenly between the processes (decision 1221)
+        "worker_class": FairThreadWorker,
+        "threads": request_threads(),
         "worker_connections": max(1000, threads * 2),
         "timeout": 0,
         "graceful_timeout": 10,
@@ -83,6 +92,7 @@ def main() -> int:
         "post_worker_init": _post_worker_init,
         "worker_exit": _worker_exit,
     }
+    FairThreadWorker.share_connections()  # before the fork: every process sees the others' load
     GunicornApp(create_app, options).run()
     return 0
 

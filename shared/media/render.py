@@ -1,9 +1,10 @@
 """Rendering the accessible MP4s with ffmpeg (every backend).
 
 Audio: both the programme audio and the narration are first brought to the same loudness
-(static gains from an ebur128 measurement), the programme is ducked by DUCK_DB under each
-narration clip with short ramps (a `volume` envelope: valid in ffmpeg 4.4 and 5.1), the two are
-mixed, and the mix is normalised in two passes (ebur128 measurement, then loudnorm with the measured
+(static gains from an ebur128 measurement), the programme is ducked under each narration clip
+with short ramps (a `volume` envelope: valid in ffmpeg 4.4 and 5.1), by at least DUCK_DB and as
+far as that clip needs to stand MARGIN_LU above the programme in its window (`ducking`), the two
+are mixed, and the mix is normalised in two passes (ebur128 measurement, then loudnorm with the measured
 values) to -23 LUFS integrated, true peak
 under -1 dBTP (aimed at -2 so AAC encoding overshoot stays below -1).
 
@@ -23,8 +24,8 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from shared.media import ducking, vtt
 from shared.media import ffmpeg as ff
-from shared.media import vtt
 from shared.media.language_tags import iso639_2
 from shared.media.narration import SAMPLE_RATE, Clip, Plan, write_stem_wav
 
@@ -34,7 +35,7 @@ MAX_TP = -1.0
 TARGET_LRA = 11.0
 LOUDNESS_TOLERANCE = 1.0
 DURATION_TOLERANCE = 0.1
-DUCK_DB = -12.0  # programme under narration: narration ends up ~12 LU above it
+DUCK_DB = ducking.LEAST_DB  # the least a description turns the programme down (more where it is loud)
 RAMP = 0.3
 HOLD_PAD = 0.4  # extra held time around an extended description
 
@@ -58,20 +59,31 @@ class RenderError(RuntimeError):
     """An output failed verification (retrying may help if it was a resource problem)."""
 
 
+# The versions whose picture is re-encoded (burnt-in captions, extended AD) are H.264 4:2:0,
+# which needs an even width and height: an odd-sized source (854x481) gets one black row or
+# column added (nothing of the picture is lost; decision 0342). A no-op on even sizes.
+EVEN_SIZE = "pad=ceil(iw/2)*2:ceil(ih/2)*2"
+
+
 def lang3(code: str) -> str:
     return iso639_2(code)
 
 
-def duck_expression(clips: list[Clip], duck_db: float = DUCK_DB, ramp: float = RAMP) -> str:
-    """A volume expression: 1 outside narration, 10^(duck_db/20) under it, linear ramps."""
+def duck_expression(
+    clips: list[Clip], duck_db: float = DUCK_DB, ramp: float = RAMP, depths: list[float] | None = None
+) -> str:
+    """A volume expression: 1 outside narration, 10^(depth/20) under each clip (its own depth
+    from `depths`, else `duck_db`), linear ramps; where two clips' ramps meet, no deeper than
+    the deeper of them."""
     if not clips:
         return "1"
-    depth = 1 - 10 ** (duck_db / 20)
+    dbs = depths if depths is not None else [duck_db] * len(clips)
+    factors = [1 - 10 ** (db / 20) for db in dbs]
     terms = []
-    for c in clips:
+    for c, k in zip(clips, factors):
         a, b = c.start - ramp, c.start + c.duration + ramp
-        terms.append(f"clip((t-{a:.3f})/{ramp},0,1)*clip(({b:.3f}-t)/{ramp},0,1)")
-    return f"1-{depth:.4f}*min(1,{_sum_expression(terms)})"
+        terms.append(f"{k:.4f}*clip((t-{a:.3f})/{ramp},0,1)*clip(({b:.3f}-t)/{ramp},0,1)")
+    return f"1-min({max(factors):.4f},{_sum_expression(terms)})"
 
 
 def _sum_expression(terms: list[str], flat: int = 16) -> str:
@@ -88,9 +100,9 @@ _measure_locks: dict[tuple, threading.Lock] = {}
 _measure_locks_guard = threading.Lock()
 
 
-def _measure_lufs(path: Path, stream: str = "0:a:0") -> float | None:
-    """Integrated loudness of `path`, measured once per file version even when several
-    languages render at once and ask for the same programme together."""
+def _measure(path: Path, stream: str = "0:a:0") -> ducking.Loudness:
+    """Loudness of `path` (integrated and per 400 ms block), measured once per file version
+    even when several languages render at once and ask for the same programme together."""
     st = path.stat()
     key = (str(path), st.st_size, st.st_mtime_ns, stream)
     with _measure_locks_guard:
@@ -98,18 +110,16 @@ def _measure_lufs(path: Path, stream: str = "0:a:0") -> float | None:
             _measure_locks.clear()
         lock = _measure_locks.setdefault(key, threading.Lock())
     with lock:
-        return _measure_lufs_cached(*key)
+        return _measure_cached(*key)
 
 
 @functools.lru_cache(maxsize=32)
-def _measure_lufs_cached(path: str, size: int, mtime_ns: int, stream: str) -> float | None:
+def _measure_cached(path: str, size: int, mtime_ns: int, stream: str) -> ducking.Loudness:
     """The programme is measured once per file (every language's mix starts from it)."""
     proc = ff.run(
         [ff.FFMPEG, "-hide_banner", "-nostdin", "-i", path, "-map", stream, "-af", "ebur128", "-f", "null", "-"]
     )
-    summary = proc.stderr[proc.stderr.rfind("Summary:") :]
-    m = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
-    return float(m.group(1)) if m else None
+    return ducking.parse(proc.stderr)
 
 
 def _gain_to(lufs: float | None, target: float = TARGET_LUFS) -> float:
@@ -158,15 +168,19 @@ def mix_programme(video: Path, info: ff.MediaInfo, plan: Plan, out: Path, clips:
     clips = plan.standard if clips is None else clips
     work = out.parent
     duration = info.duration
-    gp = _gain_to(_measure_lufs(video))
+    programme = _measure(video)
+    gp = _gain_to(programme.integrated)
     inputs = ["-i", str(video)]
     if clips:
         stem = write_stem_wav(clips, duration, work / f"{out.stem}-narration.wav")
-        gn = _gain_to(_measure_lufs(stem))
+        narration = _measure(stem)
+        gn = _gain_to(narration.integrated)
+        windows = [(c.start, c.start + c.duration) for c in clips]
+        depths = ducking.depths(windows, programme, gp, narration, gn)
         inputs += ["-i", str(stem)]
         graph = (
             f"[0:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB,"
-            f"volume='{duck_expression(clips)}':eval=frame[p];"
+            f"volume='{duck_expression(clips, depths=depths)}':eval=frame[p];"
             f"[1:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gn:.2f}dB[n];"
             f"[p][n]amix=inputs=2:duration=first:dropout_transition=0,volume=2"
         )
@@ -258,7 +272,7 @@ def burn_in(video: Path, info: ff.MediaInfo, audio: Path, captions_vtt: Path, ou
         "-map",
         "1:a:0",
         "-vf",
-        f"subtitles='{escaped}'",
+        f"{EVEN_SIZE},subtitles='{escaped}'",
         "-c:v",
         "libx264",
         "-preset",
@@ -300,8 +314,11 @@ def extended_version(
     holds = sorted((c.start, round(c.duration + HOLD_PAD, 3)) for c in plan.clips if c.extended)
     cuts = [0.0] + [at for at, _ in holds] + [info.duration]
     n = len(cuts) - 1
+    # a picture shorter than the programme (its sound runs on) keeps its last frame to the end
+    pictures = [s.duration for s in info.of("video") if s.duration]
+    short = round(info.duration - pictures[0], 3) if pictures else 0.0
     parts, labels = [], []
-    parts.append(f"[0:v:0]split={n}" + "".join(f"[vs{i}]" for i in range(n)))
+    parts.append(f"[0:v:0]{EVEN_SIZE},split={n}" + "".join(f"[vs{i}]" for i in range(n)))
     parts.append(f"[0:a:0]asplit={n}" + "".join(f"[as{i}]" for i in range(n)))
     for i in range(n):
         a, b = cuts[i], cuts[i + 1]
@@ -311,6 +328,8 @@ def extended_version(
         if hold:
             v += f",tpad=stop_mode=clone:stop_duration={hold:.3f}"
             au += f",apad=pad_dur={hold:.3f}"
+        if i == n - 1 and short > DURATION_TOLERANCE:
+            v += f",tpad=stop_mode=clone:stop_duration={short:.3f}"
         parts.append(f"{v}[v{i}]")
         parts.append(f"{au}[a{i}]")
         labels.append(f"[v{i}][a{i}]")

@@ -45,6 +45,7 @@ from shared.media import (
     quote_language,
     sentence_ends,
     speaker_change,
+    target_text,
     vtt,
 )
 from shared.media import caption_translation as ct
@@ -374,7 +375,8 @@ def describe(io: StepIO) -> dict:
     info = _media_info(io, video)
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
     io.progress(5)
-    events = _visual_events(io, video, transcript, src)
+    seen = _visual_events(io, video, transcript, src)
+    events = ad.without_subtitles(seen, transcript.words)
     io.progress(70)
     if io.cancelled():
         return {}
@@ -406,6 +408,7 @@ def describe(io: StepIO) -> dict:
             "min_gap_seconds": min_gap,
             "extended": extended,
             "events": len(events),
+            "subtitles_not_quoted": [e.value for e in seen if e not in events],
             "overlapping": _overlaps(descriptions),
         },
     )
@@ -493,6 +496,8 @@ def translate(io: StepIO) -> dict:
         own = _described_in(io, desc_src, tgt)  # descriptions in the target's own phrases
         desc_texts = [c.text.replace("\n", " ") for c, o in zip(desc_src, own) if o is None]
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
+        written = [t.target for t in terms]  # the capitals a glossary asks for stay
+        result.texts = [target_text.tidy(t, tgt, keep=written) for t in result.texts]
         cap_out = [
             vtt.VttCue(c.start, c.end, c.text, str(i + 1))
             for i, c in enumerate(

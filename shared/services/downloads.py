@@ -1,6 +1,7 @@
 """Downloads: signed download URLs of a job's files, for everyone who may see the job (a
-linguist only for the languages assigned to them). GET /files/{job_id}/{path} signs one file;
-GET /jobs/{id}/downloads signs every deliverable present in storage."""
+linguist only for the languages assigned to them, plus the programme and its source-language
+captions and descriptions to work beside; decision 0822). GET /files/{job_id}/{path} signs one
+file; GET /jobs/{id}/downloads signs every deliverable present in storage."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from urllib.parse import unquote
 
 from shared.auth.tokens import Principal
 from shared.bootstrap import platform
-from shared.domain.jobs import assigned_languages
+from shared.domain.jobs import JobDocument, assigned_languages
 from shared.domain.roles import LINGUIST
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.ids import is_id
 from shared.services.jobs import get_job_for
-from shared.storage.layout import job_path
+from shared.storage.layout import CAPTIONS_VTT, DESCRIPTIONS_VTT, SOURCE, job_path
 from shared.timestamps import expire_in
 
 DELIVERABLE_EXTS = (".vtt", ".srt", ".ttml", ".dfxp", ".scc", ".m4a", ".mp3", ".wav", ".mp4", ".json")
@@ -47,16 +48,35 @@ def clean_relative_path(path: str) -> str:
     return decoded
 
 
+def linguist_may_read(job: JobDocument, user_id: str, rel: str) -> bool:
+    """What a linguist assigned to a language of `job` may read (decision 0822): their
+    languages' folders, the programme video, and the source language's captions and
+    descriptions (the text they translate from). A linguist with no language of the job gets
+    nothing (`get_job_for` already answers 404 for them)."""
+    mine = assigned_languages(job, user_id)
+    if not mine:
+        return False
+    if rel == SOURCE:
+        return True
+    lang, _, name = rel.partition("/")
+    if not name:
+        return False
+    if lang in mine:
+        return True
+    return lang == job.get("source_language") and name in (CAPTIONS_VTT, DESCRIPTIONS_VTT)
+
+
 def file_url(principal: Principal, job_id: str, path: str) -> dict[str, Any]:
     """A signed download URL for one file of a job (GET /files/{job_id}/{path})."""
     rel = clean_relative_path(path)
     if not is_id(job_id):
         raise NotFound("Job not found")
     job = get_job_for(principal, job_id)
-    if principal.role == LINGUIST:
-        lang = rel.split("/", 1)[0]
-        if "/" not in rel or lang not in assigned_languages(job, principal.user_id):
-            raise Forbidden("Linguists may fetch only the files of the languages assigned to them")
+    if principal.role == LINGUIST and not linguist_may_read(job, principal.user_id, rel):
+        raise Forbidden(
+            "Linguists may fetch the programme video, its source-language captions and descriptions, "
+            "and the files of the languages assigned to them"
+        )
     storage_path = job_path(job_id, rel)
     files = platform().files
     if not files.exists(storage_path):

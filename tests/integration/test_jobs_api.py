@@ -45,6 +45,7 @@ def org(users):
         "reviewer": users.user("REVIEWER"),
         "admin": users.user("ADMIN"),
         "linguist": users.user("LINGUIST"),
+        "other_linguist": users.user("LINGUIST"),
         "other_client": users.user("CLIENT", users.org("Other")),
     }
 
@@ -258,8 +259,24 @@ def test_linguist_sees_and_fetches_only_assigned_language(client, org, videos, w
     content = client.get(local_path(ok.get_json()["url"]))
     assert content.status_code == 200 and content.data == b"WEBVTT\n\n"
     assert client.get(f"/api/v1/files/{job_id}/ca/captions.vtt", headers=lh).status_code == 403
-    assert client.get(f"/api/v1/files/{job_id}/en/captions.vtt", headers=lh).status_code == 403
+    assert client.get(f"/api/v1/files/{job_id}/ca/qc-report.json", headers=lh).status_code == 403
     assert client.get(f"/api/v1/files/{job_id}/es/nothing.vtt", headers=lh).status_code == 404
+    # The programme and the source language's text to translate from (decision 0822) ...
+    platform.files.put_bytes(f"jobs/{job_id}/en/captions.vtt", b"WEBVTT\n\nsource\n")
+    platform.files.put_bytes(f"jobs/{job_id}/en/descriptions.vtt", b"WEBVTT\n\ndescribed\n")
+    platform.files.put_bytes(f"jobs/{job_id}/en/qc-report.json", b"{}")
+    for path in ("source.mp4", "en/captions.vtt", "en/descriptions.vtt"):
+        signed = client.get(f"/api/v1/files/{job_id}/{path}", headers=lh)
+        assert signed.status_code == 200, (path, signed.get_json())
+        assert client.get(local_path(signed.get_json()["url"])).status_code == 200
+    # ... but nothing else of the source language or the job's work folder.
+    for path in ("en/qc-report.json", "work/transcript.json", "en"):
+        denied = client.get(f"/api/v1/files/{job_id}/{path}", headers=lh)
+        assert denied.status_code == 403 and "Linguists may fetch" in denied.get_json()["detail"], path
+    # A linguist of the organisation with no language of this job gets nothing, not even the video.
+    other = org["other_linguist"]["headers"]
+    assert client.get(f"/api/v1/files/{job_id}/source.mp4", headers=other).status_code == 404
+    assert client.get(f"/api/v1/files/{job_id}/en/captions.vtt", headers=other).status_code == 404
     assert (
         client.get(f"/api/v1/files/{job_id}/en/captions.vtt", headers=org["other_client"]["headers"]).status_code == 404
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shared.errors import PermanentStepError
-from shared.media import caption_rules, glossary, languages, narration, vtt, whisper_models
+from shared.media import caption_rules, ducking, glossary, languages, narration, vtt, whisper_models
 from shared.media import describe as ad
 from shared.media import ffmpeg as ff
 from shared.media import render as rd
@@ -341,6 +341,46 @@ def test_narration_sits_at_least_10_lu_above_the_ducked_programme(work):
     narration_only = 10 * math.log10(10 ** (inside / 10) - 10 ** (ducked / 10))
     assert narration_only - ducked >= 10, (outside, inside, narration_only)
     print(f"programme {outside:.1f} LUFS, ducked {ducked:.1f}, narration {narration_only:.1f}")
+    assert abs(ff.loudness(mixed)["integrated_lufs"] + 23) <= 1
+
+
+def test_a_description_over_swelling_music_is_ducked_deeper_to_stay_15_lu_above_it(work):
+    """Music that swells in a dialogue gap (where descriptions go) is louder there than the
+    programme on average: the duck under that description goes deeper than DUCK_DB, so the
+    narration stands about MARGIN_LU above the programme left under it (decision 0304)."""
+    import math
+
+    folder = work / "swell"
+    folder.mkdir()
+    bed = folder / "bed.m4a"
+    swell = "volume='if(between(t,3,10),1.0,0.2)':eval=frame"
+    ff.ffmpeg("-f", "lavfi", "-i", f"anoisesrc=d=12:c=pink:a=0.3,{swell}", "-ac", "2", "-ar", "48000", str(bed))
+    info = ff.probe(bed)
+    plan = narration.synthesize_plan(
+        EspeakSpeech(), [vtt.VttCue(4.0, 7.0, "A crowd gathers.")], "en", [], info.duration, folder
+    )
+    clip = plan.clips[0]
+    clip.local = str(folder / clip.name)
+    mixed = rd.mix_programme(bed, info, plan, folder / "mix.m4a")
+    end = clip.start + clip.duration
+    swell_alone = _window_lufs(mixed, end + rd.RAMP + 0.3, 9.8)  # the swell, undescribed
+    quiet = _window_lufs(mixed, 0.5, 2.5)
+    inside = _window_lufs(mixed, clip.start, end)  # the window the depth was chosen for
+    stem = folder / "stem.wav"
+    narration.write_stem_wav(plan.standard, info.duration, stem)
+    depth = ducking.depths(
+        [(clip.start, end)],
+        rd._measure(bed),
+        rd._gain_to(rd._measure(bed).integrated),
+        rd._measure(stem),
+        rd._gain_to(rd._measure(stem).integrated),
+    )[0]
+    ducked = swell_alone + depth
+    narration_only = 10 * math.log10(10 ** (inside / 10) - 10 ** (ducked / 10))
+    print(f"quiet {quiet:.1f}, swell {swell_alone:.1f}, depth {depth}, narration {narration_only:.1f} LUFS")
+    assert swell_alone - quiet > 10  # the swell is the loud part of the programme
+    assert depth < rd.DUCK_DB  # deeper than the fixed duck, which would leave ~12 LU here
+    assert narration_only - ducked >= ducking.MARGIN_LU - 1.5, (swell_alone, inside, depth)
     assert abs(ff.loudness(mixed)["integrated_lufs"] + 23) <= 1
 
 

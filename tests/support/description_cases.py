@@ -8,6 +8,8 @@ Cases:
   "SUMMER SALE 50% OFF", a music-only intro, one spoken sentence, music after it.
 - silent_film: no audio track at all; two faces (drawn with OpenCV), a fade to black, a white
   title card "CHAPTER TWO", a cut to a new colour.
+- portrait_subtitles: a 9:16 phone video, music intro, two voices whose words are burnt into
+  the picture as subtitles wider than the frame, a title in a pause, a logo in a corner.
 """
 
 from __future__ import annotations
@@ -169,7 +171,95 @@ def silent_film(folder: Path) -> Case:
     return Case("silent_film", out, 16.0, ["CHAPTER TWO"], [], "", expect=["people", "black", "text"])
 
 
-CASES = {"busy_sale": busy_sale, "silent_film": silent_film}
+def _draw(text: str, t0: float, t1: float, size: int, y: str, colour: str = "white", border: int = 3) -> str:
+    return (
+        f"drawtext=fontfile={FONT}:expansion=none:text='{text}':fontsize={size}:fontcolor={colour}:"
+        f"borderw={border}:bordercolor=black:x=(w-tw)/2:y={y}:enable='between(t,{t0},{t1})'"
+    )
+
+
+def portrait_subtitles(folder: Path) -> Case:
+    """26 s, portrait 360x640 at 30 fps (a phone video): a music-only intro (0-5 s), then two
+    voices (different espeak-ng voices and pitch) with their words burnt into the picture as
+    subtitles, each line wider than the frame (cut off at both edges); a title "OPEN DAY"
+    in the pause between them (13-16.3 s); a channel logo in a corner all the time; music under
+    everything. The subtitles must not be quoted (they are the dialogue); the title must."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "portrait_subtitles.mp4"
+    lines = [
+        (5.0, "Hello and welcome to our open day at the harbour.", "en-us", 50),
+        (9.5, "Thank you. I am glad to be here with all of you.", "en-gb+f3", 70),
+        (16.5, "Let us walk down to the boats before it gets dark.", "en-us", 50),
+        (21.0, "That sounds like a lovely idea.", "en-gb+f3", 70),
+    ]
+    words: list[Word] = []
+    spans = []
+    for k, (start, text, voice, pitch) in enumerate(lines):
+        wav = folder / f"portrait-{k}.wav"
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-p", str(pitch), "-s", "165", "-w", str(wav), "--stdin"],
+            input=text.encode(),
+            check=True,
+        )
+        length = narration_wav_seconds(wav)
+        spans.append((wav, start, length, text))
+        tokens = text.split()
+        step = length / len(tokens)
+        words += [
+            Word(round(start + i * step, 3), round(start + (i + 0.85) * step, 3), t) for i, t in enumerate(tokens)
+        ]
+    if not out.exists():
+        inputs: list[str] = []
+        graph = []
+        for k, (wav, start, _, _) in enumerate(spans):
+            inputs += ["-i", str(wav)]
+            ms = int(start * 1000)
+            graph.append(f"[{k}:a]aresample=48000,adelay={ms}|{ms},apad[s{k}]")
+        graph.append("sine=f=196:d=26,volume=0.2[m1];sine=f=247:d=26,volume=0.15[m2];[m1][m2]amix=inputs=2[m]")
+        voices = "".join(f"[s{k}]" for k in range(len(spans)))
+        graph.append(f"[m]{voices}amix=inputs={len(spans) + 1}:duration=first:normalize=0[a]")
+        subs = ",".join(
+            _draw(text.replace("'", ""), start, round(start + length, 2), 18, "h-th-60", border=2)
+            for _, start, length, text in spans
+        )
+        logo = (
+            f"drawtext=fontfile={FONT}:expansion=none:text='NEWS24':fontsize=18:fontcolor=yellow@0.8:"
+            "borderw=2:bordercolor=black:x=w-tw-12:y=12"
+        )
+        graph.append(
+            f"testsrc2=s=360x640:r=30:d=26,format=yuv420p,{subs},{_draw('OPEN DAY', 13, 16.3, 40, 'h*0.3')},{logo}[v]"
+        )
+        _run(
+            [
+                "ffmpeg",
+                "-y",
+                "-loglevel",
+                "error",
+                *inputs,
+                "-filter_complex",
+                ";".join(graph),
+                "-map",
+                "[v]",
+                "-map",
+                "[a]",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-c:a",
+                "aac",
+                "-ar",
+                "48000",
+                "-t",
+                "26",
+                str(out),
+            ]
+        )
+    script = " ".join(text for *_, text in spans)
+    return Case("portrait_subtitles", out, 26.0, ["OPEN DAY"], words, script, expect=["text"])
+
+
+CASES = {"busy_sale": busy_sale, "silent_film": silent_film, "portrait_subtitles": portrait_subtitles}
 
 
 # ---------------------------------------------------------------- measures
@@ -262,7 +352,9 @@ def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, spe
     describer = describer or ad.LocalDescriber()
     speech = speech or LocalSpeech()
     transcript = Transcript(languages[0], case.duration, list(case.words))
-    events = describer.describe(case.path, transcript, work / "describe", languages[0])
+    events = ad.without_subtitles(
+        describer.describe(case.path, transcript, work / "describe", languages[0]), case.words
+    )
     info = ff.probe(case.path)
     source = case.path if info.has_audio else ff.with_silent_audio(case.path, info, work / "with-track.mp4")
     src_info = ff.probe(source)

@@ -51,7 +51,9 @@ def test_repetition_loops_are_dropped():
 def test_duck_expression_and_timeline_shift():
     clips = [Clip("a.wav", 2.0, 1.5, 2.0, 1.0, "x"), Clip("b.wav", 8.0, 1.0, 2.0, 1.0, "y")]
     expr = rd.duck_expression(clips)
-    assert expr.startswith("1-0.7488*min(1,") and "(t-1.700)" in expr and "(9.300-t)" in expr
+    assert expr.startswith("1-min(0.7488,0.7488*clip(") and "(t-1.700)" in expr and "(9.300-t)" in expr
+    deeper = rd.duck_expression(clips, depths=[-12.0, -20.0])  # each clip its own depth
+    assert deeper.startswith("1-min(0.9000,0.7488*clip(") and "+0.9000*clip((t-7.700)" in deeper
     assert rd.duck_expression([]) == "1"
     holds = [(4.0, 2.0), (9.0, 1.0)]
     assert rd.shift_time(3.0, holds) == 3.0 and rd.shift_time(4.0, holds) == 6.0

@@ -4,20 +4,57 @@ shortcuts, help panel), split/merge/insert/delete/nudge, drafts surviving a relo
 error, a conflicting save from a second browser context resolved without loss, restoring a
 version, bulk shift, and the approvals through to COMPLETED. axe runs on each state."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser.doc_shots import doc_shot
 from tests.e2e.browser.support import PASSWORD, axe_check, create_job, sign_in, wait_status
+from tests.support import quality
 
 
 def start_jobs(admin, video) -> dict:
     """Called by conftest when the session starts: the pipeline works on these jobs meanwhile."""
     org = admin.create_org("Review Org")
+    # The clean quality case with its glossary (the made-up brand is heard right with it): the
+    # recogniser runs two sentences together, and the pipeline adds the full stop from the
+    # falling voice (decision 0331), which its QC report lists (as tests/integration/
+    # test_caption_quality.py checks on the media steps alone).
+    case = quality.cases()["clean"]
+    clean = quality.generate(case, Path(video).parent / "quality").video
+    glossary = admin.call("POST", "/api/v1/glossaries", expect=201, json={"name": "Brands", "org_id": org}).json()
+    for term in case.glossary:
+        body = {k: term[k] for k in ("source", "target", "target_language")}
+        admin.call("POST", f"/api/v1/glossaries/{glossary['id']}/terms", expect=201, json=body)
+    with open(clean, "rb") as fh:
+        clean_job = admin.call(
+            "POST",
+            "/api/v1/jobs",
+            expect=201,
+            files={"file": ("video.mp4", fh, "video/mp4")},
+            data={
+                "source_language": "en",
+                "requested_outputs": "en",
+                "title": "Metal workshop",
+                "org_id": org,
+                "glossary_id": glossary["id"],
+            },
+        ).json()["_id"]
+    with open(video, "rb") as fh:  # English speech, but the job says Spanish
+        mismatch = admin.call(
+            "POST",
+            "/api/v1/jobs",
+            expect=201,
+            files={"file": ("video.mp4", fh, "video/mp4")},
+            data={"source_language": "es", "requested_outputs": "es", "title": "Wrong language", "org_id": org},
+        ).json()["_id"]
     return {
         "org": org,
         "job": create_job(admin, org, video, ["en"], "Review tour"),
         "translated": create_job(admin, org, video, ["en", "es"], "Translated tour"),
+        "clean": clean_job,
+        "mismatch": mismatch,
     }
 
 
@@ -27,7 +64,17 @@ def scene(started_jobs, admin):
     reviewer = admin.add_member(org, "REVIEWER")
     second = admin.add_member(org, "REVIEWER")
     wait_status(admin, job_id, "SOURCE_QC")
-    return {"job": job_id, "translated": translated, "org": org, "reviewer": reviewer, "second": second, "admin": admin}
+    jobs = started_jobs[__name__]
+    return {
+        "job": job_id,
+        "translated": translated,
+        "clean": jobs["clean"],
+        "mismatch": jobs["mismatch"],
+        "org": org,
+        "reviewer": reviewer,
+        "second": second,
+        "admin": admin,
+    }
 
 
 def captions(user, job_id) -> str:
@@ -69,6 +116,35 @@ def test_edit_a_cue_with_flags_shortcuts_and_save(page, scene):
     page.keyboard.press("Control+KeyS")
     expect(page.locator(".save-message")).to_have_text("Saved.")
     assert "Welcome, everyone." in captions(reviewer, job)
+
+
+def test_the_pipeline_qc_report_in_words_with_a_jump_to_the_cue(page, scene):
+    """What the pipeline wrote in qc-report.json, where the reviewer decides: the full stop it
+    added from the voice (with a jump to that cue) and, on another job, the language it heard
+    instead of the one the job claimed, with its confidence."""
+    reviewer, admin = scene["reviewer"], scene["admin"]
+    wait_status(admin, scene["clean"], "SOURCE_QC")
+    open_review(page, reviewer, scene["clean"])
+    page.get_by_role("link", name="What the pipeline noticed").click()
+    report = page.get_by_role("region", name="What the pipeline noticed")
+    expect(report).to_contain_text("Spoken language: Heard English (en) as expected")
+    added = report.get_by_role("listitem").filter(has_text="A full stop was added after “sheet.” (before “And”)")
+    expect(added).to_have_count(1)
+    axe_check(page, "review with the QC report")
+    doc_shot(page, "review-qc-report")
+    added.get_by_role("button", name="Go to the caption at").click()
+    focused = page.locator("textarea:focus")
+    expect(focused).to_have_value("First we cut the metal sheet.")
+    expect(page.locator(".cue-selected textarea")).to_have_value("First we cut the metal sheet.")
+
+    wait_status(admin, scene["mismatch"], "SOURCE_QC")
+    page.goto(f"/jobs/{scene['mismatch']}/review/es")
+    report.wait_for()
+    expect(report).to_contain_text("The speech sounds like English (en)")
+    expect(report).to_contain_text("not Spanish (es)")
+    assert "% sure" in report.inner_text()
+    expect(page.get_by_text("There are no caption cues")).to_be_visible()
+    axe_check(page, "review of a job in the wrong language")
 
 
 def test_split_merge_insert_delete_and_nudge(page, scene):
@@ -252,6 +328,17 @@ def test_assigned_linguist_edits_their_language(page, scene):
     sign_in(page, linguist.email, PASSWORD, f"/jobs/{job}")
     page.get_by_role("link", name="Review Spanish (es)").click()
     cue(page, 1).wait_for()
+    # The programme plays for the linguist (decision 0822) and the English said at the same
+    # time shows under each Spanish cue.
+    video = page.get_by_label("Programme video")
+    video.wait_for()
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1", timeout=20_000)
+    english = captions(admin, job).splitlines()
+    first_en = english[next(i for i, line in enumerate(english) if "-->" in line) + 1]
+    expect(page.locator(".cue-ref").first).to_contain_text(f"English (en): {first_en}")
+    expect(page.get_by_role("heading", name="What the pipeline noticed")).to_be_visible()
+    report = page.get_by_role("region", name="What the pipeline noticed")
+    expect(report).to_contain_text("Glossary: The job has no glossary.")
     axe_check(page, "review as linguist")
     cue(page, 1).fill("Bienvenidos a la fábrica.")
     page.get_by_role("button", name="Save captions").click()

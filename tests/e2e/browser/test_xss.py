@@ -69,7 +69,7 @@ def test_markup_in_title_cue_description_and_feedback_is_shown_as_text(new_conte
     cue.wait_for()
     assert cue.input_value() == f"Cue {PAYLOAD}"
     page.get_by_role("button", name="Descriptions (1)").click()
-    page.get_by_role("button", name="play cue 1").click()  # seeks into the description
+    page.get_by_role("button", name="go to cue 1").click()  # seeks into the description
     page.locator(".now-description").get_by_text(f"Cue {PAYLOAD}").wait_for()
     _nothing_ran(page)
     assert dialogs == [] and ctx.page_errors == []

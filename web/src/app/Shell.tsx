@@ -22,6 +22,7 @@ export function Shell() {
   const session = useStore((s) => s.session);
   const checked = useStore((s) => s.sessionChecked);
   const expired = useStore((s) => s.sessionExpired);
+  const liveDown = useStore((s) => s.liveDown);
   const announcement = useStore((s) => s.announcement);
   const path = loc.split("?")[0];
   const { route, params } = resolve(path === "/" ? "/jobs" : path);
@@ -92,6 +93,14 @@ export function Shell() {
       {expired && !session && (
         <div class="banner warn" role="alert">
           Your session ended. Sign in again to carry on: unsaved edits stay on this device.
+        </div>
+      )}
+      {session && liveDown && (
+        <div class="banner warn live-down" role="status">
+          Live updates are paused: the connection to the platform dropped and the console keeps trying to reconnect. What you see may be out of date; nothing you typed is lost.{" "}
+          <button type="button" class="linklike" onClick={() => location.reload()}>
+            Reload the page
+          </button>
         </div>
       )}
       <main id="main" tabIndex={-1}>

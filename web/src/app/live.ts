@@ -1,7 +1,7 @@
 // WebSocket channels (WS /api/v1/ws/jobs/{id}, WS /api/v1/ws/org/{org_id}), same origin, with the
 // access token as ?token=. Reconnects with backoff; after an expired token (4408) it refreshes
 // first; after a drop it asks for what it missed with ?since=<last updated_at>.
-import { store } from "./store";
+import { announce, store } from "./store";
 import { refreshSession } from "./session";
 
 export type LiveMessage = {
@@ -18,6 +18,27 @@ export type LiveMessage = {
 };
 
 const FINAL = new Set([4400, 4401, 4403, 4404]);
+const GRACE_MS = 3000; // a reconnect within this time is not worth telling anyone about
+
+// Channels not connected right now; the shell says "live updates paused" while any has been
+// down longer than GRACE_MS (a closed channel leaves the set).
+const down = new Set<object>();
+let downTimer: number | undefined;
+function setDown(channel: object, isDown: boolean): void {
+  if (isDown) down.add(channel);
+  else down.delete(channel);
+  window.clearTimeout(downTimer);
+  if (!down.size) {
+    if (store.get().liveDown) {
+      store.set({ liveDown: false });
+      announce("Live updates are back.");
+    }
+    return;
+  }
+  downTimer = window.setTimeout(() => {
+    if (down.size && !store.get().liveDown) store.set({ liveDown: true });
+  }, GRACE_MS);
+}
 
 /** Open `path` and call `onMessage` for each message until the returned function is called. */
 export function openChannel(path: string, onMessage: (m: LiveMessage) => void, onState?: (connected: boolean) => void): () => void {
@@ -26,6 +47,7 @@ export function openChannel(path: string, onMessage: (m: LiveMessage) => void, o
   let attempt = 0;
   let since: string | null = null;
   let retry: number | undefined;
+  const me = {};
 
   const connect = () => {
     const session = store.get().session;
@@ -36,6 +58,7 @@ export function openChannel(path: string, onMessage: (m: LiveMessage) => void, o
     ws = new WebSocket(`${proto}//${location.host}${path}?${q}`);
     ws.onopen = () => {
       attempt = 0;
+      setDown(me, false);
       onState?.(true);
     };
     ws.onmessage = (ev) => {
@@ -50,15 +73,21 @@ export function openChannel(path: string, onMessage: (m: LiveMessage) => void, o
     };
     ws.onclose = async (ev) => {
       onState?.(false);
-      if (closed || FINAL.has(ev.code)) return;
+      if (closed || FINAL.has(ev.code)) {
+        setDown(me, false);
+        return;
+      }
+      setDown(me, true);
       if (ev.code === 4408 && !(await refreshSession())) return;
       attempt += 1;
       retry = window.setTimeout(connect, Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));
     };
   };
+  setDown(me, true); // until it opens
   connect();
   return () => {
     closed = true;
+    setDown(me, false);
     window.clearTimeout(retry);
     ws?.close(1000);
   };

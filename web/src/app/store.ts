@@ -11,6 +11,7 @@ export type State = {
   sessionChecked: boolean;
   sessionExpired: boolean; // the session ended on its own (not by signing out)
   announcement: { text: string; n: number };
+  liveDown: boolean; // a live channel the screen uses has been down for a few seconds
 };
 
 type Listener = (s: State) => void;
@@ -36,6 +37,7 @@ export const store = createStore<State>({
   sessionChecked: false,
   sessionExpired: false,
   announcement: { text: "", n: 0 },
+  liveDown: false,
 });
 
 /** The selected part of the state; the component re-renders when it changes. */

@@ -12,6 +12,8 @@ type RowProps = {
   index: number;
   flags: Flag[];
   flagKey: string;
+  reference: string; // the source language's text at the same time ("" for none)
+  refLabel: string;
   playing: boolean;
   selected: boolean;
   kind: string;
@@ -19,24 +21,35 @@ type RowProps = {
   onText: (index: number, text: string) => void;
   onSelect: (index: number) => void;
   onSeek: (index: number) => void;
+  onPlay: (index: number) => void;
 };
 
 class CueRow extends Component<RowProps> {
   shouldComponentUpdate(next: RowProps) {
     const p = this.props;
-    return p.cue !== next.cue || p.index !== next.index || p.flagKey !== next.flagKey || p.playing !== next.playing || p.selected !== next.selected || p.readOnly !== next.readOnly;
+    return p.cue !== next.cue || p.index !== next.index || p.flagKey !== next.flagKey || p.reference !== next.reference || p.playing !== next.playing || p.selected !== next.selected || p.readOnly !== next.readOnly;
   }
-  render({ cue, index, flags, playing, selected, kind, readOnly, onText, onSelect, onSeek }: RowProps) {
+  render({ cue, index, flags, reference, refLabel, playing, selected, kind, readOnly, onText, onSelect, onSeek, onPlay }: RowProps) {
     const textId = `cue-text-${kind}-${cue.key}`;
     const flagId = `cue-flags-${kind}-${cue.key}`;
+    const refId = `cue-ref-${kind}-${cue.key}`;
+    const described = [reference ? refId : "", flags.length ? flagId : ""].filter(Boolean).join(" ");
     return (
       <li class={`cue ${playing ? "cue-playing" : ""} ${selected ? "cue-selected" : ""} ${flags.length ? "cue-flagged" : ""}`} aria-current={playing ? "time" : undefined} data-cue={index + 1}>
         <div class="cue-head">
           <span class="cue-n">{index + 1}</span>
-          <button type="button" class="linklike cue-time" onClick={() => onSeek(index)} aria-label={`${shortTime(cue.start)} – ${shortTime(cue.end)}, play cue ${index + 1}`}>
+          <button type="button" class="linklike cue-time" onClick={() => onSeek(index)} aria-label={`${shortTime(cue.start)} – ${shortTime(cue.end)}, go to cue ${index + 1}`}>
             {shortTime(cue.start)} – {shortTime(cue.end)}
           </button>
+          <button type="button" class="button secondary small cue-play" onClick={() => onPlay(index)} aria-label={`Play cue ${index + 1}${kind === "descriptions" ? " with its narration" : ""}`}>
+            ▶ Play
+          </button>
         </div>
+        {reference && (
+          <p class="cue-ref" id={refId}>
+            <span class="cue-ref-label">{refLabel}:</span> <span class="user-text">{reference}</span>
+          </p>
+        )}
         <label class="visually-hidden" for={textId}>
           Cue {index + 1} text
         </label>
@@ -47,7 +60,7 @@ class CueRow extends Component<RowProps> {
           value={cue.text}
           readOnly={readOnly}
           spellcheck
-          aria-describedby={flags.length ? flagId : undefined}
+          aria-describedby={described || undefined}
           onFocus={() => onSelect(index)}
           onInput={(e) => onText(index, e.currentTarget.value)}
         />
@@ -79,6 +92,8 @@ function flagKeyOf(f: Flag[] | undefined): string {
 type ListProps = {
   cues: Cue[];
   flags: Flag[][];
+  refs: string[]; // per cue: the source language's text at the same time
+  refLabel: string;
   playing: number;
   selected: number;
   kind: string;
@@ -86,6 +101,7 @@ type ListProps = {
   onText: (index: number, text: string) => void;
   onSelect: (index: number) => void;
   onSeek: (index: number) => void;
+  onPlay: (index: number) => void;
 };
 
 /** Rows per block. A keystroke re-renders the list: each block checks its own rows (reference
@@ -103,15 +119,15 @@ function within(i: number, start: number): number {
 class CueBlock extends Component<BlockProps> {
   shouldComponentUpdate(n: BlockProps) {
     const p = this.props;
-    if (p.start !== n.start || p.kind !== n.kind || p.readOnly !== n.readOnly || p.onText !== n.onText || p.onSelect !== n.onSelect || p.onSeek !== n.onSeek) return true;
+    if (p.start !== n.start || p.kind !== n.kind || p.readOnly !== n.readOnly || p.onText !== n.onText || p.onSelect !== n.onSelect || p.onSeek !== n.onSeek || p.onPlay !== n.onPlay || p.refLabel !== n.refLabel) return true;
     if (within(p.playing, n.start) !== within(n.playing, n.start) || within(p.selected, n.start) !== within(n.selected, n.start)) return true;
     const end = Math.min(n.start + BLOCK, Math.max(p.cues.length, n.cues.length));
     for (let i = n.start; i < end; i++) {
-      if (p.cues[i] !== n.cues[i] || p.flagKeys[i] !== n.flagKeys[i]) return true;
+      if (p.cues[i] !== n.cues[i] || p.flagKeys[i] !== n.flagKeys[i] || p.refs[i] !== n.refs[i]) return true;
     }
     return false;
   }
-  render({ cues, flags, flagKeys, playing, selected, kind, readOnly, onText, onSelect, onSeek, start }: BlockProps) {
+  render({ cues, flags, flagKeys, refs, refLabel, playing, selected, kind, readOnly, onText, onSelect, onSeek, onPlay, start }: BlockProps) {
     // A fragment: the rows stay direct children of the <ol> (list semantics for screen readers).
     return (
       <>
@@ -124,6 +140,8 @@ class CueBlock extends Component<BlockProps> {
               index={i}
               flags={flags[i] ?? []}
               flagKey={flagKeys[i]}
+              reference={refs[i] ?? ""}
+              refLabel={refLabel}
               playing={i === playing}
               selected={i === selected}
               kind={kind}
@@ -131,6 +149,7 @@ class CueBlock extends Component<BlockProps> {
               onText={onText}
               onSelect={onSelect}
               onSeek={onSeek}
+              onPlay={onPlay}
             />
           );
         })}

@@ -19,6 +19,8 @@ import { VersionsPanel } from "./VersionsPanel";
 import { DecisionPanel, decisionLevel } from "./DecisionPanel";
 import { SHORTCUTS, matchShortcut } from "./shortcuts";
 import { ScreenPending } from "../../components/Banner";
+import { ReportPanel } from "./ReportPanel";
+import { reportSections, type NoteKind, type Section } from "./report";
 
 type Kind = "captions" | "descriptions";
 type VttAnswer = Schemas["VttDocument"];
@@ -41,20 +43,25 @@ async function etagOf(content: string): Promise<string> {
   return `"${hex.slice(0, 32)}"`; // shared/domain/vtt_document.py etag_for
 }
 
-/** One VTT with its ETag. The VTT endpoint serves REVIEWER and ADMIN; an assigned LINGUIST reads
- * their language's file through its signed URL, and the console computes the ETag (a SHA-256 of
- * the content, as the platform does) so nobody has to. */
-async function loadVtt(id: string, lang: string, kind: Kind, role: string): Promise<VttAnswer> {
-  if (role !== "LINGUIST") return api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind } });
-  const file = await api.get("/api/v1/files/{job_id}/{path}", { path: { job_id: id, path: `${lang}/${kind}.vtt` } });
+/** The text of one job file, read through its signed URL (`what` names it in an error). */
+async function readFile(id: string, path: string, what: string): Promise<string> {
+  const file = await api.get("/api/v1/files/{job_id}/{path}", { path: { job_id: id, path } });
   let resp: Response;
   try {
     resp = await fetch(file.url, { cache: "no-store" });
   } catch {
     throw new ApiError(0, "The platform could not be reached. Check your connection; nothing you typed is lost.");
   }
-  if (!resp.ok) throw new ApiError(resp.status, `The ${languageName(lang)} ${kind} could not be read. ${plainStatus(resp.status)}`);
-  const content = await resp.text();
+  if (!resp.ok) throw new ApiError(resp.status, `${what} could not be read. ${plainStatus(resp.status)}`);
+  return resp.text();
+}
+
+/** One VTT with its ETag. The VTT endpoint serves REVIEWER and ADMIN; an assigned LINGUIST reads
+ * their language's file through its signed URL, and the console computes the ETag (a SHA-256 of
+ * the content, as the platform does) so nobody has to. */
+async function loadVtt(id: string, lang: string, kind: Kind, role: string): Promise<VttAnswer> {
+  if (role !== "LINGUIST") return api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind } });
+  const content = await readFile(id, `${lang}/${kind}.vtt`, `The ${languageName(lang)} ${kind}`);
   return { job_id: id, lang, kind, content, etag: await etagOf(content), version_id: null, updated_at: null, vtt_changed_since_render: false };
 }
 
@@ -98,6 +105,11 @@ export function ReviewScreen({ params }: ScreenProps) {
   const [showHelp, setShowHelp] = useState(false);
   const [shift, setShift] = useState({ offset: "", from: "", to: "" });
   const [reloadTick, setReloadTick] = useState(0);
+  const [report, setReport] = useState<Section[] | null>(null);
+  const [reportError, setReportError] = useState("");
+  // The source language's cues (read-only), shown under each cue of a translation.
+  const [reference, setReference] = useState<Partial<Record<Kind, Cue[]>>>({});
+  const [videoError, setVideoError] = useState("");
   const videoRef = useRef<HTMLVideoElement>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
@@ -143,8 +155,29 @@ export function ReviewScreen({ params }: ScreenProps) {
         try {
           const f = await api.get("/api/v1/files/{job_id}/{path}", { path: { job_id: id, path: "source.mp4" } });
           if (live) setVideoUrl(f.url);
-        } catch {
+        } catch (e) {
           setVideoUrl(null);
+          if (live) setVideoError(errorText(e));
+        }
+        const src = j.source_language;
+        if (src && src !== lang) {
+          const ref: Partial<Record<Kind, Cue[]>> = {};
+          for (const k of KINDS) {
+            try {
+              ref[k] = parseVtt(await readFile(id, `${src}/${k}.vtt`, `The ${languageName(src)} ${k}`)).cues;
+            } catch {
+              // Not made (yet) or not readable: the rows show no source text.
+            }
+          }
+          if (live) setReference(ref);
+        } else if (live) setReference({});
+        try {
+          const text = await readFile(id, `${lang}/qc-report.json`, "The QC report");
+          if (live) setReport(reportSections(JSON.parse(text), lang, !!(j.options as { extended_ad?: boolean } | undefined)?.extended_ad));
+        } catch (e) {
+          if (!live) return;
+          if (e instanceof ApiError && e.status === 404) setReport([]);
+          else setReportError(e instanceof SyntaxError ? "The QC report could not be read (it is not valid JSON)." : errorText(e));
         }
         const out = ((j.outputs ?? {}) as Record<string, Record<string, string>>)[lang] ?? {};
         const narrationKey = Object.keys(out).find((k) => k.startsWith("narration"));
@@ -231,6 +264,25 @@ export function ReviewScreen({ params }: ScreenProps) {
 
   const playing = useMemo(() => cueAt(cues, time), [cues, time]);
 
+  // The source-language text said at the same time as each cue (a translation's reference).
+  const refLang = job?.source_language && job.source_language !== lang ? job.source_language : "";
+  const refTexts: string[] = useMemo(() => {
+    const ref = reference[kind];
+    if (!ref?.length) return [];
+    return cues.map((c) => {
+      let lo = 0;
+      let hi = ref.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ref[mid].end <= c.start + 0.01) lo = mid + 1;
+        else hi = mid;
+      }
+      const parts: string[] = [];
+      for (let k = lo; k < ref.length && ref[k].start < c.end - 0.01; k++) parts.push(ref[k].text.replace(/\n/g, " "));
+      return parts.join(" ");
+    });
+  }, [cues, reference, kind]);
+
   // Keep the playing cue in view while following playback (not while someone types elsewhere).
   useEffect(() => {
     if (!follow || playing < 0) return;
@@ -279,15 +331,49 @@ export function ReviewScreen({ params }: ScreenProps) {
       }),
     [kind],
   );
+  const stopAt = useRef<number | null>(null);
   const onSeek = useCallback((i: number) => {
     const v = videoRef.current;
     const c = docsRef.current[kind]?.cues[i];
+    stopAt.current = null;
     if (v && c) {
       v.currentTime = c.start + 0.001;
       setTime(c.start + 0.001);
     }
     setSelected(i);
   }, [kind]);
+  // Plays one cue from its start to its end (with the narration, for a description), then pauses.
+  const onPlay = useCallback((i: number) => {
+    const v = videoRef.current;
+    const c = docsRef.current[kind]?.cues[i];
+    setSelected(i);
+    if (!v || !c) return;
+    v.currentTime = c.start + 0.001;
+    setTime(c.start + 0.001);
+    stopAt.current = c.end;
+    void v.play().catch(() => undefined);
+  }, [kind]);
+
+  /** "Go to cue" from the QC report: the cue of `k` showing at `at` (or the next one). */
+  const jumpTo = (k: NoteKind, at: number) => {
+    const list = docsRef.current[k]?.cues ?? [];
+    if (!list.length) return;
+    let i = cueAt(list, at + 0.001);
+    if (i < 0) i = list.findIndex((c) => c.end > at);
+    if (i < 0) i = list.length - 1;
+    setKind(k);
+    setSelected(i);
+    stopAt.current = null;
+    const v = videoRef.current;
+    if (v) v.currentTime = list[i].start + 0.001;
+    setTime(list[i].start + 0.001);
+    const key = list[i].key;
+    window.setTimeout(() => {
+      const el = document.getElementById(`cue-text-${k}-${key}`);
+      el?.scrollIntoView({ block: "center" });
+      el?.focus();
+    }, 50);
+  };
 
   const focusCue = (i: number) => {
     const c = cues[i];
@@ -505,6 +591,7 @@ export function ReviewScreen({ params }: ScreenProps) {
   })();
   const dirtyKinds = KINDS.filter((k) => isDirty(docs[k]));
   const isLinguist = session.user.role === "LINGUIST";
+  const reportWarnings = (report ?? []).reduce((n, s) => n + s.notes.filter((x) => x.warn).length, 0);
 
   return (
     <section class="review">
@@ -520,6 +607,11 @@ export function ReviewScreen({ params }: ScreenProps) {
       {decisionLevel(job.status, session.user.role) && (
         <p class="muted">
           Edit the captions and descriptions in the cue list and save; then approve or reject under <a href="#decision">Decision</a>.
+        </p>
+      )}
+      {reportWarnings > 0 && (
+        <p class="banner warn-inline">
+          The pipeline noted {reportWarnings} {reportWarnings === 1 ? "thing" : "things"} to check: see <a href="#report-title">What the pipeline noticed</a>.
         </p>
       )}
       {dirtyKinds.length > 0 && (
@@ -538,7 +630,12 @@ export function ReviewScreen({ params }: ScreenProps) {
               src={videoUrl}
               crossOrigin="anonymous"
               onTimeUpdate={(e) => {
-                setTime(e.currentTarget.currentTime);
+                const v = e.currentTarget;
+                if (stopAt.current !== null && v.currentTime >= stopAt.current) {
+                  stopAt.current = null;
+                  v.pause();
+                }
+                setTime(v.currentTime);
                 syncAudio();
               }}
               onSeeked={(e) => {
@@ -553,7 +650,7 @@ export function ReviewScreen({ params }: ScreenProps) {
               {trackUrls.descriptions && <track kind="descriptions" srclang={lang} label={`${languageName(lang)} descriptions`} src={trackUrls.descriptions} />}
             </video>
           ) : (
-            <p class="banner">{isLinguist ? "Reviewers see the programme video here; you work from the cues, and from the narration once it is recorded." : "The programme video is not available to you here."}</p>
+            <p class="banner">{videoError ? `The programme video could not be loaded: ${videoError}` : "Loading the programme video…"}</p>
           )}
           {narrationUrl && (
             <div class="field">
@@ -641,6 +738,7 @@ export function ReviewScreen({ params }: ScreenProps) {
               </button>
             </fieldset>
           </form>)}
+          <ReportPanel sections={report} error={reportError} onJump={jumpTo} />
           <DecisionPanel job={job} lang={lang} role={session.user.role} onDone={(j) => setJob(j)} />
           {doc && !isLinguist && <VersionsPanel jobId={id} lang={lang} kind={kind} etag={doc.etag} versionId={doc.versionId} onRestored={(a) => setDocs({ ...docs, [kind]: fromAnswer(a) })} dirty={isDirty(doc)} />}
         </div>
@@ -653,6 +751,11 @@ export function ReviewScreen({ params }: ScreenProps) {
             ))}
           </div>
           {missing[kind] && <p class="banner">{missing[kind]}</p>}
+          {doc && cues.length === 0 && (
+            <p class="banner">
+              There are no {kind === "captions" ? "caption" : "description"} cues{kind === "captions" ? " (no speech was captioned)" : ""}. Use “Insert after” to add one.
+            </p>
+          )}
           <p class="muted">
             {flagged ? `${flagged} of ${cues.length} cues have QC flags.` : `No QC flags in ${cues.length} cues.`} Profile: {profile.name}.{" "}
             <label class="inline-check">
@@ -660,7 +763,7 @@ export function ReviewScreen({ params }: ScreenProps) {
             </label>
           </p>
           <div class="cue-scroll" ref={listRef}>
-            <CueList cues={cues} flags={flags} playing={playing} selected={sel} kind={kind} readOnly={false} onText={onText} onSelect={setSelected} onSeek={onSeek} />
+            <CueList cues={cues} flags={flags} refs={refTexts} refLabel={refLang ? languageName(refLang) : ""} playing={playing} selected={sel} kind={kind} readOnly={false} onText={onText} onSelect={setSelected} onSeek={onSeek} onPlay={onPlay} />
           </div>
         </div>
       </div>
