@@ -235,6 +235,8 @@ def _rebalanced(first: list[Word], tail: list[Word], prof: Profile) -> tuple[lis
         cost = abs(len(ta) - len(tb)) + (1000 if dangles(a[-1].text) else 0)
         if _CLAUSE_END.search(a[-1].text):
             cost -= 15
+        elif _bare(b[0].text) in FUNCTION_WORDS:
+            cost -= 12  # before "will", "to", "and": the next phrase starts there ("main line / will take")
         if best is None or cost < best[0]:
             best = (cost, k)
     if best is None:
