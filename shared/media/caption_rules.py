@@ -107,7 +107,7 @@ def _break_cost(first: list[str], second: list[str]) -> float:
     if _SENTENCE_END.search(last):
         cost -= 12
     elif _CLAUSE_END.search(last):
-        cost -= 6
+        cost -= 10  # after a comma: the line ends where the clause does (before balance)
     if dangles(last):
         cost += 1000  # never after an article or a preposition while another break fits
     return cost
