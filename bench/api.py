@@ -16,9 +16,16 @@ Usage: .venv/bin/python bench/api.py [--seconds 10] [--connections 32] [--jobs 1
                                      [--scale 1000,10000,100000] [--workers N]
                                      [--endpoints health,job,list,me]
 The client shares the machine's cores with the server (the figures include that contention);
-on a machine shared with other work, say so next to the figures. `chrt -f 50` (root) keeps other
-work off the measured processes, but once they fill both cores the kernel stops real-time tasks
-for ~50 ms a second (sched_rt_runtime_us), which sets every p99 to ~50 ms: compare p50-p95 there.
+on a machine shared with other work, say so next to the figures. On such a machine (as root,
+cgroup v1) give the bench and everything it starts the largest CPU weight, so other work gets a
+few percent of the cores:
+
+    mkdir /sys/fs/cgroup/cpu/bench && echo 262144 > /sys/fs/cgroup/cpu/bench/cpu.shares
+    sh -c 'echo $$ > /sys/fs/cgroup/cpu/bench/cgroup.procs; exec .venv/bin/python bench/api.py'
+    rmdir /sys/fs/cgroup/cpu/bench
+
+Not `chrt -f` (real-time): once wrk and the servers fill both cores the kernel stops real-time
+tasks for ~50 ms a second (sched_rt_runtime_us), which sets every p99, the floor's too, to ~50 ms.
 """
 
 from __future__ import annotations

@@ -282,7 +282,7 @@ class RapidOcrReader:
                     # tesseract could not tell the spaces (a busy background behind the line):
                     # the words one language knows ("FREEDELIVERYTODAY" -> "FREE DELIVERY TODAY")
                     if box.text not in split:
-                        split[box.text] = quote_language.split_words(box.text) or box.text
+                        split[box.text] = split_glued(box.text)
                     box.text = split[box.text]
         return pages
 
@@ -439,6 +439,22 @@ def _spacings(lines: list[Path], folder: Path) -> list[str]:
     if len(pages) != len(lines):
         return [""] * len(lines)
     return [p.strip() for p in pages]
+
+
+_PIECES = re.compile(r"[^\W\d_]+|[0-9]+(?:[.,:][0-9]+)*%?|\S")
+GLUED_RUN = 6  # letters: a run of letters between numbers this long may be words run together
+
+
+def split_glued(text: str) -> str:
+    """A reading whose spaces were lost, with them put back where they can be told: between
+    letters and numbers ("NOWONLY99EUR" -> "NOW ONLY 99 EUR"), and inside runs of letters
+    where one language's dictionary knows the words (`quote_language.split_words`). Unchanged
+    when nothing can be told."""
+    pieces = _PIECES.findall(text)
+    if len(pieces) == 1:
+        return quote_language.split_words(text) or text
+    out = [(quote_language.split_words(p) or p) if p.isalpha() and len(p) >= GLUED_RUN else p for p in pieces]
+    return " ".join(out)
 
 
 def respace(text: str, other: str) -> str:

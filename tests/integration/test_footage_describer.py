@@ -97,3 +97,14 @@ def test_greek_capitals_are_not_quoted_as_latin_and_changing_lines_on_a_still_sh
     events = ad.LocalDescriber().analyse(out, tmp_path / "work", "en")
     texts = [e.value for e in events if e.key == "text"]
     assert texts == ["I never thought I would see you again.", "Come inside, it is getting cold."], texts
+
+
+def test_numbers_and_words_run_together_get_their_spaces_back():
+    """A price over a moving picture read without spaces (decision 0342); real Apertium."""
+    assert ocr.split_glued("NOWONLY99EUR") == "NOW ONLY 99 EUR"
+    assert ocr.split_glued("OPEN9:30TODAY") == "OPEN 9:30 TODAY"
+    assert ocr.split_glued("SUMMERSALE50%OFF") == "SUMMER SALE 50% OFF"
+    assert ocr.split_glued("FREEDELIVERYTODAY") == "FREE DELIVERY TODAY"
+    assert ocr.split_glued("SHIPPING") == "SHIPPING"
+    # a misread separator stays, so the line is not plausible and is not quoted
+    assert not ocr.plausible(ocr.normalise(ocr.split_glued("NOWONLY-99EUR")))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from shared.media import ffmpeg as ff
-from shared.media import vtt
+from shared.media import probe, vtt
 from shared.media.narration import Clip, Plan
 from shared.pipeline.media_steps import render_language
 
@@ -106,6 +106,7 @@ def test_a_late_start_and_sound_longer_than_the_picture_keep_sync_in_every_versi
     )
     info = ff.probe(video)
     assert abs(info.duration - 10.0) < 0.1, info  # the programme, not the header's 13 s
+    assert abs(probe.probe(video).duration - 10.0) < 0.1  # what the job records
     captions = tmp_path / "captions.vtt"
     captions.write_text(vtt.write([vtt.VttCue(0.5, 1.5, "Look.")]), encoding="utf-8")
     plan = Plan("en", [_clip(tmp_path, "ad-1.wav", 5.0, 1.0, False), _clip(tmp_path, "ad-2.wav", 6.5, 1.0, True)])
