@@ -107,7 +107,7 @@ def _break_cost(first: list[str], second: list[str]) -> float:
     if _SENTENCE_END.search(last):
         cost -= 12
     elif _CLAUSE_END.search(last):
-        cost -= 6
+        cost -= 10  # after a comma: the line ends where the clause does (before balance)
     if dangles(last):
         cost += 1000  # never after an article or a preposition while another break fits
     return cost
@@ -235,6 +235,8 @@ def _rebalanced(first: list[Word], tail: list[Word], prof: Profile) -> tuple[lis
         cost = abs(len(ta) - len(tb)) + (1000 if dangles(a[-1].text) else 0)
         if _CLAUSE_END.search(a[-1].text):
             cost -= 15
+        elif _bare(b[0].text) in FUNCTION_WORDS:
+            cost -= 12  # before "will", "to", "and": the next phrase starts there ("main line / will take")
         if best is None or cost < best[0]:
             best = (cost, k)
     if best is None:

@@ -26,7 +26,7 @@ from shared.media.types import Word
 MIN_TURN_GAP = 0.15  # seconds of silence where a turn may change
 MIN_STRETCH = 0.6  # seconds of speech a voice print needs
 SPLIT_STRETCH = 4.0  # a longer stretch is printed sentence by sentence (fast talkers, no pauses)
-MIN_PIECE = 0.8  # seconds: a shorter sentence ("Thanks, Anna.") is printed with its neighbour
+MIN_PIECE = 1.2  # seconds: a shorter sentence ("Thanks, Anna.") is printed with its neighbour
 CHANGE_THRESHOLD = 2.0  # distance (standardised MFCC mean distance + pitch semitones / 4) between two voices
 RATE = 16000
 _SENTENCE_END = re.compile(r"[.!?…]['\")\]»]*$")

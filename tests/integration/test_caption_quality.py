@@ -95,6 +95,28 @@ def test_fast_speech_is_decoded_again_slowed_down_and_numbers_follow_the_house_s
     assert f["reading"]["over_speed_unflagged"] == 0, f["reading"]
 
 
+def test_two_fast_presenters_without_pauses_are_told_apart_and_every_cue_is_readable_or_flagged(folder, documents):
+    # The first 16 sentences of the long fast case (about a minute at 230 words per minute, two
+    # voices handing over with no pause the VAD sees): speaker changes come from sentence-by-
+    # sentence voice prints (0335), and whatever a viewer cannot read in time is flagged.
+    case = q.cases()["long_fast"]
+    gen, job = run("long_fast", folder, documents, steps=("transcribe",), sentences=case.sentences[:16])
+    root = folder / "work" / "long_fast-en"
+    f = q.measure(gen, job, root)
+    assert f["speakers"]["recall"] >= 0.5 and f["speakers"]["precision"] >= 0.75, f["speakers"]
+    assert f["unflagged_crossings"] == 0, f["crossing"]
+    assert f["reading"]["over_speed_unflagged"] == 0 and f["reading"]["too_many_lines"] == 0, f["reading"]
+    assert f["reading"]["longest"] <= 7.0, f["reading"]
+    cues = q.read_cues(root, job, "en")
+    assert any(c.text.startswith("- ") for c in cues)
+    text = " ".join(c.text.replace("\n", " ") for c in cues)
+    assert "percent" not in text and " %" not in text, text  # "4%", "15%" (0334)
+    assert text.endswith("."), text
+    for prev, cue in zip(cues, cues[1:]):  # a sentence starts with a capital
+        if prev.text.rstrip().endswith((".", "?", "!")):
+            assert cue.text.removeprefix("- ")[:1].isupper(), (prev.text, cue.text)
+
+
 def test_spanish_speech_in_an_english_job_is_flagged_not_captioned(folder, documents):
     gen, job = run("spanish_claimed_english", folder, documents, steps=("transcribe",))
     root = folder / "work" / "spanish_claimed_english-en"
