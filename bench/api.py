@@ -5,15 +5,27 @@ per core; the platform is `python -m shared.local.serve` (AVP_HTTP_WORKERS proce
 per core). Both hold the same jobs: the platform's seeded through its document port
 (SqliteDocuments transactions), the floor's in its own table. The client is wrk
 (`apt-get install wrk`), `-t2 -c32 --latency` by default. For /health, GET /jobs/{id},
-GET /jobs?limit=20 and GET /users/me it prints req/s, p50 and p99 of each, and the ratio
-platform / floor. Then it grows the platform's jobs collection (default 1,000 -> 100,000) and
-prints the list's latency at each size (it should stay flat: decision 1201).
+GET /jobs?limit=20 and GET /users/me it prints req/s, p50, p90, p99 and p99.9 of each (p99.9
+through bench/wrk_percentiles.lua), the server's CPU time per request, the ratio platform /
+floor, and how evenly the platform served wrk's connections: requests per connection (min /
+median / max, read from the kernel with `ss -ti`, iproute2) and connections per server process.
+Then it grows the platform's jobs collection (default 1,000 -> 100,000) and prints the list's
+latency at each size (it should stay flat: decision 1201).
 
 Usage: .venv/bin/python bench/api.py [--seconds 10] [--connections 32] [--jobs 1000]
                                      [--scale 1000,10000,100000] [--workers N]
                                      [--endpoints health,job,list,me]
 The client shares the machine's cores with the server (the figures include that contention);
-on a machine shared with other work, say so next to the figures.
+on a machine shared with other work, say so next to the figures. On such a machine (as root,
+cgroup v1) give the bench and everything it starts the largest CPU weight, so other work gets a
+few percent of the cores:
+
+    mkdir /sys/fs/cgroup/cpu/bench && echo 262144 > /sys/fs/cgroup/cpu/bench/cpu.shares
+    sh -c 'echo $$ > /sys/fs/cgroup/cpu/bench/cgroup.procs; exec .venv/bin/python bench/api.py'
+    rmdir /sys/fs/cgroup/cpu/bench
+
+Not `chrt -f` (real-time): once wrk and the servers fill both cores the kernel stops real-time
+tasks for ~50 ms a second (sched_rt_runtime_us), which sets every p99, the floor's too, to ~50 ms.
 """
 
 from __future__ import annotations
@@ -109,6 +121,8 @@ def connection_counts(port: int) -> dict:
     request as one segment), and for every server connection the process that holds it. A server
     that starves some connections while it answers the others shows as a low minimum here, which
     wrk's latency figures cannot show (they only count answered requests)."""
+    if shutil.which("ss") is None:  # iproute2
+        return {"sent": [], "per_process": []}
     out = subprocess.run(
         ["ss", "-tinpH", "state", "established", f"( dport = :{port} or sport = :{port} )"],
         capture_output=True,
@@ -166,6 +180,7 @@ def wrk(
         "rps": float(rps.group(1)) if rps else 0.0,
         "cpu_ms": cpu * 1000 / int(done.group(1)) if done and int(done.group(1)) else float("nan"),
         "p50": pct("50"),
+        "p90": pct("90"),
         "p99": pct("99"),
         "p999": lua_pct("99.9"),
         "non2xx": int(bad.group(1)) if bad else 0,
@@ -218,8 +233,8 @@ def line(name: str, r: dict) -> str:
     extra += f"  {r['socket_errors']}" if r["socket_errors"] else ""
     cpu = f"  server CPU/request={r['cpu_ms']:.2f} ms" if r.get("cpu_ms") == r.get("cpu_ms") else ""
     return (
-        f"{name:<10} req/s={r['rps']:8.1f}  p50={r['p50']:7.2f} ms  p99={r['p99']:7.2f} ms  "
-        f"p99.9={r['p999']:7.2f} ms{cpu}{extra}"
+        f"{name:<10} req/s={r['rps']:8.1f}  p50={r['p50']:6.2f}  p90={r['p90']:6.2f}  p99={r['p99']:6.2f}  "
+        f"p99.9={r['p999']:6.2f} ms{cpu}{extra}"
     )
 
 

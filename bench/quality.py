@@ -1,6 +1,7 @@
 """Deliverable quality benchmark: makes its own cases (tests/support/quality.py: clean speech
 with a made-up brand name, music intro + music bed + two voices at 29.97 fps, fast speech, a
-ten-minute talk, a Spanish source, Spanish speech claimed as English), runs the real media
+ten-minute talk, a Spanish source, Spanish speech claimed as English; with --cases long_fast or
+all, three and a half minutes of two presenters at 230 words per minute), runs the real media
 steps on each and prints per case:
 
 - the spoken-language verdict, WER (jiwer) of the transcript against the script;
@@ -21,7 +22,7 @@ garbage, standard descriptions audible, narration WER, loudness (its comparisons
 With --voices, the Spanish script said by several espeak-ng voices and speeds, transcribed with
 beam 1 and beam 5 (engine vs synthetic voice; docs/decisions/0332).
 
-Usage: .venv/bin/python bench/quality.py [--cases clean,fast] [--models] [--voices] [--keep DIR]
+Usage: .venv/bin/python bench/quality.py [--cases clean,fast|all] [--models] [--voices] [--keep DIR]
        [--description-cases all|none|busy_sale,silent_film]
 Prints figures only; it asserts nothing (tests/integration/test_caption_quality.py asserts the
 aims on two cases).
@@ -140,6 +141,17 @@ def print_table(rows: list[dict]) -> None:
             f"{'yes' if r.get('punctuation_restored') else 'no':>6}{ends_s:>11}{added_s:>7}{sum(r['seconds'].values()):>7.1f}"
         )
     _say()
+    _say("What a viewer reads (default profile: 17 characters/s, 2 lines, 7 s at most):")
+    _say(
+        f"{'case':<24}{'max cps':>8}{'mean cps':>9}{'over speed':>11}{'unflagged':>10}{'longest s':>10}{'>2 lines':>9}"
+    )
+    for r in rows:
+        rd = r.get("reading") or {}
+        _say(
+            f"{r['case']:<24}{rd.get('max_cps', 0):>8.1f}{rd.get('mean_cps', 0):>9.1f}{rd.get('over_speed', 0):>11}"
+            f"{rd.get('over_speed_unflagged', 0):>10}{rd.get('longest', 0):>10.2f}{rd.get('too_many_lines', 0):>9}"
+        )
+    _say()
     for r in rows:
         if r.get("chrf_es_by_cue") is not None:
             _say(f"{r['case']:<24}chrF es by sentence {r['chrf_es']:.1f} vs cue by cue {r['chrf_es_by_cue']:.1f}")
@@ -169,7 +181,7 @@ def compare_models(names: list[str], cases: dict, media: Path) -> None:
             continue
         gen = q.generate(case, media)
         wav = ffmpeg.extract_wav16k(gen.video, media / f"{name}.16k.wav")
-        script = " ".join(s.text for s in case.sentences)
+        script = " ".join(s.caption for s in case.sentences)
         for model in ("tiny.en", "base"):
             if model == "tiny.en" and case.language != "en":
                 continue
@@ -248,7 +260,12 @@ def description_figures(cases: str, quick: bool) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     all_cases = q.cases()
-    ap.add_argument("--cases", default=",".join(all_cases), help="comma-separated: " + ", ".join(all_cases))
+    default = [n for n, c in all_cases.items() if not c.optional]
+    ap.add_argument(
+        "--cases",
+        default=",".join(default),
+        help=f"comma-separated, or all (default: {', '.join(default)}); known: {', '.join(all_cases)}",
+    )
     ap.add_argument("--models", action="store_true", help="also compare tiny.en and base on every case")
     ap.add_argument(
         "--voices", action="store_true", help="also transcribe the Spanish script said by several espeak-ng voices"
@@ -260,7 +277,7 @@ def main() -> None:
         help="cases of bench/quality_description.py to run after the caption cases (all, none, or a list)",
     )
     args = ap.parse_args()
-    names = [n.strip() for n in args.cases.split(",") if n.strip()]
+    names = list(all_cases) if args.cases == "all" else [n.strip() for n in args.cases.split(",") if n.strip()]
     unknown = [n for n in names if n not in all_cases]
     if unknown:
         raise SystemExit(f"unknown case(s) {', '.join(unknown)}; known: {', '.join(all_cases)}")

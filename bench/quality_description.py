@@ -1,7 +1,9 @@
 """Audio-description quality bench (issue 12 items 1-3, 7, 8). Makes its own cases
 (tests/support/description_cases.py: a busy moving test pattern behind "SUMMER SALE 50% OFF"
 with a music intro; a silent film with no audio track, two faces, a fade to black, a title card
-and a cut) and prints per case and language:
+and a cut; a 9:16 phone video with burnt-in subtitles wider than the frame, two voices and a
+title; a moving fractal behind changing prices and a news crawl) and prints per case and
+language:
 
 - descriptions: standard / extended, overlapping descriptions (aim 0);
 - on-screen text quoted correctly vs garbage quoted (aim: garbage 0);
@@ -12,7 +14,7 @@ and a cut) and prints per case and language:
 Then two comparisons on the busy case: RapidOCR vs tesseract (quoted correctly / garbage, the
 choice in decision 0320), and for English Piper (en_US-joe-medium) vs espeak-ng (narration WER).
 
-Usage: .venv/bin/python bench/quality_description.py [--cases busy_sale,silent_film] [--quick]
+Usage: .venv/bin/python bench/quality_description.py [--cases busy_sale,silent_film,...] [--quick]
 (--quick skips the comparisons). Prints figures only; it asserts nothing.
 """
 
@@ -144,7 +146,7 @@ def compare_voices(cases, work: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--cases", default=",".join(sorted(dc.CASES)))
+    ap.add_argument("--cases", default=",".join(sorted(dc.BENCH_CASES)))
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
@@ -153,7 +155,7 @@ def main() -> None:
     rows = []
     made = {}
     for name in args.cases.split(","):
-        case = dc.CASES[name](work / "media")
+        case = dc.BENCH_CASES[name](work / "media")
         made[name] = case
         _say(f"\n{name}: {case.duration:.0f} s, on screen {case.on_screen}")
         t = time.perf_counter()

@@ -7,8 +7,9 @@ template; `bbc` and `dcmp` follow those guides' headline numbers (docs/decisions
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from shared.media.caption_numbers import NumberStyle
 from shared.media.types import Cue, Word
 
 
@@ -25,6 +26,10 @@ class Profile:
     pause_break: float = 0.5  # a silence this long between words always starts a new cue
     chain_gap: float = 0.5  # gaps shorter than this are closed down to min_gap_frames
     speaker_mark: str = "- "  # starts a cue whose speaker differs from the previous cue's
+    max_lead_in: float = 0.2  # seconds a cue may appear before its speech to be readable
+    # How numbers are written (shared.media.caption_numbers, docs/decisions/0334): one to ten
+    # in words, figures above, a percentage as "12%"; every profile follows the broadcast rule.
+    numbers: NumberStyle = field(default_factory=NumberStyle)
 
 
 PROFILES = {
@@ -102,7 +107,7 @@ def _break_cost(first: list[str], second: list[str]) -> float:
     if _SENTENCE_END.search(last):
         cost -= 12
     elif _CLAUSE_END.search(last):
-        cost -= 6
+        cost -= 10  # after a comma: the line ends where the clause does (before balance)
     if dangles(last):
         cost += 1000  # never after an article or a preposition while another break fits
     return cost
@@ -185,6 +190,7 @@ def group_words(words: list[Word], prof: Profile) -> list[list[Word]]:
     more, at a change of speaker, and where the next word would not fit (lines, duration)."""
     groups: list[list[Word]] = []
     cur: list[Word] = []
+    forced: set[int] = set()  # groups cut only because the next word did not fit
     for w in words:
         if cur:
             prev = cur[-1]
@@ -199,12 +205,43 @@ def group_words(words: list[Word], prof: Profile) -> list[list[Word]]:
                 candidate = prof.speaker_mark + " ".join(x.text for x in cur + [w])
                 if not fits(candidate, prof) or w.end - cur[0].start > prof.max_duration:
                     cut = _forced_cut(cur)
+                    forced.add(len(groups))
                     groups.append(cur[:cut])
                     cur = cur[cut:]
         cur.append(w)
     if cur:
         groups.append(cur)
+    for i in sorted(forced):
+        if i + 1 < len(groups) and i + 1 not in forced:
+            groups[i], groups[i + 1] = _rebalanced(groups[i], groups[i + 1], prof)
     return groups
+
+
+def _rebalanced(first: list[Word], tail: list[Word], prof: Profile) -> tuple[list[Word], list[Word]]:
+    """A sentence cut because it did not fit one cue, with a short last piece ("... another
+    fort" / "night."): the cut moved so both cues read as balanced parts (clause punctuation
+    preferred, never after an article or a preposition)."""
+    if len(tail) > 2 and _chars(" ".join(w.text for w in tail)) >= 0.4 * _chars(" ".join(w.text for w in first)):
+        return first, tail
+    both = first + tail
+    best = None
+    for k in range(1, len(both)):
+        a, b = both[:k], both[k:]
+        ta, tb = " ".join(w.text for w in a), " ".join(w.text for w in b)
+        if not fits(prof.speaker_mark + ta, prof) or not fits(prof.speaker_mark + tb, prof):
+            continue
+        if a[-1].end - a[0].start > prof.max_duration or b[-1].end - b[0].start > prof.max_duration:
+            continue
+        cost = abs(len(ta) - len(tb)) + (1000 if dangles(a[-1].text) else 0)
+        if _CLAUSE_END.search(a[-1].text):
+            cost -= 15
+        elif _bare(b[0].text) in FUNCTION_WORDS:
+            cost -= 12  # before "will", "to", "and": the next phrase starts there ("main line / will take")
+        if best is None or cost < best[0]:
+            best = (cost, k)
+    if best is None:
+        return first, tail
+    return both[: best[1]], both[best[1] :]
 
 
 def cue_texts(groups: list[list[Word]], prof: Profile) -> list[str]:
@@ -235,6 +272,29 @@ def time_cues(cues: list[Cue], prof: Profile, fps: float, duration: float | None
             end = limit  # the last word ran into the next cue's gap: trim it back
         cue.end = round(end, 3)
         cue.start = round(cue.start, 3)
+    return lead_in(cues, prof, fps)
+
+
+def lead_in(cues: list[Cue], prof: Profile, fps: float) -> list[Cue]:
+    """A cue still too short to read (reading speed, minimum duration) appears up to
+    prof.max_lead_in seconds before its first word: into the silence before it, else by ending
+    the previous cue earlier where that one has time to spare beyond its own reading time (in
+    place; returns the list). Docs/decisions/0335."""
+    gap = prof.min_gap_frames / (fps or 25.0)
+    for i, cue in enumerate(cues):
+        need = max(prof.min_duration, reading_time(cue.text, prof)) - (cue.end - cue.start)
+        if need <= 0.005:
+            continue
+        room = min(need, prof.max_lead_in)
+        floor = 0.0 if i == 0 else cues[i - 1].end + gap
+        take = max(0.0, min(room, cue.start - floor))
+        if i > 0 and take < room:
+            prev = cues[i - 1]
+            spare = (prev.end - prev.start) - max(prof.min_duration, reading_time(prev.text, prof)) - 0.001
+            more = max(0.0, min(room - take, spare))
+            prev.end = round(prev.end - more, 3)
+            take += more
+        cue.start = round(cue.start - take, 3)
     return cues
 
 

@@ -18,14 +18,15 @@ from machine translation of the English (decision 0323).
 
 from __future__ import annotations
 
+import difflib
 import re
 import subprocess
 from dataclasses import replace
 from pathlib import Path
 
 from shared.media import ffmpeg as ff
-from shared.media import ocr, placement, vision
-from shared.media.types import Description, Transcript, VisualEvent
+from shared.media import ocr, placement, quote_language, vision
+from shared.media.types import Description, Transcript, VisualEvent, Word
 
 SCENE_THRESHOLD = 0.3
 OCR_INTERVAL = 1.0
@@ -33,7 +34,18 @@ OCR_WIDTH = 640  # frames are read at this width at most (RapidOCR's detector wo
 FADE_FPS = 4
 FADE_MIN = 0.5  # seconds of uniform black/white that make a fade (a flash is not one)
 BLACK_MAX, WHITE_MIN = 32, 224  # every channel of every thumbnail pixel below / above
+# ... but for up to FADE_OTHER of the 64 thumbnail pixels: a channel logo in a corner stays on
+# screen through a fade (decision 0342)
+FADE_OTHER = 3
 SCENE_NEAR = 1.0  # a cut this close to a fade or new text adds nothing
+# Subtitles burnt into the picture (decision 0342): a text read on screen is the dialogue when
+# at least SUBTITLE_SHARE of its letters are, in order, among the words spoken from
+# SUBTITLE_BEFORE s before to SUBTITLE_AFTER s after it was read, and it has SUBTITLE_LETTERS
+# letters or more (a short title that repeats a spoken name is still quoted).
+SUBTITLE_LETTERS = 10
+SUBTITLE_SHARE = 0.6
+SUBTITLE_BEFORE, SUBTITLE_AFTER = 2.5, 3.5
+SUBTITLE_RUN = 3  # letters in a row that count as matching (single letters match anything)
 
 PHRASES = {
     "en": {
@@ -141,6 +153,33 @@ def record(descriptions: list[Description]) -> list[dict]:
     return [dict(d.to_dict(), parts=[e.__dict__ for e in d.parts]) for d in descriptions]
 
 
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def spoken_on_screen(text: str, time: float, words: list[Word]) -> bool:
+    """Whether on-screen `text` read at `time` is the dialogue itself (burnt-in subtitles):
+    most of its letters, in order, are those of the words spoken around that time. Works on
+    readings that lost their spaces ("dwelcometoouropenday") and on misheard words."""
+    key = _letters(text)
+    if len(key) < SUBTITLE_LETTERS:
+        return False
+    said = _letters(
+        " ".join(w.text for w in words if w.end >= time - SUBTITLE_BEFORE and w.start <= time + SUBTITLE_AFTER)
+    )
+    if not said:
+        return False
+    blocks = difflib.SequenceMatcher(None, key, said, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks if b.size >= SUBTITLE_RUN) >= SUBTITLE_SHARE * len(key)
+
+
+def without_subtitles(events: list[VisualEvent], words: list[Word]) -> list[VisualEvent]:
+    """The events without on-screen text that only repeats what is being said (subtitles
+    burnt into the picture): a blind viewer hears the dialogue already, and quoting each
+    subtitle line would fill every gap with it (decision 0342)."""
+    return [e for e in events if not (e.key == "text" and e.value and spoken_on_screen(e.value, e.time, words))]
+
+
 # ---------------------------------------------------------------- local engine
 
 _PTS = re.compile(r"pts_time:([0-9.]+)")
@@ -152,7 +191,11 @@ def fades(thumbs: bytes, fps: float = FADE_FPS, min_len: float = FADE_MIN) -> li
     states = []
     for i in range(len(thumbs) // size):
         px = thumbs[i * size : (i + 1) * size]
-        states.append("black" if max(px) < BLACK_MAX else "white" if min(px) > WHITE_MIN else "")
+        cells = [px[k : k + 3] for k in range(0, size, 3)]
+        black = sum(1 for c in cells if max(c) < BLACK_MAX)
+        white = sum(1 for c in cells if min(c) > WHITE_MIN)
+        full = len(cells) - FADE_OTHER
+        states.append("black" if black >= full else "white" if white >= full else "")
     out: list[tuple[float, str]] = []
     i = 0
     while i < len(states):
@@ -240,6 +283,8 @@ class LocalDescriber:
         pages = ocr.read_distinct(self.reader, images)
         texts = ocr.stable_texts([(t, ocr.legible(boxes)) for t, boxes in zip(times, pages)])
         for t, text in texts:
+            if not quote_language.readable(text):
+                continue  # letters of another script read as Latin ones (decision 0342)
             # first read on the sample labelled t (ffmpeg's fps filter takes the frame nearest
             # to t, up to half an interval later); it may have appeared up to one interval
             # earlier, and a cut in that window is the better anchor

@@ -134,6 +134,18 @@ def probe(path: Path) -> MediaInfo:
         if kind == "audio" and not sample_rate:
             sample_rate = int(s.get("sample_rate") or 0)
     duration = _float((data.get("format") or {}).get("duration"))
+    spans = [
+        (start, start + length)
+        for s in data.get("streams", [])
+        if s.get("codec_type") in ("video", "audio")
+        and (start := _float(s.get("start_time"))) is not None
+        and (length := _float(s.get("duration")))
+    ]
+    if spans and min(a for a, _ in spans) > 0.001:
+        # a non-zero start (an edit list, a cut from a longer recording): the MOV header's
+        # duration runs from 0, but every tool here sees the programme from its first sample
+        # (decision 0342)
+        duration = max(b for _, b in spans) - min(a for a, _ in spans)
     if duration is None:
         durations = [s.duration for s in streams if s.duration]
         duration = max(durations) if durations else 0.0

@@ -23,6 +23,9 @@ MARGIN = 0.1
 VOICE_GAP = 0.12  # seconds between a description's words and a quote spoken in another voice
 FIT_TRIES = 3  # syntheses at a faster rate to fit a clip into its slot
 EDGE_SILENCE = 0.03  # seconds of a voice's leading/trailing silence kept when runs are joined
+# The stem's sample peak at most -3 dBFS, so the delivered AAC stem stays under -1 dBTP (it was
+# at -0.1 to -0.5 dBTP on generated footage; decision 0342)
+STEM_PEAK = 10 ** (-3 / 20)
 
 
 @dataclass
@@ -188,6 +191,9 @@ def write_stem_wav(clips: list[Clip], duration: float, out: Path, folder: Path |
         b = min(total, a + len(data))
         if b > a:
             buf[a:b] += data[: b - a]
+    peak = float(np.abs(buf).max()) if total else 0.0
+    if peak > STEM_PEAK * 32767:  # one gain for the whole stem: clips keep their relative level
+        buf *= STEM_PEAK * 32767 / peak
     pcm = np.clip(buf, -32768, 32767).astype("<i2")
     with wave.open(str(out), "wb") as f:
         f.setnchannels(1)

@@ -32,6 +32,12 @@ MISREAD_EDITS = 2  # a stable reading this many characters off a text on screen 
 MISREAD_MIN = 8  # ... when both lines have at least this many characters
 REPEAT_AFTER = 30.0  # the same text is quoted again only after this long off screen
 SAME_PICTURE = 1.5  # mean absolute grey difference (0-255) under which a frame is not read again
+# ... and no more than CHANGED_PIXELS pixels of the THUMB-sized grey copy changed by over CHANGE:
+# a title appearing over a still shot changes little of the picture on average, but a lot where
+# it is (decision 0342: "MORNING MIST" over a still, dark shot was never read)
+THUMB = (160, 90)
+CHANGE = 24
+CHANGED_PIXELS = 4
 COARSE_SIDE = 480  # stage 1: the detector sees the frame with its longer side at this size
 FINE_SIDE = 960  # stage 2: ... and the bands around persistent text at this scale
 SPLIT_FROM = 8  # letters: a reading this long without a space may be words run together
@@ -42,6 +48,8 @@ OCR_THREADS = 1
 FLAT_EDGES = 40  # a frame with fewer edge pixels than this (Canny) has no text to find
 PERSIST_IOU = 0.3  # a box this much overlapped by one on a neighbouring sample persists
 SAME_SIZE = 0.75  # ... as does one whose width and height are within this ratio of another's
+EDGE = 1.5  # px: a box this close to the left or right edge is cut off by the frame (decision 0342)
+MAX_WORD = 20  # letters: a "word" longer than this is words run together that nothing could split
 
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"
 _WORD = re.compile(rf"^[\"'(¿¡]*[{_LATIN}]+(?:['’-][{_LATIN}]+)*[.,:;!?\"')]*$")
@@ -68,6 +76,8 @@ def _token_ok(tok: str) -> bool:
     letters = [c for c in tok if c.isalpha()]
     if len(letters) == 1:
         return tok.strip(".,:;!?\"'()").lower() in {"a", "i", "y", "o", "e", "à", "é"} or tok.isupper()
+    if len(letters) > MAX_WORD:
+        return False
     if any(c in _VOWELS for c in letters):
         # no long runs of consonants, no case salad like "fEe"
         word = "".join(letters)
@@ -223,10 +233,13 @@ class RapidOcrReader:
             self._engine = RapidOCR(**options)
         return self._engine
 
-    def read(self, images: list[Path]) -> list[list[Box]]:
-        """The boxes of each image."""
+    def read(self, images: list[Path], held: set[int] | None = None) -> list[list[Box]]:
+        """The boxes of each image. `held`: the indexes of images shown on several consecutive
+        samples (read_distinct passes each once), whose text persists whatever their
+        neighbours show."""
         import cv2  # comes with rapidocr-onnxruntime
 
+        held = held or set()
         # stage 1: where is there text? (quads in frame coordinates; None: same as the frame before)
         found: list[list | None] = []
         previous = None
@@ -237,8 +250,8 @@ class RapidOcrReader:
                 previous = None
                 continue
             grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
-            thumb = cv2.resize(grey, (64, 36), interpolation=cv2.INTER_AREA)
-            if previous is not None and found and float(cv2.absdiff(thumb, previous).mean()) < SAME_PICTURE:
+            thumb = cv2.resize(grey, THUMB, interpolation=cv2.INTER_AREA)
+            if previous is not None and found and same_picture(cv2.absdiff(thumb, previous)):
                 found.append(None)
                 continue
             previous = thumb
@@ -251,7 +264,7 @@ class RapidOcrReader:
             if quads is None:
                 pages.append(list(pages[-1]))
                 continue
-            if len(images) > 1:  # a picture read on its own has no neighbours: all of it is read
+            if len(images) > 1 and k not in held:  # a picture read on its own: all of it is read
                 keep = persistent(quads, [_quads_at(found, k - 1), _quads_at(found, k + 1)])
                 quads = [q for q, ok in zip(quads, keep) if ok]
             if not quads:
@@ -269,7 +282,7 @@ class RapidOcrReader:
                     # tesseract could not tell the spaces (a busy background behind the line):
                     # the words one language knows ("FREEDELIVERYTODAY" -> "FREE DELIVERY TODAY")
                     if box.text not in split:
-                        split[box.text] = quote_language.split_words(box.text) or box.text
+                        split[box.text] = split_glued(box.text)
                     box.text = split[box.text]
         return pages
 
@@ -310,16 +323,31 @@ class RapidOcrReader:
         engine = self.engine
         results, _ = engine.text_rec(engine.get_crop_img_list(img, quads))
         boxes = []
+        width = img.shape[1]
         for quad, (text, conf) in zip(quads, results):
             if float(conf) < engine.text_score:
                 continue  # what RapidOCR itself leaves out
             xs = [float(p[0]) for p in quad]
             ys = [float(p[1]) for p in quad]
             text = str(text)
+            if cut_off(xs, width):
+                conf = 0.0  # part of a line that runs off the picture: its line is not quoted
             if " " not in text and len(text) >= 5 and text not in crops:
                 crops[text] = _crop_line(img, xs, ys, folder / f"line-{len(crops):04d}.png")
             boxes.append(Box(text, float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys)))
         return boxes
+
+
+def cut_off(xs: list[float], width: int) -> bool:
+    """Whether a text box touches the left or right edge of the picture: the line runs on past
+    it (a subtitle wider than a portrait frame), so what is read is only part of it."""
+    return min(xs) < EDGE or max(xs) > width - EDGE
+
+
+def same_picture(diff) -> bool:
+    """Whether two frames look the same, from the absolute difference of their THUMB-sized grey
+    copies (a numpy array): little change on average and nowhere a patch that changed."""
+    return float(diff.mean()) < SAME_PICTURE and int((diff > CHANGE).sum()) <= CHANGED_PIXELS
 
 
 def _quads_at(found: list, k: int) -> list:
@@ -413,6 +441,22 @@ def _spacings(lines: list[Path], folder: Path) -> list[str]:
     return [p.strip() for p in pages]
 
 
+_PIECES = re.compile(r"[^\W\d_]+|[0-9]+(?:[.,:][0-9]+)*%?|\S")
+GLUED_RUN = 6  # letters: a run of letters between numbers this long may be words run together
+
+
+def split_glued(text: str) -> str:
+    """A reading whose spaces were lost, with them put back where they can be told: between
+    letters and numbers ("NOWONLY99EUR" -> "NOW ONLY 99 EUR"), and inside runs of letters
+    where one language's dictionary knows the words (`quote_language.split_words`). Unchanged
+    when nothing can be told."""
+    pieces = _PIECES.findall(text)
+    if len(pieces) == 1:
+        return quote_language.split_words(text) or text
+    out = [(quote_language.split_words(p) or p) if p.isalpha() and len(p) >= GLUED_RUN else p for p in pieces]
+    return " ".join(out)
+
+
 def respace(text: str, other: str) -> str:
     """`text` with spaces where `other` (another reading of the same line) has them, when both
     have the same number of characters besides spaces; else `text` unchanged."""
@@ -438,7 +482,7 @@ class TesseractReader:
     def __init__(self, lang: str = "eng"):
         self.lang = lang
 
-    def read(self, images: list[Path]) -> list[list[Box]]:
+    def read(self, images: list[Path], held: set[int] | None = None) -> list[list[Box]]:
         pages = []
         for path in images:
             proc = subprocess.run(
@@ -481,7 +525,10 @@ def read_distinct(reader, images: list[Path]) -> list[list[Box]]:
             first[digest] = len(unique)
             unique.append(path)
         index.append(first[digest])
-    pages = reader.read(unique) if unique else []
+    # a picture held on consecutive samples (a still title card) is its own neighbour: its text
+    # persists, though its one copy among the distinct pictures has no neighbour showing it
+    held = {a for a, b in zip(index, index[1:]) if a == b}
+    pages = reader.read(unique, held=held) if unique else []
     return [[replace(box) for box in pages[i]] for i in index]
 
 

@@ -52,14 +52,18 @@ def dialogue_gaps(words: list[Word], duration: float, min_gap: float = MIN_GAP_S
 
 def hold_point(t: float, words: list[Word]) -> float:
     """Where to hold the picture for an extended description: the first phrase boundary
-    (a pause of 0.3 s or more between words) at or after t."""
+    (a pause of 0.3 s or more between words) at or after t, GAP_PAD after the word (a
+    recogniser's word ends are often early: narration starting on the word's end was heard over
+    its last syllable, decision 0342)."""
     ws = sorted(words, key=lambda w: w.start)
     for a, b in zip(ws, ws[1:]):
         if a.end >= t and b.start - a.end >= 0.3:
-            return a.end
+            return round(a.end + min(GAP_PAD, (b.start - a.end) / 2), 3)
         if a.end < t <= b.start:
-            return t
-    return t if not ws or t >= ws[-1].end else ws[-1].end
+            return max(t, round(min(a.end + GAP_PAD, b.start), 3))
+    if not ws or t >= ws[-1].end + GAP_PAD:
+        return t
+    return round(max(t, ws[-1].end + GAP_PAD), 3)
 
 
 @dataclass

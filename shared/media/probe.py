@@ -181,6 +181,13 @@ def probe(path: Path) -> MediaInfo:
     if video is None:
         raise InvalidMedia("The file has no video stream; upload a video, not an audio file")
     duration = _float(fmt.get("duration")) or _float(video.get("duration"))
+    spans = [
+        (_float(s.get("start_time")), _float(s.get("start_time")) + _float(s.get("duration")))
+        for s in streams
+        if s.get("codec_type") in ("video", "audio") and _float(s.get("duration")) > 0
+    ]
+    if spans and min(a for a, _ in spans) > 0.001:  # a late start (edit list): as ffmpeg.probe
+        duration = max(b for _, b in spans) - min(a for a, _ in spans)
     if duration <= 0:
         raise InvalidMedia("The video's duration is zero or unreadable")
     _check_complete(path, size)

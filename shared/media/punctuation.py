@@ -10,7 +10,9 @@ English pronoun "i" is capitalised. Words keep their timings; only their text ch
 
 A punctuated transcript still gets the sentence ends Whisper sometimes drops between two
 sentences ("... at the store Everything is ..."): a capitalised word after a pause of at least
-LOCAL_PAUSE, or a change of speaker, closes the sentence before it.
+LOCAL_PAUSE, or a change of speaker, closes the sentence before it. Every sentence then starts
+with a capital (a word written with a capital inside, "iPhone", is left as written) and the
+last word ends with a full stop when the recogniser left it open.
 """
 
 from __future__ import annotations
@@ -90,7 +92,94 @@ def mend(words: list[Word]) -> list[Word]:
         elif nxt is not None and nxt.speaker != w.speaker and not _END.search(text):
             text = text.rstrip(",;:") + "."
         out.append(Word(w.start, w.end, text, w.probability, w.speaker))
-    for i in range(1, len(out)):
-        if _END.search(out[i - 1].text) and out[i].speaker != out[i - 1].speaker:
-            out[i].text = _capitalise(out[i].text)
+    for i in range(len(out)):
+        if i == 0 or _END.search(out[i - 1].text):
+            out[i].text = _sentence_start(out[i].text)
+    if out and not _END.search(out[-1].text):  # the very last caption ends with a full stop
+        out[-1].text = out[-1].text.rstrip(",;:") + "."
     return out
+
+
+def _sentence_start(text: str) -> str:
+    """A sentence's first word with a capital, unless the recogniser wrote it with a capital
+    inside ("iPhone", "eBay": a name written that way)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and all(ch.islower() for ch in letters):
+        return _capitalise(text)
+    return text
+
+
+# English words written with a capital whatever the rest of the transcript does (a month is
+# not the verb "may", a weekday not an adjective).
+_PROPER_EN = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_EDGE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.UNICODE)
+
+
+def _parts(text: str) -> tuple[str, str, str]:
+    m = _EDGE.match(text)
+    return (m.group(1), m.group(2), m.group(3)) if m else ("", text, "")
+
+
+def consistent_casing(words: list[Word], language: str = "en", names: list[str] | None = None) -> int:
+    """One word, one spelling through the captions (in place; returns how many words changed):
+    - a glossary term is written as the glossary writes it ("zentrix" -> "Zentrix");
+    - a word the recogniser capitalised inside a sentence ("the Widget Factory") that it writes
+      in lower case inside sentences at least twice as often elsewhere is lower-cased (words
+      capitalised in a row only all together). Words written in capitals throughout ("US"),
+      sentence starts, "I", and in English month and weekday names keep their capital."""
+    changed = 0
+    for term in names or []:
+        tokens = term.split()
+        keys = [t.lower() for t in tokens]
+        for i in range(len(words) - len(tokens) + 1):
+            span = words[i : i + len(tokens)]
+            if [_parts(w.text)[1].lower() for w in span] == keys:
+                for w, t in zip(span, tokens):
+                    head, bare, tail = _parts(w.text)
+                    if bare != t:
+                        w.text = head + t + tail
+                        changed += 1
+    protected = {t.lower() for term in names or [] for t in term.split()}
+    if language.lower().startswith("en"):
+        protected |= _PROPER_EN | {"i"}
+    inside = [i for i in range(1, len(words)) if not _END.search(words[i - 1].text)]
+    title: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for i in inside:
+        bare = _parts(words[i].text)[1]
+        if not bare.isalpha():
+            continue
+        if bare.islower():
+            lower[bare] = lower.get(bare, 0) + 1
+        elif bare[0].isupper() and (len(bare) == 1 or bare[1:].islower()):
+            title[bare.lower()] = title.get(bare.lower(), 0) + 1
+
+    def titled(i: int) -> bool:
+        bare = _parts(words[i].text)[1]
+        return bare.isalpha() and len(bare) >= 2 and bare[0].isupper() and bare[1:].islower()
+
+    def lower_more_often(i: int) -> bool:
+        key = _parts(words[i].text)[1].lower()
+        return lower.get(key, 0) >= 2 and lower.get(key, 0) >= 2 * title.get(key, 0)
+
+    # Capitalised words in a row ("the Widget Factory") are a name or not as a whole: they are
+    # lower-cased only when every one of them (glossary terms aside) is lower case elsewhere.
+    runs: list[list[int]] = []
+    for i in inside:
+        if not titled(i):
+            continue
+        if runs and runs[-1][-1] == i - 1 and not _parts(words[i - 1].text)[2]:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        free = [i for i in run if _parts(words[i].text)[1].lower() not in protected]
+        if free and all(lower_more_often(i) for i in free):
+            for i in free:
+                head, bare, tail = _parts(words[i].text)
+                words[i].text = head + bare.lower() + tail
+                changed += 1
+    return changed

@@ -26,6 +26,7 @@ from shared.media import languages
 APERTIUM_DIR = Path("/usr/share/apertium")
 MIN_KNOWN = 0.5  # of the quote's words, known to its language
 MIN_LEAD = 0.5  # ... more than the narration language knows
+READABLE = 0.5  # of an on-screen text's words, known to one language, for it to be quoted at all
 MIN_WORDS = 2  # words it knows, at least: one short word ("ZARA" is Basque for "you are") is no evidence
 _TOKEN = re.compile(r"\^([^/$]*)/([^$]*)\$")
 QUOTE = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]")
@@ -90,6 +91,18 @@ def coverage(text: str, folder: str = str(APERTIUM_DIR)) -> dict[str, tuple[int,
             known |= _known(f, set(words))
         out[lang] = (sum(w in known for w in words), len(words))
     return out
+
+
+def readable(text: str, folder: str = str(APERTIUM_DIR)) -> bool:
+    """Whether on-screen text reads as words of some installed language: one of them knows at
+    least READABLE of its words. Greek or Cyrillic capitals read by a Latin recogniser
+    ("KAAHMEPA KOZME" for "ΚΑΛΗΜΕΡΑ ΚΟΣΜΕ") pass every shape test but no language knows them
+    (decision 0342). Text without words (codes, prices) and machines without analysers (gcp)
+    are not judged here (True)."""
+    counts = coverage(text, folder)
+    if not counts:
+        return True
+    return max(known / total for known, total in counts.values()) >= READABLE
 
 
 def decide(counts: dict[str, tuple[int, int]], narration: str) -> str | None:

@@ -4,9 +4,10 @@ Audio: both the programme audio and the narration are first brought to the same 
 (static gains from an ebur128 measurement), the programme is ducked under each narration clip
 with short ramps (a `volume` envelope: valid in ffmpeg 4.4 and 5.1), by at least DUCK_DB and as
 far as that clip needs to stand MARGIN_LU above the programme in its window (`ducking`), the two
-are mixed, and the mix is normalised in two passes (ebur128 measurement, then loudnorm with the measured
-values) to -23 LUFS integrated, true peak
-under -1 dBTP (aimed at -2 so AAC encoding overshoot stays below -1).
+are mixed, and the mix is brought to -23 LUFS integrated by a static gain measured with ebur128,
+true peak under -1 dBTP (aimed at -2 so AAC encoding overshoot stays below -1); where the gain
+alone would push the true peak over, a 4x-oversampled lookahead limiter holds the loud moments
+and the limited mix is measured again until it reaches the target (decision 0304).
 
 Picture: copied (`-c:v copy`) in the accessible MP4; re-encoded only for burned-in captions
 and for the extended-AD version, which holds frames (tpad clone) where a description needs
@@ -57,6 +58,23 @@ ISO639_2 = {
 
 class RenderError(RuntimeError):
     """An output failed verification (retrying may help if it was a resource problem)."""
+
+
+# The versions whose picture is re-encoded (burnt-in captions, extended AD) are H.264 4:2:0,
+# which needs an even width and height: an odd-sized source (854x481) gets one black row or
+# column added (nothing of the picture is lost; decision 0342). A no-op on even sizes.
+EVEN_SIZE = "pad=ceil(iw/2)*2:ceil(ih/2)*2"
+
+
+def frames_as_they_are() -> list[str]:
+    """Output options that keep every frame at its own time. Without them ffmpeg makes the
+    re-encoded MP4 constant-rate at the stream's nominal rate: a variable-frame-rate source
+    (15 fps, then 30 fps) lost a third of its frames and ran 0.13 s long (decision 0342)."""
+    try:
+        major = int(ff.version().split(".")[0].lstrip("n"))
+    except ValueError:
+        major = 5
+    return ["-fps_mode", "passthrough"] if major >= 5 else ["-vsync", "passthrough"]
 
 
 def lang3(code: str) -> str:
@@ -143,22 +161,69 @@ def parse_ebur128(stderr: str) -> dict:
 
 
 def linear_gain(measured: dict) -> float | None:
-    """The static gain (dB) loudnorm's linear mode applies for these ebur128 measurements, or
-    None where loudnorm would fall back to dynamic mode (the gain would push the true peak over
-    the target, the loudness range is wider than the target, or a measurement is degenerate).
-    The conditions are loudnorm's own (libavfilter/af_loudnorm.c, 4.4 and 5.1)."""
-    i, tp, lra, thresh = measured["i"], measured["tp"], measured["lra"], measured["thresh"]
-    if i <= -70 or i == 0 or lra == 0 or thresh <= -70 or tp >= 99:
+    """The static gain (dB) that brings a mix with these ebur128 measurements to TARGET_LUFS, or
+    None where it would push the true peak over TARGET_TP or a measurement is degenerate (then
+    loudnorm's dynamic mode limits it). Unlike loudnorm's own linear mode, a loudness range
+    wider than TARGET_LRA does not stop it: EBU R128 normalises by gain and sets no limit on the
+    range, and compressing a programme with a music swell to 11 LU (dynamic mode on a short
+    file) missed the target by 1.6 LU on a 42 s interview and failed the render."""
+    i, tp, thresh = measured["i"], measured["tp"], measured["thresh"]
+    if i <= -70 or i == 0 or thresh <= -70 or tp >= 99:
         return None
     offset = TARGET_LUFS - i
-    if tp + offset <= TARGET_TP and lra <= TARGET_LRA:
+    if tp + offset <= TARGET_TP:
         return offset
     return None
 
 
+LIMIT_DBFS = -4.0  # the limiter's ceiling, 4x oversampled: AAC adds up to ~2 dB on limited peaks
+
+
+LIMIT_TRIES = 4  # measurements of the limited mix, each correcting the gain by what was missing
+
+
+def limited_gain(offset: float) -> str:
+    """A static gain of `offset` dB with a lookahead limiter, run at 192 kHz so its sample peaks
+    stand for true peaks, holding the loud moments (a door slam, a clap) at LIMIT_DBFS. Its 1 ms
+    lookahead delays the audio by 1 ms. `level=0`: no automatic make-up gain (4.4 and 5.1)."""
+    limit = 10 ** (LIMIT_DBFS / 20)
+    return (
+        f"volume={offset:.3f}dB,aresample=192000,alimiter=limit={limit:.4f}:attack=1:release=50:level=0,"
+        f"aresample={SAMPLE_RATE}"
+    )
+
+
+def _measure_mix(inputs: list[str], chain: str) -> dict:
+    """ebur128 (integrated, gate threshold, LRA, true peak) of the audio `chain` makes."""
+    proc = ff.run(
+        [ff.FFMPEG, "-hide_banner", "-nostdin", *inputs, "-filter_complex", f"{chain},ebur128=peak=true[m]"]
+        + ["-map", "[m]", "-f", "null", "-"]
+    )
+    return parse_ebur128(proc.stderr)
+
+
+def _limited_to_target(inputs: list[str], graph: str, measured: dict) -> str:
+    """The gain-and-limiter chain that brings a mix whose static gain would clip to TARGET_LUFS.
+    Limiting lowers the loudness where loud moments carry much of it, so the limited mix is
+    measured and the gain raised by what is missing, up to LIMIT_TRIES times (it converges from
+    below: more gain, more limiting, never past the target). loudnorm's dynamic mode did this
+    before and missed the target on short programmes (a quiet programme with claps: -28.2 LUFS
+    and -0.6 dBTP, a failed render)."""
+    offset = TARGET_LUFS - measured["i"] if -70 < measured["i"] < 0 else 0.0
+    chain = limited_gain(offset)
+    for _ in range(LIMIT_TRIES):
+        got = _measure_mix(inputs, f"{graph},{chain}")
+        missing = TARGET_LUFS - got["i"]
+        if got["i"] <= -70 or abs(missing) <= 0.3 or offset >= 40:
+            break
+        offset = min(40.0, offset + missing)
+        chain = limited_gain(offset)
+    return chain
+
+
 def mix_programme(video: Path, info: ff.MediaInfo, plan: Plan, out: Path, clips: list[Clip] | None = None) -> Path:
-    """Programme audio ducked under the narration clips and mixed, then two-pass loudnorm;
-    AAC 48 kHz stereo, exactly the source's duration."""
+    """Programme audio ducked under the narration clips and mixed, then brought to -23 LUFS
+    (a static gain, peak-limited where needed); AAC 48 kHz stereo, exactly the source's duration."""
     clips = plan.standard if clips is None else clips
     work = out.parent
     duration = info.duration
@@ -181,35 +246,15 @@ def mix_programme(video: Path, info: ff.MediaInfo, plan: Plan, out: Path, clips:
     else:
         graph = f"[0:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB"
     # Pass 1 measures the mix with ebur128 (integrated, gate threshold, LRA, true peak: the
-    # values loudnorm's own first pass reports, at a third of its cost); pass 2 is loudnorm
-    # with those measurements, linear when the true-peak target allows.
-    first = ff.run(
-        [
-            ff.FFMPEG,
-            "-hide_banner",
-            "-nostdin",
-            *inputs,
-            "-filter_complex",
-            f"{graph},ebur128=peak=true[m]",
-            "-map",
-            "[m]",
-            "-f",
-            "null",
-            "-",
-        ]
-    )
-    m = parse_ebur128(first.stderr)
+    # values loudnorm's own first pass reports, at a third of its cost); pass 2 applies a static
+    # gain, with a peak limiter where the gain alone would push the true peak over the target.
+    m = _measure_mix(inputs, graph)
     gain = linear_gain(m)
     if gain is not None:
         # loudnorm would run in linear mode: the same static gain, without its 192 kHz resampling
         second = f"volume={gain:.3f}dB,apad,atrim=0:{duration:.3f}"
     else:
-        base = f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TP}:LRA={TARGET_LRA}"
-        second = (
-            f"{base}:measured_I={m['i']}:measured_TP={m['tp']}:measured_LRA={m['lra']}:"
-            f"measured_thresh={m['thresh']}:offset=0:linear=true,"
-            f"aresample={SAMPLE_RATE},apad,atrim=0:{duration:.3f}"
-        )
+        second = f"{_limited_to_target(inputs, graph, m)},apad,atrim=0:{duration:.3f}"
     ff.ffmpeg(
         *inputs,
         "-filter_complex",
@@ -266,7 +311,7 @@ def burn_in(video: Path, info: ff.MediaInfo, audio: Path, captions_vtt: Path, ou
         "-map",
         "1:a:0",
         "-vf",
-        f"subtitles='{escaped}'",
+        f"{EVEN_SIZE},subtitles='{escaped}'",
         "-c:v",
         "libx264",
         "-preset",
@@ -275,6 +320,7 @@ def burn_in(video: Path, info: ff.MediaInfo, audio: Path, captions_vtt: Path, ou
         "20",
         "-pix_fmt",
         "yuv420p",
+        *frames_as_they_are(),
         "-c:a",
         "copy",
         "-movflags",
@@ -308,8 +354,11 @@ def extended_version(
     holds = sorted((c.start, round(c.duration + HOLD_PAD, 3)) for c in plan.clips if c.extended)
     cuts = [0.0] + [at for at, _ in holds] + [info.duration]
     n = len(cuts) - 1
+    # a picture shorter than the programme (its sound runs on) keeps its last frame to the end
+    pictures = [s.duration for s in info.of("video") if s.duration]
+    short = round(info.duration - pictures[0], 3) if pictures else 0.0
     parts, labels = [], []
-    parts.append(f"[0:v:0]split={n}" + "".join(f"[vs{i}]" for i in range(n)))
+    parts.append(f"[0:v:0]{EVEN_SIZE},split={n}" + "".join(f"[vs{i}]" for i in range(n)))
     parts.append(f"[0:a:0]asplit={n}" + "".join(f"[as{i}]" for i in range(n)))
     for i in range(n):
         a, b = cuts[i], cuts[i + 1]
@@ -319,6 +368,8 @@ def extended_version(
         if hold:
             v += f",tpad=stop_mode=clone:stop_duration={hold:.3f}"
             au += f",apad=pad_dur={hold:.3f}"
+        if i == n - 1 and short > DURATION_TOLERANCE:
+            v += f",tpad=stop_mode=clone:stop_duration={short:.3f}"
         parts.append(f"{v}[v{i}]")
         parts.append(f"{au}[a{i}]")
         labels.append(f"[v{i}][a{i}]")
@@ -341,6 +392,7 @@ def extended_version(
         "20",
         "-pix_fmt",
         "yuv420p",
+        *frames_as_they_are(),
         "-c:a",
         "aac",
         "-b:a",

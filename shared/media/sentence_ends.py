@@ -26,7 +26,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from shared.media import caption_rules, speaker_change
+from shared.media import caption_rules, speaker_change, whisper
 from shared.media.types import Word
 
 MIN_PAUSE = 0.25  # seconds of silence between two speech stretches
@@ -34,6 +34,12 @@ FALL_RATIO = 0.95  # pitch at the end / pitch of the phrase before
 CONTEXT = 1.5  # seconds of speech before the silence the end is compared with
 TAIL_FRAMES = 5  # voiced 10 ms frames just before the silence
 MIN_VOICED = 8  # voiced frames needed in the context to judge the pitch at all
+# Fast speech (over whisper.FAST_WPM words a minute): sentences are 0.13-0.26 s apart, so a
+# shorter silence counts, and the pitch must fall further (a shorter pause is weaker evidence;
+# docs/decisions/0335).
+FAST_MIN_PAUSE = 0.12
+FAST_FALL_RATIO = 0.85
+FAST_VAD_GAP = 0.05  # the VAD asked for silences this short (it misses 0.13 s ones when asked for 0.12)
 RATE = speaker_change.RATE
 
 _END = re.compile(r"[.!?…]['\")\]»]*$")
@@ -98,14 +104,20 @@ def _boundary(words: list[Word], start: float, end: float) -> int | None:
     return i
 
 
-def find(words: list[Word], audio, chunks: list[tuple[int, int]]) -> list[tuple[int, float, float, float]]:
+def find(
+    words: list[Word],
+    audio,
+    chunks: list[tuple[int, int]],
+    min_pause: float = MIN_PAUSE,
+    fall_ratio: float = FALL_RATIO,
+) -> list[tuple[int, float, float, float]]:
     """(index of the word before, silence start, silence end, pitch ratio) of every unmarked
-    sentence end: a silence of MIN_PAUSE or more with the pitch falling into it, between two
-    words of one speaker and no sentence-end punctuation."""
+    sentence end: a silence of `min_pause` or more with the pitch falling into it (to at most
+    `fall_ratio`), between two words of one speaker and no sentence-end punctuation."""
     out = []
     for (_, a_end), (b_start, _) in zip(chunks, chunks[1:]):
         start, end = a_end / RATE, b_start / RATE
-        if end - start < MIN_PAUSE:
+        if end - start < min_pause - 1e-6:
             continue
         i = _boundary(words, start, end)
         if i is None or i + 1 >= len(words) or _END.search(words[i].text):
@@ -115,7 +127,7 @@ def find(words: list[Word], audio, chunks: list[tuple[int, int]]) -> list[tuple[
         if words[i].speaker != words[i + 1].speaker or words[i + 1].start > end + 1.0:
             continue  # a speaker change or a visible pause is handled as such
         ratio = pitch_ratio(audio, a_end)
-        if ratio is not None and ratio <= FALL_RATIO:
+        if ratio is not None and ratio <= fall_ratio:
             out.append((i, start, end, ratio))
     return out
 
@@ -133,7 +145,11 @@ def mark(words: list[Word], wav: Path) -> list[Added]:
     if len(words) < 2:
         return []
     audio = speaker_change.read_wav(wav)
-    return add(words, find(words, audio, speaker_change.wav_chunks(wav)))
+    chunks = speaker_change.wav_chunks(wav)
+    if whisper.speaking_rate(len(words), chunks) > whisper.FAST_WPM:
+        fast = speaker_change.wav_chunks(wav, FAST_VAD_GAP)
+        return add(words, find(words, audio, fast, FAST_MIN_PAUSE, FAST_FALL_RATIO))
+    return add(words, find(words, audio, chunks))
 
 
 def add(words: list[Word], found: list[tuple[int, float, float, float]]) -> list[Added]:

@@ -33,6 +33,7 @@ from shared.config import settings
 from shared.domain.jobs import JobDocument
 from shared.errors import PermanentStepError
 from shared.media import (
+    caption_numbers,
     caption_rules,
     ffmpeg,
     language_id,
@@ -44,6 +45,7 @@ from shared.media import (
     quote_language,
     sentence_ends,
     speaker_change,
+    target_text,
     vtt,
 )
 from shared.media import caption_translation as ct
@@ -257,10 +259,10 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
     claimed = src
     src, verdict = _identify_language(transcriber, wav, src, job)
     io.progress(10)
+    hints = gl.source_terms(_glossary_doc(job))
     if verdict.withhold_captions:
         raw = tr.Transcript(language=src, duration=info.duration)
     else:
-        hints = gl.source_terms(_glossary_doc(job))
         raw = transcriber.transcribe(wav, src, progress=lambda f: io.progress(10 + 70 * f), hints=hints)
     io.progress(80)
     clean = tr.clean(raw, wav)
@@ -270,6 +272,9 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
     speaker_change.align_sentence_starts(clean.words, wav)
     ends_added = sentence_ends.mark(clean.words, wav)
     profile = caption_rules.profile(_profile_name(job))
+    # What a viewer reads: numbers in the profile's style, one spelling per word (0334).
+    clean.words, numbers_rewritten = caption_numbers.apply(clean.words, src, profile.numbers)
+    recased = punctuation.consistent_casing(clean.words, src, hints)
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
     issues = caption_rules.check(cues, profile, info.fps, clean.words)
     if verdict.flagged:
@@ -294,6 +299,8 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
             "dropped_text": clean.dropped,
             "punctuation_restored": restored,
             "sentence_ends_added": [a.to_dict() for a in ends_added],
+            "numbers_rewritten": numbers_rewritten,
+            "words_recased": recased,
             "speakers": len({w.speaker for w in clean.words}),
         },
     )
@@ -368,7 +375,8 @@ def describe(io: StepIO) -> dict:
     info = _media_info(io, video)
     transcript = tr.Transcript.from_dict(json.loads(io.get_text(job_path(jid, "work", TRANSCRIPT_JSON))))
     io.progress(5)
-    events = _visual_events(io, video, transcript, src)
+    seen = _visual_events(io, video, transcript, src)
+    events = ad.without_subtitles(seen, transcript.words)
     io.progress(70)
     if io.cancelled():
         return {}
@@ -400,6 +408,7 @@ def describe(io: StepIO) -> dict:
             "min_gap_seconds": min_gap,
             "extended": extended,
             "events": len(events),
+            "subtitles_not_quoted": [e.value for e in seen if e not in events],
             "overlapping": _overlaps(descriptions),
         },
     )
@@ -487,6 +496,8 @@ def translate(io: StepIO) -> dict:
         own = _described_in(io, desc_src, tgt)  # descriptions in the target's own phrases
         desc_texts = [c.text.replace("\n", " ") for c, o in zip(desc_src, own) if o is None]
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
+        written = [t.target for t in terms]  # the capitals a glossary asks for stay
+        result.texts = [target_text.tidy(t, tgt, keep=written) for t in result.texts]
         cap_out = [
             vtt.VttCue(c.start, c.end, c.text, str(i + 1))
             for i, c in enumerate(

@@ -111,10 +111,12 @@ def poll_seconds() -> float:
 
 def max_connections() -> int:
     """WebSocket connections one process serves at once; beyond, the handshake answers 429 (or
-    an admitted connection closes 1013). Kept below the server's thread count so the API and
-    /health always have threads left (local: 200 of 256; Cloud Run service: 1000 of 1100). With
-    a thread count set in the environment (AVP_HTTP_THREADS / AVP_WS_THREADS) and no explicit
-    cap, the cap is three quarters of the smallest of them."""
+    an admitted connection closes 1013). Each open socket holds a thread of its own: locally
+    beside the small request pool (decision 1221), so the cap bounds those threads (200, or three
+    quarters of AVP_HTTP_THREADS when set); on the Cloud Run service it stays below its thread
+    count so /health always has threads left (1000 of 1100). With a thread count set in the
+    environment (AVP_HTTP_THREADS / AVP_WS_THREADS) and no explicit cap, the cap is three
+    quarters of the smallest of them."""
     threads = [int(v) for v in (os.environ.get("AVP_HTTP_THREADS"), os.environ.get("AVP_WS_THREADS")) if v]
     default = max(1, min(threads) * 3 // 4) if threads else 200
     return int(_tunable("ws_max_connections", "AVP_WS_MAX_CONNECTIONS", default))

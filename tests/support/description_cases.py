@@ -8,6 +8,10 @@ Cases:
   "SUMMER SALE 50% OFF", a music-only intro, one spoken sentence, music after it.
 - silent_film: no audio track at all; two faces (drawn with OpenCV), a fade to black, a white
   title card "CHAPTER TWO", a cut to a new colour.
+- busy_changing (bench only): a moving fractal behind a price that changes every 3 s and a
+  news crawl, a fade through black, music, two voices.
+- portrait_subtitles: a 9:16 phone video, music intro, two voices whose words are burnt into
+  the picture as subtitles wider than the frame, a title in a pause, a logo in a corner.
 """
 
 from __future__ import annotations
@@ -169,7 +173,132 @@ def silent_film(folder: Path) -> Case:
     return Case("silent_film", out, 16.0, ["CHAPTER TWO"], [], "", expect=["people", "black", "text"])
 
 
-CASES = {"busy_sale": busy_sale, "silent_film": silent_film}
+def _draw(text: str, t0: float, t1: float, size: int, y: str, colour: str = "white", border: int = 3) -> str:
+    return (
+        f"drawtext=fontfile={FONT}:expansion=none:text='{text}':fontsize={size}:fontcolor={colour}:"
+        f"borderw={border}:bordercolor=black:x=(w-tw)/2:y={y}:enable='between(t,{t0},{t1})'"
+    )
+
+
+def _voices(folder: Path, name: str, lines) -> tuple[list, list[Word]]:
+    """Each (start, text, espeak-ng voice, pitch) spoken into a WAV: the spans (wav, start,
+    length, text) and the words with times spread evenly over each span."""
+    words: list[Word] = []
+    spans = []
+    for k, (start, text, voice, pitch) in enumerate(lines):
+        wav = folder / f"{name}-{k}.wav"
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-p", str(pitch), "-s", "165", "-w", str(wav), "--stdin"],
+            input=text.encode(),
+            check=True,
+        )
+        length = narration_wav_seconds(wav)
+        spans.append((wav, start, length, text))
+        tokens = text.split()
+        step = length / len(tokens)
+        words += [
+            Word(round(start + i * step, 3), round(start + (i + 0.85) * step, 3), t) for i, t in enumerate(tokens)
+        ]
+    return spans, words
+
+
+def _voice_inputs(spans, seconds: float, tones: tuple[int, int]) -> tuple[list[str], list[str]]:
+    """ffmpeg inputs and filter graph parts: the voices at their starts over two sine tones
+    (music) for `seconds`, mixed into [a]."""
+    inputs: list[str] = []
+    graph = []
+    for k, (wav, start, _, _) in enumerate(spans):
+        inputs += ["-i", str(wav)]
+        ms = int(start * 1000)
+        graph.append(f"[{k}:a]aresample=48000,adelay={ms}|{ms},apad[s{k}]")
+    a, b = tones
+    graph.append(
+        f"sine=f={a}:d={seconds},volume=0.2[m1];sine=f={b}:d={seconds},volume=0.15[m2];[m1][m2]amix=inputs=2[m]"
+    )
+    voices = "".join(f"[s{k}]" for k in range(len(spans)))
+    graph.append(f"[m]{voices}amix=inputs={len(spans) + 1}:duration=first:normalize=0[a]")
+    return inputs, graph
+
+
+def _encode(inputs: list[str], graph: list[str], seconds: float, out: Path) -> None:
+    _run(
+        ["ffmpeg", "-y", "-loglevel", "error", *inputs, "-filter_complex", ";".join(graph), "-map", "[v]"]
+        + ["-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ar", "48000"]
+        + ["-t", str(seconds), str(out)]
+    )
+
+
+def busy_changing(folder: Path) -> Case:
+    """20 s over a moving fractal (ffmpeg mandelbrot): a price that changes every 3 s
+    ("NOW ONLY 99 EUR" ... "49 EUR"), a news crawl scrolling along the bottom all the time, a
+    logo, a fade through black at 10 s, music, two voices. The crawl must never be quoted
+    (it never reads the same twice); a price may be quoted only as it is shown. Bench only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "busy_changing.mp4"
+    lines = [
+        (1.0, "Prices are falling all over town this weekend.", "en-us", 50),
+        (12.0, "Do not miss the big clearance on Sunday.", "en-gb+f3", 70),
+    ]
+    spans, words = _voices(folder, "busy", lines)
+    prices = [(4, 99), (7, 79), (14, 59), (17, 49)]
+    if not out.exists():
+        inputs, graph = _voice_inputs(spans, 20, (330, 415))
+        shown = ",".join(_draw(f"NOW ONLY {p} EUR", a, a + 3, 34, "h*0.2") for a, p in prices)
+        crawl = (
+            f"drawtext=fontfile={FONT}:expansion=none:text='BREAKING NEWS - STORMS EXPECTED IN THE NORTH - "
+            "TRAFFIC DELAYS ON THE RING ROAD - ':fontsize=20:fontcolor=white:box=1:boxcolor=black@0.7:"
+            "x=w-mod(t*120\\,w+tw):y=h-th-10"
+        )
+        logo = (
+            f"drawtext=fontfile={FONT}:expansion=none:text='NEWS24':fontsize=22:fontcolor=yellow@0.8:"
+            "borderw=2:bordercolor=black:x=w-tw-12:y=12"
+        )
+        graph.append(
+            "mandelbrot=s=640x360:r=25,trim=duration=10,setpts=PTS-STARTPTS,fade=t=out:st=9:d=0.6[x1];"
+            "mandelbrot=s=640x360:r=25:start_scale=1,trim=duration=10,setpts=PTS-STARTPTS,fade=t=in:st=0.6:d=0.5[x2];"
+            f"[x1][x2]concat=n=2:v=1:a=0,format=yuv420p,{shown},{crawl},{logo}[v]"
+        )
+        _encode(inputs, graph, 20, out)
+    script = " ".join(text for *_, text in spans)
+    return Case("busy_changing", out, 20.0, [f"NOW ONLY {p} EUR" for _, p in prices], words, script)
+
+
+def portrait_subtitles(folder: Path) -> Case:
+    """26 s, portrait 360x640 at 30 fps (a phone video): a music-only intro (0-5 s), then two
+    voices (different espeak-ng voices and pitch) with their words burnt into the picture as
+    subtitles, each line wider than the frame (cut off at both edges); a title "OPEN DAY"
+    in the pause between them (13-16.3 s); a channel logo in a corner all the time; music under
+    everything. The subtitles must not be quoted (they are the dialogue); the title must."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "portrait_subtitles.mp4"
+    lines = [
+        (5.0, "Hello and welcome to our open day at the harbour.", "en-us", 50),
+        (9.5, "Thank you. I am glad to be here with all of you.", "en-gb+f3", 70),
+        (16.5, "Let us walk down to the boats before it gets dark.", "en-us", 50),
+        (21.0, "That sounds like a lovely idea.", "en-gb+f3", 70),
+    ]
+    spans, words = _voices(folder, "portrait", lines)
+    if not out.exists():
+        inputs, graph = _voice_inputs(spans, 26, (196, 247))
+        subs = ",".join(
+            _draw(text.replace("'", ""), start, round(start + length, 2), 18, "h-th-60", border=2)
+            for _, start, length, text in spans
+        )
+        logo = (
+            f"drawtext=fontfile={FONT}:expansion=none:text='NEWS24':fontsize=18:fontcolor=yellow@0.8:"
+            "borderw=2:bordercolor=black:x=w-tw-12:y=12"
+        )
+        graph.append(
+            f"testsrc2=s=360x640:r=30:d=26,format=yuv420p,{subs},{_draw('OPEN DAY', 13, 16.3, 40, 'h*0.3')},{logo}[v]"
+        )
+        _encode(inputs, graph, 26, out)
+    script = " ".join(text for *_, text in spans)
+    return Case("portrait_subtitles", out, 26.0, ["OPEN DAY"], words, script, expect=["text"])
+
+
+CASES = {"busy_sale": busy_sale, "silent_film": silent_film, "portrait_subtitles": portrait_subtitles}
+# the bench's cases: these, and footage where quoting nothing can be right (no test asserts a quote)
+BENCH_CASES = {**CASES, "busy_changing": busy_changing}
 
 
 # ---------------------------------------------------------------- measures
@@ -262,7 +391,9 @@ def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, spe
     describer = describer or ad.LocalDescriber()
     speech = speech or LocalSpeech()
     transcript = Transcript(languages[0], case.duration, list(case.words))
-    events = describer.describe(case.path, transcript, work / "describe", languages[0])
+    events = ad.without_subtitles(
+        describer.describe(case.path, transcript, work / "describe", languages[0]), case.words
+    )
     info = ff.probe(case.path)
     source = case.path if info.has_audio else ff.with_silent_audio(case.path, info, work / "with-track.mp4")
     src_info = ff.probe(source)

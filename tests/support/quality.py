@@ -34,6 +34,13 @@ class Sentence:
     voice: str = ""
     pitch: int = 0
     pause_after: float = 0.0
+    # The sentence as a subtitler writes it in the house style (numbers: docs/decisions/0334),
+    # when that differs from what is said ("12%" for "twelve percent").
+    written: str = ""
+
+    @property
+    def caption(self) -> str:
+        return self.written or self.text
 
 
 @dataclass
@@ -49,6 +56,7 @@ class Case:
     fps: str = "25"
     glossary: list[dict] = field(default_factory=list)
     aims: dict = field(default_factory=dict)  # metric -> maximum
+    optional: bool = False  # slow: the bench runs it only when asked (--cases)
 
     @property
     def claimed(self) -> str:
@@ -96,7 +104,8 @@ _FAST = [
     ),
     (
         "Sales rose by twelve percent compared with last year.",
-        "Las ventas subieron un doce por ciento respecto al año pasado.",
+        "Las ventas subieron un 12 % respecto al año pasado.",
+        "Sales rose by 12% compared with last year.",
     ),
     (
         "Our new product line launched in March and sold out quickly.",
@@ -104,7 +113,8 @@ _FAST = [
     ),
     (
         "We hired forty new people in the support team.",
-        "Contratamos a cuarenta personas nuevas en el equipo de soporte.",
+        "Contratamos a 40 personas nuevas en el equipo de soporte.",
+        "We hired 40 new people in the support team.",
     ),
     ("Next year we plan to open two more offices.", "El año que viene planeamos abrir dos oficinas más."),
     ("Thank you all for your hard work.", "Gracias a todos por vuestro esfuerzo."),
@@ -140,6 +150,50 @@ _TALK = [
     ("Thank you for visiting, and see you again next week.", "Gracias por su visita, y hasta la semana que viene."),
 ]
 
+# Long AND fast: two presenters taking turns at about 230 words per minute with few pauses
+# (a news round-up, a briefing). (said, written in the house style when it differs)
+_LONG_FAST = [
+    ("Good morning and welcome to the weekly business briefing.", ""),
+    ("We have a lot to cover today, so let us get straight into the numbers.", ""),
+    ("Thanks, Anna. The retail figures came out on Monday and they were better than expected.", ""),
+    (
+        "Sales in the high street rose by four percent over the month.",
+        "Sales in the high street rose by 4% over the month.",
+    ),
+    ("Online sales grew even faster, driven by cheaper delivery and longer opening hours.", ""),
+    ("That is good news for the smaller shops that struggled through the winter.", ""),
+    ("It is, and several of them told us they are hiring again.", ""),
+    ("One bakery in the north of the city has taken on six new staff since January.", ""),
+    ("The owner said the new ovens paid for themselves within a few months.", ""),
+    ("Let us turn to transport, where the picture is more mixed.", ""),
+    ("Train services were cancelled on three days last week because of the storms.", ""),
+    ("The operator says that repairs to the main line will take at least another fortnight.", ""),
+    ("Commuters have been told to expect crowded buses until the work is finished.", ""),
+    ("Meanwhile the airport reported its busiest quarter for five years.", ""),
+    (
+        "Passenger numbers were up by fifteen percent on the same period last year.",
+        "Passenger numbers were up by 15% on the same period last year.",
+    ),
+    ("Most of the growth came from short flights to the coast and the islands.", ""),
+    ("The airport plans to open a second terminal before the summer.", ""),
+    ("Now to energy, and a new solar farm has opened on the edge of the valley.", ""),
+    ("It covers an area the size of forty football pitches.", "It covers an area the size of 40 football pitches."),
+    (
+        "The company behind it says it can power twelve thousand homes on a sunny day.",
+        "The company behind it says it can power 12,000 homes on a sunny day.",
+    ),
+    ("Local farmers were worried at first, but sheep now graze between the panels.", ""),
+    ("That sounds like a good compromise for everyone involved.", ""),
+    ("It does, and the council wants to build two more sites like it.", ""),
+    ("Finally, a look at the markets before we go.", ""),
+    ("Shares closed slightly higher yesterday after a quiet day of trading.", ""),
+    ("Technology companies led the gains, while mining stocks fell back.", ""),
+    ("The central bank meets next Thursday to decide on interest rates.", ""),
+    ("Most economists expect rates to stay where they are for now.", ""),
+    ("We will bring you the decision as soon as it is announced.", ""),
+    ("That is all from us this week, thank you for watching.", ""),
+]
+
 _SPANISH = [
     "Bienvenidos a la tienda de muebles.",
     "Hoy vamos a construir una mesa nueva.",
@@ -155,6 +209,15 @@ def cases() -> dict[str, Case]:
     while len(talk) < 155:  # about ten minutes (espeak-ng at 160 words per minute, with the pauses)
         for n, (en, es) in enumerate(_TALK):
             talk.append(Sentence(en, es, pause_after=1.0 if n % 3 == 2 else 0.0))
+    long_fast: list[Sentence] = []
+    voices = (("en-us", 0), ("en-gb", 85))
+    turn = 0
+    while len(long_fast) < 70:  # about three and a half minutes at 230 words per minute
+        for n, (said, written) in enumerate(_LONG_FAST):
+            if n in (2, 6, 9, 13, 21, 22, 23, 29) or n == 0 and long_fast:
+                turn = 1 - turn  # the presenters take turns
+            v, p = voices[turn]
+            long_fast.append(Sentence(said, "", voice=v, pitch=p, written=written, pause_after=0.4 if n == 9 else 0.0))
     return {
         "clean": Case(
             "clean",
@@ -173,10 +236,18 @@ def cases() -> dict[str, Case]:
             fps=FPS_2997,
             aims={"wer": 0.12, "suber": 10.0},
         ),
-        "fast": Case("fast", [Sentence(en, es) for en, es in _FAST], speed=230, aims={"wer": 0.08, "suber": 10.0}),
+        "fast": Case(
+            "fast",
+            [Sentence(t[0], t[1], written=t[2] if len(t) > 2 else "") for t in _FAST],
+            speed=230,
+            aims={"wer": 0.08, "suber": 10.0},
+        ),
         "talk_10min": Case("talk_10min", talk[:155], aims={"wer": 0.08}),
         "spanish": Case(
             "spanish", [Sentence(t, t) for t in _SPANISH], language="es", outputs=["es", "en"], aims={"wer": 0.12}
+        ),
+        "long_fast": Case(
+            "long_fast", long_fast[:70], speed=230, outputs=["en"], aims={"wer": 0.08, "suber": 10.0}, optional=True
         ),
         "spanish_claimed_english": Case(
             "spanish_claimed_english",
@@ -209,12 +280,19 @@ def _voice(case: Case) -> str:
     return "es" if case.language == "es" else "en-us"
 
 
+def _said(s: Sentence) -> dict:
+    """What makes the sentence's audio (the written form does not)."""
+    d = asdict(s)
+    d.pop("written")
+    return d
+
+
 def generate(case: Case, folder: Path) -> Generated:
     """The case's video (cached in `folder` by name) and its reference SRT."""
     folder.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha256(
         json.dumps(
-            [asdict(s) for s in case.sentences] + [case.speed, case.music_intro, case.music_bed_db, case.fps]
+            [_said(s) for s in case.sentences] + [case.speed, case.music_intro, case.music_bed_db, case.fps]
         ).encode()
     ).hexdigest()[:10]
     meta = folder / f"{case.name}-{key}.json"
@@ -268,7 +346,7 @@ def reference_srt(spans: list[tuple[float, float, Sentence]]) -> str:
     prof = cr.profile("netflix")
     cues = []
     for i, (a, b, s) in enumerate(spans):
-        text = s.text
+        text = s.caption
         if i > 0 and (s.voice or "", s.pitch) != (spans[i - 1][2].voice or "", spans[i - 1][2].pitch):
             text = prof.speaker_mark + text
         cues.append((a, b, cr.wrap(text, prof)))
@@ -514,6 +592,24 @@ def added_end_accuracy(added: list[dict], gen: Generated, tolerance: float = 0.3
     return {"added": len(added), "right": right}
 
 
+def reading(cues, profile_name: str, issues: list[dict]) -> dict:
+    """What a viewer reads: the fastest cue (characters per second, spaces counted), how many
+    cues go over the profile's reading speed (and how many of those QC left unflagged), the
+    longest cue on screen, cues with more than the profile's lines."""
+    prof = cr.profile(profile_name)
+    speeds = [len(" ".join(c.text.split())) / max(c.end - c.start, 1e-3) for c in cues]
+    over = [i + 1 for i, c in enumerate(cues) if cr.reading_time(c.text, prof) > c.end - c.start + 0.05]
+    flagged = {i["cue"] for i in issues if i.get("rule") == "reading_speed"}
+    return {
+        "max_cps": max(speeds, default=0.0),
+        "mean_cps": sum(speeds) / len(speeds) if speeds else 0.0,
+        "over_speed": len(over),
+        "over_speed_unflagged": len([n for n in over if n not in flagged]),
+        "longest": max((c.end - c.start for c in cues), default=0.0),
+        "too_many_lines": sum(1 for c in cues if len(c.text.split("\n")) > prof.max_lines),
+    }
+
+
 def suber(hyp_cues, reference_srt: Path, work: Path) -> float:
     from suber.file_readers import read_input_file
     from suber.metrics.suber import calculate_SubER
@@ -541,13 +637,14 @@ def measure(gen: Generated, job: dict, root: Path) -> dict:
     hyp_text = " ".join(w["text"] for w in transcript["words"])
     report = qc_report(root, job, src)
     out["language"] = report.get("language", {})
-    script = " ".join(s.text for s in case.sentences)
+    script = " ".join(s.caption for s in case.sentences)
     out["wer"] = wer(script, hyp_text) if transcript["words"] else None
     cues = read_cues(root, job, src)
     out["cues"] = len(cues)
     issues = report["captions"]["issues"]
     broken = {i["cue"] for i in issues if i.get("rule") in PROFILE_RULES}
     out["within_profile"] = (1 - len(broken) / len(cues)) if cues else None
+    out["reading"] = reading(cues, "netflix", issues)  # the jobs use the default profile
     cross = crossings(cues, gen)
     out["crossing"] = cross
     flagged = {i["rule"] for i in issues}

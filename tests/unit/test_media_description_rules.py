@@ -194,3 +194,13 @@ def test_the_descriptions_track_says_what_the_narration_does():
     assert [c.identifier for c in out] == ["ad-1", "ad-2-extended", "ad-3"]
     assert [(c.start, c.end, c.text) for c in out] == [(c.start, c.end, c.text) for c in cues]
     assert narration.relabelled(out, narration.Plan("en", clips)) is None
+
+
+def test_an_extended_description_holds_the_picture_a_little_after_the_last_word():
+    # "Hi there." ends at 0.58 s by the recogniser's clock, 0.67 s by the sound (decision 0342)
+    words = [Word(0.06, 0.22, "Hi"), Word(0.22, 0.58, "there!")]
+    assert placement.hold_point(0.0, words) == 0.73
+    talk = [Word(0.0, 1.0, "one"), Word(1.4, 2.0, "two"), Word(2.05, 3.0, "three")]
+    assert placement.hold_point(0.5, talk) == 1.15  # in the 0.4 s pause, not on the word's end
+    assert placement.hold_point(1.2, talk) == 1.2  # already in the pause
+    assert placement.hold_point(5.0, talk) == 5.0  # after the talk

@@ -247,3 +247,104 @@ def test_fast_speech_is_measured_in_words_per_minute_of_speech_and_timed_back():
     assert whisper.rescaled(Word(10.0, 10.5, "work", 0.9, 1), 0.7) == Word(7.0, 7.35, "work", 0.9, 1)
     assert whisper.mean_probability([Word(0, 1, "a", 0.5), Word(1, 2, "b", 1.0)]) == 0.75
     assert whisper.mean_probability([]) == 0.0
+
+
+def test_every_sentence_starts_with_a_capital_and_the_last_one_ends_with_a_full_stop():
+    ws = words("the store opens today. it closes late. iPhone cases are cheap, and so")
+    out, restored = punctuation.restore(ws, "en")
+    assert not restored
+    assert " ".join(w.text for w in out) == "The store opens today. It closes late. iPhone cases are cheap, and so."
+
+
+def test_a_word_is_written_one_way_through_the_captions():
+    ws = words(
+        "Welcome to the Widget Factory. The widget factory is big. Every widget and every factory "
+        "here is new. Our widget factory opens in May. The US team and zentrix work with us."
+    )
+    changed = punctuation.consistent_casing(ws, "en", names=["Zentrix"])
+    text = " ".join(w.text for w in ws)
+    assert text == (
+        "Welcome to the widget factory. The widget factory is big. Every widget and every factory "
+        "here is new. Our widget factory opens in May. The US team and Zentrix work with us."
+    )
+    assert changed == 3
+
+
+def test_two_voices_handing_over_without_a_pause_are_told_apart_sentence_by_sentence():
+    # Fast talkers hand over with no silence the VAD can see: one 6 s stretch holds both
+    # voices; it is printed sentence by sentence (cut between the recogniser's sentences).
+    rate = 16000
+    audio = np.concatenate([_voice(105, 3.0), _voice(215, 3.0, bright=0.6)])
+    chunks = [(0, len(audio))]
+    ws = words("We open at nine today.", start=0.2, step=0.5) + words("Great, see you there.", start=3.1, step=0.5)
+    pieces = speaker_change.split_at_sentences(chunks, ws, clauses=True)
+    assert len(pieces) == 2  # "Great," (0.5 s) is too short to print on its own: it stays with its sentence
+    assert speaker_change.chunk_speakers(audio, pieces)[0] != speaker_change.chunk_speakers(audio, pieces)[-1]
+    labels, _ = speaker_change._label(ws, audio, chunks, speaker_change.CHANGE_THRESHOLD)
+    assert labels[:5] == [0] * 5 and labels[5:] == [1] * 4
+    # A stretch no longer than SPLIT_STRETCH is printed whole, as before.
+    short = [(0, int(3.5 * rate))]
+    assert speaker_change.split_at_sentences(short, ws) == short
+
+
+def test_a_sentence_too_long_for_one_cue_is_not_left_with_a_one_word_tail():
+    ws = words("The operator says that repairs to the main line will take at least another two fortnights.")
+    cues = cr.build_cues(ws, P, 25, 30.0)
+    texts = [c.text.replace("\n", " ") for c in cues]
+    assert len(texts) == 2 and min(len(t.split()) for t in texts) >= 4, texts
+    assert not cr.dangles(texts[0].split()[-1]), texts
+
+
+def test_capitalised_words_in_a_row_are_a_name_as_a_whole():
+    ws = words("Welcome to the Zentrix Widget Factory. Every widget is new. Each widget is tested.")
+    punctuation.consistent_casing(ws, "en", names=["Zentrix"])
+    assert " ".join(w.text for w in ws).startswith("Welcome to the Zentrix Widget Factory.")
+
+
+def test_fast_speech_sentence_ends_count_shorter_pauses_with_a_deeper_fall():
+    # At 230 words a minute sentences are 0.13-0.26 s apart: a 0.15 s silence is not a pause
+    # at the normal rate but is one at the fast rate, if the pitch falls to 0.85 or lower.
+    r = sentence_ends.RATE
+    tail = int(0.3 * r)
+
+    def phrases(end_to: float):
+        first = np.full(int(1.5 * r), 130.0)
+        first[-tail:] = np.linspace(130.0, end_to, tail)
+        audio = np.concatenate(
+            [voiced(first), np.zeros(int(0.15 * r), "float32"), voiced(np.full(int(1.1 * r), 130.0))]
+        )
+        return audio, [(0, int(1.5 * r)), (int(1.65 * r), int(2.75 * r))]
+
+    audio, chunks = phrases(95.0)
+    assert sentence_ends.find(merged_words(), audio, chunks) == []
+    fast = sentence_ends.find(
+        merged_words(), audio, chunks, sentence_ends.FAST_MIN_PAUSE, sentence_ends.FAST_FALL_RATIO
+    )
+    assert [i for i, *_ in fast] == [4]
+    audio, chunks = phrases(118.0)  # a small fall (about 0.9): a comma's, not an end
+    assert (
+        sentence_ends.find(merged_words(), audio, chunks, sentence_ends.FAST_MIN_PAUSE, sentence_ends.FAST_FALL_RATIO)
+        == []
+    )
+
+
+def test_a_cue_too_short_to_read_appears_a_little_early_where_the_previous_cue_can_spare_it():
+    # "The doors open at eight in the morning." (39 characters) needs 2.29 s at 17 cps and
+    # its speech gives it 2.17 s; the cue before reads in 2.12 s of its 2.37 s.
+    gap = 2 / 25
+    cues = [
+        Cue(10.432, 12.797 - 0.0, "- Visit us today and bring a friend."),
+        Cue(12.797 + gap, 15.05, "The doors open at eight in the morning."),
+        Cue(15.05 + gap, 17.7, "- Thanks, I will bring my brother along."),
+    ]
+    cr.lead_in(cues, P, 25)
+    assert all(cr.reading_time(c.text, P) <= c.end - c.start + 0.01 for c in cues[:2]), cues
+    early = cr.reading_time(cues[1].text, P) - (15.05 - 12.877)
+    assert 0.1 < early <= P.max_lead_in
+    assert cues[1].start == pytest.approx(12.877 - early, abs=0.002)
+    assert cues[0].end == pytest.approx(cues[1].start - gap, abs=0.002)
+    assert cr.check(cues[:2], P, 25) == []
+    # Never more than max_lead_in, and never into a cue that has no time to spare.
+    tight = [Cue(0.0, 1.0, "Short."), Cue(1.08, 2.0, "A much longer line that needs a lot more time.")]
+    cr.lead_in(tight, P, 25)
+    assert tight[1].start >= 1.08 - P.max_lead_in - 1e-6 and tight[0].end >= P.min_duration - 1e-6

@@ -7,9 +7,11 @@ from shared.media import ocr
 class CountingReader:
     def __init__(self):
         self.asked = []
+        self.held = None
 
-    def read(self, images):
+    def read(self, images, held=None):
         self.asked.append([p.name for p in images])
+        self.held = held
         return [[ocr.Box(p.read_bytes().decode(), 0.99, 1.0, 2.0, 3.0)] for p in images]
 
 
@@ -23,6 +25,7 @@ def test_identical_samples_are_read_once(tmp_path):
     reader = CountingReader()
     pages = ocr.read_distinct(reader, images)
     assert reader.asked == [["f-00000.png", "f-00001.png", "f-00004.png"]]
+    assert reader.held == {0}  # "a" is shown on two consecutive samples (2, 3): its text persists
     assert [page[0].text for page in pages] == names
     pages[2][0].text = "changed"
     assert pages[3][0].text == "a" and pages[0][0].text == "a"

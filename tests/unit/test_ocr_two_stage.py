@@ -143,3 +143,10 @@ def test_words_run_together_are_split_where_tesseract_finds_no_spaces(tmp_path, 
     pages = reader.read(frames(tmp_path, [rect, rect]))
     assert [[b.text for b in p] for p in pages] == [["FREE DELIVERY TODAY"]] * 2
     assert asked == ["FREEDELIVERYTODAY"]  # once per distinct reading
+
+
+def test_lines_cut_off_by_the_frame_edge_and_endless_words_are_not_quoted():
+    assert ocr.cut_off([0.0, 359.3, 359.3, 0.0], 360) and ocr.cut_off([40.0, 639.0], 640)
+    assert not ocr.cut_off([3.3, 101.3], 360)
+    assert not ocr.plausible("dwelcometoouropendayattheh")
+    assert ocr.plausible("Congratulations")

@@ -1,6 +1,5 @@
-"""render.linear_gain follows loudnorm's rule for its linear mode (decision 1202): a static
-gain where it keeps the true peak under the target and the range within the target range,
-None (loudnorm's dynamic mode) otherwise."""
+"""render.linear_gain (decisions 1202 and 0304): a static gain wherever it keeps the true peak
+under the target, whatever the loudness range; None (loudnorm's dynamic mode) otherwise."""
 
 import pytest
 
@@ -23,10 +22,12 @@ def test_gain_that_would_push_the_peak_over_the_target_falls_back_to_loudnorm():
     assert rd.linear_gain(measured(i=-30.0, tp=-8.0)) is None  # -8 + 7 = -1 > -2 dBTP
 
 
-def test_wide_loudness_range_falls_back_to_loudnorm():
-    assert rd.linear_gain(measured(lra=rd.TARGET_LRA + 0.5)) is None
+def test_wide_loudness_range_still_gets_the_static_gain():
+    # loudnorm's dynamic mode compressed such a mix and missed -23 LUFS by 1.6 LU (0304)
+    assert rd.linear_gain(measured(lra=rd.TARGET_LRA + 1.4)) == pytest.approx(7.0)
+    assert rd.linear_gain(measured(lra=0.0)) == pytest.approx(7.0)  # a steady signal
 
 
-@pytest.mark.parametrize("field,value", [("i", -99.0), ("i", 0.0), ("lra", 0.0), ("thresh", -99.0), ("tp", 99.0)])
+@pytest.mark.parametrize("field,value", [("i", -99.0), ("i", 0.0), ("thresh", -99.0), ("tp", 99.0)])
 def test_degenerate_measurements_fall_back_to_loudnorm(field, value):
     assert rd.linear_gain({**measured(), field: value}) is None

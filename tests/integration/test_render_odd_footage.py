@@ -1,0 +1,129 @@
+"""Render on footage nobody designed to pass (decision 0342): an odd-sized, variable-frame-rate
+picture (854x481, 4:4:4, which H.264 4:2:0 cannot encode as it is). Every version the render
+step makes (accessible, burnt-in captions, extended AD) is made and verified, with the picture
+and the programme in sync."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from shared.media import ffmpeg as ff
+from shared.media import probe, vtt
+from shared.media.narration import Clip, Plan
+from shared.pipeline.media_steps import render_language
+
+pytestmark = pytest.mark.slow
+
+
+def _make(out: Path, size: str, pix_fmt: str, vfr: bool, audio: list[str]) -> Path:
+    picture = f"testsrc2=s={size}:r=30:d=6,format={pix_fmt}"
+    if vfr:  # every other frame dropped in the first half: 15 fps, then 30 fps
+        picture += ",select='not(mod(n,2))+gt(t,3)'"
+    args = ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", picture, *audio]
+    args += ["-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", pix_fmt]
+    args += (["-fps_mode", "vfr"] if vfr else []) + ["-c:a", "aac", "-t", "6", str(out)]
+    subprocess.run(args, check=True, capture_output=True)
+    return out
+
+
+def _clip(folder: Path, name: str, start: float, seconds: float, extended: bool) -> Clip:
+    wav = folder / name
+    subprocess.run(
+        ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"sine=f=440:d={seconds}:r=48000", str(wav)],
+        check=True,
+    )
+    return Clip(name, start, seconds, seconds, 1.0, "x", extended=extended, local=str(wav))
+
+
+def _render(tmp_path: Path, video: Path) -> dict:
+    info = ff.probe(video)
+    captions = tmp_path / "captions.vtt"
+    captions.write_text(vtt.write([vtt.VttCue(0.5, 2.0, "Hello there.")]), encoding="utf-8")
+    plan = Plan("en", [_clip(tmp_path, "ad-1.wav", 2.5, 1.5, False), _clip(tmp_path, "ad-2.wav", 4.0, 1.2, True)])
+    return render_language(video, info, tmp_path, captions, plan, [(captions, "en")], burn=True, extended=True)
+
+
+def test_an_odd_sized_variable_frame_rate_picture_gets_every_version(tmp_path):
+    tone = ["-f", "lavfi", "-i", "sine=f=220:d=6:r=48000,volume=0.3"]
+    video = _make(tmp_path / "odd.mp4", "854x481", "yuv444p", True, tone)
+    made = _render(tmp_path, video)
+    assert set(made) == {"accessible", "burned_in", "extended"}
+    assert ff.probe(made["accessible"][0]).height == 481  # the picture copied as it is
+    for kind in ("burned_in", "extended"):
+        info = ff.probe(made[kind][0])
+        assert (info.width, info.height) == (854, 482), kind  # one black row added, nothing cut
+    # every frame kept at its own time (not made 15 fps constant: the first half's rate)
+    assert _frames(made["burned_in"][0]) == _frames(video)
+
+
+def _frames(path: Path) -> int:
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries"]
+        + ["stream=nb_read_packets", "-of", "csv=p=0", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(out.strip())
+
+
+def _first_sound(path: Path) -> float:
+    """When the first sound louder than -40 dBFS starts."""
+    proc = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a:0", "-af", "silencedetect=n=-40dB:d=0.2"]
+        + ["-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
+    return float(re.search(r"silence_end: ([0-9.]+)", proc.stderr).group(1))
+
+
+def _first_flash(path: Path) -> float:
+    """When the picture first turns from black to white."""
+    proc = subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-map",
+            "0:v:0",
+            "-vf",
+            "select='gt(scene,0.5)',showinfo",
+        ]
+        + ["-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
+    return float(re.search(r"pts_time:([0-9.]+)", proc.stderr).group(1))
+
+
+def test_a_late_start_and_sound_longer_than_the_picture_keep_sync_in_every_version(tmp_path):
+    """The source starts at 3 s (an edit list) and its 96 kHz sound runs 2 s past the picture;
+    a white flash and a tone burst happen together 2 s into the programme. Every version is
+    made and verified, and in each the burst is heard when the flash is seen."""
+    video = tmp_path / "late.mp4"
+    picture = "color=c=black:s=640x360:r=25:d=8,drawbox=c=white:t=fill:enable='between(t,2,2.4)',format=yuv420p"
+    sound = "sine=f=660:d=10:r=96000,volume='between(t,2,2.4)':eval=frame,aformat=channel_layouts=stereo"
+    subprocess.run(
+        ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", picture, "-f", "lavfi", "-i", sound]
+        + ["-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ar", "96000"]
+        + ["-output_ts_offset", "3", str(video)],
+        check=True,
+        capture_output=True,
+    )
+    info = ff.probe(video)
+    assert abs(info.duration - 10.0) < 0.1, info  # the programme, not the header's 13 s
+    assert abs(probe.probe(video).duration - 10.0) < 0.1  # what the job records
+    captions = tmp_path / "captions.vtt"
+    captions.write_text(vtt.write([vtt.VttCue(0.5, 1.5, "Look.")]), encoding="utf-8")
+    plan = Plan("en", [_clip(tmp_path, "ad-1.wav", 5.0, 1.0, False), _clip(tmp_path, "ad-2.wav", 6.5, 1.0, True)])
+    made = render_language(video, info, tmp_path, captions, plan, [(captions, "en")], burn=True, extended=True)
+    for kind in ("accessible", "burned_in", "extended"):
+        path = made[kind][0]
+        assert abs(_first_sound(path) - _first_flash(path)) < 0.06, kind
