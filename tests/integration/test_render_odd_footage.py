@@ -56,6 +56,19 @@ def test_an_odd_sized_variable_frame_rate_picture_gets_every_version(tmp_path):
     for kind in ("burned_in", "extended"):
         info = ff.probe(made[kind][0])
         assert (info.width, info.height) == (854, 482), kind  # one black row added, nothing cut
+    # every frame kept at its own time (not made 15 fps constant: the first half's rate)
+    assert _frames(made["burned_in"][0]) == _frames(video)
+
+
+def _frames(path: Path) -> int:
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries"]
+        + ["stream=nb_read_packets", "-of", "csv=p=0", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(out.strip())
 
 
 def _first_sound(path: Path) -> float:
