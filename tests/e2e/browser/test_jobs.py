@@ -1,8 +1,10 @@
 """Jobs in the console, in Chromium against the real platform: a CLIENT creates a job by
 uploading a generated video through the signed URL (the progress bar moves on a throttled
 connection), the job page follows the pipeline live to SOURCE_QC; the jobs list filters by status,
-pages with the cursor and updates live; axe runs on every screen."""
+pages with the cursor and updates live, and says when live updates pause; axe runs on every
+screen."""
 
+import re
 import time
 
 from playwright.sync_api import expect
@@ -157,3 +159,33 @@ def test_a_failed_job_explains_itself_in_plain_words(page, admin, tmp_path):
     assert page.locator(".timeline [aria-current=step]").inner_text().startswith("Checking the video")
     expect(page.get_by_role("button", name="Retry")).to_have_count(0)  # nothing to retry: a new file is needed
     axe_check(page, "failed job")
+
+
+def test_the_console_says_when_live_updates_pause_and_come_back(page, admin):
+    """Every WebSocket the screen uses dropped (the server closes them and refuses new ones): after
+    a few seconds the console says live updates are paused; once a reconnect succeeds it says
+    nothing again (and announces that they are back)."""
+    org = admin.create_org("Live Org")
+    client = admin.add_member(org, "CLIENT")
+    accepted, refuse = [], {"on": False}
+
+    def route(ws):
+        if refuse["on"]:
+            ws.close()
+            return
+        ws.connect_to_server()
+        accepted.append(ws)
+
+    page.route_web_socket(re.compile(r".*/api/v1/ws/.*"), route)
+    sign_in(page, client.email, PASSWORD)
+    page.get_by_role("heading", name="Jobs").wait_for()
+    paused = page.get_by_role("status").filter(has_text="Live updates are paused")
+    expect(paused).to_have_count(0)
+    refuse["on"] = True
+    for ws in accepted:
+        ws.close()
+    expect(paused).to_be_visible(timeout=15_000)
+    expect(paused.get_by_role("button", name="Reload the page")).to_be_visible()
+    axe_check(page, "jobs with live updates paused")
+    refuse["on"] = False
+    expect(paused).to_have_count(0, timeout=40_000)

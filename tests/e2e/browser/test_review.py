@@ -63,6 +63,7 @@ def scene(started_jobs, admin):
     org, job_id, translated = (started_jobs[__name__][k] for k in ("org", "job", "translated"))
     reviewer = admin.add_member(org, "REVIEWER")
     second = admin.add_member(org, "REVIEWER")
+    pm = admin.add_member(org, "PM")
     wait_status(admin, job_id, "SOURCE_QC")
     jobs = started_jobs[__name__]
     return {
@@ -73,6 +74,7 @@ def scene(started_jobs, admin):
         "org": org,
         "reviewer": reviewer,
         "second": second,
+        "pm": pm,
         "admin": admin,
     }
 
@@ -316,7 +318,7 @@ def test_timeline_lanes_zoom_nudge_and_drag(page, scene):
     assert _cue_time(reviewer, job, 3, 0) < start - 0.2
 
 
-def test_assigned_linguist_edits_their_language(page, scene):
+def test_assigned_linguist_edits_their_language(page, new_context, scene):
     """The VTT endpoint serves reviewers; the console reads a linguist's language through its
     signed file URL and computes the ETag itself, so the If-Match save works for them too."""
     admin, job = scene["admin"], scene["translated"]
@@ -346,8 +348,18 @@ def test_assigned_linguist_edits_their_language(page, scene):
     saved = admin.call("GET", f"/api/v1/jobs/{job}/vtt/es?kind=captions").json()["content"]
     assert "Bienvenidos a la fábrica." in saved
     expect(page.get_by_text("Versions of the captions")).to_have_count(0)
+    # A PM reads the cues (read-only: the VTT GET is REVIEWER/ADMIN) and could decide here too.
+    pm = new_context().new_page()
+    sign_in(pm, scene["pm"].email, PASSWORD, f"/jobs/{job}/review/es")
+    cue(pm, 1).wait_for()
+    expect(cue(pm, 1)).not_to_be_editable()
+    expect(pm.get_by_role("button", name="Approve Spanish (es)")).to_be_visible()
+    expect(pm.get_by_role("button", name="Save captions")).to_have_count(0)
+    axe_check(pm, "review as PM")
+
     page.get_by_role("button", name="Approve Spanish (es)").click()
-    expect(page.get_by_role("status").filter(has_text="Approved: Spanish (es) language review.")).to_have_count(1)
+    expect(page.get_by_text("Spanish (es) is approved: nothing more to do here.")).to_be_visible()
+    expect(cue(page, 1)).not_to_be_editable()
 
 
 def test_source_then_final_approval(page, scene):

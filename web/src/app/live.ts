@@ -27,17 +27,20 @@ let downTimer: number | undefined;
 function setDown(channel: object, isDown: boolean): void {
   if (isDown) down.add(channel);
   else down.delete(channel);
-  window.clearTimeout(downTimer);
   if (!down.size) {
+    window.clearTimeout(downTimer);
+    downTimer = undefined;
     if (store.get().liveDown) {
       store.set({ liveDown: false });
       announce("Live updates are back.");
     }
     return;
   }
-  downTimer = window.setTimeout(() => {
-    if (down.size && !store.get().liveDown) store.set({ liveDown: true });
-  }, GRACE_MS);
+  if (downTimer === undefined && !store.get().liveDown)
+    downTimer = window.setTimeout(() => {
+      downTimer = undefined;
+      if (down.size) store.set({ liveDown: true });
+    }, GRACE_MS);
 }
 
 /** Open `path` and call `onMessage` for each message until the returned function is called. */

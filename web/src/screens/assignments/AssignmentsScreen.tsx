@@ -11,7 +11,7 @@ import { DataTable } from "../../components/DataTable";
 import { ErrorBanner } from "../../components/Banner";
 import { allPages, useLoad } from "../../app/pagedList";
 
-type Assignment = { job: Job; lang: string; status: string };
+type Assignment = { job: Job; lang: string; status: string; reason: string };
 
 const WORDS: Record<string, string> = { ASSIGNED: "To review", APPROVED: "Approved", REJECTED: "Rejected", PENDING: "Waiting" };
 
@@ -22,8 +22,8 @@ export function AssignmentsScreen() {
     const jobs = await allPages<Job>((cursor) => api.get("/api/v1/jobs", { query: { limit: 100, cursor } }));
     const out: Assignment[] = [];
     for (const job of jobs) {
-      for (const [lang, st] of Object.entries((job.language_qc ?? {}) as Record<string, { assignee?: string; status?: string }>)) {
-        if (st?.assignee === me) out.push({ job, lang, status: st.status ?? "ASSIGNED" });
+      for (const [lang, st] of Object.entries((job.language_qc ?? {}) as Record<string, { assignee?: string; status?: string; rejection_reason?: string }>)) {
+        if (st?.assignee === me) out.push({ job, lang, status: st.status ?? "ASSIGNED", reason: st.status === "REJECTED" ? (st.rejection_reason ?? "") : "" });
       }
     }
     return out;
@@ -55,7 +55,14 @@ export function AssignmentsScreen() {
               <span class="visually-hidden"> of {a.job.title || "Untitled job"}</span>
             </Link>
           </td>
-          <td>{WORDS[a.status] ?? a.status}</td>
+          <td>
+            {WORDS[a.status] ?? a.status}
+            {a.reason && (
+              <>
+                : <span class="user-text">{a.reason}</span>
+              </>
+            )}
+          </td>
           <td>
             <StatusTag status={a.job.status} />
           </td>

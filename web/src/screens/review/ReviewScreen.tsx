@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks"
 import { api, ApiError, call, errorText, plainStatus, type Job, type Schemas } from "../../api/client";
 import { announce, useStore } from "../../app/store";
 import { languageName } from "../../app/languages";
-import { statusWords } from "../../app/format";
+import { statusWords, when } from "../../app/format";
 import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
 import type { ScreenProps } from "../../app/routes";
@@ -56,11 +56,11 @@ async function readFile(id: string, path: string, what: string): Promise<string>
   return resp.text();
 }
 
-/** One VTT with its ETag. The VTT endpoint serves REVIEWER and ADMIN; an assigned LINGUIST reads
- * their language's file through its signed URL, and the console computes the ETag (a SHA-256 of
+/** One VTT with its ETag. The VTT endpoint serves REVIEWER and ADMIN; an assigned LINGUIST (and a
+ * PM, who reads and decides at LANGUAGE_QC) reads the language's file through its signed URL, and the console computes the ETag (a SHA-256 of
  * the content, as the platform does) so nobody has to. */
 async function loadVtt(id: string, lang: string, kind: Kind, role: string): Promise<VttAnswer> {
-  if (role !== "LINGUIST") return api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind } });
+  if (role === "REVIEWER" || role === "ADMIN") return api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind } });
   const content = await readFile(id, `${lang}/${kind}.vtt`, `The ${languageName(lang)} ${kind}`);
   return { job_id: id, lang, kind, content, etag: await etagOf(content), version_id: null, updated_at: null, vtt_changed_since_render: false };
 }
@@ -198,7 +198,10 @@ export function ReviewScreen({ params }: ScreenProps) {
           }
         }
       } catch (e) {
-        if (live) setError(errorText(e));
+        if (!live) return;
+        if (e instanceof ApiError && e.status === 403 && session.user.role === "LINGUIST")
+          setError(`You are not assigned to ${languageName(lang)} on this job, so you cannot review it. The languages you review are under “My assignments”.`);
+        else setError(errorText(e));
       }
     })();
     return () => {
@@ -382,6 +385,11 @@ export function ReviewScreen({ params }: ScreenProps) {
     window.setTimeout(() => document.getElementById(`cue-text-${kind}-${c.key}`)?.focus(), 0);
   };
 
+  // A PM reads the cues and decides at LANGUAGE_QC; only reviewers, admins and linguists edit, a
+  // linguist only while the language is assigned to them (after a rejection, once reassigned).
+  const langState = ((job?.language_qc ?? {}) as Record<string, { status?: string }>)[lang]?.status;
+  const linguistWaits = session.user.role === "LINGUIST" && (job?.status !== "LANGUAGE_QC" || langState !== "ASSIGNED");
+  const readOnly = !["REVIEWER", "ADMIN", "LINGUIST"].includes(session.user.role) || linguistWaits;
   const sel = Math.min(selected, Math.max(0, cues.length - 1));
   const selCue = cues[sel];
 
@@ -534,6 +542,7 @@ export function ReviewScreen({ params }: ScreenProps) {
     const onKey = (e: KeyboardEvent) => {
       const action = matchShortcut(e);
       if (!action) return;
+      if (readOnly && !["play", "back", "forward", "next", "previous", "help"].includes(action)) return;
       e.preventDefault();
       switch (action) {
         case "play":
@@ -604,11 +613,12 @@ export function ReviewScreen({ params }: ScreenProps) {
         </h1>
         <StatusTag status={job.status} />
       </div>
-      {decisionLevel(job.status, session.user.role) && (
+      {decisionLevel(job.status, session.user.role) && !linguistWaits && (
         <p class="muted">
-          Edit the captions and descriptions in the cue list and save; then approve or reject under <a href="#decision">Decision</a>.
+          {readOnly ? "Read the captions and descriptions in the cue list" : "Edit the captions and descriptions in the cue list and save"}; then approve or reject under <a href="#decision">Decision</a>.
         </p>
       )}
+      <LanguageReviewState job={job} lang={lang} role={session.user.role} />
       {reportWarnings > 0 && (
         <p class="banner warn-inline">
           The pipeline noted {reportWarnings} {reportWarnings === 1 ? "thing" : "things"} to check: see <a href="#report-title">What the pipeline noticed</a>.
@@ -661,6 +671,44 @@ export function ReviewScreen({ params }: ScreenProps) {
           <p class="now-description" aria-live="off">
             <span class="label">Description now:</span> <span class="user-text">{currentDescription || "none"}</span>
           </p>
+        </div>
+        <div class="review-cues">
+          <div class="tabs" role="group" aria-label="Which cues">
+            {KINDS.map((k) => (
+              <button key={k} type="button" class={`tab ${k === kind ? "tab-current" : ""}`} aria-pressed={k === kind} onClick={() => setKind(k)} disabled={!docs[k]}>
+                {k === "captions" ? "Captions" : "Descriptions"} ({docs[k]?.cues.length ?? 0})
+              </button>
+            ))}
+          </div>
+          {missing[kind] && <p class="banner">{missing[kind]}</p>}
+          {doc && cues.length === 0 && (
+            <p class="banner">
+              There are no {kind === "captions" ? "caption" : "description"} cues{kind === "captions" ? " (no speech was captioned)" : ""}. Use “Insert after” to add one.
+            </p>
+          )}
+          <p class="muted">
+            {flagged ? `${flagged} of ${cues.length} ${cues.length === 1 ? "cue has" : "cues have"} QC flags.` : `No QC flags in ${cues.length} ${cues.length === 1 ? "cue" : "cues"}.`} Profile: {profile.name}.{" "}
+            <label class="inline-check">
+              <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} /> Follow playback
+            </label>
+          </p>
+          <div class="cue-scroll" ref={listRef}>
+            <CueList cues={cues} flags={flags} refs={refTexts} refLabel={refLang ? languageName(refLang) : ""} playing={playing} selected={sel} kind={kind} readOnly={readOnly} onText={onText} onSelect={setSelected} onSeek={onSeek} onPlay={onPlay} />
+          </div>
+        </div>
+        <div class="review-tools">
+          {readOnly && (
+            <p class="banner">
+              {linguistWaits
+                ? langState === "APPROVED"
+                  ? `${languageName(lang)} is approved: nothing more to do here. The job goes on to narration and the final review.`
+                  : langState === "REJECTED"
+                  ? "You can edit this language again once a project manager reassigns it to you for rework."
+                  : `You can read and play the cues; editing is open while the job is at language review and ${languageName(lang)} is assigned to you.`
+                : "You can read the cues, play them and decide here; the assigned linguist or a reviewer edits them."}
+            </p>
+          )}
+          {!readOnly && (<>
           <div class="toolbar" role="group" aria-label="Selected cue">
             <p class="toolbar-title">
               Selected: cue {selCue ? sel + 1 : "none"}
@@ -716,7 +764,8 @@ export function ReviewScreen({ params }: ScreenProps) {
               {message}
             </p>
           </div>
-          {!isLinguist && (<form class="shift" onSubmit={bulkShift}>
+          </>)}
+          {!isLinguist && !readOnly && (<form class="shift" onSubmit={bulkShift}>
             <fieldset>
               <legend>Shift all {kind === "captions" ? "caption" : "description"} cues</legend>
               <div class="shift-fields">
@@ -739,32 +788,8 @@ export function ReviewScreen({ params }: ScreenProps) {
             </fieldset>
           </form>)}
           <ReportPanel sections={report} error={reportError} onJump={jumpTo} />
-          <DecisionPanel job={job} lang={lang} role={session.user.role} onDone={(j) => setJob(j)} />
-          {doc && !isLinguist && <VersionsPanel jobId={id} lang={lang} kind={kind} etag={doc.etag} versionId={doc.versionId} onRestored={(a) => setDocs({ ...docs, [kind]: fromAnswer(a) })} dirty={isDirty(doc)} />}
-        </div>
-        <div class="review-cues">
-          <div class="tabs" role="group" aria-label="Which cues">
-            {KINDS.map((k) => (
-              <button key={k} type="button" class={`tab ${k === kind ? "tab-current" : ""}`} aria-pressed={k === kind} onClick={() => setKind(k)} disabled={!docs[k]}>
-                {k === "captions" ? "Captions" : "Descriptions"} ({docs[k]?.cues.length ?? 0})
-              </button>
-            ))}
-          </div>
-          {missing[kind] && <p class="banner">{missing[kind]}</p>}
-          {doc && cues.length === 0 && (
-            <p class="banner">
-              There are no {kind === "captions" ? "caption" : "description"} cues{kind === "captions" ? " (no speech was captioned)" : ""}. Use “Insert after” to add one.
-            </p>
-          )}
-          <p class="muted">
-            {flagged ? `${flagged} of ${cues.length} cues have QC flags.` : `No QC flags in ${cues.length} cues.`} Profile: {profile.name}.{" "}
-            <label class="inline-check">
-              <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} /> Follow playback
-            </label>
-          </p>
-          <div class="cue-scroll" ref={listRef}>
-            <CueList cues={cues} flags={flags} refs={refTexts} refLabel={refLang ? languageName(refLang) : ""} playing={playing} selected={sel} kind={kind} readOnly={false} onText={onText} onSelect={setSelected} onSeek={onSeek} onPlay={onPlay} />
-          </div>
+          {!linguistWaits && <DecisionPanel job={job} lang={lang} role={session.user.role} onDone={(j) => setJob(j)} />}
+          {doc && !isLinguist && !readOnly && <VersionsPanel jobId={id} lang={lang} kind={kind} etag={doc.etag} versionId={doc.versionId} onRestored={(a) => setDocs({ ...docs, [kind]: fromAnswer(a) })} dirty={isDirty(doc)} />}
         </div>
       </div>
       {conflict && <ConflictDialog conflict={conflict} onResolve={resolveConflict} />}
@@ -774,6 +799,54 @@ export function ReviewScreen({ params }: ScreenProps) {
         Reload from the platform
       </button>
     </section>
+  );
+}
+
+type LanguageQc = {
+  status?: string;
+  assignee_email?: string;
+  rejection_reason?: string;
+  history?: { action?: string; by_email?: string; at?: string; reason?: string }[];
+  feedback?: { author_email?: string; at?: string; message?: string }[];
+};
+
+/** At LANGUAGE_QC: who reviews this language, why it was sent back and the feedback so far, so the
+ * linguist sees what to fix where they fix it. */
+function LanguageReviewState({ job, lang, role }: { job: Job; lang: string; role: string }) {
+  const st = ((job.language_qc ?? {}) as Record<string, LanguageQc>)[lang];
+  if (job.status !== "LANGUAGE_QC" || !st) return null;
+  const rejected = st.status === "REJECTED" ? [...(st.history ?? [])].reverse().find((h) => h.action === "rejected") : undefined;
+  const feedback = st.feedback ?? [];
+  return (
+    <div class={`banner ${rejected ? "warn-inline" : ""}`}>
+      <p class="banner-line">
+        {languageName(lang)} language review: {st.status === "APPROVED" ? "approved" : st.status === "REJECTED" ? "sent back" : st.assignee_email ? "assigned" : "not assigned yet"}
+        {st.assignee_email ? ` (linguist: ${st.assignee_email})` : ""}.
+      </p>
+      {rejected && (
+        <p class="banner-line">
+          Sent back by {rejected.by_email ?? "a project manager"}
+          {rejected.at ? ` on ${when(rejected.at)}` : ""}: <q class="user-text">{rejected.reason ?? st.rejection_reason ?? ""}</q>{" "}
+          {role === "LINGUIST" ? (
+            "A project manager reassigns it to you for rework; then edit, save and approve again."
+          ) : (
+            <>
+              Assign it again on the <Link href="/language-qc">Language review board</Link> so the linguist can rework it.
+            </>
+          )}
+        </p>
+      )}
+      {feedback.length > 0 && (
+        <ul class="banner-list">
+          {feedback.map((f, i) => (
+            <li key={i}>
+              Feedback from {f.author_email ?? "someone"}
+              {f.at ? ` (${when(f.at)})` : ""}: <span class="user-text">{f.message}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 
