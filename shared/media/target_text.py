@@ -6,8 +6,9 @@ Apertium's English-Spanish pair writes questions and exclamations without their 
 middle of a sentence ("Gracias Para tenerme."). A Spanish viewer reads both as mistakes. So
 each translated text is tidied before it is cut into cues:
 - Spanish: a sentence ending in "?" or "!" without its opening mark gets "¿" / "¡" at its start;
-- Spanish, Catalan, Galician: an article, preposition, conjunction or pronoun written with a
-  capital in the middle of a sentence is lower-cased, unless a glossary term writes it so, it
+- Spanish, Catalan, Galician, English: an article, preposition, conjunction or pronoun written
+  with a capital in the middle of a sentence is lower-cased ("Gracias Todo para" -> "todo",
+  "Thank you By his visit" -> "by"), unless a glossary term writes it so, it
   starts a name ("El Salvador": the next word has a capital too) or it is inside a quotation.
 """
 
@@ -22,7 +23,14 @@ FUNCTION_WORDS = {
     "es": set(
         "el la los las lo un una unos unas de del al a en con por para sin sobre entre hasta desde hacia "
         "y e o u ni pero sino que se le les me te nos os su sus mi mis tu tus este esta estos estas ese "
-        "esa esos esas muy más no como cuando donde".split()
+        "esa esos esas muy más no como cuando donde todo toda todos todas".split()
+    ),
+    # Apertium's Spanish-English pair does the same ("Thank you By his visit."); "may", "will",
+    # "can" are left out (a month, a name).
+    "en": set(
+        "a an the this that these those my your his her its our their to of in on at by for from with "
+        "into about over under after before between through and or but nor so if as than is are was "
+        "were be been would could should might must do does did has have had not very all".split()
     ),
     "ca": set(
         "el la els les l un una uns unes de del dels al als a en amb per sense sobre entre fins des cap "

@@ -33,3 +33,10 @@ def test_a_glossary_capital_is_kept_and_other_languages_follow_their_own_rules()
     assert tidy("Gracias Para tenerme.", "es", keep=["Para Todos"]) == "Gracias Para tenerme."
     assert tidy("Què hi ha Per veure?", "ca") == "Què hi ha per veure?"  # no opening mark in Catalan
     assert tidy("What For?", "en") == "What For?"  # no rule for English
+
+
+def test_english_and_more_spanish_function_words_capitalised_mid_sentence_are_lower_cased():
+    assert tidy("Thank you By his visit. To the shop.", "en") == "Thank you by his visit. To the shop."
+    assert tidy("Alimos To is used to it of the morning.", "en") == "Alimos to is used to it of the morning."
+    assert tidy("Gracias Todo para vuestro trabajo duro.", "es") == "Gracias todo para vuestro trabajo duro."
+    assert tidy("We met in May and I came.", "en") == "We met in May and I came."
