@@ -195,7 +195,8 @@ def test_extended_version_holds_the_picture(video, work):
     captions = folder / "captions.vtt"
     captions.write_text(vtt.write([vtt.VttCue(0.5, 2.0, "Welcome."), vtt.VttCue(9.4, 12.5, "The team.")]))
     ext = rd.extended_version(video.path, info, plan, [(captions, "en")], folder / "ext.mp4")
-    hold = plan.clips[0].duration + rd.HOLD_PAD
+    hold = ext.holds[0][1]  # whole frames (decision 0342): at most one frame over clip + pad
+    assert 0 <= hold - (plan.clips[0].duration + rd.HOLD_PAD) < 1 / info.fps + 0.001
     assert abs(ext.duration - (info.duration + hold)) < 0.01
     report = rd.verify(ext.path, info, subtitles=1, expected_duration=ext.duration, reencoded=True)
     assert abs(report["integrated_lufs"] + 23) <= 1

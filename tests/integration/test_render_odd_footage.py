@@ -13,6 +13,7 @@ import pytest
 
 from shared.media import ffmpeg as ff
 from shared.media import probe, vtt
+from shared.media import render as rd
 from shared.media.narration import Clip, Plan
 from shared.pipeline.media_steps import render_language
 
@@ -31,11 +32,10 @@ def _make(out: Path, size: str, pix_fmt: str, vfr: bool, audio: list[str]) -> Pa
 
 
 def _clip(folder: Path, name: str, start: float, seconds: float, extended: bool) -> Clip:
+    """A 440 Hz tone as a narration clip (faded in and out: no clicks)."""
     wav = folder / name
-    subprocess.run(
-        ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"sine=f=440:d={seconds}:r=48000", str(wav)],
-        check=True,
-    )
+    tone = f"sine=f=440:d={seconds}:r=48000,afade=t=in:d=0.05,afade=t=out:st={seconds - 0.05}:d=0.05"
+    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", tone, str(wav)], check=True)
     return Clip(name, start, seconds, seconds, 1.0, "x", extended=extended, local=str(wav))
 
 
@@ -127,3 +127,33 @@ def test_a_late_start_and_sound_longer_than_the_picture_keep_sync_in_every_versi
     for kind in ("accessible", "burned_in", "extended"):
         path = made[kind][0]
         assert abs(_first_sound(path) - _first_flash(path)) < 0.06, kind
+
+
+def _tick(path: Path) -> float:
+    """When the programme's 3 kHz tick is first heard (the narration is a 440 Hz tone)."""
+    proc = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a:0", "-af"]
+        + ["highpass=f=2000,highpass=f=2000,silencedetect=n=-40dB:d=0.2", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
+    return float(re.search(r"silence_end: ([0-9.]+)", proc.stderr).group(1))
+
+
+def test_many_holds_keep_the_programme_where_the_captions_and_narration_expect_it(tmp_path):
+    """Eight extended descriptions at times and lengths off the 25 fps frame grid: the
+    programme's tick at 9 s must be heard where the shifted timeline puts it (each hold cut
+    and held in whole frames; before, each hold moved the sound up to a frame)."""
+    video = tmp_path / "holds.mp4"
+    sound = "sine=f=3000:d=12:r=48000,volume='between(t,9,9.3)':eval=frame"
+    subprocess.run(
+        ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=12", "-f", "lavfi"]
+        + ["-i", sound, "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"]
+        + [str(video)],
+        check=True,
+        capture_output=True,
+    )
+    info = ff.probe(video)
+    clips = [_clip(tmp_path, f"ad-{k}.wav", 0.53 + k * 1.01, 0.77, True) for k in range(8)]
+    ext = rd.extended_version(video, info, Plan("en", clips), [], tmp_path / "extended.mp4")
+    assert abs(_tick(ext.path) - rd.shift_time(9.0, ext.holds)) < 0.02
