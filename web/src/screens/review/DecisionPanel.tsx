@@ -7,7 +7,7 @@ import { statusWords } from "../../app/format";
 import { languageName } from "../../app/languages";
 import { ErrorBanner } from "../../components/Banner";
 
-type Props = { job: Job; lang: string; role: string; onDone: (job: Job) => void };
+type Props = { job: Job; lang: string; role: string; changedSinceRender?: boolean; onDone: (job: Job) => void };
 
 /** Whether `role` decides at the job's stage: the whole job (SOURCE_QC, FINAL_QC) or a language. */
 export function decisionLevel(status: string, role: string): "job" | "language" | null {
@@ -16,7 +16,7 @@ export function decisionLevel(status: string, role: string): "job" | "language" 
   return null;
 }
 
-export function DecisionPanel({ job, lang, role, onDone }: Props) {
+export function DecisionPanel({ job, lang, role, changedSinceRender, onDone }: Props) {
   const [reason, setReason] = useState("");
   const [feedback, setFeedback] = useState("");
   const [error, setError] = useState("");
@@ -77,12 +77,22 @@ export function DecisionPanel({ job, lang, role, onDone }: Props) {
           {done}
         </p>
       )}
-      <button type="button" class="button" onClick={() => run("approve")} disabled={busy}>
+      {stage === "FINAL_QC" && changedSinceRender && (
+        <p class="hint" id="approve-hint">
+          The captions or descriptions changed since the accessible video was made: approving records the narration and makes the video again, and the final review then comes back.
+        </p>
+      )}
+      <button type="button" class="button" onClick={() => run("approve")} disabled={busy} aria-describedby={stage === "FINAL_QC" && changedSinceRender ? "approve-hint" : undefined}>
         Approve {jobLevel ? statusWords(stage).toLowerCase() : languageName(lang)}
       </button>
       <div class="field">
         <label for="reject-reason">Reason for rejecting</label>
-        <textarea id="reject-reason" rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        <p class="hint" id="reject-hint">
+          {jobLevel
+            ? "Rejecting ends the job for good; the client sees your reason. To ask for changes and carry on, send feedback instead."
+            : `Rejecting sends ${languageName(lang)} back: a project manager reassigns it for rework.`}
+        </p>
+        <textarea id="reject-reason" rows={2} value={reason} aria-describedby="reject-hint" onInput={(e) => setReason(e.currentTarget.value)} />
         <button type="button" class="button warning" onClick={() => run("reject")} disabled={busy}>
           Reject
         </button>

@@ -110,6 +110,7 @@ export function ReviewScreen({ params }: ScreenProps) {
   // The source language's cues (read-only), shown under each cue of a translation.
   const [reference, setReference] = useState<Partial<Record<Kind, Cue[]>>>({});
   const [videoError, setVideoError] = useState("");
+  const [savedOnce, setSavedOnce] = useState(false); // a save here since the job was loaded
   const videoRef = useRef<HTMLVideoElement>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
@@ -462,6 +463,7 @@ export function ReviewScreen({ params }: ScreenProps) {
       });
       clearDraft(id, lang, kind);
       setMessage("Saved.");
+      setSavedOnce(true);
       announce(`${kind === "captions" ? "Captions" : "Descriptions"} saved.`);
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
@@ -788,7 +790,7 @@ export function ReviewScreen({ params }: ScreenProps) {
             </fieldset>
           </form>)}
           <ReportPanel sections={report} error={reportError} onJump={jumpTo} />
-          {!linguistWaits && <DecisionPanel job={job} lang={lang} role={session.user.role} onDone={(j) => setJob(j)} />}
+          {!linguistWaits && <DecisionPanel job={job} lang={lang} role={session.user.role} changedSinceRender={savedOnce || !!job.vtt_changed_since_render} onDone={(j) => setJob(j)} />}
           {doc && !isLinguist && !readOnly && <VersionsPanel jobId={id} lang={lang} kind={kind} etag={doc.etag} versionId={doc.versionId} onRestored={(a) => setDocs({ ...docs, [kind]: fromAnswer(a) })} dirty={isDirty(doc)} />}
         </div>
       </div>
