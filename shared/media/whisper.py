@@ -203,16 +203,22 @@ class FasterWhisperTranscriber:
                 )
                 continue
             for w in seg.words or []:
-                if w.word.strip():
-                    words.append(
-                        Word(
-                            start=round(float(w.start), 3),
-                            end=round(float(w.end), 3),
-                            text=w.word.strip(),
-                            probability=round(float(w.probability), 3),
-                        )
-                    )
+                add_word(words, w.word, float(w.start), float(w.end), float(w.probability))
         return words, dropped, float(info.duration)
+
+
+def add_word(words: list[Word], raw: str, start: float, end: float, probability: float) -> None:
+    """Appends Whisper's word `raw` (a new word starts with a space). A piece that continues
+    the previous word after a hyphen or an apostrophe ("foot" + "-ball", "it" + "'s") is
+    joined to it: written apart, the captions read "foot -ball"."""
+    text = raw.strip()
+    if not text:
+        return
+    if words and not raw[:1].isspace() and text[:1] in "-'’" and len(text) > 1 and text[1].isalnum():
+        prev = words[-1]
+        words[-1] = Word(prev.start, round(end, 3), prev.text + text, min(prev.probability, round(probability, 3)))
+        return
+    words.append(Word(round(start, 3), round(end, 3), text, round(probability, 3)))
 
 
 def speaking_rate(words: int, chunks: list[tuple[int, int]], rate: int = speaker_change.RATE) -> float:

@@ -348,3 +348,16 @@ def test_a_cue_too_short_to_read_appears_a_little_early_where_the_previous_cue_c
     tight = [Cue(0.0, 1.0, "Short."), Cue(1.08, 2.0, "A much longer line that needs a lot more time.")]
     cr.lead_in(tight, P, 25)
     assert tight[1].start >= 1.08 - P.max_lead_in - 1e-6 and tight[0].end >= P.min_duration - 1e-6
+
+
+def test_a_word_piece_after_a_hyphen_joins_its_word():
+    out: list[Word] = []
+    for raw, a, b in [(" 40", 0.0, 0.2), (" foot", 0.2, 0.4), ("-ball", 0.4, 0.6), (" it", 0.6, 0.7), ("'s", 0.7, 0.8)]:
+        whisper.add_word(out, raw, a, b, 0.9)
+    whisper.add_word(out, " -", 0.8, 0.9, 0.9)  # a dash of its own stays a word
+    assert [(w.text, w.start, w.end) for w in out] == [
+        ("40", 0.0, 0.2),
+        ("foot-ball", 0.2, 0.6),
+        ("it's", 0.6, 0.8),
+        ("-", 0.8, 0.9),
+    ]
