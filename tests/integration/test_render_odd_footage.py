@@ -183,3 +183,23 @@ def test_a_sound_track_starting_after_the_picture_stays_in_sync_for_captions_and
     for kind in ("accessible", "burned_in", "extended"):
         path = made[kind][0]
         assert abs(_first_sound(path) - _first_flash(path)) < 0.06, kind
+
+
+def test_a_silent_film_with_nothing_to_describe_gets_every_version(tmp_path):
+    """No sound and nothing the describer can tell (a plain shot): nothing is audible in any
+    version, and that is not a loudness failure (the extended version failed RENDER)."""
+    still = tmp_path / "still.mp4"
+    subprocess.run(
+        ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "color=c=blue:s=320x240:r=25:d=3"]
+        + ["-c:v", "libx264", "-preset", "ultrafast", str(still)],
+        check=True,
+        capture_output=True,
+    )
+    info = ff.probe(still)
+    video = ff.with_silent_audio(still, info, tmp_path / "with-track.mp4")
+    captions = tmp_path / "captions.vtt"
+    captions.write_text(vtt.write([]), encoding="utf-8")
+    made = render_language(
+        video, ff.probe(video), tmp_path, captions, Plan("en", []), [(captions, "en")], True, True, silent_source=True
+    )
+    assert set(made) == {"accessible", "burned_in", "extended"}
