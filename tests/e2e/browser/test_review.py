@@ -140,7 +140,9 @@ def test_the_pipeline_qc_report_in_words_with_a_jump_to_the_cue(page, scene):
     expect(page.locator(".cue-selected textarea")).to_have_value("First we cut the metal sheet.")
 
     wait_status(admin, scene["mismatch"], "SOURCE_QC")
-    page.goto(f"/jobs/{scene['mismatch']}/review/es")
+    page.goto(f"/jobs/{scene['mismatch']}")  # the job page says it before anyone opens the review
+    expect(page.get_by_text("Spanish (es): the speech sounds like English (en)")).to_be_visible()
+    page.get_by_role("link", name="Review Spanish (es)").click()
     report.wait_for()
     expect(report).to_contain_text("The speech sounds like English (en)")
     expect(report).to_contain_text("not Spanish (es)")
