@@ -146,8 +146,13 @@ def wrap(text: str, prof: Profile) -> str:
 
 
 def fits(text: str, prof: Profile) -> bool:
+    """The text fits the profile's lines, broken where a line may end (a cue that could hold it
+    only by breaking after an article or a preposition does not count as fitting: the cue is
+    cut instead)."""
     lines = wrap(text, prof).split("\n")
-    return len(lines) <= prof.max_lines and all(len(line) <= prof.max_chars for line in lines)
+    if len(lines) > prof.max_lines or any(len(line) > prof.max_chars for line in lines):
+        return False
+    return not any(dangles(line.split()[-1]) for line in lines[:-1] if line.split())
 
 
 # ---------------------------------------------------------------- reading speed
@@ -234,7 +239,7 @@ def _rebalanced(first: list[Word], tail: list[Word], prof: Profile) -> tuple[lis
             continue
         cost = abs(len(ta) - len(tb)) + (1000 if dangles(a[-1].text) else 0)
         if _CLAUSE_END.search(a[-1].text):
-            cost -= 15
+            cost -= 30  # after a comma, even at the price of balance ("faster, / driven by ...")
         elif _bare(b[0].text) in FUNCTION_WORDS:
             cost -= 12  # before "will", "to", "and": the next phrase starts there ("main line / will take")
         if best is None or cost < best[0]:

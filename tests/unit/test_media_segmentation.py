@@ -361,3 +361,13 @@ def test_a_word_piece_after_a_hyphen_joins_its_word():
         ("it's", 0.6, 0.8),
         ("-", 0.8, 0.9),
     ]
+
+
+def test_a_cue_is_cut_rather_than_holding_a_line_that_ends_on_a_preposition():
+    ws = words("Online sales grew even faster, driven by cheaper delivery and longer opening hours.")
+    cues = cr.build_cues(ws, P, 25, 30.0)
+    assert [c.text.replace("\n", " ") for c in cues] == [
+        "Online sales grew even faster,",
+        "driven by cheaper delivery and longer opening hours.",
+    ]
+    assert not any(i["rule"] == "line_break" for i in cr.check(cues, P, 25))
