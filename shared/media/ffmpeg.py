@@ -165,9 +165,29 @@ def probe(path: Path) -> MediaInfo:
     )
 
 
+# Audio from the programme's start: a sound track starting after the picture gets silence
+# before it (else its first sample lands at 0 and the captions come early; decision 0342)
+FROM_ZERO = "aresample=async=1:first_pts=0"
+
+
 def extract_wav16k(video: Path, out: Path) -> Path:
-    """The first audio stream as 16 kHz mono 16-bit PCM (what the recognisers expect)."""
-    ffmpeg(*source_input(video), "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(out))
+    """The first audio stream as 16 kHz mono 16-bit PCM (what the recognisers expect), on the
+    programme's timeline (FROM_ZERO)."""
+    ffmpeg(
+        *source_input(video),
+        "-map",
+        "0:a:0",
+        "-vn",
+        "-af",
+        FROM_ZERO,
+        "-ac",
+        "1",
+        "-ar",
+        "16000",
+        "-c:a",
+        "pcm_s16le",
+        str(out),
+    )
     return out
 
 

@@ -65,6 +65,11 @@ class RenderError(RuntimeError):
 # which needs an even width and height: an odd-sized source (854x481) gets one black row or
 # column added (nothing of the picture is lost; decision 0342). A no-op on even sizes.
 EVEN_SIZE = "pad=ceil(iw/2)*2:ceil(ih/2)*2"
+# The programme's sound from the programme's start: a sound track that starts after the
+# picture (an audio delay in the edit list) gets silence before it instead of being moved to
+# 0 (it was 2 s early, and its mix 2 s short: RENDER failed; decision 0342). The same filter
+# is ffmpeg.FROM_ZERO, used for the audio the recogniser hears.
+FROM_ZERO = ff.FROM_ZERO
 
 
 def frames_as_they_are() -> list[str]:
@@ -239,13 +244,13 @@ def mix_programme(video: Path, info: ff.MediaInfo, plan: Plan, out: Path, clips:
         depths = ducking.depths(windows, programme, gp, narration, gn)
         inputs += ["-i", str(stem)]
         graph = (
-            f"[0:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB,"
+            f"[0:a:0]{FROM_ZERO},aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB,"
             f"volume='{duck_expression(clips, depths=depths)}':eval=frame[p];"
             f"[1:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gn:.2f}dB[n];"
             f"[p][n]amix=inputs=2:duration=first:dropout_transition=0,volume=2"
         )
     else:
-        graph = f"[0:a:0]aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB"
+        graph = f"[0:a:0]{FROM_ZERO},aformat=sample_rates={SAMPLE_RATE}:channel_layouts=stereo,volume={gp:.2f}dB"
     # Pass 1 measures the mix with ebur128 (integrated, gate threshold, LRA, true peak: the
     # values loudnorm's own first pass reports, at a third of its cost); pass 2 applies a static
     # gain, with a peak limiter where the gain alone would push the true peak over the target.
@@ -375,7 +380,7 @@ def extended_version(
     short = round(info.duration - pictures[0], 3) if pictures else 0.0
     parts, labels = [], []
     parts.append(f"[0:v:0]{EVEN_SIZE},split={n}" + "".join(f"[vs{i}]" for i in range(n)))
-    parts.append(f"[0:a:0]asplit={n}" + "".join(f"[as{i}]" for i in range(n)))
+    parts.append(f"[0:a:0]{FROM_ZERO},asplit={n}" + "".join(f"[as{i}]" for i in range(n)))
     for i in range(n):
         a, b = cuts[i], cuts[i + 1]
         hold = holds[i][1] if i < len(holds) else 0.0

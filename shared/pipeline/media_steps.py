@@ -650,12 +650,20 @@ def render_language(
     made = {"accessible": (mp4, rd.verify(mp4, info, subtitles=len(tracks), check_loudness=audible))}
     if burn:
         burned = rd.burn_in(video, info, mixed, cap_vtt, work / BURNED_MP4)
-        made["burned_in"] = (burned, rd.verify(burned, info, subtitles=0, reencoded=True))
+        made["burned_in"] = (burned, rd.verify(burned, info, subtitles=0, reencoded=True, check_loudness=audible))
     if extended:
         ext = rd.extended_version(video, info, plan, tracks, work / EXTENDED_MP4)
         made["extended"] = (
             ext.path,
-            rd.verify(ext.path, info, subtitles=len(tracks), expected_duration=ext.duration, reencoded=True),
+            rd.verify(
+                ext.path,
+                info,
+                subtitles=len(tracks),
+                expected_duration=ext.duration,
+                reencoded=True,
+                # a silent film with nothing described at all is silent in this version too
+                check_loudness=not silent_source or bool(plan.clips),
+            ),
         )
     return made
 

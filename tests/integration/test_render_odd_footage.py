@@ -157,3 +157,49 @@ def test_many_holds_keep_the_programme_where_the_captions_and_narration_expect_i
     clips = [_clip(tmp_path, f"ad-{k}.wav", 0.53 + k * 1.01, 0.77, True) for k in range(8)]
     ext = rd.extended_version(video, info, Plan("en", clips), [], tmp_path / "extended.mp4")
     assert abs(_tick(ext.path) - rd.shift_time(9.0, ext.holds)) < 0.02
+
+
+def test_a_sound_track_starting_after_the_picture_stays_in_sync_for_captions_and_every_version(tmp_path):
+    """The sound starts 2 s after the picture (an audio delay in the edit list); a flash and a
+    tone happen together at 3 s. The audio the recogniser hears has the tone at 3 s (so the
+    captions are not 2 s early), and every version is made and keeps them together."""
+    video = tmp_path / "late-sound.mp4"
+    picture = "color=c=black:s=320x240:r=25:d=10,drawbox=c=white:t=fill:enable='between(t,3,3.4)',format=yuv420p"
+    sound = "sine=f=1000:d=8:r=48000,volume='between(t,1,1.4)':eval=frame"
+    subprocess.run(
+        ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", picture, "-itsoffset", "2", "-f", "lavfi"]
+        + ["-i", sound, "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"]
+        + [str(video)],
+        check=True,
+        capture_output=True,
+    )
+    heard = ff.extract_wav16k(video, tmp_path / "heard.wav")
+    assert abs(_first_sound(heard) - 3.0) < 0.05
+    info = ff.probe(video)
+    captions = tmp_path / "captions.vtt"
+    captions.write_text(vtt.write([vtt.VttCue(0.5, 1.5, "Look.")]), encoding="utf-8")
+    plan = Plan("en", [_clip(tmp_path, "ad-1.wav", 6.0, 1.0, False), _clip(tmp_path, "ad-2.wav", 8.0, 1.0, True)])
+    made = render_language(video, info, tmp_path, captions, plan, [(captions, "en")], burn=True, extended=True)
+    for kind in ("accessible", "burned_in", "extended"):
+        path = made[kind][0]
+        assert abs(_first_sound(path) - _first_flash(path)) < 0.06, kind
+
+
+def test_a_silent_film_with_nothing_to_describe_gets_every_version(tmp_path):
+    """No sound and nothing the describer can tell (a plain shot): nothing is audible in any
+    version, and that is not a loudness failure (the extended version failed RENDER)."""
+    still = tmp_path / "still.mp4"
+    subprocess.run(
+        ["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "color=c=blue:s=320x240:r=25:d=3"]
+        + ["-c:v", "libx264", "-preset", "ultrafast", str(still)],
+        check=True,
+        capture_output=True,
+    )
+    info = ff.probe(still)
+    video = ff.with_silent_audio(still, info, tmp_path / "with-track.mp4")
+    captions = tmp_path / "captions.vtt"
+    captions.write_text(vtt.write([]), encoding="utf-8")
+    made = render_language(
+        video, ff.probe(video), tmp_path, captions, Plan("en", []), [(captions, "en")], True, True, silent_source=True
+    )
+    assert set(made) == {"accessible", "burned_in", "extended"}

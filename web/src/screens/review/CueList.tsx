@@ -45,6 +45,7 @@ class CueRow extends Component<RowProps> {
             ▶ Play
           </button>
         </div>
+        {kind === "descriptions" && <p class="cue-placement">{placement(cue.id)}</p>}
         {reference && (
           <p class="cue-ref" id={refId}>
             <span class="cue-ref-label">{refLabel}:</span> <span class="user-text">{reference}</span>
@@ -76,6 +77,14 @@ class CueRow extends Component<RowProps> {
       </li>
     );
   }
+}
+
+/** What the pipeline did with a description, from its identifier (shared/media/vtt.py: `ad-N`, or
+ * `ad-N-extended` when the programme pauses for it; the narration step relabels them). */
+function placement(id: string): string {
+  if (/-extended$/.test(id)) return "Extended: the programme pauses while this is spoken.";
+  if (/^ad-\d+$/.test(id)) return "Standard: spoken in a gap in the dialogue.";
+  return "New: the narration step decides whether it fits a gap or pauses the programme.";
 }
 
 const flagKeys = new WeakMap<Flag[], string>();

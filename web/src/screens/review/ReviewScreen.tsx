@@ -390,7 +390,9 @@ export function ReviewScreen({ params }: ScreenProps) {
   // linguist only while the language is assigned to them (after a rejection, once reassigned).
   const langState = ((job?.language_qc ?? {}) as Record<string, { status?: string }>)[lang]?.status;
   const linguistWaits = session.user.role === "LINGUIST" && (job?.status !== "LANGUAGE_QC" || langState !== "ASSIGNED");
-  const readOnly = !["REVIEWER", "ADMIN", "LINGUIST"].includes(session.user.role) || linguistWaits;
+  // Reviewers and admins edit at SOURCE_QC and FINAL_QC only (shared/services/vtt.check_edit_window).
+  const reviewerWaits = ["REVIEWER", "ADMIN"].includes(session.user.role) && !!job && job.status !== "SOURCE_QC" && job.status !== "FINAL_QC";
+  const readOnly = !["REVIEWER", "ADMIN", "LINGUIST"].includes(session.user.role) || linguistWaits || reviewerWaits;
   const sel = Math.min(selected, Math.max(0, cues.length - 1));
   const selCue = cues[sel];
 
@@ -602,6 +604,7 @@ export function ReviewScreen({ params }: ScreenProps) {
   })();
   const dirtyKinds = KINDS.filter((k) => isDirty(docs[k]));
   const isLinguist = session.user.role === "LINGUIST";
+  const hasExtendedVideo = !!((job.outputs ?? {}) as Record<string, Record<string, string>>)[lang]?.video_extended;
   const reportWarnings = (report ?? []).reduce((n, s) => n + s.notes.filter((x) => x.warn).length, 0);
 
   return (
@@ -670,6 +673,12 @@ export function ReviewScreen({ params }: ScreenProps) {
               <audio id="narration" ref={audioRef} src={narrationUrl} preload="auto" controls />
             </div>
           )}
+          {hasExtendedVideo && (
+            <p class="muted">
+              Extended descriptions pause the programme, so this narration track leaves them out: hear them in the extended accessible video under{" "}
+              <Link href={`/jobs/${id}/downloads`}>Downloads</Link>.
+            </p>
+          )}
           <p class="now-description" aria-live="off">
             <span class="label">Description now:</span> <span class="user-text">{currentDescription || "none"}</span>
           </p>
@@ -707,7 +716,9 @@ export function ReviewScreen({ params }: ScreenProps) {
                   : langState === "REJECTED"
                   ? "You can edit this language again once a project manager reassigns it to you for rework."
                   : `You can read and play the cues; editing is open while the job is at language review and ${languageName(lang)} is assigned to you.`
-                : "You can read the cues, play them and decide here; the assigned linguist or a reviewer edits them."}
+                : reviewerWaits
+                  ? `You can read and play the cues; reviewers edit them at source review and final review (the job is at ${statusWords(job.status).toLowerCase()}).`
+                  : "You can read the cues, play them and decide here; the assigned linguist or a reviewer edits them."}
             </p>
           )}
           {!readOnly && (<>
