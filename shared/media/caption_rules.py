@@ -318,9 +318,17 @@ def _words_in(cue: Cue, words: list[Word]) -> list[Word]:
     return [w for w in words if cue.start - 0.02 <= (w.start + w.end) / 2 <= cue.end + 0.02]
 
 
-def check(cues: list[Cue], prof: Profile, fps: float, words: list[Word] | None = None) -> list[dict]:
+def check(
+    cues: list[Cue],
+    prof: Profile,
+    fps: float,
+    words: list[Word] | None = None,
+    doubtful_ends: list[tuple[str, float]] | None = None,
+) -> list[dict]:
     """Every rule each cue still breaks, with a readable reason. Index is 1-based. With the
-    transcript's `words`, pauses and speaker changes inside a cue are checked too."""
+    transcript's `words`, pauses and speaker changes inside a cue are checked too; with
+    `doubtful_ends` ((word, time) of a possible sentence end the audio suggests,
+    shared.media.sentence_ends.doubtful), a cue holding one is flagged `sentence_end`."""
     issues: list[dict] = []
     gap = prof.min_gap_frames / (fps or 25.0)
 
@@ -351,6 +359,16 @@ def check(cues: list[Cue], prof: Profile, fps: float, words: list[Word] | None =
         inner = [t for t in tokens[:-1] if _SENTENCE_END.search(t)]
         if inner:
             add(i, cue, "sentence_end", f"a sentence ends inside the cue (after {inner[0]!r})")
+        else:
+            maybe = [w for w, t in doubtful_ends or [] if cue.start + 0.2 < t < cue.end - 0.2]
+            if maybe:
+                add(
+                    i,
+                    cue,
+                    "sentence_end",
+                    f"a sentence may end inside the cue after {maybe[0]!r} (a pause and a falling pitch; "
+                    "no full stop was heard there)",
+                )
         if words is not None:
             inside = _words_in(cue, words)
             for a, b in zip(inside, inside[1:]):

@@ -371,3 +371,12 @@ def test_a_cue_is_cut_rather_than_holding_a_line_that_ends_on_a_preposition():
         "driven by cheaper delivery and longer opening hours.",
     ]
     assert not any(i["rule"] == "line_break" for i in cr.check(cues, P, 25))
+
+
+def test_a_possible_sentence_end_inside_a_cue_is_flagged_for_the_reviewer():
+    cues = [Cue(0.0, 3.0, "another fortnight commuters have been told")]
+    rules = cr.check(cues, P, 25, doubtful_ends=[("fortnight", 1.2)])
+    assert [(i["rule"], "fortnight" in i["detail"]) for i in rules if i["rule"] == "sentence_end"] == [
+        ("sentence_end", True)
+    ]
+    assert not [i for i in cr.check(cues, P, 25, doubtful_ends=[("told", 2.95)]) if i["rule"] == "sentence_end"]
