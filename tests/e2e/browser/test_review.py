@@ -140,7 +140,9 @@ def test_the_pipeline_qc_report_in_words_with_a_jump_to_the_cue(page, scene):
     expect(page.locator(".cue-selected textarea")).to_have_value("First we cut the metal sheet.")
 
     wait_status(admin, scene["mismatch"], "SOURCE_QC")
-    page.goto(f"/jobs/{scene['mismatch']}/review/es")
+    page.goto(f"/jobs/{scene['mismatch']}")  # the job page says it before anyone opens the review
+    expect(page.get_by_text("Spanish (es): the speech sounds like English (en)")).to_be_visible()
+    page.get_by_role("link", name="Review Spanish (es)").click()
     report.wait_for()
     expect(report).to_contain_text("The speech sounds like English (en)")
     expect(report).to_contain_text("not Spanish (es)")
@@ -352,6 +354,15 @@ def test_assigned_linguist_edits_their_language(page, new_context, scene):
     saved = admin.call("GET", f"/api/v1/jobs/{job}/vtt/es?kind=captions").json()["content"]
     assert "Bienvenidos a la fábrica." in saved
     expect(page.get_by_text("Versions of the captions")).to_have_count(0)
+    # The timeline opens for the linguist too (the English files, read-only).
+    page.goto(f"/jobs/{job}/timeline")
+    expect(page.get_by_text("You can see the timeline here")).to_be_visible()
+    expect(page.get_by_role("group", name="Caption cues").get_by_role("button").first).to_be_visible()
+    expect(page.get_by_role("button", name="Save caption timings")).to_have_count(0)
+    axe_check(page, "timeline as linguist")
+    page.goto(f"/jobs/{job}/review/es")
+    cue(page, 1).wait_for()
+
     # A PM reads the cues (read-only: the VTT GET is REVIEWER/ADMIN) and could decide here too.
     pm = new_context().new_page()
     sign_in(pm, scene["pm"].email, PASSWORD, f"/jobs/{job}/review/es")

@@ -20,6 +20,44 @@ const FAILED_AT: Record<string, string> = {
   TTS_FAILED: "TTS_GENERATING",
   RENDER_FAILED: "RENDERING",
 };
+type QcEntry = {
+  captions?: { issues?: number };
+  language?: { status?: string; heard?: string; probability?: number };
+  glossary?: { unenforced?: number };
+  speech?: { inaudible?: number };
+};
+
+/** What the pipeline's report summary (job.qc_report) says needs a look, per language under
+ * review; the review screen shows the whole report with a jump to each cue. */
+function QcSummary({ job, langs }: { job: Job; langs: string[] }) {
+  const qc = (job.qc_report ?? {}) as Record<string, QcEntry>;
+  const lines = langs.flatMap((l) => {
+    const e = qc[l];
+    if (!e) return [];
+    const parts: string[] = [];
+    const lang = e.language;
+    if (lang?.status === "mismatch") parts.push(`the speech sounds like ${languageName(lang.heard ?? "")} (${Math.round((lang.probability ?? 0) * 100)}% sure), not ${languageName(l)}`);
+    if (lang?.status === "unsure") parts.push(`not sure the speech is ${languageName(l)}`);
+    // The pipeline lists a doubtful language among the caption issues too: count it once.
+    const issues = Math.max(0, (e.captions?.issues ?? 0) - (lang?.status === "mismatch" || lang?.status === "unsure" ? 1 : 0));
+    if (issues) parts.push(`${issues} caption rule${issues === 1 ? "" : "s"} broken`);
+    if (e.glossary?.unenforced) parts.push(`${e.glossary.unenforced} glossary term${e.glossary.unenforced === 1 ? "" : "s"} missing`);
+    if (e.speech?.inaudible) parts.push(`${e.speech.inaudible} description${e.speech.inaudible === 1 ? "" : "s"} too quiet in the narration`);
+    return parts.length ? [`${languageName(l)}: ${parts.join("; ")}.`] : [];
+  });
+  if (!lines.length) return null;
+  return (
+    <div class="banner warn-inline">
+      <p class="banner-line">The pipeline noted things to check (details on each review page):</p>
+      <ul class="banner-list">
+        {lines.map((t) => (
+          <li key={t}>{t}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 const RETRYABLE = new Set(["TRANSCRIPTION_FAILED", "DESCRIPTION_FAILED", "TRANSLATION_FAILED", "TTS_FAILED", "RENDER_FAILED"]);
 /** What happens at a review stage, for whoever has nothing to do there (the job waits for people). */
 const WAITING: Record<string, string> = {
@@ -194,6 +232,7 @@ export function JobScreen({ params }: ScreenProps) {
               </li>
             ))}
           </ul>
+          <QcSummary job={job} langs={langs} />
         </>
       )}
       {(hasOutputs || (job.status !== "CREATED" && job.status !== "UPLOADED")) && (

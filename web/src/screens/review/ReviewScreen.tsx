@@ -3,7 +3,7 @@
 // flags as you type, save with If-Match and a conflict dialog, drafts that survive a reload,
 // versions with diff and restore, and the QC decision (approve, reject with a reason, feedback).
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { api, ApiError, call, errorText, plainStatus, type Job, type Schemas } from "../../api/client";
+import { api, ApiError, call, errorText, type Job, type Schemas } from "../../api/client";
 import { announce, useStore } from "../../app/store";
 import { languageName } from "../../app/languages";
 import { statusWords, when } from "../../app/format";
@@ -19,6 +19,7 @@ import { VersionsPanel } from "./VersionsPanel";
 import { DecisionPanel, decisionLevel } from "./DecisionPanel";
 import { SHORTCUTS, matchShortcut } from "./shortcuts";
 import { ScreenPending } from "../../components/Banner";
+import { readJobFile } from "../../api/jobFiles";
 import { ReportPanel } from "./ReportPanel";
 import { reportSections, type NoteKind, type Section } from "./report";
 
@@ -43,25 +44,12 @@ async function etagOf(content: string): Promise<string> {
   return `"${hex.slice(0, 32)}"`; // shared/domain/vtt_document.py etag_for
 }
 
-/** The text of one job file, read through its signed URL (`what` names it in an error). */
-async function readFile(id: string, path: string, what: string): Promise<string> {
-  const file = await api.get("/api/v1/files/{job_id}/{path}", { path: { job_id: id, path } });
-  let resp: Response;
-  try {
-    resp = await fetch(file.url, { cache: "no-store" });
-  } catch {
-    throw new ApiError(0, "The platform could not be reached. Check your connection; nothing you typed is lost.");
-  }
-  if (!resp.ok) throw new ApiError(resp.status, `${what} could not be read. ${plainStatus(resp.status)}`);
-  return resp.text();
-}
-
 /** One VTT with its ETag. The VTT endpoint serves REVIEWER and ADMIN; an assigned LINGUIST (and a
  * PM, who reads and decides at LANGUAGE_QC) reads the language's file through its signed URL, and the console computes the ETag (a SHA-256 of
  * the content, as the platform does) so nobody has to. */
 async function loadVtt(id: string, lang: string, kind: Kind, role: string): Promise<VttAnswer> {
   if (role === "REVIEWER" || role === "ADMIN") return api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang }, query: { kind } });
-  const content = await readFile(id, `${lang}/${kind}.vtt`, `The ${languageName(lang)} ${kind}`);
+  const content = await readJobFile(id, `${lang}/${kind}.vtt`, `The ${languageName(lang)} ${kind}`);
   return { job_id: id, lang, kind, content, etag: await etagOf(content), version_id: null, updated_at: null, vtt_changed_since_render: false };
 }
 
@@ -165,7 +153,7 @@ export function ReviewScreen({ params }: ScreenProps) {
           const ref: Partial<Record<Kind, Cue[]>> = {};
           for (const k of KINDS) {
             try {
-              ref[k] = parseVtt(await readFile(id, `${src}/${k}.vtt`, `The ${languageName(src)} ${k}`)).cues;
+              ref[k] = parseVtt(await readJobFile(id, `${src}/${k}.vtt`, `The ${languageName(src)} ${k}`)).cues;
             } catch {
               // Not made (yet) or not readable: the rows show no source text.
             }
@@ -173,7 +161,7 @@ export function ReviewScreen({ params }: ScreenProps) {
           if (live) setReference(ref);
         } else if (live) setReference({});
         try {
-          const text = await readFile(id, `${lang}/qc-report.json`, "The QC report");
+          const text = await readJobFile(id, `${lang}/qc-report.json`, "The QC report");
           if (live) setReport(reportSections(JSON.parse(text), lang, !!(j.options as { extended_ad?: boolean } | undefined)?.extended_ad));
         } catch (e) {
           if (!live) return;

@@ -5,7 +5,8 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import Peaks, { type PeaksInstance } from "peaks.js";
 import { api, ApiError, call, errorText, type Job, type Schemas } from "../../api/client";
-import { announce } from "../../app/store";
+import { announce, useStore } from "../../app/store";
+import { readJobFile } from "../../api/jobFiles";
 import { languageShort } from "../../app/languages";
 import { Link } from "../../components/Link";
 import type { ScreenProps } from "../../app/routes";
@@ -20,6 +21,8 @@ const ZOOM_LEVELS = [320, 640, 1280, 2560, 5120, 10240];
 
 export function TimelineScreen({ params }: ScreenProps) {
   const id = params.id;
+  const role = useStore((s) => s.session?.user.role ?? "");
+  const viaVttApi = role === "REVIEWER" || role === "ADMIN"; // others read the files (decision 0822)
   const [job, setJob] = useState<Job | null>(null);
   const [lang, setLang] = useState<string>(new URLSearchParams(location.search).get("lang") ?? "");
   const [tl, setTl] = useState<Timeline | null>(null);
@@ -35,6 +38,8 @@ export function TimelineScreen({ params }: ScreenProps) {
   const overviewRef = useRef<HTMLDivElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const peaksRef = useRef<PeaksInstance | null>(null);
+  // Timings are edited where the VTT may be saved: reviewers and admins at SOURCE_QC and FINAL_QC.
+  const canEdit = viaVttApi && (job?.status === "SOURCE_QC" || job?.status === "FINAL_QC");
   const capRef = useRef(captions);
   capRef.current = captions;
 
@@ -48,18 +53,21 @@ export function TimelineScreen({ params }: ScreenProps) {
         const t = await api.get("/api/v1/jobs/{id}/timeline", { path: { id } });
         setTl(t);
         setView({ start: 0, end: Math.min(t.duration || 30, 30) });
+        const read = async (kind: "captions" | "descriptions") =>
+          viaVttApi
+            ? await api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang: l }, query: { kind } })
+            : { etag: "", content: await readJobFile(id, `${l}/${kind}.vtt`, `The ${kind}`) };
         try {
-          const c = await api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang: l }, query: { kind: "captions" } });
+          const c = await read("captions");
           const p = parseVtt(c.content);
           setCaptions({ etag: c.etag, base: c.content, header: p.header, cues: p.cues });
         } catch (e) {
-          if (!(e instanceof ApiError && e.status === 404)) throw e;
+          if (!(e instanceof ApiError && (e.status === 404 || e.status === 403))) throw e;
         }
         try {
-          const d = await api.get("/api/v1/jobs/{id}/vtt/{lang}", { path: { id, lang: l }, query: { kind: "descriptions" } });
-          setDescriptions(parseVtt(d.content).cues);
+          setDescriptions(parseVtt((await read("descriptions")).content).cues);
         } catch (e) {
-          if (!(e instanceof ApiError && e.status === 404)) throw e;
+          if (!(e instanceof ApiError && (e.status === 404 || e.status === 403))) throw e;
         }
         try {
           setVideoUrl((await api.get("/api/v1/files/{job_id}/{path}", { path: { job_id: id, path: "source.mp4" } })).url);
@@ -85,7 +93,7 @@ export function TimelineScreen({ params }: ScreenProps) {
         zoomLevels: ZOOM_LEVELS,
         keyboard: false,
         segments: [
-          ...captions.cues.map((c, i) => ({ id: `c${i}`, startTime: c.start, endTime: c.end, labelText: c.text, editable: true, color: "#1d4ed8" })),
+          ...captions.cues.map((c, i) => ({ id: `c${i}`, startTime: c.start, endTime: c.end, labelText: c.text, editable: canEdit, color: "#1d4ed8" })),
           ...descriptions.map((c, i) => ({ id: `d${i}`, startTime: c.start, endTime: c.end, labelText: c.text, editable: false, color: "#7a3c00" })),
         ],
         points: (tl.scenes ?? []).map((t, i) => ({ id: `s${i}`, time: t, labelText: "Scene change", color: "#00703c" })),
@@ -203,7 +211,8 @@ export function TimelineScreen({ params }: ScreenProps) {
               Zoom out
             </button>
           </div>
-          {sel && (
+          {!canEdit && <p class="banner">You can see the timeline here; reviewers move caption timings at source review and final review.</p>}
+          {sel && canEdit && (
             <div class="edges" role="group" aria-label={`Caption ${selected + 1}`}>
               <span>
                 Caption {selected + 1}: {formatTime(sel.start)} → {formatTime(sel.end)}
@@ -222,14 +231,16 @@ export function TimelineScreen({ params }: ScreenProps) {
               </button>
             </div>
           )}
-          <div class="save-row">
-            <button type="button" class="button" onClick={save} disabled={!captions}>
-              Save caption timings
-            </button>
-            <p class="save-message" role="status">
-              {message}
-            </p>
-          </div>
+          {canEdit && (
+            <div class="save-row">
+              <button type="button" class="button" onClick={save} disabled={!captions}>
+                Save caption timings
+              </button>
+              <p class="save-message" role="status">
+                {message}
+              </p>
+            </div>
+          )}
         </div>
       </div>
       {tl.peaks ? (
