@@ -146,8 +146,13 @@ def wrap(text: str, prof: Profile) -> str:
 
 
 def fits(text: str, prof: Profile) -> bool:
+    """The text fits the profile's lines, broken where a line may end (a cue that could hold it
+    only by breaking after an article or a preposition does not count as fitting: the cue is
+    cut instead)."""
     lines = wrap(text, prof).split("\n")
-    return len(lines) <= prof.max_lines and all(len(line) <= prof.max_chars for line in lines)
+    if len(lines) > prof.max_lines or any(len(line) > prof.max_chars for line in lines):
+        return False
+    return not any(dangles(line.split()[-1]) for line in lines[:-1] if line.split())
 
 
 # ---------------------------------------------------------------- reading speed
@@ -234,7 +239,7 @@ def _rebalanced(first: list[Word], tail: list[Word], prof: Profile) -> tuple[lis
             continue
         cost = abs(len(ta) - len(tb)) + (1000 if dangles(a[-1].text) else 0)
         if _CLAUSE_END.search(a[-1].text):
-            cost -= 15
+            cost -= 30  # after a comma, even at the price of balance ("faster, / driven by ...")
         elif _bare(b[0].text) in FUNCTION_WORDS:
             cost -= 12  # before "will", "to", "and": the next phrase starts there ("main line / will take")
         if best is None or cost < best[0]:
@@ -313,9 +318,17 @@ def _words_in(cue: Cue, words: list[Word]) -> list[Word]:
     return [w for w in words if cue.start - 0.02 <= (w.start + w.end) / 2 <= cue.end + 0.02]
 
 
-def check(cues: list[Cue], prof: Profile, fps: float, words: list[Word] | None = None) -> list[dict]:
+def check(
+    cues: list[Cue],
+    prof: Profile,
+    fps: float,
+    words: list[Word] | None = None,
+    doubtful_ends: list[tuple[str, float]] | None = None,
+) -> list[dict]:
     """Every rule each cue still breaks, with a readable reason. Index is 1-based. With the
-    transcript's `words`, pauses and speaker changes inside a cue are checked too."""
+    transcript's `words`, pauses and speaker changes inside a cue are checked too; with
+    `doubtful_ends` ((word, time) of a possible sentence end the audio suggests,
+    shared.media.sentence_ends.doubtful), a cue holding one is flagged `sentence_end`."""
     issues: list[dict] = []
     gap = prof.min_gap_frames / (fps or 25.0)
 
@@ -346,6 +359,16 @@ def check(cues: list[Cue], prof: Profile, fps: float, words: list[Word] | None =
         inner = [t for t in tokens[:-1] if _SENTENCE_END.search(t)]
         if inner:
             add(i, cue, "sentence_end", f"a sentence ends inside the cue (after {inner[0]!r})")
+        else:
+            maybe = [w for w, t in doubtful_ends or [] if cue.start + 0.2 < t < cue.end - 0.2]
+            if maybe:
+                add(
+                    i,
+                    cue,
+                    "sentence_end",
+                    f"a sentence may end inside the cue after {maybe[0]!r} (a pause and a falling pitch; "
+                    "no full stop was heard there)",
+                )
         if words is not None:
             inside = _words_in(cue, words)
             for a, b in zip(inside, inside[1:]):

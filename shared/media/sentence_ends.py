@@ -139,6 +139,28 @@ def _capitalise(text: str) -> str:
     return text
 
 
+DOUBT_FALL_RATIO = FALL_RATIO  # fast speech: a fall between FAST_FALL_RATIO and this is flagged
+
+
+def doubtful(words: list[Word], wav: Path) -> list[tuple[str, float]]:
+    """Fast speech only: (word before, time) of silences of FAST_MIN_PAUSE or more with a pitch
+    fall too shallow to add a sentence end (between FAST_FALL_RATIO and DOUBT_FALL_RATIO) where
+    no punctuation marks one. The QC report flags the cue holding one for the reviewer
+    (docs/decisions/0335); nothing is changed."""
+    if len(words) < 2:
+        return []
+    chunks = speaker_change.wav_chunks(wav)
+    if whisper.speaking_rate(len(words), chunks) <= whisper.FAST_WPM:
+        return []
+    audio = speaker_change.read_wav(wav)
+    fast = speaker_change.wav_chunks(wav, FAST_VAD_GAP)
+    out = []
+    for i, start, end, ratio in find(words, audio, fast, FAST_MIN_PAUSE, DOUBT_FALL_RATIO):
+        if ratio > FAST_FALL_RATIO:
+            out.append((words[i].text, round((start + end) / 2, 3)))
+    return out
+
+
 def mark(words: list[Word], wav: Path) -> list[Added]:
     """Sentence ends added where the audio shows them and the words do not (in place);
     returns what was added."""

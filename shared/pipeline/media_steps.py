@@ -276,7 +276,7 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
     clean.words, numbers_rewritten = caption_numbers.apply(clean.words, src, profile.numbers)
     recased = punctuation.consistent_casing(clean.words, src, hints)
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
-    issues = caption_rules.check(cues, profile, info.fps, clean.words)
+    issues = caption_rules.check(cues, profile, info.fps, clean.words, sentence_ends.doubtful(clean.words, wav))
     if verdict.flagged:
         issues.insert(0, {"cue": None, "rule": "language", "detail": verdict.detail})
     jid = job["id"]

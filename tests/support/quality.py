@@ -346,11 +346,43 @@ def reference_srt(spans: list[tuple[float, float, Sentence]]) -> str:
     prof = cr.profile("netflix")
     cues = []
     for i, (a, b, s) in enumerate(spans):
-        text = s.caption
+        mark = ""
         if i > 0 and (s.voice or "", s.pitch) != (spans[i - 1][2].voice or "", spans[i - 1][2].pitch):
-            text = prof.speaker_mark + text
-        cues.append((a, b, cr.wrap(text, prof)))
+            mark = prof.speaker_mark
+        pieces = _subtitle_pieces(s.caption, prof)
+        total = sum(len(p) for p in pieces)
+        t = a
+        for n, piece in enumerate(pieces):  # timed in proportion to their length
+            end = b if n == len(pieces) - 1 else t + (b - a) * len(piece) / total
+            cues.append((t, end, cr.wrap((mark if n == 0 else "") + piece, prof)))
+            t = end
     return srt(cues)
+
+
+def _subtitle_pieces(text: str, prof: cr.Profile) -> list[str]:
+    """A script sentence as a subtitler cuts it: at every sentence end inside it ("Thanks,
+    Anna. The retail figures ..."), then a piece that two lines cannot hold without breaking
+    after an article or a preposition is cut in two, after its comma nearest the middle, else
+    at the most balanced word boundary that leaves no function word at the end (before a new
+    phrase where one starts near the middle)."""
+    pieces = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
+    out: list[str] = []
+    for piece in pieces:
+        if cr.fits(prof.speaker_mark + piece, prof):
+            out.append(piece)
+            continue
+        words = piece.split()
+        cuts = [k for k in range(1, len(words)) if words[k - 1].endswith((",", ";", ":"))]
+        if not cuts:
+            cuts = [k for k in range(1, len(words)) if not cr.dangles(words[k - 1])]
+
+        def cost(k: int) -> float:  # balance, and a new phrase ("will take ...") is a better start
+            phrase = words[k].lower() in cr.FUNCTION_WORDS
+            return abs(len(" ".join(words[:k])) - len(" ".join(words[k:]))) - (12 if phrase else 0)
+
+        k = min(cuts, key=cost)
+        out += [" ".join(words[:k]), " ".join(words[k:])]
+    return out
 
 
 def _timeline(tv: TalkingVideo, parts: list[Part]) -> list[tuple[float, float, Part]]:

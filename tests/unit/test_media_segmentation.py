@@ -361,3 +361,22 @@ def test_a_word_piece_after_a_hyphen_joins_its_word():
         ("it's", 0.6, 0.8),
         ("-", 0.8, 0.9),
     ]
+
+
+def test_a_cue_is_cut_rather_than_holding_a_line_that_ends_on_a_preposition():
+    ws = words("Online sales grew even faster, driven by cheaper delivery and longer opening hours.")
+    cues = cr.build_cues(ws, P, 25, 30.0)
+    assert [c.text.replace("\n", " ") for c in cues] == [
+        "Online sales grew even faster,",
+        "driven by cheaper delivery and longer opening hours.",
+    ]
+    assert not any(i["rule"] == "line_break" for i in cr.check(cues, P, 25))
+
+
+def test_a_possible_sentence_end_inside_a_cue_is_flagged_for_the_reviewer():
+    cues = [Cue(0.0, 3.0, "another fortnight commuters have been told")]
+    rules = cr.check(cues, P, 25, doubtful_ends=[("fortnight", 1.2)])
+    assert [(i["rule"], "fortnight" in i["detail"]) for i in rules if i["rule"] == "sentence_end"] == [
+        ("sentence_end", True)
+    ]
+    assert not [i for i in cr.check(cues, P, 25, doubtful_ends=[("told", 2.95)]) if i["rule"] == "sentence_end"]
