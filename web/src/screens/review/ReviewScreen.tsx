@@ -686,7 +686,11 @@ export function ReviewScreen({ params }: ScreenProps) {
             </p>
           )}
           <p class="muted">
-            {flagged ? `${flagged} of ${cues.length} ${cues.length === 1 ? "cue has" : "cues have"} QC flags.` : `No QC flags in ${cues.length} ${cues.length === 1 ? "cue" : "cues"}.`} Profile: {profile.name}.{" "}
+            {(() => {
+              const noun = kind === "captions" ? "caption" : "description";
+              const many = cues.length === 1 ? noun : `${noun}s`;
+              return flagged ? `${flagged} of ${cues.length} ${many} ${cues.length === 1 ? "has" : "have"} QC flags.` : `No QC flags in ${cues.length} ${many}.`;
+            })()} Profile: {profile.name}.{" "}
             <label class="inline-check">
               <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} /> Follow playback
             </label>
