@@ -182,7 +182,7 @@ def linear_gain(measured: dict) -> float | None:
     return None
 
 
-LIMIT_DBFS = -4.0  # the limiter's ceiling, 4x oversampled: AAC adds up to ~2 dB on limited peaks
+LIMIT_DBFS = -6.0  # the limiter's ceiling, 4x oversampled: AAC adds up to ~3.3 dB on limited peaks
 
 
 LIMIT_TRIES = 4  # measurements of the limited mix, each correcting the gain by what was missing

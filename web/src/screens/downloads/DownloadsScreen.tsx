@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, errorText, type Job, type Schemas } from "../../api/client";
 import type { ScreenProps } from "../../app/routes";
-import { languageName } from "../../app/languages";
+import { byLanguageName, languageName } from "../../app/languages";
 import { bytes, when } from "../../app/format";
 import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
@@ -58,7 +58,9 @@ export function DownloadsScreen({ params }: ScreenProps) {
     };
   }, [id]);
 
-  const langs = Array.from(new Set(files.map((f) => f.language)));
+  // The programme's own language first, then the others by name (the API lists them by code).
+  const src = job?.source_language;
+  const langs = byLanguageName(Array.from(new Set(files.map((f) => f.language)))).sort((a, b) => Number(b === src) - Number(a === src));
   const title = job?.title || "Untitled job";
   return (
     <section aria-busy={loading ? "true" : "false"}>
