@@ -115,6 +115,17 @@ def test_edit_a_cue_with_flags_shortcuts_and_save(page, scene):
     first.focus()
     page.keyboard.press("Alt+ArrowDown")  # next cue
     expect(cue(page, 2)).to_be_focused()
+    # "Play" plays the cue from its start and pauses at its end (the video follows the cue).
+    page.get_by_role("button", name="Play cue 2", exact=True).click()
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video'); return v.currentTime > 0 && v.paused; }", timeout=20_000
+    )
+    end = page.evaluate("() => document.querySelector('video').currentTime")
+    second = [line for line in captions(reviewer, job).splitlines() if "-->" in line][1]
+    cue_end = sum(float(x) * m for x, m in zip(second.split(" --> ")[1].split(":"), (3600, 60, 1)))
+    assert cue_end - 0.05 <= end <= cue_end + 0.6, (end, second)
+    expect(page.locator(".cue-selected textarea")).to_have_value(cue(page, 2).input_value())
+
     page.keyboard.press("Control+KeyS")
     expect(page.locator(".save-message")).to_have_text("Saved.")
     assert "Welcome, everyone." in captions(reviewer, job)
