@@ -320,22 +320,26 @@ def _window_lufs(path, start, end):
     return rd.parse_ebur128(proc.stderr)["i"]
 
 
+def _mix_one_description(folder, programme: str, text: str):
+    """A 12 s programme from an ffmpeg source, one description at 4-7 s in espeak-ng, mixed:
+    (programme file, the description's clip, the mix)."""
+    folder.mkdir()
+    bed = folder / "bed.m4a"
+    ff.ffmpeg("-f", "lavfi", "-i", programme, "-ac", "2", "-ar", "48000", "-c:a", "aac", str(bed))
+    info = ff.probe(bed)
+    plan = narration.synthesize_plan(EspeakSpeech(), [vtt.VttCue(4.0, 7.0, text)], "en", [], info.duration, folder)
+    clip = plan.clips[0]
+    clip.local = str(folder / clip.name)
+    return bed, clip, rd.mix_programme(bed, info, plan, folder / "mix.m4a")
+
+
 def test_narration_sits_at_least_10_lu_above_the_ducked_programme(work):
     """A steady ambience bed with one description: in the description's window the narration is
     >= 10 LU above the programme, which outside the window is left at its level."""
     import math
 
     folder = work / "ducking"
-    folder.mkdir()
-    bed = folder / "bed.m4a"
-    ff.ffmpeg("-f", "lavfi", "-i", "anoisesrc=d=12:c=pink:a=0.2", "-ac", "2", "-ar", "48000", "-c:a", "aac", str(bed))
-    info = ff.probe(bed)
-    plan = narration.synthesize_plan(
-        EspeakSpeech(), [vtt.VttCue(4.0, 7.0, "The text ACME WIDGETS appears.")], "en", [], info.duration, folder
-    )
-    clip = plan.clips[0]
-    clip.local = str(folder / clip.name)
-    mixed = rd.mix_programme(bed, info, plan, folder / "mix.m4a")
+    bed, clip, mixed = _mix_one_description(folder, "anoisesrc=d=12:c=pink:a=0.2", "The text ACME WIDGETS appears.")
     outside = _window_lufs(mixed, 0.5, 3.5)
     inside = _window_lufs(mixed, clip.start + 0.4, clip.start + clip.duration - 0.2)
     ducked = outside + rd.DUCK_DB
@@ -351,24 +355,14 @@ def test_a_description_over_swelling_music_is_ducked_deeper_to_stay_15_lu_above_
     narration stands about MARGIN_LU above the programme left under it (decision 0304)."""
     import math
 
-    folder = work / "swell"
-    folder.mkdir()
-    bed = folder / "bed.m4a"
     swell = "volume='if(between(t,3,10),1.0,0.2)':eval=frame"
-    ff.ffmpeg("-f", "lavfi", "-i", f"anoisesrc=d=12:c=pink:a=0.3,{swell}", "-ac", "2", "-ar", "48000", str(bed))
-    info = ff.probe(bed)
-    plan = narration.synthesize_plan(
-        EspeakSpeech(), [vtt.VttCue(4.0, 7.0, "A crowd gathers.")], "en", [], info.duration, folder
-    )
-    clip = plan.clips[0]
-    clip.local = str(folder / clip.name)
-    mixed = rd.mix_programme(bed, info, plan, folder / "mix.m4a")
+    bed, clip, mixed = _mix_one_description(work / "swell", f"anoisesrc=d=12:c=pink:a=0.3,{swell}", "A crowd gathers.")
     end = clip.start + clip.duration
     swell_alone = _window_lufs(mixed, end + rd.RAMP + 0.3, 9.8)  # the swell, undescribed
     quiet = _window_lufs(mixed, 0.5, 2.5)
     inside = _window_lufs(mixed, clip.start, end)  # the window the depth was chosen for
-    stem = folder / "stem.wav"
-    narration.write_stem_wav(plan.standard, info.duration, stem)
+    stem = bed.parent / "stem.wav"
+    narration.write_stem_wav([clip], ff.probe(bed).duration, stem)
     depth = ducking.depths(
         [(clip.start, end)],
         rd._measure(bed),

@@ -103,6 +103,20 @@ def _first_flash(path: Path) -> float:
     return float(re.search(r"pts_time:([0-9.]+)", proc.stderr).group(1))
 
 
+def _assert_every_version_in_sync(tmp_path: Path, video: Path, info, standard_at: float, extended_at: float) -> None:
+    """Render every version (with one standard and one extended description) and check that in
+    each the first sound is heard when the first flash is seen."""
+    captions = tmp_path / "captions.vtt"
+    captions.write_text(vtt.write([vtt.VttCue(0.5, 1.5, "Look.")]), encoding="utf-8")
+    clips = [_clip(tmp_path, "ad-1.wav", standard_at, 1.0, False), _clip(tmp_path, "ad-2.wav", extended_at, 1.0, True)]
+    made = render_language(
+        video, info, tmp_path, captions, Plan("en", clips), [(captions, "en")], burn=True, extended=True
+    )
+    for kind in ("accessible", "burned_in", "extended"):
+        path = made[kind][0]
+        assert abs(_first_sound(path) - _first_flash(path)) < 0.06, kind
+
+
 def test_a_late_start_and_sound_longer_than_the_picture_keep_sync_in_every_version(tmp_path):
     """The source starts at 3 s (an edit list) and its 96 kHz sound runs 2 s past the picture;
     a white flash and a tone burst happen together 2 s into the programme. Every version is
@@ -120,13 +134,7 @@ def test_a_late_start_and_sound_longer_than_the_picture_keep_sync_in_every_versi
     info = ff.probe(video)
     assert abs(info.duration - 10.0) < 0.1, info  # the programme, not the header's 13 s
     assert abs(probe.probe(video).duration - 10.0) < 0.1  # what the job records
-    captions = tmp_path / "captions.vtt"
-    captions.write_text(vtt.write([vtt.VttCue(0.5, 1.5, "Look.")]), encoding="utf-8")
-    plan = Plan("en", [_clip(tmp_path, "ad-1.wav", 5.0, 1.0, False), _clip(tmp_path, "ad-2.wav", 6.5, 1.0, True)])
-    made = render_language(video, info, tmp_path, captions, plan, [(captions, "en")], burn=True, extended=True)
-    for kind in ("accessible", "burned_in", "extended"):
-        path = made[kind][0]
-        assert abs(_first_sound(path) - _first_flash(path)) < 0.06, kind
+    _assert_every_version_in_sync(tmp_path, video, info, standard_at=5.0, extended_at=6.5)
 
 
 def _tick(path: Path) -> float:
@@ -176,13 +184,7 @@ def test_a_sound_track_starting_after_the_picture_stays_in_sync_for_captions_and
     heard = ff.extract_wav16k(video, tmp_path / "heard.wav")
     assert abs(_first_sound(heard) - 3.0) < 0.05
     info = ff.probe(video)
-    captions = tmp_path / "captions.vtt"
-    captions.write_text(vtt.write([vtt.VttCue(0.5, 1.5, "Look.")]), encoding="utf-8")
-    plan = Plan("en", [_clip(tmp_path, "ad-1.wav", 6.0, 1.0, False), _clip(tmp_path, "ad-2.wav", 8.0, 1.0, True)])
-    made = render_language(video, info, tmp_path, captions, plan, [(captions, "en")], burn=True, extended=True)
-    for kind in ("accessible", "burned_in", "extended"):
-        path = made[kind][0]
-        assert abs(_first_sound(path) - _first_flash(path)) < 0.06, kind
+    _assert_every_version_in_sync(tmp_path, video, info, standard_at=6.0, extended_at=8.0)
 
 
 def test_a_silent_film_with_nothing_to_describe_gets_every_version(tmp_path):
