@@ -32,6 +32,7 @@ from concurrent import futures
 from gunicorn import http
 from gunicorn.workers.gthread import ThreadWorker
 
+from shared.processes import pid_alive
 from shared.storage.local_files import URL_PREFIX
 
 # Longest a process leaves a waiting connection to a less loaded process before it accepts it
@@ -60,7 +61,7 @@ class LoadBoard:
         with self._lock:
             for i in range(self.SLOTS):
                 owner = self._pids[i]
-                if owner == 0 or owner == pid or not _alive(owner):
+                if owner == 0 or owner == pid or not pid_alive(owner):
                     self._pids[i] = pid
                     self._counts[i] = 0
                     return i
@@ -77,18 +78,10 @@ class LoadBoard:
     def least_other(self, slot: int) -> int | None:
         """The fewest open connections among the other live processes, None if there is none (a
         process killed without releasing its slot does not count)."""
-        counts = [self._counts[i] for i in range(self.SLOTS) if i != slot and self._pids[i] and _alive(self._pids[i])]
+        counts = [
+            self._counts[i] for i in range(self.SLOTS) if i != slot and self._pids[i] and pid_alive(self._pids[i])
+        ]
         return min(counts) if counts else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class FairThreadWorker(ThreadWorker):

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from shared.file_modes import private_dir
+from shared.processes import pid_alive
 from shared.timestamps import iso_at
 
 TMP_PREFIX = ".avp-tmp-"
@@ -47,16 +48,6 @@ def check_path(path: str) -> str:
     return path
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _sweep_dir(folder: Path) -> int:
     removed = 0
     try:
@@ -70,7 +61,7 @@ def _sweep_dir(folder: Path) -> int:
             pid = int(entry.name[len(TMP_PREFIX) :].split("-", 1)[0])
         except ValueError:
             continue
-        if pid != os.getpid() and not _pid_alive(pid):
+        if pid != os.getpid() and not pid_alive(pid):
             try:
                 os.unlink(entry.path)
                 removed += 1

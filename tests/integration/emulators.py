@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from shared.processes import pid_alive
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -47,16 +49,6 @@ def _locked(emu):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-
-
 @pytest.fixture(scope="session")
 def gcp_emulators():
     """The emulator environment ({VAR: value}); skips with a reason where they cannot run.
@@ -70,7 +62,7 @@ def gcp_emulators():
         pytest.skip(f"Google Cloud emulator tests skipped: {reason}")
     with _locked(emu) as book:
         state = json.loads(book.read_text()) if book.exists() else {"sessions": [], "started": []}
-        state["sessions"] = [p for p in state["sessions"] if _alive(p)] + [os.getpid()]
+        state["sessions"] = [p for p in state["sessions"] if pid_alive(p)] + [os.getpid()]
         state["started"] = sorted(set(state["started"]) | set(emu.start()))
         book.write_text(json.dumps(state))
     variables = emu.env()
@@ -86,7 +78,7 @@ def gcp_emulators():
                 os.environ[k] = v
         with _locked(emu) as book:
             state = json.loads(book.read_text()) if book.exists() else {"sessions": [], "started": []}
-            state["sessions"] = [p for p in state["sessions"] if p != os.getpid() and _alive(p)]
+            state["sessions"] = [p for p in state["sessions"] if p != os.getpid() and pid_alive(p)]
             if not state["sessions"]:
                 emu.stop(state["started"])
                 state["started"] = []
