@@ -34,7 +34,6 @@ from shared.media.narration import SAMPLE_RATE, Clip, Plan, write_stem_wav
 TARGET_LUFS = -23.0
 TARGET_TP = -2.0  # aim; the acceptance limit is -1 dBTP
 MAX_TP = -1.0
-TARGET_LRA = 11.0
 LOUDNESS_TOLERANCE = 1.0
 DURATION_TOLERANCE = 0.1
 DUCK_DB = ducking.LEAST_DB  # the least a description turns the programme down (more where it is loud)
@@ -148,7 +147,7 @@ def _gain_to(lufs: float | None, target: float = TARGET_LUFS) -> float:
 
 def parse_ebur128(stderr: str) -> dict:
     """The summary of ebur128 (peak=true): integrated loudness, its relative gate threshold,
-    loudness range and true peak, floored so silence still gives loudnorm valid numbers."""
+    loudness range and true peak, floored so silence still gives usable numbers."""
     summary = stderr[stderr.rfind("Summary:") :]
 
     def num(pattern: str, default: float) -> float:
@@ -170,7 +169,7 @@ def linear_gain(measured: dict) -> float | None:
     """The static gain (dB) that brings a mix with these ebur128 measurements to TARGET_LUFS, or
     None where it would push the true peak over TARGET_TP or a measurement is degenerate (then
     loudnorm's dynamic mode limits it). Unlike loudnorm's own linear mode, a loudness range
-    wider than TARGET_LRA does not stop it: EBU R128 normalises by gain and sets no limit on the
+    wider than loudnorm's 11 LU does not stop it: EBU R128 normalises by gain and sets no limit on the
     range, and compressing a programme with a music swell to 11 LU (dynamic mode on a short
     file) missed the target by 1.6 LU on a 42 s interview and failed the render."""
     i, tp, thresh = measured["i"], measured["tp"], measured["thresh"]

@@ -43,7 +43,7 @@ def test_static_gain_matches_loudnorm_linear(tmp_path):
     gain = rd.linear_gain(m)
     assert gain is not None, m
     loudnorm = (
-        f"loudnorm=I={rd.TARGET_LUFS}:TP={rd.TARGET_TP}:LRA={rd.TARGET_LRA}:measured_I={m['i']}:"
+        f"loudnorm=I={rd.TARGET_LUFS}:TP={rd.TARGET_TP}:LRA=11:measured_I={m['i']}:"
         f"measured_TP={m['tp']}:measured_LRA={m['lra']}:measured_thresh={m['thresh']}:offset=0:linear=true,"
         "aresample=48000"
     )

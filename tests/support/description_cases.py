@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.media import describe as ad
+from shared.media import ducking, narration, placement
 from shared.media import ffmpeg as ff
-from shared.media import narration, placement
 from shared.media import render as rd
 from shared.media.tts import LocalSpeech
 from shared.media.types import Transcript, Word
@@ -336,13 +336,7 @@ def momentary(path: Path) -> list[tuple[float, float]]:
         capture_output=True,
         text=True,
     )
-    out = []
-    for m in re.finditer(r"t:\s*([0-9.]+)\s+TARGET:.*?M:\s*(-?[0-9.]+|-inf|nan)", proc.stderr):
-        try:
-            out.append((float(m.group(1)), float(m.group(2))))
-        except ValueError:
-            out.append((float(m.group(1)), -120.0))
-    return out
+    return list(ducking.parse(proc.stderr).momentary)
 
 
 def window_levels(levels: list[tuple[float, float]], windows: list[tuple[float, float]]) -> list[float]:
