@@ -3,8 +3,10 @@ language's own phrases. Placement in the dialogue gaps is shared.media.placement
 
 The local describer decodes the video once (one ffmpeg process, three branches):
 - scene changes: the `scene` score of a small copy of the picture (cuts);
-- fades: the colour of 8x8 thumbnails sampled FADE_FPS times a second: a run of at least
-  FADE_MIN seconds that is uniformly black or white is a fade (or cut) to black or white;
+- fades: the colour of 8x8 thumbnails sampled FADE_FPS times a second, and the spread of
+  single pixels picked across the picture (POINTS x POINTS, not averaged): a run of at least
+  FADE_MIN seconds that is uniformly black or white in both is a fade (or cut) to black or
+  white (a dark picture with bright specks averages to black, but its pixels are not);
 - frames for OCR every `ocr_interval` seconds, read by shared.media.ocr (RapidOCR by default),
   which quotes only legible text that stays the same across consecutive samples;
 - people: frontal faces found by OpenCV's bundled Haar cascade (shared.media.vision) on the same
@@ -24,6 +26,8 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from shared.media import ffmpeg as ff
 from shared.media import ocr, placement, quote_language, vision
 from shared.media.types import Description, Transcript, VisualEvent, Word
@@ -37,6 +41,11 @@ BLACK_MAX, WHITE_MIN = 32, 224  # every channel of every thumbnail pixel below /
 # ... but for up to FADE_OTHER of the 64 thumbnail pixels: a channel logo in a corner stays on
 # screen through a fade (decision 0342)
 FADE_OTHER = 3
+# The average hides specks: a dark, speckled, moving picture (stars, grain, sparks) has 8x8
+# thumbnails as dark as black. So the picture's own pixels are looked at too: POINTS x POINTS
+# single pixels (nearest-neighbour scaling, no averaging), grouped into the same 8x8 cells; a
+# cell is black (white) only when every one of its pixels is (decision 0343).
+POINTS = 32
 SCENE_NEAR = 1.0  # a cut this close to a fade or new text adds nothing
 # Subtitles burnt into the picture (decision 0342): a text read on screen is the dialogue when
 # at least SUBTITLE_SHARE of its letters are, in order, among the words spoken from
@@ -185,9 +194,26 @@ def without_subtitles(events: list[VisualEvent], words: list[Word]) -> list[Visu
 _PTS = re.compile(r"pts_time:([0-9.]+)")
 
 
-def fades(thumbs: bytes, fps: float = FADE_FPS, min_len: float = FADE_MIN) -> list[tuple[float, str]]:
-    """(start, "black" | "white") of each run of uniformly black or white 8x8 RGB thumbnails."""
+def _point_cells(points: bytes) -> list[tuple[int, int]]:
+    """For each POINTS x POINTS grey sample: (cells whose every pixel is dark, cells whose
+    every pixel is bright), in an 8x8 grid of cells."""
+    step = POINTS // 8
+    n = len(points) // (POINTS * POINTS)
+    grid = np.frombuffer(points, np.uint8, n * POINTS * POINTS).reshape(n, 8, step, 8, step)
+    dark = (grid.max(axis=(2, 4)) < BLACK_MAX).sum(axis=(1, 2))
+    bright = (grid.min(axis=(2, 4)) > WHITE_MIN).sum(axis=(1, 2))
+    return [(int(d), int(b)) for d, b in zip(dark, bright)]
+
+
+def fades(
+    thumbs: bytes, fps: float = FADE_FPS, min_len: float = FADE_MIN, points: bytes | None = None
+) -> list[tuple[float, str]]:
+    """(start, "black" | "white") of each run of uniformly black or white pictures: 8x8 RGB
+    thumbnails (the colour: a navy picture is not black) and, when given, POINTS x POINTS grey
+    single-pixel samples taken at the same times (the spread: a dark picture full of bright
+    specks is not black either)."""
     size = 8 * 8 * 3
+    spread = _point_cells(points) if points is not None else []
     states = []
     for i in range(len(thumbs) // size):
         px = thumbs[i * size : (i + 1) * size]
@@ -195,6 +221,8 @@ def fades(thumbs: bytes, fps: float = FADE_FPS, min_len: float = FADE_MIN) -> li
         black = sum(1 for c in cells if max(c) < BLACK_MAX)
         white = sum(1 for c in cells if min(c) > WHITE_MIN)
         full = len(cells) - FADE_OTHER
+        if i < len(spread):
+            black, white = min(black, spread[i][0]), min(white, spread[i][1])
         states.append("black" if black >= full else "white" if white >= full else "")
     out: list[tuple[float, str]] = []
     i = 0
@@ -233,15 +261,17 @@ class LocalDescriber:
         )
 
     def extract(self, video: Path, workdir: Path) -> tuple[list[float], bytes, list[Path]]:
-        """Scene-change times, fade thumbnails (8x8 RGB at FADE_FPS) and the OCR frames."""
+        """Scene-change times, fade thumbnails (8x8 RGB at FADE_FPS) and the OCR frames; the
+        single-pixel samples for the fades are left in `frames/points.gray` (`points`)."""
         frames = workdir / "frames"
         frames.mkdir(parents=True, exist_ok=True)
         for old in frames.glob("f-*.png"):
             old.unlink()
         graph = (
-            f"[0:v]split=3[a][b][c];"
+            f"[0:v]split=4[a][b][c][d];"
             f"[a]scale=160:-2,select='gt(scene,{self.scene_threshold})',showinfo,nullsink;"
             f"[b]fps={FADE_FPS},scale=8:8:flags=area,format=rgb24[t];"
+            f"[d]fps={FADE_FPS},scale={POINTS}:{POINTS}:flags=neighbor,format=gray[p];"
             f"[c]fps=1/{self.ocr_interval},scale='min({OCR_WIDTH},iw)':-2[o]"
         )
         proc = subprocess.run(
@@ -258,6 +288,11 @@ class LocalDescriber:
                 "-f",
                 "rawvideo",
                 str(frames / "thumbs.rgb"),
+                "-map",
+                "[p]",
+                "-f",
+                "rawvideo",
+                str(frames / "points.gray"),
                 "-map",
                 "[o]",
                 "-fps_mode" if _has_fps_mode() else "-vsync",
@@ -277,7 +312,7 @@ class LocalDescriber:
         cuts, thumbs, images = self.extract(video, workdir)
         times = [round(k * self.ocr_interval, 3) for k in range(len(images))]
         events: list[VisualEvent] = []
-        fade_list = fades(thumbs)
+        fade_list = fades(thumbs, points=points(workdir))
         for t, colour in fade_list:
             events.append(event(t, colour, "", lang))
         pages = ocr.read_distinct(self.reader, images)
@@ -301,6 +336,12 @@ class LocalDescriber:
 
     def describe(self, video: Path, transcript: Transcript, workdir: Path, language: str) -> list[VisualEvent]:
         return self.analyse(video, workdir, language)
+
+
+def points(workdir: Path) -> bytes | None:
+    """The single-pixel grey samples `extract` left in `workdir` (None when there are none)."""
+    path = workdir / "frames" / "points.gray"
+    return path.read_bytes() if path.exists() else None
 
 
 def _has_fps_mode() -> bool:
