@@ -55,11 +55,17 @@ SUBTITLE_LETTERS = 10
 SUBTITLE_SHARE = 0.6
 SUBTITLE_BEFORE, SUBTITLE_AFTER = 2.5, 3.5
 SUBTITLE_RUN = 3  # letters in a row that count as matching (single letters match anything)
+# A brand no dictionary knows (decision 0345): one word of this many letters, read the same on
+# this many consecutive samples, with a letter no Greek or Cyrillic capital looks like
+BRAND_LETTERS = (4, 12)
+BRAND_SAMPLES = 3
+HOMOGLYPHS = frozenset("ABCEHIKMNOPTXYZ")  # Latin capitals that Greek or Cyrillic ones look like
 
 PHRASES = {
     "en": {
         "scene": "A new scene begins.",
         "text": 'The text "{text}" appears on the screen.',
+        "name": 'A caption names "{text}".',
         "black": "The screen goes black.",
         "white": "The screen turns white.",
         "people": {1: "A person is on screen.", 2: "Two people are on screen.", 0: "Several people are on screen."},
@@ -67,6 +73,7 @@ PHRASES = {
     "es": {
         "scene": "Empieza una escena nueva.",
         "text": 'Aparece en la pantalla el texto "{text}".',
+        "name": 'Un rótulo presenta a "{text}".',
         "black": "La pantalla se funde a negro.",
         "white": "La pantalla se vuelve blanca.",
         "people": {1: "Aparece una persona.", 2: "Aparecen dos personas.", 0: "Aparecen varias personas."},
@@ -74,6 +81,7 @@ PHRASES = {
     "ca": {
         "scene": "Comença una escena nova.",
         "text": 'Apareix a la pantalla el text "{text}".',
+        "name": 'Un rètol presenta "{text}".',
         "black": "La pantalla es fon a negre.",
         "white": "La pantalla es torna blanca.",
         "people": {1: "Apareix una persona.", 2: "Apareixen dues persones.", 0: "Apareixen diverses persones."},
@@ -81,6 +89,7 @@ PHRASES = {
     "gl": {
         "scene": "Comeza unha escena nova.",
         "text": 'Aparece na pantalla o texto "{text}".',
+        "name": 'Un rótulo presenta a "{text}".',
         "black": "A pantalla fúndese a negro.",
         "white": "A pantalla vólvese branca.",
         "people": {1: "Aparece unha persoa.", 2: "Aparecen dúas persoas.", 0: "Aparecen varias persoas."},
@@ -88,6 +97,7 @@ PHRASES = {
     "eo": {
         "scene": "Nova sceno komenciĝas.",
         "text": 'La teksto "{text}" aperas sur la ekrano.',
+        "name": 'Surekrana teksto nomas "{text}".',
         "black": "La ekrano nigriĝas.",
         "white": "La ekrano blankiĝas.",
         "people": {1: "Persono aperas.", 2: "Du personoj aperas.", 0: "Pluraj personoj aperas."},
@@ -110,8 +120,8 @@ def phrases(lang: str) -> dict:
 def wording(key: str, value: str, lang: str) -> str:
     """The sentence for a phrase key in `lang` (English for a language without phrases)."""
     p = phrases(lang)
-    if key == "text":
-        return p["text"].format(text=value)
+    if key in ("text", "name"):
+        return p[key].format(text=value)
     if key == "people":
         n = int(value or 0)
         return p["people"].get(n if n in (1, 2) else 0)
@@ -119,7 +129,7 @@ def wording(key: str, value: str, lang: str) -> str:
 
 
 def event(time: float, key: str, value: str, lang: str) -> VisualEvent:
-    kind = {"black": "scene", "white": "scene"}.get(key, key)
+    kind = {"black": "scene", "white": "scene", "name": "text"}.get(key, key)
     return VisualEvent(round(time, 3), kind, wording(key, value, lang), key=key, value=value)
 
 
@@ -316,15 +326,19 @@ class LocalDescriber:
         for t, colour in fade_list:
             events.append(event(t, colour, "", lang))
         pages = ocr.read_distinct(self.reader, images)
-        texts = ocr.stable_texts([(t, ocr.legible(boxes)) for t, boxes in zip(times, pages)])
-        for t, text in texts:
-            if not quote_language.readable(text):
-                continue  # letters of another script read as Latin ones (decision 0342)
+        samples = [(t, ocr.legible(boxes)) for t, boxes in zip(times, pages)]
+        sure = [(t, ocr.legible(boxes, ocr.BRAND_CONFIDENCE)) for t, boxes in zip(times, pages)]
+        for t, lines in ocr.stable_lines(samples):
+            # letters of another script read as Latin ones are not quoted (decision 0342),
+            # except a one-word brand that is clearly Latin and steady (decision 0345)
+            lines = [line for line in lines if quote_language.readable(line) or brand(line, sure, t)]
             # first read on the sample labelled t (ffmpeg's fps filter takes the frame nearest
             # to t, up to half an interval later); it may have appeared up to one interval
             # earlier, and a cut in that window is the better anchor
             near = [c for c in cuts if t - self.ocr_interval <= c <= t + self.ocr_interval / 2]
-            events.append(event(near[-1] if near else t, "text", text, lang))
+            at = near[-1] if near else t
+            for key, value in texts_and_names(lines):
+                events.append(event(at, key, value, lang))
         if self.people and images:
             for t, count in vision.people_changes(images, times):
                 events.append(event(t, "people", str(count), lang))
@@ -342,6 +356,60 @@ def points(workdir: Path) -> bytes | None:
     """The single-pixel grey samples `extract` left in `workdir` (None when there are none)."""
     path = workdir / "frames" / "points.gray"
     return path.read_bytes() if path.exists() else None
+
+
+def brand(line: str, sure: list[tuple[float, list[str]]], t: float) -> bool:
+    """Whether a line no dictionary knows is still worth quoting as a brand or a logo
+    ("SPOTIFY", "CITYTV"; decision 0345): one word of BRAND_LETTERS Latin letters, with a
+    letter that no Greek or Cyrillic capital looks like, read exactly the same with confidence
+    >= ocr.BRAND_CONFIDENCE on at least BRAND_SAMPLES consecutive samples."""
+    word = line.strip()
+    if not (word.isalpha() and BRAND_LETTERS[0] <= len(word) <= BRAND_LETTERS[1]) or not ocr.plausible(word):
+        return False
+    if not set(word.upper()) - HOMOGLYPHS:
+        return False
+    return ocr.runs(word, sure, t) >= BRAND_SAMPLES
+
+
+def texts_and_names(lines: list[str]) -> list[tuple[str, str]]:
+    """The events of lines that appeared together: a line that is a person's name (a lower
+    third: "DR MARIA LOPEZ", with the role under it, "Head of Research") is a "name" event
+    (decision 0344); the other lines together are one "text" event."""
+    out: list[tuple[str, str]] = []
+    rest: list[str] = []
+    k = 0
+    while k < len(lines):
+        if is_name(lines[k]):
+            role = lines[k + 1] if k + 1 < len(lines) and not is_name(lines[k + 1]) else ""
+            value = name_case(lines[k]) + (f", {role}" if role else "")
+            out.append(("name", value))
+            k += 2 if role else 1
+            continue
+        rest.append(lines[k])
+        k += 1
+    if rest:
+        out.insert(0, ("text", " ".join(rest)))
+    return out
+
+
+def is_name(line: str) -> bool:
+    """2-4 words in capitals or with a capital initial, letters only (a title may end with a
+    period), each a name or title the dictionaries know as such, the first one included."""
+    words = line.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    letters = [w.rstrip(".") for w in words]
+    if not all(w.replace("-", "").isalpha() and (w.isupper() or w[:1].isupper()) for w in letters):
+        return False
+    named = quote_language.names(line)
+    core = [w.lower() for w in letters if w.lower() not in quote_language.TITLES]
+    return bool(core) and all(w in named for w in core[:1]) and sum(w in named for w in core) * 2 >= len(core)
+
+
+def name_case(line: str) -> str:
+    """A name shown in capitals, as a name is written ("DR MARIA LOPEZ" -> "Dr Maria Lopez"):
+    the voices read it as words, not letters."""
+    return " ".join(w.capitalize() if w.isupper() else w for w in line.split())
 
 
 def _has_fps_mode() -> bool:
