@@ -3,6 +3,7 @@ visibility, downloads, file URLs, deletion and QC actions, with a real worker ru
 probe and synthetic no-media steps for the rest."""
 
 import io
+import json
 import time
 from urllib.parse import urlsplit
 
@@ -300,6 +301,32 @@ def test_linguist_sees_and_fetches_only_assigned_language(client, org, videos, w
     assert (
         client.get(f"/api/v1/files/{job_id}/en/captions.vtt", headers=org["other_client"]["headers"]).status_code == 404
     )
+
+
+def test_linguist_sees_only_the_status_of_other_linguists_languages(client, org, videos, worker, platform):
+    """Who else works on the job, their emails, feedback and history stay with PMs, reviewers
+    and admins (decision 0910)."""
+    job_id = _ready_job(client, org, videos, worker, outputs="en,es,ca")["_id"]
+    _assign(platform, job_id, "es", org["linguist"]["id"])
+    _assign(platform, job_id, "ca", org["other_linguist"]["id"])
+
+    def both(doc):
+        doc["assignees"] = [org["linguist"]["id"], org["other_linguist"]["id"]]
+        doc["language_qc"]["ca"]["assignee_email"] = org["other_linguist"]["email"]
+        return doc
+
+    update_with_retry(platform.documents, "jobs", job_id, both)
+    lh = org["linguist"]["headers"]
+    for seen in (
+        client.get(f"/api/v1/jobs/{job_id}", headers=lh).get_json(),
+        client.get("/api/v1/jobs", headers=lh).get_json()["items"][0],
+    ):
+        assert seen["language_qc"]["es"]["assignee"] == org["linguist"]["id"]
+        assert seen["language_qc"]["ca"] == {"status": "ASSIGNED"}
+        assert org["other_linguist"]["email"] not in json.dumps(seen)
+        assert org["other_linguist"]["id"] not in json.dumps(seen)
+    pm_view = client.get(f"/api/v1/jobs/{job_id}", headers=org["pm"]["headers"]).get_json()
+    assert pm_view["language_qc"]["ca"]["assignee_email"] == org["other_linguist"]["email"]
 
 
 @pytest.mark.parametrize(
