@@ -7,7 +7,9 @@ steps on each and prints per case:
 - the spoken-language verdict, WER (jiwer) of the transcript against the script;
 - cues within the delivery profile (%), cues crossing a sentence end / a pause / a speaker
   change (by the script's ground truth) and how many of those the QC report left unflagged;
-- SubER (subtitle-edit-rate) against a reference SRT written from the script;
+- SubER (subtitle-edit-rate) against a reference SRT written from the script, with the sound
+  tags a captioner writes (the music intro's "[music]"), and over speech cues alone;
+- sound tags found / expected / false (shared.media.sound_tags), in the source and in Spanish;
 - chrF (sacrebleu) of the Spanish captions against reference translations;
 - the speaker-change detector's precision and recall; sentence ends (precision/recall) and the
   ends added from the audio (shared.media.sentence_ends) that lie on a real boundary;
@@ -150,6 +152,19 @@ def print_table(rows: list[dict]) -> None:
         _say(
             f"{r['case']:<24}{rd.get('max_cps', 0):>8.1f}{rd.get('mean_cps', 0):>9.1f}{rd.get('over_speed', 0):>11}"
             f"{rd.get('over_speed_unflagged', 0):>10}{rd.get('longest', 0):>10.2f}{rd.get('too_many_lines', 0):>9}"
+        )
+    _say()
+    _say("Sound tags (music-only passages, shared.media.sound_tags): found / expected / false; SubER")
+    _say("over every cue (tags included, against a reference with the tags a captioner writes) and over")
+    _say("speech cues alone; WER counts spoken words only (tags are never words):")
+    _say(f"{'case':<24}{'tags':>8}{'es tags':>9}{'SubER':>7}{'speech':>8}  tag cues")
+    for r in rows:
+        t, es = r.get("tags") or {}, r.get("tags_es") or {}
+        es_s = f"{es['found']}/{es['expected']}/{es['false']}" if es else "-"
+        _say(
+            f"{r['case']:<24}{t.get('found', 0)}/{t.get('expected', 0)}/{t.get('false', 0):<4}{es_s:>9}"
+            f"{_num(r.get('suber')):>7}{_num(r.get('suber_speech')):>8}  "
+            + "; ".join(f"{a:.2f}-{b:.2f} {text}" for a, b, text in t.get("cues", []))
         )
     _say()
     for r in rows:
