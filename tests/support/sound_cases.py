@@ -98,10 +98,10 @@ def _applause(out: Path, seconds: float, seed: int = 7) -> None:
         burst = rng.standard_normal(length) * np.exp(-np.arange(length) / (0.006 * RATE)) * rng.uniform(0.3, 1)
         x[a : a + length] += burst[: max(0, min(length, n - a))]
     x *= 0.2 / (np.sqrt(np.mean(x**2)) + 1e-9) * 0.5
-    _write(out, x)
+    write_wav(out, x)
 
 
-def _write(out: Path, x) -> None:
+def write_wav(out: Path, x) -> None:
     import numpy as np
 
     pcm = (np.clip(x, -1, 1) * 32767).astype("<i2")
@@ -172,7 +172,7 @@ def timeline(pieces: list[Piece], out: Path, gap: float = 1.0) -> list[tuple[flo
         spans.append((t, t + len(x) / RATE, p))
         chunks += [x, silence]
         t += (len(x) + len(silence)) / RATE
-    _write(out, np.concatenate(chunks))
+    write_wav(out, np.concatenate(chunks))
     return spans
 
 
