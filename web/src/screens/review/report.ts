@@ -165,7 +165,9 @@ function speechSection(r: Json): Section | null {
     notes.push({ warn: true, kind: "descriptions", at: num(lv.start), text: `The narration at ${shortTime(num(lv.start) ?? 0)} is too quiet to hear (${(num(lv.level_dbfs) ?? 0).toFixed(0)} dBFS).` });
   }
   const clips = num(s.clips) ?? 0;
-  return { id: "speech", title: "Narration", summary: `${plural(clips, "description")} spoken; ${arr(s.inaudible).length ? `${arr(s.inaudible).length} too quiet` : "every one loud enough to hear"}.`, notes };
+  const extended = arr(s.extended).length;
+  const heard = arr(s.inaudible).length ? `${arr(s.inaudible).length} too quiet` : `every ${extended ? "standard " : ""}one loud enough to hear`;
+  return { id: "speech", title: "Narration", summary: `${plural(clips, "description")} spoken${extended ? ` (${extended} extended: the picture holds while ${extended === 1 ? "it is" : "they are"} spoken)` : ""}; ${heard}.`, notes };
 }
 
 function renderSection(r: Json): Section | null {
