@@ -162,6 +162,7 @@ export function ReviewScreen({ params }: ScreenProps) {
           if (live) setVideoError(errorText(e));
         }
         const src = j.source_language;
+        let sourceCues: Partial<Record<Kind, Cue[]>> = {};
         if (src && src !== lang) {
           const ref: Partial<Record<Kind, Cue[]>> = {};
           for (const k of KINDS) {
@@ -171,11 +172,12 @@ export function ReviewScreen({ params }: ScreenProps) {
               // Not made (yet) or not readable: the rows show no source text.
             }
           }
+          sourceCues = ref;
           if (live) setReference(ref);
         } else if (live) setReference({});
         try {
           const text = await readJobFile(id, `${lang}/qc-report.json`, "The QC report");
-          if (live) setReport(reportSections(JSON.parse(text), lang, !!(j.options as { extended_ad?: boolean } | undefined)?.extended_ad));
+          if (live) setReport(reportSections(JSON.parse(text), lang, !!(j.options as { extended_ad?: boolean } | undefined)?.extended_ad, sourceCues));
         } catch (e) {
           if (!live) return;
           if (e instanceof ApiError && e.status === 404) setReport([]);
