@@ -50,6 +50,7 @@ FLAT_EDGES = 40  # a frame with fewer edge pixels than this (Canny) has no text 
 PERSIST_IOU = 0.3  # a box this much overlapped by one on a neighbouring sample persists
 SAME_SIZE = 0.75  # ... as does one whose width and height are within this ratio of another's
 EDGE = 1.5  # px: a box this close to the left or right edge is cut off by the frame (decision 0342)
+ROW_GAP = 3.0  # text heights: boxes on one row further apart than this are separate texts
 MAX_WORD = 20  # letters: a "word" longer than this is words run together that nothing could split
 
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"
@@ -67,6 +68,7 @@ class Box:
     x: float
     y: float
     h: float
+    w: float = 0.0  # width, when the reader gives it (0: unknown)
 
 
 def _token_ok(tok: str) -> bool:
@@ -124,8 +126,22 @@ def lines_of(boxes: list[Box]) -> list[tuple[str, float]]:
     out = []
     for row in rows:
         row.sort(key=lambda b: b.x)
-        out.append((normalise(" ".join(b.text for b in row)), min(b.confidence for b in row)))
+        for part in _apart(row):
+            out.append((normalise(" ".join(b.text for b in part)), min(b.confidence for b in part)))
     return out
+
+
+def _apart(row: list[Box]) -> list[list[Box]]:
+    """A row of boxes cut where two are further apart than ROW_GAP times the text's height: a
+    logo in a corner and a clock at the other side are two texts, not one line (decision
+    0346). Boxes without a width are kept together."""
+    parts = [[row[0]]]
+    for a, b in zip(row, row[1:]):
+        if a.w > 0 and b.x - (a.x + a.w) > ROW_GAP * max(a.h, b.h):
+            parts.append([b])
+        else:
+            parts[-1].append(b)
+    return parts
 
 
 def legible(boxes: list[Box], min_confidence: float = MIN_CONFIDENCE) -> list[str]:
@@ -384,7 +400,9 @@ class RapidOcrReader:
                 conf = 0.0  # part of a line that runs off the picture: its line is not quoted
             if " " not in text and len(text) >= 5 and text not in crops:
                 crops[text] = _crop_line(img, xs, ys, folder / f"line-{len(crops):04d}.png")
-            boxes.append(Box(text, float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys)))
+            boxes.append(
+                Box(text, float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys), max(xs) - min(xs))
+            )
         return boxes
 
 
@@ -569,11 +587,11 @@ def parse_tsv(tsv: str) -> list[Box]:
             continue
         try:
             conf = float(cols[10])
-            left, top, height = float(cols[6]), float(cols[7]), float(cols[9])
+            left, top, width, height = float(cols[6]), float(cols[7]), float(cols[8]), float(cols[9])
         except ValueError:
             continue
         if conf >= 0:
-            boxes.append(Box(cols[11].strip(), conf / 100.0, left, top + height / 2, height))
+            boxes.append(Box(cols[11].strip(), conf / 100.0, left, top + height / 2, height, width))
     return boxes
 
 
