@@ -116,6 +116,20 @@ def _capital_o(token: str) -> str:
 
 def lines_of(boxes: list[Box]) -> list[tuple[str, float]]:
     """Boxes grouped into lines (top to bottom, left to right): (text, lowest confidence)."""
+    return [(text, conf) for text, conf, _ in placed_lines(boxes)]
+
+
+@dataclass
+class Place:
+    """Where a line is in the frame (pixels): its left and right ends and its middle height."""
+
+    left: float
+    right: float
+    y: float
+
+
+def placed_lines(boxes: list[Box]) -> list[tuple[str, float, Place]]:
+    """`lines_of` with where each line is."""
     rows: list[list[Box]] = []
     for b in sorted(boxes, key=lambda b: (b.y, b.x)):
         row = next((r for r in rows if abs(r[0].y - b.y) <= 0.5 * max(r[0].h, b.h)), None)
@@ -127,8 +141,18 @@ def lines_of(boxes: list[Box]) -> list[tuple[str, float]]:
     for row in rows:
         row.sort(key=lambda b: b.x)
         for part in _apart(row):
-            out.append((normalise(" ".join(b.text for b in part)), min(b.confidence for b in part)))
+            where = Place(part[0].x, max(b.x + b.w for b in part), sum(b.y for b in part) / len(part))
+            out.append((normalise(" ".join(b.text for b in part)), min(b.confidence for b in part), where))
     return out
+
+
+def place_of(line: str, pages: list[list[Box]]) -> Place | None:
+    """Where `line` is read on the first of `pages` that has it (reading the same)."""
+    for boxes in pages:
+        for text, _, where in placed_lines(boxes):
+            if _same(text, line):
+                return where
+    return None
 
 
 def _apart(row: list[Box]) -> list[list[Box]]:
@@ -345,7 +369,7 @@ class RapidOcrReader:
                 elif " " in box.text:
                     tokens = box.text.split(" ")
                     for i, tok in enumerate(tokens):
-                        if tok.isalpha() and len(tok) >= SPLIT_FROM:
+                        if tok.isalpha() and len(tok) >= GLUED_RUN:
                             if tok not in split:
                                 split[tok] = quote_language.split_words(tok) or tok
                             tokens[i] = split[tok]
@@ -400,9 +424,7 @@ class RapidOcrReader:
                 conf = 0.0  # part of a line that runs off the picture: its line is not quoted
             if " " not in text and len(text) >= 5 and text not in crops:
                 crops[text] = _crop_line(img, xs, ys, folder / f"line-{len(crops):04d}.png")
-            boxes.append(
-                Box(text, float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys), max(xs) - min(xs))
-            )
+            boxes.append(Box(text, float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys), max(xs) - min(xs)))
         return boxes
 
 

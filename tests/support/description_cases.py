@@ -174,7 +174,7 @@ def silent_film(folder: Path) -> Case:
                 str(out),
             ]
         )
-    return Case("silent_film", out, 16.0, ["CHAPTER TWO"], [], "", expect=["people", "black", "text"])
+    return Case("silent_film", out, 16.0, ["CHAPTER TWO"], [], "", expect=["people", "black", "card"])
 
 
 def _draw(text: str, t0: float, t1: float, size: int, y: str, colour: str = "white", border: int = 3) -> str:
