@@ -359,6 +359,7 @@ class LocalDescriber:
                 if key == "text":
                     key = text_kind(value, lines, pages[k : k + 3], frame_size(images[k]), _thumb(thumbs, t + 0.5))
                 events.append(event(at, key, value, lang))
+        events += unsure_numbers(samples, pages, times, events, lang)
         if self.people and images:
             for t, count in vision.people_changes(images, times):
                 events.append(event(t, "people", str(count), lang))
@@ -376,6 +377,32 @@ def points(workdir: Path) -> bytes | None:
     """The single-pixel grey samples `extract` left in `workdir` (None when there are none)."""
     path = workdir / "frames" / "points.gray"
     return path.read_bytes() if path.exists() else None
+
+
+def unsure_numbers(samples, pages, times: list[float], told: list[VisualEvent], lang: str) -> list[VisualEvent]:
+    """Lines with a number (prices over a moving picture) read with confidence between
+    ocr.LOW_CONFIDENCE and ocr.MIN_CONFIDENCE: quoted when read exactly the same on
+    ocr.LOW_SAMPLES consecutive samples and not already said (decision 0348)."""
+    low = [
+        (t, [ln for ln in ocr.legible(boxes, ocr.LOW_CONFIDENCE) if any(c.isdigit() for c in ln)])
+        for t, boxes in zip(times, pages)
+    ]
+    said = [e for e in told if e.kind == "text"]
+    out = []
+    for t, lines in ocr.stable_lines(low):
+        for line in lines:
+            if any(
+                ocr.variant(e.value.casefold(), line.casefold()) and abs(e.time - t) < ocr.REPEAT_AFTER for e in said
+            ):
+                continue
+            if ocr.runs(line, low, t) < ocr.LOW_SAMPLES or not quote_language.readable(line):
+                continue
+            if any(ocr.variant(line.casefold(), o.casefold()) for _, sure in samples for o in sure if _ == t):
+                continue  # read confidently at that moment: the first pass has decided on it
+            e = event(t, "text", line, lang)
+            said.append(e)
+            out.append(e)
+    return out
 
 
 def brand(line: str, sure: list[tuple[float, list[str]]], t: float) -> bool:
@@ -418,26 +445,24 @@ def plain(thumb: bytes) -> bool:
 
 
 def text_kind(value: str, lines: list[str], pages, size: tuple[int, int], thumb: bytes) -> str:
-    """How on-screen text is introduced (decision 0347): "card" for text on a plain picture (a
-    silent film's intertitle, a title card), "subtitle" for lines in the bottom band of the
-    picture, centred, of SUBTITLE_WORDS words or more (burnt-in subtitles that are not the words
-    being said in the programme's language: a foreign speaker's, a silent film's), else "text"."""
-    if plain(thumb):
-        return "card"
+    """How on-screen text is introduced (decision 0347): "subtitle" for lines in the bottom band
+    of the picture, centred, of SUBTITLE_WORDS words or more (burnt-in subtitles that are not
+    the words being said in the programme's language: a foreign speaker's, a silent film's);
+    else "card" for text on a plain picture (a silent film's intertitle, a title card); else
+    "text"."""
+    card = "card" if plain(thumb) else "text"
     width, height = size
-    if not width or not height:
-        return "text"
     parts = [ln for ln in lines if ln in value]
-    places = [ocr.place_of(ln, pages) for ln in parts]
-    if not parts or len(value.split()) < SUBTITLE_WORDS:
-        return "text"
-    for p in places:
+    if not width or not height or not parts or len(value.split()) < SUBTITLE_WORDS:
+        return card
+    for ln in parts:
+        p = ocr.place_of(ln, pages)
         if (
             p is None
             or p.y < SUBTITLE_BAND * height
             or abs((p.left + p.right) / 2 - width / 2) > SUBTITLE_CENTRE * width
         ):
-            return "text"
+            return card
     return "subtitle"
 
 

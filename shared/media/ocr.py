@@ -26,6 +26,10 @@ from pathlib import Path
 from shared.media import quote_language
 
 MIN_CONFIDENCE = 0.9  # per box (RapidOCR) or per word (tesseract, 0-100 scaled to 0-1)
+# A line with a number (a price) read with confidence between LOW_CONFIDENCE and MIN_CONFIDENCE
+# is quoted only when read exactly the same on LOW_SAMPLES consecutive samples (decision 0348)
+LOW_CONFIDENCE = 0.85
+LOW_SAMPLES = 2
 BRAND_CONFIDENCE = 0.95  # ... for a word no dictionary knows (describe.brand, decision 0345)
 MIN_LETTERS = 3  # a line needs this many letters (a lone changing number is not text to quote)
 SAME = 0.9  # difflib ratio for "reads the same" across samples (one character in ten)
@@ -99,7 +103,7 @@ def plausible(line: str) -> bool:
 
 
 def normalise(line: str) -> str:
-    line = " ".join(line.split())
+    line = " ".join(t for t in line.split() if t not in (".", "·"))  # a speck read as a dot
     line = re.sub(r"(?<=%)0(?=[A-Z]{2})", "O", line)  # "50%0FF" -> "50%OFF"
     line = re.sub(r"(?<=[0-9])%(?=[A-Za-z])", "% ", line)  # "50%OFF" -> "50% OFF"
     return " ".join(_capital_o(t) for t in line.split())
@@ -175,7 +179,11 @@ def legible(boxes: list[Box], min_confidence: float = MIN_CONFIDENCE) -> list[st
 
 def _same(a: str, b: str) -> bool:
     a, b = a.casefold(), b.casefold()
-    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= SAME
+    if a == b:
+        return True
+    if [c for c in a if c.isdigit()] != [c for c in b if c.isdigit()]:
+        return False  # "NOW ONLY 79 EUR" is not "NOW ONLY 99 EUR": a price changed (decision 0348)
+    return difflib.SequenceMatcher(None, a, b).ratio() >= SAME
 
 
 def _edits(a: str, b: str) -> int:
@@ -189,6 +197,11 @@ def _edits(a: str, b: str) -> int:
     return prev[-1]
 
 
+def variant(a: str, b: str) -> bool:
+    """Whether b reads as a (the same, or a misreading of it: `_variant`)."""
+    return _variant(a, b)
+
+
 def _variant(a: str, b: str) -> bool:
     """Whether b is a reading of a text already said: the same, or at most MISREAD_EDITS
     characters off a line of at least MISREAD_MIN characters ("GRAND OPENII" for "GRAND
@@ -197,6 +210,8 @@ def _variant(a: str, b: str) -> bool:
     if _same(a, b):
         return True
     a, b = a.casefold(), b.casefold()
+    if [c for c in a if c.isdigit()] != [c for c in b if c.isdigit()]:
+        return False  # another number is another text
     return min(len(a), len(b)) >= MISREAD_MIN and _edits(a, b) <= MISREAD_EDITS
 
 

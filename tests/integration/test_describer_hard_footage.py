@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from shared.media import describe as ad
+from tests.support import description_cases as dc
 from tests.support.description_cases import FONT
 
 pytestmark = pytest.mark.slow
@@ -109,3 +110,14 @@ def test_a_silent_films_title_card_and_subtitles_are_introduced_briefly(tmp_path
         'Subtitle: "I am going to the river".',
     ], [(e.time, e.text) for e in events]
     assert ad.sentence(events[0], "es").text == 'Intertítulo: "THE LONG ROAD HOME".'
+
+
+def test_prices_changing_over_a_moving_fractal_are_quoted_as_shown(tmp_path):
+    """busy_changing: "NOW ONLY 99/79/59/49 EUR" over a moving fractal, 3 s each, read at
+    RapidOCR confidence 0.85-0.98, with a news crawl. Before: only "49" (the others were read
+    under 0.9, or taken for the price before them)."""
+    case = dc.busy_changing(tmp_path / "media")
+    events = ad.LocalDescriber(people=False).analyse(case.path, tmp_path / "work", "en")
+    quoted = [e.value for e in events if e.kind == "text"]
+    assert set(quoted) <= set(case.on_screen), quoted
+    assert len(quoted) >= 2, quoted

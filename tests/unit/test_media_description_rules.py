@@ -251,3 +251,22 @@ def test_a_brand_needs_a_letter_no_greek_or_cyrillic_capital_looks_like_and_thre
     assert not ad.brand("MOCKBA", steady, 0.0)  # МОСКВА read as Latin
     assert not ad.brand("CITYTV", steady[1:], 1.0)  # two samples only
     assert not ad.brand("NEWS24", [(float(t), ["NEWS24"]) for t in range(4)], 0.0)
+
+
+def test_a_price_that_changes_is_a_new_text_and_an_unsure_price_needs_two_exact_readings(monkeypatch):
+    samples = [
+        (0.0, ["NOW ONLY 99 EUR"]),
+        (1.0, ["NOW ONLY 99 EUR"]),
+        (2.0, ["NOW ONLY 79 EUR"]),
+        (3.0, ["NOW ONLY 79 EUR"]),
+    ]
+    assert ocr.stable_texts(samples) == [(0.0, "NOW ONLY 99 EUR"), (2.0, "NOW ONLY 79 EUR")]
+    monkeypatch.setattr(ad.quote_language, "readable", lambda text: True)
+    unsure = [[box("NOW ONLY 59 EUR", 0.87)], [box("NOW ONLY 59 EUR", 0.88)], [box("NOW ONLY 58 EUR", 0.86)], []]
+    times = [0.0, 1.0, 2.0, 3.0]
+    sure = [(t, ocr.legible(p)) for t, p in zip(times, unsure)]
+    assert [e.value for e in ad.unsure_numbers(sure, unsure, times, [], "en")] == ["NOW ONLY 59 EUR"]
+    once = [[box("NOW ONLY 59 EUR", 0.87)], [box("NOW ONLY 58 EUR", 0.88)], [], []]
+    assert ad.unsure_numbers(sure, once, times, [], "en") == []
+    words = [[box("HALF PRICE TODAY", 0.87)], [box("HALF PRICE TODAY", 0.87)], [], []]
+    assert ad.unsure_numbers(sure, words, times, [], "en") == []  # no number: the 0.9 rule stands
