@@ -61,6 +61,7 @@ SUBTITLE_RUN = 3  # letters in a row that count as matching (single letters matc
 # the 64 thumbnail cells within CARD_SPREAD levels of the middle colour); a subtitle is a line
 # of SUBTITLE_WORDS+ words below SUBTITLE_BAND of the height, centred within SUBTITLE_CENTRE
 CARD_CELLS, CARD_SPREAD = 44, 16
+CARD_LINES = 3  # more lines on a plain picture are a slide or a screen, not a title card
 SUBTITLE_WORDS = 3
 SUBTITLE_BAND = 0.7
 SUBTITLE_CENTRE = 0.1
@@ -83,7 +84,7 @@ PHRASES = {
         "scene": "Empieza una escena nueva.",
         "text": 'Aparece en la pantalla el texto "{text}".',
         "name": 'Un rótulo presenta a "{text}".',
-        "card": 'Intertítulo: "{text}".',
+        "card": 'Cartela: "{text}".',
         "subtitle": 'Subtítulo: "{text}".',
         "black": "La pantalla se funde a negro.",
         "white": "La pantalla se vuelve blanca.",
@@ -93,7 +94,7 @@ PHRASES = {
         "scene": "Comença una escena nova.",
         "text": 'Apareix a la pantalla el text "{text}".',
         "name": 'Un rètol presenta "{text}".',
-        "card": 'Intertítol: "{text}".',
+        "card": 'Rètol: "{text}".',
         "subtitle": 'Subtítol: "{text}".',
         "black": "La pantalla es fon a negre.",
         "white": "La pantalla es torna blanca.",
@@ -103,7 +104,7 @@ PHRASES = {
         "scene": "Comeza unha escena nova.",
         "text": 'Aparece na pantalla o texto "{text}".',
         "name": 'Un rótulo presenta a "{text}".',
-        "card": 'Intertítulo: "{text}".',
+        "card": 'Cartela: "{text}".',
         "subtitle": 'Subtítulo: "{text}".',
         "black": "A pantalla fúndese a negro.",
         "white": "A pantalla vólvese branca.",
@@ -113,7 +114,7 @@ PHRASES = {
         "scene": "Nova sceno komenciĝas.",
         "text": 'La teksto "{text}" aperas sur la ekrano.',
         "name": 'Surekrana teksto nomas "{text}".',
-        "card": 'Intertitolo: "{text}".',
+        "card": 'Titolkarto: "{text}".',
         "subtitle": 'Subtitolo: "{text}".',
         "black": "La ekrano nigriĝas.",
         "white": "La ekrano blankiĝas.",
@@ -450,7 +451,7 @@ def text_kind(value: str, lines: list[str], pages, size: tuple[int, int], thumb:
     the words being said in the programme's language: a foreign speaker's, a silent film's);
     else "card" for text on a plain picture (a silent film's intertitle, a title card); else
     "text"."""
-    card = "card" if plain(thumb) else "text"
+    card = "card" if plain(thumb) and len(lines) <= CARD_LINES else "text"
     width, height = size
     parts = [ln for ln in lines if ln in value]
     if not width or not height or not parts or len(value.split()) < SUBTITLE_WORDS:
@@ -469,7 +470,7 @@ def text_kind(value: str, lines: list[str], pages, size: tuple[int, int], thumb:
 def texts_and_names(lines: list[str]) -> list[tuple[str, str]]:
     """The events of lines that appeared together: a line that is a person's name (a lower
     third: "DR MARIA LOPEZ", with the role under it, "Head of Research") is a "name" event
-    (decision 0344); the other lines together are one "text" event."""
+    (decision 0344); the other lines together are one "text" event (`joined`)."""
     out: list[tuple[str, str]] = []
     rest: list[str] = []
     k = 0
@@ -483,8 +484,14 @@ def texts_and_names(lines: list[str]) -> list[tuple[str, str]]:
         rest.append(lines[k])
         k += 1
     if rest:
-        out.insert(0, ("text", " ".join(rest)))
+        out.insert(0, ("text", joined(rest)))
     return out
+
+
+def joined(lines: list[str]) -> str:
+    """Lines shown together as one text, with a comma where a line ends without punctuation:
+    a slide's title and bullets are heard as a list, not one run of words (decision 0349)."""
+    return " ".join(ln if ln[-1:] in ".,:;!?" or k == len(lines) - 1 else ln + "," for k, ln in enumerate(lines))
 
 
 def is_name(line: str) -> bool:

@@ -60,6 +60,8 @@ MAX_WORD = 20  # letters: a "word" longer than this is words run together that n
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"
 _WORD = re.compile(rf"^[\"'(¿¡]*[{_LATIN}]+(?:['’-][{_LATIN}]+)*[.,:;!?\"')]*$")
 _CODE = re.compile(r"^[\"'(#]*[$€£]?[0-9][0-9.,:/%x-]*[%$€£]?[.,:;!?\"')]*$|^[A-Z0-9]+(?:[-/.][A-Z0-9]+)+$")
+_BULLET = re.compile(r"^[·•▪●◦*]\s*")  # a list's bullet at the start of a line (a slide)
+_GLUED_CASE = re.compile(r"(?<![^\s])([a-z]{2,})([A-Z][a-z]+)(?![^\s])")
 _VOWELS = set("aeiouyáéíóúàèìòùäëïöüâêîôûãõåæœøAEIOUYÁÉÍÓÚÀÈÌÒÙÄËÏÖÜÂÊÎÔÛÃÕÅÆŒØ")
 
 
@@ -103,7 +105,8 @@ def plausible(line: str) -> bool:
 
 
 def normalise(line: str) -> str:
-    line = " ".join(t for t in line.split() if t not in (".", "·"))  # a speck read as a dot
+    line = _BULLET.sub("", " ".join(t for t in line.split() if t not in (".", "·")))  # a speck read as a dot
+    line = _GLUED_CASE.sub(r"\1 \2", line)  # "Open theLisbon office": a space lost before a capital
     line = re.sub(r"(?<=%)0(?=[A-Z]{2})", "O", line)  # "50%0FF" -> "50%OFF"
     line = re.sub(r"(?<=[0-9])%(?=[A-Za-z])", "% ", line)  # "50%OFF" -> "50% OFF"
     return " ".join(_capital_o(t) for t in line.split())
@@ -147,7 +150,33 @@ def placed_lines(boxes: list[Box]) -> list[tuple[str, float, Place]]:
         for part in _apart(row):
             where = Place(part[0].x, max(b.x + b.w for b in part), sum(b.y for b in part) / len(part))
             out.append((normalise(" ".join(b.text for b in part)), min(b.confidence for b in part), where))
-    return out
+    return _by_columns(out)
+
+
+def _by_columns(lines: list[tuple[str, float, Place]]) -> list[tuple[str, float, Place]]:
+    """Lines in reading order when the picture has columns (a screen recording's sidebar beside
+    its main pane, a split screen): lines whose horizontal extents overlap, directly or through
+    others, are one column; columns left to right, each top to bottom (decision 0349). Lines of
+    unknown width keep the rows' order."""
+    if len(lines) < 2 or any(p.right <= p.left for _, _, p in lines):
+        return lines
+    column = list(range(len(lines)))
+
+    def root(i: int) -> int:
+        while column[i] != i:
+            i = column[i]
+        return i
+
+    for i, (_, _, a) in enumerate(lines):
+        for j in range(i):
+            b = lines[j][2]
+            if a.left < b.right and b.left < a.right:
+                column[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(lines)):
+        groups.setdefault(root(i), []).append(i)
+    ordered = sorted(groups.values(), key=lambda g: min(lines[i][2].left for i in g))
+    return [lines[i] for g in ordered for i in sorted(g, key=lambda i: lines[i][2].y)]
 
 
 def place_of(line: str, pages: list[list[Box]]) -> Place | None:

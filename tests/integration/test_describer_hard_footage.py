@@ -109,7 +109,7 @@ def test_a_silent_films_title_card_and_subtitles_are_introduced_briefly(tmp_path
         'Subtitle: "Where are you going tonight".',
         'Subtitle: "I am going to the river".',
     ], [(e.time, e.text) for e in events]
-    assert ad.sentence(events[0], "es").text == 'Intertítulo: "THE LONG ROAD HOME".'
+    assert ad.sentence(events[0], "es").text == 'Cartela: "THE LONG ROAD HOME".'
 
 
 def test_prices_changing_over_a_moving_fractal_are_quoted_as_shown(tmp_path):

@@ -221,7 +221,8 @@ def test_a_logo_in_a_corner_and_a_clock_on_the_same_row_are_two_texts():
     clock = ocr.Box("00:00:01", 0.98, 10.0, 20.0, 24.0, w=120.0)
     logo = ocr.Box("CITYTV", 0.99, 520.0, 22.0, 24.0, w=90.0)
     words = [ocr.Box("SUMMER", 0.99, 100.0, 200.0, 30.0, w=150.0), ocr.Box("SALE", 0.99, 270.0, 200.0, 30.0, w=90.0)]
-    assert ocr.lines_of([clock, logo, *words]) == [("00:00:01", 0.98), ("CITYTV", 0.99), ("SUMMER SALE", 0.99)]
+    # (the clock and the title overlap horizontally: one column, read before the logo's)
+    assert ocr.lines_of([clock, logo, *words]) == [("00:00:01", 0.98), ("SUMMER SALE", 0.99), ("CITYTV", 0.99)]
     # boxes without a width (an old reader) stay together
     assert ocr.lines_of([box("A", x=0.0, y=20.0), box("B", x=500.0, y=20.0)]) == [("A B", 0.99)]
 
@@ -270,3 +271,29 @@ def test_a_price_that_changes_is_a_new_text_and_an_unsure_price_needs_two_exact_
     assert ad.unsure_numbers(sure, once, times, [], "en") == []
     words = [[box("HALF PRICE TODAY", 0.87)], [box("HALF PRICE TODAY", 0.87)], [], []]
     assert ad.unsure_numbers(sure, words, times, [], "en") == []  # no number: the 0.9 rule stands
+
+
+def test_a_slides_bullets_and_a_lost_space_before_a_capital_are_cleaned():
+    assert ocr.normalise("·Open theLisbon office") == "Open the Lisbon office"
+    assert ocr.normalise("• Revenue up 12%") == "Revenue up 12%"
+    assert ocr.normalise("YouTube iPhone eBay macOS") == "YouTube iPhone eBay macOS"  # brands keep their case
+
+
+def test_lines_of_a_sidebar_and_a_main_pane_are_read_column_by_column():
+    def b(text, x, y, w):
+        return ocr.Box(text, 0.99, x, y, 16.0, w=w)
+
+    boxes = [
+        b("Inbox", 20, 60, 50),
+        b("Title of the mail", 240, 60, 300),
+        b("Sent", 20, 90, 40),
+        b("Body", 240, 100, 40),
+    ]
+    assert [t for t, _ in ocr.lines_of(boxes)] == ["Inbox", "Sent", "Title of the mail", "Body"]
+
+
+def test_lines_shown_together_are_joined_as_a_list():
+    assert ad.joined(["Quarterly results", "Revenue up 12%", "Costs down 3%"]) == (
+        "Quarterly results, Revenue up 12%, Costs down 3%"
+    )
+    assert ad.joined(["Please bring your reports.", "Archive"]) == "Please bring your reports. Archive"
