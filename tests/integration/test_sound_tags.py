@@ -5,6 +5,8 @@ a clock, a hammer, a test tone, a buzz, drums alone, speech and speech over musi
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 from shared.media import sound_tags
 from tests.support import sound_cases as sc
 
