@@ -5,10 +5,10 @@ a clock, a hammer, a test tone, a buzz, drums alone, speech and speech over musi
 
 import pytest
 
-pytestmark = pytest.mark.slow
-
 from shared.media import sound_tags
 from tests.support import sound_cases as sc
+
+pytestmark = pytest.mark.slow
 
 TAGGED = {"chords", "melody", "bench_tune", "quiet_tune"}
 
