@@ -11,11 +11,14 @@ blocks are judged from their own audio:
   so a noise's slope does not count) repeats from one frame to the next where notes are held,
   and is uncorrelated in noise, applause and room tone;
 - rhythm: the onset envelope of a beat repeats at a steady lag (0.25-1.5 s); bursts of
-  applause do not.
+  applause do not;
+- change: music moves (a note, a chord) within a second of every moment; a test tone, a hum
+  or a buzz holds the same spectrum.
 
-A block is music when it is tonal, or when it is rhythmic and somewhat tonal; a passage is a
-run of music blocks of at least MIN_SECONDS that touches no speech. Where the evidence is
-weaker, nothing is said: a tag the viewer cannot trust is worse than none.
+A block is music when the blocks around it are tonal, or rhythmic and somewhat tonal, and
+something changes; a passage is a run of music blocks of at least MIN_SECONDS that touches no
+speech. Where the evidence is weaker, nothing is said: a tag the viewer cannot trust is worse
+than none.
 
 Tags (docs/decisions/0355): the delivery profile's style decides brackets and case; each
 language's own word comes from PHRASES (never machine translation); a language without an
@@ -28,6 +31,7 @@ import re
 import wave
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from shared.media import speaker_change
 from shared.media.types import Cue, Word
@@ -47,6 +51,8 @@ CANDIDATE_RHYTHM = 0.5  # onset autocorrelation peak at a lag of 0.25-1.5 s
 TONAL_MIN = 0.45
 RHYTHM_MIN = 0.6
 RHYTHM_TONAL_MIN = 0.22
+STEADY_LAG = 2  # blocks (about 1 s)
+STEADY_MAX = 0.8  # music changes (a note, a chord) within a second of every moment; a tone does not
 LOCAL_BLOCKS = 5  # blocks (about 2.4 s) whose medians judge each block
 MIN_SECONDS = 2.0  # shorter music (a sting of a second) is not tagged
 SPEECH_MARGIN = 0.3  # seconds kept clear of speech on each side
@@ -80,6 +86,7 @@ class Block:
     rhythm: float
     flatness: float
     frame_dbfs: tuple[float, ...] = ()  # each HOP's level, for the passage's exact edges
+    spectrum: Any = None  # mean fine structure (numpy vector), to see whether anything changes
 
 
 # ---------------------------------------------------------------- features
@@ -151,6 +158,10 @@ def blocks(samples) -> list[Block]:
     window = int(3.0 * RATE / HOP)  # rhythm is judged over 3 s around the block
     lags = range(int(0.25 * RATE / HOP), int(1.5 * RATE / HOP) + 1)
     out: list[Block] = []
+    means = []
+    for k in range(0, n_frames, per_block):
+        sl = slice(k, min(n_frames, k + per_block))
+        means.append(fine[sl].mean(axis=0))
     for k in range(0, n_frames, per_block):
         sl = slice(k, min(n_frames, k + per_block))
         seg = samples[k * HOP : min(len(samples), (k + per_block) * HOP)]
@@ -175,6 +186,7 @@ def blocks(samples) -> list[Block]:
                 rhythm,
                 float(np.median(flat[sl])),
                 frame_db,
+                means[len(out)],
             )
         )
     return out
@@ -203,6 +215,19 @@ def is_music(run: list[Block]) -> bool:
     tonal = _median([b.tonality for b in run])
     rhythm = _median([b.rhythm for b in run])
     return tonal >= TONAL_MIN or (rhythm >= RHYTHM_MIN and tonal >= RHYTHM_TONAL_MIN)
+
+
+def changes(run: list[Block]) -> bool:
+    """Something changes in the run (a note, a chord): the mean fine structure of some block
+    correlates less than STEADY_MAX with the one STEADY_LAG blocks later. A test tone, a hum or
+    a buzz holds the same spectrum second after second."""
+    import numpy as np
+
+    pairs = [(a.spectrum, b.spectrum) for a, b in zip(run, run[STEADY_LAG:]) if a.spectrum is not None]
+    if not pairs:
+        return False
+    corr = _rowcorr(np.stack([a for a, _ in pairs]), np.stack([b for _, b in pairs]))
+    return bool(corr.min() < STEADY_MAX)
 
 
 def _median(values: list[float]) -> float:
@@ -242,6 +267,7 @@ def passages(
             stop += 1
         local = [
             is_music(found[max(start, i - LOCAL_BLOCKS // 2) : min(stop, i + LOCAL_BLOCKS // 2 + 1)])
+            and changes(found[max(start, i - STEADY_LAG) : min(stop, i + STEADY_LAG + 1)])
             for i in range(start, stop)
         ]
         flags[start:stop] = local

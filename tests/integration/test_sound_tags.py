@@ -1,12 +1,14 @@
 """Music-only passages found in generated audio by the real detector (Silero VAD from
 faster-whisper, sox/ffmpeg/espeak-ng media; shared.media.sound_tags): chords, a melody and
 the quality bench's tune (loud and quiet) are tagged; noise, applause, room tone, silence,
-a clock, a hammer, drums alone, speech and speech over music are not."""
+a clock, a hammer, a test tone, a buzz, drums alone, speech and speech over music are not."""
 
 import pytest
 
 from shared.media import sound_tags
 from tests.support import sound_cases as sc
+
+pytestmark = pytest.mark.slow
 
 TAGGED = {"chords", "melody", "bench_tune", "quiet_tune"}
 

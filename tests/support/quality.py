@@ -643,10 +643,13 @@ def added_end_accuracy(added: list[dict], gen: Generated, tolerance: float = 0.3
 def reading(cues, profile_name: str, issues: list[dict]) -> dict:
     """What a viewer reads: the fastest cue (characters per second, spaces counted), how many
     cues go over the profile's reading speed (and how many of those QC left unflagged), the
-    longest cue on screen, cues with more than the profile's lines."""
+    longest cue on screen, cues with more than the profile's lines. Speech cues only: a sound
+    tag is one word that stays up as long as the sound."""
     prof = cr.profile(profile_name)
+    numbered = [(i, c) for i, c in enumerate(cues) if not sound_tags.is_tag(c.text)]  # tags are not read text
+    cues = [c for _, c in numbered]
     speeds = [len(" ".join(c.text.split())) / max(c.end - c.start, 1e-3) for c in cues]
-    over = [i + 1 for i, c in enumerate(cues) if cr.reading_time(c.text, prof) > c.end - c.start + 0.05]
+    over = [i + 1 for i, c in numbered if cr.reading_time(c.text, prof) > c.end - c.start + 0.05]
     flagged = {i["cue"] for i in issues if i.get("rule") == "reading_speed"}
     return {
         "max_cps": max(speeds, default=0.0),

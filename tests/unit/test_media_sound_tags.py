@@ -2,6 +2,8 @@
 cues, runs of music blocks judged on their medians, tags recognised in edited captions, kept
 out of sentences in translation and treated sensibly by QC (shared.media.sound_tags)."""
 
+import numpy as np
+
 from shared.media import caption_rules as cr
 from shared.media import caption_translation as ct
 from shared.media import languages
@@ -57,18 +59,22 @@ def test_a_tag_cue_never_overlaps_a_speech_cue_and_a_short_remainder_is_dropped(
         assert all(t.end <= c.start or t.start >= c.end for c in cues)
 
 
-def block(start: float, level: float, tonal: float, rhythm: float = 0.0) -> st.Block:
+def block(start: float, level: float, tonal: float, rhythm: float = 0.0, spectrum=None) -> st.Block:
     n = int(st.BLOCK * st.RATE / st.HOP)
-    return st.Block(start, start + n * st.HOP / st.RATE, level, tonal, rhythm, 0.01, (level,) * n)
+    return st.Block(start, start + n * st.HOP / st.RATE, level, tonal, rhythm, 0.01, (level,) * n, spectrum)
 
 
-def timeline(spec: list[tuple[int, float, float, float]]) -> list[st.Block]:
-    """(count, level, tonality, rhythm) runs of blocks."""
+def timeline(spec: list[tuple], held: bool = False) -> list[st.Block]:
+    """(count, level, tonality, rhythm) runs of blocks; the notes change every block (a new
+    spectrum), or never when `held` (a test tone)."""
     out: list[st.Block] = []
     step = int(st.BLOCK * st.RATE / st.HOP) * st.HOP / st.RATE
+    rng = np.random.default_rng(3)
+    tone = rng.standard_normal(64)
     for count, level, tonal, rhythm in spec:
         for _ in range(count):
-            out.append(block(len(out) * step, level, tonal, rhythm))
+            spectrum = tone if held else rng.standard_normal(64)
+            out.append(block(len(out) * step, level, tonal, rhythm, spectrum))
     return out
 
 
@@ -90,6 +96,13 @@ def test_tonal_runs_are_music_noise_silence_and_percussion_alone_are_not():
     found = st.passages(blocks, [], duration=100.0)
     step = blocks[1].start
     assert [(round(p.start / step), round(p.end / step)) for p in found] == [(10, 18), (46, 54)]
+
+
+def test_a_held_tone_is_not_music_however_tonal():
+    blocks = timeline([(10, -90, 0.0, 0.0), (20, -20, 0.95, 0.0)], held=True)  # bars and tone
+    assert st.passages(blocks, [], duration=100.0) == []
+    blocks = timeline([(10, -90, 0.0, 0.0), (20, -20, 0.95, 0.0)])  # the same, with notes changing
+    assert len(st.passages(blocks, [], duration=100.0)) == 1
 
 
 def test_music_shorter_than_two_seconds_or_under_speech_is_not_tagged():
