@@ -138,3 +138,11 @@ def test_qc_lets_a_tag_stay_up_as_long_as_the_music_and_flags_one_over_speech():
     tagged = [i for i in issues if i["rule"] == "sound_tag"]
     assert [i["cue"] for i in tagged] == [3] and "Hello" in tagged[0]["detail"]
     assert cr.check([Cue(0.0, 20.0, "Welcome back to the sale.")], P, 25.0)[0]["rule"] == "max_duration"
+
+
+def test_the_recognisers_own_sound_markers_are_not_speech_but_the_word_music_is():
+    words = [Word(0, 1, t) for t in ("♪", "[Music]", "(upbeat music)", "[BLANK_AUDIO]", "I", "love", "music.", "(sic)")]
+    kept, dropped = st.drop_markers(words)
+    assert [w.text for w in kept] == ["I", "love", "music.", "(sic)"]
+    assert [d["text"] for d in dropped] == ["♪", "[Music]", "(upbeat music)", "[BLANK_AUDIO]"]
+    assert all(d["reason"] == "sound marker, not speech" for d in dropped)
