@@ -7,11 +7,16 @@ steps on each and prints per case:
 - the spoken-language verdict, WER (jiwer) of the transcript against the script;
 - cues within the delivery profile (%), cues crossing a sentence end / a pause / a speaker
   change (by the script's ground truth) and how many of those the QC report left unflagged;
-- SubER (subtitle-edit-rate) against a reference SRT written from the script;
+- SubER (subtitle-edit-rate) against a reference SRT written from the script, with the sound
+  tags a captioner writes (the music intro's "[music]"), and over speech cues alone;
+- sound tags found / expected / false (shared.media.sound_tags), in the source and in Spanish;
 - chrF (sacrebleu) of the Spanish captions against reference translations;
 - the speaker-change detector's precision and recall; sentence ends (precision/recall) and the
   ends added from the audio (shared.media.sentence_ends) that lie on a real boundary;
-- step times.
+- step times;
+- the music tagger's precision and recall on generated pieces (sound_cases: chords, melody,
+  drums, the bench tune, noise, applause, room tone, a clock, a hammer, silence, speech, speech
+  over music), with silence between them, back to back and under a noise bed.
 Then, with --models, WER and time of tiny.en and base on every case (transcription only), and
 the brand-name case with and without glossary hints.
 
@@ -46,12 +51,13 @@ sys.path.insert(0, str(ROOT))
 from shared import bootstrap, config  # noqa: E402
 from shared.bootstrap import platform  # noqa: E402
 from shared.ids import new_id  # noqa: E402
-from shared.media import ffmpeg  # noqa: E402
+from shared.media import ffmpeg, sound_tags  # noqa: E402
 from shared.media import glossary as gl  # noqa: E402
 from shared.media import transcript as tr  # noqa: E402
 from shared.media.engines import engines  # noqa: E402
 from shared.media.whisper import FasterWhisperTranscriber, _model, whisper_models  # noqa: E402
 from tests.support import quality as q  # noqa: E402
+from tests.support import sound_cases as sc  # noqa: E402
 from tests.support.media import wer  # noqa: E402
 
 
@@ -152,6 +158,19 @@ def print_table(rows: list[dict]) -> None:
             f"{rd.get('over_speed_unflagged', 0):>10}{rd.get('longest', 0):>10.2f}{rd.get('too_many_lines', 0):>9}"
         )
     _say()
+    _say("Sound tags (music-only passages, shared.media.sound_tags): found / expected / false; SubER")
+    _say("over every cue (tags included, against a reference with the tags a captioner writes) and over")
+    _say("speech cues alone; WER counts spoken words only (tags are never words):")
+    _say(f"{'case':<24}{'tags':>8}{'es tags':>9}{'SubER':>7}{'speech':>8}  tag cues")
+    for r in rows:
+        t, es = r.get("tags") or {}, r.get("tags_es") or {}
+        es_s = f"{es['found']}/{es['expected']}/{es['false']}" if es else "-"
+        _say(
+            f"{r['case']:<24}{t.get('found', 0)}/{t.get('expected', 0)}/{t.get('false', 0):<4}{es_s:>9}"
+            f"{_num(r.get('suber')):>7}{_num(r.get('suber_speech')):>8}  "
+            + "; ".join(f"{a:.2f}-{b:.2f} {text}" for a, b, text in t.get("cues", []))
+        )
+    _say()
     for r in rows:
         if r.get("chrf_es_by_cue") is not None:
             _say(f"{r['case']:<24}chrF es by sentence {r['chrf_es']:.1f} vs cue by cue {r['chrf_es_by_cue']:.1f}")
@@ -239,6 +258,42 @@ def compare_voices(media: Path) -> None:
         )
 
 
+def sound_figures(folder: Path) -> None:
+    """The music tagger on generated pieces (tests/support/sound_cases.py), joined four ways:
+    with a second of silence between them, back to back, and under a steady noise bed 50 and
+    40 dB down. Per condition: music pieces found (at least half tagged) / expected, seconds
+    tagged outside music, the share of tagged time that is music, and which pieces got a
+    false tag. Drums alone count as expected music here; the tagger leaves them out by design
+    (docs/decisions/0354)."""
+    import numpy as np  # heavy
+
+    pieces = sc.generate(folder)
+    _say()
+    _say("Music tagger on generated audio (found/expected; false seconds; precision by time):")
+    for label, gap, bed_db in (
+        ("1 s silence between", 1.0, None),
+        ("back to back", 0.0, None),
+        ("noise bed -50 dBFS", 0.3, -50.0),
+        ("noise bed -40 dBFS", 0.3, -40.0),
+    ):
+        wav = folder / "timeline.wav"
+        spans = sc.timeline(pieces, wav, gap=gap)
+        if bed_db is not None:
+            x = sound_tags.read_wav(wav)
+            bed = np.random.default_rng(1).standard_normal(len(x)) * 10 ** (bed_db / 20)
+            sc.write_wav(wav, x + bed.astype("float32"))
+        t = time.perf_counter()
+        found = sound_tags.find(wav)
+        dt = time.perf_counter() - t
+        r = sc.score([(p.start, p.end) for p in found], spans)
+        per = ", ".join(f"{k} {v:.1f}" for k, v in r["tagged_seconds"].items() if v)
+        _say(
+            f"  {label:<22}{r['music_found']}/{r['music_expected']}  false {r['false_seconds']:.2f} s  "
+            f"precision {r['precision_seconds']:.3f}  false in: {', '.join(r['false_in']) or '-'}  ({dt:.1f} s)"
+        )
+        _say(f"    tagged seconds: {per}")
+
+
 def description_figures(cases: str, quick: bool) -> None:
     """The description and narration figures (bench/quality_description.py, issue 12 items
     1-3, 7, 8) on its own cases: overlapping descriptions, on-screen text quoted correctly vs
@@ -291,6 +346,7 @@ def main() -> None:
         for name in names:
             rows.append(run_case(name, all_cases[name], media, work, gid))
         print_table(rows)
+        sound_figures(media / "sound")
         (base / "quality.json").write_text(json.dumps(rows, indent=2, default=str))
         _say(f"figures: {base / 'quality.json'}")
         if args.models:

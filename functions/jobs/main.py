@@ -92,7 +92,7 @@ def create_job(ctx):
     job, created = job_creation.create_job(ctx.principal, data, upload, key)
     ctx.audit.update(target=job["id"], org_id=job.get("org_id"))
     headers = {} if created else {"Idempotent-Replayed": "true"}
-    return json_response(jobs.view(job), 201, headers)
+    return json_response(jobs.view(job, ctx.principal), 201, headers)
 
 
 def list_jobs(ctx):
@@ -114,7 +114,7 @@ def job_timeline(ctx, id):
 
 
 def get_job(ctx, id):
-    return jobs.view(jobs.get_job_for(ctx.principal, id))
+    return jobs.view(jobs.get_job_for(ctx.principal, id), ctx.principal)
 
 
 def delete_job(ctx, id):
@@ -127,21 +127,21 @@ def downloads(ctx, id):
 
 
 def approve(ctx, id):
-    return jobs.view(jobs.approve(ctx.principal, id))
+    return jobs.view(jobs.approve(ctx.principal, id), ctx.principal)
 
 
 def reject(ctx, id):
     body = ctx.json(Reason)
-    return jobs.view(jobs.reject(ctx.principal, id, body.reason))
+    return jobs.view(jobs.reject(ctx.principal, id, body.reason), ctx.principal)
 
 
 def feedback(ctx, id):
     body = ctx.json(Feedback)
-    return jobs.view(jobs.feedback(ctx.principal, id, body.message))
+    return jobs.view(jobs.feedback(ctx.principal, id, body.message), ctx.principal)
 
 
 def retry(ctx, id):
-    return jobs.view(jobs.retry(ctx.principal, id))
+    return jobs.view(jobs.retry(ctx.principal, id), ctx.principal)
 
 
 dispatch = function_dispatcher("jobs", globals())

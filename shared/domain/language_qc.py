@@ -41,6 +41,16 @@ def state_of(job: JobDocument, lang: str) -> LanguageQcState:
     return entry
 
 
+def as_seen_by_linguist(states: dict[str, Any], user_id: str) -> dict[str, Any]:
+    """The job's `language_qc` as a LINGUIST sees it: their own languages in full, only the status
+    of the others (who else works on the job, with their emails, feedback and history, is not a
+    linguist's business; decision 0910)."""
+    return {
+        lang: entry if (entry or {}).get("assignee") == user_id else {"status": (entry or {}).get("status")}
+        for lang, entry in states.items()
+    }
+
+
 def require_qc_language(job: JobDocument, lang: str) -> None:
     if lang not in translated_languages(job):
         langs = ", ".join(translated_languages(job)) or "none"

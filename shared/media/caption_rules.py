@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from shared.media import sound_tags
 from shared.media.caption_numbers import NumberStyle
 from shared.media.types import Cue, Word
 
@@ -30,6 +31,9 @@ class Profile:
     # How numbers are written (shared.media.caption_numbers, docs/decisions/0334): one to ten
     # in words, figures above, a percentage as "12%"; every profile follows the broadcast rule.
     numbers: NumberStyle = field(default_factory=NumberStyle)
+    # How a non-speech sound is tagged (shared.media.sound_tags.STYLES, docs/decisions/0355):
+    # "brackets-lower" [music], "brackets-upper" [MUSIC], "upper" MUSIC, "notes" ♪♪.
+    sound_style: str = "brackets-lower"
 
 
 PROFILES = {
@@ -46,7 +50,14 @@ PROFILES = {
         max_cps=13.0,
     ),
     "bbc": Profile(
-        "bbc", max_chars=37, max_lines=2, min_duration=1.0, max_duration=7.0, min_gap_frames=2, max_wpm=180.0
+        "bbc",
+        max_chars=37,
+        max_lines=2,
+        min_duration=1.0,
+        max_duration=7.0,
+        min_gap_frames=2,
+        max_wpm=180.0,
+        sound_style="brackets-upper",
     ),
     "dcmp": Profile(
         "dcmp", max_chars=32, max_lines=2, min_duration=1.5, max_duration=6.0, min_gap_frames=2, max_wpm=160.0
@@ -331,7 +342,9 @@ def check(
     """Every rule each cue still breaks, with a readable reason. Index is 1-based. With the
     transcript's `words`, pauses and speaker changes inside a cue are checked too; with
     `doubtful_ends` ((word, time) of a possible sentence end the audio suggests,
-    shared.media.sentence_ends.doubtful), a cue holding one is flagged `sentence_end`."""
+    shared.media.sentence_ends.doubtful), a cue holding one is flagged `sentence_end`. A sound
+    tag ("[music]", shared.media.sound_tags) may stay up longer than the maximum duration (as
+    long as the sound), and is flagged `sound_tag` where it covers speech."""
     issues: list[dict] = []
     gap = prof.min_gap_frames / (fps or 25.0)
 
@@ -372,7 +385,12 @@ def check(
                     f"a sentence may end inside the cue after {maybe[0]!r} (a pause and a falling pitch; "
                     "no full stop was heard there)",
                 )
-        if words is not None:
+        tag = sound_tags.is_tag(cue.text)
+        if tag and words is not None:
+            spoken = _words_in(cue, words)
+            if spoken:
+                add(i, cue, "sound_tag", f"the sound tag covers speech ({spoken[0].text!r}); shorten or remove it")
+        if words is not None and not tag:
             inside = _words_in(cue, words)
             for a, b in zip(inside, inside[1:]):
                 if b.start - a.end >= prof.pause_break - 1e-6:
@@ -385,7 +403,7 @@ def check(
         d = cue.end - cue.start
         if d < prof.min_duration - 1e-3:
             add(i, cue, "min_duration", f"on screen {d:.2f} s (min {prof.min_duration:.2f} s)")
-        if d > prof.max_duration + 1e-3:
+        if d > prof.max_duration + 1e-3 and not tag:  # a tag stays up as long as the sound (0355)
             add(i, cue, "max_duration", f"on screen {d:.2f} s (max {prof.max_duration:.2f} s)")
         if d > 0:
             if prof.max_cps:

@@ -6,7 +6,8 @@ whose text ends a sentence), each sentence is translated whole, and the translat
 into the same cues: the words are shared out in proportion to the source cues' lengths, each
 cut moved to the nearest clause punctuation and never after an article or preposition. Cue
 timings (which already respect pauses and speaker changes) are kept; a speaker mark on a source
-cue is carried to its translated cue.
+cue is carried to its translated cue. A sound tag cue ("[music]") is a group of its own, worded
+in the target language from shared.media.sound_tags' phrases, never machine-translated.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from shared.media import caption_rules as cr
+from shared.media import sound_tags
 from shared.media.types import Cue
 
 _SENTENCE_END = re.compile(r"[.!?…]['\")\]»]*$")
@@ -27,6 +29,7 @@ class Sentence:
     cues: list[int]  # indices of the source cues it spans
     lengths: list[int]  # characters of each of those cues' text
     marked: list[bool]  # whether each cue started with a speaker mark
+    tag: bool = False  # a sound tag ("[music]"): its own group, worded from the target's phrases
 
 
 def _unmark(text: str, mark: str) -> tuple[str, bool]:
@@ -42,6 +45,12 @@ def sentences(cues: list[Cue], prof: cr.Profile) -> list[Sentence]:
     cur: Sentence | None = None
     for i, cue in enumerate(cues):
         text, marked = _unmark(cue.text, prof.speaker_mark)
+        if sound_tags.is_tag(text):  # a sound tag stands alone, never merged into a sentence
+            if cur is not None:
+                out.append(cur)
+                cur = None
+            out.append(Sentence(text, [i], [max(1, len(text))], [False], tag=True))
+            continue
         if cur is None or marked:
             if cur is not None:
                 out.append(cur)

@@ -3,8 +3,10 @@ language's own phrases. Placement in the dialogue gaps is shared.media.placement
 
 The local describer decodes the video once (one ffmpeg process, three branches):
 - scene changes: the `scene` score of a small copy of the picture (cuts);
-- fades: the colour of 8x8 thumbnails sampled FADE_FPS times a second: a run of at least
-  FADE_MIN seconds that is uniformly black or white is a fade (or cut) to black or white;
+- fades: the colour of 8x8 thumbnails sampled FADE_FPS times a second, and the spread of
+  single pixels picked across the picture (POINTS x POINTS, not averaged): a run of at least
+  FADE_MIN seconds that is uniformly black or white in both is a fade (or cut) to black or
+  white (a dark picture with bright specks averages to black, but its pixels are not);
 - frames for OCR every `ocr_interval` seconds, read by shared.media.ocr (RapidOCR by default),
   which quotes only legible text that stays the same across consecutive samples;
 - people: frontal faces found by OpenCV's bundled Haar cascade (shared.media.vision) on the same
@@ -24,6 +26,8 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from shared.media import ffmpeg as ff
 from shared.media import ocr, placement, quote_language, vision
 from shared.media.types import Description, Transcript, VisualEvent, Word
@@ -37,6 +41,11 @@ BLACK_MAX, WHITE_MIN = 32, 224  # every channel of every thumbnail pixel below /
 # ... but for up to FADE_OTHER of the 64 thumbnail pixels: a channel logo in a corner stays on
 # screen through a fade (decision 0342)
 FADE_OTHER = 3
+# The average hides specks: a dark, speckled, moving picture (stars, grain, sparks) has 8x8
+# thumbnails as dark as black. So the picture's own pixels are looked at too: POINTS x POINTS
+# single pixels (nearest-neighbour scaling, no averaging), grouped into the same 8x8 cells; a
+# cell is black (white) only when every one of its pixels is (decision 0343).
+POINTS = 32
 SCENE_NEAR = 1.0  # a cut this close to a fade or new text adds nothing
 # Subtitles burnt into the picture (decision 0342): a text read on screen is the dialogue when
 # at least SUBTITLE_SHARE of its letters are, in order, among the words spoken from
@@ -46,11 +55,17 @@ SUBTITLE_LETTERS = 10
 SUBTITLE_SHARE = 0.6
 SUBTITLE_BEFORE, SUBTITLE_AFTER = 2.5, 3.5
 SUBTITLE_RUN = 3  # letters in a row that count as matching (single letters match anything)
+# A brand no dictionary knows (decision 0345): one word of this many letters, read the same on
+# this many consecutive samples, with a letter no Greek or Cyrillic capital looks like
+BRAND_LETTERS = (4, 12)
+BRAND_SAMPLES = 3
+HOMOGLYPHS = frozenset("ABCEHIKMNOPTXYZ")  # Latin capitals that Greek or Cyrillic ones look like
 
 PHRASES = {
     "en": {
         "scene": "A new scene begins.",
         "text": 'The text "{text}" appears on the screen.',
+        "name": 'A caption names "{text}".',
         "black": "The screen goes black.",
         "white": "The screen turns white.",
         "people": {1: "A person is on screen.", 2: "Two people are on screen.", 0: "Several people are on screen."},
@@ -58,6 +73,7 @@ PHRASES = {
     "es": {
         "scene": "Empieza una escena nueva.",
         "text": 'Aparece en la pantalla el texto "{text}".',
+        "name": 'Un rótulo presenta a "{text}".',
         "black": "La pantalla se funde a negro.",
         "white": "La pantalla se vuelve blanca.",
         "people": {1: "Aparece una persona.", 2: "Aparecen dos personas.", 0: "Aparecen varias personas."},
@@ -65,6 +81,7 @@ PHRASES = {
     "ca": {
         "scene": "Comença una escena nova.",
         "text": 'Apareix a la pantalla el text "{text}".',
+        "name": 'Un rètol presenta "{text}".',
         "black": "La pantalla es fon a negre.",
         "white": "La pantalla es torna blanca.",
         "people": {1: "Apareix una persona.", 2: "Apareixen dues persones.", 0: "Apareixen diverses persones."},
@@ -72,6 +89,7 @@ PHRASES = {
     "gl": {
         "scene": "Comeza unha escena nova.",
         "text": 'Aparece na pantalla o texto "{text}".',
+        "name": 'Un rótulo presenta a "{text}".',
         "black": "A pantalla fúndese a negro.",
         "white": "A pantalla vólvese branca.",
         "people": {1: "Aparece unha persoa.", 2: "Aparecen dúas persoas.", 0: "Aparecen varias persoas."},
@@ -79,6 +97,7 @@ PHRASES = {
     "eo": {
         "scene": "Nova sceno komenciĝas.",
         "text": 'La teksto "{text}" aperas sur la ekrano.',
+        "name": 'Surekrana teksto nomas "{text}".',
         "black": "La ekrano nigriĝas.",
         "white": "La ekrano blankiĝas.",
         "people": {1: "Persono aperas.", 2: "Du personoj aperas.", 0: "Pluraj personoj aperas."},
@@ -101,8 +120,8 @@ def phrases(lang: str) -> dict:
 def wording(key: str, value: str, lang: str) -> str:
     """The sentence for a phrase key in `lang` (English for a language without phrases)."""
     p = phrases(lang)
-    if key == "text":
-        return p["text"].format(text=value)
+    if key in ("text", "name"):
+        return p[key].format(text=value)
     if key == "people":
         n = int(value or 0)
         return p["people"].get(n if n in (1, 2) else 0)
@@ -110,7 +129,7 @@ def wording(key: str, value: str, lang: str) -> str:
 
 
 def event(time: float, key: str, value: str, lang: str) -> VisualEvent:
-    kind = {"black": "scene", "white": "scene"}.get(key, key)
+    kind = {"black": "scene", "white": "scene", "name": "text"}.get(key, key)
     return VisualEvent(round(time, 3), kind, wording(key, value, lang), key=key, value=value)
 
 
@@ -185,9 +204,26 @@ def without_subtitles(events: list[VisualEvent], words: list[Word]) -> list[Visu
 _PTS = re.compile(r"pts_time:([0-9.]+)")
 
 
-def fades(thumbs: bytes, fps: float = FADE_FPS, min_len: float = FADE_MIN) -> list[tuple[float, str]]:
-    """(start, "black" | "white") of each run of uniformly black or white 8x8 RGB thumbnails."""
+def _point_cells(points: bytes) -> list[tuple[int, int]]:
+    """For each POINTS x POINTS grey sample: (cells whose every pixel is dark, cells whose
+    every pixel is bright), in an 8x8 grid of cells."""
+    step = POINTS // 8
+    n = len(points) // (POINTS * POINTS)
+    grid = np.frombuffer(points, np.uint8, n * POINTS * POINTS).reshape(n, 8, step, 8, step)
+    dark = (grid.max(axis=(2, 4)) < BLACK_MAX).sum(axis=(1, 2))
+    bright = (grid.min(axis=(2, 4)) > WHITE_MIN).sum(axis=(1, 2))
+    return [(int(d), int(b)) for d, b in zip(dark, bright)]
+
+
+def fades(
+    thumbs: bytes, fps: float = FADE_FPS, min_len: float = FADE_MIN, points: bytes | None = None
+) -> list[tuple[float, str]]:
+    """(start, "black" | "white") of each run of uniformly black or white pictures: 8x8 RGB
+    thumbnails (the colour: a navy picture is not black) and, when given, POINTS x POINTS grey
+    single-pixel samples taken at the same times (the spread: a dark picture full of bright
+    specks is not black either)."""
     size = 8 * 8 * 3
+    spread = _point_cells(points) if points is not None else []
     states = []
     for i in range(len(thumbs) // size):
         px = thumbs[i * size : (i + 1) * size]
@@ -195,6 +231,8 @@ def fades(thumbs: bytes, fps: float = FADE_FPS, min_len: float = FADE_MIN) -> li
         black = sum(1 for c in cells if max(c) < BLACK_MAX)
         white = sum(1 for c in cells if min(c) > WHITE_MIN)
         full = len(cells) - FADE_OTHER
+        if i < len(spread):
+            black, white = min(black, spread[i][0]), min(white, spread[i][1])
         states.append("black" if black >= full else "white" if white >= full else "")
     out: list[tuple[float, str]] = []
     i = 0
@@ -233,15 +271,17 @@ class LocalDescriber:
         )
 
     def extract(self, video: Path, workdir: Path) -> tuple[list[float], bytes, list[Path]]:
-        """Scene-change times, fade thumbnails (8x8 RGB at FADE_FPS) and the OCR frames."""
+        """Scene-change times, fade thumbnails (8x8 RGB at FADE_FPS) and the OCR frames; the
+        single-pixel samples for the fades are left in `frames/points.gray` (`points`)."""
         frames = workdir / "frames"
         frames.mkdir(parents=True, exist_ok=True)
         for old in frames.glob("f-*.png"):
             old.unlink()
         graph = (
-            f"[0:v]split=3[a][b][c];"
+            f"[0:v]split=4[a][b][c][d];"
             f"[a]scale=160:-2,select='gt(scene,{self.scene_threshold})',showinfo,nullsink;"
             f"[b]fps={FADE_FPS},scale=8:8:flags=area,format=rgb24[t];"
+            f"[d]fps={FADE_FPS},scale={POINTS}:{POINTS}:flags=neighbor,format=gray[p];"
             f"[c]fps=1/{self.ocr_interval},scale='min({OCR_WIDTH},iw)':-2[o]"
         )
         proc = subprocess.run(
@@ -258,6 +298,11 @@ class LocalDescriber:
                 "-f",
                 "rawvideo",
                 str(frames / "thumbs.rgb"),
+                "-map",
+                "[p]",
+                "-f",
+                "rawvideo",
+                str(frames / "points.gray"),
                 "-map",
                 "[o]",
                 "-fps_mode" if _has_fps_mode() else "-vsync",
@@ -277,19 +322,23 @@ class LocalDescriber:
         cuts, thumbs, images = self.extract(video, workdir)
         times = [round(k * self.ocr_interval, 3) for k in range(len(images))]
         events: list[VisualEvent] = []
-        fade_list = fades(thumbs)
+        fade_list = fades(thumbs, points=points(workdir))
         for t, colour in fade_list:
             events.append(event(t, colour, "", lang))
         pages = ocr.read_distinct(self.reader, images)
-        texts = ocr.stable_texts([(t, ocr.legible(boxes)) for t, boxes in zip(times, pages)])
-        for t, text in texts:
-            if not quote_language.readable(text):
-                continue  # letters of another script read as Latin ones (decision 0342)
+        samples = [(t, ocr.legible(boxes)) for t, boxes in zip(times, pages)]
+        sure = [(t, ocr.legible(boxes, ocr.BRAND_CONFIDENCE)) for t, boxes in zip(times, pages)]
+        for t, lines in ocr.stable_lines(samples):
+            # letters of another script read as Latin ones are not quoted (decision 0342),
+            # except a one-word brand that is clearly Latin and steady (decision 0345)
+            lines = [line for line in lines if quote_language.readable(line) or brand(line, sure, t)]
             # first read on the sample labelled t (ffmpeg's fps filter takes the frame nearest
             # to t, up to half an interval later); it may have appeared up to one interval
             # earlier, and a cut in that window is the better anchor
             near = [c for c in cuts if t - self.ocr_interval <= c <= t + self.ocr_interval / 2]
-            events.append(event(near[-1] if near else t, "text", text, lang))
+            at = near[-1] if near else t
+            for key, value in texts_and_names(lines):
+                events.append(event(at, key, value, lang))
         if self.people and images:
             for t, count in vision.people_changes(images, times):
                 events.append(event(t, "people", str(count), lang))
@@ -301,6 +350,66 @@ class LocalDescriber:
 
     def describe(self, video: Path, transcript: Transcript, workdir: Path, language: str) -> list[VisualEvent]:
         return self.analyse(video, workdir, language)
+
+
+def points(workdir: Path) -> bytes | None:
+    """The single-pixel grey samples `extract` left in `workdir` (None when there are none)."""
+    path = workdir / "frames" / "points.gray"
+    return path.read_bytes() if path.exists() else None
+
+
+def brand(line: str, sure: list[tuple[float, list[str]]], t: float) -> bool:
+    """Whether a line no dictionary knows is still worth quoting as a brand or a logo
+    ("SPOTIFY", "CITYTV"; decision 0345): one word of BRAND_LETTERS Latin letters, with a
+    letter that no Greek or Cyrillic capital looks like, read exactly the same with confidence
+    >= ocr.BRAND_CONFIDENCE on at least BRAND_SAMPLES consecutive samples."""
+    word = line.strip()
+    if not (word.isalpha() and BRAND_LETTERS[0] <= len(word) <= BRAND_LETTERS[1]) or not ocr.plausible(word):
+        return False
+    if not set(word.upper()) - HOMOGLYPHS:
+        return False
+    return ocr.runs(word, sure, t) >= BRAND_SAMPLES
+
+
+def texts_and_names(lines: list[str]) -> list[tuple[str, str]]:
+    """The events of lines that appeared together: a line that is a person's name (a lower
+    third: "DR MARIA LOPEZ", with the role under it, "Head of Research") is a "name" event
+    (decision 0344); the other lines together are one "text" event."""
+    out: list[tuple[str, str]] = []
+    rest: list[str] = []
+    k = 0
+    while k < len(lines):
+        if is_name(lines[k]):
+            role = lines[k + 1] if k + 1 < len(lines) and not is_name(lines[k + 1]) else ""
+            value = name_case(lines[k]) + (f", {role}" if role else "")
+            out.append(("name", value))
+            k += 2 if role else 1
+            continue
+        rest.append(lines[k])
+        k += 1
+    if rest:
+        out.insert(0, ("text", " ".join(rest)))
+    return out
+
+
+def is_name(line: str) -> bool:
+    """2-4 words in capitals or with a capital initial, letters only (a title may end with a
+    period), each a name or title the dictionaries know as such, the first one included."""
+    words = line.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    letters = [w.rstrip(".") for w in words]
+    if not all(w.replace("-", "").isalpha() and (w.isupper() or w[:1].isupper()) for w in letters):
+        return False
+    named = quote_language.names(line)
+    core = [w.lower() for w in letters if w.lower() not in quote_language.TITLES]
+    return bool(core) and all(w in named for w in core[:1]) and sum(w in named for w in core) * 2 >= len(core)
+
+
+def name_case(line: str) -> str:
+    """A name shown in capitals, as a name is written ("DR MARIA LOPEZ" -> "Dr Maria Lopez"):
+    the voices read it as words, not letters."""
+    return " ".join(w.capitalize() if w.isupper() else w for w in line.split())
 
 
 def _has_fps_mode() -> bool:

@@ -26,6 +26,7 @@ from pathlib import Path
 from shared.media import quote_language
 
 MIN_CONFIDENCE = 0.9  # per box (RapidOCR) or per word (tesseract, 0-100 scaled to 0-1)
+BRAND_CONFIDENCE = 0.95  # ... for a word no dictionary knows (describe.brand, decision 0345)
 MIN_LETTERS = 3  # a line needs this many letters (a lone changing number is not text to quote)
 SAME = 0.9  # difflib ratio for "reads the same" across samples (one character in ten)
 MISREAD_EDITS = 2  # a stable reading this many characters off a text on screen is a misread of it
@@ -163,7 +164,16 @@ def stable_texts(samples: list[tuple[float, list[str]]], repeat_after: float = R
     """(time first seen, text) for each line that reads the same on two consecutive samples,
     once per appearance. Lines seen together at the same time come back as one text, in
     reading order."""
-    out: list[tuple[float, str]] = []
+    return [(t, " ".join(lines)) for t, lines in stable_lines(samples, repeat_after)]
+
+
+def stable_lines(
+    samples: list[tuple[float, list[str]]], repeat_after: float = REPEAT_AFTER
+) -> list[tuple[float, list[str]]]:
+    """`stable_texts` with the lines of each text apart (a name and the role under it). Each
+    line is its most frequent reading while it stays on screen ("CITYTV" read as "CITYT" on
+    the first sample only, decision 0345)."""
+    out: list[tuple[float, list[str]]] = []
     last_said: dict[str, float] = {}  # casefolded text -> time it was last on screen
     on_screen: set[str] = set()
     for k in range(len(samples) - 1):
@@ -177,12 +187,40 @@ def stable_texts(samples: list[tuple[float, list[str]]], repeat_after: float = R
             if known is not None and (known in on_screen or t - last_said[known] < repeat_after):
                 last_said[known] = t
                 continue
-            fresh.append(line)
+            fresh.append(_usual_reading(line, samples, k))
             last_said[key] = t
         on_screen = {s for s in last_said if any(_variant(s, line.casefold()) for line in lines)}
         if fresh:
-            out.append((t, " ".join(_dedupe(fresh))))
+            out.append((t, _dedupe(fresh)))
     return out
+
+
+def _usual_reading(line: str, samples: list[tuple[float, list[str]]], k: int) -> str:
+    """The reading of `line` seen most often on the samples from k on while it reads the same
+    (the first one on a tie)."""
+    counts: dict[str, int] = {}
+    for _, lines in samples[k:]:
+        match = next((o for o in lines if _same(o, line)), None)
+        if match is None:
+            break
+        counts[match] = counts.get(match, 0) + 1
+    return max(counts, key=lambda r: counts[r]) if counts else line
+
+
+def runs(text: str, samples: list[tuple[float, list[str]]], t: float) -> int:
+    """The most consecutive samples on which `text` is read exactly (ignoring case) while it is
+    on screen from time t (read the same or nearly so, `_same`)."""
+    at = next((k for k, (ts, _) in enumerate(samples) if ts >= t - 1e-6), len(samples))
+    best = n = 0
+    for _, lines in samples[at:]:
+        if any(o.casefold() == text.casefold() for o in lines):
+            n += 1
+            best = max(best, n)
+        elif any(_same(o, text) for o in lines):
+            n = 0
+        else:
+            break
+    return best
 
 
 def _dedupe(lines: list[str]) -> list[str]:
@@ -274,16 +312,28 @@ class RapidOcrReader:
             words = self._words(img, quads)
             pages.append(self._recognise(img, words, path.parent, crops) if words else [])
         spaced = dict(zip(crops, _spacings(list(crops.values()), path.parent))) if crops else {}
+        seen = spaced_readings(pages)
         split: dict[str, str] = {}
         for page in pages:
             for box in page:
                 box.text = respace(box.text, spaced.get(box.text, ""))
+                if " " not in box.text:
+                    box.text = respace(box.text, seen.get(box.text, ""))
+                # tesseract could not tell the spaces (a busy background behind the line): the
+                # words one language knows ("FREEDELIVERYTODAY" -> "FREE DELIVERY TODAY"), also
+                # inside a line that kept some of its spaces ("Head ofResearch")
                 if " " not in box.text and len(box.text) >= SPLIT_FROM:
-                    # tesseract could not tell the spaces (a busy background behind the line):
-                    # the words one language knows ("FREEDELIVERYTODAY" -> "FREE DELIVERY TODAY")
                     if box.text not in split:
                         split[box.text] = split_glued(box.text)
                     box.text = split[box.text]
+                elif " " in box.text:
+                    tokens = box.text.split(" ")
+                    for i, tok in enumerate(tokens):
+                        if tok.isalpha() and len(tok) >= SPLIT_FROM:
+                            if tok not in split:
+                                split[tok] = quote_language.split_words(tok) or tok
+                            tokens[i] = split[tok]
+                    box.text = " ".join(tokens)
         return pages
 
     def _detect(self, img, grey) -> list:
@@ -455,6 +505,21 @@ def split_glued(text: str) -> str:
         return quote_language.split_words(text) or text
     out = [(quote_language.split_words(p) or p) if p.isalpha() and len(p) >= GLUED_RUN else p for p in pieces]
     return " ".join(out)
+
+
+def spaced_readings(pages: list[list[Box]]) -> dict[str, str]:
+    """For each reading without spaces, the reading with spaces of the same characters found
+    most often on the other samples ("DRMARIALOPEZ" on some samples, "DR MARIA LOPEZ" on
+    others, over a moving picture: the recogniser drops a space only now and then; decision
+    0344)."""
+    counts: dict[str, dict[str, int]] = {}
+    for page in pages:
+        for box in page:
+            if " " in box.text.strip():
+                key = box.text.replace(" ", "")
+                counts.setdefault(key, {})
+                counts[key][box.text] = counts[key].get(box.text, 0) + 1
+    return {key: max(c, key=lambda t: (c[t], t.count(" "))) for key, c in counts.items()}
 
 
 def respace(text: str, other: str) -> str:

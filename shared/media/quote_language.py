@@ -69,6 +69,48 @@ def _known(analyser: str, words: set[str]) -> set[str]:
     return {w for w in words if seen[w]}
 
 
+_NAMES: dict[str, dict[str, bool]] = {}  # analyser -> word -> a proper noun when capitalised
+
+# Titles before a name on a lower third ("DR MARIA LOPEZ"): abbreviations no analyser lists
+TITLES = frozenset({"dr", "dra", "mr", "mrs", "ms", "mx", "prof", "sr", "sra", "srta", "sir"})
+
+
+def _names(analyser: str, words: set[str]) -> set[str]:
+    """The (lower-case) words that the analyser knows as proper nouns when capitalised: the
+    dictionaries list names ("Maria", "Lopez") only with their capital, and OCR reads lower
+    thirds in capitals ("MARIA LOPEZ"). Looked up in one lt-proc run, remembered."""
+    seen = _NAMES.setdefault(analyser, {})
+    missing = sorted(w for w in words if w not in seen)
+    if missing:
+        found: set[str] = set()
+        try:
+            proc = subprocess.run(
+                ["lt-proc", "-w", analyser],
+                input="\n".join(w[:1].upper() + w[1:] for w in missing) + "\n",
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            if proc.returncode == 0:
+                found = {w.lower() for w, analysis in _TOKEN.findall(proc.stdout) if "<np>" in analysis}
+        except (OSError, subprocess.SubprocessError):
+            return set()
+        for w in missing:
+            seen[w] = w in found
+    return {w for w in words if seen[w]}
+
+
+def names(text: str, folder: str = str(APERTIUM_DIR)) -> set[str]:
+    """The words of `text` (lower case) that some installed language knows as a person's or
+    place's name, or that are a title before a name ("dr")."""
+    words = set(_words(text))
+    out = words & TITLES
+    for files in analysers(folder).values():
+        for f in files:
+            out |= _names(f, words - out)
+    return out
+
+
 def learn(texts, folder: str = str(APERTIUM_DIR)) -> None:
     """Look up the words of every quote in `texts` at once (one lt-proc run per analyser for a
     whole narration, not one per quote)."""
@@ -97,12 +139,20 @@ def readable(text: str, folder: str = str(APERTIUM_DIR)) -> bool:
     """Whether on-screen text reads as words of some installed language: one of them knows at
     least READABLE of its words. Greek or Cyrillic capitals read by a Latin recogniser
     ("KAAHMEPA KOZME" for "ΚΑΛΗΜΕΡΑ ΚΟΣΜΕ") pass every shape test but no language knows them
-    (decision 0342). Text without words (codes, prices) and machines without analysers (gcp)
-    are not judged here (True)."""
-    counts = coverage(text, folder)
-    if not counts:
+    (decision 0342). Names count as known words ("DR MARIA LOPEZ", decision 0344). Text
+    without words (codes, prices) and machines without analysers (gcp) are not judged here
+    (True)."""
+    words = _words(text)
+    if not words or not analysers(folder):
         return True
-    return max(known / total for known, total in counts.values()) >= READABLE
+    named = names(text, folder)
+    best = 0
+    for files in analysers(folder).values():
+        known = set(named)
+        for f in files:
+            known |= _known(f, set(words) - known)
+        best = max(best, sum(w in known for w in words))
+    return best / len(words) >= READABLE
 
 
 def decide(counts: dict[str, tuple[int, int]], narration: str) -> str | None:
@@ -175,6 +225,16 @@ def split_words(token: str, folder: str = str(APERTIUM_DIR)) -> str | None:
             best, found = len(cuts), {cuts}
         elif len(cuts) == best:
             found.add(cuts)
+    if not found:
+        # names run together ("MARIALOPEZ" on a lower third): the pieces the dictionaries
+        # know as names (or titles), the same in every language
+        named = {p for p in pieces if p in TITLES}
+        for files in analysers(folder).values():
+            for f in files:
+                named |= _names(f, pieces - named)
+        cuts = _fewest(low, named)
+        if cuts is not None:
+            found = {cuts}
     if len(found) != 1:
         return None
     cuts = found.pop()

@@ -44,6 +44,7 @@ from shared.media import (
     punctuation,
     quote_language,
     sentence_ends,
+    sound_tags,
     speaker_change,
     target_text,
     vtt,
@@ -276,6 +277,11 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
     clean.words, numbers_rewritten = caption_numbers.apply(clean.words, src, profile.numbers)
     recased = punctuation.consistent_casing(clean.words, src, hints)
     cues = caption_rules.build_cues(clean.words, profile, info.fps, clean.duration)
+    # Music-only passages get a tag cue where no speech cue is (0354, 0355); none when the
+    # captions are withheld for a language mismatch.
+    music = [] if verdict.withhold_captions else sound_tags.find(wav, clean.words)
+    gap = profile.min_gap_frames / (info.fps or 25.0)
+    cues = sound_tags.tag_cues(cues, music, src, profile.sound_style, gap)
     issues = caption_rules.check(cues, profile, info.fps, clean.words, sentence_ends.doubtful(clean.words, wav))
     if verdict.flagged:
         issues.insert(0, {"cue": None, "rule": "language", "detail": verdict.detail})
@@ -302,6 +308,7 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
             "numbers_rewritten": numbers_rewritten,
             "words_recased": recased,
             "speakers": len({w.speaker for w in clean.words}),
+            "sound_tags": [p.to_dict() for p in music],
         },
     )
     outputs = _outputs(job)
@@ -492,19 +499,26 @@ def translate(io: StepIO) -> dict:
                 f"supported: {', '.join(languages.supported_targets(src))}."
             )
         terms = _glossary_terms(job, tgt)
-        cap_texts = [g.text for g in groups]
+        # Sound tags in the target's own words (0355); a tag without a phrase goes alone.
+        tags = [sound_tags.worded(g.text, tgt, profile.sound_style) if g.tag else None for g in groups]
+        cap_texts = [sound_tags.inner(g.text) if g.tag else g.text for g, t in zip(groups, tags) if t is None]
         own = _described_in(io, desc_src, tgt)  # descriptions in the target's own phrases
         desc_texts = [c.text.replace("\n", " ") for c, o in zip(desc_src, own) if o is None]
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
         written = [t.target for t in terms]  # the capitals a glossary asks for stay
         result.texts = [target_text.tidy(t, tgt, keep=written) for t in result.texts]
+        said = iter(result.texts[: len(cap_texts)])
+        cap_translated = [
+            t if t is not None else (sound_tags.rewrap(g.text, next(said)) if g.tag else next(said))
+            for g, t in zip(groups, tags)
+        ]
         cap_out = [
             vtt.VttCue(c.start, c.end, c.text, str(i + 1))
             for i, c in enumerate(
                 ct.retime(
                     cap_cues,
                     groups,
-                    result.texts[: len(cap_texts)],
+                    cap_translated,
                     profile,
                     fps,
                     (job.get("media") or {}).get("duration"),

@@ -26,7 +26,7 @@ from typing import Any, cast
 from shared import logs, metrics
 from shared.bootstrap import platform
 from shared.domain.jobs import JobDocument
-from shared.domain.status import HEAVY_STEPS, STEPS, status_after_step
+from shared.domain.status import HEAVY_STEPS, RETRYABLE, STEPS, status_after_step
 from shared.errors import Conflict, NotFound, PermanentStepError, TransientError
 from shared.persistence.job_store import JobStore
 from shared.pipeline.contract import Step
@@ -152,10 +152,33 @@ def _merge(job: JobDocument, result: dict[str, Any]) -> None:
             doc[key] = value
 
 
+# What each step does, in the words the job page and the client's error use.
+_STEP_WORK = {
+    "probe": "Checking the upload",
+    "transcribe": "Transcribing the speech",
+    "describe": "Describing the picture",
+    "translate": "Translating",
+    "tts": "Recording the narration",
+    "render": "Making the accessible videos",
+}
+
+
 def _readable(step: str, exc: BaseException) -> str:
+    """The job's `error`: the step's own sentence when it raised one on purpose, otherwise what
+    failed and what to do, never the exception's text (it may hold paths or tool output; the log
+    has it, under the job id)."""
     if isinstance(exc, (PermanentStepError, TransientError)) and str(exc):
         return str(exc)
-    return f"The {step} step failed unexpectedly ({type(exc).__name__})"
+    work = _STEP_WORK.get(step, f"The {step} step")
+    again = (
+        "An admin can retry the step from the job page"
+        if step in STEPS and STEPS[step][1] in RETRYABLE
+        else "Create the job again with the same video"
+    )
+    return (
+        f"{work} stopped on an error inside the platform ({type(exc).__name__}), not a problem found in "
+        f"the video. {again}; if it fails again, give support the job id."
+    )
 
 
 def _cleanup_deleted(job_id: str) -> None:
@@ -281,7 +304,7 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
     def record(doc: JobDocument) -> None:
         if (doc.get("step_attempts") or {}).get(step) != attempt:
             raise _Stale()
-        doc["error"] = message if permanent else f"{message} (gave up after {tries} attempts)"
+        doc["error"] = message if permanent else f"{message.rstrip('. ')}. It was tried {tries} times."
         doc["failed_step"] = step
 
     try:

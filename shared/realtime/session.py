@@ -45,7 +45,12 @@ class Transport(Protocol):
 
 
 def _linguist_filter(user_id: str):
+    """A LINGUIST hears the jobs with a language assigned to them, and of the notifications about
+    one language (they carry its `assignee`) only those about their own (decision 0910)."""
+
     def accept(event: dict, lookup: JobLookup) -> bool:
+        if event.get("assignee") not in (None, user_id):
+            return False
         if event.get("assignee") == user_id or user_id in (event.get("assignees") or ()):
             return True
         job = lookup.job(event["job_id"])
@@ -106,6 +111,8 @@ class Session:
         accept = None
         if self.kind == "job":
             channel = job_channel(self.target)
+            if p.role == LINGUIST:
+                accept = _linguist_filter(p.user_id)
         else:
             channel = org_channel(self.target)
             if p.role == LINGUIST:

@@ -48,16 +48,25 @@ def clean_relative_path(path: str) -> str:
     return decoded
 
 
+# A language's narration plan and clips in the work folder: the review screen plays the extended
+# descriptions, which the narration stem leaves out, from these (decision 0825).
+_NARRATION_WORK = re.compile(r"^work/([^/]+)/(narration\.json|ad-\d{3}\.wav)$")
+
+
 def linguist_may_read(job: JobDocument, user_id: str, rel: str) -> bool:
     """What a linguist assigned to a language of `job` may read (decision 0822): their
-    languages' folders, the programme video, and the source language's captions and
-    descriptions (the text they translate from). A linguist with no language of the job gets
-    nothing (`get_job_for` already answers 404 for them)."""
+    languages' folders (and those languages' narration clips in the work folder, decision
+    0825), the programme video, and the source language's captions and descriptions (the text
+    they translate from). A linguist with no language of the job gets nothing (`get_job_for`
+    already answers 404 for them)."""
     mine = assigned_languages(job, user_id)
     if not mine:
         return False
     if rel == SOURCE:
         return True
+    clip = _NARRATION_WORK.match(rel)
+    if clip:
+        return clip.group(1) in mine
     lang, _, name = rel.partition("/")
     if not name:
         return False
@@ -75,7 +84,7 @@ def file_url(principal: Principal, job_id: str, path: str) -> dict[str, Any]:
     if principal.role == LINGUIST and not linguist_may_read(job, principal.user_id, rel):
         raise Forbidden(
             "Linguists may fetch the programme video, its source-language captions and descriptions, "
-            "and the files of the languages assigned to them"
+            "and the files (and narration clips) of the languages assigned to them"
         )
     storage_path = job_path(job_id, rel)
     files = platform().files

@@ -22,6 +22,7 @@ from shared import logs
 from shared.auth.tokens import Principal
 from shared.bootstrap import platform
 from shared.domain import jobs as rules
+from shared.domain import language_qc as language_qc_rules
 from shared.domain.accounts import actor
 from shared.domain.jobs import JobDocument, QcAction
 from shared.domain.roles import CLIENT, LINGUIST, SEES_EVERY_ORG, SEES_OWN_ORG
@@ -100,8 +101,9 @@ def get_job_for(principal: Principal, job_id: str) -> JobDocument:
     return job
 
 
-def view(job: JobDocument) -> dict[str, Any]:
-    """The API representation: `_id` plus the spec's fields and progress."""
+def view(job: JobDocument, principal: Principal | None = None) -> dict[str, Any]:
+    """The API representation: `_id` plus the spec's fields and progress; a LINGUIST sees only
+    the status of the languages not assigned to them (decision 0910)."""
     out: dict[str, Any] = {"_id": job["id"]}
     stored: dict[str, Any] = dict(job)
     for key in API_FIELDS:
@@ -111,6 +113,8 @@ def view(job: JobDocument) -> dict[str, Any]:
     out.setdefault("outputs", {})
     out.setdefault("language_qc", {})
     out.setdefault("progress", None)
+    if principal is not None and principal.role == LINGUIST:
+        out["language_qc"] = language_qc_rules.as_seen_by_linguist(out["language_qc"] or {}, principal.user_id)
     return out
 
 
@@ -342,7 +346,7 @@ def list_jobs(
     page = store().query(
         Query(job_store.COLLECTION, where=where, order_by=[("created_at", "desc")], limit=limit, cursor=cursor)
     )
-    items = [view(j) for j in page.items if can_see(principal, j)]
+    items = [view(j, principal) for j in page.items if can_see(principal, j)]
     return {"items": items, "next_cursor": page.next_cursor}
 
 

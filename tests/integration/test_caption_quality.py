@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from shared.media import sound_tags, vtt
+from shared.pipeline.media_steps import STEPS
 from tests.support import quality as q
 
 pytestmark = pytest.mark.slow
@@ -56,6 +58,7 @@ def test_clean_speech_meets_the_aims(folder, documents):
     assert f["ends_added"] == {"added": 1, "right": 1}
     assert f["sentence_ends"]["recall"] == 1.0 and f["sentence_ends"]["precision"] == 1.0, f
     assert f["chrf_es"] >= 45.0, f
+    assert f["tags"]["found"] == 0 and f["tags"]["false"] == 0, f["tags"]  # pauses are silence, not music
     es = " ".join(c.text for c in q.read_cues(folder / "work" / "clean-en", job, "es"))
     assert "Zentrix" in es  # heard right with the glossary hint, and kept by the glossary
 
@@ -70,10 +73,33 @@ def test_music_and_two_voices_meet_the_aims(folder, documents):
     assert_every_cue_within_profile_or_flagged(f)
     cues = q.read_cues(root, job, "en")
     assert any(c.text.startswith("- ") for c in cues)  # speaker changes marked
-    assert cues[0].start >= 4.0  # nothing captioned over the music intro
+    # The music intro is told as music (0354), clear of the first speech cue, and nothing else is.
+    assert f["tags"]["found"] == 1 and f["tags"]["false"] == 0, f["tags"]
+    assert cues[0].text == "[music]" and cues[0].start == 0.0 and cues[0].end >= 3.0, cues[0]
+    speech = [c for c in cues if not sound_tags.is_tag(c.text)]
+    assert speech[0].start >= 4.0 and cues[0].end < speech[0].start  # nothing else over the intro
+    assert f["suber"] <= 10.0, f  # against the reference with the tag a captioner writes
     # The Spanish question opens with its mark, which Apertium leaves out (target_text).
     es = [c.text for c in q.read_cues(root, job, "es")]
     assert any("¿" in t and t.rstrip().endswith("?") for t in es), es
+    assert es[0] == "[música]" and f["tags_es"]["found"] == 1, es  # the language's own word, alone
+    assert not any("música" in t for t in es[1:]), es
+
+    # A reviewer changes the tag at SOURCE_QC: the new words go to Spanish alone, in brackets;
+    # deleted, no tag is left in Spanish.
+    src = root / "store" / job["outputs"]["en"]["captions_vtt"]
+    original = src.read_text()
+    src.write_text(original.replace("[music]", "[upbeat music]"))
+    STEPS["translate"](q.FolderIO(dict(job), root / "store", root / "work" / "retranslate"))
+    es = [c.text for c in q.read_cues(root, job, "es")]
+    assert es[0].startswith("[") and es[0].endswith("]") and "música" in es[0], es
+    assert not es[1].startswith("["), es
+    cues = vtt.read(original)
+    src.write_text(vtt.write(cues[1:]))
+    STEPS["translate"](q.FolderIO(dict(job), root / "store", root / "work" / "retranslate-2"))
+    es = [c.text for c in q.read_cues(root, job, "es")]
+    assert not any(sound_tags.is_tag(t) for t in es), es
+    src.write_text(original)
 
 
 def test_fast_speech_is_decoded_again_slowed_down_and_numbers_follow_the_house_style(folder, documents):

@@ -3,6 +3,7 @@ visibility, downloads, file URLs, deletion and QC actions, with a real worker ru
 probe and synthetic no-media steps for the rest."""
 
 import io
+import json
 import time
 from urllib.parse import urlsplit
 
@@ -273,6 +274,26 @@ def test_linguist_sees_and_fetches_only_assigned_language(client, org, videos, w
     for path in ("en/qc-report.json", "work/transcript.json", "en"):
         denied = client.get(f"/api/v1/files/{job_id}/{path}", headers=lh)
         assert denied.status_code == 403 and "Linguists may fetch" in denied.get_json()["detail"], path
+    # The narration plan and clips of their own language, from the work folder (decision 0825):
+    # the review screen plays the extended descriptions from them. Another language's are refused.
+    for lang in ("es", "ca"):
+        platform.files.put_bytes(f"jobs/{job_id}/work/{lang}/narration.json", b'{"clips": []}')
+        platform.files.put_bytes(f"jobs/{job_id}/work/{lang}/ad-001.wav", b"RIFF")
+    for path in ("work/es/narration.json", "work/es/ad-001.wav"):
+        signed = client.get(f"/api/v1/files/{job_id}/{path}", headers=lh)
+        assert signed.status_code == 200, (path, signed.get_json())
+        assert client.get(local_path(signed.get_json()["url"])).status_code == 200
+    for path in ("work/ca/narration.json", "work/ca/ad-001.wav", "work/es/voiced.zip", "work/es/ad-1.wav"):
+        denied = client.get(f"/api/v1/files/{job_id}/{path}", headers=lh)
+        assert denied.status_code == 403 and "narration clips" in denied.get_json()["detail"], path
+    # A reviewer of the organisation reads every language's clips; another organisation's nobody.
+    assert (
+        client.get(f"/api/v1/files/{job_id}/work/ca/ad-001.wav", headers=org["reviewer"]["headers"]).status_code == 200
+    )
+    assert (
+        client.get(f"/api/v1/files/{job_id}/work/ca/ad-001.wav", headers=org["other_client"]["headers"]).status_code
+        == 404
+    )
     # A linguist of the organisation with no language of this job gets nothing, not even the video.
     other = org["other_linguist"]["headers"]
     assert client.get(f"/api/v1/files/{job_id}/source.mp4", headers=other).status_code == 404
@@ -280,6 +301,32 @@ def test_linguist_sees_and_fetches_only_assigned_language(client, org, videos, w
     assert (
         client.get(f"/api/v1/files/{job_id}/en/captions.vtt", headers=org["other_client"]["headers"]).status_code == 404
     )
+
+
+def test_linguist_sees_only_the_status_of_other_linguists_languages(client, org, videos, worker, platform):
+    """Who else works on the job, their emails, feedback and history stay with PMs, reviewers
+    and admins (decision 0910)."""
+    job_id = _ready_job(client, org, videos, worker, outputs="en,es,ca")["_id"]
+    _assign(platform, job_id, "es", org["linguist"]["id"])
+    _assign(platform, job_id, "ca", org["other_linguist"]["id"])
+
+    def both(doc):
+        doc["assignees"] = [org["linguist"]["id"], org["other_linguist"]["id"]]
+        doc["language_qc"]["ca"]["assignee_email"] = org["other_linguist"]["email"]
+        return doc
+
+    update_with_retry(platform.documents, "jobs", job_id, both)
+    lh = org["linguist"]["headers"]
+    for seen in (
+        client.get(f"/api/v1/jobs/{job_id}", headers=lh).get_json(),
+        client.get("/api/v1/jobs", headers=lh).get_json()["items"][0],
+    ):
+        assert seen["language_qc"]["es"]["assignee"] == org["linguist"]["id"]
+        assert seen["language_qc"]["ca"] == {"status": "ASSIGNED"}
+        assert org["other_linguist"]["email"] not in json.dumps(seen)
+        assert org["other_linguist"]["id"] not in json.dumps(seen)
+    pm_view = client.get(f"/api/v1/jobs/{job_id}", headers=org["pm"]["headers"]).get_json()
+    assert pm_view["language_qc"]["ca"]["assignee_email"] == org["other_linguist"]["email"]
 
 
 @pytest.mark.parametrize(

@@ -124,7 +124,11 @@ def test_transient_failures_back_off_then_fail_readably(platform, isolated_setti
     assert runner.run_task(job_id, "probe", 3, steps=steps) == "failed"
     job = platform.documents.get("jobs", job_id)
     assert job["status"] == "UPLOAD_INVALID"
-    assert "gave up after 3 attempts" in job["error"] and "socket details" not in job["error"]
+    assert job["error"] == (
+        "Checking the upload stopped on an error inside the platform (ConnectionError), not a problem found "
+        "in the video. Create the job again with the same video; if it fails again, give support the job id. "
+        "It was tried 3 times."
+    )
     assert task is not None
 
 
@@ -291,3 +295,14 @@ def test_merge_is_per_language(result, expected):
     doc = {"outputs": {"en": {"captions_vtt": "c"}, "es": {"captions_vtt": "e"}}, "status": "X"}
     runner._merge(doc, {**result, "status": "HACKED"})  # noqa: SLF001
     assert doc["outputs"] == expected and doc["status"] == "X"
+
+
+def test_an_unexpected_render_error_says_what_failed_and_who_can_retry():
+    """A step's own exception text (paths, tool output) never reaches the client; the job's error
+    says which work stopped and what to do (RENDER_FAILED is retryable by an admin)."""
+    message = runner._readable("render", RuntimeError("ffmpeg /tmp/avp-render-x/mix.wav: Invalid data"))
+    assert message == (
+        "Making the accessible videos stopped on an error inside the platform (RuntimeError), not a problem "
+        "found in the video. An admin can retry the step from the job page; if it fails again, give support "
+        "the job id."
+    )

@@ -248,6 +248,31 @@ def test_linguist_org_channel_only_carries_assigned_jobs(server, users, platform
             ws.recv(timeout=0.5)
 
 
+def test_linguist_hears_only_their_own_language_notifications(server, users, platform):
+    """Two linguists on one job: notifications about the other's language (which name the other
+    linguist) do not reach them; status changes of the job do (decision 0910)."""
+    org = users.org()
+    linguist, colleague = users.user("LINGUIST"), users.user("LINGUIST")
+    job = make_job(
+        platform,
+        org,
+        status="LANGUAGE_QC",
+        language_qc={"es": {"assignee": linguist["id"]}, "fr": {"assignee": colleague["id"]}},
+    )
+    for url in (job_url(server, job["id"], linguist["token"]), org_url(server, org, linguist["token"])):
+        with connect(url) as ws:
+            recv(ws)  # the job's state, or the org stream's first ping
+            publish_notification(
+                job, "assignment", "fr assigned to colleague@example.com", lang="fr", assignee=colleague["id"]
+            )
+            publish_notification(job, "feedback", "Please check cue 3", lang="es", assignee=linguist["id"])
+            publish_status(job, "LANGUAGE_QC")
+            got = [recv(ws), recv(ws)]
+            assert [(m["type"], m.get("lang")) for m in got] == [("notification", "es"), ("job_status_update", None)]
+            with pytest.raises(TimeoutError):
+                ws.recv(timeout=0.3)
+
+
 # -- messages ---------------------------------------------------------------------------------
 def test_current_status_first_then_every_change_and_notifications(server, users, platform):
     org = users.org()

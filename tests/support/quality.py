@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from shared.media import caption_rules as cr
-from shared.media import vtt
+from shared.media import sound_tags, vtt
 from shared.pipeline.media_steps import STEPS
 from tests.support.media import PIPER, PIPER_WPM, Part, TalkingVideo, make_talking_video, wer
 
@@ -61,6 +61,17 @@ class Case:
     @property
     def claimed(self) -> str:
         return self.source_language or self.language
+
+    @property
+    def tags(self) -> list[tuple[float, float, str]]:
+        """The sound tags a careful captioner writes (default profile): the music intro, which
+        plays alone from the first frame until it drops under the speech."""
+        prof = cr.profile("netflix")
+        return (
+            [(0.0, self.music_intro, sound_tags.tag_text("music", self.claimed, prof.sound_style))]
+            if (self.music_intro >= sound_tags.MIN_SECONDS)
+            else []
+        )
 
 
 # ---------------------------------------------------------------- the cases
@@ -277,7 +288,8 @@ class Generated:
     duration: float
     spans: list[tuple[float, float, Sentence]]  # each sentence's audio span
     pauses: list[tuple[float, float]]
-    reference_srt: Path
+    reference_srt: Path  # speech cues and the case's sound tags
+    reference_speech_srt: Path  # speech cues only
 
 
 def _run(args: list[str]) -> None:
@@ -345,16 +357,20 @@ def generate(case: Case, folder: Path) -> Generated:
     for a, b, text in data["spans"]:
         spans.append((a, b, by_text[text][0]))
     ref = folder / f"{case.name}-{key}.ref.srt"
-    ref.write_text(reference_srt(spans))
-    return Generated(case, out, data["duration"], spans, [tuple(p) for p in data["pauses"]], ref)
+    ref.write_text(reference_srt(spans, case.tags))
+    speech_ref = folder / f"{case.name}-{key}.ref-speech.srt"
+    speech_ref.write_text(reference_srt(spans))
+    return Generated(case, out, data["duration"], spans, [tuple(p) for p in data["pauses"]], ref, speech_ref)
 
 
-def reference_srt(spans: list[tuple[float, float, Sentence]]) -> str:
+def reference_srt(
+    spans: list[tuple[float, float, Sentence]], tags: list[tuple[float, float, str]] | None = None
+) -> str:
     """One cue per sentence, timed by its audio, lines broken as a subtitler would for the
     default profile (balanced, at most 42 characters, never after an article or a
-    preposition), a leading dash where the speaker changes."""
+    preposition), a leading dash where the speaker changes; and the sound tags given."""
     prof = cr.profile("netflix")
-    cues = []
+    cues = list(tags or [])
     for i, (a, b, s) in enumerate(spans):
         mark = ""
         if i > 0 and (s.voice or "", s.pitch) != (spans[i - 1][2].voice or "", spans[i - 1][2].pitch):
@@ -366,7 +382,7 @@ def reference_srt(spans: list[tuple[float, float, Sentence]]) -> str:
             end = b if n == len(pieces) - 1 else t + (b - a) * len(piece) / total
             cues.append((t, end, cr.wrap((mark if n == 0 else "") + piece, prof)))
             t = end
-    return srt(cues)
+    return srt(sorted(cues))
 
 
 def _subtitle_pieces(text: str, prof: cr.Profile) -> list[str]:
@@ -637,10 +653,13 @@ def added_end_accuracy(added: list[dict], gen: Generated, tolerance: float = 0.3
 def reading(cues, profile_name: str, issues: list[dict]) -> dict:
     """What a viewer reads: the fastest cue (characters per second, spaces counted), how many
     cues go over the profile's reading speed (and how many of those QC left unflagged), the
-    longest cue on screen, cues with more than the profile's lines."""
+    longest cue on screen, cues with more than the profile's lines. Speech cues only: a sound
+    tag is one word that stays up as long as the sound."""
     prof = cr.profile(profile_name)
+    numbered = [(i, c) for i, c in enumerate(cues) if not sound_tags.is_tag(c.text)]  # tags are not read text
+    cues = [c for _, c in numbered]
     speeds = [len(" ".join(c.text.split())) / max(c.end - c.start, 1e-3) for c in cues]
-    over = [i + 1 for i, c in enumerate(cues) if cr.reading_time(c.text, prof) > c.end - c.start + 0.05]
+    over = [i + 1 for i, c in numbered if cr.reading_time(c.text, prof) > c.end - c.start + 0.05]
     flagged = {i["cue"] for i in issues if i.get("rule") == "reading_speed"}
     return {
         "max_cps": max(speeds, default=0.0),
@@ -661,6 +680,24 @@ def suber(hyp_cues, reference_srt: Path, work: Path) -> float:
     return float(
         calculate_SubER(read_input_file(str(hyp), file_format="SRT"), read_input_file(str(reference_srt), "SRT"))
     )
+
+
+def tag_accuracy(cues, expected: list[tuple[float, float, str]]) -> dict:
+    """Sound tags found (a tag cue covering at least half of an expected tag's time), expected,
+    and false (a tag cue over no expected tag), with the tag cues' texts and times."""
+    tags = [c for c in cues if sound_tags.is_tag(c.text)]
+
+    def overlap(c, a: float, b: float) -> float:
+        return max(0.0, min(b, c.end) - max(a, c.start))
+
+    found = sum(1 for a, b, _ in expected if any(overlap(c, a, b) >= 0.5 * (b - a) for c in tags))
+    false = [c for c in tags if not any(overlap(c, a, b) > 0 for a, b, _ in expected)]
+    return {
+        "expected": len(expected),
+        "found": found,
+        "false": len(false),
+        "cues": [(round(c.start, 2), round(c.end, 2), c.text) for c in tags],
+    }
 
 
 def chrf(hyp_cues, references: list[str]) -> float:
@@ -699,10 +736,19 @@ def measure(gen: Generated, job: dict, root: Path) -> dict:
     out["ends_added"] = added_end_accuracy(report["captions"].get("sentence_ends_added") or [], gen)
     work = root / "work" / job["id"]
     work.mkdir(parents=True, exist_ok=True)
+    # SubER over everything a viewer reads (speech and sound tags, against a reference with the
+    # tags a captioner writes), and over speech cues alone; WER is over the words, never tags.
+    speech = [c for c in cues if not sound_tags.is_tag(c.text)]
     out["suber"] = suber(cues, gen.reference_srt, work) if cues else None
+    out["suber_speech"] = suber(speech, gen.reference_speech_srt, work) if speech else None
+    out["tags"] = tag_accuracy(cues, case.tags)
     if "es" in job.get("outputs", {}) and job["outputs"]["es"].get("captions_vtt"):
         es_cues = read_cues(root, job, "es")
-        out["chrf_es"] = chrf(es_cues, [s.es for s in case.sentences]) if es_cues else None
+        es_speech = [c for c in es_cues if not sound_tags.is_tag(c.text)]  # tags are phrases, not translations
+        out["chrf_es"] = chrf(es_speech, [s.es for s in case.sentences]) if es_speech else None
+        out["tags_es"] = tag_accuracy(
+            es_cues, [(a, b, sound_tags.tag_text("music", "es", "brackets-lower")) for a, b, _ in case.tags]
+        )
         es_issues = qc_report(root, job, "es").get("captions", {}).get("issues", [])
         broken_es = {i["cue"] for i in es_issues if i.get("rule") in PROFILE_RULES}
         out["es_within_profile"] = (1 - len(broken_es) / len(es_cues)) if es_cues else None

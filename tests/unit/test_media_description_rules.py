@@ -204,3 +204,14 @@ def test_an_extended_description_holds_the_picture_a_little_after_the_last_word(
     assert placement.hold_point(0.5, talk) == 1.15  # in the 0.4 s pause, not on the word's end
     assert placement.hold_point(1.2, talk) == 1.2  # already in the pause
     assert placement.hold_point(5.0, talk) == 5.0  # after the talk
+
+
+def test_a_dark_picture_with_bright_specks_is_not_black_though_its_averages_are():
+    black = bytes([5] * 192)
+    specks = bytearray([4] * ad.POINTS * ad.POINTS)
+    for k in range(0, len(specks), 37):  # about 3% of the pixels, spread over every cell
+        specks[k] = 230
+    plain = bytes([4] * ad.POINTS * ad.POINTS)
+    thumbs = black * 8
+    assert ad.fades(thumbs, fps=4, points=bytes(specks) * 4 + plain * 4) == [(1.0, "black")]
+    assert ad.fades(thumbs, fps=4, points=plain * 8) == [(0.0, "black")]

@@ -92,6 +92,12 @@ def test_downloads_with_the_accessible_mp4_in_the_page(page, scene):
         "() => { const v = document.querySelector('video'); return v && v.readyState >= 1 && v.duration; }"
     ).json_value()
     assert duration > 1
+    # Every player shows its length before anyone presses play (not "0:00 / 0:00").
+    lengths = page.wait_for_function(
+        "() => { const m = [...document.querySelectorAll('audio, video')];"
+        " return m.length >= 4 && m.every((x) => x.readyState >= 1) && m.map((x) => x.duration); }"
+    ).json_value()
+    assert all(d > 1 for d in lengths), lengths
     page.evaluate("() => document.querySelector('video').play()")
     page.wait_for_function("() => document.querySelector('video').currentTime > 0.2")
     axe_check(page, "downloads")

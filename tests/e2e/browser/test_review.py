@@ -388,8 +388,32 @@ def test_assigned_linguist_edits_their_language(page, new_context, scene):
     expect(cue(page, 1)).not_to_be_editable()
 
 
+def _lengthen_first_description(admin, job):
+    """Make the first description too long for its gap: the narration step makes it extended."""
+    doc = admin.call("GET", f"/api/v1/jobs/{job}/vtt/en?kind=descriptions").json()
+    blocks = doc["content"].split("\n\n")
+    at = next(i for i, block in enumerate(blocks) if "-->" in block)
+    lines = blocks[at].split("\n")
+    timing = next(n for n, line in enumerate(lines) if "-->" in line)
+    blocks[at] = "\n".join(lines[: timing + 1] + [LONG_DESCRIPTION])
+    content = "\n\n".join(blocks)
+    headers = {"If-Match": doc["etag"]}
+    admin.call("PATCH", f"/api/v1/jobs/{job}/vtt/en?kind=descriptions", json={"content": content}, headers=headers)
+
+
+LONG_DESCRIPTION = (
+    'The text "ACME WIDGETS" appears in large white letters over a blue background, while a worker '
+    "in grey overalls walks slowly across the factory floor carrying a cardboard box."
+)
+MEDIA_STATE = """() => { const a = document.getElementById('extended-narration'), v = document.querySelector('video');
+    return {clip: a.currentTime, clipPaused: a.paused, video: v.currentTime, videoPaused: v.paused}; }"""
+
+
 def test_source_then_final_approval(page, scene):
+    """Through both approvals; a description lengthened at source review becomes extended, and the
+    final review plays it from its own clip while the picture holds (the stem leaves it out)."""
     job, reviewer, admin = scene["job"], scene["reviewer"], scene["admin"]
+    _lengthen_first_description(admin, job)
     open_review(page, reviewer, job)
     page.get_by_role("button", name="Approve source review").click()
     expect(page.get_by_role("status").filter(has_text="Approved: Source review.")).to_have_count(1)
@@ -398,6 +422,19 @@ def test_source_then_final_approval(page, scene):
     page.get_by_role("link", name="Review English (en)").click()
     cue(page, 1).wait_for()
     axe_check(page, "final review")
+    page.get_by_role("button", name="Descriptions (", exact=False).click()
+    expect(page.get_by_text("1 description is extended")).to_be_visible()
+    expect(page.locator(".cue-extended").first).to_have_text("Extended: the programme pauses while this is spoken.")
+    page.get_by_role("button", name="Play cue 1 with its extended narration (the picture holds)").click()
+    page.wait_for_function(
+        "() => { const a = document.getElementById('extended-narration'); return a && !a.paused && a.currentTime > 0.3; }"
+    )
+    state = page.evaluate(MEDIA_STATE)
+    assert state["videoPaused"], state  # the picture holds while the clip is spoken
+    expect(page.get_by_role("status").filter(has_text="Playing the extended description at")).to_have_count(1)
+    axe_check(page, "final review, an extended description playing")
+    page.get_by_role("button", name="Stop the extended description").click()
+    assert page.evaluate(MEDIA_STATE)["clipPaused"]
     page.get_by_role("button", name="Approve final review").click()
     expect(page.get_by_role("status").filter(has_text="Approved: Final review.")).to_have_count(1)
     assert wait_status(admin, job, "COMPLETED", 60)["status"] == "COMPLETED"

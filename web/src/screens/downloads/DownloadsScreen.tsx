@@ -22,6 +22,8 @@ const KIND_WORDS: Record<string, string> = {
   narration: "Narration audio",
   accessible_mp4: "Accessible video (MP4)",
   video: "Accessible video (MP4)",
+  video_extended: "Extended accessible video, the picture holds for long descriptions (MP4)",
+  video_burned_in: "Accessible video with burned-in captions (MP4)",
 };
 
 export function kindWords(kind: string, path: string): string {
@@ -89,7 +91,7 @@ export function DownloadsScreen({ params }: ScreenProps) {
                 </figure>
               ) : (
                 <figure key={f.path} class="download-media">
-                  <audio controls preload="none" src={f.url} aria-label={`${kindWords(f.kind, f.path)}, ${languageName(lang)}`} />
+                  <audio controls preload="metadata" src={f.url} aria-label={`${kindWords(f.kind, f.path)}, ${languageName(lang)}`} />
                   <figcaption>{kindWords(f.kind, f.path)}</figcaption>
                 </figure>
               ),

@@ -41,11 +41,11 @@ class CueRow extends Component<RowProps> {
           <button type="button" class="linklike cue-time" onClick={() => onSeek(index)} aria-label={`${shortTime(cue.start)} – ${shortTime(cue.end)}, go to cue ${index + 1}`}>
             {shortTime(cue.start)} – {shortTime(cue.end)}
           </button>
-          <button type="button" class="button secondary small cue-play" onClick={() => onPlay(index)} aria-label={`Play cue ${index + 1}${kind === "descriptions" ? " with its narration" : ""}`}>
+          <button type="button" class="button secondary small cue-play" onClick={() => onPlay(index)} aria-label={`Play cue ${index + 1}${kind === "descriptions" ? (/-extended$/.test(cue.id) ? " with its extended narration (the picture holds)" : " with its narration") : ""}`}>
             ▶ Play
           </button>
         </div>
-        {kind === "descriptions" && <p class="cue-placement">{placement(cue.id)}</p>}
+        {kind === "descriptions" && <p class={`cue-placement${/-extended$/.test(cue.id) ? " cue-extended" : ""}`}>{placement(cue.id)}</p>}
         {reference && (
           <p class="cue-ref" id={refId}>
             <span class="cue-ref-label">{refLabel}:</span> <span class="user-text">{reference}</span>

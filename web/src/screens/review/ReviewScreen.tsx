@@ -12,7 +12,7 @@ import { StatusTag } from "../../components/StatusTag";
 import type { ScreenProps } from "../../app/routes";
 import { CueList } from "./CueList";
 import { captionFlags, descriptionFlags, PROFILES, type Flag, type GlossaryTerm } from "./qc";
-import { cueAt, formatTime, newKey, parseTime, parseVtt, renumber, serializeVtt, type Cue } from "./vtt";
+import { cueAt, formatTime, newKey, shortTime, parseTime, parseVtt, renumber, serializeVtt, type Cue } from "./vtt";
 import { diffCues, reapply, type CueChange } from "./merge";
 import { clearDraft, loadDraft, saveDraft } from "./drafts";
 import { VersionsPanel } from "./VersionsPanel";
@@ -22,6 +22,7 @@ import { ScreenPending } from "../../components/Banner";
 import { readJobFile } from "../../api/jobFiles";
 import { ReportPanel } from "./ReportPanel";
 import { reportSections, type NoteKind, type Section } from "./report";
+import { clipFor, extendedCrossed, parsePlan, type NarrationClip } from "./narrationClips";
 
 type Kind = "captions" | "descriptions";
 type VttAnswer = Schemas["VttDocument"];
@@ -84,6 +85,12 @@ export function ReviewScreen({ params }: ScreenProps) {
   const [message, setMessage] = useState("");
   const [videoUrl, setVideoUrl] = useState<string | null>(null);
   const [narrationUrl, setNarrationUrl] = useState<string | null>(null);
+  // The narration plan's clips (extended ones play on their own: the stem leaves them out).
+  const [clips, setClips] = useState<NarrationClip[]>([]);
+  const [holdForExtended, setHoldForExtended] = useState(true);
+  const [extPlaying, setExtPlaying] = useState<{ clip: NarrationClip; edited: boolean } | null>(null);
+  const [extSrc, setExtSrc] = useState("");
+  const [extError, setExtError] = useState("");
   const [terms, setTerms] = useState<GlossaryTerm[]>([]);
   const [time, setTime] = useState(0);
   const [selected, setSelected] = useState(0);
@@ -101,6 +108,12 @@ export function ReviewScreen({ params }: ScreenProps) {
   const [savedOnce, setSavedOnce] = useState(false); // a save here since the job was loaded
   const videoRef = useRef<HTMLVideoElement>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
+  const extRef = useRef<HTMLAudioElement>(null);
+  const clipUrls = useRef(new Map<string, string>());
+  const resumeAfterClip = useRef(false);
+  const lastTime = useRef(0);
+  const clipsRef = useRef(clips);
+  clipsRef.current = clips;
   const listRef = useRef<HTMLDivElement>(null);
   const docsRef = useRef(docs);
   docsRef.current = docs;
@@ -149,6 +162,7 @@ export function ReviewScreen({ params }: ScreenProps) {
           if (live) setVideoError(errorText(e));
         }
         const src = j.source_language;
+        let sourceCues: Partial<Record<Kind, Cue[]>> = {};
         if (src && src !== lang) {
           const ref: Partial<Record<Kind, Cue[]>> = {};
           for (const k of KINDS) {
@@ -158,11 +172,12 @@ export function ReviewScreen({ params }: ScreenProps) {
               // Not made (yet) or not readable: the rows show no source text.
             }
           }
+          sourceCues = ref;
           if (live) setReference(ref);
         } else if (live) setReference({});
         try {
           const text = await readJobFile(id, `${lang}/qc-report.json`, "The QC report");
-          if (live) setReport(reportSections(JSON.parse(text), lang, !!(j.options as { extended_ad?: boolean } | undefined)?.extended_ad));
+          if (live) setReport(reportSections(JSON.parse(text), lang, !!(j.options as { extended_ad?: boolean } | undefined)?.extended_ad, sourceCues));
         } catch (e) {
           if (!live) return;
           if (e instanceof ApiError && e.status === 404) setReport([]);
@@ -176,6 +191,12 @@ export function ReviewScreen({ params }: ScreenProps) {
             if (live) setNarrationUrl(f.url);
           } catch {
             setNarrationUrl(null);
+          }
+          try {
+            const plan = parsePlan(JSON.parse(await readJobFile(id, `work/${lang}/narration.json`, "The narration plan")));
+            if (live) setClips(plan);
+          } catch {
+            if (live) setClips([]); // no plan (an older job): the extended video in Downloads has them
           }
         }
         if (j.glossary_id) {
@@ -340,8 +361,16 @@ export function ReviewScreen({ params }: ScreenProps) {
     const c = docsRef.current[kind]?.cues[i];
     setSelected(i);
     if (!v || !c) return;
+    const found = kind === "descriptions" ? clipFor(clipsRef.current, c) : null;
     v.currentTime = c.start + 0.001;
     setTime(c.start + 0.001);
+    lastTime.current = c.start + 0.001;
+    if (found?.clip.extended) {
+      // As in the extended video: the picture holds at the cue while its narration is spoken.
+      stopAt.current = null;
+      void playExtended(found.clip, found.edited, false);
+      return;
+    }
     stopAt.current = c.end;
     void v.play().catch(() => undefined);
   }, [kind]);
@@ -573,6 +602,47 @@ export function ReviewScreen({ params }: ScreenProps) {
     return () => window.removeEventListener("keydown", onKey);
   });
 
+  // An extended description: the video (and the stem) pause, its clip plays, then the video goes on
+  // if it was playing (`resume`), as the extended accessible video does.
+  async function playExtended(clip: NarrationClip, edited: boolean, resume: boolean) {
+    const v = videoRef.current;
+    const a = extRef.current;
+    if (!a) return;
+    resumeAfterClip.current = resume;
+    v?.pause();
+    setExtError("");
+    setExtPlaying({ clip, edited });
+    try {
+      let url = clipUrls.current.get(clip.name);
+      if (!url) {
+        url = (await api.get("/api/v1/files/{job_id}/{path}", { path: { job_id: id, path: `work/${lang}/${clip.name}` } })).url;
+        clipUrls.current.set(clip.name, url);
+      }
+      if (a.getAttribute("src") !== url) {
+        a.src = url;
+        setExtSrc(url);
+      }
+      a.currentTime = 0;
+      await a.play();
+    } catch (e) {
+      setExtPlaying(null);
+      resumeAfterClip.current = false;
+      setExtError(`The extended description at ${shortTime(clip.start)} could not be played: ${e instanceof Error && !(e instanceof ApiError) ? "the browser could not play the file." : errorText(e)}`);
+    }
+  }
+  const onExtendedEnded = () => {
+    setExtPlaying(null);
+    if (resumeAfterClip.current) {
+      resumeAfterClip.current = false;
+      void videoRef.current?.play().catch(() => undefined);
+    }
+  };
+  const stopExtended = () => {
+    resumeAfterClip.current = false;
+    extRef.current?.pause();
+    setExtPlaying(null);
+  };
+
   // The narration plays along with the video.
   const syncAudio = () => {
     const a = audioRef.current;
@@ -592,6 +662,7 @@ export function ReviewScreen({ params }: ScreenProps) {
   })();
   const dirtyKinds = KINDS.filter((k) => isDirty(docs[k]));
   const isLinguist = session.user.role === "LINGUIST";
+  const extendedClips = clips.filter((c) => c.extended).length;
   const hasExtendedVideo = !!((job.outputs ?? {}) as Record<string, Record<string, string>>)[lang]?.video_extended;
   const reportWarnings = (report ?? []).reduce((n, s) => n + s.notes.filter((x) => x.warn).length, 0);
 
@@ -638,11 +709,20 @@ export function ReviewScreen({ params }: ScreenProps) {
                   stopAt.current = null;
                   v.pause();
                 }
+                const crossed = !v.paused && holdForExtended ? extendedCrossed(clips, lastTime.current, v.currentTime) : null;
+                lastTime.current = v.currentTime;
+                if (crossed) {
+                  v.currentTime = crossed.start;
+                  lastTime.current = crossed.start;
+                  const cue = (docsRef.current.descriptions?.cues ?? []).find((c) => Math.abs(c.start - crossed.start) < 0.002);
+                  void playExtended(crossed, !!cue && clipFor([crossed], cue)?.edited === true, true);
+                }
                 setTime(v.currentTime);
                 syncAudio();
               }}
               onSeeked={(e) => {
                 setTime(e.currentTarget.currentTime);
+                lastTime.current = e.currentTarget.currentTime;
                 syncAudio();
               }}
               onPlay={syncAudio}
@@ -661,7 +741,32 @@ export function ReviewScreen({ params }: ScreenProps) {
               <audio id="narration" ref={audioRef} src={narrationUrl} preload="auto" controls />
             </div>
           )}
-          {hasExtendedVideo && (
+          {extendedClips > 0 && (
+            <div class="extended-player">
+              <p class="muted">
+                {extendedClips === 1 ? "1 description is extended" : `${extendedClips} descriptions are extended`}: the narration track above leaves {extendedClips === 1 ? "it" : "them"} out, and the extended video holds the picture while {extendedClips === 1 ? "it is" : "they are"} spoken.
+              </p>
+              <label class="inline-check">
+                <input type="checkbox" checked={holdForExtended} onChange={(e) => setHoldForExtended(e.currentTarget.checked)} /> Hold the picture and play extended descriptions during playback
+              </label>
+              <div class="field">
+                <label for="extended-narration">Extended description{extPlaying ? ` at ${shortTime(extPlaying.clip.start)}` : ""}</label>
+                <audio id="extended-narration" ref={extRef} preload="metadata" controls={!!extSrc} onEnded={onExtendedEnded} />
+              </div>
+              <p role="status" class="muted">
+                {extPlaying
+                  ? `Playing the extended description at ${shortTime(extPlaying.clip.start)} (${extPlaying.clip.duration.toFixed(1)} s); the picture holds.${extPlaying.edited ? " It was recorded before the text was edited: approving records it again." : ""}`
+                  : "Use “Play” on an extended description, or play the video, to hear one."}
+              </p>
+              {extPlaying && (
+                <button type="button" class="button secondary small" onClick={stopExtended}>
+                  Stop the extended description
+                </button>
+              )}
+              {extError && <p class="banner">{extError}</p>}
+            </div>
+          )}
+          {hasExtendedVideo && extendedClips === 0 && (
             <p class="muted">
               Extended descriptions pause the programme, so this narration track leaves them out: hear them in the extended accessible video under{" "}
               <Link href={`/jobs/${id}/downloads`}>Downloads</Link>.

@@ -2,7 +2,7 @@
 // shared/pipeline/media_steps.py) in words a reviewer understands: one note per thing the
 // pipeline noticed, grouped by section, each with the cue it is about (kind + time) to jump to.
 import { languageName } from "../../app/languages";
-import { shortTime } from "./vtt";
+import { shortTime, type Cue } from "./vtt";
 
 export type NoteKind = "captions" | "descriptions";
 export type Note = {
@@ -13,6 +13,8 @@ export type Note = {
   quote?: string; // a person's or the pipeline's text, shown as text
 };
 export type Section = { id: string; title: string; summary: string; notes: Note[] };
+/** The source language's cues (a translation's reference), to find where a glossary term is said. */
+export type SourceCues = Partial<Record<NoteKind, Cue[]>>;
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
@@ -79,11 +81,12 @@ function captionsSection(r: Json): Section | null {
     if (rule === "language") continue; // the spoken-language section says it
     const words = RULE_WORDS[rule] ?? rule.replace(/_/g, " ");
     const cue = num(i.cue);
+    const said = rule === "sentence_end" ? sentenceEndWords(str(i.detail)) : "";
     notes.push({
       warn: true,
       kind: num(i.start) === undefined ? undefined : "captions",
       at: num(i.start),
-      text: cue === undefined ? `${words}: ${str(i.detail)}` : `Cue ${cue}: ${words.toLowerCase()}: ${str(i.detail)}`,
+      text: said ? `${cue === undefined ? "" : `Cue ${cue}: `}${said}` : cue === undefined ? `${words}: ${str(i.detail)}` : `Cue ${cue}: ${words.toLowerCase()}: ${str(i.detail)}`,
       quote: str(i.text) || undefined,
     });
   }
@@ -99,18 +102,44 @@ function captionsSection(r: Json): Section | null {
     const why = str(d.reason) === "repetition loop" ? "the recogniser repeated itself" : str(d.reason) === "text over silence" ? "nothing was heard there" : str(d.reason);
     notes.push({ warn: true, kind: "captions", at: num(d.start), text: `Words left out at ${shortTime(num(d.start) ?? 0)} because ${why}. Add them back if they were really said.`, quote: str(d.text) || undefined });
   }
+  const numbers = num(c.numbers_rewritten) ?? 0;
+  if (numbers)
+    notes.push({
+      warn: false,
+      text: `${plural(numbers, "number was", "numbers were")} rewritten in the captions' house style: one to ten in words, 11 and over in figures (“forty” became “40”), percentages in figures, and a number that starts a sentence in words. Years, times and ordinals were left as said.`,
+    });
+  const recased = num(c.words_recased) ?? 0;
+  if (recased)
+    notes.push({
+      warn: false,
+      text: `${plural(recased, "word was", "words were")} respelt so each is written one way throughout: a glossary term as the glossary writes it, and a capital the recogniser put inside a sentence lowered where the word is lower case elsewhere.`,
+    });
   if (c.punctuation_restored === true) notes.push({ warn: true, text: "The recogniser gave no punctuation: the platform added the capitals and full stops. Check sentences start and end in the right places." });
   const speakers = num(c.speakers);
   const cues = num(c.cues) ?? 0;
-  const issues = arr(c.issues).filter((i) => str(i.rule) !== "language").length;
+  const checked = arr(c.issues).filter((i) => str(i.rule) !== "language");
+  const guesses = checked.filter((i) => /^a sentence may end/.test(str(i.detail))).length;
+  const issues = checked.length - guesses;
   const summary = [
     `${plural(cues, "cue")} made with the ${PROFILE_NAMES[str(c.profile)] ?? (str(c.profile) || "Standard")} rules`,
     speakers && speakers > 1 ? `${speakers} speakers (a new speaker's cue starts with “- ”)` : "",
     issues ? `${plural(issues, "rule")} still broken when the pipeline finished` : "every cue kept the rules when the pipeline finished",
+    guesses ? `${plural(guesses, "cue")} where a sentence may end (from the voice) to check` : "",
   ]
     .filter(Boolean)
     .join("; ");
   return { id: "captions", title: "Captions", summary: `${summary}.`, notes };
+}
+
+/** A sentence_end rule's detail (shared/media/caption_rules.check) in words: "may end" is a
+ * guess from the voice (a pause and a falling pitch), "ends" is a full stop inside the cue. */
+export function sentenceEndWords(detail: string): string {
+  const maybe = /^a sentence may end inside the cue after (['"])(.*)\1/.exec(detail);
+  if (maybe)
+    return `a sentence may end after “${maybe[2]}”: the voice paused and fell there, but no full stop was heard. If a new sentence starts there, add the full stop and split the cue; if not, leave it.`;
+  const ends = /^a sentence ends inside the cue \(after (['"])(.*)\1\)/.exec(detail);
+  if (ends) return `a sentence ends inside the cue, after “${ends[2]}”: split the cue there so each sentence starts a cue.`;
+  return "";
 }
 
 function descriptionsSection(r: Json, extendedAd: boolean): Section | null {
@@ -138,13 +167,38 @@ function descriptionsSection(r: Json, extendedAd: boolean): Section | null {
   return { id: "descriptions", title: "Descriptions", summary, notes };
 }
 
-function glossarySection(r: Json, lang: string): Section | null {
+const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Where the source language says a glossary term that the translation did not keep. The report's
+ * `cue` counts the texts sent for translation (sentences, then descriptions), not cues, so the
+ * entry is found by rank: the n-th text with the term (enforced or not) is the n-th source cue
+ * that says it, captions first, then descriptions. */
+function whereSaid(entry: Json, all: Json[], source: SourceCues): { kind: NoteKind; at: number } | null {
+  const term = str(entry.source).trim();
+  if (!term) return null;
+  const said = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRe(term).replace(/\s+/g, "\\s+")}($|[^\\p{L}\\p{N}])`, "iu");
+  const places: { kind: NoteKind; at: number }[] = [];
+  for (const kind of ["captions", "descriptions"] as NoteKind[])
+    for (const c of source[kind] ?? []) if (said.test(c.text)) places.push({ kind, at: c.start });
+  if (!places.length) return null;
+  const same = all.filter((e) => str(e.source) === str(entry.source)).map((e) => num(e.cue) ?? 0).sort((a, b) => a - b);
+  const rank = Math.max(0, same.indexOf(num(entry.cue) ?? 0));
+  return places[Math.min(rank, places.length - 1)];
+}
+
+function glossarySection(r: Json, lang: string, source: SourceCues): Section | null {
   const g = obj(r.glossary);
   if (!Object.keys(g).length) return null;
-  const notes: Note[] = arr(g.unenforced).map((u) => ({
-    warn: true,
-    text: `“${str(u.source)}” should be “${str(u.target)}” in ${languageName(lang)}, but the translation does not use it (${str(u.reason) || "not kept"}). Find where it is said and fix it.`,
-  }));
+  const all = [...arr(g.enforced), ...arr(g.unenforced)];
+  const notes: Note[] = arr(g.unenforced).map((u) => {
+    const at = whereSaid(u, all, source);
+    return {
+      warn: true,
+      kind: at?.kind,
+      at: at?.at,
+      text: `“${str(u.source)}” should be “${str(u.target)}” in ${languageName(lang)}, but the translation does not use it (${str(u.reason) || "not kept"}). ${at ? "Fix it in the cue where it is said:" : "Find where it is said and fix it."}`,
+    };
+  });
   const enforced = arr(g.enforced).length;
   const terms = num(g.terms) ?? 0;
   const summary = !g.glossary_id ? "The job has no glossary." : terms ? `${plural(terms, "glossary term")} for ${languageName(lang)}; used ${plural(enforced, "time")}, missing ${arr(g.unenforced).length}.` : "No glossary terms for this language.";
@@ -165,7 +219,9 @@ function speechSection(r: Json): Section | null {
     notes.push({ warn: true, kind: "descriptions", at: num(lv.start), text: `The narration at ${shortTime(num(lv.start) ?? 0)} is too quiet to hear (${(num(lv.level_dbfs) ?? 0).toFixed(0)} dBFS).` });
   }
   const clips = num(s.clips) ?? 0;
-  return { id: "speech", title: "Narration", summary: `${plural(clips, "description")} spoken; ${arr(s.inaudible).length ? `${arr(s.inaudible).length} too quiet` : "every one loud enough to hear"}.`, notes };
+  const extended = arr(s.extended).length;
+  const heard = arr(s.inaudible).length ? `${arr(s.inaudible).length} too quiet` : `every ${extended ? "standard " : ""}one loud enough to hear`;
+  return { id: "speech", title: "Narration", summary: `${plural(clips, "description")} spoken${extended ? ` (${extended} extended: the picture holds while ${extended === 1 ? "it is" : "they are"} spoken)` : ""}; ${heard}.`, notes };
 }
 
 function renderSection(r: Json): Section | null {
@@ -182,7 +238,7 @@ function renderSection(r: Json): Section | null {
 }
 
 /** Every section of the report that has something in it, in the order a reviewer meets them. */
-export function reportSections(report: unknown, lang: string, extendedAd: boolean): Section[] {
+export function reportSections(report: unknown, lang: string, extendedAd: boolean, source: SourceCues = {}): Section[] {
   const r = obj(report);
-  return [languageSection(r, lang), captionsSection(r), descriptionsSection(r, extendedAd), glossarySection(r, lang), speechSection(r), renderSection(r)].filter((s): s is Section => s !== null);
+  return [languageSection(r, lang), captionsSection(r), descriptionsSection(r, extendedAd), glossarySection(r, lang, source), speechSection(r), renderSection(r)].filter((s): s is Section => s !== null);
 }

@@ -1,0 +1,87 @@
+"""The local describer on footage that fooled it in session 4 (decisions 0343-0346), real
+engines (ffmpeg, RapidOCR, OpenCV, Apertium): a dark picture full of moving specks that is
+not black, a name on a lower third, a one-word brand, and letters of other scripts that must
+stay unquoted."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from shared.media import describe as ad
+from tests.support.description_cases import FONT
+
+pytestmark = pytest.mark.slow
+
+
+def _encode(graph: str, seconds: float, out: Path) -> Path:
+    subprocess.run(
+        ["ffmpeg", "-y", "-loglevel", "error", "-filter_complex", graph, "-map", "[v]", "-c:v", "libx264"]
+        + ["-preset", "ultrafast", "-t", str(seconds), str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def test_a_dark_speckled_moving_picture_is_not_black_but_a_grainy_fade_to_black_is(tmp_path):
+    """0-4 s: near-black with 4% bright specks that move every frame (stars, sparks): its 8x8
+    averages are as dark as black. 4-6 s orange, 6-8 s black with a little grain, then orange."""
+    graph = (
+        "nullsrc=s=640x360:r=25:d=4,geq=lum='if(lt(random(1),0.04),220,12)':cb=128:cr=128[a];"
+        "color=c=orange:s=640x360:r=25:d=2[b];"
+        "color=c=black:s=640x360:r=25:d=2,noise=alls=6:allf=t[c];"
+        "color=c=orange:s=640x360:r=25:d=2[d];"
+        "[a][b][c][d]concat=n=4:v=1:a=0,format=yuv420p[v]"
+    )
+    video = _encode(graph, 10, tmp_path / "speckled.mp4")
+    events = ad.LocalDescriber(people=False).analyse(video, tmp_path / "work", "en")
+    blacks = [e.time for e in events if e.key == "black"]
+    assert len(blacks) == 1 and 5.75 <= blacks[0] <= 6.5, [(e.time, e.key) for e in events]
+
+
+BOLD = FONT
+SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+CONDENSED = "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf"
+
+
+def _draw(font: str, text: str, size: int, x: str, y: str, t0: float, t1: float) -> str:
+    return (
+        f"drawtext=fontfile={font}:expansion=none:text='{text}':fontsize={size}:fontcolor=white:"
+        f"borderw=2:bordercolor=black:x={x}:y={y}:enable='between(t,{t0},{t1})'"
+    )
+
+
+def lower_thirds_brand_and_scripts(out: Path) -> Path:
+    """24 s over a moving fractal: a lower third "DR MARIA LOPEZ" (0-3.5 s, the recogniser
+    drops its spaces on some samples), a two-line one "MARIA LOPEZ" / "Head of Research" in a
+    serif font (8-11.5 s), a Greek and a Cyrillic word whose capitals read as Latin letters
+    (12-15.6 s, 16-19.6 s), and a one-word logo "CITYTV" no dictionary knows (20-24 s)."""
+    parts = [
+        _draw(BOLD, "DR MARIA LOPEZ", 20, "30", "270", 0, 3.5),
+        _draw(CONDENSED, "JOHN SMITH", 18, "30", "270", 4, 7.5),
+        _draw(SERIF, "MARIA LOPEZ", 24, "30", "260", 8, 11.5),
+        _draw(SERIF, "Head of Research", 16, "30", "292", 8, 11.5),
+        _draw(BOLD, "ΚΑΛΗΜΕΡΑ", 40, "(w-tw)/2", "h*0.4", 12, 15.6),
+        _draw(BOLD, "МОСКВА", 40, "(w-tw)/2", "h*0.4", 16, 19.6),
+        _draw(BOLD, "CITYTV", 24, "w-tw-20", "20", 20, 24),
+    ]
+    graph = f"mandelbrot=s=640x360:r=25,trim=duration=24,setpts=PTS-STARTPTS,{','.join(parts)},format=yuv420p[v]"
+    return _encode(graph, 24, out)
+
+
+def test_names_on_lower_thirds_and_a_one_word_logo_are_told_but_other_scripts_are_not(tmp_path):
+    video = lower_thirds_brand_and_scripts(tmp_path / "lower.mp4")
+    events = ad.LocalDescriber(people=False).analyse(video, tmp_path / "work", "en")
+    said = [(e.key, e.value) for e in events if e.key in ("text", "name")]
+    assert said == [
+        ("name", "Dr Maria Lopez"),
+        ("name", "John Smith"),
+        ("name", "Maria Lopez, Head of Research"),
+        ("text", "CITYTV"),
+    ], [(e.time, e.text) for e in events]
+    name = next(e for e in events if e.key == "name")
+    assert name.text == 'A caption names "Dr Maria Lopez".'
+    assert ad.sentence(name, "es").text == 'Un rótulo presenta a "Dr Maria Lopez".'
