@@ -28,6 +28,7 @@ entry gets the music notes every audience reads.
 from __future__ import annotations
 
 import re
+import unicodedata
 import wave
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -376,16 +377,22 @@ def drop_markers(words: list[Word]) -> tuple[list[Word], list[dict]]:
 # ---------------------------------------------------------------- tags
 
 # The word for music in each language the platform captions or translates into (Apertium's
-# languages, the gcp backend's commonest and Whisper's larger ones). Written by hand from each
+# languages, and most of Whisper's and Cloud Translation's). Written by hand from each
 # language's own usage, never machine-translated.
 PHRASES: dict[str, dict[str, str]] = {
     KIND_MUSIC: {
         "af": "musiek",
+        "am": "ሙዚቃ",
         "an": "mosica",
         "ar": "موسيقى",
         "ast": "música",
+        "az": "musiqi",
+        "ba": "музыка",
+        "be": "музыка",
         "bg": "музика",
+        "bn": "সঙ্গীত",
         "br": "sonerezh",
+        "bs": "muzika",
         "ca": "música",
         "cs": "hudba",
         "cy": "cerddoriaeth",
@@ -397,46 +404,80 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "música",
         "et": "muusika",
         "eu": "musika",
+        "fa": "موسیقی",
         "fi": "musiikkia",
+        "fil": "musika",
+        "fo": "tónleikur",
         "fr": "musique",
         "ga": "ceol",
         "gl": "música",
+        "gu": "સંગીત",
         "he": "מוזיקה",
         "hi": "संगीत",
         "hr": "glazba",
+        "ht": "mizik",
         "hu": "zene",
+        "hy": "երաժշտություն",
         "id": "musik",
         "is": "tónlist",
         "it": "musica",
         "ja": "音楽",
+        "jw": "musik",
+        "ka": "მუსიკა",
         "kk": "музыка",
+        "km": "តន្ត្រី",
+        "kn": "ಸಂಗೀತ",
         "ko": "음악",
+        "la": "musica",
+        "lb": "Musek",
+        "lo": "ດົນຕີ",
         "lt": "muzika",
         "lv": "mūzika",
+        "mg": "mozika",
         "mk": "музика",
+        "ml": "സംഗീതം",
+        "mn": "хөгжим",
+        "mr": "संगीत",
         "ms": "muzik",
         "mt": "mużika",
+        "my": "ဂီတ",
         "nb": "musikk",
+        "ne": "संगीत",
         "nl": "muziek",
         "nn": "musikk",
         "no": "musikk",
         "oc": "musica",
+        "pa": "ਸੰਗੀਤ",
         "pl": "muzyka",
+        "ps": "موسيقي",
         "pt": "música",
         "ro": "muzică",
         "ru": "музыка",
+        "sa": "संगीतम्",
         "sc": "mùsica",
         "sh": "muzika",
+        "si": "සංගීතය",
         "sk": "hudba",
         "sl": "glasba",
+        "so": "muusig",
+        "sq": "muzikë",
         "sr": "музика",
+        "su": "musik",
         "sv": "musik",
+        "sw": "muziki",
+        "ta": "இசை",
+        "te": "సంగీతం",
+        "tg": "мусиқӣ",
         "th": "ดนตรี",
+        "tl": "musika",
         "tr": "müzik",
         "tt": "музыка",
         "uk": "музика",
         "ur": "موسیقی",
+        "uz": "musiqa",
         "vi": "âm nhạc",
+        "yi": "מוזיק",
+        "yue": "音樂",
         "zh": "音乐",
     }
 }
@@ -456,8 +497,20 @@ def tag_text(kind: str, lang: str, style: str) -> str:
     if style == "brackets-lower":
         return f"[{word}]" if lang in _NOUN_CAPITALS else f"[{word.lower()}]"
     if style == "upper":
-        return word.upper()
-    return f"[{word.upper()}]"
+        return _upper(word, lang)
+    return f"[{_upper(word, lang)}]"
+
+
+def _upper(word: str, lang: str) -> str:
+    """Capitals as the language writes them: Turkish and Azerbaijani dotted İ, Greek without
+    its accents."""
+    code = lang.split("-")[0].lower()
+    if code in ("tr", "az"):
+        word = word.replace("i", "İ")
+    upper = word.upper()
+    if code == "el":
+        upper = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", upper) if c != "\u0301"))
+    return upper
 
 
 _ALL_WORDS = {word.casefold(): kind for kind, table in PHRASES.items() for word in table.values()}
