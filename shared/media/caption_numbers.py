@@ -9,8 +9,11 @@ rule of the DCMP Captioning Key and the Netflix English guide):
 - a percentage in figures with the profile's sign ("twelve percent" -> "12%", or
   "12 percent" where the profile says so), whatever its size;
 - a number that begins a sentence in words ("12% of ..." -> "Twelve percent of ...");
-- left as said: four-digit figures and spelled numbers that may be years ("2024", "two
-  thousand and five"), times ("9:30", "8 p.m."), ordinals,
+- a year said in words where the sentence says it is one (after "in", "since", "by", "of",
+  "year" ..., and not before a noun: "in two thousand." / "since nineteen ninety-nine we")
+  in figures without a comma ("2000", "1999"; decision 0338), as the guides write years;
+- left as said: four-digit figures ("2024"), spelled numbers that may be years elsewhere
+  ("two thousand and five cars"), times ("9:30", "8 p.m."), ordinals,
   figures with a unit or a currency sign, "hundreds of", and two number phrases in a row
   ("twenty twenty-four", "nineteen eighty"), which are years or lists the rules cannot tell.
 
@@ -64,6 +67,14 @@ PERCENT_WORDS = ("percent", "per cent")
 _KEEP_AFTER = frozenset(
     "am pm a.m. p.m. a.m p.m o'clock km kg cm mm m g mg ml l kb mb gb tb kw kwh mph km/h hz khz mhz".split()
 )
+# A number said in words after one of these, and followed by nothing, punctuation or one of
+# YEAR_AFTER (not a noun: "in two thousand homes" is a quantity), is a year (decision 0338).
+YEAR_BEFORE = frozenset("in since until till from during before after by of year around circa".split())
+YEAR_AFTER = frozenset(
+    """the a an and but or so when while as then to at on in for with from by we i you he she it
+    they there this that these those our their his her its my your is was were are had has have
+    will would could did which who""".split()
+)
 _FIGURE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(%)?$")
 _PUNCT_TAIL = re.compile(r"[.,!?;:…'\")\]»]+$")
 _PUNCT_HEAD = re.compile(r"^[\"'“(¿¡\[«]+")
@@ -88,6 +99,7 @@ class _Number:
     decimals: str  # the figures after the point, "" for an integer
     percent: bool
     figures: bool  # written in figures by the recogniser
+    year: bool = False  # a year said in words (written in figures, no comma)
 
 
 def _split(text: str) -> tuple[str, str, str]:
@@ -279,6 +291,7 @@ def apply(words: list[Word], language: str, style: NumberStyle | None = None) ->
             k = num.end
         else:
             k += 1
+    _mark_years(words, found)
     while i < len(words):
         num = found[i]
         if num is None:
@@ -303,8 +316,44 @@ def apply(words: list[Word], language: str, style: NumberStyle | None = None) ->
     return out, changed
 
 
+def _said_as_year(num: _Number) -> bool:
+    return not num.figures and not num.decimals and not num.percent
+
+
+def _mark_years(words: list[Word], found: list[_Number | None]) -> None:
+    """Numbers said in words that the sentence shows to be years ("in two thousand",
+    "since nineteen ninety-nine we"), including a year said as two numbers, which become one
+    (in place)."""
+    tokens = [w.text for w in words]
+    for k, num in enumerate(found):
+        if num is None or not _said_as_year(num) or k == 0:
+            continue
+        h, before, tail = _split(tokens[k - 1])
+        if tail or before.lower() not in YEAR_BEFORE:
+            continue
+        end, value = num.end, int(num.value)
+        nxt = found[end] if end < len(found) else None
+        if (
+            nxt is not None
+            and _said_as_year(nxt)
+            and not _split(tokens[end - 1])[2]
+            and 10 <= value <= 20
+            and 1 <= nxt.value <= 99
+        ):
+            end, value = nxt.end, value * 100 + int(nxt.value)  # "nineteen ninety-nine"
+        if not 1000 <= value < 2100:
+            continue
+        if end < len(tokens) and not _split(tokens[end - 1])[2] and _bare(tokens[end]) not in YEAR_AFTER:
+            continue  # "in two thousand homes": a quantity
+        for j in range(k + 1, end):
+            found[j] = None
+        found[k] = _Number(k, end, float(value), "", False, figures=False, year=True)
+
+
 def _rewrite(words: list[Word], num: _Number, found: list[_Number | None], style: NumberStyle) -> str | None:
     tokens = [w.text for w in words]
+    if num.year:
+        return str(int(num.value))
     last_tail = _split(tokens[num.end - 1])[2]
     # Two number phrases in a row ("twenty twenty-four"): a year or a list; leave both.
     if not last_tail and num.end < len(words) and found[num.end] is not None:

@@ -116,9 +116,12 @@ def _break_cost(first: list[str], second: list[str]) -> float:
         cost += 1  # bottom-heavy ties
     last = first[-1]
     if _SENTENCE_END.search(last):
-        cost -= 12
+        cost -= 24
     elif _CLAUSE_END.search(last):
-        cost -= 10  # after a comma: the line ends where the clause does (before balance)
+        # After a comma: the line ends where the clause does, up to 20 characters out of
+        # balance ("building it, / and there are more ..." rather than "building it, and
+        # there / are more ..."; decision 0337).
+        cost -= 20
     if dangles(last):
         cost += 1000  # never after an article or a preposition while another break fits
     return cost
@@ -406,11 +409,21 @@ def check(
             if prof.max_cps:
                 cps = _chars(cue.text) / d
                 if cps > prof.max_cps + 0.05:
-                    add(i, cue, "reading_speed", f"{cps:.1f} characters/s (max {prof.max_cps:g})")
+                    add(
+                        i,
+                        cue,
+                        "reading_speed",
+                        f"{cps:.1f} characters/s (max {prof.max_cps:g}); " + _reading_help(cues, i, prof, gap),
+                    )
             if prof.max_wpm:
                 wpm = len(cue.text.split()) * 60.0 / d
                 if wpm > prof.max_wpm + 0.5:
-                    add(i, cue, "reading_speed", f"{wpm:.0f} words/min (max {prof.max_wpm:g})")
+                    add(
+                        i,
+                        cue,
+                        "reading_speed",
+                        f"{wpm:.0f} words/min (max {prof.max_wpm:g}); " + _reading_help(cues, i, prof, gap),
+                    )
         else:
             add(i, cue, "timing", "ends before it starts")
         if i + 1 < len(cues):
@@ -420,3 +433,37 @@ def check(
             elif g < gap - 1e-3:
                 add(i, cue, "gap", f"{g * (fps or 25):.1f} frames before the next cue (min {prof.min_gap_frames})")
     return issues
+
+
+def room_around(cues: list[Cue], i: int, gap: float) -> float:
+    """Seconds cue i could still take on screen without crowding its neighbours: the free time
+    before it (after the previous cue and its gap) and after it (before the next cue's gap)."""
+    cue = cues[i]
+    before = cue.start - (cues[i - 1].end + gap if i > 0 else 0.0)
+    after = (cues[i + 1].start - gap - cue.end) if i + 1 < len(cues) else 0.0
+    return max(0.0, before) + max(0.0, after)
+
+
+def _reading_help(cues: list[Cue], i: int, prof: Profile, gap: float) -> str:
+    """What would bring a cue that is too fast to read within the profile (decision 0339):
+    the time it needs, whether the free time around it is enough (then move its in/out times),
+    else how many characters (or words) shorter it must be read at the profile's speed, the
+    free time included. Words are never dropped automatically: condensing verbatim captions is
+    the reviewer's call."""
+    cue = cues[i]
+    has = cue.end - cue.start
+    need = reading_time(cue.text, prof)
+    room = room_around(cues, i, gap)
+    if has + room >= need - 0.005:
+        return f"it needs {need:.1f} s and there is {room:.1f} s free around it: extend it into the gap"
+    seconds = has + room
+    if prof.max_cps:
+        keep = int(prof.max_cps * seconds)
+        cut = _chars(cue.text) - keep
+        unit = "characters"
+    else:
+        keep = int((prof.max_wpm or 0) * seconds / 60.0)
+        cut = len(cue.text.split()) - keep
+        unit = "words"
+    free = f" ({room:.1f} s free around it)" if room >= 0.05 else " (no free time around it)"
+    return f"it needs {need:.1f} s, has {has:.1f} s{free}: condense it by {cut} {unit} to at most {keep}"

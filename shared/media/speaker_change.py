@@ -7,7 +7,8 @@ gets a voice print: the median pitch of its voiced frames (autocorrelation, 70-4
 mean of its MFCCs (c1-c12, so loudness does not count). A stretch whose print differs from the
 current speaker's (running mean) by more than CHANGE_THRESHOLD changes the speaker: back to a
 known voice within the threshold, else a new one. Shorter stretches take the speaker of the
-nearest printed stretch. Each word takes the speaker of the stretch under its midpoint (word timings are less
+nearest printed stretch. Then each printed stretch is compared with every voice as finally
+heard and goes to a clearly nearer one (RELABEL_MARGIN). Each word takes the speaker of the stretch under its midpoint (word timings are less
 precise than the audio's pauses). Accuracy measured by bench/quality.py is in
 docs/decisions/0311.
 """
@@ -27,6 +28,10 @@ MIN_TURN_GAP = 0.15  # seconds of silence where a turn may change
 MIN_STRETCH = 0.6  # seconds of speech a voice print needs
 SPLIT_STRETCH = 4.0  # a longer stretch is printed sentence by sentence (fast talkers, no pauses)
 MIN_PIECE = 1.2  # seconds: a shorter sentence ("Thanks, Anna.") is printed with its neighbour
+# Once every voice is known, a piece whose print lies nearer another voice than the one the
+# change detector gave it, by more than this, is that voice's (a hand-over the running
+# comparison missed: "It does, and the council ..." after "... everyone involved."; 0338).
+RELABEL_MARGIN = 1.0
 CHANGE_THRESHOLD = 2.0  # distance (standardised MFCC mean distance + pitch semitones / 4) between two voices
 RATE = 16000
 _SENTENCE_END = re.compile(r"[.!?…]['\")\]»]*$")
@@ -205,9 +210,13 @@ def _merge(into: Voice, new: Voice) -> None:
     into.seconds = total
 
 
-def chunk_speakers(audio, chunks: list[tuple[int, int]], threshold: float = CHANGE_THRESHOLD) -> list[int]:
+def chunk_speakers(
+    audio, chunks: list[tuple[int, int]], threshold: float = CHANGE_THRESHOLD, relabel_margin: float | None = None
+) -> list[int]:
     """A speaker number per speech stretch. A stretch too short for a voice print ("Great,")
-    takes the speaker of the printed stretch nearest in time (the one it is said with)."""
+    takes the speaker of the printed stretch nearest in time (the one it is said with). A
+    printed stretch nearer another voice (as finally heard) than its own by more than
+    `relabel_margin` (default RELABEL_MARGIN) is that voice's."""
     speakers: list[Voice] = []
     current = -1
     labels = []
@@ -229,6 +238,13 @@ def chunk_speakers(audio, chunks: list[tuple[int, int]], threshold: float = CHAN
             else:
                 _merge(speakers[current], v)
         labels.append(max(0, current))
+    margin = RELABEL_MARGIN if relabel_margin is None else relabel_margin
+    for i, v in enumerate(prints):  # each piece against the voices as finally heard
+        if v is not None and len(speakers) > 1:
+            near = [distance(v, s) for s in speakers]
+            nearest = min(range(len(near)), key=near.__getitem__)
+            if nearest != labels[i] and near[nearest] + margin < near[labels[i]]:
+                labels[i] = nearest
     printed = [i for i, v in enumerate(prints) if v is not None]
     for i, v in enumerate(prints):
         if v is None and printed:

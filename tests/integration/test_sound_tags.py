@@ -1,12 +1,23 @@
 """Music-only passages found in generated audio by the real detector (Silero VAD from
 faster-whisper, sox/ffmpeg/espeak-ng media; shared.media.sound_tags): chords, a melody and
 the quality bench's tune (loud and quiet) are tagged; noise, applause, room tone, silence,
-a clock, a hammer, drums alone, speech and speech over music are not."""
+a clock, a hammer, a test tone, a buzz, drums alone, speech and speech over music are not. A
+music sting between two answers is tagged between their cues, in the job's profile style and
+in Spanish from the phrase table."""
+
+import copy
+import json
+import subprocess
 
 import pytest
 
-from shared.media import sound_tags
+from shared.media import sound_tags, vtt
+from shared.pipeline.media_steps import STEPS
+from tests.support import quality as q
 from tests.support import sound_cases as sc
+from tests.support.media import Part, make_talking_video
+
+pytestmark = pytest.mark.slow
 
 TAGGED = {"chords", "melody", "bench_tune", "quiet_tune"}
 
@@ -44,3 +55,57 @@ def test_music_over_a_noisy_room_is_still_told_from_noise(pieces, tmp_path):
     assert not score["false_in"], score
     assert score["precision_seconds"] >= 0.95, score
     assert sum(1 for n in TAGGED if score["tagged_seconds"][n] >= 3.0) >= 3, score
+
+
+def test_a_sting_between_answers_is_tagged_between_the_speech_cues_in_the_bbc_style(tmp_path, platform):
+    # Speech, three seconds of music alone, speech; a one-second pause later stays silent. The
+    # job asks for the BBC profile and Spanish captions.
+    tv = make_talking_video(
+        [
+            Part(text="Our first guest makes garden furniture by hand."),
+            Part(pause=3.0),
+            Part(text="Welcome to the show, it is good to have you here."),
+            Part(pause=1.0),
+            Part(text="Thank you, it is good to be here."),
+        ],
+        tmp_path / "speech.mp4",
+    )
+    a, b = tv.pauses[0]
+    video = tmp_path / "sting.mp4"
+    subprocess.run(
+        [
+            "ffmpeg", "-y", "-loglevel", "error", "-i", str(tv.path), "-f", "lavfi",
+            "-i", f"aevalsrc=exprs='{sc.BENCH_TUNE}':s=48000:d={b - a}",
+            "-filter_complex",
+            f"[1:a]adelay={int(a * 1000)}|{int(a * 1000)},apad,aformat=channel_layouts=stereo[m];"
+            "[0:a][m]amix=inputs=2:duration=first:normalize=0[a]",
+            "-map", "0:v", "-map", "[a]", "-c:v", "copy", "-c:a", "aac", str(video),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    job = {
+        "id": "sting",
+        "source_language": "en",
+        "requested_outputs": ["en", "es"],
+        "outputs": {},
+        "options": {"delivery_profile": "bbc"},
+    }
+    store = tmp_path / "store"
+    (store / "jobs" / "sting").mkdir(parents=True)
+    (store / "jobs" / "sting" / "source.mp4").write_bytes(video.read_bytes())
+    for step in ("transcribe", "translate"):
+        result = STEPS[step](q.FolderIO(copy.deepcopy(job), store, tmp_path / "work" / step))
+        q._merge(job, result)
+    cues = [vtt.to_cue(c) for c in vtt.read((store / job["outputs"]["en"]["captions_vtt"]).read_text())]
+    tags = [c for c in cues if sound_tags.is_tag(c.text)]
+    assert [t.text for t in tags] == ["[MUSIC]"], [c.text for c in cues]
+    tag = tags[0]
+    assert tag.start >= a - 0.2 and tag.end <= b + 0.2 and tag.end - tag.start >= sound_tags.MIN_SECONDS, (tag, a, b)
+    i = cues.index(tag)
+    assert 0 < i < len(cues) - 1 and cues[i - 1].end <= tag.start and tag.end <= cues[i + 1].start, cues
+    report = json.loads((store / job["outputs"]["en"]["qc_report"]).read_text())["captions"]
+    assert len(report["sound_tags"]) == 1 and not [x for x in report["issues"] if x["rule"] == "sound_tag"]
+    es = [vtt.to_cue(c) for c in vtt.read((store / job["outputs"]["es"]["captions_vtt"]).read_text())]
+    assert [c.text for c in es if sound_tags.is_tag(c.text)] == ["[MÚSICA]"], [c.text for c in es]
+    assert len(es) == len(cues)  # the tag stood alone: no sentence swallowed it

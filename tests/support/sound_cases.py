@@ -1,7 +1,7 @@
 """Generated audio with known non-speech sound, to measure the music tagger
 (shared.media.sound_tags) against ground truth: sox-synthesised music (chords, a melody,
-drums, the quality bench's tune), pink and brown noise, applause-like bursts, room tone,
-silence, speech alone and speech over music. Every piece is 16 kHz mono, labelled, and can be
+drums, the quality bench's tune), pink and brown noise, applause-like bursts, room tone, a
+clock, a hammer, a 1 kHz test tone, a buzz, silence, speech alone and speech over music. Every piece is 16 kHz mono, labelled, and can be
 joined into one timeline with its truth.
 """
 
@@ -138,6 +138,8 @@ def generate(folder: Path, seconds: float = 6.0) -> list[Piece]:
         "room_tone": (False, lambda p: _room_tone(p, seconds)),
         "clock": (False, lambda p: _ffmpeg_expr(p, CLOCK, seconds, -6)),
         "hammering": (False, lambda p: _ffmpeg_expr(p, HAMMER, seconds, -6)),
+        "test_tone": (False, lambda p: _sox(p, "synth", f"{seconds}", "sine", "1000", "gain", "-n", "-20")),
+        "buzz": (False, lambda p: _sox(p, "synth", f"{seconds}", "sawtooth", "100", "gain", "-n", "-30")),
         "silence": (False, lambda p: _sox(p, "trim", "0", f"{seconds}")),
         "speech": (False, lambda p: _speech(p)),
     }
@@ -195,6 +197,6 @@ def score(found: list[tuple[float, float]], spans: list[tuple[float, float, Piec
         "music_expected": len(music),
         "recall": len(hits) / len(music) if music else 1.0,
         "precision_seconds": in_music / total if total else 1.0,
-        "false_seconds": round(total - in_music, 2),
+        "false_seconds": round(max(0.0, total - in_music), 2),
         "false_in": false_pieces,
     }

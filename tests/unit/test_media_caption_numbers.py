@@ -47,8 +47,8 @@ def test_a_sentence_starts_with_the_number_in_words():
 def test_what_the_rules_cannot_tell_is_left_as_said():
     for text in (
         "Back in 2024 we grew.",  # a year
-        "In twenty twenty-four we grew.",  # a year said in two numbers
-        "It began in two thousand and five.",
+        "We made two thousand and five cars.",  # a year or a quantity: nothing says which
+        "In nineteen eighty four people came.",  # 1980 and four, or 1984: three numbers in a row
         "We close at 8 p.m. today.",  # a time of day
         "It is 9:30 now.",
         "It weighs 5 kg.",  # a measurement
@@ -59,6 +59,24 @@ def test_what_the_rules_cannot_tell_is_left_as_said():
         "No one else came, Formula One.",
     ):
         assert _styled(text) == text, text
+
+
+@pytest.mark.parametrize(
+    "said, written",
+    [
+        ("It began in two thousand.", "It began in 2000."),
+        ("In twenty twenty-four we grew.", "In 2024 we grew."),
+        ("It began in two thousand and five.", "It began in 2005."),
+        ("Since nineteen ninety-nine the team has grown.", "Since 1999 the team has grown."),
+        ("We sold two thousand cars in two thousand.", "We sold 2,000 cars in 2000."),
+        ("We have been here since two thousand, and we stay.", "We have been here since 2000, and we stay."),
+        ("The year two thousand was odd.", "The year 2000 was odd."),
+        ("In two thousand homes the lights went out.", "In 2,000 homes the lights went out."),  # a quantity
+        ("A total of two thousand people came.", "A total of 2,000 people came."),
+    ],
+)
+def test_a_year_said_in_words_is_written_in_figures_where_the_sentence_shows_it(said, written):
+    assert _styled(said) == written
 
 
 def test_other_languages_pass_unchanged_and_timings_are_kept():

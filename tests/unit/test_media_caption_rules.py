@@ -31,6 +31,12 @@ def test_wrap_keeps_short_text_on_one_line_and_balances_long_text():
 def test_wrap_prefers_breaking_after_punctuation():
     lines = cr.wrap("We built the widget, and the team checked it twice.", NETFLIX).split("\n")
     assert lines[0] == "We built the widget,"
+    # 16 characters out of balance still break after the comma, not inside "there / are"
+    text = "Thanks for building it, and there are more widgets in the boxes"
+    assert cr.wrap(text, NETFLIX) == "Thanks for building it,\nand there are more widgets in the boxes"
+    assert cr.wrap("Yes, we will be there at eight in the morning with all the tools.", NETFLIX).startswith(
+        "Yes, we will be there at eight\n"
+    )  # a one-word line is too far out of balance
 
 
 def test_build_cues_respect_profile_and_pass_qc():
@@ -76,3 +82,19 @@ def test_check_reports_every_broken_rule_with_reason():
 def test_bbc_reading_speed_is_words_per_minute():
     cue = Cue(0.0, 2.0, "one two three four\nfive six seven eight")  # 240 wpm
     assert [i["rule"] for i in cr.check([cue], cr.profile("bbc"), 25)] == ["reading_speed"]
+
+
+def test_a_cue_too_fast_to_read_says_how_to_fix_it_without_dropping_words():
+    cues = [
+        Cue(0.0, 1.5, "This line is quick to be read\nby anyone at all."),
+        Cue(1.58, 3.0, "Next one here."),
+        Cue(5.0, 6.0, "A cue with time before it."),
+    ]
+    issues = {i["cue"]: i["detail"] for i in cr.check(cues, NETFLIX, 25) if i["rule"] == "reading_speed"}
+    assert issues[1].startswith("31.3 characters/s (max 17); it needs 2.8 s, has 1.5 s (no free time around it)")
+    assert issues[1].endswith("condense it by 22 characters to at most 25")
+    assert issues[3].endswith("it needs 1.5 s and there is 1.9 s free around it: extend it into the gap")
+    bbc = [i["detail"] for i in cr.check(cues[:1], cr.profile("bbc"), 25) if i["rule"] == "reading_speed"]
+    assert bbc == [
+        "440 words/min (max 180); it needs 3.7 s, has 1.5 s (no free time around it): condense it by 7 words to at most 4"
+    ]

@@ -4,6 +4,7 @@ speaker-change detector separates two synthetic voices; a sentence end the recog
 together is found again from a pause and a falling pitch; fast speech is measured for the
 slowed second pass."""
 
+import copy
 import wave
 
 import numpy as np
@@ -95,6 +96,21 @@ def test_speaker_changes_are_found_from_voice_features():
     chunks = speaker_change._energy_chunks(audio, speaker_change.MIN_TURN_GAP)
     assert len(chunks) == 4
     assert speaker_change.chunk_speakers(audio, chunks) == [0, 0, 1, 0]
+
+
+def test_a_hand_over_the_running_comparison_missed_goes_to_the_nearer_voice(monkeypatch):
+    # Voice prints (one MFCC coordinate, no pitch): A, then B, then a short piece said by A that
+    # is still within the threshold of B's running print, then B again.
+    prints = [
+        speaker_change.Voice(0.0, np.array([0.0]), 3.0),
+        speaker_change.Voice(0.0, np.array([4.0]), 3.0),
+        speaker_change.Voice(0.0, np.array([1.0]), 1.0),
+        speaker_change.Voice(0.0, np.array([4.0]), 3.0),
+    ]
+    monkeypatch.setattr(speaker_change, "voice_prints", lambda audio, chunks: [copy.deepcopy(v) for v in prints])
+    chunks = [(0, 1), (2, 3), (4, 5), (6, 7)]
+    assert speaker_change.chunk_speakers(None, chunks, threshold=3.0, relabel_margin=99.0) == [0, 1, 1, 1]
+    assert speaker_change.chunk_speakers(None, chunks, threshold=3.0) == [0, 1, 0, 1]  # 1.0 vs 2.6 away
 
 
 def test_captions_are_translated_by_sentence_and_cut_back_into_the_cues():
@@ -245,8 +261,6 @@ def test_fast_speech_is_measured_in_words_per_minute_of_speech_and_timed_back():
     assert whisper.speaking_rate(54, [(0, 7 * r), (int(7.3 * r), int(13.8 * r))]) == pytest.approx(240, abs=1)
     assert whisper.speaking_rate(3, [(0, r // 2)]) == 0.0  # too little speech to tell
     assert whisper.rescaled(Word(10.0, 10.5, "work", 0.9, 1), 0.7) == Word(7.0, 7.35, "work", 0.9, 1)
-    assert whisper.mean_probability([Word(0, 1, "a", 0.5), Word(1, 2, "b", 1.0)]) == 0.75
-    assert whisper.mean_probability([]) == 0.0
 
 
 def test_every_sentence_starts_with_a_capital_and_the_last_one_ends_with_a_full_stop():

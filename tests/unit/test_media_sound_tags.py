@@ -2,6 +2,8 @@
 cues, runs of music blocks judged on their medians, tags recognised in edited captions, kept
 out of sentences in translation and treated sensibly by QC (shared.media.sound_tags)."""
 
+import numpy as np
+
 from shared.media import caption_rules as cr
 from shared.media import caption_translation as ct
 from shared.media import languages
@@ -22,12 +24,17 @@ def test_each_language_has_its_own_word_in_the_profile_style():
     assert st.tag_text("music", "es", "notes") == "♪♪"
     assert st.tag_text("music", "xx", "brackets-lower") == "♪♪"  # no word: the notes every audience reads
     assert st.tag_text("music", "es-MX", "brackets-lower") == "[música]"
+    assert st.tag_text("music", "tr", "brackets-upper") == "[MÜZİK]"  # Turkish capitals keep the dot
+    assert st.tag_text("music", "el", "brackets-upper") == "[ΜΟΥΣΙΚΗ]"  # Greek capitals drop the accent
+    assert st.tag_text("music", "ja", "brackets-upper") == "[音楽]"
 
 
 def test_every_language_the_local_platform_translates_has_a_word():
     installed = {lang for pair in languages._apertium_pairs(str(languages.MODES_DIR)) for lang in pair}
     every = set(languages._ISO3_TO_BCP47.values()) | installed
     assert every <= set(st.PHRASES["music"]), sorted(every - set(st.PHRASES["music"]))
+    # and nearly every language the local recogniser hears (the rest get the notes)
+    assert len(languages.WHISPER_LANGUAGES - set(st.PHRASES["music"])) <= 10
 
 
 def test_tags_are_recognised_in_any_style_and_language_and_speech_is_not():
@@ -57,18 +64,22 @@ def test_a_tag_cue_never_overlaps_a_speech_cue_and_a_short_remainder_is_dropped(
         assert all(t.end <= c.start or t.start >= c.end for c in cues)
 
 
-def block(start: float, level: float, tonal: float, rhythm: float = 0.0) -> st.Block:
+def block(start: float, level: float, tonal: float, rhythm: float = 0.0, spectrum=None) -> st.Block:
     n = int(st.BLOCK * st.RATE / st.HOP)
-    return st.Block(start, start + n * st.HOP / st.RATE, level, tonal, rhythm, 0.01, (level,) * n)
+    return st.Block(start, start + n * st.HOP / st.RATE, level, tonal, rhythm, 0.01, (level,) * n, spectrum)
 
 
-def timeline(spec: list[tuple[int, float, float, float]]) -> list[st.Block]:
-    """(count, level, tonality, rhythm) runs of blocks."""
+def timeline(spec: list[tuple], held: bool = False) -> list[st.Block]:
+    """(count, level, tonality, rhythm) runs of blocks; the notes change every block (a new
+    spectrum), or never when `held` (a test tone)."""
     out: list[st.Block] = []
     step = int(st.BLOCK * st.RATE / st.HOP) * st.HOP / st.RATE
+    rng = np.random.default_rng(3)
+    tone = rng.standard_normal(64)
     for count, level, tonal, rhythm in spec:
         for _ in range(count):
-            out.append(block(len(out) * step, level, tonal, rhythm))
+            spectrum = tone if held else rng.standard_normal(64)
+            out.append(block(len(out) * step, level, tonal, rhythm, spectrum))
     return out
 
 
@@ -90,6 +101,13 @@ def test_tonal_runs_are_music_noise_silence_and_percussion_alone_are_not():
     found = st.passages(blocks, [], duration=100.0)
     step = blocks[1].start
     assert [(round(p.start / step), round(p.end / step)) for p in found] == [(10, 18), (46, 54)]
+
+
+def test_a_held_tone_is_not_music_however_tonal():
+    blocks = timeline([(10, -90, 0.0, 0.0), (20, -20, 0.95, 0.0)], held=True)  # bars and tone
+    assert st.passages(blocks, [], duration=100.0) == []
+    blocks = timeline([(10, -90, 0.0, 0.0), (20, -20, 0.95, 0.0)])  # the same, with notes changing
+    assert len(st.passages(blocks, [], duration=100.0)) == 1
 
 
 def test_music_shorter_than_two_seconds_or_under_speech_is_not_tagged():
@@ -125,3 +143,11 @@ def test_qc_lets_a_tag_stay_up_as_long_as_the_music_and_flags_one_over_speech():
     tagged = [i for i in issues if i["rule"] == "sound_tag"]
     assert [i["cue"] for i in tagged] == [3] and "Hello" in tagged[0]["detail"]
     assert cr.check([Cue(0.0, 20.0, "Welcome back to the sale.")], P, 25.0)[0]["rule"] == "max_duration"
+
+
+def test_the_recognisers_own_sound_markers_are_not_speech_but_the_word_music_is():
+    words = [Word(0, 1, t) for t in ("♪", "[Music]", "(upbeat music)", "[BLANK_AUDIO]", "I", "love", "music.", "(sic)")]
+    kept, dropped = st.drop_markers(words)
+    assert [w.text for w in kept] == ["I", "love", "music.", "(sic)"]
+    assert [d["text"] for d in dropped] == ["♪", "[Music]", "(upbeat music)", "[BLANK_AUDIO]"]
+    assert all(d["reason"] == "sound marker, not speech" for d in dropped)

@@ -108,6 +108,26 @@ def test_jobs_list_filters_pages_and_updates_live(page, admin):
     page.get_by_role("button", name="Previous page").click()
     expect(rows).to_have_count(20)
 
+    # Finding a job by title (every page is searched, not just the one on screen) or by its id;
+    # the search is in the address, so a reload keeps it.
+    page.get_by_label("Title or job id").fill("job 1")
+    expect(page.get_by_text("10 jobs match “job 1”.")).to_be_visible()
+    expect(rows).to_have_count(10)
+    expect(page.get_by_role("button", name="Next page")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_label("Title or job id")).to_have_value("job 1")
+    expect(rows).to_have_count(10)
+    axe_check(page, "jobs list, a search")
+    first = client.call("GET", "/api/v1/jobs?limit=100").json()["items"][-1]
+    page.get_by_label("Title or job id").fill(first["_id"])
+    expect(page.get_by_text("1 job matches")).to_be_visible()
+    expect(page.get_by_role("link", name=first["title"])).to_be_visible()
+    page.get_by_label("Title or job id").fill("nothing like it")
+    expect(page.get_by_text("No job's title or id contains “nothing like it”.")).to_be_visible()
+    page.get_by_role("button", name="Clear the search").click()
+    expect(rows).to_have_count(20)
+    expect(page.get_by_label("Title or job id")).to_be_focused()
+
     page.get_by_label("Status").select_option("COMPLETED")
     page.get_by_text("No jobs with status").wait_for()
     page.get_by_label("Status").select_option("CREATED")
@@ -158,6 +178,7 @@ def test_a_failed_job_explains_itself_in_plain_words(page, admin, tmp_path):
     assert client.call("GET", f"/api/v1/jobs/{job_id}").json()["error"] in alert.inner_text()
     assert page.locator(".timeline [aria-current=step]").inner_text().startswith("Checking the video")
     expect(page.get_by_role("button", name="Retry")).to_have_count(0)  # nothing to retry: a new file is needed
+    expect(page.locator("code.job-id")).to_have_text(job_id)  # what support asks for
     axe_check(page, "failed job")
 
 

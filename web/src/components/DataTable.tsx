@@ -32,6 +32,11 @@ export function DataTable({ caption, columns, busy = false, empty, rowCount, chi
           <tbody>{children}</tbody>
         </table>
       </div>
+      {busy && rowCount === 0 && (
+        <p class="muted" role="status">
+          Loading…
+        </p>
+      )}
     </>
   );
 }

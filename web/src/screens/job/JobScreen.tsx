@@ -1,6 +1,6 @@
 // A job: status timeline, live step progress (job WebSocket), errors in plain words, the way
 // into review for each language, feedback and rejection, and retry for an ADMIN.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, errorText, type Job } from "../../api/client";
 import { openChannel } from "../../app/live";
 import { announce, useStore } from "../../app/store";
@@ -99,6 +99,9 @@ export function JobScreen({ params }: ScreenProps) {
   const [progress, setProgress] = useState<Progress>(null);
   const [tick, setTick] = useState(0);
   const [busy, setBusy] = useState(false);
+  // When this page's ADMIN retried a failed step (to say so if it fails again).
+  const [retriedAt, setRetriedAt] = useState<string | null>(null);
+  const progressRef = useRef<HTMLHeadingElement>(null);
   const id = params.id;
 
   useEffect(() => {
@@ -146,7 +149,10 @@ export function JobScreen({ params }: ScreenProps) {
     try {
       const j = await api.post("/api/v1/jobs/{id}/actions/retry", { path: { id } });
       setJob(j);
+      setRetriedAt(new Date().toISOString());
       announce(`Retrying: ${statusWords(j.status)}`);
+      // The button goes away with the failure: keep keyboard focus on the progress it started.
+      window.setTimeout(() => progressRef.current?.focus(), 0);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -172,6 +178,10 @@ export function JobScreen({ params }: ScreenProps) {
         <dd>{when(job.created_at)}</dd>
         <dt>Last change</dt>
         <dd>{when(job.updated_at)}</dd>
+        <dt>Job id</dt>
+        <dd>
+          <code class="job-id">{job._id}</code>
+        </dd>
       </dl>
       <ErrorBanner error={error} />
       {(EXPLAIN[job.status] || job.error) && (
@@ -180,6 +190,7 @@ export function JobScreen({ params }: ScreenProps) {
             <strong>{EXPLAIN[job.status] ?? "Something went wrong."}</strong>
           </p>
           {job.error && <p class="job-error">{job.error}</p>}
+          {failedAt && retriedAt && <p>It failed again after your retry at {when(retriedAt)}: read the message above before retrying once more.</p>}
           {rejection?.reason && (
             <p>
               Reason given{rejection.stage ? ` at ${statusWords(rejection.stage)}` : ""}: <span class="user-text">{rejection.reason}</span>
@@ -191,11 +202,13 @@ export function JobScreen({ params }: ScreenProps) {
                 Retry {statusWords(failedAt).toLowerCase()}
               </button>
             ) : (
-              <p>An administrator can retry this step.</p>
+              <p>Only an administrator can retry this step. When you ask, quote the job id {job._id}. The files made before the failure are kept.</p>
             ))}
         </div>
       )}
-      <h2>Progress</h2>
+      <h2 tabIndex={-1} ref={progressRef}>
+        Progress
+      </h2>
       <ol class="timeline">
         {STAGES.map((s, i) => {
           const state = failedAt && i === position ? "failed" : i < position ? "done" : i === position ? "current" : "todo";

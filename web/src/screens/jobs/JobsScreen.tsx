@@ -11,20 +11,49 @@ import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
 import { DataTable } from "../../components/DataTable";
 import { Pager } from "../../components/Pager";
-import { usePagedList } from "../../app/pagedList";
+import { allPages, useLoad, usePagedList } from "../../app/pagedList";
 import { ErrorBanner } from "../../components/Banner";
 
 const PAGE = 20;
+// Finding a job by title reads the most recent jobs page by page (the API has no title search).
+const FIND_PAGES = 10;
+const FIND_PAGE = 100;
 type StatusFilter = NonNullable<NonNullable<paths["/api/v1/jobs"]["get"]["parameters"]["query"]>["status"]>;
 
 export function JobsScreen() {
   const session = useStore((s) => s.session);
   const [status, setStatus] = useState(queryParam("status") ?? "");
+  const [find, setFind] = useState(queryParam("find") ?? "");
+  const [typed, setTyped] = useState(find);
+  const findTimer = useRef<number>();
   const list = usePagedList<Job>(
     (cursor, signal) => api.get("/api/v1/jobs", { query: { status: (status || undefined) as StatusFilter | undefined, limit: PAGE, cursor }, signal }),
     [status],
   );
-  const { items: jobs, error, loading, pages } = list;
+  const needle = find.trim().toLowerCase();
+  const found = useLoad<Job[]>(
+    async () =>
+      needle
+        ? allPages<Job>((cursor) => api.get("/api/v1/jobs", { query: { status: (status || undefined) as StatusFilter | undefined, limit: FIND_PAGE, cursor } }), FIND_PAGES)
+        : [],
+    [needle, status],
+  );
+  const matches = (found.data ?? []).filter((j) => (j.title || "Untitled job").toLowerCase().includes(needle) || j._id === find.trim());
+  const finding = !!needle;
+  const jobs = finding ? matches : list.items;
+  const error = finding ? found.error : list.error;
+  const loading = finding ? found.loading : list.loading;
+  const { pages } = list;
+  const setUrl = (st: string, f: string) => {
+    const q = new URLSearchParams();
+    if (st) q.set("status", st);
+    if (f.trim()) q.set("find", f.trim());
+    navigate(q.toString() ? `/jobs?${q}` : "/jobs", true);
+  };
+  useEffect(() => {
+    if (!finding || found.loading || found.error) return;
+    announce(`${matches.length} ${matches.length === 1 ? "job matches" : "jobs match"} “${find.trim()}”.`);
+  }, [found.data]);
   const page = pages.page;
   const reloadTimer = useRef<number>();
 
@@ -36,6 +65,7 @@ export function JobsScreen() {
       openChannel(`/api/v1/ws/org/${encodeURIComponent(org)}`, (msg) => {
         if (msg.type !== "job_status_update" || !msg.job_id) return;
         let known = false;
+        if (finding) found.reload();
         list.setItems((current) =>
           current.map((j) => {
             if (j._id !== msg.job_id) return j;
@@ -65,7 +95,36 @@ export function JobsScreen() {
           </Link>
         )}
       </div>
-      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+      <form
+        class="filters"
+        role="search"
+        aria-label="Find jobs"
+        onSubmit={(e) => {
+          e.preventDefault();
+          window.clearTimeout(findTimer.current);
+          setFind(typed);
+          setUrl(status, typed);
+        }}
+      >
+        <span class="filter">
+          <label for="job-find">Title or job id</label>
+          <input
+            id="job-find"
+            type="search"
+            value={typed}
+            autoComplete="off"
+            onInput={(e) => {
+              const v = e.currentTarget.value;
+              setTyped(v);
+              window.clearTimeout(findTimer.current);
+              findTimer.current = window.setTimeout(() => {
+                setFind(v);
+                setUrl(status, v);
+              }, 350);
+            }}
+          />
+        </span>
+        <span class="filter">
         <label for="status-filter">Status</label>
         <select
           id="status-filter"
@@ -73,7 +132,7 @@ export function JobsScreen() {
           onChange={(e) => {
             const v = e.currentTarget.value;
             setStatus(v);
-            navigate(v ? `/jobs?status=${v}` : "/jobs", true);
+            setUrl(v, find);
           }}
         >
           <option value="">All statuses</option>
@@ -83,14 +142,37 @@ export function JobsScreen() {
             </option>
           ))}
         </select>
+        </span>
       </form>
+      {finding && !found.loading && !found.error && (
+        <p class="muted">
+          {matches.length > 0 && (
+            <>
+              {matches.length} {matches.length === 1 ? "job matches" : "jobs match"} “{find.trim()}”{status ? ` among jobs at “${statusWords(status)}”` : ""}
+              {(found.data?.length ?? 0) >= FIND_PAGES * FIND_PAGE ? `, in the ${FIND_PAGES * FIND_PAGE} most recent jobs` : ""}.{" "}
+            </>
+          )}
+          <button
+            type="button"
+            class="linklike"
+            onClick={() => {
+              setTyped("");
+              setFind("");
+              setUrl(status, "");
+              document.getElementById("job-find")?.focus();
+            }}
+          >
+            Clear the search
+          </button>
+        </p>
+      )}
       <ErrorBanner error={error} />
       <DataTable
-        caption={`Jobs${status ? `, ${statusWords(status)}` : ""}, page ${page + 1}`}
+        caption={finding ? `Jobs matching “${find.trim()}”${status ? `, ${statusWords(status)}` : ""}` : `Jobs${status ? `, ${statusWords(status)}` : ""}, page ${page + 1}`}
         columns={["Title", "Status", "Languages", "Updated"]}
         busy={loading}
         rowCount={jobs.length}
-        empty={error ? null : `No jobs${status ? ` with status “${statusWords(status)}”` : ""} yet.${canCreate && !status ? " Start with “New job”." : ""}`}
+        empty={error ? null : finding ? `No job's title or id contains “${find.trim()}”${status ? ` among jobs at “${statusWords(status)}”` : ""}.` : `No jobs${status ? ` with status “${statusWords(status)}”` : ""} yet.${canCreate && !status ? " Start with “New job”." : ""}`}
       >
         {jobs.map((j) => (
           <tr key={j._id} data-job-id={j._id}>
@@ -103,11 +185,11 @@ export function JobsScreen() {
             <td>
               {j.requested_outputs.map(languageShort).join(", ")}
             </td>
-            <td>{when(j.updated_at)}</td>
+            <td class="when">{when(j.updated_at)}</td>
           </tr>
         ))}
       </DataTable>
-      <Pager pages={pages} />
+      {!finding && <Pager pages={pages} />}
     </section>
   );
 }

@@ -2,10 +2,14 @@
 // Rows sit in blocks of BLOCK cues; a block, and a row within it, only re-renders when its own
 // cues, flags or highlight change, so typing in one cue of a 900-cue programme builds one
 // block's rows and re-renders one row. Off-screen rows skip layout and paint (styles.css:
-// content-visibility), which keeps the first render and each keystroke's layout short.
+// content-visibility), which keeps the first render and each keystroke's layout short. Only
+// a long list does so: a skipped row's buttons have no size, which axe's target-size rule
+// reports, and a short list is fast without it.
 import { Component } from "preact";
 import { shortTime, type Cue } from "./vtt";
 import type { Flag } from "./qc";
+
+const LONG_LIST = 200; // cues: from here, off-screen rows skip layout (styles.css .cue-list-long)
 
 type RowProps = {
   cue: Cue;
@@ -173,7 +177,7 @@ export function CueList(props: ListProps) {
   const blocks: number[] = [];
   for (let s = 0; s < cues.length; s += BLOCK) blocks.push(s);
   return (
-    <ol class="cue-list" aria-label={`${kind === "captions" ? "Caption" : "Description"} cues`}>
+    <ol class={`cue-list${cues.length > LONG_LIST ? " cue-list-long" : ""}`} aria-label={`${kind === "captions" ? "Caption" : "Description"} cues`}>
       {blocks.map((s) => (
         <CueBlock key={s} {...props} start={s} flagKeys={flagKeys} />
       ))}

@@ -749,9 +749,9 @@ export function ReviewScreen({ params }: ScreenProps) {
               <label class="inline-check">
                 <input type="checkbox" checked={holdForExtended} onChange={(e) => setHoldForExtended(e.currentTarget.checked)} /> Hold the picture and play extended descriptions during playback
               </label>
-              <div class="field">
-                <label for="extended-narration">Extended description{extPlaying ? ` at ${shortTime(extPlaying.clip.start)}` : ""}</label>
-                <audio id="extended-narration" ref={extRef} preload="metadata" controls={!!extSrc} onEnded={onExtendedEnded} />
+              <div class={extSrc ? "field" : undefined}>
+                {extSrc && <label for="extended-narration">Extended description{extPlaying ? ` at ${shortTime(extPlaying.clip.start)}` : ""}</label>}
+                <audio id="extended-narration" ref={extRef} preload="metadata" controls={!!extSrc} onEnded={onExtendedEnded} aria-label={extSrc ? undefined : "Extended description"} />
               </div>
               <p role="status" class="muted">
                 {extPlaying

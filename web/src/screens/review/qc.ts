@@ -45,6 +45,14 @@ function glossaryFlags(text: string, lang: string, sourceLang: string, terms: Gl
   return flags;
 }
 
+/** A sound tag cue ("[MUSIC]", "[door slams]", "♪♪"; shared/media/sound_tags.py, decision 0355):
+ * its whole text in brackets, or music notes. It is an ordinary cue to edit, but it may stay up as
+ * long as the sound, and a description over it does not talk over speech. */
+export function isSoundTag(text: string): boolean {
+  const flat = text.split(/\s+/).filter(Boolean).join(" ");
+  return /^\[[^[\]]+\]$/.test(flat) || /^[♪♫ ]+$/.test(flat);
+}
+
 /** Flags of caption cue i. */
 export function captionFlags(cues: Cue[], i: number, p: Profile, fps: number, lang: string, sourceLang: string, terms: GlossaryTerm[]): Flag[] {
   const c = cues[i];
@@ -59,7 +67,7 @@ export function captionFlags(cues: Cue[], i: number, p: Profile, fps: number, la
   if (d <= 0) flags.push({ rule: "timing", text: "ends before it starts" });
   else {
     if (d < p.minDuration - 1e-3) flags.push({ rule: "min_duration", text: `${d.toFixed(2)} s on screen (min ${p.minDuration.toFixed(2)} s)` });
-    if (d > p.maxDuration + 1e-3) flags.push({ rule: "max_duration", text: `${d.toFixed(2)} s on screen (max ${p.maxDuration.toFixed(2)} s)` });
+    if (d > p.maxDuration + 1e-3 && !isSoundTag(c.text)) flags.push({ rule: "max_duration", text: `${d.toFixed(2)} s on screen (max ${p.maxDuration.toFixed(2)} s)` });
     const chars = c.text.replace(/\n/g, " ").length;
     if (p.maxCps && chars / d > p.maxCps + 0.05) flags.push({ rule: "reading_speed", text: `${(chars / d).toFixed(1)} characters/s (max ${p.maxCps})` });
     const words = c.text.split(/\s+/).filter(Boolean).length;
@@ -82,7 +90,7 @@ export function descriptionFlags(cues: Cue[], i: number, speech: Cue[], extended
   if (d <= 0) flags.push({ rule: "timing", text: "ends before it starts" });
   const words = c.text.split(/\s+/).filter(Boolean).length;
   const needs = words / NARRATION_WPS;
-  const overlapping = speech.filter((s) => s.start < c.end && s.end > c.start).length;
+  const overlapping = speech.filter((s) => s.start < c.end && s.end > c.start && !isSoundTag(s.text)).length;
   if (overlapping) {
     flags.push(
       extendedAd

@@ -40,6 +40,7 @@ export const RULE_WORDS: Record<string, string> = {
   timing: "Ends before it starts",
   overlap: "Overlaps the next cue",
   gap: "Too close to the next cue",
+  sound_tag: "A sound tag covers speech",
   language: "Spoken language",
 };
 
@@ -101,6 +102,17 @@ function captionsSection(r: Json): Section | null {
   for (const d of arr(c.dropped_text)) {
     const why = str(d.reason) === "repetition loop" ? "the recogniser repeated itself" : str(d.reason) === "text over silence" ? "nothing was heard there" : str(d.reason);
     notes.push({ warn: true, kind: "captions", at: num(d.start), text: `Words left out at ${shortTime(num(d.start) ?? 0)} because ${why}. Add them back if they were really said.`, quote: str(d.text) || undefined });
+  }
+  for (const t of arr(c.sound_tags)) {
+    const start = num(t.start);
+    const end = num(t.end);
+    if (start === undefined || end === undefined) continue;
+    notes.push({
+      warn: false,
+      kind: "captions",
+      at: start,
+      text: `${str(t.kind) === "music" || !str(t.kind) ? "Music" : str(t.kind).replace(/_/g, " ")} without speech from ${shortTime(start)} to ${shortTime(end)}: a sound tag cue says so where 2 s or more of it is clear of the captions (edit or delete it like any cue).`,
+    });
   }
   const numbers = num(c.numbers_rewritten) ?? 0;
   if (numbers)

@@ -252,14 +252,14 @@ export function TimelineScreen({ params }: ScreenProps) {
         <p class="banner">No waveform: this job has no audio, or transcription has not run yet.</p>
       )}
       <div class="lanes">
-        <Lane label="Spoken words">
+        <Lane label="Spoken words" empty={words.length ? "No words spoken here" : "No spoken words: none were heard, or the transcript could not be read"}>
           {visible(words).map(({ x, i }) => (
             <span key={i} class="item word" style={pos(x.start, x.end)}>
               {x.text}
             </span>
           ))}
         </Lane>
-        <Lane label="Caption cues">
+        <Lane label="Caption cues" empty="No captions here">
           {visible(capCues).map(({ x, i }) => (
             <button
               key={x.key}
@@ -276,7 +276,7 @@ export function TimelineScreen({ params }: ScreenProps) {
             </button>
           ))}
         </Lane>
-        <Lane label="Description cues">
+        <Lane label="Description cues" empty="No descriptions here">
           {visible(descriptions).map(({ x, i }) => {
             const f = descKinds[i] ?? [];
             const extended = f.some((k) => k.rule === "extended_ad");
@@ -289,14 +289,14 @@ export function TimelineScreen({ params }: ScreenProps) {
             );
           })}
         </Lane>
-        <Lane label="Dialogue gaps">
+        <Lane label="Dialogue gaps" empty="No gap of 2 s or more here">
           {visible(tl.gaps).map(({ x, i }) => (
             <span key={i} class="item gap" style={pos(x.start, x.end)}>
               {(x.end - x.start).toFixed(1)} s
             </span>
           ))}
         </Lane>
-        <Lane label="Scene changes">
+        <Lane label="Scene changes" empty="No scene change here">
           {tl.scenes
             .filter((t) => t >= view.start && t <= view.end)
             .map((t, i) => (
@@ -307,20 +307,20 @@ export function TimelineScreen({ params }: ScreenProps) {
         </Lane>
       </div>
       <p class="muted">
-        Extended descriptions are outlined; descriptions that talk over speech without extended AD are marked in red. Drag a caption's edge on the
-        waveform, or select it in the lane and move it a frame at a time.
+        Extended descriptions are outlined; descriptions that talk over speech without extended AD are marked in red.
+        {canEdit ? " Drag a caption's edge on the waveform, or select it in the lane and move it a frame at a time." : ""}
       </p>
     </section>
   );
 }
 
-function Lane({ label, children }: { label: string; children: preact.ComponentChildren }) {
+function Lane({ label, empty, children }: { label: string; empty: string; children: preact.ComponentChildren[] }) {
   return (
     <div class="lane" role="group" aria-label={label}>
       <div class="lane-label" aria-hidden="true">
         {label}
       </div>
-      <div class="lane-track">{children}</div>
+      <div class="lane-track">{children.length ? children : <span class="lane-empty">{empty}</span>}</div>
     </div>
   );
 }
