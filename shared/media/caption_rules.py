@@ -97,6 +97,9 @@ FUNCTION_WORDS = frozenset(
     der die das den dem des ein eine und oder mit von zu im am""".split()
 )
 
+# A pronoun and the verb after it read as one ("there / are", "we / will" split a phrase).
+SUBJECT_PRONOUNS = frozenset("i you he she it we they there this that who".split())
+
 _WORD_CHARS = re.compile(r"[^\w'’-]+", re.UNICODE)
 
 
@@ -254,7 +257,12 @@ def _rebalanced(first: list[Word], tail: list[Word], prof: Profile) -> tuple[lis
         cost = abs(len(ta) - len(tb)) + (1000 if dangles(a[-1].text) else 0)
         if _CLAUSE_END.search(a[-1].text):
             cost -= 30  # after a comma, even at the price of balance ("faster, / driven by ...")
-        elif _bare(b[0].text) in FUNCTION_WORDS:
+            if 3 * min(len(ta), len(tb)) >= max(len(ta), len(tb)):
+                # and over a new phrase's start when neither piece is under a third of the
+                # other ("building it, / and there are more ...", not "..., and there / are
+                # more ..."; decision 0338)
+                cost -= 15
+        elif _bare(b[0].text) in FUNCTION_WORDS and _bare(a[-1].text) not in SUBJECT_PRONOUNS:
             cost -= 12  # before "will", "to", "and": the next phrase starts there ("main line / will take")
         if best is None or cost < best[0]:
             best = (cost, k)
