@@ -39,6 +39,10 @@ def test_wrap_prefers_breaking_after_punctuation():
     assert cr.wrap("Yes, we will be there at eight in the morning with all the tools.", NETFLIX).startswith(
         "Yes, we will be there at eight\n"
     )  # a one-word line is too far out of balance
+    # a pronoun is not split from its verb ("they / were")
+    assert cr.wrap("on Monday and they were better than expected.", NETFLIX) == (
+        "on Monday and they were better\nthan expected."
+    )
 
 
 def test_build_cues_respect_profile_and_pass_qc():
