@@ -28,6 +28,7 @@ entry gets the music notes every audience reads.
 from __future__ import annotations
 
 import re
+import unicodedata
 import wave
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -106,26 +107,25 @@ def read_wav(wav: Path):
     return data
 
 
-def _spectra(x):
+def _frames(x):
+    """The 64 ms frames of the audio (a view: nothing is copied until a chunk is used)."""
     import numpy as np
 
     if len(x) < FRAME:
         x = np.pad(x, (0, FRAME - len(x)))
-    n = 1 + (len(x) - FRAME) // HOP
-    idx = np.arange(FRAME)[None, :] + HOP * np.arange(n)[:, None]
-    frames = x[idx] * np.hanning(FRAME)[None, :]
-    return np.abs(np.fft.rfft(frames, axis=1)) ** 2
+    return np.lib.stride_tricks.sliding_window_view(x, FRAME)[::HOP]
 
 
 def _fine_structure(power):
-    """Log spectrum (100 Hz - 5 kHz) minus its envelope (a 9-bin moving average): the peaks
-    of notes stand out, a noise's colour does not."""
+    """Log spectrum (100 Hz - 5 kHz) minus its envelope (a 9-bin moving average, zero beyond
+    the band's edges): the peaks of notes stand out, a noise's colour does not."""
     import numpy as np
 
     lo, hi = int(100 * FRAME / RATE), int(5000 * FRAME / RATE)
     logp = 10 * np.log10(power[:, lo:hi] + 1e-10)
-    kernel = np.ones(9) / 9
-    env = np.apply_along_axis(lambda r: np.convolve(r, kernel, mode="same"), 1, logp)
+    padded = np.pad(logp, ((0, 0), (5, 4)))
+    sums = np.cumsum(padded, axis=1)
+    env = (sums[:, 9:] - sums[:, :-9]) / 9
     return logp - env
 
 
@@ -142,26 +142,41 @@ def blocks(samples) -> list[Block]:
     """Every BLOCK of the audio with its level, tonality, rhythm and spectral flatness."""
     import numpy as np
 
-    power = _spectra(samples)
-    n_frames = len(power)
+    frames = _frames(samples)
+    n_frames = len(frames)
     if n_frames <= LAG_FRAMES:
         return []
-    fine = _fine_structure(power)
-    corr = np.concatenate([_rowcorr(fine[:-LAG_FRAMES], fine[LAG_FRAMES:]), np.zeros(LAG_FRAMES)])
-    energy = power.sum(axis=1)
-    loud = energy > 1e-7 * FRAME  # frames with something in them (digital silence correlates as 0)
-    flat = np.exp(np.log(power[:, 2:] + 1e-12).mean(axis=1)) / (power[:, 2:].mean(axis=1) + 1e-12)
-    # Onset envelope: positive spectral flux per frame, for the rhythm of a beat.
-    logmag = np.log(power + 1e-10)
-    flux = np.concatenate([[0.0], np.maximum(0, np.diff(logmag, axis=0)).mean(axis=1)])
     per_block = int(BLOCK * RATE / HOP)
     window = int(3.0 * RATE / HOP)  # rhythm is judged over 3 s around the block
     lags = range(int(0.25 * RATE / HOP), int(1.5 * RATE / HOP) + 1)
-    out: list[Block] = []
+    # Per frame, in chunks of whole blocks (an hour of audio never sits in memory as spectra):
+    # fine-structure correlation with the frame LAG_FRAMES later, energy, flatness, flux.
+    corr = np.zeros(n_frames)
+    energy = np.zeros(n_frames)
+    flat = np.zeros(n_frames)
+    flux = np.zeros(n_frames)
     means = []
-    for k in range(0, n_frames, per_block):
-        sl = slice(k, min(n_frames, k + per_block))
-        means.append(fine[sl].mean(axis=0))
+    hann = np.hanning(FRAME).astype("float32")
+    step = per_block * 128
+    for f0 in range(0, n_frames, step):
+        f1 = min(n_frames, f0 + step)
+        g0, g1 = max(0, f0 - 1), min(n_frames, f1 + LAG_FRAMES)
+        power = np.abs(np.fft.rfft(frames[g0:g1] * hann, axis=1)) ** 2
+        fine = _fine_structure(power)
+        own = slice(f0 - g0, f1 - g0)
+        ahead = min(f1, n_frames - LAG_FRAMES)  # frames with a partner LAG_FRAMES later
+        if ahead > f0:
+            corr[f0:ahead] = _rowcorr(fine[f0 - g0 : ahead - g0], fine[f0 - g0 + LAG_FRAMES : ahead - g0 + LAG_FRAMES])
+        energy[f0:f1] = power[own].sum(axis=1)
+        flat[f0:f1] = np.exp(np.log(power[own, 2:] + 1e-12).mean(axis=1)) / (power[own, 2:].mean(axis=1) + 1e-12)
+        # Onset envelope: positive spectral flux per frame, for the rhythm of a beat.
+        logmag = np.log(power + 1e-10)
+        rise = np.maximum(0, np.diff(logmag, axis=0)).mean(axis=1)  # rise[i]: frame g0+i+1 over g0+i
+        flux[max(f0, 1) : f1] = rise[max(f0, 1) - g0 - 1 : f1 - g0 - 1]
+        for k in range(f0, f1, per_block):
+            means.append(fine[k - g0 : min(f1, k + per_block) - g0].mean(axis=0))
+    loud = energy > 1e-7 * FRAME  # frames with something in them (digital silence correlates as 0)
+    out: list[Block] = []
     for k in range(0, n_frames, per_block):
         sl = slice(k, min(n_frames, k + per_block))
         seg = samples[k * HOP : min(len(samples), (k + per_block) * HOP)]
@@ -236,8 +251,8 @@ def _median(values: list[float]) -> float:
     return (ordered[(n - 1) // 2] + ordered[n // 2]) / 2 if n else 0.0
 
 
-def _speech_spans(samples, words: list[Word]) -> list[tuple[float, float]]:
-    spans = [(a / RATE, b / RATE) for a, b in speaker_change.speech_chunks(samples)]
+def _speech_spans(chunks: list[tuple[int, int]], words: list[Word]) -> list[tuple[float, float]]:
+    spans = [(a / RATE, b / RATE) for a, b in chunks]
     spans += [(w.start, w.end) for w in words]
     return sorted(spans)
 
@@ -337,22 +352,47 @@ def find(wav: Path, words: list[Word] | None = None) -> list[Passage]:
     """Music-only passages of a 16 kHz WAV, clear of speech (the VAD's and the words')."""
     samples = read_wav(wav)
     duration = len(samples) / RATE
-    return passages(blocks(samples), _speech_spans(samples, words or []), duration)
+    chunks = speaker_change.wav_chunks(wav)  # the VAD run the transcribe step already made
+    return passages(blocks(samples), _speech_spans(chunks, words or []), duration)
+
+
+# What recognisers write over music instead of words ("♪", "[Music]", "(music)"): not speech.
+_MARKER = re.compile(r"^(?:\[[^\[\]]*\]|\([^()]*(?:music|música|musique|musik|applause)[^()]*\)|[♪♫]+)[.,]?$", re.I)
+
+
+def drop_markers(words: list[Word]) -> tuple[list[Word], list[dict]]:
+    """The recogniser's own sound markers removed from the words (the tagger judges that audio
+    itself), with a `dropped` entry each for the QC report."""
+    kept, dropped = [], []
+    for w in words:
+        if _MARKER.match(w.text.strip()):
+            dropped.append(
+                {"reason": "sound marker, not speech", "start": w.start, "end": w.end, "text": w.text.strip()}
+            )
+        else:
+            kept.append(w)
+    return kept, dropped
 
 
 # ---------------------------------------------------------------- tags
 
 # The word for music in each language the platform captions or translates into (Apertium's
-# languages, the gcp backend's commonest and Whisper's larger ones). Written by hand from each
+# languages, and most of Whisper's and Cloud Translation's). Written by hand from each
 # language's own usage, never machine-translated.
 PHRASES: dict[str, dict[str, str]] = {
     KIND_MUSIC: {
         "af": "musiek",
+        "am": "ሙዚቃ",
         "an": "mosica",
         "ar": "موسيقى",
         "ast": "música",
+        "az": "musiqi",
+        "ba": "музыка",
+        "be": "музыка",
         "bg": "музика",
+        "bn": "সঙ্গীত",
         "br": "sonerezh",
+        "bs": "muzika",
         "ca": "música",
         "cs": "hudba",
         "cy": "cerddoriaeth",
@@ -364,46 +404,80 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "música",
         "et": "muusika",
         "eu": "musika",
+        "fa": "موسیقی",
         "fi": "musiikkia",
+        "fil": "musika",
+        "fo": "tónleikur",
         "fr": "musique",
         "ga": "ceol",
         "gl": "música",
+        "gu": "સંગીત",
         "he": "מוזיקה",
         "hi": "संगीत",
         "hr": "glazba",
+        "ht": "mizik",
         "hu": "zene",
+        "hy": "երաժշտություն",
         "id": "musik",
         "is": "tónlist",
         "it": "musica",
         "ja": "音楽",
+        "jw": "musik",
+        "ka": "მუსიკა",
         "kk": "музыка",
+        "km": "តន្ត្រី",
+        "kn": "ಸಂಗೀತ",
         "ko": "음악",
+        "la": "musica",
+        "lb": "Musek",
+        "lo": "ດົນຕີ",
         "lt": "muzika",
         "lv": "mūzika",
+        "mg": "mozika",
         "mk": "музика",
+        "ml": "സംഗീതം",
+        "mn": "хөгжим",
+        "mr": "संगीत",
         "ms": "muzik",
         "mt": "mużika",
+        "my": "ဂီတ",
         "nb": "musikk",
+        "ne": "संगीत",
         "nl": "muziek",
         "nn": "musikk",
         "no": "musikk",
         "oc": "musica",
+        "pa": "ਸੰਗੀਤ",
         "pl": "muzyka",
+        "ps": "موسيقي",
         "pt": "música",
         "ro": "muzică",
         "ru": "музыка",
+        "sa": "संगीतम्",
         "sc": "mùsica",
         "sh": "muzika",
+        "si": "සංගීතය",
         "sk": "hudba",
         "sl": "glasba",
+        "so": "muusig",
+        "sq": "muzikë",
         "sr": "музика",
+        "su": "musik",
         "sv": "musik",
+        "sw": "muziki",
+        "ta": "இசை",
+        "te": "సంగీతం",
+        "tg": "мусиқӣ",
         "th": "ดนตรี",
+        "tl": "musika",
         "tr": "müzik",
         "tt": "музыка",
         "uk": "музика",
         "ur": "موسیقی",
+        "uz": "musiqa",
         "vi": "âm nhạc",
+        "yi": "מוזיק",
+        "yue": "音樂",
         "zh": "音乐",
     }
 }
@@ -423,8 +497,20 @@ def tag_text(kind: str, lang: str, style: str) -> str:
     if style == "brackets-lower":
         return f"[{word}]" if lang in _NOUN_CAPITALS else f"[{word.lower()}]"
     if style == "upper":
-        return word.upper()
-    return f"[{word.upper()}]"
+        return _upper(word, lang)
+    return f"[{_upper(word, lang)}]"
+
+
+def _upper(word: str, lang: str) -> str:
+    """Capitals as the language writes them: Turkish and Azerbaijani dotted İ, Greek without
+    its accents."""
+    code = lang.split("-")[0].lower()
+    if code in ("tr", "az"):
+        word = word.replace("i", "İ")
+    upper = word.upper()
+    if code == "el":
+        upper = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", upper) if c != "\u0301"))
+    return upper
 
 
 _ALL_WORDS = {word.casefold(): kind for kind, table in PHRASES.items() for word in table.values()}

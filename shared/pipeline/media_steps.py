@@ -267,6 +267,8 @@ def _transcribe_speech(io: StepIO, video: Path, info, src: str) -> dict:
         raw = transcriber.transcribe(wav, src, progress=lambda f: io.progress(10 + 70 * f), hints=hints)
     io.progress(80)
     clean = tr.clean(raw, wav)
+    clean.words, markers = sound_tags.drop_markers(clean.words)  # "♪", "[Music]": the tagger's job (0355)
+    clean.dropped += markers
     speaker_change.apply(clean.words, wav)
     clean.words, restored = punctuation.restore(clean.words, src)
     tr.reattach_sentence_starts(clean.words, caption_rules.PROFILES["netflix"].pause_break)

@@ -197,6 +197,6 @@ def score(found: list[tuple[float, float]], spans: list[tuple[float, float, Piec
         "music_expected": len(music),
         "recall": len(hits) / len(music) if music else 1.0,
         "precision_seconds": in_music / total if total else 1.0,
-        "false_seconds": round(total - in_music, 2),
+        "false_seconds": round(max(0.0, total - in_music), 2),
         "false_in": false_pieces,
     }

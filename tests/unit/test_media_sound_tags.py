@@ -24,12 +24,17 @@ def test_each_language_has_its_own_word_in_the_profile_style():
     assert st.tag_text("music", "es", "notes") == "♪♪"
     assert st.tag_text("music", "xx", "brackets-lower") == "♪♪"  # no word: the notes every audience reads
     assert st.tag_text("music", "es-MX", "brackets-lower") == "[música]"
+    assert st.tag_text("music", "tr", "brackets-upper") == "[MÜZİK]"  # Turkish capitals keep the dot
+    assert st.tag_text("music", "el", "brackets-upper") == "[ΜΟΥΣΙΚΗ]"  # Greek capitals drop the accent
+    assert st.tag_text("music", "ja", "brackets-upper") == "[音楽]"
 
 
 def test_every_language_the_local_platform_translates_has_a_word():
     installed = {lang for pair in languages._apertium_pairs(str(languages.MODES_DIR)) for lang in pair}
     every = set(languages._ISO3_TO_BCP47.values()) | installed
     assert every <= set(st.PHRASES["music"]), sorted(every - set(st.PHRASES["music"]))
+    # and nearly every language the local recogniser hears (the rest get the notes)
+    assert len(languages.WHISPER_LANGUAGES - set(st.PHRASES["music"])) <= 10
 
 
 def test_tags_are_recognised_in_any_style_and_language_and_speech_is_not():
@@ -138,3 +143,11 @@ def test_qc_lets_a_tag_stay_up_as_long_as_the_music_and_flags_one_over_speech():
     tagged = [i for i in issues if i["rule"] == "sound_tag"]
     assert [i["cue"] for i in tagged] == [3] and "Hello" in tagged[0]["detail"]
     assert cr.check([Cue(0.0, 20.0, "Welcome back to the sale.")], P, 25.0)[0]["rule"] == "max_duration"
+
+
+def test_the_recognisers_own_sound_markers_are_not_speech_but_the_word_music_is():
+    words = [Word(0, 1, t) for t in ("♪", "[Music]", "(upbeat music)", "[BLANK_AUDIO]", "I", "love", "music.", "(sic)")]
+    kept, dropped = st.drop_markers(words)
+    assert [w.text for w in kept] == ["I", "love", "music.", "(sic)"]
+    assert [d["text"] for d in dropped] == ["♪", "[Music]", "(upbeat music)", "[BLANK_AUDIO]"]
+    assert all(d["reason"] == "sound marker, not speech" for d in dropped)

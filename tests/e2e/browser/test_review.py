@@ -433,6 +433,7 @@ def test_source_then_final_approval(page, scene):
     assert state["videoPaused"], state  # the picture holds while the clip is spoken
     expect(page.get_by_role("status").filter(has_text="Playing the extended description at")).to_have_count(1)
     axe_check(page, "final review, an extended description playing")
+    doc_shot(page, "review-extended", page.locator(".review-media"))
     page.get_by_role("button", name="Stop the extended description").click()
     assert page.evaluate(MEDIA_STATE)["clipPaused"]
     page.get_by_role("button", name="Approve final review").click()

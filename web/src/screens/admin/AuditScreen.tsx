@@ -117,7 +117,7 @@ export function AuditScreen() {
       >
           {items.map((a) => (
             <tr key={a.id}>
-              <td>{when(a.time)}</td>
+              <td class="when">{when(a.time)}</td>
               <td>
                 <code>{a.action}</code>
               </td>

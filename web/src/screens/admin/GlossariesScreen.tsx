@@ -96,7 +96,7 @@ export function GlossariesScreen() {
             <td>{g.source_language}</td>
             <td>{g.term_count}</td>
             <td>{g.is_default ? "Yes" : "No"}</td>
-            <td>{when(g.updated_at)}</td>
+            <td class="when">{when(g.updated_at)}</td>
           </tr>
         ))}
       </DataTable>

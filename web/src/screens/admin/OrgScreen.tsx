@@ -150,7 +150,7 @@ export function OrgScreen({ params }: ScreenProps) {
               <td>{p.name}</td>
               <td>{ROLE_WORDS[p.role] ?? p.role}</td>
               <td>{p.status === "active" ? "Active" : "Disabled"}</td>
-              <td>{when(p.created_at)}</td>
+              <td class="when">{when(p.created_at)}</td>
               <td>
                 {p.id !== me?.id && (
                   <button type="button" class="button small warning" onClick={() => remove(p)}>

@@ -57,7 +57,7 @@ export function OrgsScreen() {
                 <Link href={`/admin/orgs/${o.id}`}>{o.name}</Link>
               </td>
               <td>{o.clients_share_jobs ? "Yes" : "No"}</td>
-              <td>{when(o.created_at)}</td>
+              <td class="when">{when(o.created_at)}</td>
             </tr>
           ))}
       </DataTable>

@@ -66,7 +66,7 @@ export function AssignmentsScreen() {
           <td>
             <StatusTag status={a.job.status} />
           </td>
-          <td>{when(a.job.updated_at)}</td>
+          <td class="when">{when(a.job.updated_at)}</td>
         </tr>
       ))}
     </DataTable>

@@ -45,7 +45,7 @@ export function DeliveriesScreen() {
               <StatusTag status={j.status} />
             </td>
             <td>{j.requested_outputs.map(languageShort).join(", ")}</td>
-            <td>{when(j.updated_at)}</td>
+            <td class="when">{when(j.updated_at)}</td>
           </tr>
         ))}
       </DataTable>

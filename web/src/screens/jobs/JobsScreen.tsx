@@ -185,7 +185,7 @@ export function JobsScreen() {
             <td>
               {j.requested_outputs.map(languageShort).join(", ")}
             </td>
-            <td>{when(j.updated_at)}</td>
+            <td class="when">{when(j.updated_at)}</td>
           </tr>
         ))}
       </DataTable>

@@ -42,6 +42,8 @@ export function LanguageQcBoardScreen() {
   const session = useStore((s) => s.session);
   const role = session?.user.role ?? "";
   const [choice, setChoice] = useState<Record<string, string>>({});
+  const [find, setFind] = useState("");
+  const [show, setShow] = useState("");
   const [actionError, setError] = useState("");
   const board = useLoad(async () => {
     const jobs = await allPages<Job>((cursor) => api.get("/api/v1/jobs", { query: { status: "LANGUAGE_QC", limit: 100, cursor } }));
@@ -60,10 +62,21 @@ export function LanguageQcBoardScreen() {
 
   // Live: a job entering or leaving language review, or a language changing, reloads the board.
   const orgs = [session?.user.org_id, ...rows.map((r) => r.job.org_id)].filter((o): o is string => !!o);
+  // Only what concerns the board: a job entering or on it, or a language event (not, say, another
+  // job's upload check), so a busy organisation does not reload it, or talk, all the time.
   useOrgReload(orgs, (m) => {
+    const onBoard = rows.some((r) => r.job._id === m.job_id);
+    if (m.type === "job_status_update" && m.status !== "LANGUAGE_QC" && !onBoard) return;
     board.reload();
-    if (m.type === "job_status_update" && m.status) announce(`A job is now: ${statusWords(m.status)}. The board was updated.`);
+    if (m.type === "job_status_update" && m.status) {
+      const title = rows.find((r) => r.job._id === m.job_id)?.job.title;
+      announce(`${title ? `${title}` : "A job"} is now at ${statusWords(m.status).toLowerCase()}. The board was updated.`);
+    }
   });
+  const needle = find.trim().toLowerCase();
+  const all = rows.flatMap(({ job, languages }) => languages.map((l) => ({ job, l })));
+  const shown = all.filter(({ job, l }) => (!show || l.status === show) && (!needle || (job.title || "Untitled job").toLowerCase().includes(needle) || languageName(l.lang).toLowerCase().includes(needle)));
+  const count = (st: string) => all.filter(({ l }) => l.status === st).length;
 
   async function assign(job: Job, lang: string) {
     const key = `${job._id}:${lang}`;
@@ -92,15 +105,42 @@ export function LanguageQcBoardScreen() {
       </div>
       <p class="hint">Jobs waiting for language review, one row per language. Assign each language to an active linguist of the job's organisation; reassigning hands it to someone else.</p>
       <ErrorBanner error={error} />
+      {all.length > 0 && (
+        <>
+          <p>
+            {all.length} {all.length === 1 ? "language" : "languages"} in review: {count("PENDING")} waiting for a linguist, {count("ASSIGNED")} assigned, {count("REJECTED")} sent back, {count("APPROVED")} approved.
+          </p>
+          <form class="filters" role="search" aria-label="Filter the board" onSubmit={(e) => e.preventDefault()}>
+            <span class="filter">
+              <label for="board-find">Job title or language</label>
+              <input id="board-find" type="search" value={find} autoComplete="off" onInput={(e) => setFind(e.currentTarget.value)} />
+            </span>
+            <span class="filter">
+              <label for="board-show">Show</label>
+              <select id="board-show" value={show} onChange={(e) => setShow(e.currentTarget.value)}>
+                <option value="">Every language</option>
+                <option value="PENDING">Waiting for a linguist</option>
+                <option value="ASSIGNED">Assigned</option>
+                <option value="REJECTED">Sent back (reassign)</option>
+                <option value="APPROVED">Approved</option>
+              </select>
+            </span>
+          </form>
+          {(needle || show) && (
+            <p class="muted" role="status">
+              Showing {shown.length} of {all.length}.
+            </p>
+          )}
+        </>
+      )}
       <DataTable
         caption={`Languages in review`}
         columns={["Job", "Language", "Status", "Assignee", "Assign"]}
         busy={loading}
-        rowCount={rows.length}
-        empty={error ? null : "No job is waiting for language review."}
+        rowCount={shown.length}
+        empty={error ? null : all.length ? "No language matches the filter." : "No job is waiting for language review."}
       >
-        {rows.flatMap(({ job, languages }) =>
-          languages.map((l) => {
+        {shown.map(({ job, l }) => {
             const key = `${job._id}:${l.lang}`;
             const people = linguists[job.org_id ?? ""] ?? [];
             const title = job.title || "Untitled job";
@@ -148,8 +188,7 @@ export function LanguageQcBoardScreen() {
                 </td>
               </tr>
             );
-          }),
-        )}
+          })}
       </DataTable>
     </section>
   );
