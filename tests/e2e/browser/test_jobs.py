@@ -157,6 +157,17 @@ def test_jobs_list_filters_pages_and_updates_live(page, admin):
     )
     page.get_by_role("link", name="Arrived live").wait_for(timeout=20_000)
 
+    # When the list cannot load: the reason and "Try again", no empty table.
+    page.route("**/api/v1/jobs?*", lambda route: route.abort())
+    page.get_by_label("Status").select_option("COMPLETED")
+    alert = page.get_by_role("alert").filter(has_text="could not be reached")
+    expect(alert).to_be_visible()
+    expect(page.locator("table")).to_have_count(0)
+    axe_check(page, "jobs list that could not load")
+    page.unroute("**/api/v1/jobs?*")
+    alert.get_by_role("button", name="Try again").click()
+    page.get_by_text("No jobs with status").wait_for()
+
 
 def test_a_failed_job_explains_itself_in_plain_words(page, admin, tmp_path):
     org = admin.create_org("Broken Org")

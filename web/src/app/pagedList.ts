@@ -42,7 +42,9 @@ export function usePagedList<T>(
         setError("");
       })
       .catch((e) => {
-        if ((e as Error).name !== "AbortError") setError(errorText(e));
+        if ((e as Error).name === "AbortError") return;
+        setItems([]); // not the previous filter's or page's rows under this one's error
+        setError(errorText(e));
       })
       .finally(() => {
         if (!ctrl.signal.aborted) setLoading(false);

@@ -1,12 +1,18 @@
 // Messages in a banner: an error (announced at once), or a screen that could not load.
 import type { ComponentChildren } from "preact";
 
-export function ErrorBanner({ error }: { error: string }) {
+/** `retry`: what loads the failed data again (a list that could not load offers "Try again"). */
+export function ErrorBanner({ error, retry }: { error: string; retry?: () => void }) {
   if (!error) return null;
   return (
-    <p class="banner error" role="alert">
-      {error}
-    </p>
+    <div class="banner error" role="alert">
+      <p class="banner-line">{error}</p>
+      {retry && (
+        <button type="button" class="button secondary small" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
   );
 }
 

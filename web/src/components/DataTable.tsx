@@ -15,6 +15,8 @@ type Props = {
 export function DataTable({ caption, columns, busy = false, empty, rowCount, children }: Props) {
   // Nothing to list: the sentence alone (headers over no rows only make people look for them).
   if (!busy && rowCount === 0 && empty) return <p class="empty">{empty}</p>;
+  // Nothing loaded because of an error (empty is null): the error banner says it all.
+  if (!busy && rowCount === 0) return null;
   return (
     <>
       <div class="table-scroll">

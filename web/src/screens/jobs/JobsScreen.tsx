@@ -166,7 +166,7 @@ export function JobsScreen() {
           </button>
         </p>
       )}
-      <ErrorBanner error={error} />
+      <ErrorBanner error={error} retry={finding ? found.reload : list.reload} />
       <DataTable
         caption={finding ? `Jobs matching “${find.trim()}”${status ? `, ${statusWords(status)}` : ""}` : `Jobs${status ? `, ${statusWords(status)}` : ""}, page ${page + 1}`}
         columns={["Title", "Status", "Languages", "Updated"]}

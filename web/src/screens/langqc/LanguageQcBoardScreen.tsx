@@ -104,7 +104,7 @@ export function LanguageQcBoardScreen() {
         </button>
       </div>
       <p class="hint">Jobs waiting for language review, one row per language. Assign each language to an active linguist of the job's organisation; reassigning hands it to someone else.</p>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={error} retry={board.error && !actionError ? board.reload : undefined} />
       {all.length > 0 && (
         <>
           <p>
