@@ -130,7 +130,7 @@ def compare_ocr(case, work: Path) -> None:
         t = time.perf_counter()
         describer = ad.LocalDescriber(ocr_engine=engine)
         events = describer.describe(case.path, Transcript("en", case.duration), work / f"ocr-{engine}", "en")
-        good, n_bad, bad = dc.quotes([e.text for e in events if e.key == "text"], case.on_screen)
+        good, n_bad, bad = dc.quotes([e.text for e in events if e.kind == "text"], case.on_screen)
         _say(f"  {engine:10} quoted_ok={good} garbage={n_bad} {bad} ({time.perf_counter() - t:.1f} s)")
 
 

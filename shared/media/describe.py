@@ -57,6 +57,14 @@ SUBTITLE_BEFORE, SUBTITLE_AFTER = 2.5, 3.5
 SUBTITLE_RUN = 3  # letters in a row that count as matching (single letters match anything)
 # A brand no dictionary knows (decision 0345): one word of this many letters, read the same on
 # this many consecutive samples, with a letter no Greek or Cyrillic capital looks like
+# How text is introduced (decision 0347): a title card is text on a plain picture (CARD_CELLS of
+# the 64 thumbnail cells within CARD_SPREAD levels of the middle colour); a subtitle is a line
+# of SUBTITLE_WORDS+ words below SUBTITLE_BAND of the height, centred within SUBTITLE_CENTRE
+CARD_CELLS, CARD_SPREAD = 44, 16
+CARD_LINES = 3  # more lines on a plain picture are a slide or a screen, not a title card
+SUBTITLE_WORDS = 3
+SUBTITLE_BAND = 0.7
+SUBTITLE_CENTRE = 0.1
 BRAND_LETTERS = (4, 12)
 BRAND_SAMPLES = 3
 HOMOGLYPHS = frozenset("ABCEHIKMNOPTXYZ")  # Latin capitals that Greek or Cyrillic ones look like
@@ -66,6 +74,8 @@ PHRASES = {
         "scene": "A new scene begins.",
         "text": 'The text "{text}" appears on the screen.',
         "name": 'A caption names "{text}".',
+        "card": 'Title card: "{text}".',
+        "subtitle": 'Subtitle: "{text}".',
         "black": "The screen goes black.",
         "white": "The screen turns white.",
         "people": {1: "A person is on screen.", 2: "Two people are on screen.", 0: "Several people are on screen."},
@@ -74,6 +84,8 @@ PHRASES = {
         "scene": "Empieza una escena nueva.",
         "text": 'Aparece en la pantalla el texto "{text}".',
         "name": 'Un rótulo presenta a "{text}".',
+        "card": 'Cartela: "{text}".',
+        "subtitle": 'Subtítulo: "{text}".',
         "black": "La pantalla se funde a negro.",
         "white": "La pantalla se vuelve blanca.",
         "people": {1: "Aparece una persona.", 2: "Aparecen dos personas.", 0: "Aparecen varias personas."},
@@ -82,6 +94,8 @@ PHRASES = {
         "scene": "Comença una escena nova.",
         "text": 'Apareix a la pantalla el text "{text}".',
         "name": 'Un rètol presenta "{text}".',
+        "card": 'Rètol: "{text}".',
+        "subtitle": 'Subtítol: "{text}".',
         "black": "La pantalla es fon a negre.",
         "white": "La pantalla es torna blanca.",
         "people": {1: "Apareix una persona.", 2: "Apareixen dues persones.", 0: "Apareixen diverses persones."},
@@ -90,6 +104,8 @@ PHRASES = {
         "scene": "Comeza unha escena nova.",
         "text": 'Aparece na pantalla o texto "{text}".',
         "name": 'Un rótulo presenta a "{text}".',
+        "card": 'Cartela: "{text}".',
+        "subtitle": 'Subtítulo: "{text}".',
         "black": "A pantalla fúndese a negro.",
         "white": "A pantalla vólvese branca.",
         "people": {1: "Aparece unha persoa.", 2: "Aparecen dúas persoas.", 0: "Aparecen varias persoas."},
@@ -98,6 +114,8 @@ PHRASES = {
         "scene": "Nova sceno komenciĝas.",
         "text": 'La teksto "{text}" aperas sur la ekrano.',
         "name": 'Surekrana teksto nomas "{text}".',
+        "card": 'Titolkarto: "{text}".',
+        "subtitle": 'Subtitolo: "{text}".',
         "black": "La ekrano nigriĝas.",
         "white": "La ekrano blankiĝas.",
         "people": {1: "Persono aperas.", 2: "Du personoj aperas.", 0: "Pluraj personoj aperas."},
@@ -120,7 +138,7 @@ def phrases(lang: str) -> dict:
 def wording(key: str, value: str, lang: str) -> str:
     """The sentence for a phrase key in `lang` (English for a language without phrases)."""
     p = phrases(lang)
-    if key in ("text", "name"):
+    if key in ("text", "name", "card", "subtitle"):
         return p[key].format(text=value)
     if key == "people":
         n = int(value or 0)
@@ -129,7 +147,7 @@ def wording(key: str, value: str, lang: str) -> str:
 
 
 def event(time: float, key: str, value: str, lang: str) -> VisualEvent:
-    kind = {"black": "scene", "white": "scene", "name": "text"}.get(key, key)
+    kind = {"black": "scene", "white": "scene", "name": "text", "card": "text", "subtitle": "text"}.get(key, key)
     return VisualEvent(round(time, 3), kind, wording(key, value, lang), key=key, value=value)
 
 
@@ -196,7 +214,7 @@ def without_subtitles(events: list[VisualEvent], words: list[Word]) -> list[Visu
     """The events without on-screen text that only repeats what is being said (subtitles
     burnt into the picture): a blind viewer hears the dialogue already, and quoting each
     subtitle line would fill every gap with it (decision 0342)."""
-    return [e for e in events if not (e.key == "text" and e.value and spoken_on_screen(e.value, e.time, words))]
+    return [e for e in events if not (e.kind == "text" and e.value and spoken_on_screen(e.value, e.time, words))]
 
 
 # ---------------------------------------------------------------- local engine
@@ -337,8 +355,12 @@ class LocalDescriber:
             # earlier, and a cut in that window is the better anchor
             near = [c for c in cuts if t - self.ocr_interval <= c <= t + self.ocr_interval / 2]
             at = near[-1] if near else t
+            k = min(range(len(times)), key=lambda i: abs(times[i] - t))
             for key, value in texts_and_names(lines):
+                if key == "text":
+                    key = text_kind(value, lines, pages[k : k + 3], frame_size(images[k]), _thumb(thumbs, t + 0.5))
                 events.append(event(at, key, value, lang))
+        events += unsure_numbers(samples, pages, times, events, lang)
         if self.people and images:
             for t, count in vision.people_changes(images, times):
                 events.append(event(t, "people", str(count), lang))
@@ -358,6 +380,32 @@ def points(workdir: Path) -> bytes | None:
     return path.read_bytes() if path.exists() else None
 
 
+def unsure_numbers(samples, pages, times: list[float], told: list[VisualEvent], lang: str) -> list[VisualEvent]:
+    """Lines with a number (prices over a moving picture) read with confidence between
+    ocr.LOW_CONFIDENCE and ocr.MIN_CONFIDENCE: quoted when read exactly the same on
+    ocr.LOW_SAMPLES consecutive samples and not already said (decision 0348)."""
+    low = [
+        (t, [ln for ln in ocr.legible(boxes, ocr.LOW_CONFIDENCE) if any(c.isdigit() for c in ln)])
+        for t, boxes in zip(times, pages)
+    ]
+    said = [e for e in told if e.kind == "text"]
+    out = []
+    for t, lines in ocr.stable_lines(low):
+        for line in lines:
+            if any(
+                ocr.variant(e.value.casefold(), line.casefold()) and abs(e.time - t) < ocr.REPEAT_AFTER for e in said
+            ):
+                continue
+            if ocr.runs(line, low, t) < ocr.LOW_SAMPLES or not quote_language.readable(line):
+                continue
+            if any(ocr.variant(line.casefold(), o.casefold()) for _, sure in samples for o in sure if _ == t):
+                continue  # read confidently at that moment: the first pass has decided on it
+            e = event(t, "text", line, lang)
+            said.append(e)
+            out.append(e)
+    return out
+
+
 def brand(line: str, sure: list[tuple[float, list[str]]], t: float) -> bool:
     """Whether a line no dictionary knows is still worth quoting as a brand or a logo
     ("SPOTIFY", "CITYTV"; decision 0345): one word of BRAND_LETTERS Latin letters, with a
@@ -371,10 +419,58 @@ def brand(line: str, sure: list[tuple[float, list[str]]], t: float) -> bool:
     return ocr.runs(word, sure, t) >= BRAND_SAMPLES
 
 
+def _thumb(thumbs: bytes, t: float) -> bytes:
+    """The 8x8 RGB thumbnail nearest to time t (empty when there is none)."""
+    size = 8 * 8 * 3
+    k = min(round(t * FADE_FPS), len(thumbs) // size - 1)
+    return thumbs[k * size : (k + 1) * size] if k >= 0 else b""
+
+
+def frame_size(image: Path) -> tuple[int, int]:
+    """(width, height) of a PNG from its header (0, 0 when it is not one)."""
+    head = image.read_bytes()[:24] if image.exists() else b""
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
+        return 0, 0
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def plain(thumb: bytes) -> bool:
+    """Whether a picture is one plain colour around its text (a title card): at least
+    CARD_CELLS of its 64 thumbnail cells within CARD_SPREAD of the middle colour in every
+    channel (text covers a few cells)."""
+    if len(thumb) != 192:
+        return False
+    cells = [thumb[k : k + 3] for k in range(0, 192, 3)]
+    mid = [sorted(c[ch] for c in cells)[32] for ch in range(3)]
+    return sum(1 for c in cells if all(abs(c[ch] - mid[ch]) <= CARD_SPREAD for ch in range(3))) >= CARD_CELLS
+
+
+def text_kind(value: str, lines: list[str], pages, size: tuple[int, int], thumb: bytes) -> str:
+    """How on-screen text is introduced (decision 0347): "subtitle" for lines in the bottom band
+    of the picture, centred, of SUBTITLE_WORDS words or more (burnt-in subtitles that are not
+    the words being said in the programme's language: a foreign speaker's, a silent film's);
+    else "card" for text on a plain picture (a silent film's intertitle, a title card); else
+    "text"."""
+    card = "card" if plain(thumb) and len(lines) <= CARD_LINES else "text"
+    width, height = size
+    parts = [ln for ln in lines if ln in value]
+    if not width or not height or not parts or len(value.split()) < SUBTITLE_WORDS:
+        return card
+    for ln in parts:
+        p = ocr.place_of(ln, pages)
+        if (
+            p is None
+            or p.y < SUBTITLE_BAND * height
+            or abs((p.left + p.right) / 2 - width / 2) > SUBTITLE_CENTRE * width
+        ):
+            return card
+    return "subtitle"
+
+
 def texts_and_names(lines: list[str]) -> list[tuple[str, str]]:
     """The events of lines that appeared together: a line that is a person's name (a lower
     third: "DR MARIA LOPEZ", with the role under it, "Head of Research") is a "name" event
-    (decision 0344); the other lines together are one "text" event."""
+    (decision 0344); the other lines together are one "text" event (`joined`)."""
     out: list[tuple[str, str]] = []
     rest: list[str] = []
     k = 0
@@ -388,8 +484,14 @@ def texts_and_names(lines: list[str]) -> list[tuple[str, str]]:
         rest.append(lines[k])
         k += 1
     if rest:
-        out.insert(0, ("text", " ".join(rest)))
+        out.insert(0, ("text", joined(rest)))
     return out
+
+
+def joined(lines: list[str]) -> str:
+    """Lines shown together as one text, with a comma where a line ends without punctuation:
+    a slide's title and bullets are heard as a list, not one run of words (decision 0349)."""
+    return " ".join(ln if ln[-1:] in ".,:;!?" or k == len(lines) - 1 else ln + "," for k, ln in enumerate(lines))
 
 
 def is_name(line: str) -> bool:

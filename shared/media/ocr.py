@@ -26,6 +26,10 @@ from pathlib import Path
 from shared.media import quote_language
 
 MIN_CONFIDENCE = 0.9  # per box (RapidOCR) or per word (tesseract, 0-100 scaled to 0-1)
+# A line with a number (a price) read with confidence between LOW_CONFIDENCE and MIN_CONFIDENCE
+# is quoted only when read exactly the same on LOW_SAMPLES consecutive samples (decision 0348)
+LOW_CONFIDENCE = 0.85
+LOW_SAMPLES = 2
 BRAND_CONFIDENCE = 0.95  # ... for a word no dictionary knows (describe.brand, decision 0345)
 MIN_LETTERS = 3  # a line needs this many letters (a lone changing number is not text to quote)
 SAME = 0.9  # difflib ratio for "reads the same" across samples (one character in ten)
@@ -50,11 +54,14 @@ FLAT_EDGES = 40  # a frame with fewer edge pixels than this (Canny) has no text 
 PERSIST_IOU = 0.3  # a box this much overlapped by one on a neighbouring sample persists
 SAME_SIZE = 0.75  # ... as does one whose width and height are within this ratio of another's
 EDGE = 1.5  # px: a box this close to the left or right edge is cut off by the frame (decision 0342)
+ROW_GAP = 3.0  # text heights: boxes on one row further apart than this are separate texts
 MAX_WORD = 20  # letters: a "word" longer than this is words run together that nothing could split
 
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"
 _WORD = re.compile(rf"^[\"'(¿¡]*[{_LATIN}]+(?:['’-][{_LATIN}]+)*[.,:;!?\"')]*$")
 _CODE = re.compile(r"^[\"'(#]*[$€£]?[0-9][0-9.,:/%x-]*[%$€£]?[.,:;!?\"')]*$|^[A-Z0-9]+(?:[-/.][A-Z0-9]+)+$")
+_BULLET = re.compile(r"^[·•▪●◦*]\s*")  # a list's bullet at the start of a line (a slide)
+_GLUED_CASE = re.compile(r"(?<![^\s])([a-z]{2,})([A-Z][a-z]+)(?![^\s])")
 _VOWELS = set("aeiouyáéíóúàèìòùäëïöüâêîôûãõåæœøAEIOUYÁÉÍÓÚÀÈÌÒÙÄËÏÖÜÂÊÎÔÛÃÕÅÆŒØ")
 
 
@@ -67,6 +74,7 @@ class Box:
     x: float
     y: float
     h: float
+    w: float = 0.0  # width, when the reader gives it (0: unknown)
 
 
 def _token_ok(tok: str) -> bool:
@@ -97,7 +105,8 @@ def plausible(line: str) -> bool:
 
 
 def normalise(line: str) -> str:
-    line = " ".join(line.split())
+    line = _BULLET.sub("", " ".join(t for t in line.split() if t not in (".", "·")))  # a speck read as a dot
+    line = _GLUED_CASE.sub(r"\1 \2", line)  # "Open theLisbon office": a space lost before a capital
     line = re.sub(r"(?<=%)0(?=[A-Z]{2})", "O", line)  # "50%0FF" -> "50%OFF"
     line = re.sub(r"(?<=[0-9])%(?=[A-Za-z])", "% ", line)  # "50%OFF" -> "50% OFF"
     return " ".join(_capital_o(t) for t in line.split())
@@ -114,6 +123,20 @@ def _capital_o(token: str) -> str:
 
 def lines_of(boxes: list[Box]) -> list[tuple[str, float]]:
     """Boxes grouped into lines (top to bottom, left to right): (text, lowest confidence)."""
+    return [(text, conf) for text, conf, _ in placed_lines(boxes)]
+
+
+@dataclass
+class Place:
+    """Where a line is in the frame (pixels): its left and right ends and its middle height."""
+
+    left: float
+    right: float
+    y: float
+
+
+def placed_lines(boxes: list[Box]) -> list[tuple[str, float, Place]]:
+    """`lines_of` with where each line is."""
     rows: list[list[Box]] = []
     for b in sorted(boxes, key=lambda b: (b.y, b.x)):
         row = next((r for r in rows if abs(r[0].y - b.y) <= 0.5 * max(r[0].h, b.h)), None)
@@ -124,8 +147,58 @@ def lines_of(boxes: list[Box]) -> list[tuple[str, float]]:
     out = []
     for row in rows:
         row.sort(key=lambda b: b.x)
-        out.append((normalise(" ".join(b.text for b in row)), min(b.confidence for b in row)))
-    return out
+        for part in _apart(row):
+            where = Place(part[0].x, max(b.x + b.w for b in part), sum(b.y for b in part) / len(part))
+            out.append((normalise(" ".join(b.text for b in part)), min(b.confidence for b in part), where))
+    return _by_columns(out)
+
+
+def _by_columns(lines: list[tuple[str, float, Place]]) -> list[tuple[str, float, Place]]:
+    """Lines in reading order when the picture has columns (a screen recording's sidebar beside
+    its main pane, a split screen): lines whose horizontal extents overlap, directly or through
+    others, are one column; columns left to right, each top to bottom (decision 0349). Lines of
+    unknown width keep the rows' order."""
+    if len(lines) < 2 or any(p.right <= p.left for _, _, p in lines):
+        return lines
+    column = list(range(len(lines)))
+
+    def root(i: int) -> int:
+        while column[i] != i:
+            i = column[i]
+        return i
+
+    for i, (_, _, a) in enumerate(lines):
+        for j in range(i):
+            b = lines[j][2]
+            if a.left < b.right and b.left < a.right:
+                column[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(lines)):
+        groups.setdefault(root(i), []).append(i)
+    ordered = sorted(groups.values(), key=lambda g: min(lines[i][2].left for i in g))
+    return [lines[i] for g in ordered for i in sorted(g, key=lambda i: lines[i][2].y)]
+
+
+def place_of(line: str, pages: list[list[Box]]) -> Place | None:
+    """Where `line` is read on the first of `pages` that has it (reading the same)."""
+    for boxes in pages:
+        for text, _, where in placed_lines(boxes):
+            if _same(text, line):
+                return where
+    return None
+
+
+def _apart(row: list[Box]) -> list[list[Box]]:
+    """A row of boxes cut where two are further apart than ROW_GAP times the text's height: a
+    logo in a corner and a clock at the other side are two texts, not one line (decision
+    0346). Boxes without a width are kept together."""
+    parts = [[row[0]]]
+    for a, b in zip(row, row[1:]):
+        if a.w > 0 and b.x - (a.x + a.w) > ROW_GAP * max(a.h, b.h):
+            parts.append([b])
+        else:
+            parts[-1].append(b)
+    return parts
 
 
 def legible(boxes: list[Box], min_confidence: float = MIN_CONFIDENCE) -> list[str]:
@@ -135,7 +208,11 @@ def legible(boxes: list[Box], min_confidence: float = MIN_CONFIDENCE) -> list[st
 
 def _same(a: str, b: str) -> bool:
     a, b = a.casefold(), b.casefold()
-    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= SAME
+    if a == b:
+        return True
+    if [c for c in a if c.isdigit()] != [c for c in b if c.isdigit()]:
+        return False  # "NOW ONLY 79 EUR" is not "NOW ONLY 99 EUR": a price changed (decision 0348)
+    return difflib.SequenceMatcher(None, a, b).ratio() >= SAME
 
 
 def _edits(a: str, b: str) -> int:
@@ -149,6 +226,11 @@ def _edits(a: str, b: str) -> int:
     return prev[-1]
 
 
+def variant(a: str, b: str) -> bool:
+    """Whether b reads as a (the same, or a misreading of it: `_variant`)."""
+    return _variant(a, b)
+
+
 def _variant(a: str, b: str) -> bool:
     """Whether b is a reading of a text already said: the same, or at most MISREAD_EDITS
     characters off a line of at least MISREAD_MIN characters ("GRAND OPENII" for "GRAND
@@ -157,6 +239,8 @@ def _variant(a: str, b: str) -> bool:
     if _same(a, b):
         return True
     a, b = a.casefold(), b.casefold()
+    if [c for c in a if c.isdigit()] != [c for c in b if c.isdigit()]:
+        return False  # another number is another text
     return min(len(a), len(b)) >= MISREAD_MIN and _edits(a, b) <= MISREAD_EDITS
 
 
@@ -329,7 +413,7 @@ class RapidOcrReader:
                 elif " " in box.text:
                     tokens = box.text.split(" ")
                     for i, tok in enumerate(tokens):
-                        if tok.isalpha() and len(tok) >= SPLIT_FROM:
+                        if tok.isalpha() and len(tok) >= GLUED_RUN:
                             if tok not in split:
                                 split[tok] = quote_language.split_words(tok) or tok
                             tokens[i] = split[tok]
@@ -384,7 +468,7 @@ class RapidOcrReader:
                 conf = 0.0  # part of a line that runs off the picture: its line is not quoted
             if " " not in text and len(text) >= 5 and text not in crops:
                 crops[text] = _crop_line(img, xs, ys, folder / f"line-{len(crops):04d}.png")
-            boxes.append(Box(text, float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys)))
+            boxes.append(Box(text, float(conf), min(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys), max(xs) - min(xs)))
         return boxes
 
 
@@ -569,11 +653,11 @@ def parse_tsv(tsv: str) -> list[Box]:
             continue
         try:
             conf = float(cols[10])
-            left, top, height = float(cols[6]), float(cols[7]), float(cols[9])
+            left, top, width, height = float(cols[6]), float(cols[7]), float(cols[8]), float(cols[9])
         except ValueError:
             continue
         if conf >= 0:
-            boxes.append(Box(cols[11].strip(), conf / 100.0, left, top + height / 2, height))
+            boxes.append(Box(cols[11].strip(), conf / 100.0, left, top + height / 2, height, width))
     return boxes
 
 

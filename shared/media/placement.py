@@ -27,6 +27,7 @@ GAP_PAD = 0.15  # keep narration this far from dialogue on each side
 SEARCH_AHEAD = 8.0  # a description may come this late after what it describes
 PAUSE = 0.4  # silence between two descriptions in one gap
 LEAD = 0.1  # a description starts this long after what it describes
+CARRIED = ("text",)  # kinds of event tried again in a later description when one has no room
 PRIORITY = {"text": 0, "people": 1, "description": 1, "scene": 2}
 
 # Seconds of speech per character at rate 1.0, per language (espeak-ng's default 175 wpm; the
@@ -119,6 +120,7 @@ def place(
     timeline = sorted((e for e in events if e.text.strip()), key=lambda e: e.time)
     placed: list[Placed] = []
     leftovers: list[VisualEvent] = []
+    carried: set[int] = set()
     cursor = {i: g.start for i, g in enumerate(gaps)}
     i = 0
     while i < len(timeline):
@@ -158,7 +160,12 @@ def place(
         end = min(start + need, g.end)
         placed.append(Placed(start=round(start, 3), events=chosen))
         cursor[gap_index] = end
-        i = j
+        # on-screen text left out for lack of room is tried again after this description (a
+        # name on a lower third that appeared while a logo was being quoted, decision 0346):
+        # once, so it can still become an extended description; scene changes and people go
+        later = [c for c in group if c not in chosen and c.kind in CARRIED and id(c) not in carried]
+        carried.update(id(c) for c in later)
+        timeline[i:j] = later  # i now points at them (or at what came after the group)
     out = [Description(p.start, 0.0, combine(p.events), parts=_spoken(p.events)) for p in placed]
     for p, d in zip(placed, out):
         d.end = round(min(p.start + _need(p.events, langs, sentence), _gap_end(gaps, p.start)), 3)

@@ -117,8 +117,9 @@ def test_local_pipeline_en_es(client, users, platform, worker, tmp_path_factory)
     assert "issues" in es_qc["captions"]
     es_desc = vtt.read(text(outputs["es"]["descriptions_vtt"]))
     assert any("ACME WIDGETS" in c.text for c in es_desc)
-    # Spanish descriptions come from the Spanish phrases, not machine translation (decision 0323)
-    assert any('Aparece en la pantalla el texto "ACME WIDGETS".' in c.text for c in es_desc), es_desc
+    # Spanish descriptions come from the Spanish phrases, not machine translation (decision 0323);
+    # the title on a plain picture is a title card (decision 0347)
+    assert any('Cartela: "ACME WIDGETS".' in c.text for c in es_desc), es_desc
     # Exports regenerated at render.
     for lang in ("en", "es"):
         assert text(outputs[lang]["captions_srt"]).startswith("1\n")

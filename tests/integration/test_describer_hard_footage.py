@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from shared.media import describe as ad
+from tests.support import description_cases as dc
 from tests.support.description_cases import FONT
 
 pytestmark = pytest.mark.slow
@@ -85,3 +86,38 @@ def test_names_on_lower_thirds_and_a_one_word_logo_are_told_but_other_scripts_ar
     name = next(e for e in events if e.key == "name")
     assert name.text == 'A caption names "Dr Maria Lopez".'
     assert ad.sentence(name, "es").text == 'Un rótulo presenta a "Dr Maria Lopez".'
+
+
+def test_a_silent_films_title_card_and_subtitles_are_introduced_briefly(tmp_path):
+    """4 s: a title card (white on black); then a moving picture with three subtitle lines,
+    centred at the bottom, no sound. Each was 'The text "..." appears on the screen.'."""
+    sub = "fontsize=22:fontcolor=white:borderw=2:bordercolor=black:x=(w-tw)/2:y=h-th-30"
+    lines = [("Where are you going tonight", 1, 4.5), ("I am going to the river", 6, 9.5)]
+    subs = ",".join(
+        f"drawtext=fontfile={BOLD}:expansion=none:text='{t}':{sub}:enable='between(t,{a},{b})'" for t, a, b in lines
+    )
+    graph = (
+        f"color=c=black:s=640x360:r=25:d=4,drawtext=fontfile={BOLD}:expansion=none:text='THE LONG ROAD HOME':"
+        "fontsize=36:fontcolor=white:x=(w-tw)/2:y=(h-th)/2,format=yuv420p[a];"
+        f"testsrc2=s=640x360:r=25:d=10,{subs},format=yuv420p[b];[a][b]concat=n=2:v=1:a=0[v]"
+    )
+    video = _encode(graph, 14, tmp_path / "silent.mp4")
+    events = ad.LocalDescriber(people=False).analyse(video, tmp_path / "work", "en")
+    said = [e.text for e in events if e.kind == "text"]
+    assert said == [
+        'Title card: "THE LONG ROAD HOME".',
+        'Subtitle: "Where are you going tonight".',
+        'Subtitle: "I am going to the river".',
+    ], [(e.time, e.text) for e in events]
+    assert ad.sentence(events[0], "es").text == 'Cartela: "THE LONG ROAD HOME".'
+
+
+def test_prices_changing_over_a_moving_fractal_are_quoted_as_shown(tmp_path):
+    """busy_changing: "NOW ONLY 99/79/59/49 EUR" over a moving fractal, 3 s each, read at
+    RapidOCR confidence 0.85-0.98, with a news crawl. Before: only "49" (the others were read
+    under 0.9, or taken for the price before them)."""
+    case = dc.busy_changing(tmp_path / "media")
+    events = ad.LocalDescriber(people=False).analyse(case.path, tmp_path / "work", "en")
+    quoted = [e.value for e in events if e.kind == "text"]
+    assert set(quoted) <= set(case.on_screen), quoted
+    assert len(quoted) >= 2, quoted

@@ -44,7 +44,7 @@ def test_a_title_over_a_still_shot_is_read_and_a_fade_to_white_is_seen_past_a_lo
     video = _still_with_title_and_logo(tmp_path / "still.mp4")
     events = ad.LocalDescriber().analyse(video, tmp_path / "work", "en")
     seen = [(e.time, e.key, e.value) for e in events]
-    texts = [(t, v) for t, k, v in seen if k == "text"]
+    texts = [(t, v) for t, k, v in seen if k in ("text", "card")]
     assert [v for _, v in texts] == ["MORNING MIST"], seen
     assert 1.5 <= texts[0][0] <= 3.5, seen
     assert any(k == "white" and 6.5 <= t <= 7.5 for t, k, _ in seen), seen
@@ -95,7 +95,7 @@ def test_greek_capitals_are_not_quoted_as_latin_and_changing_lines_on_a_still_sh
         capture_output=True,
     )
     events = ad.LocalDescriber().analyse(out, tmp_path / "work", "en")
-    texts = [e.value for e in events if e.key == "text"]
+    texts = [e.value for e in events if e.kind == "text"]
     assert texts == ["I never thought I would see you again.", "Come inside, it is getting cold."], texts
 
 

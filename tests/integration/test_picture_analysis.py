@@ -66,7 +66,7 @@ def _descriptions(platform, job_id: str) -> str:
 
 def _with_marker(doc: dict) -> dict:
     """The stored analysis with the on-screen text read as MARKER (only it can explain that)."""
-    events = [{**e, "value": MARKER} if e["key"] == "text" else e for e in doc["events"]]
+    events = [{**e, "value": MARKER} if e["kind"] == "text" else e for e in doc["events"]]
     return {**doc, "events": events}
 
 
@@ -91,7 +91,7 @@ def test_transcribe_stores_the_analysis_and_describe_uses_it(platform, video):
     assert platform.documents.get("jobs", job_id)["status"] == "DESCRIBING"
     stored = _stored(platform, job_id)
     assert stored["key"] == picture_analysis.key_for(engines().describer, video.path)
-    assert any(e["key"] == "text" and e["value"] == "ACME WIDGETS" for e in stored["events"]), stored
+    assert any(e["kind"] == "text" and e["value"] == "ACME WIDGETS" for e in stored["events"]), stored
 
     _put(platform, job_id, _with_marker(stored))
     assert _run(platform, job_id, "describe") == runner.DONE

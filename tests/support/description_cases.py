@@ -12,6 +12,9 @@ Cases:
   news crawl, a fade through black, music, two voices.
 - portrait_subtitles: a 9:16 phone video, music intro, two voices whose words are burnt into
   the picture as subtitles wider than the frame, a title in a pause, a logo in a corner.
+- interview_lower_third (bench only): an interview over a moving picture with a two-line lower
+  third (a name in capitals and a role), a one-word channel logo no dictionary knows, a dark
+  stretch of moving specks that is not black, a Greek title whose capitals read as Latin.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Case:
     words: list[Word] = field(default_factory=list)  # what is said, with times (the "transcript")
     script: str = ""
     expect: list[str] = field(default_factory=list)  # phrase keys the describer must find
+    never: list[str] = field(default_factory=list)  # phrase keys that would be false here ("black")
 
 
 def _run(args: list[str]) -> None:
@@ -170,7 +174,7 @@ def silent_film(folder: Path) -> Case:
                 str(out),
             ]
         )
-    return Case("silent_film", out, 16.0, ["CHAPTER TWO"], [], "", expect=["people", "black", "text"])
+    return Case("silent_film", out, 16.0, ["CHAPTER TWO"], [], "", expect=["people", "black", "card"])
 
 
 def _draw(text: str, t0: float, t1: float, size: int, y: str, colour: str = "white", border: int = 3) -> str:
@@ -296,9 +300,57 @@ def portrait_subtitles(folder: Path) -> Case:
     return Case("portrait_subtitles", out, 26.0, ["OPEN DAY"], words, script, expect=["text"])
 
 
+def interview_lower_third(folder: Path) -> Case:
+    """24 s over a moving test pattern (testsrc2): a channel logo "CITYTV" in the top right
+    corner all the time; a lower third "DR MARIA LOPEZ" / "Head of Research" (1-9 s) while a
+    voice answers (from 3 s); a dark stretch of moving bright specks (12-15.5 s, not black); a
+    Greek title "ΚΑΛΗΜΕΡΑ" (16-19.5 s, read by the Latin recogniser as "KAAHMEPA": never to
+    be quoted); a second voice (20 s); music under everything. Bench only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "interview_lower_third.mp4"
+    lines = [
+        (3.0, "Thank you for having me. Our research shows the city is warmer every year.", "en-gb+f3", 60),
+        (20.0, "We will be right back after the break.", "en-us", 45),
+    ]
+    spans, words = _voices(folder, "interview", lines)
+    if not out.exists():
+        inputs, graph = _voice_inputs(spans, 24, (262, 330))
+        serif = FONT.replace("Sans-Bold", "Serif")
+        lower = (
+            "drawbox=x=0:y=250:w=380:h=70:color=0x102040@0.85:t=fill:enable='between(t,1,9)',"
+            f"drawtext=fontfile={FONT}:expansion=none:text='DR MARIA LOPEZ':fontsize=24:fontcolor=white:"
+            "x=20:y=258:enable='between(t,1,9)',"
+            f"drawtext=fontfile={serif}:expansion=none:text='Head of Research':fontsize=18:fontcolor=white:"
+            "x=20:y=291:enable='between(t,1,9)'"
+        )
+        logo = (
+            f"drawtext=fontfile={FONT}:expansion=none:text='CITYTV':fontsize=24:fontcolor=white:"
+            "borderw=2:bordercolor=black:x=w-tw-16:y=14"
+        )
+        greek = _draw("ΚΑΛΗΜΕΡΑ", 16, 19.5, 40, "h*0.4")
+        graph.append(
+            "testsrc2=s=640x360:r=25:d=12[p1];"
+            "nullsrc=s=640x360:r=25:d=3.5,geq=lum='if(lt(random(1),0.04),220,12)':cb=128:cr=128[p2];"
+            "testsrc2=s=640x360:r=25:d=8.5[p3];"
+            f"[p1][p2][p3]concat=n=3:v=1:a=0,format=yuv420p,{lower},{greek},{logo}[v]"
+        )
+        _encode(inputs, graph, 24, out)
+    script = " ".join(text for *_, text in spans)
+    return Case(
+        "interview_lower_third",
+        out,
+        24.0,
+        ["DR MARIA LOPEZ Head of Research", "CITYTV"],
+        words,
+        script,
+        expect=["name"],
+        never=["black"],
+    )
+
+
 CASES = {"busy_sale": busy_sale, "silent_film": silent_film, "portrait_subtitles": portrait_subtitles}
 # the bench's cases: these, and footage where quoting nothing can be right (no test asserts a quote)
-BENCH_CASES = {**CASES, "busy_changing": busy_changing}
+BENCH_CASES = {**CASES, "busy_changing": busy_changing, "interview_lower_third": interview_lower_third}
 
 
 # ---------------------------------------------------------------- measures

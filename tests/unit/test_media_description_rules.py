@@ -215,3 +215,85 @@ def test_a_dark_picture_with_bright_specks_is_not_black_though_its_averages_are(
     thumbs = black * 8
     assert ad.fades(thumbs, fps=4, points=bytes(specks) * 4 + plain * 4) == [(1.0, "black")]
     assert ad.fades(thumbs, fps=4, points=plain * 8) == [(0.0, "black")]
+
+
+def test_a_logo_in_a_corner_and_a_clock_on_the_same_row_are_two_texts():
+    clock = ocr.Box("00:00:01", 0.98, 10.0, 20.0, 24.0, w=120.0)
+    logo = ocr.Box("CITYTV", 0.99, 520.0, 22.0, 24.0, w=90.0)
+    words = [ocr.Box("SUMMER", 0.99, 100.0, 200.0, 30.0, w=150.0), ocr.Box("SALE", 0.99, 270.0, 200.0, 30.0, w=90.0)]
+    # (the clock and the title overlap horizontally: one column, read before the logo's)
+    assert ocr.lines_of([clock, logo, *words]) == [("00:00:01", 0.98), ("SUMMER SALE", 0.99), ("CITYTV", 0.99)]
+    # boxes without a width (an old reader) stay together
+    assert ocr.lines_of([box("A", x=0.0, y=20.0), box("B", x=500.0, y=20.0)]) == [("A B", 0.99)]
+
+
+def test_a_line_is_its_most_frequent_reading_while_on_screen():
+    samples = [(0.0, ["CITYT"]), (1.0, ["CITYTV"]), (2.0, ["CITYTV"]), (3.0, ["CITYTV"]), (4.0, [])]
+    assert ocr.stable_lines(samples) == [(0.0, ["CITYTV"])]
+    assert ocr.runs("CITYTV", samples, 0.0) == 3
+    assert ocr.runs("CITYTV", [(0.0, ["CITYTV"]), (1.0, ["CITYT"]), (2.0, ["CITYTV"])], 0.0) == 1
+
+
+def test_text_with_no_room_in_one_description_is_said_in_the_next():
+    logo = ad.event(0.0, "text", "CITYTV", "en")
+    name = ad.event(1.0, "name", "Dr Maria Lopez, Head of Research", "en")
+    words = [Word(3.0 + 0.5 * k, 3.4 + 0.5 * k, "word") for k in range(10)]
+    out = placement.place([logo, name], placement.dialogue_gaps(words, 14.0), 14.0, ["en"], words, sentence=ad.sentence)
+    assert [d.text for d in out] == [
+        'The text "CITYTV" appears on the screen.',
+        'A caption names "Dr Maria Lopez, Head of Research".',
+    ]
+    assert not any(d.extended for d in out) and out[1].start >= 7.9
+
+
+def test_a_brand_needs_a_letter_no_greek_or_cyrillic_capital_looks_like_and_three_steady_samples():
+    steady = [(float(t), ["CITYTV", "MOCKBA"]) for t in range(3)] + [(3.0, [])]
+    assert ad.brand("CITYTV", steady, 0.0)
+    assert not ad.brand("MOCKBA", steady, 0.0)  # МОСКВА read as Latin
+    assert not ad.brand("CITYTV", steady[1:], 1.0)  # two samples only
+    assert not ad.brand("NEWS24", [(float(t), ["NEWS24"]) for t in range(4)], 0.0)
+
+
+def test_a_price_that_changes_is_a_new_text_and_an_unsure_price_needs_two_exact_readings(monkeypatch):
+    samples = [
+        (0.0, ["NOW ONLY 99 EUR"]),
+        (1.0, ["NOW ONLY 99 EUR"]),
+        (2.0, ["NOW ONLY 79 EUR"]),
+        (3.0, ["NOW ONLY 79 EUR"]),
+    ]
+    assert ocr.stable_texts(samples) == [(0.0, "NOW ONLY 99 EUR"), (2.0, "NOW ONLY 79 EUR")]
+    monkeypatch.setattr(ad.quote_language, "readable", lambda text: True)
+    unsure = [[box("NOW ONLY 59 EUR", 0.87)], [box("NOW ONLY 59 EUR", 0.88)], [box("NOW ONLY 58 EUR", 0.86)], []]
+    times = [0.0, 1.0, 2.0, 3.0]
+    sure = [(t, ocr.legible(p)) for t, p in zip(times, unsure)]
+    assert [e.value for e in ad.unsure_numbers(sure, unsure, times, [], "en")] == ["NOW ONLY 59 EUR"]
+    once = [[box("NOW ONLY 59 EUR", 0.87)], [box("NOW ONLY 58 EUR", 0.88)], [], []]
+    assert ad.unsure_numbers(sure, once, times, [], "en") == []
+    words = [[box("HALF PRICE TODAY", 0.87)], [box("HALF PRICE TODAY", 0.87)], [], []]
+    assert ad.unsure_numbers(sure, words, times, [], "en") == []  # no number: the 0.9 rule stands
+
+
+def test_a_slides_bullets_and_a_lost_space_before_a_capital_are_cleaned():
+    assert ocr.normalise("·Open theLisbon office") == "Open the Lisbon office"
+    assert ocr.normalise("• Revenue up 12%") == "Revenue up 12%"
+    assert ocr.normalise("YouTube iPhone eBay macOS") == "YouTube iPhone eBay macOS"  # brands keep their case
+
+
+def test_lines_of_a_sidebar_and_a_main_pane_are_read_column_by_column():
+    def b(text, x, y, w):
+        return ocr.Box(text, 0.99, x, y, 16.0, w=w)
+
+    boxes = [
+        b("Inbox", 20, 60, 50),
+        b("Title of the mail", 240, 60, 300),
+        b("Sent", 20, 90, 40),
+        b("Body", 240, 100, 40),
+    ]
+    assert [t for t, _ in ocr.lines_of(boxes)] == ["Inbox", "Sent", "Title of the mail", "Body"]
+
+
+def test_lines_shown_together_are_joined_as_a_list():
+    assert ad.joined(["Quarterly results", "Revenue up 12%", "Costs down 3%"]) == (
+        "Quarterly results, Revenue up 12%, Costs down 3%"
+    )
+    assert ad.joined(["Please bring your reports.", "Archive"]) == "Please bring your reports. Archive"
