@@ -49,7 +49,7 @@ CANDIDATE_TONAL = 0.2  # fine-structure correlation between frames 96 ms apart (
 CANDIDATE_RHYTHM = 0.5  # onset autocorrelation peak at a lag of 0.25-1.5 s
 # ... and a run of such blocks is music (strict, on the run's medians): held notes, or a
 # steady beat with notes in it. Percussion alone is not enough: a hammer measures like drums.
-TONAL_MIN = 0.45
+TONAL_MIN = 0.35
 RHYTHM_MIN = 0.6
 RHYTHM_TONAL_MIN = 0.22
 STEADY_LAG = 2  # blocks (about 1 s)

@@ -371,6 +371,12 @@ def test_assigned_linguist_edits_their_language(page, new_context, scene):
     expect(page.get_by_role("group", name="Caption cues").get_by_role("button").first).to_be_visible()
     expect(page.get_by_role("button", name="Save caption timings")).to_have_count(0)
     axe_check(page, "timeline as linguist")
+    # ... and their own language's, one link away (only the languages they may read are offered).
+    nav = page.get_by_role("navigation", name="Other languages")
+    expect(nav.get_by_role("link")).to_have_count(1)
+    nav.get_by_role("link", name="Spanish (es)").click()
+    expect(page.get_by_role("heading", name="Timeline, Spanish: Translated tour")).to_be_visible()
+    expect(page.get_by_role("group", name="Caption cues").get_by_role("button").first).to_contain_text("Bienvenidos")
     page.goto(f"/jobs/{job}/review/es")
     cue(page, 1).wait_for()
 

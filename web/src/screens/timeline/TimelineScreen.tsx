@@ -7,7 +7,7 @@ import Peaks, { type PeaksInstance } from "peaks.js";
 import { api, ApiError, call, errorText, type Job, type Schemas } from "../../api/client";
 import { announce, useStore } from "../../app/store";
 import { readJobFile } from "../../api/jobFiles";
-import { languageShort } from "../../app/languages";
+import { languageName, languageShort } from "../../app/languages";
 import { Link } from "../../components/Link";
 import type { ScreenProps } from "../../app/routes";
 import { parseVtt, serializeVtt, shortTime, formatTime, type Cue } from "../review/vtt";
@@ -22,6 +22,7 @@ const ZOOM_LEVELS = [320, 640, 1280, 2560, 5120, 10240];
 export function TimelineScreen({ params }: ScreenProps) {
   const id = params.id;
   const role = useStore((s) => s.session?.user.role ?? "");
+  const userId = useStore((s) => s.session?.user.id ?? "");
   const viaVttApi = role === "REVIEWER" || role === "ADMIN"; // others read the files (decision 0822)
   const [job, setJob] = useState<Job | null>(null);
   const [lang, setLang] = useState<string>(new URLSearchParams(location.search).get("lang") ?? "");
@@ -183,6 +184,12 @@ export function TimelineScreen({ params }: ScreenProps) {
   );
 
   if (error || !job || !tl) return <ScreenPending title="Timeline" error={error} />;
+  // The languages this person may read here (a linguist: the source and their own, decision 0822).
+  const qc = (job.language_qc ?? {}) as Record<string, { assignee?: string | null; assignee_id?: string | null }>;
+  const readable = Array.from(new Set([job.source_language, ...job.requested_outputs])).filter(
+    (l) => role !== "LINGUIST" || l === job.source_language || qc[l]?.assignee === userId || qc[l]?.assignee_id === userId,
+  );
+  const others = readable.filter((l) => l !== lang);
 
   const span = Math.max(0.001, view.end - view.start);
   const visible = <T extends { start: number; end: number }>(xs: T[]) => xs.map((x, i) => ({ x, i })).filter(({ x }) => x.end >= view.start && x.start <= view.end);
@@ -197,6 +204,20 @@ export function TimelineScreen({ params }: ScreenProps) {
       <h1 tabIndex={-1}>
         Timeline, {languageShort(lang)}: <span class="user-text">{job.title || "Untitled job"}</span>
       </h1>
+      {others.length > 0 && (
+        <nav aria-label="Other languages">
+          <p>
+            Other languages:{" "}
+            {others.map((l, i) => (
+              <span key={l}>
+                {i > 0 && ", "}
+                {/* a full load: the waveform and its cue segments are built for one language */}
+                <a href={`/jobs/${id}/timeline?lang=${encodeURIComponent(l)}`}>{languageName(l)}</a>
+              </span>
+            ))}
+          </p>
+        </nav>
+      )}
       <div class="timeline-top">
         {videoUrl && <video ref={videoRef} src={videoUrl} controls preload="metadata" crossOrigin="anonymous" aria-label="Programme video" />}
         <div class="timeline-controls">
