@@ -97,6 +97,19 @@ FUNCTION_WORDS = frozenset(
     der die das den dem des ein eine und oder mit von zu im am""".split()
 )
 
+# A pronoun and the verb after it read as one: "there / are", "they / were", "we / will"
+# split a phrase (decision 0338).
+SUBJECT_PRONOUNS = frozenset("i you he she it we they there this that who".split())
+AUXILIARIES = frozenset(
+    "is are was were will would can could should shall may might must do does did has have had be been".split()
+)
+
+
+def splits_subject_and_verb(last: str, first: str) -> bool:
+    """A break between a subject pronoun and its verb ("they / were")."""
+    return _bare(last) in SUBJECT_PRONOUNS and _bare(first) in AUXILIARIES and not _CLAUSE_END.search(last)
+
+
 _WORD_CHARS = re.compile(r"[^\w'’-]+", re.UNICODE)
 
 
@@ -124,6 +137,8 @@ def _break_cost(first: list[str], second: list[str]) -> float:
         cost -= 20
     if dangles(last):
         cost += 1000  # never after an article or a preposition while another break fits
+    elif splits_subject_and_verb(last, second[0]):
+        cost += 20  # the BBC's guide: a pronoun is not split from its verb
     return cost
 
 
@@ -254,7 +269,12 @@ def _rebalanced(first: list[Word], tail: list[Word], prof: Profile) -> tuple[lis
         cost = abs(len(ta) - len(tb)) + (1000 if dangles(a[-1].text) else 0)
         if _CLAUSE_END.search(a[-1].text):
             cost -= 30  # after a comma, even at the price of balance ("faster, / driven by ...")
-        elif _bare(b[0].text) in FUNCTION_WORDS:
+            if 3 * min(len(ta), len(tb)) >= max(len(ta), len(tb)):
+                # and over a new phrase's start when neither piece is under a third of the
+                # other ("building it, / and there are more ...", not "..., and there / are
+                # more ..."; decision 0338)
+                cost -= 15
+        elif _bare(b[0].text) in FUNCTION_WORDS and not splits_subject_and_verb(a[-1].text, b[0].text):
             cost -= 12  # before "will", "to", "and": the next phrase starts there ("main line / will take")
         if best is None or cost < best[0]:
             best = (cost, k)

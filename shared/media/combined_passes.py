@@ -22,6 +22,10 @@ from shared.media.types import Word
 KEEP_ALONE = 0.5
 # The passes are aligned within stretches cut where neither has a word for this long.
 WINDOW_GAP = 0.3
+# Speech without such silences (a fast talker for minutes) is cut anyway, where no word of
+# either pass is being said, once a stretch holds this many words: the alignment's cost grows
+# with the square of a stretch's words (400 words align in about 0.1 s).
+MAX_WINDOW_WORDS = 400
 # Two passes' copies of a word are the same word when their middles lie this close.
 MATCH_SECONDS = 1.0
 
@@ -39,7 +43,7 @@ def _mean(words: list[Word]) -> float:
 
 def windows(first: list[Word], second: list[Word], gap: float = WINDOW_GAP) -> list[tuple[list[Word], list[Word]]]:
     """Both passes cut into matching stretches of time, at silences of at least `gap` seconds
-    that neither pass has a word in."""
+    that neither pass has a word in (or between words, once a stretch is MAX_WINDOW_WORDS long)."""
     tagged = sorted(
         [(w.start, w.end, 0, w) for w in first] + [(w.start, w.end, 1, w) for w in second], key=lambda t: t[:3]
     )
@@ -47,7 +51,9 @@ def windows(first: list[Word], second: list[Word], gap: float = WINDOW_GAP) -> l
     cur: tuple[list[Word], list[Word]] = ([], [])
     reach = None
     for start, end, side, word in tagged:
-        if reach is not None and start - reach >= gap:
+        if reach is not None and (
+            start - reach >= gap or (start >= reach and len(cur[0]) + len(cur[1]) >= MAX_WINDOW_WORDS)
+        ):
             out.append(cur)
             cur = ([], [])
         cur[side].append(word)

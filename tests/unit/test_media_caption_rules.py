@@ -1,3 +1,5 @@
+import pytest
+
 from shared.media import caption_rules as cr
 from shared.media.types import Cue, Word
 
@@ -37,6 +39,10 @@ def test_wrap_prefers_breaking_after_punctuation():
     assert cr.wrap("Yes, we will be there at eight in the morning with all the tools.", NETFLIX).startswith(
         "Yes, we will be there at eight\n"
     )  # a one-word line is too far out of balance
+    # a pronoun is not split from its verb ("they / were")
+    assert cr.wrap("on Monday and they were better than expected.", NETFLIX) == (
+        "on Monday and they were better\nthan expected."
+    )
 
 
 def test_build_cues_respect_profile_and_pass_qc():
@@ -98,3 +104,14 @@ def test_a_cue_too_fast_to_read_says_how_to_fix_it_without_dropping_words():
     assert bbc == [
         "440 words/min (max 180); it needs 3.7 s, has 1.5 s (no free time around it): condense it by 7 words to at most 4"
     ]
+
+
+@pytest.mark.parametrize("step", [0.6, 0.7])
+def test_a_sentence_too_long_for_one_cue_is_cut_after_its_comma_or_between_phrases(step):
+    # Cut for duration (7 s): after "it," where both pieces fit, else not inside "there are".
+    ws = words("We kept building it, and there are more coming soon to a shop near you.", 0.0, step)
+    texts = [c.text.replace("\n", " ") for c in cr.build_cues(ws, NETFLIX, fps=25, duration=20)]
+    assert len(texts) == 2
+    assert not texts[0].endswith("there") and not texts[1].startswith("are"), texts
+    if step == 0.6:
+        assert texts[0] == "We kept building it,", texts

@@ -82,3 +82,16 @@ def test_slowing_down_keeps_the_format_and_stretches_the_time(tmp_path):
     with wave.open(str(out)) as f:
         assert (f.getnchannels(), f.getsampwidth(), f.getframerate()) == (1, 2, 16000)
         assert abs(f.getnframes() / 16000 - 2.0 / 0.7) < 0.05
+
+
+def test_speech_without_silences_is_still_cut_into_bounded_stretches(monkeypatch):
+    monkeypatch.setattr(cp, "MAX_WINDOW_WORDS", 4)
+    a = passes("one two three four five six")
+    b = passes("one two three four five six", start=0.01)
+    cuts = cp.windows(a, b)
+    assert [(text(x), text(y)) for x, y in cuts] == [
+        ("one two", "one two"),
+        ("three four", "three four"),
+        ("five six", "five six"),
+    ]
+    assert text(cp.combine(a, b)) == "one two three four five six"
