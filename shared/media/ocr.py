@@ -207,7 +207,8 @@ def legible(boxes: list[Box], min_confidence: float = MIN_CONFIDENCE) -> list[st
 
 
 def _same(a: str, b: str) -> bool:
-    a, b = a.casefold(), b.casefold()
+    # spaces do not count: the recogniser drops them on some samples and not on others
+    a, b = a.casefold().replace(" ", ""), b.casefold().replace(" ", "")
     if a == b:
         return True
     if [c for c in a if c.isdigit()] != [c for c in b if c.isdigit()]:
@@ -417,9 +418,9 @@ class RapidOcrReader:
                 elif " " in box.text:
                     tokens = box.text.split(" ")
                     for i, tok in enumerate(tokens):
-                        if tok.isalpha() and len(tok) >= GLUED_RUN:
+                        if sum(c.isalpha() for c in tok) >= GLUED_RUN:
                             if tok not in split:
-                                split[tok] = quote_language.split_words(tok) or tok
+                                split[tok] = split_sentence_token(tok)
                             tokens[i] = split[tok]
                     box.text = " ".join(tokens)
         return pages
@@ -608,6 +609,32 @@ def spaced_readings(pages: list[list[Box]]) -> dict[str, str]:
                 counts.setdefault(key, {})
                 counts[key][box.text] = counts[key].get(box.text, 0) + 1
     return {key: max(c, key=lambda t: (c[t], t.count(" "))) for key, c in counts.items()}
+
+
+_SENTENCE_PIECES = re.compile(r"([^\W\d_]+|[.,!?;:]+|\S)")
+
+
+def split_sentence_token(token: str) -> str:
+    """A token of a spaced line that is words run together: letters only ("ofResearch",
+    "THELONG") split by the dictionaries; letters with sentence punctuation inside
+    ("Goodmorning.Todaywevisitthe", a subtitle line whose spaces were lost) cut after each
+    mark and each run of letters split (decision 0349). Unchanged when nothing can be told."""
+    if token.isalpha():
+        return quote_language.split_words(token) or token
+    pieces = _SENTENCE_PIECES.findall(token)
+    if (
+        not any(p[0] in ".,!?;:" for p in pieces[:-1])
+        or not all(p.isalpha() or p[0] in ".,!?;:" for p in pieces)
+        or not any(p.isalpha() and len(p) >= GLUED_RUN for p in pieces)
+    ):
+        return token
+    out = ""
+    for p in pieces:
+        if p.isalpha():
+            out += (" " if out else "") + ((quote_language.split_words(p) if len(p) >= GLUED_RUN else None) or p)
+        else:
+            out += p
+    return out
 
 
 def respace(text: str, other: str) -> str:

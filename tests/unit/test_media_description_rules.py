@@ -313,3 +313,12 @@ def test_a_line_is_the_reading_whose_words_a_dictionary_knows(monkeypatch):
     samples = [(0.0, [bad]), (1.0, [good]), (2.0, [bad]), (3.0, [])]
     assert ocr.stable_lines(samples) == [(0.0, [good])]
     assert ad.wording("subtitle", good, "en") == 'Subtitle: "They sell the best fish in the city here."'
+
+
+def test_subtitle_words_run_together_around_a_full_stop_get_their_spaces(monkeypatch):
+    words = {"goodmorning": "Good morning", "todaywevisitthe": "Today we visit the"}
+    monkeypatch.setattr(ocr.quote_language, "split_words", lambda token: words.get(token.lower()))
+    assert ocr.split_sentence_token("Goodmorning.Todaywevisitthe") == "Good morning. Today we visit the"
+    assert ocr.split_sentence_token("U.S.A.") == "U.S.A."  # nothing run together
+    # spacing alone does not make two readings different
+    assert ocr.stable_texts([(0.0, ["Good morning"]), (1.0, ["Goodmorning"]), (2.0, [])]) == [(0.0, "Good morning")]
