@@ -207,10 +207,9 @@ def legible(boxes: list[Box], min_confidence: float = MIN_CONFIDENCE) -> list[st
 
 
 def _same(a: str, b: str) -> bool:
-    # spaces do not count: the recogniser drops them on some samples and not on others
-    a, b = a.casefold().replace(" ", ""), b.casefold().replace(" ", "")
-    if a == b:
-        return True
+    a, b = a.casefold(), b.casefold()
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):
+        return True  # spaces alone do not count: the recogniser drops them on some samples
     if [c for c in a if c.isdigit()] != [c for c in b if c.isdigit()]:
         return False  # "NOW ONLY 79 EUR" is not "NOW ONLY 99 EUR": a price changed (decision 0348)
     return difflib.SequenceMatcher(None, a, b).ratio() >= SAME
