@@ -139,7 +139,9 @@ def wording(key: str, value: str, lang: str) -> str:
     """The sentence for a phrase key in `lang` (English for a language without phrases)."""
     p = phrases(lang)
     if key in ("text", "name", "card", "subtitle"):
-        return p[key].format(text=value)
+        said = p[key].format(text=value)
+        # a quote ending its own sentence needs no second full stop ('... here.".')
+        return said[:-1] if value[-1:] in ".!?" and said.endswith('".') else said
     if key == "people":
         n = int(value or 0)
         return p["people"].get(n if n in (1, 2) else 0)

@@ -145,6 +145,15 @@ def readable(text: str, folder: str = str(APERTIUM_DIR)) -> bool:
     words = _words(text)
     if not words or not analysers(folder):
         return True
+    return known_words(text, folder) / len(words) >= READABLE
+
+
+def known_words(text: str, folder: str = str(APERTIUM_DIR)) -> int:
+    """How many of the text's words the language that knows most of them knows (names and
+    titles count as known)."""
+    words = _words(text)
+    if not words:
+        return 0
     named = names(text, folder)
     best = 0
     for files in analysers(folder).values():
@@ -152,7 +161,7 @@ def readable(text: str, folder: str = str(APERTIUM_DIR)) -> bool:
         for f in files:
             known |= _known(f, set(words) - known)
         best = max(best, sum(w in known for w in words))
-    return best / len(words) >= READABLE
+    return best
 
 
 def decide(counts: dict[str, tuple[int, int]], narration: str) -> str | None:

@@ -121,3 +121,17 @@ def test_prices_changing_over_a_moving_fractal_are_quoted_as_shown(tmp_path):
     quoted = [e.value for e in events if e.kind == "text"]
     assert set(quoted) <= set(case.on_screen), quoted
     assert len(quoted) >= 2, quoted
+
+
+def test_subtitles_of_speech_in_another_language_are_read_as_subtitles_without_garbage(tmp_path):
+    """Spanish voices, English subtitles: not the words said, so read as subtitles. One line is
+    cut by the detector into two overlapping boxes on some samples; before: quoted as "They sell
+    the best fish in the e cityh ere." (tesseract's spaces shifted) or "... in the ecityhere"."""
+    case = dc.foreign_subtitles(tmp_path / "media")
+    events = ad.without_subtitles(
+        ad.LocalDescriber(people=False).analyse(case.path, tmp_path / "work", "es"), case.words
+    )
+    quoted = [e for e in events if e.kind == "text"]
+    assert quoted and all(e.key == "subtitle" for e in quoted), [(e.time, e.text) for e in events]
+    assert set(e.value for e in quoted) <= set(case.on_screen), [e.value for e in quoted]
+    assert "They sell the best fish in the city here." in [e.value for e in quoted]

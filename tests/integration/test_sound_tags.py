@@ -3,7 +3,8 @@ faster-whisper, sox/ffmpeg/espeak-ng media; shared.media.sound_tags): chords, a 
 the quality bench's tune (loud and quiet) are tagged; noise, applause, room tone, silence,
 a clock, a hammer, a test tone, a buzz, drums alone, speech and speech over music are not. A
 music sting between two answers is tagged between their cues, in the job's profile style and
-in Spanish from the phrase table."""
+in Spanish from the phrase table. A reviewer rewords or deletes a tag over the VTT API like any
+cue."""
 
 import copy
 import json
@@ -15,6 +16,7 @@ from shared.media import sound_tags, vtt
 from shared.pipeline.media_steps import STEPS
 from tests.support import quality as q
 from tests.support import sound_cases as sc
+from tests.support.jobs import api_job
 from tests.support.media import Part, make_talking_video
 
 pytestmark = pytest.mark.slow
@@ -109,3 +111,32 @@ def test_a_sting_between_answers_is_tagged_between_the_speech_cues_in_the_bbc_st
     es = [vtt.to_cue(c) for c in vtt.read((store / job["outputs"]["es"]["captions_vtt"]).read_text())]
     assert [c.text for c in es if sound_tags.is_tag(c.text)] == ["[MÚSICA]"], [c.text for c in es]
     assert len(es) == len(cues)  # the tag stood alone: no sentence swallowed it
+
+
+TAGGED_VTT = """WEBVTT
+
+1
+00:00:00.000 --> 00:00:03.840
+[music]
+
+2
+00:00:04.400 --> 00:00:06.600
+Welcome back to the summer sale.
+"""
+WITHOUT_TAG = "WEBVTT\n\n" + TAGGED_VTT.split("\n\n", 2)[2]
+
+
+def test_a_reviewer_rewords_and_deletes_a_tag_like_any_cue_over_the_api(client, platform, users):
+    org = users.org()
+    reviewer = users.user("REVIEWER")
+    job_id = api_job(platform, org, "SOURCE_QC", ("en", "es"), media={"duration": 10.0})
+    platform.files.put_bytes(f"jobs/{job_id}/en/captions.vtt", TAGGED_VTT.encode(), "text/vtt")
+    url = f"/api/v1/jobs/{job_id}/vtt/en"
+    for content in (TAGGED_VTT.replace("[music]", "[upbeat music]"), WITHOUT_TAG):
+        etag = client.get(url, headers=reviewer["headers"]).headers["ETag"]
+        r = client.patch(url, json={"content": content}, headers={**reviewer["headers"], "If-Match": etag})
+        assert r.status_code == 200, r.get_json()
+        stored = platform.files.get_bytes(f"jobs/{job_id}/en/captions.vtt").decode()
+        assert stored == content
+    cues = vtt.read(stored)
+    assert [c.text for c in cues] == ["Welcome back to the summer sale."]  # the tag is gone

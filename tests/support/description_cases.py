@@ -15,6 +15,7 @@ Cases:
 - interview_lower_third (bench only): an interview over a moving picture with a two-line lower
   third (a name in capitals and a role), a one-word channel logo no dictionary knows, a dark
   stretch of moving specks that is not black, a Greek title whose capitals read as Latin.
+- foreign_subtitles (bench only): Spanish voices with English subtitles burnt in.
 """
 
 from __future__ import annotations
@@ -348,9 +349,45 @@ def interview_lower_third(folder: Path) -> Case:
     )
 
 
+def foreign_subtitles(folder: Path) -> Case:
+    """22 s over a moving test pattern: two Spanish voices (espeak-ng) with English subtitles
+    burnt in at the bottom, centred (the translation a sighted viewer reads), music under
+    everything. The subtitles are not the words said, so they are read as subtitles; the
+    detector cuts the second line into two overlapping boxes on some samples ("... in the
+    ecityhere"). Bench only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "foreign_subtitles.mp4"
+    lines = [
+        (1.0, "Buenos días. Hoy vamos a visitar el mercado del puerto.", "es", 50),
+        (8.0, "Aquí venden el mejor pescado de la ciudad.", "es+f3", 70),
+        (15.0, "Volveremos mañana con más historias.", "es", 50),
+    ]
+    english = [
+        "Good morning. Today we visit the harbour market.",
+        "They sell the best fish in the city here.",
+        "We will be back tomorrow with more stories.",
+    ]
+    spans, words = _voices(folder, "foreign", lines)
+    if not out.exists():
+        inputs, graph = _voice_inputs(spans, 22, (220, 277))
+        subs = ",".join(
+            _draw(text, start, round(start + length, 2), 20, "h-th-30", border=2)
+            for (_, start, length, _), text in zip(spans, english)
+        )
+        graph.append(f"testsrc2=s=640x360:r=25:d=22,format=yuv420p,{subs}[v]")
+        _encode(inputs, graph, 22, out)
+    script = " ".join(text for *_, text in spans)
+    return Case("foreign_subtitles", out, 22.0, english, words, script, expect=["subtitle"])
+
+
 CASES = {"busy_sale": busy_sale, "silent_film": silent_film, "portrait_subtitles": portrait_subtitles}
 # the bench's cases: these, and footage where quoting nothing can be right (no test asserts a quote)
-BENCH_CASES = {**CASES, "busy_changing": busy_changing, "interview_lower_third": interview_lower_third}
+BENCH_CASES = {
+    **CASES,
+    "busy_changing": busy_changing,
+    "interview_lower_third": interview_lower_third,
+    "foreign_subtitles": foreign_subtitles,
+}
 
 
 # ---------------------------------------------------------------- measures

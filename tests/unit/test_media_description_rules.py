@@ -297,3 +297,19 @@ def test_lines_shown_together_are_joined_as_a_list():
         "Quarterly results, Revenue up 12%, Costs down 3%"
     )
     assert ad.joined(["Please bring your reports.", "Archive"]) == "Please bring your reports. Archive"
+
+
+def test_spaces_are_taken_from_another_reading_only_when_its_letters_line_up():
+    assert ocr.respace("QUALITYCHECK", "QUALlTY CHECK") == "QUALITY CHECK"  # one letter read differently
+    # tesseract read an "e" twice and missed one later: its spaces are shifted in between
+    glued = "Theysellthebestfishinthecityhere."
+    assert ocr.respace(glued, "They sell the best fish in thee cityh ere") == glued
+
+
+def test_a_line_is_the_reading_whose_words_a_dictionary_knows(monkeypatch):
+    known = {"They sell the best fish in the city here.": 9, "They sell the best fish in the ecityhere": 7}
+    monkeypatch.setattr(ocr.quote_language, "known_words", lambda text: known[text])
+    bad, good = "They sell the best fish in the ecityhere", "They sell the best fish in the city here."
+    samples = [(0.0, [bad]), (1.0, [good]), (2.0, [bad]), (3.0, [])]
+    assert ocr.stable_lines(samples) == [(0.0, [good])]
+    assert ad.wording("subtitle", good, "en") == 'Subtitle: "They sell the best fish in the city here."'

@@ -34,11 +34,8 @@ export function DataTable({ caption, columns, busy = false, empty, rowCount, chi
           <tbody>{children}</tbody>
         </table>
       </div>
-      {busy && rowCount === 0 && (
-        <p class="muted" role="status">
-          Loading…
-        </p>
-      )}
+      {/* Not a live region: the table's aria-busy says it, and the screen's own status messages stay the one status. */}
+      {busy && rowCount === 0 && <p class="muted">Loading…</p>}
     </>
   );
 }

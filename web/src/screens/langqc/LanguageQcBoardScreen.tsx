@@ -127,7 +127,7 @@ export function LanguageQcBoardScreen() {
             </span>
           </form>
           {(needle || show) && (
-            <p class="muted" role="status">
+            <p class="muted">
               Showing {shown.length} of {all.length}.
             </p>
           )}
