@@ -1,11 +1,11 @@
 """Drive one complete job through a RUNNING platform, as the people would, over the public API.
 
-    scripts/demo [--url http://localhost:8003] [--out demo-output] [--languages es]
+    scripts/demo [--url http://localhost:8003] [--out demo-output] [--languages es] [--video my.mp4]
 
 Needs the first ADMIN's credentials in AVP_ADMIN_EMAIL / AVP_ADMIN_PASSWORD. Steps: sign in as
 ADMIN, create an organisation, invite a CLIENT, a REVIEWER, a PM and a LINGUIST (each accepts
 the invite), generate a short video (espeak-ng speech, on-screen text drawn by ffmpeg, a
-pause), upload it as the CLIENT, follow progress over the WebSocket, edit a caption and approve
+pause) unless --video names your own English-speaking MP4, upload it as the CLIENT, follow progress over the WebSocket, edit a caption and approve
 SOURCE_QC as the REVIEWER, assign every language and approve it as PM and LINGUIST, approve
 FINAL_QC, and download every deliverable into a folder. Every call goes through the platform's
 Python client (clients/python, the library behind the `avp` command); nothing is imported from
@@ -182,7 +182,7 @@ def wait_for(api: Client, job_id: str, wanted: set[str], timeout: float, printer
 # ------------------------------------------------------------------------------- the story
 
 
-def run(base: str, out: Path, languages: list[str], timeout: float) -> dict:
+def run(base: str, out: Path, languages: list[str], timeout: float, own_video: Path | None = None) -> dict:
     email = os.environ.get("AVP_ADMIN_EMAIL", "")
     password = os.environ.get("AVP_ADMIN_PASSWORD", "")
     if not email or not password:
@@ -219,7 +219,7 @@ def run(base: str, out: Path, languages: list[str], timeout: float) -> dict:
 
     workdir = Path(tempfile.mkdtemp(prefix="avp-demo-"))
     try:
-        video = make_video(workdir)
+        video = own_video or make_video(workdir)
         client = people["CLIENT"]
         outputs = ["en"] + [lang for lang in languages if lang != "en"]
         job = client.create_job(video, outputs[1:], source_language="en", title=f"Demo {stamp}")
@@ -327,9 +327,14 @@ def main(argv: list[str] | None = None) -> int:
         default=float(os.environ.get("AVP_DEMO_STEP_TIMEOUT", "900")),
         help="seconds to wait for each automated stage",
     )
+    ap.add_argument("--video", type=Path, help="your own English-speaking MP4 instead of the generated one")
     args = ap.parse_args(argv)
+    if args.video is not None and not args.video.is_file():
+        say(f"FAILED: {args.video} is not a file")
+        return 2
     try:
-        result = run(args.url, args.out, [x.strip() for x in args.languages.split(",") if x.strip()], args.timeout)
+        languages = [x.strip() for x in args.languages.split(",") if x.strip()]
+        result = run(args.url, args.out, languages, args.timeout, args.video)
     except (DemoError, AvpError) as exc:
         say(f"FAILED: {exc}")
         return 1

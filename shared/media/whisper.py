@@ -34,11 +34,11 @@ HOTWORDS_MAX_CHARS = 200  # the hotwords prompt shares Whisper's 224-token promp
 # TARGET_WPM (never below MIN_TEMPO of its speed; sox's `tempo -s`, tuned for speech, keeps the
 # pitch, ffmpeg's atempo where sox is missing) and decoded again; the two passes are combined
 # word by word (shared.media.combined_passes), the slowed pass leading by SLOWED_LEAD of mean
-# word probability. On the 3.4-minute fast case: atempo 10.7 % WER, sox 9.2 %, combined 7.9 %.
+# word probability. On the 3.4-minute fast case: atempo 10.7 % WER, sox 8.8-10.0 %, combined 7.5-8.1 %.
 FAST_WPM = 220.0
 TARGET_WPM = 165.0
 MIN_TEMPO = 0.65
-SLOWED_LEAD = 0.1
+SLOWED_LEAD = 0.15
 # The slowed pass decodes with a beam of 5 (only fast talkers pay for it): on the 3.4-minute
 # fast case the slowed pass heard 13.2 % wrong with beam 1 and 10.7 % with beam 5 (0336).
 FAST_BEAM_SIZE = 5

@@ -44,7 +44,8 @@ class Avp:
 
     def __call__(self, *args, editor: str | None = None, password: str | None = None, timeout=600):
         env = {k: v for k, v in os.environ.items() if not k.startswith("AVP_")}
-        env |= {"AVP_URL": self.base, "AVP_CONFIG_DIR": str(self.config_dir)}
+        # TMPDIR: an edit kept after a conflict stays with the test, not in the machine's /tmp
+        env |= {"AVP_URL": self.base, "AVP_CONFIG_DIR": str(self.config_dir), "TMPDIR": str(self.config_dir)}
         if editor:
             env["EDITOR"] = editor
         if password:

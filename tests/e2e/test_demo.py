@@ -3,11 +3,12 @@ port with a fresh data folder and runs the demo, which drives one job from uploa
 over HTTP (and the WebSocket) and downloads every deliverable."""
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.support.platform_process import PY, platform_env, run_demo, running
+from tests.support.platform_process import PY, ROOT, platform_env, run_demo, running
 
 pytestmark = pytest.mark.slow
 
@@ -50,3 +51,14 @@ def test_demo_drives_one_job_to_completion(platform_server, tmp_path):
         assert f"{lang}/captions.vtt" in files and f"{lang}/accessible.mp4" in files
         assert (folder / lang / "captions.vtt").read_text().startswith("WEBVTT")
     assert (folder / "en" / "accessible.mp4").stat().st_size > 10_000
+
+
+def test_demo_refuses_a_video_that_is_not_there(tmp_path):
+    run = subprocess.run(
+        [str(ROOT / "scripts" / "demo"), "--url", "http://127.0.0.1:9", "--video", str(tmp_path / "mine.mp4")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2 and f"{tmp_path / 'mine.mp4'} is not a file" in run.stdout

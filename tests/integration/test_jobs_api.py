@@ -428,7 +428,11 @@ def test_retry_reruns_exactly_the_failed_step(client, org, videos, platform, iso
         jid = job["_id"]
         client.post(f"/api/v1/jobs/{jid}/actions/approve", headers=org["reviewer"]["headers"])
         failed = wait_status(client, org["admin"], jid, "TTS_FAILED")
-        assert len(calls) == 2 and "secret internals" not in failed["error"] and "tts" in failed["error"]
+        assert (
+            len(calls) == 2
+            and "secret internals" not in failed["error"]
+            and "Recording the narration" in failed["error"]
+        )
         steps["tts"] = STEPS["tts"]
         retried = client.post(f"/api/v1/jobs/{jid}/actions/retry", headers=org["admin"]["headers"])
         assert retried.status_code == 200 and retried.get_json()["status"] == "TTS_GENERATING"

@@ -40,6 +40,12 @@ def test_a_disagreement_goes_to_the_slowed_pass_unless_the_other_is_much_surer()
     assert text(cp.combine(sure, normal, lead=0.0)) == "we can't open two more"
 
 
+def test_words_that_differ_one_for_one_are_chosen_word_by_word():
+    slowed = passes("the owners:0.5 and:0.9 the ovens")
+    normal = passes("the owner:0.9 said:0.4 the ovens")
+    assert text(cp.combine(slowed, normal, lead=0.15)) == "the owner and the ovens"
+
+
 def test_a_word_only_one_pass_heard_needs_a_high_enough_probability():
     slowed = passes("thank you all for:0.3 your work")
     normal = passes("thank you all your work")

@@ -3,6 +3,8 @@
 import { useEffect, useState } from "preact/hooks";
 
 export type Params = Record<string, string>;
+// What every screen receives: the path parameters of its route.
+export type ScreenProps = { params: Params };
 
 let current = location.pathname + location.search;
 const listeners = new Set<() => void>();

@@ -1,7 +1,7 @@
 // The route table: one entry per screen (one folder per screen under src/screens/).
 // `nav` puts the screen in the top navigation for the roles listed (all roles when omitted).
 import type { ComponentType } from "preact";
-import type { Params } from "./router";
+import type { ScreenProps } from "./router";
 import { SignInScreen } from "../screens/signin/SignInScreen";
 import { JobsScreen } from "../screens/jobs/JobsScreen";
 import { NewJobScreen } from "../screens/newjob/NewJobScreen";
@@ -24,7 +24,6 @@ import { AcceptInviteScreen } from "../screens/invite/AcceptInviteScreen";
 import { ChangePasswordScreen } from "../screens/account/ChangePasswordScreen";
 import { AccountScreen } from "../screens/account/AccountScreen";
 
-export type ScreenProps = { params: Params };
 export type RouteDef = {
   path: string;
   screen: ComponentType<ScreenProps>;

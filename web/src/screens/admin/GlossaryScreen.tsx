@@ -2,7 +2,7 @@
 // rows the API refuses are listed with its reason, the others are kept).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, errorText, type Schemas } from "../../api/client";
-import type { ScreenProps } from "../../app/routes";
+import type { ScreenProps } from "../../app/router";
 import { announce, useStore } from "../../app/store";
 import { navigate } from "../../app/router";
 import { languageName } from "../../app/languages";

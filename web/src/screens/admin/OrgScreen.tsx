@@ -2,7 +2,7 @@
 // copy, and (ADMIN, PM) whether its clients share jobs.
 import { useEffect, useState } from "preact/hooks";
 import { api, errorText, type Schemas } from "../../api/client";
-import type { ScreenProps } from "../../app/routes";
+import type { ScreenProps } from "../../app/router";
 import { announce, useStore } from "../../app/store";
 import { when } from "../../app/format";
 import { Link } from "../../components/Link";

@@ -2,7 +2,7 @@
 // accessible MP4 (and narration audio) playable in the page.
 import { useEffect, useState } from "preact/hooks";
 import { api, errorText, type Job, type Schemas } from "../../api/client";
-import type { ScreenProps } from "../../app/routes";
+import type { ScreenProps } from "../../app/router";
 import { byLanguageName, languageName } from "../../app/languages";
 import { bytes, when } from "../../app/format";
 import { Link } from "../../components/Link";

@@ -8,7 +8,7 @@ import { statusWords, when } from "../../app/format";
 import { languageName } from "../../app/languages";
 import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
-import type { ScreenProps } from "../../app/routes";
+import type { ScreenProps } from "../../app/router";
 import { ErrorBanner, ScreenPending } from "../../components/Banner";
 
 const STAGES = ["UPLOADED", "TRANSCRIBING", "DESCRIBING", "SOURCE_QC", "TRANSLATING", "LANGUAGE_QC", "TTS_GENERATING", "RENDERING", "FINAL_QC", "COMPLETED"];

@@ -9,7 +9,7 @@ import { languageName } from "../../app/languages";
 import { statusWords, when } from "../../app/format";
 import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
-import type { ScreenProps } from "../../app/routes";
+import type { ScreenProps } from "../../app/router";
 import { CueList } from "./CueList";
 import { captionFlags, descriptionFlags, PROFILES, type Flag, type GlossaryTerm } from "./qc";
 import { cueAt, formatTime, newKey, shortTime, parseTime, parseVtt, renumber, serializeVtt, type Cue } from "./vtt";

@@ -9,7 +9,7 @@ import { announce, useStore } from "../../app/store";
 import { readJobFile } from "../../api/jobFiles";
 import { languageName, languageShort } from "../../app/languages";
 import { Link } from "../../components/Link";
-import type { ScreenProps } from "../../app/routes";
+import type { ScreenProps } from "../../app/router";
 import { parseVtt, serializeVtt, shortTime, formatTime, type Cue } from "../review/vtt";
 import { descriptionFlags } from "../review/qc";
 import { clearDraft, saveDraft } from "../review/drafts";
