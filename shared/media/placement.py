@@ -152,6 +152,13 @@ def place(
             trial = _ordered(chosen + [cand])
             if _need(trial, langs, sentence) / MAX_RATE <= room:
                 chosen = trial
+        first = min((c.time for c in chosen), default=start)
+        if first + LEAD > start:
+            # what was kept all happens later than the event that opened the group (which did
+            # not fit): the description must not start before it is on screen (decision 0346)
+            start = first + LEAD
+            if _need(chosen, langs, sentence) / MAX_RATE > g.end - start:
+                chosen = []
         if not chosen:  # the best event alone does not fit here: describe it elsewhere
             leftovers.append(_ordered(group)[0])
             i = j

@@ -322,3 +322,17 @@ def test_subtitle_words_run_together_around_a_full_stop_get_their_spaces(monkeyp
     assert ocr.split_sentence_token("U.S.A.") == "U.S.A."  # nothing run together
     # spacing alone does not make two readings different
     assert ocr.stable_texts([(0.0, ["Good morning"]), (1.0, ["Goodmorning"]), (2.0, [])]) == [(0.0, "Good morning")]
+
+
+def test_a_description_never_starts_before_what_it_says_is_on_screen():
+    long_line = ad.event(1.0, "subtitle", "Good morning. Today we visit the harbour market by the old bridge.", "en")
+    later = ad.event(8.0, "subtitle", "They sell the best fish in the city here.", "en")
+    words = [Word(1.0 + 0.4 * k, 1.3 + 0.4 * k, "palabra") for k in range(10)]
+    words += [Word(8.2 + 0.4 * k, 8.5 + 0.4 * k, "palabra") for k in range(8)]
+    words += [Word(14.0, 14.3, "fin")]
+    out = placement.place(
+        [long_line, later], placement.dialogue_gaps(words, 16.0), 16.0, ["en"], words, sentence=ad.sentence
+    )
+    for d in out:
+        for part in d.parts:
+            assert d.start >= part.time, (d.start, d.text)
