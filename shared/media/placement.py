@@ -160,8 +160,12 @@ def place(
             if _need(chosen, langs, sentence) / MAX_RATE > g.end - start:
                 chosen = []
         if not chosen:  # the best event alone does not fit here: describe it elsewhere
-            leftovers.append(_ordered(group)[0])
-            i = j
+            best = _ordered(group)[0]
+            leftovers.append(best)
+            # on-screen text that came after it is tried again on its own (decision 0346)
+            later = [c for c in group if c is not best and c.kind in CARRIED and id(c) not in carried]
+            carried.update(id(c) for c in later)
+            timeline[i:j] = later
             continue
         need = _need(chosen, langs, sentence)
         end = min(start + need, g.end)
