@@ -480,10 +480,12 @@ def _reading_help(cues: list[Cue], i: int, prof: Profile, gap: float) -> str:
     if prof.max_cps:
         keep = int(prof.max_cps * seconds)
         cut = _chars(cue.text) - keep
-        unit = "characters"
+        unit = "character" if cut == 1 else "characters"
     else:
         keep = int((prof.max_wpm or 0) * seconds / 60.0)
         cut = len(cue.text.split()) - keep
-        unit = "words"
+        unit = "word" if cut == 1 else "words"
     free = f" ({room:.1f} s free around it)" if room >= 0.05 else " (no free time around it)"
-    return f"it needs {need:.1f} s, has {has:.1f} s{free}: condense it by {cut} {unit} to at most {keep}"
+    # two decimals where one would print "needs 2.2 s, has 2.2 s" for a cue that is too short
+    digits = 2 if f"{need:.1f}" == f"{has:.1f}" else 1
+    return f"it needs {need:.{digits}f} s, has {has:.{digits}f} s{free}: condense it by {cut} {unit} to at most {keep}"

@@ -240,8 +240,28 @@ def _connections_per_process(server_pid: int, port: int) -> list[int]:
     return sorted(counts)
 
 
+def _wait_until_both_processes_serve(server_pid: int, port: int, timeout: float = 60.0) -> None:
+    """/health answers as soon as one process is up; on a busy machine the other may still be
+    importing, and until it joins the board the first rightly takes every connection."""
+    deadline = time.monotonic() + timeout
+    while True:
+        probes = [Conn(port) for _ in range(4)]
+        try:
+            for conn in probes:
+                assert conn.get()[0] == 200
+            counts = _connections_per_process(server_pid, port)
+        finally:
+            for conn in probes:
+                conn.close()
+        if len(counts) == 2 and counts[0] >= 1:
+            return
+        assert time.monotonic() < deadline, f"the second server process never took a connection: {counts}"
+        time.sleep(0.5)
+
+
 def test_two_processes_share_connections_evenly(two_process_server):
     proc, port, _ = two_process_server
+    _wait_until_both_processes_serve(proc.pid, port)
     conns = [Conn(port) for _ in range(16)]
     try:
         barrier = threading.Barrier(len(conns))

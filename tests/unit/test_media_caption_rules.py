@@ -106,6 +106,15 @@ def test_a_cue_too_fast_to_read_says_how_to_fix_it_without_dropping_words():
     ]
 
 
+def test_a_cue_one_character_too_fast_reads_as_one_character_and_its_times_differ():
+    # 37 characters in 2.16 s need 2.18 s at 17 cps: one decimal would say "needs 2.2 s, has 2.2 s"
+    cue = Cue(0.0, 2.16, "which opens to the public on Saturday")
+    (detail,) = [i["detail"] for i in cr.check([cue], NETFLIX, 25) if i["rule"] == "reading_speed"]
+    assert detail.endswith(
+        "it needs 2.18 s, has 2.16 s (no free time around it): condense it by 1 character to at most 36"
+    )
+
+
 @pytest.mark.parametrize("step", [0.6, 0.7])
 def test_a_sentence_too_long_for_one_cue_is_cut_after_its_comma_or_between_phrases(step):
     # Cut for duration (7 s): after "it," where both pieces fit, else not inside "there are".
