@@ -49,24 +49,32 @@ def _words(text: str) -> list[str]:
 _KNOWN: dict[str, dict[str, bool]] = {}  # analyser -> word -> known (a process's lifetime)
 
 
-def _known(analyser: str, words: set[str]) -> set[str]:
-    """The words the analyser knows; words not asked before are looked up in one lt-proc run
-    (the text goes on standard input, one word a line)."""
-    seen = _KNOWN.setdefault(analyser, {})
+def _looked_up(seen: dict[str, bool], analyser: str, words: set[str], spell, accept) -> set[str]:
+    """The (lower-case) `words` whose analysis `accept`s, remembered in `seen`: the words not
+    asked before go to one lt-proc run, each written as `spell(word)`, one a line."""
     missing = sorted(w for w in words if w not in seen)
     if missing:
         found: set[str] = set()
         try:
             proc = subprocess.run(
-                ["lt-proc", "-w", analyser], input="\n".join(missing) + "\n", capture_output=True, text=True, timeout=60
+                ["lt-proc", "-w", analyser],
+                input="\n".join(spell(w) for w in missing) + "\n",
+                capture_output=True,
+                text=True,
+                timeout=60,
             )
             if proc.returncode == 0:
-                found = {w for w, analysis in _TOKEN.findall(proc.stdout) if not analysis.startswith("*")}
+                found = {w.lower() for w, analysis in _TOKEN.findall(proc.stdout) if accept(analysis)}
         except (OSError, subprocess.SubprocessError):
             return set()  # not remembered: asked again next time
         for w in missing:
             seen[w] = w in found
     return {w for w in words if seen[w]}
+
+
+def _known(analyser: str, words: set[str]) -> set[str]:
+    """The words the analyser knows (an unknown word's analysis starts with "*")."""
+    return _looked_up(_KNOWN.setdefault(analyser, {}), analyser, words, str, lambda a: not a.startswith("*"))
 
 
 _NAMES: dict[str, dict[str, bool]] = {}  # analyser -> word -> a proper noun when capitalised
@@ -80,24 +88,7 @@ def _names(analyser: str, words: set[str]) -> set[str]:
     dictionaries list names ("Maria", "Lopez") only with their capital, and OCR reads lower
     thirds in capitals ("MARIA LOPEZ"). Looked up in one lt-proc run, remembered."""
     seen = _NAMES.setdefault(analyser, {})
-    missing = sorted(w for w in words if w not in seen)
-    if missing:
-        found: set[str] = set()
-        try:
-            proc = subprocess.run(
-                ["lt-proc", "-w", analyser],
-                input="\n".join(w[:1].upper() + w[1:] for w in missing) + "\n",
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            if proc.returncode == 0:
-                found = {w.lower() for w, analysis in _TOKEN.findall(proc.stdout) if "<np>" in analysis}
-        except (OSError, subprocess.SubprocessError):
-            return set()
-        for w in missing:
-            seen[w] = w in found
-    return {w for w in words if seen[w]}
+    return _looked_up(seen, analyser, words, lambda w: w[:1].upper() + w[1:], lambda a: "<np>" in a)
 
 
 def names(text: str, folder: str = str(APERTIUM_DIR)) -> set[str]:

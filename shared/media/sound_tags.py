@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import wave
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -94,17 +93,8 @@ class Block:
 
 
 def read_wav(wav: Path):
-    """16 kHz mono float32 samples."""
-    import numpy as np  # heavy: only the step that decoded the audio loads it
-
-    with wave.open(str(wav), "rb") as f:
-        rate, channels = f.getframerate(), f.getnchannels()
-        data = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2").astype("float32") / 32768.0
-    if channels > 1:
-        data = data.reshape(-1, channels).mean(axis=1)
-    if rate != RATE:
-        raise ValueError(f"sound tagging wants {RATE} Hz audio, got {rate}")
-    return data
+    """16 kHz mono float32 samples: the same analysis audio the speaker-change detector reads."""
+    return speaker_change.read_wav(wav)
 
 
 def _frames(x):

@@ -49,7 +49,7 @@ def read_wav(wav: Path):
     if channels > 1:
         data = data.reshape(-1, channels).mean(axis=1)
     if rate != RATE:
-        raise ValueError(f"speaker-change detection wants {RATE} Hz audio, got {rate}")
+        raise ValueError(f"audio analysis wants {RATE} Hz audio (the transcribe step's WAV), got {rate}")
     return data
 
 
