@@ -11,7 +11,7 @@ language:
 - standard descriptions audible in the narration stem and in the mix (momentary loudness per
   cue window >= -40 LUFS, ffmpeg ebur128), with the quietest window's level;
 - narration WER: each stem transcribed back with faster-whisper against the description text;
-- loudness: integrated LUFS of the stem and of the mix; then per language, each standard
+- loudness: integrated LUFS of the stem and of the mix, the mix's true peak; then per language, each standard
   description window's loudness in the stem as voiced, as levelled (decision 0357) and in the
   mix: min, max and spread.
 Then two comparisons on the busy case: RapidOCR vs tesseract (quoted correctly / garbage, the
@@ -87,6 +87,7 @@ def report(outcomes, work: Path, seconds: float) -> list[dict]:
                 "wer": w,
                 "stem_lufs": o.stem_lufs,
                 "mix_lufs": o.mix_lufs,
+                "mix_tp": o.mix_tp,
                 "seconds": seconds,
             }
         )
@@ -122,6 +123,7 @@ def table(rows: list[dict]) -> None:
         "wer",
         "stem_lufs",
         "mix_lufs",
+        "mix_tp",
         "seconds",
     ]
     _say("  ".join(f"{c:>12}" for c in cols))

@@ -460,6 +460,7 @@ class Outcome:
     overlapping: int
     stem_lufs: float | None
     mix_lufs: float | None
+    mix_tp: float | None = None  # the mix's true peak (dBTP)
     stem_loudness: list[float | None] = field(default_factory=list)  # per standard clip's window
     mix_loudness: list[float | None] = field(default_factory=list)
     placed_extended: int = 0  # cues the placement made extended (the narration may play them)
@@ -520,6 +521,7 @@ def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, spe
         mix = rd.mix_programme(source, src_info, plan, folder / "mix.m4a")
         windows = [(c.start, c.start + c.duration) for c in plan.standard]
         stem_blocks, mix_blocks = momentary(stem), momentary(mix)
+        mixed = ff.loudness(mix)
         good, n_bad, bad = quotes([c.text for c in cues], case.on_screen)
         out.append(
             Outcome(
@@ -539,7 +541,8 @@ def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, spe
                 garbage=bad,
                 overlapping=overlaps(cues),
                 stem_lufs=ff.loudness(stem)["integrated_lufs"],
-                mix_lufs=ff.loudness(mix)["integrated_lufs"],
+                mix_lufs=mixed["integrated_lufs"],
+                mix_tp=mixed["true_peak_dbtp"],
             )
         )
     return out
