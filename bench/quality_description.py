@@ -15,7 +15,8 @@ language:
   description window's loudness in the stem as voiced, as levelled (decision 0357) and in the
   mix: min, max and spread.
 Then two comparisons on the busy case: RapidOCR vs tesseract (quoted correctly / garbage, the
-choice in decision 0320), and for English Piper (en_US-joe-medium) vs espeak-ng (narration WER).
+choice in decision 0320), for English Piper (en_US-joe-medium) vs espeak-ng (narration WER), and
+three English wordings of a name on screen, transcribed back (decision 0358).
 
 Usage: .venv/bin/python bench/quality_description.py [--cases busy_sale,silent_film,...] [--quick]
 (--quick skips the comparisons). Prints figures only; it asserts nothing.
@@ -24,6 +25,7 @@ Usage: .venv/bin/python bench/quality_description.py [--cases busy_sale,silent_f
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 import time
@@ -34,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from shared.media import describe as ad  # noqa: E402  (after the path set-up above)
 from shared.media import ffmpeg as ff  # noqa: E402
+from shared.media import narration  # noqa: E402
 from shared.media.tts import EspeakSpeech, LocalSpeech, PiperSpeech  # noqa: E402
 from shared.media.types import Transcript  # noqa: E402
 from shared.media.whisper import FasterWhisperTranscriber  # noqa: E402
@@ -92,7 +95,7 @@ def report(outcomes, work: Path, seconds: float) -> list[dict]:
             }
         )
         for c in o.descriptions:
-            _say(f"    {o.language} {c.start:6.2f}-{c.end:6.2f}  {c.text}")
+            _say(f"    {o.language} {c.start:6.2f}-{c.end:6.2f}  {c.identifier or '':16} {c.text}")
         if o.garbage:
             _say(f"    garbage quoted: {o.garbage}")
     return rows
@@ -171,6 +174,41 @@ def compare_voices(cases, work: Path) -> None:
             _say(f"  {name:10} {case.name:12} wer={fmt(w)} clips={len(outcome.plan.clips)} speech={spoken:.1f} s")
 
 
+NAMES = [
+    "Dr Maria Lopez, Head of Research",
+    "John Smith",
+    "Anna Berg, Producer",
+    "Peter Olsen",
+    "Sara Kim, Chief Editor",
+]
+NAME_WORDINGS = ['A caption names "{t}".', 'Name on screen: "{t}".', 'The caption names "{t}".']
+
+
+def compare_name_wordings(work: Path, repeats: int = 4) -> None:
+    """The English introduction of a name (decision 0358): each wording said by Piper for five
+    names, `repeats` times (Piper samples noise), and transcribed back; WER of the whole line and
+    of its introduction alone."""
+    _say("\nEnglish name wordings (Piper, transcribed back; WER of the line / of its introduction):")
+    speech = LocalSpeech()
+    folder = work / "wordings"
+    folder.mkdir(parents=True, exist_ok=True)
+    for form in NAME_WORDINGS:
+        intro = form.split('"')[0].strip(" :,")
+        lines, intros = [], []
+        for n in range(repeats):
+            for k, name in enumerate(NAMES):
+                text = form.format(t=name)
+                wav = folder / f"name-{n}-{k}.wav"
+                narration.speak(speech, text, "en", wav)
+                heard = transcribe_back(wav, "en", folder)
+                said = re.findall(r"[\w']+", heard)
+                lines.append(wer(text, heard))
+                intros.append(wer(intro, " ".join(said[: len(intro.split())])))
+        _say(
+            f"  {form:28} line {sum(lines) / len(lines):.3f}  introduction {sum(intros) / len(intros):.3f}  (n={len(lines)})"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", default=",".join(sorted(dc.BENCH_CASES)))
@@ -196,6 +234,7 @@ def main() -> None:
     if not args.quick and "busy_sale" in made:
         compare_ocr(made["busy_sale"], work)
         compare_voices(list(made.values()), work)
+        compare_name_wordings(work)
     if not args.keep:
         import shutil
 

@@ -73,7 +73,7 @@ PHRASES = {
     "en": {
         "scene": "A new scene begins.",
         "text": 'The text "{text}" appears on the screen.',
-        "name": 'A caption names "{text}".',
+        "name": 'The caption names "{text}".',
         "card": 'Title card: "{text}".',
         "subtitle": 'Subtitle: "{text}".',
         "black": "The screen goes black.",

@@ -84,7 +84,7 @@ def test_names_on_lower_thirds_and_a_one_word_logo_are_told_but_other_scripts_ar
         ("text", "CITYTV"),
     ], [(e.time, e.text) for e in events]
     name = next(e for e in events if e.key == "name")
-    assert name.text == 'A caption names "Dr Maria Lopez".'
+    assert name.text == 'The caption names "Dr Maria Lopez".'
     assert ad.sentence(name, "es").text == 'Un rótulo presenta a "Dr Maria Lopez".'
 
 

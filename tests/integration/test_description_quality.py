@@ -49,3 +49,17 @@ def test_what_can_be_told_is_told_in_each_languages_own_phrases(outcome):
         # said in the order it happens: the fade before the title card
         text = " ".join(c.text for c in en.descriptions)
         assert text.index("goes black") < text.index("CHAPTER TWO")
+
+
+def test_the_track_says_what_the_narration_did_and_every_description_is_at_one_level(outcome):
+    """As the tts step relabels them, a cue is `ad-N-extended` exactly when its clip holds the
+    picture; and every standard description of both languages sits within 1.5 LU of the others
+    in the stem (each clip levelled by a static gain, decision 0357)."""
+    _, results = outcome
+    for r in results:
+        ordered = sorted(r.descriptions, key=lambda c: c.start)
+        assert [c.extended for c in ordered] == [c.extended for c in r.plan.clips], r.plan.to_dict()
+        assert r.extended == len(r.plan.clips) - r.standard
+    levels = [v for r in results for v in r.stem_loudness if v is not None]
+    assert len(levels) == sum(r.standard for r in results)
+    assert max(levels) - min(levels) <= 1.5, [(r.language, r.stem_loudness) for r in results]

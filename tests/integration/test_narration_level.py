@@ -15,7 +15,7 @@ from shared.media import render as rd
 from shared.media.tts import LocalSpeech
 
 TEXTS = {
-    "en": ["A new scene.", 'A caption names "Dr Maria Lopez, Head of Research".', "Two people face each other."],
+    "en": ["A new scene.", 'The caption names "Dr Maria Lopez, Head of Research".', "Two people face each other."],
     "es": [
         "Una nueva escena.",
         'Un rótulo presenta a "Dr Maria Lopez, Head of Research".',

@@ -241,7 +241,7 @@ def test_text_with_no_room_in_one_description_is_said_in_the_next():
     out = placement.place([logo, name], placement.dialogue_gaps(words, 14.0), 14.0, ["en"], words, sentence=ad.sentence)
     assert [d.text for d in out] == [
         'The text "CITYTV" appears on the screen.',
-        'A caption names "Dr Maria Lopez, Head of Research".',
+        'The caption names "Dr Maria Lopez, Head of Research".',
     ]
     assert not any(d.extended for d in out) and out[1].start >= 7.9
 
