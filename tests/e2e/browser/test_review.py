@@ -1,9 +1,12 @@
 """The review screen in Chromium against the real platform and a job the real pipeline made
 from a generated video: edit and save a cue (QC flags recomputed as you type, keyboard
-shortcuts, help panel), split/merge/insert/delete/nudge, drafts surviving a reload and a network
+shortcuts, help panel; the reading-speed advice the same as the saved report's),
+split/merge/insert/delete/nudge, drafts surviving a reload and a network
 error, a conflicting save from a second browser context resolved without loss, restoring a
-version, bulk shift, and the approvals through to COMPLETED. axe runs on each state."""
+version, bulk shift, a failed step shown while it is retried, and the approvals through to
+COMPLETED. axe runs on each state."""
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -215,6 +218,31 @@ def test_reading_speed_help_is_the_reports_and_follows_the_edit(page, scene):
     assert expected and expected[0] != issues[0]["detail"], expected
     flags = page.get_by_role("list", name=f"QC flags of cue {n}")
     expect(flags.get_by_role("listitem").filter(has_text="characters/s")).to_have_text(expected[0])
+
+
+def test_a_step_being_retried_says_so_until_it_succeeds(page, scene, platform_data):
+    """A failed attempt that the pipeline will retry (decision 0829): the job page shows the
+    attempt and the last error while the step is tried again, and goes on once the cause is gone.
+    The narration step is made to fail by cutting the transcript it reads, then given it back."""
+    reviewer, admin, job = scene["reviewer"], scene["admin"], scene["fast"]
+    wait_status(admin, job, "SOURCE_QC")
+    transcript = platform_data / "files" / "jobs" / job / "work" / "transcript.json"
+    whole = transcript.read_bytes()
+    transcript.write_bytes(whole[:100])
+    try:
+        sign_in(page, reviewer.email, PASSWORD, f"/jobs/{job}")
+        admin.call("POST", f"/api/v1/jobs/{job}/actions/approve", json={})
+        banner = page.locator(".retrying")
+        expect(banner).to_contain_text(re.compile(r"Retrying: attempt [2-5] of 5\."), timeout=30_000)
+        retrying = admin.call("GET", f"/api/v1/jobs/{job}").json()["retrying"]
+        assert retrying["step"] == "tts" and retrying["max_attempts"] == 5, retrying
+        expect(banner).to_contain_text(f"Last error: {retrying['last_error']}")
+        axe_check(page, "job page while a step is retried")
+    finally:
+        transcript.write_bytes(whole)
+    wait_status(admin, job, "FINAL_QC", timeout=120)
+    expect(banner).to_have_count(0)
+    assert admin.call("GET", f"/api/v1/jobs/{job}").json()["retrying"] is None
 
 
 def test_split_merge_insert_delete_and_nudge(page, scene):
