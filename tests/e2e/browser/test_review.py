@@ -240,9 +240,9 @@ def test_a_step_being_retried_says_so_until_it_succeeds(page, scene, platform_da
         axe_check(page, "job page while a step is retried")
     finally:
         transcript.write_bytes(whole)
-    wait_status(admin, job, "FINAL_QC", timeout=120)
-    expect(banner).to_have_count(0)
-    assert admin.call("GET", f"/api/v1/jobs/{job}").json()["retrying"] is None
+    expect(banner).to_have_count(0, timeout=60_000)  # the next attempt recorded the narration
+    after = admin.call("GET", f"/api/v1/jobs/{job}").json()
+    assert after["status"] in ("RENDERING", "FINAL_QC") and after["retrying"] is None, after["status"]
 
 
 def test_split_merge_insert_delete_and_nudge(page, scene):
