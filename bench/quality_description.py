@@ -5,12 +5,15 @@ and a cut; a 9:16 phone video with burnt-in subtitles wider than the frame, two 
 title; a moving fractal behind changing prices and a news crawl) and prints per case and
 language:
 
-- descriptions: standard / extended, overlapping descriptions (aim 0);
+- descriptions: standard / extended as the pipeline delivers them (the track relabelled by what
+  the narration did) and how many the placement made extended, overlapping descriptions (aim 0);
 - on-screen text quoted correctly vs garbage quoted (aim: garbage 0);
 - standard descriptions audible in the narration stem and in the mix (momentary loudness per
   cue window >= -40 LUFS, ffmpeg ebur128), with the quietest window's level;
 - narration WER: each stem transcribed back with faster-whisper against the description text;
-- loudness: integrated LUFS of the stem and of the mix.
+- loudness: integrated LUFS of the stem and of the mix, the mix's true peak; then per language, each standard
+  description window's loudness in the stem as voiced, as levelled (decision 0357) and in the
+  mix: min, max and spread.
 Then two comparisons on the busy case: RapidOCR vs tesseract (quoted correctly / garbage, the
 choice in decision 0320), and for English Piper (en_US-joe-medium) vs espeak-ng (narration WER).
 
@@ -72,7 +75,8 @@ def report(outcomes, work: Path, seconds: float) -> list[dict]:
                 "case": o.case,
                 "lang": o.language,
                 "std": o.standard,
-                "ext": len(o.plan.clips) - o.standard,
+                "ext": o.extended,
+                "placed_ext": o.placed_extended,
                 "overlap": o.overlapping,
                 "quoted_ok": o.quoted_ok,
                 "garbage": len(o.garbage),
@@ -83,6 +87,7 @@ def report(outcomes, work: Path, seconds: float) -> list[dict]:
                 "wer": w,
                 "stem_lufs": o.stem_lufs,
                 "mix_lufs": o.mix_lufs,
+                "mix_tp": o.mix_tp,
                 "seconds": seconds,
             }
         )
@@ -107,6 +112,7 @@ def table(rows: list[dict]) -> None:
         "lang",
         "std",
         "ext",
+        "placed_ext",
         "overlap",
         "quoted_ok",
         "garbage",
@@ -117,11 +123,32 @@ def table(rows: list[dict]) -> None:
         "wer",
         "stem_lufs",
         "mix_lufs",
+        "mix_tp",
         "seconds",
     ]
     _say("  ".join(f"{c:>12}" for c in cols))
     for r in rows:
         _say("  ".join(f"{fmt(r[c]):>12}" for c in cols))
+
+
+def _spread(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return f"{min(values):6.1f} {max(values):6.1f} {max(values) - min(values):5.1f}"
+
+
+def levels(outcomes) -> None:
+    """Each standard description's loudness (its window, energy mean of 400 ms blocks) per
+    language: in the stem as voiced (before its clip's static gain, decision 0357), in the stem
+    as delivered, and in the mix."""
+    _say("\nNarration level per description window, LUFS (min max spread):")
+    _say(f"  {'lang':4} {'n':>3}  {'stem as voiced':>18}  {'stem levelled':>18}  {'mix':>18}")
+    groups = [(lang, [o for o in outcomes if o.language == lang]) for lang in sorted({o.language for o in outcomes})]
+    for lang, mine in [*groups, ("all", list(outcomes))]:
+        before = [v for o in mine for v in o.voiced_loudness if v is not None]
+        after = [v for o in mine for v in o.stem_loudness if v is not None]
+        mix = [v for o in mine for v in o.mix_loudness if v is not None]
+        _say(f"  {lang:4} {len(after):>3}  {_spread(before):>18}  {_spread(after):>18}  {_spread(mix):>18}")
 
 
 def compare_ocr(case, work: Path) -> None:
@@ -154,15 +181,18 @@ def main() -> None:
     _say(f"work folder: {work}")
     rows = []
     made = {}
+    outcomes_all = []
     for name in args.cases.split(","):
         case = dc.BENCH_CASES[name](work / "media")
         made[name] = case
         _say(f"\n{name}: {case.duration:.0f} s, on screen {case.on_screen}")
         t = time.perf_counter()
         outcomes = dc.run_case(case, work / name, speech=LocalSpeech())
+        outcomes_all += outcomes
         rows += report(outcomes, work, round(time.perf_counter() - t, 1))
     _say("\nPer case and language (aims: overlap 0, garbage 0, every standard description audible):")
     table(rows)
+    levels(outcomes_all)
     if not args.quick and "busy_sale" in made:
         compare_ocr(made["busy_sale"], work)
         compare_voices(list(made.values()), work)

@@ -4,6 +4,10 @@ Each description cue gets a slot: from its start to the next dialogue word (or t
 description, or the end). A clip longer than its slot is re-synthesised faster, up to
 MAX_RATE x; what still does not fit is an extended description: the standard mix leaves it
 out (it would talk over dialogue) and the extended-AD render holds the picture for it.
+
+Every clip is then brought to one loudness, CLIP_LUFS, by a static gain (decision 0357): the
+voices differ by several LU (Piper's English against espeak-ng's Spanish, short clips against
+long ones), and a listener should hear every description at one steady level.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ import wave
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from shared.media import ducking, quote_language
 from shared.media import ffmpeg as ff
-from shared.media import quote_language
 from shared.media.types import Word
 from shared.media.vtt import EXTENDED_ID, VttCue
 
@@ -26,6 +30,11 @@ EDGE_SILENCE = 0.03  # seconds of a voice's leading/trailing silence kept when r
 # The stem's sample peak at most -3 dBFS, so the delivered AAC stem stays under -1 dBTP (it was
 # at -0.1 to -0.5 dBTP on generated footage; decision 0342)
 STEM_PEAK = 10 ** (-3 / 20)
+# Each clip's integrated loudness: one level for every voice and language (the render then brings
+# the stem to -23 LUFS by one static gain). -26, not -23: the voices' peaks stand up to 22.5 dB
+# over their loudness (Piper writes its peaks at 0 dBFS), and a static gain must keep them under
+# STEM_PEAK (decision 0357)
+CLIP_LUFS = -26.0
 
 
 @dataclass
@@ -37,6 +46,7 @@ class Clip:
     rate: float
     text: str
     extended: bool = False
+    gain_db: float = 0.0  # the static gain that brought the voiced clip to CLIP_LUFS
     path: str = ""  # storage path
     local: str = ""  # local file while a step runs
 
@@ -159,9 +169,42 @@ def synthesize_plan(
                 rate=round(rate, 3),
                 text=text,
                 extended=extended,
+                gain_db=levelled(out),
             )
         )
     return plan
+
+
+def integrated_lufs(wav: Path) -> float | None:
+    """A clip's integrated loudness (ffmpeg ebur128), or None when it is too short or too quiet
+    to measure (under one 400 ms block, or below the -70 LUFS gate)."""
+    proc = ff.run([ff.FFMPEG, "-hide_banner", "-nostdin", "-i", str(wav), "-af", "ebur128", "-f", "null", "-"])
+    found = ducking.parse(proc.stderr).integrated
+    return found if found is not None and found > ducking.SILENT else None
+
+
+def levelled(wav: Path, target: float = CLIP_LUFS) -> float:
+    """`wav` rewritten at `target` LUFS by one static gain (never a compressor: nothing pumps),
+    kept under STEM_PEAK; the gain applied in dB (0 when the clip cannot be measured)."""
+    import numpy as np
+
+    measured = integrated_lufs(wav)
+    if measured is None:
+        return 0.0
+    with wave.open(str(wav), "rb") as f:
+        params = f.getparams()
+        data = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2").astype("float32")
+    peak = float(np.abs(data).max()) if len(data) else 0.0
+    gain = target - measured
+    if peak > 0:  # a louder target than the peaks allow stays as loud as they allow
+        gain = min(gain, float(20 * np.log10(STEM_PEAK * 32767 / peak)))
+    if abs(gain) < 0.05:
+        return 0.0
+    pcm = np.clip(np.round(data * 10 ** (gain / 20)), -32768, 32767).astype("<i2")
+    with wave.open(str(wav), "wb") as f:
+        f.setparams(params)
+        f.writeframes(pcm.tobytes())
+    return round(gain, 2)
 
 
 def _read(path: Path):

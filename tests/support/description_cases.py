@@ -437,6 +437,13 @@ def window_levels(levels: list[tuple[float, float]], windows: list[tuple[float, 
     return out
 
 
+def window_loudness(levels: list[tuple[float, float]], windows: list[tuple[float, float]]) -> list[float | None]:
+    """The loudness of each window (energy mean of its 400 ms blocks, as the ducking measures
+    it), None where nothing sounds."""
+    measured = ducking.Loudness(None, tuple(levels))
+    return [measured.window(a, b) for a, b in windows]
+
+
 @dataclass
 class Outcome:
     case: str
@@ -453,6 +460,20 @@ class Outcome:
     overlapping: int
     stem_lufs: float | None
     mix_lufs: float | None
+    mix_tp: float | None = None  # the mix's true peak (dBTP)
+    stem_loudness: list[float | None] = field(default_factory=list)  # per standard clip's window
+    mix_loudness: list[float | None] = field(default_factory=list)
+    placed_extended: int = 0  # cues the placement made extended (the narration may play them)
+
+    @property
+    def voiced_loudness(self) -> list[float | None]:
+        """Each standard window's loudness in the stem as voiced, before its clip's static gain."""
+        return [None if v is None else v - c.gain_db for v, c in zip(self.stem_loudness, self.plan.standard)]
+
+    @property
+    def extended(self) -> int:
+        """Extended descriptions as the pipeline delivers them (the relabelled track)."""
+        return sum(1 for c in self.descriptions if c.extended)
 
     @property
     def standard(self) -> int:
@@ -484,15 +505,23 @@ def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, spe
     placed = placement.place(events, gaps, case.duration, list(languages), case.words, sentence=ad.sentence)
     out = []
     for lang in languages:
-        cues = [VttCue(d.start, d.end, ad.localized(d, lang) or d.text) for d in placed]
+        # identified as the describe step writes them (`ad-N`, `ad-N-extended`), then relabelled
+        # as the tts step does: the track says what the narration did with each cue
+        cues = [
+            VttCue(d.start, d.end, ad.localized(d, lang) or d.text, f"ad-{i + 1}" + ("-extended" if d.extended else ""))
+            for i, d in enumerate(placed)
+        ]
         folder = work / lang
         folder.mkdir(parents=True, exist_ok=True)
         plan = narration.synthesize_plan(speech, cues, lang, case.words, case.duration, folder)
+        cues = narration.relabelled(cues, plan) or cues
         stem = narration.write_stem_wav(plan.standard, case.duration, folder / "stem.wav", folder)
         for clip in plan.clips:
             clip.local = str(folder / clip.name)
         mix = rd.mix_programme(source, src_info, plan, folder / "mix.m4a")
         windows = [(c.start, c.start + c.duration) for c in plan.standard]
+        stem_blocks, mix_blocks = momentary(stem), momentary(mix)
+        mixed = ff.loudness(mix)
         good, n_bad, bad = quotes([c.text for c in cues], case.on_screen)
         out.append(
             Outcome(
@@ -503,13 +532,17 @@ def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, spe
                 plan=plan,
                 stem=stem,
                 mix=mix,
-                stem_levels=window_levels(momentary(stem), windows),
-                mix_levels=window_levels(momentary(mix), windows),
+                stem_levels=window_levels(stem_blocks, windows),
+                mix_levels=window_levels(mix_blocks, windows),
+                stem_loudness=window_loudness(stem_blocks, windows),
+                mix_loudness=window_loudness(mix_blocks, windows),
+                placed_extended=sum(1 for d in placed if d.extended),
                 quoted_ok=good,
                 garbage=bad,
                 overlapping=overlaps(cues),
                 stem_lufs=ff.loudness(stem)["integrated_lufs"],
-                mix_lufs=ff.loudness(mix)["integrated_lufs"],
+                mix_lufs=mixed["integrated_lufs"],
+                mix_tp=mixed["true_peak_dbtp"],
             )
         )
     return out
