@@ -57,13 +57,16 @@ export function isSoundTag(text: string): boolean {
  * the even digit, where toFixed rounds up. The server's report and this live check print the same
  * figures for the same cue. */
 export function fixed(x: number, digits: number): string {
-  const scale = 10 ** digits;
-  const y = x * scale;
-  if (Number.isInteger(y * 2) && !Number.isInteger(y)) {
-    const down = Math.floor(y);
-    return ((down % 2 === 0 ? down : down + 1) / scale).toFixed(digits);
-  }
-  return x.toFixed(digits);
+  // toFixed works on the exact binary value, as Python does, and differs only on an exact tie,
+  // which its exact expansion shows (x * 10 would make false ties: 0.45 * 10 is 4.5 in floats,
+  // while 0.45 is a little over 0.45 and both languages print "0.5").
+  const exact = Math.abs(x).toFixed(Math.min(100, digits + 60));
+  const dot = exact.indexOf(".");
+  if (!/^50*$/.test(exact.slice(dot + 1 + digits))) return x.toFixed(digits);
+  const last = Number(exact[digits ? dot + digits : dot - 1]);
+  if (last % 2 === 1) return x.toFixed(digits); // the tie rounds up to the even digit, as toFixed does
+  const down = exact.slice(0, digits ? dot + 1 + digits : dot);
+  return (x < 0 && Number(down) !== 0 ? "-" : "") + down;
 }
 
 /** Characters of a cue as the server counts them (caption_rules._chars): code points, runs of
