@@ -167,6 +167,11 @@ INTERNAL_FIELDS = frozenset(
 )
 
 
+# Fields of the API's `Job` computed by the view from internal ones, never stored:
+# `retrying` (from `step_tries` and `last_error` while a failed step is retried; decision 0829).
+DERIVED_FIELDS = frozenset({"retrying"})
+
+
 def assignees(job: JobDocument) -> list[str]:
     """The user ids assigned to any language of the job, sorted (stored as `assignees`, so GET
     /jobs can find a linguist's jobs)."""

@@ -88,6 +88,16 @@ class Progress(BaseModel):
     percent: float = 0
 
 
+class Retrying(BaseModel):
+    """A step that failed and will be tried again (the pipeline retries a failed step with a
+    growing pause, up to `max_attempts` times; decision 0829)."""
+
+    step: str = Field(description="The automated step being retried (probe, transcribe, describe, ...)")
+    attempt: int = Field(description="The attempt now waiting or running (2 after the first failure)")
+    max_attempts: int = Field(description="Attempts before the job ends in <STEP>_FAILED")
+    last_error: str = Field(description="Why the previous attempt failed, in words")
+
+
 class JobMedia(BaseModel):
     """What the probe step measured on the source video (present once it ran)."""
 
@@ -124,6 +134,11 @@ class Job(BaseModel):
     rejection: dict | None = None
     vtt_changed_since_render: bool = False
     progress: Progress | None = None
+    retrying: Retrying | None = Field(
+        default=None,
+        description="Set while the current automated step is being retried after a failed attempt "
+        "(attempt n of max_attempts and the last error); null otherwise. Computed, not stored.",
+    )
     error: str | None = None
     media: JobMedia | None = Field(default=None, description="The source video as probed (after the probe step)")
     qc_report: dict[str, dict] | None = Field(

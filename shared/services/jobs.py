@@ -113,9 +113,24 @@ def view(job: JobDocument, principal: Principal | None = None) -> dict[str, Any]
     out.setdefault("outputs", {})
     out.setdefault("language_qc", {})
     out.setdefault("progress", None)
+    out["retrying"] = retrying(job)
     if principal is not None and principal.role == LINGUIST:
         out["language_qc"] = language_qc_rules.as_seen_by_linguist(out["language_qc"] or {}, principal.user_id)
     return out
+
+
+def retrying(job: JobDocument) -> dict[str, Any] | None:
+    """The retry under way, if the job's automated step failed and will be tried again: the step,
+    the attempt now waiting or running, the most the pipeline makes, and the last error (the
+    runner sets `step_tries` and `last_error` when it schedules the next attempt; entering a step
+    sets `step_tries` back to 1). None otherwise (decision 0829)."""
+    status = job.get("status")
+    step = step_for(status) if status else None
+    tries = int(job.get("step_tries") or 0)
+    error = job.get("last_error")
+    if step is None or tries < 2 or not error:
+        return None
+    return {"step": step, "attempt": tries, "max_attempts": platform().settings.task_max_attempts, "last_error": error}
 
 
 # -- status changes -------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 which is the OpenAPI schema) are held together:
 
 - every field is declared once: shown by the API (a `Job` field) or internal
-  (`INTERNAL_FIELDS`), never both, never neither;
+  (`INTERNAL_FIELDS`), never both, never neither; the API's only unstored fields are the ones the
+  view computes (`DERIVED_FIELDS`: `retrying`, from `step_tries` and `last_error`);
 - every value the stored type allows is a value the API model accepts (the types are compared
   field by field, through nested objects and lists);
 - the view shows exactly the model's fields and a fully populated stored job passes the model.
@@ -16,7 +17,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 import pytest
 
-from shared.domain.jobs import INTERNAL_FIELDS, JobDocument
+from shared.domain.jobs import DERIVED_FIELDS, INTERNAL_FIELDS, JobDocument
 from shared.models.jobs import Job
 from shared.services.jobs import API_FIELDS, view
 
@@ -126,7 +127,12 @@ def object_incompatibilities(stored: dict[str, Any], api: dict[str, Any], where:
 
 def test_every_field_is_either_shown_or_internal():
     api = set(Job.model_fields)
-    assert api - set(STORED) == set(), f"Job shows fields the stored job does not have: {sorted(api - set(STORED))}"
+    assert api - set(STORED) == DERIVED_FIELDS, (
+        f"Job shows fields the stored job does not have: {sorted(api - set(STORED))}"
+    )
+    assert DERIVED_FIELDS & set(STORED) == set(), (
+        f"derived fields are never stored: {sorted(DERIVED_FIELDS & set(STORED))}"
+    )
     undeclared = set(STORED) - api - INTERNAL_FIELDS
     assert undeclared == set(), (
         f"stored fields neither in the API model nor in INTERNAL_FIELDS: {sorted(undeclared)} "
@@ -137,7 +143,7 @@ def test_every_field_is_either_shown_or_internal():
     assert set(API_FIELDS) | {"id"} == api
 
 
-@pytest.mark.parametrize("name", sorted(Job.model_fields))
+@pytest.mark.parametrize("name", sorted(set(Job.model_fields) - DERIVED_FIELDS))
 def test_every_stored_value_is_a_valid_api_value(name):
     problems = incompatibilities(stored_shape(STORED[name]), api_shape(API_PROPERTIES[name]), name)
     assert problems == [], "the stored job and the API model disagree:\n" + "\n".join(problems)
@@ -224,3 +230,25 @@ def test_the_view_shows_the_model_fields_and_nothing_internal():
     assert model.model_dump(mode="json", by_alias=True, exclude={"media"}) == {
         k: v for k, v in shown.items() if k != "media"
     }
+
+
+def test_a_step_being_retried_shows_the_attempt_and_the_last_error():
+    """`retrying` (decision 0829): set while an automated step waits for or runs its next attempt,
+    null at the first attempt, at a human stage, or after the step gave up."""
+    running: JobDocument = {
+        **STORED_JOB,
+        "status": "TTS_GENERATING",
+        "step_tries": 3,
+        "last_error": "The voice engine stopped.",
+    }
+    shown = view(running)
+    assert shown["retrying"] == {
+        "step": "tts",
+        "attempt": 3,
+        "max_attempts": 5,
+        "last_error": "The voice engine stopped.",
+    }
+    assert Job.model_validate(shown).retrying is not None
+    assert view({**running, "step_tries": 1})["retrying"] is None  # the first attempt
+    assert view({**running, "status": "SOURCE_QC"})["retrying"] is None  # stale bookkeeping
+    assert view({**running, "status": "TTS_FAILED"})["retrying"] is None  # gave up: `error` says it

@@ -113,6 +113,26 @@ def test_a_hand_over_the_running_comparison_missed_goes_to_the_nearer_voice(monk
     assert speaker_change.chunk_speakers(None, chunks, threshold=3.0) == [0, 1, 0, 1]  # 1.0 vs 2.6 away
 
 
+def test_a_short_piece_needs_more_than_its_sounds_to_be_another_voice(monkeypatch):
+    # One MFCC coordinate: voice A, a piece 2.2 away, A again. Said in 1.1 s, the piece's mean
+    # MFCC is mostly its few sounds (0350): same voice. Said in 3 s, or at another pitch, it
+    # is another voice.
+    def run(middle):
+        prints = [
+            speaker_change.Voice(105.0, np.array([0.0]), 3.0),
+            middle,
+            speaker_change.Voice(105.0, np.array([0.0]), 3.0),
+        ]
+        monkeypatch.setattr(speaker_change, "voice_prints", lambda audio, chunks: [copy.deepcopy(v) for v in prints])
+        return speaker_change.chunk_speakers(None, [(0, 1), (2, 3), (4, 5)])
+
+    assert run(speaker_change.Voice(105.0, np.array([2.2]), 1.1)) == [0, 0, 0]
+    assert run(speaker_change.Voice(105.0, np.array([2.2]), 3.0)) == [0, 1, 0]
+    assert run(speaker_change.Voice(150.0, np.array([1.0]), 1.1)) == [0, 1, 0]  # 6.2 semitones higher
+    assert speaker_change._mfcc_trust(3.0, 3.0) == 1.0
+    assert speaker_change._mfcc_trust(1.1, 3.0) == pytest.approx(0.80, abs=0.01)
+
+
 def test_captions_are_translated_by_sentence_and_cut_back_into_the_cues():
     cues = [
         Cue(0.0, 2.0, "Everything in the store is"),

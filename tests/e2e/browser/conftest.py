@@ -29,6 +29,7 @@ FAILURES = ROOT / "build" / "browser-failures"
 
 
 _JOB_MODULES: dict = {}  # collected modules that declare start_jobs (module name -> module)
+_DATA_DIRS: dict[str, Path] = {}  # platform base URL -> its data folder
 
 
 def pytest_collection_modifyitems(items):
@@ -62,7 +63,9 @@ def _platform(tmp_path_factory, extra_env: dict):
     )
     log = tmp / "server.log"
     with running([PY, "-m", "shared.local.serve"], env, log) as base:
-        yield base.replace("127.0.0.1", "localhost")
+        url = base.replace("127.0.0.1", "localhost")
+        _DATA_DIRS[url] = tmp / "data"
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +102,13 @@ def _pipeline_starts_first(request):
     """Before the first browser test: hand the pipeline every module's jobs (see above)."""
     if _JOB_MODULES:
         request.getfixturevalue("started_jobs")
+
+
+@pytest.fixture(scope="module")
+def platform_data(platform_url) -> Path:
+    """The data folder of the module's platform (its files under files/), for a test that must
+    break a job's file to make a step fail."""
+    return _DATA_DIRS[platform_url]
 
 
 @pytest.fixture(scope="module")

@@ -33,10 +33,14 @@ def scene(started_jobs, admin):
 
 def test_pm_assigns_and_reassigns_then_linguist_approves(page, new_context, scene):
     pm, linguist, spare, job = scene["pm"], scene["linguist"], scene["spare"], scene["job"]
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(f"{r.method} {r.url}"))
     sign_in(page, pm.email, PASSWORD, "/language-qc")
     page.get_by_role("heading", name="Language review board").wait_for()
     row = page.locator(f'tr[data-job-id="{job}"][data-lang="es"]')
     expect(row).to_contain_text("Waiting for a linguist")
+    # The board reads the languages from the job list: no request per job.
+    assert not [a for a in asked if a.startswith("GET ") and a.endswith("/language-qc")], asked
     axe_check(page, "language review board")
     # A busy board: find a job's languages by title, show only those waiting for a linguist.
     page.get_by_label("Job title or language").fill("board tour")

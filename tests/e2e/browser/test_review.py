@@ -1,14 +1,20 @@
 """The review screen in Chromium against the real platform and a job the real pipeline made
 from a generated video: edit and save a cue (QC flags recomputed as you type, keyboard
-shortcuts, help panel), split/merge/insert/delete/nudge, drafts surviving a reload and a network
+shortcuts, help panel; the reading-speed advice the same as the saved report's),
+split/merge/insert/delete/nudge, drafts surviving a reload and a network
 error, a conflicting save from a second browser context resolved without loss, restoring a
-version, bulk shift, and the approvals through to COMPLETED. axe runs on each state."""
+version, bulk shift, a failed step shown while it is retried, and the approvals through to
+COMPLETED. axe runs on each state."""
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
+from shared.media import caption_rules, vtt
 from tests.e2e.browser.doc_shots import doc_shot
 from tests.e2e.browser.support import PASSWORD, axe_check, create_job, sign_in, wait_status
 from tests.support import quality
@@ -49,8 +55,20 @@ def start_jobs(admin, video) -> dict:
             files={"file": ("video.mp4", fh, "video/mp4")},
             data={"source_language": "es", "requested_outputs": "es", "title": "Wrong language", "org_id": org},
         ).json()["_id"]
+    # Fast speech (230 words a minute): the report flags reading speed with how to fix each cue
+    # (decision 0339), which the live check must repeat (0829).
+    fast = quality.generate(quality.cases()["fast"], Path(video).parent / "quality").video
+    with open(fast, "rb") as fh:
+        fast_job = admin.call(
+            "POST",
+            "/api/v1/jobs",
+            expect=201,
+            files={"file": ("video.mp4", fh, "video/mp4")},
+            data={"source_language": "en", "requested_outputs": "en", "title": "Fast talk", "org_id": org},
+        ).json()["_id"]
     return {
         "org": org,
+        "fast": fast_job,
         "job": create_job(admin, org, video, ["en"], "Review tour"),
         "translated": create_job(admin, org, video, ["en", "es"], "Translated tour"),
         "clean": clean_job,
@@ -71,6 +89,7 @@ def scene(started_jobs, admin):
         "translated": translated,
         "clean": jobs["clean"],
         "mismatch": jobs["mismatch"],
+        "fast": jobs["fast"],
         "org": org,
         "reviewer": reviewer,
         "second": second,
@@ -160,6 +179,70 @@ def test_the_pipeline_qc_report_in_words_with_a_jump_to_the_cue(page, scene):
     assert "% sure" in report.inner_text()
     expect(page.get_by_text("There are no caption cues")).to_be_visible()
     axe_check(page, "review of a job in the wrong language")
+
+
+def _report(user, job_id, lang="en") -> dict:
+    signed = user.call("GET", f"/api/v1/files/{job_id}/{lang}/qc-report.json").json()["url"]
+    url = signed if signed.startswith("http") else f"{user.base}{signed}"
+    return requests.get(url, timeout=30).json()
+
+
+def test_reading_speed_help_is_the_reports_and_follows_the_edit(page, scene):
+    """The live check of a cue that is too fast to read says what the saved report says, with the
+    same figures (decision 0339: the time it needs, the free time, by how much to condense), and
+    recomputes them as the reviewer types; the server's rule on the edited text agrees."""
+    reviewer, admin, job = scene["reviewer"], scene["admin"], scene["fast"]
+    wait_status(admin, job, "SOURCE_QC")
+    issues = [i for i in _report(admin, job)["captions"]["issues"] if i["rule"] == "reading_speed"]
+    assert issues, "the fast case's report flags reading speed"
+    open_review(page, reviewer, job)
+    for issue in issues:
+        flags = page.get_by_role("list", name=f"QC flags of cue {issue['cue']}")
+        expect(flags.get_by_role("listitem").filter(has_text="characters/s")).to_have_text(issue["detail"])
+    axe_check(page, "review with reading-speed help")
+
+    n = issues[0]["cue"]
+    box = cue(page, n)
+    box.click()
+    box.press("End")
+    box.type(" today")
+    content = captions(reviewer, job)
+    cues = [vtt.to_cue(c) for c in vtt.read(content)]
+    cues[n - 1] = replace(cues[n - 1], text=cues[n - 1].text + " today")
+    fps = admin.call("GET", f"/api/v1/jobs/{job}").json()["media"]["fps"]
+    expected = [
+        i["detail"]
+        for i in caption_rules.check(cues, caption_rules.profile("default"), fps)
+        if i["rule"] == "reading_speed" and i["cue"] == n
+    ]
+    assert expected and expected[0] != issues[0]["detail"], expected
+    flags = page.get_by_role("list", name=f"QC flags of cue {n}")
+    expect(flags.get_by_role("listitem").filter(has_text="characters/s")).to_have_text(expected[0])
+
+
+def test_a_step_being_retried_says_so_until_it_succeeds(page, scene, platform_data):
+    """A failed attempt that the pipeline will retry (decision 0829): the job page shows the
+    attempt and the last error while the step is tried again, and goes on once the cause is gone.
+    The narration step is made to fail by cutting the transcript it reads, then given it back."""
+    reviewer, admin, job = scene["reviewer"], scene["admin"], scene["fast"]
+    wait_status(admin, job, "SOURCE_QC")
+    transcript = platform_data / "files" / "jobs" / job / "work" / "transcript.json"
+    whole = transcript.read_bytes()
+    transcript.write_bytes(whole[:100])
+    try:
+        sign_in(page, reviewer.email, PASSWORD, f"/jobs/{job}")
+        admin.call("POST", f"/api/v1/jobs/{job}/actions/approve", json={})
+        banner = page.locator(".retrying")
+        expect(banner).to_contain_text(re.compile(r"Retrying: attempt [2-5] of 5\."), timeout=30_000)
+        retrying = admin.call("GET", f"/api/v1/jobs/{job}").json()["retrying"]
+        assert retrying["step"] == "tts" and retrying["max_attempts"] == 5, retrying
+        expect(banner).to_contain_text(f"Last error: {retrying['last_error']}")
+        axe_check(page, "job page while a step is retried")
+    finally:
+        transcript.write_bytes(whole)
+    expect(banner).to_have_count(0, timeout=60_000)  # the next attempt recorded the narration
+    after = admin.call("GET", f"/api/v1/jobs/{job}").json()
+    assert after["status"] in ("RENDERING", "FINAL_QC") and after["retrying"] is None, after["status"]
 
 
 def test_split_merge_insert_delete_and_nudge(page, scene):

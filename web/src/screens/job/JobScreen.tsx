@@ -79,6 +79,11 @@ const EXPLAIN: Record<string, string> = {
 type Progress = { step?: string | null; percent: number } | null;
 type FeedbackEntry = { message?: string; by?: string; at?: string; stage?: string; lang?: string };
 
+/** Is an automated step running (or waiting for its next attempt) at this status? */
+function isRunning(status: string): boolean {
+  return !status.endsWith("_QC") && !FAILED_AT[status] && !["COMPLETED", "REJECTED", "CREATED"].includes(status);
+}
+
 export function reviewLanguages(job: Job, role: string, userId: string): string[] {
   if (job.status === "SOURCE_QC") return ["REVIEWER", "ADMIN"].includes(role) ? [job.source_language] : [];
   if (job.status === "FINAL_QC") return ["REVIEWER", "ADMIN"].includes(role) ? job.requested_outputs : [];
@@ -133,12 +138,27 @@ export function JobScreen({ params }: ScreenProps) {
     [id],
   );
 
+  // A failed attempt that will be retried changes no status and sends no event: while a step
+  // runs, re-read the job every 5 s so the page shows the retry (`retrying`, decision 0829).
+  const stepRunning = !!job && isRunning(job.status);
+  useEffect(() => {
+    if (!stepRunning) return;
+    // (the stored progress is written before it is sent live, so a re-read never goes back)
+    const timer = window.setInterval(() => setTick((t) => t + 1), 5000);
+    return () => window.clearInterval(timer);
+  }, [id, stepRunning]);
+  const attempt = job?.retrying ? `${job.retrying.step}:${job.retrying.attempt}` : "";
+  useEffect(() => {
+    if (job?.retrying) announce(`Retrying ${statusWords(job.status).toLowerCase()}: attempt ${job.retrying.attempt} of ${job.retrying.max_attempts}.`);
+  }, [attempt]);
+
   if (!job) return <ScreenPending title="Job" error={error} />;
 
   const role = session.user.role;
   const failedAt = FAILED_AT[job.status];
   const position = STAGES.indexOf(failedAt ?? job.status);
-  const running = !job.status.endsWith("_QC") && !failedAt && !["COMPLETED", "REJECTED", "CREATED"].includes(job.status);
+  const running = isRunning(job.status);
+  const retrying = running ? job.retrying : null;
   const langs = reviewLanguages(job, role, session.user.id);
   const feedback = (job.feedback ?? []) as FeedbackEntry[];
   const hasOutputs = Object.values((job.outputs ?? {}) as Record<string, Record<string, string>>).some((o) => o && Object.keys(o).length > 0);
@@ -230,6 +250,19 @@ export function JobScreen({ params }: ScreenProps) {
           </label>
           <progress id="step-progress" max={100} value={Math.round(progress?.percent ?? 0)} aria-valuetext={`${Math.round(progress?.percent ?? 0)}%`} />
           <p class="muted">{Math.round(progress?.percent ?? 0)}% done</p>
+          {retrying && (
+            <div class="banner warn-inline retrying">
+              <p class="banner-line">
+                <strong>
+                  Retrying: attempt {retrying.attempt} of {retrying.max_attempts}.
+                </strong>{" "}
+                The previous attempt failed; the platform tries again by itself after a short pause, so there is nothing to do yet.
+              </p>
+              <p class="banner-line">
+                Last error: <span class="job-error">{retrying.last_error}</span>
+              </p>
+            </div>
+          )}
         </div>
       )}
       {langs.length === 0 && WAITING[job.status] && <p class="banner">{WAITING[job.status]}</p>}

@@ -22,6 +22,30 @@ const LANG_STATUS: Record<string, string> = {
   REJECTED: "Rejected",
 };
 
+type Entry = Partial<Pick<LangQc, "status" | "assignee" | "assignee_email" | "rejection_reason" | "history" | "feedback">>;
+
+/** The translated languages of a job as GET /jobs/{id}/language-qc lists them, read from the job
+ * itself (shared.services.language_qc.entry_view): every requested output but the source, in
+ * order, "Waiting for a linguist" where the job has no entry yet. */
+export function languagesOf(job: Job): LangQc[] {
+  const states = (job.language_qc ?? {}) as Record<string, Entry | undefined>;
+  return job.requested_outputs
+    .filter((lang) => lang !== job.source_language)
+    .map((lang) => {
+      const e = states[lang] ?? {};
+      return {
+        job_id: job._id,
+        lang,
+        status: e.status ?? "PENDING",
+        assignee: e.assignee ?? null,
+        assignee_email: e.assignee_email ?? null,
+        rejection_reason: e.rejection_reason ?? null,
+        history: e.history ?? [],
+        feedback: e.feedback ?? [],
+      };
+    });
+}
+
 /** Active LINGUISTs of `org` (a PM reads their members; an ADMIN the user list). */
 export async function linguistsOf(org: string, role: string): Promise<Person[]> {
   const out: Person[] = [];
@@ -47,9 +71,8 @@ export function LanguageQcBoardScreen() {
   const [actionError, setError] = useState("");
   const board = useLoad(async () => {
     const jobs = await allPages<Job>((cursor) => api.get("/api/v1/jobs", { query: { status: "LANGUAGE_QC", limit: 100, cursor } }));
-    const rows: Row[] = await Promise.all(
-      jobs.map(async (job) => ({ job, languages: (await api.get("/api/v1/jobs/{id}/language-qc", { path: { id: job._id } })).languages })),
-    );
+    // Each job of the list carries its `language_qc`: the board needs no request per job.
+    const rows: Row[] = jobs.map((job) => ({ job, languages: languagesOf(job) }));
     const orgs = Array.from(new Set(jobs.map((j) => j.org_id).filter((o): o is string => !!o)));
     const linguists: Record<string, Person[]> = {};
     await Promise.all(orgs.map(async (o) => (linguists[o] = await linguistsOf(o, role))));

@@ -254,9 +254,10 @@ export function ReviewScreen({ params }: ScreenProps) {
   const frame = 1 / fps;
   const sourceLang = job?.source_language ?? lang;
 
-  // Caption flags depend on the cue and the next one: cached per (cue, next) so a keystroke
-  // recomputes one or two cues, not all of them.
-  const flagCache = useRef(new WeakMap<Cue, { next: Cue | undefined; flags: Flag[] }>());
+  // Caption flags depend on the cue and its neighbours (the gap to the next, the free time around
+  // it for the reading-speed advice): cached per (previous, cue, next) so a keystroke recomputes
+  // a few cues, not all of them.
+  const flagCache = useRef(new WeakMap<Cue, { prev: Cue | undefined; next: Cue | undefined; flags: Flag[] }>());
   useEffect(() => {
     flagCache.current = new WeakMap();
   }, [profile, fps, terms, lang]);
@@ -265,9 +266,9 @@ export function ReviewScreen({ params }: ScreenProps) {
       const cache = flagCache.current;
       return cues.map((c, i) => {
         const hit = cache.get(c);
-        if (hit && hit.next === cues[i + 1]) return hit.flags;
+        if (hit && hit.next === cues[i + 1] && hit.prev === cues[i - 1]) return hit.flags;
         const f = captionFlags(cues, i, profile, fps, lang, sourceLang, terms);
-        cache.set(c, { next: cues[i + 1], flags: f });
+        cache.set(c, { prev: cues[i - 1], next: cues[i + 1], flags: f });
         return f;
       });
     }

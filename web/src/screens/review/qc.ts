@@ -53,6 +53,78 @@ export function isSoundTag(text: string): boolean {
   return /^\[[^[\]]+\]$/.test(flat) || /^[♪♫ ]+$/.test(flat);
 }
 
+/** A number as Python's f"{x:.<digits>f}" writes it: an exact tie (0.25 to one decimal) rounds to
+ * the even digit, where toFixed rounds up. The server's report and this live check print the same
+ * figures for the same cue. */
+export function fixed(x: number, digits: number): string {
+  // toFixed works on the exact binary value, as Python does, and differs only on an exact tie,
+  // which its exact expansion shows (x * 10 would make false ties: 0.45 * 10 is 4.5 in floats,
+  // while 0.45 is a little over 0.45 and both languages print "0.5").
+  const exact = Math.abs(x).toFixed(Math.min(100, digits + 60));
+  const dot = exact.indexOf(".");
+  if (!/^50*$/.test(exact.slice(dot + 1 + digits))) return x.toFixed(digits);
+  const last = Number(exact[digits ? dot + digits : dot - 1]);
+  if (last % 2 === 1) return x.toFixed(digits); // the tie rounds up to the even digit, as toFixed does
+  const down = exact.slice(0, digits ? dot + 1 + digits : dot);
+  return (x < 0 && Number(down) !== 0 ? "-" : "") + down;
+}
+
+/** Characters of a cue as the server counts them (caption_rules._chars): code points, runs of
+ * spaces and the line break as one space. */
+function charCount(text: string): number {
+  return [...text.split(/\s+/).filter(Boolean).join(" ")].length;
+}
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** Seconds the text needs on screen at the profile's reading speed (caption_rules.reading_time). */
+export function readingTime(text: string, p: Profile): number {
+  let need = 0;
+  if (p.maxCps) need = Math.max(need, charCount(text) / p.maxCps);
+  if (p.maxWpm) need = Math.max(need, (wordCount(text) * 60) / p.maxWpm);
+  return need;
+}
+
+/** Free seconds around cue i: after the previous cue and its gap, before the next cue's gap
+ * (caption_rules.room_around). */
+export function roomAround(cues: Cue[], i: number, gap: number): number {
+  const c = cues[i];
+  const before = c.start - (i > 0 ? cues[i - 1].end + gap : 0);
+  const after = i + 1 < cues.length ? cues[i + 1].start - gap - c.end : 0;
+  return Math.max(0, before) + Math.max(0, after);
+}
+
+/** How to bring a cue that is too fast to read within the profile, worded and computed as the
+ * saved QC report does (caption_rules._reading_help, decision 0339): extend it into the free
+ * time around it when that is enough, else condense it by so many characters (words for the
+ * profiles that count words a minute). */
+export function readingHelp(cues: Cue[], i: number, p: Profile, gap: number): string {
+  const c = cues[i];
+  const has = c.end - c.start;
+  const need = readingTime(c.text, p);
+  const room = roomAround(cues, i, gap);
+  if (has + room >= need - 0.005) return `it needs ${fixed(need, 1)} s and there is ${fixed(room, 1)} s free around it: extend it into the gap`;
+  const seconds = has + room;
+  let keep: number;
+  let cut: number;
+  let unit: string;
+  if (p.maxCps) {
+    keep = Math.trunc(p.maxCps * seconds);
+    cut = charCount(c.text) - keep;
+    unit = cut === 1 ? "character" : "characters";
+  } else {
+    keep = Math.trunc(((p.maxWpm ?? 0) * seconds) / 60);
+    cut = wordCount(c.text) - keep;
+    unit = cut === 1 ? "word" : "words";
+  }
+  const free = room >= 0.05 ? ` (${fixed(room, 1)} s free around it)` : " (no free time around it)";
+  // two decimals where one would print "needs 2.2 s, has 2.2 s" for a cue that is too short
+  const digits = fixed(need, 1) === fixed(has, 1) ? 2 : 1;
+  return `it needs ${fixed(need, digits)} s, has ${fixed(has, digits)} s${free}: condense it by ${cut} ${unit} to at most ${keep}`;
+}
+
 /** Flags of caption cue i. */
 export function captionFlags(cues: Cue[], i: number, p: Profile, fps: number, lang: string, sourceLang: string, terms: GlossaryTerm[]): Flag[] {
   const c = cues[i];
@@ -61,17 +133,23 @@ export function captionFlags(cues: Cue[], i: number, p: Profile, fps: number, la
   if (!c.text.trim()) flags.push({ rule: "empty", text: "no text" });
   if (lines.length > p.maxLines) flags.push({ rule: "line_count", text: `${lines.length} lines (max ${p.maxLines})` });
   lines.forEach((line, n) => {
-    if (line.length > p.maxChars) flags.push({ rule: "line_length", text: `line ${n + 1}: ${line.length} characters (max ${p.maxChars})` });
+    const length = [...line].length; // code points, as the server counts
+    if (length > p.maxChars) flags.push({ rule: "line_length", text: `line ${n + 1}: ${length} characters (max ${p.maxChars})` });
   });
   const d = c.end - c.start;
   if (d <= 0) flags.push({ rule: "timing", text: "ends before it starts" });
   else {
     if (d < p.minDuration - 1e-3) flags.push({ rule: "min_duration", text: `${d.toFixed(2)} s on screen (min ${p.minDuration.toFixed(2)} s)` });
     if (d > p.maxDuration + 1e-3 && !isSoundTag(c.text)) flags.push({ rule: "max_duration", text: `${d.toFixed(2)} s on screen (max ${p.maxDuration.toFixed(2)} s)` });
-    const chars = c.text.replace(/\n/g, " ").length;
-    if (p.maxCps && chars / d > p.maxCps + 0.05) flags.push({ rule: "reading_speed", text: `${(chars / d).toFixed(1)} characters/s (max ${p.maxCps})` });
-    const words = c.text.split(/\s+/).filter(Boolean).length;
-    if (p.maxWpm && (words * 60) / d > p.maxWpm + 0.5) flags.push({ rule: "reading_speed", text: `${Math.round((words * 60) / d)} words/min (max ${p.maxWpm})` });
+    // The same figures and advice as the saved report's reading_speed issue (decision 0339),
+    // recomputed as the reviewer types or retimes (the advice depends on the neighbours' times).
+    const gap = p.minGapFrames / (fps || 25);
+    const chars = charCount(c.text);
+    if (p.maxCps && chars / d > p.maxCps + 0.05)
+      flags.push({ rule: "reading_speed", text: `${fixed(chars / d, 1)} characters/s (max ${p.maxCps}); ${readingHelp(cues, i, p, gap)}` });
+    const words = wordCount(c.text);
+    if (p.maxWpm && (words * 60) / d > p.maxWpm + 0.5)
+      flags.push({ rule: "reading_speed", text: `${fixed((words * 60) / d, 0)} words/min (max ${p.maxWpm}); ${readingHelp(cues, i, p, gap)}` });
   }
   if (i + 1 < cues.length) {
     const g = cues[i + 1].start - c.end;
