@@ -164,21 +164,25 @@ _STEP_WORK = {
 
 
 def _readable(step: str, exc: BaseException) -> str:
-    """The job's `error`: the step's own sentence when it raised one on purpose, otherwise what
-    failed and what to do, never the exception's text (it may hold paths or tool output; the log
+    """What failed, for the job's `last_error` while the step is retried and the start of its
+    `error` once it gives up: the step's own sentence when it raised one on purpose, otherwise
+    which work stopped, never the exception's text (it may hold paths or tool output; the log
     has it, under the job id)."""
     if isinstance(exc, (PermanentStepError, TransientError)) and str(exc):
         return str(exc)
     work = _STEP_WORK.get(step, f"The {step} step")
+    return f"{work} stopped on an error inside the platform ({type(exc).__name__}), not a problem found in the video."
+
+
+def _gave_up(step: str, message: str, tries: int) -> str:
+    """The job's `error` when a step that may succeed later failed every attempt: what failed,
+    what to do now, and how often it was tried."""
     again = (
         "An admin can retry the step from the job page"
         if step in STEPS and STEPS[step][1] in RETRYABLE
         else "Create the job again with the same video"
     )
-    return (
-        f"{work} stopped on an error inside the platform ({type(exc).__name__}), not a problem found in "
-        f"the video. {again}; if it fails again, give support the job id."
-    )
+    return f"{message.rstrip('. ')}. {again}; if it fails again, give support the job id. It was tried {tries} times."
 
 
 def _cleanup_deleted(job_id: str) -> None:
@@ -304,7 +308,7 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
     def record(doc: JobDocument) -> None:
         if (doc.get("step_attempts") or {}).get(step) != attempt:
             raise _Stale()
-        doc["error"] = message if permanent else f"{message.rstrip('. ')}. It was tried {tries} times."
+        doc["error"] = message if permanent else _gave_up(step, message, tries)
         doc["failed_step"] = step
 
     try:

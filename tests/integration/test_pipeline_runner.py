@@ -121,6 +121,11 @@ def test_transient_failures_back_off_then_fail_readably(platform, isolated_setti
     assert runner.run_task(job_id, "probe", 2, steps=steps) == "retry"
     job = platform.documents.get("jobs", job_id)
     assert job["step_attempts"]["probe"] == 3 and job["step_tries"] == 3
+    # while it retries, what failed (no advice yet: the platform is still trying)
+    assert job["last_error"] == (
+        "Checking the upload stopped on an error inside the platform (ConnectionError), not a problem found "
+        "in the video."
+    )
     assert runner.run_task(job_id, "probe", 3, steps=steps) == "failed"
     job = platform.documents.get("jobs", job_id)
     assert job["status"] == "UPLOAD_INVALID"
@@ -298,11 +303,16 @@ def test_merge_is_per_language(result, expected):
 
 
 def test_an_unexpected_render_error_says_what_failed_and_who_can_retry():
-    """A step's own exception text (paths, tool output) never reaches the client; the job's error
-    says which work stopped and what to do (RENDER_FAILED is retryable by an admin)."""
+    """A step's own exception text (paths, tool output) never reaches the client: while the step
+    is retried `last_error` says which work stopped; once it gives up, `error` adds what to do
+    (RENDER_FAILED is retryable by an admin)."""
     message = runner._readable("render", RuntimeError("ffmpeg /tmp/avp-render-x/mix.wav: Invalid data"))
     assert message == (
         "Making the accessible videos stopped on an error inside the platform (RuntimeError), not a problem "
+        "found in the video."
+    )
+    assert runner._gave_up("render", message, 5) == (
+        "Making the accessible videos stopped on an error inside the platform (RuntimeError), not a problem "
         "found in the video. An admin can retry the step from the job page; if it fails again, give support "
-        "the job id."
+        "the job id. It was tried 5 times."
     )
