@@ -8,7 +8,6 @@ cue."""
 
 import copy
 import json
-import subprocess
 
 import pytest
 
@@ -73,19 +72,7 @@ def test_a_sting_between_answers_is_tagged_between_the_speech_cues_in_the_bbc_st
         tmp_path / "speech.mp4",
     )
     a, b = tv.pauses[0]
-    video = tmp_path / "sting.mp4"
-    subprocess.run(
-        [
-            "ffmpeg", "-y", "-loglevel", "error", "-i", str(tv.path), "-f", "lavfi",
-            "-i", f"aevalsrc=exprs='{sc.BENCH_TUNE}':s=48000:d={b - a}",
-            "-filter_complex",
-            f"[1:a]adelay={int(a * 1000)}|{int(a * 1000)},apad,aformat=channel_layouts=stereo[m];"
-            "[0:a][m]amix=inputs=2:duration=first:normalize=0[a]",
-            "-map", "0:v", "-map", "[a]", "-c:v", "copy", "-c:a", "aac", str(video),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
+    video = sc.with_sting(tv.path, a, b, tmp_path / "sting.mp4")
     job = {
         "id": "sting",
         "source_language": "en",

@@ -5,7 +5,6 @@ the show." printed far from its own voice and both halves got a dash (0350). One
 dash; the same interview with a second voice answering still gets one where it answers."""
 
 import copy
-import subprocess
 
 import pytest
 
@@ -34,19 +33,7 @@ def _captions(tmp_path, answer: Part) -> list[str]:
     a, b = tv.pauses[0]
     store = tmp_path / "store"
     (store / "jobs" / "sting").mkdir(parents=True)
-    subprocess.run(
-        [
-            "ffmpeg", "-y", "-loglevel", "error", "-i", str(tv.path), "-f", "lavfi",
-            "-i", f"aevalsrc=exprs='{sc.BENCH_TUNE}':s=48000:d={b - a}",
-            "-filter_complex",
-            f"[1:a]adelay={int(a * 1000)}|{int(a * 1000)},apad,aformat=channel_layouts=stereo[m];"
-            "[0:a][m]amix=inputs=2:duration=first:normalize=0[a]",
-            "-map", "0:v", "-map", "[a]", "-c:v", "copy", "-c:a", "aac",
-            str(store / "jobs" / "sting" / "source.mp4"),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
+    sc.with_sting(tv.path, a, b, store / "jobs" / "sting" / "source.mp4")
     job = {
         "id": "sting",
         "source_language": "en",

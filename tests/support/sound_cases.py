@@ -200,3 +200,19 @@ def score(found: list[tuple[float, float]], spans: list[tuple[float, float, Piec
         "false_seconds": round(max(0.0, total - in_music), 2),
         "false_in": false_pieces,
     }
+
+
+def with_sting(talking_video: Path, start: float, end: float, out: Path) -> Path:
+    """`talking_video` with the bench's tune alone from `start` to `end` (a pause between
+    answers), mixed under its own audio; the picture is copied."""
+    _run(
+        [
+            "ffmpeg", "-y", "-loglevel", "error", "-i", str(talking_video), "-f", "lavfi",
+            "-i", f"aevalsrc=exprs='{BENCH_TUNE}':s=48000:d={end - start}",
+            "-filter_complex",
+            f"[1:a]adelay={int(start * 1000)}|{int(start * 1000)},apad,aformat=channel_layouts=stereo[m];"
+            "[0:a][m]amix=inputs=2:duration=first:normalize=0[a]",
+            "-map", "0:v", "-map", "[a]", "-c:v", "copy", "-c:a", "aac", str(out),
+        ]
+    )  # fmt: skip
+    return out
