@@ -86,9 +86,18 @@ def axe_check(page, screen: str) -> list[dict]:
     return result
 
 
-def create_job(user: ApiUser, org_id: str | None, video: Path, outputs: list[str], title: str = "Browser test") -> str:
-    """A job from a multipart upload (as a CLIENT or ADMIN would post it); returns its id."""
-    data = {"source_language": "en", "requested_outputs": ",".join(outputs), "title": title}
+def create_job(
+    user: ApiUser,
+    org_id: str | None,
+    video: Path,
+    outputs: list[str],
+    title: str = "Browser test",
+    source_language: str = "en",
+    **fields: str,
+) -> str:
+    """A job from a multipart upload (as a CLIENT or ADMIN would post it), with any other form
+    `fields` (e.g. glossary_id); returns its id."""
+    data = {"source_language": source_language, "requested_outputs": ",".join(outputs), "title": title, **fields}
     if org_id and user.user["role"] == "ADMIN":
         data["org_id"] = org_id
     with open(video, "rb") as fh:

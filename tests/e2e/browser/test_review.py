@@ -33,39 +33,13 @@ def start_jobs(admin, video) -> dict:
     for term in case.glossary:
         body = {k: term[k] for k in ("source", "target", "target_language")}
         admin.call("POST", f"/api/v1/glossaries/{glossary['id']}/terms", expect=201, json=body)
-    with open(clean, "rb") as fh:
-        clean_job = admin.call(
-            "POST",
-            "/api/v1/jobs",
-            expect=201,
-            files={"file": ("video.mp4", fh, "video/mp4")},
-            data={
-                "source_language": "en",
-                "requested_outputs": "en",
-                "title": "Metal workshop",
-                "org_id": org,
-                "glossary_id": glossary["id"],
-            },
-        ).json()["_id"]
-    with open(video, "rb") as fh:  # English speech, but the job says Spanish
-        mismatch = admin.call(
-            "POST",
-            "/api/v1/jobs",
-            expect=201,
-            files={"file": ("video.mp4", fh, "video/mp4")},
-            data={"source_language": "es", "requested_outputs": "es", "title": "Wrong language", "org_id": org},
-        ).json()["_id"]
+    clean_job = create_job(admin, org, clean, ["en"], "Metal workshop", glossary_id=glossary["id"])
+    # English speech, but the job says Spanish
+    mismatch = create_job(admin, org, video, ["es"], "Wrong language", source_language="es")
     # Fast speech (230 words a minute): the report flags reading speed with how to fix each cue
     # (decision 0339), which the live check must repeat (0829).
     fast = quality.generate(quality.cases()["fast"], Path(video).parent / "quality").video
-    with open(fast, "rb") as fh:
-        fast_job = admin.call(
-            "POST",
-            "/api/v1/jobs",
-            expect=201,
-            files={"file": ("video.mp4", fh, "video/mp4")},
-            data={"source_language": "en", "requested_outputs": "en", "title": "Fast talk", "org_id": org},
-        ).json()["_id"]
+    fast_job = create_job(admin, org, fast, ["en"], "Fast talk")
     return {
         "org": org,
         "fast": fast_job,
