@@ -91,6 +91,7 @@ def report(outcomes, work: Path, seconds: float) -> list[dict]:
                 "stem_lufs": o.stem_lufs,
                 "mix_lufs": o.mix_lufs,
                 "mix_tp": o.mix_tp,
+                "describe_s": o.describe_seconds,
                 "seconds": seconds,
             }
         )
@@ -127,6 +128,7 @@ def table(rows: list[dict]) -> None:
         "stem_lufs",
         "mix_lufs",
         "mix_tp",
+        "describe_s",
         "seconds",
     ]
     _say("  ".join(f"{c:>12}" for c in cols))

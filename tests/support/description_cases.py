@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -464,6 +465,7 @@ class Outcome:
     stem_loudness: list[float | None] = field(default_factory=list)  # per standard clip's window
     mix_loudness: list[float | None] = field(default_factory=list)
     placed_extended: int = 0  # cues the placement made extended (the narration may play them)
+    describe_seconds: float = 0.0  # wall time of the describer on this case (shared by its languages)
 
     @property
     def voiced_loudness(self) -> list[float | None]:
@@ -495,9 +497,10 @@ def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, spe
     describer = describer or ad.LocalDescriber()
     speech = speech or LocalSpeech()
     transcript = Transcript(languages[0], case.duration, list(case.words))
-    events = ad.without_subtitles(
-        describer.describe(case.path, transcript, work / "describe", languages[0]), case.words
-    )
+    began = time.perf_counter()
+    seen = describer.describe(case.path, transcript, work / "describe", languages[0])
+    describe_seconds = round(time.perf_counter() - began, 2)
+    events = ad.without_subtitles(seen, case.words)
     info = ff.probe(case.path)
     source = case.path if info.has_audio else ff.with_silent_audio(case.path, info, work / "with-track.mp4")
     src_info = ff.probe(source)
@@ -537,6 +540,7 @@ def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, spe
                 stem_loudness=window_loudness(stem_blocks, windows),
                 mix_loudness=window_loudness(mix_blocks, windows),
                 placed_extended=sum(1 for d in placed if d.extended),
+                describe_seconds=describe_seconds,
                 quoted_ok=good,
                 garbage=bad,
                 overlapping=overlaps(cues),
