@@ -3,7 +3,8 @@
 Each description cue gets a slot: from its start to the next dialogue word (or the next
 description, or the end). A clip longer than its slot is re-synthesised faster, up to
 MAX_RATE x; what still does not fit is an extended description: the standard mix leaves it
-out (it would talk over dialogue) and the extended-AD render holds the picture for it.
+out (it would talk over dialogue) and the extended-AD render holds the picture for it. A cue the
+placement already made extended (identifier `ad-N-extended`) stays extended (decision 0370).
 
 Every clip is then brought to one loudness, CLIP_LUFS, by a static gain (decision 0357): the
 voices differ by several LU (Piper's English against espeak-ng's Spanish, short clips against
@@ -16,7 +17,7 @@ import wave
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from shared.media import ducking, quote_language
+from shared.media import ducking, quote_language, spoken_capitals
 from shared.media import ffmpeg as ff
 from shared.media.types import Word
 from shared.media.vtt import EXTENDED_ID, VttCue
@@ -85,7 +86,7 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
     """`text` spoken into `out` (WAV) in `language`; a quote in it that is clearly in another
     language ('... el texto "SUMMER SALE 50% OFF".') is spoken by a voice of that language
     (shared.media.quote_language, decision 0341). Returns the duration in seconds."""
-    runs = quote_language.parts(text, language) or [(text, language)]
+    runs = voiced_runs(text, language)
     if len(runs) == 1:
         return speech.synthesize(runs[0][0], runs[0][1], out, rate)
     import numpy as np
@@ -113,6 +114,14 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
         f.setframerate(SAMPLE_RATE)
         f.writeframes(pcm.tobytes())
     return len(pcm) / SAMPLE_RATE
+
+
+def voiced_runs(text: str, language: str) -> list[tuple[str, str]]:
+    """What `speak` asks the voices for `text`: (words, language) runs, a quote clearly in
+    another language its own run (decision 0341), words in capitals as they are to be said
+    (shared.media.spoken_capitals, decision 0373)."""
+    runs = quote_language.parts(text, language) or [(text, language)]
+    return [(spoken_capitals.spoken(words), lang) for words, lang in runs]
 
 
 def _level(data, threshold: float = 100.0) -> float:
@@ -150,13 +159,17 @@ def synthesize_plan(
         text = " ".join(cue.text.split())
         rate = 1.0
         length = speak(speech, text, language, out, rate)
+        # a cue the placement made extended (no pause of the job's min_gap_seconds had room for
+        # it) holds the picture even when its clip would fit the shorter pause at its hold
+        # point: the user set that gap for a reason (decision 0370)
+        held = cue.extended
         for _ in range(FIT_TRIES):
-            if length <= slot or rate >= max_rate:
+            if held or length <= slot or rate >= max_rate:
                 break
             # a voice's pauses do not shrink with its rate: ask again from what was measured
             rate = min(max_rate, rate * length / max(slot, 0.01) * 1.03)
             length = speak(speech, text, language, out, rate)
-        extended = length > slot  # measured, whatever the script's estimate said
+        extended = held or length > slot  # measured, whatever the script's estimate said
         if extended and rate != 1.0:
             rate = 1.0  # extended: the picture waits, so speak at the natural rate
             length = speak(speech, text, language, out, rate)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from shared.media import describe as ad
+from shared.media import placement
 from tests.support import description_cases as dc
 from tests.support.description_cases import FONT
 
@@ -135,3 +136,31 @@ def test_subtitles_of_speech_in_another_language_are_read_as_subtitles_without_g
     assert quoted and all(e.key == "subtitle" for e in quoted), [(e.time, e.text) for e in events]
     assert set(e.value for e in quoted) <= set(case.on_screen), [e.value for e in quoted]
     assert "They sell the best fish in the city here." in [e.value for e in quoted]
+    # decision 0371: the Spanish track (the speech's language) leaves them out; the English
+    # track, whose listeners do not follow the Spanish, quotes them
+    gaps = placement.dialogue_gaps(case.words, case.duration)
+    placed = placement.place(events, gaps, case.duration, ["es", "en"], case.words, sentence=ad.sentence)
+    assert placed
+    assert ad.for_track(placed, "es", case.speech) == []
+    english = ad.for_track(placed, "en", case.speech)
+    assert [d.text for d in english] and all(d.text.startswith("Subtitle:") for d in english)
+    # a silent film's subtitles (no speech) are for every listener
+    assert [d.text for d in ad.for_track(placed, "es", None)] == [ad.localized(d, "es") for d in placed]
+
+
+def test_a_countdown_over_a_moving_picture_is_told_once_and_its_numbers_never_quoted(tmp_path):
+    """Decision 0372: "STARTING IN 5" ... "1", one number a second over a moving test pattern
+    (0.5-5.5 s), then a title. Before: nothing was said of the countdown."""
+    shown = ",".join(
+        _draw(BOLD, f"STARTING IN {n}", 40, "(w-tw)/2", "h*0.4", 0.5 + k, 1.5 + k)
+        for k, n in enumerate((5, 4, 3, 2, 1))
+    )
+    graph = f"testsrc2=s=640x360:r=25:d=10,{shown},{_draw(BOLD, 'WELCOME BACK', 40, '(w-tw)/2', 'h*0.4', 6.5, 10)},format=yuv420p[v]"
+    video = _encode(graph, 10, tmp_path / "countdown.mp4")
+    events = ad.LocalDescriber(people=False).analyse(video, tmp_path / "work", "en")
+    said = [(e.time, e.key, e.text) for e in events]
+    counts = [e for e in events if e.key == "countdown"]
+    assert len(counts) == 1 and counts[0].time <= 4.0, said
+    assert counts[0].text == "A countdown is on screen.", said
+    assert not [e for e in events if e.kind == "text" and "STARTING" in e.value.upper()], said
+    assert "WELCOME BACK" in [e.value for e in events if e.kind == "text"], said

@@ -48,6 +48,7 @@ class Case:
     script: str = ""
     expect: list[str] = field(default_factory=list)  # phrase keys the describer must find
     never: list[str] = field(default_factory=list)  # phrase keys that would be false here ("black")
+    speech: str = "en"  # the language spoken (when anything is)
 
 
 def _run(args: list[str]) -> None:
@@ -378,7 +379,7 @@ def foreign_subtitles(folder: Path) -> Case:
         graph.append(f"testsrc2=s=640x360:r=25:d=22,format=yuv420p,{subs}[v]")
         _encode(inputs, graph, 22, out)
     script = " ".join(text for *_, text in spans)
-    return Case("foreign_subtitles", out, 22.0, english, words, script, expect=["subtitle"])
+    return Case("foreign_subtitles", out, 22.0, english, words, script, expect=["subtitle"], speech="es")
 
 
 CASES = {"busy_sale": busy_sale, "silent_film": silent_film, "portrait_subtitles": portrait_subtitles}
@@ -506,13 +507,16 @@ def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, spe
     src_info = ff.probe(source)
     gaps = placement.dialogue_gaps(case.words, case.duration)
     placed = placement.place(events, gaps, case.duration, list(languages), case.words, sentence=ad.sentence)
+    speech = case.speech if case.words else None
     out = []
     for lang in languages:
-        # identified as the describe step writes them (`ad-N`, `ad-N-extended`), then relabelled
-        # as the tts step does: the track says what the narration did with each cue
+        # each language's track as the pipeline words it (without the subtitles of the speech
+        # for the speech's own language, decision 0371), identified as the describe step writes
+        # them (`ad-N`, `ad-N-extended`), then relabelled as the tts step does: the track says
+        # what the narration did with each cue
         cues = [
-            VttCue(d.start, d.end, ad.localized(d, lang) or d.text, f"ad-{i + 1}" + ("-extended" if d.extended else ""))
-            for i, d in enumerate(placed)
+            VttCue(d.start, d.end, d.text, f"ad-{i + 1}" + ("-extended" if d.extended else ""))
+            for i, d in enumerate(ad.for_track(placed, lang, speech))
         ]
         folder = work / lang
         folder.mkdir(parents=True, exist_ok=True)

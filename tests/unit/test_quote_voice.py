@@ -111,6 +111,20 @@ def test_a_clip_is_asked_again_faster_until_it_fits(tmp_path):
     assert len(speech.calls) == 3 and not clip.extended and clip.duration <= clip.slot
 
 
+def test_a_cue_the_placement_made_extended_holds_the_picture_though_its_clip_would_fit(tmp_path):
+    """Decision 0370: the placement found no pause of the job's min_gap_seconds for it; the
+    shorter pause at its hold point is not used, even at a faster rate."""
+    speech = Paused()
+    text = " ".join(["word"] * 20)
+    cues = [VttCue(0.0, 3.0, text, "ad-1-extended"), VttCue(10.0, 13.0, text, "ad-2")]
+    plan = narration.synthesize_plan(speech, cues, "en", [], 20.0, tmp_path)
+    held, played = plan.clips
+    assert held.extended and held.rate == 1.0 and held.duration <= held.slot  # it would have fitted
+    assert not played.extended
+    assert len(speech.calls) == 2  # neither asked again faster
+    assert [c.identifier for c in narration.relabelled(cues, plan) or cues] == ["ad-1-extended", "ad-2"]
+
+
 def test_both_voices_of_a_clip_speak_at_one_level(tmp_path, monkeypatch):
     import numpy as np
 
