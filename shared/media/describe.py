@@ -34,7 +34,7 @@ from shared.media.types import Description, Transcript, VisualEvent, Word
 
 SCENE_THRESHOLD = 0.3
 OCR_INTERVAL = 1.0
-OCR_WIDTH = 640  # frames are read at this width at most (RapidOCR's detector works at ~736)
+OCR_WIDTH = 1280  # frames are read at this width at most: small UI type on a 1280x720 screen recording is read (0374)
 FADE_FPS = 4
 FADE_MIN = 0.5  # seconds of uniform black/white that make a fade (a flash is not one)
 BLACK_MAX, WHITE_MIN = 32, 224  # every channel of every thumbnail pixel below / above
@@ -66,6 +66,13 @@ SUBTITLE_WORDS = 3
 SUBTITLE_BAND = 0.7
 SUBTITLE_CENTRE = 0.1
 BRAND_LETTERS = (4, 12)
+# A screen full of text (decision 0374): more lines or words than this appearing together are
+# a page (a mail client, a document), told as such with its heading (a line in type at least
+# HEADING_SIZE times the middle line's height, of HEADING_WORDS words at most), not read whole
+PAGE_LINES = 6
+PAGE_WORDS = 30
+HEADING_SIZE = 1.3
+HEADING_WORDS = 8
 # A countdown ("STARTING IN 5", "4", "3"...; decision 0372): the same line whose one number goes
 # down by one from each sample to the next, on at least COUNTDOWN_SAMPLES consecutive samples,
 # read with confidence >= ocr.LOW_CONFIDENCE; said once (its numbers are never quoted: they are
@@ -84,6 +91,8 @@ PHRASES = {
         "subtitle": 'Subtitle: "{text}".',
         "black": "The screen goes black.",
         "white": "The screen turns white.",
+        "page": 'A screen full of text is shown, headed "{text}".',
+        "page_untitled": "A screen full of text is shown.",
         "countdown": "A countdown is on screen.",
         "people": {1: "A person is on screen.", 2: "Two people are on screen.", 0: "Several people are on screen."},
     },
@@ -95,6 +104,8 @@ PHRASES = {
         "subtitle": 'Subtítulo: "{text}".',
         "black": "La pantalla se funde a negro.",
         "white": "La pantalla se vuelve blanca.",
+        "page": 'Se muestra una pantalla llena de texto, con el título "{text}".',
+        "page_untitled": "Se muestra una pantalla llena de texto.",
         "countdown": "Aparece una cuenta atrás.",
         "people": {1: "Aparece una persona.", 2: "Aparecen dos personas.", 0: "Aparecen varias personas."},
     },
@@ -106,6 +117,8 @@ PHRASES = {
         "subtitle": 'Subtítol: "{text}".',
         "black": "La pantalla es fon a negre.",
         "white": "La pantalla es torna blanca.",
+        "page": 'Es mostra una pantalla plena de text, amb el títol "{text}".',
+        "page_untitled": "Es mostra una pantalla plena de text.",
         "countdown": "Apareix un compte enrere.",
         "people": {1: "Apareix una persona.", 2: "Apareixen dues persones.", 0: "Apareixen diverses persones."},
     },
@@ -117,6 +130,8 @@ PHRASES = {
         "subtitle": 'Subtítulo: "{text}".',
         "black": "A pantalla fúndese a negro.",
         "white": "A pantalla vólvese branca.",
+        "page": 'Móstrase unha pantalla chea de texto, co título "{text}".',
+        "page_untitled": "Móstrase unha pantalla chea de texto.",
         "countdown": "Aparece unha conta atrás.",
         "people": {1: "Aparece unha persoa.", 2: "Aparecen dúas persoas.", 0: "Aparecen varias persoas."},
     },
@@ -128,6 +143,8 @@ PHRASES = {
         "subtitle": 'Subtitolo: "{text}".',
         "black": "La ekrano nigriĝas.",
         "white": "La ekrano blankiĝas.",
+        "page": 'Ekrano plena de teksto aperas, kun la titolo "{text}".',
+        "page_untitled": "Ekrano plena de teksto aperas.",
         "countdown": "Retronombrado aperas sur la ekrano.",
         "people": {1: "Persono aperas.", 2: "Du personoj aperas.", 0: "Pluraj personoj aperas."},
     },
@@ -149,6 +166,8 @@ def phrases(lang: str) -> dict:
 def wording(key: str, value: str, lang: str) -> str:
     """The sentence for a phrase key in `lang` (English for a language without phrases)."""
     p = phrases(lang)
+    if key == "page":
+        return p["page"].format(text=value) if value else p["page_untitled"]
     if key in ("text", "name", "card", "subtitle"):
         said = p[key].format(text=value)
         # a quote ending its own sentence needs no second full stop ('... here.".')
@@ -421,6 +440,11 @@ class LocalDescriber:
             near = [c for c in cuts if t - self.ocr_interval <= c <= t + self.ocr_interval / 2]
             at = near[-1] if near else t
             k = min(range(len(times)), key=lambda i: abs(times[i] - t))
+            if is_page(lines):
+                # a screen full of text (a web page, a mail client, a document): not read out
+                # whole, which would fill every pause; its heading, when one stands out (0374)
+                events.append(event(at, "page", heading(lines, pages[k]), lang))
+                continue
             for key, value in texts_and_names(lines):
                 if key == "text":
                     key = text_kind(value, lines, pages[k : k + 3], frame_size(images[k]), _thumb(thumbs, t + 0.5))
@@ -573,6 +597,29 @@ def text_kind(value: str, lines: list[str], pages, size: tuple[int, int], thumb:
         ):
             return card
     return "subtitle"
+
+
+def is_page(lines: list[str]) -> bool:
+    """Whether lines that appeared together are a screen full of text rather than a title, a
+    slide or a caption: more than PAGE_LINES lines, or more than PAGE_WORDS words."""
+    return len(lines) > PAGE_LINES or sum(len(ln.split()) for ln in lines) > PAGE_WORDS
+
+
+def heading(lines: list[str], boxes: list[ocr.Box]) -> str:
+    """The line of a page in the largest type, when it stands out (HEADING_SIZE times the
+    middle line's height) and is short (HEADING_WORDS words at most): what a sighted viewer
+    reads first. "" when no line stands out."""
+    heights = []
+    for ln in lines:
+        mine = [b.h for b in boxes if b.text.strip() and b.text.strip() in ln]
+        heights.append(max(mine) if mine else 0.0)
+    if not heights or not max(heights):
+        return ""
+    middle = sorted(heights)[len(heights) // 2]
+    top = max(range(len(lines)), key=lambda i: heights[i])
+    if heights[top] < HEADING_SIZE * middle or len(lines[top].split()) > HEADING_WORDS:
+        return ""
+    return lines[top]
 
 
 def texts_and_names(lines: list[str]) -> list[tuple[str, str]]:

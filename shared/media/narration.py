@@ -4,7 +4,8 @@ Each description cue gets a slot: from its start to the next dialogue word (or t
 description, or the end). A clip longer than its slot is re-synthesised faster, up to
 MAX_RATE x; what still does not fit is an extended description: the standard mix leaves it
 out (it would talk over dialogue) and the extended-AD render holds the picture for it. A cue the
-placement already made extended (identifier `ad-N-extended`) stays extended (decision 0370).
+placement already made extended (identifier `ad-N-extended`) stays extended unless the pause at
+its hold point is at least the job's minimum gap (decision 0370).
 
 Every clip is then brought to one loudness, CLIP_LUFS, by a static gain (decision 0357): the
 voices differ by several LU (Piper's English against espeak-ng's Spanish, short clips against
@@ -23,6 +24,7 @@ from shared.media.types import Word
 from shared.media.vtt import EXTENDED_ID, VttCue
 
 MAX_RATE = 1.5
+MIN_GAP_SECONDS = 2.0  # pauses under about 2 s are too short for a description (the placement's default)
 SAMPLE_RATE = 48000
 MARGIN = 0.1
 VOICE_GAP = 0.12  # seconds between a description's words and a quote spoken in another voice
@@ -145,9 +147,18 @@ def trimmed(data, threshold: float = 100.0):
 
 
 def synthesize_plan(
-    speech, cues, language: str, words: list[Word], duration: float, folder: Path, max_rate: float = MAX_RATE
+    speech,
+    cues,
+    language: str,
+    words: list[Word],
+    duration: float,
+    folder: Path,
+    max_rate: float = MAX_RATE,
+    min_gap: float = MIN_GAP_SECONDS,
 ) -> Plan:
-    """Synthesize every description cue (vtt.VttCue) and fit it into its slot."""
+    """Synthesize every description cue (vtt.VttCue) and fit it into its slot. A cue the
+    placement made extended is fitted only into a pause of `min_gap` seconds or more (the
+    job's min_gap_seconds); otherwise it stays extended (decision 0370)."""
     plan = Plan(language=language)
     ordered = sorted(cues, key=lambda c: c.start)
     quote_language.learn(c.text for c in ordered)  # every quote's words looked up at once
@@ -159,10 +170,10 @@ def synthesize_plan(
         text = " ".join(cue.text.split())
         rate = 1.0
         length = speak(speech, text, language, out, rate)
-        # a cue the placement made extended (no pause of the job's min_gap_seconds had room for
-        # it) holds the picture even when its clip would fit the shorter pause at its hold
-        # point: the user set that gap for a reason (decision 0370)
-        held = cue.extended
+        # a cue the placement made extended holds the picture when the pause at its hold point
+        # is shorter than the job's min_gap_seconds, even if its clip would fit it: the user set
+        # that gap for a reason (decision 0370)
+        held = cue.extended and slot < min_gap
         for _ in range(FIT_TRIES):
             if held or length <= slot or rate >= max_rate:
                 break

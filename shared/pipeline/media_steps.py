@@ -607,6 +607,7 @@ def tts(io: StepIO) -> dict:
     if io.exists(voiced_path):  # clips of an earlier run: unchanged descriptions are not voiced again
         speech.load(io.get_file(voiced_path, io.workdir / "tts" / VOICED_ZIP))
     max_rate = float(_opt(job, "max_speech_rate", narration.MAX_RATE))
+    min_gap = float(_opt(job, "min_gap_seconds", placement.MIN_GAP_SECONDS))
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
     wanted = []
@@ -621,7 +622,7 @@ def tts(io: StepIO) -> dict:
 
     def speak(lang: str, cues: list, folder: Path):
         """One language's clips and stem: engine and ffmpeg work only, languages side by side."""
-        plan = narration.synthesize_plan(speech, cues, lang, transcript.words, duration, folder, max_rate)
+        plan = narration.synthesize_plan(speech, cues, lang, transcript.words, duration, folder, max_rate, min_gap)
         return plan, narration.write_stem(plan, folder, duration, folder / NARRATION)
 
     # Every description at the voice's natural rate, on every core, as narration.speak will ask

@@ -7,6 +7,7 @@ from __future__ import annotations
 import wave
 
 from shared.media import narration, quote_language
+from shared.media.types import Word
 from shared.media.vtt import VttCue
 
 
@@ -112,17 +113,21 @@ def test_a_clip_is_asked_again_faster_until_it_fits(tmp_path):
 
 
 def test_a_cue_the_placement_made_extended_holds_the_picture_though_its_clip_would_fit(tmp_path):
-    """Decision 0370: the placement found no pause of the job's min_gap_seconds for it; the
-    shorter pause at its hold point is not used, even at a faster rate."""
+    """Decision 0370: the pause at its hold point is shorter than the job's min_gap_seconds, so
+    it stays extended although its clip fits that pause; one in a long enough pause plays."""
     speech = Paused()
-    text = " ".join(["word"] * 20)
-    cues = [VttCue(0.0, 3.0, text, "ad-1-extended"), VttCue(10.0, 13.0, text, "ad-2")]
-    plan = narration.synthesize_plan(speech, cues, "en", [], 20.0, tmp_path)
+    text = " ".join(["word"] * 12)  # 1.7 s
+    words = [Word(1.9, 3.0, "talk"), Word(12.0, 13.0, "talk")]
+    cues = [VttCue(0.0, 1.8, text, "ad-1-extended"), VttCue(3.2, 6.0, text, "ad-2-extended")]
+    plan = narration.synthesize_plan(speech, cues, "en", words, 20.0, tmp_path, min_gap=2.0)
     held, played = plan.clips
-    assert held.extended and held.rate == 1.0 and held.duration <= held.slot  # it would have fitted
-    assert not played.extended
+    assert held.extended and held.rate == 1.0 and held.duration <= held.slot < 2.0  # it would have fitted
+    assert not played.extended and played.slot >= 2.0
     assert len(speech.calls) == 2  # neither asked again faster
     assert [c.identifier for c in narration.relabelled(cues, plan) or cues] == ["ad-1-extended", "ad-2"]
+    # with a minimum gap the short pause meets, the first plays too
+    plan = narration.synthesize_plan(Paused(), cues, "en", words, 20.0, tmp_path, min_gap=1.5)
+    assert [c.extended for c in plan.clips] == [False, False]
 
 
 def test_both_voices_of_a_clip_speak_at_one_level(tmp_path, monkeypatch):
