@@ -164,3 +164,17 @@ def test_a_countdown_over_a_moving_picture_is_told_once_and_its_numbers_never_qu
     assert counts[0].text == "A countdown is on screen.", said
     assert not [e for e in events if e.kind == "text" and "STARTING" in e.value.upper()], said
     assert "WELCOME BACK" in [e.value for e in events if e.kind == "text"], said
+
+
+def test_small_type_on_a_screen_recording_is_read_whole_and_a_full_screen_is_a_page(tmp_path):
+    """Decision 0374: a 1280x720 screen recording in 14-15 px type. Before: the notification
+    was not read at all (frames were read at 640 px), at full size it was read cut short ("...
+    has been publi"), and the inbox was quoted whole."""
+    case = dc.screen_recording(tmp_path / "media")
+    events = ad.LocalDescriber(people=False).analyse(case.path, tmp_path / "work", "en")
+    said = [(e.time, e.key, e.text) for e in events]
+    quoted = [e.value for e in events if e.key in ("text", "card")]
+    assert "Meeting moved to Thursday afternoon" in quoted, said
+    assert set(quoted) <= set(case.on_screen), said
+    pages = [e for e in events if e.key == "page"]
+    assert len(pages) == 1 and 6.5 <= pages[0].time <= 8.5, said

@@ -388,3 +388,30 @@ def test_a_countdown_is_told_once_when_its_number_goes_down_by_one_on_consecutiv
     e = ad.event(0.0, "countdown", "", "es")
     assert e.kind == "text" and e.text == "Aparece una cuenta atrás."
     assert ad.sentence(e, "en").text == "A countdown is on screen."
+
+
+def test_a_screen_full_of_text_is_a_page_told_by_its_heading_when_one_stands_out():
+    """Decision 0374."""
+    inbox = ["Inbox", "Sent", "Drafts", "Mail", "Meeting moved to Thursday afternoon", "Your invoice is ready", "Lunch"]
+    assert ad.is_page(inbox)
+    assert not ad.is_page(["SUMMER SALE", "50% OFF"])
+    assert not ad.is_page(["Our plans for 2025", "Open the Lisbon office", "Hire ten engineers"])  # a slide
+    assert ad.is_page(["This is a long paragraph of text that someone put on the screen for all to read"] * 3)
+    boxes = [box(t, h=18.0) for t in inbox if t != "Mail"] + [box("Mail", h=30.0)]
+    assert ad.heading(inbox, boxes) == "Mail"
+    assert ad.heading(inbox, [box(t, h=18.0) for t in inbox]) == ""  # nothing stands out: no guess
+    assert ad.event(1.0, "page", "Mail", "es").text == 'Se muestra una pantalla llena de texto, con el título "Mail".'
+    assert ad.event(1.0, "page", "", "en").text == "A screen full of text is shown."
+
+
+def test_a_box_at_the_side_of_its_band_runs_on_unless_the_side_is_the_frames_edge():
+    import numpy as np
+
+    def quad(x0, x1):
+        return np.array([[x0, 10], [x1, 10], [x1, 30], [x0, 30]], dtype="float32")
+
+    assert ocr.runs_on(quad(20, 299.5), 200, 500, 1280)  # cut at the band's right side
+    assert ocr.runs_on(quad(0.5, 120), 200, 500, 1280)  # ... at its left side
+    assert not ocr.runs_on(quad(20, 250), 200, 500, 1280)
+    assert not ocr.runs_on(quad(0.5, 120), 0, 500, 1280)  # the frame's edge: ocr.cut_off decides
+    assert not ocr.runs_on(quad(20, 299.5), 980, 1280, 1280)
