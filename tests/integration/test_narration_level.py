@@ -1,5 +1,5 @@
 """Every spoken description at one loudness (decision 0357): each clip is brought to
-narration.CLIP_LUFS by one static gain whatever the voice (Piper's English, espeak-ng's Spanish)
+narration.CLIP_LUFS by one static gain whatever the voice (Piper's English, SVOX Pico's Spanish)
 and the length, its peaks kept under narration.STEM_PEAK; the mix stays at -23 LUFS and under
 -1 dBTP. Measured with ffmpeg's ebur128 on clips voiced by the real engines."""
 
