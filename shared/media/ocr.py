@@ -450,7 +450,7 @@ class RapidOcrReader:
         drops the spaces and misreads more)."""
         h, w = img.shape[:2]
         scale = FINE_SIDE / max(h, w)
-        out = []
+        out: list = []
         for x0, y0, x1, y1 in regions(quads, w, h):
             found = self._det(img[y0:y1, x0:x1], scale)
             if any(runs_on(q, x0, x1, w) for q in found):

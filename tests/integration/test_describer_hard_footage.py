@@ -134,7 +134,10 @@ def test_subtitles_of_speech_in_another_language_are_read_as_subtitles_without_g
     )
     quoted = [e for e in events if e.kind == "text"]
     assert quoted and all(e.key == "subtitle" for e in quoted), [(e.time, e.text) for e in events]
-    assert set(e.value for e in quoted) <= set(case.on_screen), [e.value for e in quoted]
+    # as shown (a final full stop may be lost: the third line is read without it since the
+    # fine detector's band is widened, decision 0374)
+    _, n_bad, garbage = dc.quotes([f'"{e.value}"' for e in quoted], case.on_screen)
+    assert n_bad == 0, garbage
     assert "They sell the best fish in the city here." in [e.value for e in quoted]
     # decision 0371: the Spanish track (the speech's language) leaves them out; the English
     # track, whose listeners do not follow the Spanish, quotes them
