@@ -26,7 +26,8 @@ PICO_RESET_FULL = 0
 MEMORY = 2_500_000  # bytes per Pico system, as Debian's pico2wave uses
 SAMPLE_RATE = 16_000
 CHUNK = 1024  # bytes asked of pico_getData at a time
-SILENCE = 180  # sample level (about -45 dBFS) under which Pico's trailing samples are silence
+FRAME = 320  # samples (20 ms) whose RMS tells sound from silence when trimming
+SILENCE_DBFS = -45.0  # a frame under this is silence (Pico's trailing clicks measure -53 to -58)
 TAIL = 0.25  # seconds kept after the last sound
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,16 +127,22 @@ def markup(text: str, rate: float) -> str:
 
 
 def trimmed(pcm: bytes) -> bytes:
-    """The samples up to TAIL seconds after the last one above SILENCE: Pico ends every text
-    with about a second of silence (espeak-ng with 0.35 s), which would count as speech when
-    the narration fits a clip into its slot."""
+    """The samples up to TAIL seconds after the last 20 ms frame louder than SILENCE_DBFS (RMS):
+    Pico ends every text with about a second of near silence with faint clicks in it (espeak-ng
+    with 0.35 s), which would count as speech when the narration fits a clip into its slot and
+    lower the clip's level in its window."""
     import numpy as np  # heavy: imported on first use, as in shared.media.narration
 
     samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
-    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE)
+    n = samples.size // FRAME * FRAME
+    if n == 0:
+        return pcm
+    frames = samples[:n].astype(np.float64).reshape(-1, FRAME)
+    rms = np.sqrt((frames**2).mean(axis=1)) / 32768.0
+    loud = np.flatnonzero(rms > 10 ** (SILENCE_DBFS / 20))
     if loud.size == 0:
         return pcm
-    end = min(samples.size, int(loud[-1]) + 1 + int(TAIL * SAMPLE_RATE))
+    end = min(samples.size, (int(loud[-1]) + 1) * FRAME + int(TAIL * SAMPLE_RATE))
     return samples[:end].tobytes()
 
 
