@@ -11,7 +11,8 @@ steps on each and prints per case:
   tags a captioner writes (the music intro's "[music]"), and over speech cues alone;
 - sound tags found / expected / false (shared.media.sound_tags), in the source and in Spanish;
 - chrF (sacrebleu) of the Spanish captions against reference translations;
-- the speaker-change detector's precision and recall; sentence ends (precision/recall) and the
+- the speaker-change detector's precision and recall, within 1 s and one to one (each true
+  change matched by one found change at most, so a second dash next to it is false); sentence ends (precision/recall) and the
   ends added from the audio (shared.media.sentence_ends) that lie on a real boundary;
 - step times;
 - the music tagger's precision and recall on generated pieces (sound_cases: chords, melody,
@@ -125,7 +126,7 @@ def print_table(rows: list[dict]) -> None:
     _say()
     head = (
         f"{'case':<24}{'lang':<18}{'WER':>7}{'cues':>6}{'in prof':>9}{'x sent':>7}{'x pause':>8}"
-        f"{'x spk':>6}{'unflag':>7}{'SubER':>7}{'chrF es':>8}{'es prof':>8}{'spk P/R':>12}{'punct':>6}{'end P/R':>11}"
+        f"{'x spk':>6}{'unflag':>7}{'SubER':>7}{'chrF es':>8}{'es prof':>8}{'spk P/R':>12}{'1:1 P/R':>11}{'punct':>6}{'end P/R':>11}"
         f"{'added':>7}{'s':>7}"
     )
     _say(head)
@@ -135,6 +136,7 @@ def print_table(rows: list[dict]) -> None:
         verdict = f"{lang.get('status', '-')}:{lang.get('heard') or '-'} {_num(lang.get('probability'), '{:.2f}')}"
         spk = r.get("speakers")
         spk_s = "-" if not spk else f"{spk['precision']:.2f}/{spk['recall']:.2f}"
+        strict_s = "-" if not spk else f"{spk['strict_precision']:.2f}/{spk['strict_recall']:.2f}"
         c = r["crossing"]
         ends = r.get("sentence_ends")
         ends_s = "-" if not ends else f"{ends['precision']:.2f}/{ends['recall']:.2f}"
@@ -143,7 +145,7 @@ def print_table(rows: list[dict]) -> None:
         _say(
             f"{r['case']:<24}{verdict:<18}{_pct(r['wer']):>7}{r['cues']:>6}{_pct(r['within_profile']):>9}"
             f"{c['sentence_end']:>7}{c['pause']:>8}{c['speaker_change']:>6}{r['unflagged_crossings']:>7}"
-            f"{_num(r['suber']):>7}{_num(r.get('chrf_es')):>8}{_pct(r.get('es_within_profile')):>8}{spk_s:>12}"
+            f"{_num(r['suber']):>7}{_num(r.get('chrf_es')):>8}{_pct(r.get('es_within_profile')):>8}{spk_s:>12}{strict_s:>11}"
             f"{'yes' if r.get('punctuation_restored') else 'no':>6}{ends_s:>11}{added_s:>7}{sum(r['seconds'].values()):>7.1f}"
         )
     _say()

@@ -29,11 +29,19 @@ from shared.media.types import Word
 MIN_TURN_GAP = 0.15  # seconds of silence where a turn may change
 MIN_STRETCH = 0.6  # seconds of speech a voice print needs
 SPLIT_STRETCH = 4.0  # a longer stretch is printed sentence by sentence (fast talkers, no pauses)
-MIN_PIECE = 1.2  # seconds: a shorter sentence ("Thanks, Anna.") is printed with its neighbour
+# A long stretch is cut at every sentence end that leaves both sides long enough to print
+# (MIN_PIECE; at a comma MIN_CLAUSE_PIECE): a two-line turn ("That is all from us this week, thank you for watching.") said
+# between two of the other voice's is printed on its own, not with the next turn. Short prints
+# count for less (SURE_PRINT), so a short sentence ("Thanks, Anna.") is no new voice (0351).
+MIN_PIECE = MIN_STRETCH
+MIN_CLAUSE_PIECE = (
+    1.2  # at a comma (inside a turn far more often than at a hand-over): "Great," stays with its sentence
+)
 # Once every voice is known, a piece whose print lies nearer another voice than the one the
 # change detector gave it, by more than this, is that voice's (a hand-over the running
-# comparison missed: "It does, and the council ..." after "... everyone involved."; 0338).
-RELABEL_MARGIN = 1.0
+# comparison missed: "It does, and the council ..." after "... everyone involved."; 0338;
+# 1.0 before short prints counted for less, 0351).
+RELABEL_MARGIN = 0.6
 # Seconds of speech from which a print's mean MFCC is trusted at face value (_mfcc_trust).
 SURE_PRINT = 2.5
 CHANGE_THRESHOLD = 2.0  # distance (standardised MFCC mean distance + pitch semitones / 4) between two voices
@@ -298,16 +306,20 @@ def split_at_sentences(
     """Speech stretches longer than `longer_than` seconds cut between the recogniser's
     sentences (halfway between a sentence's last word and the next word): fast talkers hand
     over without a pause the VAD can see, and one print over two voices matches neither."""
-    pattern = re.compile(r"[.!?…,;:]['\")\]»]*$") if clauses else _SENTENCE_END
-    cuts = [round((a.end + b.start) / 2 * RATE) for a, b in zip(words, words[1:]) if pattern.search(a.text)]
+    clause = re.compile(r"[.!?…,;:]['\")\]»]*$") if clauses else _SENTENCE_END
+    cuts = [
+        (round((a.end + b.start) / 2 * RATE), MIN_PIECE if _SENTENCE_END.search(a.text) else MIN_CLAUSE_PIECE)
+        for a, b in zip(words, words[1:])
+        if clause.search(a.text)
+    ]
     out: list[tuple[int, int]] = []
     for a, b in chunks:
         if (b - a) / RATE <= longer_than:
             out.append((a, b))
             continue
         start = a
-        for c in cuts:
-            if start < c < b and (c - start) / RATE >= MIN_PIECE and (b - c) / RATE >= MIN_PIECE:
+        for c, least in cuts:
+            if start < c < b and (c - start) / RATE >= least and (b - c) / RATE >= least:
                 out.append((start, c))
                 start = c
         out.append((start, b))

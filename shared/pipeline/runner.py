@@ -299,6 +299,17 @@ def _fail(job_id: str, step: str, attempt: int, message: str, *, permanent: bool
             return STALE
         p.tasks.enqueue(job_id, step, attempt + 1, delay_seconds=delay)
         metrics.STEPS.labels(step, "retry").inc()
+        # A failed attempt changes no status: this event is how a job page sees it live (its
+        # fields are those of Job.retrying, plus the pause before the next attempt).
+        publish_notification(
+            stored,
+            "retry",
+            message,
+            step=step,
+            attempt=tries + 1,
+            max_attempts=cfg.task_max_attempts,
+            delay_seconds=delay,
+        )
         log.info(
             "step will retry",
             extra={"fields": {"job_id": job_id, "step": step, "attempt": attempt + 1, "delay": delay}},

@@ -38,11 +38,22 @@ CLOSE_CODES = {
 JOB_STATUS_UPDATE = "job_status_update"
 NOTIFICATION = "notification"
 PING = "ping"
-NOTIFICATION_KINDS = frozenset({"feedback", "rejection", "assignment", "progress"})
+NOTIFICATION_KINDS = frozenset({"feedback", "rejection", "assignment", "progress", "retry"})
 
 # Only these fields of an event reach a client: events are internal and may carry more.
 _EVENT_FIELDS = ("type", "job_id", "org_id", "status", "updated_at")
-_NOTIFICATION_FIELDS = ("kind", "message", "lang", "assignee", "percent", "step", "stage")
+_NOTIFICATION_FIELDS = (
+    "kind",
+    "message",
+    "lang",
+    "assignee",
+    "percent",
+    "step",
+    "stage",
+    "attempt",
+    "max_attempts",
+    "delay_seconds",
+)
 
 
 def job_status_message(job: JobDocument) -> dict:

@@ -1,5 +1,6 @@
 """The events a job emits on the event port: `job_status_update` on every status change and
-`notification` (feedback, rejection, assignment, progress) for people following the job."""
+`notification` (feedback, rejection, assignment, progress, and retry: an attempt of a step failed and
+the next one is scheduled) for people following the job."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from shared.services import webhooks
 from shared.timestamps import now_iso
 
 log = logs.get("avp.events")
-NOTIFICATION_KINDS = frozenset({"feedback", "rejection", "assignment", "progress"})
+NOTIFICATION_KINDS = frozenset({"feedback", "rejection", "assignment", "progress", "retry"})
 
 
 def status_event(job: JobDocument) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from shared.errors import PermanentStepError
 from shared.ids import new_id
 from shared.local.worker import Worker
 from shared.pipeline import runner
+from shared.realtime.protocol import event_message
 from shared.services.jobs import delete_job, transition
 from shared.storage.layout import job_path
 from tests.support.jobs import stored_job
@@ -126,9 +127,26 @@ def test_transient_failures_back_off_then_fail_readably(platform, isolated_setti
         "Checking the upload stopped on an error inside the platform (ConnectionError), not a problem found "
         "in the video."
     )
+    # each failed attempt is published (a job page shows it live), with what the client may read
+    retries = [e for _, e in platform.events.read_after(0) if e.get("kind") == "retry"]
+    assert [(e["attempt"], e["max_attempts"], e["delay_seconds"]) for e in retries] == [(2, 3, 10), (3, 3, 20)]
+    assert event_message(retries[-1]) == {
+        "type": "notification",
+        "job_id": job_id,
+        "org_id": job["org_id"],
+        "status": "UPLOADED",
+        "updated_at": retries[-1]["updated_at"],
+        "kind": "retry",
+        "message": job["last_error"],
+        "step": "probe",
+        "attempt": 3,
+        "max_attempts": 3,
+        "delay_seconds": 20,
+    }
     assert runner.run_task(job_id, "probe", 3, steps=steps) == "failed"
     job = platform.documents.get("jobs", job_id)
     assert job["status"] == "UPLOAD_INVALID"
+    assert len([e for _, e in platform.events.read_after(0) if e.get("kind") == "retry"]) == 2  # giving up is a status
     assert job["error"] == (
         "Checking the upload stopped on an error inside the platform (ConnectionError), not a problem found "
         "in the video. Create the job again with the same video; if it fails again, give support the job id. "

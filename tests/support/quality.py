@@ -365,12 +365,9 @@ def generate(case: Case, folder: Path) -> Generated:
             )
         )
     data = json.loads(meta.read_text())
-    by_text = {}
-    for s in case.sentences:
-        by_text.setdefault(s.text, []).append(s)
-    spans = []
-    for a, b, text in data["spans"]:
-        spans.append((a, b, by_text[text][0]))
+    # In script order: a script may say one sentence twice, by another voice the second time
+    # (long_fast's presenters swap turns when its script repeats).
+    spans = [(a, b, s) for (a, b, _), s in zip(data["spans"], case.sentences, strict=True)]
     ref = folder / f"{case.name}-{key}.ref.srt"
     ref.write_text(reference_srt(spans, case.tags))
     speech_ref = folder / f"{case.name}-{key}.ref-speech.srt"
@@ -620,7 +617,10 @@ def crossings(cues, gen: Generated) -> dict:
 
 
 def speaker_accuracy(words: list[dict], gen: Generated, tolerance: float = 1.0) -> dict | None:
-    """Precision and recall of the detected speaker changes against the script's."""
+    """Precision and recall of the detected speaker changes against the script's: within
+    `tolerance` (any found change near a true one is right), and one to one (`strict_*`: each
+    true change takes at most one found change, so a second dash next to a true change is
+    false)."""
     truth = []
     for (_, _, s1), (a2, _, s2) in zip(gen.spans, gen.spans[1:]):
         if (s1.voice or "", s1.pitch) != (s2.voice or "", s2.pitch):
@@ -628,7 +628,26 @@ def speaker_accuracy(words: list[dict], gen: Generated, tolerance: float = 1.0) 
     found = [(w1["end"] + w2["start"]) / 2 for w1, w2 in zip(words, words[1:]) if w1["speaker"] != w2["speaker"]]
     if not truth and not found:
         return None
-    return boundary_accuracy(truth, found, tolerance)
+    out = boundary_accuracy(truth, found, tolerance)
+    matched = one_to_one(truth, found, tolerance)
+    out["strict_precision"] = matched / len(found) if found else 1.0
+    out["strict_recall"] = matched / len(truth) if truth else 1.0
+    return out
+
+
+def one_to_one(truth: list[float], found: list[float], tolerance: float) -> int:
+    """The most true boundaries that each get a found one of their own within `tolerance` (a
+    found boundary matches at most one true one). Every window is as wide, so taking the true
+    boundaries in time order, each with the earliest free found one in reach, is a maximum
+    matching."""
+    free = sorted(found)
+    matched = 0
+    for t in sorted(truth):
+        k = next((k for k, f in enumerate(free) if abs(t - f) <= tolerance), None)
+        if k is not None:
+            del free[k]
+            matched += 1
+    return matched
 
 
 def boundary_accuracy(truth: list[float], found: list[float], tolerance: float) -> dict:

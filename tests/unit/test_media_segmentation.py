@@ -321,6 +321,21 @@ def test_two_voices_handing_over_without_a_pause_are_told_apart_sentence_by_sent
     assert speaker_change.split_at_sentences(short, ws) == short
 
 
+def test_a_one_second_turn_between_two_of_the_other_voice_is_printed_on_its_own():
+    # long_fast's "That is all from us this week, thank you for watching." said between two
+    # turns of the other presenter with no pause: its last sentence (1 s) was printed with the
+    # next turn, and the hand-overs on both sides went unmarked (0351).
+    audio = np.concatenate([_voice(215, 2.5, bright=0.6), _voice(105, 1.0), _voice(215, 2.5, bright=0.6)])
+    chunks = [(0, len(audio))]
+    ws = (
+        words("We will bring you the news.", start=0.1, step=0.4)
+        + words("Thank you all.", start=2.55, step=0.3)
+        + words("Good morning and welcome to the show.", start=3.6, step=0.35)
+    )
+    labels, _ = speaker_change._label(ws, audio, chunks, speaker_change.CHANGE_THRESHOLD)
+    assert labels == [0] * 6 + [1] * 3 + [0] * 7
+
+
 def test_a_sentence_too_long_for_one_cue_is_not_left_with_a_one_word_tail():
     ws = words("The operator says that repairs to the main line will take at least another two fortnights.")
     cues = cr.build_cues(ws, P, 25, 30.0)

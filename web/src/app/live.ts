@@ -15,6 +15,10 @@ export type LiveMessage = {
   lang?: string;
   percent?: number;
   step?: string;
+  // kind "retry": an attempt of `step` failed; `attempt` of `max_attempts` starts in `delay_seconds`
+  attempt?: number;
+  max_attempts?: number;
+  delay_seconds?: number;
 };
 
 const FINAL = new Set([4400, 4401, 4403, 4404]);

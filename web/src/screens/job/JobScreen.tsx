@@ -84,6 +84,19 @@ function isRunning(status: string): boolean {
   return !status.endsWith("_QC") && !FAILED_AT[status] && !["COMPLETED", "REJECTED", "CREATED"].includes(status);
 }
 
+/** What happens next while a step is retried; when the next attempt starts comes with the live
+ * retry event (a re-read of the job does not say). */
+function againIn(at: number | null): string {
+  const s = at === null ? null : Math.round((at - Date.now()) / 1000);
+  const when =
+    s === null
+      ? "tries again by itself after a short pause"
+      : s <= 1
+        ? "is trying again by itself"
+        : `tries again by itself at ${new Date(at!).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" })} (in about ${s} seconds)`;
+  return `The previous attempt failed; the platform ${when}, so there is nothing to do yet.`;
+}
+
 export function reviewLanguages(job: Job, role: string, userId: string): string[] {
   if (job.status === "SOURCE_QC") return ["REVIEWER", "ADMIN"].includes(role) ? [job.source_language] : [];
   if (job.status === "FINAL_QC") return ["REVIEWER", "ADMIN"].includes(role) ? job.requested_outputs : [];
@@ -106,6 +119,10 @@ export function JobScreen({ params }: ScreenProps) {
   const [busy, setBusy] = useState(false);
   // When this page's ADMIN retried a failed step (to say so if it fails again).
   const [retriedAt, setRetriedAt] = useState<string | null>(null);
+  // Is the job's WebSocket connected? While it is not, the page re-reads the job instead.
+  const [live, setLive] = useState(true);
+  // When the next attempt of a retried step starts (from the live retry event), as Date.now() ms.
+  const [nextAttempt, setNextAttempt] = useState<{ attempt: number; at: number } | null>(null);
   const progressRef = useRef<HTMLHeadingElement>(null);
   const id = params.id;
 
@@ -122,31 +139,43 @@ export function JobScreen({ params }: ScreenProps) {
 
   useEffect(
     () =>
-      openChannel(`/api/v1/ws/jobs/${encodeURIComponent(id)}`, (msg) => {
-        if (msg.type === "notification" && msg.kind === "progress") {
-          setProgress({ step: msg.step ?? null, percent: msg.percent ?? 0 });
-          return;
-        }
-        if (msg.type === "job_status_update") {
-          setJob((j) => {
-            if (j && msg.status && j.status !== msg.status) announce(`Status: ${statusWords(msg.status)}`);
-            return j;
-          });
-        }
-        setTick((t) => t + 1);
-      }),
+      openChannel(
+        `/api/v1/ws/jobs/${encodeURIComponent(id)}`,
+        (msg) => {
+          if (msg.type === "notification" && msg.kind === "progress") {
+            setProgress({ step: msg.step ?? null, percent: msg.percent ?? 0 });
+            return;
+          }
+          if (msg.type === "notification" && msg.kind === "retry" && msg.step && msg.attempt && msg.max_attempts) {
+            // A failed attempt (decision 0830): the same facts as the job's `retrying`, no re-read.
+            const retrying = { step: msg.step, attempt: msg.attempt, max_attempts: msg.max_attempts, last_error: msg.message ?? "" };
+            setJob((j) => (j && j.status === msg.status ? { ...j, retrying } : j));
+            setNextAttempt({ attempt: msg.attempt, at: Date.now() + (msg.delay_seconds ?? 0) * 1000 });
+            return;
+          }
+          if (msg.type === "job_status_update") {
+            setJob((j) => {
+              if (j && msg.status && j.status !== msg.status) announce(`Status: ${statusWords(msg.status)}`);
+              return j;
+            });
+          }
+          setTick((t) => t + 1);
+        },
+        setLive,
+      ),
     [id],
   );
 
-  // A failed attempt that will be retried changes no status and sends no event: while a step
-  // runs, re-read the job every 5 s so the page shows the retry (`retrying`, decision 0829).
-  const stepRunning = !!job && isRunning(job.status);
+  // The socket delivers status changes, progress and each failed attempt. Only while it is down
+  // (it reconnects by itself) does the page re-read the job, every 5 s; on reconnecting, the
+  // job's current status arrives first and the page reads the job once.
+  const polling = !!job && !live;
   useEffect(() => {
-    if (!stepRunning) return;
+    if (!polling) return;
     // (the stored progress is written before it is sent live, so a re-read never goes back)
     const timer = window.setInterval(() => setTick((t) => t + 1), 5000);
     return () => window.clearInterval(timer);
-  }, [id, stepRunning]);
+  }, [id, polling]);
   const attempt = job?.retrying ? `${job.retrying.step}:${job.retrying.attempt}` : "";
   useEffect(() => {
     if (job?.retrying) announce(`Retrying ${statusWords(job.status).toLowerCase()}: attempt ${job.retrying.attempt} of ${job.retrying.max_attempts}.`);
@@ -203,6 +232,7 @@ export function JobScreen({ params }: ScreenProps) {
           <code class="job-id">{job._id}</code>
         </dd>
       </dl>
+      {!live && <p class="banner live-fallback">Live updates are not connected: this page checks the job every 5 seconds until they are back.</p>}
       <ErrorBanner error={error} />
       {(EXPLAIN[job.status] || job.error) && (
         <div class="banner error" role="alert">
@@ -256,7 +286,7 @@ export function JobScreen({ params }: ScreenProps) {
                 <strong>
                   Retrying: attempt {retrying.attempt} of {retrying.max_attempts}.
                 </strong>{" "}
-                The previous attempt failed; the platform tries again by itself after a short pause, so there is nothing to do yet.
+                {againIn(nextAttempt?.attempt === retrying.attempt ? nextAttempt.at : null)}
               </p>
               <p class="banner-line">
                 Last error: <span class="job-error">{retrying.last_error}</span>
