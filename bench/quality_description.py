@@ -10,7 +10,9 @@ language:
 - on-screen text quoted correctly vs garbage quoted (aim: garbage 0);
 - standard descriptions audible in the narration stem and in the mix (momentary loudness per
   cue window >= -40 LUFS, ffmpeg ebur128), with the quietest window's level;
-- narration WER: each stem transcribed back with faster-whisper against the description text;
+- narration WER: each stem transcribed back with faster-whisper against the description text,
+  and against what is meant to be heard (words in capitals as they are spoken, decision 0373);
+- describe_s: the describer's wall time on the case (shared by its languages);
 - loudness: integrated LUFS of the stem and of the mix, the mix's true peak; then per language, each standard
   description window's loudness in the stem as voiced, as levelled (decision 0357) and in the
   mix: min, max and spread.
@@ -36,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from shared.media import describe as ad  # noqa: E402  (after the path set-up above)
 from shared.media import ffmpeg as ff  # noqa: E402
-from shared.media import narration  # noqa: E402
+from shared.media import narration, spoken_capitals  # noqa: E402
 from shared.media.tts import EspeakSpeech, LocalSpeech, PiperSpeech  # noqa: E402
 from shared.media.types import Transcript  # noqa: E402
 from shared.media.whisper import FasterWhisperTranscriber  # noqa: E402
@@ -60,19 +62,29 @@ def transcribe_back(stem: Path, lang: str, work: Path) -> str:
     return _TRANSCRIBER.transcribe(wav, lang).text
 
 
-def narration_wer(outcome, work: Path) -> float | None:
+_SPELLED = re.compile(r"\b(?:[A-Z] )+[A-Z]\b")
+
+
+def meant(text: str) -> str:
+    """What a listener should hear: words in capitals as the voice is given them (decision
+    0373), a spelled acronym written whole again ("CITYTV" -> "CITY TV", as Whisper writes it)."""
+    return _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), spoken_capitals.spoken(text))
+
+
+def narration_wer(outcome, work: Path) -> tuple[float | None, float | None]:
+    """(WER against the description text, WER against what is meant to be heard, `meant`)."""
     reference = " ".join(c.text for c in outcome.plan.standard)
     if not reference:
-        return None
+        return None, None
     heard = transcribe_back(outcome.stem, outcome.language, work)
     _say(f"    {outcome.language} heard back: {heard}")
-    return wer(reference, heard)
+    return wer(reference, heard), wer(meant(reference), heard)
 
 
 def report(outcomes, work: Path, seconds: float) -> list[dict]:
     rows = []
     for o in outcomes:
-        w = narration_wer(o, work)
+        w, w_meant = narration_wer(o, work)
         rows.append(
             {
                 "case": o.case,
@@ -88,9 +100,11 @@ def report(outcomes, work: Path, seconds: float) -> list[dict]:
                 "min_stem": min(o.stem_levels) if o.stem_levels else None,
                 "min_mix": min(o.mix_levels) if o.mix_levels else None,
                 "wer": w,
+                "wer_meant": w_meant,
                 "stem_lufs": o.stem_lufs,
                 "mix_lufs": o.mix_lufs,
                 "mix_tp": o.mix_tp,
+                "describe_s": o.describe_seconds,
                 "seconds": seconds,
             }
         )
@@ -124,9 +138,11 @@ def table(rows: list[dict]) -> None:
         "min_stem",
         "min_mix",
         "wer",
+        "wer_meant",
         "stem_lufs",
         "mix_lufs",
         "mix_tp",
+        "describe_s",
         "seconds",
     ]
     _say("  ".join(f"{c:>12}" for c in cols))
@@ -170,7 +186,7 @@ def compare_voices(cases, work: Path) -> None:
         for case in cases:
             outcome = dc.run_case(case, work / f"voice-{name}-{case.name}", languages=("en",), speech=speech)[0]
             spoken = sum(c.duration for c in outcome.plan.clips)
-            w = narration_wer(outcome, work)
+            w, _ = narration_wer(outcome, work)
             _say(f"  {name:10} {case.name:12} wer={fmt(w)} clips={len(outcome.plan.clips)} speech={spoken:.1f} s")
 
 

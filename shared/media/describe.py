@@ -34,7 +34,7 @@ from shared.media.types import Description, Transcript, VisualEvent, Word
 
 SCENE_THRESHOLD = 0.3
 OCR_INTERVAL = 1.0
-OCR_WIDTH = 640  # frames are read at this width at most (RapidOCR's detector works at ~736)
+OCR_WIDTH = 1280  # frames are read at this width at most: small UI type on a 1280x720 screen recording is read (0374)
 FADE_FPS = 4
 FADE_MIN = 0.5  # seconds of uniform black/white that make a fade (a flash is not one)
 BLACK_MAX, WHITE_MIN = 32, 224  # every channel of every thumbnail pixel below / above
@@ -66,6 +66,19 @@ SUBTITLE_WORDS = 3
 SUBTITLE_BAND = 0.7
 SUBTITLE_CENTRE = 0.1
 BRAND_LETTERS = (4, 12)
+# A screen full of text (decision 0374): more lines or words than this appearing together are
+# a page (a mail client, a document), told as such with its heading (a line in type at least
+# HEADING_SIZE times the middle line's height, of HEADING_WORDS words at most), not read whole
+PAGE_LINES = 6
+PAGE_WORDS = 30
+HEADING_SIZE = 1.3
+HEADING_WORDS = 8
+# A countdown ("STARTING IN 5", "4", "3"...; decision 0372): the same line whose one number goes
+# down by one from each sample to the next, on at least COUNTDOWN_SAMPLES consecutive samples,
+# read with confidence >= ocr.LOW_CONFIDENCE; said once (its numbers are never quoted: they are
+# stale by the time they are heard)
+COUNTDOWN_SAMPLES = 3
+COUNTDOWN_MAX = 100  # a number above this is not a countdown said in whole seconds
 BRAND_SAMPLES = 3
 HOMOGLYPHS = frozenset("ABCEHIKMNOPTXYZ")  # Latin capitals that Greek or Cyrillic ones look like
 
@@ -78,6 +91,9 @@ PHRASES = {
         "subtitle": 'Subtitle: "{text}".',
         "black": "The screen goes black.",
         "white": "The screen turns white.",
+        "page": 'A screen full of text is shown, headed "{text}".',
+        "page_untitled": "A screen full of text is shown.",
+        "countdown": "A countdown is on screen.",
         "people": {1: "A person is on screen.", 2: "Two people are on screen.", 0: "Several people are on screen."},
     },
     "es": {
@@ -88,6 +104,9 @@ PHRASES = {
         "subtitle": 'Subtítulo: "{text}".',
         "black": "La pantalla se funde a negro.",
         "white": "La pantalla se vuelve blanca.",
+        "page": 'Se muestra una pantalla llena de texto, con el título "{text}".',
+        "page_untitled": "Se muestra una pantalla llena de texto.",
+        "countdown": "Aparece una cuenta atrás.",
         "people": {1: "Aparece una persona.", 2: "Aparecen dos personas.", 0: "Aparecen varias personas."},
     },
     "ca": {
@@ -98,6 +117,9 @@ PHRASES = {
         "subtitle": 'Subtítol: "{text}".',
         "black": "La pantalla es fon a negre.",
         "white": "La pantalla es torna blanca.",
+        "page": 'Es mostra una pantalla plena de text, amb el títol "{text}".',
+        "page_untitled": "Es mostra una pantalla plena de text.",
+        "countdown": "Apareix un compte enrere.",
         "people": {1: "Apareix una persona.", 2: "Apareixen dues persones.", 0: "Apareixen diverses persones."},
     },
     "gl": {
@@ -108,6 +130,9 @@ PHRASES = {
         "subtitle": 'Subtítulo: "{text}".',
         "black": "A pantalla fúndese a negro.",
         "white": "A pantalla vólvese branca.",
+        "page": 'Móstrase unha pantalla chea de texto, co título "{text}".',
+        "page_untitled": "Móstrase unha pantalla chea de texto.",
+        "countdown": "Aparece unha conta atrás.",
         "people": {1: "Aparece unha persoa.", 2: "Aparecen dúas persoas.", 0: "Aparecen varias persoas."},
     },
     "eo": {
@@ -118,6 +143,9 @@ PHRASES = {
         "subtitle": 'Subtitolo: "{text}".',
         "black": "La ekrano nigriĝas.",
         "white": "La ekrano blankiĝas.",
+        "page": 'Ekrano plena de teksto aperas, kun la titolo "{text}".',
+        "page_untitled": "Ekrano plena de teksto aperas.",
+        "countdown": "Retronombrado aperas sur la ekrano.",
         "people": {1: "Persono aperas.", 2: "Du personoj aperas.", 0: "Pluraj personoj aperas."},
     },
 }
@@ -138,6 +166,8 @@ def phrases(lang: str) -> dict:
 def wording(key: str, value: str, lang: str) -> str:
     """The sentence for a phrase key in `lang` (English for a language without phrases)."""
     p = phrases(lang)
+    if key == "page":
+        return p["page"].format(text=value) if value else p["page_untitled"]
     if key in ("text", "name", "card", "subtitle"):
         said = p[key].format(text=value)
         # a quote ending its own sentence needs no second full stop ('... here.".')
@@ -149,7 +179,15 @@ def wording(key: str, value: str, lang: str) -> str:
 
 
 def event(time: float, key: str, value: str, lang: str) -> VisualEvent:
-    kind = {"black": "scene", "white": "scene", "name": "text", "card": "text", "subtitle": "text"}.get(key, key)
+    kinds = {
+        "black": "scene",
+        "white": "scene",
+        "name": "text",
+        "card": "text",
+        "subtitle": "text",
+        "countdown": "text",
+    }
+    kind = kinds.get(key, key)
     return VisualEvent(round(time, 3), kind, wording(key, value, lang), key=key, value=value)
 
 
@@ -160,15 +198,38 @@ def sentence(e: VisualEvent, lang: str) -> VisualEvent:
     return replace(e, text=wording(e.key, e.value, lang))
 
 
-def localized(d: Description, lang: str) -> str | None:
-    """A placed description in `lang`'s own phrases; None when it cannot be (free text from a
-    model, or a language without phrases): then it is machine-translated."""
+def needed(e: VisualEvent, lang: str, speech: str | None) -> bool:
+    """Whether the listeners of `lang`'s track need event `e`: burnt-in subtitles (the
+    translation of a foreign speaker) only where the track's language is not the speech's, as a
+    listener of the speech's language hears the speaker (decision 0371). `speech`: the language
+    spoken in the programme, None when nothing is said (a silent film's subtitles are for all)."""
+    return not (e.key == "subtitle" and speech is not None and base(lang) == base(speech))
+
+
+def localized(d: Description, lang: str, speech: str | None = None) -> str | None:
+    """A placed description in `lang`'s own phrases, without what that language's listeners do
+    not need (`needed`; "" when that is all of it); None when it cannot be worded (free text
+    from a model, or a language without phrases): then it is machine-translated."""
     if not d.parts or not has_phrases(lang) or any(not e.key for e in d.parts):
         return None
-    return placement.combine([sentence(e, lang) for e in d.parts])
+    return placement.combine([sentence(e, lang) for e in d.parts if needed(e, lang, speech)])
 
 
-def own_phrases(cues, placed: list[dict], lang: str) -> list[str | None]:
+def for_track(descriptions: list[Description], lang: str, speech: str | None) -> list[Description]:
+    """The placed descriptions as `lang`'s track says them: each in that language's phrases
+    without what its listeners do not need, and those with nothing left out of it. The times
+    stay (they were placed for the longest wording of every language)."""
+    out = []
+    for d in descriptions:
+        text = localized(d, lang, speech)
+        if text is None:
+            out.append(d)
+        elif text:
+            out.append(replace(d, text=text))
+    return out
+
+
+def own_phrases(cues, placed: list[dict], lang: str, speech: str | None = None) -> list[str | None]:
     """For each source description cue (vtt.VttCue, as reviewed), its wording in `lang` from
     that language's phrases when the cue is still what the describer wrote (same start and
     text); None for a cue a person wrote or changed (it is machine-translated instead).
@@ -182,14 +243,35 @@ def own_phrases(cues, placed: list[dict], lang: str) -> list[str | None]:
         if match is None:
             out.append(None)
             continue
-        parts = [VisualEvent(**e) for e in match.get("parts", [])]
-        out.append(localized(Description(match["start"], match["end"], match["text"], parts=parts), lang))
+        out.append(localized(_placed(match), lang, speech) or None)
     return out
 
 
-def record(descriptions: list[Description]) -> list[dict]:
-    """What visual.json keeps of each placed description (with its events, for own_phrases)."""
-    return [dict(d.to_dict(), parts=[e.__dict__ for e in d.parts]) for d in descriptions]
+def not_in_source(placed: list[dict], lang: str, speech: str | None) -> list[Description]:
+    """The descriptions the source track left out because its listeners hear the speech
+    (recorded with empty text, decision 0371), as `lang`'s track says them; none for the
+    speech's own language."""
+    out = []
+    for p in placed:
+        if p["text"]:
+            continue
+        text = localized(_placed(p), lang, speech)
+        if text:
+            out.append(replace(_placed(p), text=text, parts=[]))
+    return out
+
+
+def _placed(p: dict) -> Description:
+    parts = [VisualEvent(**e) for e in p.get("parts", [])]
+    return Description(p["start"], p["end"], p["text"], bool(p.get("extended")), float(p.get("needed", 0.0)), parts)
+
+
+def record(descriptions: list[Description], track: list[Description] | None = None) -> list[dict]:
+    """What visual.json keeps of each placed description (with its events, for own_phrases):
+    its text as the source track says it (`track`, by start), empty for one the track leaves
+    out (`not_in_source`)."""
+    said = {d.start: d.text for d in (descriptions if track is None else track)}
+    return [dict(d.to_dict(), text=said.get(d.start, ""), parts=[e.__dict__ for e in d.parts]) for d in descriptions]
 
 
 def _letters(text: str) -> str:
@@ -358,11 +440,17 @@ class LocalDescriber:
             near = [c for c in cuts if t - self.ocr_interval <= c <= t + self.ocr_interval / 2]
             at = near[-1] if near else t
             k = min(range(len(times)), key=lambda i: abs(times[i] - t))
+            if is_page(lines):
+                # a screen full of text (a web page, a mail client, a document): not read out
+                # whole, which would fill every pause; its heading, when one stands out (0374)
+                events.append(event(at, "page", heading(lines, pages[k]), lang))
+                continue
             for key, value in texts_and_names(lines):
                 if key == "text":
                     key = text_kind(value, lines, pages[k : k + 3], frame_size(images[k]), _thumb(thumbs, t + 0.5))
                 events.append(event(at, key, value, lang))
         events += unsure_numbers(samples, pages, times, events, lang)
+        events += [event(t, "countdown", "", lang) for t in countdowns(pages, times)]
         if self.people and images:
             for t, count in vision.people_changes(images, times):
                 events.append(event(t, "people", str(count), lang))
@@ -405,6 +493,48 @@ def unsure_numbers(samples, pages, times: list[float], told: list[VisualEvent], 
             e = event(t, "text", line, lang)
             said.append(e)
             out.append(e)
+    return out
+
+
+_NUMBER = re.compile(r"(?<![\d.,:/])\d{1,3}(?![\w.,:/%])")  # "5", "IN5" (a space OCR lost); not "00:05"
+
+
+def _count(line: str) -> tuple[str, int] | None:
+    """(the line with its one number taken out, the number) for a line with exactly one whole
+    number in it ("STARTING IN 5" -> ("starting in #", 5)); None otherwise."""
+    found = _NUMBER.findall(line)
+    if len(found) != 1 or int(found[0]) > COUNTDOWN_MAX:
+        return None
+    return " ".join(_NUMBER.sub(" # ", line).casefold().split()), int(found[0])
+
+
+def countdowns(pages, times: list[float]) -> list[float]:
+    """When a countdown starts on screen: a line (or a number alone) whose number goes down by
+    exactly one from each sample to the next, read so on COUNTDOWN_SAMPLES samples or more (one
+    sample between them may miss it), the rest of the line reading the same. One time per
+    countdown (decision 0372)."""
+    seen = [
+        [c for c in (_count(text) for text, conf in ocr.lines_of(boxes) if conf >= ocr.LOW_CONFIDENCE) if c]
+        for boxes in pages
+    ]
+    out: list[float] = []
+    runs: dict[str, tuple[int, int, float, bool]] = {}  # label -> (next number, readings, first time, missed one)
+    for k, counts in enumerate(seen):
+        nxt: dict[str, tuple[int, int, float, bool]] = {}
+        for label, n in counts:
+            same = next((lb for lb in runs if lb == label or ocr.variant(lb, label)), None)
+            run = runs.pop(same) if same is not None else None
+            if run is not None and n == run[0]:
+                nxt[label] = (n - 1, run[1] + 1, run[2], run[3])
+            else:
+                nxt[label] = (n - 1, 1, times[k], False)
+            begun = nxt[label][2]
+            if nxt[label][1] == COUNTDOWN_SAMPLES and not any(abs(t - begun) < ocr.REPEAT_AFTER for t in out):
+                out.append(begun)
+        for label, (n, readings, first, missed) in runs.items():  # not read on this sample
+            if not missed and label not in nxt:
+                nxt[label] = (n - 1, readings, first, True)
+        runs = nxt
     return out
 
 
@@ -467,6 +597,29 @@ def text_kind(value: str, lines: list[str], pages, size: tuple[int, int], thumb:
         ):
             return card
     return "subtitle"
+
+
+def is_page(lines: list[str]) -> bool:
+    """Whether lines that appeared together are a screen full of text rather than a title, a
+    slide or a caption: more than PAGE_LINES lines, or more than PAGE_WORDS words."""
+    return len(lines) > PAGE_LINES or sum(len(ln.split()) for ln in lines) > PAGE_WORDS
+
+
+def heading(lines: list[str], boxes: list[ocr.Box]) -> str:
+    """The line of a page in the largest type, when it stands out (HEADING_SIZE times the
+    middle line's height) and is short (HEADING_WORDS words at most): what a sighted viewer
+    reads first. "" when no line stands out."""
+    heights = []
+    for ln in lines:
+        mine = [b.h for b in boxes if b.text.strip() and b.text.strip() in ln]
+        heights.append(max(mine) if mine else 0.0)
+    if not heights or not max(heights):
+        return ""
+    middle = sorted(heights)[len(heights) // 2]
+    top = max(range(len(lines)), key=lambda i: heights[i])
+    if heights[top] < HEADING_SIZE * middle or len(lines[top].split()) > HEADING_WORDS:
+        return ""
+    return lines[top]
 
 
 def texts_and_names(lines: list[str]) -> list[tuple[str, str]]:

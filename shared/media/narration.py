@@ -3,7 +3,9 @@
 Each description cue gets a slot: from its start to the next dialogue word (or the next
 description, or the end). A clip longer than its slot is re-synthesised faster, up to
 MAX_RATE x; what still does not fit is an extended description: the standard mix leaves it
-out (it would talk over dialogue) and the extended-AD render holds the picture for it.
+out (it would talk over dialogue) and the extended-AD render holds the picture for it. A cue the
+placement already made extended (identifier `ad-N-extended`) stays extended unless the pause at
+its hold point is at least the job's minimum gap (decision 0370).
 
 Every clip is then brought to one loudness, CLIP_LUFS, by a static gain (decision 0357): the
 voices differ by several LU (Piper's English against espeak-ng's Spanish, short clips against
@@ -16,12 +18,13 @@ import wave
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from shared.media import ducking, quote_language
+from shared.media import ducking, quote_language, spoken_capitals
 from shared.media import ffmpeg as ff
 from shared.media.types import Word
 from shared.media.vtt import EXTENDED_ID, VttCue
 
 MAX_RATE = 1.5
+MIN_GAP_SECONDS = 2.0  # pauses under about 2 s are too short for a description (the placement's default)
 SAMPLE_RATE = 48000
 MARGIN = 0.1
 VOICE_GAP = 0.12  # seconds between a description's words and a quote spoken in another voice
@@ -85,7 +88,7 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
     """`text` spoken into `out` (WAV) in `language`; a quote in it that is clearly in another
     language ('... el texto "SUMMER SALE 50% OFF".') is spoken by a voice of that language
     (shared.media.quote_language, decision 0341). Returns the duration in seconds."""
-    runs = quote_language.parts(text, language) or [(text, language)]
+    runs = voiced_runs(text, language)
     if len(runs) == 1:
         return speech.synthesize(runs[0][0], runs[0][1], out, rate)
     import numpy as np
@@ -115,6 +118,14 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
     return len(pcm) / SAMPLE_RATE
 
 
+def voiced_runs(text: str, language: str) -> list[tuple[str, str]]:
+    """What `speak` asks the voices for `text`: (words, language) runs, a quote clearly in
+    another language its own run (decision 0341), words in capitals as they are to be said
+    (shared.media.spoken_capitals, decision 0373)."""
+    runs = quote_language.parts(text, language) or [(text, language)]
+    return [(spoken_capitals.spoken(words), lang) for words, lang in runs]
+
+
 def _level(data, threshold: float = 100.0) -> float:
     """RMS of the sounding samples (louder than `threshold`)."""
     import numpy as np
@@ -136,9 +147,18 @@ def trimmed(data, threshold: float = 100.0):
 
 
 def synthesize_plan(
-    speech, cues, language: str, words: list[Word], duration: float, folder: Path, max_rate: float = MAX_RATE
+    speech,
+    cues,
+    language: str,
+    words: list[Word],
+    duration: float,
+    folder: Path,
+    max_rate: float = MAX_RATE,
+    min_gap: float = MIN_GAP_SECONDS,
 ) -> Plan:
-    """Synthesize every description cue (vtt.VttCue) and fit it into its slot."""
+    """Synthesize every description cue (vtt.VttCue) and fit it into its slot. A cue the
+    placement made extended is fitted only into a pause of `min_gap` seconds or more (the
+    job's min_gap_seconds); otherwise it stays extended (decision 0370)."""
     plan = Plan(language=language)
     ordered = sorted(cues, key=lambda c: c.start)
     quote_language.learn(c.text for c in ordered)  # every quote's words looked up at once
@@ -150,13 +170,17 @@ def synthesize_plan(
         text = " ".join(cue.text.split())
         rate = 1.0
         length = speak(speech, text, language, out, rate)
+        # a cue the placement made extended holds the picture when the pause at its hold point
+        # is shorter than the job's min_gap_seconds, even if its clip would fit it: the user set
+        # that gap for a reason (decision 0370)
+        held = cue.extended and slot < min_gap
         for _ in range(FIT_TRIES):
-            if length <= slot or rate >= max_rate:
+            if held or length <= slot or rate >= max_rate:
                 break
             # a voice's pauses do not shrink with its rate: ask again from what was measured
             rate = min(max_rate, rate * length / max(slot, 0.01) * 1.03)
             length = speak(speech, text, language, out, rate)
-        extended = length > slot  # measured, whatever the script's estimate said
+        extended = held or length > slot  # measured, whatever the script's estimate said
         if extended and rate != 1.0:
             rate = 1.0  # extended: the picture waits, so speak at the natural rate
             length = speak(speech, text, language, out, rate)

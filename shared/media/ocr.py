@@ -51,6 +51,7 @@ MARGIN = 8  # px around a box, at least, in the band the fine detector sees
 # twice the CPU time and more wall time than one (decision 0340)
 OCR_THREADS = 1
 FLAT_EDGES = 40  # a frame with fewer edge pixels than this (Canny) has no text to find
+SAME_BOX = 0.5  # IoU: two word boxes found by overlapping bands are one
 PERSIST_IOU = 0.3  # a box this much overlapped by one on a neighbouring sample persists
 SAME_SIZE = 0.75  # ... as does one whose width and height are within this ratio of another's
 EDGE = 1.5  # px: a box this close to the left or right edge is cut off by the frame (decision 0342)
@@ -449,12 +450,20 @@ class RapidOcrReader:
         drops the spaces and misreads more)."""
         h, w = img.shape[:2]
         scale = FINE_SIDE / max(h, w)
-        out = []
+        out: list = []
         for x0, y0, x1, y1 in regions(quads, w, h):
-            for q in self._det(img[y0:y1, x0:x1], scale):
+            found = self._det(img[y0:y1, x0:x1], scale)
+            if any(runs_on(q, x0, x1, w) for q in found):
+                # a line runs on past the band (the coarse detector saw only part of it, small
+                # text on a screen recording): the band across the whole frame, so no line is
+                # read cut short ("... has been publi", decision 0374)
+                x0, x1 = 0, w
+                found = self._det(img[y0:y1], scale)
+            for q in found:
                 q[:, 0] += x0
                 q[:, 1] += y0
-                out.append(q)
+                if not any(_iou(q, o) >= SAME_BOX for o in out):  # a widened band overlaps others
+                    out.append(q)
         return out
 
     def _recognise(self, img, quads: list, folder: Path, crops: dict[str, Path]) -> list[Box]:
@@ -480,6 +489,13 @@ def cut_off(xs: list[float], width: int) -> bool:
     """Whether a text box touches the left or right edge of the picture: the line runs on past
     it (a subtitle wider than a portrait frame), so what is read is only part of it."""
     return min(xs) < EDGE or max(xs) > width - EDGE
+
+
+def runs_on(quad, x0: int, x1: int, width: int) -> bool:
+    """Whether a box found in the band from x0 to x1 (band coordinates) touches a side of the
+    band that is not the frame's edge: the line may go on past it."""
+    left, _, right, _ = _extent(quad)
+    return (x0 > 0 and left < EDGE) or (x1 < width and right > x1 - x0 - EDGE)
 
 
 def same_picture(diff) -> bool:

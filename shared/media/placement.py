@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shared.media.narration import MAX_RATE
+from shared.media.narration import MIN_GAP_SECONDS as MIN_GAP_SECONDS
 from shared.media.types import Description, Gap, VisualEvent, Word
 
-MIN_GAP_SECONDS = 2.0  # pauses under about 2 s are too short for a description
 GAP_PAD = 0.15  # keep narration this far from dialogue on each side
 SEARCH_AHEAD = 8.0  # a description may come this late after what it describes
 PAUSE = 0.4  # silence between two descriptions in one gap

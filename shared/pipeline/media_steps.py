@@ -391,14 +391,19 @@ def describe(io: StepIO) -> dict:
         return {}
     min_gap = float(_opt(job, "min_gap_seconds", placement.MIN_GAP_SECONDS))
     gaps = placement.dialogue_gaps(transcript.words, info.duration, min_gap)
-    descriptions = placement.place(events, gaps, info.duration, langs, transcript.words, sentence=ad.sentence)
+    placed = placement.place(events, gaps, info.duration, langs, transcript.words, sentence=ad.sentence)
+    # the source track is in the speech's language: its listeners hear the speaker, so the
+    # subtitles that translate the speech are left for the other languages' tracks (0371)
+    speech = src if transcript.words else None
+    descriptions = ad.for_track(placed, src, speech)
     io.put_text(
         job_path(jid, "work", VISUAL_JSON),
         json.dumps(
             {
                 "events": [e.__dict__ for e in events],
                 "gaps": [g.__dict__ for g in gaps],
-                "descriptions": ad.record(descriptions),
+                "descriptions": ad.record(placed, descriptions),
+                "speech_language": speech,
             },
             ensure_ascii=False,
         ),
@@ -451,17 +456,34 @@ def _overlaps(cues) -> int:
     return sum(1 for a, b in zip(ordered, ordered[1:]) if b.start < a.end - 0.001)
 
 
-def _described_in(io: StepIO, desc_src, tgt: str) -> list[str | None]:
+def _described_in(io: StepIO, desc_src, tgt: str) -> tuple[list[str | None], list]:
     """Each source description in the target language's own phrases where the describer's
-    record allows (decision 0323); None where it must be machine-translated."""
+    record allows (decision 0323), None where it must be machine-translated; and the
+    descriptions the source track left out for its listeners that the target's need (burnt-in
+    subtitles translating the speech, decision 0371)."""
     path = job_path(io.job["id"], "work", VISUAL_JSON)
-    if not desc_src or not io.exists(path):
-        return [None] * len(desc_src)
+    if not io.exists(path):
+        return [None] * len(desc_src), []
     try:
-        placed = json.loads(io.get_text(path)).get("descriptions") or []
+        record = json.loads(io.get_text(path))
     except ValueError:
-        placed = []
-    return ad.own_phrases(desc_src, placed, tgt)
+        record = {}
+    placed = record.get("descriptions") or []
+    speech = record.get("speech_language")
+    return ad.own_phrases(desc_src, placed, tgt, speech), ad.not_in_source(placed, tgt, speech)
+
+
+def _with_added(cues: list, added: list) -> list:
+    """The target's description cues with those only its listeners need (ad.not_in_source),
+    in time order and numbered again (`ad-N`, `ad-N-extended`)."""
+    merged = sorted(
+        [*cues, *(vtt.VttCue(d.start, d.end, d.text, "-extended" if d.extended else "") for d in added)],
+        key=lambda c: c.start,
+    )
+    return [
+        vtt.VttCue(c.start, c.end, c.text, f"ad-{i + 1}" + (f"-{vtt.EXTENDED_ID}" if c.extended else ""))
+        for i, c in enumerate(merged)
+    ]
 
 
 # ---------------------------------------------------------------- translate
@@ -504,7 +526,7 @@ def translate(io: StepIO) -> dict:
         # Sound tags in the target's own words (0355); a tag without a phrase goes alone.
         tags = [sound_tags.worded(g.text, tgt, profile.sound_style) if g.tag else None for g in groups]
         cap_texts = [sound_tags.inner(g.text) if g.tag else g.text for g, t in zip(groups, tags) if t is None]
-        own = _described_in(io, desc_src, tgt)  # descriptions in the target's own phrases
+        own, added = _described_in(io, desc_src, tgt)  # descriptions in the target's own phrases
         desc_texts = [c.text.replace("\n", " ") for c, o in zip(desc_src, own) if o is None]
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
         written = [t.target for t in terms]  # the capitals a glossary asks for stay
@@ -532,6 +554,8 @@ def translate(io: StepIO) -> dict:
             vtt.VttCue(c.start, c.end, o if o is not None else next(translated), c.identifier)
             for c, o in zip(desc_src, own)
         ]
+        if added:
+            desc_out = _with_added(desc_out, added)
         cap_path = job_path(jid, tgt, CAPTIONS_VTT)
         io.put_text(cap_path, vtt.write(cap_out), VTT_TYPE)
         d_path = job_path(jid, tgt, DESCRIPTIONS_VTT)
@@ -565,7 +589,7 @@ def translate(io: StepIO) -> dict:
 def _voice_requests(text: str, lang: str) -> list[tuple[str, str, float]]:
     """What narration.speak asks the voice for `text` at the natural rate."""
     text = " ".join(text.split())
-    return [(words, voice_lang, 1.0) for words, voice_lang in quote_language.parts(text, lang) or [(text, lang)]]
+    return [(words, voice_lang, 1.0) for words, voice_lang in narration.voiced_runs(text, lang)]
 
 
 def tts(io: StepIO) -> dict:
@@ -583,6 +607,7 @@ def tts(io: StepIO) -> dict:
     if io.exists(voiced_path):  # clips of an earlier run: unchanged descriptions are not voiced again
         speech.load(io.get_file(voiced_path, io.workdir / "tts" / VOICED_ZIP))
     max_rate = float(_opt(job, "max_speech_rate", narration.MAX_RATE))
+    min_gap = float(_opt(job, "min_gap_seconds", placement.MIN_GAP_SECONDS))
     outputs = _outputs(job)
     qc = copy.deepcopy(job.get("qc_report") or {})
     wanted = []
@@ -597,7 +622,7 @@ def tts(io: StepIO) -> dict:
 
     def speak(lang: str, cues: list, folder: Path):
         """One language's clips and stem: engine and ffmpeg work only, languages side by side."""
-        plan = narration.synthesize_plan(speech, cues, lang, transcript.words, duration, folder, max_rate)
+        plan = narration.synthesize_plan(speech, cues, lang, transcript.words, duration, folder, max_rate, min_gap)
         return plan, narration.write_stem(plan, folder, duration, folder / NARRATION)
 
     # Every description at the voice's natural rate, on every core, as narration.speak will ask

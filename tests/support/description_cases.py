@@ -16,12 +16,15 @@ Cases:
   third (a name in capitals and a role), a one-word channel logo no dictionary knows, a dark
   stretch of moving specks that is not black, a Greek title whose capitals read as Latin.
 - foreign_subtitles (bench only): Spanish voices with English subtitles burnt in.
+- screen_recording (bench only): a 1280x720 screen recording in small UI type: a notification,
+  then a screen full of text (a mail client's inbox).
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +50,7 @@ class Case:
     script: str = ""
     expect: list[str] = field(default_factory=list)  # phrase keys the describer must find
     never: list[str] = field(default_factory=list)  # phrase keys that would be false here ("black")
+    speech: str = "en"  # the language spoken (when anything is)
 
 
 def _run(args: list[str]) -> None:
@@ -377,7 +381,49 @@ def foreign_subtitles(folder: Path) -> Case:
         graph.append(f"testsrc2=s=640x360:r=25:d=22,format=yuv420p,{subs}[v]")
         _encode(inputs, graph, 22, out)
     script = " ".join(text for *_, text in spans)
-    return Case("foreign_subtitles", out, 22.0, english, words, script, expect=["subtitle"])
+    return Case("foreign_subtitles", out, 22.0, english, words, script, expect=["subtitle"], speech="es")
+
+
+def screen_recording(folder: Path) -> Case:
+    """14 s of a 1280x720 screen recording, small UI type (DejaVu Sans 14-15 px): a desktop
+    with a notification "Meeting moved to Thursday afternoon" (1-6 s, read only at full
+    resolution: at 640 px its letters are 7 px high), then a mail client's inbox, a screen full
+    of text (7-14 s: a sidebar, a heading, five messages), which is told as a page, not read
+    whole (decision 0374). One voice at 8 s. Bench only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "screen_recording.mp4"
+    spans, words = _voices(folder, "screen", [(8.0, "Let me show you the new inbox.", "en-us", 50)])
+    regular = FONT.replace("-Bold", "")
+    if not out.exists():
+        inputs, graph = _voice_inputs(spans, 14, (262, 330))
+
+        def text(t: str, x: int, y: int, size: int, t0: float, t1: float, font: str = regular) -> str:
+            return (
+                f"drawtext=fontfile={font}:expansion=none:text='{t}':fontsize={size}:fontcolor=black:"
+                f"x={x}:y={y}:enable='between(t,{t0},{t1})'"
+            )
+
+        toast = [
+            "drawbox=x=900:y=600:w=360:h=60:color=0xf0f0f0:t=fill:enable='between(t,1,6.5)'",
+            text("Meeting moved to Thursday afternoon", 915, 622, 14, 1, 6.5),
+        ]
+        inbox = ["drawbox=x=0:y=0:w=220:h=720:color=0xe8e8f0:t=fill:enable='between(t,7,14)'"]
+        inbox += [text(t, 20, 80 + 30 * k, 14, 7, 14) for k, t in enumerate(["Inbox", "Sent", "Drafts", "Archive"])]
+        inbox.append(text("Mail", 260, 24, 22, 7, 14, FONT))
+        messages = [
+            "Meeting moved to Thursday afternoon",
+            "Your invoice for March is ready",
+            "The quarterly report has been published",
+            "Team lunch on Friday at noon",
+            "Welcome to the new office in Lisbon",
+        ]
+        inbox += [text(m, 260, 90 + 34 * k, 15, 7, 14) for k, m in enumerate(messages)]
+        graph.append(
+            f"color=c=0x3a6ea5:s=1280x720:r=25:d=7[d];color=c=white:s=1280x720:r=25:d=7[m];[d][m]concat=n=2:v=1:a=0,{','.join(toast + inbox)},format=yuv420p[v]"
+        )
+        _encode(inputs, graph, 14, out)
+    script = " ".join(t for *_, t in spans)
+    return Case("screen_recording", out, 14.0, ["Meeting moved to Thursday afternoon"], words, script, expect=["page"])
 
 
 CASES = {"busy_sale": busy_sale, "silent_film": silent_film, "portrait_subtitles": portrait_subtitles}
@@ -387,6 +433,7 @@ BENCH_CASES = {
     "busy_changing": busy_changing,
     "interview_lower_third": interview_lower_third,
     "foreign_subtitles": foreign_subtitles,
+    "screen_recording": screen_recording,
 }
 
 
@@ -464,6 +511,7 @@ class Outcome:
     stem_loudness: list[float | None] = field(default_factory=list)  # per standard clip's window
     mix_loudness: list[float | None] = field(default_factory=list)
     placed_extended: int = 0  # cues the placement made extended (the narration may play them)
+    describe_seconds: float = 0.0  # wall time of the describer on this case (shared by its languages)
 
     @property
     def voiced_loudness(self) -> list[float | None]:
@@ -495,21 +543,25 @@ def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, spe
     describer = describer or ad.LocalDescriber()
     speech = speech or LocalSpeech()
     transcript = Transcript(languages[0], case.duration, list(case.words))
-    events = ad.without_subtitles(
-        describer.describe(case.path, transcript, work / "describe", languages[0]), case.words
-    )
+    began = time.perf_counter()
+    seen = describer.describe(case.path, transcript, work / "describe", languages[0])
+    describe_seconds = round(time.perf_counter() - began, 2)
+    events = ad.without_subtitles(seen, case.words)
     info = ff.probe(case.path)
     source = case.path if info.has_audio else ff.with_silent_audio(case.path, info, work / "with-track.mp4")
     src_info = ff.probe(source)
     gaps = placement.dialogue_gaps(case.words, case.duration)
     placed = placement.place(events, gaps, case.duration, list(languages), case.words, sentence=ad.sentence)
+    said_in = case.speech if case.words else None  # the language spoken, if anything is
     out = []
     for lang in languages:
-        # identified as the describe step writes them (`ad-N`, `ad-N-extended`), then relabelled
-        # as the tts step does: the track says what the narration did with each cue
+        # each language's track as the pipeline words it (without the subtitles of the speech
+        # for the speech's own language, decision 0371), identified as the describe step writes
+        # them (`ad-N`, `ad-N-extended`), then relabelled as the tts step does: the track says
+        # what the narration did with each cue
         cues = [
-            VttCue(d.start, d.end, ad.localized(d, lang) or d.text, f"ad-{i + 1}" + ("-extended" if d.extended else ""))
-            for i, d in enumerate(placed)
+            VttCue(d.start, d.end, d.text, f"ad-{i + 1}" + ("-extended" if d.extended else ""))
+            for i, d in enumerate(ad.for_track(placed, lang, said_in))
         ]
         folder = work / lang
         folder.mkdir(parents=True, exist_ok=True)
@@ -537,6 +589,7 @@ def run_case(case: Case, work: Path, languages=("en", "es"), describer=None, spe
                 stem_loudness=window_loudness(stem_blocks, windows),
                 mix_loudness=window_loudness(mix_blocks, windows),
                 placed_extended=sum(1 for d in placed if d.extended),
+                describe_seconds=describe_seconds,
                 quoted_ok=good,
                 garbage=bad,
                 overlapping=overlaps(cues),

@@ -336,3 +336,82 @@ def test_a_description_never_starts_before_what_it_says_is_on_screen():
     for d in out:
         for part in d.parts:
             assert d.start >= part.time, (d.start, d.text)
+
+
+def test_subtitles_of_the_speech_are_left_to_the_tracks_of_other_languages():
+    """Decision 0371: Spanish speech with English subtitles burnt in. The Spanish (source) track
+    leaves the subtitles out; the English track gets them back from the describer's record,
+    alone or beside what the source track says."""
+    words = [Word(0.0, 2.0, "hola"), Word(12.0, 14.0, "adiós")]
+    events = [
+        ad.event(2.5, "subtitle", "Good morning, friends.", "es"),
+        ad.event(7.5, "card", "CHAPTER TWO", "es"),
+        ad.event(7.6, "subtitle", "See you soon.", "es"),
+    ]
+    gaps = placement.dialogue_gaps(words, 15.0)
+    placed = placement.place(events, gaps, 15.0, ["es", "en"], words, sentence=ad.sentence)
+    assert len(placed) == 2
+    source = ad.for_track(placed, "es", "es")
+    assert [d.text for d in source] == ['Cartela: "CHAPTER TWO".']
+    record = ad.record(placed, source)
+    assert record[0]["text"] == "" and record[1]["text"] == source[0].text
+    cues = [VttCue(d.start, d.end, d.text, f"ad-{i + 1}") for i, d in enumerate(source)]
+    assert ad.own_phrases(cues, record, "en", "es") == ['Title card: "CHAPTER TWO". Subtitle: "See you soon."']
+    assert [(d.start, d.text) for d in ad.not_in_source(record, "en", "es")] == [
+        (placed[0].start, 'Subtitle: "Good morning, friends."')
+    ]
+    assert ad.not_in_source(record, "es", "es") == []
+    # nothing said (a silent film): the subtitles are for every listener
+    assert [d.text for d in ad.for_track(placed, "es", None)] == [ad.localized(d, "es") for d in placed]
+
+
+def test_a_countdown_is_told_once_when_its_number_goes_down_by_one_on_consecutive_samples():
+    """Decision 0372."""
+
+    def page(text, conf=0.95):
+        return [box(text, conf)]
+
+    times = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    counting = [page(f"STARTING IN {n}") for n in (5, 4, 3, 2, 1)] + [[], []]
+    assert ad.countdowns(counting, times) == [0.0]
+    # as RapidOCR read it over a moving test pattern: spaces lost, a digit missed, a letter added
+    misread = [page("STARTING IN5"), page("STARTING IN"), page("STARTING GIN3"), page("STARTING IN 2"), [], [], []]
+    assert ad.countdowns(misread, times) == [0.0]
+    alone = [[], page("3"), page("2"), page("1"), [], [], []]
+    assert ad.countdowns(alone, times) == [1.0]
+    # two steps only, a number that goes up, one that skips, a price that changes: not countdowns
+    assert ad.countdowns([page("STARTING IN 2"), page("STARTING IN 1"), [], [], [], [], []], times) == []
+    assert ad.countdowns([page(f"LAP {n}") for n in (1, 2, 3, 4, 5, 6, 7)], times) == []
+    assert ad.countdowns([page(f"ONLY {n} LEFT") for n in (9, 7, 5, 3, 1, 0, 0)], times) == []
+    assert ad.countdowns([page(f"NOW {p} EUR") for p in (99, 99, 79, 79, 59, 59, 49)], times) == []
+    assert ad.countdowns([page(f"STARTING IN {n}", 0.6) for n in (5, 4, 3, 2, 1, 0, 0)], times) == []  # unsure
+    e = ad.event(0.0, "countdown", "", "es")
+    assert e.kind == "text" and e.text == "Aparece una cuenta atrás."
+    assert ad.sentence(e, "en").text == "A countdown is on screen."
+
+
+def test_a_screen_full_of_text_is_a_page_told_by_its_heading_when_one_stands_out():
+    """Decision 0374."""
+    inbox = ["Inbox", "Sent", "Drafts", "Mail", "Meeting moved to Thursday afternoon", "Your invoice is ready", "Lunch"]
+    assert ad.is_page(inbox)
+    assert not ad.is_page(["SUMMER SALE", "50% OFF"])
+    assert not ad.is_page(["Our plans for 2025", "Open the Lisbon office", "Hire ten engineers"])  # a slide
+    assert ad.is_page(["This is a long paragraph of text that someone put on the screen for all to read"] * 3)
+    boxes = [box(t, h=18.0) for t in inbox if t != "Mail"] + [box("Mail", h=30.0)]
+    assert ad.heading(inbox, boxes) == "Mail"
+    assert ad.heading(inbox, [box(t, h=18.0) for t in inbox]) == ""  # nothing stands out: no guess
+    assert ad.event(1.0, "page", "Mail", "es").text == 'Se muestra una pantalla llena de texto, con el título "Mail".'
+    assert ad.event(1.0, "page", "", "en").text == "A screen full of text is shown."
+
+
+def test_a_box_at_the_side_of_its_band_runs_on_unless_the_side_is_the_frames_edge():
+    import numpy as np
+
+    def quad(x0, x1):
+        return np.array([[x0, 10], [x1, 10], [x1, 30], [x0, 30]], dtype="float32")
+
+    assert ocr.runs_on(quad(20, 299.5), 200, 500, 1280)  # cut at the band's right side
+    assert ocr.runs_on(quad(0.5, 120), 200, 500, 1280)  # ... at its left side
+    assert not ocr.runs_on(quad(20, 250), 200, 500, 1280)
+    assert not ocr.runs_on(quad(0.5, 120), 0, 500, 1280)  # the frame's edge: ocr.cut_off decides
+    assert not ocr.runs_on(quad(20, 299.5), 980, 1280, 1280)

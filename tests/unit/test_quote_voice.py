@@ -7,6 +7,7 @@ from __future__ import annotations
 import wave
 
 from shared.media import narration, quote_language
+from shared.media.types import Word
 from shared.media.vtt import VttCue
 
 
@@ -109,6 +110,24 @@ def test_a_clip_is_asked_again_faster_until_it_fits(tmp_path):
     clip = plan.clips[0]
     # one try at 2.5/1.9*1.03 = 1.36 gives 1.97 s, still over 1.9: a second try fits it
     assert len(speech.calls) == 3 and not clip.extended and clip.duration <= clip.slot
+
+
+def test_a_cue_the_placement_made_extended_holds_the_picture_though_its_clip_would_fit(tmp_path):
+    """Decision 0370: the pause at its hold point is shorter than the job's min_gap_seconds, so
+    it stays extended although its clip fits that pause; one in a long enough pause plays."""
+    speech = Paused()
+    text = " ".join(["word"] * 12)  # 1.7 s
+    words = [Word(1.9, 3.0, "talk"), Word(12.0, 13.0, "talk")]
+    cues = [VttCue(0.0, 1.8, text, "ad-1-extended"), VttCue(3.2, 6.0, text, "ad-2-extended")]
+    plan = narration.synthesize_plan(speech, cues, "en", words, 20.0, tmp_path, min_gap=2.0)
+    held, played = plan.clips
+    assert held.extended and held.rate == 1.0 and held.duration <= held.slot < 2.0  # it would have fitted
+    assert not played.extended and played.slot >= 2.0
+    assert len(speech.calls) == 2  # neither asked again faster
+    assert [c.identifier for c in narration.relabelled(cues, plan) or cues] == ["ad-1-extended", "ad-2"]
+    # with a minimum gap the short pause meets, the first plays too
+    plan = narration.synthesize_plan(Paused(), cues, "en", words, 20.0, tmp_path, min_gap=1.5)
+    assert [c.extended for c in plan.clips] == [False, False]
 
 
 def test_both_voices_of_a_clip_speak_at_one_level(tmp_path, monkeypatch):
