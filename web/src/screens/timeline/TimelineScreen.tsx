@@ -48,6 +48,19 @@ function LanguageTimeline({ params, initialLang }: ScreenProps & { initialLang: 
   const [selected, setSelected] = useState<number>(-1);
   const [zoom, setZoom] = useState(0);
   const zoomRef = useRef<HTMLDivElement>(null);
+  const lanesRef = useRef<HTMLDivElement>(null);
+  // The lanes' width in pixels: a caption narrower than a 24 px target at this zoom is drawn but
+  // is not a button (WCAG 2.5.8); zooming in makes it one.
+  const [trackPx, setTrackPx] = useState(0);
+  useEffect(() => {
+    const el = lanesRef.current;
+    if (!el) return;
+    const measure = () => setTrackPx((el.querySelector(".lane-track") as HTMLElement | null)?.clientWidth ?? 0);
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [lanesRef.current]);
   const overviewRef = useRef<HTMLDivElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const peaksRef = useRef<PeaksInstance | null>(null);
@@ -212,6 +225,10 @@ function LanguageTimeline({ params, initialLang }: ScreenProps & { initialLang: 
   const span = Math.max(0.001, view.end - view.start);
   const visible = <T extends { start: number; end: number }>(xs: T[]) => xs.map((x, i) => ({ x, i })).filter(({ x }) => x.end >= view.start && x.start <= view.end);
   const pos = (start: number, end: number) => ({ left: `${((Math.max(start, view.start) - view.start) / span) * 100}%`, width: `${Math.max(0.3, ((Math.min(end, view.end) - Math.max(start, view.start)) / span) * 100)}%` });
+  // Zooming out further than the whole programme only adds empty waveform.
+  const wholeShown = !!tl.duration && view.start <= 0.001 && view.end >= tl.duration;
+  const tooNarrow = (x: { start: number; end: number }) => trackPx > 0 && ((Math.min(x.end, view.end) - Math.max(x.start, view.start)) / span) * trackPx < 24;
+  const narrow = visible(capCues).filter(({ x }) => tooNarrow(x)).length;
   const sel = capCues[selected];
 
   return (
@@ -252,13 +269,13 @@ function LanguageTimeline({ params, initialLang }: ScreenProps & { initialLang: 
         )}
         <div class="timeline-controls">
           <p>
-            Showing {shortTime(view.start)} to {shortTime(view.end)}; the programme is {shortTime(tl.duration)} long.
+            {wholeShown ? `Showing the whole programme (${shortTime(tl.duration)}).` : `Showing ${shortTime(view.start)} to ${shortTime(Math.min(view.end, tl.duration || view.end))}; the programme is ${shortTime(tl.duration)} long.`}
           </p>
           <div class="toolbar-buttons">
             <button type="button" class="button secondary small" onClick={() => zoomBy(-1)} disabled={!peaksRef.current || zoom === 0}>
               Zoom in
             </button>
-            <button type="button" class="button secondary small" onClick={() => zoomBy(1)} disabled={!peaksRef.current || zoom === ZOOM_LEVELS.length - 1}>
+            <button type="button" class="button secondary small" onClick={() => zoomBy(1)} disabled={!peaksRef.current || zoom === ZOOM_LEVELS.length - 1 || wholeShown}>
               Zoom out
             </button>
           </div>
@@ -302,7 +319,7 @@ function LanguageTimeline({ params, initialLang }: ScreenProps & { initialLang: 
       ) : (
         <p class="banner">No waveform: this job has no audio, or transcription has not run yet.</p>
       )}
-      <div class="lanes">
+      <div class="lanes" ref={lanesRef}>
         <Lane label="Spoken words" empty={words.length ? "No words spoken here" : "No spoken words: none were heard, or the transcript could not be read"}>
           {visible(words).map(({ x, i }) => (
             <span key={i} class="item word" style={pos(x.start, x.end)}>
@@ -311,7 +328,10 @@ function LanguageTimeline({ params, initialLang }: ScreenProps & { initialLang: 
           ))}
         </Lane>
         <Lane label="Caption cues" empty="No captions here">
-          {visible(capCues).map(({ x, i }) => (
+          {visible(capCues).map(({ x, i }) =>
+            tooNarrow(x) ? (
+              <span key={x.key} class={`item cap item-narrow ${i === selected ? "item-selected" : ""}`} style={pos(x.start, x.end)} aria-hidden="true" />
+            ) : (
             <button
               key={x.key}
               type="button"
@@ -325,8 +345,14 @@ function LanguageTimeline({ params, initialLang }: ScreenProps & { initialLang: 
             >
               {x.text}
             </button>
-          ))}
+            ),
+          )}
         </Lane>
+        {narrow > 0 && (
+          <p class="muted lane-note">
+            {narrow === 1 ? "1 caption here is" : `${narrow} captions here are`} too narrow to pick at this zoom: zoom in, or find {narrow === 1 ? "it" : "them"} on the review screen.
+          </p>
+        )}
         <Lane label="Description cues" empty="No descriptions here">
           {visible(descriptions).map(({ x, i }) => {
             const f = descKinds[i] ?? [];
