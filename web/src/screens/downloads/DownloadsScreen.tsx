@@ -98,7 +98,7 @@ export function DownloadsScreen({ params }: ScreenProps) {
             )}
             <DataTable
               caption={`Files in ${languageName(lang)}`}
-              columns={["File", "Kind", "Size"]}
+              columns={["Download", "File name", "Size"]}
               rowCount={list.length}
             >
               {list.map((f) => (
@@ -108,10 +108,11 @@ export function DownloadsScreen({ params }: ScreenProps) {
                       Download {kindWords(f.kind, f.path)}
                     </a>
                   </td>
-                  <td>
-                    <code>{f.path}</code>
+                  <td class="file-path">
+                    {/* may break after a slash or before the extension, never inside a word */}
+                    <code>{f.path.split(/(?<=\/)|(?=\.)/).map((part, i) => (i ? [<wbr key={i} />, part] : part))}</code>
                   </td>
-                  <td>{f.size == null ? "" : bytes(f.size)}</td>
+                  <td class="size">{f.size == null ? "" : bytes(f.size)}</td>
                 </tr>
               ))}
             </DataTable>

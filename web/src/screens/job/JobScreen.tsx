@@ -185,7 +185,12 @@ export function JobScreen({ params }: ScreenProps) {
 
   const role = session.user.role;
   const failedAt = FAILED_AT[job.status];
-  const position = STAGES.indexOf(failedAt ?? job.status);
+  // A job with no language but the spoken one skips translation and language review: not shown
+  // as done when they never ran.
+  const translated = job.requested_outputs.some((l) => l !== job.source_language);
+  const skipped = ["TRANSLATING", "LANGUAGE_QC"];
+  const stages = translated || skipped.includes(failedAt ?? job.status) ? STAGES : STAGES.filter((s) => !skipped.includes(s));
+  const position = stages.indexOf(failedAt ?? job.status);
   const running = isRunning(job.status);
   const retrying = running ? job.retrying : null;
   const langs = reviewLanguages(job, role, session.user.id);
@@ -260,7 +265,7 @@ export function JobScreen({ params }: ScreenProps) {
         Progress
       </h2>
       <ol class="timeline">
-        {STAGES.map((s, i) => {
+        {stages.map((s, i) => {
           const state = failedAt && i === position ? "failed" : i < position ? "done" : i === position ? "current" : "todo";
           return (
             <li key={s} class={`step step-${state}`} aria-current={i === position ? "step" : undefined}>

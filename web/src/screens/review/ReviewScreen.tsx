@@ -738,7 +738,7 @@ export function ReviewScreen({ params }: ScreenProps) {
           )}
           {narrationUrl && (
             <div class="field">
-              <label for="narration">Narration ({languageName(lang)}), plays with the video</label>
+              <label for="narration">Narration in {languageName(lang)}, played with the video</label>
               <audio id="narration" ref={audioRef} src={narrationUrl} preload="auto" controls />
             </div>
           )}
@@ -795,7 +795,7 @@ export function ReviewScreen({ params }: ScreenProps) {
             {(() => {
               const noun = kind === "captions" ? "caption" : "description";
               const many = cues.length === 1 ? noun : `${noun}s`;
-              return flagged ? `${flagged} of ${cues.length} ${many} ${cues.length === 1 ? "has" : "have"} QC flags.` : `No QC flags in ${cues.length} ${many}.`;
+              return flagged ? `${flagged} of ${cues.length} ${many} ${flagged === 1 ? "has" : "have"} QC flags.` : `No QC flags in ${cues.length} ${many}.`;
             })()} Profile: {profile.name}.{" "}
             <label class="inline-check">
               <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} /> Follow playback
