@@ -1,15 +1,19 @@
 """Sources in French, German and Italian (said by SVOX Pico, which scripts/setup installs)
 through the real transcribe step: the language is identified, the words transcribed and
 punctuated, and the lines never end on an article or a preposition; the same video in a job
-that says English stops with the language flag and no captions (decision 0352)."""
+that says English is flagged with the language heard and gets no captions, and through the
+runner waits at SOURCE_QC with that flag (decision 0352)."""
 
 import copy
 import json
+from types import SimpleNamespace
 
 import pytest
 
 from shared.media import caption_rules, ffmpeg, tts_pico
+from shared.pipeline import runner
 from shared.pipeline.media_steps import STEPS
+from tests.integration.test_picture_analysis import _job_at_transcribing, _run
 from tests.support import quality as q
 from tests.support.media import wer
 
@@ -116,3 +120,16 @@ def test_a_job_that_says_english_is_flagged_with_the_language_heard(videos, tmp_
     assert report["language"]["probability"] >= 0.9
     assert report["captions"]["issues"][0]["rule"] == "language"
     assert cues == []
+
+
+def test_a_french_video_in_an_english_job_reaches_source_qc_with_the_flag(videos, platform):
+    # Through the runner with the real transcribe and describe steps: the job is not failed;
+    # it waits at SOURCE_QC, where the reviewer reads which language was heard.
+    job_id = _job_at_transcribing(platform, SimpleNamespace(path=videos["fr"]))  # says "en"
+    assert _run(platform, job_id, "transcribe") == runner.DONE
+    assert _run(platform, job_id, "describe") == runner.DONE
+    job = platform.documents.get("jobs", job_id)
+    assert job["status"] == "SOURCE_QC", job.get("error")
+    language = job["qc_report"]["en"]["language"]
+    assert language["status"] == "mismatch" and language["heard"] == "fr", language
+    assert 'source_language "fr"' in language["detail"]
