@@ -531,6 +531,14 @@ def translate(io: StepIO) -> dict:
         result = gl.translate_enforced(engines.translator, cap_texts + desc_texts, src, tgt, terms)
         written = [t.target for t in terms]  # the capitals a glossary asks for stay
         result.texts = [target_text.tidy(t, tgt, keep=written) for t in result.texts]
+        # Where each glossary entry's text is said (its `cue` counts the texts sent, not cues),
+        # so the review screen's "Go to" lands on it (decision 0831).
+        origins = [("captions", cap_cues[g.cues[0]].start) for g, t in zip(groups, tags) if t is None]
+        origins += [("descriptions", c.start) for c, o in zip(desc_src, own) if o is None]
+        for entry in (*result.enforced, *result.unenforced):
+            k = int(entry.get("cue") or 0) - 1
+            if 0 <= k < len(origins):
+                entry["kind"], entry["at"] = origins[k][0], round(origins[k][1], 3)
         said = iter(result.texts[: len(cap_texts)])
         cap_translated = [
             t if t is not None else (sound_tags.rewrap(g.text, next(said)) if g.tag else next(said))

@@ -114,6 +114,16 @@ def test_local_pipeline_en_es(client, users, platform, worker, tmp_path_factory)
     assert "planta" in es_caps.lower() and "fábrica" not in es_caps.lower()
     es_qc = json.loads(text(outputs["es"]["qc_report"]))
     assert es_qc["glossary"]["unenforced"] == [] and es_qc["glossary"]["enforced"]
+    # each entry says where its text is said: the sentence starting there has the term
+    for entry in es_qc["glossary"]["enforced"]:
+        first = [i for i, c in enumerate(en_caps) if entry["kind"] == "captions" and abs(c.start - entry["at"]) < 0.002]
+        assert first, entry
+        sentence = []
+        for c in en_caps[first[0] :]:
+            sentence.append(c.text)
+            if c.text.rstrip().endswith((".", "!", "?")):
+                break
+        assert "factory" in " ".join(sentence).lower(), (entry, sentence)
     assert "issues" in es_qc["captions"]
     es_desc = vtt.read(text(outputs["es"]["descriptions_vtt"]))
     assert any("ACME WIDGETS" in c.text for c in es_desc)

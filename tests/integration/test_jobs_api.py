@@ -133,6 +133,12 @@ def test_creation_rules(client, org, videos, isolated_settings):
     assert no_file.status_code == 400 and "upload_id" in no_file.get_json()["detail"]
     bad_lang = create(client, org["client"], videos["good"], outputs="english!")
     assert bad_lang.status_code == 422
+    # A French source is transcribed, but no installed Apertium pair translates from French:
+    # refused at creation, saying what is possible, never a job that fails at TRANSLATING.
+    no_pair = create(client, org["client"], videos["good"], outputs="fr,en", source_language="fr")
+    detail = no_pair.get_json()["detail"]
+    assert no_pair.status_code == 400 and "from fr to en" in detail and "supported targets for fr: none" in detail
+    assert create(client, org["client"], videos["good"], outputs="fr", source_language="fr").status_code == 201
     config.configure(max_request_bytes=10_000)
     big = create(client, org["client"], videos["good"] + b"\0" * 20_000)
     assert big.status_code == 413 and "upload-url" in big.get_json()["detail"]

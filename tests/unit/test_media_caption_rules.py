@@ -45,6 +45,22 @@ def test_wrap_prefers_breaking_after_punctuation():
     )
 
 
+def test_wrap_never_ends_a_french_german_or_italian_line_on_a_function_word():
+    # French sources are transcribed now (0352): "est à / moitié" split a preposition from its noun.
+    assert cr.wrap("Tout le magasin est à moitié prix cette semaine.", NETFLIX) == (
+        "Tout le magasin est à moitié\nprix cette semaine."
+    )
+    for text in (
+        "Nous avons construit une table pour la cuisine de notre maison.",
+        "Wir haben einen neuen Tisch für die Küche unseres Hauses gebaut.",
+        "Abbiamo costruito un nuovo tavolo per la cucina della nostra casa.",
+    ):
+        first = cr.wrap(text, NETFLIX).split("\n")[0]
+        assert not cr.dangles(first.split()[-1]), first
+    # words that are nouns or verbs in another language of the set stay breakable
+    assert not any(cr.dangles(w) for w in ("car", "ton", "war", "hat", "era", "come", "mes"))
+
+
 def test_build_cues_respect_profile_and_pass_qc():
     script = (
         "Welcome to the widget factory. Today we will build a new widget together. "

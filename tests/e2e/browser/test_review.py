@@ -428,12 +428,18 @@ def test_assigned_linguist_edits_their_language(page, new_context, scene):
     expect(page.get_by_role("group", name="Caption cues").get_by_role("button").first).to_be_visible()
     expect(page.get_by_role("button", name="Save caption timings")).to_have_count(0)
     axe_check(page, "timeline as linguist")
-    # ... and their own language's, one link away (only the languages they may read are offered).
+    # ... and their own language's, one link away (only the languages they may read are offered),
+    # in the same page (no load) and with the playhead where it was.
+    page.locator("video").evaluate("v => new Promise(r => v.readyState >= 1 ? r() : v.onloadedmetadata = r)")
+    page.evaluate("() => { window.sameDocument = true; document.querySelector('video').currentTime = 3 }")
     nav = page.get_by_role("navigation", name="Other languages")
     expect(nav.get_by_role("link")).to_have_count(1)
     nav.get_by_role("link", name="Spanish (es)").click()
     expect(page.get_by_role("heading", name="Timeline, Spanish: Translated tour")).to_be_visible()
     expect(page.get_by_role("group", name="Caption cues").get_by_role("button").first).to_contain_text("Bienvenidos")
+    assert page.evaluate("() => window.sameDocument === true"), "the language link loaded the page again"
+    page.wait_for_function("() => Math.abs(document.querySelector('video').currentTime - 3) < 0.2")
+    axe_check(page, "timeline as linguist, their language")
     page.goto(f"/jobs/{job}/review/es")
     cue(page, 1).wait_for()
 

@@ -56,15 +56,24 @@ export function usePagedList<T>(
 
 /** Every item of a cursor-paged list, following next_cursor (at most `maxPages` pages). */
 export async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor?: string | null }>, maxPages = 10): Promise<T[]> {
+  return (await somePages(page, undefined, maxPages)).items;
+}
+
+/** Up to `maxPages` pages from `cursor` on, and the cursor after them (null: nothing more). */
+export async function somePages<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor?: string | null }>,
+  cursor: string | undefined,
+  maxPages: number,
+): Promise<{ items: T[]; next: string | null }> {
   const out: T[] = [];
-  let cursor: string | undefined;
+  let at = cursor;
   for (let i = 0; i < maxPages; i++) {
-    const p = await page(cursor);
+    const p = await page(at);
     out.push(...p.items);
-    if (!p.next_cursor) break;
-    cursor = p.next_cursor;
+    if (!p.next_cursor) return { items: out, next: null };
+    at = p.next_cursor;
   }
-  return out;
+  return { items: out, next: at ?? null };
 }
 
 export type Loaded<T> = {

@@ -1,6 +1,6 @@
 // Jobs list: filter by status, cursor paging, live updates from the organisation streams.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, type Job } from "../../api/client";
+import { api, errorText, type Job } from "../../api/client";
 import type { paths } from "../../api/schema";
 import { openChannel } from "../../app/live";
 import { navigate, queryParam } from "../../app/router";
@@ -11,13 +11,18 @@ import { Link } from "../../components/Link";
 import { StatusTag } from "../../components/StatusTag";
 import { DataTable } from "../../components/DataTable";
 import { Pager } from "../../components/Pager";
-import { allPages, useLoad, usePagedList } from "../../app/pagedList";
+import { somePages, useLoad, usePagedList } from "../../app/pagedList";
 import { ErrorBanner } from "../../components/Banner";
 
 const PAGE = 20;
-// Finding a job by title reads the most recent jobs page by page (the API has no title search).
+// Finding a job by title reads the most recent jobs page by page (the API has no title search):
+// 1000 at a time, then "Search the next 1000 jobs" goes on from there (decision 0831). A job id
+// is also looked up directly, however old the job.
 const FIND_PAGES = 10;
 const FIND_PAGE = 100;
+const BATCH = FIND_PAGES * FIND_PAGE;
+const JOB_ID = /^[0-9a-f]{24}$/;
+type Found = { jobs: Job[]; next: string | null; byId: Job | null };
 type StatusFilter = NonNullable<NonNullable<paths["/api/v1/jobs"]["get"]["parameters"]["query"]>["status"]>;
 
 export function JobsScreen() {
@@ -31,14 +36,38 @@ export function JobsScreen() {
     [status],
   );
   const needle = find.trim().toLowerCase();
-  const found = useLoad<Job[]>(
-    async () =>
-      needle
-        ? allPages<Job>((cursor) => api.get("/api/v1/jobs", { query: { status: (status || undefined) as StatusFilter | undefined, limit: FIND_PAGE, cursor } }), FIND_PAGES)
-        : [],
-    [needle, status],
-  );
-  const matches = (found.data ?? []).filter((j) => (j.title || "Untitled job").toLowerCase().includes(needle) || j._id === find.trim());
+  const readJobs = (cursor: string | undefined) =>
+    somePages<Job>((c) => api.get("/api/v1/jobs", { query: { status: (status || undefined) as StatusFilter | undefined, limit: FIND_PAGE, cursor: c } }), cursor, FIND_PAGES);
+  const found = useLoad<Found>(async () => {
+    if (!needle) return { jobs: [], next: null, byId: null };
+    const [batch, byId] = await Promise.all([
+      readJobs(undefined),
+      JOB_ID.test(needle) ? api.get("/api/v1/jobs/{id}", { path: { id: needle } }).catch(() => null) : Promise.resolve(null),
+    ]);
+    return { jobs: batch.items, next: batch.next, byId: byId && (!status || byId.status === status) ? byId : null };
+  }, [needle, status]);
+  const [further, setFurther] = useState(false);
+  const searchFurther = async () => {
+    const from = found.data?.next;
+    if (!from) return;
+    setFurther(true);
+    try {
+      const batch = await readJobs(from);
+      found.setData((d) => (d ? { ...d, jobs: [...d.jobs, ...batch.items], next: batch.next } : d));
+    } catch (e) {
+      announce(`The next jobs could not be read: ${errorText(e)}`);
+    } finally {
+      setFurther(false);
+    }
+  };
+  const searched = found.data?.jobs.length ?? 0;
+  const searchedRef = useRef(searched);
+  searchedRef.current = searched;
+  // Stopped before the oldest job, and not a job id found directly (then there is no more to find).
+  const capped = !!found.data?.next && !found.data?.byId;
+  const inTitle = (found.data?.jobs ?? []).filter((j) => (j.title || "Untitled job").toLowerCase().includes(needle) || j._id === needle);
+  const byId = found.data?.byId;
+  const matches = byId && !inTitle.some((j) => j._id === byId._id) ? [byId, ...inTitle] : inTitle;
   const finding = !!needle;
   const jobs = finding ? matches : list.items;
   const error = finding ? found.error : list.error;
@@ -52,7 +81,7 @@ export function JobsScreen() {
   };
   useEffect(() => {
     if (!finding || found.loading || found.error) return;
-    announce(`${matches.length} ${matches.length === 1 ? "job matches" : "jobs match"} “${find.trim()}”.`);
+    announce(`${matches.length} ${matches.length === 1 ? "job matches" : "jobs match"} “${find.trim()}”${capped ? ` in the ${searched} most recent jobs` : ""}.`);
   }, [found.data]);
   const page = pages.page;
   const reloadTimer = useRef<number>();
@@ -65,7 +94,10 @@ export function JobsScreen() {
       openChannel(`/api/v1/ws/org/${encodeURIComponent(org)}`, (msg) => {
         if (msg.type !== "job_status_update" || !msg.job_id) return;
         let known = false;
-        if (finding) found.reload();
+        // A search that went past its first 1000 jobs keeps them: statuses change in place.
+        if (finding && searchedRef.current <= BATCH) found.reload();
+        else if (finding)
+          found.setData((d) => d && { ...d, jobs: d.jobs.map((j) => (j._id === msg.job_id ? { ...j, status: msg.status ?? j.status, updated_at: msg.updated_at } : j)) });
         list.setItems((current) =>
           current.map((j) => {
             if (j._id !== msg.job_id) return j;
@@ -149,7 +181,15 @@ export function JobsScreen() {
           {matches.length > 0 && (
             <>
               {matches.length} {matches.length === 1 ? "job matches" : "jobs match"} “{find.trim()}”{status ? ` among jobs at “${statusWords(status)}”` : ""}
-              {(found.data?.length ?? 0) >= FIND_PAGES * FIND_PAGE ? `, in the ${FIND_PAGES * FIND_PAGE} most recent jobs` : ""}.{" "}
+              {capped ? `, in the ${searched} most recent jobs` : ""}.{" "}
+            </>
+          )}
+          {capped && (
+            <>
+              {matches.length === 0 && `No match in the ${searched} most recent jobs. `}
+              <button type="button" class="linklike" onClick={searchFurther} disabled={further} aria-busy={further}>
+                {further ? "Searching older jobs…" : `Search the next ${BATCH} jobs`}
+              </button>{" "}
             </>
           )}
           <button
@@ -172,7 +212,7 @@ export function JobsScreen() {
         columns={["Title", "Status", "Languages", "Updated"]}
         busy={loading}
         rowCount={jobs.length}
-        empty={error ? null : finding ? `No job's title or id contains “${find.trim()}”${status ? ` among jobs at “${statusWords(status)}”` : ""}.` : `No jobs${status ? ` with status “${statusWords(status)}”` : ""} yet.${canCreate && !status ? " Start with “New job”." : ""}`}
+        empty={error ? null : finding ? `No job's title or id contains “${find.trim()}”${status ? ` among jobs at “${statusWords(status)}”` : ""}${capped ? ` in the ${searched} most recent jobs` : ""}.` : `No jobs${status ? ` with status “${statusWords(status)}”` : ""} yet.${canCreate && !status ? " Start with “New job”." : ""}`}
       >
         {jobs.map((j) => (
           <tr key={j._id} data-job-id={j._id}>

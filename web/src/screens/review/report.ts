@@ -181,14 +181,26 @@ function descriptionsSection(r: Json, extendedAd: boolean): Section | null {
 
 const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Where the source language says a glossary term that the translation did not keep. The report's
- * `cue` counts the texts sent for translation (sentences, then descriptions), not cues, so the
- * entry is found by rank: the n-th text with the term (enforced or not) is the n-th source cue
- * that says it, captions first, then descriptions. */
+/** Where the source language says a glossary term that the translation did not keep. The report
+ * says where the text with the term starts (`kind`, `at`: the first cue of its sentence, or the
+ * description; decision 0831): the jump goes to the first cue from there that says the term, or
+ * to the sentence's start. A report from before then has only `cue`, which counts the texts sent
+ * for translation, not cues: the entry is found by rank (the n-th text with the term, enforced or
+ * not, is the n-th source cue that says it, captions first, then descriptions). */
 function whereSaid(entry: Json, all: Json[], source: SourceCues): { kind: NoteKind; at: number } | null {
   const term = str(entry.source).trim();
   if (!term) return null;
   const said = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRe(term).replace(/\s+/g, "\\s+")}($|[^\\p{L}\\p{N}])`, "iu");
+  const kind = entry.kind === "captions" || entry.kind === "descriptions" ? (entry.kind as NoteKind) : null;
+  const from = num(entry.at);
+  if (kind && from !== undefined) {
+    for (const c of source[kind] ?? []) {
+      if (c.start < from - 0.002) continue;
+      if (said.test(c.text)) return { kind, at: c.start };
+      if (kind === "descriptions" || /[.!?…]["”’)]*$/.test(c.text.trim())) break; // the sentence ended
+    }
+    return { kind, at: from };
+  }
   const places: { kind: NoteKind; at: number }[] = [];
   for (const kind of ["captions", "descriptions"] as NoteKind[])
     for (const c of source[kind] ?? []) if (said.test(c.text)) places.push({ kind, at: c.start });

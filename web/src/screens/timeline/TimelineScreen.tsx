@@ -9,7 +9,7 @@ import { announce, useStore } from "../../app/store";
 import { readJobFile } from "../../api/jobFiles";
 import { languageName, languageShort } from "../../app/languages";
 import { Link } from "../../components/Link";
-import type { ScreenProps } from "../../app/router";
+import { useLocation, type ScreenProps } from "../../app/router";
 import { parseVtt, serializeVtt, shortTime, formatTime, type Cue } from "../review/vtt";
 import { descriptionFlags } from "../review/qc";
 import { clearDraft, saveDraft } from "../review/drafts";
@@ -19,13 +19,25 @@ type Timeline = Schemas["Timeline"];
 type Doc = { etag: string; base: string; header: string; cues: Cue[] };
 const ZOOM_LEVELS = [320, 640, 1280, 2560, 5120, 10240];
 
+// Where the playhead was, per job, when the person switched language (the new one starts there).
+const playheads = new Map<string, number>();
+
+/** The timeline of the language in the address (?lang=, the source by default). A language link
+ * navigates in the page; the screen below is built again for the new language (the waveform and
+ * its cue segments are made for one), with the playhead where it was, but without a page load. */
 export function TimelineScreen({ params }: ScreenProps) {
+  const loc = useLocation();
+  const lang = new URLSearchParams(loc.split("?")[1] ?? "").get("lang") ?? "";
+  return <LanguageTimeline key={lang} params={params} initialLang={lang} />;
+}
+
+function LanguageTimeline({ params, initialLang }: ScreenProps & { initialLang: string }) {
   const id = params.id;
   const role = useStore((s) => s.session?.user.role ?? "");
   const userId = useStore((s) => s.session?.user.id ?? "");
   const viaVttApi = role === "REVIEWER" || role === "ADMIN"; // others read the files (decision 0822)
   const [job, setJob] = useState<Job | null>(null);
-  const [lang, setLang] = useState<string>(new URLSearchParams(location.search).get("lang") ?? "");
+  const [lang, setLang] = useState<string>(initialLang);
   const [tl, setTl] = useState<Timeline | null>(null);
   const [captions, setCaptions] = useState<Doc | null>(null);
   const [descriptions, setDescriptions] = useState<Cue[]>([]);
@@ -118,7 +130,13 @@ export function TimelineScreen({ params }: ScreenProps) {
     );
     return undefined;
   }, [tl, videoUrl, captions !== null]);
-  useEffect(() => () => peaksRef.current?.destroy(), []);
+  useEffect(
+    () => () => {
+      if (videoRef.current) playheads.set(id, videoRef.current.currentTime);
+      peaksRef.current?.destroy();
+    },
+    [],
+  );
 
   const moveCue = (i: number, start: number, end: number) => {
     const d = capRef.current;
@@ -211,15 +229,27 @@ export function TimelineScreen({ params }: ScreenProps) {
             {others.map((l, i) => (
               <span key={l}>
                 {i > 0 && ", "}
-                {/* a full load: the waveform and its cue segments are built for one language */}
-                <a href={`/jobs/${id}/timeline?lang=${encodeURIComponent(l)}`}>{languageName(l)}</a>
+                <Link href={`/jobs/${id}/timeline?lang=${encodeURIComponent(l)}`}>{languageName(l)}</Link>
               </span>
             ))}
           </p>
         </nav>
       )}
       <div class="timeline-top">
-        {videoUrl && <video ref={videoRef} src={videoUrl} controls preload="metadata" crossOrigin="anonymous" aria-label="Programme video" />}
+        {videoUrl && (
+          <video
+            ref={videoRef}
+            src={videoUrl}
+            controls
+            preload="metadata"
+            crossOrigin="anonymous"
+            aria-label="Programme video"
+            onLoadedMetadata={(e) => {
+              const t = playheads.get(id);
+              if (t) e.currentTarget.currentTime = t;
+            }}
+          />
+        )}
         <div class="timeline-controls">
           <p>
             Showing {shortTime(view.start)} to {shortTime(view.end)}; the programme is {shortTime(tl.duration)} long.
