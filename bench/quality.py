@@ -1,6 +1,7 @@
 """Deliverable quality benchmark: makes its own cases (tests/support/quality.py: clean speech
 with a made-up brand name, music intro + music bed + two voices at 29.97 fps, fast speech (by
-espeak-ng, and the same script by Piper's neural voice at the same pace), a ten-minute talk, a Spanish source (said by SVOX Pico, and by espeak-ng as the hard voice), Spanish speech claimed as English; with --cases long_fast or
+espeak-ng, and the same script by Piper's neural voice at the same pace), a ten-minute talk, a Spanish source (said by SVOX Pico, and by espeak-ng as the hard voice), French, German and Italian
+sources (Pico), Spanish speech claimed as English; with --cases long_fast or
 all, three and a half minutes of two presenters at 230 words per minute), runs the real media
 steps on each and prints per case:
 

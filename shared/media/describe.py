@@ -62,6 +62,7 @@ SUBTITLE_RUN = 3  # letters in a row that count as matching (single letters matc
 # of SUBTITLE_WORDS+ words below SUBTITLE_BAND of the height, centred within SUBTITLE_CENTRE
 CARD_CELLS, CARD_SPREAD = 44, 16
 CARD_LINES = 3  # more lines on a plain picture are a slide or a screen, not a title card
+CARD_HEIGHT = 0.05  # of the frame's height: smaller type on a plain picture is not a title card (0374)
 SUBTITLE_WORDS = 3
 SUBTITLE_BAND = 0.7
 SUBTITLE_CENTRE = 0.1
@@ -186,6 +187,7 @@ def event(time: float, key: str, value: str, lang: str) -> VisualEvent:
         "card": "text",
         "subtitle": "text",
         "countdown": "text",
+        "page": "text",
     }
     kind = kinds.get(key, key)
     return VisualEvent(round(time, 3), kind, wording(key, value, lang), key=key, value=value)
@@ -583,8 +585,8 @@ def text_kind(value: str, lines: list[str], pages, size: tuple[int, int], thumb:
     the words being said in the programme's language: a foreign speaker's, a silent film's);
     else "card" for text on a plain picture (a silent film's intertitle, a title card); else
     "text"."""
-    card = "card" if plain(thumb) and len(lines) <= CARD_LINES else "text"
     width, height = size
+    card = "card" if plain(thumb) and len(lines) <= CARD_LINES and _title_sized(value, pages, height) else "text"
     parts = [ln for ln in lines if ln in value]
     if not width or not height or not parts or len(value.split()) < SUBTITLE_WORDS:
         return card
@@ -620,6 +622,16 @@ def heading(lines: list[str], boxes: list[ocr.Box]) -> str:
     if heights[top] < HEADING_SIZE * middle or len(lines[top].split()) > HEADING_WORDS:
         return ""
     return lines[top]
+
+
+def _title_sized(value: str, pages, height: int) -> bool:
+    """Whether the text is set large enough for a title card (its tallest box at least
+    CARD_HEIGHT of the frame's height): a small notification on a plain desktop is not one
+    (decision 0374). True when the size is unknown."""
+    boxes = [b for page in pages[:1] for b in page if b.text.strip() and b.text.strip() in value]
+    if not height or not boxes:
+        return True
+    return max(b.h for b in boxes) >= CARD_HEIGHT * height
 
 
 def texts_and_names(lines: list[str]) -> list[tuple[str, str]]:

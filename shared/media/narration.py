@@ -29,6 +29,7 @@ SAMPLE_RATE = 48000
 MARGIN = 0.1
 VOICE_GAP = 0.12  # seconds between a description's words and a quote spoken in another voice
 FIT_TRIES = 3  # syntheses at a faster rate to fit a clip into its slot
+LONG_SILENCE = 0.3  # seconds of a clip's leading plus trailing silence above which it is trimmed
 EDGE_SILENCE = 0.03  # seconds of a voice's leading/trailing silence kept when runs are joined
 # The stem's sample peak at most -3 dBFS, so the delivered AAC stem stays under -1 dBTP (it was
 # at -0.1 to -0.5 dBTP on generated footage; decision 0342)
@@ -90,7 +91,7 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
     (shared.media.quote_language, decision 0341). Returns the duration in seconds."""
     runs = voiced_runs(text, language)
     if len(runs) == 1:
-        return speech.synthesize(runs[0][0], runs[0][1], out, rate)
+        return without_long_silence(out, speech.synthesize(runs[0][0], runs[0][1], out, rate))
     import numpy as np
 
     audios = []
@@ -111,6 +112,26 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
         pieces += [gap, audio] if pieces else [audio]
     pcm = np.clip(np.concatenate(pieces), -32768, 32767).astype("<i2")
     with wave.open(str(out), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(SAMPLE_RATE)
+        f.writeframes(pcm.tobytes())
+    return len(pcm) / SAMPLE_RATE
+
+
+def without_long_silence(wav: Path, length: float) -> float:
+    """`wav` (`length` seconds) rewritten without its leading and trailing silence when they
+    add up to more than LONG_SILENCE (SVOX Pico ends every clip with about 1 s of silence: it
+    counted against the pause the clip must fit, and lowered the clip's window in the stem by
+    1-2 LU); its length in seconds afterwards."""
+    import numpy as np
+
+    data = _read(wav)
+    kept = trimmed(data)
+    if (len(data) - len(kept)) / SAMPLE_RATE <= LONG_SILENCE:
+        return length
+    pcm = np.clip(kept, -32768, 32767).astype("<i2")
+    with wave.open(str(wav), "wb") as f:
         f.setnchannels(1)
         f.setsampwidth(2)
         f.setframerate(SAMPLE_RATE)

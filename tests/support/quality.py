@@ -214,6 +214,33 @@ _SPANISH = [
     "Gracias por su visita.",
 ]
 
+# The Spanish case's shop, said in the other languages SVOX Pico speaks (decision 0352): sources
+# with captions in their own language only (no installed Apertium pair translates from them).
+_OTHER_SOURCES = {
+    "fr": [
+        "Bienvenue dans notre magasin de meubles.",
+        "Aujourd'hui, nous allons construire une nouvelle table.",
+        "Tout le magasin est à moitié prix cette semaine.",
+        "Venez nous voir avec un ami.",
+        "Merci de votre visite.",
+    ],
+    "de": [
+        "Willkommen in unserem Möbelgeschäft.",
+        "Heute bauen wir einen neuen Tisch.",
+        "Diese Woche ist alles im Laden zum halben Preis.",
+        "Besuchen Sie uns heute und bringen Sie einen Freund mit.",
+        "Vielen Dank für Ihren Besuch.",
+    ],
+    "it": [
+        "Benvenuti nel nostro negozio di mobili.",
+        "Oggi costruiamo un nuovo tavolo.",
+        "Questa settimana tutto il negozio è a metà prezzo.",
+        "Venite a trovarci oggi e portate un amico.",
+        "Grazie per la visita.",
+    ],
+}
+OTHER_SOURCES = {"french": "fr", "german": "de", "italian": "it"}  # bench case -> language
+
 
 def cases() -> dict[str, Case]:
     talk: list[Sentence] = []
@@ -289,6 +316,17 @@ def cases() -> dict[str, Case]:
             source_language="en",
             outputs=["en", "es"],
         ),
+        **{
+            name: Case(
+                name,
+                [Sentence(t, voice=PICO + lang) for t in _OTHER_SOURCES[lang]],
+                language=lang,
+                outputs=[lang],
+                speed=int(PICO_WPM),
+                aims={"wer": 0.08},
+            )
+            for name, lang in OTHER_SOURCES.items()
+        },
     }
 
 

@@ -150,3 +150,29 @@ def test_a_run_of_letters_is_cut_into_the_fewest_known_words():
     assert quote_language._fewest("summersale", known) == (6,)
     assert quote_language._fewest("freexyz", known) is None  # not all of it is words
     assert quote_language._fewest("today", known) is None  # one word: nothing to cut
+
+
+class TrailingSilence(Tone):
+    """0.5 s of tone then 1 s of silence, as SVOX Pico ends its clips."""
+
+    def synthesize(self, text, language, out_wav, rate=1.0):
+        import numpy as np
+
+        tone = (8000 * np.sin(np.arange(11025) * 0.1)).astype("<i2")
+        pcm = np.concatenate([tone, np.zeros(22050, dtype="<i2")])
+        with wave.open(str(out_wav), "wb") as f:
+            f.setnchannels(1)
+            f.setsampwidth(2)
+            f.setframerate(22050)
+            f.writeframes(pcm.tobytes())
+        return len(pcm) / 22050
+
+
+def test_a_voices_long_trailing_silence_does_not_count_against_the_pause(tmp_path):
+    out = tmp_path / "ad-001.wav"
+    length = narration.speak(TrailingSilence(), "Aparecen dos personas.", "es", out)
+    assert 0.5 <= length <= 0.6
+    with wave.open(str(out), "rb") as f:
+        assert abs(f.getnframes() / f.getframerate() - length) < 0.01
+    # a clip with only a little silence at its ends is left as the voice wrote it
+    assert narration.speak(Paused(), "word word", "en", out) == (int(0.2 * 22050) + 11025) / 22050

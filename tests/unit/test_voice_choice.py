@@ -5,6 +5,7 @@ once per language), and clip keys that name the engine. Fake engines stand in fo
 import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from shared.media import tts, tts_pico
@@ -101,3 +102,15 @@ def test_pico_speed_levels_follow_the_measured_curve_and_text_cannot_open_a_tag(
     assert tts_pico.speed_level(0) == tts_pico.MIN_SPEED and tts_pico.speed_level(9) == tts_pico.MAX_SPEED
     said = tts_pico.markup('Dice <speed level="500">rápido</speed>\n  y   <b>ya', 1.0)
     assert said == '<speed level="100">Dice speed level="500" rápido /speed y b ya</speed>'
+
+
+def test_pico_trailing_silence_is_cut_to_its_tail_clicks_and_all():
+    rate = tts_pico.SAMPLE_RATE
+    t = np.arange(rate) / rate
+    speech = (8000 * np.sin(2 * np.pi * 220 * t)).astype("<i2")  # one second of "speech"
+    silence = np.zeros(rate, dtype="<i2")
+    silence[rate // 2 : rate // 2 + 20] = 300  # a faint click (-53 dBFS peak) in the silence
+    trimmed = tts_pico.trimmed(np.concatenate([speech, silence]).tobytes())
+    assert len(trimmed) // 2 == rate + int(tts_pico.TAIL * rate)
+    assert tts_pico.trimmed(silence.tobytes()) == silence.tobytes()  # nothing sounds: kept as is
+    assert tts_pico.trimmed(b"") == b""
