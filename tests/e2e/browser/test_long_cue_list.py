@@ -10,6 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.e2e.browser.doc_shots import doc_shot
 from tests.e2e.browser.support import PASSWORD, axe_check, create_job, sign_in, wait_status
 from tests.support.media import LONG_PARAGRAPHS
 
@@ -73,6 +74,7 @@ def test_250_cues_at_390_px_pass_axe(page, started_jobs, admin):
     expect(page.locator(".cue-list.cue-list-long")).to_have_count(1)  # rows off screen skip layout
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     axe_check(page, "review, 250 cues at 390 px (top)")
+    doc_shot(page, "review-phone")
     for n in (CUES // 2, CUES):
         page.locator(f'[data-cue="{n}"]').scroll_into_view_if_needed()
         expect(page.get_by_label(f"Cue {n} text", exact=True)).to_be_visible()

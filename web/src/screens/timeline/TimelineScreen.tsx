@@ -269,7 +269,7 @@ function LanguageTimeline({ params, initialLang }: ScreenProps & { initialLang: 
         )}
         <div class="timeline-controls">
           <p>
-            {wholeShown ? `Showing the whole programme (${shortTime(tl.duration)}).` : `Showing ${shortTime(view.start)} to ${shortTime(Math.min(view.end, tl.duration || view.end))}; the programme is ${shortTime(tl.duration)} long.`}
+            Showing {shortTime(view.start)} to {shortTime(view.end)}; the programme is {shortTime(tl.duration)} long.
           </p>
           <div class="toolbar-buttons">
             <button type="button" class="button secondary small" onClick={() => zoomBy(-1)} disabled={!peaksRef.current || zoom === 0}>
