@@ -187,6 +187,7 @@ def event(time: float, key: str, value: str, lang: str) -> VisualEvent:
         "card": "text",
         "subtitle": "text",
         "countdown": "text",
+        "page": "text",
     }
     kind = kinds.get(key, key)
     return VisualEvent(round(time, 3), kind, wording(key, value, lang), key=key, value=value)

@@ -402,6 +402,7 @@ def test_a_screen_full_of_text_is_a_page_told_by_its_heading_when_one_stands_out
     assert ad.heading(inbox, [box(t, h=18.0) for t in inbox]) == ""  # nothing stands out: no guess
     assert ad.event(1.0, "page", "Mail", "es").text == 'Se muestra una pantalla llena de texto, con el título "Mail".'
     assert ad.event(1.0, "page", "", "en").text == "A screen full of text is shown."
+    assert ad.event(1.0, "page", "", "en").kind == "text"  # on-screen text for the priorities
 
 
 def test_a_box_at_the_side_of_its_band_runs_on_unless_the_side_is_the_frames_edge():
