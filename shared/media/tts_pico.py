@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import threading
 import wave
 from pathlib import Path
@@ -112,6 +113,26 @@ def _lib() -> ctypes.CDLL:
                 fn.restype = i16
             _library = lib
         return _library
+
+
+# A sentence ends at . ! ? or … followed by space and a capital (or an opening quote, ¿ or ¡),
+# unless the word before is a short abbreviation ("Dr.", "Sra.", "EE.") or a number.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«¿¡(]?[A-ZÁÉÍÓÚÜÑÀÈÌÒÙÂÊÎÔÛÇÄËÏÖ])")
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-ZÁÉÍÓÚÑ][a-záéíóúñ]{0,2}|[A-Z]{1,2}|\d+)\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut at its sentence ends (each piece keeps its punctuation)."""
+    pieces: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        head = text[start : end.start()].rstrip("\"”»'")
+        if _ABBREVIATION.search(head):
+            continue
+        pieces.append(text[start : end.start()] + end.group(0).strip())
+        start = end.end()
+    pieces.append(text[start:])
+    return [" ".join(p.split()) for p in pieces if p.strip()]
 
 
 def speed_level(rate: float) -> int:
@@ -262,7 +283,10 @@ class PicoSpeech:
     def synthesize(self, text: str, language: str, out_wav: Path, rate: float = 1.0) -> float:
         if not available(language):
             raise PicoError(f"SVOX Pico has no installed voice for {language!r} in {folder()} (run scripts/setup)")
-        samples = engine(language).pcm(text, rate)
+        # Sentence by sentence, each with its trailing silence cut to TAIL: Pico's own pause
+        # between sentences (0.54 s) is about twice espeak-ng's (0.30 s) and Piper's (0.26 s).
+        voice = engine(language)
+        samples = b"".join(voice.pcm(sentence, rate) for sentence in sentences(text))
         with wave.open(str(out_wav), "wb") as f:
             f.setnchannels(1)
             f.setsampwidth(2)

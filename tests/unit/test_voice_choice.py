@@ -114,3 +114,23 @@ def test_pico_trailing_silence_is_cut_to_its_tail_clicks_and_all():
     assert len(trimmed) // 2 == rate + int(tts_pico.TAIL * rate)
     assert tts_pico.trimmed(silence.tobytes()) == silence.tobytes()  # nothing sounds: kept as is
     assert tts_pico.trimmed(b"") == b""
+
+
+def test_pico_says_a_description_sentence_by_sentence():
+    assert tts_pico.sentences('La pantalla se funde a negro. Cartela: "CHAPTER TWO".') == [
+        "La pantalla se funde a negro.",
+        'Cartela: "CHAPTER TWO".',
+    ]
+    assert tts_pico.sentences('El texto "NOW ONLY 59 EUR." Aparece otro.  ¿Qué? ¡Hola!') == [
+        'El texto "NOW ONLY 59 EUR."',
+        "Aparece otro.",
+        "¿Qué?",
+        "¡Hola!",
+    ]
+    # abbreviations and numbers do not end a sentence; text without an end is one sentence
+    assert tts_pico.sentences("Presenta a la Dra. María López. Son las 3. Luego EE. UU.") == [
+        "Presenta a la Dra. María López.",
+        "Son las 3. Luego EE. UU.",
+    ]
+    assert tts_pico.sentences("Una frase sin fin") == ["Una frase sin fin"]
+    assert tts_pico.sentences("  ") == []
