@@ -65,30 +65,37 @@ export function UsersScreen() {
     <section>
       <h1 tabIndex={-1}>Users</h1>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <label for="org-filter">Organisation</label>
-        <select id="org-filter" value={org} onChange={filter(setOrg)}>
-          <option value="">All organisations</option>
-          {orgs.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name}
-            </option>
-          ))}
-        </select>
-        <label for="role-filter">Role</label>
-        <select id="role-filter" value={role} onChange={filter(setRole)}>
-          <option value="">All roles</option>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_WORDS[r]}
-            </option>
-          ))}
-        </select>
-        <label for="status-filter">Status</label>
-        <select id="status-filter" value={status} onChange={filter(setStatus)}>
-          <option value="">Active and disabled</option>
-          <option value="active">Active</option>
-          <option value="disabled">Disabled</option>
-        </select>
+        {/* each label with its list, so they wrap together on a phone */}
+        <span class="filter">
+          <label for="org-filter">Organisation</label>
+          <select id="org-filter" value={org} onChange={filter(setOrg)}>
+            <option value="">All organisations</option>
+            {orgs.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </span>
+        <span class="filter">
+          <label for="role-filter">Role</label>
+          <select id="role-filter" value={role} onChange={filter(setRole)}>
+            <option value="">All roles</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_WORDS[r]}
+              </option>
+            ))}
+          </select>
+        </span>
+        <span class="filter">
+          <label for="status-filter">Status</label>
+          <select id="status-filter" value={status} onChange={filter(setStatus)}>
+            <option value="">Active and disabled</option>
+            <option value="active">Active</option>
+            <option value="disabled">Disabled</option>
+          </select>
+        </span>
       </form>
       <ErrorBanner error={saveError || error} />
       <DataTable
