@@ -47,6 +47,7 @@ export function JobsScreen() {
     return { jobs: batch.items, next: batch.next, byId: byId && (!status || byId.status === status) ? byId : null };
   }, [needle, status]);
   const [further, setFurther] = useState(false);
+  const resultRef = useRef<HTMLParagraphElement>(null);
   const searchFurther = async () => {
     const from = found.data?.next;
     if (!from) return;
@@ -54,6 +55,8 @@ export function JobsScreen() {
     try {
       const batch = await readJobs(from);
       found.setData((d) => (d ? { ...d, jobs: [...d.jobs, ...batch.items], next: batch.next } : d));
+      // The button goes away once every job was read: keep keyboard focus on the count.
+      if (!batch.next) window.setTimeout(() => resultRef.current?.focus(), 0);
     } catch (e) {
       announce(`The next jobs could not be read: ${errorText(e)}`);
     } finally {
@@ -177,7 +180,7 @@ export function JobsScreen() {
         </span>
       </form>
       {finding && !found.loading && !found.error && (
-        <p class="muted">
+        <p class="muted" tabIndex={-1} ref={resultRef}>
           {matches.length > 0 && (
             <>
               {matches.length} {matches.length === 1 ? "job matches" : "jobs match"} “{find.trim()}”{status ? ` among jobs at “${statusWords(status)}”` : ""}
