@@ -3,7 +3,8 @@
 through the VTT API. At 390 px the review page lists all 250 in the long-list mode (rows off
 screen skip layout: `content-visibility`, console-2's keystroke work), and axe-core, target-size
 included, finds nothing serious with the top, the middle or the end of the list in view
-(sessions 3 and 4 reported target-size failures for lists over 200 cues; decision 0831)."""
+(sessions 3 and 4 reported target-size failures for lists over 200 cues; decision 0831). The jobs
+list on the same phone stacks each row (decision 0832)."""
 
 import subprocess
 from pathlib import Path
@@ -83,3 +84,13 @@ def test_250_cues_at_390_px_pass_axe(page, started_jobs, admin):
     for button in page.locator(f'[data-cue="{CUES}"] button').all():
         box = button.bounding_box()
         assert box is not None and box["height"] >= 24 and box["width"] >= 24, box
+
+    # The jobs list on the same phone: each row stacked, every cell in view (decision 0832).
+    page.goto("/jobs")
+    row = page.locator("tbody tr", has=page.get_by_role("link", name="Five-minute programme"))
+    updated = row.get_by_role("cell").last
+    expect(updated).to_have_attribute("data-label", "Updated")
+    box = updated.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390, box
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    axe_check(page, "jobs list at 390 px")
