@@ -3,7 +3,8 @@
 gone from the store), so each of its five attempts fails. The ADMIN's job page follows every
 failed attempt over the job WebSocket, without re-reading the job; a REVIEWER whose WebSocket
 cannot connect (a proxy that refuses WebSockets) is told so and follows by re-reading the job
-every 5 s. Both see RENDER_FAILED; only the ADMIN has Retry. With the file back, the ADMIN's Retry
+every 5 s. The ADMIN's jobs list shows the attempt in the job's row. Both see RENDER_FAILED;
+only the ADMIN has Retry. With the file back, the ADMIN's Retry
 takes the job on to FINAL_QC."""
 
 import re
@@ -52,6 +53,11 @@ def test_admin_retries_a_failed_render_and_the_job_goes_on(new_context, started_
     reviewer_page = reviewer_ctx.new_page()
     sign_in(reviewer_page, reviewer.email, PASSWORD, f"/jobs/{job}")
 
+    # The ADMIN's jobs list, in another window, follows the retries too.
+    jobs_page = new_context().new_page()
+    sign_in(jobs_page, admin.email, admin.password, "/jobs")
+    row = jobs_page.locator("tbody tr", has=jobs_page.get_by_role("link", name="Harbour tour"))
+
     captions.unlink()
     try:
         admin.call("POST", f"/api/v1/jobs/{job}/actions/approve", json={})
@@ -65,6 +71,7 @@ def test_admin_retries_a_failed_render_and_the_job_goes_on(new_context, started_
             "Last error: Making the accessible videos stopped on an error inside the platform"
         )
         axe_check(admin_page, "job page while the render is retried (live)")
+        expect(row).to_contain_text(re.compile(r"retrying: attempt [2-5] of 5"))
         # Three failed attempts came over the socket: not one re-read of the job for them.
         assert len(job_reads) == reads_at_first_retry, job_reads
 
@@ -81,6 +88,9 @@ def test_admin_retries_a_failed_render_and_the_job_goes_on(new_context, started_
         expect(retry).to_be_visible()
         axe_check(admin_page, "job page after the render failed (ADMIN)")
         doc_shot(admin_page, "job-retry")
+
+        expect(row).to_contain_text("Rendering failed")
+        expect(row.locator(".retry-note")).to_have_count(0)
 
         reviewer_failure = reviewer_page.get_by_role("alert")
         expect(reviewer_failure).to_contain_text("The accessible video could not be rendered.", timeout=15_000)

@@ -95,18 +95,27 @@ export function JobsScreen() {
   useEffect(() => {
     const closers = orgs.map((org) =>
       openChannel(`/api/v1/ws/org/${encodeURIComponent(org)}`, (msg) => {
+        if (msg.type === "notification" && msg.kind === "retry" && msg.job_id && msg.step && msg.attempt && msg.max_attempts) {
+          // A failed attempt (decision 0830): the row says which attempt runs next, no reload.
+          const retrying = { step: msg.step, attempt: msg.attempt, max_attempts: msg.max_attempts, last_error: msg.message ?? "" };
+          const mark = (j: Job) => (j._id === msg.job_id && j.status === msg.status ? { ...j, retrying } : j);
+          list.setItems((current) => current.map(mark));
+          found.setData((d) => d && { ...d, jobs: d.jobs.map(mark) });
+          return;
+        }
         if (msg.type !== "job_status_update" || !msg.job_id) return;
         let known = false;
         // A search that went past its first 1000 jobs keeps them: statuses change in place.
         if (finding && searchedRef.current <= BATCH) found.reload();
         else if (finding)
-          found.setData((d) => d && { ...d, jobs: d.jobs.map((j) => (j._id === msg.job_id ? { ...j, status: msg.status ?? j.status, updated_at: msg.updated_at } : j)) });
+          found.setData((d) => d && { ...d, jobs: d.jobs.map((j) => (j._id === msg.job_id ? { ...j, status: msg.status ?? j.status, updated_at: msg.updated_at, retrying: j.status === msg.status ? j.retrying : null } : j)) });
         list.setItems((current) =>
           current.map((j) => {
             if (j._id !== msg.job_id) return j;
             known = true;
             if (j.status !== msg.status) announce(`${j.title || "Untitled job"}: ${statusWords(msg.status)}`);
-            return { ...j, status: msg.status ?? j.status, updated_at: msg.updated_at };
+            // a new status starts its step afresh: any retry shown was the previous step's
+            return { ...j, status: msg.status ?? j.status, updated_at: msg.updated_at, retrying: j.status === msg.status ? j.retrying : null };
           }),
         );
         // A job not on this page: a new one shows up on the first page (debounced reload).
@@ -223,7 +232,15 @@ export function JobsScreen() {
               <Link href={`/jobs/${j._id}`}>{j.title || "Untitled job"}</Link>
             </td>
             <td>
-              <StatusTag status={j.status} />
+              <span>
+                <StatusTag status={j.status} />
+                {j.retrying && (
+                  <span class="muted retry-note">
+                    {" "}
+                    retrying: attempt {j.retrying.attempt} of {j.retrying.max_attempts}
+                  </span>
+                )}
+              </span>
             </td>
             <td>
               {j.requested_outputs.map(languageShort).join(", ")}
