@@ -86,7 +86,7 @@ def test_250_cues_at_390_px_pass_axe(page, started_jobs, admin):
         assert box is not None and box["height"] >= 24 and box["width"] >= 24, box
 
     # The jobs list on the same phone: each row stacked, every cell in view (decision 0832).
-    page.goto("/jobs")
+    page.goto("/jobs?find=Five-minute")  # (a reviewer sees every organisation's jobs: find it)
     row = page.locator("tbody tr", has=page.get_by_role("link", name="Five-minute programme"))
     updated = row.get_by_role("cell").last
     expect(updated).to_have_attribute("data-label", "Updated")
