@@ -110,13 +110,21 @@ def speak(speech, text: str, language: str, out: Path, rate: float = 1.0) -> flo
         if reference > 0 and len(audio):
             audio = audio * min(reference / max(_level(audio), 1.0), 32000.0 / max(float(np.abs(audio).max()), 1.0))
         pieces += [gap, audio] if pieces else [audio]
-    pcm = np.clip(np.concatenate(pieces), -32768, 32767).astype("<i2")
-    with wave.open(str(out), "wb") as f:
+    return _write(out, np.concatenate(pieces)) / SAMPLE_RATE
+
+
+def _write(wav: Path, samples) -> int:
+    """`samples` (float, 16-bit scale) written to `wav` as mono 16-bit PCM at SAMPLE_RATE,
+    clipped to the 16-bit range; how many samples were written."""
+    import numpy as np
+
+    pcm = np.clip(samples, -32768, 32767).astype("<i2")
+    with wave.open(str(wav), "wb") as f:
         f.setnchannels(1)
         f.setsampwidth(2)
         f.setframerate(SAMPLE_RATE)
         f.writeframes(pcm.tobytes())
-    return len(pcm) / SAMPLE_RATE
+    return len(pcm)
 
 
 def without_long_silence(wav: Path, length: float) -> float:
@@ -124,19 +132,12 @@ def without_long_silence(wav: Path, length: float) -> float:
     add up to more than LONG_SILENCE (SVOX Pico ends every clip with about 1 s of silence: it
     counted against the pause the clip must fit, and lowered the clip's window in the stem by
     1-2 LU); its length in seconds afterwards."""
-    import numpy as np
 
     data = _read(wav)
     kept = trimmed(data)
     if (len(data) - len(kept)) / SAMPLE_RATE <= LONG_SILENCE:
         return length
-    pcm = np.clip(kept, -32768, 32767).astype("<i2")
-    with wave.open(str(wav), "wb") as f:
-        f.setnchannels(1)
-        f.setsampwidth(2)
-        f.setframerate(SAMPLE_RATE)
-        f.writeframes(pcm.tobytes())
-    return len(pcm) / SAMPLE_RATE
+    return _write(wav, kept) / SAMPLE_RATE
 
 
 def voiced_runs(text: str, language: str) -> list[tuple[str, str]]:
@@ -282,12 +283,7 @@ def write_stem_wav(clips: list[Clip], duration: float, out: Path, folder: Path |
     peak = float(np.abs(buf).max()) if total else 0.0
     if peak > STEM_PEAK * 32767:  # one gain for the whole stem: clips keep their relative level
         buf *= STEM_PEAK * 32767 / peak
-    pcm = np.clip(buf, -32768, 32767).astype("<i2")
-    with wave.open(str(out), "wb") as f:
-        f.setnchannels(1)
-        f.setsampwidth(2)
-        f.setframerate(SAMPLE_RATE)
-        f.writeframes(pcm.tobytes())
+    _write(out, buf)
     return out
 
 
