@@ -112,6 +112,16 @@ def learn(texts, folder: str = str(APERTIUM_DIR)) -> None:
                 _known(f, words)
 
 
+def known_of(words: set[str], folder: str = str(APERTIUM_DIR)) -> set[str]:
+    """The (lower-case) `words` some installed language knows: the words not asked before go to
+    one lt-proc run per analyser, however many there are."""
+    out: set[str] = set()
+    for files in analysers(folder).values():
+        for f in files:
+            out |= _known(f, set(words) - out)
+    return out
+
+
 def coverage(text: str, folder: str = str(APERTIUM_DIR)) -> dict[str, tuple[int, int]]:
     """For each language with an analyser, (words of the text it knows, words in the text)."""
     words = _words(text)

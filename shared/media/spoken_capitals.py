@@ -27,12 +27,8 @@ _VOWELS = frozenset("AEIOUÁÉÍÓÚÀÈÌÒÙÄËÏÖÜÂÊÎÔÛ")
 
 
 def _known(words: set[str]) -> set[str]:
-    """The (lower-case) words some installed language knows."""
-    out: set[str] = set()
-    for text in words:
-        if any(known for known, _ in quote_language.coverage(text).values()):
-            out.add(text)
-    return out
+    """The (lower-case) words some installed language knows (one lookup for all of them)."""
+    return quote_language.known_of(words)
 
 
 def _spell(word: str) -> str:
@@ -46,19 +42,28 @@ def _acronym(piece: str) -> bool:
 def said(word: str) -> str:
     """One word in capitals as the voice should be given it."""
     low = word.lower()
-    if low in quote_language.TITLES or _known({low}):
+    if low in quote_language.TITLES:
+        return word
+    cuts = [(word[:cut], word[cut:]) for cut in range(1, len(word))]
+    heads = {head for head, tail in cuts if _acronym(tail) and len(head) >= WORD_MIN}
+    tails = {tail for head, tail in cuts if _acronym(head) and len(tail) >= WORD_MIN}
+    known = _known({low} | {piece.lower() for piece in heads | tails})  # one lookup for them all
+    if low in known:
         return word
     if len(word) <= SPELL_MAX or not set(word) & _VOWELS:
         return _spell(word)
-    for cut in range(1, len(word)):
-        head, tail = word[:cut], word[cut:]
-        if _acronym(tail) and len(head) >= WORD_MIN and _known({head.lower()}):
+    for head, tail in cuts:
+        if head in heads and head.lower() in known:
             return f"{head} {_spell(tail)}"
-        if _acronym(head) and len(tail) >= WORD_MIN and _known({tail.lower()}):
+        if tail in tails and tail.lower() in known:
             return f"{_spell(head)} {tail}"
     return word
 
 
 def spoken(text: str) -> str:
-    """`text` with each word in capitals as the voice should be given it (`said`)."""
+    """`text` with each word in capitals as the voice should be given it (`said`). Without an
+    installed dictionary (the gcp runtime has no Apertium) nothing can be told known, so the
+    text is given as it is: "OFF" spelled "O F F" would be worse than an odd brand."""
+    if not quote_language.analysers():
+        return text
     return _CAPS.sub(lambda m: said(m.group(0)), text)

@@ -25,3 +25,21 @@ def test_the_voice_is_given_the_spoken_form_in_every_run(monkeypatch):
     assert narration.voiced_runs('Aparece en la pantalla el texto "CITYTV".', "es") == [
         ('Aparece en la pantalla el texto "CITY T V".', "es")
     ]
+
+
+def test_without_dictionaries_capitals_are_given_as_they_are(monkeypatch):
+    # the gcp runtime has no Apertium: nothing can be told known, so nothing is spelled
+    monkeypatch.setattr(quote_language, "analysers", lambda folder="": {})
+    assert spoken_capitals.spoken('"SUMMER SALE 50% OFF" on CITYTV') == '"SUMMER SALE 50% OFF" on CITYTV'
+
+
+def test_a_word_and_its_pieces_are_looked_up_at_once(monkeypatch):
+    asked: list[set[str]] = []
+
+    def known(words):
+        asked.append(set(words))
+        return {w for w in words if w in KNOWN}
+
+    monkeypatch.setattr(spoken_capitals, "_known", known)
+    assert spoken_capitals.said("CITYTV") == "CITY T V"
+    assert asked == [{"citytv", "city", "cit"}]  # "CIT" + "YTV" is a possible split too
